@@ -1,0 +1,166 @@
+/**
+ * The WIT abstract syntax tree produced from the Chevrotain CST.
+ *
+ * Every node carries a `span`: a half-open range of offsets in the source map
+ * the file was loaded into (see `ir/source-map.ts`). Names keep the span of
+ * the identifier; composite nodes the span wit-parser reports errors at.
+ */
+import type { Version } from "./semver.js";
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+export interface Ident {
+  /** The identifier without a leading `%`. */
+  name: string;
+  span: Span;
+}
+
+/**
+ * The comments written just before an item, verbatim (`//`, `///`, `/* *\/`
+ * alike): wit-parser treats every such comment as documentation.
+ */
+export interface Docs {
+  comments: string[];
+  span: Span | undefined;
+}
+
+export type Attribute =
+  | { kind: "since"; span: Span; version: Version }
+  | { kind: "unstable"; span: Span; feature: Ident }
+  | { kind: "deprecated"; span: Span; version: Version }
+  | { kind: "external-id"; span: Span; id: string };
+
+export interface PackageName {
+  docs: Docs;
+  span: Span;
+  namespace: Ident;
+  name: Ident;
+  /**
+   * Further `:name` segments and `/path` segments of the nested-namespace
+   * form (`a:b:c/d`, gated by 🪺 in WIT.md). Empty for ordinary names.
+   */
+  extraNames: Ident[];
+  extraPath: Ident[];
+  version: { span: Span; version: Version } | undefined;
+}
+
+export interface PackageFile {
+  /** `package ns:name;` at the top of a file, or the name of a nested `package ns:name { ... }`. */
+  packageId: PackageName | undefined;
+  items: AstItem[];
+  /** Attributes written before a nested package (an error, kept for the message). */
+  span: Span;
+}
+
+export type AstItem =
+  | { kind: "interface"; value: Interface }
+  | { kind: "world"; value: World }
+  | { kind: "use"; value: ToplevelUse }
+  | { kind: "package"; value: PackageFile };
+
+export type UsePath =
+  | { kind: "id"; id: Ident }
+  | { kind: "package"; package: PackageName; name: Ident };
+
+export interface ToplevelUse {
+  span: Span;
+  attributes: Attribute[];
+  item: UsePath;
+  as: Ident | undefined;
+}
+
+export interface Interface {
+  docs: Docs;
+  attributes: Attribute[];
+  name: Ident;
+  items: InterfaceItem[];
+}
+
+export type InterfaceItem =
+  | { kind: "typedef"; value: TypeDef }
+  | { kind: "func"; value: NamedFunc }
+  | { kind: "use"; value: Use };
+
+export interface World {
+  docs: Docs;
+  attributes: Attribute[];
+  name: Ident;
+  items: WorldItem[];
+}
+
+export type WorldItem =
+  | { kind: "import"; docs: Docs; attributes: Attribute[]; extern: ExternKind }
+  | { kind: "export"; docs: Docs; attributes: Attribute[]; extern: ExternKind }
+  | { kind: "use"; value: Use }
+  | { kind: "typedef"; value: TypeDef }
+  | { kind: "include"; value: Include };
+
+export type ExternKind =
+  | { kind: "interface"; name: Ident; items: InterfaceItem[] }
+  | { kind: "path"; path: UsePath }
+  | { kind: "func"; name: Ident; func: Func }
+  /** `label: path`, a named import or export of an existing interface. */
+  | { kind: "named-path"; name: Ident; path: UsePath };
+
+export interface Use {
+  attributes: Attribute[];
+  from: UsePath;
+  names: { name: Ident; as: Ident | undefined }[];
+}
+
+export interface Include {
+  attributes: Attribute[];
+  from: UsePath;
+  names: { name: Ident; as: Ident }[];
+}
+
+export interface TypeDef {
+  docs: Docs;
+  attributes: Attribute[];
+  name: Ident;
+  type: AstType;
+}
+
+export type PrimitiveName =
+  | "bool" | "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64"
+  | "f32" | "f64" | "char" | "string" | "error-context";
+
+export type AstType =
+  | { kind: "primitive"; name: PrimitiveName; span: Span }
+  | { kind: "name"; id: Ident; span: Span }
+  | { kind: "list"; element: AstType; span: Span }
+  | { kind: "fixed-length-list"; element: AstType; size: number; span: Span }
+  | { kind: "map"; key: AstType; value: AstType; span: Span }
+  | { kind: "handle"; handle: "own" | "borrow"; resource: Ident; span: Span }
+  | { kind: "resource"; funcs: ResourceFunc[]; span: Span }
+  | { kind: "record"; fields: { docs: Docs; name: Ident; type: AstType }[]; span: Span }
+  | { kind: "flags"; flags: { docs: Docs; name: Ident }[]; span: Span }
+  | { kind: "variant"; cases: { docs: Docs; name: Ident; type: AstType | undefined }[]; span: Span }
+  | { kind: "enum"; cases: { docs: Docs; name: Ident }[]; span: Span }
+  | { kind: "tuple"; types: AstType[]; span: Span }
+  | { kind: "option"; type: AstType; span: Span }
+  | { kind: "result"; ok: AstType | undefined; err: AstType | undefined; span: Span }
+  | { kind: "future"; type: AstType | undefined; span: Span }
+  | { kind: "stream"; type: AstType | undefined; span: Span };
+
+export interface ResourceFunc {
+  kind: "method" | "static" | "constructor";
+  func: NamedFunc;
+}
+
+export interface NamedFunc {
+  docs: Docs;
+  attributes: Attribute[];
+  name: Ident;
+  func: Func;
+}
+
+export interface Func {
+  span: Span;
+  async: boolean;
+  params: { name: Ident; type: AstType }[];
+  result: AstType | undefined;
+}

@@ -1,0 +1,952 @@
+/**
+ * The WIT grammar as a Chevrotain `CstParser`.
+ *
+ * Rules follow the productions of WIT.md. Repetitions that end at a closing
+ * token (`{ ... }` bodies, comma lists) are written the way WIT.md writes
+ * them, right-recursively (`record-fields ::= record-field | record-field ','
+ * record-fields?`): the parser commits to an item as soon as the closing
+ * token is absent, so a syntax error names what the item needed, as
+ * wit-parser does ("expected `type`, `resource` or `func`, found ...").
+ *
+ * Checks that wit-parser makes while parsing (identifier spelling, attribute
+ * keys, semver strings, nesting limits) run as parser actions and are
+ * collected in `semanticErrors`; Chevrotain collects syntax errors and
+ * recovers, so independent errors in one file are all reported.
+ */
+import {
+  CstParser,
+  EOF,
+  MismatchedTokenException,
+  type CstNode,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import * as T from "./tokens.js";
+import { describeToken } from "./tokens.js";
+import { parseVersion, SemverError } from "./semver.js";
+import { validateId } from "./identifiers.js";
+
+export const MAX_TYPE_DEPTH = 100;
+export const MAX_PACKAGE_DEPTH = 100;
+
+export interface SemanticError {
+  /** Offset within the lexed text (not yet shifted by the file's base). */
+  offset: number;
+  end: number;
+  message: string;
+}
+
+function found(token: IToken): string {
+  return token.tokenType === EOF ? "eof" : describeToken(token.tokenType);
+}
+
+/**
+ * What wit-parser says it expected where a body's closing token is missing:
+ * it looks for the closing token only between items, so its absence means
+ * an item was expected.
+ */
+const closingTokenExpectations: Record<string, string> = {
+  "witFile:EOF": "`world`, `interface` or `use`",
+  "nestedPackage:RightBrace": "`world`, `interface` or `use`",
+  "interfaceBody:RightBrace": "`type`, `resource` or `func`",
+  "worldItem:RightBrace": "`import`, `export`, `include`, `use`, or type definition",
+  "resourceItem:RightBrace": "`constructor` or identifier",
+  "listType:Integer": "fixed-length",
+};
+
+/** Comma lists: after a `,` an item or the closing token may follow. */
+const listItemExpectations: Record<string, string> = {
+  includeNames: "an identifier or string",
+  useNames: "an identifier or string",
+  params: "an identifier or string",
+  recordFields: "an identifier or string",
+  nameList: "an identifier or string",
+  variantCases: "an identifier or string",
+  typeList: "a type",
+};
+
+class WitErrorMessages implements IParserErrorMessageProvider {
+  buildMismatchTokenMessage(options: {
+    expected: TokenType;
+    actual: IToken;
+    previous: IToken;
+    ruleName: string;
+  }): string {
+    const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
+    const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
+    return `expected ${custom || describeToken(options.expected)}, found ${found(options.actual)}`;
+  }
+
+  buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
+    return `expected \`world\`, \`interface\` or \`use\`, found ${found(options.firstRedundant)}`;
+  }
+
+  buildNoViableAltMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+    const actual = options.actual[0];
+    return `expected ${options.customUserDescription ?? "something else"}, found ${actual ? found(actual) : "eof"}`;
+  }
+
+  buildEarlyExitMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+    return `expected ${options.customUserDescription ?? "more input"}, found ${found(options.actual[0])}`;
+  }
+}
+
+const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
+
+export class WitParser extends CstParser {
+  semanticErrors: SemanticError[] = [];
+  typeDepth = 0;
+  packageDepth = 0;
+
+  constructor() {
+    super(T.allTokens, {
+      recoveryEnabled: true,
+      maxLookahead: 3,
+      nodeLocationTracking: "onlyOffset",
+      errorMessageProvider: new WitErrorMessages(),
+    });
+    this.performSelfAnalysis();
+  }
+
+  beginFile(text: string): void {
+    this.sourceText = text;
+    this.semanticErrors = [];
+    this.typeDepth = 0;
+    this.packageDepth = 0;
+  }
+
+  /** Records an error and abandons the current rule (the parser re-synchronises). */
+  private abort(token: IToken, message: string): never {
+    this.report(token, message);
+    throw new MismatchedTokenException(message, token, token);
+  }
+
+  private report(token: IToken, message: string): void {
+    if (token.isInsertedInRecovery || Number.isNaN(token.startOffset)) return;
+    this.semanticErrors.push({ offset: token.startOffset, end: token.startOffset + token.image.length, message });
+  }
+
+  /** `package-decl` at the head of a file is `package name ;`; `package name {` is a nested package item. */
+  private atPackageHeader(): boolean {
+    if (this.LA(1).tokenType !== T.Package) return false;
+    for (let i = 2; ; i++) {
+      const t = this.LA(i).tokenType;
+      if (t === T.Semicolon) return true;
+      if (t === T.LeftBrace || t === EOF) return false;
+    }
+  }
+
+  // wit-file ::= package-decl? (package-items | nested-package-definition)*
+  public witFile = this.RULE("witFile", () => {
+    this.OPTION({ GATE: () => this.atPackageHeader(), DEF: () => this.SUBRULE(this.packageHeader) });
+    this.MANY(() => this.SUBRULE(this.topItem));
+    this.CONSUME(EOF);
+  });
+
+  public packageHeader = this.RULE("packageHeader", () => {
+    this.CONSUME(T.Package);
+    this.SUBRULE(this.packageName);
+    this.CONSUME(T.Semicolon);
+  });
+
+  // package-name ::= id ':' id ('@' valid-semver)?   (and the 🪺 form ( id ':' )+ id ( '/' id )*)
+  public packageName = this.RULE("packageName", () => {
+    this.SUBRULE(this.id, { LABEL: "namespace" });
+    this.CONSUME(T.Colon);
+    this.SUBRULE2(this.id, { LABEL: "name" });
+    this.MANY(() => {
+      this.CONSUME2(T.Colon);
+      this.SUBRULE3(this.id, { LABEL: "extraName" });
+    });
+    this.MANY2(() => {
+      this.CONSUME(T.Slash);
+      this.SUBRULE4(this.id, { LABEL: "extraPath" });
+    });
+    this.OPTION(() => {
+      this.CONSUME(T.At);
+      this.SUBRULE(this.version);
+    });
+  });
+
+  // package-items ::= toplevel-use-item | interface-item | world-item
+  public topItem = this.RULE("topItem", () => {
+    let attributed = false;
+    this.MANY(() => {
+      this.SUBRULE(this.attribute);
+      attributed = true;
+    });
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.interfaceItem) },
+        { ALT: () => this.SUBRULE(this.worldItem) },
+        { ALT: () => this.SUBRULE(this.toplevelUse) },
+        {
+          ALT: () => {
+            this.ACTION(() => attributed && this.report(this.LA(1), "cannot place attributes on nested packages"));
+            this.SUBRULE(this.nestedPackage);
+          },
+        },
+      ],
+      ERR_MSG: "`world`, `interface` or `use`",
+    });
+  });
+
+  // nested-package-definition ::= package-decl '{' package-items* '}'
+  public nestedPackage = this.RULE("nestedPackage", () => {
+    const pkg = this.CONSUME(T.Package);
+    this.ACTION(() => {
+      if (this.packageDepth >= MAX_PACKAGE_DEPTH) this.abort(pkg, "package nesting too deep");
+      this.packageDepth++;
+    });
+    this.SUBRULE(this.packageName);
+    this.CONSUME(T.LeftBrace);
+    this.MANY(() => this.SUBRULE(this.topItem));
+    this.CONSUME(T.RightBrace);
+    this.ACTION(() => this.packageDepth--);
+  });
+
+  // toplevel-use-item ::= 'use' use-path ('as' id)? ';'
+  public toplevelUse = this.RULE("toplevelUse", () => {
+    this.CONSUME(T.Use);
+    this.SUBRULE(this.usePath);
+    this.OPTION(() => {
+      this.CONSUME(T.As);
+      this.SUBRULE(this.id, { LABEL: "as" });
+    });
+    this.CONSUME(T.Semicolon);
+  });
+
+  // use-path ::= id | id ':' id '/' id ('@' valid-semver)?   (and the 🪺 form)
+  public usePath = this.RULE("usePath", () => {
+    this.SUBRULE(this.id, { LABEL: "first" });
+    this.OPTION(() => {
+      this.CONSUME(T.Colon);
+      this.SUBRULE2(this.id, { LABEL: "package" });
+      this.MANY(() => {
+        this.CONSUME2(T.Colon);
+        this.SUBRULE3(this.id, { LABEL: "extraName" });
+      });
+      this.CONSUME(T.Slash);
+      this.SUBRULE4(this.id, { LABEL: "name" });
+      this.MANY2(() => {
+        this.CONSUME2(T.Slash);
+        this.SUBRULE5(this.id, { LABEL: "extraPath" });
+      });
+      this.OPTION2(() => {
+        this.CONSUME(T.At);
+        this.SUBRULE(this.version);
+      });
+    });
+  });
+
+  // interface-item ::= 'interface' id '{' interface-items* '}'
+  public interfaceItem = this.RULE("interfaceItem", () => {
+    this.CONSUME(T.Interface);
+    this.SUBRULE(this.id);
+    this.SUBRULE(this.interfaceBody);
+  });
+
+  public interfaceBody = this.RULE("interfaceBody", () => {
+    this.CONSUME(T.LeftBrace);
+    this.MANY(() => this.SUBRULE(this.interfaceMember));
+    this.CONSUME(T.RightBrace);
+  });
+
+  // interface-items ::= gate (typedef-item | use-item | func-item)
+  public interfaceMember = this.RULE("interfaceMember", () => {
+    this.ACTION(() => (this.typeDepth = 0));
+    this.MANY(() => this.SUBRULE(this.attribute));
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.typeAlias) },
+        { ALT: () => this.SUBRULE(this.flagsItem) },
+        { ALT: () => this.SUBRULE(this.enumItem) },
+        { ALT: () => this.SUBRULE(this.variantItem) },
+        { ALT: () => this.SUBRULE(this.resourceItem) },
+        { ALT: () => this.SUBRULE(this.recordItem) },
+        { ALT: () => this.SUBRULE(this.funcItem) },
+        { ALT: () => this.SUBRULE(this.useItem) },
+      ],
+      ERR_MSG: "`type`, `resource` or `func`",
+    });
+  });
+
+  // world-item ::= 'world' id '{' world-items* '}'
+  public worldItem = this.RULE("worldItem", () => {
+    this.CONSUME(T.World);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.LeftBrace);
+    this.MANY(() => this.SUBRULE(this.worldMember));
+    this.CONSUME(T.RightBrace);
+  });
+
+  // world-items ::= gate (export-item | import-item | use-item | typedef-item | include-item)
+  public worldMember = this.RULE("worldMember", () => {
+    this.ACTION(() => (this.typeDepth = 0));
+    this.MANY(() => this.SUBRULE(this.attribute));
+    this.OR({
+      DEF: [
+        { ALT: () => this.SUBRULE(this.importItem) },
+        { ALT: () => this.SUBRULE(this.exportItem) },
+        { ALT: () => this.SUBRULE(this.useItem) },
+        { ALT: () => this.SUBRULE(this.typeAlias) },
+        { ALT: () => this.SUBRULE(this.flagsItem) },
+        { ALT: () => this.SUBRULE(this.resourceItem) },
+        { ALT: () => this.SUBRULE(this.recordItem) },
+        { ALT: () => this.SUBRULE(this.variantItem) },
+        { ALT: () => this.SUBRULE(this.enumItem) },
+        { ALT: () => this.SUBRULE(this.includeItem) },
+      ],
+      ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+    });
+  });
+
+  // import-item ::= 'import' id ':' extern-type | 'import' use-path ';'
+  public importItem = this.RULE("importItem", () => {
+    this.CONSUME(T.Import);
+    this.SUBRULE(this.externKind);
+  });
+
+  public exportItem = this.RULE("exportItem", () => {
+    this.CONSUME(T.Export);
+    this.SUBRULE(this.externKind);
+  });
+
+  /**
+   * extern-type ::= func-type ';' | 'interface' '{' interface-items* '}'
+   * A `label: path` names an existing interface; `ns:pkg/iface` is a path.
+   */
+  public externKind = this.RULE("externKind", () => {
+    const labelled = () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Colon;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: () => labelled() && (this.LA(3).tokenType === T.Func || this.LA(3).tokenType === T.Async),
+          ALT: () => {
+            this.SUBRULE(this.id, { LABEL: "funcName" });
+            this.CONSUME(T.Colon);
+            this.SUBRULE(this.funcType);
+            this.CONSUME(T.Semicolon);
+          },
+        },
+        {
+          GATE: () => labelled() && this.LA(3).tokenType === T.Interface,
+          ALT: () => {
+            this.SUBRULE2(this.id, { LABEL: "interfaceName" });
+            this.CONSUME2(T.Colon);
+            this.CONSUME(T.Interface);
+            this.SUBRULE(this.interfaceBody);
+          },
+        },
+        {
+          GATE: () => labelled() && !(isId(this.LA(3).tokenType) && this.LA(4).tokenType === T.Slash),
+          ALT: () => {
+            this.SUBRULE3(this.id, { LABEL: "label" });
+            this.CONSUME3(T.Colon);
+            this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
+            this.CONSUME2(T.Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE2(this.usePath, { LABEL: "path" });
+            this.CONSUME3(T.Semicolon);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // include-item ::= 'include' use-path ';' | 'include' use-path 'with' '{' include-names-list '}'
+  public includeItem = this.RULE("includeItem", () => {
+    this.CONSUME(T.Include);
+    this.SUBRULE(this.usePath);
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.With);
+            this.CONSUME(T.LeftBrace);
+            this.SUBRULE(this.includeNames);
+          },
+        },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ],
+      ERR_MSG: "';'",
+    });
+  });
+
+  // include-names-list ::= include-names-item | include-names-list ',' include-names-item
+  public includeNames = this.RULE("includeNames", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightBrace) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id, { LABEL: "name" });
+            this.CONSUME(T.As);
+            this.SUBRULE3(this.id, { LABEL: "as" });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id, { LABEL: "name" });
+              this.CONSUME2(T.As);
+              this.SUBRULE4(this.id, { LABEL: "as" });
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightBrace);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // use-item ::= 'use' use-path '.' '{' use-names-list '}' ';'
+  public useItem = this.RULE("useItem", () => {
+    this.CONSUME(T.Use);
+    this.SUBRULE(this.usePath);
+    this.CONSUME(T.Period);
+    this.CONSUME(T.LeftBrace);
+    this.SUBRULE(this.useNames);
+    this.CONSUME(T.Semicolon);
+  });
+
+  public useNames = this.RULE("useNames", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightBrace) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id, { LABEL: "name" });
+            this.OPTION(() => {
+              this.CONSUME(T.As);
+              this.SUBRULE3(this.id, { LABEL: "as" });
+            });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id, { LABEL: "name" });
+              this.OPTION2(() => {
+                this.CONSUME2(T.As);
+                this.SUBRULE4(this.id, { LABEL: "as" });
+              });
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightBrace);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // func-item ::= id ':' func-type ';'
+  public funcItem = this.RULE("funcItem", () => {
+    this.SUBRULE(this.id);
+    this.CONSUME(T.Colon);
+    this.SUBRULE(this.funcType);
+    this.CONSUME(T.Semicolon);
+  });
+
+  // func-type ::= 'async'? 'func' param-list result-list
+  public funcType = this.RULE("funcType", () => {
+    this.OPTION(() => this.CONSUME(T.Async));
+    this.CONSUME(T.Func);
+    this.CONSUME(T.LeftParen);
+    this.SUBRULE(this.params);
+    this.OPTION2(() => {
+      this.CONSUME(T.RArrow);
+      this.SUBRULE(this.type);
+    });
+  });
+
+  // named-type-list ::= ϵ | named-type ( ',' named-type )*
+  public params = this.RULE("params", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightParen) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id);
+            this.CONSUME(T.Colon);
+            this.SUBRULE(this.type);
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id);
+              this.CONSUME2(T.Colon);
+              this.SUBRULE2(this.type);
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightParen);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // type-item ::= 'type' id '=' ty ';'
+  public typeAlias = this.RULE("typeAlias", () => {
+    this.CONSUME(T.Type);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.Equals);
+    this.SUBRULE(this.type);
+    this.CONSUME(T.Semicolon);
+  });
+
+  // record-item ::= 'record' id '{' record-fields '}'
+  public recordItem = this.RULE("recordItem", () => {
+    this.CONSUME(T.Record);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.LeftBrace);
+    this.SUBRULE(this.recordFields);
+  });
+
+  // record-fields ::= record-field | record-field ',' record-fields?
+  public recordFields = this.RULE("recordFields", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightBrace) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id);
+            this.CONSUME(T.Colon);
+            this.SUBRULE(this.type);
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id);
+              this.CONSUME2(T.Colon);
+              this.SUBRULE2(this.type);
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightBrace);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // flags-items ::= 'flags' id '{' flags-fields '}'
+  public flagsItem = this.RULE("flagsItem", () => {
+    this.CONSUME(T.Flags);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.LeftBrace);
+    this.SUBRULE(this.nameList);
+  });
+
+  // enum-items ::= 'enum' id '{' enum-cases '}'
+  public enumItem = this.RULE("enumItem", () => {
+    this.CONSUME(T.Enum);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.LeftBrace);
+    this.SUBRULE(this.nameList);
+  });
+
+  /** flags-fields / enum-cases: `id (',' id)* ','? '}'` */
+  public nameList = this.RULE("nameList", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightBrace) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id);
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id);
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightBrace);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // variant-items ::= 'variant' id '{' variant-cases '}'
+  public variantItem = this.RULE("variantItem", () => {
+    this.CONSUME(T.Variant);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.LeftBrace);
+    this.SUBRULE(this.variantCases);
+  });
+
+  // variant-case ::= id | id '(' ty ')'
+  public variantCases = this.RULE("variantCases", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.RightBrace) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id);
+            this.OPTION(() => {
+              this.CONSUME(T.LeftParen);
+              this.SUBRULE(this.type);
+              this.CONSUME(T.RightParen);
+            });
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.id);
+              this.OPTION2(() => {
+                this.CONSUME2(T.LeftParen);
+                this.SUBRULE2(this.type);
+                this.CONSUME2(T.RightParen);
+              });
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.RightBrace);
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  // resource-item ::= 'resource' id ';' | 'resource' id '{' resource-method* '}'
+  public resourceItem = this.RULE("resourceItem", () => {
+    this.CONSUME(T.Resource);
+    this.SUBRULE(this.id);
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.LeftBrace);
+            this.MANY(() => this.SUBRULE(this.resourceMember));
+            this.CONSUME(T.RightBrace);
+          },
+        },
+        { ALT: () => this.CONSUME(T.Semicolon) },
+      ],
+      ERR_MSG: "';'",
+    });
+  });
+
+  // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
+  public resourceMember = this.RULE("resourceMember", () => {
+    this.MANY(() => this.SUBRULE(this.attribute));
+    this.OR({
+      DEF: [
+        {
+          ALT: () => {
+            this.CONSUME(T.Constructor);
+            this.CONSUME(T.LeftParen);
+            this.SUBRULE(this.params);
+            this.OPTION(() => {
+              this.CONSUME(T.RArrow);
+              this.SUBRULE(this.type);
+            });
+            this.CONSUME(T.Semicolon);
+          },
+        },
+        {
+          ALT: () => {
+            this.SUBRULE(this.id);
+            this.CONSUME(T.Colon);
+            this.OPTION2(() => this.CONSUME(T.Static));
+            this.SUBRULE(this.funcType);
+            this.CONSUME2(T.Semicolon);
+          },
+        },
+      ],
+      ERR_MSG: "`constructor` or identifier",
+    });
+  });
+
+  // ty ::= primitive | tuple | list | option | result | handle | future | stream | map | id
+  public type = this.RULE("type", () => {
+    const outer = this.typeDepth;
+    this.ACTION(() => {
+      this.typeDepth = outer + 1;
+      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
+    });
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.U8) },
+        { ALT: () => this.CONSUME(T.U16) },
+        { ALT: () => this.CONSUME(T.U32) },
+        { ALT: () => this.CONSUME(T.U64) },
+        { ALT: () => this.CONSUME(T.S8) },
+        { ALT: () => this.CONSUME(T.S16) },
+        { ALT: () => this.CONSUME(T.S32) },
+        { ALT: () => this.CONSUME(T.S64) },
+        { ALT: () => this.CONSUME(T.F32) },
+        { ALT: () => this.CONSUME(T.F64) },
+        { ALT: () => this.CONSUME(T.Char) },
+        { ALT: () => this.CONSUME(T.Bool) },
+        { ALT: () => this.CONSUME(T.StringKw) },
+        { ALT: () => this.CONSUME(T.ErrorContext) },
+        { ALT: () => this.SUBRULE(this.tupleType) },
+        { ALT: () => this.SUBRULE(this.listType) },
+        { ALT: () => this.SUBRULE(this.mapType) },
+        { ALT: () => this.SUBRULE(this.optionType) },
+        { ALT: () => this.SUBRULE(this.resultType) },
+        { ALT: () => this.SUBRULE(this.futureType) },
+        { ALT: () => this.SUBRULE(this.streamType) },
+        { ALT: () => this.SUBRULE(this.handleType) },
+        { ALT: () => this.SUBRULE(this.id) },
+      ],
+      ERR_MSG: "a type",
+    });
+    this.ACTION(() => (this.typeDepth = outer));
+  });
+
+  // tuple ::= 'tuple' '<' tuple-list '>'
+  public tupleType = this.RULE("tupleType", () => {
+    this.CONSUME(T.Tuple);
+    this.CONSUME(T.LessThan);
+    this.SUBRULE(this.typeList);
+  });
+
+  public typeList = this.RULE("typeList", () => {
+    this.OR({
+      DEF: [
+        { ALT: () => this.CONSUME(T.GreaterThan) },
+        {
+          ALT: () => {
+            this.SUBRULE(this.type);
+            this.MANY(() => {
+              this.CONSUME(T.Comma);
+              this.SUBRULE2(this.type);
+            });
+            this.OPTION9(() => this.CONSUME2(T.Comma));
+            this.CONSUME2(T.GreaterThan);
+          },
+        },
+      ],
+      ERR_MSG: "a type",
+    });
+  });
+
+  // list ::= 'list' '<' ty '>' | 'list' '<' ty ',' uint '>'
+  public listType = this.RULE("listType", () => {
+    this.CONSUME(T.List);
+    this.CONSUME(T.LessThan);
+    this.SUBRULE(this.type);
+    this.OPTION(() => {
+      this.CONSUME(T.Comma);
+      const size = this.CONSUME(T.Integer);
+      this.ACTION(() => {
+        if (!size.isInsertedInRecovery && BigInt(size.image) > 0xffffffffn) {
+          this.report(size, "invalid list size: number too large to fit in target type");
+        }
+      });
+    });
+    this.CONSUME(T.GreaterThan);
+  });
+
+  // map ::= 'map' '<' ty ',' ty '>'
+  public mapType = this.RULE("mapType", () => {
+    this.CONSUME(T.MapKw);
+    this.CONSUME(T.LessThan);
+    this.SUBRULE(this.type, { LABEL: "key" });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.type, { LABEL: "value" });
+    this.CONSUME(T.GreaterThan);
+  });
+
+  // option ::= 'option' '<' ty '>'
+  public optionType = this.RULE("optionType", () => {
+    this.CONSUME(T.OptionKw);
+    this.CONSUME(T.LessThan);
+    this.SUBRULE(this.type);
+    this.CONSUME(T.GreaterThan);
+  });
+
+  // result ::= 'result' '<' ty ',' ty '>' | 'result' '<' '_' ',' ty '>' | 'result' '<' ty '>' | 'result'
+  public resultType = this.RULE("resultType", () => {
+    this.CONSUME(T.ResultKw);
+    this.OPTION(() => {
+      this.CONSUME(T.LessThan);
+      this.OR({
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Underscore);
+              this.CONSUME(T.Comma);
+              this.SUBRULE(this.type, { LABEL: "err" });
+            },
+          },
+          {
+            ALT: () => {
+              this.SUBRULE2(this.type, { LABEL: "ok" });
+              this.OPTION2(() => {
+                this.CONSUME2(T.Comma);
+                this.SUBRULE3(this.type, { LABEL: "err" });
+              });
+            },
+          },
+        ],
+        ERR_MSG: "a type",
+      });
+      this.CONSUME(T.GreaterThan);
+    });
+  });
+
+  // future ::= 'future' '<' ty '>' | 'future'
+  public futureType = this.RULE("futureType", () => {
+    this.CONSUME(T.Future);
+    this.OPTION(() => {
+      this.CONSUME(T.LessThan);
+      this.SUBRULE(this.type);
+      this.CONSUME(T.GreaterThan);
+    });
+  });
+
+  // stream ::= 'stream' '<' ty '>' | 'stream'
+  public streamType = this.RULE("streamType", () => {
+    this.CONSUME(T.Stream);
+    this.OPTION(() => {
+      this.CONSUME(T.LessThan);
+      this.SUBRULE(this.type);
+      this.CONSUME(T.GreaterThan);
+    });
+  });
+
+  // handle ::= id | 'borrow' '<' id '>'   (and `own<id>`)
+  public handleType = this.RULE("handleType", () => {
+    this.OR([{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]);
+    this.CONSUME(T.LessThan);
+    this.SUBRULE(this.id);
+    this.CONSUME(T.GreaterThan);
+  });
+
+  /**
+   * gate-item ::= since-gate | unstable-gate | deprecated-gate
+   * (plus `@external-id("...")`, which wit-parser also reads).
+   */
+  public attribute = this.RULE("attribute", () => {
+    this.CONSUME(T.At);
+    const named = (word: string) => () => isId(this.LA(1).tokenType) && this.LA(1).image === word;
+    this.OR({
+      IGNORE_AMBIGUITIES: true,
+      DEF: [
+        {
+          GATE: named("since"),
+          ALT: () => {
+            this.SUBRULE(this.id, { LABEL: "kind" });
+            this.CONSUME(T.LeftParen);
+            const key1 = this.LA(1);
+            this.SUBRULE7(this.id, { LABEL: "key" });
+            this.ACTION(() => this.checkKey(key1, "version"));
+            this.CONSUME(T.Equals);
+            this.SUBRULE(this.version);
+            this.CONSUME(T.RightParen);
+          },
+        },
+        {
+          GATE: named("unstable"),
+          ALT: () => {
+            this.SUBRULE2(this.id, { LABEL: "kind" });
+            this.CONSUME2(T.LeftParen);
+            const key2 = this.LA(1);
+            this.SUBRULE8(this.id, { LABEL: "key" });
+            this.ACTION(() => this.checkKey(key2, "feature"));
+            this.CONSUME2(T.Equals);
+            this.SUBRULE3(this.id, { LABEL: "feature" });
+            this.CONSUME2(T.RightParen);
+          },
+        },
+        {
+          GATE: named("deprecated"),
+          ALT: () => {
+            this.SUBRULE4(this.id, { LABEL: "kind" });
+            this.CONSUME3(T.LeftParen);
+            const key3 = this.LA(1);
+            this.SUBRULE9(this.id, { LABEL: "key" });
+            this.ACTION(() => this.checkKey(key3, "version"));
+            this.CONSUME3(T.Equals);
+            this.SUBRULE2(this.version);
+            this.CONSUME3(T.RightParen);
+          },
+        },
+        {
+          GATE: named("external-id"),
+          ALT: () => {
+            this.SUBRULE5(this.id, { LABEL: "kind" });
+            this.CONSUME4(T.LeftParen);
+            this.CONSUME(T.StringLiteral);
+            this.CONSUME4(T.RightParen);
+          },
+        },
+        {
+          ALT: () => {
+            const t = this.LA(1);
+            this.SUBRULE6(this.id, { LABEL: "unknown" });
+            this.ACTION(() => this.report(t, `unknown attribute \`${t.image.replace(/^%/, "")}\``));
+          },
+        },
+      ],
+      ERR_MSG: "an identifier or string",
+    });
+  });
+
+  private checkKey(t: IToken, expected: string): void {
+    const name = t.image.replace(/^%/, "");
+    if (isId(t.tokenType) && name !== expected) this.report(t, `expected \`${expected}\`, found \`${name}\``);
+  }
+
+  /**
+   * valid-semver, read as wit-parser reads it: three integers, then any run of
+   * identifiers, integers, `-` and `.` after a `-` and after a `+`; the text
+   * is then checked by the semver rules.
+   */
+  public version = this.RULE("version", () => {
+    const first = this.CONSUME(T.Integer);
+    this.CONSUME(T.Period);
+    this.CONSUME2(T.Integer);
+    this.CONSUME2(T.Period);
+    this.CONSUME3(T.Integer);
+    this.OPTION(() => {
+      this.CONSUME(T.Minus);
+      this.MANY(() => this.SUBRULE(this.versionPart));
+    });
+    this.OPTION2(() => {
+      this.CONSUME(T.Plus);
+      this.MANY2(() => this.SUBRULE2(this.versionPart));
+    });
+    this.ACTION(() => {
+      const last = this.LA(0);
+      if (first.isInsertedInRecovery || last.isInsertedInRecovery) return;
+      const text = this.sourceText.slice(first.startOffset, last.startOffset + last.image.length);
+      try {
+        parseVersion(text);
+      } catch (e) {
+        if (!(e instanceof SemverError)) throw e;
+        this.semanticErrors.push({ offset: first.startOffset, end: last.startOffset + last.image.length, message: e.message });
+      }
+    });
+  });
+
+  public versionPart = this.RULE("versionPart", () => {
+    this.OPTION(() => this.CONSUME(T.Period));
+    this.OR([
+      { ALT: () => this.CONSUME(T.Id) },
+      { ALT: () => this.CONSUME(T.Integer) },
+      { ALT: () => this.CONSUME(T.Minus) },
+    ]);
+  });
+
+  /** The text being parsed, for reading back spans such as versions. */
+  sourceText = "";
+
+  // id ::= '%'? [a-z][a-z0-9]* ('-' [a-z][a-z0-9]*)*   (spelling checked by `validateId`)
+  public id = this.RULE("id", () => {
+    const t = this.LA(1);
+    this.OR({
+      DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
+      ERR_MSG: "an identifier or string",
+    });
+    this.ACTION(() => {
+      if (!isId(t.tokenType)) return;
+      const text = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
+      const problem = validateId(text);
+      if (problem) this.report(t, problem);
+    });
+  });
+}
+
+/** Kept for the visitor: the CST node type every rule produces. */
+export type { CstNode };

@@ -1,0 +1,58 @@
+/**
+ * Parsing of one WIT file: lexing, the Chevrotain grammar, and the CST → AST
+ * visitor. Never throws for bad input; every problem is a `SyntaxProblem`
+ * with a span, in source order.
+ */
+import { EOF } from "chevrotain";
+import type { PackageFile, Span } from "./ast.js";
+import { WitParser } from "./grammar.js";
+import { lex } from "./lexer.js";
+import { AstBuilder } from "./visitor.js";
+
+export * from "./ast.js";
+export { validateId } from "./identifiers.js";
+export * from "./semver.js";
+
+export interface SyntaxProblem {
+  span: Span;
+  message: string;
+}
+
+export interface ParsedFile {
+  /** Present only when the file has no problems. */
+  file: PackageFile | undefined;
+  problems: SyntaxProblem[];
+}
+
+let sharedParser: WitParser | undefined;
+
+function parser(): WitParser {
+  sharedParser ??= new WitParser();
+  return sharedParser;
+}
+
+/** Parses `text`, whose first character sits at offset `base` of its source map. */
+export function parseWitFile(text: string, base = 0): ParsedFile {
+  const lexed = lex(text, base);
+  const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
+    span: { start: e.offset, end: e.offset + 1 },
+    message: e.message,
+  }));
+  const p = parser();
+  p.beginFile(text);
+  p.input = lexed.tokens;
+  const cst = p.witFile();
+  for (const e of p.errors) {
+    const t = e.token;
+    const eof = t.tokenType === EOF || Number.isNaN(t.startOffset);
+    const start = base + (eof ? text.length : t.startOffset);
+    const end = eof ? start : base + t.startOffset + t.image.length;
+    problems.push({ span: { start, end }, message: e.message });
+  }
+  for (const e of p.semanticErrors) {
+    problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
+  }
+  problems.sort((a, b) => a.span.start - b.span.start);
+  if (problems.length) return { file: undefined, problems };
+  return { file: new AstBuilder(lexed, text, base).file(cst), problems };
+}

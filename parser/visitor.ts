@@ -1,0 +1,471 @@
+/**
+ * CST → AST. Runs only on a CST without errors, so every child a rule always
+ * produces is present. Offsets are shifted by the file's base offset here.
+ */
+import type { CstNode, IToken } from "chevrotain";
+import type * as A from "./ast.js";
+import type { LexResult } from "./lexer.js";
+import { parseVersion } from "./semver.js";
+import * as T from "./tokens.js";
+
+type Children = Record<string, (CstNode | IToken)[] | undefined>;
+
+function kids(node: CstNode): Children {
+  return node.children as Children;
+}
+
+function node(c: Children, key: string, index = 0): CstNode {
+  return c[key]![index] as CstNode;
+}
+
+function maybeNode(c: Children, key: string, index = 0): CstNode | undefined {
+  return c[key]?.[index] as CstNode | undefined;
+}
+
+function token(c: Children, key: string, index = 0): IToken {
+  return c[key]![index] as IToken;
+}
+
+function maybeToken(c: Children, key: string): IToken | undefined {
+  return c[key]?.[0] as IToken | undefined;
+}
+
+function nodes(c: Children, key: string): CstNode[] {
+  return (c[key] ?? []) as CstNode[];
+}
+
+/** The labelled children of `n` in source order, for lists whose parts are optional. */
+function ordered(n: CstNode, labels: string[]): { label: string; node: CstNode }[] {
+  const out: { label: string; node: CstNode }[] = [];
+  const c = kids(n);
+  for (const label of labels) {
+    for (const x of (c[label] ?? []) as CstNode[]) out.push({ label, node: x });
+  }
+  return out.sort((a, b) => a.node.location!.startOffset - b.node.location!.startOffset);
+}
+
+const primitiveTokens = new Map<string, A.PrimitiveName>([
+  ["U8", "u8"], ["U16", "u16"], ["U32", "u32"], ["U64", "u64"], ["S8", "s8"], ["S16", "s16"],
+  ["S32", "s32"], ["S64", "s64"], ["F32", "f32"], ["F64", "f64"], ["Char", "char"], ["Bool", "bool"],
+  ["String", "string"], ["ErrorContext", "error-context"],
+]);
+
+export class AstBuilder {
+  constructor(
+    private readonly lexed: LexResult,
+    private readonly text: string,
+    private readonly base: number,
+  ) {}
+
+  private span(t: IToken): A.Span {
+    return { start: this.base + t.startOffset, end: this.base + t.startOffset + t.image.length };
+  }
+
+  /** Comments between the previous token and the token that starts `n`. */
+  docs(n: CstNode): A.Docs {
+    const offset = n.location!.startOffset;
+    const toks = this.lexed.tokens;
+    let lo = 0;
+    let hi = toks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (toks[mid].startOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const from = this.lexed.commentsBefore[lo];
+    const to = lo + 1 < this.lexed.commentsBefore.length ? this.lexed.commentsBefore[lo + 1] : this.lexed.comments.length;
+    const comments: string[] = [];
+    let span: A.Span | undefined;
+    for (let i = from; i < to; i++) {
+      const c = this.lexed.comments[i];
+      if (c.startOffset >= offset) break;
+      comments.push(c.image);
+      const trimmed = c.image.length - (c.image.length - c.image.trimEnd().length);
+      const end = this.base + c.startOffset + trimmed;
+      span = span ? { start: span.start, end } : { start: this.base + c.startOffset, end };
+    }
+    return { comments, span };
+  }
+
+  id(n: CstNode): A.Ident {
+    const c = kids(n);
+    const t = maybeToken(c, "Id") ?? token(c, "ExplicitId");
+    const name = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
+    return { name, span: this.span(t) };
+  }
+
+  file(n: CstNode): A.PackageFile {
+    const c = kids(n);
+    const header = maybeNode(c, "packageHeader");
+    const packageId = header ? this.packageName(node(kids(header), "packageName"), this.docs(header)) : undefined;
+    const items = nodes(c, "topItem").map((x) => this.topItem(x));
+    return { packageId, items, span: packageId?.span ?? { start: this.base, end: this.base } };
+  }
+
+  private topItem(n: CstNode): A.AstItem {
+    const c = kids(n);
+    const docs = this.docs(n);
+    const attributes = nodes(c, "attribute").map((a) => this.attribute(a));
+    const iface = maybeNode(c, "interfaceItem");
+    if (iface) {
+      const ic = kids(iface);
+      return {
+        kind: "interface",
+        value: {
+          docs,
+          attributes,
+          name: this.id(node(ic, "id")),
+          items: this.interfaceBody(node(ic, "interfaceBody")),
+        },
+      };
+    }
+    const world = maybeNode(c, "worldItem");
+    if (world) return { kind: "world", value: this.world(world, docs, attributes) };
+    const use = maybeNode(c, "toplevelUse");
+    if (use) {
+      const uc = kids(use);
+      const as = maybeNode(uc, "as");
+      return {
+        kind: "use",
+        value: {
+          span: this.span(token(uc, "Use")),
+          attributes,
+          item: this.usePath(node(uc, "usePath")),
+          as: as ? this.id(as) : undefined,
+        },
+      };
+    }
+    const nested = kids(node(c, "nestedPackage"));
+    const items = nodes(nested, "topItem").map((x) => this.topItem(x));
+    const packageId = this.packageName(node(nested, "packageName"), docs);
+    return { kind: "package", value: { packageId, items, span: packageId.span } };
+  }
+
+  packageName(n: CstNode, docs: A.Docs): A.PackageName {
+    const c = kids(n);
+    const namespace = this.id(node(c, "namespace"));
+    const name = this.id(node(c, "name"));
+    const version = maybeNode(c, "version");
+    const v = version ? this.version(version) : undefined;
+    return {
+      docs,
+      namespace,
+      name,
+      extraNames: nodes(c, "extraName").map((x) => this.id(x)),
+      extraPath: nodes(c, "extraPath").map((x) => this.id(x)),
+      version: v,
+      span: { start: namespace.span.start, end: v ? v.span.end : name.span.end },
+    };
+  }
+
+  private version(n: CstNode): { span: A.Span; version: ReturnType<typeof parseVersion> } {
+    let start = Infinity;
+    let end = -Infinity;
+    const visit = (x: CstNode) => {
+      for (const list of Object.values(x.children)) {
+        for (const e of list) {
+          if ("image" in e) {
+            start = Math.min(start, e.startOffset);
+            end = Math.max(end, e.startOffset + e.image.length);
+          } else visit(e);
+        }
+      }
+    };
+    visit(n);
+    return { span: { start: this.base + start, end: this.base + end }, version: parseVersion(this.text.slice(start, end)) };
+  }
+
+  usePath(n: CstNode): A.UsePath {
+    const c = kids(n);
+    const first = this.id(node(c, "first"));
+    const pkg = maybeNode(c, "package");
+    if (!pkg) return { kind: "id", id: first };
+    const pkgName = this.id(pkg);
+    const version = maybeNode(c, "version");
+    return {
+      kind: "package",
+      package: {
+        docs: { comments: [], span: undefined },
+        span: { start: first.span.start, end: pkgName.span.end },
+        namespace: first,
+        name: pkgName,
+        extraNames: nodes(c, "extraName").map((x) => this.id(x)),
+        extraPath: nodes(c, "extraPath").map((x) => this.id(x)),
+        version: version ? this.version(version) : undefined,
+      },
+      name: this.id(node(c, "name")),
+    };
+  }
+
+  private attribute(n: CstNode): A.Attribute {
+    const c = kids(n);
+    const kind = this.id(node(c, "kind"));
+    switch (kind.name) {
+      case "since":
+        return { kind: "since", span: kind.span, version: this.version(node(c, "version")).version };
+      case "deprecated":
+        return { kind: "deprecated", span: kind.span, version: this.version(node(c, "version")).version };
+      case "unstable":
+        return { kind: "unstable", span: kind.span, feature: this.id(node(c, "feature")) };
+      default:
+        return { kind: "external-id", span: kind.span, id: decodeStringLiteral(token(c, "StringLiteral").image) };
+    }
+  }
+
+  private interfaceBody(n: CstNode): A.InterfaceItem[] {
+    return nodes(kids(n), "interfaceMember").map((x) => this.interfaceMember(x));
+  }
+
+  private interfaceMember(n: CstNode): A.InterfaceItem {
+    const c = kids(n);
+    const docs = this.docs(n);
+    const attributes = nodes(c, "attribute").map((a) => this.attribute(a));
+    const func = maybeNode(c, "funcItem");
+    if (func) return { kind: "func", value: this.namedFunc(func, docs, attributes) };
+    const use = maybeNode(c, "useItem");
+    if (use) return { kind: "use", value: this.use(use, attributes) };
+    return { kind: "typedef", value: this.typeDef(c, docs, attributes)! };
+  }
+
+  private namedFunc(n: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.NamedFunc {
+    const c = kids(n);
+    return { docs, attributes, name: this.id(node(c, "id")), func: this.funcType(node(c, "funcType")) };
+  }
+
+  private funcType(n: CstNode): A.Func {
+    const c = kids(n);
+    const result = maybeNode(c, "type");
+    return {
+      span: this.span(token(c, "Func")),
+      async: maybeToken(c, "Async") !== undefined,
+      params: this.params(node(c, "params")),
+      result: result ? this.type(result) : undefined,
+    };
+  }
+
+  private params(n: CstNode): A.Func["params"] {
+    const c = kids(n);
+    return nodes(c, "id").map((id, i) => ({ name: this.id(id), type: this.type(node(c, "type", i)) }));
+  }
+
+  private use(n: CstNode, attributes: A.Attribute[]): A.Use {
+    const c = kids(n);
+    const names: A.Use["names"] = [];
+    for (const part of ordered(node(c, "useNames"), ["name", "as"])) {
+      if (part.label === "name") names.push({ name: this.id(part.node), as: undefined });
+      else names[names.length - 1].as = this.id(part.node);
+    }
+    return { attributes, from: this.usePath(node(c, "usePath")), names };
+  }
+
+  private typeDef(c: Children, docs: A.Docs, attributes: A.Attribute[]): A.TypeDef | undefined {
+    const alias = maybeNode(c, "typeAlias");
+    if (alias) {
+      const ac = kids(alias);
+      return { docs, attributes, name: this.id(node(ac, "id")), type: this.type(node(ac, "type")) };
+    }
+    const record = maybeNode(c, "recordItem");
+    if (record) {
+      const rc = kids(record);
+      const name = this.id(node(rc, "id"));
+      const fc = kids(node(rc, "recordFields"));
+      const fields = nodes(fc, "id").map((id, i) => ({
+        docs: this.docs(id),
+        name: this.id(id),
+        type: this.type(node(fc, "type", i)),
+      }));
+      return { docs, attributes, name, type: { kind: "record", fields, span: name.span } };
+    }
+    const flags = maybeNode(c, "flagsItem") ?? maybeNode(c, "enumItem");
+    if (flags) {
+      const fc = kids(flags);
+      const name = this.id(node(fc, "id"));
+      const list = nodes(kids(node(fc, "nameList")), "id").map((id) => ({ docs: this.docs(id), name: this.id(id) }));
+      const type: A.AstType =
+        flags.name === "flagsItem"
+          ? { kind: "flags", flags: list, span: name.span }
+          : { kind: "enum", cases: list, span: name.span };
+      return { docs, attributes, name, type };
+    }
+    const variant = maybeNode(c, "variantItem");
+    if (variant) {
+      const vc = kids(variant);
+      const name = this.id(node(vc, "id"));
+      const cases: { docs: A.Docs; name: A.Ident; type: A.AstType | undefined }[] = [];
+      for (const part of ordered(node(vc, "variantCases"), ["id", "type"])) {
+        if (part.label === "id") cases.push({ docs: this.docs(part.node), name: this.id(part.node), type: undefined });
+        else cases[cases.length - 1].type = this.type(part.node);
+      }
+      return { docs, attributes, name, type: { kind: "variant", cases, span: name.span } };
+    }
+    const resource = maybeNode(c, "resourceItem");
+    if (resource) {
+      const rc = kids(resource);
+      const name = this.id(node(rc, "id"));
+      const funcs = nodes(rc, "resourceMember").map((x) => this.resourceMember(x));
+      return { docs, attributes, name, type: { kind: "resource", funcs, span: name.span } };
+    }
+    return undefined;
+  }
+
+  private resourceMember(n: CstNode): A.ResourceFunc {
+    const c = kids(n);
+    const docs = this.docs(n);
+    const attributes = nodes(c, "attribute").map((a) => this.attribute(a));
+    const ctor = maybeToken(c, "Constructor");
+    if (ctor) {
+      const span = this.span(ctor);
+      const result = maybeNode(c, "type");
+      return {
+        kind: "constructor",
+        func: {
+          docs,
+          attributes,
+          name: { name: "constructor", span },
+          func: { span, async: false, params: this.params(node(c, "params")), result: result ? this.type(result) : undefined },
+        },
+      };
+    }
+    return {
+      kind: maybeToken(c, "Static") ? "static" : "method",
+      func: { docs, attributes, name: this.id(node(c, "id")), func: this.funcType(node(c, "funcType")) },
+    };
+  }
+
+  private world(n: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.World {
+    const c = kids(n);
+    const items = nodes(c, "worldMember").map((x) => this.worldMember(x));
+    return { docs, attributes, name: this.id(node(c, "id")), items };
+  }
+
+  private worldMember(n: CstNode): A.WorldItem {
+    const c = kids(n);
+    const docs = this.docs(n);
+    const attributes = nodes(c, "attribute").map((a) => this.attribute(a));
+    const imp = maybeNode(c, "importItem") ?? maybeNode(c, "exportItem");
+    if (imp) {
+      const extern = this.externKind(node(kids(imp), "externKind"));
+      return { kind: imp.name === "importItem" ? "import" : "export", docs, attributes, extern };
+    }
+    const use = maybeNode(c, "useItem");
+    if (use) return { kind: "use", value: this.use(use, attributes) };
+    const include = maybeNode(c, "includeItem");
+    if (include) {
+      const ic = kids(include);
+      const list = maybeNode(ic, "includeNames");
+      const nc = list ? kids(list) : {};
+      const names = nodes(nc, "name").map((x, i) => ({ name: this.id(x), as: this.id(node(nc, "as", i)) }));
+      return { kind: "include", value: { attributes, from: this.usePath(node(ic, "usePath")), names } };
+    }
+    return { kind: "typedef", value: this.typeDef(c, docs, attributes)! };
+  }
+
+  private externKind(n: CstNode): A.ExternKind {
+    const c = kids(n);
+    const funcName = maybeNode(c, "funcName");
+    if (funcName) return { kind: "func", name: this.id(funcName), func: this.funcType(node(c, "funcType")) };
+    const ifaceName = maybeNode(c, "interfaceName");
+    if (ifaceName) {
+      return { kind: "interface", name: this.id(ifaceName), items: this.interfaceBody(node(c, "interfaceBody")) };
+    }
+    const label = maybeNode(c, "label");
+    if (label) return { kind: "named-path", name: this.id(label), path: this.usePath(node(c, "labelledPath")) };
+    return { kind: "path", path: this.usePath(node(c, "path")) };
+  }
+
+  type(n: CstNode): A.AstType {
+    const c = kids(n);
+    for (const [key, list] of Object.entries(c)) {
+      const first = list![0];
+      if ("image" in first) {
+        const prim = primitiveTokens.get(key)!;
+        return { kind: "primitive", name: prim, span: this.span(first) };
+      }
+      const sc = kids(first);
+      switch (first.name) {
+        case "id": {
+          const id = this.id(first);
+          return { kind: "name", id, span: id.span };
+        }
+        case "tupleType": {
+          const types = nodes(kids(node(sc, "typeList")), "type").map((x) => this.type(x));
+          return { kind: "tuple", types, span: this.span(token(sc, "Tuple")) };
+        }
+        case "listType": {
+          const size = maybeToken(sc, "Integer");
+          const span = this.span(token(sc, "List"));
+          const element = this.type(node(sc, "type"));
+          return size
+            ? { kind: "fixed-length-list", element, size: Number(size.image), span }
+            : { kind: "list", element, span };
+        }
+        case "mapType":
+          return {
+            kind: "map",
+            key: this.type(node(sc, "key")),
+            value: this.type(node(sc, "value")),
+            span: this.span(token(sc, "Map")),
+          };
+        case "optionType":
+          return { kind: "option", type: this.type(node(sc, "type")), span: this.span(token(sc, "Option")) };
+        case "resultType": {
+          const ok = maybeNode(sc, "ok");
+          const err = maybeNode(sc, "err");
+          return {
+            kind: "result",
+            ok: ok ? this.type(ok) : undefined,
+            err: err ? this.type(err) : undefined,
+            span: this.span(token(sc, "Result")),
+          };
+        }
+        case "futureType":
+        case "streamType": {
+          const inner = maybeNode(sc, "type");
+          const kw = first.name === "futureType" ? "Future" : "Stream";
+          return {
+            kind: first.name === "futureType" ? "future" : "stream",
+            type: inner ? this.type(inner) : undefined,
+            span: this.span(token(sc, kw)),
+          };
+        }
+        case "handleType": {
+          const resource = this.id(node(sc, "id"));
+          return { kind: "handle", handle: maybeToken(sc, "Own") ? "own" : "borrow", resource, span: resource.span };
+        }
+      }
+    }
+    throw new Error(`unexpected type node ${n.name}`);
+  }
+}
+
+/** The value of a string literal already checked by the lexer. */
+export function decodeStringLiteral(image: string): string {
+  const bytes: number[] = [];
+  const body = image.slice(1, -1);
+  const enc = new TextEncoder();
+  for (let i = 0; i < body.length; ) {
+    const ch = body[i];
+    if (ch !== "\\") {
+      const cp = body.codePointAt(i)!;
+      const s = String.fromCodePoint(cp);
+      bytes.push(...enc.encode(s));
+      i += s.length;
+      continue;
+    }
+    const e = body[i + 1];
+    const simple: Record<string, number> = { '"': 0x22, "'": 0x27, t: 9, n: 10, r: 13, "\\": 0x5c };
+    if (e in simple) {
+      bytes.push(simple[e]);
+      i += 2;
+    } else if (e === "u") {
+      const close = body.indexOf("}", i);
+      const cp = parseInt(body.slice(i + 3, close).replace(/_/g, ""), 16);
+      bytes.push(...enc.encode(String.fromCodePoint(cp)));
+      i = close + 1;
+    } else {
+      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 3;
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
+}
