@@ -1,0 +1,144 @@
+/**
+ * Loading WIT into a `Resolve`, from text or from the file system, with
+ * wit-parser's conventions:
+ *
+ * - a file is one package (plus any `package x:y { ... }` blocks in it);
+ * - a directory's `*.wit` files form one package, and its `deps/` folder holds
+ *   dependencies: sub-directories (one package each) and single files;
+ * - dependencies are added before the packages that use them.
+ *
+ * Problems are thrown as `WitError`s carrying wit-parser's contexts.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseWitFile } from "../parser/index.js";
+import { WitError, withContext } from "./errors.js";
+import { Resolve, type UnresolvedGroup } from "./resolve.js";
+import type { PackageId } from "./types.js";
+import { PackageResolver } from "./unresolved.js";
+
+/** Parses files (already read) as one package group. Files are parsed in path order. */
+export function parseGroup(resolve: Resolve, files: { path: string; contents: string }[]): UnresolvedGroup {
+  const placed = files.map((f) => ({ ...f, base: resolve.sourceMap.push(f.path, f.contents) }));
+  placed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const main = new PackageResolver();
+  const nested = [];
+  for (const f of placed) {
+    const parsed = parseWitFile(f.contents, f.base);
+    if (!parsed.file) {
+      const [first, ...rest] = parsed.problems;
+      throw new WitError(
+        first.message,
+        first.span,
+        undefined,
+        rest.map((p) => new WitError(p.message, p.span)),
+      );
+    }
+    const file = parsed.file;
+    const items = [];
+    for (const item of file.items) {
+      if (item.kind === "package") {
+        const inner = new PackageResolver();
+        inner.push(item.value);
+        nested.push(inner.resolve());
+      } else items.push(item);
+    }
+    main.push({ ...file, items });
+  }
+  return { main: main.resolve(), nested };
+}
+
+/** Adds WIT source text, as if read from `fileName`. */
+export function pushText(resolve: Resolve, fileName: string, contents: string): PackageId {
+  return resolve.pushGroups(parseGroup(resolve, [{ path: fileName, contents }]), []);
+}
+
+function isWasm(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0 && bytes[1] === 0x61 && bytes[2] === 0x73 && bytes[3] === 0x6d;
+}
+
+function looksLikeWat(text: string): boolean {
+  const stripped = text.replace(/;;[^\n]*\n?|\(;[\s\S]*?;\)/g, "").trimStart();
+  return stripped.startsWith("(module") || stripped.startsWith("(component");
+}
+
+function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (e) {
+    throw new WitError(`failed to read path for WIT [${file}]: ${(e as Error).message}`);
+  }
+  const text = isWasm(bytes) ? undefined : bytes.toString("utf8");
+  if (text === undefined || ((file.endsWith(".wat") || file.endsWith(".wasm")) && looksLikeWat(text))) {
+    throw new WitError(
+      `WIT packages encoded as WebAssembly are not supported yet (a component-type decoder is needed) [${file}]`,
+    );
+  }
+  if (Buffer.from(text, "utf8").compare(bytes) !== 0) {
+    throw new WitError(`input file is not valid utf-8 [${file}]`);
+  }
+  return parseGroup(resolve, [{ path: file, contents: text }]);
+}
+
+function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new WitError(`failed to read directory ${JSON.stringify(dir)}: ${(e as Error).message}`);
+  }
+  const files: { path: string; contents: string }[] = [];
+  for (const entry of entries) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) continue;
+    if (entry.isSymbolicLink() && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
+    if (!entry.name.endsWith(".wit")) continue;
+    try {
+      files.push({ path: p, contents: fs.readFileSync(p, "utf8") });
+    } catch (e) {
+      throw new WitError(`failed to read file ${JSON.stringify(p)}: ${(e as Error).message}`);
+    }
+  }
+  return parseGroup(resolve, files);
+}
+
+function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
+  if (!fs.existsSync(deps)) return [];
+  const entries = fs.readdirSync(deps, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const groups: UnresolvedGroup[] = [];
+  for (const entry of entries) {
+    const p = path.join(deps, entry.name);
+    if (entry.isDirectory() || fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) {
+      groups.push(withContext(() => `failed to parse package: ${p}`, () => readDirGroup(resolve, p)));
+    } else if (/\.(wit|wat|wasm)$/.test(entry.name)) {
+      groups.push(readFileGroup(resolve, p));
+    }
+  }
+  return groups;
+}
+
+/**
+ * Adds the package at `p` (a `.wit` file or a directory with optional
+ * `deps/`) and everything it depends on; returns the main package's id.
+ */
+export function pushPath(resolve: Resolve, p: string): PackageId {
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(p);
+  } catch {
+    stat = undefined;
+  }
+  if (stat?.isDirectory()) {
+    return withContext(
+      () => `failed to resolve directory while parsing WIT for path [${p}]`,
+      () => {
+        const main = withContext(() => `failed to parse package: ${p}`, () => readDirGroup(resolve, p));
+        const depsDir = path.join(p, "deps");
+        const deps = withContext(() => `failed to parse dependency directory: ${depsDir}`, () => readDeps(resolve, depsDir));
+        return resolve.pushGroups(main, deps);
+      },
+    );
+  }
+  return resolve.pushGroups(readFileGroup(resolve, p), []);
+}
