@@ -92,6 +92,22 @@ function findPackages(dir: string): string[] {
   return out;
 }
 
+/**
+ * wit-bindgen's runtime tests: each case's `test.wit`, or the case directory
+ * when it has a `deps/` folder.
+ */
+function runtimeCases(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of fs.readdirSync(dir).sort()) {
+    const p = path.join(dir, name);
+    if (!fs.statSync(p).isDirectory() || name === "deps") continue;
+    if (fs.existsSync(path.join(p, "deps"))) out.push(p);
+    else if (fs.existsSync(path.join(p, "test.wit"))) out.push(path.join(p, "test.wit"));
+    else out.push(...runtimeCases(p));
+  }
+  return out;
+}
+
 function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
   const r: SuiteResult = { name, passed: 0, total: 0, failures: [] };
   for (const input of inputs) {
@@ -138,7 +154,7 @@ function main(): void {
   const codegen = path.join(corpus, "wit-bindgen-codegen");
   results.push(resolvesAll("wit-bindgen-codegen: packages resolve", codegen, findPackages(codegen)));
   const runtime = path.join(corpus, "wit-bindgen-runtime");
-  results.push(resolvesAll("wit-bindgen-runtime: packages resolve", runtime, findPackages(runtime)));
+  results.push(resolvesAll("wit-bindgen-runtime: packages resolve", runtime, runtimeCases(runtime)));
   const wasi026 = path.join(corpus, "wasi", "0.2.6");
   results.push(resolvesAll("wasi 0.2.6: packages resolve", wasi026, [wasi026]));
   results.push(resolvesAll("wasi 0.3.0: packages resolve", path.join(corpus, "wasi", "0.3.0"), wasi030ResolveInputs(corpus)));

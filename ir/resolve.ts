@@ -805,10 +805,10 @@ class Remap {
           into.set(k, { key: newKey, item: newItem });
         } else {
           const k = worldKeyString(key);
-          const prev = into.get(k);
+          let prev = into.get(k);
           if (!prev) {
-            into.set(k, { key, item: structuredClone(item) });
-            continue;
+            prev = { key, item: structuredClone(item) };
+            into.set(k, prev);
           }
           const from = item as WorldItem & { kind: "interface" };
           const target = prev.item as WorldItem & { kind: "interface" };

@@ -819,68 +819,38 @@ export class WitParser extends CstParser {
    */
   public attribute = this.RULE("attribute", () => {
     this.CONSUME(T.At);
-    const named = (word: string) => () => isId(this.LA(1).tokenType) && this.LA(1).image === word;
+    const kindToken = this.LA(1);
+    this.SUBRULE(this.id, { LABEL: "kind" });
+    const kind = kindToken.image;
+    const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
+    this.ACTION(() => {
+      if (isId(kindToken.tokenType) && !known) this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
+    });
+    this.CONSUME(T.LeftParen);
+    const external = kind === "external-id";
     this.OR({
-      IGNORE_AMBIGUITIES: true,
       DEF: [
+        { GATE: () => external, ALT: () => this.CONSUME(T.StringLiteral) },
         {
-          GATE: named("since"),
+          GATE: () => !external,
           ALT: () => {
-            this.SUBRULE(this.id, { LABEL: "kind" });
-            this.CONSUME(T.LeftParen);
-            const key1 = this.LA(1);
-            this.SUBRULE7(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key1, "version"));
+            const key = this.LA(1);
+            this.SUBRULE2(this.id, { LABEL: "key" });
+            this.ACTION(() => this.checkKey(key, kind === "unstable" ? "feature" : "version"));
             this.CONSUME(T.Equals);
-            this.SUBRULE(this.version);
-            this.CONSUME(T.RightParen);
-          },
-        },
-        {
-          GATE: named("unstable"),
-          ALT: () => {
-            this.SUBRULE2(this.id, { LABEL: "kind" });
-            this.CONSUME2(T.LeftParen);
-            const key2 = this.LA(1);
-            this.SUBRULE8(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key2, "feature"));
-            this.CONSUME2(T.Equals);
-            this.SUBRULE3(this.id, { LABEL: "feature" });
-            this.CONSUME2(T.RightParen);
-          },
-        },
-        {
-          GATE: named("deprecated"),
-          ALT: () => {
-            this.SUBRULE4(this.id, { LABEL: "kind" });
-            this.CONSUME3(T.LeftParen);
-            const key3 = this.LA(1);
-            this.SUBRULE9(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key3, "version"));
-            this.CONSUME3(T.Equals);
-            this.SUBRULE2(this.version);
-            this.CONSUME3(T.RightParen);
-          },
-        },
-        {
-          GATE: named("external-id"),
-          ALT: () => {
-            this.SUBRULE5(this.id, { LABEL: "kind" });
-            this.CONSUME4(T.LeftParen);
-            this.CONSUME(T.StringLiteral);
-            this.CONSUME4(T.RightParen);
-          },
-        },
-        {
-          ALT: () => {
-            const t = this.LA(1);
-            this.SUBRULE6(this.id, { LABEL: "unknown" });
-            this.ACTION(() => this.report(t, `unknown attribute \`${t.image.replace(/^%/, "")}\``));
+            this.OR2({
+              DEF: [
+                { GATE: () => kind !== "unstable", ALT: () => this.SUBRULE(this.version) },
+                { GATE: () => kind === "unstable", ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }) },
+              ],
+              ERR_MSG: kind === "unstable" ? "an identifier or string" : "an integer",
+            });
           },
         },
       ],
-      ERR_MSG: "an identifier or string",
+      ERR_MSG: external ? "a string literal" : "an identifier or string",
     });
+    this.CONSUME(T.RightParen);
   });
 
   private checkKey(t: IToken, expected: string): void {
