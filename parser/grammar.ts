@@ -30,6 +30,12 @@ import { validateId } from "./identifiers.js";
 export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
 
+/**
+ * Marks a missing-token message that wit-parser reports as "no item fits
+ * here", pointing at the whole token rather than at its first character.
+ */
+export const WHOLE_TOKEN = "\u0001";
+
 export interface SemanticError {
   /** Offset within the lexed text (not yet shifted by the file's base). */
   offset: number;
@@ -75,7 +81,8 @@ class WitErrorMessages implements IParserErrorMessageProvider {
   }): string {
     const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
     const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
-    return `expected ${custom || describeToken(options.expected)}, found ${found(options.actual)}`;
+    if (custom) return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
+    return `expected ${describeToken(options.expected)}, found ${found(options.actual)}`;
   }
 
   buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {

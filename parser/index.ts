@@ -5,7 +5,7 @@
  */
 import { EOF } from "chevrotain";
 import type { PackageFile, Span } from "./ast.js";
-import { WitParser } from "./grammar.js";
+import { WHOLE_TOKEN, WitParser } from "./grammar.js";
 import { lex } from "./lexer.js";
 import { AstBuilder } from "./visitor.js";
 
@@ -46,8 +46,11 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
     const t = e.token;
     const eof = t.tokenType === EOF || Number.isNaN(t.startOffset);
     const start = base + (eof ? text.length : t.startOffset);
-    const end = eof ? start : base + t.startOffset + t.image.length;
-    problems.push({ span: { start, end }, message: e.message });
+    // wit-parser points at one character for a missing token and at the whole
+    // token when no alternative fits.
+    const whole = e.name !== "MismatchedTokenException" || e.message.startsWith(WHOLE_TOKEN);
+    const end = eof ? start : whole ? base + t.startOffset + t.image.length : start + 1;
+    problems.push({ span: { start, end }, message: e.message.replace(WHOLE_TOKEN, "") });
   }
   for (const e of p.semanticErrors) {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
