@@ -106,8 +106,10 @@ export class WitParser extends CstParser {
   typeDepth = 0;
   packageDepth = 0;
 
-  constructor() {
+  /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
+  constructor(options: { validate?: boolean } = {}) {
     super(T.allTokens, {
+      skipValidations: !options.validate,
       recoveryEnabled: true,
       maxLookahead: 3,
       nodeLocationTracking: "onlyOffset",
