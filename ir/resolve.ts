@@ -437,6 +437,7 @@ class Remap {
     }
   }
 
+  /** Moves `pkg`'s items into `resolve` (the package is consumed: its items are reused, not copied). */
   append(resolve: Resolve, pkg: UnresolvedPackage): PackageId {
     const pkgId = resolve.packages.length;
     resolve.packages.push({ name: pkg.name, docs: pkg.docs, interfaces: new Map(), worlds: new Map() });
@@ -448,7 +449,7 @@ class Remap {
     const foreignWorlds = this.worlds.length;
 
     for (let id = foreignTypes; id < pkg.types.length; id++) {
-      const ty = structuredClone(pkg.types[id]);
+      const ty = pkg.types[id];
       if (!resolve.includeStability(ty.stability, pkgId, ty.span)) {
         this.types.push(undefined);
         continue;
@@ -465,7 +466,7 @@ class Remap {
     }
 
     for (let id = foreignInterfaces; id < pkg.interfaces.length; id++) {
-      const iface = cloneInterface(pkg.interfaces[id]);
+      const iface = pkg.interfaces[id];
       if (!resolve.includeStability(iface.stability, pkgId, iface.span)) {
         this.interfaces.push(undefined);
         continue;
@@ -487,7 +488,7 @@ class Remap {
     }
 
     for (let id = foreignWorlds; id < pkg.worlds.length; id++) {
-      const world = cloneWorld(pkg.worlds[id]);
+      const world = pkg.worlds[id];
       if (!resolve.includeStability(world.stability, pkgId, world.span)) {
         this.worlds.push(undefined);
         continue;
@@ -872,14 +873,6 @@ class Remap {
     this.hasBorrowCache.set(ty, result);
     return result;
   }
-}
-
-function cloneInterface(i: Interface): Interface {
-  return structuredClone(i);
-}
-
-function cloneWorld(w: World): World {
-  return structuredClone(w);
 }
 
 /**

@@ -6,7 +6,16 @@
  */
 import { rustCharDebug } from "./lexer.js";
 
+const verdicts = new Map<string, string | undefined>();
+
 export function validateId(id: string): string | undefined {
+  if (verdicts.has(id)) return verdicts.get(id);
+  const verdict = checkId(id);
+  if (verdicts.size < 100_000) verdicts.set(id, verdict);
+  return verdict;
+}
+
+function checkId(id: string): string | undefined {
   if (id === "") return "identifiers must have characters between '-'s";
   const parts = id.split("-");
   for (let idx = 0; idx < parts.length; idx++) {

@@ -1,0 +1,166 @@
+/**
+ * Front-end benchmark: parse + resolve of real WASI packages, in process
+ * (after warm-up) and as a whole `witx-bindgen json` process, next to the
+ * reference (wit-parser compiled to wasm inside jco, given the same packages
+ * as one WIT text) measured in the same run.
+ *
+ * Usage: npm run bench:frontend -- <corpus-dir>
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Bench } from "tinybench";
+import { loadWitPath } from "../index.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const cli = path.join(root, "dist", "witx-bindgen.js");
+
+interface Case {
+  name: string;
+  /** Input for witx-bindgen: a directory with `deps/`. */
+  dir: string;
+  world: string;
+  /** The same packages as one WIT text (nested package blocks) for the reference. */
+  source: string;
+}
+
+const headerRe = /^\s*((?:\/\/[^\n]*\n|\s)*)package\s+([^;{\s]+)\s*;/;
+
+/** The files of one package as a `package name { ... }` block. */
+function asNestedBlock(files: string[]): string {
+  let name: string | undefined;
+  const bodies = files.map((f) => {
+    const text = fs.readFileSync(f, "utf8");
+    const m = headerRe.exec(text);
+    if (!m) return text;
+    name = m[2];
+    return text.slice(m[0].length);
+  });
+  if (!name) throw new Error(`no package header in ${files.join(", ")}`);
+  return `package ${name} {\n${bodies.join("\n")}\n}\n`;
+}
+
+function witFiles(dir: string): string[] {
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".wit"))
+    .sort()
+    .map((f) => path.join(dir, f));
+}
+
+function wasi026(corpus: string): Case {
+  const dir = path.join(corpus, "wasi", "0.2.6");
+  const deps = fs.readdirSync(path.join(dir, "deps")).sort().map((d) => path.join(dir, "deps", d));
+  const source = [witFiles(dir).map((f) => fs.readFileSync(f, "utf8")).join("\n"), ...deps.map((d) => asNestedBlock(witFiles(d)))].join("\n");
+  return { name: "WASI 0.2.6 wasi:http/proxy", dir, world: "wasi:http/proxy@0.2.6", source };
+}
+
+function wasi030(corpus: string, tmp: string): Case {
+  const base = path.join(corpus, "wasi", "0.3.0");
+  const packages = fs.readdirSync(base).sort();
+  const dir = path.join(tmp, "wasi-0.3.0");
+  fs.mkdirSync(path.join(dir, "deps"), { recursive: true });
+  for (const f of witFiles(path.join(base, "http", "wit"))) fs.copyFileSync(f, path.join(dir, path.basename(f)));
+  for (const p of packages.filter((p) => p !== "http")) {
+    fs.cpSync(path.join(base, p, "wit"), path.join(dir, "deps", p), { recursive: true });
+  }
+  const main = witFiles(path.join(base, "http", "wit")).map((f) => fs.readFileSync(f, "utf8"));
+  const mainHeader = headerRe.exec(main[0]) ?? headerRe.exec(main[1]);
+  const mainBodies = main.map((t) => t.replace(headerRe, ""));
+  const source = [
+    `package ${mainHeader![2]};\n${mainBodies.join("\n")}`,
+    ...packages.filter((p) => p !== "http").map((p) => asNestedBlock(witFiles(path.join(base, p, "wit")))),
+  ].join("\n");
+  return { name: "WASI 0.3.0, all packages", dir, world: "wasi:http/service@0.3.0", source };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function timeProcess(args: string[], runs: number): number {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, args, { encoding: "utf8", maxBuffer: 1 << 28 });
+    times.push(performance.now() - t0);
+    if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
+  }
+  return median(times);
+}
+
+async function main(): Promise<void> {
+  const corpus = process.argv.slice(2).find((a) => !a.startsWith("--"));
+  if (!corpus) {
+    console.error("usage: npm run bench:frontend -- <corpus-dir>");
+    process.exit(2);
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bench-"));
+  try {
+    const cases = [wasi026(corpus), wasi030(corpus, tmp)];
+    let reference: typeof import("@bytecodealliance/jco-transpile/wasm-tools") | undefined;
+    try {
+      reference = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    } catch {
+      console.log("(reference @bytecodealliance/jco-transpile not installed: reference columns skipped)");
+    }
+
+    const rows: string[][] = [];
+    for (const c of cases) {
+      const check = loadWitPath(c.dir, { world: c.world });
+      if (!check.ok) throw new Error(`${c.name}: ${check.diagnostics[0].rendered}`);
+      const bench = new Bench({ time: 1500, warmupTime: 500 });
+      bench.add("witx-bindgen", () => {
+        loadWitPath(c.dir, { world: c.world });
+      });
+      if (reference) {
+        const ref = reference;
+        await ref.componentWitMetadataForWorld({ tag: "source", val: c.source }, c.world);
+        bench.add("reference", async () => {
+          await ref.componentWitMetadataForWorld({ tag: "source", val: c.source }, c.world);
+        });
+      }
+      await bench.run();
+      const mean = (name: string) => {
+        const task = bench.tasks.find((t) => t.name === name);
+        const result = task?.result as { latency?: { mean: number }; mean?: number } | undefined;
+        return result?.latency?.mean ?? result?.mean;
+      };
+      const ours = mean("witx-bindgen")!;
+      const theirs = reference ? mean("reference") : undefined;
+
+      const runs = 15;
+      const oursProc = timeProcess([cli, "json", c.dir, "--world", c.world], runs);
+      let theirsProc: number | undefined;
+      if (reference) {
+        const srcFile = path.join(tmp, `${rows.length}.wit`);
+        fs.writeFileSync(srcFile, c.source);
+        const script =
+          `import { componentWitMetadataForWorld } from "@bytecodealliance/jco-transpile/wasm-tools";` +
+          `import { readFileSync } from "node:fs";` +
+          `await componentWitMetadataForWorld({ tag: "source", val: readFileSync(${JSON.stringify(srcFile)}, "utf8") }, ${JSON.stringify(c.world)});`;
+        const scriptFile = path.join(root, `.bench-reference-${process.pid}.mjs`);
+        fs.writeFileSync(scriptFile, script);
+        try {
+          theirsProc = timeProcess([scriptFile], runs);
+        } finally {
+          fs.rmSync(scriptFile, { force: true });
+        }
+      }
+      const fmt = (x: number | undefined) => (x === undefined ? "-" : `${x.toFixed(2)} ms`);
+      const ratio = (a: number, b: number | undefined) => (b === undefined ? "-" : `${(b / a).toFixed(1)}x`);
+      rows.push([c.name, "in process (mean after warm-up)", fmt(ours), fmt(theirs), ratio(ours, theirs)]);
+      rows.push([c.name, `whole process (median of ${runs})`, fmt(oursProc), fmt(theirsProc), ratio(oursProc, theirsProc)]);
+    }
+    console.log("| input | measure | witx-bindgen | reference (wit-parser in jco) | speed-up |");
+    console.log("|---|---|---|---|---|");
+    for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();

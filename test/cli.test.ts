@@ -1,0 +1,93 @@
+/**
+ * The `witx-bindgen` executable as users run it (the bundled `dist/` build;
+ * `npm test` builds it first).
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadWitPath, resolveToJson } from "../index.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const bin = path.join(root, "dist", "witx-bindgen.js");
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-cli-"));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function write(name: string, text: string): string {
+  const p = path.join(tmp, name);
+  fs.writeFileSync(p, text);
+  return p;
+}
+
+describe("witx-bindgen json", () => {
+  it("prints the same JSON as the library", () => {
+    const r = run("json", "examples/greeter/wit", "--world", "greeter");
+    expect(r.status).toBe(0);
+    const loaded = loadWitPath(path.join(root, "examples/greeter/wit"));
+    if (!loaded.ok) throw new Error("example does not load");
+    expect(JSON.parse(r.stdout)).toEqual(resolveToJson(loaded.resolve));
+  });
+
+  it("reports a bad input as wit-parser does, with exit code 1 and no stack trace", () => {
+    const file = write("bad.wit", "package a:b;\n\ninterface i {\n  type foo = bar;\n}\n");
+    const r = run("json", file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe(
+      [
+        "error: type `bar` does not exist",
+        `     --> ${file}:4:14`,
+        "      |",
+        "    4 |   type foo = bar;",
+        "      |              ^--",
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("reports every independent syntax error of a file", () => {
+    const file = write("syntax.wit", "package a:b;\ninterface i {\n  f: func(;\n}\ninterface j {\n  type t = ;\n}\n");
+    const r = run("json", file);
+    expect(r.status).toBe(1);
+    const errors = r.stderr.split("\n").filter((l) => l.startsWith("error: "));
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    expect(errors[0]).toBe("error: expected an identifier or string, found ';'");
+    expect(r.stderr).toContain(`${file}:6:`);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("enables features", () => {
+    const file = write("gated.wit", "package a:b;\ninterface i {\n  @unstable(feature = x)\n  f: func();\n}\n");
+    const without = JSON.parse(run("json", file).stdout);
+    expect(without.interfaces[0].functions).toEqual({});
+    const withX = JSON.parse(run("json", file, "--features", "x,y").stdout);
+    expect(Object.keys(withX.interfaces[0].functions)).toEqual(["f"]);
+    const all = JSON.parse(run("json", file, "--all-features").stdout);
+    expect(Object.keys(all.interfaces[0].functions)).toEqual(["f"]);
+  });
+
+  it("refuses an unknown world", () => {
+    const r = run("json", "examples/greeter/wit", "--world", "nope");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("error: World `nope` not found in package `example:greeter@0.1.0`\n");
+  });
+
+  it("refuses a missing path", () => {
+    const r = run("json", path.join(tmp, "missing.wit"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: failed to read path for WIT \[/);
+  });
+
+  it("prints usage for a missing command", () => {
+    const r = run();
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("witx-bindgen json <path>");
+  });
+});

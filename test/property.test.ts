@@ -1,0 +1,667 @@
+/**
+ * Robustness property test for the WIT front-end.
+ *
+ * More than 10,000 generated inputs go through `loadWitText` (parse + resolve)
+ * and `parseWitFile`, and for every input:
+ *
+ * 1. no exception escapes;
+ * 2. the result is either ok, or carries at least one diagnostic, and every
+ *    diagnostic has a span and a location inside the input text, except for
+ *    an explicit allow-list of messages that wit-parser itself reports
+ *    without a span;
+ * 3. the input is handled in under 100 ms (`performance.now()`); the maximum
+ *    is printed at the end of the file.
+ *
+ * Inputs are (a) mutations of realistic WIT seed documents, (b) random token
+ * sequences over the WIT vocabulary, bare or inside a valid skeleton, and (c)
+ * random Unicode strings full of control, bidi, surrogate and BOM characters.
+ * A few deliberately deep-nesting inputs must end with a diagnostic rather
+ * than a stack overflow.
+ *
+ * Every `fc.assert` has a fixed seed, so runs are reproducible.
+ */
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadWitText, type LoadOptions } from "../index.js";
+import { parseWitFile } from "../parser/index.js";
+
+// ---------------------------------------------------------------------------
+// Seeds: realistic WIT documents, all of which load without problems.
+// ---------------------------------------------------------------------------
+
+const SEEDS: string[] = [
+  // Every type form, in a versioned package.
+  `/// Docs for the package.
+package example:types@1.2.3;
+
+/// Every type form.
+interface types {
+  /// A record.
+  record point {
+    /// The x coordinate.
+    x: s32,
+    y: s32,
+  }
+  flags permissions { read, write, exec }
+  variant shape {
+    circle(f64),
+    square(f32),
+    empty,
+  }
+  enum color { red, green, blue, }
+  type bytes = list<u8>;
+  type fixed = list<u8, 4>;
+  type table = map<string, list<point>>;
+  type pair = tuple<u8, u16, u32, u64, s8, s16, s32, s64>;
+  type unit = tuple<>;
+  type maybe = option<string>;
+  type outcome = result<bool, char>;
+  type only-ok = result<point>;
+  type only-err = result<_, color>;
+  type bare = result;
+  type fut = future<u32>;
+  type bare-fut = future;
+  type strm = stream<list<string>>;
+  type bare-strm = stream;
+  type ctx = error-context;
+  type alias = point;
+
+  resource blob {
+    constructor(init: list<u8>);
+    write: func(bytes: list<u8>);
+    read: func(n: u32) -> list<u8>;
+    merge: static func(lhs: borrow<blob>, rhs: borrow<blob>) -> own<blob>;
+    fetch: async func() -> result<list<u8>, string>;
+  }
+  resource empty-res;
+
+  area: func(s: shape) -> f64;
+  nothing: func();
+  many: func(a: u8, b: option<point>, c: result<_, string>,) -> tuple<bool, list<color>>;
+  wait: async func(f: future<string>) -> stream<u8>;
+}
+`,
+
+  // Worlds: imports, exports, includes with renames, uses.
+  `package my:app@0.1.0;
+
+interface logging {
+  enum level { trace, debug, info, warn, error }
+  log: func(lvl: level, msg: string);
+}
+
+interface store {
+  use logging.{level};
+  use logging.{level as lvl};
+  record entry { key: string, value: list<u8>, at: lvl }
+  get: func(key: string) -> option<entry>;
+  set: func(e: entry) -> result<_, string>;
+}
+
+use store as kv;
+
+/// The base world.
+world base {
+  import logging;
+  export run: func() -> result;
+}
+
+world full {
+  include base;
+  include base with { run as start }
+  import kv;
+  import clock: interface {
+    now: func() -> u64;
+  }
+  import random: func(n: u32) -> list<u8>;
+  use logging.{level};
+  type lv = level;
+  export handler: interface {
+    handle: func(req: list<u8>) -> list<u8>;
+  }
+  export store;
+  export tick: func(l: lv);
+}
+`,
+
+  // Nested packages with versions, used from the outer package.
+  `package local:app@0.1.0;
+
+package wasi:io@0.2.0 {
+  interface error {
+    resource error {
+      to-debug-string: func() -> string;
+    }
+  }
+  interface streams {
+    use error.{error};
+    variant stream-error {
+      last-operation-failed(error),
+      closed,
+    }
+    resource input-stream {
+      read: func(len: u64) -> result<list<u8>, stream-error>;
+    }
+    resource output-stream {
+      write: func(contents: list<u8>) -> result<_, stream-error>;
+    }
+  }
+}
+
+package wasi:clocks@0.2.0 {
+  interface wall-clock {
+    record datetime {
+      seconds: u64,
+      nanoseconds: u32,
+    }
+    now: func() -> datetime;
+  }
+  world clocks {
+    import wall-clock;
+  }
+}
+
+interface handler {
+  use wasi:io/streams@0.2.0.{input-stream, output-stream};
+  use wasi:clocks/wall-clock@0.2.0.{datetime as time};
+  handle: func(input: borrow<input-stream>, output: borrow<output-stream>, now: time);
+}
+
+world app {
+  import wasi:io/streams@0.2.0;
+  import wasi:clocks/wall-clock@0.2.0;
+  include wasi:clocks/clocks@0.2.0;
+  export handler;
+  export run: func();
+}
+`,
+
+  // Feature gates.
+  `package gated:pkg@2.0.0;
+
+@since(version = 1.0.0)
+interface stable {
+  @since(version = 1.0.0)
+  type id = u64;
+  @since(version = 1.1.0)
+  @deprecated(version = 2.0.0)
+  old: func() -> id;
+  @unstable(feature = fancy)
+  fancy: func();
+}
+
+@unstable(feature = experimental)
+interface experimental {
+  @unstable(feature = experimental)
+  record thing { a: u8 }
+  @since(version = 2.0.0)
+  enum mode { fast, slow }
+}
+
+@since(version = 1.0.0)
+world gated {
+  @since(version = 1.0.0)
+  import stable;
+  @unstable(feature = experimental)
+  import experimental;
+  @since(version = 1.0.0)
+  export go: func();
+  @since(version = 2.0.0)
+  include other;
+}
+
+world other {
+  @unstable(feature = fancy)
+  export extra: func(x: u32) -> u32;
+}
+`,
+
+  // Explicit identifiers and comments of every kind.
+  `// A line comment before the package.
+/* A block comment /* with nesting */ still a comment. */
+/** Block doc comment. */
+package %interface:%world;
+
+/// A doc comment
+/// on two lines.
+interface %interface {
+  // plain comment
+  type %type = u32; // trailing comment
+  record %record { %u8: %type, %list: list<%type>, }
+  %func: func(%use: %record) -> %type;
+  %enum: func(/* inline */ a: u8, /** doc */ b: u8);
+}
+
+/* multi
+   line
+   comment */
+world %world {
+  import %interface;
+  export %export: func();
+}
+`,
+
+  // A world-only file, with handles and named results.
+  `package acme:widgets;
+
+interface canvas {
+  resource surface {
+    constructor(width: u32, height: u32);
+    width: func() -> u32;
+    fill: func(color: tuple<u8, u8, u8, u8>);
+    blit: func(src: borrow<surface>, at: tuple<s32, s32>);
+    split: func() -> tuple<surface, surface>;
+    create: static func(w: u32, h: u32) -> result<surface, string>;
+  }
+  type handle = own<surface>;
+  draw: func(s: borrow<surface>) -> option<list<list<f32>>>;
+}
+
+world widgets {
+  import canvas;
+  export render: func(target: borrow<canvas-surface>) -> bool;
+  use canvas.{surface as canvas-surface};
+}
+`,
+
+  // Minimal documents.
+  `package a:b;\n`,
+  `package a:b@1.0.0-rc.1+build.5;\n\ninterface i {}\nworld w {}\n`,
+  `package a:b;\r\ninterface i {\r\n  f: func();\r\n}\r\nworld w {\r\n  import i;\r\n}\r\n`,
+];
+
+// ---------------------------------------------------------------------------
+// The property itself.
+// ---------------------------------------------------------------------------
+
+/**
+ * Messages wit-parser reports without a span (its `bail!`s with no source
+ * location). A diagnostic may lack a span only if its message is listed here.
+ */
+const SPANLESS_MESSAGES = new Set<string>(["no `package` header was found in any WIT file for this package"]);
+
+const FILE_NAME = "fuzz.wit";
+const TIME_LIMIT_MS = 100;
+
+const stats = { inputs: 0, maxMs: 0, maxInput: "", retried: 0, ok: 0, failedLoads: 0 };
+
+function timeLoad(text: string, options: LoadOptions): { ms: number; result: ReturnType<typeof loadWitText> } {
+  const t0 = performance.now();
+  const result = loadWitText(text, { ...options, fileName: FILE_NAME });
+  return { ms: performance.now() - t0, result };
+}
+
+function describeDiagnostic(d: unknown): string {
+  return JSON.stringify(d, (_k, v: unknown) => v, 2);
+}
+
+/** Runs one input through the front-end and checks the three properties; throws on a violation. */
+function checkInput(text: string, options: LoadOptions = {}): void {
+  stats.inputs++;
+
+  // (1) parseWitFile never throws, and its problems lie inside the text.
+  const parsed = parseWitFile(text);
+  if (parsed.problems.length > 0) {
+    expect(parsed.file, "a file with problems has no AST").toBeUndefined();
+  } else {
+    expect(parsed.file, "a file without problems has an AST").toBeDefined();
+  }
+  for (const p of parsed.problems) {
+    expect(typeof p.message === "string" && p.message.length > 0, `empty problem message: ${JSON.stringify(p)}`).toBe(true);
+    const inRange = p.span.start >= 0 && p.span.start <= p.span.end && p.span.end <= text.length;
+    expect(inRange, `problem span outside the text (length ${text.length}): ${JSON.stringify(p)}`).toBe(true);
+  }
+
+  // (1) loadWitText never throws (a non-WitError would escape from it here).
+  let { ms, result } = timeLoad(text, options);
+  stats.maxMs = Math.max(stats.maxMs, ms);
+  if (ms === stats.maxMs) stats.maxInput = text.length > 80 ? `${JSON.stringify(text.slice(0, 80))}… (${text.length} chars)` : JSON.stringify(text);
+
+  // (3) Under the time limit. A single slow measurement may be a GC pause or
+  // the other core being busy, so a slow input is re-measured twice and the
+  // fastest run counts.
+  if (ms >= TIME_LIMIT_MS) {
+    stats.retried++;
+    for (let i = 0; i < 2 && ms >= TIME_LIMIT_MS; i++) ms = Math.min(ms, timeLoad(text, options).ms);
+  }
+  expect(ms, `input took ${ms.toFixed(1)} ms (limit ${TIME_LIMIT_MS} ms)`).toBeLessThan(TIME_LIMIT_MS);
+
+  // (2) ok, or at least one diagnostic, each located in the input.
+  if (result.ok) {
+    stats.ok++;
+    return;
+  }
+  stats.failedLoads++;
+  expect(result.diagnostics.length, "a failed load has at least one diagnostic").toBeGreaterThan(0);
+  for (const d of result.diagnostics) {
+    expect(typeof d.message === "string" && d.message.length > 0, `empty message: ${describeDiagnostic(d)}`).toBe(true);
+    expect(typeof d.rendered === "string" && d.rendered.length > 0, `empty rendering: ${describeDiagnostic(d)}`).toBe(true);
+    if (d.span === undefined) {
+      expect(
+        SPANLESS_MESSAGES.has(d.message),
+        `diagnostic without a span (not an allow-listed wit-parser message): ${describeDiagnostic(d)}`,
+      ).toBe(true);
+      continue;
+    }
+    const inRange = d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= text.length;
+    expect(inRange, `diagnostic span outside the text (length ${text.length}): ${describeDiagnostic(d)}`).toBe(true);
+    expect(d.location, `diagnostic with a span but no location: ${describeDiagnostic(d)}`).toBeDefined();
+    const loc = d.location!;
+    expect(loc.path).toBe(FILE_NAME);
+    expect(loc.line >= 1 && loc.column >= 1, `bad location: ${describeDiagnostic(d)}`).toBe(true);
+    expect(
+      d.rendered.includes(`${loc.path}:${loc.line}:${loc.column}`),
+      `rendering does not show the location: ${describeDiagnostic(d)}`,
+    ).toBe(true);
+  }
+}
+
+const optionsArb: fc.Arbitrary<LoadOptions> = fc.constantFrom<LoadOptions>(
+  {},
+  { features: ["experimental", "fancy"] },
+  { allFeatures: true },
+);
+
+// ---------------------------------------------------------------------------
+// Vocabulary shared by the generators.
+// ---------------------------------------------------------------------------
+
+const KEYWORDS = [
+  "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
+  "record", "resource", "own", "borrow", "flags", "variant", "enum", "bool", "string", "option",
+  "result", "future", "stream", "error-context", "list", "map", "_", "as", "from", "static",
+  "interface", "tuple", "import", "export", "world", "package", "constructor", "async", "include", "with",
+];
+
+const PUNCTUATION = ["->", "=", ",", ":", ".", ";", "(", ")", "{", "}", "<", ">", "*", "@", "/", "+", "-", "%", '"'];
+
+const COMMENTS = ["// comment\n", "/// doc\n", "/* block */", "/** doc */", "/* /* nested */ */", "/*", "*/", "//", "///"];
+
+const NAMES = [
+  // Names the seeds define, so replacements collide, shadow and dangle.
+  "a", "b", "i", "w", "types", "point", "shape", "color", "blob", "logging", "store", "level", "entry", "base",
+  "full", "kv", "run", "streams", "error", "input-stream", "wall-clock", "datetime", "clocks", "handler", "app",
+  "stable", "experimental", "gated", "other", "surface", "canvas", "widgets", "wasi", "io", "my", "example",
+  "since", "unstable", "deprecated", "version", "feature", "external-id",
+  // Identifiers that are valid only with `%`, or not at all.
+  "%interface", "%world", "%", "%%", "%a-b", "Foo", "a-B", "x--y", "-a", "a-", "a1", "a-1", "1a", "a_b", "é",
+  "ünïcödé", "日本", "a\u0301", "A-B-C", "abc-DEF",
+];
+
+const VERSIONS = ["1.0.0", "0.2.0", "2.0.0", "0.1.0-rc.1", "1.2.3+build.5", "1.0.0-alpha.0+x", "01.0.0", "1.0", "1", "1.0.0.0", "99999999999999999999.0.0", "1.0.0-", "1.0.0+"];
+
+const INTEGERS = ["0", "1", "4", "07", "4294967295", "4294967296", "18446744073709551616", "999999999999999999999999"];
+
+const GATES = [
+  "@since(version = 1.0.0)", "@since(version = 9.9.9)", "@unstable(feature = experimental)", "@unstable(feature = nope)",
+  "@deprecated(version = 1.0.0)", '@external-id("x")', "@since", "@unstable()", "@deprecated(version =)",
+];
+
+const identifierArb = fc.oneof(
+  fc.constantFrom(...NAMES),
+  fc.stringMatching(/^%?[a-z][a-z0-9]{0,5}(-[a-z][a-z0-9]{0,4}){0,2}$/),
+);
+
+const witTokenArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 6, arbitrary: fc.constantFrom(...KEYWORDS) },
+  { weight: 6, arbitrary: fc.constantFrom(...PUNCTUATION) },
+  { weight: 4, arbitrary: identifierArb },
+  { weight: 1, arbitrary: fc.constantFrom(...COMMENTS) },
+  { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) },
+  { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...INTEGERS), fc.nat().map(String)) },
+  { weight: 1, arbitrary: fc.constantFrom(...GATES) },
+  { weight: 1, arbitrary: fc.constantFrom("@1.0.0", "a:b", "a:b/c", "a:b/c@1.0.0", "a:b/c.{d}", "wasi:io/streams@0.2.0") },
+);
+
+/** Characters that tend to break lexers, renderers and column arithmetic. */
+const SPECIAL_CHARS = [
+  "\r", "\n", "\r\n", "\n\r", "\t", "\v", "\f", "\0", "\u0001", "\u001b", "\u007f", "\u0085", "\u00a0", "\ufeff",
+  "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2028", "\u2029", "\u202a", "\u202b", "\u202c", "\u202d",
+  "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ufffd", "\ufffe", "\uffff", "\u{10ffff}", "\u{1f600}",
+  "e\u0301", "\u3000", "\u{e0001}", "\\", "\"", "'", "`", "$", "#", "!", "?", "~", "^", "|", "&", "[", "]",
+];
+
+const loneSurrogateArb = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
+
+/** One "character": a special one, a lone surrogate, any code point (surrogates included), or WIT-ish ASCII. */
+const charArb: fc.Arbitrary<string> = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...SPECIAL_CHARS) },
+  { weight: 1, arbitrary: loneSurrogateArb },
+  { weight: 2, arbitrary: fc.integer({ min: 0, max: 0x10ffff }).map((c) => String.fromCodePoint(c)) },
+  { weight: 3, arbitrary: fc.constantFrom(..."abcdefxyz-%_0123456789{}()<>;:,.@/*=+ \n") },
+  { weight: 1, arbitrary: witTokenArb },
+);
+
+// ---------------------------------------------------------------------------
+// (a) Mutations of the seeds.
+// ---------------------------------------------------------------------------
+
+/** Whitespace runs, comments, `->`, word runs (identifiers, keywords, numbers, `%ids`) and single characters. */
+const TOKEN_RE = /\s+|\/\/[^\n]*|\/\*[\s\S]*?\*\/|->|[\p{L}\p{N}\p{M}_%-]+|[\s\S]/gu;
+const WORD_RE = /^%?[\p{L}_][\p{L}\p{N}\p{M}_-]*$/u;
+
+function tokenize(text: string): string[] {
+  return text.match(TOKEN_RE) ?? [];
+}
+
+type Mutation =
+  | { op: "delete"; at: number; count: number }
+  | { op: "duplicate"; at: number }
+  | { op: "swap"; at: number }
+  | { op: "truncate"; at: number }
+  | { op: "insert-chars"; at: number; text: string }
+  | { op: "replace-id"; at: number; id: string }
+  | { op: "insert-token"; at: number; token: string }
+  | { op: "replace-token"; at: number; token: string };
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ op: fc.constant("delete" as const), at: fc.nat(), count: fc.integer({ min: 1, max: 3 }) }),
+  fc.record({ op: fc.constant("duplicate" as const), at: fc.nat() }),
+  fc.record({ op: fc.constant("swap" as const), at: fc.nat() }),
+  fc.record({ op: fc.constant("truncate" as const), at: fc.nat() }),
+  fc.record({ op: fc.constant("insert-chars" as const), at: fc.nat(), text: fc.string({ unit: charArb, minLength: 1, maxLength: 4 }) }),
+  fc.record({ op: fc.constant("replace-id" as const), at: fc.nat(), id: identifierArb }),
+  fc.record({ op: fc.constant("insert-token" as const), at: fc.nat(), token: witTokenArb }),
+  fc.record({ op: fc.constant("replace-token" as const), at: fc.nat(), token: witTokenArb }),
+);
+
+/** Indices of the tokens that are not whitespace. */
+function significant(tokens: string[]): number[] {
+  const out: number[] = [];
+  tokens.forEach((t, i) => {
+    if (!/^\s+$/u.test(t)) out.push(i);
+  });
+  return out;
+}
+
+function mutate(seed: string, mutations: Mutation[]): string {
+  let tokens = tokenize(seed);
+  for (const m of mutations) {
+    const sig = significant(tokens);
+    if (m.op === "truncate" || m.op === "insert-chars") {
+      const text = tokens.join("");
+      const at = m.at % (text.length + 1);
+      const next = m.op === "truncate" ? text.slice(0, at) : text.slice(0, at) + m.text + text.slice(at);
+      tokens = tokenize(next);
+      continue;
+    }
+    if (m.op === "insert-token") {
+      const at = m.at % (tokens.length + 1);
+      tokens.splice(at, 0, " ", m.token, " ");
+      continue;
+    }
+    if (sig.length === 0) continue;
+    const i = sig[m.at % sig.length];
+    switch (m.op) {
+      case "delete": {
+        const last = sig[Math.min(sig.indexOf(i) + m.count - 1, sig.length - 1)];
+        tokens.splice(i, last - i + 1);
+        break;
+      }
+      case "duplicate":
+        tokens.splice(i, 0, tokens[i], " ");
+        break;
+      case "swap": {
+        const j = sig[(sig.indexOf(i) + 1) % sig.length];
+        [tokens[i], tokens[j]] = [tokens[j], tokens[i]];
+        break;
+      }
+      case "replace-id": {
+        const words = sig.filter((k) => WORD_RE.test(tokens[k]));
+        if (words.length) tokens[words[m.at % words.length]] = m.id;
+        break;
+      }
+      case "replace-token":
+        tokens[i] = m.token;
+        break;
+    }
+  }
+  return tokens.join("");
+}
+
+const mutatedSeedArb = fc
+  .tuple(fc.nat({ max: SEEDS.length - 1 }), fc.array(mutationArb, { minLength: 1, maxLength: 4 }))
+  .map(([s, ms]) => mutate(SEEDS[s], ms));
+
+// ---------------------------------------------------------------------------
+// (b) Random token streams over the WIT vocabulary.
+// ---------------------------------------------------------------------------
+
+const separatorArb = fc.constantFrom(" ", " ", " ", "\n", "", "\t", "\r\n");
+
+const tokenSoupArb = fc
+  .array(fc.tuple(witTokenArb, separatorArb), { maxLength: 60 })
+  .map((parts) => parts.map(([t, s]) => t + s).join(""));
+
+/** Skeletons that put the soup where the parser and resolver look deeper. */
+const SKELETONS: ((soup: string) => string)[] = [
+  (s) => s,
+  (s) => `package a:b;\n${s}`,
+  (s) => `package a:b@1.0.0;\ninterface i {\n${s}\n}\n`,
+  (s) => `package a:b;\ninterface i {\n  type t = ${s};\n}\n`,
+  (s) => `package a:b;\ninterface i {\n  f: func(${s});\n}\n`,
+  (s) => `package a:b@1.0.0;\ninterface i { type x = u8; }\nworld w {\n${s}\n}\n`,
+  (s) => `package a:b;\npackage c:d {\n${s}\n}\n`,
+];
+
+const tokenStreamArb = fc
+  .tuple(fc.nat({ max: SKELETONS.length - 1 }), tokenSoupArb)
+  .map(([k, soup]) => SKELETONS[k](soup));
+
+// ---------------------------------------------------------------------------
+// (c) Random Unicode strings.
+// ---------------------------------------------------------------------------
+
+const randomStringArb = fc
+  .tuple(
+    fc.constantFrom("", "", "\ufeff", "package a:b;\n", "\ufeffpackage a:b;\n", "package a:b;\ninterface i {\n"),
+    fc.string({ unit: charArb, maxLength: 200 }),
+  )
+  .map(([prefix, s]) => prefix + s);
+
+// ---------------------------------------------------------------------------
+// Tests.
+// ---------------------------------------------------------------------------
+
+const SEED = 20240611;
+
+describe("front-end robustness (property)", () => {
+  beforeAll(() => {
+    // Warm up: build the shared Chevrotain parser and JIT the hot paths so
+    // that the first timed input does not pay for them.
+    for (let i = 0; i < 5; i++) for (const s of SEEDS) loadWitText(s, { fileName: FILE_NAME });
+  });
+
+  afterAll(() => {
+    console.log(
+      `[property] ${stats.inputs} inputs checked (${stats.ok} ok, ${stats.failedLoads} with diagnostics); ` +
+        `max ${stats.maxMs.toFixed(2)} ms per input, for ${stats.maxInput}; ${stats.retried} slow measurement(s) re-timed`,
+    );
+  });
+
+  it("every seed document loads without problems", () => {
+    for (const seed of SEEDS) {
+      for (const options of [{}, { allFeatures: true }]) {
+        const r = loadWitText(seed, { ...options, fileName: FILE_NAME });
+        expect(r.ok ? [] : r.diagnostics.map((d) => d.rendered), seed).toEqual([]);
+      }
+    }
+  });
+
+  it("the mutation tokenizer is lossless", () => {
+    for (const seed of SEEDS) expect(tokenize(seed).join("")).toBe(seed);
+    fc.assert(
+      fc.property(fc.string({ unit: charArb, maxLength: 100 }), (s) => tokenize(s).join("") === s),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+
+  it("mutated seed documents (4,000 inputs)", { timeout: 120_000 }, () => {
+    fc.assert(
+      fc.property(mutatedSeedArb, optionsArb, (text, options) => checkInput(text, options)),
+      { numRuns: 4000, seed: SEED },
+    );
+  });
+
+  it("random WIT token streams (4,000 inputs)", { timeout: 120_000 }, () => {
+    fc.assert(
+      fc.property(tokenStreamArb, optionsArb, (text, options) => checkInput(text, options)),
+      { numRuns: 4000, seed: SEED + 1 },
+    );
+  });
+
+  it("random Unicode strings (2,000 inputs)", { timeout: 120_000 }, () => {
+    fc.assert(
+      fc.property(randomStringArb, (text) => checkInput(text)),
+      { numRuns: 2000, seed: SEED + 2 },
+    );
+  });
+
+  describe("deep nesting ends with a diagnostic, not a stack overflow", () => {
+    const deep = (open: string, inner: string, close: string, n: number) => open.repeat(n) + inner + close.repeat(n);
+
+    const cases: { name: string; text: string; message: string }[] = [
+      {
+        name: "10,000 nested list<",
+        text: `package a:b;\ninterface i {\n  type t = ${deep("list<", "u8", ">", 10_000)};\n}\n`,
+        message: "type nesting too deep",
+      },
+      {
+        name: "10,000 unclosed list<",
+        text: `package a:b;\ninterface i {\n  type t = ${"list<".repeat(10_000)}`,
+        message: "type nesting too deep",
+      },
+      {
+        name: "10,000 nested option<result<tuple<",
+        text: `package a:b;\ninterface i {\n  f: func() -> ${deep("option<result<tuple<", "u8", ">>>", 3_334)};\n}\n`,
+        message: "type nesting too deep",
+      },
+      {
+        name: "5,000 nested package a:b {",
+        text: `package x:y;\n${deep("package a:b {\n", "", "}\n", 5_000)}`,
+        message: "package nesting too deep",
+      },
+      {
+        name: "5,000 unclosed package a:b {",
+        text: "package a:b {\n".repeat(5_000),
+        message: "package nesting too deep",
+      },
+    ];
+
+    for (const c of cases) {
+      it(c.name, { timeout: 30_000 }, () => {
+        checkInput(c.text);
+        const r = loadWitText(c.text, { fileName: FILE_NAME });
+        expect(r.ok).toBe(false);
+        if (r.ok) return;
+        expect(r.diagnostics.map((d) => d.message)).toContain(c.message);
+      });
+    }
+
+    it("100,000 nested block comments and braces", { timeout: 30_000 }, () => {
+      checkInput(`package a:b;\n${"/*".repeat(100_000)}${"*/".repeat(100_000)}\ninterface i {}\n`);
+      checkInput(`package a:b;\ninterface i ${"{".repeat(100_000)}`);
+      checkInput(`package a:b;\nworld w { ${"include w; ".repeat(10_000)}}`);
+    });
+  });
+});
