@@ -36,6 +36,12 @@ export const MAX_PACKAGE_DEPTH = 100;
  */
 export const WHOLE_TOKEN = "\u0001";
 
+/**
+ * Marks a "no alternative fits" message that wit-parser reports as a
+ * missing token (`expected ';', found ...`), pointing at one character.
+ */
+export const ONE_CHAR = "\u0002";
+
 export interface SemanticError {
   /** Offset within the lexed text (not yet shifted by the file's base). */
   offset: number;
@@ -56,7 +62,8 @@ const closingTokenExpectations: Record<string, string> = {
   "witFile:EOF": "`world`, `interface` or `use`",
   "nestedPackage:RightBrace": "`world`, `interface` or `use`",
   "interfaceBody:RightBrace": "`type`, `resource` or `func`",
-  "worldItem:RightBrace": "`import`, `export`, `include`, `use`, or type definition",
+  "worldItem:RightBrace":
+    "`import`, `export`, `include`, `use`, or type definition",
   "resourceItem:RightBrace": "`constructor` or identifier",
   "listType:Integer": "fixed-length",
 };
@@ -79,9 +86,14 @@ class WitErrorMessages implements IParserErrorMessageProvider {
     previous: IToken;
     ruleName: string;
   }): string {
-    const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
-    const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
-    if (custom) return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
+    const afterComma =
+      options.previous?.tokenType === T.Comma &&
+      listItemExpectations[options.ruleName];
+    const custom =
+      afterComma ||
+      closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
+    if (custom)
+      return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
     return `expected ${describeToken(options.expected)}, found ${found(options.actual)}`;
   }
 
@@ -89,12 +101,20 @@ class WitErrorMessages implements IParserErrorMessageProvider {
     return `expected \`world\`, \`interface\` or \`use\`, found ${found(options.firstRedundant)}`;
   }
 
-  buildNoViableAltMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+  buildNoViableAltMessage(options: {
+    actual: IToken[];
+    customUserDescription?: string;
+  }): string {
     const actual = options.actual[0];
-    return `expected ${options.customUserDescription ?? "something else"}, found ${actual ? found(actual) : "eof"}`;
+    const description = options.customUserDescription ?? "something else";
+    const marker = description.startsWith(ONE_CHAR) ? ONE_CHAR : "";
+    return `${marker}expected ${description.replace(ONE_CHAR, "")}, found ${actual ? found(actual) : "eof"}`;
   }
 
-  buildEarlyExitMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+  buildEarlyExitMessage(options: {
+    actual: IToken[];
+    customUserDescription?: string;
+  }): string {
     return `expected ${options.customUserDescription ?? "more input"}, found ${found(options.actual[0])}`;
   }
 }
@@ -111,7 +131,9 @@ export class WitParser extends CstParser {
     super(T.allTokens, {
       skipValidations: !options.validate,
       recoveryEnabled: true,
-      maxLookahead: 3,
+      // wit-parser decides with one token (and peeks further only where a
+      // gate below does the same), so its error messages follow from LL(1).
+      maxLookahead: 1,
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: new WitErrorMessages(),
     });
@@ -133,22 +155,61 @@ export class WitParser extends CstParser {
 
   private report(token: IToken, message: string): void {
     if (token.isInsertedInRecovery || Number.isNaN(token.startOffset)) return;
-    this.semanticErrors.push({ offset: token.startOffset, end: token.startOffset + token.image.length, message });
+    this.semanticErrors.push({
+      offset: token.startOffset,
+      end: token.startOffset + token.image.length,
+      message,
+    });
   }
 
-  /** `package-decl` at the head of a file is `package name ;`; `package name {` is a nested package item. */
+  /**
+   * `package-decl` at the head of a file is `package name ;`; anything else
+   * after `package name` makes it a nested package item. Mirrors wit-parser,
+   * which reads a package name ahead and looks for the `;`.
+   */
   private atPackageHeader(): boolean {
     if (this.LA(1).tokenType !== T.Package) return false;
-    for (let i = 2; ; i++) {
-      const t = this.LA(i).tokenType;
-      if (t === T.Semicolon) return true;
-      if (t === T.LeftBrace || t === EOF) return false;
+    let i = 2;
+    const id = () => isId(this.LA(i).tokenType) && (i++, true);
+    const is = (t: TokenType) => this.LA(i).tokenType === t && (i++, true);
+    if (!id() || !is(T.Colon) || !id()) return false;
+    while (this.LA(i).tokenType === T.Colon && isId(this.LA(i + 1).tokenType))
+      i += 2;
+    while (this.LA(i).tokenType === T.Slash && isId(this.LA(i + 1).tokenType))
+      i += 2;
+    if (is(T.At)) {
+      if (
+        !is(T.Integer) ||
+        !is(T.Period) ||
+        !is(T.Integer) ||
+        !is(T.Period) ||
+        !is(T.Integer)
+      )
+        return false;
+      const part = (t: TokenType) =>
+        t === T.Id || t === T.Integer || t === T.Minus;
+      for (const prefix of [T.Minus, T.Plus]) {
+        if (!is(prefix)) continue;
+        for (;;) {
+          if (part(this.LA(i).tokenType)) i++;
+          else if (
+            this.LA(i).tokenType === T.Period &&
+            part(this.LA(i + 1).tokenType)
+          )
+            i += 2;
+          else break;
+        }
+      }
     }
+    return this.LA(i).tokenType === T.Semicolon;
   }
 
   // wit-file ::= package-decl? (package-items | nested-package-definition)*
   public witFile = this.RULE("witFile", () => {
-    this.OPTION({ GATE: () => this.atPackageHeader(), DEF: () => this.SUBRULE(this.packageHeader) });
+    this.OPTION({
+      GATE: () => this.atPackageHeader(),
+      DEF: () => this.SUBRULE(this.packageHeader),
+    });
     this.MANY(() => this.SUBRULE(this.topItem));
     this.CONSUME(EOF);
   });
@@ -192,7 +253,14 @@ export class WitParser extends CstParser {
         { ALT: () => this.SUBRULE(this.toplevelUse) },
         {
           ALT: () => {
-            this.ACTION(() => attributed && this.report(this.LA(1), "cannot place attributes on nested packages"));
+            this.ACTION(
+              () =>
+                attributed &&
+                this.report(
+                  this.LA(1),
+                  "cannot place attributes on nested packages",
+                ),
+            );
             this.SUBRULE(this.nestedPackage);
           },
         },
@@ -205,7 +273,8 @@ export class WitParser extends CstParser {
   public nestedPackage = this.RULE("nestedPackage", () => {
     const pkg = this.CONSUME(T.Package);
     this.ACTION(() => {
-      if (this.packageDepth >= MAX_PACKAGE_DEPTH) this.abort(pkg, "package nesting too deep");
+      if (this.packageDepth >= MAX_PACKAGE_DEPTH)
+        this.abort(pkg, "package nesting too deep");
       this.packageDepth++;
     });
     this.SUBRULE(this.packageName);
@@ -324,48 +393,68 @@ export class WitParser extends CstParser {
 
   /**
    * extern-type ::= func-type ';' | 'interface' '{' interface-items* '}'
-   * A `label: path` names an existing interface; `ns:pkg/iface` is a path.
+   * After `import id`, wit-parser decides by what follows: `: func`,
+   * `: interface`, `: ns/...` (the id was a namespace), `: path` (a labelled
+   * import of an existing interface), or `;` (a plain path).
    */
   public externKind = this.RULE("externKind", () => {
-    const labelled = () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Colon;
+    this.SUBRULE(this.id, { LABEL: "first" });
     this.OR({
-      IGNORE_AMBIGUITIES: true,
       DEF: [
         {
-          GATE: () => labelled() && (this.LA(3).tokenType === T.Func || this.LA(3).tokenType === T.Async),
           ALT: () => {
-            this.SUBRULE(this.id, { LABEL: "funcName" });
             this.CONSUME(T.Colon);
-            this.SUBRULE(this.funcType);
-            this.CONSUME(T.Semicolon);
+            this.OR2({
+              DEF: [
+                {
+                  GATE: () =>
+                    this.LA(1).tokenType === T.Func ||
+                    this.LA(1).tokenType === T.Async,
+                  ALT: () => {
+                    this.SUBRULE(this.funcType);
+                    this.CONSUME(T.Semicolon);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.CONSUME(T.Interface);
+                    this.SUBRULE(this.interfaceBody);
+                  },
+                },
+                {
+                  GATE: () =>
+                    isId(this.LA(1).tokenType) &&
+                    this.LA(2).tokenType === T.Slash,
+                  ALT: () => {
+                    this.SUBRULE2(this.id, { LABEL: "package" });
+                    this.CONSUME(T.Slash);
+                    this.SUBRULE3(this.id, { LABEL: "name" });
+                    this.MANY(() => {
+                      this.CONSUME2(T.Slash);
+                      this.SUBRULE4(this.id, { LABEL: "extraPath" });
+                    });
+                    this.OPTION(() => {
+                      this.CONSUME(T.At);
+                      this.SUBRULE(this.version);
+                    });
+                    this.CONSUME2(T.Semicolon);
+                  },
+                },
+                {
+                  ALT: () => {
+                    this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
+                    this.CONSUME3(T.Semicolon);
+                  },
+                },
+              ],
+              IGNORE_AMBIGUITIES: true,
+              ERR_MSG: "an identifier or string",
+            });
           },
         },
-        {
-          GATE: () => labelled() && this.LA(3).tokenType === T.Interface,
-          ALT: () => {
-            this.SUBRULE2(this.id, { LABEL: "interfaceName" });
-            this.CONSUME2(T.Colon);
-            this.CONSUME(T.Interface);
-            this.SUBRULE(this.interfaceBody);
-          },
-        },
-        {
-          GATE: () => labelled() && !(isId(this.LA(3).tokenType) && this.LA(4).tokenType === T.Slash),
-          ALT: () => {
-            this.SUBRULE3(this.id, { LABEL: "label" });
-            this.CONSUME3(T.Colon);
-            this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
-            this.CONSUME2(T.Semicolon);
-          },
-        },
-        {
-          ALT: () => {
-            this.SUBRULE2(this.usePath, { LABEL: "path" });
-            this.CONSUME3(T.Semicolon);
-          },
-        },
+        { ALT: () => this.CONSUME4(T.Semicolon) },
       ],
-      ERR_MSG: "an identifier or string",
+      ERR_MSG: `${ONE_CHAR}';'`,
     });
   });
 
@@ -384,7 +473,7 @@ export class WitParser extends CstParser {
         },
         { ALT: () => this.CONSUME(T.Semicolon) },
       ],
-      ERR_MSG: "';'",
+      ERR_MSG: `${ONE_CHAR}';'`,
     });
   });
 
@@ -398,11 +487,14 @@ export class WitParser extends CstParser {
             this.SUBRULE(this.id, { LABEL: "name" });
             this.CONSUME(T.As);
             this.SUBRULE3(this.id, { LABEL: "as" });
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id, { LABEL: "name" });
-              this.CONSUME2(T.As);
-              this.SUBRULE4(this.id, { LABEL: "as" });
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id, { LABEL: "name" });
+                this.CONSUME2(T.As);
+                this.SUBRULE4(this.id, { LABEL: "as" });
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightBrace);
@@ -434,13 +526,16 @@ export class WitParser extends CstParser {
               this.CONSUME(T.As);
               this.SUBRULE3(this.id, { LABEL: "as" });
             });
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id, { LABEL: "name" });
-              this.OPTION2(() => {
-                this.CONSUME2(T.As);
-                this.SUBRULE4(this.id, { LABEL: "as" });
-              });
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id, { LABEL: "name" });
+                this.OPTION2(() => {
+                  this.CONSUME2(T.As);
+                  this.SUBRULE4(this.id, { LABEL: "as" });
+                });
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightBrace);
@@ -481,11 +576,14 @@ export class WitParser extends CstParser {
             this.SUBRULE(this.id);
             this.CONSUME(T.Colon);
             this.SUBRULE(this.type);
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id);
-              this.CONSUME2(T.Colon);
-              this.SUBRULE2(this.type);
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightParen,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id);
+                this.CONSUME2(T.Colon);
+                this.SUBRULE2(this.type);
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightParen);
@@ -523,11 +621,14 @@ export class WitParser extends CstParser {
             this.SUBRULE(this.id);
             this.CONSUME(T.Colon);
             this.SUBRULE(this.type);
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id);
-              this.CONSUME2(T.Colon);
-              this.SUBRULE2(this.type);
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id);
+                this.CONSUME2(T.Colon);
+                this.SUBRULE2(this.type);
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightBrace);
@@ -562,9 +663,12 @@ export class WitParser extends CstParser {
         {
           ALT: () => {
             this.SUBRULE(this.id);
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id);
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id);
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightBrace);
@@ -596,14 +700,17 @@ export class WitParser extends CstParser {
               this.SUBRULE(this.type);
               this.CONSUME(T.RightParen);
             });
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.id);
-              this.OPTION2(() => {
-                this.CONSUME2(T.LeftParen);
-                this.SUBRULE2(this.type);
-                this.CONSUME2(T.RightParen);
-              });
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.RightBrace,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.id);
+                this.OPTION2(() => {
+                  this.CONSUME2(T.LeftParen);
+                  this.SUBRULE2(this.type);
+                  this.CONSUME2(T.RightParen);
+                });
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.RightBrace);
@@ -629,7 +736,7 @@ export class WitParser extends CstParser {
         },
         { ALT: () => this.CONSUME(T.Semicolon) },
       ],
-      ERR_MSG: "';'",
+      ERR_MSG: `${ONE_CHAR}';'`,
     });
   });
 
@@ -669,7 +776,8 @@ export class WitParser extends CstParser {
     const outer = this.typeDepth;
     this.ACTION(() => {
       this.typeDepth = outer + 1;
-      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
+      if (this.typeDepth > MAX_TYPE_DEPTH)
+        this.abort(this.LA(1), "type nesting too deep");
     });
     this.OR({
       DEF: [
@@ -716,9 +824,12 @@ export class WitParser extends CstParser {
         {
           ALT: () => {
             this.SUBRULE(this.type);
-            this.MANY(() => {
-              this.CONSUME(T.Comma);
-              this.SUBRULE2(this.type);
+            this.MANY({
+              GATE: () => this.LA(2).tokenType !== T.GreaterThan,
+              DEF: () => {
+                this.CONSUME(T.Comma);
+                this.SUBRULE2(this.type);
+              },
             });
             this.OPTION9(() => this.CONSUME2(T.Comma));
             this.CONSUME2(T.GreaterThan);
@@ -739,7 +850,10 @@ export class WitParser extends CstParser {
       const size = this.CONSUME(T.Integer);
       this.ACTION(() => {
         if (!size.isInsertedInRecovery && BigInt(size.image) > 0xffffffffn) {
-          this.report(size, "invalid list size: number too large to fit in target type");
+          this.report(
+            size,
+            "invalid list size: number too large to fit in target type",
+          );
         }
       });
     });
@@ -816,7 +930,10 @@ export class WitParser extends CstParser {
 
   // handle ::= id | 'borrow' '<' id '>'   (and `own<id>`)
   public handleType = this.RULE("handleType", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.Own) },
+      { ALT: () => this.CONSUME(T.Borrow) },
+    ]);
     this.CONSUME(T.LessThan);
     this.SUBRULE(this.id);
     this.CONSUME(T.GreaterThan);
@@ -831,9 +948,15 @@ export class WitParser extends CstParser {
     const kindToken = this.LA(1);
     this.SUBRULE(this.id, { LABEL: "kind" });
     const kind = kindToken.image;
-    const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
+    const known = ["since", "unstable", "deprecated", "external-id"].includes(
+      kind,
+    );
     this.ACTION(() => {
-      if (isId(kindToken.tokenType) && !known) this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
+      if (isId(kindToken.tokenType) && !known)
+        this.report(
+          kindToken,
+          `unknown attribute \`${kind.replace(/^%/, "")}\``,
+        );
     });
     this.CONSUME(T.LeftParen);
     const external = kind === "external-id";
@@ -845,26 +968,40 @@ export class WitParser extends CstParser {
           ALT: () => {
             const key = this.LA(1);
             this.SUBRULE2(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key, kind === "unstable" ? "feature" : "version"));
+            this.ACTION(() =>
+              this.checkKey(key, kind === "unstable" ? "feature" : "version"),
+            );
             this.CONSUME(T.Equals);
             this.OR2({
               DEF: [
-                { GATE: () => kind !== "unstable", ALT: () => this.SUBRULE(this.version) },
-                { GATE: () => kind === "unstable", ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }) },
+                {
+                  GATE: () => kind !== "unstable",
+                  ALT: () => this.SUBRULE(this.version),
+                },
+                {
+                  GATE: () => kind === "unstable",
+                  ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
+                },
               ],
-              ERR_MSG: kind === "unstable" ? "an identifier or string" : "an integer",
+              ERR_MSG:
+                kind === "unstable"
+                  ? "an identifier or string"
+                  : `${ONE_CHAR}an integer`,
             });
           },
         },
       ],
-      ERR_MSG: external ? "a string literal" : "an identifier or string",
+      ERR_MSG: external
+        ? `${ONE_CHAR}a string literal`
+        : "an identifier or string",
     });
     this.CONSUME(T.RightParen);
   });
 
   private checkKey(t: IToken, expected: string): void {
     const name = t.image.replace(/^%/, "");
-    if (isId(t.tokenType) && name !== expected) this.report(t, `expected \`${expected}\`, found \`${name}\``);
+    if (isId(t.tokenType) && name !== expected)
+      this.report(t, `expected \`${expected}\`, found \`${name}\``);
   }
 
   /**
@@ -877,27 +1014,47 @@ export class WitParser extends CstParser {
     this.CONSUME(T.Period);
     this.CONSUME2(T.Integer);
     this.CONSUME2(T.Period);
-    this.CONSUME3(T.Integer);
+    const patch = this.CONSUME3(T.Integer);
+    this.ACTION(() => (this.versionEnd = patch));
+    const morePart = () => {
+      const t = this.LA(1).tokenType;
+      if (t === T.Id || t === T.Integer || t === T.Minus) return true;
+      const u = this.LA(2).tokenType;
+      return t === T.Period && (u === T.Id || u === T.Integer || u === T.Minus);
+    };
     this.OPTION(() => {
       this.CONSUME(T.Minus);
-      this.MANY(() => this.SUBRULE(this.versionPart));
+      this.MANY({ GATE: morePart, DEF: () => this.SUBRULE(this.versionPart) });
     });
     this.OPTION2(() => {
       this.CONSUME(T.Plus);
-      this.MANY2(() => this.SUBRULE2(this.versionPart));
+      this.MANY2({
+        GATE: morePart,
+        DEF: () => this.SUBRULE2(this.versionPart),
+      });
     });
     this.ACTION(() => {
-      const last = this.LA(0);
+      const last = this.versionEnd!;
       if (first.isInsertedInRecovery || last.isInsertedInRecovery) return;
-      const text = this.sourceText.slice(first.startOffset, last.startOffset + last.image.length);
+      const text = this.sourceText.slice(
+        first.startOffset,
+        last.startOffset + last.image.length,
+      );
       try {
         parseVersion(text);
       } catch (e) {
         if (!(e instanceof SemverError)) throw e;
-        this.semanticErrors.push({ offset: first.startOffset, end: last.startOffset + last.image.length, message: e.message });
+        this.semanticErrors.push({
+          offset: first.startOffset,
+          end: last.startOffset + last.image.length,
+          message: e.message,
+        });
       }
     });
   });
+
+  /** The last token of the version being read (wit-parser's span ends there). */
+  private versionEnd: IToken | undefined;
 
   public versionPart = this.RULE("versionPart", () => {
     this.OPTION(() => this.CONSUME(T.Period));
@@ -906,6 +1063,7 @@ export class WitParser extends CstParser {
       { ALT: () => this.CONSUME(T.Integer) },
       { ALT: () => this.CONSUME(T.Minus) },
     ]);
+    this.ACTION(() => (this.versionEnd = this.LA(0)));
   });
 
   /** The text being parsed, for reading back spans such as versions. */
@@ -915,14 +1073,23 @@ export class WitParser extends CstParser {
   public id = this.RULE("id", () => {
     const t = this.LA(1);
     this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
+      DEF: [
+        { ALT: () => this.CONSUME(T.Id) },
+        { ALT: () => this.CONSUME(T.ExplicitId) },
+      ],
       ERR_MSG: "an identifier or string",
     });
     this.ACTION(() => {
       if (!isId(t.tokenType)) return;
       const text = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
       const problem = validateId(text);
-      if (problem) this.report(t, problem);
+      if (problem && !t.isInsertedInRecovery) {
+        this.semanticErrors.push({
+          offset: t.startOffset,
+          end: t.startOffset + 1,
+          message: problem,
+        });
+      }
     });
   });
 }

@@ -5,7 +5,7 @@
  */
 import { EOF } from "chevrotain";
 import type { PackageFile, Span } from "./ast.js";
-import { WHOLE_TOKEN, WitParser } from "./grammar.js";
+import { ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
 import { lex } from "./lexer.js";
 import { AstBuilder } from "./visitor.js";
 
@@ -48,9 +48,10 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
     const start = base + (eof ? text.length : t.startOffset);
     // wit-parser points at one character for a missing token and at the whole
     // token when no alternative fits.
-    const whole = e.name !== "MismatchedTokenException" || e.message.startsWith(WHOLE_TOKEN);
-    const end = eof ? start : whole ? base + t.startOffset + t.image.length : start + 1;
-    problems.push({ span: { start, end }, message: e.message.replace(WHOLE_TOKEN, "") });
+    const oneChar =
+      e.message.startsWith(ONE_CHAR) || (e.name === "MismatchedTokenException" && !e.message.startsWith(WHOLE_TOKEN));
+    const end = oneChar ? start + 1 : eof ? start : base + t.startOffset + t.image.length;
+    problems.push({ span: { start, end }, message: e.message.replace(WHOLE_TOKEN, "").replace(ONE_CHAR, "") });
   }
   for (const e of p.semanticErrors) {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });

@@ -101,60 +101,91 @@ function checkBlockComment(tok: IToken, base: number, errors: LexError[]): void 
   if (depth > 0) errors.push({ offset: base + tok.startOffset, message: "unterminated block comment" });
 }
 
-/** Validates a string literal the way wit-parser's tokenizer does. */
+/**
+ * Validates a string literal the way wit-parser's tokenizer reads it: escapes
+ * `\" \' \t \n \r \\`, `\u{hex}` and two-digit byte escapes `\hh`; the
+ * bytes must form valid UTF-8.
+ */
 function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileEnd: number): void {
   const t = tok.image;
+  const at0 = base + tok.startOffset;
+  const bytes: number[] = [];
+  const enc = new TextEncoder();
+  const fail = (offset: number, message: string) => errors.push({ offset, message });
   let i = 1;
-  while (true) {
-    if (i >= t.length) {
-      errors.push({ offset: fileEnd, message: "unexpected end of file" });
-      return;
+  const hex = (c: string | undefined) => c !== undefined && /^[0-9a-fA-F]$/.test(c);
+  for (;;) {
+    if (i >= t.length) return void fail(fileEnd, "unexpected end of file");
+    const cp = t.codePointAt(i)!;
+    const ch = String.fromCodePoint(cp);
+    if (ch === '"') break;
+    if (ch !== "\\") {
+      if (cp < 0x20 || cp === 0x7f) return void fail(at0 + i, `invalid string character ${rustCharDebug(ch)}`);
+      bytes.push(...enc.encode(ch));
+      i += ch.length;
+      continue;
     }
-    const ch = String.fromCodePoint(t.codePointAt(i)!);
-    const at = base + tok.startOffset + i;
-    if (ch === '"') return;
-    if (ch === "\\") {
-      const esc = t[i + 1];
-      if (esc === undefined) {
-        errors.push({ offset: fileEnd, message: "unexpected end of file" });
-        return;
-      }
-      if ("\"'tnr\\".includes(esc)) {
-        i += 2;
-        continue;
-      }
-      if (esc === "u") {
-        const m = /^\{([0-9a-fA-F_]+)\}/.exec(t.slice(i + 2));
-        if (!m || m[1].endsWith("_") || m[1].startsWith("_")) {
-          errors.push({ offset: at + 1, message: "invalid string escape 'u'" });
-          return;
+    const escPos = i + 1;
+    const esc = t[escPos];
+    if (esc === undefined) return void fail(fileEnd, "unexpected end of file");
+    const simple: Record<string, number> = { '"': 0x22, "'": 0x27, t: 9, n: 10, r: 13, "\\": 0x5c };
+    if (esc in simple) {
+      bytes.push(simple[esc]);
+      i = escPos + 1;
+    } else if (esc === "u") {
+      let j = escPos + 1;
+      if (j >= t.length) return void fail(fileEnd, "unexpected end of file");
+      if (t[j] !== "{") return void fail(at0 + j, "expected character '{'");
+      j++;
+      if (j >= t.length) return void fail(fileEnd, "unexpected end of file");
+      const firstDigit = j;
+      if (!hex(t[j])) return void fail(at0 + j, `invalid hex digit ${rustCharDebug(String.fromCodePoint(t.codePointAt(j)!))}`);
+      let n = parseInt(t[j], 16);
+      j++;
+      let lastUnderscore = false;
+      for (;;) {
+        if (t[j] === "_") {
+          lastUnderscore = true;
+          j++;
+          continue;
         }
-        const n = parseInt(m[1].replace(/_/g, ""), 16);
-        if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) {
-          errors.push({ offset: at + 1, message: `invalid unicode value 0x${n.toString(16)}` });
-          return;
-        }
-        i += 2 + m[0].length;
-        continue;
+        if (j >= t.length) return void fail(fileEnd, "unexpected end of file");
+        if (!hex(t[j])) break;
+        lastUnderscore = false;
+        n = n * 16 + parseInt(t[j], 16);
+        if (n > 0xffffffff) return void fail(at0 + j, "number is too big to fit in a u32");
+        j++;
       }
-      if (/[0-9a-fA-F]/.test(esc)) {
-        const d2 = t[i + 2];
-        if (d2 === undefined || !/[0-9a-fA-F]/.test(d2)) {
-          errors.push({ offset: at + 2, message: `invalid hex digit ${rustCharDebug(d2 ?? "")}` });
-          return;
-        }
-        i += 3;
-        continue;
+      if (lastUnderscore) return void fail(at0 + firstDigit, "trailing underscore in number");
+      if (n > 0x10ffff || (n >= 0xd800 && n <= 0xdfff)) {
+        return void fail(at0 + escPos, `invalid unicode value 0x${n.toString(16)}`);
       }
-      errors.push({ offset: at + 1, message: `invalid string escape ${rustCharDebug(esc)}` });
-      return;
+      bytes.push(...enc.encode(String.fromCodePoint(n)));
+      if (t[j] !== "}") return void fail(at0 + j, "expected character '}'");
+      i = j + 1;
+    } else if (hex(esc)) {
+      const d2 = t[escPos + 1];
+      if (d2 === undefined) return void fail(fileEnd, "unexpected end of file");
+      if (!hex(d2)) return void fail(at0 + escPos + 1, `invalid hex digit ${rustCharDebug(d2)}`);
+      bytes.push(parseInt(esc + d2, 16));
+      i = escPos + 2;
+    } else {
+      return void fail(at0 + escPos, `invalid string escape ${rustCharDebug(String.fromCodePoint(t.codePointAt(escPos)!))}`);
     }
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x20 || cp === 0x7f) {
-      errors.push({ offset: at, message: `invalid string character ${rustCharDebug(ch)}` });
-      return;
+  }
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes));
+  } catch {
+    let valid = 0;
+    for (let k = 1; k <= bytes.length; k++) {
+      try {
+        new TextDecoder("utf-8", { fatal: true }).decode(new Uint8Array(bytes.slice(0, k)));
+        valid = k;
+      } catch {
+        // keep looking for the longest valid prefix
+      }
     }
-    i += ch.length;
+    fail(at0, `invalid UTF-8: invalid utf-8 sequence of 1 bytes from index ${valid}`);
   }
 }
 
@@ -165,10 +196,11 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
 export function lex(text: string, base: number): LexResult {
   const errors: LexError[] = [];
   const invalid = detectInvalidInput(text, base);
+  // wit-parser refuses such a file before reading any token.
+  if (invalid) return { tokens: [], comments: [], commentsBefore: new Int32Array(1), errors: [invalid] };
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   const body = bom ? " " + text.slice(1) : text;
   const result = lexer().tokenize(body);
-  if (invalid) errors.push(invalid);
   for (const e of result.errors) {
     const ch = String.fromCodePoint(body.codePointAt(e.offset)!);
     errors.push({ offset: base + e.offset, message: `unexpected character ${rustCharDebug(ch)}` });

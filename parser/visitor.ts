@@ -158,20 +158,19 @@ export class AstBuilder {
     };
   }
 
+  /** A version's span ends at its last identifier, number or `-`, not at a bare `-`/`+` prefix. */
   private version(n: CstNode): { span: A.Span; version: ReturnType<typeof parseVersion> } {
     let start = Infinity;
     let end = -Infinity;
-    const visit = (x: CstNode) => {
-      for (const list of Object.values(x.children)) {
-        for (const e of list) {
-          if ("image" in e) {
-            start = Math.min(start, e.startOffset);
-            end = Math.max(end, e.startOffset + e.image.length);
-          } else visit(e);
-        }
-      }
+    const take = (t: IToken) => {
+      start = Math.min(start, t.startOffset);
+      end = Math.max(end, t.startOffset + t.image.length);
     };
-    visit(n);
+    const c = kids(n);
+    for (const t of c.Integer as IToken[]) take(t);
+    for (const part of nodes(c, "versionPart")) {
+      for (const list of Object.values(part.children)) for (const t of list as IToken[]) take(t);
+    }
     return { span: { start: this.base + start, end: this.base + end }, version: parseVersion(this.text.slice(start, end)) };
   }
 
@@ -362,15 +361,33 @@ export class AstBuilder {
 
   private externKind(n: CstNode): A.ExternKind {
     const c = kids(n);
-    const funcName = maybeNode(c, "funcName");
-    if (funcName) return { kind: "func", name: this.id(funcName), func: this.funcType(node(c, "funcType")) };
-    const ifaceName = maybeNode(c, "interfaceName");
-    if (ifaceName) {
-      return { kind: "interface", name: this.id(ifaceName), items: this.interfaceBody(node(c, "interfaceBody")) };
-    }
-    const label = maybeNode(c, "label");
-    if (label) return { kind: "named-path", name: this.id(label), path: this.usePath(node(c, "labelledPath")) };
-    return { kind: "path", path: this.usePath(node(c, "path")) };
+    const first = this.id(node(c, "first"));
+    const funcType = maybeNode(c, "funcType");
+    if (funcType) return { kind: "func", name: first, func: this.funcType(funcType) };
+    const body = maybeNode(c, "interfaceBody");
+    if (body) return { kind: "interface", name: first, items: this.interfaceBody(body) };
+    const labelled = maybeNode(c, "labelledPath");
+    if (labelled) return { kind: "named-path", name: first, path: this.usePath(labelled) };
+    const pkg = maybeNode(c, "package");
+    if (!pkg) return { kind: "path", path: { kind: "id", id: first } };
+    const pkgName = this.id(pkg);
+    const version = maybeNode(c, "version");
+    return {
+      kind: "path",
+      path: {
+        kind: "package",
+        package: {
+          docs: { comments: [], span: undefined },
+          span: { start: first.span.start, end: pkgName.span.end },
+          namespace: first,
+          name: pkgName,
+          extraNames: [],
+          extraPath: nodes(c, "extraPath").map((x) => this.id(x)),
+          version: version ? this.version(version) : undefined,
+        },
+        name: this.id(node(c, "name")),
+      },
+    };
   }
 
   type(n: CstNode): A.AstType {
