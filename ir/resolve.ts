@@ -9,7 +9,8 @@
  *   references to resources into `own` handles, processes `include`s and
  *   elaborates every world.
  */
-import { compareVersions, versionCompatTrack, versionToString } from "../parser/semver.js";
+import { parseUsePath } from "../parser/index.js";
+import { compareVersions, versionCompatTrack, versionToString, type Version } from "../parser/semver.js";
 import { withContext, WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
 import {
@@ -55,16 +56,24 @@ function stabilityEquals(a: Stability, b: Stability): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
+/** A version as Rust's `{:?}` prints a `semver::Version`. */
+function versionDebug(v: Version): string {
+  let s = `Version { major: ${v.major}, minor: ${v.minor}, patch: ${v.patch}`;
+  if (v.pre.length) s += `, pre: Prerelease("${v.pre.join(".")}")`;
+  if (v.build.length) s += `, build: BuildMetadata("${v.build.join(".")}")`;
+  return s + " }";
+}
+
+/** A stability as Rust's `{:?}` prints wit-parser's `Stability`. */
 function stabilityDebug(s: Stability): string {
-  const v = (x: { major: string; minor: string; patch: string } | undefined) =>
-    x ? `Some(Version { major: ${x.major}, minor: ${x.minor}, patch: ${x.patch} })` : "None";
+  const opt = (x: Version | undefined) => (x ? `Some(${versionDebug(x)})` : "None");
   switch (s.kind) {
     case "unknown":
       return "Unknown";
     case "unstable":
-      return `Unstable { feature: "${s.feature}", deprecated: ${v(s.deprecated)} }`;
+      return `Unstable { feature: "${s.feature}", deprecated: ${opt(s.deprecated)} }`;
     case "stable":
-      return `Stable { since: ${versionToString(s.since)}, deprecated: ${v(s.deprecated)} }`;
+      return `Stable { since: ${versionDebug(s.since)}, deprecated: ${opt(s.deprecated)} }`;
   }
 }
 
@@ -216,23 +225,29 @@ export class Resolve {
    */
   selectWorld(mainPackages: PackageId[], world: string | undefined): WorldId {
     if (world !== undefined) {
-      const m = /^(?:%?([^:/@]+):%?([^:/@]+)\/)?%?([^:/@]+)(?:@(.+))?$/.exec(world);
-      if (!m || (m[4] && !m[1])) throw new WitError(`failed to parse world specifier \`${world}\``);
+      const path = parseUsePath(world);
+      if (!path) throw new WitError(`failed to parse world specifier \`${world}\``);
       if (mainPackages.length === 0) throw new WitError("No main packages defined");
       let pkg: PackageId;
-      if (!m[1]) {
+      let worldName: string;
+      if (path.kind === "id") {
         if (mainPackages.length > 1) throw new WitError(this.multipleMainMessage());
         pkg = mainPackages[0];
+        worldName = path.id.name;
       } else {
-        const wanted = `${m[1]}:${m[2]}${m[4] ? "@" + m[4] : ""}`;
+        worldName = path.name.name;
+        const ns = path.package.namespace.name;
+        const name = path.package.name.name;
+        const version = path.package.version?.version;
+        const wanted = `${ns}:${name}${version ? "@" + versionToString(version) : ""}`;
         const exact = this.packageNames.get(wanted);
         if (exact !== undefined) pkg = exact;
         else {
-          const candidates = m[4]
+          const candidates = version
             ? []
             : this.packages
                 .map((p, i) => [p, i] as const)
-                .filter(([p]) => p.name.namespace === m[1] && p.name.name === m[2] && p.name.version);
+                .filter(([p]) => p.name.namespace === ns && p.name.name === name && p.name.version);
           if (candidates.length > 1) {
             throw new WitError(
               `package name \`${wanted}\` is available at both versions ${versionToString(candidates[0][0].name.version!)} and ${versionToString(candidates[1][0].name.version!)} but which is not specified`,
@@ -242,9 +257,9 @@ export class Resolve {
           pkg = candidates[0][1];
         }
       }
-      const id = this.packages[pkg].worlds.get(m[3]);
+      const id = this.packages[pkg].worlds.get(worldName);
       if (id === undefined) {
-        throw new WitError(`World \`${m[3]}\` not found in package \`${packageNameKey(this.packages[pkg].name)}\``);
+        throw new WitError(`World \`${worldName}\` not found in package \`${packageNameKey(this.packages[pkg].name)}\``);
       }
       return id;
     }

@@ -140,6 +140,11 @@ export class WitParser extends CstParser {
     this.performSelfAnalysis();
   }
 
+  /** Whether every token of the input has been consumed. */
+  atEnd(): boolean {
+    return this.LA(1).tokenType === EOF;
+  }
+
   beginFile(text: string): void {
     this.sourceText = text;
     this.semanticErrors = [];

@@ -4,7 +4,7 @@
  * with a span, in source order.
  */
 import { EOF } from "chevrotain";
-import type { PackageFile, Span } from "./ast.js";
+import type { PackageFile, Span, UsePath } from "./ast.js";
 import { ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
 import { lex } from "./lexer.js";
 import { AstBuilder } from "./visitor.js";
@@ -59,4 +59,21 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
   problems.sort((a, b) => a.span.start - b.span.start);
   if (problems.length) return { file: undefined, problems };
   return { file: new AstBuilder(lexed, text, base).file(cst), problems };
+}
+
+/**
+ * Parses a use-path given on its own (`name` or `ns:pkg/name@1.2.3`), as in
+ * a world specifier; `undefined` when it is not exactly one valid path.
+ */
+export function parseUsePath(text: string): UsePath | undefined {
+  const lexed = lex(text, 0);
+  if (lexed.errors.length) return undefined;
+  const p = parser();
+  p.beginFile(text);
+  p.input = lexed.tokens;
+  const cst = p.usePath();
+  if (p.errors.length || p.semanticErrors.length || !p.atEnd()) return undefined;
+  const path = new AstBuilder(lexed, text, 0).usePath(cst);
+  if (path.kind === "package" && (path.package.extraNames.length || path.package.extraPath.length)) return undefined;
+  return path;
 }
