@@ -13,6 +13,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { loadWitPath, renderDiagnostics, resolveToJson } from "../index.js";
+import { isKeyword, versionToString } from "../parser/index.js";
 
 interface SuiteResult {
   name: string;
@@ -121,7 +122,10 @@ function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
     let allWorlds = true;
     for (const w of worlds) {
       const world = result.resolve.worlds[w];
-      const id = result.resolve.idOfName(world.package!, world.name);
+      const pkg = result.resolve.packages[world.package!].name;
+      const esc = (n: string) => (isKeyword(n) ? `%${n}` : n);
+      const version = pkg.version ? `@${versionToString(pkg.version)}` : "";
+      const id = `${esc(pkg.namespace)}:${esc(pkg.name)}/${esc(world.name)}${version}`;
       const again = loadWitPath(input, { world: id });
       if (!again.ok) {
         allWorlds = false;

@@ -11,6 +11,7 @@ import { AstBuilder } from "./visitor.js";
 
 export * from "./ast.js";
 export { validateId } from "./identifiers.js";
+export { isKeyword } from "./tokens.js";
 export * from "./semver.js";
 
 export interface SyntaxProblem {

@@ -232,3 +232,10 @@ const punctuationDescriptions = new Map<TokenType, string>([
 export function describeToken(type: TokenType): string {
   return punctuationDescriptions.get(type) ?? type.LABEL ?? type.name;
 }
+
+const keywordSet = new Set(keywordTokens.map((t) => t.PATTERN as string));
+
+/** Whether `name` is a WIT keyword, which must be written `%name` where an identifier is expected. */
+export function isKeyword(name: string): boolean {
+  return keywordSet.has(name);
+}
