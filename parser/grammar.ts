@@ -463,6 +463,38 @@ export class WitParser extends CstParser {
     });
   });
 
+  /**
+   * A comma list ending at `close`, after an opening token the caller has
+   * consumed: `close` at once, or items separated by commas with an optional
+   * trailing comma. As in wit-parser, an item is expected wherever `close`
+   * is absent, so the error names what the item needed. `item` receives an
+   * occurrence index (1 or 2) for its Chevrotain DSL calls.
+   */
+  private commaList(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => void) {
+    return this.RULE(name, () => {
+      this.OR({
+        DEF: [
+          { ALT: () => this.consume(8, close) },
+          {
+            ALT: () => {
+              item(1);
+              this.MANY({
+                GATE: () => this.LA(2).tokenType !== close,
+                DEF: () => {
+                  this.consume(8, T.Comma);
+                  item(2);
+                },
+              });
+              this.option(8, () => this.consume(9, T.Comma));
+              this.consume(9, close);
+            },
+          },
+        ],
+        ERR_MSG: itemDescription,
+      });
+    });
+  }
+
   // include-item ::= 'include' use-path ';' | 'include' use-path 'with' '{' include-names-list '}'
   public includeItem = this.RULE("includeItem", () => {
     this.CONSUME(T.Include);
@@ -483,31 +515,10 @@ export class WitParser extends CstParser {
   });
 
   // include-names-list ::= include-names-item | include-names-list ',' include-names-item
-  public includeNames = this.RULE("includeNames", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightBrace) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id, { LABEL: "name" });
-            this.CONSUME(T.As);
-            this.SUBRULE3(this.id, { LABEL: "as" });
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightBrace,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id, { LABEL: "name" });
-                this.CONSUME2(T.As);
-                this.SUBRULE4(this.id, { LABEL: "as" });
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightBrace);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
-    });
+  public includeNames = this.commaList("includeNames", T.RightBrace, "an identifier or string", (i) => {
+    this.subrule(i, this.id, { LABEL: "name" });
+    this.consume(i, T.As);
+    this.subrule(i + 2, this.id, { LABEL: "as" });
   });
 
   // use-item ::= 'use' use-path '.' '{' use-names-list '}' ';'
@@ -520,34 +531,11 @@ export class WitParser extends CstParser {
     this.CONSUME(T.Semicolon);
   });
 
-  public useNames = this.RULE("useNames", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightBrace) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id, { LABEL: "name" });
-            this.OPTION(() => {
-              this.CONSUME(T.As);
-              this.SUBRULE3(this.id, { LABEL: "as" });
-            });
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightBrace,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id, { LABEL: "name" });
-                this.OPTION2(() => {
-                  this.CONSUME2(T.As);
-                  this.SUBRULE4(this.id, { LABEL: "as" });
-                });
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightBrace);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
+  public useNames = this.commaList("useNames", T.RightBrace, "an identifier or string", (i) => {
+    this.subrule(i, this.id, { LABEL: "name" });
+    this.option(i, () => {
+      this.consume(i, T.As);
+      this.subrule(i + 2, this.id, { LABEL: "as" });
     });
   });
 
@@ -572,31 +560,10 @@ export class WitParser extends CstParser {
   });
 
   // named-type-list ::= ϵ | named-type ( ',' named-type )*
-  public params = this.RULE("params", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightParen) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id);
-            this.CONSUME(T.Colon);
-            this.SUBRULE(this.type);
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightParen,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id);
-                this.CONSUME2(T.Colon);
-                this.SUBRULE2(this.type);
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightParen);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
-    });
+  public params = this.commaList("params", T.RightParen, "an identifier or string", (i) => {
+    this.subrule(i, this.id);
+    this.consume(i, T.Colon);
+    this.subrule(i, this.type);
   });
 
   // type-item ::= 'type' id '=' ty ';'
@@ -617,31 +584,10 @@ export class WitParser extends CstParser {
   });
 
   // record-fields ::= record-field | record-field ',' record-fields?
-  public recordFields = this.RULE("recordFields", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightBrace) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id);
-            this.CONSUME(T.Colon);
-            this.SUBRULE(this.type);
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightBrace,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id);
-                this.CONSUME2(T.Colon);
-                this.SUBRULE2(this.type);
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightBrace);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
-    });
+  public recordFields = this.commaList("recordFields", T.RightBrace, "an identifier or string", (i) => {
+    this.subrule(i, this.id);
+    this.consume(i, T.Colon);
+    this.subrule(i, this.type);
   });
 
   // flags-items ::= 'flags' id '{' flags-fields '}'
@@ -661,27 +607,8 @@ export class WitParser extends CstParser {
   });
 
   /** flags-fields / enum-cases: `id (',' id)* ','? '}'` */
-  public nameList = this.RULE("nameList", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightBrace) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id);
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightBrace,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id);
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightBrace);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
-    });
+  public nameList = this.commaList("nameList", T.RightBrace, "an identifier or string", (i) => {
+    this.subrule(i, this.id);
   });
 
   // variant-items ::= 'variant' id '{' variant-cases '}'
@@ -693,36 +620,12 @@ export class WitParser extends CstParser {
   });
 
   // variant-case ::= id | id '(' ty ')'
-  public variantCases = this.RULE("variantCases", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.RightBrace) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id);
-            this.OPTION(() => {
-              this.CONSUME(T.LeftParen);
-              this.SUBRULE(this.type);
-              this.CONSUME(T.RightParen);
-            });
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.RightBrace,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.id);
-                this.OPTION2(() => {
-                  this.CONSUME2(T.LeftParen);
-                  this.SUBRULE2(this.type);
-                  this.CONSUME2(T.RightParen);
-                });
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.RightBrace);
-          },
-        },
-      ],
-      ERR_MSG: "an identifier or string",
+  public variantCases = this.commaList("variantCases", T.RightBrace, "an identifier or string", (i) => {
+    this.subrule(i, this.id);
+    this.option(i, () => {
+      this.consume(i, T.LeftParen);
+      this.subrule(i, this.type);
+      this.consume(i, T.RightParen);
     });
   });
 
@@ -822,27 +725,8 @@ export class WitParser extends CstParser {
     this.SUBRULE(this.typeList);
   });
 
-  public typeList = this.RULE("typeList", () => {
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.GreaterThan) },
-        {
-          ALT: () => {
-            this.SUBRULE(this.type);
-            this.MANY({
-              GATE: () => this.LA(2).tokenType !== T.GreaterThan,
-              DEF: () => {
-                this.CONSUME(T.Comma);
-                this.SUBRULE2(this.type);
-              },
-            });
-            this.OPTION9(() => this.CONSUME2(T.Comma));
-            this.CONSUME2(T.GreaterThan);
-          },
-        },
-      ],
-      ERR_MSG: "a type",
-    });
+  public typeList = this.commaList("typeList", T.GreaterThan, "a type", (i) => {
+    this.subrule(i, this.type);
   });
 
   // list ::= 'list' '<' ty '>' | 'list' '<' ty ',' uint '>'
