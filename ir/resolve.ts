@@ -574,39 +574,32 @@ class Remap {
     };
     const enabled = (t: Target, span: Span) => t.stabilities.some((s) => resolve.includeStability(s, pkgId, span));
 
-    for (let id = 0; id < pkg.interfaces.length; id++) {
-      const t = ifaceTargets.get(id);
-      if (!t) break;
-      const depPkg = findPackage(t);
-      const span = pkg.interfaces[id].span;
-      if (!enabled(t, span)) {
-        this.interfaces.push(undefined);
-        continue;
+    // Foreign interfaces and worlds come first in their arenas: map each to
+    // the item of the dependency package, or to nothing when gated off.
+    const connect = (
+      what: "interface" | "world",
+      items: { span: Span }[],
+      targets: Map<number, Target>,
+      map: (number | undefined)[],
+    ) => {
+      for (let id = 0; id < items.length; id++) {
+        const t = targets.get(id);
+        if (!t) break;
+        const depPkg = resolve.packages[findPackage(t)];
+        const span = items[id].span;
+        if (!enabled(t, span)) {
+          map.push(undefined);
+          continue;
+        }
+        const found = (what === "interface" ? depPkg.interfaces : depPkg.worlds).get(t.name);
+        if (found === undefined) {
+          throw new WitError(`${what} '${t.name}' not found in package '${packageNameKey(depPkg.name)}'`, span);
+        }
+        map.push(found);
       }
-      const found = resolve.packages[depPkg].interfaces.get(t.name);
-      if (found === undefined) {
-        throw new WitError(
-          `interface '${t.name}' not found in package '${packageNameKey(resolve.packages[depPkg].name)}'`,
-          span,
-        );
-      }
-      this.interfaces.push(found);
-    }
-    for (let id = 0; id < pkg.worlds.length; id++) {
-      const t = worldTargets.get(id);
-      if (!t) break;
-      const depPkg = findPackage(t);
-      const span = pkg.worlds[id].span;
-      if (!enabled(t, span)) {
-        this.worlds.push(undefined);
-        continue;
-      }
-      const found = resolve.packages[depPkg].worlds.get(t.name);
-      if (found === undefined) {
-        throw new WitError(`world '${t.name}' not found in package '${packageNameKey(resolve.packages[depPkg].name)}'`, span);
-      }
-      this.worlds.push(found);
-    }
+    };
+    connect("interface", pkg.interfaces, ifaceTargets, this.interfaces);
+    connect("world", pkg.worlds, worldTargets, this.worlds);
     for (let id = 0; id < pkg.types.length; id++) {
       const ty = pkg.types[id];
       if (ty.kind.kind !== "unknown") break;
