@@ -10,6 +10,8 @@ interface Source {
   offset: number;
   path: string;
   contents: string;
+  /** Offsets where lines start, computed when first needed. */
+  lineStarts?: number[];
 }
 
 export interface Location {
@@ -57,14 +59,20 @@ export class SourceMap {
   }
 
   private lineOf(src: Source, rel: number): { index: number; lineStart: number } {
-    let index = 0;
-    let lineStart = 0;
-    for (;;) {
-      const nl = src.contents.indexOf("\n", lineStart);
-      if (nl === -1 || nl >= rel) return { index, lineStart };
-      lineStart = nl + 1;
-      index++;
+    if (!src.lineStarts) {
+      const starts = [0];
+      for (let i = src.contents.indexOf("\n"); i !== -1; i = src.contents.indexOf("\n", i + 1)) starts.push(i + 1);
+      src.lineStarts = starts;
     }
+    const starts = src.lineStarts;
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= rel) lo = mid;
+      else hi = mid - 1;
+    }
+    return { index: lo, lineStart: starts[lo] };
   }
 
   location(span: Span): Location | undefined {

@@ -29,6 +29,11 @@ import { validateId } from "./identifiers.js";
 
 export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
+/** Syntax errors reported for one file at most. */
+export const MAX_ERRORS = 50;
+
+/** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
+export class AbandonedParse extends Error {}
 
 /**
  * Marks a missing-token message that wit-parser reports as "no item fits
@@ -152,19 +157,28 @@ export class WitParser extends CstParser {
     this.packageDepth = 0;
   }
 
-  /** Records an error and abandons the current rule (the parser re-synchronises). */
+  /**
+   * Records an error and abandons the whole file: past a nesting limit, or
+   * after too many errors, wit-parser would long have stopped, and going on
+   * would only repeat the same error.
+   */
   private abort(token: IToken, message: string): never {
     this.report(token, message);
-    throw new MismatchedTokenException(message, token, token);
+    throw new AbandonedParse();
+  }
+
+  /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
+  private checkErrorBudget(): void {
+    if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
   }
 
   private report(token: IToken, message: string): void {
-    if (token.isInsertedInRecovery || Number.isNaN(token.startOffset)) return;
-    this.semanticErrors.push({
-      offset: token.startOffset,
-      end: token.startOffset + token.image.length,
-      message,
-    });
+    if (token.isInsertedInRecovery) return;
+    if (token.tokenType === EOF || Number.isNaN(token.startOffset)) {
+      this.semanticErrors.push({ offset: this.sourceText.length, end: this.sourceText.length, message });
+      return;
+    }
+    this.semanticErrors.push({ offset: token.startOffset, end: token.startOffset + token.image.length, message });
   }
 
   /**
@@ -246,6 +260,7 @@ export class WitParser extends CstParser {
 
   // package-items ::= toplevel-use-item | interface-item | world-item
   public topItem = this.RULE("topItem", () => {
+    this.ACTION(() => this.checkErrorBudget());
     let attributed = false;
     this.MANY(() => {
       this.SUBRULE(this.attribute);
@@ -338,7 +353,10 @@ export class WitParser extends CstParser {
 
   // interface-items ::= gate (typedef-item | use-item | func-item)
   public interfaceMember = this.RULE("interfaceMember", () => {
-    this.ACTION(() => (this.typeDepth = 0));
+    this.ACTION(() => {
+      this.typeDepth = 0;
+      this.checkErrorBudget();
+    });
     this.MANY(() => this.SUBRULE(this.attribute));
     this.OR({
       DEF: [
@@ -366,7 +384,10 @@ export class WitParser extends CstParser {
 
   // world-items ::= gate (export-item | import-item | use-item | typedef-item | include-item)
   public worldMember = this.RULE("worldMember", () => {
-    this.ACTION(() => (this.typeDepth = 0));
+    this.ACTION(() => {
+      this.typeDepth = 0;
+      this.checkErrorBudget();
+    });
     this.MANY(() => this.SUBRULE(this.attribute));
     this.OR({
       DEF: [

@@ -5,7 +5,7 @@
  */
 import { EOF } from "chevrotain";
 import type { PackageFile, Span, UsePath } from "./ast.js";
-import { ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
+import { AbandonedParse, ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
 import { lex } from "./lexer.js";
 import { AstBuilder } from "./visitor.js";
 
@@ -42,8 +42,15 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
   const p = parser();
   p.beginFile(text);
   p.input = lexed.tokens;
-  const cst = p.witFile();
-  for (const e of p.errors) {
+  let cst: ReturnType<WitParser["witFile"]> | undefined;
+  try {
+    cst = p.witFile();
+  } catch (e) {
+    if (!(e instanceof AbandonedParse)) throw e;
+  }
+  // The grammar consumes EOF itself, so "not all input parsed" only follows an
+  // abandoned parse and says nothing new.
+  for (const e of p.errors.filter((x) => x.name !== "NotAllInputParsedException")) {
     const t = e.token;
     const eof = t.tokenType === EOF || Number.isNaN(t.startOffset);
     const start = base + (eof ? text.length : t.startOffset);
@@ -58,7 +65,7 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
   }
   problems.sort((a, b) => a.span.start - b.span.start);
-  if (problems.length) return { file: undefined, problems };
+  if (problems.length || !cst) return { file: undefined, problems };
   return { file: new AstBuilder(lexed, text, base).file(cst), problems };
 }
 
