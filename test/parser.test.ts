@@ -14,7 +14,7 @@
  * whole span for the first kind); the widths of the second kind are checked
  * separately in "span widths of lexer-level errors".
  *
- * Tests marked `it.fails` document known differences from wit-parser.
+ * Where wit-parser behaves unexpectedly, the tests pin its behaviour.
  */
 import { describe, expect, it } from "vitest";
 import {
@@ -333,7 +333,7 @@ describe("interfaces", () => {
 
   // wit-parser's version reader stops before a `.` that is not followed by an
   // identifier, integer or `-`, so `@1.0.0-rc.1.{x}` is version `1.0.0-rc.1`.
-  it("parses `use` from a pre-release or build version followed by `.{` (BUG: rejected)", () => {
+  it("parses `use` from a pre-release or build version followed by `.{`", () => {
     const src = "interface i { use ns:pkg/iface@1.0.0-rc.1.{x}; use ns:pkg/iface@1.0.0+b.5.{y}; }";
     const [a, b] = interfaceItems(src);
     if (a.kind !== "use" || b.kind !== "use" || a.value.from.kind !== "package" || b.value.from.kind !== "package") {
@@ -1408,38 +1408,38 @@ describe("span widths of lexer-level errors", () => {
     expectFirstProblem("interface i {", "expected `type`, `resource` or `func`, found eof", 13, 13);
   });
 
-  // BUG: wit-parser reports identifier spelling errors as lexer errors, at
+  // As in wit-parser: wit-parser reports identifier spelling errors as lexer errors, at
   // the identifier's first character with a one-character span
   // (`Span::new(pos, pos + 1)`); ours cover the whole identifier.
-  it("an invalid identifier error covers its first character (BUG: whole identifier)", () => {
+  it("an invalid identifier error covers its first character", () => {
     expectFirstProblem("interface Foo {}", "invalid character in identifier 'o'", 10, 11);
   });
 
-  it("an identifier with an empty part: one character (BUG: whole identifier)", () => {
+  it("an identifier with an empty part: one character", () => {
     expectFirstProblem("interface a- {}", "identifiers must have characters between '-'s", 10, 11);
   });
 
-  // BUG: `expect` failures at the end of the input are lexer errors too, so
+  // As in wit-parser: `expect` failures at the end of the input are lexer errors too, so
   // their span is [len, len + 1); ours is empty.
-  it("an `expect` failure at eof covers one character past the end (BUG: empty span)", () => {
+  it("an `expect` failure at eof covers one character past the end", () => {
     expectFirstProblem("use foo", "expected ';', found eof", 7, 8);
   });
 
-  // BUG: where the grammar chooses between alternatives (`include p;` vs
+  // As in wit-parser: where the grammar chooses between alternatives (`include p;` vs
   // `include p with {...}`, `resource r;` vs `resource r {...}`, the string of
   // `@external-id`), a missing token is reported on the whole found token.
-  it("`include foo bar`: expected ';' covers one character (BUG: whole token)", () => {
+  it("`include foo bar`: expected ';' covers one character", () => {
     const src = "world w { include foo bar }";
     expectFirstProblem(src, "expected ';', found an identifier", pos(src, "bar"), pos(src, "bar") + 1);
   });
 
-  it("`resource r constructor`: expected ';' covers one character (BUG: whole token)", () => {
+  it("`resource r constructor`: expected ';' covers one character", () => {
     const src = "interface i { resource r constructor }";
     const at = pos(src, "constructor");
     expectFirstProblem(src, "expected ';', found keyword `constructor`", at, at + 1);
   });
 
-  it("`@external-id(abc)`: expected a string literal covers one character (BUG: whole token)", () => {
+  it("`@external-id(abc)`: expected a string literal covers one character", () => {
     const src = "@external-id(abc) interface i {}";
     expectFirstProblem(src, "expected a string literal, found an identifier", 13, 14);
   });
@@ -1449,59 +1449,59 @@ describe("span widths of lexer-level errors", () => {
 // Known differences from wit-parser
 // ---------------------------------------------------------------------------
 
-describe("known differences from wit-parser", () => {
-  // BUG: when an import/export matches none of its forms, the error is
+describe("wit-parser corner cases", () => {
+  // As in wit-parser: when an import/export matches none of its forms, the error is
   // reported at its first token instead of where wit-parser stops.
-  it("`import a }`: expected ';' (BUG: reports an identifier error at `a`)", () => {
+  it("`import a }`: expected ';'", () => {
     expectErrorAt("world w { import a }", "expected ';', found '}'", "}");
   });
 
-  it("`import b: 42;`: error at `42` (BUG: reported at `b`)", () => {
+  it("`import b: 42;`: error at `42`", () => {
     expectTokenError("world w { import b: 42; }", "expected an identifier or string, found an integer", "42");
   });
 
-  it("`import b:` at eof: error at eof (BUG: reported at `b`)", () => {
+  it("`import b:` at eof: error at eof", () => {
     expectErrorAtEof("world w {\n  import b:", "expected an identifier or string, found eof");
   });
 
-  // BUG: wit-parser checks the whole file for control codes, bidirectional
+  // As in wit-parser: wit-parser checks the whole file for control codes, bidirectional
   // overrides and discouraged codepoints before reading any token, so that
   // is the error it reports even when a syntax error comes earlier.
-  it("a control code is reported before an earlier syntax error (BUG: sorted after it)", () => {
+  it("a control code is reported before an earlier syntax error", () => {
     const src = "interface i { type t = ; }\n\u000b";
     expectFirstProblem(src, "Control code '\\u{b}'", src.length - 1, src.length);
   });
 
-  it("a bidirectional override is reported before an earlier syntax error (BUG: sorted after it)", () => {
+  it("a bidirectional override is reported before an earlier syntax error", () => {
     const { problems } = parseWitFile("x\u202e");
     expect(problems[0].message).toMatch(/^Input contains bidirectional override codepoint /);
   });
 
-  // BUG: wit-parser's version reader only extends the version over a token it
+  // As in wit-parser: wit-parser's version reader only extends the version over a token it
   // consumes, so `1.0.0-` followed by `;` is version 1.0.0.
-  it("`@1.0.0-;` is version 1.0.0 (BUG: semver error)", () => {
+  it("`@1.0.0-;` is version 1.0.0", () => {
     expect(parse("package a:b@1.0.0-;").packageId!.version?.version).toMatchObject({ pre: [], build: [] });
     expect(parse("package a:b@1.0.0+;").packageId!.version?.version).toMatchObject({ pre: [], build: [] });
   });
 
-  it("`@1.0.0-a..b;` ends the version before `..` (BUG: semver error)", () => {
+  it("`@1.0.0-a..b;` ends the version before `..`", () => {
     expectErrorAt("package a:b@1.0.0-a..b;", "expected '{', found '.'", "..");
   });
 
-  // BUG: string escape errors that wit-parser words differently.
-  it("`\\u` without `{` in a string: expected character '{' (BUG: invalid string escape 'u')", () => {
+  // As in wit-parser: string escape errors that wit-parser words differently.
+  it("`\\u` without `{` in a string: expected character '{'", () => {
     expectFirstProblem('@external-id("a\\u0041") interface i {}', "expected character '{'", 17, 18);
   });
 
-  it("`\\u{41` without `}`: expected character '}' (BUG: invalid string escape 'u')", () => {
+  it("`\\u{41` without `}`: expected character '}'", () => {
     expectFirstProblem('@external-id("\\u{41") interface i {}', "expected character '}'", 19, 20);
   });
 
-  it("`\\u{1_}`: trailing underscore in number (BUG: invalid string escape 'u')", () => {
+  it("`\\u{1_}`: trailing underscore in number", () => {
     expectFirstProblem('@external-id("\\u{1_}") interface i {}', "trailing underscore in number", 17, 18);
   });
 
-  it("`\\u{fffffffffffffffffff}`: number is too big to fit in a u32 (BUG: invalid unicode value)", () => {
+  it("`\\u{fffffffffffffffffff}`: number is too big to fit in a u32", () => {
     expectFirstProblem(
       '@external-id("\\u{fffffffffffffffffff}") interface i {}',
       "number is too big to fit in a u32",
@@ -1510,7 +1510,7 @@ describe("known differences from wit-parser", () => {
     );
   });
 
-  it("`\\ff` (a lone byte 0xff) is invalid UTF-8 (BUG: accepted)", () => {
+  it("`\\ff` (a lone byte 0xff) is invalid UTF-8", () => {
     expectFirstProblem(
       '@external-id("\\ff") interface i {}',
       "invalid UTF-8: invalid utf-8 sequence of 1 bytes from index 0",

@@ -3,7 +3,7 @@
  * `ast/resolve.rs` and `resolve/mod.rs`), through the public API.
  *
  * Expected error messages and locations are wit-parser's; where a test shows
- * that we differ, it is kept as `it.fails` with a note.
+ * that we differ, it is kept as `it.fails` with a note (none at present).
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -1365,11 +1365,9 @@ world c { include b; export z: func(); }
     expect(exportNames(r, c)).toEqual(["z"]);
   });
 
-  // BUG: wit-parser formats the stabilities with `{:?}`, which prints a
-  // `semver::Version` as `Version { major: 1, minor: 0, patch: 0 }`; we print
-  // `since: 1.0.0` (ir/resolve.ts `stabilityDebug`). See
-  // /tmp/ref/crates/wit-parser/src/resolve/error.rs (StabilityMismatch) and
-  // resolve/mod.rs `update_stability`.
+  // wit-parser formats the stabilities with `{:?}`, which prints a
+  // `semver::Version` as `Version { major: 1, minor: 0, patch: 0 }`
+  // (src/resolve/error.rs, StabilityMismatch; resolve/mod.rs update_stability).
   it("rejects an include that changes an interface's stability, printing it as wit-parser does", () => {
     const src = `package a:b@1.0.0;
 interface i {}
@@ -1932,8 +1930,8 @@ describe("world selection", () => {
     expect(renderDiagnostics([d])).toContain("failed to parse world specifier `a:b/`");
   });
 
-  // BUG: wit-parser parses the specifier with the WIT tokenizer
-  // (`parse_use_path` in /tmp/ref/crates/wit-parser/src/ast.rs, called from
+  // wit-parser parses the specifier with the WIT tokenizer
+  // (`parse_use_path` in wit-parser's src/ast.rs, called from
   // `Resolve::select_world` in resolve/mod.rs), so identifiers must be valid
   // kebab-case, keywords need `%`, nothing may follow the path and a version
   // must be full semver. `Resolve.selectWorld` (ir/resolve.ts) matches a
