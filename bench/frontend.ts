@@ -15,7 +15,7 @@ import { Bench } from "tinybench";
 import { loadWitPath } from "../index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "dist", "witx-bindgen.js");
+const cli = path.join(root, "dist", "cli", "launch.js");
 
 interface Case {
   name: string;

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { loadWitPath, resolveToJson } from "../index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const bin = path.join(root, "dist", "witx-bindgen.js");
+const bin = path.join(root, "dist", "cli", "launch.js");
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
