@@ -141,6 +141,7 @@ function externSpan(k: A.ExternKind): Span {
 
 /** Turns the comments before an item into its documentation, as wit-parser does. */
 export function docsFromComments(docs: A.Docs): Docs {
+  if (docs.comments.length === 0) return noDocs();
   let lines = docs.comments.map((c) => {
     const body = c.startsWith("/**") ? c.slice(3, c.endsWith("*/") ? -2 : undefined) : c.replace(/^\/+/, "");
     return body.trimEnd();

@@ -392,8 +392,8 @@ export class AstBuilder {
 
   type(n: CstNode): A.AstType {
     const c = kids(n);
-    for (const [key, list] of Object.entries(c)) {
-      const first = list![0];
+    for (const key in c) {
+      const first = c[key]![0];
       if ("image" in first) {
         const prim = primitiveTokens.get(key)!;
         return { kind: "primitive", name: prim, span: this.span(first) };
