@@ -26,6 +26,7 @@ import * as T from "./tokens.js";
 import { describeToken } from "./tokens.js";
 import { parseVersion, SemverError } from "./semver.js";
 import { validateId } from "./identifiers.js";
+import { FirstTokenLookahead } from "./lookahead.js";
 
 export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
@@ -139,6 +140,7 @@ export class WitParser extends CstParser {
       // wit-parser decides with one token (and peeks further only where a
       // gate below does the same), so its error messages follow from LL(1).
       maxLookahead: 1,
+      lookaheadStrategy: new FirstTokenLookahead(),
       nodeLocationTracking: "onlyOffset",
       errorMessageProvider: new WitErrorMessages(),
     });

@@ -1,0 +1,144 @@
+/**
+ * One-token lookahead for the WIT grammar.
+ *
+ * wit-parser decides every choice by the next token (and peeks further only
+ * where the grammar has an explicit gate), so the parser needs LL(1) decisions
+ * only. Chevrotain's general LL(k) strategy derives them by enumerating token
+ * paths, which costs tens of milliseconds at every start of the command; this
+ * strategy computes plain FIRST sets over the grammar instead. Grammar
+ * validation, when asked for, is still Chevrotain's own.
+ */
+import {
+  Alternation,
+  Alternative,
+  LLkLookaheadStrategy,
+  NonTerminal,
+  Option,
+  Repetition,
+  RepetitionMandatory,
+  RepetitionMandatoryWithSeparator,
+  RepetitionWithSeparator,
+  Terminal,
+  type ILookaheadStrategy,
+  type ILookaheadValidationError,
+  type IOrAlt,
+  type IProduction,
+  type OptionalProductionType,
+  type Rule,
+  type TokenType,
+} from "chevrotain";
+
+/** Token type indices that can start a production, and whether it can match nothing. */
+interface First {
+  tokens: Set<number>;
+  nullable: boolean;
+}
+
+type LookaheadHost = { LA(n: number): { tokenTypeIdx: number } };
+
+const optionalClasses: Record<OptionalProductionType, new (...args: never[]) => IProduction> = {
+  Option,
+  Repetition,
+  RepetitionMandatory,
+  RepetitionMandatoryWithSeparator,
+  RepetitionWithSeparator,
+};
+
+export class FirstTokenLookahead implements ILookaheadStrategy {
+  private readonly ruleFirst = new Map<Rule, First>();
+
+  validate(options: { rules: Rule[]; tokenTypes: TokenType[]; grammarName: string }): ILookaheadValidationError[] {
+    return new LLkLookaheadStrategy({ maxLookahead: 1 }).validate(options);
+  }
+
+  buildLookaheadForAlternation(options: {
+    prodOccurrence: number;
+    rule: Rule;
+    hasPredicates: boolean;
+  }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
+    const or = findProduction(options.rule.definition, Alternation, options.prodOccurrence) as unknown as Alternation;
+    const alts = or.definition.map((alt) => this.sequence((alt as unknown as Alternative).definition));
+    if (options.hasPredicates) {
+      return function (this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) {
+        const next = this.LA(1).tokenTypeIdx;
+        for (let i = 0; i < alts.length; i++) {
+          const gate = orAlts?.[i]?.GATE;
+          if (gate !== undefined && !gate.call(this)) continue;
+          if (alts[i].nullable || alts[i].tokens.has(next)) return i;
+        }
+        return undefined;
+      };
+    }
+    const choice = new Map<number, number>();
+    let fallback: number | undefined;
+    alts.forEach((alt, i) => {
+      for (const t of alt.tokens) if (!choice.has(t)) choice.set(t, i);
+      if (alt.nullable && fallback === undefined) fallback = i;
+    });
+    return function (this: LookaheadHost) {
+      return choice.get(this.LA(1).tokenTypeIdx) ?? fallback;
+    };
+  }
+
+  buildLookaheadForOptional(options: { prodOccurrence: number; prodType: OptionalProductionType; rule: Rule }): () => boolean {
+    const prod = findProduction(options.rule.definition, optionalClasses[options.prodType], options.prodOccurrence);
+    const inner = this.sequence((prod as unknown as { definition: IProduction[] }).definition);
+    return function (this: LookaheadHost) {
+      return inner.tokens.has(this.LA(1).tokenTypeIdx);
+    };
+  }
+
+  private sequence(items: IProduction[]): First {
+    const tokens = new Set<number>();
+    for (const item of items) {
+      const f = this.production(item);
+      for (const t of f.tokens) tokens.add(t);
+      if (!f.nullable) return { tokens, nullable: false };
+    }
+    return { tokens, nullable: true };
+  }
+
+  private production(p: IProduction): First {
+    if (p instanceof Terminal) return { tokens: new Set([p.terminalType.tokenTypeIdx!]), nullable: false };
+    if (p instanceof NonTerminal) return this.rule(p.referencedRule);
+    if (p instanceof Alternation) {
+      const tokens = new Set<number>();
+      let nullable = false;
+      for (const alt of p.definition) {
+        const f = this.sequence((alt as unknown as Alternative).definition);
+        for (const t of f.tokens) tokens.add(t);
+        nullable ||= f.nullable;
+      }
+      return { tokens, nullable };
+    }
+    const inner = this.sequence((p as unknown as Alternative).definition);
+    const mandatory = p instanceof RepetitionMandatory || p instanceof RepetitionMandatoryWithSeparator || p instanceof Alternative;
+    return { tokens: inner.tokens, nullable: mandatory ? inner.nullable : true };
+  }
+
+  private rule(rule: Rule): First {
+    let f = this.ruleFirst.get(rule);
+    if (!f) {
+      // The grammar has no left recursion, so a rule is never re-entered here.
+      f = this.sequence(rule.definition);
+      this.ruleFirst.set(rule, f);
+    }
+    return f;
+  }
+}
+
+/** The production of class `kind` with occurrence index `idx`, anywhere in `items`. */
+function findProduction(items: IProduction[], kind: new (...args: never[]) => IProduction, idx: number): IProduction {
+  for (const item of items) {
+    if (item instanceof kind && (item as unknown as { idx: number }).idx === idx) return item;
+    if (item instanceof Terminal || item instanceof NonTerminal) continue;
+    const inner = (item as unknown as { definition?: IProduction[] }).definition;
+    if (!inner) continue;
+    try {
+      return findProduction(inner, kind, idx);
+    } catch {
+      // not in this branch
+    }
+  }
+  throw new Error(`lookahead: no ${kind.name} with occurrence ${idx}`);
+}
