@@ -52,8 +52,16 @@ function witFiles(dir: string): string[] {
 
 function wasi026(corpus: string): Case {
   const dir = path.join(corpus, "wasi", "0.2.6");
-  const deps = fs.readdirSync(path.join(dir, "deps")).sort().map((d) => path.join(dir, "deps", d));
-  const source = [witFiles(dir).map((f) => fs.readFileSync(f, "utf8")).join("\n"), ...deps.map((d) => asNestedBlock(witFiles(d)))].join("\n");
+  const deps = fs
+    .readdirSync(path.join(dir, "deps"))
+    .sort()
+    .map((d) => path.join(dir, "deps", d));
+  const source = [
+    witFiles(dir)
+      .map((f) => fs.readFileSync(f, "utf8"))
+      .join("\n"),
+    ...deps.map((d) => asNestedBlock(witFiles(d))),
+  ].join("\n");
   return { name: "WASI 0.2.6 wasi:http/proxy", dir, world: "wasi:http/proxy@0.2.6", source };
 }
 
@@ -156,9 +164,27 @@ async function main(): Promise<void> {
       }
       const fmt = (x: number | undefined) => (x === undefined ? "-" : `${x.toFixed(2)} ms`);
       const ratio = (a: number, b: number | undefined) => (b === undefined ? "-" : `${(b / a).toFixed(1)}x`);
-      rows.push([c.name, "in process, from the files (mean after warm-up)", fmt(ours), fmt(theirs), ratio(ours, theirs)]);
-      rows.push([c.name, "in process, same single text as the reference", fmt(oursText), fmt(theirs), ratio(oursText, theirs)]);
-      rows.push([c.name, `whole process (median of ${runs})`, fmt(oursProc), fmt(theirsProc), ratio(oursProc, theirsProc)]);
+      rows.push([
+        c.name,
+        "in process, from the files (mean after warm-up)",
+        fmt(ours),
+        fmt(theirs),
+        ratio(ours, theirs),
+      ]);
+      rows.push([
+        c.name,
+        "in process, same single text as the reference",
+        fmt(oursText),
+        fmt(theirs),
+        ratio(oursText, theirs),
+      ]);
+      rows.push([
+        c.name,
+        `whole process (median of ${runs})`,
+        fmt(oursProc),
+        fmt(theirsProc),
+        ratio(oursProc, theirsProc),
+      ]);
     }
     console.log("| input | measure | witx-bindgen | reference (wit-parser in jco) | speed-up |");
     console.log("|---|---|---|---|---|");

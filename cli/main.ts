@@ -34,7 +34,10 @@ export function formatDiagnostic(d: Diagnostic, color = pc.isColorSupported): st
 function loadOptions(argv: { world?: string; features?: string[]; "all-features"?: boolean }): LoadOptions {
   return {
     world: argv.world,
-    features: (argv.features ?? []).flatMap((f) => f.split(",")).map((f) => f.trim()).filter(Boolean),
+    features: (argv.features ?? [])
+      .flatMap((f) => f.split(","))
+      .map((f) => f.trim())
+      .filter(Boolean),
     allFeatures: argv["all-features"] ?? false,
   };
 }
@@ -58,11 +61,20 @@ async function main(): Promise<void> {
       global: true,
     })
     .option("all-features", { type: "boolean", describe: "enable every @unstable feature", global: true })
-    .option("world", { type: "string", describe: "world to use: a name in the main package or ns:pkg/world", global: true })
+    .option("world", {
+      type: "string",
+      describe: "world to use: a name in the main package or ns:pkg/world",
+      global: true,
+    })
     .command(
       "json <path>",
       "print the resolved packages as wit-parser's Resolve JSON",
-      (y) => y.positional("path", { type: "string", demandOption: true, describe: "a .wit file or a WIT directory (with deps/)" }),
+      (y) =>
+        y.positional("path", {
+          type: "string",
+          demandOption: true,
+          describe: "a .wit file or a WIT directory (with deps/)",
+        }),
       (argv) => {
         const loaded = loadWitPath(argv.path, loadOptions(argv));
         if (!loaded.ok) fail(loaded.diagnostics);

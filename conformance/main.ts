@@ -39,8 +39,18 @@ function witParserUi(corpus: string, verbose: boolean): SuiteResult[] {
   const ui = path.join(corpus, "wit-parser-ui");
   const ok: SuiteResult = { name: "wit-parser-ui: resolve JSON equal", passed: 0, total: 0, failures: [] };
   const rejected: SuiteResult = { name: "wit-parser-ui: parse-fail rejected", passed: 0, total: 0, failures: [] };
-  const firstLine: SuiteResult = { name: "wit-parser-ui: parse-fail first line equal", passed: 0, total: 0, failures: [] };
-  const fullRender: SuiteResult = { name: "wit-parser-ui: parse-fail rendering equal", passed: 0, total: 0, failures: [] };
+  const firstLine: SuiteResult = {
+    name: "wit-parser-ui: parse-fail first line equal",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
+  const fullRender: SuiteResult = {
+    name: "wit-parser-ui: parse-fail rendering equal",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
 
   const success = listCases(ui, (n) => n === "parse-fail" || n.endsWith(".json") || n.endsWith(".md"));
   for (const input of success) {
@@ -69,10 +79,16 @@ function witParserUi(corpus: string, verbose: boolean): SuiteResult[] {
       continue;
     }
     rejected.passed++;
-    const expected = fs.readFileSync(input.replace(/\.wit$/, "") + ".wit.result", "utf8").replace(/\r\n/g, "\n").trim();
+    const expected = fs
+      .readFileSync(input.replace(/\.wit$/, "") + ".wit.result", "utf8")
+      .replace(/\r\n/g, "\n")
+      .trim();
     const actual = asUpstreamPath(result.diagnostics[0].rendered, ui).trim();
     if (actual.split("\n")[0] === expected.split("\n")[0]) firstLine.passed++;
-    else firstLine.failures.push(`${path.basename(input)}:\n      ours:     ${actual.split("\n")[0]}\n      expected: ${expected.split("\n")[0]}`);
+    else
+      firstLine.failures.push(
+        `${path.basename(input)}:\n      ours:     ${actual.split("\n")[0]}\n      expected: ${expected.split("\n")[0]}`,
+      );
     if (actual === expected) fullRender.passed++;
     else if (verbose) fullRender.failures.push(`${path.basename(input)}:\n${actual}\n--- expected:\n${expected}`);
   }
@@ -161,7 +177,9 @@ function main(): void {
   results.push(resolvesAll("wit-bindgen-runtime: packages resolve", runtime, runtimeCases(runtime)));
   const wasi026 = path.join(corpus, "wasi", "0.2.6");
   results.push(resolvesAll("wasi 0.2.6: packages resolve", wasi026, [wasi026]));
-  results.push(resolvesAll("wasi 0.3.0: packages resolve", path.join(corpus, "wasi", "0.3.0"), wasi030ResolveInputs(corpus)));
+  results.push(
+    resolvesAll("wasi 0.3.0: packages resolve", path.join(corpus, "wasi", "0.3.0"), wasi030ResolveInputs(corpus)),
+  );
 
   let passed = 0;
   let failed = 0;
@@ -189,7 +207,8 @@ function wasi030ResolveInputs(corpus: string): string[] {
     fs.mkdirSync(path.join(dir, "deps"), { recursive: true });
     for (const f of fs.readdirSync(pkg)) fs.symlinkSync(path.resolve(pkg, f), path.join(dir, f));
     for (const other of packages) {
-      if (other !== pkg) fs.symlinkSync(path.resolve(other), path.join(dir, "deps", path.basename(path.dirname(other))));
+      if (other !== pkg)
+        fs.symlinkSync(path.resolve(other), path.join(dir, "deps", path.basename(path.dirname(other))));
     }
     return dir;
   });

@@ -14,7 +14,12 @@ function ty(t: Type | undefined): Json {
   return t === undefined ? null : t;
 }
 
-function withOptional(obj: { [key: string]: Json }, docs: Docs, stability: Stability, externalId?: string): { [key: string]: Json } {
+function withOptional(
+  obj: { [key: string]: Json },
+  docs: Docs,
+  stability: Stability,
+  externalId?: string,
+): { [key: string]: Json } {
   if (docs.contents !== undefined) obj.docs = { contents: docs.contents };
   if (stability.kind !== "unknown") obj.stability = stabilityJson(stability);
   if (externalId !== undefined) obj.external_id = externalId;

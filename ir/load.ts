@@ -105,12 +105,19 @@ function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
 
 function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
   if (!fs.existsSync(deps)) return [];
-  const entries = fs.readdirSync(deps, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = fs
+    .readdirSync(deps, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const groups: UnresolvedGroup[] = [];
   for (const entry of entries) {
     const p = path.join(deps, entry.name);
     if (entry.isDirectory() || fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) {
-      groups.push(withContext(() => `failed to parse package: ${p}`, () => readDirGroup(resolve, p)));
+      groups.push(
+        withContext(
+          () => `failed to parse package: ${p}`,
+          () => readDirGroup(resolve, p),
+        ),
+      );
     } else if (/\.(wit|wat|wasm)$/.test(entry.name)) {
       groups.push(readFileGroup(resolve, p));
     }
@@ -133,9 +140,15 @@ export function pushPath(resolve: Resolve, p: string): PackageId {
     return withContext(
       () => `failed to resolve directory while parsing WIT for path [${p}]`,
       () => {
-        const main = withContext(() => `failed to parse package: ${p}`, () => readDirGroup(resolve, p));
+        const main = withContext(
+          () => `failed to parse package: ${p}`,
+          () => readDirGroup(resolve, p),
+        );
         const depsDir = path.join(p, "deps");
-        const deps = withContext(() => `failed to parse dependency directory: ${depsDir}`, () => readDeps(resolve, depsDir));
+        const deps = withContext(
+          () => `failed to parse dependency directory: ${depsDir}`,
+          () => readDeps(resolve, depsDir),
+        );
         return resolve.pushGroups(main, deps);
       },
     );

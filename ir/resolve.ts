@@ -11,7 +11,7 @@
  */
 import { parseUsePath } from "../parser/index.js";
 import { compareVersions, versionCompatTrack, versionToString, type Version } from "../parser/semver.js";
-import { withContext, WitError } from "./errors.js";
+import { WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
 import {
   noDocs,
@@ -259,14 +259,17 @@ export class Resolve {
       }
       const id = this.packages[pkg].worlds.get(worldName);
       if (id === undefined) {
-        throw new WitError(`World \`${worldName}\` not found in package \`${packageNameKey(this.packages[pkg].name)}\``);
+        throw new WitError(
+          `World \`${worldName}\` not found in package \`${packageNameKey(this.packages[pkg].name)}\``,
+        );
       }
       return id;
     }
     if (mainPackages.length === 0) throw new WitError("No main packages defined");
     if (mainPackages.length > 1) throw new WitError(this.multipleMainMessage());
     const pkg = this.packages[mainPackages[0]];
-    if (pkg.worlds.size === 0) throw new WitError(`The main package \`${packageNameKey(pkg.name)}\` contains no worlds`);
+    if (pkg.worlds.size === 0)
+      throw new WitError(`The main package \`${packageNameKey(pkg.name)}\` contains no worlds`);
     if (pkg.worlds.size === 1) return [...pkg.worlds.values()][0];
     throw new WitError(
       `There are multiple worlds in \`${packageNameKey(pkg.name)}\`; one must be explicitly chosen:` +
@@ -316,7 +319,14 @@ export class Resolve {
         case "type": {
           const dep = this.typeInterfaceDep(item.id);
           if (dep !== undefined) {
-            this.elaborateImport(newImports, { kind: "interface", id: dep }, dep, this.types[item.id].stability, noDocs(), undefined);
+            this.elaborateImport(
+              newImports,
+              { kind: "interface", id: dep },
+              dep,
+              this.types[item.id].stability,
+              noDocs(),
+              undefined,
+            );
           }
           newImports.set(worldKeyString(key), { key, item });
           break;
@@ -332,9 +342,7 @@ export class Resolve {
     }
     this.elaborateExports(exportInterfaces, newImports, newExports, span);
 
-    world.imports = new Map(
-      stableSortBy([...newImports.entries()], ([, e]) => sortKey(e.item)),
-    );
+    world.imports = new Map(stableSortBy([...newImports.entries()], ([, e]) => sortKey(e.item)));
     world.exports = newExports;
   }
 
@@ -424,7 +432,10 @@ class Remap {
     if (id >= map.length) throw new Error(`request to remap a ${desc} that has not yet been registered`);
     const mapped = map[id];
     if (mapped === undefined) {
-      throw new WitError(`found a reference to a ${desc} which is excluded due to its feature not being activated`, span);
+      throw new WitError(
+        `found a reference to a ${desc} which is excluded due to its feature not being activated`,
+        span,
+      );
     }
     return mapped;
   }
@@ -498,7 +509,10 @@ class Remap {
       const ty = resolve.types[id];
       if (ty.owner.kind === "interface") {
         const owner = ty.owner.id;
-        ty.owner = { kind: "interface", id: this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)) };
+        ty.owner = {
+          kind: "interface",
+          id: this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
+        };
       }
     }
 
@@ -739,9 +753,14 @@ class Remap {
       const span = item.kind === "function" ? item.func.span : item.span;
       if (item.kind === "type") item.id = this.mapType(item.id, span);
       const stability =
-        item.kind === "interface" ? item.stability : item.kind === "function" ? item.func.stability : resolve.types[item.id].stability;
+        item.kind === "interface"
+          ? item.stability
+          : item.kind === "function"
+            ? item.func.stability
+            : resolve.types[item.id].stability;
       if (!resolve.includeStability(stability, pkgId, span)) continue;
-      const newKey: WorldKey = key.kind === "interface" ? { kind: "interface", id: this.mapInterface(key.id, span) } : key;
+      const newKey: WorldKey =
+        key.kind === "interface" ? { kind: "interface", id: this.mapInterface(key.id, span) } : key;
       if (item.kind === "interface") item.id = this.mapInterface(item.id, span);
       else if (item.kind === "function") this.updateFunction(resolve, item.func, span);
       (isImport ? world.imports : world.exports).set(worldKeyString(newKey), { key: newKey, item });
@@ -990,5 +1009,3 @@ class Cloner {
     return nextId;
   }
 }
-
-export { withContext };

@@ -26,8 +26,20 @@ export type PackageId = number;
 
 /** Types with no definition of their own. */
 export type PrimitiveType =
-  | "bool" | "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64"
-  | "f32" | "f64" | "char" | "string" | "error-context";
+  | "bool"
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "s8"
+  | "s16"
+  | "s32"
+  | "s64"
+  | "f32"
+  | "f64"
+  | "char"
+  | "string"
+  | "error-context";
 
 /** A use of a type: a primitive, or the id of a `TypeDef`. */
 export type Type = PrimitiveType | TypeId;
@@ -49,10 +61,7 @@ export interface PackageName {
   version: Version | undefined;
 }
 
-export type TypeOwner =
-  | { kind: "world"; id: WorldId }
-  | { kind: "interface"; id: InterfaceId }
-  | { kind: "none" };
+export type TypeOwner = { kind: "world"; id: WorldId } | { kind: "interface"; id: InterfaceId } | { kind: "none" };
 
 export interface Field {
   name: string;

@@ -383,7 +383,9 @@ export class PackageResolver {
             if (!found) throw new WitError(`interface or world \`${u.item.id.name}\` does not exist`, u.item.id.span);
             ref = found;
           } else {
-            ref = this.foreignDeps.get(packageNameKey(astPackageName(u.item.package)))!.items.get(u.item.name.name)!.item;
+            ref = this.foreignDeps
+              .get(packageNameKey(astPackageName(u.item.package)))!
+              .items.get(u.item.name.name)!.item;
           }
           map.set(name.name, ref);
         } else if (item.kind === "interface" || item.kind === "world") {
@@ -444,7 +446,10 @@ export class PackageResolver {
     for (const [name, { item, span }] of this.typeLookup) {
       const key = worldKeyString({ kind: "name", name });
       if (w.imports.has(key)) throw new WitError(`import \`${name}\` conflicts with prior import of same name`, span);
-      w.imports.set(key, { key: { kind: "name", name }, item: { kind: "type", id: (item as { id: TypeId }).id, span } });
+      w.imports.set(key, {
+        key: { kind: "name", name },
+        item: { kind: "type", id: (item as { id: TypeId }).id, span },
+      });
     }
 
     const imported = new Set<InterfaceId>();
@@ -513,7 +518,14 @@ export class PackageResolver {
         const d = docsFromComments(docs);
         const [ref, name, span] = this.resolveAstItemPath(kind.path);
         const id = this.ifaceFromItem(ref, name, span);
-        return { kind: "interface", id, stability, externalId, docs: d, span: kind.kind === "path" ? span : kind.name.span };
+        return {
+          kind: "interface",
+          id,
+          stability,
+          externalId,
+          docs: d,
+          span: kind.kind === "path" ? span : kind.name.span,
+        };
       }
       case "func": {
         const func = this.resolveFunction(docs, attrs, kind.name.name, kind.name.span, kind.func, {
@@ -555,7 +567,10 @@ export class PackageResolver {
     this.typeLookup = new Map();
   }
 
-  private resolveTypes(owner: TypeOwner, items: ({ kind: "use"; value: A.Use } | { kind: "def"; value: A.TypeDef })[]): void {
+  private resolveTypes(
+    owner: TypeOwner,
+    items: ({ kind: "use"; value: A.Use } | { kind: "def"; value: A.TypeDef })[],
+  ): void {
     for (const item of items) if (item.kind === "use") this.resolveUse(owner, item.value);
     const deps = new Map<string, A.Ident[]>();
     const defs = new Map<string, A.TypeDef | undefined>();
@@ -697,7 +712,8 @@ export class PackageResolver {
   }
 
   private defineName(name: A.Ident, item: TypeOrItem): void {
-    if (this.typeLookup.has(name.name)) throw new WitError(`name \`${name.name}\` is defined more than once`, name.span);
+    if (this.typeLookup.has(name.name))
+      throw new WitError(`name \`${name.name}\` is defined more than once`, name.span);
     this.typeLookup.set(name.name, { item, span: name.span });
   }
 
@@ -790,7 +806,8 @@ export class PackageResolver {
   private resolveTypeName(name: A.Ident): TypeId {
     const found = this.typeLookup.get(name.name);
     if (!found) throw new WitError(`name \`${name.name}\` does not exist`, name.span);
-    if (found.item.kind === "item") throw new WitError(`cannot use ${found.item.what} \`${name.name}\` as a type`, name.span);
+    if (found.item.kind === "item")
+      throw new WitError(`cannot use ${found.item.what} \`${name.name}\` as a type`, name.span);
     return found.item.id;
   }
 
@@ -911,9 +928,9 @@ export class PackageResolver {
   }
 
   stability(attrs: A.Attribute[]): Stability {
-    let since: A.Attribute & { kind: "since" } | undefined;
-    let deprecated: A.Attribute & { kind: "deprecated" } | undefined;
-    let unstable: A.Attribute & { kind: "unstable" } | undefined;
+    let since: (A.Attribute & { kind: "since" }) | undefined;
+    let deprecated: (A.Attribute & { kind: "deprecated" }) | undefined;
+    let unstable: (A.Attribute & { kind: "unstable" }) | undefined;
     for (const a of attrs) {
       if (a.kind === "since") {
         if (since) throw new WitError("cannot specify @since twice", a.span);

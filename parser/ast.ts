@@ -61,9 +61,7 @@ export type AstItem =
   | { kind: "use"; value: ToplevelUse }
   | { kind: "package"; value: PackageFile };
 
-export type UsePath =
-  | { kind: "id"; id: Ident }
-  | { kind: "package"; package: PackageName; name: Ident };
+export type UsePath = { kind: "id"; id: Ident } | { kind: "package"; package: PackageName; name: Ident };
 
 export interface ToplevelUse {
   span: Span;
@@ -80,9 +78,7 @@ export interface Interface {
 }
 
 export type InterfaceItem =
-  | { kind: "typedef"; value: TypeDef }
-  | { kind: "func"; value: NamedFunc }
-  | { kind: "use"; value: Use };
+  { kind: "typedef"; value: TypeDef } | { kind: "func"; value: NamedFunc } | { kind: "use"; value: Use };
 
 export interface World {
   docs: Docs;
@@ -125,8 +121,20 @@ export interface TypeDef {
 }
 
 export type PrimitiveName =
-  | "bool" | "u8" | "u16" | "u32" | "u64" | "s8" | "s16" | "s32" | "s64"
-  | "f32" | "f64" | "char" | "string" | "error-context";
+  | "bool"
+  | "u8"
+  | "u16"
+  | "u32"
+  | "u64"
+  | "s8"
+  | "s16"
+  | "s32"
+  | "s64"
+  | "f32"
+  | "f64"
+  | "char"
+  | "string"
+  | "error-context";
 
 export type AstType =
   | { kind: "primitive"; name: PrimitiveName; span: Span }

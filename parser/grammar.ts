@@ -1,27 +1,20 @@
 /**
  * The WIT grammar as a Chevrotain `CstParser`.
  *
- * Rules follow the productions of WIT.md. Repetitions that end at a closing
- * token (`{ ... }` bodies, comma lists) are written the way WIT.md writes
- * them, right-recursively (`record-fields ::= record-field | record-field ','
- * record-fields?`): the parser commits to an item as soon as the closing
- * token is absent, so a syntax error names what the item needed, as
- * wit-parser does ("expected `type`, `resource` or `func`, found ...").
+ * Rules follow the productions of WIT.md. Every decision is made on the
+ * next token, as wit-parser makes it (see `lookahead.ts`), with gates where
+ * wit-parser peeks further. Inside a `{ ... }` body or a comma list the parser
+ * commits to an item as soon as the closing token is absent, so a syntax
+ * error names what the item needed, as wit-parser's does ("expected `type`,
+ * `resource` or `func`, found ..."); the error message provider below words
+ * every message as wit-parser does.
  *
  * Checks that wit-parser makes while parsing (identifier spelling, attribute
  * keys, semver strings, nesting limits) run as parser actions and are
  * collected in `semanticErrors`; Chevrotain collects syntax errors and
  * recovers, so independent errors in one file are all reported.
  */
-import {
-  CstParser,
-  EOF,
-  MismatchedTokenException,
-  type CstNode,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
 import * as T from "./tokens.js";
 import { describeToken } from "./tokens.js";
 import { parseVersion, SemverError } from "./semver.js";
@@ -68,8 +61,7 @@ const closingTokenExpectations: Record<string, string> = {
   "witFile:EOF": "`world`, `interface` or `use`",
   "nestedPackage:RightBrace": "`world`, `interface` or `use`",
   "interfaceBody:RightBrace": "`type`, `resource` or `func`",
-  "worldItem:RightBrace":
-    "`import`, `export`, `include`, `use`, or type definition",
+  "worldItem:RightBrace": "`import`, `export`, `include`, `use`, or type definition",
   "resourceItem:RightBrace": "`constructor` or identifier",
   "listType:Integer": "fixed-length",
 };
@@ -92,14 +84,9 @@ class WitErrorMessages implements IParserErrorMessageProvider {
     previous: IToken;
     ruleName: string;
   }): string {
-    const afterComma =
-      options.previous?.tokenType === T.Comma &&
-      listItemExpectations[options.ruleName];
-    const custom =
-      afterComma ||
-      closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
-    if (custom)
-      return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
+    const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
+    const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
+    if (custom) return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
     return `expected ${describeToken(options.expected)}, found ${found(options.actual)}`;
   }
 
@@ -107,20 +94,14 @@ class WitErrorMessages implements IParserErrorMessageProvider {
     return `expected \`world\`, \`interface\` or \`use\`, found ${found(options.firstRedundant)}`;
   }
 
-  buildNoViableAltMessage(options: {
-    actual: IToken[];
-    customUserDescription?: string;
-  }): string {
+  buildNoViableAltMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
     const actual = options.actual[0];
     const description = options.customUserDescription ?? "something else";
     const marker = description.startsWith(ONE_CHAR) ? ONE_CHAR : "";
     return `${marker}expected ${description.replace(ONE_CHAR, "")}, found ${actual ? found(actual) : "eof"}`;
   }
 
-  buildEarlyExitMessage(options: {
-    actual: IToken[];
-    customUserDescription?: string;
-  }): string {
+  buildEarlyExitMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
     return `expected ${options.customUserDescription ?? "more input"}, found ${found(options.actual[0])}`;
   }
 }
@@ -194,30 +175,16 @@ export class WitParser extends CstParser {
     const id = () => isId(this.LA(i).tokenType) && (i++, true);
     const is = (t: TokenType) => this.LA(i).tokenType === t && (i++, true);
     if (!id() || !is(T.Colon) || !id()) return false;
-    while (this.LA(i).tokenType === T.Colon && isId(this.LA(i + 1).tokenType))
-      i += 2;
-    while (this.LA(i).tokenType === T.Slash && isId(this.LA(i + 1).tokenType))
-      i += 2;
+    while (this.LA(i).tokenType === T.Colon && isId(this.LA(i + 1).tokenType)) i += 2;
+    while (this.LA(i).tokenType === T.Slash && isId(this.LA(i + 1).tokenType)) i += 2;
     if (is(T.At)) {
-      if (
-        !is(T.Integer) ||
-        !is(T.Period) ||
-        !is(T.Integer) ||
-        !is(T.Period) ||
-        !is(T.Integer)
-      )
-        return false;
-      const part = (t: TokenType) =>
-        t === T.Id || t === T.Integer || t === T.Minus;
+      if (!is(T.Integer) || !is(T.Period) || !is(T.Integer) || !is(T.Period) || !is(T.Integer)) return false;
+      const part = (t: TokenType) => t === T.Id || t === T.Integer || t === T.Minus;
       for (const prefix of [T.Minus, T.Plus]) {
         if (!is(prefix)) continue;
         for (;;) {
           if (part(this.LA(i).tokenType)) i++;
-          else if (
-            this.LA(i).tokenType === T.Period &&
-            part(this.LA(i + 1).tokenType)
-          )
-            i += 2;
+          else if (this.LA(i).tokenType === T.Period && part(this.LA(i + 1).tokenType)) i += 2;
           else break;
         }
       }
@@ -275,14 +242,7 @@ export class WitParser extends CstParser {
         { ALT: () => this.SUBRULE(this.toplevelUse) },
         {
           ALT: () => {
-            this.ACTION(
-              () =>
-                attributed &&
-                this.report(
-                  this.LA(1),
-                  "cannot place attributes on nested packages",
-                ),
-            );
+            this.ACTION(() => attributed && this.report(this.LA(1), "cannot place attributes on nested packages"));
             this.SUBRULE(this.nestedPackage);
           },
         },
@@ -295,8 +255,7 @@ export class WitParser extends CstParser {
   public nestedPackage = this.RULE("nestedPackage", () => {
     const pkg = this.CONSUME(T.Package);
     this.ACTION(() => {
-      if (this.packageDepth >= MAX_PACKAGE_DEPTH)
-        this.abort(pkg, "package nesting too deep");
+      if (this.packageDepth >= MAX_PACKAGE_DEPTH) this.abort(pkg, "package nesting too deep");
       this.packageDepth++;
     });
     this.SUBRULE(this.packageName);
@@ -435,9 +394,7 @@ export class WitParser extends CstParser {
             this.OR2({
               DEF: [
                 {
-                  GATE: () =>
-                    this.LA(1).tokenType === T.Func ||
-                    this.LA(1).tokenType === T.Async,
+                  GATE: () => this.LA(1).tokenType === T.Func || this.LA(1).tokenType === T.Async,
                   ALT: () => {
                     this.SUBRULE(this.funcType);
                     this.CONSUME(T.Semicolon);
@@ -450,9 +407,7 @@ export class WitParser extends CstParser {
                   },
                 },
                 {
-                  GATE: () =>
-                    isId(this.LA(1).tokenType) &&
-                    this.LA(2).tokenType === T.Slash,
+                  GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
                   ALT: () => {
                     this.SUBRULE2(this.id, { LABEL: "package" });
                     this.CONSUME(T.Slash);
@@ -707,8 +662,7 @@ export class WitParser extends CstParser {
     const outer = this.typeDepth;
     this.ACTION(() => {
       this.typeDepth = outer + 1;
-      if (this.typeDepth > MAX_TYPE_DEPTH)
-        this.abort(this.LA(1), "type nesting too deep");
+      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
     });
     this.OR({
       DEF: [
@@ -762,10 +716,7 @@ export class WitParser extends CstParser {
       const size = this.CONSUME(T.Integer);
       this.ACTION(() => {
         if (!size.isInsertedInRecovery && BigInt(size.image) > 0xffffffffn) {
-          this.report(
-            size,
-            "invalid list size: number too large to fit in target type",
-          );
+          this.report(size, "invalid list size: number too large to fit in target type");
         }
       });
     });
@@ -842,10 +793,7 @@ export class WitParser extends CstParser {
 
   // handle ::= id | 'borrow' '<' id '>'   (and `own<id>`)
   public handleType = this.RULE("handleType", () => {
-    this.OR([
-      { ALT: () => this.CONSUME(T.Own) },
-      { ALT: () => this.CONSUME(T.Borrow) },
-    ]);
+    this.OR([{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]);
     this.CONSUME(T.LessThan);
     this.SUBRULE(this.id);
     this.CONSUME(T.GreaterThan);
@@ -860,15 +808,10 @@ export class WitParser extends CstParser {
     const kindToken = this.LA(1);
     this.SUBRULE(this.id, { LABEL: "kind" });
     const kind = kindToken.image;
-    const known = ["since", "unstable", "deprecated", "external-id"].includes(
-      kind,
-    );
+    const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
     this.ACTION(() => {
       if (isId(kindToken.tokenType) && !known)
-        this.report(
-          kindToken,
-          `unknown attribute \`${kind.replace(/^%/, "")}\``,
-        );
+        this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
     });
     this.CONSUME(T.LeftParen);
     const external = kind === "external-id";
@@ -880,9 +823,7 @@ export class WitParser extends CstParser {
           ALT: () => {
             const key = this.LA(1);
             this.SUBRULE2(this.id, { LABEL: "key" });
-            this.ACTION(() =>
-              this.checkKey(key, kind === "unstable" ? "feature" : "version"),
-            );
+            this.ACTION(() => this.checkKey(key, kind === "unstable" ? "feature" : "version"));
             this.CONSUME(T.Equals);
             this.OR2({
               DEF: [
@@ -895,25 +836,19 @@ export class WitParser extends CstParser {
                   ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
                 },
               ],
-              ERR_MSG:
-                kind === "unstable"
-                  ? "an identifier or string"
-                  : `${ONE_CHAR}an integer`,
+              ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
             });
           },
         },
       ],
-      ERR_MSG: external
-        ? `${ONE_CHAR}a string literal`
-        : "an identifier or string",
+      ERR_MSG: external ? `${ONE_CHAR}a string literal` : "an identifier or string",
     });
     this.CONSUME(T.RightParen);
   });
 
   private checkKey(t: IToken, expected: string): void {
     const name = t.image.replace(/^%/, "");
-    if (isId(t.tokenType) && name !== expected)
-      this.report(t, `expected \`${expected}\`, found \`${name}\``);
+    if (isId(t.tokenType) && name !== expected) this.report(t, `expected \`${expected}\`, found \`${name}\``);
   }
 
   /**
@@ -948,10 +883,7 @@ export class WitParser extends CstParser {
     this.ACTION(() => {
       const last = this.versionEnd!;
       if (first.isInsertedInRecovery || last.isInsertedInRecovery) return;
-      const text = this.sourceText.slice(
-        first.startOffset,
-        last.startOffset + last.image.length,
-      );
+      const text = this.sourceText.slice(first.startOffset, last.startOffset + last.image.length);
       try {
         parseVersion(text);
       } catch (e) {
@@ -985,10 +917,7 @@ export class WitParser extends CstParser {
   public id = this.RULE("id", () => {
     const t = this.LA(1);
     this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.Id) },
-        { ALT: () => this.CONSUME(T.ExplicitId) },
-      ],
+      DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
       ERR_MSG: "an identifier or string",
     });
     this.ACTION(() => {
@@ -1005,6 +934,3 @@ export class WitParser extends CstParser {
     });
   });
 }
-
-/** Kept for the visitor: the CST node type every rule produces. */
-export type { CstNode };

@@ -72,7 +72,10 @@ function detectInvalidInput(text: string, base: number): LexError | undefined {
     const cp = text.codePointAt(i)!;
     const hex = `\\u{${cp.toString(16)}}`;
     if (bidiOverrides.has(cp)) {
-      return { offset: base + i, message: `Input contains bidirectional override codepoint "${hex.replace(/\\/g, "\\\\")}"` };
+      return {
+        offset: base + i,
+        message: `Input contains bidirectional override codepoint "${hex.replace(/\\/g, "\\\\")}"`,
+      };
     }
     if (discouraged.has(cp)) {
       return { offset: base + i, message: `Codepoint "${hex.replace(/\\/g, "\\\\")}" is discouraged by Unicode` };
@@ -139,7 +142,8 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
       j++;
       if (j >= t.length) return void fail(fileEnd, "unexpected end of file");
       const firstDigit = j;
-      if (!hex(t[j])) return void fail(at0 + j, `invalid hex digit ${rustCharDebug(String.fromCodePoint(t.codePointAt(j)!))}`);
+      if (!hex(t[j]))
+        return void fail(at0 + j, `invalid hex digit ${rustCharDebug(String.fromCodePoint(t.codePointAt(j)!))}`);
       let n = parseInt(t[j], 16);
       j++;
       let lastUnderscore = false;
@@ -170,7 +174,10 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
       bytes.push(parseInt(esc + d2, 16));
       i = escPos + 2;
     } else {
-      return void fail(at0 + escPos, `invalid string escape ${rustCharDebug(String.fromCodePoint(t.codePointAt(escPos)!))}`);
+      return void fail(
+        at0 + escPos,
+        `invalid string escape ${rustCharDebug(String.fromCodePoint(t.codePointAt(escPos)!))}`,
+      );
     }
   }
   try {

@@ -80,7 +80,11 @@ export class FirstTokenLookahead implements ILookaheadStrategy {
     };
   }
 
-  buildLookaheadForOptional(options: { prodOccurrence: number; prodType: OptionalProductionType; rule: Rule }): () => boolean {
+  buildLookaheadForOptional(options: {
+    prodOccurrence: number;
+    prodType: OptionalProductionType;
+    rule: Rule;
+  }): () => boolean {
     const prod = findProduction(options.rule.definition, optionalClasses[options.prodType], options.prodOccurrence);
     const inner = this.sequence((prod as unknown as { definition: IProduction[] }).definition);
     return function (this: LookaheadHost) {
@@ -112,7 +116,8 @@ export class FirstTokenLookahead implements ILookaheadStrategy {
       return { tokens, nullable };
     }
     const inner = this.sequence((p as unknown as Alternative).definition);
-    const mandatory = p instanceof RepetitionMandatory || p instanceof RepetitionMandatoryWithSeparator || p instanceof Alternative;
+    const mandatory =
+      p instanceof RepetitionMandatory || p instanceof RepetitionMandatoryWithSeparator || p instanceof Alternative;
     return { tokens: inner.tokens, nullable: mandatory ? inner.nullable : true };
   }
 

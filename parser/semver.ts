@@ -29,7 +29,8 @@ function parseNumber(s: string, pos: number, what: string): [string, number] {
   }
   const digits = s.slice(pos, end);
   if (digits.length > 1 && digits[0] === "0") throw new SemverError(`invalid leading zero in ${what}`);
-  if (digits.length > 15 && BigInt(digits) > 0xffffffffffffffffn) throw new SemverError(`value of ${what} exceeds u64::MAX`);
+  if (digits.length > 15 && BigInt(digits) > 0xffffffffffffffffn)
+    throw new SemverError(`value of ${what} exceeds u64::MAX`);
   return [digits, end];
 }
 

@@ -191,19 +191,57 @@ export const Include = keyword("include", "Include");
 export const With = keyword("with", "With");
 
 export const keywordTokens: TokenType[] = [
-  Use, Type, Func, U8, U16, U32, U64, S8, S16, S32, S64, F32, F64, Char, Record,
-  Resource, Own, Borrow, Flags, Variant, Enum, Bool, StringKw, OptionKw, ResultKw,
-  Future, Stream, ErrorContext, List, MapKw, Underscore, As, From, Static, Interface,
-  Tuple, Import, Export, World, Package, Constructor, Async, Include, With,
+  Use,
+  Type,
+  Func,
+  U8,
+  U16,
+  U32,
+  U64,
+  S8,
+  S16,
+  S32,
+  S64,
+  F32,
+  F64,
+  Char,
+  Record,
+  Resource,
+  Own,
+  Borrow,
+  Flags,
+  Variant,
+  Enum,
+  Bool,
+  StringKw,
+  OptionKw,
+  ResultKw,
+  Future,
+  Stream,
+  ErrorContext,
+  List,
+  MapKw,
+  Underscore,
+  As,
+  From,
+  Static,
+  Interface,
+  Tuple,
+  Import,
+  Export,
+  World,
+  Package,
+  Constructor,
+  Async,
+  Include,
+  With,
 ];
 
 /**
  * Keywords in the order the lexer tries them: longest first, so that a
  * keyword that is a prefix of another (`as`, `async`) does not hide it.
  */
-const keywordsByLength = [...keywordTokens].sort(
-  (a, b) => (b.PATTERN as string).length - (a.PATTERN as string).length,
-);
+const keywordsByLength = [...keywordTokens].sort((a, b) => (b.PATTERN as string).length - (a.PATTERN as string).length);
 
 /** Every token type, in the order the lexer tries them. */
 export const allTokens: TokenType[] = [
@@ -212,8 +250,22 @@ export const allTokens: TokenType[] = [
   BlockComment,
   StringLiteral,
   RArrow,
-  Equals, Comma, Colon, Period, Semicolon, LeftParen, RightParen, LeftBrace, RightBrace,
-  LessThan, GreaterThan, Star, At, Slash, Plus, Minus,
+  Equals,
+  Comma,
+  Colon,
+  Period,
+  Semicolon,
+  LeftParen,
+  RightParen,
+  LeftBrace,
+  RightBrace,
+  LessThan,
+  GreaterThan,
+  Star,
+  At,
+  Slash,
+  Plus,
+  Minus,
   ExplicitId,
   Integer,
   ...keywordsByLength,
@@ -221,11 +273,27 @@ export const allTokens: TokenType[] = [
 ];
 
 const punctuationDescriptions = new Map<TokenType, string>([
-  [Equals, "'='"], [Comma, "','"], [Colon, "':'"], [Period, "'.'"], [Semicolon, "';'"],
-  [LeftParen, "'('"], [RightParen, "')'"], [LeftBrace, "'{'"], [RightBrace, "'}'"],
-  [LessThan, "'<'"], [GreaterThan, "'>'"], [RArrow, "`->`"], [Star, "`*`"], [At, "`@`"],
-  [Slash, "`/`"], [Plus, "`+`"], [Minus, "`-`"], [Id, "an identifier"],
-  [ExplicitId, "an '%' identifier"], [Integer, "an integer"], [StringLiteral, "a string literal"],
+  [Equals, "'='"],
+  [Comma, "','"],
+  [Colon, "':'"],
+  [Period, "'.'"],
+  [Semicolon, "';'"],
+  [LeftParen, "'('"],
+  [RightParen, "')'"],
+  [LeftBrace, "'{'"],
+  [RightBrace, "'}'"],
+  [LessThan, "'<'"],
+  [GreaterThan, "'>'"],
+  [RArrow, "`->`"],
+  [Star, "`*`"],
+  [At, "`@`"],
+  [Slash, "`/`"],
+  [Plus, "`+`"],
+  [Minus, "`-`"],
+  [Id, "an identifier"],
+  [ExplicitId, "an '%' identifier"],
+  [Integer, "an integer"],
+  [StringLiteral, "a string literal"],
 ]);
 
 /** How wit-parser names a token in "expected X, found Y" messages. */

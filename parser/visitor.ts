@@ -45,9 +45,20 @@ function ordered(n: CstNode, labels: string[]): { label: string; node: CstNode }
 }
 
 const primitiveTokens = new Map<string, A.PrimitiveName>([
-  ["U8", "u8"], ["U16", "u16"], ["U32", "u32"], ["U64", "u64"], ["S8", "s8"], ["S16", "s16"],
-  ["S32", "s32"], ["S64", "s64"], ["F32", "f32"], ["F64", "f64"], ["Char", "char"], ["Bool", "bool"],
-  ["String", "string"], ["ErrorContext", "error-context"],
+  ["U8", "u8"],
+  ["U16", "u16"],
+  ["U32", "u32"],
+  ["U64", "u64"],
+  ["S8", "s8"],
+  ["S16", "s16"],
+  ["S32", "s32"],
+  ["S64", "s64"],
+  ["F32", "f32"],
+  ["F64", "f64"],
+  ["Char", "char"],
+  ["Bool", "bool"],
+  ["String", "string"],
+  ["ErrorContext", "error-context"],
 ]);
 
 export class AstBuilder {
@@ -73,7 +84,8 @@ export class AstBuilder {
       else hi = mid;
     }
     const from = this.lexed.commentsBefore[lo];
-    const to = lo + 1 < this.lexed.commentsBefore.length ? this.lexed.commentsBefore[lo + 1] : this.lexed.comments.length;
+    const to =
+      lo + 1 < this.lexed.commentsBefore.length ? this.lexed.commentsBefore[lo + 1] : this.lexed.comments.length;
     const comments: string[] = [];
     let span: A.Span | undefined;
     for (let i = from; i < to; i++) {
@@ -171,7 +183,10 @@ export class AstBuilder {
     for (const part of nodes(c, "versionPart")) {
       for (const list of Object.values(part.children)) for (const t of list as IToken[]) take(t);
     }
-    return { span: { start: this.base + start, end: this.base + end }, version: parseVersion(this.text.slice(start, end)) };
+    return {
+      span: { start: this.base + start, end: this.base + end },
+      version: parseVersion(this.text.slice(start, end)),
+    };
   }
 
   usePath(n: CstNode): A.UsePath {
@@ -321,7 +336,12 @@ export class AstBuilder {
           docs,
           attributes,
           name: { name: "constructor", span },
-          func: { span, async: false, params: this.params(node(c, "params")), result: result ? this.type(result) : undefined },
+          func: {
+            span,
+            async: false,
+            params: this.params(node(c, "params")),
+            result: result ? this.type(result) : undefined,
+          },
         },
       };
     }
@@ -460,7 +480,7 @@ export function decodeStringLiteral(image: string): string {
   const bytes: number[] = [];
   const body = image.slice(1, -1);
   const enc = new TextEncoder();
-  for (let i = 0; i < body.length; ) {
+  for (let i = 0; i < body.length;) {
     const ch = body[i];
     if (ch !== "\\") {
       const cp = body.codePointAt(i)!;

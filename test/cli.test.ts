@@ -16,7 +16,11 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, NO_COLOR: "1" },
+  });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

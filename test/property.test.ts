@@ -357,8 +357,13 @@ function checkInput(group: string, text: string, options: LoadOptions = {}): Ret
     expect(parsed.file, "a file without problems has an AST").toBeDefined();
   }
   for (const p of parsed.problems) {
-    expect(typeof p.message === "string" && p.message.length > 0, `empty problem message: ${JSON.stringify(p)}`).toBe(true);
-    expect(spanInText(p.span, text), `problem span outside the text (length ${text.length}): ${JSON.stringify(p)}`).toBe(true);
+    expect(typeof p.message === "string" && p.message.length > 0, `empty problem message: ${JSON.stringify(p)}`).toBe(
+      true,
+    );
+    expect(
+      spanInText(p.span, text),
+      `problem span outside the text (length ${text.length}): ${JSON.stringify(p)}`,
+    ).toBe(true);
   }
 
   // (1) loadWitText never throws (a non-WitError would escape from it here).
@@ -375,7 +380,9 @@ function checkInput(group: string, text: string, options: LoadOptions = {}): Ret
     st.maxMs = ms;
     st.maxInput = preview(text);
   }
-  expect(ms, `input took ${ms.toFixed(1)} ms (limit ${TIME_LIMIT_MS} ms): ${preview(text)}`).toBeLessThan(TIME_LIMIT_MS);
+  expect(ms, `input took ${ms.toFixed(1)} ms (limit ${TIME_LIMIT_MS} ms): ${preview(text)}`).toBeLessThan(
+    TIME_LIMIT_MS,
+  );
 
   // (2) ok, or at least one diagnostic, each located in the input.
   if (result.ok) {
@@ -386,7 +393,9 @@ function checkInput(group: string, text: string, options: LoadOptions = {}): Ret
   expect(result.diagnostics.length, "a failed load has at least one diagnostic").toBeGreaterThan(0);
   for (const d of result.diagnostics) {
     expect(typeof d.message === "string" && d.message.length > 0, `empty message: ${describeDiagnostic(d)}`).toBe(true);
-    expect(typeof d.rendered === "string" && d.rendered.length > 0, `empty rendering: ${describeDiagnostic(d)}`).toBe(true);
+    expect(typeof d.rendered === "string" && d.rendered.length > 0, `empty rendering: ${describeDiagnostic(d)}`).toBe(
+      true,
+    );
     if (d.span === undefined) {
       expect(
         SPANLESS_MESSAGES.some((re) => re.test(d.message)),
@@ -394,7 +403,10 @@ function checkInput(group: string, text: string, options: LoadOptions = {}): Ret
       ).toBe(true);
       continue;
     }
-    expect(spanInText(d.span, text), `diagnostic span outside the text (length ${text.length}): ${describeDiagnostic(d)}`).toBe(true);
+    expect(
+      spanInText(d.span, text),
+      `diagnostic span outside the text (length ${text.length}): ${describeDiagnostic(d)}`,
+    ).toBe(true);
     expect(d.location, `diagnostic with a span but no location: ${describeDiagnostic(d)}`).toBeDefined();
     const loc = d.location!;
     expect(loc.path).toBe(FILE_NAME);
@@ -418,34 +430,161 @@ const optionsArb: fc.Arbitrary<LoadOptions> = fc.constantFrom<LoadOptions>(
 // ---------------------------------------------------------------------------
 
 const KEYWORDS = [
-  "use", "type", "func", "u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char",
-  "record", "resource", "own", "borrow", "flags", "variant", "enum", "bool", "string", "option",
-  "result", "future", "stream", "error-context", "list", "map", "_", "as", "from", "static",
-  "interface", "tuple", "import", "export", "world", "package", "constructor", "async", "include", "with",
+  "use",
+  "type",
+  "func",
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "f32",
+  "f64",
+  "char",
+  "record",
+  "resource",
+  "own",
+  "borrow",
+  "flags",
+  "variant",
+  "enum",
+  "bool",
+  "string",
+  "option",
+  "result",
+  "future",
+  "stream",
+  "error-context",
+  "list",
+  "map",
+  "_",
+  "as",
+  "from",
+  "static",
+  "interface",
+  "tuple",
+  "import",
+  "export",
+  "world",
+  "package",
+  "constructor",
+  "async",
+  "include",
+  "with",
 ];
 
 const PUNCTUATION = ["->", "=", ",", ":", ".", ";", "(", ")", "{", "}", "<", ">", "*", "@", "/", "+", "-", "%", '"'];
 
-const COMMENTS = ["// comment\n", "/// doc\n", "/* block */", "/** doc */", "/* /* nested */ */", "/*", "*/", "//", "///"];
+const COMMENTS = [
+  "// comment\n",
+  "/// doc\n",
+  "/* block */",
+  "/** doc */",
+  "/* /* nested */ */",
+  "/*",
+  "*/",
+  "//",
+  "///",
+];
 
 const NAMES = [
   // Names the seeds define, so replacements collide, shadow and dangle.
-  "a", "b", "i", "w", "types", "point", "shape", "color", "blob", "logging", "store", "level", "entry", "base",
-  "full", "kv", "run", "streams", "error", "input-stream", "wall-clock", "datetime", "clocks", "handler", "app",
-  "stable", "experimental", "gated", "other", "surface", "canvas", "widgets", "wasi", "io", "my", "example",
-  "since", "unstable", "deprecated", "version", "feature", "external-id",
+  "a",
+  "b",
+  "i",
+  "w",
+  "types",
+  "point",
+  "shape",
+  "color",
+  "blob",
+  "logging",
+  "store",
+  "level",
+  "entry",
+  "base",
+  "full",
+  "kv",
+  "run",
+  "streams",
+  "error",
+  "input-stream",
+  "wall-clock",
+  "datetime",
+  "clocks",
+  "handler",
+  "app",
+  "stable",
+  "experimental",
+  "gated",
+  "other",
+  "surface",
+  "canvas",
+  "widgets",
+  "wasi",
+  "io",
+  "my",
+  "example",
+  "since",
+  "unstable",
+  "deprecated",
+  "version",
+  "feature",
+  "external-id",
   // Identifiers that are valid only with `%`, or not at all.
-  "%interface", "%world", "%", "%%", "%a-b", "Foo", "a-B", "x--y", "-a", "a-", "a1", "a-1", "1a", "a_b", "é",
-  "ünïcödé", "日本", "a\u0301", "A-B-C", "abc-DEF",
+  "%interface",
+  "%world",
+  "%",
+  "%%",
+  "%a-b",
+  "Foo",
+  "a-B",
+  "x--y",
+  "-a",
+  "a-",
+  "a1",
+  "a-1",
+  "1a",
+  "a_b",
+  "é",
+  "ünïcödé",
+  "日本",
+  "a\u0301",
+  "A-B-C",
+  "abc-DEF",
 ];
 
-const VERSIONS = ["1.0.0", "0.2.0", "2.0.0", "0.1.0-rc.1", "1.2.3+build.5", "1.0.0-alpha.0+x", "01.0.0", "1.0", "1", "1.0.0.0", "99999999999999999999.0.0", "1.0.0-", "1.0.0+"];
+const VERSIONS = [
+  "1.0.0",
+  "0.2.0",
+  "2.0.0",
+  "0.1.0-rc.1",
+  "1.2.3+build.5",
+  "1.0.0-alpha.0+x",
+  "01.0.0",
+  "1.0",
+  "1",
+  "1.0.0.0",
+  "99999999999999999999.0.0",
+  "1.0.0-",
+  "1.0.0+",
+];
 
 const INTEGERS = ["0", "1", "4", "07", "4294967295", "4294967296", "18446744073709551616", "999999999999999999999999"];
 
 const GATES = [
-  "@since(version = 1.0.0)", "@since(version = 9.9.9)", "@unstable(feature = experimental)", "@unstable(feature = nope)",
-  "@deprecated(version = 1.0.0)", '@external-id("x")', "@since", "@unstable()", "@deprecated(version =)",
+  "@since(version = 1.0.0)",
+  "@since(version = 9.9.9)",
+  "@unstable(feature = experimental)",
+  "@unstable(feature = nope)",
+  "@deprecated(version = 1.0.0)",
+  '@external-id("x")',
+  "@since",
+  "@unstable()",
+  "@deprecated(version =)",
 ];
 
 const identifierArb = fc.oneof(
@@ -461,15 +600,66 @@ const witTokenArb: fc.Arbitrary<string> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(...VERSIONS) },
   { weight: 1, arbitrary: fc.oneof(fc.constantFrom(...INTEGERS), fc.nat().map(String)) },
   { weight: 1, arbitrary: fc.constantFrom(...GATES) },
-  { weight: 1, arbitrary: fc.constantFrom("@1.0.0", "a:b", "a:b/c", "a:b/c@1.0.0", "a:b/c.{d}", "wasi:io/streams@0.2.0") },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom("@1.0.0", "a:b", "a:b/c", "a:b/c@1.0.0", "a:b/c.{d}", "wasi:io/streams@0.2.0"),
+  },
 );
 
 /** Characters that tend to break lexers, renderers and column arithmetic. */
 const SPECIAL_CHARS = [
-  "\r", "\n", "\r\n", "\n\r", "\t", "\v", "\f", "\0", "\u0001", "\u001b", "\u007f", "\u0085", "\u00a0", "\ufeff",
-  "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u2028", "\u2029", "\u202a", "\u202b", "\u202c", "\u202d",
-  "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\ufffd", "\ufffe", "\uffff", "\u{10ffff}", "\u{1f600}",
-  "e\u0301", "\u3000", "\u{e0001}", "\\", "\"", "'", "`", "$", "#", "!", "?", "~", "^", "|", "&", "[", "]",
+  "\r",
+  "\n",
+  "\r\n",
+  "\n\r",
+  "\t",
+  "\v",
+  "\f",
+  "\0",
+  "\u0001",
+  "\u001b",
+  "\u007f",
+  "\u0085",
+  "\u00a0",
+  "\ufeff",
+  "\u200b",
+  "\u200c",
+  "\u200d",
+  "\u200e",
+  "\u200f",
+  "\u2028",
+  "\u2029",
+  "\u202a",
+  "\u202b",
+  "\u202c",
+  "\u202d",
+  "\u202e",
+  "\u2066",
+  "\u2067",
+  "\u2068",
+  "\u2069",
+  "\ufffd",
+  "\ufffe",
+  "\uffff",
+  "\u{10ffff}",
+  "\u{1f600}",
+  "e\u0301",
+  "\u3000",
+  "\u{e0001}",
+  "\\",
+  '"',
+  "'",
+  "`",
+  "$",
+  "#",
+  "!",
+  "?",
+  "~",
+  "^",
+  "|",
+  "&",
+  "[",
+  "]",
 ];
 
 const loneSurrogateArb = fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c));
@@ -510,7 +700,11 @@ const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant("duplicate" as const), at: fc.nat() }),
   fc.record({ op: fc.constant("swap" as const), at: fc.nat() }),
   fc.record({ op: fc.constant("truncate" as const), at: fc.nat() }),
-  fc.record({ op: fc.constant("insert-chars" as const), at: fc.nat(), text: fc.string({ unit: charArb, minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    op: fc.constant("insert-chars" as const),
+    at: fc.nat(),
+    text: fc.string({ unit: charArb, minLength: 1, maxLength: 4 }),
+  }),
   fc.record({ op: fc.constant("replace-id" as const), at: fc.nat(), id: identifierArb }),
   fc.record({ op: fc.constant("insert-token" as const), at: fc.nat(), token: witTokenArb }),
   fc.record({ op: fc.constant("replace-token" as const), at: fc.nat(), token: witTokenArb }),
@@ -630,7 +824,10 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
       ? fc.constantFrom(...bad)
       : clean || bad.length === 0
         ? fc.constantFrom(...good)
-        : fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...good) }, { weight: 1, arbitrary: fc.constantFrom(...bad) });
+        : fc.oneof(
+            { weight: 8, arbitrary: fc.constantFrom(...good) },
+            { weight: 1, arbitrary: fc.constantFrom(...bad) },
+          );
 
   /** Names a type may refer to: the preamble's `t` and `r`. */
   const typeRefArb = pick(["t", "r"], ["zz", "a", "f", "i"]);
@@ -641,15 +838,25 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
   });
   const gateArb = fc.oneof(
     { weight: 30, arbitrary: fc.constantFrom("", "/// doc\n", "/** doc */\n") },
-    { weight: 4, arbitrary: fc.constantFrom("@since(version = 1.0.0)\n", "@since(version = 2.0.0)\n@deprecated(version = 2.0.0)\n") },
+    {
+      weight: 4,
+      arbitrary: fc.constantFrom(
+        "@since(version = 1.0.0)\n",
+        "@since(version = 2.0.0)\n@deprecated(version = 2.0.0)\n",
+      ),
+    },
     ...(clean
       ? []
       : [
           {
             weight: 2,
             arbitrary: fc.constantFrom(
-              "@unstable(feature = x)\n", "@unstable(feature = y)\n", "@unstable(feature = x)\n@deprecated(version = 1.0.0)\n",
-              "@since(version = 3.0.0)\n", "@deprecated(version = 1.0.0)\n", "@since(version = 1.0.0)\n@unstable(feature = x)\n",
+              "@unstable(feature = x)\n",
+              "@unstable(feature = y)\n",
+              "@unstable(feature = x)\n@deprecated(version = 1.0.0)\n",
+              "@since(version = 3.0.0)\n",
+              "@deprecated(version = 1.0.0)\n",
+              "@since(version = 1.0.0)\n@unstable(feature = x)\n",
             ),
           },
         ]),
@@ -659,61 +866,90 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
 
   /** Types, referring to the preamble's `t` and `r` only if `refs` (worlds have no preamble). */
   const typesFor = (refs: boolean) => {
-  const { type: typeArb } = fc.letrec<{ type: string }>((tie) => ({
-    type: fc.oneof(
-      { maxDepth: 3, depthIdentifier: "wit-type" },
-      { weight: 12, arbitrary: fc.constantFrom(...PRIMITIVES) },
-      { weight: refs ? 3 : 0, arbitrary: typeRefArb },
-      { weight: 1, arbitrary: tie("type").map((t) => `list<${t}>`) },
-      { weight: 1, arbitrary: fc.tuple(tie("type"), pick([1, 4], [0, 4294967295, 4294967296])).map(([t, n]) => `list<${t}, ${n}>`) },
-      { weight: 1, arbitrary: fc.tuple(pick(["string", "u32", "bool", "s8"], ["f32", "t", "list<u8>"]), tie("type")).map(([k, v]) => `map<${k}, ${v}>`) },
-      { weight: 1, arbitrary: tie("type").map((t) => `option<${t}>`) },
-      {
-        weight: 1,
-        arbitrary: fc
-          .tuple(fc.option(tie("type")), fc.option(tie("type")))
-          .map(([ok, err]) => (ok === null && err === null ? "result" : err === null ? `result<${ok}>` : `result<${ok ?? "_"}, ${err}>`)),
-      },
-      { weight: 1, arbitrary: fc.array(tie("type"), { maxLength: 3 }).map((ts) => `tuple<${ts.join(", ")}>`) },
-      { weight: 1, arbitrary: fc.option(tie("type")).map((t) => (t === null ? "future" : `future<${t}>`)) },
-      { weight: 1, arbitrary: fc.option(tie("type")).map((t) => (t === null ? "stream" : `stream<${t}>`)) },
-      { weight: refs ? 1 : 0, arbitrary: pick(["r"], ["t", "zz"]).map((n) => `own<${n}>`) },
-    ),
-  }));
+    const { type: typeArb } = fc.letrec<{ type: string }>((tie) => ({
+      type: fc.oneof(
+        { maxDepth: 3, depthIdentifier: "wit-type" },
+        { weight: 12, arbitrary: fc.constantFrom(...PRIMITIVES) },
+        { weight: refs ? 3 : 0, arbitrary: typeRefArb },
+        { weight: 1, arbitrary: tie("type").map((t) => `list<${t}>`) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(tie("type"), pick([1, 4], [0, 4294967295, 4294967296]))
+            .map(([t, n]) => `list<${t}, ${n}>`),
+        },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(pick(["string", "u32", "bool", "s8"], ["f32", "t", "list<u8>"]), tie("type"))
+            .map(([k, v]) => `map<${k}, ${v}>`),
+        },
+        { weight: 1, arbitrary: tie("type").map((t) => `option<${t}>`) },
+        {
+          weight: 1,
+          arbitrary: fc
+            .tuple(fc.option(tie("type")), fc.option(tie("type")))
+            .map(([ok, err]) =>
+              ok === null && err === null ? "result" : err === null ? `result<${ok}>` : `result<${ok ?? "_"}, ${err}>`,
+            ),
+        },
+        { weight: 1, arbitrary: fc.array(tie("type"), { maxLength: 3 }).map((ts) => `tuple<${ts.join(", ")}>`) },
+        { weight: 1, arbitrary: fc.option(tie("type")).map((t) => (t === null ? "future" : `future<${t}>`)) },
+        { weight: 1, arbitrary: fc.option(tie("type")).map((t) => (t === null ? "stream" : `stream<${t}>`)) },
+        { weight: refs ? 1 : 0, arbitrary: pick(["r"], ["t", "zz"]).map((n) => `own<${n}>`) },
+      ),
+    }));
 
-  const paramTypeArb = fc.oneof({ weight: 6, arbitrary: typeArb }, { weight: refs ? 1 : 0, arbitrary: pick(["r"], ["t"]).map((n) => `borrow<${n}>`) });
-  const paramsArb = fc
-    .uniqueArray(fc.tuple(fc.constantFrom("p", "q", "%s", "a"), paramTypeArb), { maxLength: 3, selector: ([n]) => n })
-    .map((ps) => ps.map(([n, t]) => `${n}: ${t}`).join(", "));
-  const funcTypeArb = fc
-    .tuple(fc.boolean(), paramsArb, fc.option(typeArb))
-    .map(([isAsync, ps, r]) => `${isAsync ? "async " : ""}func(${ps})${r === null ? "" : ` -> ${r}`}`);
+    const paramTypeArb = fc.oneof(
+      { weight: 6, arbitrary: typeArb },
+      { weight: refs ? 1 : 0, arbitrary: pick(["r"], ["t"]).map((n) => `borrow<${n}>`) },
+    );
+    const paramsArb = fc
+      .uniqueArray(fc.tuple(fc.constantFrom("p", "q", "%s", "a"), paramTypeArb), { maxLength: 3, selector: ([n]) => n })
+      .map((ps) => ps.map(([n, t]) => `${n}: ${t}`).join(", "));
+    const funcTypeArb = fc
+      .tuple(fc.boolean(), paramsArb, fc.option(typeArb))
+      .map(([isAsync, ps, r]) => `${isAsync ? "async " : ""}func(${ps})${r === null ? "" : ` -> ${r}`}`);
 
-  /** Type definitions, allowed in interfaces and worlds. */
-  const typeItemArb: fc.Arbitrary<Named> = fc.oneof(
-    fc.tuple(defNameArb, typeArb).map(([n, t]): Named => [n, `type ${n} = ${t};`]),
-    fc
-      .tuple(defNameArb, memberNamesArb, fc.array(typeArb, { minLength: 3, maxLength: 3 }))
-      .map(([n, fs, ts]): Named => [n, `record ${n} { ${fs.map((f, i) => `${f}: ${ts[i]}`).join(", ")} }`]),
-    fc
-      .tuple(defNameArb, memberNamesArb, fc.array(fc.option(typeArb), { minLength: 3, maxLength: 3 }))
-      .map(([n, cs, ts]): Named => [n, `variant ${n} { ${cs.map((c, i) => (ts[i] === null ? c : `${c}(${ts[i]})`)).join(", ")} }`]),
-    fc.tuple(defNameArb, memberNamesArb).map(([n, cs]): Named => [n, `enum ${n} { ${cs.join(", ")} }`]),
-    fc.tuple(defNameArb, memberNamesArb).map(([n, cs]): Named => [n, `flags ${n} { ${cs.join(", ")} }`]),
-    fc
-      .tuple(
-        defNameArb,
-        fc.option(fc.tuple(paramsArb, pick([null, "result<SELF>", "result<SELF, string>"], ["SELF", "result<r>", "result<string>"]))),
-        fc.uniqueArray(fc.tuple(fc.constantFrom("m", "n", "%o"), fc.boolean(), funcTypeArb), { maxLength: 2, selector: ([n]) => n }),
-      )
-      .map(([n, ctor, ms]): Named => {
-        const members = ms.map(([m, st, f]) => `${m}: ${st ? "static " : ""}${f};`);
-        if (ctor) members.unshift(`constructor(${ctor[0]})${ctor[1] === null ? "" : ` -> ${ctor[1].replace("SELF", n)}`};`);
-        return [n, `resource ${n} {\n    ${members.join("\n    ")}\n  }`];
-      }),
-  );
-  const funcItemArb: fc.Arbitrary<Named> = fc.tuple(fc.constantFrom("f", "g", "%func"), funcTypeArb).map(([n, f]) => [n, `${n}: ${f};`]);
-  return { funcTypeArb, typeItemArb, funcItemArb };
+    /** Type definitions, allowed in interfaces and worlds. */
+    const typeItemArb: fc.Arbitrary<Named> = fc.oneof(
+      fc.tuple(defNameArb, typeArb).map(([n, t]): Named => [n, `type ${n} = ${t};`]),
+      fc
+        .tuple(defNameArb, memberNamesArb, fc.array(typeArb, { minLength: 3, maxLength: 3 }))
+        .map(([n, fs, ts]): Named => [n, `record ${n} { ${fs.map((f, i) => `${f}: ${ts[i]}`).join(", ")} }`]),
+      fc
+        .tuple(defNameArb, memberNamesArb, fc.array(fc.option(typeArb), { minLength: 3, maxLength: 3 }))
+        .map(([n, cs, ts]): Named => [
+          n,
+          `variant ${n} { ${cs.map((c, i) => (ts[i] === null ? c : `${c}(${ts[i]})`)).join(", ")} }`,
+        ]),
+      fc.tuple(defNameArb, memberNamesArb).map(([n, cs]): Named => [n, `enum ${n} { ${cs.join(", ")} }`]),
+      fc.tuple(defNameArb, memberNamesArb).map(([n, cs]): Named => [n, `flags ${n} { ${cs.join(", ")} }`]),
+      fc
+        .tuple(
+          defNameArb,
+          fc.option(
+            fc.tuple(
+              paramsArb,
+              pick([null, "result<SELF>", "result<SELF, string>"], ["SELF", "result<r>", "result<string>"]),
+            ),
+          ),
+          fc.uniqueArray(fc.tuple(fc.constantFrom("m", "n", "%o"), fc.boolean(), funcTypeArb), {
+            maxLength: 2,
+            selector: ([n]) => n,
+          }),
+        )
+        .map(([n, ctor, ms]): Named => {
+          const members = ms.map(([m, st, f]) => `${m}: ${st ? "static " : ""}${f};`);
+          if (ctor)
+            members.unshift(`constructor(${ctor[0]})${ctor[1] === null ? "" : ` -> ${ctor[1].replace("SELF", n)}`};`);
+          return [n, `resource ${n} {\n    ${members.join("\n    ")}\n  }`];
+        }),
+    );
+    const funcItemArb: fc.Arbitrary<Named> = fc
+      .tuple(fc.constantFrom("f", "g", "%func"), funcTypeArb)
+      .map(([n, f]) => [n, `${n}: ${f};`]);
+    return { funcTypeArb, typeItemArb, funcItemArb };
   };
   const inInterface = typesFor(true);
   const inWorld = typesFor(false);
@@ -749,7 +985,9 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
     const item: fc.Arbitrary<Named> = fc.oneof(
       fc.tuple(importExport, externName, inWorld.funcTypeArb).map(([ie, n, f]): Named => [n, `${ie} ${n}: ${f};`]),
       fc.tuple(importExport, interfaceRefArb(interfaces)).map(([ie, i]): Named => [i, `${ie} ${i};`]),
-      fc.tuple(importExport, externName, interfaceBodyArb(interfaces)).map(([ie, n, b]): Named => [n, `${ie} ${n}: interface {\n${b}\n  }`]),
+      fc
+        .tuple(importExport, externName, interfaceBodyArb(interfaces))
+        .map(([ie, n, b]): Named => [n, `${ie} ${n}: interface {\n${b}\n  }`]),
       ...(worlds.length || !clean ? [worldRefArb(worlds).map((w): Named => [`include ${w}`, `include ${w};`])] : []),
       ...(clean
         ? []
@@ -780,8 +1018,17 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
       })
       .map(({ i, j, k, v, w, use, reversed }) => {
         const items: string[] = [];
-        for (const [name, def] of [["i", i], ["j", j], ["k", k]] as const) if (def) items.push(`${def[0]}interface ${name} {\n${def[1]}\n}`);
-        for (const [name, def] of [["v", v], ["w", w]] as const) if (def) items.push(`${def[0]}world ${name} {\n${def[1]}\n}`);
+        for (const [name, def] of [
+          ["i", i],
+          ["j", j],
+          ["k", k],
+        ] as const)
+          if (def) items.push(`${def[0]}interface ${name} {\n${def[1]}\n}`);
+        for (const [name, def] of [
+          ["v", v],
+          ["w", w],
+        ] as const)
+          if (def) items.push(`${def[0]}world ${name} {\n${def[1]}\n}`);
         if (use) items.push(`use ${use[0]} as ${use[1]};`);
         return reversed ? items.reverse() : items;
       });
@@ -797,12 +1044,13 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
     .chain(([name, version, nested, useNested]) => {
       const ext = nested && useNested ? ["c:d/i@2.0.0", "c:d/j@2.0.0"] : [];
       const extWorlds = nested && useNested ? ["c:d/w@2.0.0"] : [];
-      return packageItemsArb(ext, extWorlds).map((items) =>
-        [
-          `package ${name}${version};`,
-          ...(nested ? [`package c:d@2.0.0 {\n${nested.join("\n")}\n}`] : []),
-          ...items,
-        ].join("\n\n") + "\n",
+      return packageItemsArb(ext, extWorlds).map(
+        (items) =>
+          [
+            `package ${name}${version};`,
+            ...(nested ? [`package c:d@2.0.0 {\n${nested.join("\n")}\n}`] : []),
+            ...items,
+          ].join("\n\n") + "\n",
       );
     });
 }
@@ -810,17 +1058,43 @@ function documentArbFor(clean: boolean): fc.Arbitrary<string> {
 /** A named item: the name it defines and its text. */
 type Named = [string, string];
 
-const PRIMITIVES = ["u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "f32", "f64", "char", "bool", "string", "error-context"];
+const PRIMITIVES = [
+  "u8",
+  "u16",
+  "u32",
+  "u64",
+  "s8",
+  "s16",
+  "s32",
+  "s64",
+  "f32",
+  "f64",
+  "char",
+  "bool",
+  "string",
+  "error-context",
+];
 
-const documentArb = fc.oneof({ weight: 3, arbitrary: documentArbFor(true) }, { weight: 2, arbitrary: documentArbFor(false) });
+const documentArb = fc.oneof(
+  { weight: 3, arbitrary: documentArbFor(true) },
+  { weight: 2, arbitrary: documentArbFor(false) },
+);
 
 // ---------------------------------------------------------------------------
 // (e) Nesting around the parser's depth limits (100 types, 100 packages).
 // ---------------------------------------------------------------------------
 
 const WRAPPERS: [string, string][] = [
-  ["list<", ">"], ["option<", ">"], ["tuple<", ">"], ["tuple<u8, ", ">"], ["result<", ">"], ["result<_, ", ">"],
-  ["future<", ">"], ["stream<", ">"], ["map<string, ", ">"], ["list<", ", 4>"],
+  ["list<", ">"],
+  ["option<", ">"],
+  ["tuple<", ">"],
+  ["tuple<u8, ", ">"],
+  ["result<", ">"],
+  ["result<_, ", ">"],
+  ["future<", ">"],
+  ["stream<", ">"],
+  ["map<string, ", ">"],
+  ["list<", ", 4>"],
 ];
 
 const typeNestingArb = fc
@@ -834,12 +1108,31 @@ const typeNestingArb = fc
   })
   .map(({ wrappers, inner, ending, cut, trailer, where }) => {
     const open = wrappers.map(([o]) => o).join("");
-    const close = wrappers.map(([, c]) => c).reverse().join("");
+    const close = wrappers
+      .map(([, c]) => c)
+      .reverse()
+      .join("");
     const nested =
-      ending === "closed" ? open + inner + close : ending === "unclosed" ? open + inner : (open + inner + close).slice(0, cut % (open.length + inner.length + close.length + 1));
+      ending === "closed"
+        ? open + inner + close
+        : ending === "unclosed"
+          ? open + inner
+          : (open + inner + close).slice(0, cut % (open.length + inner.length + close.length + 1));
     const head = "package a:b;\ninterface i {\n  resource r;\n  type x = u8;\n  ";
-    if (ending !== "closed") return head + (where === "type" ? "type t = " : where === "param" ? "f: func(p: " : "f: func() -> ") + nested + trailer;
-    return head + (where === "type" ? `type t = ${nested};` : where === "param" ? `f: func(p: ${nested});` : `f: func() -> ${nested};`) + trailer + "\n}\n";
+    if (ending !== "closed")
+      return (
+        head + (where === "type" ? "type t = " : where === "param" ? "f: func(p: " : "f: func() -> ") + nested + trailer
+      );
+    return (
+      head +
+      (where === "type"
+        ? `type t = ${nested};`
+        : where === "param"
+          ? `f: func(p: ${nested});`
+          : `f: func() -> ${nested};`) +
+      trailer +
+      "\n}\n"
+    );
   });
 
 const packageNestingArb = fc
@@ -849,8 +1142,13 @@ const packageNestingArb = fc
     closed: fc.nat(),
     body: fc.constantFrom("", "interface i {}", "world w {}", "package", "package c:d", "package c:d {"),
   })
-  .map(({ depth, header, closed, body }) =>
-    (header ? "package x:y;\n" : "") + "package a:b {\n".repeat(depth) + body + "\n" + "}\n".repeat(closed % (depth + 1)),
+  .map(
+    ({ depth, header, closed, body }) =>
+      (header ? "package x:y;\n" : "") +
+      "package a:b {\n".repeat(depth) +
+      body +
+      "\n" +
+      "}\n".repeat(closed % (depth + 1)),
   );
 
 // ---------------------------------------------------------------------------
