@@ -2,8 +2,10 @@
  * The WIT abstract syntax tree produced from the Chevrotain CST.
  *
  * Every node carries a `span`: a half-open range of offsets in the source map
- * the file was loaded into (see `ir/source-map.ts`). Names keep the span of
- * the identifier; composite nodes the span wit-parser reports errors at.
+ * the file was loaded into (see `ir/source-map.ts`). Items and entries span
+ * their whole text, attributes included; names keep the span of the
+ * identifier; types keep the span wit-parser reports errors at (a composite
+ * type's keyword, a handle's resource name).
  */
 import type { Version } from "./semver.js";
 
@@ -71,6 +73,7 @@ export interface ToplevelUse {
 }
 
 export interface Interface {
+  span: Span;
   docs: Docs;
   attributes: Attribute[];
   name: Ident;
@@ -81,6 +84,7 @@ export type InterfaceItem =
   { kind: "typedef"; value: TypeDef } | { kind: "func"; value: NamedFunc } | { kind: "use"; value: Use };
 
 export interface World {
+  span: Span;
   docs: Docs;
   attributes: Attribute[];
   name: Ident;
@@ -88,8 +92,8 @@ export interface World {
 }
 
 export type WorldItem =
-  | { kind: "import"; docs: Docs; attributes: Attribute[]; extern: ExternKind }
-  | { kind: "export"; docs: Docs; attributes: Attribute[]; extern: ExternKind }
+  | { kind: "import"; span: Span; docs: Docs; attributes: Attribute[]; extern: ExternKind }
+  | { kind: "export"; span: Span; docs: Docs; attributes: Attribute[]; extern: ExternKind }
   | { kind: "use"; value: Use }
   | { kind: "typedef"; value: TypeDef }
   | { kind: "include"; value: Include };
@@ -102,18 +106,21 @@ export type ExternKind =
   | { kind: "named-path"; name: Ident; path: UsePath };
 
 export interface Use {
+  span: Span;
   attributes: Attribute[];
   from: UsePath;
-  names: { name: Ident; as: Ident | undefined }[];
+  names: { span: Span; name: Ident; as: Ident | undefined }[];
 }
 
 export interface Include {
+  span: Span;
   attributes: Attribute[];
   from: UsePath;
-  names: { name: Ident; as: Ident }[];
+  names: { span: Span; name: Ident; as: Ident }[];
 }
 
 export interface TypeDef {
+  span: Span;
   docs: Docs;
   attributes: Attribute[];
   name: Ident;
@@ -144,10 +151,10 @@ export type AstType =
   | { kind: "map"; key: AstType; value: AstType; span: Span }
   | { kind: "handle"; handle: "own" | "borrow"; resource: Ident; span: Span }
   | { kind: "resource"; funcs: ResourceFunc[]; span: Span }
-  | { kind: "record"; fields: { docs: Docs; name: Ident; type: AstType }[]; span: Span }
-  | { kind: "flags"; flags: { docs: Docs; name: Ident }[]; span: Span }
-  | { kind: "variant"; cases: { docs: Docs; name: Ident; type: AstType | undefined }[]; span: Span }
-  | { kind: "enum"; cases: { docs: Docs; name: Ident }[]; span: Span }
+  | { kind: "record"; fields: { span: Span; docs: Docs; name: Ident; type: AstType }[]; span: Span }
+  | { kind: "flags"; flags: { span: Span; docs: Docs; name: Ident }[]; span: Span }
+  | { kind: "variant"; cases: { span: Span; docs: Docs; name: Ident; type: AstType | undefined }[]; span: Span }
+  | { kind: "enum"; cases: { span: Span; docs: Docs; name: Ident }[]; span: Span }
   | { kind: "tuple"; types: AstType[]; span: Span }
   | { kind: "option"; type: AstType; span: Span }
   | { kind: "result"; ok: AstType | undefined; err: AstType | undefined; span: Span }
@@ -155,11 +162,13 @@ export type AstType =
   | { kind: "stream"; type: AstType | undefined; span: Span };
 
 export interface ResourceFunc {
+  span: Span;
   kind: "method" | "static" | "constructor";
   func: NamedFunc;
 }
 
 export interface NamedFunc {
+  span: Span;
   docs: Docs;
   attributes: Attribute[];
   name: Ident;
@@ -169,6 +178,6 @@ export interface NamedFunc {
 export interface Func {
   span: Span;
   async: boolean;
-  params: { name: Ident; type: AstType }[];
+  params: { span: Span; name: Ident; type: AstType }[];
   result: AstType | undefined;
 }

@@ -34,6 +34,20 @@ function nodes(c: Children, key: string): CstNode[] {
   return (c[key] ?? []) as CstNode[];
 }
 
+/**
+ * The end offset of the last token under `n`. Each list of children is in
+ * source order, so only the last element of each list can be the last token.
+ */
+function lastTokenEnd(n: CstNode): number {
+  let end = -1;
+  for (const key in n.children) {
+    const list = n.children[key];
+    const last = list[list.length - 1];
+    end = Math.max(end, "image" in last ? last.startOffset + last.image.length : lastTokenEnd(last));
+  }
+  return end;
+}
+
 /** The labelled children of `n` in source order, for lists whose parts are optional. */
 function ordered(n: CstNode, labels: string[]): { label: string; node: CstNode }[] {
   const out: { label: string; node: CstNode }[] = [];
@@ -70,6 +84,15 @@ export class AstBuilder {
 
   private span(t: IToken): A.Span {
     return { start: this.base + t.startOffset, end: this.base + t.startOffset + t.image.length };
+  }
+
+  /** From the first to the last token of `n`. */
+  private extent(n: CstNode): A.Span {
+    return { start: this.base + n.location!.startOffset, end: this.base + lastTokenEnd(n) };
+  }
+
+  private join(a: A.Span, b: A.Span): A.Span {
+    return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
   }
 
   /** Comments between the previous token and the token that starts `n`. */
@@ -124,6 +147,7 @@ export class AstBuilder {
       return {
         kind: "interface",
         value: {
+          span: this.extent(n),
           docs,
           attributes,
           name: this.id(node(ic, "id")),
@@ -132,7 +156,7 @@ export class AstBuilder {
       };
     }
     const world = maybeNode(c, "worldItem");
-    if (world) return { kind: "world", value: this.world(world, docs, attributes) };
+    if (world) return { kind: "world", value: this.world(world, n, docs, attributes) };
     const use = maybeNode(c, "toplevelUse");
     if (use) {
       const uc = kids(use);
@@ -235,15 +259,21 @@ export class AstBuilder {
     const docs = this.docs(n);
     const attributes = nodes(c, "attribute").map((a) => this.attribute(a));
     const func = maybeNode(c, "funcItem");
-    if (func) return { kind: "func", value: this.namedFunc(func, docs, attributes) };
+    if (func) return { kind: "func", value: this.namedFunc(func, n, docs, attributes) };
     const use = maybeNode(c, "useItem");
-    if (use) return { kind: "use", value: this.use(use, attributes) };
-    return { kind: "typedef", value: this.typeDef(c, docs, attributes)! };
+    if (use) return { kind: "use", value: this.use(use, n, attributes) };
+    return { kind: "typedef", value: this.typeDef(c, n, docs, attributes)! };
   }
 
-  private namedFunc(n: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.NamedFunc {
+  private namedFunc(n: CstNode, member: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.NamedFunc {
     const c = kids(n);
-    return { docs, attributes, name: this.id(node(c, "id")), func: this.funcType(node(c, "funcType")) };
+    return {
+      span: this.extent(member),
+      docs,
+      attributes,
+      name: this.id(node(c, "id")),
+      func: this.funcType(node(c, "funcType")),
+    };
   }
 
   private funcType(n: CstNode): A.Func {
@@ -259,24 +289,34 @@ export class AstBuilder {
 
   private params(n: CstNode): A.Func["params"] {
     const c = kids(n);
-    return nodes(c, "id").map((id, i) => ({ name: this.id(id), type: this.type(node(c, "type", i)) }));
+    return nodes(c, "id").map((id, i) => ({
+      span: this.join(this.extent(id), this.extent(node(c, "type", i))),
+      name: this.id(id),
+      type: this.type(node(c, "type", i)),
+    }));
   }
 
-  private use(n: CstNode, attributes: A.Attribute[]): A.Use {
+  private use(n: CstNode, member: CstNode, attributes: A.Attribute[]): A.Use {
     const c = kids(n);
     const names: A.Use["names"] = [];
     for (const part of ordered(node(c, "useNames"), ["name", "as"])) {
-      if (part.label === "name") names.push({ name: this.id(part.node), as: undefined });
-      else names[names.length - 1].as = this.id(part.node);
+      const id = this.id(part.node);
+      if (part.label === "name") names.push({ span: id.span, name: id, as: undefined });
+      else {
+        const last = names[names.length - 1];
+        last.as = id;
+        last.span = this.join(last.span, id.span);
+      }
     }
-    return { attributes, from: this.usePath(node(c, "usePath")), names };
+    return { span: this.extent(member), attributes, from: this.usePath(node(c, "usePath")), names };
   }
 
-  private typeDef(c: Children, docs: A.Docs, attributes: A.Attribute[]): A.TypeDef | undefined {
+  private typeDef(c: Children, member: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.TypeDef | undefined {
+    const span = this.extent(member);
     const alias = maybeNode(c, "typeAlias");
     if (alias) {
       const ac = kids(alias);
-      return { docs, attributes, name: this.id(node(ac, "id")), type: this.type(node(ac, "type")) };
+      return { span, docs, attributes, name: this.id(node(ac, "id")), type: this.type(node(ac, "type")) };
     }
     const record = maybeNode(c, "recordItem");
     if (record) {
@@ -284,40 +324,53 @@ export class AstBuilder {
       const name = this.id(node(rc, "id"));
       const fc = kids(node(rc, "recordFields"));
       const fields = nodes(fc, "id").map((id, i) => ({
+        span: this.join(this.extent(id), this.extent(node(fc, "type", i))),
         docs: this.docs(id),
         name: this.id(id),
         type: this.type(node(fc, "type", i)),
       }));
-      return { docs, attributes, name, type: { kind: "record", fields, span: name.span } };
+      return { span, docs, attributes, name, type: { kind: "record", fields, span: name.span } };
     }
     const flags = maybeNode(c, "flagsItem") ?? maybeNode(c, "enumItem");
     if (flags) {
       const fc = kids(flags);
       const name = this.id(node(fc, "id"));
-      const list = nodes(kids(node(fc, "nameList")), "id").map((id) => ({ docs: this.docs(id), name: this.id(id) }));
+      const list = nodes(kids(node(fc, "nameList")), "id").map((id) => {
+        const ident = this.id(id);
+        return { span: ident.span, docs: this.docs(id), name: ident };
+      });
       const type: A.AstType =
         flags.name === "flagsItem"
           ? { kind: "flags", flags: list, span: name.span }
           : { kind: "enum", cases: list, span: name.span };
-      return { docs, attributes, name, type };
+      return { span, docs, attributes, name, type };
     }
     const variant = maybeNode(c, "variantItem");
     if (variant) {
       const vc = kids(variant);
       const name = this.id(node(vc, "id"));
-      const cases: { docs: A.Docs; name: A.Ident; type: A.AstType | undefined }[] = [];
-      for (const part of ordered(node(vc, "variantCases"), ["id", "type"])) {
-        if (part.label === "id") cases.push({ docs: this.docs(part.node), name: this.id(part.node), type: undefined });
-        else cases[cases.length - 1].type = this.type(part.node);
+      const cases: { span: A.Span; docs: A.Docs; name: A.Ident; type: A.AstType | undefined }[] = [];
+      const list = node(vc, "variantCases");
+      const closers = (kids(list).RightParen ?? []) as IToken[];
+      let payloads = 0;
+      for (const part of ordered(list, ["id", "type"])) {
+        if (part.label === "id") {
+          const ident = this.id(part.node);
+          cases.push({ span: ident.span, docs: this.docs(part.node), name: ident, type: undefined });
+        } else {
+          const last = cases[cases.length - 1];
+          last.type = this.type(part.node);
+          last.span = this.join(last.span, this.span(closers[payloads++]));
+        }
       }
-      return { docs, attributes, name, type: { kind: "variant", cases, span: name.span } };
+      return { span, docs, attributes, name, type: { kind: "variant", cases, span: name.span } };
     }
     const resource = maybeNode(c, "resourceItem");
     if (resource) {
       const rc = kids(resource);
       const name = this.id(node(rc, "id"));
       const funcs = nodes(rc, "resourceMember").map((x) => this.resourceMember(x));
-      return { docs, attributes, name, type: { kind: "resource", funcs, span: name.span } };
+      return { span, docs, attributes, name, type: { kind: "resource", funcs, span: name.span } };
     }
     return undefined;
   }
@@ -329,10 +382,13 @@ export class AstBuilder {
     const ctor = maybeToken(c, "Constructor");
     if (ctor) {
       const span = this.span(ctor);
+      const whole = this.extent(n);
       const result = maybeNode(c, "type");
       return {
+        span: whole,
         kind: "constructor",
         func: {
+          span: whole,
           docs,
           attributes,
           name: { name: "constructor", span },
@@ -345,16 +401,18 @@ export class AstBuilder {
         },
       };
     }
+    const whole = this.extent(n);
     return {
+      span: whole,
       kind: maybeToken(c, "Static") ? "static" : "method",
-      func: { docs, attributes, name: this.id(node(c, "id")), func: this.funcType(node(c, "funcType")) },
+      func: { span: whole, docs, attributes, name: this.id(node(c, "id")), func: this.funcType(node(c, "funcType")) },
     };
   }
 
-  private world(n: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.World {
+  private world(n: CstNode, item: CstNode, docs: A.Docs, attributes: A.Attribute[]): A.World {
     const c = kids(n);
     const items = nodes(c, "worldMember").map((x) => this.worldMember(x));
-    return { docs, attributes, name: this.id(node(c, "id")), items };
+    return { span: this.extent(item), docs, attributes, name: this.id(node(c, "id")), items };
   }
 
   private worldMember(n: CstNode): A.WorldItem {
@@ -364,19 +422,25 @@ export class AstBuilder {
     const imp = maybeNode(c, "importItem") ?? maybeNode(c, "exportItem");
     if (imp) {
       const extern = this.externKind(node(kids(imp), "externKind"));
-      return { kind: imp.name === "importItem" ? "import" : "export", docs, attributes, extern };
+      const span = this.extent(n);
+      return { kind: imp.name === "importItem" ? "import" : "export", span, docs, attributes, extern };
     }
     const use = maybeNode(c, "useItem");
-    if (use) return { kind: "use", value: this.use(use, attributes) };
+    if (use) return { kind: "use", value: this.use(use, n, attributes) };
     const include = maybeNode(c, "includeItem");
     if (include) {
       const ic = kids(include);
       const list = maybeNode(ic, "includeNames");
       const nc = list ? kids(list) : {};
-      const names = nodes(nc, "name").map((x, i) => ({ name: this.id(x), as: this.id(node(nc, "as", i)) }));
-      return { kind: "include", value: { attributes, from: this.usePath(node(ic, "usePath")), names } };
+      const names = nodes(nc, "name").map((x, i) => {
+        const name = this.id(x);
+        const as = this.id(node(nc, "as", i));
+        return { span: this.join(name.span, as.span), name, as };
+      });
+      const from = this.usePath(node(ic, "usePath"));
+      return { kind: "include", value: { span: this.extent(n), attributes, from, names } };
     }
-    return { kind: "typedef", value: this.typeDef(c, docs, attributes)! };
+    return { kind: "typedef", value: this.typeDef(c, n, docs, attributes)! };
   }
 
   private externKind(n: CstNode): A.ExternKind {

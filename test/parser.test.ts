@@ -1538,3 +1538,40 @@ describe("wit-parser corner cases", () => {
     expect(from.name.name).toBe("d");
   });
 });
+
+describe("spans of items and entries", () => {
+  it("cover the whole text of items, members and list entries, attributes included", () => {
+    const src = [
+      "package a:b;",
+      "interface i {",
+      "  /// doc",
+      "  @since(version = 1.0.0)",
+      "  variant v { a(u32), b, c(list<u8>) }",
+      "  f: func(x: u32, y: list<u8>) -> u32;",
+      "  use j.{t as u, w};",
+      "}",
+      "world w { import i; include x with { a as b } }",
+    ].join("\n");
+    const file = parse(src);
+    const text = (span: { start: number; end: number }) => src.slice(span.start, span.end);
+    const iface = file.items[0];
+    const world = file.items[1];
+    if (iface.kind !== "interface" || world.kind !== "world") throw new Error("unexpected AST");
+    expect(text(iface.value.span)).toBe(src.slice(src.indexOf("interface i"), src.indexOf("}\nworld") + 1));
+    const [variant, func, use] = iface.value.items;
+    if (variant.kind !== "typedef" || func.kind !== "func" || use.kind !== "use") throw new Error("unexpected AST");
+    expect(text(variant.value.span)).toBe("@since(version = 1.0.0)\n  variant v { a(u32), b, c(list<u8>) }");
+    if (variant.value.type.kind !== "variant") throw new Error("unexpected AST");
+    expect(variant.value.type.cases.map((c) => text(c.span))).toEqual(["a(u32)", "b", "c(list<u8>)"]);
+    expect(text(func.value.span)).toBe("f: func(x: u32, y: list<u8>) -> u32;");
+    expect(func.value.func.params.map((p) => text(p.span))).toEqual(["x: u32", "y: list<u8>"]);
+    expect(text(use.value.span)).toBe("use j.{t as u, w};");
+    expect(use.value.names.map((n) => text(n.span))).toEqual(["t as u", "w"]);
+    expect(text(world.value.span)).toBe("world w { import i; include x with { a as b } }");
+    const [imp, inc] = world.value.items;
+    if (imp.kind !== "import" || inc.kind !== "include") throw new Error("unexpected AST");
+    expect(text(imp.span)).toBe("import i;");
+    expect(text(inc.value.span)).toBe("include x with { a as b }");
+    expect(inc.value.names.map((n) => text(n.span))).toEqual(["a as b"]);
+  });
+});
