@@ -14,7 +14,7 @@
  *   and includes have been merged in;
  * - items disabled by feature gates are absent.
  */
-import type { Span } from "../parser/ast.js";
+import type { PrimitiveName, Span } from "../parser/ast.js";
 import type { Version } from "../parser/semver.js";
 
 export type { Span, Version };
@@ -24,22 +24,8 @@ export type InterfaceId = number;
 export type WorldId = number;
 export type PackageId = number;
 
-/** Types with no definition of their own. */
-export type PrimitiveType =
-  | "bool"
-  | "u8"
-  | "u16"
-  | "u32"
-  | "u64"
-  | "s8"
-  | "s16"
-  | "s32"
-  | "s64"
-  | "f32"
-  | "f64"
-  | "char"
-  | "string"
-  | "error-context";
+/** Types with no definition of their own (the same names as in the AST). */
+export type PrimitiveType = PrimitiveName;
 
 /** A use of a type: a primitive, or the id of a `TypeDef`. */
 export type Type = PrimitiveType | TypeId;

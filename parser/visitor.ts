@@ -216,9 +216,12 @@ export class AstBuilder {
   usePath(n: CstNode): A.UsePath {
     const c = kids(n);
     const first = this.id(node(c, "first"));
-    const pkg = maybeNode(c, "package");
-    if (!pkg) return { kind: "id", id: first };
-    const pkgName = this.id(pkg);
+    return maybeNode(c, "package") ? this.packagePath(first, c) : { kind: "id", id: first };
+  }
+
+  /** `first:package/name@version` from the children of a use path or an extern item. */
+  private packagePath(first: A.Ident, c: Children): A.UsePath {
+    const pkgName = this.id(node(c, "package"));
     const version = maybeNode(c, "version");
     return {
       kind: "package",
@@ -452,26 +455,8 @@ export class AstBuilder {
     if (body) return { kind: "interface", name: first, items: this.interfaceBody(body) };
     const labelled = maybeNode(c, "labelledPath");
     if (labelled) return { kind: "named-path", name: first, path: this.usePath(labelled) };
-    const pkg = maybeNode(c, "package");
-    if (!pkg) return { kind: "path", path: { kind: "id", id: first } };
-    const pkgName = this.id(pkg);
-    const version = maybeNode(c, "version");
-    return {
-      kind: "path",
-      path: {
-        kind: "package",
-        package: {
-          docs: { comments: [], span: undefined },
-          span: { start: first.span.start, end: pkgName.span.end },
-          namespace: first,
-          name: pkgName,
-          extraNames: [],
-          extraPath: nodes(c, "extraPath").map((x) => this.id(x)),
-          version: version ? this.version(version) : undefined,
-        },
-        name: this.id(node(c, "name")),
-      },
-    };
+    const path: A.UsePath = maybeNode(c, "package") ? this.packagePath(first, c) : { kind: "id", id: first };
+    return { kind: "path", path };
   }
 
   type(n: CstNode): A.AstType {
