@@ -62,56 +62,102 @@ function looksLikeWat(text: string): boolean {
   return stripped.startsWith("(module") || stripped.startsWith("(component");
 }
 
-function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup {
-  let bytes: Buffer;
+const ioErrors: Record<string, string> = {
+  ENOENT: "No such file or directory (os error 2)",
+  EACCES: "Permission denied (os error 13)",
+  ENOTDIR: "Not a directory (os error 20)",
+  EISDIR: "Is a directory (os error 21)",
+  ELOOP: "Too many levels of symbolic links (os error 40)",
+  EMFILE: "Too many open files (os error 24)",
+  ENAMETOOLONG: "File name too long (os error 36)",
+};
+
+/** A file-system error as Rust's standard library words it (wit-parser's messages end with it). */
+function ioMessage(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code && ioErrors[code]) ?? (e as Error).message;
+}
+
+/** Runs a file-system operation; its error becomes a `WitError`, after `context` when given. */
+function io<T>(context: string | undefined, f: () => T): T {
   try {
-    bytes = fs.readFileSync(file);
+    return f();
   } catch (e) {
-    throw new WitError(`failed to read path for WIT [${file}]: ${(e as Error).message}`);
+    if (e instanceof WitError) throw e;
+    throw new WitError(context ? `${context}: ${ioMessage(e)}` : ioMessage(e));
   }
-  const text = isWasm(bytes) ? undefined : bytes.toString("utf8");
+}
+
+/** `a/b` without normalising `a`, as Rust's `Path::join` keeps the path as given. */
+function joinPath(dir: string, name: string): string {
+  return dir.endsWith("/") || dir.endsWith(path.sep) ? dir + name : `${dir}/${name}`;
+}
+
+/** Quotes a path as Rust's `{:?}` does. */
+function debugPath(p: string): string {
+  return JSON.stringify(p);
+}
+
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup {
+  const bytes = io(`failed to read path for WIT [${file}]`, () => fs.readFileSync(file));
+  let text: string | undefined;
+  if (!isWasm(bytes)) {
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      throw new WitError(`input file is not valid utf-8 [${file}]`);
+    }
+  }
   if (text === undefined || ((file.endsWith(".wat") || file.endsWith(".wasm")) && looksLikeWat(text))) {
     throw new WitError(
       `WIT packages encoded as WebAssembly are not supported yet (a component-type decoder is needed) [${file}]`,
     );
   }
-  if (Buffer.from(text, "utf8").compare(bytes) !== 0) {
-    throw new WitError(`input file is not valid utf-8 [${file}]`);
-  }
   return parseGroup(resolve, [{ path: file, contents: text }]);
 }
 
+/** The `*.wit` files directly in `dir` (sub-directories, and links to them, are skipped). */
 function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch (e) {
-    throw new WitError(`failed to read directory ${JSON.stringify(dir)}: ${(e as Error).message}`);
-  }
+  const context = `failed to read directory ${debugPath(dir)}`;
+  const entries = io(context, () => fs.readdirSync(dir, { withFileTypes: true }));
   const files: { path: string; contents: string }[] = [];
   for (const entry of entries) {
-    const p = path.join(dir, entry.name);
+    const p = joinPath(dir, entry.name);
     if (entry.isDirectory()) continue;
-    if (entry.isSymbolicLink() && fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) continue;
-    if (!entry.name.endsWith(".wit")) continue;
-    try {
-      files.push({ path: p, contents: fs.readFileSync(p, "utf8") });
-    } catch (e) {
-      throw new WitError(`failed to read file ${JSON.stringify(p)}: ${(e as Error).message}`);
+    if (entry.isSymbolicLink()) {
+      let target: fs.Stats | undefined;
+      try {
+        target = fs.statSync(p);
+      } catch {
+        target = undefined;
+      }
+      if (target?.isDirectory()) continue;
     }
+    if (!entry.name.endsWith(".wit")) continue;
+    const bytes = io(`failed to read file ${debugPath(p)}`, () => fs.readFileSync(p));
+    let contents: string;
+    try {
+      contents = strictUtf8.decode(bytes);
+    } catch {
+      throw new WitError(`failed to read file ${debugPath(p)}: stream did not contain valid UTF-8`);
+    }
+    files.push({ path: p, contents });
   }
   return parseGroup(resolve, files);
 }
 
+/** The packages of a `deps/` folder: sub-directories and `.wit` (or encoded) files, in name order. */
 function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
   if (!fs.existsSync(deps)) return [];
-  const entries = fs
-    .readdirSync(deps, { withFileTypes: true })
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const entries = io("failed to read directory", () => fs.readdirSync(deps, { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
   const groups: UnresolvedGroup[] = [];
   for (const entry of entries) {
-    const p = path.join(deps, entry.name);
-    if (entry.isDirectory() || fs.statSync(p, { throwIfNoEntry: false })?.isDirectory()) {
+    const p = joinPath(deps, entry.name);
+    if (entry.isDirectory() || io(undefined, () => fs.statSync(p)).isDirectory()) {
       groups.push(
         withContext(
           () => `failed to parse package: ${p}`,
@@ -144,7 +190,7 @@ export function pushPath(resolve: Resolve, p: string): PackageId {
           () => `failed to parse package: ${p}`,
           () => readDirGroup(resolve, p),
         );
-        const depsDir = path.join(p, "deps");
+        const depsDir = joinPath(p, "deps");
         const deps = withContext(
           () => `failed to parse dependency directory: ${depsDir}`,
           () => readDeps(resolve, depsDir),

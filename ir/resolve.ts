@@ -225,8 +225,9 @@ export class Resolve {
    */
   selectWorld(mainPackages: PackageId[], world: string | undefined): WorldId {
     if (world !== undefined) {
-      const path = parseUsePath(world);
-      if (!path) throw new WitError(`failed to parse world specifier \`${world}\``);
+      const parsed = parseUsePath(world);
+      if ("error" in parsed) throw new WitError(`failed to parse world specifier \`${world}\`: ${parsed.error}`);
+      const path = parsed.path;
       if (mainPackages.length === 0) throw new WitError("No main packages defined");
       let pkg: PackageId;
       let worldName: string;
@@ -346,6 +347,7 @@ export class Resolve {
     world.exports = newExports;
   }
 
+  /** Adds an interface import after the interfaces it depends on (transitively, without recursion). */
   private elaborateImport(
     imports: WorldItems,
     key: WorldKey,
@@ -354,12 +356,48 @@ export class Resolve {
     docs: { contents: string | undefined },
     externalId: string | undefined,
   ): void {
-    const k = worldKeyString(key);
-    if (imports.has(k)) return;
-    for (const dep of this.interfaceDirectDeps(id)) {
-      this.elaborateImport(imports, { kind: "interface", id: dep }, dep, stability, noDocs(), undefined);
+    type Frame = {
+      key: WorldKey;
+      id: InterfaceId;
+      docs: typeof docs;
+      externalId: string | undefined;
+      deps: InterfaceId[];
+      next: number;
+    };
+    if (imports.has(worldKeyString(key))) return;
+    const stack: Frame[] = [{ key, id, docs, externalId, deps: this.interfaceDirectDeps(id), next: 0 }];
+    while (stack.length) {
+      const top = stack[stack.length - 1];
+      if (top.next < top.deps.length) {
+        const dep = top.deps[top.next++];
+        const depKey: WorldKey = { kind: "interface", id: dep };
+        if (!imports.has(worldKeyString(depKey))) {
+          stack.push({
+            key: depKey,
+            id: dep,
+            docs: noDocs(),
+            externalId: undefined,
+            deps: this.interfaceDirectDeps(dep),
+            next: 0,
+          });
+        }
+        continue;
+      }
+      stack.pop();
+      const k = worldKeyString(top.key);
+      if (imports.has(k)) continue;
+      imports.set(k, {
+        key: top.key,
+        item: {
+          kind: "interface",
+          id: top.id,
+          stability,
+          docs: top.docs,
+          span: unknownSpan,
+          externalId: top.externalId,
+        },
+      });
     }
-    imports.set(k, { key, item: { kind: "interface", id, stability, docs, span: unknownSpan, externalId } });
   }
 
   private elaborateExports(exportInterfaces: WorldItems, imports: WorldItems, exports: WorldItems, span: Span): void {
@@ -426,7 +464,8 @@ class Remap {
   interfaces: (InterfaceId | undefined)[] = [];
   worlds: (WorldId | undefined)[] = [];
   private ownHandles = new Map<TypeId, TypeId>();
-  private hasBorrowCache = new Map<TypeId, boolean>();
+  /** `typeHasBorrow` of every type id below its length. */
+  private hasBorrow: boolean[] = [];
 
   private apply(map: (number | undefined)[], id: number, desc: string, span: Span): number {
     if (id >= map.length) throw new Error(`request to remap a ${desc} that has not yet been registered`);
@@ -858,47 +897,49 @@ class Remap {
     copy([...included.exports.values()], world.exports, "export");
   }
 
+  /**
+   * Whether a type contains a `borrow` handle. A type only refers to types
+   * with smaller ids, so the answers are computed in id order, each from its
+   * direct parts, without recursion however deep the nesting.
+   */
   private typeHasBorrow(resolve: Resolve, ty: Type): boolean {
     if (typeof ty !== "number") return false;
-    const cached = this.hasBorrowCache.get(ty);
-    if (cached !== undefined) return cached;
-    const k = resolve.types[ty].kind;
-    const has = (t: Type | undefined) => t !== undefined && this.typeHasBorrow(resolve, t);
-    let result: boolean;
-    switch (k.kind) {
-      case "type":
-        result = has(k.type);
-        break;
-      case "variant":
-        result = k.cases.some((c) => has(c.type));
-        break;
-      case "handle":
-        result = k.handle === "borrow";
-        break;
-      case "record":
-        result = k.fields.some((f) => has(f.type));
-        break;
-      case "tuple":
-        result = k.types.some(has);
-        break;
-      case "list":
-      case "fixed-length-list":
-      case "option":
-      case "future":
-      case "stream":
-        result = has(k.type);
-        break;
-      case "map":
-        result = has(k.key) || has(k.value);
-        break;
-      case "result":
-        result = has(k.ok) || has(k.err);
-        break;
-      default:
-        result = false;
+    const known = this.hasBorrow;
+    const has = (t: Type | undefined) => typeof t === "number" && known[t];
+    for (let id = known.length; id <= ty; id++) {
+      const k = resolve.types[id].kind;
+      switch (k.kind) {
+        case "type":
+        case "list":
+        case "fixed-length-list":
+        case "option":
+        case "future":
+        case "stream":
+          known.push(has(k.type));
+          break;
+        case "variant":
+          known.push(k.cases.some((c) => has(c.type)));
+          break;
+        case "handle":
+          known.push(k.handle === "borrow");
+          break;
+        case "record":
+          known.push(k.fields.some((f) => has(f.type)));
+          break;
+        case "tuple":
+          known.push(k.types.some(has));
+          break;
+        case "map":
+          known.push(has(k.key) || has(k.value));
+          break;
+        case "result":
+          known.push(has(k.ok) || has(k.err));
+          break;
+        default:
+          known.push(false);
+      }
     }
-    this.hasBorrowCache.set(ty, result);
-    return result;
+    return known[ty];
   }
 }
 

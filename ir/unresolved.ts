@@ -135,7 +135,7 @@ function externSpan(k: A.ExternKind): Span {
     case "named-path":
       return k.name.span;
     case "path":
-      return k.path.kind === "id" ? k.path.id.span : k.path.package.span;
+      return k.path.kind === "id" ? k.path.id.span : k.path.name.span;
   }
 }
 

@@ -155,6 +155,15 @@ export class WitParser extends CstParser {
     if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
   }
 
+  /**
+   * WIT.md's nested namespaces and package paths (`a:b:c`, `a:b/c`, gated by
+   * 🪺) are read into the AST but not supported by the resolver yet; saying
+   * so at the separator keeps errors in source order.
+   */
+  private nestedNamespace(separator: IToken): void {
+    this.report(separator, "nested namespaces and package paths (🪺) are not supported yet");
+  }
+
   private report(token: IToken, message: string): void {
     if (token.isInsertedInRecovery) return;
     if (token.tokenType === EOF || Number.isNaN(token.startOffset)) {
@@ -214,11 +223,13 @@ export class WitParser extends CstParser {
     this.CONSUME(T.Colon);
     this.SUBRULE2(this.id, { LABEL: "name" });
     this.MANY(() => {
-      this.CONSUME2(T.Colon);
+      const sep = this.CONSUME2(T.Colon);
+      this.ACTION(() => this.nestedNamespace(sep));
       this.SUBRULE3(this.id, { LABEL: "extraName" });
     });
     this.MANY2(() => {
-      this.CONSUME(T.Slash);
+      const sep = this.CONSUME(T.Slash);
+      this.ACTION(() => this.nestedNamespace(sep));
       this.SUBRULE4(this.id, { LABEL: "extraPath" });
     });
     this.OPTION(() => {
@@ -283,13 +294,15 @@ export class WitParser extends CstParser {
       this.CONSUME(T.Colon);
       this.SUBRULE2(this.id, { LABEL: "package" });
       this.MANY(() => {
-        this.CONSUME2(T.Colon);
+        const sep = this.CONSUME2(T.Colon);
+        this.ACTION(() => this.nestedNamespace(sep));
         this.SUBRULE3(this.id, { LABEL: "extraName" });
       });
       this.CONSUME(T.Slash);
       this.SUBRULE4(this.id, { LABEL: "name" });
       this.MANY2(() => {
-        this.CONSUME2(T.Slash);
+        const sep = this.CONSUME2(T.Slash);
+        this.ACTION(() => this.nestedNamespace(sep));
         this.SUBRULE5(this.id, { LABEL: "extraPath" });
       });
       this.OPTION2(() => {
@@ -857,6 +870,7 @@ export class WitParser extends CstParser {
    * is then checked by the semver rules.
    */
   public version = this.RULE("version", () => {
+    const errorsBefore = this.errors.length;
     const first = this.CONSUME(T.Integer);
     this.CONSUME(T.Period);
     this.CONSUME2(T.Integer);
@@ -882,7 +896,8 @@ export class WitParser extends CstParser {
     });
     this.ACTION(() => {
       const last = this.versionEnd!;
-      if (first.isInsertedInRecovery || last.isInsertedInRecovery) return;
+      // A version the grammar already refused gets no second opinion.
+      if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return;
       const text = this.sourceText.slice(first.startOffset, last.startOffset + last.image.length);
       try {
         parseVersion(text);

@@ -71,17 +71,22 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
 
 /**
  * Parses a use-path given on its own (`name` or `ns:pkg/name@1.2.3`), as in
- * a world specifier; `undefined` when it is not exactly one valid path.
+ * a world specifier: the path, or wit-parser's reason for refusing it.
  */
-export function parseUsePath(text: string): UsePath | undefined {
+export function parseUsePath(text: string): { path: UsePath } | { error: string } {
   const lexed = lex(text, 0);
-  if (lexed.errors.length) return undefined;
+  if (lexed.errors.length) return { error: lexed.errors[0].message };
   const p = parser();
   p.beginFile(text);
   p.input = lexed.tokens;
   const cst = p.usePath();
-  if (p.errors.length || p.semanticErrors.length || !p.atEnd()) return undefined;
-  const path = new AstBuilder(lexed, text, 0).usePath(cst);
-  if (path.kind === "package" && (path.package.extraNames.length || path.package.extraPath.length)) return undefined;
-  return path;
+  const problems = [
+    ...p.errors
+      .filter((e) => e.name !== "NotAllInputParsedException")
+      .map((e) => ({ at: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset, message: e.message })),
+    ...p.semanticErrors.map((e) => ({ at: e.offset, message: e.message })),
+  ].sort((a, b) => a.at - b.at);
+  if (problems.length) return { error: problems[0].message.replace(WHOLE_TOKEN, "").replace(ONE_CHAR, "") };
+  if (!p.atEnd()) return { error: "trailing tokens in path specifier" };
+  return { path: new AstBuilder(lexed, text, 0).usePath(cst) };
 }
