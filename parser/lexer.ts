@@ -30,7 +30,7 @@ let sharedLexer: Lexer | undefined;
 
 function lexer(): Lexer {
   sharedLexer ??= new Lexer(allTokens, {
-    positionTracking: "onlyOffset",
+    positionTracking: "full",
     ensureOptimizations: true,
     skipValidations: true,
   });

@@ -34,20 +34,6 @@ function nodes(c: Children, key: string): CstNode[] {
   return (c[key] ?? []) as CstNode[];
 }
 
-/**
- * The end offset of the last token under `n`. Each list of children is in
- * source order, so only the last element of each list can be the last token.
- */
-function lastTokenEnd(n: CstNode): number {
-  let end = -1;
-  for (const key in n.children) {
-    const list = n.children[key];
-    const last = list[list.length - 1];
-    end = Math.max(end, "image" in last ? last.startOffset + last.image.length : lastTokenEnd(last));
-  }
-  return end;
-}
-
 /** The labelled children of `n` in source order, for lists whose parts are optional. */
 function ordered(n: CstNode, labels: string[]): { label: string; node: CstNode }[] {
   const out: { label: string; node: CstNode }[] = [];
@@ -88,7 +74,7 @@ export class AstBuilder {
 
   /** From the first to the last token of `n`. */
   private extent(n: CstNode): A.Span {
-    return { start: this.base + n.location!.startOffset, end: this.base + lastTokenEnd(n) };
+    return { start: this.base + n.location!.startOffset, end: this.base + n.location!.endOffset! + 1 };
   }
 
   private join(a: A.Span, b: A.Span): A.Span {
