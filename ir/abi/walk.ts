@@ -1,0 +1,737 @@
+/**
+ * The canonical-ABI walk: the one description of how a function's
+ * parameters and results cross the boundary, as a sequence of instructions
+ * (`instructions.ts`) that each language's emitter turns into code.
+ *
+ * Four kinds of glue exist, from two questions:
+ * - which side of the boundary the core function is on: a function the core
+ *   module imports (`guest-import`) or exports (`guest-export`);
+ * - which way the glue goes: it *calls* the function, lowering the
+ *   arguments and lifting the results (`call`), or it *implements* it,
+ *   lifting the arguments and lowering the results (`implement`).
+ *
+ * A host calls guest exports and implements guest imports; a guest calls
+ * its imports and implements its exports. Where they differ is who provides
+ * memory for what does not fit flat: a host allocates spilled arguments with
+ * the guest's `cabi_realloc` and writes an import's spilled results where
+ * the guest says; a guest uses scratch areas of its own.
+ *
+ * The walker keeps the operand stack. Operands are opaque to it, and it may
+ * hand the same operand (a base pointer, a variant's payload slot) to several
+ * instructions: an emitter binds results that are not plain names or
+ * constants to temporaries.
+ */
+import type { Function, Type } from "../types.js";
+import type { AbiEmitter, Instruction, MemoryAccess, MemoryStore, ResourceSide, ScalarType } from "./instructions.js";
+import {
+  AbiLayout,
+  flagsSize,
+  flattenFunctionType,
+  type AbiShape,
+  type CoreSignature,
+  type CoreType,
+  type StringEncoding,
+} from "./layout.js";
+
+export type AbiVariant = "guest-import" | "guest-export";
+export type GlueKind = "call" | "implement";
+
+export interface WalkOptions {
+  /** The string encoding of the guest's memory. */
+  encoding: StringEncoding;
+  /** Whether a resource is implemented by the host side of the world (imported) or by the guest (exported). */
+  resourceSide(resource: number): ResourceSide;
+}
+
+/** The types a walk cannot describe yet: the asynchronous ABI's values. */
+export function unsupportedShape(shape: AbiShape): string | undefined {
+  switch (shape.kind) {
+    case "future":
+    case "stream":
+      return `\`${shape.kind}\` values (they need the asynchronous ABI)`;
+    case "error-context":
+      return "`error-context` values (they need the asynchronous ABI)";
+    default:
+      return undefined;
+  }
+}
+
+const scalarLoad: Record<ScalarType, MemoryAccess> = {
+  bool: "i32.load8_u",
+  u8: "i32.load8_u",
+  s8: "i32.load8_s",
+  u16: "i32.load16_u",
+  s16: "i32.load16_s",
+  u32: "i32.load",
+  s32: "i32.load",
+  char: "i32.load",
+  u64: "i64.load",
+  s64: "i64.load",
+  f32: "f32.load",
+  f64: "f64.load",
+};
+
+const scalarStore: Record<ScalarType, MemoryStore> = {
+  bool: "i32.store8",
+  u8: "i32.store8",
+  s8: "i32.store8",
+  u16: "i32.store16",
+  s16: "i32.store16",
+  u32: "i32.store",
+  s32: "i32.store",
+  char: "i32.store",
+  u64: "i64.store",
+  s64: "i64.store",
+  f32: "f32.store",
+  f64: "f64.store",
+};
+
+const widthLoad = { 1: "i32.load8_u", 2: "i32.load16_u", 4: "i32.load" } as const;
+const widthStore = { 1: "i32.store8", 2: "i32.store16", 4: "i32.store" } as const;
+
+/** Number types whose lists are copied as the bytes of a typed array. */
+export function isNumericScalar(t: ScalarType): boolean {
+  return t !== "bool" && t !== "char";
+}
+
+export class AbiWalker<Operand> {
+  private stack: Operand[] = [];
+
+  constructor(
+    readonly layout: AbiLayout,
+    private readonly emitter: AbiEmitter<Operand>,
+    private readonly options: WalkOptions,
+  ) {}
+
+  /**
+   * Emits the whole glue of `func` for the core function `coreName`
+   * (`post-return` uses `postReturnName`, for `call` of a `guest-export`).
+   * Returns the core signature.
+   */
+  walkFunction(
+    func: Function,
+    variant: AbiVariant,
+    kind: GlueKind,
+    coreName: string,
+    postReturnName?: string,
+  ): CoreSignature {
+    const params = func.params.map((p) => p.type);
+    const signature = flattenFunctionType(this.layout, params, func.result, variant === "guest-export" ? "lift" : "lower");
+    if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
+    else this.implementFunction(func, variant, signature);
+    if (this.stack.length !== 0) throw new Error(`ABI walk of ${func.name} left ${this.stack.length} operands`);
+    return signature;
+  }
+
+  private callFunction(
+    func: Function,
+    variant: AbiVariant,
+    signature: CoreSignature,
+    coreName: string,
+    postReturnName: string | undefined,
+  ): void {
+    const params = func.params.map((p) => p.type);
+    if (!signature.paramsSpilled) {
+      func.params.forEach((p, i) => {
+        this.emit({ op: "argument", index: i }, 0);
+        this.lowerFlat(p.type, p.name);
+      });
+    } else {
+      const { offsets, size, align } = this.layout.recordLayout(params);
+      const [area] =
+        variant === "guest-export"
+          ? this.emit({ op: "alloc-params", size, align }, 0)
+          : this.emit({ op: "scratch-area", size, align }, 0);
+      func.params.forEach((p, i) => {
+        this.emit({ op: "argument", index: i }, 0);
+        this.store(p.type, area, offsets[i], p.name);
+      });
+      this.stack.push(area);
+    }
+    let returnArea: Operand | undefined;
+    if (signature.resultsSpilled && variant === "guest-import") {
+      const { size, align } = this.layout.sizeAlign(func.result!);
+      [returnArea] = this.emit({ op: "scratch-area", size, align }, 0);
+      this.stack.push(returnArea);
+    }
+    const coreResults = this.emit(
+      { op: "call-core", name: coreName, signature },
+      signature.params.length,
+      signature.results.length,
+    );
+    if (func.result !== undefined) {
+      if (signature.resultsSpilled) {
+        let pointer = returnArea;
+        if (pointer === undefined) {
+          const { size, align } = this.layout.sizeAlign(func.result);
+          this.stack.push(coreResults[0]);
+          [pointer] = this.emit({ op: "check-pointer", size, align, what: "results" }, 1);
+        }
+        this.load(func.result, pointer, 0);
+      } else {
+        this.stack.push(...coreResults);
+        this.liftFlat(func.result);
+      }
+    }
+    if (variant === "guest-export" && postReturnName !== undefined) {
+      const lifted = this.stack.splice(0);
+      this.stack.push(...coreResults);
+      this.emit({ op: "post-return", name: postReturnName }, coreResults.length, 0);
+      this.stack.push(...lifted);
+    }
+    this.emit({ op: "return", count: func.result === undefined ? 0 : 1 }, func.result === undefined ? 0 : 1, 0);
+  }
+
+  private implementFunction(func: Function, variant: AbiVariant, signature: CoreSignature): void {
+    const params = func.params.map((p) => p.type);
+    if (!signature.paramsSpilled) {
+      const flatCount = this.layout.flatten(params).length;
+      for (let i = 0; i < flatCount; i++) this.emit({ op: "argument", index: i }, 0);
+      const flat = this.stack.splice(0);
+      let next = 0;
+      for (const t of params) {
+        const n = this.layout.flat(t).length;
+        this.stack.push(...flat.slice(next, next + n));
+        next += n;
+        this.liftFlat(t);
+      }
+    } else {
+      const { offsets, size, align } = this.layout.recordLayout(params);
+      this.emit({ op: "argument", index: 0 }, 0);
+      const [pointer] = this.emit({ op: "check-pointer", size, align, what: "parameters" }, 1);
+      params.forEach((t, i) => this.load(t, pointer, offsets[i]));
+    }
+    const resultCount = func.result === undefined ? 0 : 1;
+    this.emit({ op: "call-user", func }, params.length, resultCount);
+    if (func.result === undefined) {
+      this.emit({ op: "return", count: 0 }, 0, 0);
+      return;
+    }
+    if (!signature.resultsSpilled) {
+      this.lowerFlat(func.result, "result");
+      this.emit({ op: "return", count: signature.results.length }, signature.results.length, 0);
+      return;
+    }
+    const { size, align } = this.layout.sizeAlign(func.result);
+    let pointer: Operand;
+    if (variant === "guest-import") {
+      this.emit({ op: "argument", index: signature.params.length - 1 }, 0);
+      [pointer] = this.emit({ op: "check-pointer", size, align, what: "results" }, 1);
+    } else {
+      [pointer] = this.emit({ op: "scratch-area", size, align }, 0);
+    }
+    this.store(func.result, pointer, 0, "result");
+    if (variant === "guest-import") {
+      this.emit({ op: "return", count: 0 }, 0, 0);
+    } else {
+      this.stack.push(pointer);
+      this.emit({ op: "return", count: 1 }, 1, 0);
+    }
+  }
+
+  /**
+   * Emits `instruction` with the top `operandCount` operands and pushes its
+   * results. Returns the results too (`expected` checks their number).
+   */
+  private emit(instruction: Instruction, operandCount: number, expected?: number): Operand[] {
+    if (this.stack.length < operandCount) throw new Error(`ABI walk: ${instruction.op} needs ${operandCount} operands`);
+    const operands = operandCount === 0 ? [] : this.stack.splice(this.stack.length - operandCount);
+    const results = this.emitter.emit(instruction, operands);
+    if (expected !== undefined && results.length !== expected)
+      throw new Error(`emitter gave ${results.length} results for ${instruction.op}, not ${expected}`);
+    this.stack.push(...results);
+    return results;
+  }
+
+  private pop(): Operand {
+    if (this.stack.length === 0) throw new Error("ABI walk: operand stack underflow");
+    return this.stack.pop()!;
+  }
+
+  private unsupported(shape: AbiShape): never {
+    throw new Error(`not supported: ${unsupportedShape(shape) ?? shape.kind}`);
+  }
+
+  private lowerOwned(): boolean {
+    // A host always hands the guest memory it allocated with `cabi_realloc`.
+    return true;
+  }
+
+  /** Pops a value of type `t`, pushes its flat core values. */
+  lowerFlat(t: Type, path: string): void {
+    const shape = this.layout.shape(t);
+    switch (shape.kind) {
+      case "primitive":
+        this.emit({ op: "lower-scalar", type: shape.name, path }, 1, 1);
+        return;
+      case "string":
+        this.emit({ op: "lower-string", encoding: this.options.encoding, owned: this.lowerOwned(), path }, 1, 2);
+        return;
+      case "list":
+      case "map":
+        this.lowerList(shape, path);
+        return;
+      case "fixed-list": {
+        const elements = this.emit({ op: "lower-fixed-list", type: shape.id, length: shape.length, path }, 1);
+        this.stack.splice(this.stack.length - elements.length);
+        elements.forEach((e, i) => {
+          this.stack.push(e);
+          this.lowerFlat(shape.element, `${path}[${i}]`);
+        });
+        return;
+      }
+      case "record":
+      case "tuple": {
+        const fields = this.layout.recordFields(shape);
+        const values =
+          shape.kind === "record"
+            ? this.emit({ op: "lower-record", type: shape.id, path }, 1)
+            : this.emit({ op: "lower-tuple", type: shape.id, path }, 1);
+        this.stack.splice(this.stack.length - values.length);
+        values.forEach((v, i) => {
+          this.stack.push(v);
+          this.lowerFlat(fields[i], this.fieldPath(shape, path, i));
+        });
+        return;
+      }
+      case "flags":
+        this.emit({ op: "lower-flags", type: shape.id, path }, 1, 1);
+        return;
+      case "enum":
+        this.emit({ op: "lower-variant", shape: "enum", type: shape.id, results: ["i32"], path }, 1, 1);
+        return;
+      case "variant":
+      case "option":
+      case "result": {
+        const cases = this.layout.variantCases(shape);
+        const slots = this.layout.variantPayloadFlat(cases);
+        const results: CoreType[] = ["i32", ...slots];
+        const value = this.pop();
+        cases.forEach((payload, index) => {
+          this.emitter.pushBlock();
+          const out = this.emit({ op: "const", type: "i32", value: index }, 0, 1);
+          this.pop();
+          if (payload !== undefined) {
+            this.emit({ op: "variant-payload" }, 0, 1);
+            const have = this.layout.flat(payload);
+            this.lowerFlat(payload, this.casePath(shape, path, index));
+            const flat = this.stack.splice(this.stack.length - have.length);
+            flat.forEach((v, i) => {
+              this.stack.push(v);
+              if (have[i] !== slots[i]) this.emit({ op: "coerce", from: have[i], to: slots[i] }, 1, 1);
+              out.push(this.pop());
+            });
+          }
+          for (let i = out.length - 1; i < slots.length; i++) {
+            out.push(...this.emit({ op: "const", type: slots[i], value: 0 }, 0, 1));
+            this.pop();
+          }
+          this.emitter.finishBlock(out);
+        });
+        this.stack.push(value);
+        this.emit({ op: "lower-variant", shape: shape.kind, type: shape.id, results, path }, 1, results.length);
+        return;
+      }
+      case "own":
+      case "borrow":
+        this.emit(
+          {
+            op: "lower-handle",
+            handle: shape.kind,
+            resource: shape.resource,
+            side: this.options.resourceSide(shape.resource),
+            path,
+          },
+          1,
+          1,
+        );
+        return;
+      default:
+        this.unsupported(shape);
+    }
+  }
+
+  private fieldPath(shape: AbiShape, path: string, index: number): string {
+    if (shape.kind === "record") {
+      const def = this.layout.resolve.types[shape.id].kind;
+      if (def.kind === "record") return `${path}.${def.fields[index].name}`;
+    }
+    return `${path}[${index}]`;
+  }
+
+  private casePath(shape: AbiShape, path: string, index: number): string {
+    switch (shape.kind) {
+      case "option":
+        return path;
+      case "result":
+        return `${path}.${index === 0 ? "ok" : "err"}`;
+      case "variant": {
+        const def = this.layout.resolve.types[shape.id].kind;
+        if (def.kind === "variant") return `${path}.${def.cases[index].name}`;
+        return path;
+      }
+      default:
+        return path;
+    }
+  }
+
+  private lowerList(shape: Extract<AbiShape, { kind: "list" | "map" }>, path: string): void {
+    const owned = this.lowerOwned();
+    if (shape.kind === "map") {
+      const { offsets, size, align } = this.layout.recordLayout([shape.key, shape.value]);
+      this.emitter.pushBlock();
+      const [key, value] = this.emit({ op: "map-entry" }, 0, 2);
+      this.stack.splice(this.stack.length - 2);
+      const [base] = this.emit({ op: "list-base" }, 0, 1);
+      this.pop();
+      this.stack.push(key);
+      this.store(shape.key, base, offsets[0], `${path}.key`);
+      this.stack.push(value);
+      this.store(shape.value, base, offsets[1], `${path}.value`);
+      this.emitter.finishBlock([]);
+      this.emit({ op: "lower-map", entrySize: size, entryAlign: align, owned, path, mapType: shape.id }, 1, 2);
+      return;
+    }
+    const element = shape.element;
+    const { size, align } = this.layout.sizeAlign(element);
+    const elementShape = this.layout.shape(element);
+    const scalar =
+      elementShape.kind === "primitive" && isNumericScalar(elementShape.name) ? elementShape.name : undefined;
+    if (scalar === undefined) {
+      this.emitter.pushBlock();
+      const [item] = this.emit({ op: "list-element" }, 0, 1);
+      const [base] = this.emit({ op: "list-base" }, 0, 1);
+      this.pop();
+      this.pop();
+      this.stack.push(item);
+      this.store(element, base, 0, `${path}[]`);
+      this.emitter.finishBlock([]);
+    }
+    this.emit(
+      {
+        op: "lower-list",
+        element,
+        elementSize: size,
+        elementAlign: align,
+        scalar,
+        owned,
+        path,
+        listType: shape.id,
+      },
+      1,
+      2,
+    );
+  }
+
+  /** Pops the flat core values of `t`, pushes the value. */
+  liftFlat(t: Type): void {
+    const shape = this.layout.shape(t);
+    switch (shape.kind) {
+      case "primitive":
+        this.emit({ op: "lift-scalar", type: shape.name }, 1, 1);
+        return;
+      case "string":
+        this.emit({ op: "lift-string", encoding: this.options.encoding }, 2, 1);
+        return;
+      case "list":
+      case "map": {
+        const [pointer, length] = this.stack.splice(this.stack.length - 2);
+        this.liftListBlock(shape);
+        this.stack.push(pointer, length);
+        if (shape.kind === "map") {
+          const { size, align } = this.layout.recordLayout([shape.key, shape.value]);
+          this.emit({ op: "lift-map", entrySize: size, entryAlign: align, mapType: shape.id }, 2, 1);
+        } else this.emitLiftList(shape);
+        return;
+      }
+      case "fixed-list": {
+        const n = this.layout.flat(shape.element).length;
+        const flat = this.stack.splice(this.stack.length - n * shape.length);
+        for (let i = 0; i < shape.length; i++) {
+          this.stack.push(...flat.slice(i * n, (i + 1) * n));
+          this.liftFlat(shape.element);
+        }
+        this.emit({ op: "lift-fixed-list", type: shape.id, length: shape.length }, shape.length, 1);
+        return;
+      }
+      case "record":
+      case "tuple": {
+        const fields = this.layout.recordFields(shape);
+        const flat = this.stack.splice(this.stack.length - this.layout.flatten(fields).length);
+        let next = 0;
+        for (const f of fields) {
+          const n = this.layout.flat(f).length;
+          this.stack.push(...flat.slice(next, next + n));
+          next += n;
+          this.liftFlat(f);
+        }
+        if (shape.kind === "record") this.emit({ op: "lift-record", type: shape.id }, fields.length, 1);
+        else this.emit({ op: "lift-tuple", type: shape.id }, fields.length, 1);
+        return;
+      }
+      case "flags":
+        this.emit({ op: "lift-flags", type: shape.id }, 1, 1);
+        return;
+      case "enum":
+        this.emit({ op: "lift-variant", shape: "enum", type: shape.id }, 1, 1);
+        return;
+      case "variant":
+      case "option":
+      case "result": {
+        const cases = this.layout.variantCases(shape);
+        const slots = this.layout.variantPayloadFlat(cases);
+        const flat = this.stack.splice(this.stack.length - 1 - slots.length);
+        const [discriminant, ...payloadSlots] = flat;
+        for (const payload of cases) {
+          this.emitter.pushBlock();
+          if (payload === undefined) {
+            this.emitter.finishBlock([]);
+            continue;
+          }
+          const want = this.layout.flat(payload);
+          want.forEach((type, i) => {
+            this.stack.push(payloadSlots[i]);
+            if (slots[i] !== type) this.emit({ op: "coerce", from: slots[i], to: type }, 1, 1);
+          });
+          this.liftFlat(payload);
+          this.emitter.finishBlock([this.pop()]);
+        }
+        this.stack.push(discriminant);
+        this.emit({ op: "lift-variant", shape: shape.kind, type: shape.id }, 1, 1);
+        return;
+      }
+      case "own":
+      case "borrow":
+        this.emit(
+          {
+            op: "lift-handle",
+            handle: shape.kind,
+            resource: shape.resource,
+            side: this.options.resourceSide(shape.resource),
+          },
+          1,
+          1,
+        );
+        return;
+      default:
+        this.unsupported(shape);
+    }
+  }
+
+  /** Emits the block that loads one element of a list (or entry of a map) from `list-base`. */
+  private liftListBlock(shape: Extract<AbiShape, { kind: "list" | "map" }>): void {
+    if (shape.kind === "list") {
+      const elementShape = this.layout.shape(shape.element);
+      if (elementShape.kind === "primitive" && isNumericScalar(elementShape.name)) return;
+    }
+    this.emitter.pushBlock();
+    const [base] = this.emit({ op: "list-base" }, 0, 1);
+    this.pop();
+    if (shape.kind === "map") {
+      const { offsets } = this.layout.recordLayout([shape.key, shape.value]);
+      this.load(shape.key, base, offsets[0]);
+      this.load(shape.value, base, offsets[1]);
+      this.emitter.finishBlock(this.stack.splice(this.stack.length - 2));
+    } else {
+      this.load(shape.element, base, 0);
+      this.emitter.finishBlock([this.pop()]);
+    }
+  }
+
+  private emitLiftList(shape: Extract<AbiShape, { kind: "list" }>): void {
+    const { size, align } = this.layout.sizeAlign(shape.element);
+    const elementShape = this.layout.shape(shape.element);
+    const scalar =
+      elementShape.kind === "primitive" && isNumericScalar(elementShape.name) ? elementShape.name : undefined;
+    this.emit(
+      { op: "lift-list", element: shape.element, elementSize: size, elementAlign: align, scalar, listType: shape.id },
+      2,
+      1,
+    );
+  }
+
+  /** Pops a value of type `t` and stores it at `pointer + offset`. */
+  store(t: Type, pointer: Operand, offset: number, path: string): void {
+    const shape = this.layout.shape(t);
+    const storeTop = (access: MemoryStore, at: number) => {
+      this.stack.push(pointer);
+      this.emit({ op: "store", access, offset: at }, 2, 0);
+    };
+    switch (shape.kind) {
+      case "primitive":
+        this.emit({ op: "lower-scalar", type: shape.name, path }, 1, 1);
+        storeTop(scalarStore[shape.name], offset);
+        return;
+      case "string":
+      case "list":
+      case "map": {
+        if (shape.kind === "string")
+          this.emit({ op: "lower-string", encoding: this.options.encoding, owned: this.lowerOwned(), path }, 1, 2);
+        else this.lowerList(shape, path);
+        const [ptr, len] = this.stack.splice(this.stack.length - 2);
+        this.stack.push(len);
+        storeTop("i32.store", offset + 4);
+        this.stack.push(ptr);
+        storeTop("i32.store", offset);
+        return;
+      }
+      case "fixed-list": {
+        const size = this.layout.size(shape.element);
+        const elements = this.emit({ op: "lower-fixed-list", type: shape.id, length: shape.length, path }, 1);
+        this.stack.splice(this.stack.length - elements.length);
+        elements.forEach((e, i) => {
+          this.stack.push(e);
+          this.store(shape.element, pointer, offset + i * size, `${path}[${i}]`);
+        });
+        return;
+      }
+      case "record":
+      case "tuple": {
+        const fields = this.layout.recordFields(shape);
+        const { offsets } = this.layout.recordLayout(fields);
+        const values =
+          shape.kind === "record"
+            ? this.emit({ op: "lower-record", type: shape.id, path }, 1)
+            : this.emit({ op: "lower-tuple", type: shape.id, path }, 1);
+        this.stack.splice(this.stack.length - values.length);
+        values.forEach((v, i) => {
+          this.stack.push(v);
+          this.store(fields[i], pointer, offset + offsets[i], this.fieldPath(shape, path, i));
+        });
+        return;
+      }
+      case "flags":
+        this.emit({ op: "lower-flags", type: shape.id, path }, 1, 1);
+        storeTop(widthStore[flagsSize(shape.count)], offset);
+        return;
+      case "enum": {
+        const { discriminantSize } = this.layout.variantLayout(this.layout.variantCases(shape));
+        this.emit({ op: "lower-variant", shape: "enum", type: shape.id, results: ["i32"], path }, 1, 1);
+        storeTop(widthStore[discriminantSize], offset);
+        return;
+      }
+      case "variant":
+      case "option":
+      case "result": {
+        const cases = this.layout.variantCases(shape);
+        const { discriminantSize, payloadOffset } = this.layout.variantLayout(cases);
+        cases.forEach((payload, index) => {
+          this.emitter.pushBlock();
+          this.emit({ op: "const", type: "i32", value: index }, 0, 1);
+          storeTop(widthStore[discriminantSize], offset);
+          if (payload !== undefined) {
+            this.emit({ op: "variant-payload" }, 0, 1);
+            this.store(payload, pointer, offset + payloadOffset, this.casePath(shape, path, index));
+          }
+          this.emitter.finishBlock([]);
+        });
+        this.emit({ op: "lower-variant", shape: shape.kind, type: shape.id, results: [], path }, 1, 0);
+        return;
+      }
+      case "own":
+      case "borrow":
+        this.emit(
+          {
+            op: "lower-handle",
+            handle: shape.kind,
+            resource: shape.resource,
+            side: this.options.resourceSide(shape.resource),
+            path,
+          },
+          1,
+          1,
+        );
+        storeTop("i32.store", offset);
+        return;
+      default:
+        this.unsupported(shape);
+    }
+  }
+
+  /** Loads a value of type `t` from `pointer + offset` and pushes it. */
+  load(t: Type, pointer: Operand, offset: number): void {
+    const shape = this.layout.shape(t);
+    const loadAt = (access: MemoryAccess, at: number) => {
+      this.stack.push(pointer);
+      this.emit({ op: "load", access, offset: at }, 1, 1);
+    };
+    switch (shape.kind) {
+      case "primitive":
+        loadAt(scalarLoad[shape.name], offset);
+        this.emit({ op: "lift-scalar", type: shape.name }, 1, 1);
+        return;
+      case "string":
+        loadAt("i32.load", offset);
+        loadAt("i32.load", offset + 4);
+        this.emit({ op: "lift-string", encoding: this.options.encoding }, 2, 1);
+        return;
+      case "list":
+      case "map": {
+        this.liftListBlock(shape);
+        loadAt("i32.load", offset);
+        loadAt("i32.load", offset + 4);
+        if (shape.kind === "map") {
+          const { size, align } = this.layout.recordLayout([shape.key, shape.value]);
+          this.emit({ op: "lift-map", entrySize: size, entryAlign: align, mapType: shape.id }, 2, 1);
+        } else this.emitLiftList(shape);
+        return;
+      }
+      case "fixed-list": {
+        const size = this.layout.size(shape.element);
+        for (let i = 0; i < shape.length; i++) this.load(shape.element, pointer, offset + i * size);
+        this.emit({ op: "lift-fixed-list", type: shape.id, length: shape.length }, shape.length, 1);
+        return;
+      }
+      case "record":
+      case "tuple": {
+        const fields = this.layout.recordFields(shape);
+        const { offsets } = this.layout.recordLayout(fields);
+        fields.forEach((f, i) => this.load(f, pointer, offset + offsets[i]));
+        if (shape.kind === "record") this.emit({ op: "lift-record", type: shape.id }, fields.length, 1);
+        else this.emit({ op: "lift-tuple", type: shape.id }, fields.length, 1);
+        return;
+      }
+      case "flags":
+        loadAt(widthLoad[flagsSize(shape.count)], offset);
+        this.emit({ op: "lift-flags", type: shape.id }, 1, 1);
+        return;
+      case "enum":
+      case "variant":
+      case "option":
+      case "result": {
+        const cases = this.layout.variantCases(shape);
+        const { discriminantSize, payloadOffset } = this.layout.variantLayout(cases);
+        if (shape.kind !== "enum") {
+          for (const payload of cases) {
+            this.emitter.pushBlock();
+            if (payload === undefined) {
+              this.emitter.finishBlock([]);
+              continue;
+            }
+            this.load(payload, pointer, offset + payloadOffset);
+            this.emitter.finishBlock([this.pop()]);
+          }
+        }
+        loadAt(widthLoad[discriminantSize], offset);
+        this.emit({ op: "lift-variant", shape: shape.kind, type: shape.id }, 1, 1);
+        return;
+      }
+      case "own":
+      case "borrow":
+        loadAt("i32.load", offset);
+        this.emit(
+          {
+            op: "lift-handle",
+            handle: shape.kind,
+            resource: shape.resource,
+            side: this.options.resourceSide(shape.resource),
+          },
+          1,
+          1,
+        );
+        return;
+      default:
+        this.unsupported(shape);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The core-wasm names of a world: what a guest core module imports and
+ * exports for each item, in the legacy naming scheme that
+ * `wasm-tools component new` accepts and wit-bindgen's guests use.
+ *
+ * - An imported function of interface `ns:pkg/iface@1.0.0` is the core
+ *   import `"ns:pkg/iface@1.0.0" "f"` (resource functions: `[constructor]r`,
+ *   `[method]r.m`, `[static]r.s`); a world-level import is from `$root`; an
+ *   imported resource's handles are dropped with `[resource-drop]r`.
+ * - An exported function is the core export `ns:pkg/iface@1.0.0#f` (world
+ *   level: `f`), with an optional `cabi_post_<that name>`.
+ * - An exported resource's intrinsics are imported from
+ *   `[export]ns:pkg/iface@1.0.0`: `[resource-new]r`, `[resource-rep]r`,
+ *   `[resource-drop]r`; its destructor is exported as
+ *   `ns:pkg/iface@1.0.0#[dtor]r`.
+ * - `memory`, `cabi_realloc` and `_initialize` are exported by name.
+ * Inline interfaces (`import foo: interface { ... }`) use their plain name.
+ */
+import type { Resolve } from "../resolve.js";
+import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../types.js";
+import type { ResourceSide } from "./instructions.js";
+
+export const ROOT_MODULE = "$root";
+export const MEMORY_EXPORT = "memory";
+export const REALLOC_EXPORT = "cabi_realloc";
+export const INITIALIZE_EXPORT = "_initialize";
+
+export interface ImportedFunctionAbi {
+  func: Function;
+  /** The interface, or `undefined` for a world-level function. */
+  iface: InterfaceId | undefined;
+  /** The world's name for the interface (`ns:pkg/iface@v` or a plain name); `undefined` at world level. */
+  interfaceName: string | undefined;
+  module: string;
+  field: string;
+}
+
+export interface ExportedFunctionAbi {
+  func: Function;
+  iface: InterfaceId | undefined;
+  interfaceName: string | undefined;
+  /** The core export that implements the function. */
+  exportName: string;
+  /** The optional core export run after the results are read. */
+  postReturnName: string;
+}
+
+export interface ResourceAbi {
+  resource: TypeId;
+  name: string;
+  iface: InterfaceId | undefined;
+  interfaceName: string | undefined;
+  side: ResourceSide;
+  /** Module and field of the `[resource-drop]` the guest imports. */
+  dropModule: string;
+  dropField: string;
+  /** Exported resources: the `[resource-new]` and `[resource-rep]` imports, and the destructor export. */
+  newField: string | undefined;
+  repField: string | undefined;
+  dtorExport: string | undefined;
+}
+
+export interface InterfaceAbi {
+  key: WorldKey;
+  id: InterfaceId;
+  name: string;
+  direction: "import" | "export";
+}
+
+export interface WorldAbi {
+  world: WorldId;
+  interfaces: InterfaceAbi[];
+  imports: ImportedFunctionAbi[];
+  exports: ExportedFunctionAbi[];
+  resources: ResourceAbi[];
+  /** Which side implements each resource, by resource type id. */
+  resourceSide: Map<TypeId, ResourceSide>;
+}
+
+function resourcesOf(resolve: Resolve, iface: InterfaceId): { id: TypeId; name: string }[] {
+  const out: { id: TypeId; name: string }[] = [];
+  for (const [name, id] of resolve.interfaces[iface].types) {
+    if (resolve.types[id].kind.kind === "resource") out.push({ id, name });
+  }
+  return out;
+}
+
+/** Every core import and export a guest of `world` may have. */
+export function worldAbi(resolve: Resolve, worldId: WorldId): WorldAbi {
+  const world = resolve.worlds[worldId];
+  const abi: WorldAbi = {
+    world: worldId,
+    interfaces: [],
+    imports: [],
+    exports: [],
+    resources: [],
+    resourceSide: new Map(),
+  };
+  for (const { key, item } of world.imports.values()) {
+    if (item.kind === "function") {
+      abi.imports.push({
+        func: item.func,
+        iface: undefined,
+        interfaceName: undefined,
+        module: ROOT_MODULE,
+        field: item.func.name,
+      });
+    } else if (item.kind === "type") {
+      const def = resolve.types[item.id];
+      if (def.kind.kind === "resource") {
+        abi.resources.push(importedResource(item.id, def.name!, undefined, undefined, ROOT_MODULE));
+        abi.resourceSide.set(item.id, "imported");
+      }
+    } else {
+      const name = resolve.nameWorldKey(key);
+      abi.interfaces.push({ key, id: item.id, name, direction: "import" });
+      for (const r of resourcesOf(resolve, item.id)) {
+        abi.resources.push(importedResource(r.id, r.name, item.id, name, name));
+        abi.resourceSide.set(r.id, "imported");
+      }
+      for (const func of resolve.interfaces[item.id].functions.values()) {
+        abi.imports.push({ func, iface: item.id, interfaceName: name, module: name, field: func.name });
+      }
+    }
+  }
+  for (const { key, item } of world.exports.values()) {
+    if (item.kind === "function") {
+      abi.exports.push({
+        func: item.func,
+        iface: undefined,
+        interfaceName: undefined,
+        exportName: item.func.name,
+        postReturnName: `cabi_post_${item.func.name}`,
+      });
+    } else if (item.kind === "interface") {
+      const name = resolve.nameWorldKey(key);
+      abi.interfaces.push({ key, id: item.id, name, direction: "export" });
+      for (const r of resourcesOf(resolve, item.id)) {
+        abi.resources.push({
+          resource: r.id,
+          name: r.name,
+          iface: item.id,
+          interfaceName: name,
+          side: "exported",
+          dropModule: `[export]${name}`,
+          dropField: `[resource-drop]${r.name}`,
+          newField: `[resource-new]${r.name}`,
+          repField: `[resource-rep]${r.name}`,
+          dtorExport: `${name}#[dtor]${r.name}`,
+        });
+        abi.resourceSide.set(r.id, "exported");
+      }
+      for (const func of resolve.interfaces[item.id].functions.values()) {
+        const exportName = `${name}#${func.name}`;
+        abi.exports.push({
+          func,
+          iface: item.id,
+          interfaceName: name,
+          exportName,
+          postReturnName: `cabi_post_${exportName}`,
+        });
+      }
+    }
+  }
+  return abi;
+}
+
+function importedResource(
+  resource: TypeId,
+  name: string,
+  iface: InterfaceId | undefined,
+  interfaceName: string | undefined,
+  module: string,
+): ResourceAbi {
+  return {
+    resource,
+    name,
+    iface,
+    interfaceName,
+    side: "imported",
+    dropModule: module,
+    dropField: `[resource-drop]${name}`,
+    newField: undefined,
+    repField: undefined,
+    dtorExport: undefined,
+  };
+}
