@@ -138,10 +138,10 @@ export class AbiWalker<Operand> {
       });
     } else {
       const { offsets, size, align } = this.layout.recordLayout(params);
-      const [area] =
+      const area =
         variant === "guest-export"
-          ? this.emit({ op: "alloc-params", size, align }, 0)
-          : this.emit({ op: "scratch-area", size, align }, 0);
+          ? this.take({ op: "alloc-params", size, align }, 0)
+          : this.take({ op: "scratch-area", size, align }, 0);
       func.params.forEach((p, i) => {
         this.emit({ op: "argument", index: i }, 0);
         this.store(p.type, area, offsets[i], p.name);
@@ -151,7 +151,7 @@ export class AbiWalker<Operand> {
     let returnArea: Operand | undefined;
     if (signature.resultsSpilled && variant === "guest-import") {
       const { size, align } = this.layout.sizeAlign(func.result!);
-      [returnArea] = this.emit({ op: "scratch-area", size, align }, 0);
+      returnArea = this.take({ op: "scratch-area", size, align }, 0);
       this.stack.push(returnArea);
     }
     const coreResults = this.emit(
@@ -159,13 +159,14 @@ export class AbiWalker<Operand> {
       signature.params.length,
       signature.results.length,
     );
+    this.stack.splice(this.stack.length - coreResults.length);
     if (func.result !== undefined) {
       if (signature.resultsSpilled) {
         let pointer = returnArea;
         if (pointer === undefined) {
           const { size, align } = this.layout.sizeAlign(func.result);
           this.stack.push(coreResults[0]);
-          [pointer] = this.emit({ op: "check-pointer", size, align, what: "results" }, 1);
+          pointer = this.take({ op: "check-pointer", size, align, what: "results" }, 1);
         }
         this.load(func.result, pointer, 0);
       } else {
@@ -198,7 +199,7 @@ export class AbiWalker<Operand> {
     } else {
       const { offsets, size, align } = this.layout.recordLayout(params);
       this.emit({ op: "argument", index: 0 }, 0);
-      const [pointer] = this.emit({ op: "check-pointer", size, align, what: "parameters" }, 1);
+      const pointer = this.take({ op: "check-pointer", size, align, what: "parameters" }, 1);
       params.forEach((t, i) => this.load(t, pointer, offsets[i]));
     }
     const resultCount = func.result === undefined ? 0 : 1;
@@ -216,9 +217,9 @@ export class AbiWalker<Operand> {
     let pointer: Operand;
     if (variant === "guest-import") {
       this.emit({ op: "argument", index: signature.params.length - 1 }, 0);
-      [pointer] = this.emit({ op: "check-pointer", size, align, what: "results" }, 1);
+      pointer = this.take({ op: "check-pointer", size, align, what: "results" }, 1);
     } else {
-      [pointer] = this.emit({ op: "scratch-area", size, align }, 0);
+      pointer = this.take({ op: "scratch-area", size, align }, 0);
     }
     this.store(func.result, pointer, 0, "result");
     if (variant === "guest-import") {
@@ -241,6 +242,12 @@ export class AbiWalker<Operand> {
       throw new Error(`emitter gave ${results.length} results for ${instruction.op}, not ${expected}`);
     this.stack.push(...results);
     return results;
+  }
+
+  /** Emits an instruction with one result and returns it without pushing it. */
+  private take(instruction: Instruction, operandCount: number): Operand {
+    this.emit(instruction, operandCount, 1);
+    return this.pop();
   }
 
   private pop(): Operand {

@@ -1,0 +1,681 @@
+/**
+ * The TypeScript emitter of the canonical-ABI walk: turns the instructions
+ * of one function into straight-line TypeScript.
+ */
+import type { AbiEmitter, Instruction, ScalarType } from "../../ir/abi/instructions.js";
+import type { CoreType } from "../../ir/abi/layout.js";
+import type { Function, TypeId } from "../../ir/types.js";
+import { camelCase, propertyAccess, propertyKey, stringLiteral } from "./naming.js";
+import { typedArrays, type TsTypes } from "./types.js";
+
+/** What the emitter needs from the module being generated. */
+export interface GlueModule {
+  types: TsTypes;
+  /** Requests a runtime helper (see `runtime.ts`). */
+  use(helper: string): void;
+  /** Declares a module-level constant once; returns its name. */
+  constant(key: string, code: (name: string) => string): string;
+  /** Declares an instance-level helper once (typed-array list lowering and lifting). */
+  instanceHelper(key: string, code: (name: string) => string): string;
+  /** Records that the glue reads or writes guest memory, or allocates in it. */
+  usesMemory(): void;
+  usesRealloc(): void;
+}
+
+interface Block {
+  lines: string[];
+  listElement?: string;
+  listBase?: string;
+  payload?: string;
+  mapEntry?: [string, string];
+}
+
+interface FinishedBlock extends Block {
+  results: string[];
+}
+
+const coreTsType: Record<CoreType, string> = { i32: "number", i64: "bigint", f32: "number", f64: "number" };
+
+const scalarCheck: Record<string, (v: string) => string> = {
+  u8: (v) => `(${v} & 0xff) !== ${v}`,
+  s8: (v) => `(${v} << 24) >> 24 !== ${v}`,
+  u16: (v) => `(${v} & 0xffff) !== ${v}`,
+  s16: (v) => `(${v} << 16) >> 16 !== ${v}`,
+  u32: (v) => `${v} >>> 0 !== ${v}`,
+  s32: (v) => `(${v} | 0) !== ${v}`,
+  u64: (v) => `typeof ${v} !== "bigint" || BigInt.asUintN(64, ${v}) !== ${v}`,
+  s64: (v) => `typeof ${v} !== "bigint" || BigInt.asIntN(64, ${v}) !== ${v}`,
+  f32: (v) => `typeof ${v} !== "number"`,
+  f64: (v) => `typeof ${v} !== "number"`,
+  bool: (v) => `typeof ${v} !== "boolean"`,
+};
+
+const scalarExpected: Record<string, string> = {
+  u8: "an integer from 0 to 255 (u8)",
+  s8: "an integer from -128 to 127 (s8)",
+  u16: "an integer from 0 to 65535 (u16)",
+  s16: "an integer from -32768 to 32767 (s16)",
+  u32: "an integer from 0 to 4294967295 (u32)",
+  s32: "an integer from -2147483648 to 2147483647 (s32)",
+  u64: "a bigint from 0n to 18446744073709551615n (u64)",
+  s64: "a bigint from -9223372036854775808n to 9223372036854775807n (s64)",
+  f32: "a number (f32)",
+  f64: "a number (f64)",
+  bool: "a boolean",
+};
+
+const liftScalar: Record<string, (v: string) => string> = {
+  bool: (v) => `${v} !== 0`,
+  u8: (v) => `${v} & 0xff`,
+  s8: (v) => `(${v} << 24) >> 24`,
+  u16: (v) => `${v} & 0xffff`,
+  s16: (v) => `(${v} << 16) >> 16`,
+  u32: (v) => `${v} >>> 0`,
+  s32: (v) => `${v} | 0`,
+  u64: (v) => `BigInt.asUintN(64, ${v})`,
+  s64: (v) => `BigInt.asIntN(64, ${v})`,
+  f32: (v) => v,
+  f64: (v) => v,
+};
+
+const loadCode: Record<string, (at: string) => string> = {
+  "i32.load8_u": (at) => `$u8[${at}]`,
+  "i32.load8_s": (at) => `$dv.getInt8(${at})`,
+  "i32.load16_u": (at) => `$dv.getUint16(${at}, true)`,
+  "i32.load16_s": (at) => `$dv.getInt16(${at}, true)`,
+  "i32.load": (at) => `$dv.getInt32(${at}, true)`,
+  "i64.load": (at) => `$dv.getBigInt64(${at}, true)`,
+  "f32.load": (at) => `$dv.getFloat32(${at}, true)`,
+  "f64.load": (at) => `$dv.getFloat64(${at}, true)`,
+};
+
+const storeCode: Record<string, (at: string, v: string) => string> = {
+  "i32.store8": (at, v) => `$u8[${at}] = ${v};`,
+  "i32.store16": (at, v) => `$dv.setUint16(${at}, ${v}, true);`,
+  "i32.store": (at, v) => `$dv.setInt32(${at}, ${v}, true);`,
+  "i64.store": (at, v) => `$dv.setBigInt64(${at}, ${v}, true);`,
+  "f32.store": (at, v) => `$dv.setFloat32(${at}, ${v}, true);`,
+  "f64.store": (at, v) => `$dv.setFloat64(${at}, ${v}, true);`,
+};
+
+/** How the emitted function reaches what it calls. */
+export interface GlueTarget {
+  /** Names of the generated function's arguments. */
+  args: string[];
+  /** The variable holding the core function (for `call-core`). */
+  coreFunction?: string;
+  /** The variable holding the optional post-return function. */
+  postReturn?: string;
+  /** Code calling the user's implementation with lifted arguments (for `call-user`). */
+  callUser?: (args: string[]) => string;
+  /** The function returns a `result` directly: errors are thrown, not returned (call) or caught (implement). */
+  directResult: boolean;
+  /** The results are read from guest memory after the core call, which may have grown it. */
+  refreshAfterCall?: boolean;
+}
+
+export class FunctionEmitter implements AbiEmitter<string> {
+  private blocks: Block[] = [{ lines: [] }];
+  private finished: FinishedBlock[] = [];
+  private next = 0;
+  /** The function lends handles of imported resources to the guest (borrow parameters). */
+  lendsBorrows = false;
+  /** The function lifts borrows of imported resources for the host (borrow parameters of imports). */
+  liftsBorrows = false;
+  /** The function lends the host's objects of exported resources to the guest. */
+  hostLends = false;
+  /** The final value of a `call` glue, set by `return`. */
+  resultVar: string | undefined;
+
+  constructor(
+    private readonly module: GlueModule,
+    private readonly func: Function,
+    private readonly kind: "call" | "implement",
+    private readonly target: GlueTarget,
+  ) {}
+
+  get lines(): string[] {
+    return this.blocks[0].lines;
+  }
+
+  private get out(): string[] {
+    return this.blocks[this.blocks.length - 1].lines;
+  }
+
+  private get block(): Block {
+    return this.blocks[this.blocks.length - 1];
+  }
+
+  private temp(): string {
+    return `$${this.next++}`;
+  }
+
+  /** Binds `expr` to a fresh constant unless it is a name or a literal. */
+  private bind(expr: string, type?: string): string {
+    if (/^[$A-Za-z_][$\w]*$/.test(expr) || /^-?\d+n?$/.test(expr)) return expr;
+    const t = this.temp();
+    this.out.push(`const ${t}${type ? `: ${type}` : ""} = ${expr};`);
+    return t;
+  }
+
+  pushBlock(): void {
+    this.blocks.push({ lines: [] });
+  }
+
+  finishBlock(results: string[]): void {
+    const block = this.blocks.pop()!;
+    this.finished.push({ ...block, results });
+  }
+
+  private takeBlocks(n: number): FinishedBlock[] {
+    return this.finished.splice(this.finished.length - n);
+  }
+
+  private typeError(path: string, expected: string, value: string): string {
+    this.module.use("$typeError");
+    return `$typeError(${stringLiteral(path)}, ${stringLiteral(expected)}, ${value})`;
+  }
+
+  emit(inst: Instruction, ops: string[]): string[] {
+    const out = this.out;
+    switch (inst.op) {
+      case "argument":
+        return [this.target.args[inst.index]];
+      case "const":
+        return [inst.type === "i64" ? `${inst.value}n` : String(inst.value)];
+      case "coerce":
+        return [this.bind(this.coerce(inst.from, inst.to, ops[0]))];
+      case "call-core": {
+        const call = `${this.target.coreFunction}(${ops.join(", ")})`;
+        if (inst.signature.results.length === 0) {
+          out.push(`${call};`);
+          this.afterCoreCall();
+          return [];
+        }
+        const t = this.temp();
+        out.push(`const ${t} = ${call};`);
+        this.afterCoreCall();
+        return [t];
+      }
+      case "call-user":
+        return this.callUser(ops);
+      case "return":
+        if (this.kind === "call") {
+          if (ops.length) this.resultVar = ops[0];
+        } else {
+          out.push(ops.length ? `return ${ops[0]};` : "return;");
+        }
+        return [];
+      case "alloc-params": {
+        this.module.usesRealloc();
+        this.module.use("$alloc");
+        const t = this.temp();
+        out.push(`const ${t} = $alloc(${inst.align}, ${inst.size});`);
+        return [t];
+      }
+      case "scratch-area":
+        throw new Error("a host has no scratch areas in guest memory");
+      case "check-pointer": {
+        this.module.usesMemory();
+        this.module.use("$checkPointer");
+        const t = this.temp();
+        out.push(`const ${t} = $checkPointer(${ops[0]}, ${inst.size}, ${inst.align}, ${stringLiteral(inst.what)});`);
+        return [t];
+      }
+      case "post-return":
+        out.push(`if (${this.target.postReturn} !== undefined) ${this.target.postReturn}(${ops.join(", ")});`);
+        return [];
+      case "load": {
+        this.module.usesMemory();
+        const at = inst.offset ? `${ops[0]} + ${inst.offset}` : ops[0];
+        const t = this.temp();
+        out.push(`const ${t} = ${loadCode[inst.access](at)};`);
+        return [t];
+      }
+      case "store": {
+        this.module.usesMemory();
+        const at = inst.offset ? `${ops[1]} + ${inst.offset}` : ops[1];
+        out.push(storeCode[inst.access](at, ops[0]));
+        return [];
+      }
+      case "lower-scalar":
+        return [this.lowerScalar(inst.type, ops[0], inst.path)];
+      case "lift-scalar":
+        if (inst.type === "char") {
+          this.module.use("$liftChar");
+          return [this.bind(`$liftChar(${ops[0]})`)];
+        }
+        return [this.bind(liftScalar[inst.type](ops[0]))];
+      case "lower-string": {
+        this.module.usesRealloc();
+        const fn =
+          inst.encoding === "utf8" ? "$lowerUtf8" : inst.encoding === "utf16" ? "$lowerUtf16" : "$lowerLatin1Utf16";
+        this.module.use(fn);
+        const ptr = this.temp();
+        const len = this.temp();
+        out.push(`const ${ptr} = ${fn}(${ops[0]}, ${stringLiteral(inst.path)});`, `const ${len} = $lowered;`);
+        return [ptr, len];
+      }
+      case "lift-string": {
+        this.module.usesMemory();
+        const fn = inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
+        this.module.use(fn);
+        return [this.bind(`${fn}(${ops[0]}, ${ops[1]})`)];
+      }
+      case "lower-list":
+        return inst.scalar ? this.lowerScalarList(inst.scalar, ops[0], inst.path) : this.lowerList(inst, ops[0]);
+      case "lift-list":
+        return inst.scalar ? this.liftScalarList(inst.scalar, ops) : this.liftList(inst, ops);
+      case "lower-map":
+        return this.lowerMap(inst, ops[0]);
+      case "lift-map":
+        return this.liftMap(inst, ops);
+      case "list-base": {
+        const t = this.temp();
+        this.block.listBase = t;
+        return [t];
+      }
+      case "list-element": {
+        const t = this.temp();
+        this.block.listElement = t;
+        return [t];
+      }
+      case "map-entry": {
+        const k = this.temp();
+        const v = this.temp();
+        this.block.mapEntry = [k, v];
+        return [k, v];
+      }
+      case "variant-payload": {
+        const t = this.temp();
+        this.block.payload = t;
+        return [t];
+      }
+      case "lower-record": {
+        const def = this.module.types.resolve.types[inst.type].kind;
+        if (def.kind !== "record") throw new Error("lower-record of a non-record");
+        const v = this.bind(ops[0]);
+        out.push(`if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object", v)};`);
+        return def.fields.map((f) => this.bind(propertyAccess(v, camelCase(f.name))));
+      }
+      case "lift-record": {
+        const def = this.module.types.resolve.types[inst.type].kind;
+        if (def.kind !== "record") throw new Error("lift-record of a non-record");
+        const fields = def.fields.map((f, i) => `${propertyKey(camelCase(f.name))}: ${ops[i]}`);
+        return [this.bind(`{ ${fields.join(", ")} }`, this.module.types.expr(inst.type))];
+      }
+      case "lower-tuple":
+      case "lower-fixed-list": {
+        const n = inst.op === "lower-tuple" ? this.tupleLength(inst.type) : inst.length;
+        const v = this.bind(ops[0]);
+        out.push(
+          `if (!Array.isArray(${v}) || ${v}.length !== ${n}) ${this.typeError(inst.path, `an array of ${n} elements`, v)};`,
+        );
+        return Array.from({ length: n }, (_, i) => this.bind(`${v}[${i}]`));
+      }
+      case "lift-tuple":
+      case "lift-fixed-list":
+        return [this.bind(`[${ops.join(", ")}]`, this.module.types.expr(inst.type))];
+      case "lower-flags": {
+        const def = this.module.types.resolve.types[inst.type].kind;
+        if (def.kind !== "flags") throw new Error("lower-flags of a non-flags");
+        const v = this.bind(ops[0]);
+        const bits = this.temp();
+        out.push(`if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object of flags", v)};`);
+        out.push(`let ${bits} = 0;`);
+        def.flags.forEach((f, i) => out.push(`if (${propertyAccess(v, camelCase(f.name))}) ${bits} |= ${1 << i};`));
+        return [bits];
+      }
+      case "lift-flags": {
+        const def = this.module.types.resolve.types[inst.type].kind;
+        if (def.kind !== "flags") throw new Error("lift-flags of a non-flags");
+        const fields = def.flags.map((f, i) => `${propertyKey(camelCase(f.name))}: (${ops[0]} & ${1 << i}) !== 0`);
+        return [this.bind(`{ ${fields.join(", ")} }`, this.module.types.expr(inst.type))];
+      }
+      case "lower-variant":
+        return this.lowerVariant(inst, ops[0]);
+      case "lift-variant":
+        return this.liftVariant(inst, ops[0]);
+      case "lower-handle": {
+        const fn = this.resourceHelper(inst.handle === "own" ? "lowerOwn" : "lowerBorrow", inst.resource);
+        if (inst.handle === "borrow" && inst.side === "imported") this.lendsBorrows = true;
+        if (inst.handle === "borrow" && inst.side === "exported") this.hostLends = true;
+        return [this.bind(`${fn}(${ops[0]}, ${stringLiteral(inst.path)})`)];
+      }
+      case "lift-handle": {
+        const fn = this.resourceHelper(inst.handle === "own" ? "liftOwn" : "liftBorrow", inst.resource);
+        if (inst.handle === "borrow" && inst.side === "imported") this.liftsBorrows = true;
+        return [this.bind(`${fn}(${ops[0]})`)];
+      }
+    }
+  }
+
+  private resourceHelper(kind: string, resource: TypeId): string {
+    return `$${kind}${resource}`;
+  }
+
+  private afterCoreCall(): void {
+    if (this.lendsBorrows) {
+      this.module.use("$borrows");
+      this.out.push(`if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");`);
+    }
+    if (this.hostLends) {
+      this.module.use("$hostLends");
+      this.out.push("$releaseHostLends();");
+    }
+    if (this.target.refreshAfterCall) {
+      this.module.use("$views");
+      this.out.push("if ($u8.byteLength === 0) $refresh();");
+    }
+  }
+
+  private tupleLength(id: TypeId): number {
+    const def = this.module.types.resolve.types[id].kind;
+    if (def.kind !== "tuple") throw new Error("not a tuple");
+    return def.types.length;
+  }
+
+  private coerce(from: CoreType, to: CoreType, v: string): string {
+    this.module.use("$bitcast");
+    const key = `${from}->${to}`;
+    switch (key) {
+      case "f32->i32":
+        return `$f32ToI32(${v})`;
+      case "i32->f32":
+        return `$i32ToF32(${v})`;
+      case "i32->i64":
+        return `BigInt(${v} >>> 0)`;
+      case "i64->i32":
+        return `Number(BigInt.asIntN(32, ${v}))`;
+      case "f32->i64":
+        return `BigInt($f32ToI32(${v}) >>> 0)`;
+      case "i64->f32":
+        return `$i32ToF32(Number(BigInt.asIntN(32, ${v})))`;
+      case "f64->i64":
+        return `$f64ToI64(${v})`;
+      case "i64->f64":
+        return `$i64ToF64(${v})`;
+      default:
+        throw new Error(`no coercion ${key}`);
+    }
+  }
+
+  private lowerScalar(type: ScalarType, v: string, path: string): string {
+    if (type === "char") {
+      this.module.use("$lowerChar");
+      return this.bind(`$lowerChar(${v}, ${stringLiteral(path)})`);
+    }
+    this.out.push(`if (${scalarCheck[type](v)}) ${this.typeError(path, scalarExpected[type], v)};`);
+    return type === "bool" ? this.bind(`${v} ? 1 : 0`) : v;
+  }
+
+  private callUser(ops: string[]): string[] {
+    const call = this.target.callUser!(ops);
+    const out = this.out;
+    if (this.liftsBorrows) this.module.use("$lends");
+    if (this.func.result === undefined) {
+      out.push(`${call};`);
+      if (this.liftsBorrows) out.push("$releaseLends();");
+      return [];
+    }
+    const t = this.temp();
+    const type = this.module.types.expr(this.func.result);
+    if (this.target.directResult) {
+      this.module.use("$isComponentError");
+      out.push(
+        `let ${t}: ${type};`,
+        `try {`,
+        `${t} = { tag: "ok", val: ${call} };`,
+        `} catch (e) {`,
+        `if (!$isComponentError(e)) throw e;`,
+        `${t} = { tag: "err", val: e.payload as any };`,
+        `}`,
+      );
+    } else {
+      out.push(`const ${t}: ${type} = ${call};`);
+    }
+    if (this.liftsBorrows) out.push("$releaseLends();");
+    return [t];
+  }
+
+  private lowerScalarList(scalar: ScalarType, v: string, path: string): string[] {
+    this.module.usesRealloc();
+    this.module.use("$alloc");
+    this.module.use("$lowered");
+    const array = typedArrays[scalar];
+    const size = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, f32: 4, f64: 8 }[scalar as string]!;
+    const fn = this.module.instanceHelper(`lowerList:${scalar}`, (name) => {
+      this.module.use("$typeError");
+      return `function ${name}(v: ${array} | ArrayLike<${scalar === "u64" || scalar === "s64" ? "bigint" : "number"}>, path: string): number {
+  if (v instanceof ${array}) {
+    const ptr = $alloc(${size}, v.byteLength);
+    $u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);
+    $lowered = v.length;
+    return ptr;
+  }
+  if (!Array.isArray(v)) $typeError(path, "a ${array} or an array", v);
+  const len = v.length;
+  const ptr = $alloc(${size}, len * ${size});
+  const view = new ${array}($u8.buffer, ptr, len);
+  for (let i = 0; i < len; i++) {
+    const e = v[i];
+    if (${scalarCheck[scalar]("e")}) $typeError(path + "[" + i + "]", ${stringLiteral(scalarExpected[scalar])}, e);
+    view[i] = e;
+  }
+  $lowered = len;
+  return ptr;
+}`;
+    });
+    const ptr = this.temp();
+    const len = this.temp();
+    this.out.push(`const ${ptr} = ${fn}(${v}, ${stringLiteral(path)});`, `const ${len} = $lowered;`);
+    return [ptr, len];
+  }
+
+  private liftScalarList(scalar: ScalarType, ops: string[]): string[] {
+    this.module.usesMemory();
+    this.module.use("$checkRange");
+    const array = typedArrays[scalar];
+    const size = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, f32: 4, f64: 8 }[scalar as string]!;
+    const fn = this.module.instanceHelper(`liftList:${scalar}`, (name) => {
+      const canon =
+        scalar === "f32" || scalar === "f64"
+          ? `\n  for (let i = 0; i < len; i++) if (a[i] !== a[i]) a[i] = NaN;`
+          : "";
+      return `function ${name}(ptr: number, len: number): ${array} {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, ${size}, ${size});
+  const a = new ${array}($u8.buffer.slice(ptr, ptr + len * ${size}));${canon}
+  return a;
+}`;
+    });
+    return [this.bind(`${fn}(${ops[0]}, ${ops[1]})`)];
+  }
+
+  private lowerList(inst: Extract<Instruction, { op: "lower-list" }>, value: string): string[] {
+    this.module.usesRealloc();
+    this.module.use("$alloc");
+    const [body] = this.takeBlocks(1);
+    const v = this.bind(value);
+    const ptr = this.temp();
+    const len = this.temp();
+    const i = this.temp();
+    this.out.push(
+      `if (!Array.isArray(${v})) ${this.typeError(inst.path, "an array", v)};`,
+      `const ${len} = ${v}.length;`,
+      `const ${ptr} = $alloc(${inst.elementAlign}, ${len} * ${inst.elementSize});`,
+      `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
+      `const ${body.listElement} = ${v}[${i}];`,
+      `const ${body.listBase} = ${ptr} + ${i} * ${inst.elementSize};`,
+      ...body.lines,
+      `}`,
+    );
+    return [ptr, len];
+  }
+
+  private liftList(inst: Extract<Instruction, { op: "lift-list" }>, ops: string[]): string[] {
+    this.module.usesMemory();
+    this.module.use("$checkRange");
+    const [body] = this.takeBlocks(1);
+    const ptr = this.temp();
+    const len = this.temp();
+    const arr = this.temp();
+    const i = this.temp();
+    this.out.push(
+      `const ${ptr} = ${ops[0]} >>> 0;`,
+      `const ${len} = ${ops[1]} >>> 0;`,
+      `$checkRange(${ptr}, ${len}, ${inst.elementSize}, ${inst.elementAlign});`,
+      `const ${arr}: ${this.module.types.expr(inst.listType)} = new Array(${len});`,
+      `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
+      `const ${body.listBase} = ${ptr} + ${i} * ${inst.elementSize};`,
+      ...body.lines,
+      `${arr}[${i}] = ${body.results[0]};`,
+      `}`,
+    );
+    return [arr];
+  }
+
+  private lowerMap(inst: Extract<Instruction, { op: "lower-map" }>, value: string): string[] {
+    this.module.usesRealloc();
+    this.module.use("$alloc");
+    const [body] = this.takeBlocks(1);
+    const v = this.bind(value);
+    const ptr = this.temp();
+    const base = this.temp();
+    const [k, val] = body.mapEntry!;
+    this.out.push(
+      `if (!(${v} instanceof Map)) ${this.typeError(inst.path, "a Map", v)};`,
+      `const ${ptr} = $alloc(${inst.entryAlign}, ${v}.size * ${inst.entrySize});`,
+      `let ${base} = ${ptr};`,
+      `for (const [${k}, ${val}] of ${v}) {`,
+      `const ${body.listBase} = ${base};`,
+      `${base} += ${inst.entrySize};`,
+      ...body.lines,
+      `}`,
+    );
+    return [ptr, `${v}.size`];
+  }
+
+  private liftMap(inst: Extract<Instruction, { op: "lift-map" }>, ops: string[]): string[] {
+    this.module.usesMemory();
+    this.module.use("$checkRange");
+    const [body] = this.takeBlocks(1);
+    const ptr = this.temp();
+    const len = this.temp();
+    const map = this.temp();
+    const i = this.temp();
+    this.out.push(
+      `const ${ptr} = ${ops[0]} >>> 0;`,
+      `const ${len} = ${ops[1]} >>> 0;`,
+      `$checkRange(${ptr}, ${len}, ${inst.entrySize}, ${inst.entryAlign});`,
+      `const ${map}: ${this.module.types.expr(inst.mapType)} = new Map();`,
+      `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
+      `const ${body.listBase} = ${ptr} + ${i} * ${inst.entrySize};`,
+      ...body.lines,
+      `${map}.set(${body.results[0]}, ${body.results[1]});`,
+      `}`,
+    );
+    return [map];
+  }
+
+  private caseNames(inst: { shape: string; type: TypeId }): string[] {
+    const def = this.module.types.resolve.types[inst.type].kind;
+    switch (def.kind) {
+      case "variant":
+        return def.cases.map((c) => c.name);
+      case "enum":
+        return def.cases.map((c) => c.name);
+      case "option":
+        return ["none", "some"];
+      case "result":
+        return ["ok", "err"];
+      default:
+        throw new Error(`${def.kind} is not a variant`);
+    }
+  }
+
+  private lowerVariant(inst: Extract<Instruction, { op: "lower-variant" }>, value: string): string[] {
+    const names = this.caseNames(inst);
+    const out = this.out;
+    if (inst.shape === "enum") {
+      const t = this.temp();
+      out.push(`let ${t}: number;`, `switch (${value}) {`);
+      names.forEach((n, i) => out.push(`case ${stringLiteral(n)}:`, `${t} = ${i};`, "break;"));
+      out.push(
+        "default:",
+        `${this.typeError(inst.path, `one of ${names.map((n) => JSON.stringify(n)).join(", ")}`, value)};`,
+        "}",
+      );
+      return [t];
+    }
+    const blocks = this.takeBlocks(names.length);
+    const results = inst.results.map(() => this.temp());
+    if (results.length) out.push(`let ${results.map((r, i) => `${r}: ${coreTsType[inst.results[i]]}`).join(", ")};`);
+    const v = this.bind(value);
+    const caseBody = (b: FinishedBlock, payload: string | undefined) => {
+      const lines: string[] = [];
+      if (b.payload) lines.push(`const ${b.payload} = ${payload};`);
+      lines.push(...b.lines);
+      b.results.forEach((r, i) => lines.push(`${results[i]} = ${r};`));
+      return lines;
+    };
+    const tagged = inst.shape !== "option" || this.module.types.isTaggedOption(inst.type);
+    if (!tagged) {
+      out.push(
+        `if (${v} === undefined || ${v} === null) {`,
+        ...caseBody(blocks[0], undefined),
+        `} else {`,
+        ...caseBody(blocks[1], v),
+        `}`,
+      );
+      return results;
+    }
+    const expected = `an object with \`tag\` ${names.map((n) => JSON.stringify(n)).join(", ")}`;
+    out.push(
+      `if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, expected, v)};`,
+      `switch (${v}.tag) {`,
+    );
+    blocks.forEach((b, i) => {
+      out.push(`case ${stringLiteral(names[i])}: {`, ...caseBody(b, `${v}.val`), "break;", "}");
+    });
+    out.push("default:", `${this.typeError(inst.path, expected, `${v}.tag`)};`, "}");
+    return results;
+  }
+
+  private liftVariant(inst: Extract<Instruction, { op: "lift-variant" }>, discriminant: string): string[] {
+    const names = this.caseNames(inst);
+    const out = this.out;
+    this.module.use("$trap");
+    const t = this.temp();
+    const type = this.module.types.expr(inst.type);
+    if (inst.shape === "enum") {
+      const table = this.module.constant(`enum:${inst.type}`, (name) => `const ${name} = ${JSON.stringify(names)} as const;`);
+      out.push(
+        `const ${t} = ${table}[${discriminant}];`,
+        `if (${t} === undefined) $trap(\`invalid enum discriminant \${${discriminant}} (${names.length} cases)\`);`,
+      );
+      return [t];
+    }
+    const blocks = this.takeBlocks(names.length);
+    const tagged = inst.shape !== "option" || this.module.types.isTaggedOption(inst.type);
+    out.push(`let ${t}: ${type};`, `switch (${discriminant}) {`);
+    blocks.forEach((b, i) => {
+      let value: string;
+      if (!tagged) value = i === 0 ? "undefined" : b.results[0];
+      else if (inst.shape === "result") value = `{ tag: ${stringLiteral(names[i])}, val: ${b.results[0] ?? "undefined"} }`;
+      else
+        value =
+          b.results.length === 0
+            ? `{ tag: ${stringLiteral(names[i])} }`
+            : `{ tag: ${stringLiteral(names[i])}, val: ${b.results[0]} }`;
+      out.push(`case ${i}: {`, ...b.lines, `${t} = ${value};`, "break;", "}");
+    });
+    out.push(
+      "default:",
+      `$trap(\`invalid discriminant \${${discriminant}} for a ${inst.shape} of ${names.length} cases\`);`,
+      "}",
+    );
+    return [t];
+  }
+}

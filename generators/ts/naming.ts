@@ -1,0 +1,74 @@
+/**
+ * Names in the emitted TypeScript: case conversion first, then escaping of
+ * reserved words. Everything the glue itself declares starts with `$`, which
+ * no WIT identifier can produce, so glue names never collide with WIT names.
+ */
+
+const reserved = new Set(
+  (
+    "break case catch class const continue debugger default delete do else enum export extends false finally for " +
+    "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
+    "implements interface let package private protected public static yield await arguments eval"
+  ).split(" "),
+);
+
+/** Global names the emitted module refers to; no generated top-level name may shadow them. */
+const globalsUsed = new Set(
+  (
+    "Error TypeError RangeError Symbol Array Object Map BigInt Number String Uint8Array Int8Array Uint16Array " +
+    "Int16Array Uint32Array Int32Array BigUint64Array BigInt64Array Float32Array Float64Array DataView ArrayBuffer " +
+    "TextEncoder TextDecoder WebAssembly FinalizationRegistry Promise Response PromiseLike BufferSource Math JSON Reflect"
+  ).split(" "),
+);
+
+function words(id: string): string[] {
+  return id.replace(/^%/, "").split("-").filter(Boolean);
+}
+
+function capitalize(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}
+
+/** `foo-bar-baz` → `fooBarBaz` (acronym words such as `HTTP` are kept as written). */
+export function camelCase(id: string): string {
+  const [first, ...rest] = words(id);
+  return (first ?? "") + rest.map(capitalize).join("");
+}
+
+/** `foo-bar` → `FooBar`. */
+export function pascalCase(id: string): string {
+  return words(id).map(capitalize).join("");
+}
+
+/** A camelCase identifier safe as a variable, parameter or function name. */
+export function valueName(id: string): string {
+  const name = camelCase(id);
+  return reserved.has(name) ? `${name}_` : name;
+}
+
+/** A PascalCase name for a type or namespace at module scope. */
+export function typeName(id: string): string {
+  const name = pascalCase(id);
+  return globalsUsed.has(name) || reserved.has(name) ? `${name}_` : name;
+}
+
+/** A property key: bare when it is an identifier, quoted otherwise. */
+export function propertyKey(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+}
+
+/** `obj.name` or `obj["name"]`. */
+export function propertyAccess(object: string, name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? `${object}.${name}` : `${object}[${JSON.stringify(name)}]`;
+}
+
+export function stringLiteral(s: string): string {
+  return JSON.stringify(s);
+}
+
+/** Documentation as a JSDoc block, with `*\/` made harmless. */
+export function jsDoc(contents: string | undefined, indent = ""): string {
+  if (!contents) return "";
+  const lines = contents.replace(/\*\//g, "*\\/").split("\n");
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? " " + l : ""}`).join("\n")}\n${indent} */\n`;
+}

@@ -1,0 +1,464 @@
+/**
+ * Helpers the emitted glue calls. Each is emitted only when some glue uses
+ * it (directly or through another helper). `module` helpers sit at module
+ * scope; `instance` helpers inside the per-instance closure, where they see
+ * the instance's memory, allocator, state and handle tables.
+ */
+
+interface Helper {
+  scope: "module" | "instance";
+  deps: string[];
+  code: string;
+}
+
+const helpers: Record<string, Helper> = {
+  $describe: {
+    scope: "module",
+    deps: [],
+    code: `
+function $describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v === "bigint") return \`\${v}n\`;
+  if (v === null || typeof v !== "object") return String(v);
+  if (Array.isArray(v)) return "an array";
+  return \`an object (\${Object.prototype.toString.call(v).slice(8, -1)})\`;
+}`,
+  },
+  $argumentErrors: {
+    scope: "module",
+    deps: [],
+    code: `const $argumentErrors = new WeakSet<object>();`,
+  },
+  $utf8Encoder: { scope: "module", deps: [], code: `const $utf8Encoder = new TextEncoder();` },
+  $utf8Decoder: {
+    scope: "module",
+    deps: [],
+    code: `const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });`,
+  },
+  $utf16Decoder: {
+    scope: "module",
+    deps: [],
+    code: `const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });`,
+  },
+  $latin1Decoder: {
+    scope: "module",
+    deps: [],
+    code: `const $latin1Decoder = new TextDecoder("latin1");`,
+  },
+  $bitcast: {
+    scope: "module",
+    deps: [],
+    code: `
+const $scratch = new DataView(new ArrayBuffer(8));
+function $f32ToI32(f: number): number {
+  $scratch.setFloat32(0, f, true);
+  return $scratch.getInt32(0, true);
+}
+function $i32ToF32(i: number): number {
+  $scratch.setInt32(0, i, true);
+  return $scratch.getFloat32(0, true);
+}
+function $f64ToI64(f: number): bigint {
+  $scratch.setFloat64(0, f, true);
+  return $scratch.getBigInt64(0, true);
+}
+function $i64ToF64(i: bigint): number {
+  $scratch.setBigInt64(0, i, true);
+  return $scratch.getFloat64(0, true);
+}`,
+  },
+  $compile: {
+    scope: "module",
+    deps: [],
+    code: `
+async function $compile(source: WebAssembly.Module | BufferSource | Response | PromiseLike<Response>): Promise<WebAssembly.Module> {
+  if (source instanceof WebAssembly.Module) return source;
+  if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) return WebAssembly.compile(source);
+  const response = await source;
+  if (typeof WebAssembly.compileStreaming === "function") {
+    const type = response.headers?.get?.("content-type") ?? "";
+    if (type.startsWith("application/wasm")) return WebAssembly.compileStreaming(response);
+  }
+  return WebAssembly.compile(await response.arrayBuffer());
+}`,
+  },
+
+  $wellFormed: {
+    scope: "module",
+    deps: [],
+    code: `
+function $wellFormed(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0xd800 || c > 0xdfff) continue;
+    if (c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++;
+        continue;
+      }
+    }
+    s = s.slice(0, i) + "\\ufffd" + s.slice(i + 1);
+  }
+  return s;
+}`,
+  },
+
+  // ---- per instance ----
+  $lowered: { scope: "instance", deps: [], code: `let $lowered = 0;` },
+  $trap: {
+    scope: "instance",
+    deps: [],
+    code: `
+function $trap(message: string): never {
+  $state = 2;
+  throw new Error(\`\${$current}: \${message}\`);
+}`,
+  },
+  $typeError: {
+    scope: "instance",
+    deps: ["$describe", "$argumentErrors"],
+    code: `
+function $typeError(path: string, expected: string, got: unknown): never {
+  const error = new TypeError(\`\${$current}: \\\`\${path}\\\` must be \${expected}, got \${$describe(got)}\`);
+  $argumentErrors.add(error);
+  throw error;
+}`,
+  },
+  $enter: {
+    scope: "instance",
+    deps: [],
+    code: `
+function $enterFailed(name: string): never {
+  if ($state === 2) throw new Error(\`\${name}: the instance trapped earlier and cannot be called again\`);
+  $state = 2;
+  throw new Error(\`\${name}: the instance was entered again while it was running (a host import called back into it)\`);
+}`,
+  },
+  $fail: {
+    scope: "instance",
+    deps: ["$argumentErrors"],
+    code: `
+function $fail(error: unknown): never {
+  $state = $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
+  throw error;
+}`,
+  },
+  $views: {
+    scope: "instance",
+    deps: [],
+    code: `
+let $memory: WebAssembly.Memory | undefined;
+let $u8 = new Uint8Array(0);
+let $dv = new DataView($u8.buffer);
+function $refresh(): void {
+  if ($memory === undefined) $trap("the module has no exported memory");
+  $u8 = new Uint8Array($memory.buffer);
+  $dv = new DataView($memory.buffer);
+}`,
+  },
+  $alloc: {
+    scope: "instance",
+    deps: ["$views", "$trap"],
+    code: `
+let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+function $alloc(align: number, size: number): number {
+  if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+  const ptr = $realloc(0, 0, align, size) >>> 0;
+  if ($u8.byteLength === 0) $refresh();
+  if ((ptr & (align - 1)) !== 0) $trap(\`cabi_realloc returned a misaligned pointer \${ptr} (alignment \${align})\`);
+  if (ptr + size > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${size} bytes\`);
+  return ptr;
+}`,
+  },
+  $checkPointer: {
+    scope: "instance",
+    deps: ["$views", "$trap"],
+    code: `
+function $checkPointer(ptr: number, size: number, align: number, what: string): number {
+  ptr >>>= 0;
+  if ((ptr & (align - 1)) !== 0) $trap(\`misaligned pointer \${ptr} to \${what} (alignment \${align})\`);
+  if (ptr + size > $u8.byteLength) $trap(\`pointer \${ptr} to \${what} (\${size} bytes) is out of bounds\`);
+  return ptr;
+}`,
+  },
+  $checkRange: {
+    scope: "instance",
+    deps: ["$views", "$trap"],
+    code: `
+function $checkRange(ptr: number, length: number, size: number, align: number): void {
+  const bytes = length * size;
+  if (bytes > 0x0fffffff) $trap(\`list or string of \${length} elements is too long\`);
+  if ((ptr & (align - 1)) !== 0) $trap(\`misaligned pointer \${ptr} (alignment \${align})\`);
+  if (ptr + bytes > $u8.byteLength) $trap(\`\${bytes} bytes at \${ptr} are out of bounds\`);
+}`,
+  },
+  $liftChar: {
+    scope: "instance",
+    deps: ["$trap"],
+    code: `
+function $liftChar(i: number): string {
+  i >>>= 0;
+  if (i >= 0x110000 || (i >= 0xd800 && i <= 0xdfff)) $trap(\`\${i} is not a Unicode scalar value\`);
+  return String.fromCodePoint(i);
+}`,
+  },
+  $lowerChar: {
+    scope: "instance",
+    deps: ["$typeError"],
+    code: `
+function $lowerChar(v: string, path: string): number {
+  if (typeof v === "string") {
+    const c = v.codePointAt(0);
+    if (c !== undefined && v.length === (c > 0xffff ? 2 : 1) && (c < 0xd800 || c > 0xdfff)) return c;
+  }
+  $typeError(path, "a string of one Unicode scalar value", v);
+}`,
+  },
+  $liftUtf8: {
+    scope: "instance",
+    deps: ["$utf8Decoder", "$checkRange", "$trap"],
+    code: `
+function $liftUtf8(ptr: number, len: number): string {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, 1, 1);
+  if (len < 32) {
+    let s = "";
+    for (let i = ptr, end = ptr + len; i < end; i++) {
+      const b = $u8[i];
+      if (b >= 0x80) return $decodeUtf8(ptr, len);
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+  return $decodeUtf8(ptr, len);
+}
+function $decodeUtf8(ptr: number, len: number): string {
+  try {
+    return $utf8Decoder.decode($u8.subarray(ptr, ptr + len));
+  } catch {
+    $trap(\`invalid UTF-8 in the string of \${len} bytes at \${ptr}\`);
+  }
+}`,
+  },
+  $lowerUtf8: {
+    scope: "instance",
+    deps: ["$utf8Encoder", "$alloc", "$typeError", "$lowered"],
+    code: `
+function $lowerUtf8(v: string, path: string): number {
+  if (typeof v !== "string") $typeError(path, "a string", v);
+  const units = v.length;
+  let ptr = $alloc(1, units);
+  let written = 0;
+  for (; written < units; written++) {
+    const c = v.charCodeAt(written);
+    if (c >= 0x80) break;
+    $u8[ptr + written] = c;
+  }
+  if (written < units) {
+    const rest = v.slice(written);
+    const worst = written + rest.length * 3;
+    ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+    if ($u8.byteLength === 0) $refresh();
+    if (ptr + worst > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${worst} bytes\`);
+    written += $utf8Encoder.encodeInto(rest, $u8.subarray(ptr + written, ptr + worst)).written;
+    if (written < worst) {
+      ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+      if ($u8.byteLength === 0) $refresh();
+      if (ptr + written > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${written} bytes\`);
+    }
+  }
+  $lowered = written;
+  return ptr;
+}`,
+  },
+  $liftUtf16: {
+    scope: "instance",
+    deps: ["$utf16Decoder", "$checkRange", "$trap"],
+    code: `
+function $liftUtf16(ptr: number, len: number): string {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, 2, 2);
+  try {
+    return $utf16Decoder.decode($u8.subarray(ptr, ptr + 2 * len));
+  } catch {
+    $trap(\`invalid UTF-16 in the string of \${len} code units at \${ptr}\`);
+  }
+}`,
+  },
+  $lowerUtf16: {
+    scope: "instance",
+    deps: ["$alloc", "$typeError", "$lowered", "$wellFormed"],
+    code: `
+function $lowerUtf16(v: string, path: string): number {
+  if (typeof v !== "string") $typeError(path, "a string", v);
+  v = $wellFormed(v);
+  const units = v.length;
+  const ptr = $alloc(2, units * 2);
+  for (let i = 0; i < units; i++) $dv.setUint16(ptr + 2 * i, v.charCodeAt(i), true);
+  $lowered = units;
+  return ptr;
+}`,
+  },
+  $liftLatin1Utf16: {
+    scope: "instance",
+    deps: ["$utf16Decoder", "$latin1Decoder", "$checkRange", "$trap"],
+    code: `
+function $liftLatin1Utf16(ptr: number, tagged: number): string {
+  ptr >>>= 0;
+  tagged >>>= 0;
+  if (tagged & 0x80000000) {
+    const len = tagged ^ 0x80000000;
+    $checkRange(ptr, len, 2, 2);
+    try {
+      return $utf16Decoder.decode($u8.subarray(ptr, ptr + 2 * len));
+    } catch {
+      $trap(\`invalid UTF-16 in the string of \${len} code units at \${ptr}\`);
+    }
+  }
+  $checkRange(ptr, tagged, 1, 2);
+  let s = "";
+  for (let i = ptr, end = ptr + tagged; i < end; i++) s += String.fromCharCode($u8[i]);
+  return s;
+}`,
+  },
+  $lowerLatin1Utf16: {
+    scope: "instance",
+    deps: ["$alloc", "$typeError", "$lowered", "$wellFormed"],
+    code: `
+function $lowerLatin1Utf16(v: string, path: string): number {
+  if (typeof v !== "string") $typeError(path, "a string", v);
+  v = $wellFormed(v);
+  const units = v.length;
+  let latin1 = true;
+  for (let i = 0; i < units; i++) if (v.charCodeAt(i) > 0xff) { latin1 = false; break; }
+  if (latin1) {
+    const ptr = $alloc(2, units);
+    for (let i = 0; i < units; i++) $u8[ptr + i] = v.charCodeAt(i);
+    $lowered = units;
+    return ptr;
+  }
+  const ptr = $alloc(2, units * 2);
+  for (let i = 0; i < units; i++) $dv.setUint16(ptr + 2 * i, v.charCodeAt(i), true);
+  $lowered = (units | 0x80000000) >>> 0;
+  return ptr;
+}`,
+  },
+};
+
+/** The helpers `names` need, with their dependencies, in a stable order. */
+export function helperClosure(names: Iterable<string>): string[] {
+  const out = new Set<string>();
+  const visit = (n: string) => {
+    if (out.has(n)) return;
+    const h = helpers[n];
+    if (!h) throw new Error(`unknown helper ${n}`);
+    for (const d of h.deps) visit(d);
+    out.add(n);
+  };
+  for (const n of [...names].sort()) visit(n);
+  return [...out];
+}
+
+export function helperCode(name: string): { scope: "module" | "instance"; code: string } {
+  const h = helpers[name];
+  return { scope: h.scope, code: h.code.trim() };
+}
+
+const resourceHelpers: Record<string, Helper> = {
+  $isComponentError: {
+    scope: "module",
+    deps: [],
+    code: `
+function $isComponentError(e: unknown): e is { payload: unknown } {
+  return typeof e === "object" && e !== null && "payload" in e;
+}`,
+  },
+  $resourceKeys: {
+    scope: "module",
+    deps: [],
+    code: `
+const $rep = Symbol("rep");
+const $lends = Symbol("lends");`,
+  },
+  $handles: {
+    scope: "instance",
+    deps: ["$trap"],
+    code: `
+interface $Handle {
+  type: number;
+  rep: unknown;
+  own: boolean;
+  lends: number;
+}
+const $table: ($Handle | undefined)[] = [undefined];
+const $free: number[] = [];
+function $addHandle(type: number, rep: unknown, own: boolean): number {
+  const handle: $Handle = { type, rep, own, lends: 0 };
+  const i = $free.pop();
+  if (i !== undefined) {
+    $table[i] = handle;
+    return i;
+  }
+  $table.push(handle);
+  return $table.length - 1;
+}
+function $getHandle(i: number, type: number): $Handle {
+  const handle = $table[i >>> 0];
+  if (handle === undefined || handle.type !== type) $trap(\`unknown handle \${i >>> 0}\`);
+  return handle;
+}
+function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
+  const handle = $getHandle(i, type);
+  if (handle.lends !== 0) $trap(\`handle \${i >>> 0} is still lent out\`);
+  if (mustOwn && !handle.own) $trap(\`handle \${i >>> 0} is a borrow where an own was expected\`);
+  $table[i >>> 0] = undefined;
+  $free.push(i >>> 0);
+  return handle;
+}`,
+  },
+  $lends: {
+    scope: "instance",
+    deps: ["$handles"],
+    code: `
+const $lent: $Handle[] = [];
+function $releaseLends(): void {
+  for (const handle of $lent) handle.lends--;
+  $lent.length = 0;
+}`,
+  },
+  $borrows: { scope: "instance", deps: [], code: `let $borrows = 0;` },
+  $hostLends: {
+    scope: "instance",
+    deps: ["$resourceKeys"],
+    code: `
+const $hostLent: { [$lends]: number }[] = [];
+function $releaseHostLends(): void {
+  for (const o of $hostLent) o[$lends]--;
+  $hostLent.length = 0;
+}`,
+  },
+  $exportedFunction: {
+    scope: "instance",
+    deps: [],
+    code: `
+function $exportedFunction(exports: WebAssembly.Exports, name: string): (...args: any[]) => any {
+  const f = exports[name];
+  if (typeof f !== "function") throw new TypeError(\`the core module does not export the function \${name}\`);
+  return f as (...args: any[]) => any;
+}`,
+  },
+  $usageError: {
+    scope: "instance",
+    deps: ["$argumentErrors"],
+    code: `
+function $usageError(message: string): never {
+  const error = new Error(\`\${$current}: \${message}\`);
+  $argumentErrors.add(error);
+  throw error;
+}`,
+  },
+};
+Object.assign(helpers, resourceHelpers);

@@ -1,0 +1,757 @@
+/**
+ * The TypeScript host for one world: the module's frame (types, the import
+ * and export interfaces, `instantiate`), the per-instance link step, and the
+ * glue of every function, put together from `types.ts`, `glue.ts` and
+ * `runtime.ts`.
+ */
+import { AbiLayout, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
+import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
+import {
+  INITIALIZE_EXPORT,
+  MEMORY_EXPORT,
+  REALLOC_EXPORT,
+  worldAbi,
+  type ExportedFunctionAbi,
+  type ImportedFunctionAbi,
+  type ResourceAbi,
+  type WorldAbi,
+} from "../../ir/abi/world.js";
+import type { Resolve } from "../../ir/resolve.js";
+import type { Function, InterfaceId, TypeId, WorldId } from "../../ir/types.js";
+import { FunctionEmitter, type GlueModule } from "./glue.js";
+import { camelCase, jsDoc, propertyAccess, propertyKey, stringLiteral, typeName, valueName } from "./naming.js";
+import { helperClosure, helperCode } from "./runtime.js";
+import { functionsByResource, methodName, TsNames, TsTypes } from "./types.js";
+
+export interface TsWorldOptions {
+  encoding: StringEncoding;
+  /** The generator's name and version, for the header. */
+  generator: string;
+}
+
+/** A reason the world cannot have a TypeScript host yet, or `undefined`. */
+export function unsupportedReason(resolve: Resolve, world: WorldId): string | undefined {
+  const layout = new AbiLayout(resolve);
+  const abi = worldAbi(resolve, world);
+  const check = (f: Function): string | undefined => {
+    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
+    for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
+      let found: string | undefined;
+      layout.contains(t, (s) => {
+        found ??= unsupportedShape(s);
+        return found !== undefined;
+      });
+      if (found) return `\`${f.name}\` uses ${found}`;
+    }
+    return undefined;
+  };
+  for (const f of [...abi.imports.map((i) => i.func), ...abi.exports.map((e) => e.func)]) {
+    const reason = check(f);
+    if (reason) return reason;
+  }
+  return undefined;
+}
+
+class Module implements GlueModule {
+  readonly layout: AbiLayout;
+  readonly names: TsNames;
+  readonly types: TsTypes;
+  readonly abi: WorldAbi;
+  private helpers = new Set<string>();
+  private constants = new Map<string, { name: string; code: string }>();
+  private instanceHelpers = new Map<string, { name: string; code: string }>();
+  memory = false;
+  realloc = false;
+
+  constructor(
+    readonly resolve: Resolve,
+    readonly world: WorldId,
+    readonly options: TsWorldOptions,
+  ) {
+    this.layout = new AbiLayout(resolve);
+    this.names = new TsNames(resolve, world);
+    this.abi = worldAbi(resolve, world);
+    this.types = new TsTypes(resolve, this.layout, this.names, this.abi.resourceSide);
+  }
+
+  use(helper: string): void {
+    this.helpers.add(helper);
+  }
+
+  constant(key: string, code: (name: string) => string): string {
+    let c = this.constants.get(key);
+    if (!c) {
+      const name = `$c${this.constants.size}`;
+      c = { name, code: code(name) };
+      this.constants.set(key, c);
+    }
+    return c.name;
+  }
+
+  instanceHelper(key: string, code: (name: string) => string): string {
+    let c = this.instanceHelpers.get(key);
+    if (!c) {
+      const name = `$h${this.instanceHelpers.size}`;
+      c = { name, code: "" };
+      this.instanceHelpers.set(key, c);
+      c.code = code(name);
+    }
+    return c.name;
+  }
+
+  usesMemory(): void {
+    this.memory = true;
+  }
+
+  usesRealloc(): void {
+    this.realloc = true;
+    this.memory = true;
+  }
+
+  private walker(emitter: FunctionEmitter): AbiWalker<string> {
+    return new AbiWalker(this.layout, emitter, {
+      encoding: this.options.encoding,
+      resourceSide: (r) => this.abi.resourceSide.get(r) ?? "imported",
+    });
+  }
+
+  // ---------------------------------------------------------------- imports
+
+  /** The expression for the host's object of an imported interface (or the import object itself). */
+  private importHolder(f: ImportedFunctionAbi): string {
+    return f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
+  }
+
+  private label(module: string | undefined, name: string): string {
+    return module === undefined || module === "$root" ? name : `${module}#${name}`;
+  }
+
+  /** The core function the guest imports for `f`, implemented by calling the host. */
+  private importGlue(f: ImportedFunctionAbi): string {
+    const func = f.func;
+    const holder = this.importHolder(f);
+    const callUser = (args: string[]): string => {
+      switch (func.kind.kind) {
+        case "constructor":
+          return `new ${holder}.${this.resourceTsName(func.kind.resource)}(${args.join(", ")})`;
+        case "static":
+          return `${holder}.${this.resourceTsName(func.kind.resource)}.${valueName(methodName(func.name))}(${args.join(", ")})`;
+        case "method":
+          return `${args[0]}.${valueName(methodName(func.name))}(${args.slice(1).join(", ")})`;
+        default:
+          return `${propertyAccess(holder, valueName(func.name))}(${args.join(", ")})`;
+      }
+    };
+    const sigTypes = this.coreSignature(func, "guest-import");
+    const args = sigTypes.params.map((_, i) => `$p${i}`);
+    const emitter = new FunctionEmitter(this, func, "implement", {
+      args,
+      callUser,
+      directResult: this.types.directResult(func) !== undefined,
+    });
+    this.walker(emitter).walkFunction(func, "guest-import", "implement", f.field);
+    const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
+    const ret = sigTypes.results.length ? coreTs(sigTypes.results[0]) : "void";
+    this.use("$trap");
+    const needsViews =
+      sigTypes.paramsSpilled ||
+      sigTypes.resultsSpilled ||
+      func.params.some((p) => this.layout.needsMemory(p.type)) ||
+      (func.result !== undefined && this.layout.needsMemory(func.result));
+    const label = stringLiteral(this.label(f.module, f.field));
+    return `${stringLiteral(f.field)}(${params}): ${ret} {
+  const $prev = $current;
+  $current = ${label};
+  try {
+    ${needsViews ? "if ($u8.byteLength === 0) $refresh();" : ""}
+    ${emitter.lines.join("\n")}
+  } catch (e) {
+    $state = 2;
+    throw e;
+  } finally {
+    $current = $prev;
+  }
+}`;
+  }
+
+  private coreSignature(func: Function, variant: "guest-import" | "guest-export") {
+    const params = func.params.map((p) => p.type);
+    return flattenFunctionType(this.layout, params, func.result, variant === "guest-export" ? "lift" : "lower");
+  }
+
+  private resourceTsName(resource: TypeId): string {
+    return typeName(this.resolve.types[resource].name!);
+  }
+
+  // ---------------------------------------------------------------- exports
+
+  /** The JS function that calls the guest's export `f`. */
+  private exportGlue(f: ExportedFunctionAbi, name: string, coreVar: string, postVar: string): string {
+    const func = f.func;
+    const direct = this.types.directResult(func);
+    const params = func.params.map((p) => valueName(p.name));
+    const signature = this.coreSignature(func, "guest-export");
+    const emitter = new FunctionEmitter(this, func, "call", {
+      args: params,
+      coreFunction: coreVar,
+      postReturn: postVar,
+      directResult: direct !== undefined,
+      refreshAfterCall:
+        signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+    });
+    this.walker(emitter).walkFunction(func, "guest-export", "call", f.exportName, f.postReturnName);
+    this.use("$enter");
+    this.use("$fail");
+    const label = stringLiteral(f.exportName);
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type)}`).join(", ");
+    const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
+    const lines = [`function ${name}(${paramList}): ${this.types.returnType(func)} {`];
+    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
+    if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
+    lines.push("try {", ...emitter.lines);
+    if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
+    lines.push("} catch (e) {", "$fail(e);", "}", "$state = 0;");
+    if (direct) {
+      lines.push(`if ($result.tag === "err") throw new ComponentError($result.val);`);
+      lines.push(direct.ok === undefined ? "return;" : "return $result.val;");
+    } else if (func.result !== undefined) lines.push("return $result;");
+    lines.push("}");
+    return lines.join("\n");
+  }
+
+  // -------------------------------------------------------------- generate
+
+  generate(): string {
+    const worldId = this.worldId();
+    const body: string[] = [];
+    const coreImports = new Map<string, string[]>();
+    const addImport = (module: string, code: string) => {
+      const list = coreImports.get(module) ?? [];
+      list.push(code);
+      coreImports.set(module, list);
+    };
+    const wanted: { module: string; field: string; check: string }[] = [];
+
+    // Imported functions.
+    for (const f of this.abi.imports) {
+      addImport(f.module, this.importGlue(f));
+      wanted.push({ module: f.module, field: f.field, check: this.importCheck(f) });
+    }
+
+    // Resources.
+    const exportedResources: ResourceAbi[] = [];
+    for (const r of this.abi.resources) {
+      if (r.side === "imported") {
+        body.push(this.importedResourceHelpers(r));
+        addImport(r.dropModule, this.importedDrop(r));
+      } else {
+        exportedResources.push(r);
+        addImport(r.dropModule, this.exportedIntrinsics(r));
+      }
+    }
+
+    // Exported functions.
+    if (this.abi.exports.length) this.use("$exportedFunction");
+    const coreVars: string[] = [];
+    const bindLines: string[] = [];
+    const exportFns = new Map<ExportedFunctionAbi, string>();
+    this.abi.exports.forEach((f, i) => {
+      const coreVar = `$core${i}`;
+      const postVar = `$post${i}`;
+      const name = `$export${i}`;
+      coreVars.push(`let ${coreVar}: (...args: any[]) => any;`, `let ${postVar}: ((...args: any[]) => void) | undefined;`);
+      bindLines.push(
+        `${coreVar} = $exportedFunction(exports, ${stringLiteral(f.exportName)});`,
+        `${postVar} = exports[${stringLiteral(f.postReturnName)}] as typeof ${postVar};`,
+      );
+      body.push(this.exportGlue(f, name, coreVar, postVar));
+      exportFns.set(f, name);
+    });
+    for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
+
+    // The exports object.
+    const exportsObject = this.exportsObject(exportFns, exportedResources);
+
+    // Module text.
+    const instanceHelpers = [...this.instanceHelpers.values()].map((h) => h.code);
+    if (this.memory) this.use("$views");
+    this.use("$trap");
+    const allHelpers = helperClosure(this.helpers);
+    const moduleHelpers = allHelpers.filter((h) => helperCode(h).scope === "module").map((h) => helperCode(h).code);
+    const instanceRuntime = allHelpers.filter((h) => helperCode(h).scope === "instance").map((h) => helperCode(h).code);
+
+    const out: string[] = [];
+    out.push(
+      `// Generated by ${this.options.generator} for the world \`${worldId}\`. Do not edit.`,
+      `// The guest's strings are ${this.options.encoding === "utf8" ? "UTF-8" : this.options.encoding === "utf16" ? "UTF-16" : "latin1+UTF-16"}.`,
+      "",
+      `/** The error value of a function that returns \`result<T, E>\`: thrown with the \`E\` on \`payload\`. */`,
+      `export class ComponentError extends Error {`,
+      `payload: unknown;`,
+      `constructor(payload: unknown) {`,
+      `super(typeof payload === "string" ? payload : \`component error: \${typeof payload === "object" ? JSON.stringify(payload, (_k, v) => (typeof v === "bigint" ? String(v) : v)) : String(payload)}\`);`,
+      `this.name = "ComponentError";`,
+      `this.payload = payload;`,
+      `}`,
+      `}`,
+      "",
+    );
+    out.push(...this.typeNamespaces());
+    out.push(this.importObjectInterface(), this.exportsInterface());
+    out.push(
+      `export interface InstantiateOptions {`,
+      `/** More core imports, such as \`wasi_snapshot_preview1\` for a guest whose libc needs it. */`,
+      `coreImports?: WebAssembly.Imports;`,
+      `}`,
+      "",
+      `/** Compiles (if needed) and instantiates the guest core module, linking its imports to \`imports\`. */`,
+      `export async function instantiate(`,
+      `source: WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,`,
+      `imports: ImportObject,`,
+      `options: InstantiateOptions = {},`,
+      `): Promise<Exports> {`,
+      `const module = await $compile(source);`,
+      `const link = $link(module, imports, options);`,
+      `return link.bind(await WebAssembly.instantiate(module, link.coreImports));`,
+      `}`,
+      "",
+      `/** Like \`instantiate\`, synchronously (browsers limit the size of modules compiled this way). */`,
+      `export function instantiateSync(`,
+      `source: WebAssembly.Module | BufferSource,`,
+      `imports: ImportObject,`,
+      `options: InstantiateOptions = {},`,
+      `): Exports {`,
+      `const module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);`,
+      `const link = $link(module, imports, options);`,
+      `return link.bind(new WebAssembly.Instance(module, link.coreImports));`,
+      `}`,
+      "",
+    );
+    this.helpers.add("$compile");
+    out.push(...moduleHelpers, helperCode("$compile").code, ...[...this.constants.values()].map((c) => c.code), "");
+
+    const wantedChecks = wanted
+      .map((w) => `if (wanted.has(${stringLiteral(`${w.module}\n${w.field}`)})) ${w.check}`)
+      .join("\n");
+    const ours = [...coreImports.keys()];
+    out.push(
+      `function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {`,
+      `let $state = 0;`,
+      `let $current = "";`,
+      ...instanceRuntime,
+      ...instanceHelpers,
+      ...coreVars,
+      ...body,
+      `const ours = new Set<string>(${JSON.stringify(ours)});`,
+      `const wanted = new Set<string>();`,
+      `for (const i of WebAssembly.Module.imports(module)) {`,
+      `if (ours.has(i.module)) wanted.add(\`\${i.module}\\n\${i.name}\`);`,
+      `else if (options.coreImports?.[i.module]?.[i.name] === undefined)`,
+      `throw new TypeError(\`the core module imports \${i.module}#\${i.name}, which is not in the world ${worldId} (give extra core imports in options.coreImports)\`);`,
+      `}`,
+      wantedChecks,
+      `const coreImports: WebAssembly.Imports = { ...options.coreImports };`,
+    );
+    for (const [module, fns] of coreImports) {
+      out.push(`coreImports[${stringLiteral(module)}] = {`, fns.join(",\n"), `};`);
+    }
+    out.push(
+      `function bind(instance: WebAssembly.Instance): Exports {`,
+      `const exports = instance.exports;`,
+      this.memory
+        ? `$memory = exports[${stringLiteral(MEMORY_EXPORT)}] instanceof WebAssembly.Memory ? (exports[${stringLiteral(MEMORY_EXPORT)}] as WebAssembly.Memory) : undefined;`
+        : "",
+      this.memory ? `if ($memory !== undefined) $refresh();` : "",
+      this.realloc ? `$realloc = exports[${stringLiteral(REALLOC_EXPORT)}] as typeof $realloc;` : "",
+      ...bindLines,
+      `const init = exports[${stringLiteral(INITIALIZE_EXPORT)}];`,
+      `if (typeof init === "function") {`,
+      `$state = 1;`,
+      `$current = ${stringLiteral(INITIALIZE_EXPORT)};`,
+      `try {`,
+      `init();`,
+      `} catch (e) {`,
+      `$state = 2;`,
+      `throw e;`,
+      `}`,
+      `$state = 0;`,
+      `}`,
+      `return ${exportsObject};`,
+      `}`,
+      `return { coreImports, bind };`,
+      `}`,
+    );
+    return out.join("\n");
+  }
+
+  private worldId(): string {
+    const w = this.resolve.worlds[this.world];
+    if (w.package === undefined) return w.name;
+    return this.resolve.idOfName(w.package, w.name);
+  }
+
+  private importCheck(f: ImportedFunctionAbi): string {
+    const holder = this.importHolder(f);
+    const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
+    const func = f.func;
+    const describe = (what: string) => stringLiteral(`${what} is missing from the import object`);
+    switch (func.kind.kind) {
+      case "constructor":
+      case "static": {
+        const cls = `${holder}?.${this.resourceTsName(func.kind.resource)}`;
+        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${valueName(methodName(func.name))}`;
+        const what =
+          func.kind.kind === "constructor"
+            ? `${where}.${this.resourceTsName(func.kind.resource)}`
+            : `${where}.${this.resourceTsName(func.kind.resource)}.${valueName(methodName(func.name))}`;
+        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))}); }`;
+      }
+      case "method":
+        return "{}";
+      default: {
+        const target = f.interfaceName === undefined ? `imports?.${valueName(func.name)}` : `${holder}?.${valueName(func.name)}`;
+        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${valueName(func.name)}`)}); }`;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------- resources
+
+  private resourceType(r: ResourceAbi): string {
+    return this.names.qualified(r.resource);
+  }
+
+  private importedResourceHelpers(r: ResourceAbi): string {
+    this.use("$handles");
+    this.use("$typeError");
+    this.use("$borrows");
+    this.use("$lends");
+    const n = r.resource;
+    const t = this.resourceType(r);
+    const expected = stringLiteral(`a ${typeName(r.name)} object`);
+    return `
+function $lowerOwn${n}(v: ${t}, path: string): number {
+  if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
+  return $addHandle(${n}, v, true);
+}
+function $lowerBorrow${n}(v: ${t}, path: string): number {
+  if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
+  $borrows++;
+  return $addHandle(${n}, v, false);
+}
+function $liftOwn${n}(h: number): ${t} {
+  return $removeHandle(h, ${n}, true).rep as ${t};
+}
+function $liftBorrow${n}(h: number): ${t} {
+  const handle = $getHandle(h, ${n});
+  handle.lends++;
+  $lent.push(handle);
+  return handle.rep as ${t};
+}`;
+  }
+
+  private importedDrop(r: ResourceAbi): string {
+    const n = r.resource;
+    const label = stringLiteral(this.label(r.dropModule, r.dropField));
+    return `${stringLiteral(r.dropField)}(h: number): void {
+  const $prev = $current;
+  $current = ${label};
+  try {
+    const handle = $removeHandle(h, ${n}, false);
+    if (!handle.own) $borrows--;
+    else {
+      const rep = handle.rep as { [Symbol.dispose]?: () => void };
+      if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();
+    }
+  } catch (e) {
+    $state = 2;
+    throw e;
+  } finally {
+    $current = $prev;
+  }
+}`;
+  }
+
+  private exportedIntrinsics(r: ResourceAbi): string {
+    this.use("$handles");
+    const n = r.resource;
+    return `${stringLiteral(r.newField!)}(rep: number): number {
+  return $addHandle(${n}, rep, true);
+},
+${stringLiteral(r.repField!)}(h: number): number {
+  return $getHandle(h, ${n}).rep as number;
+},
+${stringLiteral(r.dropField)}(h: number): void {
+  const handle = $removeHandle(h, ${n}, false);
+  if (handle.own && $dtor${n} !== undefined) $dtor${n}(handle.rep as number);
+}`;
+  }
+
+  private exportedResourceClass(
+    r: ResourceAbi,
+    exportFns: Map<ExportedFunctionAbi, string>,
+    bindLines: string[],
+  ): string {
+    this.use("$resourceKeys");
+    this.use("$handles");
+    this.use("$typeError");
+    this.use("$usageError");
+    this.use("$hostLends");
+    this.use("$enter");
+    const n = r.resource;
+    const t = this.resourceType(r);
+    const cls = `$Resource${n}`;
+    const name = typeName(r.name);
+    bindLines.push(`$dtor${n} = exports[${stringLiteral(r.dtorExport!)}] as typeof $dtor${n};`);
+    const members: string[] = [];
+    let ctor = `constructor() {\nthrow new TypeError(${stringLiteral(`${name} has no constructor`)});\n}`;
+    for (const [f, fn] of exportFns) {
+      const k = f.func.kind;
+      if (!("resource" in k) || k.resource !== n) continue;
+      const doc = jsDoc(f.func.docs.contents);
+      if (k.kind === "constructor") {
+        const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ");
+        ctor = `${doc}constructor(${params}) {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`;
+      } else if (k.kind === "method") {
+        const ps = f.func.params.slice(1);
+        members.push(
+          `${doc}${valueName(methodName(f.func.name))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
+        );
+      } else if (k.kind === "static") {
+        members.push(
+          `${doc}static ${valueName(methodName(f.func.name))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
+        );
+      }
+    }
+    const drop = stringLiteral(`${r.interfaceName}#[resource-drop]${r.name}`);
+    return `
+let $dtor${n}: ((rep: number) => void) | undefined;
+const $registry${n} = new FinalizationRegistry<number>((rep) => {
+  if ($state !== 0 || $dtor${n} === undefined) return;
+  try {
+    $dtor${n}(rep);
+  } catch {
+    $state = 2;
+  }
+});
+class ${cls} implements ${t} {
+  declare [$rep]: number;
+  declare [$lends]: number;
+  ${ctor}
+  ${members.join("\n")}
+  /** Drops the handle: the guest's destructor runs. Later calls do nothing. */
+  [Symbol.dispose](): void {
+    const rep = this[$rep];
+    if (rep === undefined || rep < 0) return;
+    if (this[$lends] !== 0) $usageError(${stringLiteral(`this ${name} is lent to a call in progress and cannot be disposed`)});
+    this[$rep] = -1;
+    $registry${n}.unregister(this);
+    if ($dtor${n} === undefined) return;
+    if ($state !== 0) $enterFailed(${drop});
+    $state = 1;
+    $current = ${drop};
+    try {
+      $dtor${n}(rep);
+    } catch (e) {
+      $state = 2;
+      throw e;
+    }
+    $state = 0;
+  }
+}
+Object.defineProperty(${cls}, "name", { value: ${stringLiteral(name)} });
+function $wrap${n}(rep: number): ${cls} {
+  const o = Object.create(${cls}.prototype) as ${cls};
+  o[$rep] = rep;
+  o[$lends] = 0;
+  $registry${n}.register(o, rep, o);
+  return o;
+}
+function $live${n}(v: unknown, path: string): ${cls} {
+  if (!(v instanceof ${cls})) $typeError(path, ${stringLiteral(`a ${name} of this instance`)}, v);
+  if (!(v[$rep] >= 0)) $usageError(\`\\\`\${path}\\\`: this ${name} was disposed or moved\`);
+  return v;
+}
+function $liftOwn${n}(h: number): ${cls} {
+  return $wrap${n}($removeHandle(h, ${n}, true).rep as number);
+}
+function $liftBorrow${n}(h: number): ${cls} {
+  const o = Object.create(${cls}.prototype) as ${cls};
+  o[$rep] = $getHandle(h, ${n}).rep as number;
+  o[$lends] = 0;
+  return o;
+}
+function $lowerOwn${n}(v: ${t}, path: string): number {
+  const o = $live${n}(v, path);
+  if (o[$lends] !== 0) $usageError(\`\\\`\${path}\\\`: this ${name} is lent to this call and cannot also be moved\`);
+  const rep = o[$rep];
+  o[$rep] = -1;
+  $registry${n}.unregister(o);
+  return $addHandle(${n}, rep, true);
+}
+function $lowerBorrow${n}(v: ${t}, path: string): number {
+  const o = $live${n}(v, path);
+  o[$lends]++;
+  $hostLent.push(o);
+  return o[$rep];
+}`;
+  }
+
+  // ----------------------------------------------------------- interfaces
+
+  private interfaceTypes(iface: InterfaceId): string {
+    const i = this.resolve.interfaces[iface];
+    return this.types.declarations(i.types, functionsByResource(i.functions.values()));
+  }
+
+  private typeNamespaces(): string[] {
+    const out: string[] = [];
+    for (const [key, ns] of this.names.namespaces) {
+      let decls: string;
+      let doc: string | undefined;
+      if (key === "world") {
+        const w = this.resolve.worlds[this.world];
+        const types = new Map<string, TypeId>();
+        for (const [, { item, key: k }] of w.imports) if (item.kind === "type" && k.kind === "name") types.set(k.name, item.id);
+        const fns = [...w.imports.values()].flatMap((e) => (e.item.kind === "function" ? [e.item.func] : []));
+        decls = this.types.declarations(types, functionsByResource(fns));
+        doc = w.docs.contents;
+      } else {
+        decls = this.interfaceTypes(key);
+        doc = this.resolve.interfaces[key].docs.contents;
+      }
+      if (!decls.trim()) continue;
+      out.push(`${jsDoc(doc)}export namespace ${ns} {`, decls, `}`, "");
+    }
+    return out;
+  }
+
+  private functionSignature(func: Function): string {
+    return `${jsDoc(func.docs.contents)}${propertyKey(valueName(func.name))}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
+  }
+
+  private importObjectInterface(): string {
+    const w = this.resolve.worlds[this.world];
+    const lines = [`/** What the host provides: the world's imports. */`, `export interface ImportObject {`];
+    for (const { key, item } of w.imports.values()) {
+      if (item.kind === "function") lines.push(this.functionSignature(item.func));
+      else if (item.kind === "type") {
+        const def = this.resolve.types[item.id];
+        if (def.kind.kind === "resource" && key.kind === "name") {
+          const fns = [...w.imports.values()].flatMap((e) =>
+            e.item.kind === "function" && "resource" in e.item.func.kind && e.item.func.kind.resource === item.id
+              ? [e.item.func]
+              : [],
+          );
+          if (fns.some((f) => f.kind.kind === "constructor" || f.kind.kind === "static"))
+            lines.push(`${typeName(key.name)}: ${this.names.qualified(item.id)}Class;`);
+        }
+      } else if (item.kind === "interface") {
+        const iface = this.resolve.interfaces[item.id];
+        const members: string[] = [];
+        for (const func of iface.functions.values()) {
+          if (func.kind.kind === "freestanding" || func.kind.kind === "async-freestanding")
+            members.push(this.functionSignature(func));
+        }
+        for (const [name, id] of iface.types) {
+          if (this.resolve.types[id].kind.kind !== "resource") continue;
+          const fns = functionsByResource(iface.functions.values()).get(id) ?? [];
+          if (fns.some((f) => f.kind.kind === "constructor" || f.kind.kind === "static"))
+            members.push(`${typeName(name)}: ${this.names.qualified(id)}Class;`);
+        }
+        const optional = members.length === 0 ? "?" : "";
+        lines.push(
+          `${jsDoc(item.docs.contents ?? iface.docs.contents)}${stringLiteral(this.resolve.nameWorldKey(key))}${optional}: {`,
+          ...members,
+          `};`,
+        );
+      }
+    }
+    lines.push("}", "");
+    return lines.join("\n");
+  }
+
+  private exportAliases(): Map<string, string> {
+    const w = this.resolve.worlds[this.world];
+    const counts = new Map<string, number>();
+    const taken = new Set<string>();
+    for (const { item } of w.exports.values()) if (item.kind === "function") taken.add(valueName(item.func.name));
+    const aliases = new Map<string, string>();
+    for (const { key, item } of w.exports.values()) {
+      if (item.kind !== "interface") continue;
+      const full = this.resolve.nameWorldKey(key);
+      const short = valueName(key.kind === "name" ? key.name : this.resolve.interfaces[item.id].name!);
+      taken.add(full);
+      counts.set(short, (counts.get(short) ?? 0) + 1);
+      aliases.set(full, short);
+    }
+    for (const [full, short] of aliases) {
+      if (counts.get(short)! > 1 || short === full || (taken.has(short) && short !== full)) aliases.delete(full);
+    }
+    return aliases;
+  }
+
+  private exportsInterface(): string {
+    const w = this.resolve.worlds[this.world];
+    const lines = [`/** What the guest provides: the world's exports. */`, `export interface Exports {`];
+    const aliases = this.exportAliases();
+    for (const { key, item } of w.exports.values()) {
+      if (item.kind === "function") lines.push(this.functionSignature(item.func));
+      else if (item.kind === "interface") {
+        const iface = this.resolve.interfaces[item.id];
+        const full = this.resolve.nameWorldKey(key);
+        lines.push(`${jsDoc(item.docs.contents ?? iface.docs.contents)}${stringLiteral(full)}: {`);
+        for (const func of iface.functions.values()) {
+          if (func.kind.kind === "freestanding") lines.push(this.functionSignature(func));
+        }
+        for (const [name, id] of iface.types) {
+          if (this.resolve.types[id].kind.kind === "resource")
+            lines.push(`${typeName(name)}: ${this.names.qualified(id)}Class;`);
+        }
+        lines.push("};");
+        const alias = aliases.get(full);
+        if (alias) lines.push(`/** The same as \`${full}\`. */`, `${alias}: Exports[${stringLiteral(full)}];`);
+      }
+    }
+    lines.push("}", "");
+    return lines.join("\n");
+  }
+
+  private exportsObject(exportFns: Map<ExportedFunctionAbi, string>, resources: ResourceAbi[]): string {
+    const w = this.resolve.worlds[this.world];
+    const aliases = this.exportAliases();
+    const entries: string[] = [];
+    const after: string[] = [];
+    for (const { key, item } of w.exports.values()) {
+      if (item.kind === "function") {
+        const f = [...exportFns.keys()].find((e) => e.func === item.func)!;
+        entries.push(`${propertyKey(valueName(item.func.name))}: ${exportFns.get(f)}`);
+      } else if (item.kind === "interface") {
+        const full = this.resolve.nameWorldKey(key);
+        const members: string[] = [];
+        for (const [f, fn] of exportFns) {
+          if (f.iface === item.id && f.func.kind.kind === "freestanding")
+            members.push(`${propertyKey(valueName(f.func.name))}: ${fn}`);
+        }
+        for (const r of resources) if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${r.resource}`);
+        entries.push(`${stringLiteral(full)}: { ${members.join(", ")} }`);
+        const alias = aliases.get(full);
+        if (alias) after.push(`${alias}: undefined as unknown as Exports[${stringLiteral(full)}]`);
+      }
+    }
+    if (after.length === 0) return `{ ${entries.join(", ")} }`;
+    const fixups = [...aliases].map(([full, alias]) => `result.${alias} = result[${stringLiteral(full)}];`);
+    return `(() => {\nconst result: Exports = { ${[...entries, ...after].join(", ")} };\n${fixups.join("\n")}\nreturn result;\n})()`;
+  }
+}
+
+function coreTs(t: string): string {
+  return t === "i64" ? "bigint" : "number";
+}
+
+/** Generates the TypeScript host module of `world`. */
+export function generateTsWorld(resolve: Resolve, world: WorldId, options: TsWorldOptions): string {
+  return new Module(resolve, world, options).generate();
+}
+
+void camelCase;
