@@ -22,6 +22,12 @@ export { SourceMap, type Location } from "./ir/source-map.js";
 export { resolveToJson, resolveToJsonString } from "./ir/json.js";
 export * from "./ir/types.js";
 export { parseWitFile, type ParsedFile, type SyntaxProblem } from "./parser/index.js";
+export { generateTypeScript, UnsupportedWorldError, type TsOptions } from "./generators/ts/index.js";
+export type { GeneratedFile } from "./generators/output.js";
+export { AbiLayout, flattenFunctionType, type CoreType, type StringEncoding } from "./ir/abi/layout.js";
+export { AbiWalker } from "./ir/abi/walk.js";
+export type { AbiEmitter, Instruction } from "./ir/abi/instructions.js";
+export { worldAbi, type WorldAbi } from "./ir/abi/world.js";
 
 export interface LoadOptions {
   /** Features that enable `@unstable(feature = ...)` items. */

@@ -2,11 +2,20 @@
 /**
  * The `witx-bindgen` command line.
  */
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
 import pc from "picocolors";
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { loadWitPath, resolveToJsonString, type Diagnostic, type LoadOptions } from "../index.js";
+import {
+  generateTypeScript,
+  loadWitPath,
+  resolveToJsonString,
+  UnsupportedWorldError,
+  type Diagnostic,
+  type GeneratedFile,
+  type LoadOptions,
+} from "../index.js";
 
 /** The version in the nearest package.json above this file (the source and bundled layouts differ). */
 function packageVersion(): string {
@@ -47,6 +56,40 @@ function fail(diagnostics: Diagnostic[]): never {
   process.exit(1);
 }
 
+function usage(message: string): never {
+  process.stderr.write(`${pc.red("error")}: ${message}\n`);
+  process.exit(2);
+}
+
+function worldRequired(resolve: import("../index.js").Resolve, pkg: number): string {
+  const names = [...resolve.packages[pkg].worlds.keys()];
+  return names.length === 0
+    ? "the package has no world to generate bindings for"
+    : `the package has ${names.length} worlds (${names.join(", ")}); choose one with --world`;
+}
+
+/** Writes the files, or with `check` compares them with what is on disk and exits 1 when any differ. */
+function writeOrCheck(files: GeneratedFile[], outDir: string, check: boolean): void {
+  if (check) {
+    const stale = files.filter((f) => {
+      try {
+        return readFileSync(path.join(outDir, f.path), "utf8") !== f.contents;
+      } catch {
+        return true;
+      }
+    });
+    for (const f of stale) process.stdout.write(`stale: ${path.join(outDir, f.path)}\n`);
+    if (stale.length) process.exit(1);
+    return;
+  }
+  mkdirSync(outDir, { recursive: true });
+  for (const f of files) {
+    const target = path.join(outDir, f.path);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, f.contents);
+  }
+}
+
 async function main(): Promise<void> {
   await yargs(hideBin(process.argv))
     .scriptName("witx-bindgen")
@@ -79,6 +122,48 @@ async function main(): Promise<void> {
         const loaded = loadWitPath(argv.path, loadOptions(argv));
         if (!loaded.ok) fail(loaded.diagnostics);
         process.stdout.write(resolveToJsonString(loaded.resolve) + "\n");
+      },
+    )
+    .command(
+      "ts <path>",
+      "generate the TypeScript host of a world: a module that runs the guest's core wasm from JS",
+      (y) =>
+        y
+          .positional("path", {
+            type: "string",
+            demandOption: true,
+            describe: "a .wit file or a WIT directory (with deps/)",
+          })
+          .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the module to" })
+          .option("string-encoding", {
+            choices: ["utf8", "utf16"] as const,
+            default: "utf8" as const,
+            describe: "the string encoding of the guest's memory",
+          })
+          .option("js", { type: "boolean", default: false, describe: "emit .js and .d.ts instead of .ts" })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
+          }),
+      async (argv) => {
+        const loaded = loadWitPath(argv.path, loadOptions(argv));
+        if (!loaded.ok) fail(loaded.diagnostics);
+        if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
+        let files: GeneratedFile[];
+        try {
+          files = await generateTypeScript(loaded.resolve, loaded.world, {
+            stringEncoding: argv["string-encoding"],
+            js: argv.js,
+          });
+        } catch (e) {
+          if (e instanceof UnsupportedWorldError) {
+            process.stderr.write(`${pc.red(pc.bold("error"))}: ${e.message}\n`);
+            process.exit(1);
+          }
+          throw e;
+        }
+        writeOrCheck(files, argv["out-dir"], argv.check);
       },
     )
     .fail((message, error, y) => {

@@ -10,7 +10,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
 import Handlebars from "handlebars";
+
+/** Loads a dependency through `require`, which works in the ESM library and in the bundled CLI alike. */
+export const requireDependency = createRequire(import.meta.url);
 
 /** A generated file, relative to the output directory. */
 export interface GeneratedFile {
@@ -42,6 +46,6 @@ export function renderTemplate(name: string, context: object): string {
 
 /** Formats TypeScript (or JavaScript) source the way every emitted file is formatted. */
 export async function formatTypeScript(source: string, filepath = "output.ts"): Promise<string> {
-  const prettier = await import("prettier");
+  const prettier = requireDependency("prettier") as typeof import("prettier");
   return prettier.format(source, { filepath, printWidth: 100 });
 }

@@ -4,7 +4,7 @@
 import type { StringEncoding } from "../../ir/abi/layout.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
-import { formatTypeScript, type GeneratedFile } from "../output.js";
+import { formatTypeScript, requireDependency, type GeneratedFile } from "../output.js";
 import { generateTsWorld, unsupportedReason } from "./world.js";
 
 export { unsupportedReason } from "./world.js";
@@ -35,7 +35,7 @@ export async function generateTypeScript(
   });
   const base = resolve.worlds[world].name;
   if (!options.js) return [{ path: `${base}.ts`, contents: await formatTypeScript(source, `${base}.ts`) }];
-  const ts = (await import("typescript")).default;
+  const ts = requireDependency("typescript") as typeof import("typescript");
   const compilerOptions = {
     target: ts.ScriptTarget.ES2022,
     module: ts.ModuleKind.ESNext,
