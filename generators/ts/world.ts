@@ -511,7 +511,7 @@ ${stringLiteral(r.dropField)}(h: number): void {
       const doc = jsDoc(f.func.docs.contents);
       if (k.kind === "constructor") {
         const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ");
-        ctor = `${doc}constructor(${params}) {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`;
+        ctor = `${doc}constructor(${params}) {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")}) as ${cls};\n}`;
       } else if (k.kind === "method") {
         const ps = f.func.params.slice(1);
         members.push(
