@@ -7,12 +7,25 @@
  *   each `parse-fail` case must be rejected, and the first line of our
  *   rendering is compared with the `.wit.result` file;
  * - resolution of every package in wit-bindgen-codegen, wit-bindgen-runtime
- *   and wasi (every world selected).
+ *   and wasi (every world selected);
+ * - TypeScript host: every world of those packages must generate, and the
+ *   generated modules must type-check (`tsc --strict`, one program over all of
+ *   them). Worlds the sync host cannot serve yet (async functions, futures,
+ *   streams, error-context) are listed apart and count neither way.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { loadWitPath, renderDiagnostics, resolveToJson } from "../index.js";
+import ts from "typescript";
+import {
+  generateTypeScript,
+  loadWitPath,
+  renderDiagnostics,
+  resolveToJson,
+  UnsupportedWorldError,
+  type Resolve,
+  type WorldId,
+} from "../index.js";
 import { isKeyword, versionToString } from "../parser/index.js";
 
 interface SuiteResult {
@@ -20,6 +33,8 @@ interface SuiteResult {
   passed: number;
   total: number;
   failures: string[];
+  /** Informational: printed as `name: total` with `failures` as its list, and counted neither way. */
+  uncounted?: boolean;
 }
 
 function listCases(dir: string, skip: (name: string) => boolean): string[] {
@@ -134,14 +149,9 @@ function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
       r.failures.push(`${path.relative(dir, input)}: ${renderDiagnostics(result.diagnostics).split("\n")[0]}`);
       continue;
     }
-    const worlds = result.resolve.packages.flatMap((p) => [...p.worlds.values()]);
     let allWorlds = true;
-    for (const w of worlds) {
-      const world = result.resolve.worlds[w];
-      const pkg = result.resolve.packages[world.package!].name;
-      const esc = (n: string) => (isKeyword(n) ? `%${n}` : n);
-      const version = pkg.version ? `@${versionToString(pkg.version)}` : "";
-      const id = `${esc(pkg.namespace)}:${esc(pkg.name)}/${esc(world.name)}${version}`;
+    for (const w of allWorldsOf(result.resolve)) {
+      const id = worldSpecifier(result.resolve, w);
       const again = loadWitPath(input, { world: id });
       if (!again.ok) {
         allWorlds = false;
@@ -153,6 +163,147 @@ function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
   return r;
 }
 
+/** Every world of every package in `resolve` (deps included). */
+function allWorldsOf(resolve: Resolve): WorldId[] {
+  return resolve.packages.flatMap((p) => [...p.worlds.values()]);
+}
+
+/** `ns:pkg/world@version`, as `--world` accepts it. */
+function worldSpecifier(resolve: Resolve, w: WorldId): string {
+  const world = resolve.worlds[w];
+  const pkg = resolve.packages[world.package!].name;
+  const esc = (n: string) => (isKeyword(n) ? `%${n}` : n);
+  const version = pkg.version ? `@${versionToString(pkg.version)}` : "";
+  return `${esc(pkg.namespace)}:${esc(pkg.name)}/${esc(world.name)}${version}`;
+}
+
+interface TsHostSet {
+  /** Short name of the input set, used in labels. */
+  name: string;
+  dir: string;
+  inputs: string[];
+  /** The inputs load the same packages (WASI 0.3.0): each world is generated once. */
+  shared?: boolean;
+}
+
+/** Options of the type-check: `tsc --noEmit --strict` with the libs the generated module needs. */
+function tsHostCompilerOptions(): ts.CompilerOptions {
+  const { options, errors } = ts.convertCompilerOptionsFromJson(
+    {
+      strict: true,
+      noEmit: true,
+      target: "ES2022",
+      module: "ESNext",
+      moduleResolution: "bundler",
+      lib: ["es2022", "esnext.disposable", "dom"],
+      // Only the libs above: no ambient `@types/*` (e.g. Node's) picked up from the checkout.
+      types: [],
+      skipLibCheck: true,
+      noUnusedLocals: false,
+    },
+    ".",
+  );
+  if (errors.length) throw new Error(ts.flattenDiagnosticMessageText(errors[0].messageText, "\n"));
+  return options;
+}
+
+/**
+ * The TypeScript host of every world in `sets`: generation, then one
+ * `ts.createProgram` over all generated files, written into a temp dir.
+ */
+async function typeScriptHost(sets: TsHostSet[], verbose: boolean): Promise<SuiteResult[]> {
+  const generated: SuiteResult = { name: "TypeScript host: generated", passed: 0, total: 0, failures: [] };
+  const checked: SuiteResult = {
+    name: "TypeScript host: generated and type-checked",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
+  const unsupported: SuiteResult = {
+    name: "TypeScript host: unsupported (async ABI)",
+    passed: 0,
+    total: 0,
+    failures: [],
+    uncounted: true,
+  };
+  const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "witx-ts-host-"));
+  process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
+  /** Generated file (absolute) -> the world's label. */
+  const files = new Map<string, string>();
+  let n = 0;
+  for (const set of sets) {
+    const seen = new Set<string>();
+    for (const input of set.inputs) {
+      const where = set.shared ? set.name : `${set.name} ${path.relative(set.dir, input) || path.basename(input)}`;
+      const loaded = loadWitPath(input, { allFeatures: false });
+      if (!loaded.ok) {
+        // Counted by the resolution suites; the worlds are unknown here.
+        generated.total++;
+        checked.total++;
+        generated.failures.push(`${where}: does not resolve`);
+        continue;
+      }
+      for (const w of allWorldsOf(loaded.resolve)) {
+        const id = worldSpecifier(loaded.resolve, w);
+        if (set.shared && seen.has(id)) continue;
+        seen.add(id);
+        const label = `${where} ${id}`;
+        let out;
+        try {
+          out = await generateTypeScript(loaded.resolve, w);
+        } catch (e) {
+          if (e instanceof UnsupportedWorldError) {
+            unsupported.total++;
+            unsupported.failures.push(`${label}: ${e.message.replace(/^.*not support this world yet: /, "")}`);
+            continue;
+          }
+          generated.total++;
+          checked.total++;
+          generated.failures.push(`${label}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}`);
+          continue;
+        }
+        generated.total++;
+        checked.total++;
+        generated.passed++;
+        const dir = path.join(tmp, String(n++));
+        fs.mkdirSync(dir);
+        for (const f of out) {
+          const file = path.join(dir, f.path);
+          fs.writeFileSync(file, f.contents);
+          files.set(file, label);
+        }
+      }
+    }
+  }
+
+  const program = ts.createProgram([...files.keys()], tsHostCompilerOptions());
+  const byFile = new Map<string, ts.Diagnostic[]>();
+  for (const d of ts.getPreEmitDiagnostics(program)) {
+    const file = d.file?.fileName;
+    if (file === undefined || !files.has(path.resolve(file))) {
+      checked.failures.push(`(program): ${ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0]}`);
+      continue;
+    }
+    const key = path.resolve(file);
+    byFile.set(key, [...(byFile.get(key) ?? []), d]);
+  }
+  const failedWorlds = new Set<string>();
+  for (const [file, label] of files) {
+    const diagnostics = byFile.get(file);
+    if (!diagnostics) continue;
+    failedWorlds.add(label);
+    for (const d of verbose ? diagnostics : diagnostics.slice(0, 1)) {
+      const { line } = d.file!.getLineAndCharacterOfPosition(d.start ?? 0);
+      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
+      const more = !verbose && diagnostics.length > 1 ? ` (+${diagnostics.length - 1} more)` : "";
+      checked.failures.push(`${label}: ${path.basename(file)}:${line + 1}: TS${d.code}: ${message}${more}`);
+    }
+  }
+  checked.passed = generated.passed - failedWorlds.size;
+  if (checked.failures.some((f) => f.startsWith("(program)"))) checked.passed = 0;
+  return [generated, checked, unsupported];
+}
+
 function wasi030Packages(dir: string): string[] {
   return fs
     .readdirSync(dir)
@@ -161,7 +312,7 @@ function wasi030Packages(dir: string): string[] {
     .filter((p) => fs.existsSync(p));
 }
 
-function main(): void {
+async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
   const corpus = args.find((a) => !a.startsWith("--"));
@@ -177,15 +328,27 @@ function main(): void {
   results.push(resolvesAll("wit-bindgen-runtime: packages resolve", runtime, runtimeCases(runtime)));
   const wasi026 = path.join(corpus, "wasi", "0.2.6");
   results.push(resolvesAll("wasi 0.2.6: packages resolve", wasi026, [wasi026]));
+  const wasi030 = path.join(corpus, "wasi", "0.3.0");
+  const wasi030Inputs = wasi030ResolveInputs(corpus);
+  results.push(resolvesAll("wasi 0.3.0: packages resolve", wasi030, wasi030Inputs));
   results.push(
-    resolvesAll("wasi 0.3.0: packages resolve", path.join(corpus, "wasi", "0.3.0"), wasi030ResolveInputs(corpus)),
+    ...(await typeScriptHost(
+      [
+        { name: "codegen", dir: codegen, inputs: findPackages(codegen) },
+        { name: "runtime", dir: runtime, inputs: runtimeCases(runtime) },
+        { name: "wasi 0.2.6", dir: wasi026, inputs: [wasi026], shared: true },
+        { name: "wasi 0.3.0", dir: wasi030, inputs: wasi030Inputs, shared: true },
+      ],
+      verbose,
+    )),
   );
 
   let passed = 0;
   let failed = 0;
   for (const r of results) {
-    console.log(`${r.name}: ${r.passed}/${r.total}`);
+    console.log(r.uncounted ? `${r.name}: ${r.total}` : `${r.name}: ${r.passed}/${r.total}`);
     for (const f of r.failures) console.log(`    ${f}`);
+    if (r.uncounted) continue;
     passed += r.passed;
     failed += r.total - r.passed;
   }
@@ -214,4 +377,4 @@ function wasi030ResolveInputs(corpus: string): string[] {
   });
 }
 
-main();
+await main();

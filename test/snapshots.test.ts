@@ -1,13 +1,16 @@
 /**
  * The resolved JSON of representative inputs, kept as files under
- * `snapshots/json/` so that every change to the IR shows up in review.
+ * `snapshots/json/`, and the TypeScript hosts of representative worlds, kept
+ * under `snapshots/ts/`, so that every change to the IR or to the generated
+ * code shows up in review. The TypeScript snapshots are also type-checked.
  * Update with `npm run snapshots:update`.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import ts from "typescript";
 import { describe, expect, it } from "vitest";
-import { loadWitPath, renderDiagnostics, resolveToJsonString } from "../index.js";
+import { generateTypeScript, loadWitPath, renderDiagnostics, resolveToJsonString, type TsOptions } from "../index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const update = process.env.WITX_BINDGEN_UPDATE_SNAPSHOTS === "1";
@@ -40,4 +43,99 @@ describe("resolved JSON snapshots", () => {
       checkSnapshot(`json/${c.name}.json`, resolveToJsonString(loaded.resolve) + "\n");
     });
   }
+});
+
+/** TypeScript hosts: `snapshots/ts/<name>.ts`, or `<name>.js` and `<name>.d.ts` with `js`. */
+const tsCases: { name: string; input: string; options?: TsOptions }[] = [
+  { name: "basic", input: "test/fixtures/snapshots-ts/basic.wit" },
+  { name: "types", input: "test/fixtures/snapshots-ts/types.wit" },
+  { name: "resources", input: "test/fixtures/snapshots-ts/resources.wit" },
+  { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
+  { name: "strings-utf16", input: "test/fixtures/snapshots-ts/strings.wit", options: { stringEncoding: "utf16" } },
+  { name: "basic-js", input: "test/fixtures/snapshots-ts/basic.wit", options: { js: true } },
+];
+
+/**
+ * Type errors the generator is known to emit today, as `file: TSnnnn: message`
+ * (each distinct one once). Every entry must still occur, so an entry goes
+ * when the generator is fixed; any other error fails the test.
+ */
+/** Type errors tolerated in the snapshots (none: every generated file must type-check). */
+const knownTypeErrors: string[] = [];
+
+/** The snapshot files of a case, relative to `snapshots/`. */
+function tsSnapshotFiles(c: (typeof tsCases)[number]): string[] {
+  return c.options?.js ? [`ts/${c.name}.js`, `ts/${c.name}.d.ts`] : [`ts/${c.name}.ts`];
+}
+
+describe("TypeScript host snapshots", () => {
+  for (const c of tsCases) {
+    it(c.name, async () => {
+      const loaded = loadWitPath(path.join(root, c.input));
+      if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+      if (loaded.world === undefined) throw new Error(`${c.input}: no single world`);
+      const world = loaded.resolve.worlds[loaded.world].name;
+      const files = await generateTypeScript(loaded.resolve, loaded.world, c.options);
+      const targets = tsSnapshotFiles(c);
+      // `<world>.ts` is stored as `<name>.ts`, and so on.
+      expect(files.map((f) => f.path)).toEqual(targets.map((t) => world + t.slice(`ts/${c.name}`.length)));
+      files.forEach((f, i) => checkSnapshot(targets[i], f.contents));
+    });
+  }
+
+  it("has no stale files", () => {
+    const expectedFiles = new Set(tsCases.flatMap(tsSnapshotFiles));
+    const dir = path.join(root, "snapshots", "ts");
+    const stale = fs
+      .readdirSync(dir)
+      .map((n) => `ts/${n}`)
+      .filter((f) => !expectedFiles.has(f));
+    if (update) {
+      for (const f of stale) fs.rmSync(path.join(root, "snapshots", f));
+      return;
+    }
+    expect(stale, "snapshot files no case produces; run `npm run snapshots:update`").toEqual([]);
+  });
+
+  it("type-check (tsc --strict)", () => {
+    const dir = path.join(root, "snapshots", "ts");
+    const files = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith(".ts"))
+      .sort()
+      .map((n) => path.join(dir, n));
+    expect(files.length).toBeGreaterThan(0);
+    const { options, errors } = ts.convertCompilerOptionsFromJson(
+      {
+        strict: true,
+        noEmit: true,
+        noUnusedLocals: false,
+        target: "ES2022",
+        module: "ESNext",
+        moduleResolution: "bundler",
+        lib: ["es2022", "esnext.disposable", "dom"],
+        // Nothing ambient from the checkout (such as `@types/node`): the modules must stand alone.
+        types: [],
+        // The default libs are trusted; the snapshots' own `.d.ts` files are checked.
+        skipDefaultLibCheck: true,
+      },
+      dir,
+    );
+    expect(errors).toEqual([]);
+    const program = ts.createProgram(files, options);
+    const all = ts.getPreEmitDiagnostics(program).map((d) => {
+      const message = ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0];
+      if (!d.file) return { key: `(global): TS${d.code}: ${message}`, at: `(global): TS${d.code}: ${message}` };
+      const { line } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
+      const name = path.basename(d.file.fileName);
+      return {
+        key: `${name}: TS${d.code}: ${message}`,
+        at: `snapshots/ts/${name}:${line + 1}: TS${d.code}: ${message}`,
+      };
+    });
+    const unexpected = all.filter((d) => !knownTypeErrors.includes(d.key)).map((d) => d.at);
+    expect(unexpected, "type errors in the generated TypeScript").toEqual([]);
+    const fixed = knownTypeErrors.filter((k) => !all.some((d) => d.key === k));
+    expect(fixed, "known type errors that no longer occur: remove them from `knownTypeErrors`").toEqual([]);
+  });
 });

@@ -110,6 +110,8 @@ export interface GlueTarget {
   callUser?: (args: string[]) => string;
   /** The function returns a `result` directly: errors are thrown, not returned (call) or caught (implement). */
   directResult: boolean;
+  /** Which of the world's resources (by index) a handle in this function refers to. */
+  resourceKey?: (resource: TypeId, side: "imported" | "exported") => number;
   /** The results are read from guest memory after the core call, which may have grown it. */
   refreshAfterCall?: boolean;
 }
@@ -124,6 +126,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
   liftsBorrows = false;
   /** The function lends the host's objects of exported resources to the guest. */
   hostLends = false;
+  /** The function lowers handles (moves objects or makes handles) before its core call. */
+  lowersHandles = false;
   /** The final value of a `call` glue, set by `return`. */
   resultVar: string | undefined;
 
@@ -337,21 +341,22 @@ export class FunctionEmitter implements AbiEmitter<string> {
       case "lift-variant":
         return this.liftVariant(inst, ops[0]);
       case "lower-handle": {
-        const fn = this.resourceHelper(inst.handle === "own" ? "lowerOwn" : "lowerBorrow", inst.resource);
+        const fn = this.resourceHelper(inst.handle === "own" ? "lowerOwn" : "lowerBorrow", inst.resource, inst.side);
         if (inst.handle === "borrow" && inst.side === "imported") this.lendsBorrows = true;
         if (inst.handle === "borrow" && inst.side === "exported") this.hostLends = true;
+        if (this.kind === "call" && !(inst.handle === "borrow" && inst.side === "exported")) this.lowersHandles = true;
         return [this.bind(`${fn}(${ops[0]}, ${stringLiteral(inst.path)})`)];
       }
       case "lift-handle": {
-        const fn = this.resourceHelper(inst.handle === "own" ? "liftOwn" : "liftBorrow", inst.resource);
+        const fn = this.resourceHelper(inst.handle === "own" ? "liftOwn" : "liftBorrow", inst.resource, inst.side);
         if (inst.handle === "borrow" && inst.side === "imported") this.liftsBorrows = true;
         return [this.bind(`${fn}(${ops[0]})`)];
       }
     }
   }
 
-  private resourceHelper(kind: string, resource: TypeId): string {
-    return `$${kind}${resource}`;
+  private resourceHelper(kind: string, resource: TypeId, side: "imported" | "exported"): string {
+    return `$${kind}${this.target.resourceKey!(resource, side)}`;
   }
 
   private afterCoreCall(): void {
@@ -362,6 +367,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
     if (this.hostLends) {
       this.module.use("$hostLends");
       this.out.push("$releaseHostLends();");
+    }
+    if (this.lowersHandles) {
+      this.module.use("$undo");
+      this.out.push("$commitLowering();");
     }
     if (this.target.refreshAfterCall) {
       this.module.use("$views");
@@ -422,10 +431,11 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const type = this.module.types.expr(this.func.result);
     if (this.target.directResult) {
       this.module.use("$isComponentError");
+      const okVoid = this.module.types.directResult(this.func)!.ok === undefined;
       out.push(
         `let ${t}: ${type};`,
         `try {`,
-        `${t} = { tag: "ok", val: ${call} };`,
+        okVoid ? `${call};\n${t} = { tag: "ok", val: undefined };` : `${t} = { tag: "ok", val: ${call} };`,
         `} catch (e) {`,
         `if (!$isComponentError(e)) throw e;`,
         `${t} = { tag: "err", val: e.payload as any };`,
@@ -639,7 +649,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     blocks.forEach((b, i) => {
       out.push(`case ${stringLiteral(names[i])}: {`, ...caseBody(b, `${v}.val`), "break;", "}");
     });
-    out.push("default:", `${this.typeError(inst.path, expected, `${v}.tag`)};`, "}");
+    out.push("default:", `${this.typeError(inst.path, expected, v)};`, "}");
     return results;
   }
 

@@ -430,6 +430,29 @@ function $releaseLends(): void {
 }`,
   },
   $borrows: { scope: "instance", deps: [], code: `let $borrows = 0;` },
+  $undo: {
+    scope: "instance",
+    deps: ["$handles"],
+    code: `
+// Handles made and objects moved while lowering an export's arguments: a
+// rejected argument gives them back, a completed call commits them.
+const $madeHandles: number[] = [];
+const $movedObjects: { o: object; rep: number; restore: (o: object, rep: number) => void }[] = [];
+function $commitLowering(): void {
+  $madeHandles.length = 0;
+  $movedObjects.length = 0;
+}
+function $undoLowering(): void {
+  for (const i of $madeHandles) {
+    if ($table[i] !== undefined) {
+      $table[i] = undefined;
+      $free.push(i);
+    }
+  }
+  for (const m of $movedObjects) m.restore(m.o, m.rep);
+  $commitLowering();
+}`,
+  },
   $hostLends: {
     scope: "instance",
     deps: ["$resourceKeys"],

@@ -109,10 +109,19 @@ class Module implements GlueModule {
     this.memory = true;
   }
 
-  private walker(emitter: FunctionEmitter): AbiWalker<string> {
+  /**
+   * An imported function only sees imported resources; an exported one sees
+   * the resources of exported interfaces as exported (an interface both
+   * imported and exported has two resource types of the same definition).
+   */
+  private walker(emitter: FunctionEmitter, direction: "import" | "export"): AbiWalker<string> {
+    const exported = new Set(this.abi.interfaces.filter((i) => i.direction === "export").map((i) => i.id));
     return new AbiWalker(this.layout, emitter, {
       encoding: this.options.encoding,
-      resourceSide: (r) => this.abi.resourceSide.get(r) ?? "imported",
+      resourceSide: (r) => {
+        const owner = this.resolve.types[r].owner;
+        return direction === "export" && owner.kind === "interface" && exported.has(owner.id) ? "exported" : "imported";
+      },
     });
   }
 
@@ -148,9 +157,10 @@ class Module implements GlueModule {
     const emitter = new FunctionEmitter(this, func, "implement", {
       args,
       callUser,
+      resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       directResult: this.types.directResult(func) !== undefined,
     });
-    this.walker(emitter).walkFunction(func, "guest-import", "implement", f.field);
+    this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", f.field);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
     const ret = sigTypes.results.length ? coreTs(sigTypes.results[0]) : "void";
     this.use("$trap");
@@ -196,11 +206,12 @@ class Module implements GlueModule {
       args: params,
       coreFunction: coreVar,
       postReturn: postVar,
+      resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       directResult: direct !== undefined,
       refreshAfterCall:
         signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
     });
-    this.walker(emitter).walkFunction(func, "guest-export", "call", f.exportName, f.postReturnName);
+    this.walker(emitter, "export").walkFunction(func, "guest-export", "call", f.exportName, f.postReturnName);
     this.use("$enter");
     this.use("$fail");
     const label = stringLiteral(f.exportName);
@@ -212,6 +223,7 @@ class Module implements GlueModule {
     lines.push("try {", ...emitter.lines);
     if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
+    if (emitter.lowersHandles) lines.push("$undoLowering();");
     if (emitter.lendsBorrows) lines.push("$borrows = 0;");
     if (emitter.hostLends) lines.push("$releaseHostLends();");
     lines.push("$fail(e);", "}", "$state = 0;");
@@ -383,33 +395,70 @@ class Module implements GlueModule {
 
   // ------------------------------------------------------------- resources
 
+  private resourceIndex(r: ResourceAbi): number {
+    return this.abi.resources.indexOf(r);
+  }
+
+  /**
+   * The resource a handle refers to, for a function of the interface the
+   * world names `interfaceName`: a resource of the function's own interface
+   * is that import's (or export's) copy; another interface's resource is the
+   * copy of the first import (or export) of that interface.
+   */
+  private resourceKey(
+    fn: { iface: InterfaceId | undefined; interfaceName: string | undefined },
+    resource: TypeId,
+    side: "imported" | "exported",
+  ): number {
+    const owner = this.resolve.types[resource].owner;
+    let name: string | undefined;
+    if (owner.kind === "interface") {
+      if (owner.id === fn.iface) name = fn.interfaceName;
+      else {
+        const direction = side === "exported" ? "export" : "import";
+        name = this.abi.interfaces.find((i) => i.id === owner.id && i.direction === direction)?.name;
+      }
+    }
+    const index = this.abi.resources.findIndex(
+      (r) => r.resource === resource && r.side === side && r.interfaceName === name,
+    );
+    if (index < 0) throw new Error(`resource ${this.resolve.types[resource].name} is not in the world`);
+    return index;
+  }
+
   private resourceType(r: ResourceAbi): string {
     return this.names.qualified(r.resource);
   }
 
   private importedResourceHelpers(r: ResourceAbi): string {
     this.use("$handles");
+    this.use("$undo");
     this.use("$typeError");
     this.use("$borrows");
     this.use("$lends");
-    const n = r.resource;
+    const n = this.resourceIndex(r);
+    const ht = n;
     const t = this.resourceType(r);
     const expected = stringLiteral(`a ${typeName(r.name)} object`);
     return `
 function $lowerOwn${n}(v: ${t}, path: string): number {
   if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
-  return $addHandle(${n}, v, true);
+  const h = $addHandle(${ht}, v, true);
+  $madeHandles.push(h);
+  return h;
 }
 function $lowerBorrow${n}(v: ${t}, path: string): number {
   if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
   $borrows++;
-  return $addHandle(${n}, v, false);
+  const h = $addHandle(${ht}, v, false);
+  $madeHandles.push(h);
+  return h;
 }
 function $liftOwn${n}(h: number): ${t} {
-  return $removeHandle(h, ${n}, true).rep as ${t};
+  return $removeHandle(h, ${ht}, true).rep as ${t};
 }
 function $liftBorrow${n}(h: number): ${t} {
-  const handle = $getHandle(h, ${n});
+  const handle = $getHandle(h, ${ht});
   handle.lends++;
   $lent.push(handle);
   return handle.rep as ${t};
@@ -417,13 +466,14 @@ function $liftBorrow${n}(h: number): ${t} {
   }
 
   private importedDrop(r: ResourceAbi): string {
-    const n = r.resource;
+    const n = this.resourceIndex(r);
+    const ht = n;
     const label = stringLiteral(this.label(r.dropModule, r.dropField));
     return `${stringLiteral(r.dropField)}(h: number): void {
   const $prev = $current;
   $current = ${label};
   try {
-    const handle = $removeHandle(h, ${n}, false);
+    const handle = $removeHandle(h, ${ht}, false);
     if (!handle.own) $borrows--;
     else {
       const rep = handle.rep as { [Symbol.dispose]?: () => void };
@@ -440,15 +490,16 @@ function $liftBorrow${n}(h: number): ${t} {
 
   private exportedIntrinsics(r: ResourceAbi): string {
     this.use("$handles");
-    const n = r.resource;
+    const n = this.resourceIndex(r);
+    const ht = n;
     return `${stringLiteral(r.newField!)}(rep: number): number {
-  return $addHandle(${n}, rep, true);
+  return $addHandle(${ht}, rep >>> 0, true);
 },
 ${stringLiteral(r.repField!)}(h: number): number {
-  return $getHandle(h, ${n}).rep as number;
+  return $getHandle(h, ${ht}).rep as number;
 },
 ${stringLiteral(r.dropField)}(h: number): void {
-  const handle = $removeHandle(h, ${n}, false);
+  const handle = $removeHandle(h, ${ht}, false);
   if (handle.own && $dtor${n} !== undefined) $dtor${n}(handle.rep as number);
 }`;
   }
@@ -464,7 +515,9 @@ ${stringLiteral(r.dropField)}(h: number): void {
     this.use("$usageError");
     this.use("$hostLends");
     this.use("$enter");
-    const n = r.resource;
+    this.use("$undo");
+    const n = this.resourceIndex(r);
+    const ht = n;
     const t = this.resourceType(r);
     const cls = `$Resource${n}`;
     const name = typeName(r.name);
@@ -473,7 +526,7 @@ ${stringLiteral(r.dropField)}(h: number): void {
     let ctor = `constructor() {\nthrow new TypeError(${stringLiteral(`${name} has no constructor`)});\n}`;
     for (const [f, fn] of exportFns) {
       const k = f.func.kind;
-      if (!("resource" in k) || k.resource !== n) continue;
+      if (!("resource" in k) || k.resource !== r.resource || f.iface !== r.iface) continue;
       const doc = jsDoc(f.func.docs.contents);
       if (k.kind === "constructor") {
         const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ");
@@ -494,8 +547,11 @@ ${stringLiteral(r.dropField)}(h: number): void {
 let $dtor${n}: ((rep: number) => void) | undefined;
 const $registry${n} = new FinalizationRegistry<number>((rep) => {
   if ($state !== 0 || $dtor${n} === undefined) return;
+  $state = 1;
+  $current = ${drop};
   try {
     $dtor${n}(rep);
+    $state = 0;
   } catch {
     $state = 2;
   }
@@ -539,11 +595,11 @@ function $live${n}(v: unknown, path: string): ${cls} {
   return v;
 }
 function $liftOwn${n}(h: number): ${cls} {
-  return $wrap${n}($removeHandle(h, ${n}, true).rep as number);
+  return $wrap${n}($removeHandle(h, ${ht}, true).rep as number);
 }
 function $liftBorrow${n}(h: number): ${cls} {
   const o = Object.create(${cls}.prototype) as ${cls};
-  o[$rep] = $getHandle(h, ${n}).rep as number;
+  o[$rep] = $getHandle(h, ${ht}).rep as number;
   o[$lends] = 0;
   return o;
 }
@@ -553,7 +609,14 @@ function $lowerOwn${n}(v: ${t}, path: string): number {
   const rep = o[$rep];
   o[$rep] = -1;
   $registry${n}.unregister(o);
-  return $addHandle(${n}, rep, true);
+  $movedObjects.push({ o, rep, restore: $restore${n} });
+  const h = $addHandle(${ht}, rep, true);
+  $madeHandles.push(h);
+  return h;
+}
+function $restore${n}(o: object, rep: number): void {
+  (o as ${cls})[$rep] = rep;
+  $registry${n}.register(o, rep, o);
 }
 function $lowerBorrow${n}(v: ${t}, path: string): number {
   const o = $live${n}(v, path);
@@ -699,7 +762,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
           if (f.iface === item.id && f.func.kind.kind === "freestanding")
             members.push(`${propertyKey(valueName(f.func.name))}: ${fn}`);
         }
-        for (const r of resources) if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${r.resource}`);
+        for (const r of resources) if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${this.resourceIndex(r)}`);
         entries.push(`${stringLiteral(full)}: { ${members.join(", ")} }`);
         const alias = aliases.get(full);
         if (alias) after.push(`${alias}: undefined as unknown as Exports[${stringLiteral(full)}]`);
