@@ -185,7 +185,8 @@ export class TsTypes {
       const kind = def.kind;
       if (kind.kind === "record") {
         out += `${doc}export interface ${tsName} {\n`;
-        for (const f of kind.fields) out += `${jsDoc(f.docs.contents)}${propertyKey(camelCase(f.name))}: ${this.expr(f.type)};\n`;
+        for (const f of kind.fields)
+          out += `${jsDoc(f.docs.contents)}${propertyKey(camelCase(f.name))}: ${this.expr(f.type)};\n`;
         out += "}\n";
       } else if (kind.kind === "flags") {
         out += `${doc}export interface ${tsName} {\n`;

@@ -208,8 +208,7 @@ class Module implements GlueModule {
       postReturn: postVar,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       directResult: direct !== undefined,
-      refreshAfterCall:
-        signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+      refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
     });
     this.walker(emitter, "export").walkFunction(func, "guest-export", "call", f.exportName, f.postReturnName);
     this.use("$enter");
@@ -275,7 +274,10 @@ class Module implements GlueModule {
       const coreVar = `$core${i}`;
       const postVar = `$post${i}`;
       const name = `$export${i}`;
-      coreVars.push(`let ${coreVar}: (...args: any[]) => any;`, `let ${postVar}: ((...args: any[]) => void) | undefined;`);
+      coreVars.push(
+        `let ${coreVar}: (...args: any[]) => any;`,
+        `let ${postVar}: ((...args: any[]) => void) | undefined;`,
+      );
       bindLines.push(
         `${coreVar} = $exportedFunction(exports, ${stringLiteral(f.exportName)});`,
         `${postVar} = exports[${stringLiteral(f.postReturnName)}] as typeof ${postVar};`,
@@ -387,7 +389,8 @@ class Module implements GlueModule {
       case "method":
         return "{}";
       default: {
-        const target = f.interfaceName === undefined ? `imports?.${valueName(func.name)}` : `${holder}?.${valueName(func.name)}`;
+        const target =
+          f.interfaceName === undefined ? `imports?.${valueName(func.name)}` : `${holder}?.${valueName(func.name)}`;
         return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${valueName(func.name)}`)}); }`;
       }
     }
@@ -641,7 +644,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
       if (key === "world") {
         const w = this.resolve.worlds[this.world];
         const types = new Map<string, TypeId>();
-        for (const [, { item, key: k }] of w.imports) if (item.kind === "type" && k.kind === "name") types.set(k.name, item.id);
+        for (const [, { item, key: k }] of w.imports)
+          if (item.kind === "type" && k.kind === "name") types.set(k.name, item.id);
         const fns = [...w.imports.values()].flatMap((e) => (e.item.kind === "function" ? [e.item.func] : []));
         decls = this.types.declarations(types, functionsByResource(fns));
         doc = w.docs.contents;
@@ -762,7 +766,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
           if (f.iface === item.id && f.func.kind.kind === "freestanding")
             members.push(`${propertyKey(valueName(f.func.name))}: ${fn}`);
         }
-        for (const r of resources) if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${this.resourceIndex(r)}`);
+        for (const r of resources)
+          if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${this.resourceIndex(r)}`);
         entries.push(`${stringLiteral(full)}: { ${members.join(", ")} }`);
         const alias = aliases.get(full);
         if (alias) after.push(`${alias}: undefined as unknown as Exports[${stringLiteral(full)}]`);

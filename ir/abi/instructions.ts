@@ -24,14 +24,7 @@ export type ScalarType = Exclude<PrimitiveName, "string" | "error-context">;
 
 /** A memory access: the width and signedness of the bytes, and the core type it yields or takes. */
 export type MemoryAccess =
-  | "i32.load8_u"
-  | "i32.load8_s"
-  | "i32.load16_u"
-  | "i32.load16_s"
-  | "i32.load"
-  | "i64.load"
-  | "f32.load"
-  | "f64.load";
+  "i32.load8_u" | "i32.load8_s" | "i32.load16_u" | "i32.load16_s" | "i32.load" | "i64.load" | "f32.load" | "f64.load";
 export type MemoryStore = "i32.store8" | "i32.store16" | "i32.store" | "i64.store" | "f32.store" | "f64.store";
 
 /** The shape of a variant-like type, which emitters represent differently. */

@@ -73,7 +73,8 @@ export interface VariantLayout {
 
 /** `discriminant_type(cases)` as a byte width. */
 export function discriminantSize(caseCount: number): 1 | 2 | 4 {
-  if (caseCount <= 0 || caseCount > 0xffff_ffff) throw new RangeError(`a variant needs 1 to 2^32-1 cases, not ${caseCount}`);
+  if (caseCount <= 0 || caseCount > 0xffff_ffff)
+    throw new RangeError(`a variant needs 1 to 2^32-1 cases, not ${caseCount}`);
   if (caseCount <= 256) return 1;
   if (caseCount <= 65536) return 2;
   return 4;

@@ -116,7 +116,12 @@ export class AbiWalker<Operand> {
     postReturnName?: string,
   ): CoreSignature {
     const params = func.params.map((p) => p.type);
-    const signature = flattenFunctionType(this.layout, params, func.result, variant === "guest-export" ? "lift" : "lower");
+    const signature = flattenFunctionType(
+      this.layout,
+      params,
+      func.result,
+      variant === "guest-export" ? "lift" : "lower",
+    );
     if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
     else this.implementFunction(func, variant, signature);
     if (this.stack.length !== 0) throw new Error(`ABI walk of ${func.name} left ${this.stack.length} operands`);
