@@ -36,6 +36,16 @@ interface FinishedBlock extends Block {
 
 const coreTsType: Record<CoreType, string> = { i32: "number", i64: "bigint", f32: "number", f64: "number" };
 
+/**
+ * `obj.name` for a field or flag of a JS object, except that a name every object inherits
+ * (`toString`, `valueOf`, `constructor`…) reads as missing unless the object has it itself.
+ */
+function ownProperty(object: string, name: string): string {
+  const access = propertyAccess(object, name);
+  if (!(name in Object.prototype)) return access;
+  return `(Object.prototype.hasOwnProperty.call(${object}, ${stringLiteral(name)}) ? ${access} : undefined)`;
+}
+
 const scalarCheck: Record<string, (v: string) => string> = {
   u8: (v) => `(${v} & 0xff) !== ${v}`,
   s8: (v) => `(${v} << 24) >> 24 !== ${v}`,
@@ -262,7 +272,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
       }
       case "lift-string": {
         this.module.usesMemory();
-        const fn = inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
+        const fn =
+          inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
         this.module.use(fn);
         return [this.bind(`${fn}(${ops[0]}, ${ops[1]})`)];
       }
@@ -300,7 +311,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (def.kind !== "record") throw new Error("lower-record of a non-record");
         const v = this.bind(ops[0]);
         out.push(`if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object", v)};`);
-        return def.fields.map((f) => this.bind(propertyAccess(v, camelCase(f.name))));
+        return def.fields.map((f) => this.bind(ownProperty(v, camelCase(f.name))));
       }
       case "lift-record": {
         const def = this.module.types.resolve.types[inst.type].kind;
@@ -325,9 +336,11 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (def.kind !== "flags") throw new Error("lower-flags of a non-flags");
         const v = this.bind(ops[0]);
         const bits = this.temp();
-        out.push(`if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object of flags", v)};`);
+        out.push(
+          `if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object of flags", v)};`,
+        );
         out.push(`let ${bits} = 0;`);
-        def.flags.forEach((f, i) => out.push(`if (${propertyAccess(v, camelCase(f.name))}) ${bits} |= ${1 << i};`));
+        def.flags.forEach((f, i) => out.push(`if (${ownProperty(v, camelCase(f.name))}) ${bits} |= ${1 << i};`));
         return [bits];
       }
       case "lift-flags": {
@@ -489,9 +502,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const size = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, f32: 4, f64: 8 }[scalar as string]!;
     const fn = this.module.instanceHelper(`liftList:${scalar}`, (name) => {
       const canon =
-        scalar === "f32" || scalar === "f64"
-          ? `\n  for (let i = 0; i < len; i++) if (a[i] !== a[i]) a[i] = NaN;`
-          : "";
+        scalar === "f32" || scalar === "f64" ? `\n  for (let i = 0; i < len; i++) if (a[i] !== a[i]) a[i] = NaN;` : "";
       return `function ${name}(ptr: number, len: number): ${array} {
   ptr >>>= 0;
   len >>>= 0;
@@ -660,7 +671,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const t = this.temp();
     const type = this.module.types.expr(inst.type);
     if (inst.shape === "enum") {
-      const table = this.module.constant(`enum:${inst.type}`, (name) => `const ${name} = ${JSON.stringify(names)} as const;`);
+      const table = this.module.constant(
+        `enum:${inst.type}`,
+        (name) => `const ${name} = ${JSON.stringify(names)} as const;`,
+      );
       out.push(
         `const ${t} = ${table}[${discriminant}];`,
         `if (${t} === undefined) $trap(\`invalid enum discriminant \${${discriminant}} (${names.length} cases)\`);`,
@@ -673,7 +687,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
     blocks.forEach((b, i) => {
       let value: string;
       if (!tagged) value = i === 0 ? "undefined" : b.results[0];
-      else if (inst.shape === "result") value = `{ tag: ${stringLiteral(names[i])}, val: ${b.results[0] ?? "undefined"} }`;
+      else if (inst.shape === "result")
+        value = `{ tag: ${stringLiteral(names[i])}, val: ${b.results[0] ?? "undefined"} }`;
       else
         value =
           b.results.length === 0

@@ -118,6 +118,7 @@ class Module implements GlueModule {
     const exported = new Set(this.abi.interfaces.filter((i) => i.direction === "export").map((i) => i.id));
     return new AbiWalker(this.layout, emitter, {
       encoding: this.options.encoding,
+      pathName: (kind, name) => (kind === "parameter" ? valueName(name) : camelCase(name)),
       resourceSide: (r) => {
         const owner = this.resolve.types[r].owner;
         return direction === "export" && owner.kind === "interface" && exported.has(owner.id) ? "exported" : "imported";
@@ -145,11 +146,11 @@ class Module implements GlueModule {
         case "constructor":
           return `new ${holder}.${this.resourceTsName(func.kind.resource)}(${args.join(", ")})`;
         case "static":
-          return `${holder}.${this.resourceTsName(func.kind.resource)}.${valueName(methodName(func.name))}(${args.join(", ")})`;
+          return `${holder}.${this.resourceTsName(func.kind.resource)}.${camelCase(methodName(func.name))}(${args.join(", ")})`;
         case "method":
-          return `${args[0]}.${valueName(methodName(func.name))}(${args.slice(1).join(", ")})`;
+          return `${args[0]}.${camelCase(methodName(func.name))}(${args.slice(1).join(", ")})`;
         default:
-          return `${propertyAccess(holder, valueName(func.name))}(${args.join(", ")})`;
+          return `${propertyAccess(holder, camelCase(func.name))}(${args.join(", ")})`;
       }
     };
     const sigTypes = this.coreSignature(func, "guest-import");
@@ -225,7 +226,8 @@ class Module implements GlueModule {
     if (emitter.lowersHandles) lines.push("$undoLowering();");
     if (emitter.lendsBorrows) lines.push("$borrows = 0;");
     if (emitter.hostLends) lines.push("$releaseHostLends();");
-    lines.push("$fail(e);", "}", "$state = 0;");
+    lines.push("$fail(e);", "}");
+    lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
     if (direct) {
       lines.push(`if ($result.tag === "err") throw new ComponentError($result.val);`);
       lines.push(direct.ok === undefined ? "return;" : "return $result.val;");
@@ -379,19 +381,21 @@ class Module implements GlueModule {
       case "constructor":
       case "static": {
         const cls = `${holder}?.${this.resourceTsName(func.kind.resource)}`;
-        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${valueName(methodName(func.name))}`;
+        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${camelCase(methodName(func.name))}`;
         const what =
           func.kind.kind === "constructor"
             ? `${where}.${this.resourceTsName(func.kind.resource)}`
-            : `${where}.${this.resourceTsName(func.kind.resource)}.${valueName(methodName(func.name))}`;
+            : `${where}.${this.resourceTsName(func.kind.resource)}.${camelCase(methodName(func.name))}`;
         return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))}); }`;
       }
       case "method":
         return "{}";
       default: {
         const target =
-          f.interfaceName === undefined ? `imports?.${valueName(func.name)}` : `${holder}?.${valueName(func.name)}`;
-        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${valueName(func.name)}`)}); }`;
+          f.interfaceName === undefined
+            ? `imports?.${propertyKeyAccess(camelCase(func.name))}`
+            : `${holder}?.${propertyKeyAccess(camelCase(func.name))}`;
+        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)}); }`;
       }
     }
   }
@@ -537,11 +541,11 @@ ${stringLiteral(r.dropField)}(h: number): void {
       } else if (k.kind === "method") {
         const ps = f.func.params.slice(1);
         members.push(
-          `${doc}${valueName(methodName(f.func.name))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
+          `${doc}${camelCase(methodName(f.func.name))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
         );
       } else if (k.kind === "static") {
         members.push(
-          `${doc}static ${valueName(methodName(f.func.name))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
+          `${doc}static ${camelCase(methodName(f.func.name))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
         );
       }
     }
@@ -660,7 +664,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
   }
 
   private functionSignature(func: Function): string {
-    return `${jsDoc(func.docs.contents)}${propertyKey(valueName(func.name))}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
+    return `${jsDoc(func.docs.contents)}${propertyKey(camelCase(func.name))}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
   }
 
   private importObjectInterface(): string {
@@ -708,12 +712,12 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const w = this.resolve.worlds[this.world];
     const counts = new Map<string, number>();
     const taken = new Set<string>();
-    for (const { item } of w.exports.values()) if (item.kind === "function") taken.add(valueName(item.func.name));
+    for (const { item } of w.exports.values()) if (item.kind === "function") taken.add(camelCase(item.func.name));
     const aliases = new Map<string, string>();
     for (const { key, item } of w.exports.values()) {
       if (item.kind !== "interface") continue;
       const full = this.resolve.nameWorldKey(key);
-      const short = valueName(key.kind === "name" ? key.name : this.resolve.interfaces[item.id].name!);
+      const short = camelCase(key.kind === "name" ? key.name : this.resolve.interfaces[item.id].name!);
       taken.add(full);
       counts.set(short, (counts.get(short) ?? 0) + 1);
       aliases.set(full, short);
@@ -758,13 +762,13 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     for (const { key, item } of w.exports.values()) {
       if (item.kind === "function") {
         const f = [...exportFns.keys()].find((e) => e.func === item.func)!;
-        entries.push(`${propertyKey(valueName(item.func.name))}: ${exportFns.get(f)}`);
+        entries.push(`${propertyKey(camelCase(item.func.name))}: ${exportFns.get(f)}`);
       } else if (item.kind === "interface") {
         const full = this.resolve.nameWorldKey(key);
         const members: string[] = [];
         for (const [f, fn] of exportFns) {
           if (f.iface === item.id && f.func.kind.kind === "freestanding")
-            members.push(`${propertyKey(valueName(f.func.name))}: ${fn}`);
+            members.push(`${propertyKey(camelCase(f.func.name))}: ${fn}`);
         }
         for (const r of resources)
           if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${this.resourceIndex(r)}`);
@@ -779,6 +783,11 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
   }
 }
 
+/** `name` or `["name"]` after `?.`. */
+function propertyKeyAccess(name: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : `[${JSON.stringify(name)}]`;
+}
+
 function coreTs(t: string): string {
   return t === "i64" ? "bigint" : "number";
 }
@@ -787,5 +796,3 @@ function coreTs(t: string): string {
 export function generateTsWorld(resolve: Resolve, world: WorldId, options: TsWorldOptions): string {
   return new Module(resolve, world, options).generate();
 }
-
-void camelCase;

@@ -41,6 +41,11 @@ export interface WalkOptions {
   encoding: StringEncoding;
   /** Whether a resource is implemented by the host side of the world (imported) or by the guest (exported). */
   resourceSide(resource: number): ResourceSide;
+  /**
+   * How error paths name parameters and record fields (the emitter's names
+   * for them); WIT names when absent. Variant cases keep their WIT names.
+   */
+  pathName?(kind: "parameter" | "field", name: string): string;
 }
 
 /** The types a walk cannot describe yet: the asynchronous ABI's values. */
@@ -139,7 +144,7 @@ export class AbiWalker<Operand> {
     if (!signature.paramsSpilled) {
       func.params.forEach((p, i) => {
         this.emit({ op: "argument", index: i }, 0);
-        this.lowerFlat(p.type, p.name);
+        this.lowerFlat(p.type, this.name("parameter", p.name));
       });
     } else {
       const { offsets, size, align } = this.layout.recordLayout(params);
@@ -149,7 +154,7 @@ export class AbiWalker<Operand> {
           : this.take({ op: "scratch-area", size, align }, 0);
       func.params.forEach((p, i) => {
         this.emit({ op: "argument", index: i }, 0);
-        this.store(p.type, area, offsets[i], p.name);
+        this.store(p.type, area, offsets[i], this.name("parameter", p.name));
       });
       this.stack.push(area);
     }
@@ -363,10 +368,14 @@ export class AbiWalker<Operand> {
     }
   }
 
+  private name(kind: "parameter" | "field", name: string): string {
+    return this.options.pathName ? this.options.pathName(kind, name) : name;
+  }
+
   private fieldPath(shape: AbiShape, path: string, index: number): string {
     if (shape.kind === "record") {
       const def = this.layout.resolve.types[shape.id].kind;
-      if (def.kind === "record") return `${path}.${def.fields[index].name}`;
+      if (def.kind === "record") return `${path}.${this.name("field", def.fields[index].name)}`;
     }
     return `${path}[${index}]`;
   }

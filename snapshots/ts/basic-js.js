@@ -101,7 +101,7 @@ function $link(module, imports, options) {
     ptr >>>= 0;
     len >>>= 0;
     $checkRange(ptr, len, 1, 1);
-    if (len < 32) {
+    if (len <= 8) {
       let s = "";
       for (let i = ptr, end = ptr + len; i < end; i++) {
         const b = $u8[i];
@@ -150,20 +150,29 @@ function $link(module, imports, options) {
     if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
     let ptr = $alloc(1, units);
+    let read = 0;
     let written = 0;
-    for (; written < units; written++) {
-      const c = v.charCodeAt(written);
-      if (c >= 0x80) break;
-      $u8[ptr + written] = c;
+    if (units <= 32) {
+      for (; read < units; read++) {
+        const c = v.charCodeAt(read);
+        if (c >= 0x80) break;
+        $u8[ptr + read] = c;
+      }
+      written = read;
+    } else {
+      ({ read, written } = $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + units)));
     }
-    if (written < units) {
-      const rest = v.slice(written);
-      const worst = written + rest.length * 3;
+    if (read < units) {
+      // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
+      const worst = written + (units - read) * 3;
       ptr = $realloc(ptr, units, 1, worst) >>> 0;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
-      written += $utf8Encoder.encodeInto(rest, $u8.subarray(ptr + written, ptr + worst)).written;
+      written += $utf8Encoder.encodeInto(
+        v.slice(read),
+        $u8.subarray(ptr + written, ptr + worst),
+      ).written;
       if (written < worst) {
         ptr = $realloc(ptr, worst, 1, written) >>> 0;
         if ($u8.byteLength === 0) $refresh();
@@ -201,6 +210,7 @@ function $link(module, imports, options) {
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("version");
     $state = 0;
     return $result;
   }
@@ -219,6 +229,7 @@ function $link(module, imports, options) {
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#add");
     $state = 0;
     return $result;
   }
@@ -237,6 +248,7 @@ function $link(module, imports, options) {
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#neg");
     $state = 0;
     return $result;
   }
@@ -261,6 +273,7 @@ function $link(module, imports, options) {
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#mix");
     $state = 0;
     return $result;
   }
@@ -283,6 +296,7 @@ function $link(module, imports, options) {
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#greet");
     $state = 0;
     return $result;
   }

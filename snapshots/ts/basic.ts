@@ -152,7 +152,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ptr >>>= 0;
     len >>>= 0;
     $checkRange(ptr, len, 1, 1);
-    if (len < 32) {
+    if (len <= 8) {
       let s = "";
       for (let i = ptr, end = ptr + len; i < end; i++) {
         const b = $u8[i];
@@ -202,20 +202,29 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
     let ptr = $alloc(1, units);
+    let read = 0;
     let written = 0;
-    for (; written < units; written++) {
-      const c = v.charCodeAt(written);
-      if (c >= 0x80) break;
-      $u8[ptr + written] = c;
+    if (units <= 32) {
+      for (; read < units; read++) {
+        const c = v.charCodeAt(read);
+        if (c >= 0x80) break;
+        $u8[ptr + read] = c;
+      }
+      written = read;
+    } else {
+      ({ read, written } = $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + units)));
     }
-    if (written < units) {
-      const rest = v.slice(written);
-      const worst = written + rest.length * 3;
+    if (read < units) {
+      // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
+      const worst = written + (units - read) * 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
-      written += $utf8Encoder.encodeInto(rest, $u8.subarray(ptr + written, ptr + worst)).written;
+      written += $utf8Encoder.encodeInto(
+        v.slice(read),
+        $u8.subarray(ptr + written, ptr + worst),
+      ).written;
       if (written < worst) {
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
         if ($u8.byteLength === 0) $refresh();
@@ -253,6 +262,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("version");
     $state = 0;
     return $result;
   }
@@ -271,6 +281,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#add");
     $state = 0;
     return $result;
   }
@@ -289,6 +300,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#neg");
     $state = 0;
     return $result;
   }
@@ -322,6 +334,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#mix");
     $state = 0;
     return $result;
   }
@@ -344,6 +357,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:basic/calc#greet");
     $state = 0;
     return $result;
   }

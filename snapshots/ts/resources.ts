@@ -229,7 +229,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ptr >>>= 0;
     len >>>= 0;
     $checkRange(ptr, len, 1, 1);
-    if (len < 32) {
+    if (len <= 8) {
       let s = "";
       for (let i = ptr, end = ptr + len; i < end; i++) {
         const b = $u8[i];
@@ -259,20 +259,29 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
     let ptr = $alloc(1, units);
+    let read = 0;
     let written = 0;
-    for (; written < units; written++) {
-      const c = v.charCodeAt(written);
-      if (c >= 0x80) break;
-      $u8[ptr + written] = c;
+    if (units <= 32) {
+      for (; read < units; read++) {
+        const c = v.charCodeAt(read);
+        if (c >= 0x80) break;
+        $u8[ptr + read] = c;
+      }
+      written = read;
+    } else {
+      ({ read, written } = $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + units)));
     }
-    if (written < units) {
-      const rest = v.slice(written);
-      const worst = written + rest.length * 3;
+    if (read < units) {
+      // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
+      const worst = written + (units - read) * 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
-      written += $utf8Encoder.encodeInto(rest, $u8.subarray(ptr + written, ptr + worst)).written;
+      written += $utf8Encoder.encodeInto(
+        v.slice(read),
+        $u8.subarray(ptr + written, ptr + worst),
+      ).written;
       if (written < worst) {
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
         if ($u8.byteLength === 0) $refresh();
@@ -377,6 +386,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#[constructor]blob");
     $state = 0;
     return $result;
   }
@@ -396,6 +406,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $releaseHostLends();
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#[method]blob.len");
     $state = 0;
     return $result;
   }
@@ -413,6 +424,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $releaseHostLends();
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#[method]blob.append");
     $state = 0;
   }
   function $export3(
@@ -435,6 +447,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $undoLowering();
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#[static]blob.merge");
     $state = 0;
     return $result;
   }
@@ -479,6 +492,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $releaseHostLends();
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#save");
     $state = 0;
     if ($result.tag === "err") throw new ComponentError($result.val);
     return $result.val;
@@ -499,6 +513,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $undoLowering();
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:resources/store#load");
     $state = 0;
     return $result;
   }

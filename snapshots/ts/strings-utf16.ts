@@ -242,6 +242,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:strings/text#upper");
     $state = 0;
     return $result;
   }
@@ -275,6 +276,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:strings/text#split");
     $state = 0;
     return $result;
   }
@@ -338,6 +340,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:strings/text#lookup");
     $state = 0;
     return $result;
   }
@@ -377,6 +380,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     } catch (e) {
       $fail(e);
     }
+    if ($state !== 1) $enterFailed("snap:strings/text#validate");
     $state = 0;
     if ($result.tag === "err") throw new ComponentError($result.val);
     return $result.val;
