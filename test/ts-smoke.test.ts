@@ -8,7 +8,9 @@ world smoke { export api; }`;
 describe("TypeScript host smoke", () => {
   it("adds", async () => {
     const host = await loadHost(wit);
-    const wasm = await wat(`(module (func (export "test:smoke/api#add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`);
+    const wasm = await wat(
+      `(module (func (export "test:smoke/api#add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1))))`,
+    );
     const e = await host.instantiate(wasm, {});
     expect(e.api.add(2, 3)).toBe(5);
     expect(e["test:smoke/api"].add(0xffffffff, 1)).toBe(0);
