@@ -95,3 +95,65 @@ describe("witx-bindgen json", () => {
     expect(r.stderr).toContain("witx-bindgen json <path>");
   });
 });
+
+describe("witx-bindgen ts", () => {
+  const wit = () =>
+    write(
+      "host.wit",
+      `package test:cli;
+interface api { add: func(a: u32, b: u32) -> u32; }
+world host { export api; }
+world other { import api; }`,
+    );
+
+  it("writes the module, and --check finds it up to date", () => {
+    const out = path.join(tmp, "ts-out");
+    const w = wit();
+    const gen = run("ts", w, "--world", "host", "--out-dir", out);
+    expect(gen.status).toBe(0);
+    expect(fs.readFileSync(path.join(out, "host.ts"), "utf8")).toContain("export async function instantiate(");
+    const check = run("ts", w, "--world", "host", "--out-dir", out, "--check");
+    expect(check.status).toBe(0);
+    expect(check.stdout).toBe("");
+  });
+
+  it("--check lists stale files, exits 1 and writes nothing", () => {
+    const out = path.join(tmp, "ts-stale");
+    const w = wit();
+    expect(run("ts", w, "--world", "host", "--out-dir", out).status).toBe(0);
+    fs.appendFileSync(path.join(out, "host.ts"), "// edited\n");
+    const check = run("ts", w, "--world", "host", "--out-dir", out, "--check", "--js");
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain(`stale: ${path.join(out, "host.js")}`);
+    expect(check.stdout).toContain(`stale: ${path.join(out, "host.d.ts")}`);
+    expect(fs.existsSync(path.join(out, "host.js"))).toBe(false);
+  });
+
+  it("--js writes JavaScript and declarations", () => {
+    const out = path.join(tmp, "ts-js");
+    expect(run("ts", wit(), "--world", "host", "--out-dir", out, "--js").status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(["host.d.ts", "host.js"]);
+    expect(fs.readFileSync(path.join(out, "host.d.ts"), "utf8")).toContain("export declare function instantiate(");
+  });
+
+  it("asks for a world when the package has several", () => {
+    const r = run("ts", wit(), "--out-dir", path.join(tmp, "ts-none"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("the package has 2 worlds (host, other); choose one with --world");
+  });
+
+  it("refuses a world that needs the asynchronous ABI, with the reason", () => {
+    const w = write("async.wit", `package test:a; world w { export f: async func(); }`);
+    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-async"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("error: the TypeScript host does not support this world yet: `f` is an async function");
+    expect(r.stderr).not.toContain("    at ");
+  });
+
+  it("reports WIT errors as diagnostics", () => {
+    const w = write("bad.wit", `package test:b; world w { export f: func() -> nope; }`);
+    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-bad"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("error: name `nope` does not exist");
+  });
+});
