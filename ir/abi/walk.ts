@@ -351,17 +351,7 @@ export class AbiWalker<Operand> {
       }
       case "own":
       case "borrow":
-        this.emit(
-          {
-            op: "lower-handle",
-            handle: shape.kind,
-            resource: shape.resource,
-            side: this.options.resourceSide(shape.resource),
-            path,
-          },
-          1,
-          1,
-        );
+        this.lowerHandle(shape, path);
         return;
       default:
         this.unsupported(shape);
@@ -370,6 +360,18 @@ export class AbiWalker<Operand> {
 
   private name(kind: "parameter" | "field", name: string): string {
     return this.options.pathName ? this.options.pathName(kind, name) : name;
+  }
+
+  /** Pops a resource object, pushes its handle. */
+  private lowerHandle(shape: Extract<AbiShape, { kind: "own" | "borrow" }>, path: string): void {
+    const side = this.options.resourceSide(shape.resource);
+    this.emit({ op: "lower-handle", handle: shape.kind, resource: shape.resource, side, path }, 1, 1);
+  }
+
+  /** Pops a handle, pushes its resource object. */
+  private liftHandle(shape: Extract<AbiShape, { kind: "own" | "borrow" }>): void {
+    const side = this.options.resourceSide(shape.resource);
+    this.emit({ op: "lift-handle", handle: shape.kind, resource: shape.resource, side }, 1, 1);
   }
 
   private fieldPath(shape: AbiShape, path: string, index: number): string {
@@ -523,16 +525,7 @@ export class AbiWalker<Operand> {
       }
       case "own":
       case "borrow":
-        this.emit(
-          {
-            op: "lift-handle",
-            handle: shape.kind,
-            resource: shape.resource,
-            side: this.options.resourceSide(shape.resource),
-          },
-          1,
-          1,
-        );
+        this.liftHandle(shape);
         return;
       default:
         this.unsupported(shape);
@@ -651,17 +644,7 @@ export class AbiWalker<Operand> {
       }
       case "own":
       case "borrow":
-        this.emit(
-          {
-            op: "lower-handle",
-            handle: shape.kind,
-            resource: shape.resource,
-            side: this.options.resourceSide(shape.resource),
-            path,
-          },
-          1,
-          1,
-        );
+        this.lowerHandle(shape, path);
         storeTop("i32.store", offset);
         return;
       default:
@@ -740,16 +723,7 @@ export class AbiWalker<Operand> {
       case "own":
       case "borrow":
         loadAt("i32.load", offset);
-        this.emit(
-          {
-            op: "lift-handle",
-            handle: shape.kind,
-            resource: shape.resource,
-            side: this.options.resourceSide(shape.resource),
-          },
-          1,
-          1,
-        );
+        this.liftHandle(shape);
         return;
       default:
         this.unsupported(shape);
