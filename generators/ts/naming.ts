@@ -54,7 +54,13 @@ export function typeName(id: string): string {
 
 /** A property key: bare when it is an identifier, quoted otherwise. */
 export function propertyKey(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name);
+  // `new (...)` in a type would be a construct signature, not a method.
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name !== "new" ? name : JSON.stringify(name);
+}
+
+/** A method name in a class body: `constructor` must be computed to be an ordinary method. */
+export function classMemberKey(name: string): string {
+  return name === "constructor" ? `["constructor"]` : propertyKey(name);
 }
 
 /** `obj.name` or `obj["name"]`. */

@@ -216,9 +216,9 @@ export class TsTypes {
       if (f.kind.kind === "constructor") {
         statics += `${fdoc}new (${this.params(f, false)}): ${tsName};\n`;
       } else if (f.kind.kind === "method") {
-        instance += `${fdoc}${camelCase(methodName(f.name))}(${this.params(f, true)}): ${this.returnType(f)};\n`;
+        instance += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${this.params(f, true)}): ${this.returnType(f)};\n`;
       } else if (f.kind.kind === "static") {
-        statics += `${fdoc}${camelCase(methodName(f.name))}(${this.params(f, false)}): ${this.returnType(f)};\n`;
+        statics += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${this.params(f, false)}): ${this.returnType(f)};\n`;
       }
     }
     instance +=

@@ -20,7 +20,16 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
 import { FunctionEmitter, type GlueModule } from "./glue.js";
-import { camelCase, jsDoc, propertyAccess, propertyKey, stringLiteral, typeName, valueName } from "./naming.js";
+import {
+  camelCase,
+  classMemberKey,
+  jsDoc,
+  propertyAccess,
+  propertyKey,
+  stringLiteral,
+  typeName,
+  valueName,
+} from "./naming.js";
 import { helperClosure, helperCode } from "./runtime.js";
 import { functionsByResource, methodName, TsNames, TsTypes } from "./types.js";
 
@@ -541,11 +550,11 @@ ${stringLiteral(r.dropField)}(h: number): void {
       } else if (k.kind === "method") {
         const ps = f.func.params.slice(1);
         members.push(
-          `${doc}${camelCase(methodName(f.func.name))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
+          `${doc}${classMemberKey(camelCase(methodName(f.func.name)))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
         );
       } else if (k.kind === "static") {
         members.push(
-          `${doc}static ${camelCase(methodName(f.func.name))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
+          `${doc}static ${classMemberKey(camelCase(methodName(f.func.name)))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
         );
       }
     }
