@@ -139,3 +139,26 @@ describe("TypeScript host snapshots", () => {
     expect(fixed, "known type errors that no longer occur: remove them from `knownTypeErrors`").toEqual([]);
   });
 });
+
+describe("TypeScript host portability", () => {
+  it("the generated modules import nothing and use nothing Node-specific", () => {
+    const dir = path.join(root, "snapshots", "ts");
+    const files = fs.readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith(".d.ts"));
+    expect(files.length).toBeGreaterThan(0);
+    const found: string[] = [];
+    for (const f of files) {
+      const text = fs.readFileSync(path.join(dir, f), "utf8");
+      for (const pattern of [
+        /^\s*import\b/m,
+        /\brequire\(/,
+        /\bprocess\./,
+        /\bBuffer\b/,
+        /["']node:/,
+        /\bglobalThis\b/,
+      ]) {
+        if (pattern.test(text)) found.push(`${f}: ${pattern}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+});

@@ -124,7 +124,7 @@ export class TsTypes {
       case "handle":
         return this.expr(kind.resource);
       case "record":
-        return `{ ${kind.fields.map((f) => `${propertyKey(camelCase(f.name))}: ${this.expr(f.type)}`).join("; ")} }`;
+        return `{ ${kind.fields.map((f) => `${this.fieldKey(f.name, f.type)}: ${this.expr(f.type)}`).join("; ")} }`;
       case "flags":
         return `{ ${kind.flags.map((f) => `${propertyKey(camelCase(f.name))}?: boolean`).join("; ")} }`;
       case "enum":
@@ -138,6 +138,14 @@ export class TsTypes {
       default:
         return "never";
     }
+  }
+
+  /** A record field's key; a field of an (untagged) option type may be left out, as `none`. */
+  private fieldKey(name: string, t: Type): string {
+    const key = propertyKey(camelCase(name));
+    const d = this.layout.dealias(t);
+    const optional = typeof d === "number" && this.resolve.types[d].kind.kind === "option" && !this.isTaggedOption(d);
+    return optional ? `${key}?` : key;
   }
 
   private payload(t: Type | undefined): string {
@@ -186,7 +194,7 @@ export class TsTypes {
       if (kind.kind === "record") {
         out += `${doc}export interface ${tsName} {\n`;
         for (const f of kind.fields)
-          out += `${jsDoc(f.docs.contents)}${propertyKey(camelCase(f.name))}: ${this.expr(f.type)};\n`;
+          out += `${jsDoc(f.docs.contents)}${this.fieldKey(f.name, f.type)}: ${this.expr(f.type)};\n`;
         out += "}\n";
       } else if (kind.kind === "flags") {
         out += `${doc}export interface ${tsName} {\n`;

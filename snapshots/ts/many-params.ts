@@ -20,7 +20,7 @@ export namespace SnapManyParamsWide {
     a: bigint;
     b: string;
     c: number;
-    d: number | undefined;
+    d?: number | undefined;
   }
 }
 

@@ -33,7 +33,7 @@ export namespace SnapTypesShapes {
   export interface Item {
     name: string;
     tags: Array<string>;
-    color: SnapTypesShapes.Color | undefined;
+    color?: SnapTypesShapes.Color | undefined;
     perms: SnapTypesShapes.Permissions;
     bytes: Uint8Array;
   }
