@@ -136,7 +136,7 @@ async function main(): Promise<void> {
           })
           .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the module to" })
           .option("string-encoding", {
-            choices: ["utf8", "utf16"] as const,
+            choices: ["utf8", "utf16", "latin1+utf16"] as const,
             default: "utf8" as const,
             describe: "the string encoding of the guest's memory",
           })

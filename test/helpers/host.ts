@@ -11,7 +11,7 @@ import { generateTypeScript, loadWitText, renderDiagnostics } from "../../index.
 
 export interface HostOptions {
   world?: string;
-  stringEncoding?: "utf8" | "utf16";
+  stringEncoding?: "utf8" | "utf16" | "latin1+utf16";
 }
 
 /** The generated module's exports, loosely typed for tests. */
