@@ -16,3 +16,15 @@ describe("TypeScript host smoke", () => {
     expect(e["test:smoke/api"].add(0xffffffff, 1)).toBe(0);
   });
 });
+
+describe("TypeScript host linking", () => {
+  it("names a core import that the world does not have", async () => {
+    const host = await loadHost(`package test:link;
+interface api { add: func(a: u32, b: u32) -> u32; }
+world link { import api; }`);
+    const wasm = await wat(`(module (import "test:link/api" "sub" (func (param i32 i32) (result i32))))`);
+    await expect(host.instantiate(wasm, { "test:link/api": { add: (a: number, b: number) => a + b } })).rejects.toThrow(
+      "the core module imports test:link/api#sub, which the world test:link/link does not have",
+    );
+  });
+});

@@ -348,6 +348,12 @@ class Module implements GlueModule {
       out.push(`coreImports[${stringLiteral(module)}] = {`, fns.join(",\n"), `};`);
     }
     out.push(
+      `for (const i of WebAssembly.Module.imports(module)) {`,
+      `if (ours.has(i.module) && !(i.name in coreImports[i.module]))`,
+      `throw new TypeError(\`the core module imports \${i.module}#\${i.name}, which the world ${worldId} does not have\`);`,
+      `}`,
+    );
+    out.push(
       `function bind(instance: WebAssembly.Instance): Exports {`,
       `const exports = instance.exports;`,
       this.memory

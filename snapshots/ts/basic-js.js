@@ -370,6 +370,12 @@ function $link(module, imports, options) {
       }
     },
   };
+  for (const i of WebAssembly.Module.imports(module)) {
+    if (ours.has(i.module) && !(i.name in coreImports[i.module]))
+      throw new TypeError(
+        `the core module imports ${i.module}#${i.name}, which the world snap:basic/basic does not have`,
+      );
+  }
   function bind(instance) {
     const exports = instance.exports;
     $memory = exports["memory"] instanceof WebAssembly.Memory ? exports["memory"] : undefined;

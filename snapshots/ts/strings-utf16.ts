@@ -562,6 +562,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
   };
+  for (const i of WebAssembly.Module.imports(module)) {
+    if (ours.has(i.module) && !(i.name in coreImports[i.module]))
+      throw new TypeError(
+        `the core module imports ${i.module}#${i.name}, which the world snap:strings/strings does not have`,
+      );
+  }
   function bind(instance: WebAssembly.Instance): Exports {
     const exports = instance.exports;
     $memory =
