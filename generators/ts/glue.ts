@@ -40,10 +40,12 @@ const coreTsType: Record<CoreType, string> = { i32: "number", i64: "bigint", f32
  * `obj.name` for a field or flag of a JS object, except that a name every object inherits
  * (`toString`, `valueOf`, `constructor`…) reads as missing unless the object has it itself.
  */
-function ownProperty(object: string, name: string): string {
+function ownProperty(object: string, name: string, type?: string): string {
   const access = propertyAccess(object, name);
   if (!(name in Object.prototype)) return access;
-  return `(Object.prototype.hasOwnProperty.call(${object}, ${stringLiteral(name)}) ? ${access} : undefined)`;
+  const read = `(Object.prototype.hasOwnProperty.call(${object}, ${stringLiteral(name)}) ? ${access} : undefined)`;
+  // A missing field is `undefined` here and is rejected (or is `none`) where the field is lowered.
+  return type === undefined ? read : `(${read} as ${type})`;
 }
 
 const scalarCheck: Record<string, (v: string) => string> = {
@@ -84,8 +86,9 @@ const liftScalar: Record<string, (v: string) => string> = {
   s32: (v) => `${v} | 0`,
   u64: (v) => `BigInt.asUintN(64, ${v})`,
   s64: (v) => `BigInt.asIntN(64, ${v})`,
-  f32: (v) => v,
-  f64: (v) => v,
+  // The spec canonicalises NaNs when lifting: JS code must not see a guest's NaN payload.
+  f32: (v) => `${v} === ${v} ? ${v} : NaN`,
+  f64: (v) => `${v} === ${v} ? ${v} : NaN`,
 };
 
 const loadCode: Record<string, (at: string) => string> = {
@@ -237,7 +240,14 @@ export class FunctionEmitter implements AbiEmitter<string> {
         return [t];
       }
       case "post-return":
-        out.push(`if (${this.target.postReturn} !== undefined) ${this.target.postReturn}(${ops.join(", ")});`);
+        // While cabi_post_* runs the guest may not call out (the spec's `may_leave`).
+        out.push(
+          `if (${this.target.postReturn} !== undefined) {`,
+          "$state = 3;",
+          `${this.target.postReturn}(${ops.join(", ")});`,
+          "$state = 1;",
+          "}",
+        );
         return [];
       case "load": {
         this.module.usesMemory();
@@ -311,7 +321,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (def.kind !== "record") throw new Error("lower-record of a non-record");
         const v = this.bind(ops[0]);
         out.push(`if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object", v)};`);
-        return def.fields.map((f) => this.bind(ownProperty(v, camelCase(f.name))));
+        return def.fields.map((f) => this.bind(ownProperty(v, camelCase(f.name), this.module.types.expr(f.type))));
       }
       case "lift-record": {
         const def = this.module.types.resolve.types[inst.type].kind;
@@ -565,17 +575,22 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const ptr = this.temp();
     const base = this.temp();
     const [k, val] = body.mapEntry!;
+    const len = this.temp();
+    const end = this.temp();
     this.out.push(
       `if (!(${v} instanceof Map)) ${this.typeError(inst.path, "a Map", v)};`,
-      `const ${ptr} = $alloc(${inst.entryAlign}, ${v}.size * ${inst.entrySize});`,
+      `const ${len} = ${v}.size;`,
+      `const ${ptr} = $alloc(${inst.entryAlign}, ${len} * ${inst.entrySize});`,
+      `const ${end} = ${ptr} + ${len} * ${inst.entrySize};`,
       `let ${base} = ${ptr};`,
       `for (const [${k}, ${val}] of ${v}) {`,
+      `if (${base} === ${end}) break;`,
       `const ${body.listBase} = ${base};`,
       `${base} += ${inst.entrySize};`,
       ...body.lines,
       `}`,
     );
-    return [ptr, `${v}.size`];
+    return [ptr, len];
   }
 
   private liftMap(inst: Extract<Instruction, { op: "lift-map" }>, ops: string[]): string[] {

@@ -8,7 +8,7 @@ const reserved = new Set(
   (
     "break case catch class const continue debugger default delete do else enum export extends false finally for " +
     "function if import in instanceof new null return super switch this throw true try typeof var void while with " +
-    "implements interface let package private protected public static yield await arguments eval"
+    "implements interface let package private protected public static yield await arguments eval undefined NaN Infinity"
   ).split(" "),
 );
 
@@ -77,4 +77,16 @@ export function jsDoc(contents: string | undefined, indent = ""): string {
   if (!contents) return "";
   const lines = contents.replace(/\*\//g, "*\\/").split("\n");
   return `${indent}/**\n${lines.map((l) => `${indent} *${l ? " " + l : ""}`).join("\n")}\n${indent} */\n`;
+}
+
+/** The JS name of a static function of a resource class (`prototype` cannot be one). */
+export function staticName(id: string): string {
+  const name = camelCase(id);
+  return name === "prototype" ? "prototype_" : name;
+}
+
+/** The JS name of a world-level export (an exports object with `then` would be a thenable). */
+export function topLevelExportName(id: string): string {
+  const name = camelCase(id);
+  return name === "then" ? "then_" : name;
 }

@@ -135,6 +135,17 @@ function $enterFailed(name: string): never {
   throw new Error(\`\${name}: the instance was entered again while it was running (a host import called back into it)\`);
 }`,
   },
+  $mayLeave: {
+    scope: "instance",
+    deps: ["$trap"],
+    code: `
+/** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+function $cannotLeave(): never {
+  if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+  if ($state === 3) $trap("the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids");
+  $trap("the guest called out when no call into it was running");
+}`,
+  },
   $fail: {
     scope: "instance",
     deps: ["$argumentErrors"],
@@ -164,7 +175,9 @@ function $refresh(): void {
 let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
 function $alloc(align: number, size: number): number {
   if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+  $state = 3;
   const ptr = $realloc(0, 0, align, size) >>> 0;
+  $state = 1;
   if ($u8.byteLength === 0) $refresh();
   if ((ptr & (align - 1)) !== 0) $trap(\`cabi_realloc returned a misaligned pointer \${ptr} (alignment \${align})\`);
   if (ptr + size > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${size} bytes\`);
@@ -264,13 +277,17 @@ function $lowerUtf8(v: string, path: string): number {
   }
   if (read < units) {
     // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-    const worst = written + (units - read) * 3;
+    const worst = units * 3;
+    $state = 3;
     ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if (ptr + worst > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${worst} bytes\`);
     written += $utf8Encoder.encodeInto(v.slice(read), $u8.subarray(ptr + written, ptr + worst)).written;
     if (written < worst) {
+      $state = 3;
       ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + written > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${written} bytes\`);
     }
@@ -408,6 +425,7 @@ function $addHandle(type: number, rep: unknown, own: boolean): number {
     $table[i] = handle;
     return i;
   }
+  if ($table.length >= 0x0fffffff) $trap("the handle table is full");
   $table.push(handle);
   return $table.length - 1;
 }
@@ -442,9 +460,11 @@ function $releaseLends(): void {
     code: `
 // Handles made and objects moved while lowering an export's arguments: a
 // rejected argument gives them back, a completed call commits them.
+let $recording = false;
 const $madeHandles: number[] = [];
 const $movedObjects: { o: object; rep: number; restore: (o: object, rep: number) => void }[] = [];
 function $commitLowering(): void {
+  $recording = false;
   $madeHandles.length = 0;
   $movedObjects.length = 0;
 }

@@ -5,7 +5,7 @@
 import type { AbiLayout } from "../../ir/abi/layout.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
-import { camelCase, jsDoc, propertyKey, typeName, valueName } from "./naming.js";
+import { camelCase, jsDoc, propertyKey, staticName, typeName, valueName } from "./naming.js";
 
 export const typedArrays: Record<string, string> = {
   u8: "Uint8Array",
@@ -226,13 +226,13 @@ export class TsTypes {
       } else if (f.kind.kind === "method") {
         instance += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${this.params(f, true)}): ${this.returnType(f)};\n`;
       } else if (f.kind.kind === "static") {
-        statics += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${this.params(f, false)}): ${this.returnType(f)};\n`;
+        statics += `${fdoc}${propertyKey(staticName(methodName(f.name)))}(${this.params(f, false)}): ${this.returnType(f)};\n`;
       }
     }
     instance +=
       this.resourceSide.get(id) === "exported"
         ? `/** Drops the handle; the guest's destructor runs. */\n[Symbol.dispose](): void;\n}\n`
-        : `/** Called when the guest drops its last handle. */\n[Symbol.dispose]?(): void;\n}\n`;
+        : `/** Called when the guest drops a handle it owns. */\n[Symbol.dispose]?(): void;\n}\n`;
     statics += "}\n";
     return instance + statics;
   }

@@ -23,6 +23,8 @@ import { FunctionEmitter, type GlueModule } from "./glue.js";
 import {
   camelCase,
   classMemberKey,
+  staticName,
+  topLevelExportName,
   jsDoc,
   propertyAccess,
   propertyKey,
@@ -155,7 +157,7 @@ class Module implements GlueModule {
         case "constructor":
           return `new ${holder}.${this.resourceTsName(func.kind.resource)}(${args.join(", ")})`;
         case "static":
-          return `${holder}.${this.resourceTsName(func.kind.resource)}.${camelCase(methodName(func.name))}(${args.join(", ")})`;
+          return `${holder}.${this.resourceTsName(func.kind.resource)}.${staticName(methodName(func.name))}(${args.join(", ")})`;
         case "method":
           return `${args[0]}.${camelCase(methodName(func.name))}(${args.slice(1).join(", ")})`;
         default:
@@ -180,7 +182,9 @@ class Module implements GlueModule {
       func.params.some((p) => this.layout.needsMemory(p.type)) ||
       (func.result !== undefined && this.layout.needsMemory(func.result));
     const label = stringLiteral(this.label(f.module, f.field));
+    this.use("$mayLeave");
     return `${stringLiteral(f.field)}(${params}): ${ret} {
+  if ($state !== 1) $cannotLeave();
   const $prev = $current;
   $current = ${label};
   try {
@@ -229,7 +233,7 @@ class Module implements GlueModule {
     const lines = [`function ${name}(${paramList}): ${this.types.returnType(func)} {`];
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
-    lines.push("try {", ...emitter.lines);
+    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
     if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
@@ -372,6 +376,7 @@ class Module implements GlueModule {
       `$state = 2;`,
       `throw e;`,
       `}`,
+      `if ($state !== 1) throw new Error("_initialize: the instance trapped");`,
       `$state = 0;`,
       `}`,
       `return ${exportsObject};`,
@@ -396,11 +401,11 @@ class Module implements GlueModule {
       case "constructor":
       case "static": {
         const cls = `${holder}?.${this.resourceTsName(func.kind.resource)}`;
-        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${camelCase(methodName(func.name))}`;
+        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${staticName(methodName(func.name))}`;
         const what =
           func.kind.kind === "constructor"
             ? `${where}.${this.resourceTsName(func.kind.resource)}`
-            : `${where}.${this.resourceTsName(func.kind.resource)}.${camelCase(methodName(func.name))}`;
+            : `${where}.${this.resourceTsName(func.kind.resource)}.${staticName(methodName(func.name))}`;
         return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))}); }`;
       }
       case "method":
@@ -466,14 +471,14 @@ class Module implements GlueModule {
 function $lowerOwn${n}(v: ${t}, path: string): number {
   if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
   const h = $addHandle(${ht}, v, true);
-  $madeHandles.push(h);
+  if ($recording) $madeHandles.push(h);
   return h;
 }
 function $lowerBorrow${n}(v: ${t}, path: string): number {
   if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
   $borrows++;
   const h = $addHandle(${ht}, v, false);
-  $madeHandles.push(h);
+  if ($recording) $madeHandles.push(h);
   return h;
 }
 function $liftOwn${n}(h: number): ${t} {
@@ -491,7 +496,9 @@ function $liftBorrow${n}(h: number): ${t} {
     const n = this.resourceIndex(r);
     const ht = n;
     const label = stringLiteral(this.label(r.dropModule, r.dropField));
+    this.use("$mayLeave");
     return `${stringLiteral(r.dropField)}(h: number): void {
+  if ($state !== 1) $cannotLeave();
   const $prev = $current;
   $current = ${label};
   try {
@@ -514,13 +521,17 @@ function $liftBorrow${n}(h: number): ${t} {
     this.use("$handles");
     const n = this.resourceIndex(r);
     const ht = n;
+    this.use("$mayLeave");
     return `${stringLiteral(r.newField!)}(rep: number): number {
+  if ($state !== 1) $cannotLeave();
   return $addHandle(${ht}, rep >>> 0, true);
 },
 ${stringLiteral(r.repField!)}(h: number): number {
+  if ($state !== 1) $cannotLeave();
   return $getHandle(h, ${ht}).rep as number;
 },
 ${stringLiteral(r.dropField)}(h: number): void {
+  if ($state !== 1) $cannotLeave();
   const handle = $removeHandle(h, ${ht}, false);
   if (handle.own && $dtor${n} !== undefined) $dtor${n}(handle.rep as number);
 }`;
@@ -545,6 +556,12 @@ ${stringLiteral(r.dropField)}(h: number): void {
     const name = typeName(r.name);
     bindLines.push(`$dtor${n} = exports[${stringLiteral(r.dtorExport!)}] as typeof $dtor${n};`);
     const members: string[] = [];
+    const hasStaticName = [...exportFns.keys()].some(
+      (f) =>
+        f.func.kind.kind === "static" &&
+        f.func.kind.resource === r.resource &&
+        staticName(methodName(f.func.name)) === "name",
+    );
     let ctor = `constructor() {\nthrow new TypeError(${stringLiteral(`${name} has no constructor`)});\n}`;
     for (const [f, fn] of exportFns) {
       const k = f.func.kind;
@@ -560,7 +577,7 @@ ${stringLiteral(r.dropField)}(h: number): void {
         );
       } else if (k.kind === "static") {
         members.push(
-          `${doc}static ${classMemberKey(camelCase(methodName(f.func.name)))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
+          `${doc}static ${classMemberKey(staticName(methodName(f.func.name)))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
         );
       }
     }
@@ -573,7 +590,7 @@ const $registry${n} = new FinalizationRegistry<number>((rep) => {
   $current = ${drop};
   try {
     $dtor${n}(rep);
-    $state = 0;
+    if ($state === 1) $state = 0;
   } catch {
     $state = 2;
   }
@@ -600,10 +617,11 @@ class ${cls} implements ${t} {
       $state = 2;
       throw e;
     }
+    if ($state !== 1) $enterFailed(${drop});
     $state = 0;
   }
 }
-Object.defineProperty(${cls}, "name", { value: ${stringLiteral(name)} });
+${hasStaticName ? "" : `Object.defineProperty(${cls}, "name", { value: ${stringLiteral(name)} });`}
 function $wrap${n}(rep: number): ${cls} {
   const o = Object.create(${cls}.prototype) as ${cls};
   o[$rep] = rep;
@@ -631,9 +649,11 @@ function $lowerOwn${n}(v: ${t}, path: string): number {
   const rep = o[$rep];
   o[$rep] = -1;
   $registry${n}.unregister(o);
-  $movedObjects.push({ o, rep, restore: $restore${n} });
   const h = $addHandle(${ht}, rep, true);
-  $madeHandles.push(h);
+  if ($recording) {
+    $movedObjects.push({ o, rep, restore: $restore${n} });
+    $madeHandles.push(h);
+  }
   return h;
 }
 function $restore${n}(o: object, rep: number): void {
@@ -678,16 +698,18 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     return out;
   }
 
-  private functionSignature(func: Function): string {
-    return `${jsDoc(func.docs.contents)}${propertyKey(camelCase(func.name))}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
+  private functionSignature(func: Function, name = camelCase(func.name)): string {
+    return `${jsDoc(func.docs.contents)}${propertyKey(name)}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
   }
 
   private importObjectInterface(): string {
     const w = this.resolve.worlds[this.world];
     const lines = [`/** What the host provides: the world's imports. */`, `export interface ImportObject {`];
     for (const { key, item } of w.imports.values()) {
-      if (item.kind === "function") lines.push(this.functionSignature(item.func));
-      else if (item.kind === "type") {
+      if (item.kind === "function") {
+        // A world-level resource's functions are reached through its class.
+        if (item.func.kind.kind === "freestanding") lines.push(this.functionSignature(item.func));
+      } else if (item.kind === "type") {
         const def = this.resolve.types[item.id];
         if (def.kind.kind === "resource" && key.kind === "name") {
           const fns = [...w.imports.values()].flatMap((e) =>
@@ -727,7 +749,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const w = this.resolve.worlds[this.world];
     const counts = new Map<string, number>();
     const taken = new Set<string>();
-    for (const { item } of w.exports.values()) if (item.kind === "function") taken.add(camelCase(item.func.name));
+    for (const { item } of w.exports.values())
+      if (item.kind === "function") taken.add(topLevelExportName(item.func.name));
     const aliases = new Map<string, string>();
     for (const { key, item } of w.exports.values()) {
       if (item.kind !== "interface") continue;
@@ -748,7 +771,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const lines = [`/** What the guest provides: the world's exports. */`, `export interface Exports {`];
     const aliases = this.exportAliases();
     for (const { key, item } of w.exports.values()) {
-      if (item.kind === "function") lines.push(this.functionSignature(item.func));
+      if (item.kind === "function") lines.push(this.functionSignature(item.func, topLevelExportName(item.func.name)));
       else if (item.kind === "interface") {
         const iface = this.resolve.interfaces[item.id];
         const full = this.resolve.nameWorldKey(key);
@@ -777,7 +800,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     for (const { key, item } of w.exports.values()) {
       if (item.kind === "function") {
         const f = [...exportFns.keys()].find((e) => e.func === item.func)!;
-        entries.push(`${propertyKey(camelCase(item.func.name))}: ${exportFns.get(f)}`);
+        entries.push(`${propertyKey(topLevelExportName(item.func.name))}: ${exportFns.get(f)}`);
       } else if (item.kind === "interface") {
         const full = this.resolve.nameWorldKey(key);
         const members: string[] = [];

@@ -137,7 +137,9 @@ function $link(module, imports, options) {
   let $realloc;
   function $alloc(align, size) {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -164,8 +166,10 @@ function $link(module, imports, options) {
     }
     if (read < units) {
       // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = written + (units - read) * 3;
+      const worst = units * 3;
+      $state = 3;
       ptr = $realloc(ptr, units, 1, worst) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
@@ -174,7 +178,9 @@ function $link(module, imports, options) {
         $u8.subarray(ptr + written, ptr + worst),
       ).written;
       if (written < worst) {
+        $state = 3;
         ptr = $realloc(ptr, worst, 1, written) >>> 0;
+        $state = 1;
         if ($u8.byteLength === 0) $refresh();
         if (ptr + written > $u8.byteLength)
           $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
@@ -182,6 +188,15 @@ function $link(module, imports, options) {
     }
     $lowered = written;
     return ptr;
+  }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave() {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
   }
   let $core0;
   let $post0;
@@ -205,7 +220,11 @@ function $link(module, imports, options) {
       const $2 = $dv.getInt32($1, true);
       const $3 = $dv.getInt32($1 + 4, true);
       const $4 = $liftUtf8($2, $3);
-      if ($post0 !== undefined) $post0($0);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($0);
+        $state = 1;
+      }
       $result = $4;
     } catch (e) {
       $fail(e);
@@ -224,7 +243,11 @@ function $link(module, imports, options) {
       if (b >>> 0 !== b) $typeError("b", "an integer from 0 to 4294967295 (u32)", b);
       const $0 = $core1(a, b);
       const $1 = $0 >>> 0;
-      if ($post1 !== undefined) $post1($0);
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($0);
+        $state = 1;
+      }
       $result = $1;
     } catch (e) {
       $fail(e);
@@ -243,7 +266,11 @@ function $link(module, imports, options) {
         $typeError("x", "a bigint from -9223372036854775808n to 9223372036854775807n (s64)", x);
       const $0 = $core2(x);
       const $1 = BigInt.asIntN(64, $0);
-      if ($post2 !== undefined) $post2($0);
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2($0);
+        $state = 1;
+      }
       $result = $1;
     } catch (e) {
       $fail(e);
@@ -268,8 +295,13 @@ function $link(module, imports, options) {
       const $0 = g ? 1 : 0;
       const $1 = $lowerChar(h, "h");
       const $2 = $core3(a, b, c, d, e, f, $0, $1);
-      if ($post3 !== undefined) $post3($2);
-      $result = $2;
+      const $3 = $2 === $2 ? $2 : NaN;
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($2);
+        $state = 1;
+      }
+      $result = $3;
     } catch (e) {
       $fail(e);
     }
@@ -291,7 +323,11 @@ function $link(module, imports, options) {
       const $4 = $dv.getInt32($3, true);
       const $5 = $dv.getInt32($3 + 4, true);
       const $6 = $liftUtf8($4, $5);
-      if ($post4 !== undefined) $post4($2);
+      if ($post4 !== undefined) {
+        $state = 3;
+        $post4($2);
+        $state = 1;
+      }
       $result = $6;
     } catch (e) {
       $fail(e);
@@ -324,6 +360,7 @@ function $link(module, imports, options) {
   const coreImports = { ...options.coreImports };
   coreImports["snap:basic/logger"] = {
     log($p0, $p1) {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:basic/logger#log";
       try {
@@ -339,6 +376,7 @@ function $link(module, imports, options) {
       }
     },
     now() {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:basic/logger#now";
       try {
@@ -356,6 +394,7 @@ function $link(module, imports, options) {
   };
   coreImports["$root"] = {
     "random-u32"() {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "random-u32";
       try {
@@ -401,6 +440,7 @@ function $link(module, imports, options) {
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {

@@ -189,7 +189,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
   function $alloc(align: number, size: number): number {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -216,8 +218,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     if (read < units) {
       // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = written + (units - read) * 3;
+      const worst = units * 3;
+      $state = 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
@@ -226,7 +230,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $u8.subarray(ptr + written, ptr + worst),
       ).written;
       if (written < worst) {
+        $state = 3;
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+        $state = 1;
         if ($u8.byteLength === 0) $refresh();
         if (ptr + written > $u8.byteLength)
           $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
@@ -234,6 +240,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = written;
     return ptr;
+  }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave(): never {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -257,7 +272,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $2 = $dv.getInt32($1, true);
       const $3 = $dv.getInt32($1 + 4, true);
       const $4 = $liftUtf8($2, $3);
-      if ($post0 !== undefined) $post0($0);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($0);
+        $state = 1;
+      }
       $result = $4;
     } catch (e) {
       $fail(e);
@@ -276,7 +295,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       if (b >>> 0 !== b) $typeError("b", "an integer from 0 to 4294967295 (u32)", b);
       const $0 = $core1(a, b);
       const $1 = $0 >>> 0;
-      if ($post1 !== undefined) $post1($0);
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($0);
+        $state = 1;
+      }
       $result = $1;
     } catch (e) {
       $fail(e);
@@ -295,7 +318,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $typeError("x", "a bigint from -9223372036854775808n to 9223372036854775807n (s64)", x);
       const $0 = $core2(x);
       const $1 = BigInt.asIntN(64, $0);
-      if ($post2 !== undefined) $post2($0);
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2($0);
+        $state = 1;
+      }
       $result = $1;
     } catch (e) {
       $fail(e);
@@ -329,8 +356,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $0 = g ? 1 : 0;
       const $1 = $lowerChar(h, "h");
       const $2 = $core3(a, b, c, d, e, f, $0, $1);
-      if ($post3 !== undefined) $post3($2);
-      $result = $2;
+      const $3 = $2 === $2 ? $2 : NaN;
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($2);
+        $state = 1;
+      }
+      $result = $3;
     } catch (e) {
       $fail(e);
     }
@@ -352,7 +384,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $4 = $dv.getInt32($3, true);
       const $5 = $dv.getInt32($3 + 4, true);
       const $6 = $liftUtf8($4, $5);
-      if ($post4 !== undefined) $post4($2);
+      if ($post4 !== undefined) {
+        $state = 3;
+        $post4($2);
+        $state = 1;
+      }
       $result = $6;
     } catch (e) {
       $fail(e);
@@ -385,6 +421,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:basic/logger"] = {
     log($p0: number, $p1: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:basic/logger#log";
       try {
@@ -400,6 +437,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     now(): bigint {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:basic/logger#now";
       try {
@@ -417,6 +455,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   };
   coreImports["$root"] = {
     "random-u32"(): number {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "random-u32";
       try {
@@ -465,6 +504,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {

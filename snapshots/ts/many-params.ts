@@ -173,7 +173,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
   function $alloc(align: number, size: number): number {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -277,8 +279,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     if (read < units) {
       // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = written + (units - read) * 3;
+      const worst = units * 3;
+      $state = 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
@@ -287,7 +291,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $u8.subarray(ptr + written, ptr + worst),
       ).written;
       if (written < worst) {
+        $state = 3;
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+        $state = 1;
         if ($u8.byteLength === 0) $refresh();
         if (ptr + written > $u8.byteLength)
           $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
@@ -295,6 +301,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = written;
     return ptr;
+  }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave(): never {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -371,7 +386,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $dv.setInt32($0 + 76, $4, true);
       const $5 = $core0($0);
       const $6 = $5 >>> 0;
-      if ($post0 !== undefined) $post0($5);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($5);
+        $state = 1;
+      }
       $result = $6;
     } catch (e) {
       $fail(e);
@@ -395,7 +414,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $5 = $dv.getInt32($1 + 8, true);
       const $6 = $liftUtf8($4, $5);
       const $7: [number, string] = [$3, $6];
-      if ($post1 !== undefined) $post1($0);
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($0);
+        $state = 1;
+      }
       $result = $7;
     } catch (e) {
       $fail(e);
@@ -420,25 +443,30 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $5 = $dv.getInt32($1 + 12, true);
       const $6 = $liftUtf8($4, $5);
       const $7 = $dv.getFloat32($1 + 16, true);
-      const $10 = $u8[$1 + 20];
-      let $11: number | undefined;
-      switch ($10) {
+      const $8 = $7 === $7 ? $7 : NaN;
+      const $11 = $u8[$1 + 20];
+      let $12: number | undefined;
+      switch ($11) {
         case 0: {
-          $11 = undefined;
+          $12 = undefined;
           break;
         }
         case 1: {
-          const $8 = $dv.getInt32($1 + 24, true);
-          const $9 = $8 >>> 0;
-          $11 = $9;
+          const $9 = $dv.getInt32($1 + 24, true);
+          const $10 = $9 >>> 0;
+          $12 = $10;
           break;
         }
         default:
-          $trap(`invalid discriminant ${$10} for a option of 2 cases`);
+          $trap(`invalid discriminant ${$11} for a option of 2 cases`);
       }
-      const $12: SnapManyParamsWide.Big = { a: $3, b: $6, c: $7, d: $11 };
-      if ($post2 !== undefined) $post2($0);
-      $result = $12;
+      const $13: SnapManyParamsWide.Big = { a: $3, b: $6, c: $8, d: $12 };
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2($0);
+        $state = 1;
+      }
+      $result = $13;
     } catch (e) {
       $fail(e);
     }
@@ -508,25 +536,30 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $24 = $dv.getInt32($20 + 12, true);
       const $25 = $liftUtf8($23, $24);
       const $26 = $dv.getFloat32($20 + 16, true);
-      const $29 = $u8[$20 + 20];
-      let $30: number | undefined;
-      switch ($29) {
+      const $27 = $26 === $26 ? $26 : NaN;
+      const $30 = $u8[$20 + 20];
+      let $31: number | undefined;
+      switch ($30) {
         case 0: {
-          $30 = undefined;
+          $31 = undefined;
           break;
         }
         case 1: {
-          const $27 = $dv.getInt32($20 + 24, true);
-          const $28 = $27 >>> 0;
-          $30 = $28;
+          const $28 = $dv.getInt32($20 + 24, true);
+          const $29 = $28 >>> 0;
+          $31 = $29;
           break;
         }
         default:
-          $trap(`invalid discriminant ${$29} for a option of 2 cases`);
+          $trap(`invalid discriminant ${$30} for a option of 2 cases`);
       }
-      const $31: SnapManyParamsWide.Big = { a: $22, b: $25, c: $26, d: $30 };
-      if ($post3 !== undefined) $post3($19);
-      $result = $31;
+      const $32: SnapManyParamsWide.Big = { a: $22, b: $25, c: $27, d: $31 };
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($19);
+        $state = 1;
+      }
+      $result = $32;
     } catch (e) {
       $fail(e);
     }
@@ -570,6 +603,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:many-params/wide"] = {
     many($p0: number): number {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:many-params/wide#many";
       try {
@@ -596,19 +630,21 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $19 = $dv.getBigInt64($0 + 40, true);
         const $20 = BigInt.asUintN(64, $19);
         const $21 = $dv.getFloat32($0 + 48, true);
-        const $22 = $dv.getFloat64($0 + 56, true);
-        const $23 = $dv.getInt32($0 + 64, true);
-        const $24 = $dv.getInt32($0 + 68, true);
-        const $25 = $liftUtf8($23, $24);
-        const $26 = $u8[$0 + 72];
-        const $27 = $26 !== 0;
-        const $28 = $u8[$0 + 73];
-        const $29 = $28 & 0xff;
-        const $30 = $dv.getInt16($0 + 74, true);
-        const $31 = ($30 << 16) >> 16;
-        const $32 = $dv.getInt32($0 + 76, true);
-        const $33 = $liftChar($32);
-        const $34: number = imports["snap:many-params/wide"].many(
+        const $22 = $21 === $21 ? $21 : NaN;
+        const $23 = $dv.getFloat64($0 + 56, true);
+        const $24 = $23 === $23 ? $23 : NaN;
+        const $25 = $dv.getInt32($0 + 64, true);
+        const $26 = $dv.getInt32($0 + 68, true);
+        const $27 = $liftUtf8($25, $26);
+        const $28 = $u8[$0 + 72];
+        const $29 = $28 !== 0;
+        const $30 = $u8[$0 + 73];
+        const $31 = $30 & 0xff;
+        const $32 = $dv.getInt16($0 + 74, true);
+        const $33 = ($32 << 16) >> 16;
+        const $34 = $dv.getInt32($0 + 76, true);
+        const $35 = $liftChar($34);
+        const $36: number = imports["snap:many-params/wide"].many(
           $2,
           $4,
           $6,
@@ -619,16 +655,16 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $16,
           $18,
           $20,
-          $21,
           $22,
-          $25,
+          $24,
           $27,
           $29,
           $31,
           $33,
+          $35,
         );
-        if ($34 >>> 0 !== $34) $typeError("result", "an integer from 0 to 4294967295 (u32)", $34);
-        return $34;
+        if ($36 >>> 0 !== $36) $typeError("result", "an integer from 0 to 4294967295 (u32)", $36);
+        return $36;
       } catch (e) {
         $state = 2;
         throw e;
@@ -637,6 +673,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     pair($p0: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:many-params/wide#pair";
       try {
@@ -662,6 +699,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     "big-result"($p0: number, $p1: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:many-params/wide#big-result";
       try {
@@ -700,6 +738,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     both($p0: number, $p1: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:many-params/wide#both";
       try {
@@ -808,6 +847,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {

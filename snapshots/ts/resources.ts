@@ -20,7 +20,7 @@ export namespace SnapResourcesFiles {
     read(len: number): Uint8Array;
     size(): bigint;
     openSibling(name: string): SnapResourcesFiles.File;
-    /** Called when the guest drops its last handle. */
+    /** Called when the guest drops a handle it owns. */
     [Symbol.dispose]?(): void;
   }
   /** The class of `File`: its constructor and static functions. */
@@ -140,7 +140,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
   function $alloc(align: number, size: number): number {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -193,6 +195,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $table[i] = handle;
       return i;
     }
+    if ($table.length >= 0x0fffffff) $trap("the handle table is full");
     $table.push(handle);
     return $table.length - 1;
   }
@@ -273,8 +276,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     if (read < units) {
       // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = written + (units - read) * 3;
+      const worst = units * 3;
+      $state = 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
@@ -283,7 +288,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $u8.subarray(ptr + written, ptr + worst),
       ).written;
       if (written < worst) {
+        $state = 3;
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+        $state = 1;
         if ($u8.byteLength === 0) $refresh();
         if (ptr + written > $u8.byteLength)
           $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
@@ -292,11 +299,22 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = written;
     return ptr;
   }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave(): never {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
+  }
   // Handles made and objects moved while lowering an export's arguments: a
   // rejected argument gives them back, a completed call commits them.
+  let $recording = false;
   const $madeHandles: number[] = [];
   const $movedObjects: { o: object; rep: number; restore: (o: object, rep: number) => void }[] = [];
   function $commitLowering(): void {
+    $recording = false;
     $madeHandles.length = 0;
     $movedObjects.length = 0;
   }
@@ -351,7 +369,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if ((typeof v !== "object" && typeof v !== "function") || v === null)
       $typeError(path, "a File object", v);
     const h = $addHandle(0, v, true);
-    $madeHandles.push(h);
+    if ($recording) $madeHandles.push(h);
     return h;
   }
   function $lowerBorrow0(v: SnapResourcesFiles.File, path: string): number {
@@ -359,7 +377,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $typeError(path, "a File object", v);
     $borrows++;
     const h = $addHandle(0, v, false);
-    $madeHandles.push(h);
+    if ($recording) $madeHandles.push(h);
     return h;
   }
   function $liftOwn0(h: number): SnapResourcesFiles.File {
@@ -381,7 +399,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $1 = $lowered;
       const $2 = $core0($0, $1);
       const $3 = $liftOwn1($2);
-      if ($post0 !== undefined) $post0($2);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($2);
+        $state = 1;
+      }
       $result = $3;
     } catch (e) {
       $fail(e);
@@ -400,7 +422,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $1 = $core1($0);
       $releaseHostLends();
       const $2 = $1 >>> 0;
-      if ($post1 !== undefined) $post1($1);
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($1);
+        $state = 1;
+      }
       $result = $2;
     } catch (e) {
       $releaseHostLends();
@@ -419,7 +445,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $1 = $lowerBorrow1(other, "other");
       $core2($0, $1);
       $releaseHostLends();
-      if ($post2 !== undefined) $post2();
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2();
+        $state = 1;
+      }
     } catch (e) {
       $releaseHostLends();
       $fail(e);
@@ -436,12 +466,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#[static]blob.merge";
     let $result: SnapResourcesStore.Blob;
     try {
+      $recording = true;
       const $0 = $lowerOwn1(a, "a");
       const $1 = $lowerOwn1(b, "b");
       const $2 = $core3($0, $1);
       $commitLowering();
       const $3 = $liftOwn1($2);
-      if ($post3 !== undefined) $post3($2);
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($2);
+        $state = 1;
+      }
       $result = $3;
     } catch (e) {
       $undoLowering();
@@ -457,6 +492,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#save";
     let $result: { tag: "ok"; val: number } | { tag: "err"; val: string };
     try {
+      $recording = true;
       const $0 = $lowerBorrow0(f, "f");
       const $1 = $lowerBorrow1(b, "b");
       const $2 = $core4($0, $1);
@@ -484,7 +520,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$9} for a result of 2 cases`);
       }
-      if ($post4 !== undefined) $post4($2);
+      if ($post4 !== undefined) {
+        $state = 3;
+        $post4($2);
+        $state = 1;
+      }
       $result = $10;
     } catch (e) {
       $undoLowering();
@@ -503,11 +543,16 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#load";
     let $result: SnapResourcesStore.Blob;
     try {
+      $recording = true;
       const $0 = $lowerOwn0(f, "f");
       const $1 = $core5($0);
       $commitLowering();
       const $2 = $liftOwn1($1);
-      if ($post5 !== undefined) $post5($1);
+      if ($post5 !== undefined) {
+        $state = 3;
+        $post5($1);
+        $state = 1;
+      }
       $result = $2;
     } catch (e) {
       $undoLowering();
@@ -525,7 +570,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#[resource-drop]blob";
     try {
       $dtor1(rep);
-      $state = 0;
+      if ($state === 1) $state = 0;
     } catch {
       $state = 2;
     }
@@ -563,6 +608,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) $enterFailed("snap:resources/store#[resource-drop]blob");
       $state = 0;
     }
   }
@@ -595,9 +641,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     const rep = o[$rep];
     o[$rep] = -1;
     $registry1.unregister(o);
-    $movedObjects.push({ o, rep, restore: $restore1 });
     const h = $addHandle(1, rep, true);
-    $madeHandles.push(h);
+    if ($recording) {
+      $movedObjects.push({ o, rep, restore: $restore1 });
+      $madeHandles.push(h);
+    }
     return h;
   }
   function $restore1(o: object, rep: number): void {
@@ -636,6 +684,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:resources/files"] = {
     "[constructor]file"($p0: number, $p1: number): number {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#[constructor]file";
       try {
@@ -652,6 +701,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     "[method]file.read"($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#[method]file.read";
       try {
@@ -700,6 +750,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     "[method]file.size"($p0: number): bigint {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#[method]file.size";
       try {
@@ -717,6 +768,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     "[method]file.open-sibling"($p0: number, $p1: number, $p2: number): number {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#[method]file.open-sibling";
       try {
@@ -735,6 +787,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     open($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#open";
       try {
@@ -759,6 +812,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     "[resource-drop]file"(h: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:resources/files#[resource-drop]file";
       try {
@@ -778,12 +832,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   };
   coreImports["[export]snap:resources/store"] = {
     "[resource-new]blob"(rep: number): number {
+      if ($state !== 1) $cannotLeave();
       return $addHandle(1, rep >>> 0, true);
     },
     "[resource-rep]blob"(h: number): number {
+      if ($state !== 1) $cannotLeave();
       return $getHandle(h, 1).rep as number;
     },
     "[resource-drop]blob"(h: number): void {
+      if ($state !== 1) $cannotLeave();
       const handle = $removeHandle(h, 1, false);
       if (handle.own && $dtor1 !== undefined) $dtor1(handle.rep as number);
     },
@@ -825,6 +882,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {

@@ -132,7 +132,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
   function $alloc(align: number, size: number): number {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -215,6 +217,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = units;
     return ptr;
   }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave(): never {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
+  }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
   let $core1: (...args: any[]) => any;
@@ -237,7 +248,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $4 = $dv.getInt32($3, true);
       const $5 = $dv.getInt32($3 + 4, true);
       const $6 = $liftUtf16($4, $5);
-      if ($post0 !== undefined) $post0($2);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($2);
+        $state = 1;
+      }
       $result = $6;
     } catch (e) {
       $fail(e);
@@ -271,7 +286,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $8 = $liftUtf16($6, $7);
         $13[$14] = $8;
       }
-      if ($post1 !== undefined) $post1($3);
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($3);
+        $state = 1;
+      }
       $result = $13;
     } catch (e) {
       $fail(e);
@@ -335,7 +354,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$23} for a option of 2 cases`);
       }
-      if ($post2 !== undefined) $post2($18);
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2($18);
+        $state = 1;
+      }
       $result = $24;
     } catch (e) {
       $fail(e);
@@ -375,7 +398,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$10} for a result of 2 cases`);
       }
-      if ($post3 !== undefined) $post3($2);
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($2);
+        $state = 1;
+      }
       $result = $11;
     } catch (e) {
       $fail(e);
@@ -415,6 +442,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:strings/text"] = {
     upper($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:strings/text#upper";
       try {
@@ -435,6 +463,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     split($p0: number, $p1: number, $p2: number, $p3: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:strings/text#split";
       try {
@@ -465,6 +494,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     lookup($p0: number, $p1: number, $p2: number, $p3: number, $p4: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:strings/text#lookup";
       try {
@@ -516,6 +546,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     validate($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:strings/text#validate";
       try {
@@ -594,6 +625,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {

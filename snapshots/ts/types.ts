@@ -167,7 +167,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
   function $alloc(align: number, size: number): number {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
+    $state = 1;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -258,8 +260,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     if (read < units) {
       // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = written + (units - read) * 3;
+      const worst = units * 3;
+      $state = 3;
       ptr = $realloc!(ptr, units, 1, worst) >>> 0;
+      $state = 1;
       if ($u8.byteLength === 0) $refresh();
       if (ptr + worst > $u8.byteLength)
         $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
@@ -268,7 +272,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $u8.subarray(ptr + written, ptr + worst),
       ).written;
       if (written < worst) {
+        $state = 3;
         ptr = $realloc!(ptr, worst, 1, written) >>> 0;
+        $state = 1;
         if ($u8.byteLength === 0) $refresh();
         if (ptr + written > $u8.byteLength)
           $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
@@ -276,6 +282,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = written;
     return ptr;
+  }
+  /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
+  function $cannotLeave(): never {
+    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 3)
+      $trap(
+        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+      );
+    $trap("the guest called out when no call into it was running");
   }
   function $h0(ptr: number, len: number): Uint8Array {
     ptr >>>= 0;
@@ -367,7 +382,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $16: SnapTypesShapes.Point = { x: $13, y: $15 };
         $21[$22] = $16;
       }
-      if ($post0 !== undefined) $post0($9);
+      if ($post0 !== undefined) {
+        $state = 3;
+        $post0($9);
+        $state = 1;
+      }
       $result = $21;
     } catch (e) {
       $fail(e);
@@ -437,8 +456,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
       }
       const $15 = $core1($10, $11, $12, $13, $14);
-      if ($post1 !== undefined) $post1($15);
-      $result = $15;
+      const $16 = $15 === $15 ? $15 : NaN;
+      if ($post1 !== undefined) {
+        $state = 3;
+        $post1($15);
+        $state = 1;
+      }
+      $result = $16;
     } catch (e) {
       $fail(e);
     }
@@ -585,7 +609,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$51} for a option of 2 cases`);
       }
-      if ($post2 !== undefined) $post2($26);
+      if ($post2 !== undefined) {
+        $state = 3;
+        $post2($26);
+        $state = 1;
+      }
       $result = $52;
     } catch (e) {
       $fail(e);
@@ -643,7 +671,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$14} for a result of 2 cases`);
       }
-      if ($post3 !== undefined) $post3($2);
+      if ($post3 !== undefined) {
+        $state = 3;
+        $post3($2);
+        $state = 1;
+      }
       $result = $15;
     } catch (e) {
       $fail(e);
@@ -684,7 +716,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$6} for a result of 2 cases`);
       }
-      if ($post4 !== undefined) $post4($1);
+      if ($post4 !== undefined) {
+        $state = 3;
+        $post4($1);
+        $state = 1;
+      }
       $result = $7;
     } catch (e) {
       $fail(e);
@@ -737,7 +773,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $23[$24] = $18;
       }
       const $25: [bigint, Array<SnapTypesShapes.Point>] = [$12, $23];
-      if ($post5 !== undefined) $post5($9);
+      if ($post5 !== undefined) {
+        $state = 3;
+        $post5($9);
+        $state = 1;
+      }
       $result = $25;
     } catch (e) {
       $fail(e);
@@ -830,7 +870,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         default:
           $trap(`invalid discriminant ${$14} for a result of 2 cases`);
       }
-      if ($post6 !== undefined) $post6($8);
+      if ($post6 !== undefined) {
+        $state = 3;
+        $post6($8);
+        $state = 1;
+      }
       $result = $15;
     } catch (e) {
       $fail(e);
@@ -876,38 +920,40 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:types/shapes"] = {
     area($p0: number, $p1: bigint, $p2: number, $p3: number, $p4: number): number {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#area";
       try {
-        let $9: SnapTypesShapes.Shape;
+        let $10: SnapTypesShapes.Shape;
         switch ($p0) {
           case 0: {
             const $0 = $i64ToF64($p1);
-            $9 = { tag: "circle", val: $0 };
+            const $1 = $0 === $0 ? $0 : NaN;
+            $10 = { tag: "circle", val: $1 };
             break;
           }
           case 1: {
-            const $1 = Number(BigInt.asIntN(32, $p1));
-            const $2 = $1 | 0;
-            const $3 = $p2 | 0;
-            const $4: SnapTypesShapes.Point = { x: $2, y: $3 };
-            const $5 = $p3 | 0;
-            const $6 = $p4 | 0;
-            const $7: SnapTypesShapes.Point = { x: $5, y: $6 };
-            const $8: [SnapTypesShapes.Point, SnapTypesShapes.Point] = [$4, $7];
-            $9 = { tag: "rect", val: $8 };
+            const $2 = Number(BigInt.asIntN(32, $p1));
+            const $3 = $2 | 0;
+            const $4 = $p2 | 0;
+            const $5: SnapTypesShapes.Point = { x: $3, y: $4 };
+            const $6 = $p3 | 0;
+            const $7 = $p4 | 0;
+            const $8: SnapTypesShapes.Point = { x: $6, y: $7 };
+            const $9: [SnapTypesShapes.Point, SnapTypesShapes.Point] = [$5, $8];
+            $10 = { tag: "rect", val: $9 };
             break;
           }
           case 2: {
-            $9 = { tag: "empty" };
+            $10 = { tag: "empty" };
             break;
           }
           default:
             $trap(`invalid discriminant ${$p0} for a variant of 3 cases`);
         }
-        const $10: number = imports["snap:types/shapes"].area($9);
-        if (typeof $10 !== "number") $typeError("result", "a number (f64)", $10);
-        return $10;
+        const $11: number = imports["snap:types/shapes"].area($10);
+        if (typeof $11 !== "number") $typeError("result", "a number (f64)", $11);
+        return $11;
       } catch (e) {
         $state = 2;
         throw e;
@@ -916,6 +962,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     find($p0: number, $p1: number, $p2: number, $p3: number, $p4: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#find";
       try {
@@ -1050,6 +1097,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     parse($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#parse";
       try {
@@ -1117,6 +1165,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     check($p0: number, $p1: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#check";
       try {
@@ -1163,6 +1212,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     pairs($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#pairs";
       try {
@@ -1217,6 +1267,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     nested($p0: number, $p1: number, $p2: number, $p3: number): void {
+      if ($state !== 1) $cannotLeave();
       const $prev = $current;
       $current = "snap:types/shapes#nested";
       try {
@@ -1327,6 +1378,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $state = 2;
         throw e;
       }
+      if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
     return (() => {
