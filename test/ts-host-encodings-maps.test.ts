@@ -74,5 +74,8 @@ world compact { export api; }`;
     expect(api.taggedLength("héllo €")).toBe((7 | 0x80000000) >>> 0);
     expect(api.taggedLength("🎉")).toBe((2 | 0x80000000) >>> 0);
     for (const s of ["", "plain", "héllo wörld ÿ", "héllo € 🎉", "\u00ff\u0100"]) expect(api.echo(s)).toBe(s);
+    // Lone surrogates are not Unicode scalar values: they are replaced, as TextEncoder does.
+    expect(api.echo("a\ud800b\udc00€")).toBe("a\ufffdb\ufffd€");
+    expect(api.echo("\ud83c\udf89\ud83c")).toBe("🎉\ufffd");
   });
 });

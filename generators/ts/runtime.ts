@@ -88,6 +88,8 @@ async function $compile(source: WebAssembly.Module | BufferSource | Response | P
     deps: [],
     code: `
 function $wellFormed(s: string): string {
+  let out: string[] | undefined;
+  let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0xd800 || c > 0xdfff) continue;
@@ -98,9 +100,11 @@ function $wellFormed(s: string): string {
         continue;
       }
     }
-    s = s.slice(0, i) + "\\ufffd" + s.slice(i + 1);
+    // A lone surrogate becomes U+FFFD, as TextEncoder does for UTF-8.
+    (out ??= []).push(s.slice(start, i), "\\ufffd");
+    start = i + 1;
   }
-  return s;
+  return out === undefined ? s : out.join("") + s.slice(start);
 }`,
   },
 

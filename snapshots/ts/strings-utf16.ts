@@ -84,6 +84,8 @@ function $describe(v: unknown): string {
   return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
 function $wellFormed(s: string): string {
+  let out: string[] | undefined;
+  let start = 0;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0xd800 || c > 0xdfff) continue;
@@ -94,9 +96,11 @@ function $wellFormed(s: string): string {
         continue;
       }
     }
-    s = s.slice(0, i) + "\ufffd" + s.slice(i + 1);
+    // A lone surrogate becomes U+FFFD, as TextEncoder does for UTF-8.
+    (out ??= []).push(s.slice(start, i), "\ufffd");
+    start = i + 1;
   }
-  return s;
+  return out === undefined ? s : out.join("") + s.slice(start);
 }
 async function $compile(
   source: WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
