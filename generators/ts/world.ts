@@ -74,6 +74,7 @@ class Module implements GlueModule {
   private instanceHelpers = new Map<string, { name: string; code: string }>();
   memory = false;
   realloc = false;
+  private readonly exportedInterfaces: Set<InterfaceId>;
 
   constructor(
     readonly resolve: Resolve,
@@ -83,6 +84,7 @@ class Module implements GlueModule {
     this.layout = new AbiLayout(resolve);
     this.names = new TsNames(resolve, world);
     this.abi = worldAbi(resolve, world);
+    this.exportedInterfaces = new Set(this.abi.interfaces.filter((i) => i.direction === "export").map((i) => i.id));
     this.types = new TsTypes(resolve, this.layout, this.names, this.abi.resourceSide);
   }
 
@@ -126,7 +128,7 @@ class Module implements GlueModule {
    * imported and exported has two resource types of the same definition).
    */
   private walker(emitter: FunctionEmitter, direction: "import" | "export"): AbiWalker<string> {
-    const exported = new Set(this.abi.interfaces.filter((i) => i.direction === "export").map((i) => i.id));
+    const exported = this.exportedInterfaces;
     return new AbiWalker(this.layout, emitter, {
       encoding: this.options.encoding,
       pathName: (kind, name) => (kind === "parameter" ? valueName(name) : camelCase(name)),
@@ -182,14 +184,26 @@ class Module implements GlueModule {
       func.params.some((p) => this.layout.needsMemory(p.type)) ||
       (func.result !== undefined && this.layout.needsMemory(func.result));
     const label = stringLiteral(this.label(f.module, f.field));
+    return this.calledByGuest(
+      `${stringLiteral(f.field)}(${params}): ${ret}`,
+      label,
+      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`,
+    );
+  }
+
+  /**
+   * A core function the guest calls: it may only be called while the guest
+   * runs a call of ours; errors name `label`, and any exception leaves the
+   * instance trapped (the guest's stack was unwound).
+   */
+  private calledByGuest(signature: string, label: string, body: string): string {
     this.use("$mayLeave");
-    return `${stringLiteral(f.field)}(${params}): ${ret} {
+    return `${signature} {
   if ($state !== 1) $cannotLeave();
   const $prev = $current;
   $current = ${label};
   try {
-    ${needsViews ? "if ($u8.byteLength === 0) $refresh();" : ""}
-    ${emitter.lines.join("\n")}
+    ${body}
   } catch (e) {
     $state = 2;
     throw e;
@@ -493,28 +507,17 @@ function $liftBorrow${n}(h: number): ${t} {
   }
 
   private importedDrop(r: ResourceAbi): string {
-    const n = this.resourceIndex(r);
-    const ht = n;
-    const label = stringLiteral(this.label(r.dropModule, r.dropField));
-    this.use("$mayLeave");
-    return `${stringLiteral(r.dropField)}(h: number): void {
-  if ($state !== 1) $cannotLeave();
-  const $prev = $current;
-  $current = ${label};
-  try {
-    const handle = $removeHandle(h, ${ht}, false);
+    const ht = this.resourceIndex(r);
+    return this.calledByGuest(
+      `${stringLiteral(r.dropField)}(h: number): void`,
+      stringLiteral(this.label(r.dropModule, r.dropField)),
+      `const handle = $removeHandle(h, ${ht}, false);
     if (!handle.own) $borrows--;
     else {
       const rep = handle.rep as { [Symbol.dispose]?: () => void };
       if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();
-    }
-  } catch (e) {
-    $state = 2;
-    throw e;
-  } finally {
-    $current = $prev;
-  }
-}`;
+    }`,
+    );
   }
 
   private exportedIntrinsics(r: ResourceAbi): string {

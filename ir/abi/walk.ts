@@ -260,6 +260,13 @@ export class AbiWalker<Operand> {
     return this.pop();
   }
 
+  /** Emits an instruction that splits the value on top of the stack into parts, and returns the parts unpushed. */
+  private takeParts(instruction: Instruction): Operand[] {
+    const parts = this.emit(instruction, 1);
+    this.stack.splice(this.stack.length - parts.length);
+    return parts;
+  }
+
   private pop(): Operand {
     if (this.stack.length === 0) throw new Error("ABI walk: operand stack underflow");
     return this.stack.pop()!;
@@ -289,8 +296,7 @@ export class AbiWalker<Operand> {
         this.lowerList(shape, path);
         return;
       case "fixed-list": {
-        const elements = this.emit({ op: "lower-fixed-list", type: shape.id, length: shape.length, path }, 1);
-        this.stack.splice(this.stack.length - elements.length);
+        const elements = this.takeParts({ op: "lower-fixed-list", type: shape.id, length: shape.length, path });
         elements.forEach((e, i) => {
           this.stack.push(e);
           this.lowerFlat(shape.element, `${path}[${i}]`);
@@ -300,11 +306,11 @@ export class AbiWalker<Operand> {
       case "record":
       case "tuple": {
         const fields = this.layout.recordFields(shape);
-        const values =
+        const values = this.takeParts(
           shape.kind === "record"
-            ? this.emit({ op: "lower-record", type: shape.id, path }, 1)
-            : this.emit({ op: "lower-tuple", type: shape.id, path }, 1);
-        this.stack.splice(this.stack.length - values.length);
+            ? { op: "lower-record", type: shape.id, path }
+            : { op: "lower-tuple", type: shape.id, path },
+        );
         values.forEach((v, i) => {
           this.stack.push(v);
           this.lowerFlat(fields[i], this.fieldPath(shape, path, i));
@@ -591,8 +597,7 @@ export class AbiWalker<Operand> {
       }
       case "fixed-list": {
         const size = this.layout.size(shape.element);
-        const elements = this.emit({ op: "lower-fixed-list", type: shape.id, length: shape.length, path }, 1);
-        this.stack.splice(this.stack.length - elements.length);
+        const elements = this.takeParts({ op: "lower-fixed-list", type: shape.id, length: shape.length, path });
         elements.forEach((e, i) => {
           this.stack.push(e);
           this.store(shape.element, pointer, offset + i * size, `${path}[${i}]`);
@@ -603,11 +608,11 @@ export class AbiWalker<Operand> {
       case "tuple": {
         const fields = this.layout.recordFields(shape);
         const { offsets } = this.layout.recordLayout(fields);
-        const values =
+        const values = this.takeParts(
           shape.kind === "record"
-            ? this.emit({ op: "lower-record", type: shape.id, path }, 1)
-            : this.emit({ op: "lower-tuple", type: shape.id, path }, 1);
-        this.stack.splice(this.stack.length - values.length);
+            ? { op: "lower-record", type: shape.id, path }
+            : { op: "lower-tuple", type: shape.id, path },
+        );
         values.forEach((v, i) => {
           this.stack.push(v);
           this.store(fields[i], pointer, offset + offsets[i], this.fieldPath(shape, path, i));
