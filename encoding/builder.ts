@@ -268,14 +268,14 @@ export interface CanonOptions {
 
 function writeCanonOptions(w: ByteWriter, o: CanonOptions): void {
   const opts: ((w: ByteWriter) => void)[] = [];
+  if (o.memory !== undefined) opts.push((w) => w.byte(0x03).u32(o.memory!));
+  if (o.realloc !== undefined) opts.push((w) => w.byte(0x04).u32(o.realloc!));
   if (o.stringEncoding !== undefined) {
     const code = o.stringEncoding === "utf8" ? 0 : o.stringEncoding === "utf16" ? 1 : 2;
     opts.push((w) => w.byte(code));
   }
-  if (o.memory !== undefined) opts.push((w) => w.byte(0x03).u32(o.memory!));
-  if (o.realloc !== undefined) opts.push((w) => w.byte(0x04).u32(o.realloc!));
-  if (o.postReturn !== undefined) opts.push((w) => w.byte(0x05).u32(o.postReturn!));
   if (o.async) opts.push((w) => w.byte(0x06));
+  if (o.postReturn !== undefined) opts.push((w) => w.byte(0x05).u32(o.postReturn!));
   if (o.callback !== undefined) opts.push((w) => w.byte(0x07).u32(o.callback!));
   w.vec(opts, (w, f) => f(w));
 }

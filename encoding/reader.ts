@@ -134,6 +134,8 @@ export class Reader {
 /** One section of a module or component, as read from its header. */
 export interface RawSection {
   id: number;
+  /** Offset of the section's id byte. */
+  offset: number;
   /** Offset of the section's payload (after id and size). */
   start: number;
   end: number;
@@ -171,11 +173,12 @@ export function readSections(bytes: Uint8Array): RawSection[] {
   const r = new Reader(bytes, 8);
   const out: RawSection[] = [];
   while (!r.done) {
+    const offset = r.pos;
     const id = r.u8();
     const size = r.u32();
     const start = r.pos;
     const body = r.sub(size);
-    const section: RawSection = { id, start, end: start + size };
+    const section: RawSection = { id, offset, start, end: start + size };
     if (id === 0) {
       section.name = body.name();
       section.dataStart = body.pos;

@@ -1,0 +1,231 @@
+/**
+ * Matches a core module against the world it claims to implement: every core
+ * import must be something the world provides (an imported function, a
+ * resource intrinsic), every exported function of the world must be a core
+ * export, and every signature must be the canonical ABI's. A module that does
+ * not fit is refused with the import or export and what was expected.
+ */
+import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
+import type { Resolve } from "../ir/resolve.js";
+import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../ir/types.js";
+import { signatureString, type CoreFuncType, type CoreModuleInfo } from "./core-module.js";
+
+export class ComponentEncodingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ComponentEncodingError";
+  }
+}
+
+/** What one core import of the module is. */
+export type ImportUse =
+  | { kind: "func"; module: string; name: string; func: Function; key: WorldKey; iface: InterfaceId | undefined }
+  | { kind: "resource-drop"; module: string; name: string; resource: TypeId }
+  | {
+      kind: "exported-resource";
+      op: "new" | "rep" | "drop";
+      module: string;
+      name: string;
+      resource: TypeId;
+    };
+
+export interface ExportedFunc {
+  func: Function;
+  key: WorldKey;
+  iface: InterfaceId | undefined;
+  coreName: string;
+  postReturn: string | undefined;
+}
+
+export interface ModuleFit {
+  imports: ImportUse[];
+  /** World exports in world order, each function with its core export. */
+  exports: ExportedFunc[];
+  dtors: Map<TypeId, string>;
+  memory: string | undefined;
+  /** The realloc used when lowering imports and when lifting exports. */
+  importRealloc: string | undefined;
+  exportRealloc: string | undefined;
+  initialize: string | undefined;
+}
+
+const I32_TO_NONE: CoreFuncType = { params: ["i32"], results: [] };
+const I32_TO_I32: CoreFuncType = { params: ["i32"], results: ["i32"] };
+const REALLOC: CoreFuncType = { params: ["i32", "i32", "i32", "i32"], results: ["i32"] };
+const THUNK: CoreFuncType = { params: [], results: [] };
+
+function checkSignature(what: string, expected: CoreFuncType, found: CoreFuncType | undefined): void {
+  if (!found) throw new ComponentEncodingError(`${what} is not a function`);
+  if (signatureString(expected) !== signatureString(found)) {
+    throw new ComponentEncodingError(
+      `type mismatch for ${what}: expected \`${signatureString(expected)}\` but found \`${signatureString(found)}\``,
+    );
+  }
+}
+
+export function coreSignature(resolve: Resolve, func: Function, context: "lift" | "lower"): CoreFuncType {
+  const sig = flattenFunctionType(
+    new AbiLayout(resolve),
+    func.params.map((p) => p.type),
+    func.result,
+    context,
+  );
+  return { params: sig.params, results: sig.results };
+}
+
+function resourceNamed(resolve: Resolve, types: Map<string, TypeId>, name: string): TypeId | undefined {
+  const id = types.get(name);
+  return id !== undefined && resolve.types[id].kind.kind === "resource" ? id : undefined;
+}
+
+/** Checks `module` against `worldId`; throws `ComponentEncodingError` when it does not fit. */
+export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModuleInfo): ModuleFit {
+  const world = resolve.worlds[worldId];
+  const importedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
+  const rootFuncs = new Map<string, { key: WorldKey; func: Function }>();
+  const rootTypes = new Map<string, TypeId>();
+  for (const { key, item } of world.imports.values()) {
+    const name = resolve.nameWorldKey(key);
+    if (item.kind === "interface") importedInterfaces.set(name, { key, id: item.id });
+    else if (item.kind === "function") rootFuncs.set(name, { key, func: item.func });
+    else rootTypes.set(resolve.types[item.id].name!, item.id);
+  }
+  const exportedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
+  for (const { key, item } of world.exports.values()) {
+    if (item.kind === "interface") exportedInterfaces.set(resolve.nameWorldKey(key), { key, id: item.id });
+  }
+
+  const imports: ImportUse[] = [];
+  for (const imp of module.imports) {
+    const where = `failed to resolve import \`${imp.module}::${imp.name}\``;
+    const fail = (msg: string): never => {
+      throw new ComponentEncodingError(`module was not valid: ${where}: ${msg}`);
+    };
+    if (imp.kind !== "func") fail("module is only allowed to import functions");
+    const sig = imp.type!;
+    const expect = (what: string, expected: CoreFuncType) => {
+      try {
+        checkSignature(what, expected, sig);
+      } catch (e) {
+        fail((e as Error).message);
+      }
+    };
+    if (imp.module === "$root") {
+      const f = rootFuncs.get(imp.name);
+      if (f) {
+        expect(`function \`${imp.name}\``, coreSignature(resolve, f.func, "lower"));
+        imports.push({ kind: "func", module: imp.module, name: imp.name, func: f.func, key: f.key, iface: undefined });
+        continue;
+      }
+      const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
+      const resource = drop ? resourceNamed(resolve, rootTypes, drop[1]!) : undefined;
+      if (resource !== undefined) {
+        expect(`function \`${imp.name}\``, I32_TO_NONE);
+        imports.push({ kind: "resource-drop", module: imp.module, name: imp.name, resource });
+        continue;
+      }
+      if (/^\[(async-lower|task-return|context-get|context-set|waitable|subtask|stream|future|error-context|backpressure|thread|cancel)/.test(imp.name)) {
+        fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
+      }
+      fail(`no top-level imported function \`${imp.name}\` specified`);
+    }
+    const exported = imp.module.startsWith("[export]") ? exportedInterfaces.get(imp.module.slice(8)) : undefined;
+    if (exported) {
+      const m = /^\[resource-(new|rep|drop)\](.*)$/.exec(imp.name);
+      const resource = m ? resourceNamed(resolve, resolve.interfaces[exported.id].types, m[2]!) : undefined;
+      if (!m || resource === undefined) fail(`unknown function \`${imp.name}\``);
+      const op = m![1] as "new" | "rep" | "drop";
+      expect(`function \`${imp.name}\``, op === "drop" ? I32_TO_NONE : I32_TO_I32);
+      imports.push({ kind: "exported-resource", op, module: imp.module, name: imp.name, resource: resource! });
+      continue;
+    }
+    const iface = importedInterfaces.get(imp.module);
+    if (!iface) {
+      if (imp.module.startsWith("[export]")) fail(`module requires an export interface named \`${imp.module.slice(8)}\``);
+      fail(`module requires an import interface named \`${imp.module}\``);
+    }
+    const i = resolve.interfaces[iface!.id];
+    const func = i.functions.get(imp.name);
+    if (func) {
+      const what = `function \`${imp.name}\``;
+      try {
+        checkSignature(what, coreSignature(resolve, func, "lower"), sig);
+      } catch (e) {
+        fail(`failed to validate import interface \`${imp.module}\`: ${(e as Error).message}`);
+      }
+      imports.push({ kind: "func", module: imp.module, name: imp.name, func, key: iface!.key, iface: iface!.id });
+      continue;
+    }
+    const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
+    const resource = drop ? resourceNamed(resolve, i.types, drop[1]!) : undefined;
+    if (resource !== undefined) {
+      expect(`function \`${imp.name}\``, I32_TO_NONE);
+      imports.push({ kind: "resource-drop", module: imp.module, name: imp.name, resource });
+      continue;
+    }
+    fail(`import interface \`${imp.module}\` is missing function \`${imp.name}\` that is required by the module`);
+  }
+
+  const coreExports = new Map(module.exports.map((e) => [e.name, e]));
+  const funcExport = (name: string) => {
+    const e = coreExports.get(name);
+    return e && e.kind === "func" ? e : undefined;
+  };
+  const exportFit = (what: string, name: string, expected: CoreFuncType) => {
+    const e = funcExport(name);
+    if (!e) return undefined;
+    try {
+      checkSignature(what, expected, e.type);
+    } catch (err) {
+      throw new ComponentEncodingError(`module was not valid: failed to classify export \`${name}\`: ${(err as Error).message}`);
+    }
+    return name;
+  };
+  const exports: ExportedFunc[] = [];
+  const dtors = new Map<TypeId, string>();
+  const addFunc = (func: Function, key: WorldKey, iface: InterfaceId | undefined, coreName: string, missing: string) => {
+    const e = funcExport(coreName);
+    if (!e) throw new ComponentEncodingError(`module was not valid: ${missing}`);
+    if (func.kind.kind.startsWith("async")) {
+      throw new ComponentEncodingError(`module was not valid: the async export \`${coreName}\` is not supported yet`);
+    }
+    const sig = coreSignature(resolve, func, "lift");
+    try {
+      checkSignature(`function \`${func.name}\``, sig, e.type);
+    } catch (err) {
+      const scope = iface === undefined ? func.name : resolve.nameWorldKey(key);
+      throw new ComponentEncodingError(
+        `module was not valid: failed to classify export \`${coreName}\`: failed to validate export for \`${scope}\`: ${(err as Error).message}`,
+      );
+    }
+    const postReturn = exportFit(`function \`cabi_post_${coreName}\``, `cabi_post_${coreName}`, {
+      params: sig.results,
+      results: [],
+    });
+    exports.push({ func, key, iface, coreName, postReturn });
+  };
+  for (const { key, item } of world.exports.values()) {
+    if (item.kind === "function") {
+      addFunc(item.func, key, undefined, item.func.name, `failed to find export of function \`${item.func.name}\``);
+    } else if (item.kind === "interface") {
+      const name = resolve.nameWorldKey(key);
+      const i = resolve.interfaces[item.id];
+      for (const func of i.functions.values()) {
+        addFunc(func, key, item.id, `${name}#${func.name}`, `failed to find export of interface \`${name}\` function \`${func.name}\``);
+      }
+      for (const [tname, id] of i.types) {
+        if (resolve.types[id].kind.kind !== "resource") continue;
+        const dtor = exportFit(`function \`${name}#[dtor]${tname}\``, `${name}#[dtor]${tname}`, I32_TO_NONE);
+        if (dtor) dtors.set(id, dtor);
+      }
+    }
+  }
+  const memories = module.exports.filter((e) => e.kind === "memory");
+  if (memories.length > 1) throw new ComponentEncodingError("cannot componentize module that exports multiple memories");
+  const memory = memories[0]?.name;
+  const realloc = exportFit("function `cabi_realloc`", "cabi_realloc", REALLOC);
+  const importRealloc = exportFit("function `cabi_import_realloc`", "cabi_import_realloc", REALLOC) ?? realloc;
+  const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;
+  const initialize = exportFit("function `_initialize`", "_initialize", THUNK);
+  return { imports, exports, dtors, memory, importRealloc, exportRealloc, initialize };
+}
