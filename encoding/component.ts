@@ -301,14 +301,21 @@ class ComponentEncoder {
     const mainModule = this.c.coreModule(this.module);
 
     // What needs a trampoline: lowerings with memory or realloc, and destructors.
-    type Lowering = { index: number; func: Function; key: WorldKey; options: Requirements; sig: CoreFuncType };
+    type Lowering = {
+      index: number;
+      func: Function;
+      key: WorldKey;
+      iface: InterfaceId | undefined;
+      options: Requirements;
+      sig: CoreFuncType;
+    };
     const shimmed: Lowering[] = [];
     const loweringOf = new Map<number, Lowering>();
     fit.imports.forEach((use, n) => {
       if (use.kind !== "func") return;
       const options = requiredOptions(resolve, use.func, "import");
       if (!options.memory && !options.realloc) return;
-      const l = { index: shimmed.length, func: use.func, key: use.key, options, sig: coreSignature(resolve, use.func, "lower") };
+      const l = { index: shimmed.length, func: use.func, key: use.key, iface: use.iface, options, sig: coreSignature(resolve, use.func, "lower") };
       shimmed.push(l);
       loweringOf.set(n, l);
     });
@@ -371,7 +378,7 @@ class ComponentEncoder {
       const fixupExports: CoreExport[] = [];
       for (const l of shimmed) {
         const options: CanonOptions = this.options(l.options, fit.importRealloc, this.encodingOf(this.b.importEncodings, l.key, l.func));
-        const func = this.importedFunc(l.func, l.key, this.ifaceOfKey(l.key));
+        const func = this.importedFunc(l.func, l.key, l.iface);
         fixupExports.push({ name: String(l.index), sort: "func", index: this.c.lower(func, options) });
       }
       for (const [id, slot] of dtorSlots) {
@@ -386,12 +393,6 @@ class ComponentEncoder {
       const inst = this.c.coreInstanceFromExports(fixupExports);
       this.c.instantiateCore(fixup!, [["", inst]]);
     }
-  }
-
-  private ifaceOfKey(key: WorldKey): InterfaceId | undefined {
-    if (key.kind === "interface") return key.id;
-    const entry = this.world.imports.get(key.name) ?? this.world.exports.get(key.name);
-    return entry?.item.kind === "interface" ? entry.item.id : undefined;
   }
 
   private importedFunc(func: Function, key: WorldKey, iface: InterfaceId | undefined): number {
