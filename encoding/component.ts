@@ -33,7 +33,7 @@ import { LiveTypes } from "./live.js";
 import type { ComponentStringEncoding } from "./metadata-types.js";
 import { producersSection } from "./metadata.js";
 import { readSections } from "./reader.js";
-import { fixupModule, SHIM_TABLE, shimModule } from "./shim.js";
+import { fixupModule, SHIM_MEMORY, SHIM_TABLE, shimModule } from "./shim.js";
 import { ComponentEncodingError, coreSignature, fitModule, type ExportedFunc, type ModuleFit } from "./validate.js";
 import { encodeFuncType, encodeValType, externName, TypeMaps, type TypeSink } from "./valtype.js";
 import { ByteWriter } from "./writer.js";
@@ -311,10 +311,12 @@ class ComponentEncoder {
     };
     const shimmed: Lowering[] = [];
     const loweringOf = new Map<number, Lowering>();
+    const memoryFirst = fit.importedMemory !== undefined;
     fit.imports.forEach((use, n) => {
       if (use.kind !== "func") return;
       const options = requiredOptions(resolve, use.func, "import");
       if (!options.memory && !options.realloc) return;
+      if (memoryFirst && !options.realloc) return;
       const l = { index: shimmed.length, func: use.func, key: use.key, iface: use.iface, options, sig: coreSignature(resolve, use.func, "lower") };
       shimmed.push(l);
       loweringOf.set(n, l);
@@ -335,9 +337,10 @@ class ComponentEncoder {
       ...[...dtorSlots.keys()].map((): CoreFuncType => ({ params: ["i32"], results: [] })),
     ];
     let shimInstance: number | undefined;
-    if (signatures.length > 0) {
-      const shim = this.c.coreModule(shimModule(signatures));
+    if (signatures.length > 0 || memoryFirst) {
+      const shim = this.c.coreModule(shimModule(signatures, fit.importedMemory?.limits));
       shimInstance = this.c.instantiateCore(shim, []);
+      if (memoryFirst) this.memoryIndex = this.c.aliasCoreExport(shimInstance, SHIM_MEMORY, "memory");
     }
     const needsFixup = signatures.length > 0 || fit.initialize !== undefined;
     const fixup = needsFixup ? this.c.coreModule(fixupModule(signatures, fit.initialize !== undefined)) : undefined;
@@ -356,7 +359,11 @@ class ComponentEncoder {
       if (use.kind === "func") {
         const shim = loweringOf.get(n);
         if (shim) index = this.c.aliasCoreExport(shimInstance!, String(shim.index), "func");
-        else index = this.c.lower(this.importedFunc(use.func, use.key, use.iface), {});
+        else {
+          const options = requiredOptions(resolve, use.func, "import");
+          const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
+          index = this.c.lower(this.importedFunc(use.func, use.key, use.iface), this.options(options, undefined, encoding));
+        }
       } else if (use.kind === "resource-drop") {
         index = this.c.resourceDrop(this.resourceIndex(use.resource));
       } else {
@@ -368,6 +375,12 @@ class ComponentEncoder {
       if (!list) byModule.set(use.module, (list = []));
       list.push({ name: use.name, sort: "func", index });
     });
+    if (fit.importedMemory) {
+      const { module, name } = fit.importedMemory;
+      let list = byModule.get(module);
+      if (!list) byModule.set(module, (list = []));
+      list.push({ name, sort: "memory", index: this.memoryIndex! });
+    }
     const args: [string, number][] = [];
     for (const [module, exports] of byModule) args.push([module, this.c.coreInstanceFromExports(exports)]);
     this.mainInstance = this.c.instantiateCore(mainModule, args);

@@ -47,17 +47,43 @@ export const SHIM_TABLE = "$imports";
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
 /** The shim module: a table of `signatures.length` slots and, for slot i, an export "i" that calls it. */
-export function shimModule(signatures: CoreFuncType[]): Uint8Array {
+export interface MemoryLimits {
+  min: bigint;
+  max: bigint | undefined;
+  shared: boolean;
+  memory64: boolean;
+  pageSizeLog2?: number;
+}
+
+export const SHIM_MEMORY = "$memory";
+
+/**
+ * The shim module: a table of `signatures.length` slots and, for slot i, an
+ * export "i" that calls it. With `memory`, it also defines the memory the
+ * guest imports (exported as "$memory"), so that lowerings can use it before
+ * the guest exists.
+ */
+export function shimModule(signatures: CoreFuncType[], memory?: MemoryLimits): Uint8Array {
   const types = new TypeTable();
   const funcTypes = signatures.map((s) => types.of(s));
   const n = signatures.length;
   const out = new ByteWriter().raw(HEADER);
   out.section(1, types.section());
   out.section(3, new ByteWriter().vec(funcTypes, (w, t) => w.u32(t)));
-  out.section(4, new ByteWriter().u32(1).byte(0x70).byte(0x01).u32(n).u32(n));
-  const exports = new ByteWriter().u32(n + 1);
+  if (n > 0) out.section(4, new ByteWriter().u32(1).byte(0x70).byte(0x01).u32(n).u32(n));
+  if (memory) {
+    const m = new ByteWriter().u32(1);
+    const flags = (memory.max !== undefined ? 1 : 0) | (memory.shared ? 2 : 0) | (memory.memory64 ? 4 : 0) | (memory.pageSizeLog2 !== undefined ? 8 : 0);
+    m.byte(flags);
+    writeLimit(m, memory.min, memory.memory64);
+    if (memory.max !== undefined) writeLimit(m, memory.max, memory.memory64);
+    if (memory.pageSizeLog2 !== undefined) m.u32(memory.pageSizeLog2);
+    out.section(5, m);
+  }
+  const exports = new ByteWriter().u32(n + (n > 0 ? 1 : 0) + (memory ? 1 : 0));
   signatures.forEach((_, i) => exports.name(String(i)).byte(0x00).u32(i));
-  exports.name(SHIM_TABLE).byte(0x01).u32(0);
+  if (n > 0) exports.name(SHIM_TABLE).byte(0x01).u32(0);
+  if (memory) exports.name(SHIM_MEMORY).byte(0x02).u32(0);
   out.section(7, exports);
   const code = new ByteWriter().u32(n);
   signatures.forEach((s, i) => {
@@ -68,7 +94,7 @@ export function shimModule(signatures: CoreFuncType[]): Uint8Array {
     body.byte(0x0b);
     code.sized(body);
   });
-  out.section(10, code);
+  if (n > 0) out.section(10, code);
   out.custom("name", new ByteWriter().byte(0x00).sized(new ByteWriter().name("wit-component:shim")).finish());
   return out.finish();
 }
@@ -99,4 +125,17 @@ export function fixupModule(signatures: CoreFuncType[], initialize: boolean): Ui
   }
   out.custom("name", new ByteWriter().byte(0x00).sized(new ByteWriter().name("wit-component:fixups")).finish());
   return out.finish();
+}
+
+function writeLimit(w: ByteWriter, v: bigint, memory64: boolean): void {
+  if (!memory64) {
+    w.u32(Number(v));
+    return;
+  }
+  do {
+    let b = Number(v & 0x7fn);
+    v >>= 7n;
+    if (v !== 0n) b |= 0x80;
+    w.byte(b);
+  } while (v !== 0n);
 }

@@ -8,7 +8,7 @@
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../ir/types.js";
-import { signatureString, type CoreFuncType, type CoreModuleInfo } from "./core-module.js";
+import { signatureString, type CoreFuncType, type CoreImport, type CoreModuleInfo } from "./core-module.js";
 
 export class ComponentEncodingError extends Error {
   constructor(message: string) {
@@ -47,6 +47,8 @@ export interface ModuleFit {
   importRealloc: string | undefined;
   exportRealloc: string | undefined;
   initialize: string | undefined;
+  /** A memory the module imports (instead of exporting one). */
+  importedMemory: { module: string; name: string; limits: NonNullable<CoreImport["memory"]> } | undefined;
 }
 
 const I32_TO_NONE: CoreFuncType = { params: ["i32"], results: [] };
@@ -96,11 +98,16 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
   }
 
   const imports: ImportUse[] = [];
+  let importedMemory: ModuleFit["importedMemory"];
   for (const imp of module.imports) {
     const where = `failed to resolve import \`${imp.module}::${imp.name}\``;
     const fail = (msg: string): never => {
       throw new ComponentEncodingError(`module was not valid: ${where}: ${msg}`);
     };
+    if (imp.kind === "memory" && !importedMemory && !rootFuncs.has(imp.module) && !importedInterfaces.has(imp.module)) {
+      importedMemory = { module: imp.module, name: imp.name, limits: imp.memory! };
+      continue;
+    }
     if (imp.kind !== "func") fail("module is only allowed to import functions");
     const sig = imp.type!;
     const expect = (what: string, expected: CoreFuncType) => {
@@ -223,9 +230,10 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
   const memories = module.exports.filter((e) => e.kind === "memory");
   if (memories.length > 1) throw new ComponentEncodingError("cannot componentize module that exports multiple memories");
   const memory = memories[0]?.name;
+  if (memory !== undefined && importedMemory) throw new ComponentEncodingError("module both imports and exports a memory");
   const realloc = exportFit("function `cabi_realloc`", "cabi_realloc", REALLOC);
   const importRealloc = exportFit("function `cabi_import_realloc`", "cabi_import_realloc", REALLOC) ?? realloc;
   const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;
   const initialize = exportFit("function `_initialize`", "_initialize", THUNK);
-  return { imports, exports, dtors, memory, importRealloc, exportRealloc, initialize };
+  return { imports, exports, dtors, memory, importRealloc, exportRealloc, initialize, importedMemory };
 }
