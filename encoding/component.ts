@@ -19,7 +19,16 @@
  */
 import { AbiLayout } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
-import { worldKeyString, type Function, type InterfaceId, type Type, type TypeId, type WorldId, type WorldKey } from "../ir/types.js";
+import {
+  worldKeyString,
+  type Function,
+  type InterfaceId,
+  type Type,
+  type TypeId,
+  type World,
+  type WorldId,
+  type WorldKey,
+} from "../ir/types.js";
 import {
   ComponentBuilder,
   Declarations,
@@ -30,6 +39,7 @@ import {
 } from "./builder.js";
 import { readCoreModule, type CoreFuncType } from "./core-module.js";
 import { LiveTypes } from "./live.js";
+import { mergeImportsBasedOnSemver } from "./semver-merge.js";
 import type { ComponentStringEncoding } from "./metadata-types.js";
 import { producersSection } from "./metadata.js";
 import { readSections } from "./reader.js";
@@ -43,7 +53,9 @@ export { ComponentEncodingError } from "./validate.js";
 export interface WorldBindings {
   resolve: Resolve;
   world: WorldId;
-  /** String encodings by `<world key>/<function>`; absent means utf8. */
+  /** The string encoding of functions the maps below do not list (utf8 when absent). */
+  stringEncoding?: ComponentStringEncoding;
+  /** String encodings by `<world key>/<function>`. */
   importEncodings?: Map<string, ComponentStringEncoding>;
   exportEncodings?: Map<string, ComponentStringEncoding>;
 }
@@ -125,6 +137,7 @@ class ComponentEncoder {
 
   constructor(
     private readonly b: WorldBindings,
+    private readonly world: World,
     private readonly module: Uint8Array,
     private readonly fit: ModuleFit,
   ) {}
@@ -133,12 +146,8 @@ class ComponentEncoder {
     return this.b.resolve;
   }
 
-  private get world() {
-    return this.resolve.worlds[this.b.world];
-  }
-
   private encodingOf(map: Map<string, ComponentStringEncoding> | undefined, key: WorldKey, func: Function) {
-    return map?.get(`${this.encodingKey(key)}/${func.name}`) ?? "utf8";
+    return map?.get(`${this.encodingKey(key)}/${func.name}`) ?? this.b.stringEncoding ?? "utf8";
   }
 
   private encodingKey(key: WorldKey): string {
@@ -176,7 +185,9 @@ class ComponentEncoder {
   private aliasInstanceType(owner: InterfaceId, id: TypeId): number {
     const instance = this.instances.get(owner);
     if (instance === undefined) {
-      throw new ComponentEncodingError(`interface \`${this.resolve.idOf(owner) ?? owner}\` is needed but not available`);
+      throw new ComponentEncodingError(
+        `interface \`${this.resolve.idOf(owner) ?? owner}\` is needed but not available`,
+      );
     }
     return this.c.aliasExport(instance, this.resolve.types[id].name!, "type");
   }
@@ -317,7 +328,14 @@ class ComponentEncoder {
       const options = requiredOptions(resolve, use.func, "import");
       if (!options.memory && !options.realloc) return;
       if (memoryFirst && !options.realloc) return;
-      const l = { index: shimmed.length, func: use.func, key: use.key, iface: use.iface, options, sig: coreSignature(resolve, use.func, "lower") };
+      const l = {
+        index: shimmed.length,
+        func: use.func,
+        key: use.key,
+        iface: use.iface,
+        options,
+        sig: coreSignature(resolve, use.func, "lower"),
+      };
       shimmed.push(l);
       loweringOf.set(n, l);
     });
@@ -362,14 +380,21 @@ class ComponentEncoder {
         else {
           const options = requiredOptions(resolve, use.func, "import");
           const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
-          index = this.c.lower(this.importedFunc(use.func, use.key, use.iface), this.options(options, undefined, encoding));
+          index = this.c.lower(
+            this.importedFunc(use.func, use.key, use.iface),
+            this.options(options, undefined, encoding),
+          );
         }
       } else if (use.kind === "resource-drop") {
         index = this.c.resourceDrop(this.resourceIndex(use.resource));
       } else {
         const type = this.rootMaps.idToIndex.get(use.resource)!;
         index =
-          use.op === "new" ? this.c.resourceNew(type) : use.op === "rep" ? this.c.resourceRep(type) : this.c.resourceDrop(type);
+          use.op === "new"
+            ? this.c.resourceNew(type)
+            : use.op === "rep"
+              ? this.c.resourceRep(type)
+              : this.c.resourceDrop(type);
       }
       let list = byModule.get(use.module);
       if (!list) byModule.set(use.module, (list = []));
@@ -390,7 +415,11 @@ class ComponentEncoder {
     if (needsFixup) {
       const fixupExports: CoreExport[] = [];
       for (const l of shimmed) {
-        const options: CanonOptions = this.options(l.options, fit.importRealloc, this.encodingOf(this.b.importEncodings, l.key, l.func));
+        const options: CanonOptions = this.options(
+          l.options,
+          fit.importRealloc,
+          this.encodingOf(this.b.importEncodings, l.key, l.func),
+        );
         const func = this.importedFunc(l.func, l.key, l.iface);
         fixupExports.push({ name: String(l.index), sort: "func", index: this.c.lower(func, options) });
       }
@@ -398,7 +427,11 @@ class ComponentEncoder {
         fixupExports.push({ name: String(slot), sort: "func", index: this.coreExport(fit.dtors.get(id)!) });
       }
       if (signatures.length > 0) {
-        fixupExports.push({ name: SHIM_TABLE, sort: "table", index: this.c.aliasCoreExport(shimInstance!, SHIM_TABLE, "table") });
+        fixupExports.push({
+          name: SHIM_TABLE,
+          sort: "table",
+          index: this.c.aliasCoreExport(shimInstance!, SHIM_TABLE, "table"),
+        });
       }
       if (fit.initialize !== undefined) {
         fixupExports.push({ name: "_initialize", sort: "func", index: this.coreExport(fit.initialize) });
@@ -431,11 +464,13 @@ class ComponentEncoder {
   private options(r: Requirements, realloc: string | undefined, encoding: ComponentStringEncoding): CanonOptions {
     const o: CanonOptions = {};
     if (r.memory) {
-      if (this.memoryIndex === undefined) throw new ComponentEncodingError("module does not export a memory named `memory`");
+      if (this.memoryIndex === undefined)
+        throw new ComponentEncodingError("module does not export a memory named `memory`");
       o.memory = this.memoryIndex;
     }
     if (r.realloc) {
-      if (realloc === undefined) throw new ComponentEncodingError("module does not export a function named `cabi_realloc`");
+      if (realloc === undefined)
+        throw new ComponentEncodingError("module does not export a function named `cabi_realloc`");
       o.realloc = this.coreExport(realloc);
     }
     if (r.stringEncoding) o.stringEncoding = encoding;
@@ -595,6 +630,7 @@ export function encodeComponent(core: Uint8Array, bindings: WorldBindings): Uint
       `module imports \`wasi_snapshot_preview1::${wasi.name}\`: adapting WASI preview 1 modules (\`--adapt\`) is not supported yet`,
     );
   }
-  const fit = fitModule(bindings.resolve, bindings.world, info);
-  return new ComponentEncoder(bindings, core, fit).encode();
+  const { world, renamed } = mergeImportsBasedOnSemver(bindings.resolve, bindings.world);
+  const fit = fitModule(bindings.resolve, world, info, renamed);
+  return new ComponentEncoder(bindings, world, core, fit).encode();
 }

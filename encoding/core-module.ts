@@ -102,7 +102,13 @@ function subType(r: Reader): CoreFuncType | undefined {
   return compType(r);
 }
 
-function limits(r: Reader): { min: bigint; max: bigint | undefined; shared: boolean; memory64: boolean; pageSizeLog2?: number } {
+function limits(r: Reader): {
+  min: bigint;
+  max: bigint | undefined;
+  shared: boolean;
+  memory64: boolean;
+  pageSizeLog2?: number;
+} {
   const flags = r.u8();
   const memory64 = (flags & 0x04) !== 0;
   const min = memory64 ? r.u64() : BigInt(r.u32());

@@ -69,11 +69,18 @@ export function shimModule(signatures: CoreFuncType[], memory?: MemoryLimits): U
   const n = signatures.length;
   const out = new ByteWriter().raw(HEADER);
   out.section(1, types.section());
-  out.section(3, new ByteWriter().vec(funcTypes, (w, t) => w.u32(t)));
+  out.section(
+    3,
+    new ByteWriter().vec(funcTypes, (w, t) => w.u32(t)),
+  );
   if (n > 0) out.section(4, new ByteWriter().u32(1).byte(0x70).byte(0x01).u32(n).u32(n));
   if (memory) {
     const m = new ByteWriter().u32(1);
-    const flags = (memory.max !== undefined ? 1 : 0) | (memory.shared ? 2 : 0) | (memory.memory64 ? 4 : 0) | (memory.pageSizeLog2 !== undefined ? 8 : 0);
+    const flags =
+      (memory.max !== undefined ? 1 : 0) |
+      (memory.shared ? 2 : 0) |
+      (memory.memory64 ? 4 : 0) |
+      (memory.pageSizeLog2 !== undefined ? 8 : 0);
     m.byte(flags);
     writeLimit(m, memory.min, memory.memory64);
     if (memory.max !== undefined) writeLimit(m, memory.max, memory.memory64);

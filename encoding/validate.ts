@@ -7,7 +7,7 @@
  */
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
-import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../ir/types.js";
+import type { Function, InterfaceId, TypeId, World, WorldKey } from "../ir/types.js";
 import { signatureString, type CoreFuncType, type CoreImport, type CoreModuleInfo } from "./core-module.js";
 
 export class ComponentEncodingError extends Error {
@@ -81,8 +81,12 @@ function resourceNamed(resolve: Resolve, types: Map<string, TypeId>, name: strin
 }
 
 /** Checks `module` against `worldId`; throws `ComponentEncodingError` when it does not fit. */
-export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModuleInfo): ModuleFit {
-  const world = resolve.worlds[worldId];
+export function fitModule(
+  resolve: Resolve,
+  world: World,
+  module: CoreModuleInfo,
+  renamed: Map<string, string> = new Map(),
+): ModuleFit {
   const importedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
   const rootFuncs = new Map<string, { key: WorldKey; func: Function }>();
   const rootTypes = new Map<string, TypeId>();
@@ -131,7 +135,11 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
         imports.push({ kind: "resource-drop", module: imp.module, name: imp.name, resource });
         continue;
       }
-      if (/^\[(async-lower|task-return|context-get|context-set|waitable|subtask|stream|future|error-context|backpressure|thread|cancel)/.test(imp.name)) {
+      if (
+        /^\[(async-lower|task-return|context-get|context-set|waitable|subtask|stream|future|error-context|backpressure|thread|cancel)/.test(
+          imp.name,
+        )
+      ) {
         fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
       }
       fail(`no top-level imported function \`${imp.name}\` specified`);
@@ -146,9 +154,10 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
       imports.push({ kind: "exported-resource", op, module: imp.module, name: imp.name, resource: resource! });
       continue;
     }
-    const iface = importedInterfaces.get(imp.module);
+    const iface = importedInterfaces.get(renamed.get(imp.module) ?? imp.module);
     if (!iface) {
-      if (imp.module.startsWith("[export]")) fail(`module requires an export interface named \`${imp.module.slice(8)}\``);
+      if (imp.module.startsWith("[export]"))
+        fail(`module requires an export interface named \`${imp.module.slice(8)}\``);
       fail(`module requires an import interface named \`${imp.module}\``);
     }
     const i = resolve.interfaces[iface!.id];
@@ -184,13 +193,21 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
     try {
       checkSignature(what, expected, e.type);
     } catch (err) {
-      throw new ComponentEncodingError(`module was not valid: failed to classify export \`${name}\`: ${(err as Error).message}`);
+      throw new ComponentEncodingError(
+        `module was not valid: failed to classify export \`${name}\`: ${(err as Error).message}`,
+      );
     }
     return name;
   };
   const exports: ExportedFunc[] = [];
   const dtors = new Map<TypeId, string>();
-  const addFunc = (func: Function, key: WorldKey, iface: InterfaceId | undefined, coreName: string, missing: string) => {
+  const addFunc = (
+    func: Function,
+    key: WorldKey,
+    iface: InterfaceId | undefined,
+    coreName: string,
+    missing: string,
+  ) => {
     const e = funcExport(coreName);
     if (!e) throw new ComponentEncodingError(`module was not valid: ${missing}`);
     if (func.kind.kind.startsWith("async")) {
@@ -218,7 +235,13 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
       const name = resolve.nameWorldKey(key);
       const i = resolve.interfaces[item.id];
       for (const func of i.functions.values()) {
-        addFunc(func, key, item.id, `${name}#${func.name}`, `failed to find export of interface \`${name}\` function \`${func.name}\``);
+        addFunc(
+          func,
+          key,
+          item.id,
+          `${name}#${func.name}`,
+          `failed to find export of interface \`${name}\` function \`${func.name}\``,
+        );
       }
       for (const [tname, id] of i.types) {
         if (resolve.types[id].kind.kind !== "resource") continue;
@@ -228,9 +251,11 @@ export function fitModule(resolve: Resolve, worldId: WorldId, module: CoreModule
     }
   }
   const memories = module.exports.filter((e) => e.kind === "memory");
-  if (memories.length > 1) throw new ComponentEncodingError("cannot componentize module that exports multiple memories");
+  if (memories.length > 1)
+    throw new ComponentEncodingError("cannot componentize module that exports multiple memories");
   const memory = memories[0]?.name;
-  if (memory !== undefined && importedMemory) throw new ComponentEncodingError("module both imports and exports a memory");
+  if (memory !== undefined && importedMemory)
+    throw new ComponentEncodingError("module both imports and exports a memory");
   const realloc = exportFit("function `cabi_realloc`", "cabi_realloc", REALLOC);
   const importRealloc = exportFit("function `cabi_import_realloc`", "cabi_import_realloc", REALLOC) ?? realloc;
   const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;
