@@ -103,13 +103,14 @@ export function fitModule(
 
   const imports: ImportUse[] = [];
   let importedMemory: ModuleFit["importedMemory"];
-  for (const imp of module.imports) {
+  for (const original of module.imports) {
+    const imp = { ...original, ...legacyImportName(resolve, world, original.module, original.name) };
     const where = `failed to resolve import \`${imp.module}::${imp.name}\``;
     const fail = (msg: string): never => {
       throw new ComponentEncodingError(`module was not valid: ${where}: ${msg}`);
     };
     if (imp.kind === "memory" && !importedMemory && !rootFuncs.has(imp.module) && !importedInterfaces.has(imp.module)) {
-      importedMemory = { module: imp.module, name: imp.name, limits: imp.memory! };
+      importedMemory = { module: original.module, name: original.name, limits: imp.memory! };
       continue;
     }
     if (imp.kind !== "func") fail("module is only allowed to import functions");
@@ -125,14 +126,21 @@ export function fitModule(
       const f = rootFuncs.get(imp.name);
       if (f) {
         expect(`function \`${imp.name}\``, coreSignature(resolve, f.func, "lower"));
-        imports.push({ kind: "func", module: imp.module, name: imp.name, func: f.func, key: f.key, iface: undefined });
+        imports.push({
+          kind: "func",
+          module: original.module,
+          name: original.name,
+          func: f.func,
+          key: f.key,
+          iface: undefined,
+        });
         continue;
       }
       const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
       const resource = drop ? resourceNamed(resolve, rootTypes, drop[1]!) : undefined;
       if (resource !== undefined) {
         expect(`function \`${imp.name}\``, I32_TO_NONE);
-        imports.push({ kind: "resource-drop", module: imp.module, name: imp.name, resource });
+        imports.push({ kind: "resource-drop", module: original.module, name: original.name, resource });
         continue;
       }
       if (
@@ -151,7 +159,13 @@ export function fitModule(
       if (!m || resource === undefined) fail(`unknown function \`${imp.name}\``);
       const op = m![1] as "new" | "rep" | "drop";
       expect(`function \`${imp.name}\``, op === "drop" ? I32_TO_NONE : I32_TO_I32);
-      imports.push({ kind: "exported-resource", op, module: imp.module, name: imp.name, resource: resource! });
+      imports.push({
+        kind: "exported-resource",
+        op,
+        module: original.module,
+        name: original.name,
+        resource: resource!,
+      });
       continue;
     }
     const iface = importedInterfaces.get(renamed.get(imp.module) ?? imp.module);
@@ -169,20 +183,27 @@ export function fitModule(
       } catch (e) {
         fail(`failed to validate import interface \`${imp.module}\`: ${(e as Error).message}`);
       }
-      imports.push({ kind: "func", module: imp.module, name: imp.name, func, key: iface!.key, iface: iface!.id });
+      imports.push({
+        kind: "func",
+        module: original.module,
+        name: original.name,
+        func,
+        key: iface!.key,
+        iface: iface!.id,
+      });
       continue;
     }
     const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
     const resource = drop ? resourceNamed(resolve, i.types, drop[1]!) : undefined;
     if (resource !== undefined) {
       expect(`function \`${imp.name}\``, I32_TO_NONE);
-      imports.push({ kind: "resource-drop", module: imp.module, name: imp.name, resource });
+      imports.push({ kind: "resource-drop", module: original.module, name: original.name, resource });
       continue;
     }
     fail(`import interface \`${imp.module}\` is missing function \`${imp.name}\` that is required by the module`);
   }
 
-  const coreExports = new Map(module.exports.map((e) => [e.name, e]));
+  const coreExports = new Map(module.exports.map((e) => [legacyExportName(resolve, world, e.name), e]));
   const funcExport = (name: string) => {
     const e = coreExports.get(name);
     return e && e.kind === "func" ? e : undefined;
@@ -197,7 +218,7 @@ export function fitModule(
         `module was not valid: failed to classify export \`${name}\`: ${(err as Error).message}`,
       );
     }
-    return name;
+    return e.name;
   };
   const exports: ExportedFunc[] = [];
   const dtors = new Map<TypeId, string>();
@@ -226,7 +247,7 @@ export function fitModule(
       params: sig.results,
       results: [],
     });
-    exports.push({ func, key, iface, coreName, postReturn });
+    exports.push({ func, key, iface, coreName: e.name, postReturn });
   };
   for (const { key, item } of world.exports.values()) {
     if (item.kind === "function") {
@@ -261,4 +282,69 @@ export function fitModule(
   const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;
   const initialize = exportFit("function `_initialize`", "_initialize", THUNK);
   return { imports, exports, dtors, memory, importRealloc, exportRealloc, initialize, importedMemory };
+}
+
+/**
+ * The standard `cm32p2` names (BuildTargets.md) in the legacy scheme: import
+ * modules `cm32p2` (the world), `cm32p2|<interface>` and
+ * `cm32p2|_ex_<interface>` (intrinsics of exported resources), fields
+ * `<resource>_drop`/`_new`/`_rep`; exports `cm32p2||<func>`,
+ * `cm32p2|<interface>|<func>`, `..._post`, `<resource>_dtor`,
+ * `cm32p2_memory`, `cm32p2_realloc`, `cm32p2_initialize`. An interface is
+ * named as the world names it, or by its id with the version's
+ * semver-compatible track (`ns:pkg/i@0.2`).
+ */
+const CM32 = "cm32p2";
+
+function worldName(resolve: Resolve, world: World, name: string): string {
+  for (const { key } of [...world.imports.values(), ...world.exports.values()]) {
+    const full = resolve.nameWorldKey(key);
+    if (full === name) return full;
+    if (key.kind === "interface") {
+      const i = resolve.interfaces[key.id];
+      if (resolve.canonicalizedIdOfName(i.package!, i.name!) === name) return full;
+    }
+  }
+  return name;
+}
+
+function legacyField(name: string, ops: string[]): string {
+  const m = /^(.*)_([a-z]+)$/.exec(name);
+  if (m && ops.includes(m[2]!)) return `[resource-${m[2]}]${m[1]}`;
+  return name;
+}
+
+export function legacyImportName(
+  resolve: Resolve,
+  world: World,
+  module: string,
+  name: string,
+): { module: string; name: string } {
+  if (module === CM32) return { module: "$root", name: legacyField(name, ["drop"]) };
+  if (!module.startsWith(`${CM32}|`)) return { module, name };
+  const rest = module.slice(CM32.length + 1);
+  if (rest.startsWith("_ex_")) {
+    return {
+      module: `[export]${worldName(resolve, world, rest.slice(4))}`,
+      name: legacyField(name, ["new", "rep", "drop"]),
+    };
+  }
+  return { module: worldName(resolve, world, rest), name: legacyField(name, ["drop"]) };
+}
+
+export function legacyExportName(resolve: Resolve, world: World, name: string): string {
+  if (name === `${CM32}_memory`) return "memory";
+  if (name === `${CM32}_realloc`) return "cabi_realloc";
+  if (name === `${CM32}_initialize`) return "_initialize";
+  if (!name.startsWith(`${CM32}|`)) return name;
+  const bar = name.indexOf("|", CM32.length + 1);
+  if (bar < 0) return name;
+  const iface = name.slice(CM32.length + 1, bar);
+  let item = name.slice(bar + 1);
+  const post = item.endsWith("_post");
+  if (post) item = item.slice(0, -5);
+  const dtor = /^(.*)_dtor$/.exec(item);
+  const prefix = iface === "" ? "" : `${worldName(resolve, world, iface)}#`;
+  if (dtor && iface !== "") return `${prefix}[dtor]${dtor[1]}`;
+  return post ? `cabi_post_${prefix}${item}` : `${prefix}${item}`;
 }
