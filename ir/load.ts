@@ -11,6 +11,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { decodeWitPackage, DecodeError } from "../encoding/decode/index.js";
 import { parseWitFile } from "../parser/index.js";
 import { WitError, withContext } from "./errors.js";
 import { Resolve, type UnresolvedGroup } from "./resolve.js";
@@ -100,19 +101,30 @@ function debugPath(p: string): string {
 
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup {
+/**
+ * A file's package group; a WIT package encoded as a binary component is
+ * decoded and added to `resolve` at once (as wit-parser merges it), and its
+ * package id is returned instead.
+ */
+function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup | PackageId {
   const bytes = io(`failed to read path for WIT [${file}]`, () => fs.readFileSync(file));
-  let text: string | undefined;
-  if (!isWasm(bytes)) {
+  let text: string;
+  if (isWasm(bytes)) {
     try {
-      text = strictUtf8.decode(bytes);
-    } catch {
-      throw new WitError(`input file is not valid utf-8 [${file}]`);
+      return decodeWitPackage(resolve, bytes, file);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new WitError(`failed to decode WIT package: ${e.message}`);
+      throw e;
     }
   }
-  if (text === undefined || ((file.endsWith(".wat") || file.endsWith(".wasm")) && looksLikeWat(text))) {
+  try {
+    text = strictUtf8.decode(bytes);
+  } catch {
+    throw new WitError(`input file is not valid utf-8 [${file}]`);
+  }
+  if ((file.endsWith(".wat") || file.endsWith(".wasm")) && looksLikeWat(text)) {
     throw new WitError(
-      `WIT packages encoded as WebAssembly are not supported yet (a component-type decoder is needed) [${file}]`,
+      `WIT packages encoded in the WebAssembly text format are not supported (there is no WAT parser; convert the file with \`wasm-tools parse\`) [${file}]`,
     );
   }
   return parseGroup(resolve, [{ path: file, contents: text }]);
@@ -165,7 +177,8 @@ function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
         ),
       );
     } else if (/\.(wit|wat|wasm)$/.test(entry.name)) {
-      groups.push(readFileGroup(resolve, p));
+      const group = readFileGroup(resolve, p);
+      if (typeof group !== "number") groups.push(group);
     }
   }
   return groups;
@@ -199,5 +212,6 @@ export function pushPath(resolve: Resolve, p: string): PackageId {
       },
     );
   }
-  return resolve.pushGroups(readFileGroup(resolve, p), []);
+  const group = readFileGroup(resolve, p);
+  return typeof group === "number" ? group : resolve.pushGroups(group, []);
 }

@@ -531,11 +531,7 @@ function readTypeComponentInner(bytes: Uint8Array): ComponentTypes {
     if (id === 7) {
       const n = body.u32();
       for (let i = 0; i < n; i++) {
-        const at = body.pos;
-        const b = body.peek();
-        if (b === 0x40 || b === 0x43 || b === 0x41 || b === 0x42 || b === 0x3f || primitives[b] || b >= 0x63) {
-          scope.types.push(inner.defType(scope));
-        } else body.fail(`invalid type definition 0x${b.toString(16)}`, at);
+        scope.types.push(inner.defType(scope));
       }
     } else if (id === 11) {
       const n = body.u32();

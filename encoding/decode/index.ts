@@ -1,0 +1,338 @@
+/**
+ * Decoding WIT encoded as component-model binaries back into the IR:
+ *
+ * - `decodeWitPackage`: a WIT package encoded as a component (what
+ *   `wasm-tools component wit --wasm` writes);
+ * - `decodeComponentTypeSections`: the `component-type*` custom sections
+ *   that bindings generators leave in core modules, merged as wit-component's
+ *   `Bindgen::merge` does.
+ *
+ * The component types are read into linked entries (binary.ts), turned into
+ * a structural model of packages, interfaces and worlds (model.ts), printed
+ * as WIT text (print.ts) and resolved by the front-end, which elaborates the
+ * worlds as it does for any WIT.
+ */
+import { WitError } from "../../ir/errors.js";
+import { parseGroup } from "../../ir/load.js";
+import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
+import type { PackageId } from "../../ir/types.js";
+import { BinaryError, readHeader, Reader } from "../reader.js";
+import {
+  ENCODING_SECTION,
+  METADATA_VERSION,
+  stringEncodingFromByte,
+  type Bindgen,
+  type ComponentStringEncoding,
+} from "../metadata-types.js";
+import { DecodeError, readTypeComponent, type Entry, type Extern } from "./binary.js";
+import {
+  MergedModel,
+  ModelBuilder,
+  packageKey,
+  parseInterfaceId,
+  worldOwnerKey,
+  type MInterface,
+  type MItem,
+  type MPackage,
+  type MWorld,
+} from "./model.js";
+import { WitPrinter } from "./print.js";
+
+export { DecodeError } from "./binary.js";
+
+function peel(e: Entry): Entry {
+  while (e.kind === "eq") e = e.target;
+  return e;
+}
+
+function withSuffix(ext: Extern): string {
+  return ext.attrs.versionSuffix ? ext.name + ext.attrs.versionSuffix : ext.name;
+}
+
+/** Decodes a WIT package component into the model; returns the main package's key. */
+function packageModel(bytes: Uint8Array, what: string): { builder: ModelBuilder; main: string } {
+  const comp = readTypeComponent(bytes, what);
+  const builder = new ModelBuilder();
+  if (comp.exports.length === 0) throw new DecodeError(`${what}: no exported component type found`);
+  const first = parseInterfaceId(comp.exports[0]!.name);
+  if (first && first.name === "wit") {
+    throw new DecodeError(`${what}: the version 1 encoding of WIT packages (\`ns:pkg/wit\`) is not supported`);
+  }
+  let main: string | undefined;
+  for (const exp of comp.exports) {
+    try {
+      const ty = peel(exp.entry);
+      if (ty.kind !== "component") throw new DecodeError("not a component type (this is not an encoded WIT package)");
+      if (ty.exports.length !== 1) {
+        throw new DecodeError(`expected a single export, but found ${ty.exports.length} instead`);
+      }
+      const inner = ty.exports[0]!;
+      let key: string;
+      if (inner.sort === "component") {
+        if (ty.imports.length) throw new DecodeError("a world's component type has imports");
+        key = builder.world(withSuffix(inner), {}, inner.entry).pkg;
+      } else if (inner.sort === "instance") {
+        for (const imp of ty.imports) {
+          if (imp.sort !== "instance") throw new DecodeError(`import \`${imp.name}\` is not an instance`);
+          builder.fillInterface(builder.interfaceById(withSuffix(imp)), imp.entry);
+        }
+        const iface = builder.interfaceById(withSuffix(inner));
+        builder.fillInterface(iface, inner.entry);
+        key = iface.pkg;
+      } else throw new DecodeError(`\`${inner.name}\` is neither a world nor an interface`);
+      if (main !== undefined && main !== key) throw new DecodeError("item defined with mismatched package name");
+      main = key;
+    } catch (e) {
+      if (e instanceof DecodeError) throw new DecodeError(`${what}: export \`${exp.name}\`: ${e.message}`);
+      throw e;
+    }
+  }
+  return { builder, main: main! };
+}
+
+/** Whether `pkg` (already in `resolve`) has every item the model describes. */
+function coveredBy(resolve: Resolve, id: PackageId, pkg: MPackage): boolean {
+  const existing = resolve.packages[id]!;
+  for (const [name, iface] of pkg.interfaces) {
+    const found = existing.interfaces.get(name);
+    if (found === undefined) return false;
+    const have = resolve.interfaces[found]!;
+    for (const t of iface.types.keys()) if (!have.types.has(t)) return false;
+    for (const f of iface.funcs.keys()) if (!have.functions.has(f)) return false;
+  }
+  for (const name of pkg.worlds.keys()) if (!existing.worlds.has(name)) return false;
+  return true;
+}
+
+/**
+ * Prints the model's packages as WIT and adds them to `resolve` (those not
+ * there yet); returns the id of package `main`.
+ */
+function pushModel(
+  resolve: Resolve,
+  packages: Map<string, MPackage>,
+  interfaces: Map<string, MInterface>,
+  main: string,
+  fileName: string,
+): PackageId {
+  const printer = new WitPrinter(packages, interfaces);
+  const texts: string[] = [];
+  for (const [key, pkg] of packages) {
+    const existing = resolve.packageNames.get(key);
+    if (existing !== undefined) {
+      if (!coveredBy(resolve, existing, pkg)) {
+        throw new DecodeError(`${fileName}: package \`${key}\` is already present with different contents`);
+      }
+      continue;
+    }
+    texts.push(printer.package(pkg));
+  }
+  if (texts.length) {
+    try {
+      const groups: UnresolvedGroup[] = texts.map((contents) => parseGroup(resolve, [{ path: fileName, contents }]));
+      resolve.pushGroups(groups[0]!, groups.slice(1));
+    } catch (e) {
+      if (e instanceof WitError) {
+        throw new DecodeError(`${fileName}: the decoded WIT does not resolve: ${e.message}\n${texts.join("\n")}`);
+      }
+      throw e;
+    }
+  }
+  const id = resolve.packageNames.get(main);
+  if (id === undefined) throw new DecodeError(`${fileName}: package \`${main}\` was not added`);
+  return id;
+}
+
+/**
+ * Decodes a WIT package encoded as a component and adds it, with the parts of
+ * the foreign packages it refers to, to `resolve`. Packages already present
+ * are reused when they have every item the encoding mentions.
+ */
+export function decodeWitPackage(resolve: Resolve, bytes: Uint8Array, fileName: string): PackageId {
+  const { builder, main } = packageModel(bytes, fileName);
+  return pushModel(resolve, builder.packages, builder.interfaces, main, fileName);
+}
+
+// ---------------------------------------------------------------------------
+// component-type custom sections
+
+interface SectionBindgen {
+  builder: ModelBuilder;
+  world: MWorld;
+  encoding: ComponentStringEncoding;
+}
+
+/** The world of a current-format payload: a component exporting one component type. */
+function worldOfPayload(payload: Uint8Array, what: string): SectionBindgen {
+  const comp = readTypeComponent(payload, what);
+  const data = comp.custom.get(ENCODING_SECTION);
+  if (data === undefined) throw new DecodeError(`${what}: missing custom section of name \`${ENCODING_SECTION}\``);
+  if (data.length === 0) throw new DecodeError(`${what}: custom section \`${ENCODING_SECTION}\` in unknown format`);
+  if (data[0] !== METADATA_VERSION || data.length !== 2) {
+    throw new DecodeError(
+      `${what}: custom section \`${ENCODING_SECTION}\` uses format ${data[0]} but only ${METADATA_VERSION} is supported`,
+    );
+  }
+  const encoding = stringEncodingFromByte(data[1]!);
+  if (!encoding) throw new DecodeError(`${what}: invalid string encoding 0x${data[1]!.toString(16)}`);
+  if (comp.exports.length !== 1) throw new DecodeError(`${what}: expected one export in component`);
+  const ty = peel(comp.exports[0]!.entry);
+  if (ty.kind !== "component") throw new DecodeError(`${what}: expected an exported component type`);
+  if (ty.imports.length !== 0 || ty.exports.length !== 1 || ty.exports[0]!.sort !== "component") {
+    throw new DecodeError(`${what}: expected a component type that exports a single world`);
+  }
+  const builder = new ModelBuilder();
+  const inner = ty.exports[0]!;
+  try {
+    const world = builder.world(withSuffix(inner), {}, inner.entry);
+    return { builder, world, encoding };
+  } catch (e) {
+    if (e instanceof DecodeError) throw new DecodeError(`${what}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The historical 0x03 payload: version, encoding, world name, then a WIT package. */
+function worldOfV3Payload(payload: Uint8Array, what: string): SectionBindgen {
+  const r = new Reader(payload);
+  r.u8();
+  const byte = r.u8();
+  const encoding = stringEncodingFromByte(byte);
+  if (!encoding) throw new DecodeError(`${what}: invalid string encoding 0x${byte.toString(16)}`);
+  const worldName = r.name();
+  const { builder, main } = packageModel(payload.subarray(r.pos), what);
+  const parsed = parseInterfaceId(worldName);
+  const pkgKey = parsed ? packageKey(parsed.namespace, parsed.pkg, parsed.version) : main;
+  const world = builder.packages.get(pkgKey)?.worlds.get(parsed ? parsed.name : worldName);
+  if (!world) throw new DecodeError(`${what}: world \`${worldName}\` not found in the encoded package`);
+  return { builder, world, encoding };
+}
+
+/** wit-component's `EncodingMap` keys: `<item name>/<function>`, interface names without version. */
+function encodingKeys(builder: ModelBuilder, items: Map<string, MItem>): string[] {
+  const out: string[] = [];
+  for (const item of items.values()) {
+    switch (item.kind) {
+      case "func":
+        out.push(`${item.name}/${item.func.name}`);
+        break;
+      case "inline":
+        for (const f of item.iface.funcs.keys()) out.push(`${item.name}/${f}`);
+        break;
+      case "interface": {
+        const iface = builder.interfaces.get(item.id)!;
+        const p = parseInterfaceId(item.id)!;
+        for (const f of iface.funcs.keys()) out.push(`${p.namespace}:${p.pkg}/${p.name}/${f}`);
+        break;
+      }
+      case "type":
+        break;
+    }
+  }
+  return out;
+}
+
+function mergeEncodings(
+  into: Map<string, ComponentStringEncoding>,
+  keys: string[],
+  encoding: ComponentStringEncoding,
+  what: string,
+): void {
+  for (const k of keys) {
+    const prev = into.get(k);
+    if (prev !== undefined && prev !== encoding) {
+      throw new DecodeError(`${what}: conflicting string encodings specified for \`${k}\``);
+    }
+    into.set(k, encoding);
+  }
+}
+
+/**
+ * Reads the `component-type*` custom sections of a core module and merges
+ * the worlds they describe into one `root:root/root` world, as wit-component
+ * does. `module` is the core module without those sections. Returns
+ * `undefined` when there is no such section.
+ */
+export function decodeComponentTypeSections(core: Uint8Array): { bindgen: Bindgen; module: Uint8Array } | undefined {
+  let kind: string;
+  try {
+    kind = readHeader(core);
+  } catch (e) {
+    if (e instanceof BinaryError) throw new DecodeError(`core module: ${e.message}`);
+    throw e;
+  }
+  if (kind !== "module") throw new DecodeError("decoding a component is not supported (expected a core module)");
+
+  const kept: Uint8Array[] = [core.subarray(0, 8)];
+  const sections: { name: string; payload: Uint8Array }[] = [];
+  const r = new Reader(core, 8);
+  try {
+    while (!r.done) {
+      const start = r.pos;
+      const id = r.u8();
+      const size = r.u32();
+      const body = r.sub(size);
+      if (id === 0) {
+        const name = body.name();
+        if (name.startsWith("component-type")) {
+          sections.push({ name, payload: body.take(body.end - body.pos) });
+          continue;
+        }
+      }
+      kept.push(core.subarray(start, r.pos));
+    }
+  } catch (e) {
+    if (e instanceof BinaryError) throw new DecodeError(`core module: ${e.message}`);
+    throw e;
+  }
+  if (sections.length === 0) return undefined;
+
+  const merged = new MergedModel();
+  const root = new ModelBuilder();
+  const rootPkg = root.package("root", "root", undefined);
+  const rootWorld: MWorld = {
+    key: worldOwnerKey("root:root", "root"),
+    name: "root",
+    pkg: "root:root",
+    imports: new Map(),
+    exports: new Map(),
+  };
+  rootPkg.worlds.set("root", rootWorld);
+  merged.add(root);
+  const importEncodings = new Map<string, ComponentStringEncoding>();
+  const exportEncodings = new Map<string, ComponentStringEncoding>();
+
+  for (const { name, payload } of sections) {
+    const what = `custom section \`${name}\``;
+    let decoded: SectionBindgen;
+    try {
+      decoded = payload[0] === 0x03 ? worldOfV3Payload(payload, what) : worldOfPayload(payload, what);
+    } catch (e) {
+      if (e instanceof BinaryError) throw new DecodeError(`${what}: ${e.message}`);
+      throw e;
+    }
+    const { builder, world, encoding } = decoded;
+    mergeEncodings(importEncodings, encodingKeys(builder, world.imports), encoding, what);
+    mergeEncodings(exportEncodings, encodingKeys(builder, world.exports), encoding, what);
+    try {
+      merged.add(builder);
+      merged.mergeWorlds(merged.canonicalWorld(world), rootWorld);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new DecodeError(`${what}: ${e.message}`);
+      throw e;
+    }
+  }
+
+  const resolve = new Resolve();
+  const pkg = pushModel(resolve, merged.packages, merged.interfaces, "root:root", "component-type");
+  const worldId = resolve.packages[pkg]!.worlds.get("root")!;
+  let total = 0;
+  for (const k of kept) total += k.length;
+  const module = new Uint8Array(total);
+  let at = 0;
+  for (const k of kept) {
+    module.set(k, at);
+    at += k.length;
+  }
+  return { bindgen: { resolve, world: worldId, importEncodings, exportEncodings }, module };
+}
