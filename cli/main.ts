@@ -16,6 +16,15 @@ import {
   type GeneratedFile,
   type LoadOptions,
 } from "../index.js";
+import {
+  ComponentEncodingError,
+  embedMetadata,
+  encodeComponent,
+  stripComponentTypeSections,
+  type WorldBindings,
+} from "../encoding/index.js";
+import { decodeComponentTypeSections, DecodeError } from "../encoding/decode/index.js";
+import { BinaryError } from "../encoding/reader.js";
 
 /** The version in the nearest package.json above this file (the source and bundled layouts differ). */
 function packageVersion(): string {
@@ -87,6 +96,27 @@ function writeOrCheck(files: GeneratedFile[], outDir: string, check: boolean): v
     const target = path.join(outDir, f.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, f.contents);
+  }
+}
+
+function readBinary(file: string): Uint8Array {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    usage(`failed to read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
+/** Runs an encoding step; a module that does not fit, or bytes that do not parse, are the user's error. */
+function encodingStep<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    if (e instanceof ComponentEncodingError || e instanceof BinaryError || e instanceof DecodeError) {
+      process.stderr.write(`${pc.red(pc.bold("error"))}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
   }
 }
 
@@ -164,6 +194,81 @@ async function main(): Promise<void> {
           throw e;
         }
         writeOrCheck(files, argv["out-dir"], argv.check);
+      },
+    )
+    .command(
+      "embed <wit> <core>",
+      "add the world's component-type section to a core module (as `wasm-tools component embed`)",
+      (y) =>
+        y
+          .positional("wit", { type: "string", demandOption: true, describe: "a .wit file or a WIT directory" })
+          .positional("core", { type: "string", demandOption: true, describe: "the core .wasm module" })
+          .option("output", { alias: "o", type: "string", demandOption: true, describe: "where to write the module" })
+          .option("string-encoding", {
+            choices: ["utf8", "utf16", "compact-utf16"] as const,
+            default: "utf8" as const,
+            describe: "the string encoding of the module's bindings",
+          }),
+      (argv) => {
+        const loaded = loadWitPath(argv.wit, loadOptions(argv));
+        if (!loaded.ok) fail(loaded.diagnostics);
+        if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
+        const core = readBinary(argv.core);
+        const out = encodingStep(() =>
+          embedMetadata(core, loaded.resolve, loaded.world!, { stringEncoding: argv["string-encoding"] }),
+        );
+        writeFileSync(argv.output, out);
+      },
+    )
+    .command(
+      "component <core>",
+      "wrap a core module into a component (as `wasm-tools component new`), using its embedded component-type sections or --wit",
+      (y) =>
+        y
+          .positional("core", { type: "string", demandOption: true, describe: "the core .wasm module" })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            demandOption: true,
+            describe: "where to write the component",
+          })
+          .option("wit", { type: "string", describe: "the world's WIT (instead of the module's embedded sections)" })
+          .option("string-encoding", {
+            choices: ["utf8", "utf16", "compact-utf16"] as const,
+            describe: "with --wit: the string encoding of the module's bindings (default utf8)",
+          })
+          .option("adapt", {
+            type: "string",
+            array: true,
+            describe: "name=adapter.wasm: an adapter module for a core import module (e.g. wasi_snapshot_preview1)",
+          }),
+      (argv) => {
+        const core = readBinary(argv.core);
+        if (argv.adapt?.length) {
+          usage(
+            `adapters are not supported yet: cannot adapt ${argv.adapt.map((a) => `\`${a.split("=")[0]}\``).join(", ")}`,
+          );
+        }
+        let bindings: WorldBindings;
+        let module: Uint8Array;
+        if (argv.wit !== undefined) {
+          const loaded = loadWitPath(argv.wit, loadOptions(argv));
+          if (!loaded.ok) fail(loaded.diagnostics);
+          if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
+          bindings = { resolve: loaded.resolve, world: loaded.world, stringEncoding: argv["string-encoding"] };
+          module = encodingStep(() => stripComponentTypeSections(core));
+        } else {
+          const decoded = encodingStep(() => decodeComponentTypeSections(core));
+          if (!decoded) {
+            usage(`${argv.core} has no component-type custom section: give the world with --wit (and --world)`);
+          }
+          bindings = decoded.bindgen;
+          module = decoded.module;
+        }
+        writeFileSync(
+          argv.output,
+          encodingStep(() => encodeComponent(module, bindings)),
+        );
       },
     )
     .fail((message, error, y) => {

@@ -12,6 +12,8 @@
  *   generated modules must type-check (`tsc --strict`, one program over all of
  *   them). Worlds the sync host cannot serve yet (async functions, futures,
  *   streams, error-context) are listed apart and count neither way.
+ * - component encoding (components.ts): wit-component's `component new` and
+ *   WIT-package encoding tests, judged by wasm-tools.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -27,6 +29,7 @@ import {
   type WorldId,
 } from "../index.js";
 import { isKeyword, versionToString } from "../parser/index.js";
+import { componentSuites } from "./components.js";
 
 interface SuiteResult {
   name: string;
@@ -342,6 +345,8 @@ async function main(): Promise<void> {
       verbose,
     )),
   );
+
+  results.push(...(await componentSuites(corpus, verbose)));
 
   let passed = 0;
   let failed = 0;
