@@ -6,12 +6,20 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
+import { loadWitText, renderDiagnostics, type Resolve, type WorldId } from "../../index.js";
+import { encodeComponent, type ComponentStringEncoding } from "../../encoding/index.js";
 import { tempDir } from "./host.js";
 
 export interface JcoOptions {
   /** The world the core module implements. */
   world: string;
-  stringEncoding?: "utf8" | "utf16";
+  stringEncoding?: "utf8" | "utf16" | "compact-utf16";
+  /**
+   * Who wraps the core module into a component: the reference toolchain
+   * (`component embed` + `component new`, the default) or our encoder
+   * (`encodeComponent`).
+   */
+  wrapper?: "jco" | "ours";
 }
 
 /** The transpiled component: instantiate it with an import object keyed by interface name. */
@@ -23,6 +31,7 @@ export interface JcoComponent {
 
 /** Makes a component of `core` for the world of `wit` (given as text: file-based WIT loading is broken in this jco build). */
 export async function componentize(core: Uint8Array, wit: string, options: JcoOptions): Promise<Uint8Array> {
+  if (options.wrapper === "ours") return ourComponent(core, wit, options);
   const { componentEmbed, componentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
   const embedded = await componentEmbed({
     binary: core,
@@ -31,6 +40,49 @@ export async function componentize(core: Uint8Array, wit: string, options: JcoOp
     stringEncoding: options.stringEncoding,
   });
   return componentNew(embedded);
+}
+
+/**
+ * The string encoding of every function of `world` (imports and exports), keyed as
+ * `encodeComponent` takes them: `<world key>/<function>`, the world key being the
+ * interface's `ns:pkg/iface` without version, or the plain name.
+ */
+export function stringEncodings(
+  resolve: Resolve,
+  world: WorldId,
+  encoding: ComponentStringEncoding,
+): { importEncodings: Map<string, ComponentStringEncoding>; exportEncodings: Map<string, ComponentStringEncoding> } {
+  const w = resolve.worlds[world];
+  const keyed = (items: typeof w.imports) => {
+    const out = new Map<string, ComponentStringEncoding>();
+    for (const { key, item } of items.values()) {
+      let k: string;
+      if (key.kind === "name") k = key.name;
+      else {
+        const p = resolve.packages[resolve.interfaces[key.id].package!].name;
+        k = `${p.namespace}:${p.name}/${resolve.interfaces[key.id].name}`;
+      }
+      if (item.kind === "function") out.set(`${k}/${item.func.name}`, encoding);
+      else if (item.kind === "interface") {
+        for (const f of resolve.interfaces[item.id].functions.keys()) out.set(`${k}/${f}`, encoding);
+      }
+    }
+    return out;
+  };
+  return { importEncodings: keyed(w.imports), exportEncodings: keyed(w.exports) };
+}
+
+/** Makes a component of `core` for the world of `wit` with our encoder (`encodeComponent`). */
+export function ourComponent(
+  core: Uint8Array,
+  wit: string,
+  options: { world: string; stringEncoding?: ComponentStringEncoding | "utf8" | "utf16" },
+): Uint8Array {
+  const loaded = loadWitText(wit, { world: options.world, fileName: "guest.wit" });
+  if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+  const world = loaded.world!;
+  const encodings = stringEncodings(loaded.resolve, world, options.stringEncoding ?? "utf8");
+  return encodeComponent(core, { resolve: loaded.resolve, world, ...encodings });
 }
 
 /** Componentizes `core`, transpiles it with jco and imports the result. */
