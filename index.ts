@@ -28,6 +28,21 @@ export { AbiLayout, flattenFunctionType, type CoreType, type StringEncoding } fr
 export { AbiWalker } from "./ir/abi/walk.js";
 export type { AbiEmitter, Instruction } from "./ir/abi/instructions.js";
 export { worldAbi, type WorldAbi } from "./ir/abi/world.js";
+export {
+  ComponentEncodingError,
+  componentNew,
+  embedMetadata,
+  encodeComponent,
+  encodeMetadata,
+  encodeWitPackage,
+  encodeWorld,
+  metadataSectionName,
+  stripComponentTypeSections,
+  type ComponentStringEncoding,
+  type WorldBindings,
+} from "./encoding/index.js";
+export { decodeComponentTypeSections, decodeWitPackage, DecodeError } from "./encoding/decode/index.js";
+export type { Bindgen } from "./encoding/metadata-types.js";
 
 export interface LoadOptions {
   /** Features that enable `@unstable(feature = ...)` items. */
