@@ -157,3 +157,61 @@ world other { import api; }`,
     expect(r.stderr).toContain("error: name `nope` does not exist");
   });
 });
+
+describe("witx-bindgen embed and component", () => {
+  async function guestModule(): Promise<string> {
+    const { parse } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    const file = path.join(tmp, "greeter-guest.wasm");
+    fs.writeFileSync(file, await parse(fs.readFileSync(path.join(root, "examples/greeter/guest.wat"), "utf8")));
+    return file;
+  }
+
+  it("embeds the world, then makes a component from the embedded section alone", async () => {
+    const core = await guestModule();
+    const embedded = path.join(tmp, "greeter.embedded.wasm");
+    const component = path.join(tmp, "greeter.component.wasm");
+    expect(run("embed", "examples/greeter/wit", core, "-o", embedded).status).toBe(0);
+    const r = run("component", embedded, "-o", component);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    const { componentWit } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    const wit = await componentWit(fs.readFileSync(component));
+    expect(wit).toContain("import example:logging/log@0.1.0;");
+    expect(wit).toContain("export example:greeter/greetings@0.1.0;");
+    const again = path.join(tmp, "greeter.component2.wasm");
+    expect(run("component", core, "--wit", "examples/greeter/wit", "-o", again).status).toBe(0);
+    expect(fs.readFileSync(again).equals(fs.readFileSync(component))).toBe(true);
+  });
+
+  it("refuses a module that does not fit the world, naming the import", async () => {
+    const core = await guestModule();
+    const wit = write("other.wit", "package a:b;\nworld w {\n  export f: func();\n}\n");
+    const r = run("component", core, "--wit", wit, "-o", path.join(tmp, "x.wasm"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(
+      /^error: module was not valid: failed to resolve import `example:logging\/log@0\.1\.0::log`/,
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it("asks for --wit when the module has no component-type section", async () => {
+    const core = await guestModule();
+    const r = run("component", core, "-o", path.join(tmp, "x.wasm"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("has no component-type custom section");
+  });
+
+  it("refuses --adapt until adapters are supported", async () => {
+    const core = await guestModule();
+    const r = run("component", core, "--adapt", "wasi_snapshot_preview1=a.wasm", "-o", path.join(tmp, "x.wasm"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("adapters are not supported yet");
+  });
+
+  it("reports a file that is not WebAssembly", () => {
+    const bad = write("bad.wasm", "not wasm");
+    const r = run("component", bad, "--wit", "examples/greeter/wit", "-o", path.join(tmp, "x.wasm"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: not a WebAssembly binary/);
+  });
+});
