@@ -24,8 +24,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadWitPath, loadWitText, renderDiagnostics, type LoadResult } from "../index.js";
 import { ComponentEncodingError, encodeComponent, encodeMetadata } from "../encoding/index.js";
 import { readHeader, readSections } from "../encoding/reader.js";
-import { wat } from "./helpers/host.js";
-import { componentize, ourComponent } from "./helpers/jco.js";
+import { loadHost, wat } from "./helpers/host.js";
+import { componentize, loadJco, ourComponent } from "./helpers/jco.js";
 import { aggregates } from "./guests/values/aggregates.js";
 import { callsSuite } from "./guests/values/calls.js";
 import { edges } from "./guests/values/edges.js";
@@ -367,11 +367,8 @@ world exp { import log; export api; }`,
   (func (export "test:res/api#make-plain") (param i32) (result i32) (call $new-plain (local.get 0))))`,
 };
 
-/** Imported resources: used by an exported interface, dropped, borrowed, passed back; a world-level resource. */
-const importedResources: Guest = {
-  name: "imported resources",
-  world: "imp",
-  wit: `package test:res;
+/** Imported resources, used by an exported interface: constructed, dropped, borrowed, passed back. */
+const importedWit = `package test:res;
 interface host {
   resource blob {
     constructor(v: u32);
@@ -386,31 +383,56 @@ interface api {
   wrap: func(v: u32) -> blob;
   all: func(l: list<borrow<blob>>) -> u32;
 }
-world imp {
+world imp { import host; export api; }
+world imp-root {
   resource token { id: func() -> u32; }
   import host;
   import mint: func() -> token;
   export api;
   export spend: func(t: token) -> u32;
-}`,
-  wat: `(module
+}`;
+const importedImports = `
   (import "test:res/host" "[constructor]blob" (func $blob-new (param i32) (result i32)))
   (import "test:res/host" "[method]blob.get" (func $get (param i32) (result i32)))
   (import "test:res/host" "[resource-drop]blob" (func $drop (param i32)))
-  (import "test:res/host" "make" (func $make (param i32) (result i32)))
-  (import "$root" "mint" (func $mint (result i32)))
-  (import "$root" "[method]token.id" (func $id (param i32) (result i32)))
-  (import "$root" "[resource-drop]token" (func $drop-token (param i32)))
+  (import "test:res/host" "make" (func $make (param i32) (result i32)))`;
+const importedApi = `
   ${allocator}
   (func (export "test:res/api#sum") (param i32 i32) (result i32)
     (local $s i32)
     (local.set $s (i32.add (call $get (local.get 0)) (call $get (local.get 1))))
+    ;; A borrowed handle of an imported resource is the guest's to drop before it returns.
+    (call $drop (local.get 0))
     (call $drop (local.get 1))
     (local.get $s))
   (func (export "test:res/api#wrap") (param i32) (result i32)
     (if (i32.eqz (local.get 0)) (then (return (call $make (i32.const 0)))))
     (call $blob-new (local.get 0)))
-  (func (export "test:res/api#all") (param i32 i32) (result i32) (local.get 1))
+  (func (export "test:res/api#all") (param $p i32) (param $n i32) (result i32)
+    (local $i i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+        (call $drop (i32.load (i32.add (local.get $p) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $n))`;
+const importedResources: Guest = {
+  name: "imported resources",
+  world: "imp",
+  wit: importedWit,
+  wat: `(module ${importedImports} ${importedApi})`,
+};
+/** The same with a world-level resource, imported function and exported function. */
+const importedRootResources: Guest = {
+  name: "imported resources, world-level too",
+  world: "imp-root",
+  wit: importedWit,
+  wat: `(module ${importedImports}
+  (import "$root" "mint" (func $mint (result i32)))
+  (import "$root" "[method]token.id" (func $id (param i32) (result i32)))
+  (import "$root" "[resource-drop]token" (func $drop-token (param i32)))
+  ${importedApi}
   (func (export "spend") (param i32) (result i32)
     (local $v i32)
     (local.set $v (call $id (local.get 0)))
@@ -510,6 +532,7 @@ const guests: Guest[] = [
   ...valueSuites,
   exportedResources,
   importedResources,
+  importedRootResources,
   compactStrings,
   reservedNames,
   versioned,
@@ -557,6 +580,110 @@ describe("components: encodeComponent against component embed + component new", 
       `components: ${guests.length} guests wrapped; ${identical} byte-equal to jco's but for names and producers`,
     );
     expect(identical).toBeLessThanOrEqual(guests.length);
+  });
+});
+
+// ------------------------------------------------------- resources at run time
+
+/** Runs `step`, giving its value or `"throws"`. */
+function outcome(step: () => unknown): unknown {
+  try {
+    return step();
+  } catch (e) {
+    if (process.env.WITX_COMPONENT_DEBUG) console.info(e);
+    return "throws";
+  }
+}
+
+/**
+ * Resources are not in the value suites (component-differential.test.ts): the
+ * resource guests run through jco's glue of our component, of jco's component,
+ * and through the generated host on the bare core module, and all three agree.
+ */
+describe("resources at run time: our component through jco, jco's component, our host", () => {
+  const three = async (g: Guest, imports: () => { imports: Record<string, any>; log: unknown[] }) => {
+    const core = await wat(g.wat);
+    const host = await loadHost(g.wit, { world: g.world });
+    const ours = await loadJco(core, g.wit, { world: g.world, wrapper: "ours" });
+    const theirs = await loadJco(core, g.wit, { world: g.world });
+    const a = imports();
+    const b = imports();
+    const c = imports();
+    return [
+      { name: "our component", e: await ours.instantiate(a.imports), ...a },
+      { name: "jco's component", e: await theirs.instantiate(b.imports), ...b },
+      { name: "our host", e: await host.instantiate(core, c.imports), ...c },
+    ];
+  };
+
+  it("exported resources: constructors, methods, borrows, moves, destructors", async () => {
+    const imports = () => {
+      const log: unknown[] = [];
+      return { log, imports: { "test:res/log": { dropped: (v: number) => log.push(["dropped", v]) } } };
+    };
+    const scenario = (e: any, log: unknown[]) => {
+      const { Counter } = e.api;
+      const out: unknown[] = [];
+      const step = (name: string, f: () => unknown) => out.push([name, outcome(f), [...log]]);
+      const a = new Counter(5);
+      const b = new Counter(7);
+      step("get", () => a.get());
+      step("add", () => (a.add(b), a.get()));
+      step("take", () => Counter.take(new Counter(9)));
+      const c = new Counter(11);
+      const d = e.api.echo(c);
+      step("echo", () => d.get());
+      step("echo moved", () => c.get());
+      step("dispose", () => d[Symbol.dispose]());
+      step("disposed get", () => d.get());
+      step("maybe none", () => e.api.maybe(undefined).length);
+      step("maybe some", () => e.api.maybe(new Counter(3)).map((x: any) => x.get()));
+      step("plain", () => typeof e.api.makePlain(77));
+      step("dispose b", () => b[Symbol.dispose]());
+      return out;
+    };
+    const runs = await three(exportedResources, imports);
+    const results = runs.map((r) => ({ name: r.name, steps: scenario(r.e, r.log) }));
+    expect(results[0]!.steps).toContainEqual(["take", 9, [["dropped", 9]]]);
+    for (const r of results.slice(1)) expect(results[0]!.steps, `our component vs ${r.name}`).toEqual(r.steps);
+  });
+
+  it("imported resources: host objects in and out, dropped, borrowed in a list", async () => {
+    const imports = () => {
+      const log: unknown[] = [];
+      class Blob {
+        constructor(public v: number) {}
+        get(): number {
+          return this.v;
+        }
+        static merge(a: Blob, b: Blob): Blob {
+          return new Blob(a.v * 100 + b.v);
+        }
+        [Symbol.dispose](): void {
+          log.push(["disposed", this.v]);
+        }
+      }
+      return { log, imports: { "test:res/host": { Blob, make: (v: number) => new Blob(v) } } };
+    };
+    const scenario = (e: any, log: unknown[], Blob: new (v: number) => any) => {
+      const out: unknown[] = [];
+      const step = (name: string, f: () => unknown) => out.push([name, outcome(f), [...log]]);
+      const a = new Blob(2);
+      step("sum", () => e.api.sum(a, new Blob(3)));
+      step("wrap", () => e.api.wrap(4).get());
+      step("wrap via make", () => e.api.wrap(0).get());
+      step("wrap is the host's class", () => e.api.wrap(6) instanceof Blob);
+      step("all", () => e.api.all([a, a, new Blob(1)]));
+      step("a still usable", () => a.get());
+      return out;
+    };
+    const runs = await three(importedResources, imports);
+    const results = runs.map((r) => ({
+      name: r.name,
+      steps: scenario(r.e, r.log, r.imports["test:res/host"].Blob),
+    }));
+    expect(results[0]!.steps).toContainEqual(["sum", 5, [["disposed", 3]]]);
+    for (const r of results.slice(1)) expect(results[0]!.steps, `our component vs ${r.name}`).toEqual(r.steps);
   });
 });
 
