@@ -219,6 +219,9 @@ function encodingKeys(builder: ModelBuilder, items: Map<string, MItem>): string[
       case "inline":
         for (const f of item.iface.funcs.keys()) out.push(`${item.name}/${f}`);
         break;
+      case "implements":
+        for (const f of builder.interfaces.get(item.id)!.funcs.keys()) out.push(`${item.name}/${f}`);
+        break;
       case "interface": {
         const iface = builder.interfaces.get(item.id)!;
         const p = parseInterfaceId(item.id)!;

@@ -58,6 +58,8 @@ export interface MInterface {
 
 export type MItem =
   | { kind: "interface"; id: string; externalId?: string }
+  /** `import name: ns:pkg/iface;`: a named interface under a plain name. */
+  | { kind: "implements"; name: string; id: string; externalId?: string }
   | { kind: "inline"; name: string; iface: MInterface; externalId?: string }
   | { kind: "func"; name: string; func: MFunc }
   | { kind: "type"; name: string; def: MTypeDef };
@@ -285,12 +287,15 @@ export class ModelBuilder {
 
   /** An instance import or export of a world: an interface by id, or an inline one. */
   private worldInstance(world: MWorld, ext: Extern): MItem {
-    if (ext.attrs.implements !== undefined) {
-      throw new DecodeError(
-        `\`${ext.name}\` (implements "${ext.attrs.implements}"): interfaces imported or exported under another name are not supported`,
-      );
-    }
     const ext_ = ext.attrs.externalId !== undefined ? { externalId: ext.attrs.externalId } : {};
+    if (ext.attrs.implements !== undefined) {
+      if (parseInterfaceId(ext.name)) {
+        throw new DecodeError(`\`${ext.name}\` is an interface id but has an \`implements\` attribute`);
+      }
+      const iface = this.interfaceById(ext.attrs.implements);
+      this.fillInterface(iface, ext.entry);
+      return { kind: "implements", name: ext.name, id: iface.key, ...ext_ };
+    }
     if (parseInterfaceId(ext.name)) {
       const iface = this.interfaceById(nameWithSuffix(ext.name, ext.attrs));
       this.fillInterface(iface, ext.entry);
@@ -464,6 +469,7 @@ function cloneItem(item: MItem, from: MWorld, into: MWorld): MItem {
     owner === from.key ? into.key : owner.startsWith(from.key + "#") ? into.key + owner.slice(from.key.length) : owner;
   switch (item.kind) {
     case "interface":
+    case "implements":
       return item;
     case "inline": {
       const iface: MInterface = {
@@ -591,6 +597,7 @@ export class MergedModel {
   private itemDeps(item: MItem): string[] {
     switch (item.kind) {
       case "interface":
+      case "implements":
         return this.directDeps(item.id);
       case "inline": {
         const out = new Set<string>();
@@ -625,7 +632,10 @@ export class MergedModel {
   }
 
   private mergeItem(from: MItem, into: MItem): void {
-    if (from.kind === "interface" && into.kind === "interface") {
+    if (
+      (from.kind === "interface" && into.kind === "interface") ||
+      (from.kind === "implements" && into.kind === "implements")
+    ) {
       if (from.id !== into.id) throw new DecodeError("interfaces are not the same");
       return;
     }

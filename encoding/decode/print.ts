@@ -5,10 +5,27 @@
  */
 import { isKeyword } from "../../parser/index.js";
 import { DecodeError } from "./binary.js";
-import type { MFunc, MInterface, MItem, MPackage, MTypeDef, MWorld, NamedRef, WType } from "./model.js";
+import {
+  parseInterfaceId,
+  type MFunc,
+  type MInterface,
+  type MItem,
+  type MPackage,
+  type MTypeDef,
+  type MWorld,
+  type NamedRef,
+  type WType,
+} from "./model.js";
 
 function id(name: string): string {
   return isKeyword(name) ? `%${name}` : name;
+}
+
+/** An interface id with each name escaped: `ns:pkg/name@version`. */
+function idPath(key: string): string {
+  const p = parseInterfaceId(key);
+  if (!p) return key;
+  return `${id(p.namespace)}:${id(p.pkg)}/${id(p.name)}${p.version ? "@" + p.version : ""}`;
 }
 
 function quote(s: string): string {
@@ -97,7 +114,7 @@ export class WitPrinter {
     if (!iface || iface.name === undefined) {
       throw new DecodeError(`a type of \`${owner}\` is used, but only types of named interfaces can be used`);
     }
-    return iface.pkg === fromPkg ? id(iface.name) : owner;
+    return iface.pkg === fromPkg ? id(iface.name) : idPath(owner);
   }
 
   private attrs(externalId: string | undefined, indent: string): string {
@@ -225,8 +242,14 @@ export class WitPrinter {
       switch (it.kind) {
         case "interface": {
           const iface = this.interfaces.get(it.id);
-          const path = iface && iface.pkg === pkg ? id(iface.name!) : it.id;
+          const path = iface && iface.pkg === pkg ? id(iface.name!) : idPath(it.id);
           out += `${this.attrs(it.externalId, indent)}${indent}${dir} ${path};\n`;
+          break;
+        }
+        case "implements": {
+          const iface = this.interfaces.get(it.id);
+          const path = iface && iface.pkg === pkg ? id(iface.name!) : idPath(it.id);
+          out += `${this.attrs(it.externalId, indent)}${indent}${dir} ${id(it.name)}: ${path};\n`;
           break;
         }
         case "inline":
