@@ -291,6 +291,105 @@ describe.skipIf(!haveCorpus)("metadata: encodeMetadata equals wit-component's co
   });
 });
 
+// ------------------------------------------------------ corpus components
+
+/** What a corpus case uses that the encoder refuses by design for now: the async ABI, threads, linker symbols. */
+const UNSUPPORTED =
+  /\basync\b|\[(task-|future|stream|backpressure|context-|waitable|subtask|error-context|thread|cancel)|__wasm_(get|set)_/;
+
+describe.skipIf(!haveCorpus)("corpus components: wit-component's `component new` cases", () => {
+  it("wrap to the same WIT as jco's component new, or both refuse", async () => {
+    const dir = path.join(corpus, "wit-component", "components");
+    const same: string[] = [];
+    const bothRefuse: string[] = [];
+    const unsupported: string[] = [];
+    const skipped: string[] = [];
+    const problems: string[] = [];
+    let sameMessage = 0;
+    for (const name of fs.readdirSync(dir).sort()) {
+      const d = path.join(dir, name);
+      const files = fs.readdirSync(d);
+      if (!files.includes("module.wat") || !files.includes("module.wit")) continue; // linker cases
+      if (files.some((f) => f.startsWith("adapt-"))) {
+        skipped.push(`${name} (adapters)`);
+        continue;
+      }
+      const watText = fs.readFileSync(path.join(d, "module.wat"), "utf8");
+      if (/^;;!/m.test(watText)) {
+        skipped.push(`${name} (options)`);
+        continue;
+      }
+      const witText = flattenWit(fs.readFileSync(path.join(d, "module.wit"), "utf8"), path.join(d, "deps"));
+      const loaded = loadWitText(witText, { allFeatures: true, fileName: "module.wit" });
+      const world = loaded.ok ? loaded.resolve.packages[loaded.package].worlds.get("module") : undefined;
+      if (!loaded.ok || world === undefined) {
+        skipped.push(`${name} (no world \`module\` in the main package)`);
+        continue;
+      }
+      const core = await tools.parse(watText);
+      let ours: Uint8Array | undefined;
+      let ourError: unknown;
+      try {
+        ours = encodeComponent(core, { resolve: loaded.resolve, world });
+      } catch (e) {
+        ourError = e;
+      }
+      let theirs: Uint8Array | undefined;
+      try {
+        const embedded = await tools.componentEmbed({
+          binary: core,
+          witSource: witText,
+          world: "module",
+          features: { tag: "all" },
+        });
+        theirs = await tools.componentNew(embedded);
+      } catch {
+        theirs = undefined;
+      }
+      if (ourError !== undefined && !(ourError instanceof ComponentEncodingError)) {
+        problems.push(`${name}: our encoder crashed: ${String((ourError as Error)?.stack ?? ourError).slice(0, 300)}`);
+      } else if (ours === undefined && theirs === undefined) {
+        bothRefuse.push(name);
+        // wit-component's message (error.txt), with its types spelled as we spell them.
+        const expectedFile = path.join(d, "error.txt");
+        if (fs.existsSync(expectedFile) && !UNSUPPORTED.test(watText + witText)) {
+          const expected = fs
+            .readFileSync(expectedFile, "utf8")
+            .trim()
+            .replace(/^failed to decode world from module: /, "")
+            .replace(/\[([IF](32|64)(, )?)*\]/g, (m) => m.toLowerCase().replace(/, /g, " "));
+          const message = (ourError as Error).message;
+          if (message !== expected) problems.push(`${name}: we say \`${message}\`, wit-component \`${expected}\``);
+          else sameMessage++;
+        }
+      } else if (ours === undefined) {
+        const message = (ourError as Error).message;
+        if (UNSUPPORTED.test(watText + witText)) unsupported.push(`${name}: ${message.slice(0, 160)}`);
+        else problems.push(`${name}: we refuse what wit-component accepts: ${message}`);
+      } else if (theirs === undefined) {
+        problems.push(`${name}: we accept what wit-component refuses`);
+      } else {
+        let ourWit: string;
+        try {
+          ourWit = await tools.componentWit(ours);
+        } catch (e) {
+          problems.push(`${name}: our component does not validate: ${(e as Error).message.split("\n")[0]}`);
+          continue;
+        }
+        if (ourWit === (await tools.componentWit(theirs))) same.push(name);
+        else problems.push(`${name}: the WIT of our component differs`);
+      }
+    }
+    console.info(
+      `corpus components: ${same.length} wrapped to the same WIT as jco's, ${bothRefuse.length} refused by both (${sameMessage} with wit-component's message), ` +
+        `${unsupported.length} refused by us only for unsupported features (async ABI, threads), ${skipped.length} skipped` +
+        (unsupported.length ? `:\n  ${unsupported.join("\n  ")}` : ""),
+    );
+    expect(problems).toEqual([]);
+    expect(same.length).toBeGreaterThanOrEqual(50);
+  }, 120_000);
+});
+
 // ------------------------------------------------------------- components
 
 interface Guest {
