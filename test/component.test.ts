@@ -4,12 +4,18 @@
  *
  * - metadata: for every world of the corpus (wit-component's `component new`
  *   cases, world `module`, and every world of wit-bindgen's codegen corpus),
- *   `encodeMetadata` is byte for byte the `component-type` section
- *   `component embed` writes, once the `producers` sections (which name the
- *   tool) are dropped from both;
+ *   with each string encoding, `encodeMetadata` is byte for byte the
+ *   `component-type` section `component embed` writes, once the `producers`
+ *   sections (which name the tool) are dropped from both;
+ * - corpus components: wit-component's `component new` cases (without
+ *   adapters) wrap to the same WIT as jco's `component new`, or both refuse
+ *   (with wit-component's message); only the async ABI and threads are
+ *   refused by us alone;
  * - components: the guests of the TypeScript host's end-to-end tests wrapped
  *   by `encodeComponent` and by `component embed` + `component new` both
  *   validate and have the same WIT; our bytes are the same from run to run;
+ *   the resource guests behave the same at run time (through jco's glue of
+ *   either component, and through the generated host on the bare module);
  * - refusals: a module that does not fit its world is refused with a
  *   `ComponentEncodingError` naming the function and what was expected.
  *
@@ -22,7 +28,12 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadWitPath, loadWitText, renderDiagnostics, type LoadResult } from "../index.js";
-import { ComponentEncodingError, encodeComponent, encodeMetadata } from "../encoding/index.js";
+import {
+  ComponentEncodingError,
+  encodeComponent,
+  encodeMetadata,
+  type ComponentStringEncoding,
+} from "../encoding/index.js";
 import { readHeader, readSections } from "../encoding/reader.js";
 import { loadHost, wat } from "./helpers/host.js";
 import { componentize, loadJco, ourComponent } from "./helpers/jco.js";
@@ -191,7 +202,11 @@ function metadataCases(): { components: MetadataCase[]; codegen: MetadataCase[];
 }
 
 /** The `component-type` payload jco's `component embed` writes for `world` of `text`, or why it cannot. */
-async function jcoMetadata(text: string, world: string): Promise<Uint8Array | { refused: string }> {
+async function jcoMetadata(
+  text: string,
+  world: string,
+  stringEncoding: ComponentStringEncoding,
+): Promise<Uint8Array | { refused: string }> {
   const empty = await tools.parse("(module)");
   let last: unknown;
   // A world named like a WIT keyword (`type`) needs the `%` escape in jco's world specifier.
@@ -201,6 +216,7 @@ async function jcoMetadata(text: string, world: string): Promise<Uint8Array | { 
         binary: empty,
         witSource: text,
         world: spec,
+        stringEncoding,
         features: { tag: "all" },
       });
       return componentTypePayload(embedded);
@@ -234,16 +250,21 @@ async function compareMetadata(cases: MetadataCase[]): Promise<MetadataTally> {
       tally.skipped.push(`${c.title}: no world \`${c.world}\` in the main package`);
       continue;
     }
-    const theirs = await jcoMetadata(c.jcoText(), c.world);
-    if ("refused" in theirs) {
-      tally.skipped.push(`${c.title}: jco cannot embed it: ${theirs.refused}`);
-      continue;
-    }
-    for (const encoding of ["utf8"] as const) {
+    // Each string encoding: the wit-component-encoding section differs, and nothing else.
+    const differs: string[] = [];
+    let refused: string | undefined;
+    for (const encoding of ["utf8", "utf16", "compact-utf16"] as const) {
+      const theirs = await jcoMetadata(c.jcoText(), c.world, encoding);
+      if ("refused" in theirs) {
+        refused = theirs.refused;
+        break;
+      }
       const ours = encodeMetadata(loaded.resolve, world, encoding);
-      if (sameBytes(withoutProducers(ours), withoutProducers(theirs))) tally.equal++;
-      else tally.mismatches.push(c.title);
+      if (!sameBytes(withoutProducers(ours), withoutProducers(theirs))) differs.push(encoding);
     }
+    if (refused !== undefined) tally.skipped.push(`${c.title}: jco cannot embed it: ${refused}`);
+    else if (differs.length) tally.mismatches.push(`${c.title} (${differs.join(", ")})`);
+    else tally.equal++;
   }
   return tally;
 }
@@ -258,7 +279,7 @@ describe.skipIf(!haveCorpus)("metadata: encodeMetadata equals wit-component's co
   it("for every world `module` of wit-component's component tests", async () => {
     const t = await compareMetadata(cases.components);
     console.info(
-      `metadata, wit-component components: ${t.equal} of ${cases.components.length} worlds byte-equal` +
+      `metadata, wit-component components: ${t.equal} of ${cases.components.length} worlds byte-equal with each string encoding` +
         (t.skipped.length ? `; skipped:\n  ${t.skipped.join("\n  ")}` : ""),
     );
     expect(t.mismatches, "worlds whose metadata differs").toEqual([]);
@@ -269,7 +290,7 @@ describe.skipIf(!haveCorpus)("metadata: encodeMetadata equals wit-component's co
     const t = await compareMetadata(cases.codegen);
     const skipped = [...cases.notes, ...t.skipped];
     console.info(
-      `metadata, wit-bindgen codegen: ${t.equal} of ${cases.codegen.length} worlds byte-equal` +
+      `metadata, wit-bindgen codegen: ${t.equal} of ${cases.codegen.length} worlds byte-equal with each string encoding` +
         (skipped.length ? `; skipped:\n  ${skipped.join("\n  ")}` : ""),
     );
     expect(t.mismatches, "worlds whose metadata differs").toEqual([]);
