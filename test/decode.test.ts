@@ -360,6 +360,27 @@ world u { import shared; import only1: func(); export e1: func(); import only2: 
     expect([...world.imports.values()].map((e) => (e.key.kind === "name" ? e.key.name : "?"))).toEqual(["a", "b"]);
   });
 
+  it("accepts the historical 0x03 payload (a WIT package after the world name)", async () => {
+    const pkg = await (
+      await tools()
+    ).parse(`(component
+  (type (component
+    (type (component
+      (type (func (param "x" string)))
+      (import "f" (func (type 0)))
+      (export "g" (func (type 0)))))
+    (export "a:b/w" (component (type 0)))))
+  (export "w" (type 0)))`);
+    const payload = concat(new Uint8Array([0x03, 0x01, 1, "w".charCodeAt(0)]), pkg);
+    const module = concat(await coreModule(), customSection("component-type:old", payload));
+    const { bindgen, module: stripped } = decodeComponentTypeSections(module)!;
+    expect(Buffer.from(stripped).equals(Buffer.from(await coreModule()))).toBe(true);
+    const expected = loadText(`package a:b; world w { import f: func(x: string); export g: func(x: string); }`);
+    expect(describeWorld(bindgen.resolve, bindgen.world)).toEqual(describeWorld(expected.resolve, expected.world));
+    expect(Object.fromEntries(bindgen.importEncodings)).toEqual({ "f/f": "utf16" });
+    expect(Object.fromEntries(bindgen.exportEncodings)).toEqual({ "g/g": "utf16" });
+  });
+
   it("rejects conflicting string encodings for the same function", async () => {
     const wit = `package x:y; interface i { f: func(); } world w { import i; }`;
     const first = await embed(wit, "w");

@@ -12,7 +12,6 @@
  * as WIT text (print.ts) and resolved by the front-end, which elaborates the
  * worlds as it does for any WIT.
  */
-import { WitError } from "../../ir/errors.js";
 import { parseGroup } from "../../ir/load.js";
 import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
 import type { PackageId } from "../../ir/types.js";
@@ -132,8 +131,8 @@ function pushModel(
       const groups: UnresolvedGroup[] = texts.map((contents) => parseGroup(resolve, [{ path: fileName, contents }]));
       resolve.pushGroups(groups[0]!, groups.slice(1));
     } catch (e) {
-      if (e instanceof WitError) {
-        throw new DecodeError(`${fileName}: the decoded WIT does not resolve: ${e.message}\n${texts.join("\n")}`);
+      if (e instanceof Error) {
+        throw new DecodeError(`${fileName}: the decoded WIT does not resolve: ${e.message}`);
       }
       throw e;
     }
