@@ -382,7 +382,7 @@ class ComponentEncoder {
           const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
           index = this.c.lower(
             this.importedFunc(use.func, use.key, use.iface),
-            this.options(options, undefined, encoding),
+            this.options(options, undefined, encoding, use.func),
           );
         }
       } else if (use.kind === "resource-drop") {
@@ -419,6 +419,7 @@ class ComponentEncoder {
           l.options,
           fit.importRealloc,
           this.encodingOf(this.b.importEncodings, l.key, l.func),
+          l.func,
         );
         const func = this.importedFunc(l.func, l.key, l.iface);
         fixupExports.push({ name: String(l.index), sort: "func", index: this.c.lower(func, options) });
@@ -461,16 +462,27 @@ class ComponentEncoder {
     return index;
   }
 
-  private options(r: Requirements, realloc: string | undefined, encoding: ComponentStringEncoding): CanonOptions {
+  private options(
+    r: Requirements,
+    realloc: string | undefined,
+    encoding: ComponentStringEncoding,
+    func: Function,
+  ): CanonOptions {
     const o: CanonOptions = {};
     if (r.memory) {
-      if (this.memoryIndex === undefined)
-        throw new ComponentEncodingError("module does not export a memory named `memory`");
+      if (this.memoryIndex === undefined) {
+        throw new ComponentEncodingError(
+          `module does not export a memory named \`memory\`, which function \`${func.name}\` needs`,
+        );
+      }
       o.memory = this.memoryIndex;
     }
     if (r.realloc) {
-      if (realloc === undefined)
-        throw new ComponentEncodingError("module does not export a function named `cabi_realloc`");
+      if (realloc === undefined) {
+        throw new ComponentEncodingError(
+          `module does not export a function named \`cabi_realloc\`, which function \`${func.name}\` needs`,
+        );
+      }
       o.realloc = this.coreExport(realloc);
     }
     if (r.stringEncoding) o.stringEncoding = encoding;
@@ -479,7 +491,12 @@ class ComponentEncoder {
 
   private lift(e: ExportedFunc, type: number): number {
     const r = requiredOptions(this.resolve, e.func, "export");
-    const options = this.options(r, this.fit.exportRealloc, this.encodingOf(this.b.exportEncodings, e.key, e.func));
+    const options = this.options(
+      r,
+      this.fit.exportRealloc,
+      this.encodingOf(this.b.exportEncodings, e.key, e.func),
+      e.func,
+    );
     if (e.postReturn !== undefined) options.postReturn = this.coreExport(e.postReturn);
     return this.c.lift(this.coreExport(e.coreName), type, options);
   }
@@ -610,11 +627,6 @@ class ComponentEncoder {
       if (def.name === undefined) this.rootMaps.defToIndex.delete(JSON.stringify(def.kind));
     }
   }
-}
-
-export interface ComponentNewOptions {
-  /** Refuse, rather than ignore, names the module exports that the world does not explain. */
-  strict?: boolean;
 }
 
 /**

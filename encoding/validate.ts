@@ -55,6 +55,9 @@ const I32_TO_NONE: CoreFuncType = { params: ["i32"], results: [] };
 const I32_TO_I32: CoreFuncType = { params: ["i32"], results: ["i32"] };
 const REALLOC: CoreFuncType = { params: ["i32", "i32", "i32", "i32"], results: ["i32"] };
 const THUNK: CoreFuncType = { params: [], results: [] };
+/** Names of the async ABI's canonical built-ins and async lowerings, which the wrapper does not support yet. */
+const ASYNC_INTRINSIC =
+  /^\[(async-lower|task-return|task-cancel|context-get|context-set|waitable|subtask|stream-|future-|error-context|backpressure|thread|cancel|yield)/;
 
 function checkSignature(what: string, expected: CoreFuncType, found: CoreFuncType | undefined): void {
   if (!found) throw new ComponentEncodingError(`${what} is not a function`);
@@ -122,6 +125,9 @@ export function fitModule(
         fail((e as Error).message);
       }
     };
+    if (ASYNC_INTRINSIC.test(imp.name) || imp.module === "[export]$root") {
+      fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
+    }
     if (imp.module === "$root") {
       const f = rootFuncs.get(imp.name);
       if (f) {
@@ -229,11 +235,13 @@ export function fitModule(
     coreName: string,
     missing: string,
   ) => {
+    if (func.kind.kind.startsWith("async")) {
+      throw new ComponentEncodingError(
+        `the async function \`${func.name}\` cannot be exported yet: the async ABI is not supported`,
+      );
+    }
     const e = funcExport(coreName);
     if (!e) throw new ComponentEncodingError(`module was not valid: ${missing}`);
-    if (func.kind.kind.startsWith("async")) {
-      throw new ComponentEncodingError(`module was not valid: the async export \`${coreName}\` is not supported yet`);
-    }
     const sig = coreSignature(resolve, func, "lift");
     try {
       checkSignature(`function \`${func.name}\``, sig, e.type);
