@@ -17,6 +17,8 @@
  * - `component new`: ours is `encodeComponent` on the core module without
  *   metadata, with the resolved world given; jco's is `componentNew` on the
  *   module `componentEmbed` made (it reads the world back from the section);
+ * - `component new from the section`: both read the world back from the
+ *   module's `component-type` section (ours: `componentNew`, decoder included);
  * - `embed`: ours is `embedMetadata` with the resolved world given; jco's is
  *   `componentEmbed`, which parses the WIT text too;
  * - `from WIT`: ours loads the WIT, embeds the metadata
@@ -41,7 +43,7 @@ import { Bench } from "tinybench";
 import { loadWitPath, loadWitText, renderDiagnostics, worldAbi, type LoadResult } from "../index.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { WorldId } from "../ir/types.js";
-import { embedMetadata, encodeComponent, stripComponentTypeSections } from "../encoding/index.js";
+import { componentNew, embedMetadata, encodeComponent, stripComponentTypeSections } from "../encoding/index.js";
 import { readHeader, readSections } from "../encoding/reader.js";
 import { coreSignature } from "../encoding/validate.js";
 
@@ -256,6 +258,12 @@ async function main(): Promise<void> {
     bench.add("jco: component new", async () => {
       await tools.componentNew(embedded);
     });
+    bench.add("ours: component new from the section", () => {
+      componentNew(ourEmbedded);
+    });
+    bench.add("jco: component new from the section", async () => {
+      await tools.componentNew(embedded);
+    });
     bench.add("ours: embed", () => {
       embedMetadata(input.core, bindings.resolve, bindings.world);
     });
@@ -284,15 +292,17 @@ async function main(): Promise<void> {
     const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(2));
     const sizes = {
       "component new": [ours, theirs],
+      "component new from the section": [ours, theirs],
       embed: [ourEmbedded, embedded],
       "from WIT": [ours, theirs],
     };
     const label = {
-      "component new": "component new (world given / read back)",
+      "component new": "component new (ours: world given; jco: reads the section)",
+      "component new from the section": "component new, both reading the world from the section",
       embed: "embed (ours: world given; jco: parses the WIT)",
       "from WIT": `from WIT: load + embed + new (our WIT loading alone: ${ms(mean("ours: load WIT"))} ms)`,
     };
-    for (const phase of ["component new", "embed", "from WIT"] as const) {
+    for (const phase of ["component new", "component new from the section", "embed", "from WIT"] as const) {
       const o = mean(`ours: ${phase}`);
       const j = mean(`jco: ${phase}`);
       const [a, b] = sizes[phase];
