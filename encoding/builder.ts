@@ -436,6 +436,24 @@ export class ComponentBuilder {
     return this.coreFuncs++;
   }
 
+  /** `(canon task.return (result t)? opts (core func))`. */
+  taskReturn(result: ValType | undefined, options: CanonOptions): number {
+    const w = this.item(ComponentSection.canon).byte(0x09);
+    if (result === undefined) w.byte(0x01).byte(0x00);
+    else {
+      w.byte(0x00);
+      writeValType(w, result);
+    }
+    writeCanonOptions(w, options);
+    return this.coreFuncs++;
+  }
+
+  /** Any other canonical built-in (a core function), written by `write`. */
+  canon(write: (w: ByteWriter) => void): number {
+    write(this.item(ComponentSection.canon));
+    return this.coreFuncs++;
+  }
+
   resourceNew(type: number): number {
     this.item(ComponentSection.canon).byte(0x02).u32(type);
     return this.coreFuncs++;

@@ -44,7 +44,16 @@ import type { ComponentStringEncoding } from "./metadata-types.js";
 import { producersSection } from "./metadata.js";
 import { readSections } from "./reader.js";
 import { fixupModule, SHIM_MEMORY, SHIM_TABLE, shimModule } from "./shim.js";
-import { ComponentEncodingError, coreSignature, fitModule, type ExportedFunc, type ModuleFit } from "./validate.js";
+import {
+  asyncCoreSignature,
+  ComponentEncodingError,
+  coreSignature,
+  fitModule,
+  taskReturnSignature,
+  type ExportedFunc,
+  type ImportUse,
+  type ModuleFit,
+} from "./validate.js";
 import { encodeFuncType, encodeValType, externName, TypeMaps, type TypeSink } from "./valtype.js";
 import { ByteWriter } from "./writer.js";
 
@@ -77,7 +86,12 @@ interface Requirements {
 }
 
 /** The canonical options a lowering (import) or lifting (export) of `func` needs, as wit-component decides them. */
-function requiredOptions(resolve: Resolve, func: Function, direction: "import" | "export"): Requirements {
+function requiredOptions(
+  resolve: Resolve,
+  func: Function,
+  direction: "import" | "export",
+  async = false,
+): Requirements {
   const layout = new AbiLayout(resolve);
   const contents = (types: Type[]) => {
     let memory = false;
@@ -103,8 +117,8 @@ function requiredOptions(resolve: Resolve, func: Function, direction: "import" |
   const flatParams = layout.flatten(func.params.map((p) => p.type)).length;
   const flatResults = func.result === undefined ? 0 : layout.flat(func.result).length;
   void sig;
-  const indirectParams = flatParams > 16;
-  const retptr = flatResults > 1;
+  const indirectParams = flatParams > (async && direction === "import" ? 4 : 16);
+  const retptr = async ? direction === "import" && func.result !== undefined : flatResults > 1;
   if (direction === "import") {
     lift(params);
     lower(results);
@@ -114,6 +128,19 @@ function requiredOptions(resolve: Resolve, func: Function, direction: "import" |
     lift(results);
     if (retptr || indirectParams) r.memory = true;
     if (indirectParams) r.realloc = true;
+  }
+  return r;
+}
+
+/** What `canon task.return` of an async export's result needs (it lifts the result from memory). */
+function taskReturnRequirements(resolve: Resolve, func: Function): Requirements {
+  const layout = new AbiLayout(resolve);
+  const r: Requirements = { memory: false, realloc: false, stringEncoding: false };
+  if (func.result !== undefined) {
+    if (layout.contains(func.result, (x) => x.kind === "list" || x.kind === "map" || x.kind === "string"))
+      r.memory = true;
+    if (layout.contains(func.result, (x) => x.kind === "string")) r.stringEncoding = true;
+    if (layout.flat(func.result).length > 16) r.memory = true;
   }
   return r;
 }
@@ -223,7 +250,9 @@ class ComponentEncoder {
     for (const { item } of this.world.imports.values()) if (item.kind === "type") live.addTypeId(item.id);
     for (const use of this.fit.imports) {
       if (use.kind === "func") live.addFunc(use.func);
-      else live.addTypeId(use.resource);
+      else if (use.kind === "task-return") {
+        if (use.func.result !== undefined) live.addType(use.func.result);
+      } else if (use.kind !== "builtin") live.addTypeId(use.resource);
     }
     for (const { item } of this.world.exports.values()) {
       if (item.kind !== "interface") {
@@ -307,38 +336,97 @@ class ComponentEncoder {
 
   private readonly exportedResources = new Set<TypeId>();
 
+  /** How the core function for one import of the module is made, and whether it needs the module's memory or realloc. */
+  private importMaker(use: ImportUse): { sig: CoreFuncType; deferred: boolean; make: () => number } | undefined {
+    const resolve = this.resolve;
+    const fit = this.fit;
+    const memoryFirst = fit.importedMemory !== undefined;
+    const deferredIf = (r: { memory: boolean; realloc: boolean }) =>
+      (r.memory || r.realloc) && (!memoryFirst || r.realloc);
+    switch (use.kind) {
+      case "func": {
+        const r = requiredOptions(resolve, use.func, "import", use.async === true);
+        const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
+        const sig = use.async
+          ? asyncCoreSignature(resolve, use.func, "lower", false)
+          : coreSignature(resolve, use.func, "lower");
+        return {
+          sig,
+          deferred: deferredIf(r),
+          make: () => {
+            const options = this.options(r, fit.importRealloc, encoding, use.func);
+            if (use.async) options.async = true;
+            return this.c.lower(this.importedFunc(use.func, use.key, use.iface), options);
+          },
+        };
+      }
+      case "task-return": {
+        const func = use.func;
+        const r = taskReturnRequirements(resolve, func);
+        const encoding = this.encodingOf(this.b.exportEncodings, use.key, func);
+        const iface = use.key.kind === "interface" ? use.key.id : this.exportedInterfaceOf(use.key);
+        return {
+          sig: taskReturnSignature(resolve, func),
+          deferred: deferredIf(r),
+          make: () => {
+            const result =
+              func.result === undefined
+                ? undefined
+                : encodeValType(resolve, this.rootSink(iface, iface === undefined), func.result);
+            return this.c.taskReturn(result, this.options(r, undefined, encoding, func));
+          },
+        };
+      }
+      case "builtin": {
+        const b = use.builtin;
+        return {
+          sig: b.sig,
+          deferred: deferredIf(b),
+          make: () => {
+            const memory = b.memory
+              ? this.options({ memory: true, realloc: false, stringEncoding: false }, undefined, "utf8", undefined)
+                  .memory
+              : undefined;
+            const realloc = b.realloc ? this.coreExport(this.requireRealloc(fit.importRealloc, b.name)) : undefined;
+            return this.c.canon((w) => b.write(w, memory, realloc));
+          },
+        };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private exportedInterfaceOf(key: WorldKey): InterfaceId | undefined {
+    for (const { key: k, item } of this.world.exports.values()) {
+      if (k.kind === "name" && key.kind === "name" && k.name === key.name && item.kind === "interface") return item.id;
+    }
+    return undefined;
+  }
+
+  private requireRealloc(realloc: string | undefined, what: string): string {
+    if (realloc === undefined) {
+      throw new ComponentEncodingError(
+        `module does not export a function named \`cabi_realloc\`, which \`${what}\` needs`,
+      );
+    }
+    return realloc;
+  }
+
   private encodeCore(): void {
     const { fit, resolve } = this;
     const mainModule = this.c.coreModule(this.module);
 
-    // What needs a trampoline: lowerings with memory or realloc, and destructors.
-    type Lowering = {
-      index: number;
-      func: Function;
-      key: WorldKey;
-      iface: InterfaceId | undefined;
-      options: Requirements;
-      sig: CoreFuncType;
-    };
-    const shimmed: Lowering[] = [];
-    const loweringOf = new Map<number, Lowering>();
-    const memoryFirst = fit.importedMemory !== undefined;
-    fit.imports.forEach((use, n) => {
-      if (use.kind !== "func") return;
-      const options = requiredOptions(resolve, use.func, "import");
-      if (!options.memory && !options.realloc) return;
-      if (memoryFirst && !options.realloc) return;
-      const l = {
-        index: shimmed.length,
-        func: use.func,
-        key: use.key,
-        iface: use.iface,
-        options,
-        sig: coreSignature(resolve, use.func, "lower"),
-      };
-      shimmed.push(l);
-      loweringOf.set(n, l);
+    // What needs a trampoline: functions that need the module's memory or realloc, and destructors.
+    const makers = fit.imports.map((use) => this.importMaker(use));
+    const slotOf = new Map<number, number>();
+    const deferred: { slot: number; make: () => number; sig: CoreFuncType }[] = [];
+    makers.forEach((m, n) => {
+      if (!m?.deferred) return;
+      slotOf.set(n, deferred.length);
+      deferred.push({ slot: deferred.length, make: m.make, sig: m.sig });
     });
+    const memoryFirst = fit.importedMemory !== undefined;
     const exportedResourceList: TypeId[] = [];
     for (const { item } of this.world.exports.values()) {
       if (item.kind !== "interface") continue;
@@ -348,10 +436,10 @@ class ComponentEncoder {
     }
     const dtorSlots = new Map<TypeId, number>();
     for (const id of exportedResourceList) {
-      if (fit.dtors.has(id)) dtorSlots.set(id, shimmed.length + dtorSlots.size);
+      if (fit.dtors.has(id)) dtorSlots.set(id, deferred.length + dtorSlots.size);
     }
     const signatures = [
-      ...shimmed.map((l) => l.sig),
+      ...deferred.map((d) => d.sig),
       ...[...dtorSlots.keys()].map((): CoreFuncType => ({ params: ["i32"], results: [] })),
     ];
     let shimInstance: number | undefined;
@@ -374,20 +462,12 @@ class ComponentEncoder {
     const byModule = new Map<string, CoreExport[]>();
     fit.imports.forEach((use, n) => {
       let index: number;
-      if (use.kind === "func") {
-        const shim = loweringOf.get(n);
-        if (shim) index = this.c.aliasCoreExport(shimInstance!, String(shim.index), "func");
-        else {
-          const options = requiredOptions(resolve, use.func, "import");
-          const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
-          index = this.c.lower(
-            this.importedFunc(use.func, use.key, use.iface),
-            this.options(options, undefined, encoding, use.func),
-          );
-        }
-      } else if (use.kind === "resource-drop") {
+      const slot = slotOf.get(n);
+      if (slot !== undefined) index = this.c.aliasCoreExport(shimInstance!, String(slot), "func");
+      else if (makers[n]) index = makers[n]!.make();
+      else if (use.kind === "resource-drop") {
         index = this.c.resourceDrop(this.resourceIndex(use.resource));
-      } else {
+      } else if (use.kind === "exported-resource") {
         const type = this.rootMaps.idToIndex.get(use.resource)!;
         index =
           use.op === "new"
@@ -395,7 +475,7 @@ class ComponentEncoder {
             : use.op === "rep"
               ? this.c.resourceRep(type)
               : this.c.resourceDrop(type);
-      }
+      } else throw new Error(`unhandled import ${use.module}::${use.name}`);
       let list = byModule.get(use.module);
       if (!list) byModule.set(use.module, (list = []));
       list.push({ name: use.name, sort: "func", index });
@@ -414,16 +494,7 @@ class ComponentEncoder {
 
     if (needsFixup) {
       const fixupExports: CoreExport[] = [];
-      for (const l of shimmed) {
-        const options: CanonOptions = this.options(
-          l.options,
-          fit.importRealloc,
-          this.encodingOf(this.b.importEncodings, l.key, l.func),
-          l.func,
-        );
-        const func = this.importedFunc(l.func, l.key, l.iface);
-        fixupExports.push({ name: String(l.index), sort: "func", index: this.c.lower(func, options) });
-      }
+      for (const d of deferred) fixupExports.push({ name: String(d.slot), sort: "func", index: d.make() });
       for (const [id, slot] of dtorSlots) {
         fixupExports.push({ name: String(slot), sort: "func", index: this.coreExport(fit.dtors.get(id)!) });
       }
@@ -466,13 +537,13 @@ class ComponentEncoder {
     r: Requirements,
     realloc: string | undefined,
     encoding: ComponentStringEncoding,
-    func: Function,
+    func: Function | undefined,
   ): CanonOptions {
     const o: CanonOptions = {};
     if (r.memory) {
       if (this.memoryIndex === undefined) {
         throw new ComponentEncodingError(
-          `module does not export a memory named \`memory\`, which function \`${func.name}\` needs`,
+          `module does not export a memory named \`memory\`, which function \`${func?.name}\` needs`,
         );
       }
       o.memory = this.memoryIndex;
@@ -480,7 +551,7 @@ class ComponentEncoder {
     if (r.realloc) {
       if (realloc === undefined) {
         throw new ComponentEncodingError(
-          `module does not export a function named \`cabi_realloc\`, which function \`${func.name}\` needs`,
+          `module does not export a function named \`cabi_realloc\`, which function \`${func?.name}\` needs`,
         );
       }
       o.realloc = this.coreExport(realloc);
@@ -490,7 +561,12 @@ class ComponentEncoder {
   }
 
   private lift(e: ExportedFunc, type: number): number {
-    const r = requiredOptions(this.resolve, e.func, "export");
+    const r = requiredOptions(this.resolve, e.func, "export", e.async !== undefined);
+    if (e.async) {
+      const t = taskReturnRequirements(this.resolve, e.func);
+      r.memory ||= t.memory;
+      r.stringEncoding ||= t.stringEncoding;
+    }
     const options = this.options(
       r,
       this.fit.exportRealloc,
@@ -498,6 +574,10 @@ class ComponentEncoder {
       e.func,
     );
     if (e.postReturn !== undefined) options.postReturn = this.coreExport(e.postReturn);
+    if (e.async) {
+      options.async = true;
+      if (e.async.callback !== undefined) options.callback = this.coreExport(e.async.callback);
+    }
     return this.c.lift(this.coreExport(e.coreName), type, options);
   }
 

@@ -8,6 +8,7 @@
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, World, WorldKey } from "../ir/types.js";
+import { rootBuiltin, type Builtin } from "./builtins.js";
 import { signatureString, type CoreFuncType, type CoreImport, type CoreModuleInfo } from "./core-module.js";
 
 export class ComponentEncodingError extends Error {
@@ -19,7 +20,19 @@ export class ComponentEncodingError extends Error {
 
 /** What one core import of the module is. */
 export type ImportUse =
-  | { kind: "func"; module: string; name: string; func: Function; key: WorldKey; iface: InterfaceId | undefined }
+  | {
+      kind: "func";
+      module: string;
+      name: string;
+      func: Function;
+      key: WorldKey;
+      iface: InterfaceId | undefined;
+      /** Lowered with the async ABI (`[async-lower]`). */
+      async?: boolean;
+    }
+  /** `[task-return]f` of an exported async function. */
+  | { kind: "task-return"; module: string; name: string; func: Function; key: WorldKey }
+  | { kind: "builtin"; module: string; name: string; builtin: Builtin }
   | { kind: "resource-drop"; module: string; name: string; resource: TypeId }
   | {
       kind: "exported-resource";
@@ -35,6 +48,8 @@ export interface ExportedFunc {
   iface: InterfaceId | undefined;
   coreName: string;
   postReturn: string | undefined;
+  /** Async exports: lifted with `async`, and with this callback unless stackful. */
+  async?: { callback: string | undefined };
 }
 
 export interface ModuleFit {
@@ -66,6 +81,30 @@ function checkSignature(what: string, expected: CoreFuncType, found: CoreFuncTyp
       `type mismatch for ${what}: expected \`${signatureString(expected)}\` but found \`${signatureString(found)}\``,
     );
   }
+}
+
+/** `flatten_functype` for the async ABI: a lifted export returns a callback code (or nothing when stackful); a lowered import takes a result pointer and returns a status. */
+export function asyncCoreSignature(
+  resolve: Resolve,
+  func: Function,
+  context: "lift" | "lower",
+  callback: boolean,
+): CoreFuncType {
+  const layout = new AbiLayout(resolve);
+  let params = layout.flatten(func.params.map((p) => p.type));
+  if (context === "lift") {
+    if (params.length > 16) params = ["i32"];
+    return { params, results: callback ? ["i32"] : [] };
+  }
+  if (params.length > 4) params = ["i32"];
+  if (func.result !== undefined) params = [...params, "i32"];
+  return { params, results: ["i32"] };
+}
+
+/** The core signature of `[task-return]f`: the flattened result, or a pointer to it. */
+export function taskReturnSignature(resolve: Resolve, func: Function): CoreFuncType {
+  const flat = func.result === undefined ? [] : new AbiLayout(resolve).flat(func.result);
+  return { params: flat.length > 16 ? ["i32"] : flat, results: [] };
 }
 
 export function coreSignature(resolve: Resolve, func: Function, context: "lift" | "lower"): CoreFuncType {
@@ -100,8 +139,10 @@ export function fitModule(
     else rootTypes.set(resolve.types[item.id].name!, item.id);
   }
   const exportedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
+  const rootExportFuncs = new Map<string, { key: WorldKey; func: Function }>();
   for (const { key, item } of world.exports.values()) {
     if (item.kind === "interface") exportedInterfaces.set(resolve.nameWorldKey(key), { key, id: item.id });
+    else if (item.kind === "function") rootExportFuncs.set(item.func.name, { key, func: item.func });
   }
 
   const imports: ImportUse[] = [];
@@ -125,6 +166,73 @@ export function fitModule(
         fail((e as Error).message);
       }
     };
+    const taskReturn = /^\[task-return\](.*)$/.exec(imp.name);
+    if (imp.module.startsWith("[export]") && taskReturn) {
+      const scope = imp.module.slice(8);
+      const iface = exportedInterfaces.get(scope);
+      const ifaceFunc = iface && resolve.interfaces[iface.id].functions.get(taskReturn[1]!);
+      const func =
+        scope === "$root"
+          ? rootExportFuncs.get(taskReturn[1]!)
+          : iface && ifaceFunc
+            ? { key: iface.key, func: ifaceFunc }
+            : undefined;
+      if (!func || !func.func.kind.kind.startsWith("async"))
+        fail(`no async export \`${taskReturn[1]}\` to return from`);
+      expect(`function \`${imp.name}\``, taskReturnSignature(resolve, func!.func));
+      imports.push({
+        kind: "task-return",
+        module: original.module,
+        name: original.name,
+        func: func!.func,
+        key: func!.key,
+      });
+      continue;
+    }
+    if (imp.module.startsWith("[export]") && imp.name === "[task-cancel]") {
+      expect(`function \`${imp.name}\``, THUNK);
+      const builtin: Builtin = {
+        name: "task.cancel",
+        sig: THUNK,
+        memory: false,
+        realloc: false,
+        write: (w) => w.byte(0x05),
+      };
+      imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
+      continue;
+    }
+    if (imp.module === "$root") {
+      const builtin = rootBuiltin(imp.name);
+      if (builtin) {
+        expect(`function \`${imp.name}\``, builtin.sig);
+        imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
+        continue;
+      }
+    }
+    const asyncLower = /^\[async-lower\](.*)$/.exec(imp.name);
+    if (asyncLower) {
+      const rootTarget = rootFuncs.get(asyncLower[1]!);
+      const target: { key: WorldKey; func: Function; iface: InterfaceId | undefined } | undefined =
+        imp.module === "$root"
+          ? rootTarget && { ...rootTarget, iface: undefined }
+          : (() => {
+              const iface = importedInterfaces.get(renamed.get(imp.module) ?? imp.module);
+              const func = iface && resolve.interfaces[iface.id].functions.get(asyncLower[1]!);
+              return func && iface ? { key: iface.key, func, iface: iface.id } : undefined;
+            })();
+      if (!target) fail(`no imported function \`${asyncLower[1]}\` to lower`);
+      expect(`function \`${imp.name}\``, asyncCoreSignature(resolve, target!.func, "lower", false));
+      imports.push({
+        kind: "func",
+        module: original.module,
+        name: original.name,
+        func: target!.func,
+        key: target!.key,
+        iface: target!.iface,
+        async: true,
+      });
+      continue;
+    }
     if (ASYNC_INTRINSIC.test(imp.name) || imp.module === "[export]$root") {
       fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
     }
@@ -148,13 +256,6 @@ export function fitModule(
         expect(`function \`${imp.name}\``, I32_TO_NONE);
         imports.push({ kind: "resource-drop", module: original.module, name: original.name, resource });
         continue;
-      }
-      if (
-        /^\[(async-lower|task-return|context-get|context-set|waitable|subtask|stream|future|error-context|backpressure|thread|cancel)/.test(
-          imp.name,
-        )
-      ) {
-        fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
       }
       fail(`no top-level imported function \`${imp.name}\` specified`);
     }
@@ -236,9 +337,29 @@ export function fitModule(
     missing: string,
   ) => {
     if (func.kind.kind.startsWith("async")) {
-      throw new ComponentEncodingError(
-        `the async function \`${func.name}\` cannot be exported yet: the async ABI is not supported`,
-      );
+      const stackful = funcExport(`[async-lift-stackful]${coreName}`);
+      const lifted = stackful ?? funcExport(`[async-lift]${coreName}`);
+      if (!lifted) throw new ComponentEncodingError(`module was not valid: ${missing}`);
+      let callback: string | undefined;
+      if (!stackful) {
+        callback = exportFit(`function \`[callback][async-lift]${coreName}\``, `[callback][async-lift]${coreName}`, {
+          params: ["i32", "i32", "i32"],
+          results: ["i32"],
+        });
+        if (!callback) {
+          throw new ComponentEncodingError(`module was not valid: missing callback for \`[async-lift]${coreName}\``);
+        }
+      }
+      const sig = asyncCoreSignature(resolve, func, "lift", callback !== undefined);
+      try {
+        checkSignature(`function \`${func.name}\``, sig, lifted.type);
+      } catch (err) {
+        throw new ComponentEncodingError(
+          `module was not valid: failed to classify export \`${lifted.name}\`: ${(err as Error).message}`,
+        );
+      }
+      exports.push({ func, key, iface, coreName: lifted.name, postReturn: undefined, async: { callback } });
+      return;
     }
     const e = funcExport(coreName);
     if (!e) throw new ComponentEncodingError(`module was not valid: ${missing}`);

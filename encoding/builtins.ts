@@ -1,0 +1,111 @@
+/**
+ * The async ABI's canonical built-ins that a core module imports by name from
+ * `$root` (wit-component's legacy names): what each one's core signature is,
+ * what it needs (the module's memory, its realloc, a string encoding), and how
+ * its `canon` definition is written (Binary.md, "Canonical Definitions").
+ */
+import type { CoreFuncType } from "./core-module.js";
+import type { ComponentStringEncoding } from "./metadata-types.js";
+import type { ByteWriter } from "./writer.js";
+
+export interface Builtin {
+  /** The canonical built-in, as the text format names it. */
+  name: string;
+  sig: CoreFuncType;
+  memory: boolean;
+  realloc: boolean;
+  /** Writes the `canon` definition; `memory`/`realloc` are core indices when needed. */
+  write(w: ByteWriter, memory: number | undefined, realloc: number | undefined): void;
+}
+
+const I32 = "i32" as const;
+
+function simple(name: string, opcode: number[], params: "i32"[], results: "i32"[]): Builtin {
+  return { name, sig: { params, results }, memory: false, realloc: false, write: (w) => w.raw(opcode) };
+}
+
+function encodingByte(e: ComponentStringEncoding): number {
+  return e === "utf8" ? 0x00 : e === "utf16" ? 0x01 : 0x02;
+}
+
+function encodingOf(suffix: string): ComponentStringEncoding | undefined {
+  return suffix === "utf8"
+    ? "utf8"
+    : suffix === "utf16"
+      ? "utf16"
+      : suffix === "latin1+utf16"
+        ? "compact-utf16"
+        : undefined;
+}
+
+/** The built-in a `$root` import names, or undefined. */
+export function rootBuiltin(field: string): Builtin | undefined {
+  switch (field) {
+    case "[backpressure-inc]":
+      return simple("backpressure.inc", [0x24], [], []);
+    case "[backpressure-dec]":
+      return simple("backpressure.dec", [0x25], [], []);
+    case "[waitable-set-new]":
+      return simple("waitable-set.new", [0x1f], [], [I32]);
+    case "[waitable-set-drop]":
+      return simple("waitable-set.drop", [0x22], [I32], []);
+    case "[waitable-join]":
+      return simple("waitable.join", [0x23], [I32, I32], []);
+    case "[thread-yield]":
+      return simple("thread.yield", [0x0c, 0x00], [], [I32]);
+    case "[subtask-drop]":
+      return simple("subtask.drop", [0x0d], [I32], []);
+    case "[subtask-cancel]":
+      return simple("subtask.cancel", [0x06, 0x00], [I32], [I32]);
+    case "[error-context-drop]":
+      return simple("error-context.drop", [0x1e], [I32], []);
+    case "[waitable-set-wait]":
+    case "[waitable-set-poll]":
+      return {
+        name: field === "[waitable-set-wait]" ? "waitable-set.wait" : "waitable-set.poll",
+        sig: { params: [I32, I32], results: [I32] },
+        memory: true,
+        realloc: false,
+        write: (w, memory) =>
+          w
+            .byte(field === "[waitable-set-wait]" ? 0x20 : 0x21)
+            .byte(0x00)
+            .u32(memory!),
+      };
+  }
+  const context = /^\[context-(get|set)-(\d+)\]$/.exec(field);
+  if (context) {
+    const slot = Number(context[2]);
+    const get = context[1] === "get";
+    return {
+      name: `context.${context[1]}`,
+      sig: get ? { params: [], results: [I32] } : { params: [I32], results: [] },
+      memory: false,
+      realloc: false,
+      write: (w) =>
+        w
+          .byte(get ? 0x0a : 0x0b)
+          .byte(0x7f)
+          .u32(slot),
+    };
+  }
+  const errorContext = /^\[error-context-(new|debug-message)-(.+)\]$/.exec(field);
+  const encoding = errorContext ? encodingOf(errorContext[2]!) : undefined;
+  if (errorContext && encoding) {
+    const isNew = errorContext[1] === "new";
+    return {
+      name: `error-context.${errorContext[1]}`,
+      sig: isNew ? { params: [I32, I32], results: [I32] } : { params: [I32, I32], results: [] },
+      memory: true,
+      realloc: !isNew,
+      write: (w, memory, realloc) => {
+        w.byte(isNew ? 0x1c : 0x1d);
+        const opts: ((w: ByteWriter) => void)[] = [(w) => w.byte(0x03).u32(memory!)];
+        if (!isNew) opts.push((w) => w.byte(0x04).u32(realloc!));
+        opts.push((w) => w.byte(encodingByte(encoding)));
+        w.vec(opts, (w, o) => o(w));
+      },
+    };
+  }
+  return undefined;
+}
