@@ -4,7 +4,8 @@
  * what it needs (the module's memory, its realloc, a string encoding), and how
  * its `canon` definition is written (Binary.md, "Canonical Definitions").
  */
-import type { CoreFuncType } from "./core-module.js";
+import type { TypeId } from "../ir/types.js";
+import type { CoreFuncType, CoreValType } from "./core-module.js";
 import type { ComponentStringEncoding } from "./metadata-types.js";
 import type { ByteWriter } from "./writer.js";
 
@@ -14,13 +15,67 @@ export interface Builtin {
   sig: CoreFuncType;
   memory: boolean;
   realloc: boolean;
-  /** Writes the `canon` definition; `memory`/`realloc` are core indices when needed. */
-  write(w: ByteWriter, memory: number | undefined, realloc: number | undefined): void;
+  /** The `future` or `stream` type the definition refers to: without payload, or a type of the WIT. */
+  futureOrStream?: { kind: "future" | "stream"; type: TypeId | undefined };
+  /**
+   * Writes the `canon` definition. `memory`/`realloc` are core indices when
+   * needed, `type` the future or stream type's index, `encoding` the string
+   * encoding of its payload.
+   */
+  write(
+    w: ByteWriter,
+    memory: number | undefined,
+    realloc: number | undefined,
+    type?: number,
+    encoding?: ComponentStringEncoding,
+  ): void;
+}
+
+/**
+ * `future.*`/`stream.*` of a future or stream type (`type` undefined: no
+ * payload). Reading a payload lowers it into memory (realloc when it holds
+ * lists or strings); writing lifts it from memory.
+ */
+export function futureStreamBuiltin(
+  kind: "future" | "stream",
+  op: string,
+  type: TypeId | undefined,
+  payload?: { lists: boolean; strings: boolean },
+): Builtin | undefined {
+  const base = kind === "stream" ? 0x0e : 0x15;
+  const offset = ["new", "read", "write", "cancel-read", "cancel-write", "drop-readable", "drop-writable"].indexOf(op);
+  if (offset < 0) return undefined;
+  const rw = op === "read" || op === "write";
+  const sig: CoreFuncType =
+    op === "new"
+      ? { params: [], results: ["i64"] }
+      : rw
+        ? { params: kind === "stream" ? [I32, I32, I32] : [I32, I32], results: [I32] }
+        : op.startsWith("cancel")
+          ? { params: [I32], results: [I32] }
+          : { params: [I32], results: [] };
+  const realloc = op === "read" && (payload?.lists || payload?.strings) === true;
+  return {
+    name: `${kind}.${op}`,
+    sig,
+    memory: rw,
+    realloc,
+    futureOrStream: { kind, type },
+    write: (w, memory, reallocIndex, typeIndex, encoding) => {
+      w.byte(base + offset).u32(typeIndex!);
+      if (rw) {
+        const opts: ((w: ByteWriter) => void)[] = [(w) => w.byte(0x03).u32(memory!)];
+        if (realloc) opts.push((w) => w.byte(0x04).u32(reallocIndex!));
+        if (payload?.strings) opts.push((w) => w.byte(encodingByte(encoding ?? "utf8")));
+        w.vec(opts, (o, f) => f(o));
+      } else if (op.startsWith("cancel")) w.byte(0x00);
+    },
+  };
 }
 
 const I32 = "i32" as const;
 
-function simple(name: string, opcode: number[], params: "i32"[], results: "i32"[]): Builtin {
+function simple(name: string, opcode: number[], params: CoreValType[], results: CoreValType[]): Builtin {
   return { name, sig: { params, results }, memory: false, realloc: false, write: (w) => w.raw(opcode) };
 }
 
@@ -73,6 +128,10 @@ export function rootBuiltin(field: string): Builtin | undefined {
             .u32(memory!),
       };
   }
+  const unit = /^\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-unit\]/.exec(
+    field,
+  );
+  if (unit) return futureStreamBuiltin(unit[1] as "future" | "stream", unit[2]!, undefined);
   const context = /^\[context-(get|set)-(\d+)\]$/.exec(field);
   if (context) {
     const slot = Number(context[2]);

@@ -252,7 +252,10 @@ class ComponentEncoder {
       if (use.kind === "func") live.addFunc(use.func);
       else if (use.kind === "task-return") {
         if (use.func.result !== undefined) live.addType(use.func.result);
-      } else if (use.kind !== "builtin") live.addTypeId(use.resource);
+      } else if (use.kind === "builtin") {
+        const t = use.builtin.futureOrStream?.type;
+        if (t !== undefined) live.addTypeId(t);
+      } else live.addTypeId(use.resource);
     }
     for (const { item } of this.world.exports.values()) {
       if (item.kind !== "interface") {
@@ -388,13 +391,33 @@ class ComponentEncoder {
                   .memory
               : undefined;
             const realloc = b.realloc ? this.coreExport(this.requireRealloc(fit.importRealloc, b.name)) : undefined;
-            return this.c.canon((w) => b.write(w, memory, realloc));
+            const fs = b.futureOrStream;
+            let type: number | undefined;
+            if (fs) {
+              type =
+                fs.type === undefined
+                  ? this.unitType(fs.kind)
+                  : (encodeValType(resolve, this.rootSink(undefined, true), fs.type) as number);
+            }
+            return this.c.canon((w) => b.write(w, memory, realloc, type, this.b.stringEncoding ?? "utf8"));
           },
         };
       }
       default:
         return undefined;
     }
+  }
+
+  private readonly unitTypes = new Map<string, number>();
+
+  /** `(type (future))` or `(type (stream))`, defined once. */
+  private unitType(kind: "future" | "stream"): number {
+    let index = this.unitTypes.get(kind);
+    if (index === undefined) {
+      index = this.c.defineType({ kind, type: undefined });
+      this.unitTypes.set(kind, index);
+    }
+    return index;
   }
 
   private exportedInterfaceOf(key: WorldKey): InterfaceId | undefined {

@@ -7,8 +7,8 @@
  */
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
-import type { Function, InterfaceId, TypeId, World, WorldKey } from "../ir/types.js";
-import { rootBuiltin, type Builtin } from "./builtins.js";
+import type { Function, InterfaceId, Type, TypeId, World, WorldKey } from "../ir/types.js";
+import { futureStreamBuiltin, rootBuiltin, type Builtin } from "./builtins.js";
 import { signatureString, type CoreFuncType, type CoreImport, type CoreModuleInfo } from "./core-module.js";
 
 export class ComponentEncodingError extends Error {
@@ -208,6 +208,40 @@ export function fitModule(
         imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
         continue;
       }
+    }
+    const payload =
+      /^\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-(\d+)\](.*)$/.exec(
+        imp.name,
+      );
+    if (payload) {
+      const [, kind, op, nth, funcName] = payload;
+      const scope = imp.module.startsWith("[export]") ? imp.module.slice(8) : imp.module;
+      const exporting = imp.module.startsWith("[export]");
+      let func: Function | undefined;
+      if (scope === "$root") func = (exporting ? rootExportFuncs : rootFuncs).get(funcName!)?.func;
+      else {
+        const iface = (exporting ? exportedInterfaces : importedInterfaces).get(renamed.get(scope) ?? scope);
+        func = iface && resolve.interfaces[iface.id].functions.get(funcName!);
+      }
+      if (!func) fail(`no function \`${funcName}\` for \`${imp.name}\``);
+      const found = futuresAndStreams(resolve, func!);
+      const type = found[Number(nth)];
+      if (type === undefined || resolve.types[type].kind.kind !== kind) {
+        fail(`function \`${funcName}\` has no ${kind} number ${nth}`);
+      }
+      const payloadType = (resolve.types[type!].kind as { type: Type | undefined }).type;
+      const layout = new AbiLayout(resolve);
+      const contents =
+        payloadType === undefined
+          ? { lists: false, strings: false }
+          : {
+              lists: layout.contains(payloadType, (x) => x.kind === "list" || x.kind === "map"),
+              strings: layout.contains(payloadType, (x) => x.kind === "string"),
+            };
+      const builtin = futureStreamBuiltin(kind as "future" | "stream", op!, type, contents)!;
+      expect(`function \`${imp.name}\``, builtin.sig);
+      imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
+      continue;
     }
     const asyncLower = /^\[async-lower\](.*)$/.exec(imp.name);
     if (asyncLower) {
@@ -476,4 +510,48 @@ export function legacyExportName(resolve: Resolve, world: World, name: string): 
   const prefix = iface === "" ? "" : `${worldName(resolve, world, iface)}#`;
   if (dtor && iface !== "") return `${prefix}[dtor]${dtor[1]}`;
   return post ? `cabi_post_${prefix}${item}` : `${prefix}${item}`;
+}
+
+/** The future and stream types of a function's signature, in wit-parser's order (a payload's before its own). */
+export function futuresAndStreams(resolve: Resolve, func: Function): TypeId[] {
+  const out: TypeId[] = [];
+  const visit = (t: Type | undefined): void => {
+    if (typeof t !== "number") return;
+    const kind = resolve.types[t].kind;
+    switch (kind.kind) {
+      case "record":
+        kind.fields.forEach((f) => visit(f.type));
+        break;
+      case "tuple":
+        kind.types.forEach(visit);
+        break;
+      case "variant":
+        kind.cases.forEach((c) => visit(c.type));
+        break;
+      case "option":
+      case "list":
+      case "fixed-length-list":
+      case "type":
+        visit(kind.type);
+        break;
+      case "map":
+        visit(kind.key);
+        visit(kind.value);
+        break;
+      case "result":
+        visit(kind.ok);
+        visit(kind.err);
+        break;
+      case "future":
+      case "stream":
+        visit(kind.type);
+        out.push(t);
+        break;
+      default:
+        break;
+    }
+  };
+  func.params.forEach((p) => visit(p.type));
+  visit(func.result);
+  return out;
 }
