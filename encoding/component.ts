@@ -42,7 +42,7 @@ import { LiveTypes } from "./live.js";
 import { mergeImportsBasedOnSemver } from "./semver-merge.js";
 import type { ComponentStringEncoding } from "./metadata-types.js";
 import { producersSection } from "./metadata.js";
-import { readSections } from "./reader.js";
+export { stripComponentTypeSections } from "./metadata.js";
 import { fixupModule, SHIM_MEMORY, SHIM_TABLE, shimModule } from "./shim.js";
 import {
   asyncCoreSignature,
@@ -67,16 +67,6 @@ export interface WorldBindings {
   /** String encodings by `<world key>/<function>`. */
   importEncodings?: Map<string, ComponentStringEncoding>;
   exportEncodings?: Map<string, ComponentStringEncoding>;
-}
-
-/** Removes the `component-type*` custom sections of a core module, keeping every other byte. */
-export function stripComponentTypeSections(core: Uint8Array): Uint8Array {
-  const out = new ByteWriter().raw(core.subarray(0, 8));
-  for (const s of readSections(core)) {
-    if (s.id === 0 && s.name!.startsWith("component-type")) continue;
-    out.raw(core.subarray(s.offset, s.end));
-  }
-  return out.finish();
 }
 
 interface Requirements {
@@ -113,10 +103,8 @@ function requiredOptions(
     if (c.memory || c.string) r.memory = true;
     if (c.string) r.stringEncoding = true;
   };
-  const sig = coreSignature(resolve, func, direction === "import" ? "lower" : "lift");
   const flatParams = layout.flatten(func.params.map((p) => p.type)).length;
   const flatResults = func.result === undefined ? 0 : layout.flat(func.result).length;
-  void sig;
   const indirectParams = flatParams > (async && direction === "import" ? 4 : 16);
   const retptr = async ? direction === "import" && func.result !== undefined : flatResults > 1;
   if (direction === "import") {
@@ -386,10 +374,7 @@ class ComponentEncoder {
           sig: b.sig,
           deferred: deferredIf(b),
           make: () => {
-            const memory = b.memory
-              ? this.options({ memory: true, realloc: false, stringEncoding: false }, undefined, "utf8", undefined)
-                  .memory
-              : undefined;
+            const memory = b.memory ? this.requireMemory(b.name) : undefined;
             const realloc = b.realloc ? this.coreExport(this.requireRealloc(fit.importRealloc, b.name)) : undefined;
             const fs = b.futureOrStream;
             let type: number | undefined;
@@ -425,15 +410,6 @@ class ComponentEncoder {
       if (k.kind === "name" && key.kind === "name" && k.name === key.name && item.kind === "interface") return item.id;
     }
     return undefined;
-  }
-
-  private requireRealloc(realloc: string | undefined, what: string): string {
-    if (realloc === undefined) {
-      throw new ComponentEncodingError(
-        `module does not export a function named \`cabi_realloc\`, which \`${what}\` needs`,
-      );
-    }
-    return realloc;
   }
 
   private encodeCore(): void {
@@ -556,29 +532,31 @@ class ComponentEncoder {
     return index;
   }
 
+  private requireMemory(what: string): number {
+    if (this.memoryIndex === undefined) {
+      throw new ComponentEncodingError(`module does not export a memory named \`memory\`, which \`${what}\` needs`);
+    }
+    return this.memoryIndex;
+  }
+
+  private requireRealloc(realloc: string | undefined, what: string): string {
+    if (realloc === undefined) {
+      throw new ComponentEncodingError(
+        `module does not export a function named \`cabi_realloc\`, which \`${what}\` needs`,
+      );
+    }
+    return realloc;
+  }
+
   private options(
     r: Requirements,
     realloc: string | undefined,
     encoding: ComponentStringEncoding,
-    func: Function | undefined,
+    func: Function,
   ): CanonOptions {
     const o: CanonOptions = {};
-    if (r.memory) {
-      if (this.memoryIndex === undefined) {
-        throw new ComponentEncodingError(
-          `module does not export a memory named \`memory\`, which function \`${func?.name}\` needs`,
-        );
-      }
-      o.memory = this.memoryIndex;
-    }
-    if (r.realloc) {
-      if (realloc === undefined) {
-        throw new ComponentEncodingError(
-          `module does not export a function named \`cabi_realloc\`, which function \`${func?.name}\` needs`,
-        );
-      }
-      o.realloc = this.coreExport(realloc);
-    }
+    if (r.memory) o.memory = this.requireMemory(`function ${func.name}`);
+    if (r.realloc) o.realloc = this.coreExport(this.requireRealloc(realloc, `function ${func.name}`));
     if (r.stringEncoding) o.stringEncoding = encoding;
     return o;
   }

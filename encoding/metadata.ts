@@ -16,7 +16,7 @@ import {
   stringEncodingByte,
   type ComponentStringEncoding,
 } from "./metadata-types.js";
-import { readHeader } from "./reader.js";
+import { readHeader, readSections } from "./reader.js";
 import { ByteWriter } from "./writer.js";
 import { encodeWorld } from "./world-type.js";
 
@@ -68,4 +68,28 @@ export function embedMetadata(
   out.set(core);
   out.set(section, core.length);
   return out;
+}
+
+/**
+ * Splits a core module into its `component-type*` custom sections (name and
+ * payload, in order) and the module without them, every other section kept
+ * byte for byte.
+ */
+export function splitComponentTypeSections(core: Uint8Array): {
+  sections: { name: string; payload: Uint8Array }[];
+  module: Uint8Array;
+} {
+  const out = new ByteWriter().raw(core.subarray(0, 8));
+  const sections: { name: string; payload: Uint8Array }[] = [];
+  for (const s of readSections(core)) {
+    if (s.id === 0 && s.name!.startsWith("component-type")) {
+      sections.push({ name: s.name!, payload: core.subarray(s.dataStart!, s.end) });
+    } else out.raw(core.subarray(s.offset, s.end));
+  }
+  return { sections, module: out.finish() };
+}
+
+/** The core module without its `component-type*` custom sections. */
+export function stripComponentTypeSections(core: Uint8Array): Uint8Array {
+  return splitComponentTypeSections(core).module;
 }

@@ -15,6 +15,7 @@
 import { parseGroup } from "../../ir/load.js";
 import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
 import type { PackageId } from "../../ir/types.js";
+import { splitComponentTypeSections } from "../metadata.js";
 import { BinaryError, readHeader, Reader } from "../reader.js";
 import {
   ENCODING_SECTION,
@@ -265,28 +266,14 @@ export function decodeComponentTypeSections(core: Uint8Array): { bindgen: Bindge
   }
   if (kind !== "module") throw new DecodeError("decoding a component is not supported (expected a core module)");
 
-  const kept: Uint8Array[] = [core.subarray(0, 8)];
-  const sections: { name: string; payload: Uint8Array }[] = [];
-  const r = new Reader(core, 8);
+  let split: ReturnType<typeof splitComponentTypeSections>;
   try {
-    while (!r.done) {
-      const start = r.pos;
-      const id = r.u8();
-      const size = r.u32();
-      const body = r.sub(size);
-      if (id === 0) {
-        const name = body.name();
-        if (name.startsWith("component-type")) {
-          sections.push({ name, payload: body.take(body.end - body.pos) });
-          continue;
-        }
-      }
-      kept.push(core.subarray(start, r.pos));
-    }
+    split = splitComponentTypeSections(core);
   } catch (e) {
     if (e instanceof BinaryError) throw new DecodeError(`core module: ${e.message}`);
     throw e;
   }
+  const sections = split.sections;
   if (sections.length === 0) return undefined;
 
   const merged = new MergedModel();
@@ -328,13 +315,5 @@ export function decodeComponentTypeSections(core: Uint8Array): { bindgen: Bindge
   const resolve = new Resolve();
   const pkg = pushModel(resolve, merged.packages, merged.interfaces, "root:root", "component-type");
   const worldId = resolve.packages[pkg]!.worlds.get("root")!;
-  let total = 0;
-  for (const k of kept) total += k.length;
-  const module = new Uint8Array(total);
-  let at = 0;
-  for (const k of kept) {
-    module.set(k, at);
-    at += k.length;
-  }
-  return { bindgen: { resolve, world: worldId, importEncodings, exportEncodings }, module };
+  return { bindgen: { resolve, world: worldId, importEncodings, exportEncodings }, module: split.module };
 }
