@@ -28,17 +28,15 @@ import {
   type Resolve,
   type WorldId,
 } from "../index.js";
-import { isKeyword, versionToString } from "../parser/index.js";
 import { componentSuites } from "./components.js";
-
-interface SuiteResult {
-  name: string;
-  passed: number;
-  total: number;
-  failures: string[];
-  /** Informational: printed as `name: total` with `failures` as its list, and counted neither way. */
-  uncounted?: boolean;
-}
+import {
+  allWorldsOf,
+  findPackages,
+  runtimeCases,
+  wasi030ResolveInputs,
+  worldSpecifier,
+  type SuiteResult,
+} from "./worlds.js";
 
 function listCases(dir: string, skip: (name: string) => boolean): string[] {
   return fs
@@ -113,36 +111,6 @@ function witParserUi(corpus: string, verbose: boolean): SuiteResult[] {
   return [ok, rejected, firstLine, fullRender];
 }
 
-function findPackages(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (fs.statSync(p).isDirectory()) {
-      if (name === "deps") continue;
-      const hasWit = fs.readdirSync(p).some((n) => n.endsWith(".wit"));
-      if (hasWit) out.push(p);
-      else out.push(...findPackages(p));
-    } else if (name.endsWith(".wit")) out.push(p);
-  }
-  return out;
-}
-
-/**
- * wit-bindgen's runtime tests: each case's `test.wit`, or the case directory
- * when it has a `deps/` folder.
- */
-function runtimeCases(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of fs.readdirSync(dir).sort()) {
-    const p = path.join(dir, name);
-    if (!fs.statSync(p).isDirectory() || name === "deps") continue;
-    if (fs.existsSync(path.join(p, "deps"))) out.push(p);
-    else if (fs.existsSync(path.join(p, "test.wit"))) out.push(path.join(p, "test.wit"));
-    else out.push(...runtimeCases(p));
-  }
-  return out;
-}
-
 function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
   const r: SuiteResult = { name, passed: 0, total: 0, failures: [] };
   for (const input of inputs) {
@@ -164,20 +132,6 @@ function resolvesAll(name: string, dir: string, inputs: string[]): SuiteResult {
     if (allWorlds) r.passed++;
   }
   return r;
-}
-
-/** Every world of every package in `resolve` (deps included). */
-function allWorldsOf(resolve: Resolve): WorldId[] {
-  return resolve.packages.flatMap((p) => [...p.worlds.values()]);
-}
-
-/** `ns:pkg/world@version`, as `--world` accepts it. */
-function worldSpecifier(resolve: Resolve, w: WorldId): string {
-  const world = resolve.worlds[w];
-  const pkg = resolve.packages[world.package!].name;
-  const esc = (n: string) => (isKeyword(n) ? `%${n}` : n);
-  const version = pkg.version ? `@${versionToString(pkg.version)}` : "";
-  return `${esc(pkg.namespace)}:${esc(pkg.name)}/${esc(world.name)}${version}`;
 }
 
 interface TsHostSet {
@@ -307,14 +261,6 @@ async function typeScriptHost(sets: TsHostSet[], verbose: boolean): Promise<Suit
   return [generated, checked, unsupported];
 }
 
-function wasi030Packages(dir: string): string[] {
-  return fs
-    .readdirSync(dir)
-    .sort()
-    .map((n) => path.join(dir, n, "wit"))
-    .filter((p) => fs.existsSync(p));
-}
-
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
@@ -358,28 +304,6 @@ async function main(): Promise<void> {
     failed += r.total - r.passed;
   }
   console.log(`conformance: ${passed} passed, ${failed} failed`);
-}
-
-/**
- * The WASI 0.3.0 packages refer to each other: each is loaded from a
- * temporary directory whose `deps/` links the others.
- */
-function wasi030ResolveInputs(corpus: string): string[] {
-  const root = path.join(corpus, "wasi", "0.3.0");
-  const packages = wasi030Packages(root);
-  const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? "/tmp"), "witx-wasi030-"));
-  process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
-  return packages.map((pkg) => {
-    const name = path.basename(path.dirname(pkg));
-    const dir = path.join(tmp, name);
-    fs.mkdirSync(path.join(dir, "deps"), { recursive: true });
-    for (const f of fs.readdirSync(pkg)) fs.symlinkSync(path.resolve(pkg, f), path.join(dir, f));
-    for (const other of packages) {
-      if (other !== pkg)
-        fs.symlinkSync(path.resolve(other), path.join(dir, "deps", path.basename(path.dirname(other))));
-    }
-    return dir;
-  });
 }
 
 await main();

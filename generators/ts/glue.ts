@@ -375,6 +375,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (inst.handle === "borrow" && inst.side === "imported") this.liftsBorrows = true;
         return [this.bind(`${fn}(${ops[0]})`)];
       }
+      case "dealloc-string":
+      case "dealloc-list":
+      case "dealloc-variant":
+        throw new Error(`a host has no post-return glue (${inst.op})`);
     }
   }
 

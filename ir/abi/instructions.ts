@@ -85,8 +85,14 @@ export type Instruction =
   // ---- strings and lists ----
   /**
    * A string to `[pointer, length]` in `encoding` (the length is in code
-   * units; for `latin1+utf16` a UTF-16 length carries `UTF16_TAG`). With
-   * `owned`, the bytes are allocated with the callee's `cabi_realloc`.
+   * units; for `latin1+utf16` a UTF-16 length carries `UTF16_TAG`).
+   *
+   * `owned` says whether the memory outlives the glue: a host allocates it
+   * with the guest's `cabi_realloc` and hands it over; a guest returning
+   * from an export leaves it alive until the export's post-return function
+   * frees it. Without `owned` (a guest calling an import) the memory is only
+   * borrowed for the call: an emitter may point into the value's own
+   * storage, and frees any temporary it made once the call returns.
    */
   | { op: "lower-string"; encoding: StringEncoding; owned: boolean; path: string }
   | { op: "lift-string"; encoding: StringEncoding }
@@ -124,6 +130,21 @@ export type Instruction =
   | { op: "list-element" }
   /** In a map block being lowered: the current entry's key and value. */
   | { op: "map-entry" }
+
+  // ---- deallocation (a guest export's post-return function) ----
+  /** Frees a string the export returned; operands: pointer, length. */
+  | { op: "dealloc-string"; encoding: StringEncoding }
+  /**
+   * Frees a list (or map) the export returned; operands: pointer, length.
+   * With `elements`, one block frees what each element owns, at `list-base`,
+   * before the buffer itself is freed.
+   */
+  | { op: "dealloc-list"; elementSize: number; elementAlign: number; elements: boolean }
+  /**
+   * Frees what a variant's payload owns; operand: the discriminant. One block
+   * per case (empty for cases that own nothing).
+   */
+  | { op: "dealloc-variant"; shape: VariantShape; type: TypeId }
 
   // ---- aggregates ----
   /** A record value to its field values, in declaration order. */

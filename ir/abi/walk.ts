@@ -101,6 +101,8 @@ export function isNumericScalar(t: ScalarType): boolean {
 
 export class AbiWalker<Operand> {
   private stack: Operand[] = [];
+  /** Whether lowered memory outlives the glue being walked (`owned` on `lower-string`/`lower-list`). */
+  private ownedLowering = true;
 
   constructor(
     readonly layout: AbiLayout,
@@ -127,6 +129,8 @@ export class AbiWalker<Operand> {
       func.result,
       variant === "guest-export" ? "lift" : "lower",
     );
+    // Only a guest calling an import lends its memory for the duration of the call.
+    this.ownedLowering = !(variant === "guest-import" && kind === "call");
     if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
     else this.implementFunction(func, variant, signature);
     if (this.stack.length !== 0) throw new Error(`ABI walk of ${func.name} left ${this.stack.length} operands`);
@@ -277,8 +281,86 @@ export class AbiWalker<Operand> {
   }
 
   private lowerOwned(): boolean {
-    // A host always hands the guest memory it allocated with `cabi_realloc`.
+    return this.ownedLowering;
+  }
+
+  /**
+   * Emits the body of a guest export's post-return function
+   * (`cabi_post_<export>`), which frees the memory of the results the export
+   * returned: its one argument is the return-area pointer. Returns `false`
+   * (and emits nothing) when the results own no memory, so no such function
+   * is needed.
+   */
+  walkPostReturn(func: Function): boolean {
+    if (func.result === undefined || !this.layout.needsMemory(func.result)) return false;
+    this.emit({ op: "argument", index: 0 }, 0);
+    const pointer = this.pop();
+    this.deallocate(func.result, pointer, 0);
+    this.emit({ op: "return", count: 0 }, 0, 0);
+    if (this.stack.length !== 0) throw new Error(`post-return walk of ${func.name} left ${this.stack.length} operands`);
     return true;
+  }
+
+  /** Emits the instructions that free what a value of `t` at `pointer + offset` owns. */
+  private deallocate(t: Type, pointer: Operand, offset: number): void {
+    if (!this.layout.needsMemory(t)) return;
+    const shape = this.layout.shape(t);
+    const loadAt = (access: MemoryAccess, at: number) => {
+      this.stack.push(pointer);
+      this.emit({ op: "load", access, offset: at }, 1, 1);
+    };
+    switch (shape.kind) {
+      case "string":
+        loadAt("i32.load", offset);
+        loadAt("i32.load", offset + 4);
+        this.emit({ op: "dealloc-string", encoding: this.options.encoding }, 2, 0);
+        return;
+      case "list":
+      case "map": {
+        const fields = shape.kind === "map" ? [shape.key, shape.value] : [shape.element];
+        const { offsets, size, align } = this.layout.recordLayout(fields);
+        const elements = fields.some((f) => this.layout.needsMemory(f));
+        if (elements) {
+          this.emitter.pushBlock();
+          const [base] = this.emit({ op: "list-base" }, 0, 1);
+          this.pop();
+          fields.forEach((f, i) => this.deallocate(f, base, offsets[i]));
+          this.emitter.finishBlock([]);
+        }
+        loadAt("i32.load", offset);
+        loadAt("i32.load", offset + 4);
+        this.emit({ op: "dealloc-list", elementSize: size, elementAlign: align, elements }, 2, 0);
+        return;
+      }
+      case "fixed-list": {
+        const size = this.layout.size(shape.element);
+        for (let i = 0; i < shape.length; i++) this.deallocate(shape.element, pointer, offset + i * size);
+        return;
+      }
+      case "record":
+      case "tuple": {
+        const fields = this.layout.recordFields(shape);
+        const { offsets } = this.layout.recordLayout(fields);
+        fields.forEach((f, i) => this.deallocate(f, pointer, offset + offsets[i]));
+        return;
+      }
+      case "variant":
+      case "option":
+      case "result": {
+        const cases = this.layout.variantCases(shape);
+        const { discriminantSize, payloadOffset } = this.layout.variantLayout(cases);
+        for (const payload of cases) {
+          this.emitter.pushBlock();
+          if (payload !== undefined) this.deallocate(payload, pointer, offset + payloadOffset);
+          this.emitter.finishBlock([]);
+        }
+        loadAt(widthLoad[discriminantSize], offset);
+        this.emit({ op: "dealloc-variant", shape: shape.kind, type: shape.id }, 1, 0);
+        return;
+      }
+      default:
+        return;
+    }
   }
 
   /** Pops a value of type `t`, pushes its flat core values. */
