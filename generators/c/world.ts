@@ -1,0 +1,334 @@
+/**
+ * The C bindings of a world: `<world>.h` (types, the functions the guest
+ * calls and implements, helpers) and `<world>.c` (the import and export
+ * glue, the helpers, `cabi_realloc`, and the world's `component-type`
+ * custom section, embedded with an `__asm__` directive).
+ */
+import { AbiWalker } from "../../ir/abi/walk.js";
+import { unsupportedShape } from "../../ir/abi/walk.js";
+import type { Resolve } from "../../ir/resolve.js";
+import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../../ir/types.js";
+import { encodeMetadata, metadataSectionName } from "../../encoding/index.js";
+import { CEmitter, coreCType, cSignature, type GlueModule } from "./glue.js";
+import { cFunctionName, docComment, shouty, snake } from "./naming.js";
+import { CTypes, LiveTypes, type TypeContext } from "./types.js";
+
+export interface CWorldOptions {
+  encoding: "utf8" | "utf16";
+  noRealloc: boolean;
+  generator: string;
+  renames: ReadonlyMap<string, string>;
+}
+
+/** Why the C generator cannot serve `world` (the asynchronous ABI), or `undefined`. */
+export function unsupportedCReason(resolve: Resolve, world: WorldId): string | undefined {
+  const types = new CTypes(resolve, world, resolve.worlds[world].name, "utf8");
+  const check = (f: Function): string | undefined => {
+    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
+    for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
+      let found: string | undefined;
+      types.layout.contains(t, (s) => {
+        found ??= unsupportedShape(s);
+        return found !== undefined;
+      });
+      if (found) return `\`${f.name}\` uses ${found}`;
+    }
+    return undefined;
+  };
+  const w = resolve.worlds[world];
+  for (const items of [w.imports, w.exports]) {
+    for (const { item } of items.values()) {
+      const funcs =
+        item.kind === "function"
+          ? [item.func]
+          : item.kind === "interface"
+            ? [...resolve.interfaces[item.id].functions.values()]
+            : [];
+      for (const f of funcs) {
+        const reason = check(f);
+        if (reason) return reason;
+      }
+    }
+  }
+  return undefined;
+}
+
+class WorldGenerator implements GlueModule {
+  readonly types: CTypes;
+  retArea = { size: 0, align: 1 };
+  unions = new Set<string>();
+  private hFns: string[] = [];
+  private cFns: string[] = [];
+  private cAdapters: string[] = [];
+  private functionNames = new Set<string>();
+
+  constructor(
+    readonly resolve: Resolve,
+    readonly world: WorldId,
+    readonly options: CWorldOptions,
+  ) {
+    this.types = new CTypes(resolve, world, resolve.worlds[world].name, options.encoding, options.renames);
+  }
+
+  private walker(emitter: CEmitter): AbiWalker<string> {
+    return new AbiWalker(this.types.layout, emitter, {
+      encoding: this.options.encoding,
+      resourceSide: (r) => this.types.resource(r).side,
+    });
+  }
+
+  private defineTypes(ctx: TypeContext, fill: (live: LiveTypes) => void): void {
+    const live = new LiveTypes(this.resolve);
+    fill(live);
+    this.types.defineLive(ctx, live.order);
+  }
+
+  private uniqueName(name: string): string {
+    if (this.functionNames.has(name)) throw new Error(`two functions would both be named \`${name}\` in C`);
+    this.functionNames.add(name);
+    return name;
+  }
+
+  private importFunction(key: WorldKey | undefined, module: string, func: Function): void {
+    const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, false, this.options.renames));
+    const sig = cSignature(this.types, name, func);
+    const core = `__wasm_import_${name}`;
+    this.hFns.push(`${docComment(func.docs.contents)}extern ${sig.text};\n`);
+    const args = sig.params.map((p) => (p.option !== undefined ? p.base : p.byPointer ? `(*${p.name})` : p.name));
+    const reserved = [...sig.params.flatMap((p) => [p.name, p.base]), ...sig.retptrs.map((r) => r.name)];
+    const emitter = new CEmitter(this, "import", sig, args, reserved);
+    for (const p of sig.params) {
+      if (p.option === undefined) continue;
+      emitter.line(`${this.types.name(p.type)} ${p.base};`);
+      emitter.line(`${p.base}.is_some = ${p.name} != NULL;`);
+      emitter.line(`if (${p.name}) {\n${p.base}.val = *${p.name};\n}`);
+    }
+    const signature = this.walker(emitter).walkFunction(func, "guest-import", "call", core);
+    const params = signature.params.map((t) => coreCType[t]).join(", ");
+    const result = signature.results.length === 0 ? "void" : coreCType[signature.results[0]];
+    this.cFns.push(
+      `\n__attribute__((__import_module__("${module}"), __import_name__("${func.name}")))\n` +
+        `extern ${result} ${core}(${params === "" ? "void" : params});\n`,
+    );
+    this.cAdapters.push(`\n${sig.text} {\n${emitter.code()}}\n`);
+  }
+
+  private exportFunction(key: WorldKey | undefined, func: Function): void {
+    const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, true, this.options.renames));
+    const sig = cSignature(this.types, name, func);
+    const exportName = key === undefined ? func.name : `${this.resolve.nameWorldKey(key)}#${func.name}`;
+    const core = `__wasm_export_${name}`;
+    this.hFns.push(`${docComment(func.docs.contents)}${sig.text};\n`);
+    const layout = this.types.layout;
+    const flatCount = layout.flatten(func.params.map((p) => p.type)).length;
+    const coreArgs = Array.from({ length: Math.max(flatCount, 1) }, (_, i) => `arg${i}`);
+    const emitter = new CEmitter(this, "export", sig, coreArgs, coreArgs);
+    const signature = this.walker(emitter).walkFunction(func, "guest-export", "implement", core);
+    const params = signature.params.map((t, i) => `${coreCType[t]} arg${i}`).join(", ");
+    const result = signature.results.length === 0 ? "void" : coreCType[signature.results[0]];
+    this.cAdapters.push(
+      `\n__attribute__((__export_name__("${exportName}")))\n` +
+        `${result} ${core}(${params === "" ? "void" : params}) {\n${emitter.code()}}\n`,
+    );
+    const post = new CEmitter(this, "post-return", undefined, ["arg0"], ["arg0"]);
+    if (this.walker(post).walkPostReturn(func)) {
+      this.cFns.push(
+        `\n__attribute__((__weak__, __export_name__("cabi_post_${exportName}")))\n` +
+          `void ${core}_post_return(int32_t arg0) {\n${post.code()}}\n`,
+      );
+    }
+  }
+
+  private section(title: string, target: string[], start: number): void {
+    if (target.length > start) target.splice(start, 0, `\n// ${title}\n`);
+  }
+
+  generate(): { header: string; source: string; base: string } {
+    const resolve = this.resolve;
+    const w = resolve.worlds[this.world];
+    const worldTypes: TypeId[] = [];
+    const worldFuncs: Function[] = [];
+    for (const { key, item } of w.imports.values()) {
+      if (item.kind === "function") worldFuncs.push(item.func);
+      else if (item.kind === "type") worldTypes.push(item.id);
+      else {
+        const module = resolve.nameWorldKey(key);
+        const ctx: TypeContext = { key, iface: item.id, inImport: true, module };
+        this.defineTypes(ctx, (live) => live.addInterface(item.id));
+        this.interfaceFunctions(item.id, `Imported Functions from \`${module}\``, (f) =>
+          this.importFunction(key, module, f),
+        );
+      }
+    }
+    const root: TypeContext = { key: undefined, iface: undefined, inImport: true, module: "$root" };
+    if (worldTypes.length > 0) this.defineTypes(root, (live) => worldTypes.forEach((t) => live.addTypeId(t)));
+    if (worldFuncs.length > 0) {
+      this.defineTypes(root, (live) => worldFuncs.forEach((f) => live.addFunction(f)));
+      this.functions(worldFuncs, `Imported Functions from \`${w.name}\``, (f) =>
+        this.importFunction(undefined, "$root", f),
+      );
+    }
+    const exportFuncs: Function[] = [];
+    const exportIfaces: { key: WorldKey; id: InterfaceId }[] = [];
+    for (const { key, item } of w.exports.values()) {
+      if (item.kind === "function") exportFuncs.push(item.func);
+      else if (item.kind === "interface") exportIfaces.push({ key, id: item.id });
+    }
+    if (exportFuncs.length > 0) {
+      const ctx: TypeContext = { key: undefined, iface: undefined, inImport: false, module: undefined };
+      this.defineTypes(ctx, (live) => exportFuncs.forEach((f) => live.addFunction(f)));
+      this.functions(exportFuncs, `Exported Functions from \`${w.name}\``, (f) => this.exportFunction(undefined, f));
+    }
+    this.types.startExports();
+    for (const { key, id } of exportIfaces) {
+      const ctx: TypeContext = { key, iface: id, inImport: false, module: undefined };
+      this.defineTypes(ctx, (live) => live.addInterface(id));
+      this.interfaceFunctions(id, `Exported Functions from \`${resolve.nameWorldKey(key)}\``, (f) =>
+        this.exportFunction(key, f),
+      );
+    }
+    return this.assemble();
+  }
+
+  private interfaceFunctions(id: InterfaceId, title: string, each: (f: Function) => void): void {
+    this.functions([...this.resolve.interfaces[id].functions.values()], title, each);
+  }
+
+  private functions(funcs: Function[], title: string, each: (f: Function) => void): void {
+    if (funcs.length === 0) return;
+    this.hFns.push(`\n// ${title}\n`);
+    this.cFns.push(`\n// ${title}\n`);
+    funcs.forEach(each);
+  }
+
+  private assemble(): { header: string; source: string; base: string } {
+    const types = this.types;
+    const w = types.world;
+    const utf16 = this.options.encoding === "utf16";
+    const preamble = `// Generated by \`${this.options.generator}\`. DO NOT EDIT!\n`;
+    const guard = `__BINDINGS_${shouty(w)}_H`;
+
+    const stringHelpers: { h: string; c: string } = { h: "", c: "" };
+    if (types.needsString) {
+      const cstr = utf16 ? "char16_t" : "char";
+      const ch = types.charType;
+      const unit = utf16 ? 2 : 1;
+      const strlen = utf16 ? `${w}_string_len(s)` : "strlen(s)";
+      if (utf16) {
+        stringHelpers.h += `\n// Returns the length of the UTF-16 string \`s\` in code units\nsize_t ${w}_string_len(const char16_t* s);\n`;
+        stringHelpers.c += `\nsize_t ${w}_string_len(const char16_t* s) {\nconst char16_t* c = s;\nfor (; *c; ++c);\nreturn (size_t) (c - s);\n}\n`;
+      }
+      stringHelpers.h +=
+        `\n// Sets the string \`ret\` to reference the input string \`s\` without copying it\n` +
+        `void ${w}_string_set(${w}_string_t *ret, const ${cstr} *s);\n\n` +
+        `// Creates a copy of the input nul-terminated string \`s\` and\n// stores it into the component model string \`ret\`.\n` +
+        `void ${w}_string_dup(${w}_string_t *ret, const ${cstr} *s);\n\n` +
+        `// Creates a copy of the input string \`s\` with length \`len\` and\n// stores it into the component model string \`ret\`.\n` +
+        `// The length is specified in code units (bytes for UTF-8, 16-bit values for UTF-16).\n` +
+        `void ${w}_string_dup_n(${w}_string_t *ret, const ${cstr} *s, size_t len);\n\n` +
+        `// Deallocates the string pointed to by \`ret\`, deallocating\n// the memory behind the string.\n` +
+        `void ${w}_string_free(${w}_string_t *ret);\n`;
+      stringHelpers.c +=
+        `\nvoid ${w}_string_set(${w}_string_t *ret, const ${cstr} *s) {\nret->ptr = (${ch}*) s;\nret->len = ${strlen};\n}\n` +
+        `\nvoid ${w}_string_dup(${w}_string_t *ret, const ${cstr} *s) {\nret->len = ${strlen};\n` +
+        `ret->ptr = (${ch}*) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});\nmemcpy(ret->ptr, s, ret->len * ${unit});\n}\n` +
+        `\nvoid ${w}_string_dup_n(${w}_string_t *ret, const ${cstr} *s, size_t len) {\nret->len = len;\n` +
+        `ret->ptr = (${ch}*) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});\nmemcpy(ret->ptr, s, ret->len * ${unit});\n}\n` +
+        `\nvoid ${w}_string_free(${w}_string_t *ret) {\nif (ret->len > 0) {\nfree(ret->ptr);\n}\nret->ptr = NULL;\nret->len = 0;\n}\n`;
+    }
+
+    let h = "";
+    if (types.needsString)
+      h += `\ntypedef struct ${w}_string_t {\n${types.charType} *ptr;\nsize_t len;\n} ${w}_string_t;\n`;
+    h += types.hDefs.join("");
+    h += this.hFns.join("");
+    const helpers = types.hHelpers.join("") + stringHelpers.h;
+    if (helpers !== "") h += `\n// Helper Functions\n${helpers}`;
+    const header =
+      preamble +
+      `#ifndef ${guard}\n#define ${guard}\n#ifdef __cplusplus\nextern "C" {\n#endif\n\n` +
+      `#include <stdint.h>\n#include <stdbool.h>\n#include <stddef.h>\n${utf16 && types.needsString ? "#include <uchar.h>\n" : ""}` +
+      indent(h) +
+      `\n#ifdef __cplusplus\n}\n#endif\n#endif\n`;
+
+    let c = "";
+    const unionDefs: Record<string, string> = {
+      int32_float: "union int32_float { int32_t a; float b; };",
+      float_int32: "union float_int32 { float a; int32_t b; };",
+      int64_double: "union int64_double { int64_t a; double b; };",
+      double_int64: "union double_int64 { double a; int64_t b; };",
+    };
+    for (const u of Object.keys(unionDefs)) if (this.unions.has(u)) c += `\n${unionDefs[u]}\n`;
+    c += this.cFns.join("");
+    c += "\n// Canonical ABI intrinsics\n";
+    if (this.options.noRealloc) {
+      c += "\nvoid *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size);\n";
+    } else {
+      c +=
+        `\n__attribute__((__weak__, __export_name__("cabi_realloc")))\n` +
+        `void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {\n(void) old_size;\n` +
+        `if (new_size == 0) return (void*) align;\nvoid *ret = realloc(ptr, new_size);\nif (!ret) abort();\nreturn ret;\n}\n`;
+    }
+    if (this.retArea.size > 0) {
+      c += `\n__attribute__((__aligned__(${this.retArea.align})))\nstatic uint8_t RET_AREA[${this.retArea.size}];\n`;
+    }
+    const cHelpers = types.cHelpers.join("") + stringHelpers.c;
+    if (cHelpers !== "") c += `\n// Helper Functions\n${cHelpers}`;
+    c += `\n// Component Adapters\n${this.cAdapters.join("")}`;
+    const source =
+      preamble +
+      `#include "${w}.h"\n#include <stdlib.h>\n${types.needsString ? "#include <string.h>\n" : ""}` +
+      indent(c) +
+      this.metadataSection();
+    return { header, source, base: w };
+  }
+
+  /** The world's `component-type` custom section, as data the assembler puts in the object file. */
+  private metadataSection(): string {
+    const name = metadataSectionName(this.resolve, this.world);
+    const bytes = encodeMetadata(this.resolve, this.world, this.options.encoding);
+    // WIT names hold neither quotes nor backslashes; keep the assembler string intact regardless.
+    const safe = name.replace(/["\\]/g, "_");
+    const lines: string[] = [];
+    for (let i = 0; i < bytes.length; i += 32)
+      lines.push(`  "  .byte ${Array.from(bytes.subarray(i, i + 32)).join(",")}\\n"\n`);
+    return (
+      `\n// The world's component type, for \`component new\`: a custom section of the object file.\n` +
+      `__asm__(\n  ".section \\".custom_section.${safe}\\",\\"\\",@\\n"\n` +
+      lines.join("") +
+      `  "  .text\\n");\n`
+    );
+  }
+}
+
+/** Indents C code by its braces (two spaces a level); comment lines do not count. */
+export function indent(code: string): string {
+  let depth = 0;
+  const out: string[] = [];
+  for (const raw of code.split("\n")) {
+    const line = raw.trim();
+    if (line === "") {
+      out.push("");
+      continue;
+    }
+    const comment = line.startsWith("//");
+    const counted = comment ? "" : line.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+    const opens = (counted.match(/{/g) ?? []).length;
+    const closes = (counted.match(/}/g) ?? []).length;
+    const leadingCloses = counted.match(/^}+/)?.[0].length ?? 0;
+    const level = Math.max(0, depth - leadingCloses);
+    out.push("  ".repeat(level) + line);
+    depth = Math.max(0, depth + opens - closes);
+  }
+  return out.join("\n");
+}
+
+export function generateCWorld(
+  resolve: Resolve,
+  world: WorldId,
+  options: CWorldOptions,
+): { header: string; source: string; base: string } {
+  return new WorldGenerator(resolve, world, options).generate();
+}
+
+export { snake };
