@@ -214,6 +214,8 @@ export class CEmitter implements AbiEmitter<string> {
   private counter = 0;
   /** Operands that are `uint8_t *` (everything else of type `i32` is an `int32_t`). */
   private pointers = new Set<string>();
+  /** An export's spilled-parameter area, freed once the implementation has its arguments. */
+  private spilledParams: string | undefined;
 
   constructor(
     private readonly module: GlueModule,
@@ -356,6 +358,8 @@ export class CEmitter implements AbiEmitter<string> {
         const p = this.tmp("ptr");
         this.line(`uint8_t *${p} = (uint8_t *) (uintptr_t) (${ops[0]});`);
         this.pointers.add(p);
+        // An export's spilled parameters: the caller allocated them with `cabi_realloc`, the export frees them.
+        if (this.mode === "export" && ins.what === "parameters") this.spilledParams = p;
         return [p];
       }
       case "alloc-params":
@@ -566,6 +570,13 @@ export class CEmitter implements AbiEmitter<string> {
     });
     const ret = sig.ret;
     const call = (extra: string[]) => `${sig.name}(${[...args, ...extra].join(", ")})`;
+    const results = this.callUserWith(ret, call);
+    if (this.spilledParams !== undefined) this.line(`free(${this.spilledParams});`);
+    return results;
+  }
+
+  private callUserWith(ret: CReturn, call: (extra: string[]) => string): string[] {
+    const types = this.types;
     switch (ret.kind) {
       case "void":
         this.line(`${call([])};`);
