@@ -1,0 +1,204 @@
+/**
+ * A Rust source buffer with rustfmt's layout rules for the constructs the
+ * generator emits: four-space indentation, one item per line, and lists
+ * (arguments, fields, patterns, arrays) broken one item per line with a
+ * trailing comma when they would pass 100 columns. A buffer can be nested in
+ * another at any depth; lists are laid out only when the final indentation is
+ * known.
+ */
+export const MAX_WIDTH = 100;
+
+/**
+ * What a list is, for rustfmt's width heuristics: the items of a call,
+ * tuple or array may take 60 columns on one line, a struct literal's or
+ * pattern's 18, a function signature's whatever fits in 100.
+ */
+export type ListKind = "call" | "struct" | "array" | "params";
+
+const ITEMS_WIDTH: Record<ListKind, number> = { call: 60, struct: 18, array: 60, params: MAX_WIDTH };
+
+type Entry =
+  | { depth: number; text: string }
+  | {
+      depth: number;
+      list: { head: string; items: string[]; tail: string; open: string; close: string; kind: ListKind };
+    }
+  | { depth: number; chain: string[] }
+  | { depth: number; assign: [string, string] }
+  | { depth: number; arm: [string, string[]] };
+
+export class RustSource {
+  private readonly entries: Entry[] = [];
+  private depth = 0;
+
+  get indent(): number {
+    return this.depth;
+  }
+
+  /** Appends lines at the current indentation (an empty string is a blank line). */
+  line(...texts: string[]): void {
+    for (const text of texts) this.entries.push({ depth: this.depth, text });
+  }
+
+  /** Appends a line and indents what follows (`{` ends it). */
+  open(text: string): void {
+    this.line(text);
+    this.depth++;
+  }
+
+  /** Dedents and appends a line (`}` or `};`). */
+  close(text = "}"): void {
+    this.depth--;
+    this.line(text);
+  }
+
+  /** A line between two indented blocks, as `} else {`. */
+  mid(text: string): void {
+    this.depth--;
+    this.line(text);
+    this.depth++;
+  }
+
+  /** Indents (or, with a negative step, dedents) what follows. */
+  shift(step: number): void {
+    this.depth += step;
+  }
+
+  /** Appends another buffer's contents, nested at the current indentation. */
+  append(other: RustSource): void {
+    for (const e of other.entries) this.entries.push({ ...e, depth: e.depth + this.depth });
+  }
+
+  /** A blank line, unless the buffer is empty or already ends with one or with an opening brace. */
+  blank(): void {
+    const last = this.entries[this.entries.length - 1];
+    if (last === undefined || ("text" in last && (last.text === "" || last.text.endsWith("{")))) return;
+    this.entries.push({ depth: this.depth, text: "" });
+  }
+
+  get empty(): boolean {
+    return this.entries.length === 0;
+  }
+
+  /**
+   * `head(items)tail`: on one line when it fits, else `head(`, one item per
+   * line, and `)tail`. `open`/`close` are the brackets.
+   */
+  list(head: string, items: string[], tail: string, kind: ListKind, open = "(", close = ")"): void {
+    this.entries.push({ depth: this.depth, list: { head, items, tail, open, close, kind } });
+  }
+
+  /**
+   * `lhs = rhs;` (a `let` or a `static`): on one line when it fits, else with
+   * `rhs` on the next line, indented, as rustfmt puts it.
+   */
+  assign(lhs: string, rhs: string): void {
+    this.entries.push({ depth: this.depth, assign: [lhs, rhs] });
+  }
+
+  /** A match arm whose body is a method chain: on the arm's line when it fits, else in a block. */
+  arm(pattern: string, chain: string[]): void {
+    this.entries.push({ depth: this.depth, arm: [pattern, chain] });
+  }
+
+  /** A method chain: on one line when it is short (rustfmt's `chain_width`), else one call per line. */
+  chain(parts: string[]): void {
+    this.entries.push({ depth: this.depth, chain: parts });
+  }
+
+  toLines(): string[] {
+    const out: string[] = [];
+    const push = (depth: number, text: string) => {
+      // No blank line before a closing brace or after an opening one.
+      if (/^[}\])]/.test(text)) while (out.length && out[out.length - 1] === "") out.pop();
+      if (text === "" && (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{"))) return;
+      out.push(text === "" ? "" : "    ".repeat(depth) + text);
+    };
+    for (const e of this.entries) {
+      if ("text" in e) push(e.depth, e.text);
+      else if ("list" in e) {
+        const { head, items, tail, open, close, kind } = e.list;
+        const one = `${head}${open}${items.join(", ")}${close}${tail}`;
+        const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && e.depth * 4 + one.length <= MAX_WIDTH;
+        if (items.length === 0 || fits) push(e.depth, one);
+        else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
+          // rustfmt packs short simple items as many to a line as fit.
+          push(e.depth, head + open.trimEnd());
+          let current = "";
+          for (const item of items) {
+            const next = current === "" ? `${item},` : `${current} ${item},`;
+            if ((e.depth + 1) * 4 + next.length > MAX_WIDTH) {
+              push(e.depth + 1, current);
+              current = `${item},`;
+            } else current = next;
+          }
+          push(e.depth + 1, current);
+          push(e.depth, close.trimStart() + tail);
+        } else {
+          push(e.depth, head + open.trimEnd());
+          for (const item of items) push(e.depth + 1, `${item},`);
+          push(e.depth, close.trimStart() + tail);
+        }
+      } else if ("arm" in e) {
+        const [pattern, chain] = e.arm;
+        const body = chain.join("");
+        const line = `${pattern} => ${body},`;
+        if (body.length <= 60 && e.depth * 4 + line.length <= MAX_WIDTH) push(e.depth, line);
+        else if (body.length <= 60 || chain.length === 1) {
+          push(e.depth, `${pattern} => {`);
+          push(e.depth + 1, body);
+          push(e.depth, "}");
+        } else {
+          // rustfmt breaks a long chain right after the arm's arrow.
+          push(e.depth, `${pattern} => ${chain[0]}`);
+          chain.slice(1).forEach((part, i) => push(e.depth + 1, i === chain.length - 2 ? `${part},` : part));
+        }
+      } else if ("assign" in e) {
+        const [lhs, rhs] = e.assign;
+        const one = `${lhs} = ${rhs};`;
+        const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
+        if (e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
+        else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
+          push(e.depth, `${lhs} = ${call[1]}(`);
+          for (const arg of splitTopLevel(call[2])) push(e.depth + 1, `${arg},`);
+          push(e.depth, ");");
+        } else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) push(e.depth, one);
+        else {
+          push(e.depth, `${lhs} =`);
+          push(e.depth + 1, `${rhs};`);
+        }
+      } else {
+        const one = e.chain.join("");
+        if (one.length <= 60 && e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
+        else {
+          push(e.depth, e.chain[0]);
+          for (const part of e.chain.slice(1)) push(e.depth + 1, part);
+        }
+      }
+    }
+    while (out.length && out[out.length - 1] === "") out.pop();
+    return out;
+  }
+
+  toString(): string {
+    return this.toLines().join("\n") + "\n";
+  }
+}
+
+/** Splits `a, f(b, c), d` at its top-level commas. */
+function splitTopLevel(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
+    else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
+    else if (c === "," && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out;
+}

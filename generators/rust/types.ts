@@ -1,0 +1,621 @@
+/**
+ * Rust types for WIT types, and the type definitions of an interface or a
+ * world, as wit-bindgen's default (`Owning`) mode renders them:
+ *
+ * - results, export parameters and type definitions are owned (`String`,
+ *   `Vec<T>`);
+ * - an import's parameters borrow their top level: `&str`, `&[T]`, `&Record`
+ *   for records holding lists, `Option<&str>`; below that, owned;
+ * - `borrow<r>` is `&R` for an imported resource and `RBorrow<'_>` for one the
+ *   world exports; types holding borrows take a lifetime parameter.
+ */
+import type { AbiLayout } from "../../ir/abi/layout.js";
+import type { Resolve } from "../../ir/resolve.js";
+import type { Function, InterfaceId, Type, TypeDef, TypeId } from "../../ir/types.js";
+import { camelCase, docLines, rustIdent, shoutyCase, typeName } from "./naming.js";
+import type { RustSource } from "./source.js";
+
+/** What a type holds, transitively. */
+export interface TypeInfo {
+  hasList: boolean;
+  hasOwnHandle: boolean;
+  hasBorrowHandle: boolean;
+  hasHandle: boolean;
+  /** Used as the error of a function's `result`. */
+  error: boolean;
+}
+
+type Style = "owned" | "top";
+
+/** How one layer of a type is rendered (wit-bindgen's `TypeMode`). */
+export interface TypeMode {
+  lifetime: string | undefined;
+  listsBorrowed: boolean;
+  style: Style;
+}
+
+export const OWNED: TypeMode = { lifetime: undefined, listsBorrowed: false, style: "owned" };
+
+/** Where the code being generated sits, for relative paths. */
+export interface ModuleContext {
+  /** Module path from the root of the generated file. */
+  path: string[];
+  /** The interface whose module this is, if any. */
+  iface: InterfaceId | undefined;
+  /** Whether this module is an exported interface's. */
+  exported: boolean;
+}
+
+export class RustTypes {
+  private readonly infos = new Map<TypeId, TypeInfo>();
+  context: ModuleContext = { path: [], iface: undefined, exported: false };
+  /** The `_rt` helpers the generated code refers to. */
+  readonly rtUsed = new Set<string>();
+
+  constructor(
+    readonly resolve: Resolve,
+    readonly layout: AbiLayout,
+    /** The module path of each interface the world names (imports win over exports). */
+    private readonly interfacePaths: Map<InterfaceId, { path: string[]; exported: boolean }>,
+    functions: Function[],
+  ) {
+    for (const f of functions) {
+      if (f.result === undefined) continue;
+      const r = this.layout.dealias(f.result);
+      if (typeof r !== "number") continue;
+      const kind = resolve.types[r].kind;
+      if (kind.kind === "result" && typeof kind.err === "number") {
+        const err = this.layout.dealias(kind.err);
+        if (typeof err === "number") this.info(err).error = true;
+      }
+    }
+  }
+
+  info(id: TypeId): TypeInfo {
+    let info = this.infos.get(id);
+    if (info) return info;
+    info = { hasList: false, hasOwnHandle: false, hasBorrowHandle: false, hasHandle: false, error: false };
+    this.infos.set(id, info);
+    const merge = (t: Type | undefined) => {
+      if (t === undefined) return;
+      if (t === "string") {
+        info!.hasList = true;
+        return;
+      }
+      if (typeof t !== "number") return;
+      const other = this.info(t);
+      info!.hasList ||= other.hasList;
+      info!.hasOwnHandle ||= other.hasOwnHandle;
+      info!.hasBorrowHandle ||= other.hasBorrowHandle;
+      info!.hasHandle ||= other.hasHandle;
+    };
+    const kind = this.resolve.types[id].kind;
+    switch (kind.kind) {
+      case "record":
+        kind.fields.forEach((f) => merge(f.type));
+        break;
+      case "tuple":
+        kind.types.forEach(merge);
+        break;
+      case "variant":
+        kind.cases.forEach((c) => merge(c.type));
+        break;
+      case "option":
+      case "type":
+        merge(kind.type);
+        break;
+      case "result":
+        merge(kind.ok);
+        merge(kind.err);
+        break;
+      case "list":
+        merge(kind.type);
+        info.hasList = true;
+        break;
+      case "map":
+        merge(kind.key);
+        merge(kind.value);
+        info.hasList = true;
+        break;
+      case "fixed-length-list":
+        merge(kind.type);
+        break;
+      case "handle":
+        info.hasHandle = true;
+        if (kind.handle === "own") info.hasOwnHandle = true;
+        else info.hasBorrowHandle = true;
+        break;
+      case "resource":
+        info.hasHandle = true;
+        break;
+      case "future":
+      case "stream":
+        info.hasHandle = true;
+        info.hasOwnHandle = true;
+        break;
+      default:
+        break;
+    }
+    return info;
+  }
+
+  isCopy(id: TypeId): boolean {
+    const info = this.info(id);
+    return !info.hasList && !info.hasHandle;
+  }
+
+  isClone(id: TypeId): boolean {
+    return !this.info(id).hasHandle;
+  }
+
+  modeFor(t: Type, style: Style, lifetime: string): TypeMode {
+    if (typeof t === "number") return this.modeForId(t, style, lifetime);
+    if (t === "string" && style !== "owned") return { lifetime, listsBorrowed: true, style };
+    return OWNED;
+  }
+
+  private modeForId(id: TypeId, style: Style, lifetime: string): TypeMode {
+    const info = this.info(id);
+    let lt: string | undefined;
+    if (info.hasBorrowHandle) lt = lifetime;
+    else if (style === "owned") lt = undefined;
+    else if (info.hasOwnHandle || !info.hasList) lt = undefined;
+    else lt = lifetime;
+    return {
+      lifetime: lt,
+      listsBorrowed: lt !== undefined && style !== "owned",
+      style: info.hasOwnHandle ? "owned" : style,
+    };
+  }
+
+  private filterMode(t: Type, mode: TypeMode): TypeMode {
+    return mode.lifetime === undefined ? OWNED : this.modeFor(t, "owned", mode.lifetime);
+  }
+
+  private filterModePreserveTop(t: Type, mode: TypeMode): TypeMode {
+    return mode.style === "top" ? mode : this.filterMode(t, mode);
+  }
+
+  /** The Rust type of an import's parameter. */
+  importParam(t: Type): string {
+    return this.print(t, this.modeFor(t, "top", "'_"));
+  }
+
+  /** The Rust type of an export's parameter or of any result. */
+  owned(t: Type): string {
+    return this.print(t, this.modeFor(t, "owned", "'_"));
+  }
+
+  /** Whether an import parameter of type `t` is passed by value though borrowing was asked (`own` handles inside). */
+  importParamByValue(t: Type): boolean {
+    const mode = this.modeFor(t, "top", "'_");
+    return mode.style !== "top";
+  }
+
+  print(t: Type, mode: TypeMode): string {
+    if (typeof t === "number") {
+      const target = this.layout.dealias(t);
+      if (target === "string" && mode.lifetime !== undefined) return borrowedStr(mode.lifetime);
+      if (typeof target === "number") {
+        const kind = this.resolve.types[target].kind;
+        if (kind.kind === "list" && mode.lifetime !== undefined) return this.printList(kind.type, mode);
+        if (kind.kind === "map" && mode.lifetime !== undefined) return this.printMap(kind.key, kind.value, mode);
+      }
+      return this.printId(t, mode);
+    }
+    switch (t) {
+      case "bool":
+      case "u8":
+      case "u16":
+      case "u32":
+      case "u64":
+      case "f32":
+      case "f64":
+      case "char":
+        return t;
+      case "s8":
+        return "i8";
+      case "s16":
+        return "i16";
+      case "s32":
+        return "i32";
+      case "s64":
+        return "i64";
+      case "string":
+        return mode.lifetime !== undefined ? borrowedStr(mode.lifetime) : this.rtItem("String");
+      default:
+        throw new Error(`no Rust type for \`${t}\``);
+    }
+  }
+
+  private printId(id: TypeId, mode: TypeMode): string {
+    const def = this.resolve.types[id];
+    if (def.name !== undefined) {
+      let prefix = "";
+      if (mode.style === "top" && mode.lifetime !== undefined) {
+        prefix = mode.lifetime === "'_" ? "&" : `&${mode.lifetime} `;
+        mode = this.modeForId(id, "owned", mode.lifetime);
+      }
+      return prefix + this.typePath(id, typeName(def.name)) + generics(mode.lifetime);
+    }
+    return this.printKind(def.kind, mode);
+  }
+
+  /** The structure of a type definition, as an anonymous type of that kind prints. */
+  private printKind(kind: TypeDef["kind"], mode: TypeMode): string {
+    switch (kind.kind) {
+      case "type":
+        return this.print(kind.type, mode);
+      case "handle": {
+        if (kind.handle === "own") return this.print(kind.resource, mode);
+        const lt = mode.lifetime ?? "'_";
+        const resource = this.layout.resourceOf(kind.resource);
+        if (this.resourceExported(resource)) {
+          return `${this.typePath(resource, `${typeName(this.resolve.types[resource].name!)}Borrow`)}<${lt}>`;
+        }
+        return (lt === "'_" ? "&" : `&${lt} `) + this.print(kind.resource, this.filterMode(kind.resource, mode));
+      }
+      case "tuple": {
+        const items = kind.types.map((t) => this.print(t, this.filterModePreserveTop(t, mode)));
+        return items.length === 1 ? `(${items[0]},)` : `(${items.join(", ")})`;
+      }
+      case "option":
+        return `::core::option::Option<${this.print(kind.type, this.filterModePreserveTop(kind.type, mode))}>`;
+      case "result": {
+        const part = (t: Type | undefined) =>
+          t === undefined ? "()" : this.print(t, this.filterModePreserveTop(t, mode));
+        return `::core::result::Result<${part(kind.ok)}, ${part(kind.err)}>`;
+      }
+      case "list":
+        return this.printList(kind.type, mode);
+      case "map":
+        return this.printMap(kind.key, kind.value, mode);
+      case "fixed-length-list":
+        return `[${this.print(kind.type, OWNED)}; ${kind.size}]`;
+      default:
+        throw new Error(`no Rust type for an anonymous ${kind.kind}`);
+    }
+  }
+
+  private printList(element: Type, mode: TypeMode): string {
+    const inner = this.print(element, this.filterMode(element, mode));
+    if (!mode.listsBorrowed) return `${this.rtItem("Vec")}<${inner}>`;
+    const lt = mode.lifetime!;
+    return lt === "'_" ? `&[${inner}]` : `&${lt} [${inner}]`;
+  }
+
+  private printMap(key: Type, value: Type, mode: TypeMode): string {
+    const map = `${this.rtItem("Map")}<${this.print(key, this.filterMode(key, mode))}, ${this.print(value, this.filterMode(value, mode))}>`;
+    if (!mode.listsBorrowed) return map;
+    const lt = mode.lifetime!;
+    return (lt === "'_" ? "&" : `&${lt} `) + map;
+  }
+
+  /** Whether resource `id` is implemented by this guest as seen from the current module. */
+  resourceExported(id: TypeId): boolean {
+    const owner = this.resolve.types[id].owner;
+    if (owner.kind !== "interface") return false;
+    if (owner.id === this.context.iface) return this.context.exported;
+    return this.interfacePaths.get(owner.id)?.exported ?? false;
+  }
+
+  /** The path of a named type (or of `name` beside it) from the current module. */
+  typePath(id: TypeId, name: string): string {
+    const owner = this.resolve.types[id].owner;
+    if (owner.kind === "interface") {
+      if (owner.id === this.context.iface) return name;
+      const target = this.interfacePaths.get(owner.id);
+      if (target === undefined) throw new Error(`interface of type ${name} is not in the world`);
+      return [...this.context.path.map(() => "super"), ...target.path, name].join("::");
+    }
+    return [...this.context.path.map(() => "super"), name].join("::");
+  }
+
+  /** The path of `_rt::<item>` from the current module; the helper is then emitted. */
+  rtItem(item: string): string {
+    this.rtUsed.add(item);
+    return `_rt::${item}`;
+  }
+
+  /** Emits the definition of named type `id` (`name` is its WIT name). */
+  define(out: RustSource, id: TypeId, name: string): void {
+    const def = this.resolve.types[id];
+    const rustName = typeName(name);
+    const docs = docLines(def.docs.contents);
+    const kind = def.kind;
+    const mode = this.modeForId(id, "owned", "'a");
+    const params = generics(mode.lifetime);
+    const info = this.info(id);
+    switch (kind.kind) {
+      case "record": {
+        out.line(...docs);
+        if (this.isCopy(id)) out.line("#[repr(C)]", "#[derive(Clone, Copy)]");
+        else if (this.isClone(id)) out.line("#[derive(Clone)]");
+        if (kind.fields.length === 0) out.line(`pub struct ${rustName}${params} {}`);
+        else {
+          out.open(`pub struct ${rustName}${params} {`);
+          for (const f of kind.fields) {
+            out.line(...docLines(f.docs.contents));
+            out.line(`pub ${rustIdent(f.name)}: ${this.print(f.type, this.filterMode(f.type, mode))},`);
+          }
+          out.close();
+        }
+        out.open(`impl${params} ::core::fmt::Debug for ${rustName}${params} {`);
+        out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+        const chain = [`f.debug_struct("${rustName}")`];
+        for (const f of kind.fields) chain.push(`.field("${f.name}", &self.${rustIdent(f.name)})`);
+        chain.push(".finish()");
+        out.chain(chain);
+        out.close();
+        out.close();
+        if (info.error) this.errorImpls(out, rustName, params);
+        return;
+      }
+      case "variant": {
+        out.line(...docs);
+        if (this.isCopy(id)) out.line("#[derive(Clone, Copy)]");
+        else if (this.isClone(id)) out.line("#[derive(Clone)]");
+        out.open(`pub enum ${rustName}${params} {`);
+        for (const c of kind.cases) {
+          out.line(...docLines(c.docs.contents));
+          const payload = c.type === undefined ? "" : `(${this.print(c.type, this.filterMode(c.type, mode))})`;
+          out.line(`${camelCase(c.name)}${payload},`);
+        }
+        out.close();
+        out.open(`impl${params} ::core::fmt::Debug for ${rustName}${params} {`);
+        out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+        out.open("match self {");
+        for (const c of kind.cases) {
+          const arm = `${rustName}::${camelCase(c.name)}`;
+          if (c.type === undefined) {
+            out.arm(arm, ["f", `.debug_tuple("${arm}")`, ".finish()"]);
+          } else {
+            out.arm(`${arm}(e)`, ["f", `.debug_tuple("${arm}")`, ".field(e)", ".finish()"]);
+          }
+        }
+        out.close();
+        out.close();
+        out.close();
+        if (info.error) this.errorImpls(out, rustName, params);
+        return;
+      }
+      case "enum": {
+        const repr = kind.cases.length <= 256 ? "u8" : kind.cases.length <= 65536 ? "u16" : "u32";
+        out.line(...docs);
+        out.line(`#[repr(${repr})]`, "#[derive(Clone, Copy, Eq, Ord, PartialEq, PartialOrd)]");
+        out.open(`pub enum ${rustName} {`);
+        for (const c of kind.cases) {
+          out.line(...docLines(c.docs.contents));
+          out.line(`${camelCase(c.name)},`);
+        }
+        out.close();
+        if (info.error) {
+          out.open(`impl ${rustName} {`);
+          for (const [fn, text] of [
+            ["name", (c: { name: string }) => c.name],
+            ["message", (c: { docs: { contents: string | undefined } }) => (c.docs.contents ?? "").trim()],
+          ] as const) {
+            out.open(`pub fn ${fn}(&self) -> &'static str {`);
+            out.open("match self {");
+            for (const c of kind.cases)
+              out.line(`${rustName}::${camelCase(c.name)} => ${JSON.stringify(text(c as never))},`);
+            out.close();
+            out.close();
+          }
+          out.close();
+          out.open(`impl ::core::fmt::Debug for ${rustName} {`);
+          out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+          out.chain([
+            `f.debug_struct("${rustName}")`,
+            `.field("code", &(*self as i32))`,
+            `.field("name", &self.name())`,
+            `.field("message", &self.message())`,
+            ".finish()",
+          ]);
+          out.close();
+          out.close();
+          out.open(`impl ::core::fmt::Display for ${rustName} {`);
+          out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+          out.line(`write!(f, "{} (error {})", self.name(), *self as i32)`);
+          out.close();
+          out.close();
+          out.line(`impl ::std::error::Error for ${rustName} {}`);
+        } else {
+          out.open(`impl ::core::fmt::Debug for ${rustName} {`);
+          out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+          out.open("match self {");
+          for (const c of kind.cases) {
+            const arm = `${rustName}::${camelCase(c.name)}`;
+            out.arm(arm, ["f", `.debug_tuple("${arm}")`, ".finish()"]);
+          }
+          out.close();
+          out.close();
+          out.close();
+        }
+        out.open(`impl ${rustName} {`);
+        out.line("#[doc(hidden)]");
+        out.open(`pub unsafe fn _lift(val: ${repr}) -> ${rustName} {`);
+        out.open("if !cfg!(debug_assertions) {");
+        out.line("return ::core::mem::transmute(val);");
+        out.close();
+        out.open("match val {");
+        kind.cases.forEach((c, i) => out.line(`${i} => ${rustName}::${camelCase(c.name)},`));
+        out.line('_ => panic!("invalid enum discriminant"),');
+        out.close();
+        out.close();
+        out.close();
+        return;
+      }
+      case "flags":
+        this.defineFlags(out, rustName, kind.flags, docs);
+        return;
+      case "resource":
+        // Emitted by the world generator, which knows the side and the module.
+        return;
+      case "type": {
+        out.line(...docs);
+        const target = kind.type;
+        out.assign(`pub type ${rustName}${params}`, this.print(target, mode));
+        if (typeof target === "number") {
+          const resource = this.layout.dealias(target);
+          if (
+            typeof resource === "number" &&
+            this.resolve.types[resource].kind.kind === "resource" &&
+            this.resourceExported(resource)
+          ) {
+            const borrow = this.typePath(resource, `${typeName(this.resolve.types[resource].name!)}Borrow`);
+            out.assign(`pub type ${rustName}Borrow<'a>`, `${borrow}<'a>`);
+          }
+        }
+        return;
+      }
+      default: {
+        out.line(...docs);
+        out.assign(`pub type ${rustName}${params}`, this.printKind(kind, mode));
+        return;
+      }
+    }
+  }
+
+  private errorImpls(out: RustSource, name: string, params: string): void {
+    out.open(`impl${params} ::core::fmt::Display for ${name}${params} {`);
+    out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+    out.line('write!(f, "{:?}", self)');
+    out.close();
+    out.close();
+    out.line(`impl${params} ::std::error::Error for ${name}${params} {}`);
+  }
+
+  private defineFlags(
+    out: RustSource,
+    name: string,
+    flags: { name: string; docs: { contents: string | undefined } }[],
+    docs: string[],
+  ): void {
+    const repr = flags.length <= 8 ? "u8" : flags.length <= 16 ? "u16" : "u32";
+    const all = flags.length === 32 ? "u32::MAX" : `${(2 ** flags.length - 1).toString()}`;
+    out.line(...docs);
+    out.line("#[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Clone, Copy)]");
+    out.open(`pub struct ${name} {`);
+    out.line(`bits: ${repr},`);
+    out.close();
+    out.open(`impl ${name} {`);
+    flags.forEach((f, i) => {
+      out.line(...docLines(f.docs.contents));
+      out.line(`pub const ${shoutyCase(f.name)}: Self = Self { bits: 1 << ${i} };`);
+    });
+    out.line("/// No flags set.");
+    out.open("pub const fn empty() -> Self {");
+    out.line("Self { bits: 0 }");
+    out.close();
+    out.line("/// Every flag set.");
+    out.open("pub const fn all() -> Self {");
+    out.line(`Self { bits: ${all} }`);
+    out.close();
+    out.line("/// The bits of the set flags.");
+    out.open(`pub const fn bits(&self) -> ${repr} {`);
+    out.line("self.bits");
+    out.close();
+    out.line("/// The flags of `bits`, unknown bits included.");
+    out.open(`pub const fn from_bits_retain(bits: ${repr}) -> Self {`);
+    out.line("Self { bits }");
+    out.close();
+    out.line("/// The flags of `bits`, or `None` when an unknown bit is set.");
+    out.open(`pub const fn from_bits(bits: ${repr}) -> Option<Self> {`);
+    out.open("if bits & !Self::all().bits == 0 {");
+    out.line("Some(Self { bits })");
+    out.mid("} else {");
+    out.line("None");
+    out.close();
+    out.close();
+    out.line("/// The flags of `bits`, unknown bits dropped.");
+    out.open(`pub const fn from_bits_truncate(bits: ${repr}) -> Self {`);
+    out.line("Self::from_bits_retain(bits & Self::all().bits)");
+    out.close();
+    out.open("pub const fn is_empty(&self) -> bool {");
+    out.line("self.bits == 0");
+    out.close();
+    out.open("pub const fn is_all(&self) -> bool {");
+    out.line("self.bits == Self::all().bits");
+    out.close();
+    out.open("pub const fn contains(&self, other: Self) -> bool {");
+    out.line("self.bits & other.bits == other.bits");
+    out.close();
+    out.open("pub const fn intersects(&self, other: Self) -> bool {");
+    out.line("self.bits & other.bits != 0");
+    out.close();
+    out.open("pub fn insert(&mut self, other: Self) {");
+    out.line("self.bits |= other.bits;");
+    out.close();
+    out.open("pub fn remove(&mut self, other: Self) {");
+    out.line("self.bits &= !other.bits;");
+    out.close();
+    out.open("pub fn toggle(&mut self, other: Self) {");
+    out.line("self.bits ^= other.bits;");
+    out.close();
+    out.open("pub fn set(&mut self, other: Self, value: bool) {");
+    out.open("if value {");
+    out.line("self.insert(other);");
+    out.mid("} else {");
+    out.line("self.remove(other);");
+    out.close();
+    out.close();
+    out.close();
+    for (const [trait, op, expr] of [
+      ["BitOr", "bitor", "self.bits | other.bits"],
+      ["BitAnd", "bitand", "self.bits & other.bits"],
+      ["BitXor", "bitxor", "self.bits ^ other.bits"],
+      ["Sub", "sub", "self.bits & !other.bits"],
+    ]) {
+      out.open(`impl ::core::ops::${trait} for ${name} {`);
+      out.line("type Output = Self;");
+      out.open(`fn ${op}(self, other: Self) -> Self {`);
+      out.line(`Self::from_bits_retain(${expr})`);
+      out.close();
+      out.close();
+      out.open(`impl ::core::ops::${trait}Assign for ${name} {`);
+      out.open(`fn ${op}_assign(&mut self, other: Self) {`);
+      out.line(`self.bits = ${expr};`);
+      out.close();
+      out.close();
+    }
+    out.open(`impl ::core::ops::Not for ${name} {`);
+    out.line("type Output = Self;");
+    out.open("fn not(self) -> Self {");
+    out.line("Self::from_bits_retain(!self.bits & Self::all().bits)");
+    out.close();
+    out.close();
+    out.open(`impl ::core::fmt::Debug for ${name} {`);
+    out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
+    out.line(`f.write_str("${name}(")?;`);
+    out.line("let mut first = true;");
+    out.list(
+      "let names = ",
+      flags.map((fl) => `(Self::${shoutyCase(fl.name)}, "${shoutyCase(fl.name)}")`),
+      ";",
+      "array",
+      "[",
+      "]",
+    );
+    out.open("for (flag, name) in names {");
+    out.open("if self.contains(flag) {");
+    out.open("if !first {");
+    out.line('f.write_str(" | ")?;');
+    out.close();
+    out.line("first = false;");
+    out.line("f.write_str(name)?;");
+    out.close();
+    out.close();
+    out.line('f.write_str(")")');
+    out.close();
+    out.close();
+  }
+}
+
+function borrowedStr(lifetime: string): string {
+  return lifetime === "'_" ? "&str" : `&${lifetime} str`;
+}
+
+function generics(lifetime: string | undefined): string {
+  return lifetime === undefined ? "" : `<${lifetime}>`;
+}

@@ -1,0 +1,717 @@
+/**
+ * The Rust guest file of a world: module tree, type definitions, import
+ * wrappers, export traits and shims, the `export!` macro, `cabi_realloc` and
+ * the embedded `component-type` section.
+ */
+import { AbiLayout, flattenFunctionType } from "../../ir/abi/layout.js";
+import { unsupportedShape, AbiWalker } from "../../ir/abi/walk.js";
+import { worldAbi, type ExportedFunctionAbi, type ImportedFunctionAbi } from "../../ir/abi/world.js";
+import type { Resolve } from "../../ir/resolve.js";
+import type { Function, InterfaceId, Type, TypeId, WorldId, WorldKey } from "../../ir/types.js";
+import { encodeMetadata, metadataSectionName } from "../../encoding/metadata.js";
+import { RustGlue, type GlueTarget } from "./glue.js";
+import { docLines, exportMacroName, interfaceModulePath, rustIdent, snakeCase, typeName } from "./naming.js";
+import { runtimeModule } from "./runtime.js";
+import { RustSource } from "./source.js";
+import { RustTypes } from "./types.js";
+
+export interface RustWorldOptions {
+  edition2024: boolean;
+  realloc: boolean;
+  generator: string;
+}
+
+/** Why the Rust generator cannot serve `world` yet, or `undefined`. */
+export function unsupportedReason(resolve: Resolve, world: WorldId): string | undefined {
+  const layout = new AbiLayout(resolve);
+  const abi = worldAbi(resolve, world);
+  const typeReason = (t: Type): string | undefined => {
+    let found: string | undefined;
+    layout.contains(t, (s) => {
+      found ??= unsupportedShape(s);
+      return found !== undefined;
+    });
+    return found;
+  };
+  for (const f of [...abi.imports.map((i) => i.func), ...abi.exports.map((e) => e.func)]) {
+    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
+    for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
+      const reason = typeReason(t);
+      if (reason) return `\`${f.name}\` uses ${reason}`;
+    }
+  }
+  for (const i of abi.interfaces) {
+    for (const [name, id] of resolve.interfaces[i.id].types) {
+      const target = layout.dealias(id);
+      if (typeof target === "number" && resolve.types[target].kind.kind === "resource") continue;
+      const reason = typeReason(id);
+      if (reason) return `type \`${name}\` uses ${reason}`;
+    }
+  }
+  return undefined;
+}
+
+interface ModuleNode {
+  children: Map<string, ModuleNode>;
+  body: RustSource;
+  /** Interface modules carry lint allowances. */
+  leaf: boolean;
+}
+
+const MODULE_ALLOWS = [
+  "#[allow(dead_code, unused_imports, unused_unsafe)]",
+  "#[allow(unsafe_op_in_unsafe_fn, clippy::all)]",
+];
+
+const SHIM_ALLOWS = "#[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]";
+
+export function generateRustWorld(resolve: Resolve, worldId: WorldId, options: RustWorldOptions): string {
+  return new RustWorld(resolve, worldId, options).generate();
+}
+
+class RustWorld {
+  private readonly layout: AbiLayout;
+  private readonly types: RustTypes;
+  private readonly abi;
+  private readonly world;
+  private readonly root: ModuleNode = { children: new Map(), body: new RustSource(), leaf: false };
+  /** `(macro path from the root, module path)` of every export macro, in order. */
+  private readonly exportMacros: { macro: string; module: string[] }[] = [];
+  private readonly worldSnake: string;
+
+  constructor(
+    private readonly resolve: Resolve,
+    worldId: WorldId,
+    private readonly options: RustWorldOptions,
+  ) {
+    this.layout = new AbiLayout(resolve);
+    this.abi = worldAbi(resolve, worldId);
+    this.world = resolve.worlds[worldId];
+    this.worldSnake = snakeCase(this.world.name);
+    const paths = new Map<InterfaceId, { path: string[]; exported: boolean }>();
+    for (const i of this.abi.interfaces) {
+      const exported = i.direction === "export";
+      if (paths.has(i.id) && exported) continue;
+      paths.set(i.id, { path: interfaceModulePath(resolve, i.key, exported), exported });
+    }
+    this.types = new RustTypes(resolve, this.layout, paths, [
+      ...this.abi.imports.map((i) => i.func),
+      ...this.abi.exports.map((e) => e.func),
+    ]);
+  }
+
+  private module(path: string[]): ModuleNode {
+    let node = this.root;
+    for (const segment of path) {
+      let child = node.children.get(segment);
+      if (!child) {
+        child = { children: new Map(), body: new RustSource(), leaf: false };
+        node.children.set(segment, child);
+      }
+      node = child;
+    }
+    return node;
+  }
+
+  generate(): string {
+    // World-level imports: types, then functions.
+    this.types.context = { path: [], iface: undefined, exported: false };
+    for (const { item } of this.world.imports.values()) {
+      if (item.kind === "type") this.defineType(this.root.body, item.id, this.resolve.types[item.id].name!, false);
+    }
+    const worldImports = this.abi.imports.filter((i) => i.iface === undefined);
+    this.importFunctions(this.root.body, worldImports);
+    for (const i of this.abi.interfaces) this.interfaceModule(i.key, i.id, i.direction === "export");
+    const worldExports = this.abi.exports.filter((e) => e.iface === undefined);
+    if (worldExports.length > 0) {
+      this.types.context = { path: [], iface: undefined, exported: true };
+      const macro = this.exports(this.root.body, undefined, worldExports);
+      this.exportMacros.unshift({ macro, module: [] });
+    }
+
+    this.types.context = { path: [], iface: undefined, exported: false };
+    const out = new RustSource();
+    out.line(`// Generated by \`${this.options.generator}\`. DO NOT EDIT!`);
+    out.line(
+      `// Options: edition ${this.options.edition2024 ? "2024" : "2021"}${this.options.realloc ? "" : ", no-realloc"}`,
+    );
+    out.append(this.root.body);
+    this.renderChildren(out, this.root);
+    const tail = new RustSource();
+    this.exportMacro(tail);
+    if (this.options.realloc) {
+      tail.blank();
+      this.reallocExport(tail);
+    }
+    tail.blank();
+    this.componentType(tail);
+    out.blank();
+    out.append(runtimeModule(this.types.rtUsed));
+    out.blank();
+    out.append(tail);
+    return out.toString();
+  }
+
+  private renderChildren(out: RustSource, node: ModuleNode): void {
+    for (const [name, child] of node.children) {
+      out.blank();
+      if (node === this.root) out.line(...MODULE_ALLOWS);
+      out.open(`pub mod ${name} {`);
+      out.append(child.body);
+      this.renderChildren(out, child);
+      out.close();
+    }
+  }
+
+  private unsafeAttr(attr: string): string {
+    return this.options.edition2024 ? `#[unsafe(${attr})]` : `#[${attr}]`;
+  }
+
+  private interfaceModule(key: WorldKey, id: InterfaceId, exported: boolean): void {
+    const path = interfaceModulePath(this.resolve, key, exported);
+    const node = this.module(path);
+    node.leaf = true;
+    const out = node.body;
+    const iface = this.resolve.interfaces[id];
+    this.types.context = { path, iface: id, exported };
+    out.line(...docLines(iface.docs.contents).map((l) => l.replace(/^\/\/\//, "//!")));
+    out.line(`use ${[...path.map(() => "super"), "_rt"].join("::")};`);
+    for (const [name, typeId] of iface.types) this.defineType(out, typeId, name, exported);
+    if (!exported) {
+      const name = this.resolve.nameWorldKey(key);
+      this.importFunctions(
+        out,
+        this.abi.imports.filter((i) => i.iface === id && i.interfaceName === name),
+      );
+      return;
+    }
+    const funcs = this.abi.exports.filter((e) => e.iface === id && e.interfaceName === this.resolve.nameWorldKey(key));
+    const macro = this.exports(out, key, funcs);
+    this.exportMacros.push({ macro, module: path });
+  }
+
+  // ---- types ----
+
+  private defineType(out: RustSource, id: TypeId, name: string, exported: boolean): void {
+    out.blank();
+    const kind = this.resolve.types[id].kind;
+    if (kind.kind !== "resource") {
+      this.types.define(out, id, name);
+      return;
+    }
+    if (exported) this.exportedResource(out, id, name);
+    else this.importedResource(out, id, name);
+  }
+
+  private resourceDropImport(module: string, name: string): RustSource {
+    const out = new RustSource();
+    out.line('#[cfg(target_arch = "wasm32")]');
+    out.line(`#[link(wasm_import_module = ${JSON.stringify(module)})]`);
+    out.open(this.options.edition2024 ? 'unsafe extern "C" {' : 'extern "C" {');
+    out.line(`#[link_name = "[resource-drop]${name}"]`);
+    out.line("fn drop(_: i32);");
+    out.close();
+    out.line('#[cfg(not(target_arch = "wasm32"))]');
+    out.open('unsafe extern "C" fn drop(_: i32) {');
+    out.line("unreachable!()");
+    out.close();
+    return out;
+  }
+
+  private resourceModule(id: TypeId): string {
+    const r = this.abi.resources.find((r) => r.resource === id);
+    if (r) return this.types.context.exported ? `[export]${r.interfaceName}` : r.dropModule;
+    return "$root";
+  }
+
+  private importedResource(out: RustSource, id: TypeId, name: string): void {
+    const camel = typeName(name);
+    const resource = this.types.rtItem("Resource");
+    const wasmResource = this.types.rtItem("WasmResource");
+    out.line(...docLines(this.resolve.types[id].docs.contents));
+    out.line("#[derive(Debug)]", "#[repr(transparent)]");
+    out.open(`pub struct ${camel} {`);
+    out.line(`handle: ${resource}<${camel}>,`);
+    out.close();
+    out.open(`impl ${camel} {`);
+    out.line("#[doc(hidden)]");
+    out.open("pub unsafe fn from_handle(handle: u32) -> Self {");
+    out.open("Self {");
+    out.line(`handle: ${resource}::from_handle(handle),`);
+    out.close();
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub fn take_handle(&self) -> u32 {");
+    out.line(`${resource}::take_handle(&self.handle)`);
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub fn handle(&self) -> u32 {");
+    out.line(`${resource}::handle(&self.handle)`);
+    out.close();
+    out.close();
+    out.open(`unsafe impl ${wasmResource} for ${camel} {`);
+    out.line("#[inline]");
+    out.open("unsafe fn drop(handle: u32) {");
+    out.append(this.resourceDropImport(this.resourceModule(id), name));
+    out.line("drop(handle as i32);");
+    out.close();
+    out.close();
+  }
+
+  private exportedResource(out: RustSource, id: TypeId, name: string): void {
+    const camel = typeName(name);
+    const resource = this.types.rtItem("Resource");
+    const wasmResource = this.types.rtItem("WasmResource");
+    const box = this.types.rtItem("Box");
+    out.line(...docLines(this.resolve.types[id].docs.contents));
+    out.line("#[derive(Debug)]", "#[repr(transparent)]");
+    out.open(`pub struct ${camel} {`);
+    out.line(`handle: ${resource}<${camel}>,`);
+    out.close();
+    out.line(`type _${camel}Rep<T> = Option<T>;`);
+    out.open(`impl ${camel} {`);
+    out.line("/// Creates a new resource from the specified representation.", "///");
+    out.line("/// `val` is moved onto the heap and the component model gives it a handle.");
+    out.open(`pub fn new<T: Guest${camel}>(val: T) -> Self {`);
+    out.line("Self::type_guard::<T>();");
+    out.line(`let val: _${camel}Rep<T> = Some(val);`);
+    out.line(`let ptr: *mut _${camel}Rep<T> = ${box}::into_raw(${box}::new(val));`);
+    out.line("unsafe { Self::from_handle(T::_resource_new(ptr.cast())) }");
+    out.close();
+    out.line("/// Gets access to the underlying `T` which represents this resource.");
+    out.open(`pub fn get<T: Guest${camel}>(&self) -> &T {`);
+    out.line("let ptr = unsafe { &*self.as_ptr::<T>() };");
+    out.line("ptr.as_ref().unwrap()");
+    out.close();
+    out.line("/// Gets mutable access to the underlying `T` which represents this resource.");
+    out.open(`pub fn get_mut<T: Guest${camel}>(&mut self) -> &mut T {`);
+    out.line("let ptr = unsafe { &mut *self.as_ptr::<T>() };");
+    out.line("ptr.as_mut().unwrap()");
+    out.close();
+    out.line("/// Consumes this resource and returns the underlying `T`.");
+    out.open(`pub fn into_inner<T: Guest${camel}>(self) -> T {`);
+    out.line("let ptr = unsafe { &mut *self.as_ptr::<T>() };");
+    out.line("ptr.take().unwrap()");
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub unsafe fn from_handle(handle: u32) -> Self {");
+    out.open("Self {");
+    out.line(`handle: ${resource}::from_handle(handle),`);
+    out.close();
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub fn take_handle(&self) -> u32 {");
+    out.line(`${resource}::take_handle(&self.handle)`);
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub fn handle(&self) -> u32 {");
+    out.line(`${resource}::handle(&self.handle)`);
+    out.close();
+    out.line("// Guards against implementing the resource with two different types.");
+    out.line("#[doc(hidden)]");
+    out.open("fn type_guard<T: 'static>() {");
+    out.line("use core::any::TypeId;");
+    out.line("static mut LAST_TYPE: Option<TypeId> = None;");
+    out.open("unsafe {");
+    out.line('assert!(!cfg!(target_feature = "atomics"));');
+    out.line("let id = TypeId::of::<T>();");
+    out.open("if let Some(ty) = LAST_TYPE {");
+    out.line('assert!(ty == id, "cannot use two types with this resource type");');
+    out.mid("} else {");
+    out.line("LAST_TYPE = Some(id);");
+    out.close();
+    out.close();
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.open("pub unsafe fn dtor<T: 'static>(handle: *mut u8) {");
+    out.line("Self::type_guard::<T>();");
+    out.line(`let _ = ${box}::from_raw(handle as *mut _${camel}Rep<T>);`);
+    out.close();
+    out.open(`fn as_ptr<T: Guest${camel}>(&self) -> *mut _${camel}Rep<T> {`);
+    out.line(`${camel}::type_guard::<T>();`);
+    out.line("T::_resource_rep(self.handle()).cast()");
+    out.close();
+    out.close();
+    out.line(`/// A borrowed version of [\`${camel}\`] which represents a borrowed value with the lifetime \`'a\`.`);
+    out.line("#[derive(Debug)]", "#[repr(transparent)]");
+    out.open(`pub struct ${camel}Borrow<'a> {`);
+    out.line("rep: *mut u8,");
+    out.line(`_marker: ::core::marker::PhantomData<&'a ${camel}>,`);
+    out.close();
+    out.open(`impl<'a> ${camel}Borrow<'a> {`);
+    out.line("#[doc(hidden)]");
+    out.open("pub unsafe fn lift(rep: *const u8) -> Self {");
+    out.open("Self {");
+    out.line("rep: rep as *mut u8,");
+    out.line("_marker: ::core::marker::PhantomData,");
+    out.close();
+    out.close();
+    out.line("/// Gets access to the underlying `T` in this resource.");
+    out.open(`pub fn get<T: Guest${camel}>(&self) -> &'a T {`);
+    out.line("let ptr = unsafe { &mut *self.as_ptr::<T>() };");
+    out.line("ptr.as_ref().unwrap()");
+    out.close();
+    out.line("// Mutable access is not allowed: the component model allows several borrows at once.");
+    out.open(`fn as_ptr<T: 'static>(&self) -> *mut _${camel}Rep<T> {`);
+    out.line(`${camel}::type_guard::<T>();`);
+    out.line("self.rep.cast()");
+    out.close();
+    out.close();
+    out.open(`unsafe impl ${wasmResource} for ${camel} {`);
+    out.line("#[inline]");
+    out.open("unsafe fn drop(handle: u32) {");
+    out.append(this.resourceDropImport(this.resourceModule(id), name));
+    out.line("drop(handle as i32);");
+    out.close();
+    out.close();
+  }
+
+  // ---- imports ----
+
+  private importFunctions(out: RustSource, funcs: ImportedFunctionAbi[]): void {
+    const byResource = new Map<TypeId | undefined, ImportedFunctionAbi[]>();
+    for (const f of funcs) {
+      const r = resourceOf(f.func);
+      byResource.set(r, [...(byResource.get(r) ?? []), f]);
+    }
+    for (const f of byResource.get(undefined) ?? []) {
+      out.blank();
+      this.importFunction(out, f);
+    }
+    for (const [resource, list] of byResource) {
+      if (resource === undefined) continue;
+      out.blank();
+      out.open(`impl ${typeName(this.resolve.types[resource].name!)} {`);
+      list.forEach((f, i) => {
+        if (i > 0) out.blank();
+        this.importFunction(out, f);
+      });
+      out.close();
+    }
+  }
+
+  private importFunction(out: RustSource, imp: ImportedFunctionAbi): void {
+    const func = imp.func;
+    const { params, args } = this.importParams(func);
+    const ret = this.returnType(func);
+    const glue = new RustGlue(this.types, {
+      kind: "import",
+      func,
+      args,
+      module: imp.module,
+      field: imp.field,
+      edition2024: this.options.edition2024,
+    });
+    this.walker(glue).walkFunction(func, "guest-import", "call", imp.field);
+    out.line(...docLines(func.docs.contents));
+    out.line("#[allow(unused_unsafe, clippy::all)]");
+    out.list(`pub fn ${this.functionName(func)}`, params, `${ret} {`, "params");
+    out.shift(1);
+    out.open("unsafe {");
+    out.append(glue.finish());
+    out.close();
+    out.close();
+  }
+
+  private importParams(func: Function): { params: string[]; args: string[] } {
+    const params: string[] = [];
+    const args: string[] = [];
+    func.params.forEach((p, i) => {
+      if (i === 0 && func.kind.kind === "method") {
+        params.push("&self");
+        args.push("self");
+        return;
+      }
+      const name = rustIdent(p.name);
+      params.push(`${name}: ${this.types.importParam(p.type)}`);
+      args.push(this.types.importParamByValue(p.type) ? `&${name}` : name);
+    });
+    return { params, args };
+  }
+
+  private functionName(func: Function): string {
+    if (func.kind.kind === "constructor") return "new";
+    const dot = func.name.indexOf(".");
+    const item = func.kind.kind === "freestanding" ? func.name : func.name.slice(dot + 1);
+    return rustIdent(item);
+  }
+
+  private returnType(func: Function, trait = false): string {
+    if (func.kind.kind === "constructor") {
+      const result = func.result === undefined ? undefined : this.layout.dealias(func.result);
+      const def = typeof result === "number" ? this.resolve.types[result].kind : undefined;
+      if (def?.kind === "result") {
+        const err = def.err === undefined ? "()" : this.types.owned(def.err);
+        return ` -> ::core::result::Result<Self, ${err}>${trait ? "\nwhere\n    Self: Sized" : ""}`;
+      }
+      return " -> Self";
+    }
+    return func.result === undefined ? "" : ` -> ${this.types.owned(func.result)}`;
+  }
+
+  private walker(glue: RustGlue): AbiWalker<string> {
+    return new AbiWalker(this.layout, glue, {
+      encoding: "utf8",
+      resourceSide: (r) => (this.types.resourceExported(r) ? "exported" : "imported"),
+    });
+  }
+
+  // ---- exports ----
+
+  /** Emits traits, shims and the export macro of an exported interface (or the world); returns the macro's name. */
+  private exports(out: RustSource, key: WorldKey | undefined, funcs: ExportedFunctionAbi[]): string {
+    const iface = key === undefined ? undefined : (this.types.context.iface as InterfaceId);
+    const resources: TypeId[] = [];
+    if (iface !== undefined) {
+      for (const id of this.resolve.interfaces[iface].types.values())
+        if (this.resolve.types[id].kind.kind === "resource") resources.push(id);
+    }
+    const traitMethods = new Map<TypeId | undefined, RustSource>([[undefined, new RustSource()]]);
+    for (const r of resources) traitMethods.set(r, new RustSource());
+    const macroBody = new RustSource();
+    const macroName = exportMacroName(this.resolve, key, this.world.name);
+    for (const exp of funcs) {
+      const func = exp.func;
+      const resource = resourceOf(func);
+      const traitName = resource === undefined ? "Guest" : `Guest${typeName(this.resolve.types[resource].name!)}`;
+      const shim = snakeCase(func.name.replace(/[^A-Za-z0-9]+/g, "-"));
+      const signature = flattenFunctionType(
+        this.layout,
+        func.params.map((p) => p.type),
+        func.result,
+        "lift",
+      );
+      const coreParams = signature.params.map((t, i) => `_a${i}: ${t}`);
+      const coreArgs = signature.params.map((_, i) => `_a${i}`);
+      const coreRet = signature.results.length === 0 ? "" : ` -> ${signature.results[0]}`;
+      // The shim.
+      const glue = new RustGlue(this.types, {
+        kind: "export",
+        func,
+        args: coreArgs,
+        callUser: (args) => this.callUser(func, args),
+        edition2024: this.options.edition2024,
+      });
+      this.walker(glue).walkFunction(func, "guest-export", "implement", exp.exportName);
+      out.blank();
+      out.line("#[doc(hidden)]");
+      out.line(SHIM_ALLOWS);
+      out.list(`pub unsafe fn _export_${shim}_cabi<T_: ${traitName}>`, coreParams, `${coreRet} {`, "params");
+      out.shift(1);
+      out.append(glue.finish());
+      out.close();
+      // The post-return function.
+      const post = new RustGlue(this.types, {
+        kind: "post-return",
+        func,
+        args: ["_a0"],
+        edition2024: this.options.edition2024,
+      });
+      const hasPost = this.walker(post).walkPostReturn(func);
+      if (hasPost) {
+        out.blank();
+        out.line("#[doc(hidden)]");
+        out.line(SHIM_ALLOWS);
+        out.open(`pub unsafe fn __post_return_${shim}<T_: ${traitName}>(_a0: i32) {`);
+        out.append(post.finish());
+        out.close();
+      }
+      // The trait method.
+      const methods = traitMethods.get(resource)!;
+      methods.blank();
+      methods.line(...docLines(func.docs.contents));
+      const ret = this.returnType(func, true);
+      if (ret.includes("\n")) {
+        const [first, ...rest] = ret.split("\n");
+        methods.list(`fn ${this.functionName(func)}`, this.exportParams(func), first, "params");
+        rest.forEach((l, i) => methods.line(i === rest.length - 1 ? `${l};` : l));
+      } else methods.list(`fn ${this.functionName(func)}`, this.exportParams(func), `${ret};`, "params");
+      // The macro's exports.
+      const ty =
+        resource === undefined
+          ? "$ty"
+          : `<$ty as $($path_to_types)*::Guest>::${typeName(this.resolve.types[resource].name!)}`;
+      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.exportName)}`));
+      macroBody.list(`unsafe extern "C" fn _export_${shim}`, coreParams, `${coreRet} {`, "params");
+      macroBody.shift(1);
+      macroBody.list(`$($path_to_types)*::_export_${shim}_cabi::<${ty}>`, coreArgs, "", "call");
+      macroBody.close();
+      if (hasPost) {
+        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.postReturnName)}`));
+        macroBody.open(`unsafe extern "C" fn _post_return_${shim}(_a0: i32) {`);
+        macroBody.line(`$($path_to_types)*::__post_return_${shim}::<${ty}>(_a0)`);
+        macroBody.close();
+      }
+    }
+    for (const r of resources) {
+      const abi = this.abi.resources.find((x) => x.resource === r && x.side === "exported")!;
+      const camel = typeName(this.resolve.types[r].name!);
+      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(abi.dtorExport)}`));
+      macroBody.open(`unsafe extern "C" fn _dtor_${snakeCase(this.resolve.types[r].name!)}(rep: *mut u8) {`);
+      macroBody.line(`$($path_to_types)*::${camel}::dtor::<<$ty as $($path_to_types)*::Guest>::${camel}>(rep)`);
+      macroBody.close();
+    }
+    // The traits.
+    out.blank();
+    const guestMethods = traitMethods.get(undefined)!;
+    if (resources.length === 0 && guestMethods.empty) out.line("pub trait Guest {}");
+    else {
+      out.open("pub trait Guest {");
+      for (const r of resources) {
+        const camel = typeName(this.resolve.types[r].name!);
+        out.line(`type ${camel}: Guest${camel};`);
+      }
+      out.append(guestMethods);
+      out.close();
+    }
+    for (const r of resources) {
+      const name = this.resolve.types[r].name!;
+      const camel = typeName(name);
+      const abi = this.abi.resources.find((x) => x.resource === r && x.side === "exported")!;
+      out.blank();
+      out.open(`pub trait Guest${camel}: 'static {`);
+      out.line("#[doc(hidden)]");
+      out.line("unsafe fn _resource_new(val: *mut u8) -> u32");
+      out.line("where");
+      out.line("    Self: Sized,");
+      out.open("{");
+      out.append(this.intrinsicImport(abi.dropModule, abi.newField!, "new", "_: *mut u8", " -> u32"));
+      out.line("new(val)");
+      out.close();
+      out.line("#[doc(hidden)]");
+      out.line("fn _resource_rep(handle: u32) -> *mut u8");
+      out.line("where");
+      out.line("    Self: Sized,");
+      out.open("{");
+      out.append(this.intrinsicImport(abi.dropModule, abi.repField!, "rep", "_: u32", " -> *mut u8"));
+      out.line("unsafe { rep(handle) }");
+      out.close();
+      out.append(traitMethods.get(r)!);
+      out.close();
+    }
+    // The macro.
+    out.blank();
+    out.line("#[doc(hidden)]");
+    out.open(`macro_rules! ${macroName} {`);
+    out.open("($ty:ident with_types_in $($path_to_types:tt)*) => {");
+    if (macroBody.empty) out.line("const _: () = {};");
+    else {
+      out.open("const _: () = {");
+      out.append(macroBody);
+      out.close("};");
+    }
+    out.close("};");
+    out.close();
+    out.line("#[doc(hidden)]");
+    out.line("#[allow(unused_imports)]");
+    out.line(`pub(crate) use ${macroName};`);
+    return macroName;
+  }
+
+  private intrinsicImport(module: string, field: string, name: string, params: string, ret: string): RustSource {
+    const out = new RustSource();
+    out.line('#[cfg(target_arch = "wasm32")]');
+    out.line(`#[link(wasm_import_module = ${JSON.stringify(module)})]`);
+    out.open(this.options.edition2024 ? 'unsafe extern "C" {' : 'extern "C" {');
+    out.line(`#[link_name = ${JSON.stringify(field)}]`);
+    out.line(`fn ${name}(${params})${ret};`);
+    out.close();
+    out.line('#[cfg(not(target_arch = "wasm32"))]');
+    out.open(`unsafe extern "C" fn ${name}(${params})${ret} {`);
+    out.line("unreachable!()");
+    out.close();
+    return out;
+  }
+
+  private exportParams(func: Function): string[] {
+    return func.params.map((p, i) => {
+      if (i === 0 && func.kind.kind === "method") return "&self";
+      return `${rustIdent(p.name)}: ${this.types.owned(p.type)}`;
+    });
+  }
+
+  private callUser(func: Function, args: string[]): [string, string[], string] {
+    const name = this.functionName(func);
+    switch (func.kind.kind) {
+      case "method":
+        return [`T_::${name}`, [`${args[0]}.get()`, ...args.slice(1)], ""];
+      case "constructor": {
+        const resource = this.types.typePath(
+          func.kind.resource,
+          typeName(this.resolve.types[func.kind.resource].name!),
+        );
+        if (this.returnType(func).startsWith(" -> ::core::result::Result"))
+          return ["T_::new", args, `.map(${resource}::new)`];
+        return [`${resource}::new`, [`T_::new(${args.join(", ")})`], ""];
+      }
+      default:
+        return [`T_::${name}`, args, ""];
+    }
+  }
+
+  private exportMacro(out: RustSource): void {
+    const name = `__export_${this.worldSnake}_impl`;
+    out.line("/// Exports `$ty`'s implementation of the world's exports: `export!(MyType);`.");
+    out.line("#[allow(unused_macros)]");
+    out.line("#[doc(hidden)]");
+    out.open(`macro_rules! ${name} {`);
+    out.open("($ty:ident) => {");
+    out.line("self::export!($ty with_types_in self);");
+    out.close("};");
+    out.open("($ty:ident with_types_in $($path_to_types_root:tt)*) => {");
+    for (const { macro, module } of this.exportMacros) {
+      const path = ["$($path_to_types_root)*", ...module].join("::");
+      out.line(`$($path_to_types_root)*${module.length ? "::" + module.join("::") : ""}::${macro}!(`);
+      out.line(`    $ty with_types_in ${path}`);
+      out.line(");");
+    }
+    out.close("};");
+    out.close();
+    out.line("#[doc(inline)]");
+    out.line("#[allow(unused_imports)]");
+    out.line(`pub(crate) use ${name} as export;`);
+  }
+
+  private reallocExport(out: RustSource): void {
+    const realloc = this.types.rtItem("cabi_realloc");
+    out.line("/// The canonical ABI's allocator, which the other side uses to hand this module memory.");
+    out.line('#[cfg(target_arch = "wasm32")]');
+    out.line(this.unsafeAttr("no_mangle"));
+    out.open('pub unsafe extern "C" fn cabi_realloc(');
+    out.line("old_ptr: *mut u8,", "old_len: usize,", "align: usize,", "new_len: usize,");
+    out.mid(") -> *mut u8 {");
+    out.line(`${realloc}(old_ptr, old_len, align, new_len)`);
+    out.close();
+  }
+
+  private componentType(out: RustSource): void {
+    const bytes = encodeMetadata(this.resolve, this.abi.world, "utf8");
+    const name = metadataSectionName(this.resolve, this.abi.world);
+    out.line("/// The world's component type, which `component new` reads to wrap this module.");
+    out.line('#[cfg(target_arch = "wasm32")]');
+    out.line(this.unsafeAttr(`link_section = ${JSON.stringify(name)}`));
+    out.line("#[doc(hidden)]");
+    out.line("#[used]");
+    out.line(`pub static __WITX_BINDGEN_COMPONENT_TYPE: [u8; ${bytes.length}] = *b"${byteString(bytes)}";`);
+  }
+}
+
+function resourceOf(func: Function): TypeId | undefined {
+  switch (func.kind.kind) {
+    case "method":
+    case "static":
+    case "constructor":
+      return func.kind.resource;
+    default:
+      return undefined;
+  }
+}
+
+function byteString(bytes: Uint8Array): string {
+  let s = "";
+  for (const b of bytes) {
+    if (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c) s += String.fromCharCode(b);
+    else s += `\\x${b.toString(16).padStart(2, "0")}`;
+  }
+  return s;
+}
