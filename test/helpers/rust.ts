@@ -1,0 +1,117 @@
+/**
+ * Builds the Rust guests of test/guests/rust/: generates the bindings of a
+ * scenario's world with `generateRust`, writes them as `bindings.rs` next to
+ * a copy of the guest (`<scenario>.rs`, which declares `mod bindings;`) and
+ * the shared counting allocator (`counting.rs`), and compiles the crate with
+ * rustc to a wasm32-unknown-unknown core module (no WASI imports: our
+ * TypeScript host and jco's `componentNew` need no adapter).
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { loadWitText, renderDiagnostics } from "../../index.js";
+import { generateRust, type RustOptions } from "../../generators/rust/index.js";
+import { tempDir } from "./host.js";
+import { wasmRustc } from "./toolchains.js";
+
+export const rustGuestsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "guests", "rust");
+
+export interface RustScenario {
+  name: string;
+  /** The text of `<name>.wit`. */
+  wit: string;
+  /** The world the guest implements: `<name>-guest`. */
+  world: string;
+}
+
+export function rustScenario(name: string): RustScenario {
+  return { name, wit: fs.readFileSync(path.join(rustGuestsDir, `${name}.wit`), "utf8"), world: `${name}-guest` };
+}
+
+/** The generated bindings of a scenario's world. */
+export function rustBindings(scenario: RustScenario, options: RustOptions = {}): string {
+  const loaded = loadWitText(scenario.wit, { world: scenario.world, fileName: `${scenario.name}.wit` });
+  if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+  const [file] = generateRust(loaded.resolve, loaded.world!, options);
+  return file.contents;
+}
+
+/** The rustc command line of a guest crate rooted at `guest.rs`. */
+export const RUSTC_FLAGS = [
+  "--edition",
+  "2021",
+  "--target",
+  "wasm32-unknown-unknown",
+  "--crate-type",
+  "cdylib",
+  "-O",
+  "-D",
+  "warnings",
+  "-C",
+  "strip=debuginfo",
+  "-o",
+  "guest.wasm",
+  "guest.rs",
+];
+
+/** Generates the bindings of `scenario` and compiles its guest; rejects with rustc's diagnostics. */
+export async function buildRustGuest(scenario: RustScenario, options: RustOptions = {}): Promise<Uint8Array> {
+  const dir = tempDir();
+  fs.writeFileSync(path.join(dir, "bindings.rs"), rustBindings(scenario, options));
+  fs.copyFileSync(path.join(rustGuestsDir, `${scenario.name}.rs`), path.join(dir, "guest.rs"));
+  fs.copyFileSync(path.join(rustGuestsDir, "counting.rs"), path.join(dir, "counting.rs"));
+  const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+    const child = spawn(wasmRustc().command, RUSTC_FLAGS, { cwd: dir });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, output }));
+  });
+  if (status !== 0) {
+    throw new Error(`rustc failed on the ${scenario.name} guest (${dir}):\n${output}`);
+  }
+  return new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
+}
+
+/** A component transpiled by jco: `instantiate` takes the import object keyed by interface name. */
+export interface TranspiledComponent {
+  instantiate(imports: Record<string, unknown>): Promise<Record<string, any>>;
+}
+
+/** Transpiles `component` with jco and imports the result. */
+export async function transpileComponent(component: Uint8Array): Promise<TranspiledComponent> {
+  const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
+  const { files } = await transpileBytes(component, {
+    name: "guest",
+    instantiation: "async",
+    // Throw `ComponentError` (with `payload`) for a direct `result` error, as the generated host does.
+    noComponentErrorWrapping: false,
+    emitTypescriptDeclarations: false,
+  });
+  const dir = tempDir();
+  for (const [name, bytes] of Object.entries(files)) {
+    const file = path.join(dir, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, bytes);
+  }
+  const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as {
+    instantiate(
+      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+      imports: Record<string, unknown>,
+    ): Promise<Record<string, any>>;
+  };
+  const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
+  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+}
+
+/** Typed arrays as plain arrays, so that results compare across hosts. */
+export function plain(v: unknown): unknown {
+  if (ArrayBuffer.isView(v)) return Array.from(v as unknown as ArrayLike<unknown>);
+  if (Array.isArray(v)) return v.map(plain);
+  if (v !== null && typeof v === "object" && !(v instanceof Error)) {
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
+  }
+  return v;
+}

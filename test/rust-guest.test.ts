@@ -1,0 +1,251 @@
+/**
+ * End-to-end tests of the Rust guest bindings: each scenario of
+ * test/guests/rust/ (`<scenario>.wit` and the guest `<scenario>.rs`) is
+ * compiled with rustc against the bindings `generateRust` writes, to a
+ * wasm32-unknown-unknown core module. The module runs
+ *   (a) in our TypeScript host,
+ *   (b) as a component made by jco's `componentNew` from the section the
+ *       bindings embed (and by `componentEmbed` + `componentNew` from the
+ *       WIT), transpiled by jco, and
+ *   (c) as a component made by our own `componentNew` from that section,
+ *       transpiled by jco;
+ * every run must give the expected results, the imports must see the same
+ * arguments, and the guest's counting allocator must hold no allocation
+ * after any call (the bindings and the post-return functions free
+ * everything).
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { componentNew } from "../encoding/index.js";
+import { loadHost } from "./helpers/host.js";
+import { componentize } from "./helpers/jco.js";
+import { buildRustGuest, plain, rustScenario, transpileComponent, type RustScenario } from "./helpers/rust.js";
+import { skipReason, wasmRustc } from "./helpers/toolchains.js";
+
+const reason = skipReason(wasmRustc());
+
+/** How the core module runs. */
+type Run = "ours" | "jco" | "jco-embed" | "our-component";
+const RUNS: Record<Run, string> = {
+  ours: "in our TypeScript host",
+  jco: "as a component of jco's componentNew (embedded section), transpiled by jco",
+  "jco-embed": "as a component of jco's componentEmbed + componentNew, transpiled by jco",
+  "our-component": "as a component of our componentNew (embedded section), transpiled by jco",
+};
+
+interface Case {
+  /** `iface.function` for an exported interface's function, `function` for a world-level one. */
+  fn: string;
+  args: unknown[];
+  /** The expected result, or the payload of the expected `ComponentError`. */
+  value?: unknown;
+  error?: unknown;
+  /** What the host's imports must have seen during the call. */
+  log?: unknown[];
+}
+
+interface ValueScenario {
+  name: string;
+  /** The import object of our host; `log` collects what the guest passed. */
+  imports(log: unknown[]): Record<string, unknown>;
+  /** The same imports as jco takes them (world-level functions as `{ default }` under their WIT name). */
+  jcoImports?(ours: Record<string, unknown>): Record<string, unknown>;
+  cases: Case[];
+}
+
+type Outcome = { value: unknown } | { error: unknown };
+
+function call(exports: Record<string, any>, c: Case): Outcome {
+  const path = c.fn.split(".");
+  const fn = path.length === 1 ? exports[path[0]] : exports[path[0]][path[1]];
+  if (typeof fn !== "function") throw new Error(`no export ${c.fn}`);
+  try {
+    return { value: plain(fn(...c.args)) };
+  } catch (e) {
+    if (e === null || typeof e !== "object" || !("payload" in e)) throw e;
+    return { error: plain((e as { payload: unknown }).payload) };
+  }
+}
+
+function show(v: unknown): string {
+  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? `${x}n` : x === undefined ? "undefined" : x));
+}
+
+const builds = new Map<string, Promise<Uint8Array>>();
+
+/** Starts (once) the compile of a scenario's guest; the compiles of all scenarios run in parallel. */
+function build(scenario: RustScenario): Promise<Uint8Array> {
+  let b = builds.get(scenario.name);
+  if (b === undefined) {
+    b = buildRustGuest(scenario);
+    b.catch(() => {});
+    builds.set(scenario.name, b);
+  }
+  return b;
+}
+
+/** Instantiates `core` in each run; `imports` makes a fresh import object. */
+async function instantiateAll(
+  scenario: RustScenario,
+  core: Uint8Array,
+  imports: (run: Run) => Record<string, unknown>,
+  jcoImports: (ours: Record<string, unknown>) => Record<string, unknown> = (x) => x,
+): Promise<Record<Run, Record<string, any>>> {
+  const host = await loadHost(scenario.wit, { world: scenario.world });
+  const { componentNew: jcoComponentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+  const [jco, jcoEmbed, ours] = await Promise.all([
+    jcoComponentNew(core).then(transpileComponent),
+    componentize(core, scenario.wit, { world: scenario.world }).then(transpileComponent),
+    transpileComponent(componentNew(core)),
+  ]);
+  return {
+    ours: await host.instantiate(await WebAssembly.compile(core as BufferSource), imports("ours")),
+    jco: await jco.instantiate(jcoImports(imports("jco"))),
+    "jco-embed": await jcoEmbed.instantiate(jcoImports(imports("jco-embed"))),
+    "our-component": await ours.instantiate(jcoImports(imports("our-component"))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// numbers
+
+const numbers: ValueScenario = {
+  name: "numbers",
+  imports: (log) => ({
+    "test:rust-numbers/host": {
+      mulAdd(a: number, b: bigint, c: number) {
+        log.push(["mul-add", a, b, c]);
+        return a * Number(b) + c;
+      },
+      nextChar(c: string) {
+        log.push(["next-char", c]);
+        return String.fromCodePoint(c.codePointAt(0)! + 1);
+      },
+    },
+    offset() {
+      log.push(["offset"]);
+      return 100;
+    },
+  }),
+  jcoImports: ({ offset, ...rest }) => ({ ...rest, offset: { default: offset } }),
+  cases: [
+    { fn: "numbers.roundtripU8", args: [0], value: 0 },
+    { fn: "numbers.roundtripU8", args: [255], value: 255 },
+    { fn: "numbers.roundtripS8", args: [-128], value: -128 },
+    { fn: "numbers.roundtripS8", args: [127], value: 127 },
+    { fn: "numbers.roundtripU16", args: [65535], value: 65535 },
+    { fn: "numbers.roundtripS16", args: [-32768], value: -32768 },
+    { fn: "numbers.roundtripU32", args: [4294967295], value: 4294967295 },
+    { fn: "numbers.roundtripS32", args: [-2147483648], value: -2147483648 },
+    { fn: "numbers.roundtripU64", args: [18446744073709551615n], value: 18446744073709551615n },
+    { fn: "numbers.roundtripU64", args: [0n], value: 0n },
+    { fn: "numbers.roundtripS64", args: [-9223372036854775808n], value: -9223372036854775808n },
+    { fn: "numbers.roundtripS64", args: [9223372036854775807n], value: 9223372036854775807n },
+    { fn: "numbers.roundtripF32", args: [1.5], value: 1.5 },
+    { fn: "numbers.roundtripF32", args: [-Infinity], value: -Infinity },
+    { fn: "numbers.roundtripF32", args: [0.1], value: Math.fround(0.1) },
+    { fn: "numbers.roundtripF64", args: [Math.PI], value: Math.PI },
+    { fn: "numbers.roundtripF64", args: [-0], value: -0 },
+    { fn: "numbers.roundtripF64", args: [Number.MAX_VALUE], value: Number.MAX_VALUE },
+    { fn: "numbers.roundtripChar", args: ["a"], value: "a" },
+    { fn: "numbers.roundtripChar", args: ["\u{1F980}"], value: "\u{1F980}" },
+    { fn: "numbers.roundtripChar", args: ["\u{10FFFF}"], value: "\u{10FFFF}" },
+    { fn: "numbers.roundtripBool", args: [true], value: true },
+    { fn: "numbers.roundtripBool", args: [false], value: false },
+    {
+      fn: "numbers.sumAll",
+      args: [255, -128, 65535, -32768, 4294967295, -2147483648, 1000n, -1000n, 0.5, 0.25],
+      value: 255 - 128 + 65535 - 32768 + 4294967295 - 2147483648 + 0.75,
+    },
+    {
+      fn: "numbers.extremes",
+      args: [],
+      value: [255, -128, 65535, -32768, 4294967295, -2147483648, 18446744073709551615n, -9223372036854775808n],
+    },
+    {
+      fn: "numbers.wrapping",
+      args: [255, -32768, 4294967295, -9223372036854775808n],
+      value: [0, 32767, 4294967294, -9223372036854775808n],
+    },
+    {
+      fn: "numbers.manyArguments",
+      args: Array.from({ length: 18 }, (_, i) => BigInt(i + 1)),
+      value: Array.from({ length: 18 }, (_, i) => BigInt((i + 1) * (i + 1))).reduce((a, b) => a + b),
+    },
+    {
+      fn: "numbers.manyArguments",
+      args: Array.from({ length: 18 }, () => 18446744073709551615n),
+      // The sum of -(1..18) modulo 2^64.
+      value: 18446744073709551616n - 171n,
+    },
+    {
+      fn: "numbers.manyMixed",
+      args: [
+        1,
+        -2,
+        3,
+        -4,
+        5,
+        -6,
+        7n,
+        -8n,
+        9.5,
+        10.25,
+        "ß",
+        true,
+        13,
+        14,
+        15,
+        16,
+        "seventeen ✓",
+        -18.5,
+        "\u{1F980}",
+        false,
+      ],
+      value: "1 -2 3 -4 5 -6 7 -8 9.5 10.25 ß true 13 14 15 16 seventeen ✓ -18.5 \u{1F980} false",
+    },
+    {
+      fn: "numbers.callHost",
+      args: [1.5, -4n, 3, "y"],
+      value: [-3, "z"],
+      log: [
+        ["mul-add", 1.5, -4n, 3],
+        ["next-char", "y"],
+      ],
+    },
+    { fn: "addOffset", args: [-58], value: 42, log: [["offset"]] },
+    { fn: "addOffset", args: [2147483647], value: -2147483549, log: [["offset"]] },
+  ],
+};
+
+const valueScenarios: ValueScenario[] = [numbers];
+
+for (const v of valueScenarios) {
+  const scenario = rustScenario(v.name);
+  describe.skipIf(reason)(`Rust guest: ${v.name}`, () => {
+    const runs = {} as Record<Run, Record<string, any>>;
+    const logs = {} as Record<Run, unknown[]>;
+
+    beforeAll(async () => {
+      const core = await build(scenario);
+      const instances = await instantiateAll(scenario, core, (run) => v.imports((logs[run] = [])), v.jcoImports);
+      Object.assign(runs, instances);
+    }, 60_000);
+
+    for (const run of Object.keys(RUNS) as Run[]) {
+      describe(RUNS[run], () => {
+        for (const c of v.cases) {
+          it(`${c.fn}(${c.args.map(show).join(", ")})`, () => {
+            const exports = runs[run];
+            const log = logs[run];
+            const before = log.length;
+            const outcome = call(exports, c);
+            if ("error" in c) expect(outcome).toEqual({ error: c.error });
+            else expect(outcome).toEqual({ value: c.value });
+            expect(plain(log.slice(before)), "what the imports saw").toEqual(c.log ?? []);
+            expect(exports.liveAllocations(), "allocations left after the call").toBe(0);
+          });
+        }
+      });
+    }
+  });
+}
