@@ -50,6 +50,8 @@ interface ValueScenario {
   /** The same imports as jco takes them (world-level functions as `{ default }` under their WIT name). */
   jcoImports?(ours: Record<string, unknown>): Record<string, unknown>;
   cases: Case[];
+  /** A last test in each run, after the cases. */
+  last?: { name: string; test(exports: Record<string, any>): void };
 }
 
 type Outcome = { value: unknown } | { error: unknown };
@@ -217,7 +219,171 @@ const numbers: ValueScenario = {
   ],
 };
 
-const valueScenarios: ValueScenario[] = [numbers];
+// ---------------------------------------------------------------------------------------------
+// strings
+
+const strings: ValueScenario = {
+  name: "strings",
+  imports: (log) => ({
+    "test:rust-strings/host": {
+      decorate(s: string) {
+        log.push(["decorate", s]);
+        return `[${s}]`;
+      },
+      countChars(s: string) {
+        log.push(["count-chars", s]);
+        return [...s].length;
+      },
+      say(parts: string[]) {
+        log.push(["say", parts]);
+      },
+      maybeName(id: number) {
+        log.push(["maybe-name", id]);
+        return id === 1 ? "Ferris 🦀" : undefined;
+      },
+    },
+  }),
+  cases: [
+    { fn: "strings.greet", args: ["wörld"], value: "Hello, wörld!" },
+    { fn: "strings.greet", args: [""], value: "Hello, !" },
+    { fn: "strings.reverse", args: ["abc→🦀"], value: "🦀→cba" },
+    { fn: "strings.reverse", args: [""], value: "" },
+    { fn: "strings.concat", args: ["foo", "bär"], value: "foobär" },
+    { fn: "strings.concat", args: ["", ""], value: "" },
+    { fn: "strings.concat", args: ["x".repeat(10000), "y"], value: `${"x".repeat(10000)}y` },
+    { fn: "strings.empty", args: [], value: "" },
+    { fn: "strings.lengths", args: ["héllo 🦀"], value: [11, 7] },
+    { fn: "strings.maybeUpper", args: ["straße"], value: "STRASSE" },
+    { fn: "strings.maybeUpper", args: [undefined], value: undefined },
+    { fn: "strings.words", args: ["  the quick\tbrown  🦊 "], value: ["the", "quick", "brown", "🦊"] },
+    { fn: "strings.words", args: [""], value: [] },
+    {
+      fn: "strings.throughHost",
+      args: ["ünï", 1],
+      value: "[ünï]/5/Ferris 🦀",
+      log: [
+        ["decorate", "ünï"],
+        ["count-chars", "[ünï]"],
+        ["say", ["ünï", "[ünï]", ""]],
+        ["maybe-name", 1],
+      ],
+    },
+    {
+      fn: "strings.throughHost",
+      args: ["", 2],
+      value: "[]/2/nobody",
+      log: [
+        ["decorate", ""],
+        ["count-chars", "[]"],
+        ["say", ["", "[]", ""]],
+        ["maybe-name", 2],
+      ],
+    },
+  ],
+  last: {
+    name: "the allocation counter sees a string the guest forgets",
+    test(exports) {
+      expect(exports.liveAllocations()).toBe(0);
+      exports.strings.leak("kept forever");
+      expect(exports.liveAllocations()).toBe(1);
+    },
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// lists
+
+const lists: ValueScenario = {
+  name: "lists",
+  imports: (log) => ({
+    "test:rust-lists/host": {
+      sum(xs: Uint32Array) {
+        log.push(["sum", xs]);
+        return Array.from(xs).reduce((a, b) => a + BigInt(b), 0n);
+      },
+      sorted(xs: Int32Array) {
+        log.push(["sorted", xs]);
+        return Int32Array.from(xs).sort();
+      },
+      join(xs: string[], sep: string) {
+        log.push(["join", xs, sep]);
+        return xs.join(sep);
+      },
+      chunks(bytes: Uint8Array, size: number) {
+        log.push(["chunks", bytes, size]);
+        const out: Uint8Array[] = [];
+        for (let i = 0; i < bytes.length; i += size) out.push(Uint8Array.from(bytes.subarray(i, i + size)));
+        return out;
+      },
+    },
+  }),
+  cases: [
+    { fn: "lists.reverseBytes", args: [new Uint8Array([1, 2, 3, 255])], value: [255, 3, 2, 1] },
+    { fn: "lists.reverseBytes", args: [new Uint8Array([])], value: [] },
+    {
+      fn: "lists.reverseBytes",
+      args: [Uint8Array.from({ length: 70000 }, (_, i) => i % 251)],
+      value: Array.from({ length: 70000 }, (_, i) => (69999 - i) % 251),
+    },
+    {
+      fn: "lists.negateS64",
+      args: [BigInt64Array.from([1n, -9223372036854775808n, 0n])],
+      value: [-1n, -9223372036854775808n, 0n],
+    },
+    { fn: "lists.halveF32", args: [Float32Array.from([1, -3, 0.5])], value: [0.5, -1.5, 0.25] },
+    { fn: "lists.squareF64", args: [Float64Array.from([1.5, -2])], value: [2.25, 4] },
+    { fn: "lists.invert", args: [[true, false, false]], value: [false, true, true] },
+    { fn: "lists.nextChars", args: [["a", "ÿ", "🦀"]], value: ["b", "Ā", "🦁"] },
+    {
+      fn: "lists.flatten",
+      args: [[Uint32Array.from([1, 2]), Uint32Array.from([]), Uint32Array.from([4294967295])]],
+      value: [1, 2, 4294967295],
+    },
+    { fn: "lists.flatten", args: [[]], value: [] },
+    { fn: "lists.triangle", args: [3], value: [[0], [0, 1], [0, 1, 2]] },
+    { fn: "lists.triangle", args: [0], value: [] },
+    { fn: "lists.shout", args: [["hi", "", "ça"]], value: ["HI!", "!", "ÇA!"] },
+    {
+      fn: "lists.swapPairs",
+      args: [
+        [
+          ["one", 1],
+          ["", 0],
+        ],
+      ],
+      value: [
+        [1, "one"],
+        [0, ""],
+      ],
+    },
+    { fn: "lists.lengths", args: [[["ab", "c"], [], ["🦀"]]], value: [3, 0, 4] },
+    { fn: "lists.empty", args: [], value: [] },
+    {
+      fn: "lists.throughHost",
+      args: [Uint32Array.from([5, 1, 3]), ["a", "b", "ç"], Uint8Array.from([1, 2, 3, 4, 5])],
+      value: [9n, [-1, 1, 3], "a, b, ç", [[1, 2], [3, 4], [5]]],
+      log: [
+        ["sum", [5, 1, 3]],
+        ["sorted", [3, -1, 1]],
+        ["join", ["a", "b", "ç"], ", "],
+        ["chunks", [1, 2, 3, 4, 5], 2],
+      ],
+    },
+    {
+      fn: "lists.throughHost",
+      args: [Uint32Array.from([]), [], Uint8Array.from([])],
+      value: [0n, [], "", []],
+      log: [
+        ["sum", []],
+        ["sorted", []],
+        ["join", [], ", "],
+        ["chunks", [], 2],
+      ],
+    },
+  ],
+};
+
+const valueScenarios: ValueScenario[] = [numbers, strings, lists];
 
 for (const v of valueScenarios) {
   const scenario = rustScenario(v.name);
@@ -244,6 +410,10 @@ for (const v of valueScenarios) {
             expect(plain(log.slice(before)), "what the imports saw").toEqual(c.log ?? []);
             expect(exports.liveAllocations(), "allocations left after the call").toBe(0);
           });
+        }
+        if (v.last) {
+          const last = v.last;
+          it(last.name, () => last.test(runs[run]));
         }
       });
     }
