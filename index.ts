@@ -23,6 +23,8 @@ export { resolveToJson, resolveToJsonString } from "./ir/json.js";
 export * from "./ir/types.js";
 export { parseWitFile, type ParsedFile, type SyntaxProblem } from "./parser/index.js";
 export { generateTypeScript, UnsupportedWorldError, type TsOptions } from "./generators/ts/index.js";
+export { generateRust, UnsupportedRustWorldError, type RustOptions } from "./generators/rust/index.js";
+export { generateC, UnsupportedCWorldError, unsupportedCReason, type COptions } from "./generators/c/index.js";
 export type { GeneratedFile } from "./generators/output.js";
 export { AbiLayout, flattenFunctionType, type CoreType, type StringEncoding } from "./ir/abi/layout.js";
 export { AbiWalker } from "./ir/abi/walk.js";

@@ -12,6 +12,10 @@ import {
   loadWitPath,
   resolveToJsonString,
   UnsupportedWorldError,
+  generateRust,
+  UnsupportedRustWorldError,
+  generateC,
+  UnsupportedCWorldError,
   type Diagnostic,
   type GeneratedFile,
   type LoadOptions,
@@ -96,6 +100,19 @@ function writeOrCheck(files: GeneratedFile[], outDir: string, check: boolean): v
     const target = path.join(outDir, f.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, f.contents);
+  }
+}
+
+/** Runs a generator; a world it cannot serve yet is reported as an error, not a stack trace. */
+function unsupported<T>(generate: () => T): T {
+  try {
+    return generate();
+  } catch (e) {
+    if (e instanceof UnsupportedRustWorldError || e instanceof UnsupportedCWorldError) {
+      process.stderr.write(`${pc.red(pc.bold("error"))}: ${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
   }
 }
 
@@ -193,6 +210,93 @@ async function main(): Promise<void> {
           }
           throw e;
         }
+        writeOrCheck(files, argv["out-dir"], argv.check);
+      },
+    )
+    .command(
+      "rust <path>",
+      "generate the Rust guest bindings of a world: one self-contained <world>.rs",
+      (y) =>
+        y
+          .positional("path", {
+            type: "string",
+            demandOption: true,
+            describe: "a .wit file or a WIT directory (with deps/)",
+          })
+          .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the file to" })
+          .option("edition", {
+            choices: [2021, 2024] as const,
+            default: 2021 as const,
+            describe: "the Rust edition of the crate that includes the file",
+          })
+          .option("no-realloc", {
+            type: "boolean",
+            default: false,
+            describe: "leave out the cabi_realloc export (the crate provides its own)",
+          })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
+          }),
+      (argv) => {
+        const loaded = loadWitPath(argv.path, loadOptions(argv));
+        if (!loaded.ok) fail(loaded.diagnostics);
+        if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
+        const files = unsupported(() =>
+          generateRust(loaded.resolve, loaded.world!, { edition: argv.edition, noRealloc: argv["no-realloc"] }),
+        );
+        writeOrCheck(files, argv["out-dir"], argv.check);
+      },
+    )
+    .command(
+      "c <path>",
+      "generate the C guest bindings of a world: <world>.h and <world>.c",
+      (y) =>
+        y
+          .positional("path", {
+            type: "string",
+            demandOption: true,
+            describe: "a .wit file or a WIT directory (with deps/)",
+          })
+          .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the files to" })
+          .option("string-encoding", {
+            choices: ["utf8", "utf16"] as const,
+            default: "utf8" as const,
+            describe: "the string encoding of the guest's memory",
+          })
+          .option("no-realloc", {
+            type: "boolean",
+            default: false,
+            describe: "leave out the weak cabi_realloc (the program provides its own)",
+          })
+          .option("rename", {
+            type: "string",
+            array: true,
+            describe: "name an interface's C prefix: ns:pkg/iface=prefix (repeatable)",
+          })
+          .option("check", {
+            type: "boolean",
+            default: false,
+            describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
+          }),
+      (argv) => {
+        const loaded = loadWitPath(argv.path, loadOptions(argv));
+        if (!loaded.ok) fail(loaded.diagnostics);
+        if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
+        const rename: Record<string, string> = {};
+        for (const r of argv.rename ?? []) {
+          const eq = r.lastIndexOf("=");
+          if (eq <= 0) usage(`--rename takes ns:pkg/iface=prefix, not \`${r}\``);
+          rename[r.slice(0, eq)] = r.slice(eq + 1);
+        }
+        const files = unsupported(() =>
+          generateC(loaded.resolve, loaded.world!, {
+            stringEncoding: argv["string-encoding"],
+            noRealloc: argv["no-realloc"],
+            rename,
+          }),
+        );
         writeOrCheck(files, argv["out-dir"], argv.check);
       },
     )

@@ -12,6 +12,8 @@
  *   generated modules must type-check (`tsc --strict`, one program over all of
  *   them). Worlds the sync host cannot serve yet (async functions, futures,
  *   streams, error-context) are listed apart and count neither way.
+ * - Rust and C guests (rust.ts, c.ts): every world of the same sets must
+ *   generate and compile cleanly; async worlds are listed apart;
  * - component encoding (components.ts): wit-component's `component new` and
  *   WIT-package encoding tests, judged by wasm-tools.
  */
@@ -28,10 +30,13 @@ import {
   type Resolve,
   type WorldId,
 } from "../index.js";
+import { cGuestSuites } from "./c.js";
 import { componentSuites } from "./components.js";
+import { rustGuestSuites } from "./rust.js";
 import {
   allWorldsOf,
   findPackages,
+  guestWorlds,
   runtimeCases,
   wasi030ResolveInputs,
   worldSpecifier,
@@ -291,6 +296,10 @@ async function main(): Promise<void> {
       verbose,
     )),
   );
+
+  const guests = guestWorlds(corpus);
+  results.push(...(await rustGuestSuites(guests, verbose)));
+  results.push(...(await cGuestSuites(guests, verbose)));
 
   results.push(...(await componentSuites(corpus, verbose)));
 
