@@ -36,7 +36,14 @@ function run(command: string, args: string[]): Promise<{ status: number | null; 
 /** The first error of a compiler's output, with its location. */
 function firstError(output: string): string {
   const lines = output.split("\n");
-  const i = lines.findIndex((l) => /^error/.test(l) || /^Diff in/.test(l));
+  const diff = lines.findIndex((l) => /^Diff in/.test(l));
+  if (diff >= 0) {
+    const line = (lines[diff].match(/:(\d+):?$/) ?? [])[1];
+    const changed = lines.slice(diff + 1).find((l) => /^[-+]/.test(l.replace(/\x1b\[[0-9;]*m|\x1b\(B/g, "")));
+    const text = changed?.replace(/\x1b\[[0-9;]*m|\x1b\(B/g, "").trim() ?? "";
+    return `rustfmt would change line ${line}: ${text.slice(0, 100)}`;
+  }
+  const i = lines.findIndex((l) => /^error/.test(l));
   if (i < 0) return lines.find((l) => l.trim() !== "")?.trim() ?? "failed";
   const at = lines.slice(i + 1, i + 4).find((l) => /-->/.test(l));
   const where = at ? ` (${path.basename(at.replace(/.*-->\s*/, ""))})` : "";

@@ -320,7 +320,7 @@ export class RustGlue implements AbiEmitter<string> {
         const [open, close] = inst.op === "lower-tuple" ? ["(", count === 1 ? ",)" : ")"] : ["[", "]"];
         const pattern = `let ${open}${names.join(", ")}${close}`;
         if ((this.blocks.length + 3) * 4 + pattern.length + 2 <= 100) out.assign(pattern, ops[0]);
-        else out.list("let ", names, ` = ${ops[0]};`, "params", open, close);
+        else out.list("let ", names, ` = ${ops[0]};`, inst.op === "lower-tuple" ? "params" : "call", open, close);
         return names;
       }
       case "lift-tuple":

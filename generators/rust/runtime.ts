@@ -14,10 +14,10 @@ interface Helper {
 const intTypes = ["i32", "u32", "i16", "u16", "i8", "u8", "char", "bool", "usize"];
 
 const helpers: Record<string, Helper> = {
-  String: { code: ["pub use ::std::string::String;"] },
-  Vec: { code: ["pub use ::std::vec::Vec;"] },
-  Map: { code: ["pub use ::std::collections::BTreeMap as Map;"] },
-  Box: { code: ["pub use ::std::boxed::Box;"] },
+  String: { code: ["pub use std::string::String;"] },
+  Vec: { code: ["pub use std::vec::Vec;"] },
+  Map: { code: ["pub use std::collections::BTreeMap as Map;"] },
+  Box: { code: ["pub use std::boxed::Box;"] },
   as_i32: {
     code: [
       "pub trait AsI32 {",

@@ -159,9 +159,16 @@ export class RustSource {
         const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
         if (e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
         else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
-          push(e.depth, `${lhs} = ${call[1]}(`);
-          for (const arg of splitTopLevel(call[2])) push(e.depth + 1, `${arg},`);
-          push(e.depth, ");");
+          // The call's arguments go one per line; its head stays on the `=` line if it fits there.
+          const sameLine = e.depth * 4 + `${lhs} = ${call[1]}(`.length <= MAX_WIDTH;
+          const at = sameLine ? e.depth : e.depth + 1;
+          if (sameLine) push(e.depth, `${lhs} = ${call[1]}(`);
+          else {
+            push(e.depth, `${lhs} =`);
+            push(at, `${call[1]}(`);
+          }
+          for (const arg of splitTopLevel(call[2])) push(at + 1, `${arg},`);
+          push(at, sameLine ? ");" : ");");
         } else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) push(e.depth, one);
         else {
           push(e.depth, `${lhs} =`);

@@ -434,6 +434,7 @@ export class RustTypes {
         }
         out.open(`impl ${rustName} {`);
         out.line("#[doc(hidden)]");
+        out.line("#[allow(unsafe_op_in_unsafe_fn)]");
         out.open(`pub unsafe fn _lift(val: ${repr}) -> ${rustName} {`);
         out.open("if !cfg!(debug_assertions) {");
         out.line("return ::core::mem::transmute(val);");

@@ -235,6 +235,7 @@ class RustWorld {
     out.close();
     out.open(`impl ${camel} {`);
     out.line("#[doc(hidden)]");
+    out.line("#[allow(unsafe_op_in_unsafe_fn)]");
     out.open("pub unsafe fn from_handle(handle: u32) -> Self {");
     out.open("Self {");
     out.line(`handle: ${resource}::from_handle(handle),`);
@@ -294,6 +295,7 @@ class RustWorld {
     out.line("ptr.take().unwrap()");
     out.close();
     out.line("#[doc(hidden)]");
+    out.line("#[allow(unsafe_op_in_unsafe_fn)]");
     out.open("pub unsafe fn from_handle(handle: u32) -> Self {");
     out.open("Self {");
     out.line(`handle: ${resource}::from_handle(handle),`);
@@ -323,6 +325,7 @@ class RustWorld {
     out.close();
     out.close();
     out.line("#[doc(hidden)]");
+    out.line("#[allow(unsafe_op_in_unsafe_fn)]");
     out.open("pub unsafe fn dtor<T: 'static>(handle: *mut u8) {");
     out.line("Self::type_guard::<T>();");
     out.line(`let _ = ${box}::from_raw(handle as *mut _${camel}Rep<T>);`);
