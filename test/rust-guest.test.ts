@@ -383,7 +383,166 @@ const lists: ValueScenario = {
   ],
 };
 
-const valueScenarios: ValueScenario[] = [numbers, strings, lists];
+// ---------------------------------------------------------------------------------------------
+// aggregates
+
+/** What an import throws for the `err` of a `result` it returns (both hosts read `payload`). */
+class ImportError extends Error {
+  constructor(public payload: unknown) {
+    super("import error");
+  }
+}
+
+const ferris = { name: "ferris", age: 9, tags: ["crab", "rust"], home: { x: -1, y: 2 } };
+const noPerms = { read: false, write: false, exec: false };
+const medium = (...set: number[]) =>
+  Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`m${i}`, set.includes(i)]));
+const wide = (...set: number[]) => Object.fromEntries(Array.from({ length: 32 }, (_, i) => [`w${i}`, set.includes(i)]));
+
+const aggregates: ValueScenario = {
+  name: "aggregates",
+  imports: (log) => ({
+    "test:rust-aggregates/host": {
+      describe(p: { name: string; age: number; tags: string[]; home?: { x: number; y: number } }) {
+        log.push(["describe", p]);
+        return `${p.name} (${p.age}) [${p.tags.join(" ")}]${p.home ? ` at ${p.home.x},${p.home.y}` : ""}`;
+      },
+      pick(c: string, s: { tag: string; val?: unknown }) {
+        log.push(["pick", c, s]);
+        if (c === "red") return undefined;
+        return c === "green" ? s : { tag: "rect", val: { x: 7, y: 8 } };
+      },
+      check(name: string) {
+        log.push(["check", name]);
+        if (name === "ferris") return 42;
+        throw new ImportError(name === "" ? { tag: "denied" } : { tag: "not-found", val: name });
+      },
+    },
+  }),
+  cases: [
+    { fn: "aggregates.movePoint", args: [{ x: 1, y: -2 }, 10, 20], value: { x: 11, y: 18 } },
+    {
+      fn: "aggregates.birthday",
+      args: [ferris],
+      value: { name: "ferris", age: 10, tags: ["crab", "rust", "10"], home: { x: 2, y: -1 } },
+    },
+    {
+      fn: "aggregates.birthday",
+      args: [{ name: "", age: 0, tags: [], home: undefined }],
+      value: { name: "", age: 1, tags: ["1"], home: undefined },
+    },
+    {
+      fn: "aggregates.adults",
+      args: [[ferris, { name: "ada", age: 36, tags: [], home: undefined }, { name: "bo", age: 18, tags: ["x"] }]],
+      value: ["ada", "bo"],
+    },
+    { fn: "aggregates.area", args: [{ tag: "circle", val: 2 }], value: 12 },
+    { fn: "aggregates.area", args: [{ tag: "rect", val: { x: -3, y: 4 } }], value: 12 },
+    {
+      fn: "aggregates.area",
+      args: [
+        {
+          tag: "polygon",
+          val: [
+            { x: 0, y: 0 },
+            { x: 4, y: 0 },
+            { x: 0, y: 3 },
+          ],
+        },
+      ],
+      value: 6,
+    },
+    { fn: "aggregates.area", args: [{ tag: "nothing" }], value: 0 },
+    { fn: "aggregates.scale", args: [{ tag: "circle", val: 1.5 }, 2], value: { tag: "circle", val: 3 } },
+    {
+      fn: "aggregates.scale",
+      args: [{ tag: "polygon", val: [{ x: 1, y: -1 }] }, -3],
+      value: { tag: "polygon", val: [{ x: -3, y: 3 }] },
+    },
+    { fn: "aggregates.scale", args: [{ tag: "polygon", val: [] }, 2], value: { tag: "polygon", val: [] } },
+    { fn: "aggregates.scale", args: [{ tag: "nothing" }, 2], value: { tag: "nothing" } },
+    { fn: "aggregates.nextColor", args: ["red"], value: "green" },
+    { fn: "aggregates.nextColor", args: ["blue"], value: "red" },
+    { fn: "aggregates.colors", args: [], value: ["blue", "red", "green"] },
+    {
+      fn: "aggregates.toggle",
+      args: [{ read: true, write: false, exec: true }],
+      value: { read: false, write: true, exec: false },
+    },
+    { fn: "aggregates.toggle", args: [noPerms], value: { read: true, write: true, exec: true } },
+    { fn: "aggregates.permsInfo", args: [{ read: true, write: true, exec: true }], value: [true, true, false, 7] },
+    { fn: "aggregates.permsInfo", args: [{ read: false, write: true, exec: false }], value: [false, false, false, 2] },
+    { fn: "aggregates.permsInfo", args: [noPerms], value: [false, false, true, 0] },
+    { fn: "aggregates.allPerms", args: [], value: { read: true, write: true, exec: true } },
+    { fn: "aggregates.shiftMedium", args: [medium(0, 4, 9)], value: medium(1, 5) },
+    {
+      fn: "aggregates.invertWide",
+      args: [wide(0, 1, 30)],
+      value: wide(...Array.from({ length: 32 }, (_, i) => i).filter((i) => ![0, 1, 30].includes(i))),
+    },
+    { fn: "aggregates.invertWide", args: [wide(31)], value: wide(...Array.from({ length: 31 }, (_, i) => i)) },
+    { fn: "aggregates.addOptions", args: [1, 2], value: 3 },
+    { fn: "aggregates.addOptions", args: [1, undefined], value: undefined },
+    // A nested option's outer level is `{ tag }` (none, some), its inner `undefined` or the value.
+    { fn: "aggregates.nestedOption", args: [{ tag: "none" }], value: { tag: "some", val: undefined } },
+    { fn: "aggregates.nestedOption", args: [{ tag: "some", val: undefined }], value: { tag: "some", val: "was none" } },
+    { fn: "aggregates.nestedOption", args: [{ tag: "some", val: "ab" }], value: { tag: "some", val: "abab" } },
+    { fn: "aggregates.nestedOption", args: [{ tag: "some", val: "" }], value: { tag: "none" } },
+    { fn: "aggregates.checkedDiv", args: [7, 2], value: 3 },
+    { fn: "aggregates.checkedDiv", args: [7, 0], error: "cannot divide 7 by 0" },
+    { fn: "aggregates.checkedDiv", args: [-2147483648, -1], error: "cannot divide -2147483648 by -1" },
+    { fn: "aggregates.lookup", args: ["ferris"], value: ferris },
+    { fn: "aggregates.lookup", args: ["nemo"], error: { tag: "not-found", val: "nemo" } },
+    { fn: "aggregates.lookup", args: [""], error: { tag: "invalid", val: 0 } },
+    { fn: "aggregates.lookup", args: ["root"], error: { tag: "denied" } },
+    { fn: "aggregates.validate", args: [{ read: true, write: true, exec: false }], value: undefined },
+    { fn: "aggregates.validate", args: [{ read: true, write: false, exec: true }], error: { tag: "invalid", val: 5 } },
+    { fn: "aggregates.flip", args: [{ tag: "ok", val: "hé" }], value: [104, 195, 169] },
+    { fn: "aggregates.flip", args: [{ tag: "err", val: Uint8Array.from([104, 105]) }], error: "hi" },
+    {
+      fn: "aggregates.results",
+      args: [3],
+      value: [
+        { tag: "ok", val: 0 },
+        { tag: "err", val: "odd 1" },
+        { tag: "ok", val: 2 },
+      ],
+    },
+    { fn: "aggregates.swap", args: [["s", 7, true]], value: [true, 7, "s"] },
+    {
+      fn: "aggregates.throughHost",
+      args: [ferris, "green", { tag: "circle", val: 0.5 }],
+      value: ["ferris (9) [crab rust] at -1,2", { tag: "circle", val: 0.5 }, { tag: "ok", val: 42 }],
+      log: [
+        ["describe", ferris],
+        ["pick", "green", { tag: "circle", val: 0.5 }],
+        ["check", "ferris"],
+      ],
+    },
+    {
+      fn: "aggregates.throughHost",
+      args: [{ name: "nemo", age: 3, tags: [] }, "red", { tag: "nothing" }],
+      value: ["nemo (3) []", undefined, { tag: "err", val: { tag: "not-found", val: "nemo" } }],
+      log: [
+        ["describe", { name: "nemo", age: 3, tags: [], home: undefined }],
+        ["pick", "red", { tag: "nothing" }],
+        ["check", "nemo"],
+      ],
+    },
+    {
+      fn: "aggregates.throughHost",
+      args: [{ name: "", age: 1, tags: ["t"] }, "blue", { tag: "polygon", val: [{ x: 1, y: 1 }] }],
+      value: [" (1) [t]", { tag: "rect", val: { x: 7, y: 8 } }, { tag: "err", val: { tag: "denied" } }],
+      log: [
+        ["describe", { name: "", age: 1, tags: ["t"], home: undefined }],
+        ["pick", "blue", { tag: "polygon", val: [{ x: 1, y: 1 }] }],
+        ["check", ""],
+      ],
+    },
+  ],
+};
+
+const valueScenarios: ValueScenario[] = [numbers, strings, lists, aggregates];
 
 for (const v of valueScenarios) {
   const scenario = rustScenario(v.name);
