@@ -578,3 +578,152 @@ for (const v of valueScenarios) {
     }
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// resources
+
+/** The host's `logger` resource, a fresh class per run, counting the live instances. */
+function loggerClass() {
+  return class Logger {
+    static live = 0;
+    prefix: string;
+    logged: string[] = [];
+    constructor(prefix: string) {
+      this.prefix = prefix;
+      Logger.live++;
+    }
+    log(msg: string): void {
+      this.logged.push(`${this.prefix}: ${msg}`);
+    }
+    lines(): string[] {
+      return [...this.logged];
+    }
+    static merge(a: Logger, b: Logger): Logger {
+      const merged = new Logger(`${a.prefix}&${b.prefix}`);
+      merged.logged = [...a.logged, ...b.logged];
+      a[Symbol.dispose]();
+      return merged;
+    }
+    [Symbol.dispose](): void {
+      Logger.live--;
+    }
+  };
+}
+type LoggerClass = ReturnType<typeof loggerClass>;
+
+function resourceImports(Logger: LoggerClass) {
+  return {
+    "test:rust-resources/host": {
+      Logger,
+      makeLogger: (prefix: string) => new Logger(prefix),
+    },
+  };
+}
+
+function dispose(x: any): void {
+  x[Symbol.dispose]();
+}
+
+/** Exported counters: created, called, passed as own and borrow, returned, dropped. */
+function exportedResources(exports: Record<string, any>): void {
+  const { store } = exports;
+  const { Counter } = store;
+  const a = new Counter("a", 1);
+  expect(a.increment(2)).toBe(3);
+  expect(a.value()).toBe(3);
+  expect(a.label()).toBe("a");
+  expect(store.liveCounters()).toBe(1);
+
+  const b = new Counter("b", 10);
+  const c = a.fork("c");
+  expect(c).toBeInstanceOf(Counter);
+  expect([c.label(), c.value()]).toEqual(["c", 3]);
+  expect(store.sumPair({ a: b, b: c })).toBe(13);
+  expect(store.total([a, b, c, a])).toBe(19);
+  expect(store.total([])).toBe(0);
+  expect(store.liveCounters()).toBe(3);
+
+  // `merge` consumes `a` and borrows `b`.
+  const merged = Counter.merge(a, b);
+  expect([merged.label(), merged.value()]).toEqual(["a+b", 13]);
+  expect(b.value()).toBe(10);
+  expect(store.liveCounters()).toBe(3);
+
+  expect(store.take(c)).toBe("c=3");
+  expect(store.liveCounters()).toBe(2);
+
+  expect(store.maybeCounter(undefined)).toBeUndefined();
+  const maybe = store.maybeCounter(5);
+  expect([maybe.label(), maybe.value()]).toEqual(["maybe", 5]);
+  expect(store.liveCounters()).toBe(3);
+
+  dispose(maybe);
+  dispose(merged);
+  dispose(b);
+  expect(store.liveCounters()).toBe(0);
+  expect(exports.liveAllocations(), "allocations left once every counter is dropped").toBe(0);
+}
+
+/** Imported loggers: borrowed, made by the guest, passed through, merged, dropped by the guest. */
+function importedResources(exports: Record<string, any>, Logger: LoggerClass): void {
+  const { store } = exports;
+  const l = new Logger("mine");
+  expect(store.logTo(l, "one")).toBe(1);
+  expect(store.logTo(l, "two")).toBe(2);
+  expect(l.lines()).toEqual(["mine: one", "mine: two"]);
+  expect(exports.liveAllocations()).toBe(0);
+
+  const made = store.newLogger("guest");
+  expect(made).toBeInstanceOf(Logger);
+  expect(made.lines()).toEqual(["guest: made by the guest"]);
+
+  const passed = store.passLogger(made, "again");
+  expect(passed).toBe(made);
+  expect(passed.lines()).toEqual(["guest: made by the guest", "guest: again"]);
+  expect(exports.liveAllocations()).toBe(0);
+
+  const other = new Logger("other");
+  other.log("hi");
+  expect(store.mergedLines(passed, other)).toEqual([
+    "guest: made by the guest",
+    "guest: again",
+    "other: hi",
+    "guest&other: merged",
+  ]);
+  expect(exports.liveAllocations()).toBe(0);
+
+  // The guest drops the loggers it made and the merged one: the host disposes of them.
+  const liveBefore = Logger.live;
+  expect(store.scratch(3)).toBe(3);
+  expect(Logger.live).toBe(liveBefore);
+  expect(exports.liveAllocations()).toBe(0);
+  dispose(l);
+  dispose(other);
+  expect(Logger.live).toBe(0);
+}
+
+const resourcesScenario = rustScenario("resources");
+
+describe.skipIf(reason)("Rust guest: resources", () => {
+  const runs = {} as Record<Run, Record<string, any>>;
+  const loggers = {} as Record<Run, LoggerClass>;
+
+  beforeAll(async () => {
+    const core = await build(resourcesScenario);
+    Object.assign(
+      runs,
+      await instantiateAll(resourcesScenario, core, (run) => resourceImports((loggers[run] = loggerClass()))),
+    );
+  }, 60_000);
+
+  for (const run of Object.keys(RUNS) as Run[]) {
+    describe(RUNS[run], () => {
+      it("exported resources: constructor, methods, own and borrow parameters, own results, drops", () => {
+        exportedResources(runs[run]);
+      });
+      it("imported resources: borrowed, constructed, passed on, merged, dropped by the guest", () => {
+        importedResources(runs[run], loggers[run]);
+      });
+    });
+  }
+});

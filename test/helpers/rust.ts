@@ -10,8 +10,7 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { loadWitText, renderDiagnostics } from "../../index.js";
-import { generateRust, type RustOptions } from "../../generators/rust/index.js";
+import { generateRust, loadWitText, renderDiagnostics, type RustOptions } from "../../index.js";
 import { tempDir } from "./host.js";
 import { wasmRustc } from "./toolchains.js";
 
