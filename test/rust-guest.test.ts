@@ -18,7 +18,14 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { componentNew } from "../encoding/index.js";
 import { loadHost } from "./helpers/host.js";
 import { componentize } from "./helpers/jco.js";
-import { buildRustGuest, plain, rustScenario, transpileComponent, type RustScenario } from "./helpers/rust.js";
+import {
+  buildRustGuest,
+  customSectionNames,
+  plain,
+  rustScenario,
+  transpileComponent,
+  type RustScenario,
+} from "./helpers/rust.js";
 import { skipReason, wasmRustc } from "./helpers/toolchains.js";
 
 const reason = skipReason(wasmRustc());
@@ -724,6 +731,41 @@ describe.skipIf(reason)("Rust guest: resources", () => {
       it("imported resources: borrowed, constructed, passed on, merged, dropped by the guest", () => {
         importedResources(runs[run], loggers[run]);
       });
+    });
+  }
+});
+
+// ---------------------------------------------------------------------------------------------
+// the core modules and their components
+
+describe.skipIf(reason)("Rust guest: core modules", () => {
+  for (const name of [...valueScenarios.map((v) => v.name), "resources"]) {
+    it(`${name}: imports only its world, exports cabi_realloc and memory, embeds its component type`, async () => {
+      const core = await build(rustScenario(name));
+      const module = await WebAssembly.compile(core as BufferSource);
+      const pkg = `test:rust-${name}/`;
+      for (const i of WebAssembly.Module.imports(module)) {
+        expect(
+          i.module === "$root" || i.module.startsWith(pkg) || i.module.startsWith(`[export]${pkg}`),
+          i.module,
+        ).toBe(true);
+      }
+      const exported = WebAssembly.Module.exports(module).map((e) => e.name);
+      expect(exported).toContain("cabi_realloc");
+      expect(exported).toContain("memory");
+      const sections = customSectionNames(core).filter((n) => n.startsWith("component-type:"));
+      expect(sections).toHaveLength(1);
+      expect(sections[0]).toMatch(new RegExp(`:test:rust-${name}:${name}-guest:encoded world$`));
+    });
+
+    it(`${name}: our componentNew, given no WIT, makes a valid component with the WIT of jco's`, async () => {
+      const core = await build(rustScenario(name));
+      const tools = await import("@bytecodealliance/jco-transpile/wasm-tools");
+      const ours = componentNew(core);
+      const theirs = await tools.componentNew(core);
+      const ourWit = await tools.componentWit(ours);
+      expect(ourWit).toEqual(await tools.componentWit(theirs));
+      expect(ourWit).toContain(`world root`);
     });
   }
 });

@@ -114,3 +114,31 @@ export function plain(v: unknown): unknown {
   }
   return v;
 }
+
+/** The names of the custom sections of a core module. */
+export function customSectionNames(module: Uint8Array): string[] {
+  const names: string[] = [];
+  let at = 8;
+  const leb = () => {
+    let value = 0;
+    let shift = 0;
+    let byte: number;
+    do {
+      byte = module[at++];
+      value += (byte & 0x7f) * 2 ** shift;
+      shift += 7;
+    } while (byte & 0x80);
+    return value;
+  };
+  while (at < module.length) {
+    const id = module[at++];
+    const size = leb();
+    const end = at + size;
+    if (id === 0) {
+      const length = leb();
+      names.push(new TextDecoder().decode(module.subarray(at, at + length)));
+    }
+    at = end;
+  }
+  return names;
+}
