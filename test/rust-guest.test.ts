@@ -26,6 +26,7 @@ import {
   transpileComponent,
   type RustScenario,
 } from "./helpers/rust.js";
+import type { RustOptions } from "../index.js";
 import { skipReason, wasmRustc } from "./helpers/toolchains.js";
 
 const reason = skipReason(wasmRustc());
@@ -56,6 +57,8 @@ interface ValueScenario {
   imports(log: unknown[]): Record<string, unknown>;
   /** The same imports as jco takes them (world-level functions as `{ default }` under their WIT name). */
   jcoImports?(ours: Record<string, unknown>): Record<string, unknown>;
+  /** The generator's options (default: none). */
+  options?: RustOptions;
   cases: Case[];
   /** A last test in each run, after the cases. */
   last?: { name: string; test(exports: Record<string, any>): void };
@@ -82,10 +85,10 @@ function show(v: unknown): string {
 const builds = new Map<string, Promise<Uint8Array>>();
 
 /** Starts (once) the compile of a scenario's guest; the compiles of all scenarios run in parallel. */
-function build(scenario: RustScenario): Promise<Uint8Array> {
+function build(scenario: RustScenario, options?: RustOptions): Promise<Uint8Array> {
   let b = builds.get(scenario.name);
   if (b === undefined) {
-    b = buildRustGuest(scenario);
+    b = buildRustGuest(scenario, options);
     b.catch(() => {});
     builds.set(scenario.name, b);
   }
@@ -549,7 +552,38 @@ const aggregates: ValueScenario = {
   ],
 };
 
-const valueScenarios: ValueScenario[] = [numbers, strings, lists, aggregates];
+// ---------------------------------------------------------------------------------------------
+// realloc: bindings without `cabi_realloc`, the crate's own in its place
+
+const realloc: ValueScenario = {
+  name: "realloc",
+  options: { noRealloc: true },
+  imports: () => ({}),
+  cases: [
+    { fn: "echo.echo", args: ["hé ✓"], value: "hé ✓" },
+    { fn: "echo.echo", args: [""], value: "" },
+    { fn: "echo.echoList", args: [["a", "", "🦀"]], value: ["a", "", "🦀"] },
+  ],
+  last: {
+    name: "the host allocates with the crate's cabi_realloc",
+    test(exports) {
+      const before = exports.echo.reallocCalls();
+      expect(exports.echo.echoList(["x", "yz"])).toEqual(["x", "yz"]);
+      // The list and its two strings.
+      expect(exports.echo.reallocCalls()).toBe(before + 3);
+      expect(exports.liveAllocations()).toBe(0);
+    },
+  },
+};
+
+const valueScenarios: ValueScenario[] = [numbers, strings, lists, aggregates, realloc];
+
+// Start every compile at once; each scenario awaits its own.
+beforeAll(() => {
+  if (reason) return;
+  for (const v of valueScenarios) void build(rustScenario(v.name), v.options);
+  void build(rustScenario("resources"));
+});
 
 for (const v of valueScenarios) {
   const scenario = rustScenario(v.name);
@@ -558,7 +592,7 @@ for (const v of valueScenarios) {
     const logs = {} as Record<Run, unknown[]>;
 
     beforeAll(async () => {
-      const core = await build(scenario);
+      const core = await build(scenario, v.options);
       const instances = await instantiateAll(scenario, core, (run) => v.imports((logs[run] = [])), v.jcoImports);
       Object.assign(runs, instances);
     }, 60_000);
@@ -741,7 +775,7 @@ describe.skipIf(reason)("Rust guest: resources", () => {
 describe.skipIf(reason)("Rust guest: core modules", () => {
   for (const name of [...valueScenarios.map((v) => v.name), "resources"]) {
     it(`${name}: imports only its world, exports cabi_realloc and memory, embeds its component type`, async () => {
-      const core = await build(rustScenario(name));
+      const core = await build(rustScenario(name), valueScenarios.find((v) => v.name === name)?.options);
       const module = await WebAssembly.compile(core as BufferSource);
       const pkg = `test:rust-${name}/`;
       for (const i of WebAssembly.Module.imports(module)) {
@@ -759,7 +793,7 @@ describe.skipIf(reason)("Rust guest: core modules", () => {
     });
 
     it(`${name}: our componentNew, given no WIT, makes a valid component with the WIT of jco's`, async () => {
-      const core = await build(rustScenario(name));
+      const core = await build(rustScenario(name), valueScenarios.find((v) => v.name === name)?.options);
       const tools = await import("@bytecodealliance/jco-transpile/wasm-tools");
       const ours = componentNew(core);
       const theirs = await tools.componentNew(core);
