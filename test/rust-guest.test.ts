@@ -25,11 +25,12 @@ import {
   rustScenario,
   transpileComponent,
   type RustScenario,
+  wasmUnknownRustc,
 } from "./helpers/rust.js";
 import type { RustOptions } from "../index.js";
-import { skipReason, wasmRustc } from "./helpers/toolchains.js";
+import { skipReason } from "./helpers/toolchains.js";
 
-const reason = skipReason(wasmRustc());
+const reason = skipReason(wasmUnknownRustc());
 
 /** How the core module runs. */
 type Run = "ours" | "jco" | "jco-embed" | "our-component";

@@ -6,13 +6,33 @@
  * rustc to a wasm32-unknown-unknown core module (no WASI imports: our
  * TypeScript host and jco's `componentNew` need no adapter).
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateRust, loadWitText, renderDiagnostics, type RustOptions } from "../../index.js";
 import { tempDir } from "./host.js";
-import { wasmRustc } from "./toolchains.js";
+import { wasmRustc, type Toolchain } from "./toolchains.js";
+
+/**
+ * `wasmRustc()` (Debian's rustc 1.63, or `WITX_BINDGEN_WASM_RUSTC`), with the
+ * wasm32-unknown-unknown standard library the guests build against.
+ */
+export function wasmUnknownRustc(): Toolchain {
+  const rustc = wasmRustc();
+  if (rustc.missing) return rustc;
+  const run = spawnSync(rustc.command, ["--print", "target-libdir", "--target", "wasm32-unknown-unknown"], {
+    encoding: "utf8",
+  });
+  const dir = run.status === 0 ? run.stdout.trim() : "";
+  const found = dir !== "" && fs.existsSync(dir) && fs.readdirSync(dir).some((f) => f.startsWith("libstd"));
+  return {
+    command: rustc.command,
+    missing: found
+      ? undefined
+      : "the wasm32-unknown-unknown standard library is missing (Debian package libstd-rust-dev-wasm32)",
+  };
+}
 
 export const rustGuestsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "guests", "rust");
 
@@ -61,7 +81,7 @@ export async function buildRustGuest(scenario: RustScenario, options: RustOption
   fs.copyFileSync(path.join(rustGuestsDir, `${scenario.name}.rs`), path.join(dir, "guest.rs"));
   fs.copyFileSync(path.join(rustGuestsDir, "counting.rs"), path.join(dir, "counting.rs"));
   const { status, output } = await new Promise<{ status: number | null; output: string }>((resolve, reject) => {
-    const child = spawn(wasmRustc().command, RUSTC_FLAGS, { cwd: dir });
+    const child = spawn(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir });
     let output = "";
     child.stdout.on("data", (d) => (output += d));
     child.stderr.on("data", (d) => (output += d));
