@@ -133,6 +133,19 @@ const numbers: ValueScenario = {
         log.push(["next-char", c]);
         return String.fromCodePoint(c.codePointAt(0)! + 1);
       },
+      manyHost(...args: unknown[]) {
+        log.push(["many-host", ...args]);
+        return args.reduce<bigint>(
+          (sum, a) =>
+            sum +
+            (typeof a === "bigint"
+              ? a
+              : BigInt(
+                  typeof a === "number" ? Math.trunc(a) : a === true ? 1 : a === false ? 0 : String(a).codePointAt(0)!,
+                )),
+          0n,
+        );
+      },
     },
     offset() {
       log.push(["offset"]);
@@ -225,6 +238,13 @@ const numbers: ValueScenario = {
         ["next-char", "y"],
       ],
     },
+    {
+      fn: "numbers.callManyHost",
+      args: [1000n],
+      // 1-2+3-4+5-6+7-8+9+10 ('k' is 107, true 1) +13+14+15+16+17 + 1000
+      value: 1n - 2n + 3n - 4n + 5n - 6n + 7n - 8n + 9n + 10n + 107n + 1n + 13n + 14n + 15n + 16n + 17n + 1000n,
+      log: [["many-host", 1, -2, 3, -4, 5, -6, 7n, -8n, 9.5, 10.5, "k", true, 13, 14, 15, 16, 17n, 1000n]],
+    },
     { fn: "addOffset", args: [-58], value: 42, log: [["offset"]] },
     { fn: "addOffset", args: [2147483647], value: -2147483549, log: [["offset"]] },
   ],
@@ -263,6 +283,7 @@ const strings: ValueScenario = {
     { fn: "strings.concat", args: ["", ""], value: "" },
     { fn: "strings.concat", args: ["x".repeat(10000), "y"], value: `${"x".repeat(10000)}y` },
     { fn: "strings.empty", args: [], value: "" },
+    { fn: "shout", args: ["hé"], value: "HÉ!" },
     { fn: "strings.lengths", args: ["héllo 🦀"], value: [11, 7] },
     { fn: "strings.maybeUpper", args: ["straße"], value: "STRASSE" },
     { fn: "strings.maybeUpper", args: [undefined], value: undefined },
@@ -423,6 +444,10 @@ const aggregates: ValueScenario = {
         if (c === "red") return undefined;
         return c === "green" ? s : { tag: "rect", val: { x: 7, y: 8 } };
       },
+      older(ps: { name: string; age: number }[], names?: string[]) {
+        log.push(["older", ps, names]);
+        return ps.filter((p) => names === undefined || names.includes(p.name)).map((p) => ({ ...p, age: p.age + 1 }));
+      },
       check(name: string) {
         log.push(["check", name]);
         if (name === "ferris") return 42;
@@ -431,6 +456,25 @@ const aggregates: ValueScenario = {
     },
   }),
   cases: [
+    {
+      fn: "aggregates.olderViaHost",
+      args: [[ferris, { name: "ada", age: 36, tags: ["x"] }], undefined],
+      value: [
+        { ...ferris, age: 10 },
+        { name: "ada", age: 37, tags: ["x"], home: undefined },
+      ],
+      log: [["older", [ferris, { name: "ada", age: 36, tags: ["x"], home: undefined }], undefined]],
+    },
+    {
+      fn: "aggregates.olderViaHost",
+      args: [
+        [ferris, { name: "ada", age: 36, tags: [] }],
+        ["ada", "bo"],
+      ],
+      value: [{ name: "ada", age: 37, tags: [], home: undefined }],
+      log: [["older", [ferris, { name: "ada", age: 36, tags: [], home: undefined }], ["ada", "bo"]]],
+    },
+    { fn: "aggregates.olderViaHost", args: [[], []], value: [], log: [["older", [], []]] },
     { fn: "aggregates.movePoint", args: [{ x: 1, y: -2 }, 10, 20], value: { x: 11, y: 18 } },
     {
       fn: "aggregates.birthday",
@@ -577,7 +621,56 @@ const realloc: ValueScenario = {
   },
 };
 
-const valueScenarios: ValueScenario[] = [numbers, strings, lists, aggregates, realloc];
+// ---------------------------------------------------------------------------------------------
+// keywords: Rust keywords and reserved names in the WIT
+
+const keywords: ValueScenario = {
+  name: "keywords",
+  imports: () => ({}),
+  cases: [
+    {
+      fn: "keywords.loop",
+      args: [{ type: 1, match: "m", move: true, selfRef: 200 }, "type"],
+      value: { type: 2, match: "m:type", move: false, selfRef: 144 },
+    },
+    {
+      fn: "keywords.loop",
+      args: [{ type: 0, match: "", move: false, selfRef: 1 }, "super"],
+      value: { type: 1, match: ":super", move: true, selfRef: 2 },
+    },
+    {
+      fn: "keywords.match",
+      args: [
+        { tag: "loop", val: 12 },
+        { mut: true, ref: true, static: false },
+      ],
+      value: [
+        { tag: "in", val: "12" },
+        { mut: false, ref: true, static: true },
+      ],
+    },
+    {
+      fn: "keywords.match",
+      args: [
+        { tag: "in", val: "abc" },
+        { mut: false, ref: false, static: false },
+      ],
+      value: [
+        { tag: "loop", val: 3 },
+        { mut: true, ref: false, static: true },
+      ],
+    },
+    {
+      fn: "keywords.match",
+      args: [{ tag: "where" }, { mut: true, ref: false, static: true }],
+      value: [{ tag: "where" }, { mut: false, ref: false, static: false }],
+    },
+    { fn: "keywords.kinds", args: [], value: ["type", "crate", "super"] },
+    { fn: "keywords.nextGuest", args: [{ id: 41 }], value: { id: 42 } },
+  ],
+};
+
+const valueScenarios: ValueScenario[] = [numbers, strings, lists, aggregates, realloc, keywords];
 
 // Start every compile at once; each scenario awaits its own.
 beforeAll(() => {
@@ -658,6 +751,7 @@ function resourceImports(Logger: LoggerClass) {
     "test:rust-resources/host": {
       Logger,
       makeLogger: (prefix: string) => new Logger(prefix),
+      makeLoggers: (prefixes: string[]) => prefixes.map((p) => new Logger(p)),
     },
   };
 }
@@ -699,6 +793,20 @@ function exportedResources(exports: Record<string, any>): void {
   expect([maybe.label(), maybe.value()]).toEqual(["maybe", 5]);
   expect(store.liveCounters()).toBe(3);
 
+  const many = store.counters(["x", "y", ""]);
+  expect(many.map((c: any) => [c.label(), c.value()])).toEqual([
+    ["x", 0],
+    ["y", 1],
+    ["", 2],
+  ]);
+  expect(store.total(many)).toBe(3);
+  expect(store.liveCounters()).toBe(6);
+  // Handed back as owns rather than disposed of: jco 1.35's `[Symbol.dispose]` of the
+  // resources of a returned list drops the last element's handle, whichever element it is on.
+  expect(many.map((c: any) => store.take(c))).toEqual(["x=0", "y=1", "=2"]);
+  expect(store.liveCounters()).toBe(3);
+  expect(store.counters([])).toEqual([]);
+
   dispose(maybe);
   dispose(merged);
   dispose(b);
@@ -737,6 +845,10 @@ function importedResources(exports: Record<string, any>, Logger: LoggerClass): v
   // The guest drops the loggers it made and the merged one: the host disposes of them.
   const liveBefore = Logger.live;
   expect(store.scratch(3)).toBe(3);
+  expect(Logger.live).toBe(liveBefore);
+  expect(exports.liveAllocations()).toBe(0);
+  expect(store.fanOut(["p", "q"])).toEqual(["p: 0", "q: 1"]);
+  expect(store.fanOut([])).toEqual([]);
   expect(Logger.live).toBe(liveBefore);
   expect(exports.liveAllocations()).toBe(0);
   dispose(l);

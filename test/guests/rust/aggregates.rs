@@ -171,4 +171,8 @@ impl Aggregates for Component {
         let checked = host::check(&p.name);
         (described, picked, checked)
     }
+
+    fn older_via_host(ps: Vec<Person>, names: Option<Vec<String>>) -> Vec<Person> {
+        host::older(&ps, names.as_deref())
+    }
 }

@@ -129,4 +129,8 @@ impl Numbers for Component {
     fn call_host(a: f64, b: i64, c: u8, d: char) -> (f64, char) {
         (host::mul_add(a, b, c), host::next_char(d))
     }
+
+    fn call_many_host(x: u64) -> u64 {
+        host::many_host(1, -2, 3, -4, 5, -6, 7, -8, 9.5, 10.5, 'k', true, 13, 14, 15, 16, 17, x)
+    }
 }

@@ -91,6 +91,14 @@ impl Store for Component {
         start.map(|s| Counter::new(MyCounter::make("maybe".to_string(), s)))
     }
 
+    fn counters(labels: Vec<String>) -> Vec<Counter> {
+        labels
+            .into_iter()
+            .enumerate()
+            .map(|(i, label)| Counter::new(MyCounter::make(label, i as u32)))
+            .collect()
+    }
+
     fn live_counters() -> u32 {
         LIVE_COUNTERS.load(Ordering::SeqCst)
     }
@@ -123,6 +131,16 @@ impl Store for Component {
             let l = host::make_logger(&format!("scratch{i}"));
             l.log("x");
             lines += l.lines().len() as u32;
+        }
+        lines
+    }
+
+    fn fan_out(prefixes: Vec<String>) -> Vec<String> {
+        let loggers = host::make_loggers(&prefixes);
+        let mut lines = Vec::new();
+        for (i, l) in loggers.iter().enumerate() {
+            l.log(&i.to_string());
+            lines.extend(l.lines());
         }
         lines
     }

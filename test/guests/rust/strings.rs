@@ -15,6 +15,10 @@ impl Guest for Component {
     fn live_allocations() -> i32 {
         counting::live()
     }
+
+    fn shout(s: String) -> String {
+        s.to_uppercase() + "!"
+    }
 }
 
 impl Strings for Component {
