@@ -79,9 +79,11 @@ export function shoutyCase(name: string): string {
 }
 
 export function camelCase(name: string): string {
-  return words(name)
+  const camel = words(name)
     .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
     .join("");
+  // `Self` is a keyword in every position a type or case name takes.
+  return camel === "Self" ? "Self_" : camel;
 }
 
 /** A function, field, parameter or module name. */

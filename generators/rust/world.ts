@@ -40,6 +40,10 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
       if (reason) return `\`${f.name}\` uses ${reason}`;
     }
   }
+  for (const def of resolve.types) {
+    if (def.kind.kind === "flags" && def.kind.flags.length > 32)
+      return `flags \`${def.name}\` has more than 32 labels (the component model allows 32)`;
+  }
   for (const i of abi.interfaces) {
     for (const [name, id] of resolve.interfaces[i.id].types) {
       const target = layout.dealias(id);
