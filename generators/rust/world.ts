@@ -256,6 +256,7 @@ class RustWorld {
     out.close();
     out.open(`unsafe impl ${wasmResource} for ${camel} {`);
     out.line("#[inline]");
+    out.line("#[allow(unsafe_op_in_unsafe_fn)]");
     out.open("unsafe fn drop(handle: u32) {");
     out.append(this.resourceDropImport(this.resourceModule(id), name));
     out.line("drop(handle as i32);");
@@ -366,6 +367,7 @@ class RustWorld {
     out.close();
     out.open(`unsafe impl ${wasmResource} for ${camel} {`);
     out.line("#[inline]");
+    out.line("#[allow(unsafe_op_in_unsafe_fn)]");
     out.open("unsafe fn drop(handle: u32) {");
     out.append(this.resourceDropImport(this.resourceModule(id), name));
     out.line("drop(handle as i32);");

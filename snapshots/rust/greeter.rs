@@ -253,6 +253,7 @@ pub mod exports {
                 }
                 unsafe impl _rt::WasmResource for Counter {
                     #[inline]
+                    #[allow(unsafe_op_in_unsafe_fn)]
                     unsafe fn drop(handle: u32) {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "[export]example:greeter/greetings@0.1.0")]

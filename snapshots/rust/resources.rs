@@ -32,6 +32,7 @@ pub mod snap {
             }
             unsafe impl _rt::WasmResource for File {
                 #[inline]
+                #[allow(unsafe_op_in_unsafe_fn)]
                 unsafe fn drop(handle: u32) {
                     #[cfg(target_arch = "wasm32")]
                     #[link(wasm_import_module = "snap:resources/files")]
@@ -302,6 +303,7 @@ pub mod exports {
                 }
                 unsafe impl _rt::WasmResource for Blob {
                     #[inline]
+                    #[allow(unsafe_op_in_unsafe_fn)]
                     unsafe fn drop(handle: u32) {
                         #[cfg(target_arch = "wasm32")]
                         #[link(wasm_import_module = "[export]snap:resources/store")]
