@@ -208,18 +208,7 @@ class RustWorld {
   }
 
   private resourceDropImport(module: string, name: string): RustSource {
-    const out = new RustSource();
-    out.line('#[cfg(target_arch = "wasm32")]');
-    out.line(`#[link(wasm_import_module = ${JSON.stringify(module)})]`);
-    out.open(this.options.edition2024 ? 'unsafe extern "C" {' : 'extern "C" {');
-    out.line(`#[link_name = "[resource-drop]${name}"]`);
-    out.line("fn drop(_: i32);");
-    out.close();
-    out.line('#[cfg(not(target_arch = "wasm32"))]');
-    out.open('unsafe extern "C" fn drop(_: i32) {');
-    out.line("unreachable!()");
-    out.close();
-    return out;
+    return this.intrinsicImport(module, `[resource-drop]${name}`, "drop", "_: i32", "");
   }
 
   private resourceModule(id: TypeId): string {
