@@ -488,6 +488,13 @@ export class CEmitter implements AbiEmitter<string> {
           return [`((${types.name(ins.resource)} *) (uintptr_t) (${ops[0]}))`];
         return [`(${ins.handle === "own" ? info.own : info.borrow}) { ${ops[0]} }`];
       }
+      case "await-subtask":
+      case "call-user-async":
+      case "lower-channel":
+      case "lift-channel":
+      case "lower-error-context":
+      case "lift-error-context":
+        throw new Error(`not supported: the asynchronous ABI (${ins.op})`);
     }
   }
 

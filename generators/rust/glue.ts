@@ -406,6 +406,13 @@ export class RustGlue implements AbiEmitter<string> {
         out.close();
         return [];
       }
+      case "await-subtask":
+      case "call-user-async":
+      case "lower-channel":
+      case "lift-channel":
+      case "lower-error-context":
+      case "lift-error-context":
+        throw new Error(`not supported: the asynchronous ABI (${inst.op})`);
     }
   }
 

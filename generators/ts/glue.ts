@@ -379,6 +379,13 @@ export class FunctionEmitter implements AbiEmitter<string> {
       case "dealloc-list":
       case "dealloc-variant":
         throw new Error(`a host has no post-return glue (${inst.op})`);
+      case "await-subtask":
+      case "call-user-async":
+      case "lower-channel":
+      case "lift-channel":
+      case "lower-error-context":
+      case "lift-error-context":
+        throw new Error(`not supported: the asynchronous ABI (${inst.op})`);
     }
   }
 

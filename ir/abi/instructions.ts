@@ -72,6 +72,19 @@ export type Instruction =
   | { op: "check-pointer"; size: number; align: number; what: string }
   /** Calls the export's `cabi_post_<name>` function, if the module has one, with the core results. */
   | { op: "post-return"; name: string }
+  /**
+   * An `async` import was called (`call-core` gave the operand, the packed
+   * subtask status): waits until the subtask has returned, so that its
+   * result area holds the result. Pushes nothing.
+   */
+  | { op: "await-subtask" }
+  /**
+   * Starts the user's implementation of the `async` export `func` with the
+   * lifted parameters; pushes the callback code (`CallbackCode`) the core
+   * export returns. The result reaches the caller later, through the
+   * export's `task.return` (`AbiWalker.walkTaskReturn`).
+   */
+  | { op: "call-user-async"; func: Function }
 
   // ---- memory ----
   | { op: "load"; access: MemoryAccess; offset: number }
@@ -189,7 +202,17 @@ export type Instruction =
    * by the guest (`exported`).
    */
   | { op: "lower-handle"; handle: "own" | "borrow"; resource: TypeId; side: ResourceSide; path: string }
-  | { op: "lift-handle"; handle: "own" | "borrow"; resource: TypeId; side: ResourceSide };
+  | { op: "lift-handle"; handle: "own" | "borrow"; resource: TypeId; side: ResourceSide }
+  /**
+   * A future or stream end to its handle (the readable end: values of a
+   * `future<T>` or `stream<T>` type are always readable ends). `type` is the
+   * `future`/`stream` type.
+   */
+  | { op: "lower-channel"; kind: "future" | "stream"; type: TypeId; path: string }
+  | { op: "lift-channel"; kind: "future" | "stream"; type: TypeId }
+  /** An `error-context` to its handle, and back. */
+  | { op: "lower-error-context"; path: string }
+  | { op: "lift-error-context" };
 
 /** The target of a walk: code for each instruction, and the nesting of blocks. */
 export interface AbiEmitter<Operand> {

@@ -20,6 +20,8 @@ export type StringEncoding = "utf8" | "utf16" | "latin1+utf16";
 export const MAX_FLAT_PARAMS = 16;
 /** At most this many core results are returned flat; more go through a return area. */
 export const MAX_FLAT_RESULTS = 1;
+/** How many flat parameters an `async`-lowered import takes before they are passed through one pointer. */
+export const MAX_FLAT_ASYNC_PARAMS = 4;
 /** The bytes of a pointer (and of a length) in a 32-bit memory. */
 export const POINTER_SIZE = 4;
 /** The high bit that marks a `latin1+utf16` string's length as UTF-16 code units. */
@@ -490,4 +492,32 @@ export function flattenFunctionType(
     }
   }
   return { params: flatParams, results: flatResults, paramsSpilled, resultsSpilled };
+}
+
+/**
+ * The core signature of an `async` function, as `canon lift async` (with a
+ * callback) and `canon lower async` give it.
+ *
+ * - Lowered (a guest calling an import): up to `MAX_FLAT_ASYNC_PARAMS` flat
+ *   parameters, else one pointer to them; then, when the function has a
+ *   result, one more pointer to the area the callee writes it to. The one
+ *   core result is the subtask's packed status (`SubtaskStatus`).
+ * - Lifted (a guest implementing an export): up to `MAX_FLAT_PARAMS` flat
+ *   parameters, else one pointer; the one core result is the callback code
+ *   (`CallbackCode`). The function's own result goes to `task.return`.
+ *
+ * `resultsSpilled` is set when a lowered function has a result area.
+ */
+export function flattenAsyncFunctionType(
+  layout: AbiLayout,
+  params: Type[],
+  result: Type | undefined,
+  context: "lift" | "lower",
+): CoreSignature {
+  let flatParams = layout.flatten(params);
+  const paramsSpilled = flatParams.length > (context === "lift" ? MAX_FLAT_PARAMS : MAX_FLAT_ASYNC_PARAMS);
+  if (paramsSpilled) flatParams = ["i32"];
+  const resultsSpilled = context === "lower" && result !== undefined;
+  if (resultsSpilled) flatParams = [...flatParams, "i32"];
+  return { params: flatParams, results: ["i32"], paramsSpilled, resultsSpilled };
 }

@@ -26,6 +26,7 @@ import type { AbiEmitter, Instruction, MemoryAccess, MemoryStore, ResourceSide, 
 import {
   AbiLayout,
   flagsSize,
+  flattenAsyncFunctionType,
   flattenFunctionType,
   type AbiShape,
   type CoreSignature,
@@ -48,7 +49,7 @@ export interface WalkOptions {
   pathName?(kind: "parameter" | "field", name: string): string;
 }
 
-/** The types a walk cannot describe yet: the asynchronous ABI's values. */
+/** The asynchronous ABI's values, which a synchronous-only target cannot carry. */
 export function unsupportedShape(shape: AbiShape): string | undefined {
   switch (shape.kind) {
     case "future":
@@ -123,18 +124,148 @@ export class AbiWalker<Operand> {
     postReturnName?: string,
   ): CoreSignature {
     const params = func.params.map((p) => p.type);
-    const signature = flattenFunctionType(
-      this.layout,
-      params,
-      func.result,
-      variant === "guest-export" ? "lift" : "lower",
-    );
+    const context = variant === "guest-export" ? "lift" : "lower";
     // Only a guest calling an import lends its memory for the duration of the call.
     this.ownedLowering = !(variant === "guest-import" && kind === "call");
-    if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
-    else this.implementFunction(func, variant, signature);
+    let signature: CoreSignature;
+    if (func.kind.kind.startsWith("async")) {
+      signature = flattenAsyncFunctionType(this.layout, params, func.result, context);
+      if (variant === "guest-import" && kind === "call") this.callAsyncImport(func, signature, coreName);
+      else if (variant === "guest-export" && kind === "implement") this.implementAsyncExport(func, signature);
+      else throw new Error(`not supported: the ${kind} glue of the async function ${func.name} on the host side`);
+    } else {
+      signature = flattenFunctionType(this.layout, params, func.result, context);
+      if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
+      else this.implementFunction(func, variant, signature);
+    }
     if (this.stack.length !== 0) throw new Error(`ABI walk of ${func.name} left ${this.stack.length} operands`);
     return signature;
+  }
+
+  /**
+   * Emits a guest's call of its `async` import `coreName` (`call-core`
+   * returns the packed subtask status; `await-subtask` waits for the return).
+   * Spilled parameters and the result live in `scratch-area`s that must stay
+   * valid until the subtask has returned.
+   */
+  private callAsyncImport(func: Function, signature: CoreSignature, coreName: string): void {
+    this.lowerParams(func, signature, () => this.take({ op: "scratch-area", ...this.paramsSizeAlign(func) }, 0));
+    let resultArea: Operand | undefined;
+    if (func.result !== undefined) {
+      const { size, align } = this.layout.sizeAlign(func.result);
+      resultArea = this.take({ op: "scratch-area", size, align }, 0);
+      this.stack.push(resultArea);
+    }
+    this.emit({ op: "call-core", name: coreName, signature }, signature.params.length, 1);
+    this.emit({ op: "await-subtask" }, 1, 0);
+    if (func.result !== undefined) this.load(func.result, resultArea!, 0);
+    this.emit({ op: "return", count: func.result === undefined ? 0 : 1 }, func.result === undefined ? 0 : 1, 0);
+  }
+
+  /** Emits a guest's `async` export (lifted with a callback): parameters lifted, then `call-user-async`. */
+  private implementAsyncExport(func: Function, signature: CoreSignature): void {
+    this.liftParams(func, signature);
+    this.emit({ op: "call-user-async", func }, func.params.length, 1);
+    this.emit({ op: "return", count: 1 }, 1, 0);
+  }
+
+  /**
+   * Emits the glue that hands an `async` export's result to its
+   * `task.return` built-in `coreName`: argument 0 is the result (when the
+   * function has one), lowered as for a synchronous import call, whose
+   * parameter it is. Returns the built-in's core signature.
+   */
+  walkTaskReturn(func: Function, coreName: string): CoreSignature {
+    const returned: Function = {
+      ...func,
+      kind: { kind: "freestanding" },
+      params: func.result === undefined ? [] : [{ name: "result", type: func.result }],
+      result: undefined,
+    } as Function;
+    return this.walkFunction(returned, "guest-import", "call", coreName);
+  }
+
+  /**
+   * Emits the code that lowers a value of `t` (argument 0) into memory at a
+   * pointer (argument 1), owning what it allocates: how a guest writes a
+   * future's or stream's values for the other end to read.
+   */
+  walkPayloadLower(t: Type): void {
+    this.ownedLowering = true;
+    this.emit({ op: "argument", index: 1 }, 0);
+    const pointer = this.pop();
+    this.emit({ op: "argument", index: 0 }, 0);
+    this.store(t, pointer, 0, "value");
+    this.emit({ op: "return", count: 0 }, 0, 0);
+    if (this.stack.length !== 0) throw new Error(`payload lowering left ${this.stack.length} operands`);
+  }
+
+  /** Emits the code that lifts a value of `t` from memory at a pointer (argument 0), taking what it owns. */
+  walkPayloadLift(t: Type): void {
+    this.emit({ op: "argument", index: 0 }, 0);
+    const pointer = this.pop();
+    this.load(t, pointer, 0);
+    this.emit({ op: "return", count: 1 }, 1, 0);
+    if (this.stack.length !== 0) throw new Error(`payload lifting left ${this.stack.length} operands`);
+  }
+
+  /**
+   * Emits the code that frees what a lowered value of `t` at a pointer
+   * (argument 0) owns. Returns `false` (and emits nothing) when it owns no memory.
+   */
+  walkDeallocate(t: Type): boolean {
+    if (!this.layout.needsMemory(t)) return false;
+    this.emit({ op: "argument", index: 0 }, 0);
+    const pointer = this.pop();
+    this.deallocate(t, pointer, 0);
+    this.emit({ op: "return", count: 0 }, 0, 0);
+    if (this.stack.length !== 0) throw new Error(`deallocation walk left ${this.stack.length} operands`);
+    return true;
+  }
+
+  private paramsSizeAlign(func: Function): { size: number; align: number } {
+    const { size, align } = this.layout.recordLayout(func.params.map((p) => p.type));
+    return { size, align };
+  }
+
+  /** Lowers the arguments flat, or stores them in the area `spillArea` gives and pushes its pointer. */
+  private lowerParams(func: Function, signature: CoreSignature, spillArea: () => Operand): void {
+    if (!signature.paramsSpilled) {
+      func.params.forEach((p, i) => {
+        this.emit({ op: "argument", index: i }, 0);
+        this.lowerFlat(p.type, this.name("parameter", p.name));
+      });
+      return;
+    }
+    const { offsets } = this.layout.recordLayout(func.params.map((p) => p.type));
+    const area = spillArea();
+    func.params.forEach((p, i) => {
+      this.emit({ op: "argument", index: i }, 0);
+      this.store(p.type, area, offsets[i], this.name("parameter", p.name));
+    });
+    this.stack.push(area);
+  }
+
+  /** Lifts the parameters from the core arguments (flat, or through the pointer in argument 0). */
+  private liftParams(func: Function, signature: CoreSignature): void {
+    const params = func.params.map((p) => p.type);
+    if (!signature.paramsSpilled) {
+      const flatCount = this.layout.flatten(params).length;
+      for (let i = 0; i < flatCount; i++) this.emit({ op: "argument", index: i }, 0);
+      const flat = this.stack.splice(0);
+      let next = 0;
+      for (const t of params) {
+        const n = this.layout.flat(t).length;
+        this.stack.push(...flat.slice(next, next + n));
+        next += n;
+        this.liftFlat(t);
+      }
+    } else {
+      const { offsets, size, align } = this.layout.recordLayout(params);
+      this.emit({ op: "argument", index: 0 }, 0);
+      const pointer = this.take({ op: "check-pointer", size, align, what: "parameters" }, 1);
+      params.forEach((t, i) => this.load(t, pointer, offsets[i]));
+    }
   }
 
   private callFunction(
@@ -144,24 +275,9 @@ export class AbiWalker<Operand> {
     coreName: string,
     postReturnName: string | undefined,
   ): void {
-    const params = func.params.map((p) => p.type);
-    if (!signature.paramsSpilled) {
-      func.params.forEach((p, i) => {
-        this.emit({ op: "argument", index: i }, 0);
-        this.lowerFlat(p.type, this.name("parameter", p.name));
-      });
-    } else {
-      const { offsets, size, align } = this.layout.recordLayout(params);
-      const area =
-        variant === "guest-export"
-          ? this.take({ op: "alloc-params", size, align }, 0)
-          : this.take({ op: "scratch-area", size, align }, 0);
-      func.params.forEach((p, i) => {
-        this.emit({ op: "argument", index: i }, 0);
-        this.store(p.type, area, offsets[i], this.name("parameter", p.name));
-      });
-      this.stack.push(area);
-    }
+    this.lowerParams(func, signature, () =>
+      this.take({ op: variant === "guest-export" ? "alloc-params" : "scratch-area", ...this.paramsSizeAlign(func) }, 0),
+    );
     let returnArea: Operand | undefined;
     if (signature.resultsSpilled && variant === "guest-import") {
       const { size, align } = this.layout.sizeAlign(func.result!);
@@ -199,23 +315,7 @@ export class AbiWalker<Operand> {
 
   private implementFunction(func: Function, variant: AbiVariant, signature: CoreSignature): void {
     const params = func.params.map((p) => p.type);
-    if (!signature.paramsSpilled) {
-      const flatCount = this.layout.flatten(params).length;
-      for (let i = 0; i < flatCount; i++) this.emit({ op: "argument", index: i }, 0);
-      const flat = this.stack.splice(0);
-      let next = 0;
-      for (const t of params) {
-        const n = this.layout.flat(t).length;
-        this.stack.push(...flat.slice(next, next + n));
-        next += n;
-        this.liftFlat(t);
-      }
-    } else {
-      const { offsets, size, align } = this.layout.recordLayout(params);
-      this.emit({ op: "argument", index: 0 }, 0);
-      const pointer = this.take({ op: "check-pointer", size, align, what: "parameters" }, 1);
-      params.forEach((t, i) => this.load(t, pointer, offsets[i]));
-    }
+    this.liftParams(func, signature);
     const resultCount = func.result === undefined ? 0 : 1;
     this.emit({ op: "call-user", func }, params.length, resultCount);
     if (func.result === undefined) {
@@ -292,13 +392,7 @@ export class AbiWalker<Operand> {
    * is needed.
    */
   walkPostReturn(func: Function): boolean {
-    if (func.result === undefined || !this.layout.needsMemory(func.result)) return false;
-    this.emit({ op: "argument", index: 0 }, 0);
-    const pointer = this.pop();
-    this.deallocate(func.result, pointer, 0);
-    this.emit({ op: "return", count: 0 }, 0, 0);
-    if (this.stack.length !== 0) throw new Error(`post-return walk of ${func.name} left ${this.stack.length} operands`);
-    return true;
+    return func.result !== undefined && this.walkDeallocate(func.result);
   }
 
   /** Emits the instructions that free what a value of `t` at `pointer + offset` owns. */
@@ -440,6 +534,13 @@ export class AbiWalker<Operand> {
       case "own":
       case "borrow":
         this.lowerHandle(shape, path);
+        return;
+      case "future":
+      case "stream":
+        this.emit({ op: "lower-channel", kind: shape.kind, type: shape.id, path }, 1, 1);
+        return;
+      case "error-context":
+        this.emit({ op: "lower-error-context", path }, 1, 1);
         return;
       default:
         this.unsupported(shape);
@@ -615,6 +716,13 @@ export class AbiWalker<Operand> {
       case "borrow":
         this.liftHandle(shape);
         return;
+      case "future":
+      case "stream":
+        this.emit({ op: "lift-channel", kind: shape.kind, type: shape.id }, 1, 1);
+        return;
+      case "error-context":
+        this.emit({ op: "lift-error-context" }, 1, 1);
+        return;
       default:
         this.unsupported(shape);
     }
@@ -734,6 +842,15 @@ export class AbiWalker<Operand> {
         this.lowerHandle(shape, path);
         storeTop("i32.store", offset);
         return;
+      case "future":
+      case "stream":
+        this.emit({ op: "lower-channel", kind: shape.kind, type: shape.id, path }, 1, 1);
+        storeTop("i32.store", offset);
+        return;
+      case "error-context":
+        this.emit({ op: "lower-error-context", path }, 1, 1);
+        storeTop("i32.store", offset);
+        return;
       default:
         this.unsupported(shape);
     }
@@ -811,6 +928,15 @@ export class AbiWalker<Operand> {
       case "borrow":
         loadAt("i32.load", offset);
         this.liftHandle(shape);
+        return;
+      case "future":
+      case "stream":
+        loadAt("i32.load", offset);
+        this.emit({ op: "lift-channel", kind: shape.kind, type: shape.id }, 1, 1);
+        return;
+      case "error-context":
+        loadAt("i32.load", offset);
+        this.emit({ op: "lift-error-context" }, 1, 1);
         return;
       default:
         this.unsupported(shape);

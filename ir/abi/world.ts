@@ -13,6 +13,13 @@
  *   `[export]ns:pkg/iface@1.0.0`: `[resource-new]r`, `[resource-rep]r`,
  *   `[resource-drop]r`; its destructor is exported as
  *   `ns:pkg/iface@1.0.0#[dtor]r`.
+ * - An `async` import's field is `[async-lower]f`. An `async` export is
+ *   `[async-lift]ns:pkg/iface@1.0.0#f` with the callback
+ *   `[callback][async-lift]ns:pkg/iface@1.0.0#f`, and hands its result to
+ *   `[task-return]f` imported from `[export]ns:pkg/iface@1.0.0` (world
+ *   level: `[export]$root`).
+ * - The built-ins of a function's futures and streams are imported from the
+ *   function's module (`[export]` before it for an export); see `async.ts`.
  * - `memory`, `cabi_realloc` and `_initialize` are exported by name.
  * Inline interfaces (`import foo: interface { ... }`) use their plain name.
  */
@@ -32,7 +39,11 @@ export interface ImportedFunctionAbi {
   /** The world's name for the interface (`ns:pkg/iface@v` or a plain name); `undefined` at world level. */
   interfaceName: string | undefined;
   module: string;
+  /** The core import: `f`, or `[async-lower]f` for an `async` function. */
   field: string;
+  async: boolean;
+  /** The module of the function's future and stream built-ins. */
+  builtinsModule: string;
 }
 
 export interface ExportedFunctionAbi {
@@ -41,8 +52,15 @@ export interface ExportedFunctionAbi {
   interfaceName: string | undefined;
   /** The core export that implements the function. */
   exportName: string;
-  /** The optional core export run after the results are read. */
+  /** The optional core export run after the results are read (synchronous functions only). */
   postReturnName: string;
+  async: boolean;
+  /** `async` functions: the callback export, and the `task.return` import that takes the result. */
+  callbackName: string;
+  taskReturnModule: string;
+  taskReturnField: string;
+  /** The module of the function's future and stream built-ins. */
+  builtinsModule: string;
 }
 
 export interface ResourceAbi {
@@ -98,13 +116,7 @@ export function worldAbi(resolve: Resolve, worldId: WorldId): WorldAbi {
   };
   for (const { key, item } of world.imports.values()) {
     if (item.kind === "function") {
-      abi.imports.push({
-        func: item.func,
-        iface: undefined,
-        interfaceName: undefined,
-        module: ROOT_MODULE,
-        field: item.func.name,
-      });
+      abi.imports.push(importedFunction(item.func, undefined, undefined, ROOT_MODULE));
     } else if (item.kind === "type") {
       const def = resolve.types[item.id];
       if (def.kind.kind === "resource") {
@@ -119,19 +131,13 @@ export function worldAbi(resolve: Resolve, worldId: WorldId): WorldAbi {
         abi.resourceSide.set(r.id, "imported");
       }
       for (const func of resolve.interfaces[item.id].functions.values()) {
-        abi.imports.push({ func, iface: item.id, interfaceName: name, module: name, field: func.name });
+        abi.imports.push(importedFunction(func, item.id, name, name));
       }
     }
   }
   for (const { key, item } of world.exports.values()) {
     if (item.kind === "function") {
-      abi.exports.push({
-        func: item.func,
-        iface: undefined,
-        interfaceName: undefined,
-        exportName: item.func.name,
-        postReturnName: `cabi_post_${item.func.name}`,
-      });
+      abi.exports.push(exportedFunction(item.func, undefined, undefined));
     } else if (item.kind === "interface") {
       const name = resolve.nameWorldKey(key);
       abi.interfaces.push({ key, id: item.id, name, direction: "export" });
@@ -151,14 +157,7 @@ export function worldAbi(resolve: Resolve, worldId: WorldId): WorldAbi {
         abi.resourceSide.set(r.id, "exported");
       }
       for (const func of resolve.interfaces[item.id].functions.values()) {
-        const exportName = `${name}#${func.name}`;
-        abi.exports.push({
-          func,
-          iface: item.id,
-          interfaceName: name,
-          exportName,
-          postReturnName: `cabi_post_${exportName}`,
-        });
+        abi.exports.push(exportedFunction(func, item.id, name));
       }
     }
   }
@@ -183,5 +182,45 @@ function importedResource(
     newField: undefined,
     repField: undefined,
     dtorExport: undefined,
+  };
+}
+
+function importedFunction(
+  func: Function,
+  iface: InterfaceId | undefined,
+  interfaceName: string | undefined,
+  module: string,
+): ImportedFunctionAbi {
+  const async = func.kind.kind.startsWith("async");
+  return {
+    func,
+    iface,
+    interfaceName,
+    module,
+    field: async ? `[async-lower]${func.name}` : func.name,
+    async,
+    builtinsModule: module,
+  };
+}
+
+function exportedFunction(
+  func: Function,
+  iface: InterfaceId | undefined,
+  interfaceName: string | undefined,
+): ExportedFunctionAbi {
+  const async = func.kind.kind.startsWith("async");
+  const base = interfaceName === undefined ? func.name : `${interfaceName}#${func.name}`;
+  const module = `[export]${interfaceName ?? ROOT_MODULE}`;
+  return {
+    func,
+    iface,
+    interfaceName,
+    exportName: async ? `[async-lift]${base}` : base,
+    postReturnName: `cabi_post_${base}`,
+    async,
+    callbackName: `[callback][async-lift]${base}`,
+    taskReturnModule: module,
+    taskReturnField: `[task-return]${func.name}`,
+    builtinsModule: module,
   };
 }
