@@ -12,7 +12,7 @@
  * out-pointers (`ret`, `err`).
  */
 import type { AbiEmitter, Instruction, MemoryAccess, MemoryStore, ScalarType } from "../../ir/abi/instructions.js";
-import type { CoreType } from "../../ir/abi/layout.js";
+import { MAX_FLAT_ASYNC_PARAMS, type CoreType } from "../../ir/abi/layout.js";
 import type { Function, Type } from "../../ir/types.js";
 import { cIdent } from "./naming.js";
 import type { CTypes } from "./types.js";
@@ -42,6 +42,10 @@ export interface CSig {
   params: CParam[];
   ret: CReturn;
   retptrs: { name: string; type: Type }[];
+  /** Async imports: whether the parameters are passed through one pointer. */
+  indirect?: boolean;
+  /** Async imports with several parameters passed through a pointer: the typedef of their struct. */
+  argsStruct?: string;
 }
 
 /** Whether a parameter of `t` is passed by pointer. */
@@ -86,8 +90,18 @@ function classifyReturn(types: CTypes, result: Type | undefined): CReturn {
   }
 }
 
+/**
+ * How a function is bound: synchronously, or with the asynchronous ABI as an
+ * import the guest calls (it returns the subtask's status at once and writes
+ * the result through `result` when the subtask returns) or as an export the
+ * guest implements (it returns a callback code and hands its result to
+ * `<name>_return`).
+ */
+export type CBinding = "sync" | "async-import" | "async-export";
+
 /** The C signature of `func` under the C name `name`. */
-export function cSignature(types: CTypes, name: string, func: Function): CSig {
+export function cSignature(types: CTypes, name: string, func: Function, binding: CBinding = "sync"): CSig {
+  if (binding === "async-import") return asyncImportSignature(types, name, func);
   const ret = classifyReturn(types, func.result);
   const params: CParam[] = func.params.map((p) => {
     const base = cIdent(p.name);
@@ -106,6 +120,11 @@ export function cSignature(types: CTypes, name: string, func: Function): CSig {
   });
   const retptrs: { name: string; type: Type }[] = [];
   let retType: string;
+  if (binding === "async-export") {
+    const parts = params.map((p) => `${types.name(p.option ?? p.type)} ${p.byPointer ? "*" : ""}${p.name}`);
+    const text = `${types.world}_callback_code_t ${name}(${parts.length === 0 ? "void" : parts.join(", ")})`;
+    return { name, text, params, ret, retptrs };
+  }
   switch (ret.kind) {
     case "void":
       retType = "void";
@@ -131,6 +150,44 @@ export function cSignature(types: CTypes, name: string, func: Function): CSig {
   parts.push(...retptrs.map((r) => `${types.name(r.type)} *${r.name}`));
   const text = `${retType} ${name}(${parts.length === 0 ? "void" : parts.join(", ")})`;
   return { name, text, params, ret, retptrs };
+}
+
+/**
+ * The C signature of an import called with the asynchronous ABI, as
+ * wit-bindgen spells it: the parameters by value when they flatten to at
+ * most `MAX_FLAT_ASYNC_PARAMS` core values, else one pointer to them (`T
+ * *arg` for one parameter, a `<name>_args_t *args` struct for several, the
+ * struct having the canonical layout); then `R *result` when the function
+ * has a result. It returns the packed subtask status.
+ */
+function asyncImportSignature(types: CTypes, name: string, func: Function): CSig {
+  const flat = types.layout.flatten(func.params.map((p) => p.type)).length;
+  const params: CParam[] = [];
+  const parts: string[] = [];
+  let argsStruct: string | undefined;
+  if (flat > MAX_FLAT_ASYNC_PARAMS && func.params.length === 1) {
+    const p = func.params[0];
+    params.push({ name: "arg", base: "arg", type: p.type, byPointer: true, option: undefined });
+    parts.push(`${types.name(p.type)} *arg`);
+  } else if (flat > MAX_FLAT_ASYNC_PARAMS) {
+    const fields = func.params.map((p) => `${types.name(p.type)} ${cIdent(p.name)};\n`).join("");
+    argsStruct = `\ntypedef struct ${name}_args {\n${fields}} ${name}_args_t;\n`;
+    params.push({ name: "args", base: "args", type: func.params[0].type, byPointer: true, option: undefined });
+    parts.push(`${name}_args_t *args`);
+  } else {
+    for (const p of func.params) {
+      const base = cIdent(p.name);
+      params.push({ name: base, base, type: p.type, byPointer: false, option: undefined });
+      parts.push(`${types.name(p.type)} ${base}`);
+    }
+  }
+  const retptrs: { name: string; type: Type }[] = [];
+  if (func.result !== undefined) {
+    retptrs.push({ name: "result", type: func.result });
+    parts.push(`${types.name(func.result)} *result`);
+  }
+  const text = `${types.world}_subtask_status_t ${name}(${parts.length === 0 ? "void" : parts.join(", ")})`;
+  return { name, text, params, ret: { kind: "void" }, retptrs, indirect: flat > MAX_FLAT_ASYNC_PARAMS, argsStruct };
 }
 
 export const coreCType: Record<CoreType, string> = { i32: "int32_t", i64: "int64_t", f32: "float", f64: "double" };
@@ -194,7 +251,14 @@ export interface GlueModule {
   unions: Set<string>;
 }
 
-export type GlueMode = "import" | "export" | "post-return";
+/**
+ * What the glue being emitted is: a synchronous import's wrapper, an
+ * export's core function, a post-return function, the lowering of an async
+ * import's flat parameters (`call-core` only records the core arguments,
+ * `asyncArgs`), or an async export's `<name>_return` (which calls
+ * `task.return`).
+ */
+export type GlueMode = "import" | "export" | "post-return" | "async-import" | "task-return";
 
 interface Block {
   code: string;
@@ -216,6 +280,8 @@ export class CEmitter implements AbiEmitter<string> {
   private pointers = new Set<string>();
   /** An export's spilled-parameter area, freed once the implementation has its arguments. */
   private spilledParams: string | undefined;
+  /** In `async-import` mode: the core arguments of the lowered parameters. */
+  asyncArgs: string[] = [];
 
   constructor(
     private readonly module: GlueModule,
@@ -325,6 +391,10 @@ export class CEmitter implements AbiEmitter<string> {
       case "coerce":
         return [this.coerce(ops[0], ins.from, ins.to)];
       case "call-core": {
+        if (this.mode === "async-import") {
+          this.asyncArgs = ops.map((o) => this.asCore(o));
+          return [];
+        }
         const args = ops.map((o) => this.asCore(o)).join(", ");
         if (ins.signature.results.length === 0) {
           this.line(`${ins.name}(${args});`);
@@ -341,7 +411,7 @@ export class CEmitter implements AbiEmitter<string> {
         return [];
       case "scratch-area": {
         const p = this.tmp("ptr");
-        if (this.mode === "import") {
+        if (this.mode !== "export") {
           const area = this.tmp("ret_area");
           this.line(`__attribute__((__aligned__(${ins.align})))\nuint8_t ${area}[${ins.size}];`);
           this.line(`uint8_t *${p} = (uint8_t *) &${area};`);
@@ -489,12 +559,21 @@ export class CEmitter implements AbiEmitter<string> {
         return [`(${ins.handle === "own" ? info.own : info.borrow}) { ${ops[0]} }`];
       }
       case "await-subtask":
-      case "call-user-async":
+        this.awaitSubtask(ops[0]);
+        return [];
+      case "call-user-async": {
+        const args = this.userArgs(ops);
+        const r = this.tmp("ret");
+        this.line(`${types.world}_callback_code_t ${r} = ${this.sig!.name}(${args.join(", ")});`);
+        if (this.spilledParams !== undefined) this.line(`free(${this.spilledParams});`);
+        return [r];
+      }
       case "lower-channel":
-      case "lift-channel":
       case "lower-error-context":
+        return [`((int32_t) (${ops[0]}))`];
+      case "lift-channel":
       case "lift-error-context":
-        throw new Error(`not supported: the asynchronous ABI (${ins.op})`);
+        return [`((uint32_t) (${ops[0]}))`];
     }
   }
 
@@ -558,11 +637,35 @@ export class CEmitter implements AbiEmitter<string> {
     return [v];
   }
 
-  /** An export's call of the user's implementation, adapting the lifted values to the C signature. */
-  private callUser(ops: string[]): string[] {
+  /**
+   * Waits, blocking, until the subtask of an async import call (its packed
+   * status `status`) has returned, then drops it.
+   */
+  private awaitSubtask(status: string): void {
+    const w = this.types.world;
+    const W = w.toUpperCase();
+    const s = this.tmp("status");
+    const subtask = this.tmp("subtask");
+    const set = this.tmp("set");
+    const event = this.tmp("event");
+    this.line(`${w}_subtask_status_t ${s} = (${w}_subtask_status_t) (${status});`);
+    this.line(`if (${W}_SUBTASK_STATE(${s}) != ${W}_SUBTASK_RETURNED) {`);
+    this.line(`${w}_subtask_t ${subtask} = ${W}_SUBTASK_HANDLE(${s});`);
+    this.line(`${w}_waitable_set_t ${set} = ${w}_waitable_set_new();`);
+    this.line(`${w}_waitable_join(${subtask}, ${set});`);
+    this.line(`${w}_event_t ${event};`);
+    this.line(`do {\n${w}_waitable_set_wait(${set}, &${event});`);
+    this.line(
+      `} while (${event}.event != ${W}_EVENT_SUBTASK || ${event}.waitable != ${subtask} || ${event}.code != ${W}_SUBTASK_RETURNED);`,
+    );
+    this.line(`${w}_waitable_join(${subtask}, 0);\n${w}_subtask_drop(${subtask});\n${w}_waitable_set_drop(${set});\n}`);
+  }
+
+  /** The arguments of the user's implementation for the lifted values `ops`, adapted to the C signature. */
+  private userArgs(ops: string[]): string[] {
     const sig = this.sig!;
     const types = this.types;
-    const args = sig.params.map((p, i) => {
+    return sig.params.map((p, i) => {
       if (p.option !== undefined) {
         const o = this.tmp("arg");
         this.line(`${types.name(p.type)} ${o} = ${ops[i]};`);
@@ -575,6 +678,12 @@ export class CEmitter implements AbiEmitter<string> {
       }
       return ops[i];
     });
+  }
+
+  /** An export's call of the user's implementation, adapting the lifted values to the C signature. */
+  private callUser(ops: string[]): string[] {
+    const sig = this.sig!;
+    const args = this.userArgs(ops);
     const ret = sig.ret;
     const call = (extra: string[]) => `${sig.name}(${[...args, ...extra].join(", ")})`;
     const results = this.callUserWith(ret, call);

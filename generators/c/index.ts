@@ -6,7 +6,7 @@
 import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import type { GeneratedFile } from "../output.js";
-import { generateCWorld, unsupportedCReason } from "./world.js";
+import { AsyncFilter, generateCWorld, unsupportedCReason } from "./world.js";
 
 export { unsupportedCReason } from "./world.js";
 
@@ -23,9 +23,17 @@ export interface COptions {
    * `--rename ns:pkg/iface=prefix`.
    */
   rename?: Record<string, string>;
+  /**
+   * Which functions to bind with the asynchronous ABI, as wit-bindgen's
+   * `--async` filters: `all`, `ns:pkg/iface#f` or a world-level function's
+   * name, `import:<name>`, `export:<name>`, each negated with a leading `-`;
+   * the first that matches decides. By default a function is async when it
+   * is declared `async`.
+   */
+  async?: string[];
 }
 
-/** Thrown for a world the C generator cannot serve (async functions, futures, streams, error-context). */
+/** Thrown for a world the C generator cannot serve, or options it cannot apply. */
 export class UnsupportedCWorldError extends Error {
   constructor(readonly reason: string) {
     super(`the C generator does not support this world: ${reason}`);
@@ -37,12 +45,16 @@ export class UnsupportedCWorldError extends Error {
 export function generateC(resolve: Resolve, world: WorldId, options: COptions = {}): GeneratedFile[] {
   const reason = unsupportedCReason(resolve, world);
   if (reason !== undefined) throw new UnsupportedCWorldError(reason);
+  const asyncFilter = new AsyncFilter(options.async ?? []);
   const { header, source, base } = generateCWorld(resolve, world, {
     encoding: options.stringEncoding ?? "utf8",
     noRealloc: options.noRealloc ?? false,
     generator: options.generator ?? "witx-bindgen",
     renames: new Map(Object.entries(options.rename ?? {})),
+    asyncFilter,
   });
+  const unused = asyncFilter.unused();
+  if (unused.length > 0) throw new Error(`the C generator: the async filter \`${unused[0]}\` names no function`);
   return [
     { path: `${base}.h`, contents: header },
     { path: `${base}.c`, contents: source },

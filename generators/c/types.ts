@@ -61,6 +61,8 @@ export class CTypes {
   /** The world's name in snake case: the prefix of world-level names. */
   readonly world: string;
   needsString = false;
+  /** Whether the world uses `error-context` values (their C type and helpers are defined with the async helpers). */
+  needsErrorContext = false;
   /** C names of types in the current phase. */
   private names = new Map<TypeId, string>();
   /** C type names already defined, across phases. */
@@ -98,6 +100,10 @@ export class CTypes {
       if (t === "string") {
         this.needsString = true;
         return `${this.world}_string_t`;
+      }
+      if (t === "error-context") {
+        this.needsErrorContext = true;
+        return `${this.world}_error_context_t`;
       }
       const p = primitives[t];
       if (p === undefined) throw new Error(`no C type for \`${t}\``);
@@ -175,7 +181,7 @@ export class CTypes {
 
   /** The structural part of a type's C name (`list_string`, `option_u32`, a named type's snake name). */
   encodedName(t: Type): string {
-    if (typeof t === "string") return t === "char" ? "char32" : t;
+    if (typeof t === "string") return t === "char" ? "char32" : t === "error-context" ? "error_context" : t;
     const def = this.resolve.types[t];
     if (def.name !== undefined) return snake(def.name);
     const k = def.kind;

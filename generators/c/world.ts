@@ -4,12 +4,14 @@
  * glue, the helpers, `cabi_realloc`, and the world's `component-type`
  * custom section, embedded with an `__asm__` directive).
  */
+import { futuresAndStreams, isAsync } from "../../ir/abi/async.js";
+import { flattenAsyncFunctionType } from "../../ir/abi/layout.js";
 import { AbiWalker } from "../../ir/abi/walk.js";
-import { unsupportedShape } from "../../ir/abi/walk.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../../ir/types.js";
 import { encodeMetadata, metadataSectionName } from "../../encoding/index.js";
 import { CEmitter, coreCType, cSignature, type GlueModule } from "./glue.js";
+import { asyncHelpers, channelHelpers } from "./async.js";
 import { cFunctionName, docComment, shouty, snake } from "./naming.js";
 import { CTypes, LiveTypes, type TypeContext } from "./types.js";
 
@@ -18,38 +20,59 @@ export interface CWorldOptions {
   noRealloc: boolean;
   generator: string;
   renames: ReadonlyMap<string, string>;
+  /** Which functions are bound with the asynchronous ABI (by default those declared `async`). */
+  asyncFilter: AsyncFilter;
 }
 
-/** Why the C generator cannot serve `world` (the asynchronous ABI), or `undefined`. */
-export function unsupportedCReason(resolve: Resolve, world: WorldId): string | undefined {
-  const types = new CTypes(resolve, world, resolve.worlds[world].name, "utf8");
-  const check = (f: Function): string | undefined => {
-    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
-    for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
-      let found: string | undefined;
-      types.layout.contains(t, (s) => {
-        found ??= unsupportedShape(s);
-        return found !== undefined;
-      });
-      if (found) return `\`${f.name}\` uses ${found}`;
-    }
-    return undefined;
-  };
-  const w = resolve.worlds[world];
-  for (const items of [w.imports, w.exports]) {
-    for (const { item } of items.values()) {
-      const funcs =
-        item.kind === "function"
-          ? [item.func]
-          : item.kind === "interface"
-            ? [...resolve.interfaces[item.id].functions.values()]
-            : [];
-      for (const f of funcs) {
-        const reason = check(f);
-        if (reason) return reason;
+/**
+ * wit-bindgen's `--async` filters, in order, the first match deciding:
+ * `all`, `<name>`, `import:<name>`, `export:<name>`, each negated by a
+ * leading `-`; `<name>` is `ns:pkg/iface#f` or a world-level function's
+ * name. Functions no filter names are async when declared `async`.
+ */
+export class AsyncFilter {
+  private readonly filters: { enabled: boolean; kind: "all" | "any" | "import" | "export"; name: string }[];
+  private readonly used = new Set<number>();
+
+  constructor(directives: readonly string[] = []) {
+    this.filters = directives.map((d) => {
+      const enabled = !d.startsWith("-");
+      const body = enabled ? d : d.slice(1);
+      if (body === "all") return { enabled, kind: "all", name: "" };
+      if (body.startsWith("import:")) return { enabled, kind: "import", name: body.slice(7) };
+      if (body.startsWith("export:")) return { enabled, kind: "export", name: body.slice(7) };
+      return { enabled, kind: "any", name: body };
+    });
+  }
+
+  isAsync(name: string, func: Function, imported: boolean): boolean {
+    for (const [i, f] of this.filters.entries()) {
+      if (f.kind === "import" && !imported) continue;
+      if (f.kind === "export" && imported) continue;
+      if (f.kind === "all" || f.name === name) {
+        this.used.add(i);
+        return f.enabled;
       }
     }
+    return isAsync(func);
   }
+
+  /** The filters that named no function. */
+  unused(): string[] {
+    return this.filters
+      .filter((f, i) => f.kind !== "all" && !this.used.has(i))
+      .map((f) => `${f.enabled ? "" : "-"}${f.kind === "any" ? "" : `${f.kind}:`}${f.name}`);
+  }
+}
+
+/**
+ * Why the C generator cannot serve `world`, or `undefined`. Every world is
+ * served today, the asynchronous ABI included; the check stays for callers
+ * that ask.
+ */
+export function unsupportedCReason(resolve: Resolve, world: WorldId): string | undefined {
+  void resolve;
+  void world;
   return undefined;
 }
 
@@ -61,6 +84,10 @@ class WorldGenerator implements GlueModule {
   private cFns: string[] = [];
   private cAdapters: string[] = [];
   private functionNames = new Set<string>();
+  /** Whether the bindings need the async helpers (an async function, a future or stream, an error-context). */
+  private needsAsync = false;
+  /** The C types of the futures and streams whose helpers are defined. */
+  private channels = new Set<string>();
 
   constructor(
     readonly resolve: Resolve,
@@ -89,7 +116,68 @@ class WorldGenerator implements GlueModule {
     return name;
   }
 
+  /** The name `--async` filters match a function by. */
+  private filterName(key: WorldKey | undefined, func: Function): string {
+    return key === undefined ? func.name : `${this.resolve.nameWorldKey(key)}#${func.name}`;
+  }
+
   private importFunction(key: WorldKey | undefined, module: string, func: Function): void {
+    if (this.options.asyncFilter.isAsync(this.filterName(key, func), func, true)) this.importAsync(key, module, func);
+    else this.importSync(key, module, func);
+    this.channelHelpers(module, func);
+  }
+
+  /**
+   * An import called with the asynchronous ABI: the wrapper lowers flat
+   * parameters (or passes the caller's pointer to them, the C layout being
+   * the canonical one), passes the caller's result pointer, and returns the
+   * subtask status without waiting.
+   */
+  private importAsync(key: WorldKey | undefined, module: string, func: Function): void {
+    this.needsAsync = true;
+    const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, false, this.options.renames));
+    const sig = cSignature(this.types, name, func, "async-import");
+    const core = `__wasm_import_${name}`;
+    if (sig.argsStruct !== undefined) this.types.hDefs.push(sig.argsStruct);
+    this.hFns.push(`${docComment(func.docs.contents)}extern ${sig.text};\n`);
+    const coreSig = flattenAsyncFunctionType(
+      this.types.layout,
+      func.params.map((p) => p.type),
+      func.result,
+      "lower",
+    );
+    let body = "";
+    const coreArgs: string[] = [];
+    if (sig.indirect) coreArgs.push(`(uint8_t *) ${sig.params[0].name}`);
+    else if (func.params.length > 0) {
+      const reserved = [...sig.params.map((p) => p.name), ...sig.retptrs.map((r) => r.name)];
+      const emitter = new CEmitter(
+        this,
+        "async-import",
+        sig,
+        sig.params.map((p) => p.name),
+        reserved,
+      );
+      // The flat lowering is that of a synchronous call of the same parameters.
+      const lowered = { ...func, kind: { kind: "freestanding" }, result: undefined } as Function;
+      this.walker(emitter).walkFunction(lowered, "guest-import", "call", core);
+      body = emitter.code();
+      coreArgs.push(...emitter.asyncArgs);
+    }
+    if (func.result !== undefined) coreArgs.push("(uint8_t *) result");
+    const params = coreSig.params.map((t, i) =>
+      (sig.indirect && i === 0) || (func.result !== undefined && i === coreSig.params.length - 1)
+        ? "uint8_t *"
+        : coreCType[t],
+    );
+    this.cFns.push(
+      `\n__attribute__((__import_module__("${module}"), __import_name__("[async-lower]${func.name}")))\n` +
+        `extern int32_t ${core}(${params.length === 0 ? "void" : params.join(", ")});\n`,
+    );
+    this.cAdapters.push(`\n${sig.text} {\n${body}return ${core}(${coreArgs.join(", ")});\n}\n`);
+  }
+
+  private importSync(key: WorldKey | undefined, module: string, func: Function): void {
     const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, false, this.options.renames));
     const sig = cSignature(this.types, name, func);
     const core = `__wasm_import_${name}`;
@@ -114,6 +202,75 @@ class WorldGenerator implements GlueModule {
   }
 
   private exportFunction(key: WorldKey | undefined, func: Function): void {
+    if (this.options.asyncFilter.isAsync(this.filterName(key, func), func, false)) this.exportAsync(key, func);
+    else this.exportSync(key, func);
+    this.channelHelpers(`[export]${key === undefined ? "$root" : this.resolve.nameWorldKey(key)}`, func);
+  }
+
+  /**
+   * An export lifted with the asynchronous ABI and a callback: the user's
+   * function returns a callback code, `<name>_callback` takes the events the
+   * task waits for, and `<name>_return` hands the result to `task.return`.
+   */
+  private exportAsync(key: WorldKey | undefined, func: Function): void {
+    this.needsAsync = true;
+    const w = this.types.world;
+    const name = this.uniqueName(cFunctionName(this.resolve, w, key, func, true, this.options.renames));
+    const sig = cSignature(this.types, name, func, "async-export");
+    const base = key === undefined ? func.name : `${this.resolve.nameWorldKey(key)}#${func.name}`;
+    const core = `__wasm_export_${name}`;
+    this.hFns.push(`${docComment(func.docs.contents)}${sig.text};\n`);
+    this.hFns.push(`${w}_callback_code_t ${name}_callback(${w}_event_t *event);\n`);
+    const layout = this.types.layout;
+    const flatCount = layout.flatten(func.params.map((p) => p.type)).length;
+    const coreArgs = Array.from({ length: Math.max(flatCount, 1) }, (_, i) => `arg${i}`);
+    const emitter = new CEmitter(this, "export", sig, coreArgs, coreArgs);
+    const signature = this.walker(emitter).walkFunction(func, "guest-export", "implement", core);
+    const params = signature.params.map((t, i) => `${coreCType[t]} arg${i}`).join(", ");
+    this.cAdapters.push(
+      `\n__attribute__((__export_name__("[async-lift]${base}")))\n` +
+        `int32_t ${core}(${params === "" ? "void" : params}) {\n${emitter.code()}}\n`,
+    );
+
+    const module = `[export]${key === undefined ? "$root" : this.resolve.nameWorldKey(key)}`;
+    const taskReturn = `${core}__task_return`;
+    const returned = func.result === undefined ? "void" : `${this.types.name(func.result)} ret`;
+    const lower = new CEmitter(this, "task-return", undefined, ["ret"], ["ret"]);
+    const trSig = this.walker(lower).walkTaskReturn(func, taskReturn);
+    const trParams = trSig.params.map((t) => coreCType[t]).join(", ");
+    this.types.hHelpers.push(`\nvoid ${name}_return(${returned});\n`);
+    this.types.cHelpers.push(
+      `\n__attribute__((__export_name__("[callback][async-lift]${base}")))\n` +
+        `uint32_t ${core}_callback(uint32_t event_raw, uint32_t waitable, uint32_t code) {\n` +
+        `${w}_event_t event;\nevent.event = (${w}_event_code_t) event_raw;\nevent.waitable = waitable;\nevent.code = code;\n` +
+        `return ${name}_callback(&event);\n}\n` +
+        `\n__attribute__((__import_module__("${module}"), __import_name__("[task-return]${func.name}")))\n` +
+        `extern void ${taskReturn}(${trParams === "" ? "void" : trParams});\n` +
+        `\nvoid ${name}_return(${returned}) {\n${lower.code()}}\n`,
+    );
+  }
+
+  /**
+   * The helpers of the futures and streams of `func`'s signature, for each
+   * C type not served yet: `<type>_new`, `_read`, `_write`, `_cancel_read`,
+   * `_cancel_write`, `_drop_readable`, `_drop_writable`, over the built-ins
+   * numbered after `func` and imported from `module`.
+   */
+  private channelHelpers(module: string, func: Function): void {
+    futuresAndStreams(this.resolve, func).forEach((id, index) => {
+      const ty = this.types.name(id);
+      if (this.channels.has(ty)) return;
+      this.channels.add(ty);
+      this.needsAsync = true;
+      const kind = this.resolve.types[id].kind;
+      if (kind.kind !== "future" && kind.kind !== "stream") throw new Error("a future or stream expected");
+      const h = channelHelpers(this.types, module, kind.kind, index, func.name, ty, kind.type);
+      this.types.hHelpers.push(h.h);
+      this.types.cHelpers.push(h.c);
+    });
+  }
+
+  private exportSync(key: WorldKey | undefined, func: Function): void {
     const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, true, this.options.renames));
     const sig = cSignature(this.types, name, func);
     const exportName = key === undefined ? func.name : `${this.resolve.nameWorldKey(key)}#${func.name}`;
@@ -237,9 +394,12 @@ class WorldGenerator implements GlueModule {
         `\nvoid ${w}_string_free(${w}_string_t *ret) {\nif (ret->len > 0) {\nfree(ret->ptr);\n}\nret->ptr = NULL;\nret->len = 0;\n}\n`;
     }
 
+    // Computed first: the error-context helpers may need the string type.
+    const async = this.needsAsync || types.needsErrorContext ? asyncHelpers(types, types.needsErrorContext) : undefined;
     let h = "";
     if (types.needsString)
       h += `\ntypedef struct ${w}_string_t {\n${types.charType} *ptr;\nsize_t len;\n} ${w}_string_t;\n`;
+    if (async !== undefined) h += `\n// Async Helper Functions\n${async.h}`;
     h += types.hDefs.join("");
     h += this.hFns.join("");
     const helpers = types.hHelpers.join("") + stringHelpers.h;
@@ -274,6 +434,7 @@ class WorldGenerator implements GlueModule {
     }
     const cHelpers = types.cHelpers.join("") + stringHelpers.c;
     if (cHelpers !== "") c += `\n// Helper Functions\n${cHelpers}`;
+    if (async !== undefined) c += `\n// Async Helper Functions\n${async.c}`;
     c += `\n// Component Adapters\n${this.cAdapters.join("")}`;
     const source =
       preamble +
