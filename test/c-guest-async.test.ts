@@ -1,0 +1,254 @@
+/**
+ * The asynchronous ABI in the C guest bindings: test/guests/c/async.c
+ * implements the world `async-guest` of test/guests/c/async.wit against the
+ * API of wit-bindgen's C generator (async exports returning callback codes,
+ * with `<name>_callback` and `<name>_return`; async imports returning the
+ * subtask status; future and stream helpers; the world's waitable-set and
+ * context helpers).
+ *
+ * The core module must be accepted by jco's `componentNew` (from the section
+ * the `.c` embeds). jco's transpiled components run async functions with
+ * JSPI (`WebAssembly.Suspending`, `WebAssembly.promising`). Where the
+ * runtime has no JSPI, the futures and streams scenarios, which never
+ * suspend the guest, run with a stand-in that calls straight through and
+ * fails if a suspension is asked for; the async import scenario needs a
+ * real suspension and only runs with JSPI.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadWitText, renderDiagnostics } from "../index.js";
+import { generateC } from "../generators/c/index.js";
+import { tempDir } from "./helpers/host.js";
+import { skipReason, wasmClang } from "./helpers/toolchains.js";
+import { buildGuest, guestsDir } from "./guests/c/harness.js";
+
+const wit = fs.readFileSync(path.join(guestsDir, "async.wit"), "utf8");
+const reason = skipReason(wasmClang());
+
+function generate(options: Parameters<typeof generateC>[2] = {}): { h: string; c: string } {
+  const loaded = loadWitText(wit, { world: "async-guest", fileName: "async.wit" });
+  if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+  const files = generateC(loaded.resolve, loaded.world!, options);
+  return {
+    h: files.find((f) => f.path === "async_guest.h")!.contents,
+    c: files.find((f) => f.path === "async_guest.c")!.contents,
+  };
+}
+
+describe("C guest: the async API", () => {
+  const { h, c } = generate();
+
+  it("declares async imports returning the subtask status, their parameters flat or in an args struct", () => {
+    expect(h).toContain(
+      "extern async_guest_subtask_status_t test_c_async_backend_fetch(async_guest_string_t key, async_guest_string_t *result);",
+    );
+    expect(h).toMatch(
+      /typedef struct test_c_async_backend_note_args \{\s*async_guest_string_t key;\s*async_guest_string_t value;\s*uint32_t level;\s*\} test_c_async_backend_note_args_t;/,
+    );
+    expect(h).toContain(
+      "extern async_guest_subtask_status_t test_c_async_backend_note(test_c_async_backend_note_args_t *args);",
+    );
+    expect(c).toContain('__import_module__("test:c-async/backend"), __import_name__("[async-lower]fetch")');
+  });
+
+  it("declares async exports with their callback and return functions", () => {
+    expect(h).toContain("async_guest_callback_code_t exports_test_c_async_api_greet(async_guest_string_t *name);");
+    expect(h).toContain(
+      "async_guest_callback_code_t exports_test_c_async_api_greet_callback(async_guest_event_t *event);",
+    );
+    expect(h).toContain("void exports_test_c_async_api_greet_return(async_guest_string_t ret);");
+    expect(h).toContain("void exports_test_c_async_api_countdown_return(exports_test_c_async_api_stream_u8_t ret);");
+    expect(c).toContain('__export_name__("[async-lift]test:c-async/api#greet")');
+    expect(c).toContain('__export_name__("[callback][async-lift]test:c-async/api#greet")');
+    expect(c).toContain('__import_module__("[export]test:c-async/api"), __import_name__("[task-return]greet")');
+  });
+
+  it("declares the future and stream helpers and the world's async helpers", () => {
+    for (const decl of [
+      "exports_test_c_async_api_future_u32_t exports_test_c_async_api_future_u32_new(exports_test_c_async_api_future_u32_writer_t *writer);",
+      "async_guest_waitable_status_t exports_test_c_async_api_future_u32_read(exports_test_c_async_api_future_u32_t reader, uint32_t *buf);",
+      "async_guest_waitable_status_t exports_test_c_async_api_stream_u8_write(exports_test_c_async_api_stream_u8_writer_t writer, const uint8_t *buf, size_t amt);",
+      "void exports_test_c_async_api_stream_u8_drop_readable(exports_test_c_async_api_stream_u8_t reader);",
+      "void async_guest_waitable_set_wait(async_guest_waitable_set_t set, async_guest_event_t *event);",
+      "void* async_guest_context_get_0(void);",
+      "#define ASYNC_GUEST_CALLBACK_CODE_WAIT(set)",
+      "#define ASYNC_GUEST_WAITABLE_STATUS_BLOCKED ((async_guest_waitable_status_t) -1)",
+    ]) {
+      expect(h).toContain(decl);
+    }
+    expect(c).toContain('__import_module__("[export]test:c-async/api"), __import_name__("[future-new-0]double")');
+    expect(c).toContain(
+      '__import_module__("[export]test:c-async/api"), __import_name__("[async-lower][stream-read-0]sum")',
+    );
+  });
+
+  it("binds functions synchronously as the async filters say", () => {
+    const sync = generate({ async: ["-all"] });
+    expect(sync.h).toContain("void test_c_async_backend_fetch(async_guest_string_t *key, async_guest_string_t *ret);");
+    expect(sync.h).toContain(
+      "void exports_test_c_async_api_greet(async_guest_string_t *name, async_guest_string_t *ret);",
+    );
+    const mixed = generate({ async: ["-export:test:c-async/api#greet"] });
+    expect(mixed.h).toContain(
+      "void exports_test_c_async_api_greet(async_guest_string_t *name, async_guest_string_t *ret);",
+    );
+    expect(mixed.h).toContain("async_guest_subtask_status_t test_c_async_backend_fetch(");
+    expect(() => generate({ async: ["-export:test:c-async/api#nothing"] })).toThrow(/names no function/);
+  });
+});
+
+interface Transpiled {
+  instantiate(
+    getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+    imports: Record<string, unknown>,
+  ): Promise<Record<string, any>>;
+}
+
+/** `WebAssembly.Suspending`/`promising` stand-ins that never suspend: a call that would suspend fails. */
+function installJspiStandIn(): () => void {
+  const wasm = WebAssembly as unknown as Record<string, unknown>;
+  const saved = { Suspending: wasm.Suspending, promising: wasm.promising };
+  wasm.Suspending = class {
+    constructor(f: (...args: unknown[]) => unknown) {
+      return (...args: unknown[]) => {
+        const r = f(...args);
+        if (r instanceof Promise) throw new Error("this call needs JSPI (a real WebAssembly.Suspending)");
+        return r;
+      };
+    }
+  };
+  wasm.promising =
+    (f: (...args: unknown[]) => unknown) =>
+    async (...args: unknown[]) =>
+      f(...args);
+  return () => Object.assign(wasm, saved);
+}
+
+const hasJspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === "function";
+const tick = () => new Promise((r) => setTimeout(r, 1));
+
+describe.skipIf(reason)("C guest: async scenarios", () => {
+  let core: Uint8Array;
+  let component: Uint8Array;
+  let root: Record<string, any>;
+  const log: unknown[] = [];
+  let restore = () => {};
+
+  beforeAll(async () => {
+    core = buildGuest(wit, "async-guest", ["async.c"]);
+    const { componentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    component = await componentNew(core);
+    const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
+    const { files } = await transpileBytes(component, {
+      name: "guest",
+      instantiation: "async",
+      emitTypescriptDeclarations: false,
+    });
+    const dir = tempDir();
+    for (const [name, bytes] of Object.entries(files)) {
+      fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+      fs.writeFileSync(path.join(dir, name), bytes);
+    }
+    if (!hasJspi) restore = installJspiStandIn();
+    const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as Transpiled;
+    root = await mod.instantiate((name) => WebAssembly.compile(files[name] as BufferSource), {
+      "test:c-async/backend": {
+        async fetch(key: string) {
+          log.push(["fetch", key]);
+          await tick();
+          return key.toUpperCase();
+        },
+        async note(key: string, value: string, level: number) {
+          log.push(["note", key, value, level]);
+        },
+      },
+    });
+  }, 120_000);
+
+  afterAll(() => restore());
+
+  it("the core module imports the async built-ins under wit-bindgen's names", () => {
+    const imports = WebAssembly.Module.imports(new WebAssembly.Module(core as BufferSource)).map(
+      (i) => `${i.module} ${i.name}`,
+    );
+    expect(imports).toEqual(
+      expect.arrayContaining([
+        "test:c-async/backend [async-lower]fetch",
+        "test:c-async/backend [async-lower]note",
+        "[export]test:c-async/api [task-return]greet",
+        "[export]test:c-async/api [future-new-0]double",
+        "[export]test:c-async/api [async-lower][future-write-0]double",
+        "[export]test:c-async/api [async-lower][stream-read-0]sum",
+        "$root [waitable-set-new]",
+        "$root [waitable-join]",
+        "$root [context-set-0]",
+      ]),
+    );
+    const exports = WebAssembly.Module.exports(new WebAssembly.Module(core as BufferSource)).map((e) => e.name);
+    expect(exports).toEqual(
+      expect.arrayContaining([
+        "[async-lift]test:c-async/api#greet",
+        "[callback][async-lift]test:c-async/api#greet",
+        "[async-lift]test:c-async/api#countdown",
+        "[callback][async-lift]test:c-async/api#countdown",
+      ]),
+    );
+  });
+
+  it("componentNew makes a component of it", async () => {
+    const { componentWit } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    const text = await componentWit(component);
+    expect(text).toContain("import test:c-async/backend;");
+    expect(text).toContain("export test:c-async/api;");
+  });
+
+  const api = () => root["test:c-async/api"];
+  /** The guest's live allocations once its tasks are done (a task may run on after its result is taken). */
+  async function liveWhenSettled(): Promise<number> {
+    for (let i = 0; i < 100 && root.liveAllocations() !== 0; i++) await tick();
+    return root.liveAllocations();
+  }
+
+  it("double reads a future the host resolves later", async () => {
+    const value = new Promise<number>((r) => setTimeout(() => r(21), 5));
+    expect(await api().double(value)).toBe(42);
+    expect(await liveWhenSettled()).toBe(0);
+  });
+
+  it("sum reads a stream to its end, waiting for the host's writes", async () => {
+    async function* bytes() {
+      for (const b of [1, 2, 3, 250, 4, 5, 6, 7, 8, 9]) {
+        await tick();
+        yield b;
+      }
+    }
+    expect(await api().sum(bytes())).toBe(295);
+    expect(await liveWhenSettled()).toBe(0);
+  });
+
+  it("countdown returns a stream, then writes into it", async () => {
+    const stream = await api().countdown(6);
+    const out: number[] = [];
+    for await (const chunk of stream)
+      out.push(...(typeof chunk === "number" ? [chunk] : Array.from(chunk as Uint8Array)));
+    expect(out).toEqual([6, 5, 4, 3, 2, 1]);
+    expect(await liveWhenSettled()).toBe(0);
+  });
+
+  it("later returns a future, then writes into it", async () => {
+    const future = await api().later(41);
+    expect(await future).toBe(42);
+    expect(await liveWhenSettled()).toBe(0);
+  });
+
+  it.skipIf(!hasJspi)("greet calls the async imports and returns a string (needs JSPI)", async () => {
+    expect(await api().greet("wörld")).toBe("wörld: WÖRLD");
+    expect(log).toEqual([
+      ["fetch", "wörld"],
+      ["note", "wörld", "WÖRLD", 7],
+    ]);
+    expect(await liveWhenSettled()).toBe(0);
+  });
+});
