@@ -16,6 +16,7 @@ const update = process.env.WITX_BINDGEN_UPDATE_SNAPSHOTS === "1";
 const cases: { name: string; input: string; world?: string; options?: COptions }[] = [
   { name: "values", input: "test/guests/c/values.wit" },
   { name: "resources", input: "test/guests/c/resources.wit" },
+  { name: "async", input: "test/guests/c/async.wit" },
   { name: "types", input: "test/fixtures/snapshots-ts/types.wit" },
   { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
   { name: "strings-utf16", input: "test/fixtures/snapshots-ts/strings.wit", options: { stringEncoding: "utf16" } },
