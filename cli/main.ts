@@ -234,6 +234,11 @@ async function main(): Promise<void> {
             default: false,
             describe: "leave out the cabi_realloc export (the crate provides its own)",
           })
+          .option("boxed-async-exports", {
+            type: "boolean",
+            default: false,
+            describe: "async export methods return Pin<Box<dyn Future>> instead of being async fn (rustc before 1.75)",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -244,7 +249,11 @@ async function main(): Promise<void> {
         if (!loaded.ok) fail(loaded.diagnostics);
         if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
         const files = unsupported(() =>
-          generateRust(loaded.resolve, loaded.world!, { edition: argv.edition, noRealloc: argv["no-realloc"] }),
+          generateRust(loaded.resolve, loaded.world!, {
+            edition: argv.edition,
+            noRealloc: argv["no-realloc"],
+            boxedAsyncExports: argv["boxed-async-exports"],
+          }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);
       },

@@ -29,6 +29,8 @@ export interface GlueTarget {
   field?: string;
   /** Exports: the Rust expression calling the user's code with the lifted arguments. */
   callUser?(args: string[]): [callee: string, args: string[], tail: string];
+  /** Async exports: the function (in the shim's module) that hands the result to `task.return`. */
+  taskReturn?: string;
   edition2024: boolean;
 }
 
@@ -178,11 +180,7 @@ export class RustGlue implements AbiEmitter<string> {
           results = [this.tmp("ret")];
           out.list(`let ${results[0]} = ${callee}`, args, `${tail};`, "call");
         }
-        if (this.usesBorrows) {
-          out.open("for (handle, drop) in _borrows {");
-          out.line("drop(handle);");
-          out.close();
-        }
+        if (this.usesBorrows) this.dropBorrows();
         return results;
       }
       case "return":
@@ -331,7 +329,7 @@ export class RustGlue implements AbiEmitter<string> {
         return [name];
       }
       case "lower-flags":
-        return [this.bind(`${ops[0]}.bits() as i32`)];
+        return [this.bind(`(${ops[0]}).bits() as i32`)];
       case "lift-flags": {
         const def = this.types.resolve.types[inst.type].kind;
         const count = def.kind === "flags" ? def.flags.length : 32;
@@ -407,13 +405,56 @@ export class RustGlue implements AbiEmitter<string> {
         return [];
       }
       case "await-subtask":
+        out.line(`${this.rt("async_support")}::await_subtask(${ops[0]} as u32).await;`);
+        return [];
       case "call-user-async":
+        return this.callUserAsync(ops);
       case "lower-channel":
-      case "lift-channel":
-      case "lower-error-context":
+        return [this.bind(`(${ops[0]}).take_handle() as i32`)];
+      case "lift-channel": {
+        const def = this.types.resolve.types[inst.type].kind;
+        const payload = this.types.payload(def.kind === "future" || def.kind === "stream" ? def.type : undefined);
+        const camel = inst.kind === "future" ? "Future" : "Stream";
+        const vtable = `<${payload} as ${this.types.rootPath(`wit_${inst.kind}`)}::${camel}Payload>::VTABLE`;
+        return [this.bind(`${this.rt("async_support")}::${camel}Reader::new(${ops[0]} as u32, ${vtable})`)];
+      }
+      case "lower-error-context": {
+        // A returned or written error context must outlive the glue: its handle is given up.
+        const method = this.target.kind === "import" ? "handle" : "take_handle";
+        return [this.bind(`(${ops[0]}).${method}() as i32`)];
+      }
       case "lift-error-context":
-        throw new Error(`not supported: the asynchronous ABI (${inst.op})`);
+        return [this.bind(`${this.rt("async_support")}::ErrorContext::from_handle(${ops[0]} as u32)`)];
     }
+  }
+
+  /** Starts the task that runs the user's async function and hands its result to `task.return`. */
+  private callUserAsync(ops: string[]): string[] {
+    const out = this.out;
+    if (this.paramsArea) {
+      const { pointer, size, align } = this.paramsArea;
+      out.line(`${this.rt("cabi_dealloc")}(${pointer}, ${size}, ${align});`);
+    }
+    const [callee, args, tail] = this.target.callUser!(ops);
+    const code = this.tmp("ret");
+    out.open(`let ${code} = ${this.rt("async_support")}::start_task(async move {`);
+    if (this.target.func.result === undefined) {
+      out.list(callee, args, `${tail}.await;`, "call");
+      if (this.usesBorrows) this.dropBorrows();
+      out.line(`${this.target.taskReturn!}();`);
+    } else {
+      out.list(`let _result = ${callee}`, args, `${tail}.await;`, "call");
+      if (this.usesBorrows) this.dropBorrows();
+      out.line(`${this.target.taskReturn!}(_result);`);
+    }
+    out.close("});");
+    return [code];
+  }
+
+  private dropBorrows(): void {
+    this.out.open("for (handle, drop) in _borrows {");
+    this.out.line("drop(handle);");
+    this.out.close();
   }
 
   private at(base: string, offset: number): string {

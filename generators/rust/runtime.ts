@@ -3,6 +3,7 @@
  * each emitted only when something refers to it, so the file depends on no
  * crate.
  */
+import { asyncSupportLines } from "./async-runtime.js";
 import { RustSource } from "./source.js";
 
 interface Helper {
@@ -281,6 +282,10 @@ const helpers: Record<string, Helper> = {
       "}",
     ],
   },
+  async_support: {
+    // Filled in per edition by `runtimeModule`.
+    code: [],
+  },
   WasmResource: {
     code: [
       "/// A resource type: how to drop one of its handles.",
@@ -294,7 +299,7 @@ const helpers: Record<string, Helper> = {
 const order = Object.keys(helpers);
 
 /** The `_rt` module holding `used` helpers (and what they need), or nothing. */
-export function runtimeModule(used: Set<string>): RustSource {
+export function runtimeModule(used: Set<string>, edition2024: boolean): RustSource {
   const all = new Set<string>();
   const add = (name: string) => {
     if (all.has(name)) return;
@@ -309,7 +314,7 @@ export function runtimeModule(used: Set<string>): RustSource {
   out.line("#![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]");
   for (const name of order) {
     if (!all.has(name)) continue;
-    const code = helpers[name].code;
+    const code = name === "async_support" ? asyncSupportLines(edition2024) : helpers[name].code;
     out.blank();
     for (const l of code) {
       const indent = l.match(/^ */)![0].length / 4;

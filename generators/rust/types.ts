@@ -44,11 +44,15 @@ export interface ModuleContext {
   iface: InterfaceId | undefined;
   /** Whether this module is an exported interface's. */
   exported: boolean;
+  /** An exported interface whose types are named by its export's copy (from outside its module). */
+  exportedCopy?: InterfaceId;
 }
 
 export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
   context: ModuleContext = { path: [], iface: undefined, exported: false };
+  /** The module path of each exported interface (the export's own copy of its types). */
+  readonly exportPaths = new Map<InterfaceId, string[]>();
   /** The `_rt` helpers the generated code refers to. */
   readonly rtUsed = new Set<string>();
 
@@ -80,6 +84,11 @@ export class RustTypes {
       if (t === undefined) return;
       if (t === "string") {
         info!.hasList = true;
+        return;
+      }
+      if (t === "error-context") {
+        info!.hasHandle = true;
+        info!.hasOwnHandle = true;
         return;
       }
       if (typeof t !== "number") return;
@@ -223,6 +232,8 @@ export class RustTypes {
         return "i64";
       case "string":
         return mode.lifetime !== undefined ? borrowedStr(mode.lifetime) : this.rtItem("String");
+      case "error-context":
+        return `${this.rtItem("async_support")}::ErrorContext`;
       default:
         throw new Error(`no Rust type for \`${t}\``);
     }
@@ -272,6 +283,9 @@ export class RustTypes {
         return this.printMap(kind.key, kind.value, mode);
       case "fixed-length-list":
         return `[${this.print(kind.type, OWNED)}; ${kind.size}]`;
+      case "future":
+      case "stream":
+        return `${this.rtItem("async_support")}::${kind.kind === "future" ? "Future" : "Stream"}Reader<${this.payload(kind.type)}>`;
       default:
         throw new Error(`no Rust type for an anonymous ${kind.kind}`);
     }
@@ -296,6 +310,7 @@ export class RustTypes {
     const owner = this.resolve.types[id].owner;
     if (owner.kind !== "interface") return false;
     if (owner.id === this.context.iface) return this.context.exported;
+    if (owner.id === this.context.exportedCopy) return true;
     return this.interfacePaths.get(owner.id)?.exported ?? false;
   }
 
@@ -304,10 +319,22 @@ export class RustTypes {
     const owner = this.resolve.types[id].owner;
     if (owner.kind === "interface") {
       if (owner.id === this.context.iface) return name;
+      const exportPath = owner.id === this.context.exportedCopy ? this.exportPaths.get(owner.id) : undefined;
+      if (exportPath) return [...this.context.path.map(() => "super"), ...exportPath, name].join("::");
       const target = this.interfacePaths.get(owner.id);
       if (target === undefined) throw new Error(`interface of type ${name} is not in the world`);
       return [...this.context.path.map(() => "super"), ...target.path, name].join("::");
     }
+    return [...this.context.path.map(() => "super"), name].join("::");
+  }
+
+  /** The Rust type of a future's or stream's values (`()` for none). */
+  payload(t: Type | undefined): string {
+    return t === undefined ? "()" : this.print(t, OWNED);
+  }
+
+  /** The path of an item of the file's root module from the current module. */
+  rootPath(name: string): string {
     return [...this.context.path.map(() => "super"), name].join("::");
   }
 

@@ -3,8 +3,9 @@
  * wrappers, export traits and shims, the `export!` macro, `cabi_realloc` and
  * the embedded `component-type` section.
  */
-import { AbiLayout, flattenFunctionType } from "../../ir/abi/layout.js";
-import { unsupportedShape, AbiWalker } from "../../ir/abi/walk.js";
+import { channelBuiltinField, futuresAndStreams, type ChannelOp } from "../../ir/abi/async.js";
+import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType } from "../../ir/abi/layout.js";
+import { AbiWalker } from "../../ir/abi/walk.js";
 import { worldAbi, type ExportedFunctionAbi, type ImportedFunctionAbi } from "../../ir/abi/world.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId, WorldKey } from "../../ir/types.js";
@@ -17,42 +18,26 @@ import { RustTypes } from "./types.js";
 
 export interface RustWorldOptions {
   edition2024: boolean;
+  /** Async exports' trait methods return a boxed future instead of being `async fn` (for rustc before 1.75). */
+  boxedAsyncExports: boolean;
   realloc: boolean;
   generator: string;
 }
 
-/** Why the Rust generator cannot serve `world` yet, or `undefined`. */
+/** Why the Rust generator cannot serve `world`, or `undefined`. */
 export function unsupportedReason(resolve: Resolve, world: WorldId): string | undefined {
-  const layout = new AbiLayout(resolve);
-  const abi = worldAbi(resolve, world);
-  const typeReason = (t: Type): string | undefined => {
-    let found: string | undefined;
-    layout.contains(t, (s) => {
-      found ??= unsupportedShape(s);
-      return found !== undefined;
-    });
-    return found;
-  };
-  for (const f of [...abi.imports.map((i) => i.func), ...abi.exports.map((e) => e.func)]) {
-    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
-    for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
-      const reason = typeReason(t);
-      if (reason) return `\`${f.name}\` uses ${reason}`;
-    }
-  }
+  void world;
   for (const def of resolve.types) {
     if (def.kind.kind === "flags" && def.kind.flags.length > 32)
       return `flags \`${def.name}\` has more than 32 labels (the component model allows 32)`;
   }
-  for (const i of abi.interfaces) {
-    for (const [name, id] of resolve.interfaces[i.id].types) {
-      const target = layout.dealias(id);
-      if (typeof target === "number" && resolve.types[target].kind.kind === "resource") continue;
-      const reason = typeReason(id);
-      if (reason) return `type \`${name}\` uses ${reason}`;
-    }
-  }
   return undefined;
+}
+
+/** The kind of a function with `async` set aside. */
+function baseKind(func: Function): "freestanding" | "method" | "static" | "constructor" {
+  const kind = func.kind.kind;
+  return kind.startsWith("async-") ? (kind.slice(6) as "freestanding" | "method" | "static") : kind as "freestanding" | "method" | "static" | "constructor";
 }
 
 interface ModuleNode {
@@ -75,7 +60,7 @@ export function generateRustWorld(resolve: Resolve, worldId: WorldId, options: R
 
 class RustWorld {
   private readonly layout: AbiLayout;
-  private readonly types: RustTypes;
+  private readonly types!: RustTypes;
   private readonly abi;
   private readonly world;
   private readonly root: ModuleNode = { children: new Map(), body: new RustSource(), leaf: false };
@@ -98,10 +83,13 @@ class RustWorld {
       if (paths.has(i.id) && exported) continue;
       paths.set(i.id, { path: interfaceModulePath(resolve, i.key, exported), exported });
     }
-    this.types = new RustTypes(resolve, this.layout, paths, [
+    const types = new RustTypes(resolve, this.layout, paths, [
       ...this.abi.imports.map((i) => i.func),
       ...this.abi.exports.map((e) => e.func),
     ]);
+    for (const i of this.abi.interfaces)
+      if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
+    this.types = types;
   }
 
   private module(path: string[]): ModuleNode {
@@ -141,6 +129,18 @@ class RustWorld {
     );
     out.append(this.root.body);
     this.renderChildren(out, this.root);
+    for (const kind of ["future", "stream"] as const) {
+      const channels = this.channelModule(kind);
+      if (channels.empty) continue;
+      out.blank();
+      out.append(channels);
+    }
+    this.types.context = { path: [], iface: undefined, exported: false };
+    if (this.types.rtUsed.has("async_support")) {
+      out.blank();
+      out.line("/// The asynchronous runtime: futures, streams, `block_on`, `spawn` and `ErrorContext`.");
+      out.line("pub use _rt::async_support;");
+    }
     const tail = new RustSource();
     this.exportMacro(tail);
     if (this.options.realloc) {
@@ -150,7 +150,7 @@ class RustWorld {
     tail.blank();
     this.componentType(tail);
     out.blank();
-    out.append(runtimeModule(this.types.rtUsed));
+    out.append(runtimeModule(this.types.rtUsed, this.options.edition2024));
     out.blank();
     out.append(tail);
     return out.toString();
@@ -390,7 +390,7 @@ class RustWorld {
 
   private importFunction(out: RustSource, imp: ImportedFunctionAbi): void {
     const func = imp.func;
-    const { params, args } = this.importParams(func);
+    const { params, args } = imp.async ? this.asyncImportParams(func) : this.importParams(func);
     const ret = this.returnType(func);
     const glue = new RustGlue(this.types, {
       kind: "import",
@@ -403,7 +403,7 @@ class RustWorld {
     this.walker(glue).walkFunction(func, "guest-import", "call", imp.field);
     out.line(...docLines(func.docs.contents));
     out.line("#[allow(unused_unsafe, clippy::all)]");
-    out.list(`pub fn ${this.functionName(func)}`, params, `${ret} {`, "params");
+    out.list(`pub ${imp.async ? "async " : ""}fn ${this.functionName(func)}`, params, `${ret} {`, "params");
     out.shift(1);
     out.open("unsafe {");
     out.append(glue.finish());
@@ -415,7 +415,7 @@ class RustWorld {
     const params: string[] = [];
     const args: string[] = [];
     func.params.forEach((p, i) => {
-      if (i === 0 && func.kind.kind === "method") {
+      if (i === 0 && baseKind(func) === "method") {
         params.push("&self");
         args.push("self");
         return;
@@ -427,10 +427,27 @@ class RustWorld {
     return { params, args };
   }
 
+  /** An async import takes its parameters by value (the call may outlive the caller's borrows); the glue lends them on. */
+  private asyncImportParams(func: Function): { params: string[]; args: string[] } {
+    const params: string[] = [];
+    const args: string[] = [];
+    func.params.forEach((p, i) => {
+      if (i === 0 && baseKind(func) === "method") {
+        params.push("&self");
+        args.push("self");
+        return;
+      }
+      const name = rustIdent(p.name);
+      params.push(`${name}: ${this.types.owned(p.type)}`);
+      args.push(`&${name}`);
+    });
+    return { params, args };
+  }
+
   private functionName(func: Function): string {
     if (func.kind.kind === "constructor") return "new";
     const dot = func.name.indexOf(".");
-    const item = func.kind.kind === "freestanding" ? func.name : func.name.slice(dot + 1);
+    const item = baseKind(func) === "freestanding" ? func.name : func.name.slice(dot + 1);
     return rustIdent(item);
   }
 
@@ -467,18 +484,22 @@ class RustWorld {
     const traitMethods = new Map<TypeId | undefined, RustSource>([[undefined, new RustSource()]]);
     for (const r of resources) traitMethods.set(r, new RustSource());
     const macroBody = new RustSource();
+    /** The traits (`undefined`: `Guest`) with `async fn` methods. */
+    const asyncTraits = new Set<TypeId | undefined>();
     const macroName = exportMacroName(this.resolve, key, this.world.name);
     for (const exp of funcs) {
       const func = exp.func;
       const resource = resourceOf(func);
       const traitName = resource === undefined ? "Guest" : `Guest${typeName(this.resolve.types[resource].name!)}`;
       const shim = snakeCase(func.name.replace(/[^A-Za-z0-9]+/g, "-"));
-      const signature = flattenFunctionType(
+      const signature = (exp.async ? flattenAsyncFunctionType : flattenFunctionType)(
         this.layout,
         func.params.map((p) => p.type),
         func.result,
         "lift",
       );
+      const taskReturn = `_task_return_${shim}`;
+      if (exp.async) this.taskReturnFunction(out, exp, taskReturn);
       const coreParams = signature.params.map((t, i) => `_a${i}: ${t}`);
       const coreArgs = signature.params.map((_, i) => `_a${i}`);
       const coreRet = signature.results.length === 0 ? "" : ` -> ${signature.results[0]}`;
@@ -488,6 +509,7 @@ class RustWorld {
         func,
         args: coreArgs,
         callUser: (args) => this.callUser(func, args),
+        taskReturn,
         edition2024: this.options.edition2024,
       });
       this.walker(glue).walkFunction(func, "guest-export", "implement", exp.exportName);
@@ -505,7 +527,7 @@ class RustWorld {
         args: ["_a0"],
         edition2024: this.options.edition2024,
       });
-      const hasPost = this.walker(post).walkPostReturn(func);
+      const hasPost = !exp.async && this.walker(post).walkPostReturn(func);
       if (hasPost) {
         out.blank();
         out.line("#[doc(hidden)]");
@@ -518,12 +540,20 @@ class RustWorld {
       const methods = traitMethods.get(resource)!;
       methods.blank();
       methods.line(...docLines(func.docs.contents));
-      const ret = this.returnType(func, true);
+      let ret = this.returnType(func, true);
+      let fn = "fn";
+      if (exp.async && this.options.boxedAsyncExports) {
+        const output = func.result === undefined ? "()" : this.types.owned(func.result);
+        ret = ` -> ${this.types.rtItem("async_support")}::BoxFuture<${output}>`;
+      } else if (exp.async) {
+        fn = "async fn";
+        asyncTraits.add(resource);
+      }
       if (ret.includes("\n")) {
         const [first, ...rest] = ret.split("\n");
-        methods.list(`fn ${this.functionName(func)}`, this.exportParams(func), first, "params");
+        methods.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), first, "params");
         rest.forEach((l, i) => methods.line(i === rest.length - 1 ? `${l};` : l));
-      } else methods.list(`fn ${this.functionName(func)}`, this.exportParams(func), `${ret};`, "params");
+      } else methods.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), `${ret};`, "params");
       // The macro's exports.
       const ty =
         resource === undefined
@@ -534,6 +564,12 @@ class RustWorld {
       macroBody.shift(1);
       macroBody.list(`$($path_to_types)*::_export_${shim}_cabi::<${ty}>`, coreArgs, "", "call");
       macroBody.close();
+      if (exp.async) {
+        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.callbackName)}`));
+        macroBody.open(`unsafe extern "C" fn _callback_${shim}(event: i32, waitable: i32, payload: i32) -> i32 {`);
+        macroBody.line(`$($path_to_types)*::__callback_${shim}(event, waitable, payload)`);
+        macroBody.close();
+      }
       if (hasPost) {
         macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.postReturnName)}`));
         macroBody.open(`unsafe extern "C" fn _post_return_${shim}(_a0: i32) {`);
@@ -554,6 +590,7 @@ class RustWorld {
     const guestMethods = traitMethods.get(undefined)!;
     if (resources.length === 0 && guestMethods.empty) out.line("pub trait Guest {}");
     else {
+      if (asyncTraits.has(undefined)) out.line("#[allow(async_fn_in_trait)]");
       out.open("pub trait Guest {");
       for (const r of resources) {
         const camel = typeName(this.resolve.types[r].name!);
@@ -567,6 +604,7 @@ class RustWorld {
       const camel = typeName(name);
       const abi = this.abi.resources.find((x) => x.resource === r && x.side === "exported")!;
       out.blank();
+      if (asyncTraits.has(r)) out.line("#[allow(async_fn_in_trait)]");
       out.open(`pub trait Guest${camel}: 'static {`);
       out.line("#[doc(hidden)]");
       out.line("unsafe fn _resource_new(val: *mut u8) -> u32");
@@ -606,6 +644,220 @@ class RustWorld {
     return macroName;
   }
 
+  /**
+   * `wit_future` (or `wit_stream`): the payload trait, one module per payload
+   * type of the world's futures (or streams) with its built-ins and lowering,
+   * and `new`. A payload's built-ins are those of the first function whose
+   * signature carries it.
+   */
+  private channelModule(kind: "future" | "stream"): RustSource {
+    const out = new RustSource();
+    const camel = kind === "future" ? "Future" : "Stream";
+    const seen = new Set<string>();
+    const payloads: {
+      payload: Type | undefined;
+      exportedCopy: InterfaceId | undefined;
+      module: string;
+      field: (op: ChannelOp, lowered?: boolean) => string;
+    }[] = [];
+    const functions = [
+      ...this.abi.imports.map((i) => ({ func: i.func, module: i.builtinsModule, exportedCopy: undefined })),
+      ...this.abi.exports.map((e) => ({ func: e.func, module: e.builtinsModule, exportedCopy: e.iface })),
+    ];
+    for (const { func, module, exportedCopy } of functions) {
+      futuresAndStreams(this.resolve, func).forEach((id, index) => {
+        const def = this.resolve.types[id].kind;
+        if (def.kind !== kind) return;
+        const key = this.rustTypeKey(def.type, exportedCopy);
+        if (seen.has(key)) return;
+        seen.add(key);
+        payloads.push({
+          payload: def.type,
+          exportedCopy,
+          module,
+          field: (op, lowered) => channelBuiltinField(kind, op, index, func.name, lowered),
+        });
+      });
+    }
+    if (payloads.length === 0) return out;
+    const rt = (depth: number) => `use ${[...Array(depth).fill("super"), "_rt"].join("::")};`;
+    const runtime = "_rt::async_support";
+    out.open(`pub mod wit_${kind} {`);
+    out.line("#![allow(dead_code, unused_variables, clippy::all)]");
+    out.line(rt(1));
+    out.line(`use _rt::async_support::{${camel}Reader, ${camel}Vtable, ${camel}Writer};`);
+    out.blank();
+    out.line("#[doc(hidden)]");
+    out.open(`pub trait ${camel}Payload: Unpin + Sized + 'static {`);
+    out.line(`const VTABLE: &'static ${camel}Vtable<Self>;`);
+    out.close();
+    payloads.forEach(({ payload, exportedCopy, module, field }, n) => {
+      this.types.context = { path: [`wit_${kind}`, `vtable${n}`], iface: undefined, exported: false, exportedCopy };
+      const name = this.types.payload(payload);
+      const count = kind === "stream" ? ", _: usize" : "";
+      const builtins: [string, string, string, string][] = [
+        ["new", field("new"), "", " -> u64"],
+        ["start_read", field("read", true), `_: u32, _: *mut u8${count}`, " -> u32"],
+        ["start_write", field("write", true), `_: u32, _: *mut u8${count}`, " -> u32"],
+        ["cancel_read", field("cancel-read"), "_: u32", " -> u32"],
+        ["cancel_write", field("cancel-write"), "_: u32", " -> u32"],
+        ["drop_readable", field("drop-readable"), "_: u32", ""],
+        ["drop_writable", field("drop-writable"), "_: u32", ""],
+      ];
+      out.blank();
+      out.line("#[doc(hidden)]");
+      out.line("#[allow(unused_unsafe, unsafe_op_in_unsafe_fn)]");
+      out.open(`pub mod vtable${n} {`);
+      out.line(rt(2));
+      out.line(`use _rt::async_support::${camel}Vtable;`);
+      out.blank();
+      out.assign("type Payload", name);
+      out.line('#[cfg(target_arch = "wasm32")]');
+      out.line(`#[link(wasm_import_module = ${JSON.stringify(module)})]`);
+      out.open(this.options.edition2024 ? 'unsafe extern "C" {' : 'extern "C" {');
+      for (const [fn, link, params, ret] of builtins) {
+        out.line(`#[link_name = ${JSON.stringify(link)}]`);
+        out.line(`fn ${fn}(${params})${ret};`);
+      }
+      out.close();
+      for (const [fn, , params, ret] of builtins) {
+        out.line('#[cfg(not(target_arch = "wasm32"))]');
+        out.open(`unsafe extern "C" fn ${fn}(${params})${ret} {`);
+        out.line("unreachable!()");
+        out.close();
+      }
+      const glue = (args: string[], walk: (w: AbiWalker<string>) => boolean | void): RustSource => {
+        const g = new RustGlue(this.types, { kind: "post-return", func: functions[0].func, args, edition2024: this.options.edition2024 });
+        const emitted = walk(this.walker(g));
+        return emitted === false ? new RustSource() : g.finish();
+      };
+      const body = (head: string, code: RustSource, unused: string) => {
+        out.open(head);
+        if (code.empty) out.line(`let _ = ${unused};`);
+        else out.append(code);
+        out.close();
+      };
+      const t = payload;
+      body(
+        "unsafe fn lift(ptr: *mut u8) -> Payload {",
+        t === undefined ? new RustSource() : glue(["ptr"], (w) => w.walkPayloadLift(t)),
+        "ptr",
+      );
+      body(
+        "unsafe fn lower(value: Payload, ptr: *mut u8) {",
+        t === undefined ? new RustSource() : glue(["value", "ptr"], (w) => w.walkPayloadLower(t)),
+        "(value, ptr)",
+      );
+      body(
+        "unsafe fn dealloc_lists(ptr: *mut u8) {",
+        t === undefined ? new RustSource() : glue(["ptr"], (w) => w.walkDeallocate(t)),
+        "ptr",
+      );
+      const { size, align } = t === undefined ? { size: 0, align: 1 } : this.layout.sizeAlign(t);
+      // A constant (not a static), which the payload trait's constant can refer to on older compilers.
+      out.open(`pub const VTABLE: ${camel}Vtable<Payload> = ${camel}Vtable {`);
+      out.line(`layout: unsafe { ::core::alloc::Layout::from_size_align_unchecked(${size}, ${align}) },`);
+      for (const f of ["lower", "lift", "dealloc_lists", ...builtins.map((b) => b[0])]) out.line(`${f},`);
+      out.close("};");
+      out.open(`impl super::${camel}Payload for Payload {`);
+      out.line(`const VTABLE: &'static ${camel}Vtable<Self> = &VTABLE;`);
+      out.close();
+      out.close();
+    });
+    this.types.context = { path: [`wit_${kind}`], iface: undefined, exported: false };
+    out.blank();
+    if (kind === "future") {
+      out.line("/// Creates a `future`: its writable and readable ends. Dropped unwritten, the writer sends `default()`.");
+      out.open(`pub fn new<T: FuturePayload>(default: fn() -> T) -> (FutureWriter<T>, FutureReader<T>) {`);
+      out.line(`unsafe { ${runtime}::future_new::<T>(default, T::VTABLE) }`);
+    } else {
+      out.line("/// Creates a `stream`: its writable and readable ends.");
+      out.open(`pub fn new<T: StreamPayload>() -> (StreamWriter<T>, StreamReader<T>) {`);
+      out.line(`unsafe { ${runtime}::stream_new::<T>(T::VTABLE) }`);
+    }
+    out.close();
+    out.close();
+    this.types.rtUsed.add("async_support");
+    return out;
+  }
+
+  /**
+   * A key that is equal for two WIT types exactly when their Rust types are:
+   * aliases and anonymous types are structural; records, variants, enums,
+   * flags and resources are nominal, with an exported interface's own types
+   * (`exportedCopy`) apart from the imported copy.
+   */
+  private rustTypeKey(t: Type | undefined, exportedCopy: InterfaceId | undefined): string {
+    if (t === undefined) return "()";
+    const target = this.layout.dealias(t);
+    if (typeof target === "string") return target;
+    const def = this.resolve.types[target];
+    const nominal = (id: TypeId) => {
+      const owner = this.resolve.types[id].owner;
+      return `#${id}${owner.kind === "interface" && owner.id === exportedCopy ? "e" : ""}`;
+    };
+    const key = (u: Type | undefined) => this.rustTypeKey(u, exportedCopy);
+    switch (def.kind.kind) {
+      case "option":
+      case "list":
+      case "future":
+      case "stream":
+        return `${def.kind.kind}<${key(def.kind.type)}>`;
+      case "fixed-length-list":
+        return `[${key(def.kind.type)}; ${def.kind.size}]`;
+      case "map":
+        return `map<${key(def.kind.key)}, ${key(def.kind.value)}>`;
+      case "result":
+        return `result<${key(def.kind.ok)}, ${key(def.kind.err)}>`;
+      case "tuple":
+        return `(${def.kind.types.map(key).join(", ")})`;
+      case "handle":
+        return `${def.kind.handle}<${nominal(this.layout.resourceOf(def.kind.resource))}>`;
+      default:
+        return nominal(target);
+    }
+  }
+
+  /**
+   * The function that hands an async export's result to `task.return`, and
+   * the callback the export macro exports beside the export.
+   */
+  private taskReturnFunction(out: RustSource, exp: ExportedFunctionAbi, name: string): void {
+    const func = exp.func;
+    const glue = new RustGlue(this.types, {
+      kind: "import",
+      func,
+      args: ["&result"],
+      module: exp.taskReturnModule,
+      field: exp.taskReturnField,
+      edition2024: this.options.edition2024,
+    });
+    this.walker(glue).walkTaskReturn(func, exp.taskReturnField);
+    const shim = name.slice("_task_return_".length);
+    out.blank();
+    out.line("#[doc(hidden)]");
+    out.line(SHIM_ALLOWS);
+    out.list(`pub unsafe fn __callback_${shim}`, ["event: i32", "waitable: i32", "payload: i32"], " -> i32 {", "params");
+    out.shift(1);
+    out.list(
+      `${this.types.rtItem("async_support")}::callback`,
+      ["event as u32", "waitable as u32", "payload as u32"],
+      "",
+      "call",
+    );
+    out.close();
+    out.blank();
+    out.line("#[doc(hidden)]");
+    out.line(SHIM_ALLOWS);
+    const param = func.result === undefined ? "" : `result: ${this.types.owned(func.result)}`;
+    out.list(`pub fn ${name}`, param === "" ? [] : [param], " {", "params");
+    out.shift(1);
+    out.open("unsafe {");
+    out.append(glue.finish());
+    out.close();
+    out.close();
+  }
+
   private intrinsicImport(module: string, field: string, name: string, params: string, ret: string): RustSource {
     const out = new RustSource();
     out.line('#[cfg(target_arch = "wasm32")]');
@@ -623,21 +875,19 @@ class RustWorld {
 
   private exportParams(func: Function): string[] {
     return func.params.map((p, i) => {
-      if (i === 0 && func.kind.kind === "method") return "&self";
+      if (i === 0 && baseKind(func) === "method") return "&self";
       return `${rustIdent(p.name)}: ${this.types.owned(p.type)}`;
     });
   }
 
   private callUser(func: Function, args: string[]): [string, string[], string] {
     const name = this.functionName(func);
-    switch (func.kind.kind) {
+    switch (baseKind(func)) {
       case "method":
         return [`T_::${name}`, [`${args[0]}.get()`, ...args.slice(1)], ""];
       case "constructor": {
-        const resource = this.types.typePath(
-          func.kind.resource,
-          typeName(this.resolve.types[func.kind.resource].name!),
-        );
+        const id = resourceOf(func)!;
+        const resource = this.types.typePath(id, typeName(this.resolve.types[id].name!));
         if (this.returnType(func).startsWith(" -> ::core::result::Result"))
           return ["T_::new", args, `.map(${resource}::new)`];
         return [`${resource}::new`, [`T_::new(${args.join(", ")})`], ""];
@@ -695,14 +945,7 @@ class RustWorld {
 }
 
 function resourceOf(func: Function): TypeId | undefined {
-  switch (func.kind.kind) {
-    case "method":
-    case "static":
-    case "constructor":
-      return func.kind.resource;
-    default:
-      return undefined;
-  }
+  return "resource" in func.kind ? func.kind.resource : undefined;
 }
 
 function byteString(bytes: Uint8Array): string {
