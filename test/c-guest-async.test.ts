@@ -90,6 +90,10 @@ describe("C guest: the async API", () => {
     expect(sync.h).toContain(
       "void exports_test_c_async_api_greet(async_guest_string_t *name, async_guest_string_t *ret);",
     );
+    expect(sync.c).toContain('__import_name__("fetch")');
+    expect(sync.c).toContain('__export_name__("test:c-async/api#greet")');
+    expect(sync.c).not.toContain("[async-lower]fetch");
+    expect(sync.c).not.toContain("[async-lift]");
     const mixed = generate({ async: ["-export:test:c-async/api#greet"] });
     expect(mixed.h).toContain(
       "void exports_test_c_async_api_greet(async_guest_string_t *name, async_guest_string_t *ret);",

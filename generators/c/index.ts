@@ -33,7 +33,7 @@ export interface COptions {
   async?: string[];
 }
 
-/** Thrown for a world the C generator cannot serve, or options it cannot apply. */
+/** Thrown for a world the C generator cannot serve. */
 export class UnsupportedCWorldError extends Error {
   constructor(readonly reason: string) {
     super(`the C generator does not support this world: ${reason}`);

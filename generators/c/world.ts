@@ -76,6 +76,25 @@ export function unsupportedCReason(resolve: Resolve, world: WorldId): string | u
   return undefined;
 }
 
+/**
+ * `func` as a synchronous function: an `async` function the filters bind
+ * synchronously is lowered (or lifted) without the `async` option, like any
+ * other function.
+ */
+function synchronous(func: Function): Function {
+  const k = func.kind;
+  switch (k.kind) {
+    case "async-freestanding":
+      return { ...func, kind: { kind: "freestanding" } };
+    case "async-method":
+      return { ...func, kind: { kind: "method", resource: k.resource } };
+    case "async-static":
+      return { ...func, kind: { kind: "static", resource: k.resource } };
+    default:
+      return func;
+  }
+}
+
 class WorldGenerator implements GlueModule {
   readonly types: CTypes;
   retArea = { size: 0, align: 1 };
@@ -159,7 +178,7 @@ class WorldGenerator implements GlueModule {
         reserved,
       );
       // The flat lowering is that of a synchronous call of the same parameters.
-      const lowered = { ...func, kind: { kind: "freestanding" }, result: undefined } as Function;
+      const lowered: Function = { ...synchronous(func), result: undefined };
       this.walker(emitter).walkFunction(lowered, "guest-import", "call", core);
       body = emitter.code();
       coreArgs.push(...emitter.asyncArgs);
@@ -177,7 +196,8 @@ class WorldGenerator implements GlueModule {
     this.cAdapters.push(`\n${sig.text} {\n${body}return ${core}(${coreArgs.join(", ")});\n}\n`);
   }
 
-  private importSync(key: WorldKey | undefined, module: string, func: Function): void {
+  private importSync(key: WorldKey | undefined, module: string, declared: Function): void {
+    const func = synchronous(declared);
     const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, false, this.options.renames));
     const sig = cSignature(this.types, name, func);
     const core = `__wasm_import_${name}`;
@@ -270,7 +290,8 @@ class WorldGenerator implements GlueModule {
     });
   }
 
-  private exportSync(key: WorldKey | undefined, func: Function): void {
+  private exportSync(key: WorldKey | undefined, declared: Function): void {
+    const func = synchronous(declared);
     const name = this.uniqueName(cFunctionName(this.resolve, this.types.world, key, func, true, this.options.renames));
     const sig = cSignature(this.types, name, func);
     const exportName = key === undefined ? func.name : `${this.resolve.nameWorldKey(key)}#${func.name}`;
