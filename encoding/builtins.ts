@@ -34,13 +34,16 @@ export interface Builtin {
 /**
  * `future.*`/`stream.*` of a future or stream type (`type` undefined: no
  * payload). Reading a payload lowers it into memory (realloc when it holds
- * lists or strings); writing lifts it from memory.
+ * lists or strings); writing lifts it from memory. `asyncLowered` (the
+ * `[async-lower]` prefix) makes a read, write or cancel return `BLOCKED`
+ * instead of waiting.
  */
 export function futureStreamBuiltin(
   kind: "future" | "stream",
   op: string,
   type: TypeId | undefined,
   payload?: { lists: boolean; strings: boolean },
+  asyncLowered = false,
 ): Builtin | undefined {
   const base = kind === "stream" ? 0x0e : 0x15;
   const offset = ["new", "read", "write", "cancel-read", "cancel-write", "drop-readable", "drop-writable"].indexOf(op);
@@ -67,8 +70,9 @@ export function futureStreamBuiltin(
         const opts: ((w: ByteWriter) => void)[] = [(w) => w.byte(0x03).u32(memory!)];
         if (realloc) opts.push((w) => w.byte(0x04).u32(reallocIndex!));
         if (payload?.strings) opts.push((w) => w.byte(encodingByte(encoding ?? "utf8")));
+        if (asyncLowered) opts.push((w) => w.byte(0x06));
         w.vec(opts, (o, f) => f(o));
-      } else if (op.startsWith("cancel")) w.byte(0x00);
+      } else if (op.startsWith("cancel")) w.byte(asyncLowered ? 0x01 : 0x00);
     },
   };
 }

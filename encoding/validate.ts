@@ -210,11 +210,13 @@ export function fitModule(
       }
     }
     const payload =
-      /^\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-(\d+)\](.*)$/.exec(
+      /^(\[async-lower\])?\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-(\d+)\](.*)$/.exec(
         imp.name,
       );
     if (payload) {
-      const [, kind, op, nth, funcName] = payload;
+      const [, asyncLowered, kind, op, nth, funcName] = payload;
+      if (asyncLowered && !["read", "write", "cancel-read", "cancel-write"].includes(op!))
+        fail(`\`${kind}.${op}\` has no async form`);
       const scope = imp.module.startsWith("[export]") ? imp.module.slice(8) : imp.module;
       const exporting = imp.module.startsWith("[export]");
       let func: Function | undefined;
@@ -238,7 +240,7 @@ export function fitModule(
               lists: layout.contains(payloadType, (x) => x.kind === "list" || x.kind === "map"),
               strings: layout.contains(payloadType, (x) => x.kind === "string"),
             };
-      const builtin = futureStreamBuiltin(kind as "future" | "stream", op!, type, contents)!;
+      const builtin = futureStreamBuiltin(kind as "future" | "stream", op!, type, contents, asyncLowered !== undefined)!;
       expect(`function \`${imp.name}\``, builtin.sig);
       imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
       continue;

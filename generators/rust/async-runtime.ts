@@ -69,8 +69,6 @@ pub mod async_support {
             pub fn context_get() -> u32;
             #[link_name = "[context-set-0]"]
             pub fn context_set(value: u32);
-            #[link_name = "[task-cancel]"]
-            pub fn task_cancel();
             #[link_name = "[backpressure-inc]"]
             pub fn backpressure_inc();
             #[link_name = "[backpressure-dec]"]
@@ -81,6 +79,13 @@ pub mod async_support {
             pub fn error_context_debug_message(error_context: u32, ret: *mut u8);
             #[link_name = "[error-context-drop]"]
             pub fn error_context_drop(error_context: u32);
+        }
+
+        #[cfg(target_arch = "wasm32")]
+        #[link(wasm_import_module = "[export]$root")]
+        extern "C" {
+            #[link_name = "[task-cancel]"]
+            pub fn task_cancel();
         }
 
         #[cfg(not(target_arch = "wasm32"))]

@@ -45,7 +45,10 @@ export const CopyResult = { COMPLETED: 0, DROPPED: 1, CANCELLED: 2 } as const;
 /** What a stream or future copy returns when it cannot finish without waiting. */
 export const BLOCKED = 0xffff_ffff;
 
-/** The task and waitable built-ins, all imported from `$root`, with their core signatures. */
+/**
+ * The task and waitable built-ins, with their core signatures: imported from
+ * `$root`, except `[task-cancel]`, which comes from `[export]$root`.
+ */
 export const TASK_BUILTINS = {
   waitableSetNew: { field: "[waitable-set-new]", params: [], results: ["i32"] },
   waitableSetWait: { field: "[waitable-set-wait]", params: ["i32", "i32"], results: ["i32"] },
@@ -66,6 +69,7 @@ export const TASK_BUILTINS = {
 } as const;
 
 export const TASK_BUILTINS_MODULE = ROOT_MODULE;
+export const TASK_CANCEL_MODULE = `[export]${ROOT_MODULE}`;
 
 /** The built-ins of one end of a future or stream. */
 export type ChannelOp =
