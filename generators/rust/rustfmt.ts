@@ -1344,3 +1344,89 @@ export function formatTupleFields(head: string, types: string[], suffix: string,
   const r = overflow(head, items, shape, FN_CALL_WIDTH);
   return r === null ? null : r + suffix;
 }
+
+/**
+ * The opening line of a block-bodied construct: a match arm `pattern => {`,
+ * or `let pattern = match scrutinee {`. `nextLine` is set when rustfmt puts
+ * the `match` on the next line, indented, its arms and closing brace with it.
+ */
+export function formatBlockOpener(
+  text: string,
+  indent: number,
+  edition2024 = false,
+): { text: string; nextLine: boolean } | null {
+  style2024 = edition2024;
+  const shape = indented(indent);
+  const arm = text.match(/^(.*) => \{$/);
+  if (arm) {
+    const pat = parseWith(arm[1], (p) => p.unary());
+    const s = subWidth(shape, 5);
+    const r = pat && s && rewritePat(pat, s);
+    return r === null ? null : { text: `${r} => {`, nextLine: false };
+  }
+  const let_ = text.match(/^let (.*) = match (.*) \{$/);
+  if (!let_) return null;
+  const parsed = parseWith(let_[1], (p) => parsePattern(p));
+  const scrutinee = parseWith(let_[2], (p) => p.expr());
+  if (!parsed || !scrutinee) return null;
+  const ps = offsetLeft(shape, 4);
+  const patShape = ps && subWidth(ps, 1);
+  const prefix = parsed.mut ? "mut " : "";
+  const pat = patShape && rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
+  if (pat === null) return null;
+  const lhs = `let ${prefix}${pat} =`;
+  // The `match` head must fit after `= ` with room for the statement's `;`: `match ` and ` {` around the scrutinee.
+  const llw = lastLineWidth(lhs) - (lhs.includes("\n") ? indent : 0);
+  const orig = offsetLeft(subWidth(shape, 1)!, llw + 1);
+  const cond =
+    orig && orig.width >= 8
+      ? rewriteExpr(scrutinee, { ...orig, width: orig.width - 8, offset: orig.offset + 6 })
+      : null;
+  if (cond !== null && !cond.includes("\n")) return { text: `${lhs} match ${cond} {`, nextLine: false };
+  const next = blockIndent(shape, TAB);
+  const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { ...next, width: next.width - 9, offset: 6 }) : null;
+  if (c2 === null || c2.includes("\n")) return null;
+  return { text: `${lhs}\n${spaces(indent + TAB)}match ${c2} {`, nextLine: true };
+}
+
+function canFlattenArmBody(e: Expr): boolean {
+  if (["call", "method", "macro", "struct", "tuple", "array"].includes(e.k)) return true;
+  if (e.k === "unary" || e.k === "try" || e.k === "cast") return canFlattenArmBody(e.e);
+  if (e.k === "index") return canFlattenArmBody(e.e);
+  return false;
+}
+
+/** A match arm `pattern => body,` whose body is an expression, as rustfmt's `rewrite_match_body` lays it out. */
+export function formatMatchArm(text: string, indent: number, edition2024 = false): string | null {
+  style2024 = edition2024;
+  const m = text.match(/^(.*?) => (.*),$/);
+  if (!m) return null;
+  const pat = parseWith(m[1], (p) => p.unary());
+  const body = parseWith(m[2], (p) => p.expr());
+  if (!pat || !body) return null;
+  const shape = indented(indent);
+  const ps = subWidth(shape, 5);
+  const pats = ps && rewritePat(pat, ps);
+  if (pats === null) return null;
+  const os = offsetLeft(shape, lastLineWidth(pats) - (pats.includes("\n") ? indent : 0) + 4);
+  const origShape = os && subWidth(os, 1);
+  const orig = origShape && rewriteExpr(body, origShape);
+  if (orig !== null && !orig.includes("\n") && orig.length <= origShape!.width) return `${pats} => ${orig},`;
+  const next = rewriteExpr(body, indented(indent + TAB));
+  const sameLine = (s: string) => `${pats} => ${s},`;
+  const nextLine = (s: string) => `${pats} => {\n${spaces(indent + TAB)}${s}\n${spaces(indent)}}`;
+  const ends = (s: string, c: string) => firstLine(s).endsWith(c);
+  if (orig !== null && next !== null) {
+    const preferNext =
+      !next.includes("\n") ||
+      newlines(orig) > newlines(next) + 1 ||
+      (ends(orig, "(") && !ends(next, "(")) ||
+      (ends(orig, "{") && !ends(next, "{")) ||
+      (ends(orig, "[") && !ends(next, "["));
+    if (preferNext) return nextLine(next);
+    if (canFlattenArmBody(body) && firstLineWidth(orig) <= origShape!.width) return sameLine(orig);
+    return nextLine(next);
+  }
+  if (next !== null) return nextLine(next);
+  return orig === null ? null : sameLine(orig);
+}

@@ -6,7 +6,15 @@
  * another at any depth; lists are laid out only when the final indentation is
  * known.
  */
-import { formatFnSignature, formatStatement, formatTupleFields, formatTypeAfter, splitTopLevel } from "./rustfmt.js";
+import {
+  formatBlockOpener,
+  formatFnSignature,
+  formatMatchArm,
+  formatStatement,
+  formatTupleFields,
+  formatTypeAfter,
+  splitTopLevel,
+} from "./rustfmt.js";
 
 export const MAX_WIDTH = 100;
 
@@ -126,9 +134,21 @@ export class RustSource {
       for (const l of rest) out.push(l);
       return true;
     };
-    for (const e of this.entries) {
+    // Depths of the `let … = match … {` statements whose `match` rustfmt moves to the next line: their
+    // arms and closing brace move one level in with it.
+    const shifted: number[] = [];
+    for (const entry of this.entries) {
+      const e = { ...entry, depth: entry.depth + shifted.length };
       if ("text" in e) {
-        if (!formatted(e.depth, e.text)) push(e.depth, e.text);
+        const closes = shifted.length > 0 && entry.depth === shifted[shifted.length - 1] && /^}/.test(e.text);
+        const opener = e.text.endsWith(" {") ? formatBlockOpener(e.text, e.depth * 4, edition2024) : null;
+        if (opener) {
+          const [first, ...rest] = opener.text.split("\n");
+          push(e.depth, first);
+          for (const l of rest) out.push(l);
+          if (opener.nextLine) shifted.push(entry.depth);
+        } else if (!formatted(e.depth, e.text)) push(e.depth, e.text);
+        if (closes) shifted.pop();
       } else if ("list" in e) {
         const { head, items, tail, open, close, kind } = e.list;
         const one = `${head}${open}${items.join(", ")}${close}${tail}`;
@@ -213,6 +233,7 @@ function layoutLine(text: string, indent: number, edition2024: boolean): string 
   if (text === "" || text.startsWith("//")) return null;
   if (/^(pub(\([a-z]+\))? )?(unsafe )?(extern "C" )?fn /.test(text))
     return formatFnSignature(text, indent, edition2024);
+  if (text.includes(" => ")) return formatMatchArm(text, indent, edition2024);
   // A struct field or a tuple variant.
   const field = text.match(/^((?:pub )?[a-z_][A-Za-z0-9_]*: )(.*),$/);
   if (field) return formatTypeAfter(field[1], field[2], ",", indent);
