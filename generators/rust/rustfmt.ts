@@ -1317,10 +1317,8 @@ export function formatFnSignature(text: string, indent: number, edition2024: boo
   }
   if (!brace) return `${result};`;
   // The first line of `result` carries no indentation; the others do.
-  const width = result.includes("\n") ? lastLineWidth(result) : indent + result.length;
   const lastWidth = result.includes("\n") ? lastLineWidth(result) : result.length;
   if (forceBrace || lastWidth + 2 > MAX - indent) return `${result}\n${spaces(indent)}{`;
-  void width;
   return `${result} {`;
 }
 
