@@ -6,6 +6,16 @@
  * another at any depth; lists are laid out only when the final indentation is
  * known.
  */
+import {
+  formatBlockOpener,
+  formatFnSignature,
+  formatMatchArm,
+  formatStatement,
+  formatTupleFields,
+  formatTypeAfter,
+  splitTopLevel,
+} from "./rustfmt.js";
+
 export const MAX_WIDTH = 100;
 
 /**
@@ -106,7 +116,8 @@ export class RustSource {
     this.entries.push({ depth: this.depth, chain: parts });
   }
 
-  toLines(): string[] {
+  /** The lines, laid out; `edition2024` selects rustfmt's 2024 style where it differs. */
+  toLines(edition2024 = false): string[] {
     const out: string[] = [];
     const push = (depth: number, text: string) => {
       // No blank line before a closing brace or after an opening one.
@@ -114,11 +125,34 @@ export class RustSource {
       if (text === "" && (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{"))) return;
       out.push(text === "" ? "" : "    ".repeat(depth) + text);
     };
-    for (const e of this.entries) {
-      if ("text" in e) push(e.depth, e.text);
-      else if ("list" in e) {
+    // A line rustfmt would lay out differently is replaced by its layout; its first line carries no indentation.
+    const formatted = (depth: number, text: string): boolean => {
+      const laid = layoutLine(text, depth * 4, edition2024);
+      if (laid === null) return false;
+      const [first, ...rest] = laid.split("\n");
+      push(depth, first);
+      for (const l of rest) out.push(l);
+      return true;
+    };
+    // Depths of the `let … = match … {` statements whose `match` rustfmt moves to the next line: their
+    // arms and closing brace move one level in with it.
+    const shifted: number[] = [];
+    for (const entry of this.entries) {
+      const e = { ...entry, depth: entry.depth + shifted.length };
+      if ("text" in e) {
+        const closes = shifted.length > 0 && entry.depth === shifted[shifted.length - 1] && /^}/.test(e.text);
+        const opener = e.text.endsWith(" {") ? formatBlockOpener(e.text, e.depth * 4, edition2024) : null;
+        if (opener) {
+          const [first, ...rest] = opener.text.split("\n");
+          push(e.depth, first);
+          for (const l of rest) out.push(l);
+          if (opener.nextLine) shifted.push(entry.depth);
+        } else if (!formatted(e.depth, e.text)) push(e.depth, e.text);
+        if (closes) shifted.pop();
+      } else if ("list" in e) {
         const { head, items, tail, open, close, kind } = e.list;
         const one = `${head}${open}${items.join(", ")}${close}${tail}`;
+        if (formatted(e.depth, one)) continue;
         const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && e.depth * 4 + one.length <= MAX_WIDTH;
         if (items.length === 0 || fits) push(e.depth, one);
         else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
@@ -156,6 +190,7 @@ export class RustSource {
       } else if ("assign" in e) {
         const [lhs, rhs] = e.assign;
         const one = `${lhs} = ${rhs};`;
+        if (formatted(e.depth, one)) continue;
         const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
         if (e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
         else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
@@ -176,6 +211,7 @@ export class RustSource {
         }
       } else {
         const one = e.chain.join("");
+        if (formatted(e.depth, one)) continue;
         if (one.length <= 60 && e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
         else {
           push(e.depth, e.chain[0]);
@@ -187,25 +223,21 @@ export class RustSource {
     return out;
   }
 
-  toString(): string {
-    return this.toLines().join("\n") + "\n";
+  toString(edition2024 = false): string {
+    return this.toLines(edition2024).join("\n") + "\n";
   }
 }
 
-/** Splits `a, f(b, c), d` at its top-level commas. */
-function splitTopLevel(text: string): string[] {
-  const out: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === "(" || c === "[" || c === "{" || c === "<") depth++;
-    else if (c === ")" || c === "]" || c === "}" || c === ">") depth--;
-    else if (c === "," && depth === 0) {
-      out.push(text.slice(start, i).trim());
-      start = i + 1;
-    }
-  }
-  out.push(text.slice(start).trim());
-  return out;
+/** A line of Rust as rustfmt lays it out at `indent` columns, or `null` to keep it as it is. */
+function layoutLine(text: string, indent: number, edition2024: boolean): string | null {
+  if (text === "" || text.startsWith("//")) return null;
+  if (/^(pub(\([a-z]+\))? )?(unsafe )?(extern "C" )?fn /.test(text))
+    return formatFnSignature(text, indent, edition2024);
+  if (text.includes(" => ")) return formatMatchArm(text, indent, edition2024);
+  // A struct field or a tuple variant.
+  const field = text.match(/^((?:pub )?[a-z_][A-Za-z0-9_]*: )(.*),$/);
+  if (field) return formatTypeAfter(field[1], field[2], ",", indent);
+  const variant = text.match(/^([A-Z][A-Za-z0-9_]*)\((.*)\),$/);
+  if (variant) return formatTupleFields(variant[1], splitTopLevel(variant[2]), ",", indent);
+  return formatStatement(text, indent, edition2024);
 }

@@ -153,7 +153,7 @@ class RustWorld {
     out.append(runtimeModule(this.types.rtUsed, this.options.edition2024));
     out.blank();
     out.append(tail);
-    return out.toString();
+    return out.toString(this.options.edition2024);
   }
 
   private renderChildren(out: RustSource, node: ModuleNode): void {
