@@ -329,7 +329,7 @@ export class RustGlue implements AbiEmitter<string> {
         return [name];
       }
       case "lower-flags":
-        return [this.bind(`(${ops[0]}).bits() as i32`)];
+        return [this.bind(`${/^\w+$/.test(ops[0]) ? ops[0] : `(${ops[0]})`}.bits() as i32`)];
       case "lift-flags": {
         const def = this.types.resolve.types[inst.type].kind;
         const count = def.kind === "flags" ? def.flags.length : 32;

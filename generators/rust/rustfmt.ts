@@ -756,8 +756,11 @@ export function rewriteExpr(e: Expr, shape: Shape): string | null {
     case "try":
       return rewriteChain(e, shape);
     case "index": {
-      const one = exprText(e);
-      return one !== null && one.length <= shape.width ? one : null;
+      const base = exprText(e.e);
+      const index = exprText(e.i);
+      if (base === null || index === null) return null;
+      const one = `${base}[${index}]`;
+      return one.length <= shape.width && !one.includes("\n") ? one : null;
     }
     case "unary": {
       const s = offsetLeft(shape, e.op.length);
