@@ -284,6 +284,12 @@ async function main(): Promise<void> {
             array: true,
             describe: "name an interface's C prefix: ns:pkg/iface=prefix (repeatable)",
           })
+          .option("async", {
+            type: "string",
+            array: true,
+            describe:
+              "which functions use the async ABI: all, ns:pkg/iface#f, f, import:<name>, export:<name>, each negated with a leading - (repeatable; default: those declared async)",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -304,6 +310,7 @@ async function main(): Promise<void> {
             stringEncoding: argv["string-encoding"],
             noRealloc: argv["no-realloc"],
             rename,
+            async: argv.async,
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

@@ -22,6 +22,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
   { name: "resources", input: "test/fixtures/snapshots-ts/resources.wit" },
   { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
   { name: "resources-2024", input: "test/fixtures/snapshots-ts/resources.wit", options: { edition: 2024 } },
+  { name: "asyncs", input: "test/guests/rust/asyncs.wit" },
 ];
 
 describe("Rust guest snapshots", () => {

@@ -54,7 +54,7 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     asyncFilter,
   });
   const unused = asyncFilter.unused();
-  if (unused.length > 0) throw new Error(`the C generator: the async filter \`${unused[0]}\` names no function`);
+  if (unused.length > 0) throw new UnsupportedCWorldError(`the async filter \`${unused[0]}\` names no function`);
   return [
     { path: `${base}.h`, contents: header },
     { path: `${base}.c`, contents: source },
