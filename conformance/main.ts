@@ -12,8 +12,9 @@
  *   generated modules must type-check (`tsc --strict`, one program over all of
  *   them). Worlds the sync host cannot serve yet (async functions, futures,
  *   streams, error-context) are listed apart and count neither way.
- * - Rust and C guests (rust.ts, c.ts): every world of the same sets must
- *   generate and compile cleanly; async worlds are listed apart;
+ * - Rust and C guests (rust.ts, c.ts): every world of the same sets, async
+ *   ones included, must generate and compile cleanly (and the Rust file
+ *   must be as rustfmt formats it);
  * - component encoding (components.ts): wit-component's `component new` and
  *   WIT-package encoding tests, judged by wasm-tools.
  */
