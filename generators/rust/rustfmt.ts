@@ -515,7 +515,7 @@ function definitiveTactic(items: (string | null)[], limit: number): Tactic {
 function writeList(items: (string | null)[], tactic: Tactic, shape: Shape, trailing: boolean): string | null {
   if (items.some((s) => s === null)) return null;
   const strs = items as string[];
-  if (tactic === "H") return strs.join(", ");
+  if (tactic === "H") return strs.join(", ") + (trailing ? "," : "");
   const ind = spaces(shape.indent);
   if (tactic === "V") return strs.map((s, i) => (i < strs.length - 1 || trailing ? `${s},` : s)).join(`\n${ind}`);
   let out = "";
@@ -1219,7 +1219,7 @@ export function splitTopLevel(text: string): string[] {
  * (a `where` clause, say).
  */
 export function formatFnSignature(text: string, indent: number, edition2024: boolean): string | null {
-  const h = text.match(/^((?:pub(?:\([a-z]+\))? )?(?:unsafe )?(?:extern "C" )?fn )([A-Za-z0-9_]+(?:<[^()]*>)?)\(/);
+  const h = text.match(/^((?:pub(?:\([a-z]+\))? )?(?:async )?(?:unsafe )?(?:extern "C" )?fn )([A-Za-z0-9_]+(?:<[^()]*>)?)\(/);
   if (!h) return null;
   const [, qualifiers, name] = h;
   let depth = 1;
