@@ -1,94 +1,329 @@
 /**
  * A small host for the asynchronous canonical ABI, to run async guests in
  * tests where no reference runtime can (jco's async support needs JSPI,
- * which this Node lacks). It is a test double, not a general host: it knows
- * the few shapes the async guest scenarios use.
+ * which this Node lacks). It is a test double, not a general host: one
+ * guest instance, one task at a time in the guest's own code, no
+ * backpressure and no threads.
  *
- * What it implements, after CanonicalABI.md:
+ * What it implements, after CanonicalABI.md (the Python names in comments):
  * - one table of handles per instance (waitable sets, subtasks, future and
- *   stream ends), each waitable with at most one pending event;
+ *   stream ends); each waitable holds at most one pending event, computed
+ *   when it is delivered (`Waitable.set_pending_event`);
  * - async exports lifted with a callback: the host calls the export, then
  *   delivers events to the callback until it returns `EXIT`;
  * - `canon lower async` imports backed by JS async functions: the call
  *   returns `STARTED` with a subtask, which reports `RETURNED` once the JS
  *   promise settles and the result is written to the guest's result area;
- * - `task.return`, `context.get/set`, `waitable-set.*`, `subtask.drop`;
- * - streams the host writes and the guest reads, and futures the guest
- *   writes and the host reads (copies rendezvous; a blocked side gets its
- *   event when the other side arrives).
+ *   `subtask.cancel` aborts the call's `AbortSignal`;
+ * - `task.return`, `context.get/set`, `waitable-set.{new,drop,wait,poll}`,
+ *   `waitable.join`, `subtask.drop`;
+ * - streams and futures after `SharedStreamImpl`/`SharedFutureImpl`: copies
+ *   rendezvous between a guest buffer and a guest or host buffer, with
+ *   `read`, `write`, `cancel-read/write`, `drop-readable/writable` and
+ *   `new`. The host writes streams and futures the guest reads
+ *   (`newStream`, `newFuture`) and reads the readable ends the guest hands
+ *   over (`liftStream`, `liftFuture`). A payload's layout comes from the
+ *   `payload` option (by built-in name), `u32` by default.
+ *
+ * A synchronous built-in that would have to block (`waitable-set.wait` with
+ * no event, a sync `read` that does not complete at once) throws: blocking
+ * the guest would need JSPI.
  */
 
 const STARTED = 1;
 const RETURNED = 2;
+const CANCELLED_BEFORE_RETURNED = 4;
 const EVENT = { NONE: 0, SUBTASK: 1, STREAM_READ: 2, STREAM_WRITE: 3, FUTURE_READ: 4, FUTURE_WRITE: 5 };
-const COMPLETED = 0;
-const DROPPED = 1;
+const COPY = { COMPLETED: 0, DROPPED: 1, CANCELLED: 2 };
 const BLOCKED = 0xffff_ffff;
 const EXIT = 0;
 const YIELD = 1;
 const WAIT = 2;
 
+/** How values of a stream's or future's payload sit in linear memory. */
+export interface Payload {
+  size: number;
+  align: number;
+  load(view: DataView, ptr: number): unknown;
+  store(view: DataView, ptr: number, value: unknown): void;
+}
+
+const number = (
+  size: number,
+  get: (v: DataView, p: number) => number | bigint,
+  set: (v: DataView, p: number, x: never) => void,
+): Payload => ({ size, align: size, load: get, store: (v, p, x) => set(v, p, x as never) });
+
+/** The payloads of the number types (the element types jco and the spec allow between any two sides). */
+export const payloads = {
+  none: { size: 0, align: 1, load: () => undefined, store: () => {} } as Payload,
+  u8: number(1, (v, p) => v.getUint8(p), (v, p, x: number) => v.setUint8(p, x)),
+  s8: number(1, (v, p) => v.getInt8(p), (v, p, x: number) => v.setInt8(p, x)),
+  u16: number(2, (v, p) => v.getUint16(p, true), (v, p, x: number) => v.setUint16(p, x, true)),
+  s16: number(2, (v, p) => v.getInt16(p, true), (v, p, x: number) => v.setInt16(p, x, true)),
+  u32: number(4, (v, p) => v.getUint32(p, true), (v, p, x: number) => v.setUint32(p, x, true)),
+  s32: number(4, (v, p) => v.getInt32(p, true), (v, p, x: number) => v.setInt32(p, x, true)),
+  u64: number(8, (v, p) => v.getBigUint64(p, true), (v, p, x: bigint) => v.setBigUint64(p, x, true)),
+  s64: number(8, (v, p) => v.getBigInt64(p, true), (v, p, x: bigint) => v.setBigInt64(p, x, true)),
+  f32: number(4, (v, p) => v.getFloat32(p, true), (v, p, x: number) => v.setFloat32(p, x, true)),
+  f64: number(8, (v, p) => v.getFloat64(p, true), (v, p, x: number) => v.setFloat64(p, x, true)),
+};
+
+/** A future or stream built-in's type, as its import name gives it: `[stream-read-0]sum` in `[export]a:b/c`. */
+export interface ChannelRef {
+  module: string;
+  kind: "future" | "stream";
+  /** The index among the function's futures and streams; `undefined` for `-unit` (no payload). */
+  index: number | undefined;
+  func: string;
+}
+
+export interface AsyncHostOptions {
+  /** The payload of a future or stream built-in (`u32` when not given; `none` for `-unit`). */
+  payload?(ref: ChannelRef): Payload;
+}
+
+/** `Buffer`: the values a copy reads from or writes to, and how many it moved. */
+interface Buffer {
+  readonly payload: Payload;
+  progress: number;
+  remain(): number;
+  zeroLength(): boolean;
+  read(n: number): unknown[];
+  write(values: unknown[]): void;
+}
+
+/** `{Readable,Writable}BufferGuestImpl`: `length` values at `ptr` in the guest's memory. */
+class GuestBuffer implements Buffer {
+  progress = 0;
+  constructor(
+    private readonly host: AsyncHost,
+    readonly payload: Payload,
+    private readonly ptr: number,
+    private readonly length: number,
+  ) {
+    if (ptr % payload.align !== 0) throw new Error(`a buffer at ${ptr} is not aligned to ${payload.align}`);
+    if (ptr + length * payload.size > host.memory.byteLength) throw new Error("a buffer runs past the memory");
+  }
+  remain(): number {
+    return this.length - this.progress;
+  }
+  zeroLength(): boolean {
+    return this.length === 0;
+  }
+  read(n: number): unknown[] {
+    const view = this.host.memory;
+    const out = Array.from({ length: n }, (_, i) =>
+      this.payload.load(view, this.ptr + (this.progress + i) * this.payload.size),
+    );
+    this.progress += n;
+    return out;
+  }
+  write(values: unknown[]): void {
+    const view = this.host.memory;
+    values.forEach((v, i) => this.payload.store(view, this.ptr + (this.progress + i) * this.payload.size, v));
+    this.progress += values.length;
+  }
+}
+
+/** A host buffer: `capacity` values to write (`values`), or room for `capacity` values read into `values`. */
+class HostBuffer implements Buffer {
+  progress = 0;
+  constructor(
+    readonly payload: Payload,
+    readonly values: unknown[],
+    private readonly capacity: number,
+  ) {}
+  remain(): number {
+    return this.capacity - this.progress;
+  }
+  zeroLength(): boolean {
+    return this.capacity === 0;
+  }
+  read(n: number): unknown[] {
+    this.progress += n;
+    return this.values.slice(this.progress - n, this.progress);
+  }
+  write(values: unknown[]): void {
+    this.values.push(...values);
+    this.progress += values.length;
+  }
+}
+
+type OnCopy = (reclaim: () => void) => void;
+type OnCopyDone = (result: number) => void;
+
+/** `SharedStreamImpl`: the state both ends of a stream share. */
+class SharedStream {
+  dropped = false;
+  private pending: { buffer: Buffer; onCopy: OnCopy; onCopyDone: OnCopyDone } | undefined;
+  constructor(readonly payload: Payload) {}
+
+  private resetAndNotifyPending(result: number): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    pending.onCopyDone(result);
+  }
+  cancel(): void {
+    this.resetAndNotifyPending(COPY.CANCELLED);
+  }
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.pending) this.resetAndNotifyPending(COPY.DROPPED);
+  }
+  read(dst: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    this.copy(dst, onCopy, onCopyDone, "read");
+  }
+  write(src: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    this.copy(src, onCopy, onCopyDone, "write");
+  }
+  private copy(buffer: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone, op: "read" | "write"): void {
+    if (this.dropped) return onCopyDone(COPY.DROPPED);
+    const pending = this.pending;
+    if (!pending) {
+      this.pending = { buffer, onCopy, onCopyDone };
+      return;
+    }
+    if (pending.buffer.remain() > 0) {
+      if (buffer.remain() > 0) {
+        const n = Math.min(buffer.remain(), pending.buffer.remain());
+        if (op === "read") buffer.write(pending.buffer.read(n));
+        else pending.buffer.write(buffer.read(n));
+        pending.onCopy(() => {
+          if (this.pending === pending) this.pending = undefined;
+        });
+      }
+      onCopyDone(COPY.COMPLETED);
+    } else if (op === "write" && buffer.zeroLength() && pending.buffer.zeroLength()) {
+      onCopyDone(COPY.COMPLETED);
+    } else {
+      this.resetAndNotifyPending(COPY.COMPLETED);
+      this.pending = { buffer, onCopy, onCopyDone };
+    }
+  }
+}
+
+/** `SharedFutureImpl`: the state both ends of a future share. */
+class SharedFuture {
+  dropped = false;
+  private pending: { buffer: Buffer; onCopyDone: OnCopyDone } | undefined;
+  constructor(readonly payload: Payload) {}
+
+  private resetAndNotifyPending(result: number): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    pending.onCopyDone(result);
+  }
+  cancel(): void {
+    this.resetAndNotifyPending(COPY.CANCELLED);
+  }
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.pending) this.resetAndNotifyPending(COPY.DROPPED);
+  }
+  read(dst: Buffer, _onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    if (this.dropped) throw new Error("reading a future whose writer is gone");
+    if (!this.pending) {
+      this.pending = { buffer: dst, onCopyDone };
+      return;
+    }
+    dst.write(this.pending.buffer.read(1));
+    this.resetAndNotifyPending(COPY.COMPLETED);
+    onCopyDone(COPY.COMPLETED);
+  }
+  write(src: Buffer, _onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    if (this.dropped) return onCopyDone(COPY.DROPPED);
+    if (!this.pending) {
+      this.pending = { buffer: src, onCopyDone };
+      return;
+    }
+    this.pending.buffer.write(src.read(1));
+    this.resetAndNotifyPending(COPY.COMPLETED);
+    onCopyDone(COPY.COMPLETED);
+  }
+}
+
+type Shared = SharedStream | SharedFuture;
+
 interface Waitable {
   set: number;
-  event: [code: number, payload: number] | undefined;
+  /** `pending_event`: computed when delivered. */
+  event: (() => [code: number, payload: number]) | undefined;
 }
 
 interface Subtask extends Waitable {
   kind: "subtask";
   state: number;
+  cancelRequested: boolean;
+  resolveDelivered: boolean;
+  abort: AbortController;
 }
 
 interface WaitableSet {
   kind: "set";
 }
 
-/** The state of one stream the host writes: values not read yet, and a read the guest is waiting on. */
-interface HostStream {
-  values: number[];
-  closed: boolean;
-  pending: { ptr: number; count: number } | undefined;
-  readable: number;
+type EndKind = "stream-readable" | "stream-writable" | "future-readable" | "future-writable";
+
+/** `CopyEnd`: one end of a stream or future in the guest's table. */
+interface CopyEnd extends Waitable {
+  kind: EndKind;
+  shared: Shared;
+  state: "idle" | "copying" | "cancelling" | "done";
 }
 
-/** One future the guest writes: the write the guest is waiting on. */
-interface GuestFuture {
-  pendingWrite: number | undefined;
-  written: boolean;
-  writer: number;
-  reader: number;
-}
-
-interface StreamEnd extends Waitable {
-  kind: "stream-readable";
-  stream: HostStream;
-}
-
-interface FutureEnd extends Waitable {
-  kind: "future-readable" | "future-writable";
-  future: GuestFuture;
-}
-
-type Entry = Subtask | StreamEnd | FutureEnd | WaitableSet;
+type Entry = Subtask | CopyEnd | WaitableSet;
 
 /** How the host lowers an async import's arguments and lifts its result: given the guest's memory and realloc. */
 export interface AsyncImport {
   /** Reads the flat core arguments (the result-area pointer excluded) into JS values. */
   lift(args: number[], host: AsyncHost): unknown[];
-  /** The callee, run as a subtask that returns when the promise settles... */
+  /**
+   * The callee, run as a subtask that returns when the promise settles. Its
+   * last argument is an `AbortSignal` that `subtask.cancel` aborts: a promise
+   * that then rejects makes the subtask `CANCELLED_BEFORE_RETURNED`...
+   */
   run?(...args: unknown[]): Promise<unknown>;
   /** ...or one that returns at once, so that the call reports `RETURNED` with no subtask. */
   now?(...args: unknown[]): unknown;
-  /** Writes the result at the guest's result area. */
-  lower(value: unknown, resultArea: number, host: AsyncHost): void;
+  /** Writes the result at the guest's result area; absent when the function has no result (and no result area). */
+  lower?(value: unknown, resultArea: number, host: AsyncHost): void;
+}
+
+/** The host's side of a stream it writes and the guest reads. */
+export interface HostStreamWriter {
+  /** The readable end, in the guest's table, to pass to the guest. */
+  handle: number;
+  /** Queues `values`; they are copied as the guest reads. */
+  write(values: unknown[]): void;
+  /** Drops the writable end once the queued values are read (the guest's read then reports `DROPPED`). */
+  close(): void;
+  /** Whether the guest dropped its readable end. */
+  readonly readerDropped: boolean;
+}
+
+/** The host's side of a stream whose readable end the guest handed over. */
+export interface HostStreamReader {
+  /** Reads up to `max` values; `undefined` once the writer dropped its end. */
+  read(max?: number): Promise<unknown[] | undefined>;
+  /** Reads to the end. */
+  readAll(): Promise<unknown[]>;
+  drop(): void;
 }
 
 export class AsyncHost {
   instance!: WebAssembly.Instance;
   private readonly table = new Map<number, Entry>();
+  /** Freed indices, reused first (the spec's table keeps a free list). */
+  private readonly free: number[] = [];
   private nextHandle = 1;
   private context = 0;
   private changed: () => void = () => {};
   private taskResults: unknown[] = [];
+  /** A host function that failed: the waiting task fails with it. */
+  private failure: unknown = undefined;
   /** JS work in flight (async imports), awaited before waiting for events. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -96,13 +331,14 @@ export class AsyncHost {
     module: Uint8Array,
     imports: Record<string, Record<string, AsyncImport>>,
     taskReturns: Record<string, (args: number[], host: AsyncHost) => unknown>,
+    options: AsyncHostOptions = {},
   ): Promise<AsyncHost> {
     const host = new AsyncHost();
     const compiled = await WebAssembly.compile(module as BufferSource);
     const importObject: Record<string, Record<string, Function>> = {};
     for (const imp of WebAssembly.Module.imports(compiled)) {
       const mod = (importObject[imp.module] ??= {});
-      mod[imp.name] = host.builtin(imp.module, imp.name, imports, taskReturns);
+      mod[imp.name] = host.builtin(imp.module, imp.name, imports, taskReturns, options);
     }
     host.instance = await WebAssembly.instantiate(compiled, importObject as WebAssembly.Imports);
     return host;
@@ -134,9 +370,14 @@ export class AsyncHost {
   }
 
   private add(entry: Entry): number {
-    const handle = this.nextHandle++;
+    const handle = this.free.pop() ?? this.nextHandle++;
     this.table.set(handle, entry);
     return handle;
+  }
+
+  private remove(handle: number): void {
+    this.table.delete(handle);
+    this.free.push(handle);
   }
 
   private get<K extends Entry["kind"]>(handle: number, ...kinds: K[]): Extract<Entry, { kind: K }> {
@@ -146,10 +387,16 @@ export class AsyncHost {
     return entry as Extract<Entry, { kind: K }>;
   }
 
-  private notify(w: Waitable, code: number, payload: number): void {
-    if (w.event !== undefined) throw new Error("a waitable got a second pending event");
-    w.event = [code, payload];
+  private setPendingEvent(w: Waitable, event: () => [number, number]): void {
+    w.event = event;
     this.changed();
+  }
+
+  /** `Waitable.get_pending_event`. */
+  private takeEvent(w: Waitable): [number, number] {
+    const event = w.event!;
+    w.event = undefined;
+    return event();
   }
 
   private builtin(
@@ -157,6 +404,7 @@ export class AsyncHost {
     name: string,
     imports: Record<string, Record<string, AsyncImport>>,
     taskReturns: Record<string, (args: number[], host: AsyncHost) => unknown>,
+    options: AsyncHostOptions,
   ): Function {
     if (module === "$root" || module === "[export]$root") {
       switch (name) {
@@ -166,24 +414,40 @@ export class AsyncHost {
           return (set: number) => {
             this.get(set, "set");
             for (const e of this.table.values()) if ("set" in e && e.set === set) throw new Error("dropping a set in use");
-            this.table.delete(set);
+            this.remove(set);
           };
         case "[waitable-join]":
           return (w: number, set: number) => {
-            const entry = this.get(w, "subtask", "stream-readable", "future-readable", "future-writable");
+            const entry = this.get(w, "subtask", "stream-readable", "stream-writable", "future-readable", "future-writable");
             if (set !== 0) this.get(set, "set");
             entry.set = set;
           };
         case "[waitable-set-wait]":
-          return () => {
-            throw new Error("waitable-set.wait would block the host; async exports use the callback");
+        case "[waitable-set-poll]": {
+          const poll = name === "[waitable-set-poll]";
+          return (set: number, ptr: number) => {
+            this.get(set, "set");
+            const [code, handle, payload] =
+              this.nextEvent(set) ??
+              (poll
+                ? [EVENT.NONE, 0, 0]
+                : (() => {
+                    throw new Error("waitable-set.wait with no pending event would block the host (it needs JSPI)");
+                  })());
+            this.memory.setUint32(ptr, handle, true);
+            this.memory.setUint32(ptr + 4, payload, true);
+            return code;
           };
+        }
         case "[subtask-drop]":
           return (h: number) => {
             const s = this.get(h, "subtask");
-            if (s.state !== RETURNED) throw new Error("subtask dropped before it returned");
-            this.table.delete(h);
+            if (!s.resolveDelivered) throw new Error("subtask dropped before its resolution was delivered");
+            this.remove(h);
           };
+        case "[subtask-cancel]":
+        case "[async-lower][subtask-cancel]":
+          return (h: number) => this.cancelSubtask(h, name.startsWith("[async-lower]"));
         case "[context-get-0]":
           return () => this.context;
         case "[context-set-0]":
@@ -198,8 +462,22 @@ export class AsyncHost {
         this.taskResults.push(f ? f(args, this) : undefined);
       };
     }
-    const channel = name.match(/^(?:\[async-lower\])?\[(future|stream)-([a-z-]+)-\d+\]/);
-    if (channel) return this.channelBuiltin(channel[1] as "future" | "stream", channel[2]);
+    const channel =
+      /^(\[async-lower\])?\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-(\d+|unit)\](.*)$/.exec(
+        name,
+      );
+    if (channel) {
+      const [, asyncLowered, kind, op, nth, func] = channel;
+      const ref: ChannelRef = {
+        module,
+        kind: kind as "future" | "stream",
+        index: nth === "unit" ? undefined : Number(nth),
+        func: func!,
+      };
+      const payload =
+        ref.index === undefined ? payloads.none : (options.payload?.(ref) ?? payloads.u32);
+      return this.channelBuiltin(ref.kind, op!, payload, asyncLowered !== undefined);
+    }
     if (name.startsWith("[async-lower]")) {
       const imp = imports[module]?.[name.slice("[async-lower]".length)];
       if (!imp) return () => { throw new Error(`no host function ${module} ${name}`); };
@@ -211,126 +489,295 @@ export class AsyncHost {
   }
 
   private startSubtask(imp: AsyncImport, core: number[]): number {
-    const resultArea = core[core.length - 1];
-    const args = imp.lift(core.slice(0, -1), this);
+    const resultArea = imp.lower ? core[core.length - 1]! : 0;
+    const args = imp.lift(imp.lower ? core.slice(0, -1) : core, this);
     if (imp.now) {
-      imp.lower(imp.now(...args), resultArea, this);
+      imp.lower?.(imp.now(...args), resultArea, this);
       return RETURNED;
     }
-    const subtask: Subtask = { kind: "subtask", state: STARTED, set: 0, event: undefined };
+    const abort = new AbortController();
+    const subtask: Subtask = {
+      kind: "subtask",
+      state: STARTED,
+      cancelRequested: false,
+      resolveDelivered: false,
+      abort,
+      set: 0,
+      event: undefined,
+    };
     const handle = this.add(subtask);
-    const done = imp.run!(...args).then((value) => {
-      imp.lower(value, resultArea, this);
-      subtask.state = RETURNED;
-      this.notify(subtask, EVENT.SUBTASK, RETURNED);
-    });
+    const resolve = (state: number) => {
+      subtask.state = state;
+      this.setPendingEvent(subtask, () => {
+        subtask.resolveDelivered = true;
+        return [EVENT.SUBTASK, state];
+      });
+    };
+    const done = imp.run!(...args, abort.signal).then(
+      (value) => {
+        imp.lower?.(value, resultArea, this);
+        resolve(RETURNED);
+      },
+      (error: unknown) => {
+        if (subtask.cancelRequested) resolve(CANCELLED_BEFORE_RETURNED);
+        else this.fail(error);
+      },
+    );
     this.inFlight.add(done);
     void done.finally(() => this.inFlight.delete(done));
     return STARTED | (handle << 4);
   }
 
-  private channelBuiltin(kind: "future" | "stream", op: string): Function {
-    if (kind === "future") {
-      switch (op) {
-        case "new":
-          return () => {
-            const future: GuestFuture = { pendingWrite: undefined, written: false, writer: 0, reader: 0 };
-            future.reader = this.add({ kind: "future-readable", future, set: 0, event: undefined });
-            future.writer = this.add({ kind: "future-writable", future, set: 0, event: undefined });
-            return (BigInt(future.writer) << 32n) | BigInt(future.reader);
-          };
-        case "write":
-          return (h: number, ptr: number) => {
-            const end = this.get(h, "future-writable");
-            end.future.pendingWrite = ptr;
-            return BLOCKED;
-          };
-        case "drop-writable":
-          return (h: number) => {
-            const end = this.get(h, "future-writable");
-            if (!end.future.written) throw new Error("a future's writer was dropped before it wrote");
-            this.table.delete(h);
-          };
-        case "drop-readable":
-          return (h: number) => {
-            this.get(h, "future-readable");
-            this.table.delete(h);
-          };
+  /** `canon_subtask_cancel`: a JS callee settles later, so only a subtask already resolved answers at once. */
+  private cancelSubtask(h: number, async: boolean): number {
+    const subtask = this.get(h, "subtask");
+    if (subtask.resolveDelivered) throw new Error("subtask.cancel after the subtask's resolution was delivered");
+    if (subtask.cancelRequested) throw new Error("subtask.cancel twice");
+    if (subtask.set !== 0 && !async) throw new Error("a sync subtask.cancel of a subtask in a waitable set");
+    if (subtask.event === undefined) {
+      subtask.cancelRequested = true;
+      subtask.abort.abort();
+      if (!async) throw new Error("a sync subtask.cancel would block the host (it needs JSPI)");
+      return BLOCKED;
+    }
+    return this.takeEvent(subtask)[1];
+  }
+
+  private fail(error: unknown): void {
+    this.failure ??= error;
+    this.changed();
+  }
+
+  private channelBuiltin(kind: "future" | "stream", op: string, payload: Payload, async: boolean): Function {
+    const readable = `${kind}-readable` as EndKind;
+    const writable = `${kind}-writable` as EndKind;
+    const end = (h: number, k: EndKind): CopyEnd => {
+      const e = this.get(h, k);
+      if (e.shared.payload !== payload) throw new Error(`${kind} ${h} has another payload type`);
+      return e;
+    };
+    switch (op) {
+      case "new":
+        return () => {
+          const shared = kind === "stream" ? new SharedStream(payload) : new SharedFuture(payload);
+          const r = this.add({ kind: readable, shared, state: "idle", set: 0, event: undefined });
+          const w = this.add({ kind: writable, shared, state: "idle", set: 0, event: undefined });
+          return (BigInt(w) << 32n) | BigInt(r);
+        };
+      case "read":
+      case "write": {
+        const k = op === "read" ? readable : writable;
+        const code =
+          kind === "stream"
+            ? op === "read"
+              ? EVENT.STREAM_READ
+              : EVENT.STREAM_WRITE
+            : op === "read"
+              ? EVENT.FUTURE_READ
+              : EVENT.FUTURE_WRITE;
+        return (h: number, ptr: number, n?: number) =>
+          this.copy(end(h, k), code, new GuestBuffer(this, payload, ptr, kind === "stream" ? n! : 1), async);
       }
-    } else {
-      switch (op) {
-        case "read":
-          return (h: number, ptr: number, count: number) => {
-            const end = this.get(h, "stream-readable");
-            const copied = this.copyToGuest(end.stream, ptr, count);
-            if (copied !== undefined) return copied;
-            end.stream.pending = { ptr, count };
-            return BLOCKED;
-          };
-        case "drop-readable":
-          return (h: number) => {
-            this.get(h, "stream-readable");
-            this.table.delete(h);
-          };
-      }
+      case "cancel-read":
+      case "cancel-write":
+        return (h: number) => {
+          const e = end(h, op === "cancel-read" ? readable : writable);
+          if (e.state !== "copying") throw new Error(`${kind}.${op} with no copy in progress`);
+          if (e.set !== 0 && !async) throw new Error(`a sync ${kind}.${op} of an end in a waitable set`);
+          e.state = "cancelling";
+          if (e.event === undefined) {
+            e.shared.cancel();
+            if (e.event === undefined) {
+              if (!async) throw new Error(`a sync ${kind}.${op} would block the host (it needs JSPI)`);
+              return BLOCKED;
+            }
+          }
+          return this.takeEvent(e)[1];
+        };
+      case "drop-readable":
+      case "drop-writable":
+        return (h: number) => {
+          const e = end(h, op === "drop-readable" ? readable : writable);
+          if (e.state === "copying" || e.state === "cancelling") throw new Error(`dropping a ${kind} end while it copies`);
+          if (e.kind === "future-writable" && e.state !== "done") throw new Error("a future's writer was dropped before it wrote");
+          this.remove(h);
+          e.shared.drop();
+        };
     }
     return () => {
       throw new Error(`the async test host has no ${kind}.${op}`);
     };
   }
 
-  /** Copies buffered `u32` values into a guest read; `undefined` when it must wait. */
-  private copyToGuest(stream: HostStream, ptr: number, count: number): number | undefined {
-    if (stream.values.length === 0) return stream.closed ? DROPPED : undefined;
-    const n = Math.min(count, stream.values.length);
-    const values = stream.values.splice(0, n);
-    values.forEach((v, i) => this.memory.setUint32(ptr + 4 * i, v, true));
-    return (n << 4) | COMPLETED;
+  /** `stream_copy`/`future_copy`: starts a copy at the guest end `e`; the event's payload, or `BLOCKED`. */
+  private copy(e: CopyEnd, code: number, buffer: GuestBuffer, async: boolean): number {
+    if (e.state !== "idle") throw new Error(`a ${e.kind} end copies while ${e.state}`);
+    if (e.set !== 0 && !async) throw new Error(`a sync copy on a ${e.kind} end in a waitable set`);
+    const future = e.shared instanceof SharedFuture;
+    const event = (result: number, reclaim: () => void) => (): [number, number] => {
+      reclaim();
+      if (future) {
+        e.state = result === COPY.DROPPED || result === COPY.COMPLETED ? "done" : "idle";
+        return [code, result];
+      }
+      e.state = result === COPY.DROPPED ? "done" : "idle";
+      return [code, result | (buffer.progress << 4)];
+    };
+    e.state = "copying";
+    const onCopy: OnCopy = (reclaim) => this.setPendingEvent(e, event(COPY.COMPLETED, reclaim));
+    const onCopyDone: OnCopyDone = (result) => this.setPendingEvent(e, event(result, () => {}));
+    if (e.kind.endsWith("readable")) e.shared.read(buffer, onCopy, onCopyDone);
+    else e.shared.write(buffer, onCopy, onCopyDone);
+    if (e.event === undefined) {
+      if (!async) throw new Error(`a sync ${e.kind} copy would block the host (it needs JSPI)`);
+      return BLOCKED;
+    }
+    return this.takeEvent(e)[1];
   }
 
-  /** A stream of `u32` the host writes: its readable end is lowered into the guest as `handle`. */
-  newStream(): { handle: number; write(values: number[]): void; close(): void } {
-    const stream: HostStream = { values: [], closed: false, pending: undefined, readable: 0 };
-    const end: StreamEnd = { kind: "stream-readable", stream, set: 0, event: undefined };
-    stream.readable = this.add(end);
-    const flush = () => {
-      if (stream.pending === undefined) return;
-      const copied = this.copyToGuest(stream, stream.pending.ptr, stream.pending.count);
-      if (copied === undefined) return;
-      stream.pending = undefined;
-      this.notify(end, EVENT.STREAM_READ, copied);
+  /** `lift_async_value`: takes the readable end `handle` out of the guest's table. */
+  private liftEnd(handle: number, kind: "stream-readable" | "future-readable"): Shared {
+    const e = this.get(handle, kind);
+    if (e.state !== "idle") throw new Error(`lifting a ${kind} end while ${e.state}`);
+    if (e.set !== 0) throw new Error(`lifting a ${kind} end still in a waitable set`);
+    this.remove(handle);
+    return e.shared;
+  }
+
+  /** A stream the host writes: its readable end is lowered into the guest as `handle`. */
+  newStream(payload: Payload = payloads.u32): HostStreamWriter {
+    const shared = new SharedStream(payload);
+    const handle = this.add({ kind: "stream-readable", shared, state: "idle", set: 0, event: undefined });
+    const queue: unknown[] = [];
+    let writing = false;
+    let closing = false;
+    let readerDropped = false;
+    // One host write at a time, of everything queued; what the guest did not take goes back to the queue.
+    const pump = (): void => {
+      if (writing || readerDropped) return;
+      if (queue.length === 0) {
+        if (closing) shared.drop();
+        return;
+      }
+      writing = true;
+      const values = queue.splice(0);
+      const src = new HostBuffer(payload, values, values.length);
+      let finished = false;
+      const finish = (result: number) => {
+        if (finished) return;
+        finished = true;
+        writing = false;
+        queue.unshift(...src.values.slice(src.progress));
+        if (result === COPY.DROPPED) readerDropped = true;
+        pump();
+      };
+      shared.write(
+        src,
+        (reclaim) => {
+          reclaim();
+          finish(COPY.COMPLETED);
+        },
+        finish,
+      );
     };
     return {
-      handle: stream.readable,
+      handle,
       write: (values) => {
-        stream.values.push(...values);
-        flush();
+        queue.push(...values);
+        pump();
       },
       close: () => {
-        stream.closed = true;
-        flush();
+        closing = true;
+        pump();
+      },
+      get readerDropped() {
+        return readerDropped;
       },
     };
   }
 
-  /** Reads a `future<u32>` whose readable end the guest gave up as `handle`: completes the guest's write. */
-  readFuture(handle: number): number {
-    const end = this.get(handle, "future-readable");
-    const future = end.future;
-    if (future.pendingWrite === undefined) throw new Error("the guest has not written the future yet");
-    const value = this.memory.getUint32(future.pendingWrite, true);
-    future.pendingWrite = undefined;
-    future.written = true;
-    this.table.delete(handle);
-    this.notify(this.get(future.writer, "future-writable"), EVENT.FUTURE_WRITE, COMPLETED);
-    return value;
+  /** A future the host writes: its readable end is lowered into the guest as `handle`. */
+  newFuture(payload: Payload = payloads.u32): {
+    handle: number;
+    /** Writes the value; settles `true` once the guest read it, `false` when it dropped its end unread. */
+    write(value: unknown): Promise<boolean>;
+  } {
+    const shared = new SharedFuture(payload);
+    const handle = this.add({ kind: "future-readable", shared, state: "idle", set: 0, event: undefined });
+    return {
+      handle,
+      write: (value) =>
+        new Promise<boolean>((resolve) =>
+          shared.write(new HostBuffer(payload, [value], 1), () => {}, (result) => resolve(result === COPY.COMPLETED)),
+        ),
+    };
   }
 
+  /** Lifts the readable end of a stream the guest handed over (in a result, say) and reads it. */
+  liftStream(handle: number): HostStreamReader {
+    const shared = this.liftEnd(handle, "stream-readable") as SharedStream;
+    let done = false;
+    const read = (max = Infinity): Promise<unknown[] | undefined> => {
+      if (done) return Promise.resolve(undefined);
+      return new Promise((resolve) => {
+        const dst = new HostBuffer(shared.payload, [], max);
+        let settled = false;
+        const settle = (result: number) => {
+          if (settled) return;
+          settled = true;
+          if (result === COPY.DROPPED) done = true;
+          resolve(dst.values.length > 0 || result !== COPY.DROPPED ? dst.values : undefined);
+        };
+        shared.read(
+          dst,
+          (reclaim) => {
+            reclaim();
+            settle(COPY.COMPLETED);
+          },
+          settle,
+        );
+      });
+    };
+    return {
+      read,
+      readAll: async () => {
+        const out: unknown[] = [];
+        for (let chunk = await read(); chunk !== undefined; chunk = await read()) out.push(...chunk);
+        return out;
+      },
+      drop: () => shared.drop(),
+    };
+  }
+
+  /** Lifts the readable end of a future the guest handed over and reads it (`undefined`: the writer dropped it). */
+  liftFuture(handle: number): { read(): Promise<unknown>; drop(): void } {
+    const shared = this.liftEnd(handle, "future-readable") as SharedFuture;
+    return {
+      read: () =>
+        new Promise((resolve) => {
+          const dst = new HostBuffer(shared.payload, [], 1);
+          shared.read(dst, () => {}, (result) => resolve(result === COPY.COMPLETED ? dst.values[0] : undefined));
+        }),
+      drop: () => shared.drop(),
+    };
+  }
+
+  /** Reads a future whose readable end the guest gave up as `handle`, when its write is already pending. */
+  readFuture(handle: number): unknown {
+    const shared = this.liftEnd(handle, "future-readable") as SharedFuture;
+    const dst = new HostBuffer(shared.payload, [], 1);
+    let result: number | undefined;
+    shared.read(dst, () => {}, (r) => (result = r));
+    if (result !== COPY.COMPLETED) throw new Error("the guest has not written the future yet");
+    shared.drop();
+    return dst.values[0];
+  }
+
+  /** `WaitableSet.get_pending_event`: the first waitable of `set` with an event, as (code, handle, payload). */
   private nextEvent(set: number): [number, number, number] | undefined {
     for (const [handle, entry] of this.table) {
       if ("event" in entry && entry.set === set && entry.event !== undefined) {
-        const [code, payload] = entry.event;
-        entry.event = undefined;
+        const [code, payload] = this.takeEvent(entry);
         return [code, handle, payload];
       }
     }
@@ -345,7 +792,11 @@ export class AsyncHost {
   callAsync(name: string, args: (number | bigint)[]): { result: Promise<unknown>; done: Promise<void> } {
     const callback = this.exports[`[callback]${name}`] as (e: number, h: number, p: number) => number;
     let settle: (v: unknown) => void = () => {};
-    const result = new Promise<unknown>((resolve) => (settle = resolve));
+    let fail: (e: unknown) => void = () => {};
+    const result = new Promise<unknown>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
     const done = (async () => {
       const before = this.taskResults.length;
       const check = () => {
@@ -360,8 +811,10 @@ export class AsyncHost {
           code = callback(EVENT.NONE, 0, 0);
         } else if (action === WAIT) {
           const set = code >>> 4;
+          this.get(set, "set");
           let event = this.nextEvent(set);
           while (event === undefined) {
+            if (this.failure !== undefined) throw this.failure;
             if (this.inFlight.size === 0 && !this.waitsForHost) throw new Error("the guest waits, and nothing can wake it");
             await new Promise<void>((resolve) => (this.changed = resolve));
             this.changed = () => {};
@@ -373,6 +826,7 @@ export class AsyncHost {
       }
       check();
     })();
+    void done.catch(fail);
     return { result, done };
   }
 
