@@ -6,7 +6,9 @@
  * Its core module imports `wasi_snapshot_preview1`; jco's `componentNew` wraps
  * it with the preview1 reactor adapter shipped with jco (the component type
  * comes from the section the generated `.c` embeds), and the jco-transpiled
- * component runs on jco's preview2 shim, sandboxed, in Node.
+ * component runs on jco's preview2 shim, sandboxed, in Node. The same core
+ * module also runs in our TypeScript host, given a minimal preview1
+ * environment as extra core imports; both runs must agree.
  *
  * The link wraps malloc/calloc/realloc/free, so the guest counts every block
  * (its own, the bindings', libc's): none may be left after a call, and
@@ -15,9 +17,17 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadHost } from "./helpers/host.js";
 import { skipReason } from "./helpers/toolchains.js";
 import { guestsDir, plain } from "./guests/c/harness.js";
-import { buildLibcGuest, jcoWithAdapters, preview1ReactorAdapter, wasiImports, wasiLibc } from "./helpers/c-libc.js";
+import {
+  buildLibcGuest,
+  jcoWithAdapters,
+  preview1Environment,
+  preview1ReactorAdapter,
+  wasiImports,
+  wasiLibc,
+} from "./helpers/c-libc.js";
 
 const wit = fs.readFileSync(path.join(guestsDir, "libc.wit"), "utf8");
 const reason = skipReason(wasiLibc());
@@ -109,18 +119,46 @@ function call(exports: Record<string, any>, c: Case): Outcome {
 const show = (args: unknown[]) =>
   args.map((a) => JSON.stringify(a, (_, v) => (typeof v === "bigint" ? `${v}n` : v))).join(", ");
 
-describe.skipIf(reason)("C guest against wasi-libc, componentized with the preview1 reactor adapter", () => {
+/**
+ * Instantiates `core` in our TypeScript host with `preview1Environment` as the
+ * `wasi_snapshot_preview1` core imports. The host hands core imports no
+ * handle on the instance, so its memory is caught from `WebAssembly.instantiate`.
+ */
+async function instantiateOurs(core: Uint8Array, imports: Record<string, unknown>): Promise<Record<string, any>> {
+  const host = await loadHost(wit, { world: "libc-guest" });
+  let instance: WebAssembly.Instance | undefined;
+  const memory = () => instance!.exports.memory as WebAssembly.Memory;
+  const original = WebAssembly.instantiate;
+  const catching = async (...args: unknown[]) => {
+    const result = await (original as (...a: unknown[]) => Promise<unknown>)(...args);
+    instance =
+      result instanceof WebAssembly.Instance ? result : (result as { instance: WebAssembly.Instance }).instance;
+    return result;
+  };
+  WebAssembly.instantiate = catching as typeof WebAssembly.instantiate;
+  try {
+    return await host.instantiate(await WebAssembly.compile(core as BufferSource), imports, {
+      coreImports: { wasi_snapshot_preview1: preview1Environment(env, memory) },
+    });
+  } finally {
+    WebAssembly.instantiate = original;
+  }
+}
+
+describe.skipIf(reason)("C guest against wasi-libc", () => {
   let core: Uint8Array;
-  let exports: Record<string, any>;
-  const log: unknown[] = [];
+  const runs: Record<string, { exports: Record<string, any>; log: unknown[] }> = {};
 
   beforeAll(async () => {
     core = buildLibcGuest(wit, "libc-guest", ["libc.c"]);
+    const ourLog: unknown[] = [];
+    runs.ours = { exports: await instantiateOurs(core, hostImports(ourLog)), log: ourLog };
     const jco = await jcoWithAdapters(core, [["wasi_snapshot_preview1", preview1ReactorAdapter()]]);
-    exports = await jco.instantiate({ ...(await wasiImports(env)), ...hostImports(log) });
+    const jcoLog: unknown[] = [];
+    runs.jco = { exports: await jco.instantiate({ ...(await wasiImports(env)), ...hostImports(jcoLog) }), log: jcoLog };
   }, 120_000);
 
-  it("the core module imports wasi_snapshot_preview1 and allocates through libc", () => {
+  it("the core module imports wasi_snapshot_preview1 and exports the bindings' cabi_realloc", () => {
     const module = new WebAssembly.Module(core as BufferSource);
     const imports = WebAssembly.Module.imports(module);
     expect(imports.some((i) => i.module === "wasi_snapshot_preview1")).toBe(true);
@@ -133,24 +171,33 @@ describe.skipIf(reason)("C guest against wasi-libc, componentized with the previ
     expect(names).toContain("_initialize");
   });
 
-  for (const c of cases) {
-    it(`${c.fn}(${show(c.args)})`, () => {
-      const outcome = call(exports, c);
-      if ("error" in c) expect(outcome).toEqual({ error: c.error });
-      else expect(outcome).toEqual({ value: c.value });
-      expect(exports.liveAllocations(), "allocations left after the call").toBe(0);
+  const titles = {
+    ours: "in our TypeScript host, with a minimal preview1 environment",
+    jco: "as a jco component with the preview1 reactor adapter, on the preview2 shim",
+  };
+  for (const [run, title] of Object.entries(titles)) {
+    describe(title, () => {
+      for (const c of cases) {
+        it(`${c.fn}(${show(c.args)})`, () => {
+          const { exports } = runs[run];
+          const outcome = call(exports, c);
+          if ("error" in c) expect(outcome).toEqual({ error: c.error });
+          else expect(outcome).toEqual({ value: c.value });
+          expect(exports.liveAllocations(), "allocations left after the call").toBe(0);
+        });
+      }
+
+      it("repeating every scenario leaks nothing", () => {
+        const { exports } = runs[run];
+        for (let round = 0; round < 50; round++) for (const c of cases) call(exports, c);
+        expect(exports.liveAllocations()).toBe(0);
+      });
     });
   }
 
-  it("the host received the guest's strings", () => {
-    expect(log).toContainEqual(["shout", "hello big wörld"]);
-    expect(log).toContainEqual(["words", "hello big wörld"]);
-  });
-
-  it("repeating every scenario leaks nothing", () => {
-    for (let round = 0; round < 50; round++) {
-      for (const c of cases) call(exports, c);
-    }
-    expect(exports.liveAllocations()).toBe(0);
+  it("the host saw the same arguments in both runs", () => {
+    expect(runs.ours.log).toContainEqual(["shout", "hello big wörld"]);
+    expect(runs.ours.log).toContainEqual(["words", "hello big wörld"]);
+    expect(runs.jco.log).toEqual(runs.ours.log);
   });
 });

@@ -158,3 +158,45 @@ export async function jcoWithAdapters(
   const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
   return { component, instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
 }
+
+/**
+ * The few `wasi_snapshot_preview1` functions a libc guest that uses no files
+ * imports, for running its core module directly in our TypeScript host (as
+ * `options.coreImports`): the environment `env`, and the stdio functions
+ * answering EBADF. `memory` gives the instance's memory once it exists.
+ */
+export function preview1Environment(
+  env: Record<string, string>,
+  memory: () => WebAssembly.Memory,
+): Record<string, (...args: number[]) => number> {
+  const ESUCCESS = 0;
+  const EBADF = 8;
+  const entries = Object.entries(env).map(([k, v]) => new TextEncoder().encode(`${k}=${v}\0`));
+  const view = () => new DataView(memory().buffer);
+  return {
+    environ_sizes_get(countPtr, sizePtr) {
+      view().setUint32(countPtr, entries.length, true);
+      view().setUint32(
+        sizePtr,
+        entries.reduce((n, e) => n + e.length, 0),
+        true,
+      );
+      return ESUCCESS;
+    },
+    environ_get(environPtr, bufPtr) {
+      let at = bufPtr;
+      entries.forEach((e, i) => {
+        view().setUint32(environPtr + 4 * i, at, true);
+        new Uint8Array(memory().buffer, at, e.length).set(e);
+        at += e.length;
+      });
+      return ESUCCESS;
+    },
+    fd_write: () => EBADF,
+    fd_seek: () => EBADF,
+    fd_close: () => EBADF,
+    proc_exit(code) {
+      throw new Error(`the guest called proc_exit(${code})`);
+    },
+  };
+}
