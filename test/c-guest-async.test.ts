@@ -13,6 +13,10 @@
  * suspend the guest, run with a stand-in that calls straight through and
  * fails if a suspension is asked for; the async import scenario needs a
  * real suspension and only runs with JSPI.
+ *
+ * Every scenario also runs in the async test host (`helpers/async-host.ts`),
+ * which drives the callback loop itself and so needs no JSPI: there `greet`
+ * runs too, and after each call the guest holds no allocation and no handle.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,6 +24,7 @@ import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWitText, renderDiagnostics } from "../index.js";
 import { generateC } from "../generators/c/index.js";
+import { AsyncHost, payloads, type AsyncImport } from "./helpers/async-host.js";
 import { tempDir } from "./helpers/host.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
 import { buildGuest, guestsDir } from "./guests/c/harness.js";
@@ -251,8 +256,212 @@ describe.skipIf(reason)("C guest: async scenarios", () => {
     expect(await api().greet("wörld")).toBe("wörld: WÖRLD");
     expect(log).toEqual([
       ["fetch", "wörld"],
-      ["note", "wörld", "WÖRLD", 7],
+      ["note", "wörld", "WÖRLD", 6], // the level is the fetched string's length in UTF-8 bytes
     ]);
     expect(await liveWhenSettled()).toBe(0);
+  });
+});
+
+const API = "test:c-async/api";
+
+/** Writes a string result at an async import's result area. */
+function lowerString(value: unknown, area: number, host: AsyncHost): void {
+  const [ptr, len] = host.writeString(value as string);
+  host.memory.setUint32(area, ptr, true);
+  host.memory.setUint32(area + 4, len, true);
+}
+
+describe.skipIf(reason)("C guest: async scenarios in the async test host", () => {
+  let host: AsyncHost;
+  const log: unknown[] = [];
+  /** Whether `fetch` answers at once (`RETURNED`, no subtask) rather than later. */
+  let fetchNow = false;
+
+  const backend: Record<string, AsyncImport> = {
+    fetch: {
+      lift: ([ptr, len], host) => [host.readString(ptr!, len!)],
+      run: async (key) => {
+        log.push(["fetch", key]);
+        await tick();
+        return (key as string).toUpperCase();
+      },
+      lower: lowerString,
+    },
+    // Five flat parameters: more than an async call passes flat, so they come through one pointer; no result.
+    note: {
+      lift: ([args], host) => {
+        const m = host.memory;
+        const key = host.readString(m.getUint32(args!, true), m.getUint32(args! + 4, true));
+        const value = host.readString(m.getUint32(args! + 8, true), m.getUint32(args! + 12, true));
+        return [key, value, m.getUint32(args! + 16, true)];
+      },
+      run: async (key, value, level) => {
+        log.push(["note", key, value, level]);
+      },
+    },
+  };
+  const fetchLater = backend.fetch!.run!;
+  const fetchAtOnce = (key: unknown) => {
+    log.push(["fetch", key]);
+    return (key as string).toUpperCase();
+  };
+
+  beforeAll(async () => {
+    const core = buildGuest(wit, "async-guest", ["async.c"]);
+    host = await AsyncHost.instantiate(
+      core,
+      { "test:c-async/backend": backend },
+      {
+        greet: ([ptr, len], host) => host.readString(ptr!, len!),
+        double: ([value]) => value,
+        sum: ([total]) => total,
+        countdown: ([handle], host) => host.liftStream(handle!),
+        later: ([handle], host) => host.liftFuture(handle!),
+      },
+      // The world's one stream type is `stream<u8>`, its one future type `future<u32>`.
+      { payload: (ref) => (ref.kind === "stream" ? payloads.u8 : payloads.u32) },
+    );
+  }, 120_000);
+
+  const clean = () => {
+    expect(host.exports["live-allocations"](), "allocations left").toBe(0);
+    expect(host.handles, "handles left in the guest's table").toBe(0);
+  };
+
+  const greet = async (name: string) => {
+    log.length = 0;
+    const call = host.callAsync(`[async-lift]${API}#greet`, host.writeString(name));
+    const result = await call.result;
+    await call.done;
+    return result;
+  };
+
+  it("greet awaits the subtasks of two async imports, one with its parameters in a struct", async () => {
+    fetchNow = false;
+    expect(await greet("wörld")).toBe("wörld: WÖRLD");
+    expect(log).toEqual([
+      ["fetch", "wörld"],
+      ["note", "wörld", "WÖRLD", 6], // the level is the fetched string's length in UTF-8 bytes
+    ]);
+    clean();
+  });
+
+  it("greet takes an import's result at once when the call returns without a subtask", async () => {
+    fetchNow = true;
+    backend.fetch!.now = fetchAtOnce;
+    try {
+      expect(await greet("bob")).toBe("bob: BOB");
+    } finally {
+      delete backend.fetch!.now;
+      fetchNow = false;
+    }
+    expect(log).toEqual([
+      ["fetch", "bob"],
+      ["note", "bob", "BOB", 3],
+    ]);
+    clean();
+  });
+
+  it("greet: several tasks interleave, each with its own context", async () => {
+    const names = ["a", "bé", "cde"];
+    const calls = names.map((n) => host.callAsync(`[async-lift]${API}#greet`, host.writeString(n)));
+    expect(await Promise.all(calls.map((c) => c.result))).toEqual(["a: A", "bé: BÉ", "cde: CDE"]);
+    await Promise.all(calls.map((c) => c.done));
+    clean();
+  });
+
+  it("double reads a future the host writes later", async () => {
+    const future = host.newFuture(payloads.u32);
+    host.waitsForHost = true;
+    const call = host.callAsync(`[async-lift]${API}#double`, [future.handle]);
+    await tick();
+    const written = future.write(21);
+    host.waitsForHost = false;
+    expect(await call.result).toBe(42);
+    expect(await written).toBe(true);
+    await call.done;
+    clean();
+  });
+
+  it("double reads a future the host wrote before the call", async () => {
+    const future = host.newFuture(payloads.u32);
+    const written = future.write(50);
+    const call = host.callAsync(`[async-lift]${API}#double`, [future.handle]);
+    expect(await call.result).toBe(100);
+    expect(await written).toBe(true);
+    await call.done;
+    clean();
+  });
+
+  it("sum reads a stream to its end, waiting for the host's writes", async () => {
+    const stream = host.newStream(payloads.u8);
+    host.waitsForHost = true;
+    const call = host.callAsync(`[async-lift]${API}#sum`, [stream.handle]);
+    for (const chunk of [[1, 2, 3], [250], [4, 5, 6, 7, 8, 9]]) {
+      await tick();
+      stream.write(chunk);
+    }
+    await tick();
+    stream.close();
+    host.waitsForHost = false;
+    expect(await call.result).toBe(295);
+    expect(stream.readerDropped).toBe(false);
+    await call.done;
+    clean();
+  });
+
+  it("sum reads what the host wrote and closed before the call, four bytes a read", async () => {
+    const stream = host.newStream(payloads.u8);
+    stream.write([10, 20, 30, 40, 50, 60, 70]);
+    stream.close();
+    const call = host.callAsync(`[async-lift]${API}#sum`, [stream.handle]);
+    expect(await call.result).toBe(280);
+    await call.done;
+    clean();
+  });
+
+  it("countdown returns a stream, then writes into it as the host reads", async () => {
+    host.waitsForHost = true;
+    const call = host.callAsync(`[async-lift]${API}#countdown`, [6]);
+    const stream = (await call.result) as ReturnType<AsyncHost["liftStream"]>;
+    expect(await stream.read(2)).toEqual([6, 5]);
+    expect(await stream.read(1)).toEqual([4]);
+    expect(await stream.readAll()).toEqual([3, 2, 1]);
+    host.waitsForHost = false;
+    stream.drop();
+    await call.done;
+    clean();
+  });
+
+  it("countdown of 0 returns a stream that ends at once", async () => {
+    const call = host.callAsync(`[async-lift]${API}#countdown`, [0]);
+    const stream = (await call.result) as ReturnType<AsyncHost["liftStream"]>;
+    await call.done;
+    expect(await stream.readAll()).toEqual([]);
+    stream.drop();
+    clean();
+  });
+
+  it("countdown stops writing when the host drops the stream", async () => {
+    host.waitsForHost = true;
+    const call = host.callAsync(`[async-lift]${API}#countdown`, [5]);
+    const stream = (await call.result) as ReturnType<AsyncHost["liftStream"]>;
+    expect(await stream.read(2)).toEqual([5, 4]);
+    stream.drop();
+    host.waitsForHost = false;
+    await call.done;
+    clean();
+  });
+
+  it("later returns a future, then writes into it", async () => {
+    host.waitsForHost = true;
+    const call = host.callAsync(`[async-lift]${API}#later`, [41]);
+    const future = (await call.result) as ReturnType<AsyncHost["liftFuture"]>;
+    await tick();
+    expect(await future.read()).toBe(42);
+    host.waitsForHost = false;
+    future.drop();
+    await call.done;
+    clean();
   });
 });

@@ -15,7 +15,7 @@
  *   returns `STARTED` with a subtask, which reports `RETURNED` once the JS
  *   promise settles and the result is written to the guest's result area;
  *   `subtask.cancel` aborts the call's `AbortSignal`;
- * - `task.return`, `context.get/set`, `waitable-set.{new,drop,wait,poll}`,
+ * - `task.return`, `context.get/set` (a slot per task), `waitable-set.{new,drop,wait,poll}`,
  *   `waitable.join`, `subtask.drop`;
  * - streams and futures after `SharedStreamImpl`/`SharedFutureImpl`: copies
  *   rendezvous between a guest buffer and a guest or host buffer, with
@@ -276,6 +276,13 @@ interface CopyEnd extends Waitable {
 
 type Entry = Subtask | CopyEnd | WaitableSet;
 
+/** An async export's call in progress: its `context` slot, and where `task.return` delivers. */
+interface Task {
+  context: number;
+  returned: boolean;
+  settle(value: unknown): void;
+}
+
 /** How the host lowers an async import's arguments and lifts its result: given the guest's memory and realloc. */
 export interface AsyncImport {
   /** Reads the flat core arguments (the result-area pointer excluded) into JS values. */
@@ -319,9 +326,10 @@ export class AsyncHost {
   /** Freed indices, reused first (the spec's table keeps a free list). */
   private readonly free: number[] = [];
   private nextHandle = 1;
-  private context = 0;
-  private changed: () => void = () => {};
-  private taskResults: unknown[] = [];
+  /** The task whose guest code runs now: its context slot and whether it called `task.return`. */
+  private current: Task | undefined;
+  /** The tasks waiting for an event (each rechecks its own waitable set). */
+  private readonly waiters = new Set<() => void>();
   /** A host function that failed: the waiting task fails with it. */
   private failure: unknown = undefined;
   /** JS work in flight (async imports), awaited before waiting for events. */
@@ -389,7 +397,18 @@ export class AsyncHost {
 
   private setPendingEvent(w: Waitable, event: () => [number, number]): void {
     w.event = event;
-    this.changed();
+    this.wake();
+  }
+
+  private task(builtin: string): Task {
+    if (this.current === undefined) throw new Error(`${builtin} outside a task`);
+    return this.current;
+  }
+
+  private wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w();
   }
 
   /** `Waitable.get_pending_event`. */
@@ -449,17 +468,20 @@ export class AsyncHost {
         case "[async-lower][subtask-cancel]":
           return (h: number) => this.cancelSubtask(h, name.startsWith("[async-lower]"));
         case "[context-get-0]":
-          return () => this.context;
+          return () => this.task("context.get").context;
         case "[context-set-0]":
           return (v: number) => {
-            this.context = v;
+            this.task("context.set").context = v;
           };
       }
     }
     if (module.startsWith("[export]") && name.startsWith("[task-return]")) {
       const f = taskReturns[name.slice("[task-return]".length)];
       return (...args: number[]) => {
-        this.taskResults.push(f ? f(args, this) : undefined);
+        const task = this.task("task.return");
+        if (task.returned) throw new Error("task.return twice");
+        task.returned = true;
+        task.settle(f ? f(args, this) : undefined);
       };
     }
     const channel =
@@ -545,7 +567,7 @@ export class AsyncHost {
 
   private fail(error: unknown): void {
     this.failure ??= error;
-    this.changed();
+    this.wake();
   }
 
   private channelBuiltin(kind: "future" | "stream", op: string, payload: Payload, async: boolean): Function {
@@ -797,18 +819,24 @@ export class AsyncHost {
       settle = resolve;
       fail = reject;
     });
+    const task: Task = { context: 0, returned: false, settle };
+    // Runs one turn of the task's guest code (the export, or its callback with an event).
+    const turn = (f: () => number): number => {
+      if (this.current !== undefined) throw new Error("a task's guest code runs while another's does");
+      this.current = task;
+      try {
+        return f();
+      } finally {
+        this.current = undefined;
+      }
+    };
     const done = (async () => {
-      const before = this.taskResults.length;
-      const check = () => {
-        if (this.taskResults.length > before) settle(this.taskResults[before]);
-      };
-      let code = this.exports[name](...args) as number;
-      check();
+      let code = turn(() => this.exports[name](...args) as number);
       for (;;) {
         const action = code & 0xf;
         if (action === EXIT) break;
         if (action === YIELD) {
-          code = callback(EVENT.NONE, 0, 0);
+          code = turn(() => callback(EVENT.NONE, 0, 0));
         } else if (action === WAIT) {
           const set = code >>> 4;
           this.get(set, "set");
@@ -816,15 +844,13 @@ export class AsyncHost {
           while (event === undefined) {
             if (this.failure !== undefined) throw this.failure;
             if (this.inFlight.size === 0 && !this.waitsForHost) throw new Error("the guest waits, and nothing can wake it");
-            await new Promise<void>((resolve) => (this.changed = resolve));
-            this.changed = () => {};
+            await new Promise<void>((resolve) => this.waiters.add(resolve));
             event = this.nextEvent(set);
           }
-          code = callback(...event);
+          code = turn(() => callback(...event!));
         } else throw new Error(`unknown callback code ${code}`);
-        check();
       }
-      check();
+      if (!task.returned) throw new Error("the task exited without task.return");
     })();
     void done.catch(fail);
     return { result, done };
