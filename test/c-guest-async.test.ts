@@ -274,8 +274,6 @@ function lowerString(value: unknown, area: number, host: AsyncHost): void {
 describe.skipIf(reason)("C guest: async scenarios in the async test host", () => {
   let host: AsyncHost;
   const log: unknown[] = [];
-  /** Whether `fetch` answers at once (`RETURNED`, no subtask) rather than later. */
-  let fetchNow = false;
 
   const backend: Record<string, AsyncImport> = {
     fetch: {
@@ -300,7 +298,7 @@ describe.skipIf(reason)("C guest: async scenarios in the async test host", () =>
       },
     },
   };
-  const fetchLater = backend.fetch!.run!;
+  /** `fetch` answering at once: the call reports `RETURNED` with no subtask. */
   const fetchAtOnce = (key: unknown) => {
     log.push(["fetch", key]);
     return (key as string).toUpperCase();
@@ -337,7 +335,6 @@ describe.skipIf(reason)("C guest: async scenarios in the async test host", () =>
   };
 
   it("greet awaits the subtasks of two async imports, one with its parameters in a struct", async () => {
-    fetchNow = false;
     expect(await greet("wörld")).toBe("wörld: WÖRLD");
     expect(log).toEqual([
       ["fetch", "wörld"],
@@ -347,13 +344,11 @@ describe.skipIf(reason)("C guest: async scenarios in the async test host", () =>
   });
 
   it("greet takes an import's result at once when the call returns without a subtask", async () => {
-    fetchNow = true;
     backend.fetch!.now = fetchAtOnce;
     try {
       expect(await greet("bob")).toBe("bob: BOB");
     } finally {
       delete backend.fetch!.now;
-      fetchNow = false;
     }
     expect(log).toEqual([
       ["fetch", "bob"],
