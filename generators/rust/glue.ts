@@ -412,10 +412,9 @@ export class RustGlue implements AbiEmitter<string> {
       case "lower-channel":
         return [this.bind(`(${ops[0]}).take_handle() as i32`)];
       case "lift-channel": {
-        const def = this.types.resolve.types[inst.type].kind;
-        const payload = this.types.payload(def.kind === "future" || def.kind === "stream" ? def.type : undefined);
         const camel = inst.kind === "future" ? "Future" : "Stream";
-        const vtable = `<${payload} as ${this.types.rootPath(`wit_${inst.kind}`)}::${camel}Payload>::VTABLE`;
+        // The payload type is inferred from where the lifted value goes.
+        const vtable = `${this.types.rootPath(`wit_${inst.kind}`)}::vtable()`;
         return [this.bind(`${this.rt("async_support")}::${camel}Reader::new(${ops[0]} as u32, ${vtable})`)];
       }
       case "lower-error-context": {

@@ -1376,14 +1376,18 @@ export function formatBlockOpener(
   const pat = patShape && rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
   if (pat === null) return null;
   const lhs = `let ${prefix}${pat} =`;
-  // The `match` head must fit after `= ` with room for the statement's `;`: `match ` and ` {` around the scrutinee.
+  // The `match` head must fit after `= `: `match ` before the scrutinee. When ` {` does not fit
+  // after it, rustfmt puts the brace on the next line, at the statement's indentation.
   const llw = lastLineWidth(lhs) - (lhs.includes("\n") ? indent : 0);
-  const orig = offsetLeft(subWidth(shape, 1)!, llw + 1);
+  const orig = offsetLeft(shape, llw + 1);
   const cond =
-    orig && orig.width >= 8
-      ? rewriteExpr(scrutinee, { ...orig, width: orig.width - 8, offset: orig.offset + 6 })
+    orig && orig.width >= 6
+      ? rewriteExpr(scrutinee, { ...orig, width: orig.width - 6, offset: orig.offset + 6 })
       : null;
-  if (cond !== null && !cond.includes("\n")) return { text: `${lhs} match ${cond} {`, nextLine: false };
+  if (cond !== null && !cond.includes("\n")) {
+    if (cond.length + 2 <= orig!.width - 6) return { text: `${lhs} match ${cond} {`, nextLine: false };
+    return { text: `${lhs} match ${cond}\n${spaces(indent)}{`, nextLine: false };
+  }
   const next = blockIndent(shape, TAB);
   const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { ...next, width: next.width - 9, offset: 6 }) : null;
   if (c2 === null || c2.includes("\n")) return null;

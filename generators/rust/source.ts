@@ -231,7 +231,7 @@ export class RustSource {
 /** A line of Rust as rustfmt lays it out at `indent` columns, or `null` to keep it as it is. */
 function layoutLine(text: string, indent: number, edition2024: boolean): string | null {
   if (text === "" || text.startsWith("//")) return null;
-  if (/^(pub(\([a-z]+\))? )?(unsafe )?(extern "C" )?fn /.test(text))
+  if (/^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /.test(text))
     return formatFnSignature(text, indent, edition2024);
   if (text.includes(" => ")) return formatMatchArm(text, indent, edition2024);
   // A struct field or a tuple variant.

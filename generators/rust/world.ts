@@ -766,6 +766,11 @@ class RustWorld {
     });
     this.types.context = { path: [`wit_${kind}`], iface: undefined, exported: false };
     out.blank();
+    out.line("#[doc(hidden)]");
+    out.open(`pub fn vtable<T: ${camel}Payload>() -> &'static ${camel}Vtable<T> {`);
+    out.line("T::VTABLE");
+    out.close();
+    out.blank();
     if (kind === "future") {
       out.line("/// Creates a `future`: its writable and readable ends. Dropped unwritten, the writer sends `default()`.");
       out.open(`pub fn new<T: FuturePayload>(default: fn() -> T) -> (FutureWriter<T>, FutureReader<T>) {`);

@@ -188,7 +188,7 @@ pub mod exports {
                 pub unsafe fn _export_sum_cabi<T_: Guest>(_a0: i32) -> i32 {
                     let _t0 = _rt::async_support::StreamReader::new(
                         _a0 as u32,
-                        <u32 as super::super::super::super::wit_stream::StreamPayload>::VTABLE,
+                        super::super::super::super::wit_stream::vtable(),
                     );
                     let _ret1 = _rt::async_support::start_task(async move {
                         let _result = T_::sum(_t0).await;
@@ -405,6 +405,11 @@ pub mod wit_future {
         }
     }
 
+    #[doc(hidden)]
+    pub fn vtable<T: FuturePayload>() -> &'static FutureVtable<T> {
+        T::VTABLE
+    }
+
     /// Creates a `future`: its writable and readable ends. Dropped unwritten, the writer sends `default()`.
     pub fn new<T: FuturePayload>(default: fn() -> T) -> (FutureWriter<T>, FutureReader<T>) {
         unsafe { _rt::async_support::future_new::<T>(default, T::VTABLE) }
@@ -502,6 +507,11 @@ pub mod wit_stream {
         impl super::StreamPayload for Payload {
             const VTABLE: &'static StreamVtable<Self> = &VTABLE;
         }
+    }
+
+    #[doc(hidden)]
+    pub fn vtable<T: StreamPayload>() -> &'static StreamVtable<T> {
+        T::VTABLE
     }
 
     /// Creates a `stream`: its writable and readable ends.
