@@ -5,6 +5,7 @@
  * export, and every signature must be the canonical ABI's. A module that does
  * not fit is refused with the import or export and what was expected.
  */
+import { futuresAndStreams } from "../ir/abi/async.js";
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, World, WorldKey } from "../ir/types.js";
@@ -240,7 +241,13 @@ export function fitModule(
               lists: layout.contains(payloadType, (x) => x.kind === "list" || x.kind === "map"),
               strings: layout.contains(payloadType, (x) => x.kind === "string"),
             };
-      const builtin = futureStreamBuiltin(kind as "future" | "stream", op!, type, contents, asyncLowered !== undefined)!;
+      const builtin = futureStreamBuiltin(
+        kind as "future" | "stream",
+        op!,
+        type,
+        contents,
+        asyncLowered !== undefined,
+      )!;
       expect(`function \`${imp.name}\``, builtin.sig);
       imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
       continue;
@@ -512,48 +519,4 @@ export function legacyExportName(resolve: Resolve, world: World, name: string): 
   const prefix = iface === "" ? "" : `${worldName(resolve, world, iface)}#`;
   if (dtor && iface !== "") return `${prefix}[dtor]${dtor[1]}`;
   return post ? `cabi_post_${prefix}${item}` : `${prefix}${item}`;
-}
-
-/** The future and stream types of a function's signature, in wit-parser's order (a payload's before its own). */
-export function futuresAndStreams(resolve: Resolve, func: Function): TypeId[] {
-  const out: TypeId[] = [];
-  const visit = (t: Type | undefined): void => {
-    if (typeof t !== "number") return;
-    const kind = resolve.types[t].kind;
-    switch (kind.kind) {
-      case "record":
-        kind.fields.forEach((f) => visit(f.type));
-        break;
-      case "tuple":
-        kind.types.forEach(visit);
-        break;
-      case "variant":
-        kind.cases.forEach((c) => visit(c.type));
-        break;
-      case "option":
-      case "list":
-      case "fixed-length-list":
-      case "type":
-        visit(kind.type);
-        break;
-      case "map":
-        visit(kind.key);
-        visit(kind.value);
-        break;
-      case "result":
-        visit(kind.ok);
-        visit(kind.err);
-        break;
-      case "future":
-      case "stream":
-        visit(kind.type);
-        out.push(t);
-        break;
-      default:
-        break;
-    }
-  };
-  func.params.forEach((p) => visit(p.type));
-  visit(func.result);
-  return out;
 }

@@ -1219,7 +1219,9 @@ export function splitTopLevel(text: string): string[] {
  * (a `where` clause, say).
  */
 export function formatFnSignature(text: string, indent: number, edition2024: boolean): string | null {
-  const h = text.match(/^((?:pub(?:\([a-z]+\))? )?(?:async )?(?:unsafe )?(?:extern "C" )?fn )([A-Za-z0-9_]+(?:<[^()]*>)?)\(/);
+  const h = text.match(
+    /^((?:pub(?:\([a-z]+\))? )?(?:async )?(?:unsafe )?(?:extern "C" )?fn )([A-Za-z0-9_]+(?:<[^()]*>)?)\(/,
+  );
   if (!h) return null;
   const [, qualifiers, name] = h;
   let depth = 1;

@@ -37,7 +37,9 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
 /** The kind of a function with `async` set aside. */
 function baseKind(func: Function): "freestanding" | "method" | "static" | "constructor" {
   const kind = func.kind.kind;
-  return kind.startsWith("async-") ? (kind.slice(6) as "freestanding" | "method" | "static") : kind as "freestanding" | "method" | "static" | "constructor";
+  return kind.startsWith("async-")
+    ? (kind.slice(6) as "freestanding" | "method" | "static")
+    : (kind as "freestanding" | "method" | "static" | "constructor");
 }
 
 interface ModuleNode {
@@ -390,7 +392,7 @@ class RustWorld {
 
   private importFunction(out: RustSource, imp: ImportedFunctionAbi): void {
     const func = imp.func;
-    const { params, args } = imp.async ? this.asyncImportParams(func) : this.importParams(func);
+    const { params, args } = this.importParams(func, imp.async);
     const ret = this.returnType(func);
     const glue = new RustGlue(this.types, {
       kind: "import",
@@ -411,7 +413,12 @@ class RustWorld {
     out.close();
   }
 
-  private importParams(func: Function): { params: string[]; args: string[] } {
+  /**
+   * An import's parameters and the arguments its glue lowers. An async import
+   * takes its parameters by value (the call may outlive the caller's
+   * borrows) and the glue lends them on.
+   */
+  private importParams(func: Function, async: boolean): { params: string[]; args: string[] } {
     const params: string[] = [];
     const args: string[] = [];
     func.params.forEach((p, i) => {
@@ -421,25 +428,13 @@ class RustWorld {
         return;
       }
       const name = rustIdent(p.name);
-      params.push(`${name}: ${this.types.importParam(p.type)}`);
-      args.push(this.types.importParamByValue(p.type) ? `&${name}` : name);
-    });
-    return { params, args };
-  }
-
-  /** An async import takes its parameters by value (the call may outlive the caller's borrows); the glue lends them on. */
-  private asyncImportParams(func: Function): { params: string[]; args: string[] } {
-    const params: string[] = [];
-    const args: string[] = [];
-    func.params.forEach((p, i) => {
-      if (i === 0 && baseKind(func) === "method") {
-        params.push("&self");
-        args.push("self");
-        return;
+      if (async) {
+        params.push(`${name}: ${this.types.owned(p.type)}`);
+        args.push(`&${name}`);
+      } else {
+        params.push(`${name}: ${this.types.importParam(p.type)}`);
+        args.push(this.types.importParamByValue(p.type) ? `&${name}` : name);
       }
-      const name = rustIdent(p.name);
-      params.push(`${name}: ${this.types.owned(p.type)}`);
-      args.push(`&${name}`);
     });
     return { params, args };
   }
@@ -727,7 +722,12 @@ class RustWorld {
         out.close();
       }
       const glue = (args: string[], walk: (w: AbiWalker<string>) => boolean | void): RustSource => {
-        const g = new RustGlue(this.types, { kind: "post-return", func: functions[0].func, args, edition2024: this.options.edition2024 });
+        const g = new RustGlue(this.types, {
+          kind: "post-return",
+          func: functions[0].func,
+          args,
+          edition2024: this.options.edition2024,
+        });
         const emitted = walk(this.walker(g));
         return emitted === false ? new RustSource() : g.finish();
       };
@@ -772,7 +772,9 @@ class RustWorld {
     out.close();
     out.blank();
     if (kind === "future") {
-      out.line("/// Creates a `future`: its writable and readable ends. Dropped unwritten, the writer sends `default()`.");
+      out.line(
+        "/// Creates a `future`: its writable and readable ends. Dropped unwritten, the writer sends `default()`.",
+      );
       out.open(`pub fn new<T: FuturePayload>(default: fn() -> T) -> (FutureWriter<T>, FutureReader<T>) {`);
       out.line(`unsafe { ${runtime}::future_new::<T>(default, T::VTABLE) }`);
     } else {
@@ -842,7 +844,12 @@ class RustWorld {
     out.blank();
     out.line("#[doc(hidden)]");
     out.line(SHIM_ALLOWS);
-    out.list(`pub unsafe fn __callback_${shim}`, ["event: i32", "waitable: i32", "payload: i32"], " -> i32 {", "params");
+    out.list(
+      `pub unsafe fn __callback_${shim}`,
+      ["event: i32", "waitable: i32", "payload: i32"],
+      " -> i32 {",
+      "params",
+    );
     out.shift(1);
     out.list(
       `${this.types.rtItem("async_support")}::callback`,

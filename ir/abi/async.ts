@@ -72,14 +72,7 @@ export const TASK_BUILTINS_MODULE = ROOT_MODULE;
 export const TASK_CANCEL_MODULE = `[export]${ROOT_MODULE}`;
 
 /** The built-ins of one end of a future or stream. */
-export type ChannelOp =
-  | "new"
-  | "read"
-  | "write"
-  | "cancel-read"
-  | "cancel-write"
-  | "drop-readable"
-  | "drop-writable";
+export type ChannelOp = "new" | "read" | "write" | "cancel-read" | "cancel-write" | "drop-readable" | "drop-writable";
 
 /**
  * The future and stream types of `func`'s signature, in the order that

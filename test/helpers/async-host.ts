@@ -57,16 +57,56 @@ const number = (
 /** The payloads of the number types (the element types jco and the spec allow between any two sides). */
 export const payloads = {
   none: { size: 0, align: 1, load: () => undefined, store: () => {} } as Payload,
-  u8: number(1, (v, p) => v.getUint8(p), (v, p, x: number) => v.setUint8(p, x)),
-  s8: number(1, (v, p) => v.getInt8(p), (v, p, x: number) => v.setInt8(p, x)),
-  u16: number(2, (v, p) => v.getUint16(p, true), (v, p, x: number) => v.setUint16(p, x, true)),
-  s16: number(2, (v, p) => v.getInt16(p, true), (v, p, x: number) => v.setInt16(p, x, true)),
-  u32: number(4, (v, p) => v.getUint32(p, true), (v, p, x: number) => v.setUint32(p, x, true)),
-  s32: number(4, (v, p) => v.getInt32(p, true), (v, p, x: number) => v.setInt32(p, x, true)),
-  u64: number(8, (v, p) => v.getBigUint64(p, true), (v, p, x: bigint) => v.setBigUint64(p, x, true)),
-  s64: number(8, (v, p) => v.getBigInt64(p, true), (v, p, x: bigint) => v.setBigInt64(p, x, true)),
-  f32: number(4, (v, p) => v.getFloat32(p, true), (v, p, x: number) => v.setFloat32(p, x, true)),
-  f64: number(8, (v, p) => v.getFloat64(p, true), (v, p, x: number) => v.setFloat64(p, x, true)),
+  u8: number(
+    1,
+    (v, p) => v.getUint8(p),
+    (v, p, x: number) => v.setUint8(p, x),
+  ),
+  s8: number(
+    1,
+    (v, p) => v.getInt8(p),
+    (v, p, x: number) => v.setInt8(p, x),
+  ),
+  u16: number(
+    2,
+    (v, p) => v.getUint16(p, true),
+    (v, p, x: number) => v.setUint16(p, x, true),
+  ),
+  s16: number(
+    2,
+    (v, p) => v.getInt16(p, true),
+    (v, p, x: number) => v.setInt16(p, x, true),
+  ),
+  u32: number(
+    4,
+    (v, p) => v.getUint32(p, true),
+    (v, p, x: number) => v.setUint32(p, x, true),
+  ),
+  s32: number(
+    4,
+    (v, p) => v.getInt32(p, true),
+    (v, p, x: number) => v.setInt32(p, x, true),
+  ),
+  u64: number(
+    8,
+    (v, p) => v.getBigUint64(p, true),
+    (v, p, x: bigint) => v.setBigUint64(p, x, true),
+  ),
+  s64: number(
+    8,
+    (v, p) => v.getBigInt64(p, true),
+    (v, p, x: bigint) => v.setBigInt64(p, x, true),
+  ),
+  f32: number(
+    4,
+    (v, p) => v.getFloat32(p, true),
+    (v, p, x: number) => v.setFloat32(p, x, true),
+  ),
+  f64: number(
+    8,
+    (v, p) => v.getFloat64(p, true),
+    (v, p, x: number) => v.setFloat64(p, x, true),
+  ),
 };
 
 /** A future or stream built-in's type, as its import name gives it: `[stream-read-0]sum` in `[export]a:b/c`. */
@@ -276,6 +316,15 @@ interface CopyEnd extends Waitable {
 
 type Entry = Subtask | CopyEnd | WaitableSet;
 
+/** The entries whose `kind` may be `K`. */
+type EntryOf<K extends Entry["kind"]> = Entry extends infer E
+  ? E extends { kind: infer EK }
+    ? K extends EK
+      ? E
+      : never
+    : never
+  : never;
+
 /** An async export's call in progress: its `context` slot, and where `task.return` delivers. */
 interface Task {
   context: number;
@@ -388,11 +437,11 @@ export class AsyncHost {
     this.free.push(handle);
   }
 
-  private get<K extends Entry["kind"]>(handle: number, ...kinds: K[]): Extract<Entry, { kind: K }> {
+  private get<K extends Entry["kind"]>(handle: number, ...kinds: K[]): EntryOf<K> {
     const entry = this.table.get(handle);
     if (entry === undefined || !kinds.includes(entry.kind as K))
       throw new Error(`handle ${handle} is not a ${kinds.join(" or ")}`);
-    return entry as Extract<Entry, { kind: K }>;
+    return entry as EntryOf<K>;
   }
 
   private setPendingEvent(w: Waitable, event: () => [number, number]): void {
@@ -432,12 +481,20 @@ export class AsyncHost {
         case "[waitable-set-drop]":
           return (set: number) => {
             this.get(set, "set");
-            for (const e of this.table.values()) if ("set" in e && e.set === set) throw new Error("dropping a set in use");
+            for (const e of this.table.values())
+              if ("set" in e && e.set === set) throw new Error("dropping a set in use");
             this.remove(set);
           };
         case "[waitable-join]":
           return (w: number, set: number) => {
-            const entry = this.get(w, "subtask", "stream-readable", "stream-writable", "future-readable", "future-writable");
+            const entry = this.get(
+              w,
+              "subtask",
+              "stream-readable",
+              "stream-writable",
+              "future-readable",
+              "future-writable",
+            );
             if (set !== 0) this.get(set, "set");
             entry.set = set;
           };
@@ -496,13 +553,15 @@ export class AsyncHost {
         index: nth === "unit" ? undefined : Number(nth),
         func: func!,
       };
-      const payload =
-        ref.index === undefined ? payloads.none : (options.payload?.(ref) ?? payloads.u32);
+      const payload = ref.index === undefined ? payloads.none : (options.payload?.(ref) ?? payloads.u32);
       return this.channelBuiltin(ref.kind, op!, payload, asyncLowered !== undefined);
     }
     if (name.startsWith("[async-lower]")) {
       const imp = imports[module]?.[name.slice("[async-lower]".length)];
-      if (!imp) return () => { throw new Error(`no host function ${module} ${name}`); };
+      if (!imp)
+        return () => {
+          throw new Error(`no host function ${module} ${name}`);
+        };
       return (...core: number[]) => this.startSubtask(imp, core);
     }
     return () => {
@@ -620,8 +679,10 @@ export class AsyncHost {
       case "drop-writable":
         return (h: number) => {
           const e = end(h, op === "drop-readable" ? readable : writable);
-          if (e.state === "copying" || e.state === "cancelling") throw new Error(`dropping a ${kind} end while it copies`);
-          if (e.kind === "future-writable" && e.state !== "done") throw new Error("a future's writer was dropped before it wrote");
+          if (e.state === "copying" || e.state === "cancelling")
+            throw new Error(`dropping a ${kind} end while it copies`);
+          if (e.kind === "future-writable" && e.state !== "done")
+            throw new Error("a future's writer was dropped before it wrote");
           this.remove(h);
           e.shared.drop();
         };
@@ -647,7 +708,11 @@ export class AsyncHost {
     };
     e.state = "copying";
     const onCopy: OnCopy = (reclaim) => this.setPendingEvent(e, event(COPY.COMPLETED, reclaim));
-    const onCopyDone: OnCopyDone = (result) => this.setPendingEvent(e, event(result, () => {}));
+    const onCopyDone: OnCopyDone = (result) =>
+      this.setPendingEvent(
+        e,
+        event(result, () => {}),
+      );
     if (e.kind.endsWith("readable")) e.shared.read(buffer, onCopy, onCopyDone);
     else e.shared.write(buffer, onCopy, onCopyDone);
     if (e.event === undefined) {
@@ -730,7 +795,11 @@ export class AsyncHost {
       handle,
       write: (value) =>
         new Promise<boolean>((resolve) =>
-          shared.write(new HostBuffer(payload, [value], 1), () => {}, (result) => resolve(result === COPY.COMPLETED)),
+          shared.write(
+            new HostBuffer(payload, [value], 1),
+            () => {},
+            (result) => resolve(result === COPY.COMPLETED),
+          ),
         ),
     };
   }
@@ -778,7 +847,11 @@ export class AsyncHost {
       read: () =>
         new Promise((resolve) => {
           const dst = new HostBuffer(shared.payload, [], 1);
-          shared.read(dst, () => {}, (result) => resolve(result === COPY.COMPLETED ? dst.values[0] : undefined));
+          shared.read(
+            dst,
+            () => {},
+            (result) => resolve(result === COPY.COMPLETED ? dst.values[0] : undefined),
+          );
         }),
       drop: () => shared.drop(),
     };
@@ -789,7 +862,11 @@ export class AsyncHost {
     const shared = this.liftEnd(handle, "future-readable") as SharedFuture;
     const dst = new HostBuffer(shared.payload, [], 1);
     let result: number | undefined;
-    shared.read(dst, () => {}, (r) => (result = r));
+    shared.read(
+      dst,
+      () => {},
+      (r) => (result = r),
+    );
     if (result !== COPY.COMPLETED) throw new Error("the guest has not written the future yet");
     shared.drop();
     return dst.values[0];
@@ -843,7 +920,8 @@ export class AsyncHost {
           let event = this.nextEvent(set);
           while (event === undefined) {
             if (this.failure !== undefined) throw this.failure;
-            if (this.inFlight.size === 0 && !this.waitsForHost) throw new Error("the guest waits, and nothing can wake it");
+            if (this.inFlight.size === 0 && !this.waitsForHost)
+              throw new Error("the guest waits, and nothing can wake it");
             await new Promise<void>((resolve) => this.waiters.add(resolve));
             event = this.nextEvent(set);
           }

@@ -17,6 +17,7 @@ import { loadWitText, renderDiagnostics } from "../../index.js";
 import { generateC, type COptions } from "../../generators/c/index.js";
 import { guestsDir, STRICT_FLAGS } from "../guests/c/harness.js";
 import { tempDir } from "./host.js";
+import { transpileComponent } from "./jco.js";
 import { wasmClang, type Toolchain } from "./toolchains.js";
 
 const require = createRequire(import.meta.url);
@@ -136,27 +137,7 @@ export async function jcoWithAdapters(
 ): Promise<{ component: Uint8Array; instantiate(imports: Record<string, unknown>): Promise<Record<string, any>> }> {
   const { componentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
   const component = await componentNew(core, adapters);
-  const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpileBytes(component, {
-    name: "guest",
-    instantiation: "async",
-    noComponentErrorWrapping: false,
-    emitTypescriptDeclarations: false,
-  });
-  const dir = tempDir();
-  for (const [name, bytes] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, bytes);
-  }
-  const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as {
-    instantiate(
-      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-      imports: Record<string, unknown>,
-    ): Promise<Record<string, any>>;
-  };
-  const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
-  return { component, instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+  return { component, ...(await transpileComponent(component)) };
 }
 
 /**

@@ -85,9 +85,21 @@ export function ourComponent(
   return encodeComponent(core, { resolve: loaded.resolve, world, ...encodings });
 }
 
-/** Componentizes `core`, transpiles it with jco and imports the result. */
-export async function loadJco(core: Uint8Array, wit: string, options: JcoOptions): Promise<JcoComponent> {
-  const component = await componentize(core, wit, options);
+/** A component transpiled by jco: `instantiate` takes the import object keyed by interface name. */
+export interface TranspiledComponent {
+  instantiate(imports: Record<string, unknown>): Promise<Record<string, any>>;
+}
+
+/** jco's transpiled glue of `component`, written to a temporary directory and imported, with its core modules. */
+async function transpileFiles(component: Uint8Array): Promise<{
+  files: Record<string, Uint8Array>;
+  mod: {
+    instantiate(
+      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
+      imports: Record<string, unknown>,
+    ): Promise<Record<string, any>>;
+  };
+}> {
   // `transpile` takes a file path; `transpileBytes` is the same with the component's bytes.
   const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
   const { files } = await transpileBytes(component, {
@@ -103,12 +115,21 @@ export async function loadJco(core: Uint8Array, wit: string, options: JcoOptions
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, bytes);
   }
-  const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as {
-    instantiate(
-      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-      imports: Record<string, unknown>,
-    ): Promise<Record<string, any>>;
-  };
+  const mod = await import(pathToFileURL(path.join(dir, "guest.js")).href);
+  return { files: files as Record<string, Uint8Array>, mod };
+}
+
+/** Transpiles `component` with jco and imports the result. */
+export async function transpileComponent(component: Uint8Array): Promise<TranspiledComponent> {
+  const { files, mod } = await transpileFiles(component);
+  const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
+  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+}
+
+/** Componentizes `core`, transpiles it with jco and imports the result. */
+export async function loadJco(core: Uint8Array, wit: string, options: JcoOptions): Promise<JcoComponent> {
+  const component = await componentize(core, wit, options);
+  const { files, mod } = await transpileFiles(component);
   const modules = new Map<string, Promise<WebAssembly.Module>>();
   const getCoreModule = (name: string) => {
     let m = modules.get(name);

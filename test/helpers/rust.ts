@@ -9,7 +9,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { generateRust, loadWitText, renderDiagnostics, type RustOptions } from "../../index.js";
 import { tempDir } from "./host.js";
 import { wasmRustc, type Toolchain } from "./toolchains.js";
@@ -94,36 +94,7 @@ export async function buildRustGuest(scenario: RustScenario, options: RustOption
   return new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
 }
 
-/** A component transpiled by jco: `instantiate` takes the import object keyed by interface name. */
-export interface TranspiledComponent {
-  instantiate(imports: Record<string, unknown>): Promise<Record<string, any>>;
-}
-
-/** Transpiles `component` with jco and imports the result. */
-export async function transpileComponent(component: Uint8Array): Promise<TranspiledComponent> {
-  const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpileBytes(component, {
-    name: "guest",
-    instantiation: "async",
-    // Throw `ComponentError` (with `payload`) for a direct `result` error, as the generated host does.
-    noComponentErrorWrapping: false,
-    emitTypescriptDeclarations: false,
-  });
-  const dir = tempDir();
-  for (const [name, bytes] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, bytes);
-  }
-  const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as {
-    instantiate(
-      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-      imports: Record<string, unknown>,
-    ): Promise<Record<string, any>>;
-  };
-  const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
-  return { instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
-}
+export { transpileComponent, type TranspiledComponent } from "./jco.js";
 
 /** Typed arrays as plain arrays, so that results compare across hosts. */
 export function plain(v: unknown): unknown {

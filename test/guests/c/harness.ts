@@ -11,10 +11,11 @@
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { loadWitText, renderDiagnostics } from "../../../index.js";
 import { generateC, type COptions } from "../../../generators/c/index.js";
 import { tempDir } from "../../helpers/host.js";
+import { transpileComponent } from "../../helpers/jco.js";
 import { wasmClang } from "../../helpers/toolchains.js";
 
 export const guestsDir = path.dirname(fileURLToPath(import.meta.url));
@@ -70,27 +71,7 @@ export async function jcoFromEmbedded(
 ): Promise<{ component: Uint8Array; instantiate(imports: Record<string, unknown>): Promise<Record<string, any>> }> {
   const { componentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
   const component = await componentNew(core);
-  const { transpileBytes } = await import("@bytecodealliance/jco-transpile");
-  const { files } = await transpileBytes(component, {
-    name: "guest",
-    instantiation: "async",
-    noComponentErrorWrapping: false,
-    emitTypescriptDeclarations: false,
-  });
-  const dir = tempDir();
-  for (const [name, bytes] of Object.entries(files)) {
-    const file = path.join(dir, name);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, bytes);
-  }
-  const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as {
-    instantiate(
-      getCoreModule: (name: string) => Promise<WebAssembly.Module>,
-      imports: Record<string, unknown>,
-    ): Promise<Record<string, any>>;
-  };
-  const getCoreModule = (name: string) => WebAssembly.compile(files[name] as BufferSource);
-  return { component, instantiate: (imports) => mod.instantiate(getCoreModule, imports) };
+  return { component, ...(await transpileComponent(component)) };
 }
 
 /** Typed arrays as plain arrays, so that results compare across hosts. */
