@@ -1224,6 +1224,15 @@ export function formatFnSignature(text: string, indent: number, edition2024: boo
   );
   if (!h) return null;
   const [, qualifiers, name] = h;
+  // A head that leaves under four columns after its generic parameters breaks them, one a line.
+  const lt = name.indexOf("<");
+  if (lt > 0 && indent + h[0].length - 1 + 4 > MAX) {
+    const generics = splitTopLevel(name.slice(lt + 1, -1));
+    const rest = formatFnSignature(`fn x${text.slice(h[0].length - 1)}`, indent, edition2024);
+    if (rest === null || rest.includes("\n")) return null;
+    const lines = generics.map((g) => `${spaces(indent + TAB)}${g.trim()},`);
+    return `${qualifiers}${name.slice(0, lt)}<\n${lines.join("\n")}\n${spaces(indent)}>${rest.slice(4)}`;
+  }
   let depth = 1;
   let close = h[0].length;
   for (; close < text.length && depth > 0; close++) {
