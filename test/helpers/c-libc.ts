@@ -13,9 +13,8 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
-import { loadWitText, renderDiagnostics } from "../../index.js";
-import { generateC, type COptions } from "../../generators/c/index.js";
-import { guestsDir, STRICT_FLAGS } from "../guests/c/harness.js";
+import type { COptions } from "../../generators/c/index.js";
+import { clang, compileGuest } from "../guests/c/harness.js";
 import { tempDir } from "./host.js";
 import { transpileComponent } from "./jco.js";
 import { wasmClang, type Toolchain } from "./toolchains.js";
@@ -28,11 +27,6 @@ const require = createRequire(import.meta.url);
  * allocates its copy of the environment on first use.
  */
 export const WRAPPED_LIBC = ["malloc", "calloc", "realloc", "free", "getenv"];
-
-function clang(args: string[], cwd: string): void {
-  const run = spawnSync(wasmClang().command, args, { cwd, encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`clang ${args.join(" ")} failed:\n${run.stderr}${run.stdout}`);
-}
 
 let libcProbe: Toolchain | undefined;
 
@@ -66,18 +60,7 @@ export function wasiLibc(): Toolchain {
  * wasi-libc with the allocator wrapped.
  */
 export function buildLibcGuest(wit: string, world: string, sources: string[], options: COptions = {}): Uint8Array {
-  const loaded = loadWitText(wit, { world, fileName: `${world}.wit` });
-  if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
-  const dir = tempDir();
-  const files = generateC(loaded.resolve, loaded.world!, options);
-  for (const f of files) fs.writeFileSync(path.join(dir, f.path), f.contents);
-  const bindings = files.find((f) => f.path.endsWith(".c"))!.path;
-  clang([...STRICT_FLAGS, "-O1", "-c", bindings, "-o", "bindings.o"], dir);
-  const objects = ["bindings.o"];
-  sources.forEach((s, i) => {
-    clang([...STRICT_FLAGS, "-O1", "-I", dir, "-c", path.join(guestsDir, s), "-o", `guest${i}.o`], dir);
-    objects.push(`guest${i}.o`);
-  });
+  const { dir, objects } = compileGuest(wit, world, sources, options);
   clang(
     [
       "--target=wasm32-wasi",

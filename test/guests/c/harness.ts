@@ -30,13 +30,21 @@ export const STRICT_FLAGS = [
   "-Wno-unused-parameter",
 ];
 
-function clang(args: string[], cwd: string): void {
+export function clang(args: string[], cwd: string): void {
   const run = spawnSync(wasmClang().command, args, { cwd, encoding: "utf8" });
   if (run.status !== 0) throw new Error(`clang ${args.join(" ")} failed:\n${run.stderr}${run.stdout}`);
 }
 
-/** Generates the bindings of `world` in `wit` and builds `sources` (in test/guests/c/) against them. */
-export function buildGuest(wit: string, world: string, sources: string[], options: COptions = {}): Uint8Array {
+/**
+ * Generates the bindings of `world` in `wit` and compiles them and `sources`
+ * (in test/guests/c/) with the strict warning set, in a temporary directory.
+ */
+export function compileGuest(
+  wit: string,
+  world: string,
+  sources: string[],
+  options: COptions = {},
+): { dir: string; objects: string[] } {
   const loaded = loadWitText(wit, { world, fileName: `${world}.wit` });
   if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
   const dir = tempDir();
@@ -49,6 +57,12 @@ export function buildGuest(wit: string, world: string, sources: string[], option
     clang([...STRICT_FLAGS, "-O1", "-I", dir, "-c", path.join(guestsDir, s), "-o", `guest${i}.o`], dir);
     objects.push(`guest${i}.o`);
   });
+  return { dir, objects };
+}
+
+/** Generates the bindings of `world` in `wit` and builds `sources` (in test/guests/c/) against them. */
+export function buildGuest(wit: string, world: string, sources: string[], options: COptions = {}): Uint8Array {
+  const { dir, objects } = compileGuest(wit, world, sources, options);
   clang(
     ["--target=wasm32-wasi", "-O1", "-fno-builtin", "-c", path.join(guestsDir, "runtime.c"), "-o", "runtime.o"],
     dir,
