@@ -29,6 +29,8 @@ import {
 } from "../encoding/index.js";
 import { decodeComponentTypeSections, DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
+import { isComponentBinary } from "../encoding/decode/component.js";
+import { ComponentHostError, generateComponentHost, type ComponentHostFile } from "../generators/ts/component/index.js";
 
 /** The version in the nearest package.json above this file (the source and bundled layouts differ). */
 function packageVersion(): string {
@@ -82,11 +84,13 @@ function worldRequired(resolve: import("../index.js").Resolve, pkg: number): str
 }
 
 /** Writes the files, or with `check` compares them with what is on disk and exits 1 when any differ. */
-function writeOrCheck(files: GeneratedFile[], outDir: string, check: boolean): void {
+function writeOrCheck(files: (GeneratedFile | ComponentHostFile)[], outDir: string, check: boolean): void {
   if (check) {
     const stale = files.filter((f) => {
       try {
-        return readFileSync(path.join(outDir, f.path), "utf8") !== f.contents;
+        const target = path.join(outDir, f.path);
+        if (typeof f.contents === "string") return readFileSync(target, "utf8") !== f.contents;
+        return !Buffer.from(readFileSync(target)).equals(Buffer.from(f.contents));
       } catch {
         return true;
       }
@@ -100,6 +104,16 @@ function writeOrCheck(files: GeneratedFile[], outDir: string, check: boolean): v
     const target = path.join(outDir, f.path);
     mkdirSync(path.dirname(target), { recursive: true });
     writeFileSync(target, f.contents);
+  }
+}
+
+/** The bytes of `input` when it is a component binary (a file starting with the component preamble). */
+function readComponentInput(input: string): Uint8Array | undefined {
+  try {
+    const bytes = readFileSync(input);
+    return isComponentBinary(bytes) ? new Uint8Array(bytes) : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -173,15 +187,19 @@ async function main(): Promise<void> {
     )
     .command(
       "ts <path>",
-      "generate the TypeScript host of a world: a module that runs the guest's core wasm from JS",
+      "generate the TypeScript host of a world (from WIT) or of a component (from its .wasm)",
       (y) =>
         y
           .positional("path", {
             type: "string",
             demandOption: true,
-            describe: "a .wit file or a WIT directory (with deps/)",
+            describe: "a .wit file or a WIT directory (with deps/), or a component binary",
           })
           .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the module to" })
+          .option("name", {
+            type: "string",
+            describe: "base name of the files written for a component (default: the input's file name)",
+          })
           .option("string-encoding", {
             choices: ["utf8", "utf16", "latin1+utf16"] as const,
             default: "utf8" as const,
@@ -194,6 +212,22 @@ async function main(): Promise<void> {
             describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
           }),
       async (argv) => {
+        const component = readComponentInput(argv.path);
+        if (component) {
+          const name = argv.name ?? path.basename(argv.path).replace(/\.[^.]*$/, "");
+          let files: ComponentHostFile[];
+          try {
+            files = await generateComponentHost(component, { name, js: argv.js });
+          } catch (e) {
+            if (e instanceof ComponentHostError) {
+              process.stderr.write(`${pc.red(pc.bold("error"))}: ${e.message}\n  --> ${argv.path}\n`);
+              process.exit(1);
+            }
+            throw e;
+          }
+          writeOrCheck(files, argv["out-dir"], argv.check);
+          return;
+        }
         const loaded = loadWitPath(argv.path, loadOptions(argv));
         if (!loaded.ok) fail(loaded.diagnostics);
         if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));

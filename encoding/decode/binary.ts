@@ -65,7 +65,7 @@ export type Entry =
   | { kind: "component"; imports: Extern[]; exports: Extern[] }
   | { kind: "instance"; exports: Extern[] }
   /** A fresh abstract resource type (`(sub resource)`), or a resource type definition. */
-  | { kind: "resource" }
+  | { kind: "resource"; rep?: "i32"; dtor?: number }
   /** A type created by `(eq i)` in an import or export: an alias of `target`. */
   | { kind: "eq"; target: Entry }
   /** A core type (only skipped over). */
@@ -195,9 +195,10 @@ export class TypeReader {
         return this.instanceType(scope);
       case 0x3f: {
         r.u8();
-        r.u8(); // rep: core valtype i32
-        this.optional(() => r.u32());
-        return { kind: "resource" };
+        const repAt = r.pos;
+        if (r.u8() !== 0x7f) r.fail("resources can only be represented by `i32`", repAt);
+        const dtor = this.optional(() => r.u32());
+        return dtor === undefined ? { kind: "resource", rep: "i32" } : { kind: "resource", rep: "i32", dtor };
       }
     }
     r.u8();
@@ -375,6 +376,14 @@ export class TypeReader {
       } else if (d === 0x03) {
         r.name();
         this.coreExternType();
+      } else if (d === 0x01) {
+        skipCoreDefType(r);
+      } else if (d === 0x02) {
+        const sort = r.u8();
+        const kind = r.u8();
+        if (sort !== 0x10 || kind !== 0x01) r.fail("invalid alias in a core module type", at);
+        r.u32();
+        r.u32();
       } else r.fail("unsupported declaration in a core module type", at);
     }
     scope.coreTypes.push({ kind: "core" });
@@ -463,6 +472,50 @@ export class TypeReader {
         r.fail(`invalid type declaration 0x${tag.toString(16)}`, at);
     }
   }
+}
+
+/** Skips a `core:type` inside a module type: a function, struct or array type, possibly in a rec group. */
+function skipCoreDefType(r: Reader): void {
+  const valType = () => {
+    const b = r.u8();
+    if (b === 0x64 || b === 0x63) r.s33();
+  };
+  const storage = () => {
+    const b = r.peek();
+    if (b === 0x78 || b === 0x77) r.u8();
+    else valType();
+  };
+  const comp = () => {
+    const at = r.pos;
+    const form = r.u8();
+    if (form === 0x60) {
+      r.vec(valType);
+      r.vec(valType);
+    } else if (form === 0x5f) {
+      r.vec(() => {
+        storage();
+        r.u8();
+      });
+    } else if (form === 0x5e) {
+      storage();
+      r.u8();
+    } else r.fail(`invalid core type form 0x${form.toString(16)}`, at);
+  };
+  const sub = () => {
+    const b = r.peek();
+    if (b === 0x50 || b === 0x4f) {
+      r.u8();
+      r.vec(() => r.u32());
+    }
+    comp();
+  };
+  if (r.peek() === 0x4e) {
+    r.u8();
+    r.vec(sub);
+  } else if (r.peek() === 0x00) {
+    r.u8();
+    sub();
+  } else sub();
 }
 
 function outerScope(r: Reader, scope: Scope, up: number, at: number): Scope {

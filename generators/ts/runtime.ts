@@ -389,6 +389,18 @@ export function helperClosure(names: Iterable<string>): string[] {
   return [...out];
 }
 
+/**
+ * Whether an instance helper works on the guest's memory (its views, its
+ * allocator): a component host keeps one copy per memory, the others once
+ * per component instance.
+ */
+export function isMemoryHelper(name: string): boolean {
+  const h = helpers[name];
+  if (!h || h.scope !== "instance") return false;
+  if (/\$u8\b|\$dv\b|\$realloc\b|\$memory\b|\$refresh\b|\$lowered\b/.test(h.code)) return true;
+  return h.deps.some(isMemoryHelper);
+}
+
 export function helperCode(name: string): { scope: "module" | "instance"; code: string } {
   const h = helpers[name];
   return { scope: h.scope, code: h.code.trim() };

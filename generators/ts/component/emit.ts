@@ -1,0 +1,618 @@
+/**
+ * The JavaScript of a transpiled component, from its plan: the per-instance
+ * closures (`scopes.ts`), the glue of every lift and lowering (the same
+ * walker and emitter as the WIT host), the resource helpers, the
+ * straight-line instantiation steps and the exports object.
+ */
+import type { CoreRef, FuncValue, Plan, PlanExport, PlanLift, PlanLowering, PlanResource } from "../../../encoding/plan.js";
+import { AbiLayout, flattenFunctionType } from "../../../ir/abi/layout.js";
+import { AbiWalker } from "../../../ir/abi/walk.js";
+import { ComponentTypes } from "../../../ir/component-types.js";
+import type { Function, Type, TypeId } from "../../../ir/types.js";
+import { renderTemplate } from "../../output.js";
+import { FunctionEmitter } from "../glue.js";
+import { camelCase, propertyAccess, propertyKey, staticName, stringLiteral, topLevelExportName, typeName, valueName } from "../naming.js";
+import { helperClosure, helperCode } from "../runtime.js";
+import { TsTypes, type TsNames } from "../types.js";
+import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
+
+export interface ComponentEmitOptions {
+  /** The generator's name and version, for the header. */
+  generator: string;
+  /** The component's name (the output's base name). */
+  name: string;
+  /** File names of the core modules, in plan order. */
+  moduleFiles: string[];
+}
+
+const coreTs = (t: string) => (t === "i64" ? "bigint" : "number");
+
+export class ComponentEmitter implements ModuleScope {
+  readonly types: ComponentTypes;
+  readonly layout: AbiLayout;
+  readonly ts: TsTypes;
+  private readonly scopes: InstanceScope[];
+  private readonly helpers = new Set<string>();
+  private readonly constants = new Map<string, { name: string; code: string }>();
+  private readonly steps: string[] = [];
+  private readonly linkCode: string[] = [];
+  /** Lifts already emitted, with the expression that calls them. */
+  private readonly liftFns = new Map<number, string>();
+  private readonly lowerFns = new Map<number, string>();
+  private readonly resourceClasses = new Set<number>();
+
+  constructor(
+    readonly plan: Plan,
+    readonly options: ComponentEmitOptions,
+  ) {
+    this.types = new ComponentTypes(plan);
+    this.layout = new AbiLayout(this.types.resolve);
+    const names = { qualified: (id: TypeId) => this.resourceTsType(id) } as unknown as TsNames;
+    this.ts = new TsTypes(this.types.resolve, this.layout, names, new Map());
+    this.scopes = plan.instances.map((i) => new InstanceScope(i.id, i.label, this));
+  }
+
+  use(helper: string): void {
+    this.helpers.add(helper);
+  }
+
+  constant(key: string, code: (name: string) => string): string {
+    let c = this.constants.get(key);
+    if (!c) {
+      const name = `$c${this.constants.size}`;
+      c = { name, code: code(name) };
+      this.constants.set(key, c);
+    }
+    return c.name;
+  }
+
+  private resourceTsType(id: TypeId): string {
+    const r = this.types.resourceOfType.get(id);
+    if (r === undefined) return "never";
+    return this.plan.resources[r]!.instance === undefined ? "any" : "any";
+  }
+
+  // ------------------------------------------------------------ references
+
+  private coreRef(ref: CoreRef | undefined): string {
+    if (ref === undefined) return "undefined";
+    switch (ref.kind) {
+      case "export":
+        return `$core${ref.instance}.exports[${stringLiteral(ref.name)}]`;
+      case "lowered":
+        return this.lowering(this.plan.lowerings[ref.lowering]!);
+      case "resource": {
+        this.resourceBuiltins(ref.instance, ref.resource);
+        const op = { new: "New", drop: "Drop", rep: "Rep" }[ref.op];
+        return `$ci${ref.instance}.$resource${op}${ref.resource}`;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------- resources
+
+  /** The helpers lifting and lowering handles of resource `n` in instance `i`. */
+  private resourceHelpers(i: number, n: number): void {
+    const scope = this.scopes[i]!;
+    if (scope.resources.has(n)) return;
+    scope.resources.add(n);
+    const res = this.plan.resources[n]!;
+    for (const h of ["$handles", "$undo", "$typeError", "$borrows", "$lends", "$usageError", "$trap"]) scope.use(h);
+    const expected = stringLiteral(`a ${res.name} resource`);
+    const own = res.instance !== undefined;
+    if (own) this.resourceClass(res);
+    const take = own
+      ? `const o = $live${n}(v, path);
+  if (o[$lendCount] !== 0) $usageError(\`\\\`\${path}\\\`: this ${res.name} is lent to this call and cannot also be moved\`);
+  const rep = o[$repKey];
+  o[$repKey] = -1;
+  $registry${n}.unregister(o);
+  if ($recording) $movedObjects.push({ o, rep, restore: $restore${n} });`
+      : `if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
+  const rep: unknown = v;`;
+    const peek = own
+      ? `const rep = $live${n}(v, path)[$repKey];`
+      : `if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
+  const rep: unknown = v;`;
+    const direct = res.instance === i ? "return rep as number;\n" : "";
+    scope.code.push(`
+function $lowerOwn${n}(v: any, path: string): number {
+  ${take}
+  const h = $addHandle(${n}, rep, true);
+  if ($recording) $madeHandles.push(h);
+  return h;
+}
+function $liftOwn${n}(h: number): any {
+  const rep = $removeHandle(h, ${n}, true).rep;
+  return ${own ? `$wrap${n}(rep as number)` : "rep"};
+}
+function $lowerBorrow${n}(v: any, path: string): number {
+  ${peek}
+  ${direct}$borrows++;
+  const h = $addHandle(${n}, rep, false);
+  if ($recording) $madeHandles.push(h);
+  return h;
+}
+function $liftBorrow${n}(h: number): any {
+  const handle = $getHandle(h, ${n});
+  handle.lends++;
+  $lent.push(handle);
+  return ${own ? `$borrowed${n}(handle.rep as number)` : "handle.rep"};
+}`);
+  }
+
+  /** The canonical built-ins of resource `n` as instance `i` imports them. */
+  private resourceBuiltins(i: number, n: number): void {
+    const scope = this.scopes[i]!;
+    const key = `builtins${n}`;
+    if (scope.members.includes(`$resourceNew${n}`)) return;
+    void key;
+    const res = this.plan.resources[n]!;
+    this.resourceHelpers(i, n);
+    scope.use("$mayLeave");
+    const drop =
+      res.instance === undefined
+        ? `const rep = handle.rep as { [Symbol.dispose]?: () => void };
+    if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();`
+        : `$dtor${n}(handle.rep as number, ${res.instance === i ? "true" : "false"});`;
+    scope.code.push(`
+function $resourceNew${n}(rep: number): number {
+  if ($state !== 1) $cannotLeave();
+  return $addHandle(${n}, rep >>> 0, true);
+}
+function $resourceRep${n}(h: number): number {
+  if ($state !== 1) $cannotLeave();
+  return $getHandle(h, ${n}).rep as number;
+}
+function $resourceDrop${n}(h: number): void {
+  if ($state !== 1) $cannotLeave();
+  const handle = $removeHandle(h, ${n}, false);
+  if (!handle.own) {
+    $borrows--;
+    return;
+  }
+  ${drop}
+}`);
+    scope.members.push(`$resourceNew${n}`, `$resourceRep${n}`, `$resourceDrop${n}`);
+  }
+
+  /** The class of a resource a component defines, and its destructor call (link level). */
+  private resourceClass(res: PlanResource): void {
+    const n = res.id;
+    if (this.resourceClasses.has(n)) return;
+    this.resourceClasses.add(n);
+    const d = res.instance!;
+    const defining = this.scopes[d]!;
+    defining.use("$enter");
+    defining.use("$trap");
+    defining.code.push(`
+let $dtorCore${n}: ((rep: number) => void) | undefined;
+function $runDtor${n}(rep: number, fromSelf: boolean): void {
+  if ($dtorCore${n} === undefined) return;
+  if (fromSelf) {
+    $dtorCore${n}(rep);
+    return;
+  }
+  if ($state !== 0) $enterFailed(${stringLiteral(`[resource-drop]${res.name}`)});
+  $state = 1;
+  try {
+    $dtorCore${n}(rep);
+  } catch (e) {
+    $state = 2;
+    throw e;
+  }
+  $state = 0;
+}
+function $bindDtor${n}(f: unknown): void {
+  $dtorCore${n} = f as typeof $dtorCore${n};
+}`);
+    defining.members.push(`$runDtor${n}`, `$bindDtor${n}`);
+    const name = typeName(res.name.replace(/^resource /, "resource-"));
+    this.linkCode.push(`
+function $dtor${n}(rep: number, fromSelf: boolean): void {
+  $ci${d}.$runDtor${n}(rep, fromSelf);
+}
+const $registry${n} = new FinalizationRegistry<number>((rep) => {
+  try {
+    $dtor${n}(rep, false);
+  } catch {
+    // A destructor that traps when collected has nobody to report to.
+  }
+});
+let $ctor${n}: ((...args: any[]) => any) | undefined;
+class $Resource${n} {
+  declare [$repKey]: number;
+  declare [$lendCount]: number;
+  constructor(...args: any[]) {
+    if ($ctor${n} === undefined) throw new TypeError(${stringLiteral(`${name} has no constructor`)});
+    return $ctor${n}(...args);
+  }
+  /** Drops the handle: the component's destructor runs. Later calls do nothing. */
+  [Symbol.dispose](): void {
+    const rep = this[$repKey];
+    if (rep === undefined || rep < 0) return;
+    if (this[$lendCount] !== 0) throw new Error(${stringLiteral(`this ${name} is lent to a call in progress and cannot be disposed`)});
+    this[$repKey] = -1;
+    $registry${n}.unregister(this);
+    $dtor${n}(rep, false);
+  }
+}
+Object.defineProperty($Resource${n}, "name", { value: ${stringLiteral(name)} });
+function $wrap${n}(rep: number): $Resource${n} {
+  const o = Object.create($Resource${n}.prototype) as $Resource${n};
+  o[$repKey] = rep;
+  o[$lendCount] = 0;
+  $registry${n}.register(o, rep, o);
+  return o;
+}
+function $borrowed${n}(rep: number): $Resource${n} {
+  const o = Object.create($Resource${n}.prototype) as $Resource${n};
+  o[$repKey] = rep;
+  o[$lendCount] = 0;
+  return o;
+}
+function $restore${n}(o: object, rep: number): void {
+  (o as $Resource${n})[$repKey] = rep;
+  $registry${n}.register(o, rep, o);
+}
+function $live${n}(v: unknown, path: string): $Resource${n} {
+  if (!(v instanceof $Resource${n})) throw new TypeError(\`\\\`\${path}\\\` must be a ${name} of this instance\`);
+  if (!(v[$repKey] >= 0)) throw new TypeError(\`\\\`\${path}\\\`: this ${name} was disposed or moved\`);
+  return v;
+}`);
+  }
+
+  // ------------------------------------------------------------------ glue
+
+  private walker(emitter: FunctionEmitter, scope: OptionScope): AbiWalker<string> {
+    return new AbiWalker(this.layout, emitter, {
+      encoding: scope.options.encoding,
+      pathName: (kind, name) => (kind === "parameter" ? valueName(name) : camelCase(name)),
+      resourceSide: () => "imported",
+    });
+  }
+
+  private resourceKey(instance: number): (resource: TypeId) => number {
+    return (resource) => {
+      const n = this.types.resourceOfType.get(resource);
+      if (n === undefined) throw new Error("unknown resource type");
+      this.resourceHelpers(instance, n);
+      return n;
+    };
+  }
+
+  /** The expression calling lift `l` (from JS values). */
+  private lift(l: PlanLift): string {
+    const done = this.liftFns.get(l.id);
+    if (done) return done;
+    const inst = this.scopes[l.instance]!;
+    const scope = inst.optionScope(l.options, this.ts);
+    const ref = `$ci${l.instance}.${scope.name}.$lift${l.id}`;
+    this.liftFns.set(l.id, ref);
+    const func = this.types.func(l.type, l.label);
+    const params = func.params.map((_, i) => `$a${i}`);
+    const signature = flattenFunctionType(this.layout, func.params.map((p) => p.type), func.result, "lift");
+    const emitter = new FunctionEmitter(scope, func, "call", {
+      args: params,
+      coreFunction: `$core${l.id}`,
+      postReturn: `$post${l.id}`,
+      resourceKey: this.resourceKey(l.instance),
+      directResult: false,
+      refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+    });
+    this.walker(emitter, scope).walkFunction(func, "guest-export", "call", "core", "post");
+    inst.use("$enter");
+    inst.use("$fail");
+    const label = stringLiteral(l.label);
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ");
+    const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
+    const lines = [
+      `let $core${l.id}: (...args: any[]) => any = () => {`,
+      `throw new Error("not instantiated");`,
+      `};`,
+      `let $post${l.id}: ((...args: any[]) => void) | undefined;`,
+      `function $lift${l.id}(${paramList}): ${resultType} {`,
+      `if ($state !== 0) $enterFailed(${label});`,
+      "$state = 1;",
+      `$current = ${label};`,
+    ];
+    if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
+    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
+    if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
+    lines.push("} catch (e) {");
+    if (emitter.lowersHandles) lines.push("$undoLowering();");
+    if (emitter.lendsBorrows) lines.push("$borrows = 0;");
+    lines.push("$fail(e);", "}");
+    lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
+    if (func.result !== undefined) lines.push("return $result;");
+    lines.push("}");
+    lines.push(
+      `function $bindLift${l.id}(core: unknown, post: unknown): void {`,
+      `$core${l.id} = core as typeof $core${l.id};`,
+      `$post${l.id} = post as typeof $post${l.id};`,
+      `}`,
+    );
+    scope.functions.push(lines.join("\n"));
+    scope.members.push(`$lift${l.id}`, `$bindLift${l.id}`);
+    return ref;
+  }
+
+  /** The code calling a host function at `path` with the lifted arguments. */
+  private hostCall(path: string[], args: string[]): string {
+    let holder = "imports";
+    const name = path[path.length - 1]!;
+    for (const p of path.slice(0, -1)) holder = `${holder}[${stringLiteral(p)}]`;
+    const ctor = /^\[constructor\](.+)$/.exec(name);
+    if (ctor) return `new ${holder}.${typeName(ctor[1]!)}(${args.join(", ")})`;
+    const method = /^\[method\][^.]+\.(.+)$/.exec(name);
+    if (method) return `${args[0]}.${camelCase(method[1]!)}(${args.slice(1).join(", ")})`;
+    const stat = /^\[static\]([^.]+)\.(.+)$/.exec(name);
+    if (stat) return `${holder}.${typeName(stat[1]!)}.${staticName(stat[2]!)}(${args.join(", ")})`;
+    return `${propertyAccess(holder, path.length === 1 ? topLevelExportName(name) : camelCase(name))}(${args.join(", ")})`;
+  }
+
+  /** The expression of lowering `w` (a core function). */
+  private lowering(w: PlanLowering): string {
+    const done = this.lowerFns.get(w.id);
+    if (done) return done;
+    const inst = this.scopes[w.instance]!;
+    const scope = inst.optionScope(w.options, this.ts);
+    const ref = `$ci${w.instance}.${scope.name}.$lower${w.id}`;
+    this.lowerFns.set(w.id, ref);
+    const callee = w.callee;
+    let func: Function;
+    let callUser: (args: string[]) => string;
+    let directResult = false;
+    if (callee.kind === "lifted") {
+      const l = this.plan.lifts[callee.lift]!;
+      func = this.types.func(l.type, l.label);
+      const target = this.lift(l);
+      callUser = (args) => `${target}(${args.join(", ")})`;
+    } else {
+      func = this.types.func(callee.type, callee.path[callee.path.length - 1]!);
+      callUser = (args) => this.hostCall(callee.path, args);
+      directResult = this.ts.directResult(func) !== undefined;
+    }
+    const signature = flattenFunctionType(this.layout, func.params.map((p) => p.type), func.result, "lower");
+    const args = signature.params.map((_, i) => `$p${i}`);
+    const emitter = new FunctionEmitter(scope, func, "implement", {
+      args,
+      callUser,
+      resourceKey: this.resourceKey(w.instance),
+      directResult,
+    });
+    this.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "import");
+    inst.use("$mayLeave");
+    inst.use("$trap");
+    const params = args.map((a, i) => `${a}: ${coreTs(signature.params[i]!)}`).join(", ");
+    const ret = signature.results.length ? coreTs(signature.results[0]!) : "void";
+    const needsViews =
+      signature.paramsSpilled ||
+      signature.resultsSpilled ||
+      func.params.some((p) => this.layout.needsMemory(p.type)) ||
+      (func.result !== undefined && this.layout.needsMemory(func.result));
+    if (needsViews) scope.use("$views");
+    const label = stringLiteral(callee.kind === "host" ? callee.path.join("#") : this.plan.lifts[callee.lift]!.label);
+    scope.functions.push(`function $lower${w.id}(${params}): ${ret} {
+  if ($state !== 1) $cannotLeave();
+  const $prev = $current;
+  $current = ${label};
+  try {
+    ${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}
+  } catch (e) {
+    $state = 2;
+    throw e;
+  } finally {
+    $current = $prev;
+  }
+}`);
+    scope.members.push(`$lower${w.id}`);
+    return ref;
+  }
+
+  // ---------------------------------------------------------------- steps
+
+  private bindOptions(instance: number, options: PlanLift["options"]): void {
+    const scope = this.scopes[instance]!.optionScope(options, this.ts);
+    if (scope.bound) return;
+    scope.bound = true;
+    if (options.memory === undefined && options.realloc === undefined) return;
+    this.steps.push(`$ci${instance}.${scope.name}.bind(${this.coreRef(options.memory)}, ${this.coreRef(options.realloc)});`);
+  }
+
+  private emitSteps(): void {
+    for (const step of this.plan.steps) {
+      switch (step.kind) {
+        case "instantiate": {
+          const modules = new Map<string, string[]>();
+          for (const imp of step.imports) {
+            const list = modules.get(imp.module) ?? [];
+            list.push(`${stringLiteral(imp.name)}: ${this.coreRef(imp.ref)}`);
+            modules.set(imp.module, list);
+          }
+          const obj = [...modules].map(([m, fields]) => `${stringLiteral(m)}: { ${fields.join(", ")} }`).join(", ");
+          this.steps.push(
+            `$ci${step.instance}.$begin();`,
+            `const $core${step.id} = new WebAssembly.Instance(modules[${step.module}]!, { ${obj} });`,
+            `$ci${step.instance}.$end();`,
+          );
+          break;
+        }
+        case "lift": {
+          const l = this.plan.lifts[step.lift]!;
+          this.bindOptions(l.instance, l.options);
+          const fn = this.lift(l);
+          const bind = fn.replace(/\$lift(\d+)$/, "$bindLift$1");
+          this.steps.push(`${bind}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`);
+          break;
+        }
+        case "lower": {
+          const w = this.plan.lowerings[step.lowering]!;
+          this.bindOptions(w.instance, w.options);
+          this.lowering(w);
+          break;
+        }
+      }
+    }
+    for (const res of this.plan.resources) {
+      if (res.instance === undefined || !this.resourceClasses.has(res.id) || res.dtor === undefined) continue;
+      this.steps.push(`$ci${res.instance}.$bindDtor${res.id}(${this.coreRef(res.dtor)});`);
+    }
+  }
+
+  // --------------------------------------------------------------- exports
+
+  private funcValue(f: FuncValue, name: string): { expr: string; func: Function } {
+    if (f.kind === "lifted") {
+      const l = this.plan.lifts[f.lift]!;
+      const func = this.types.func(l.type, name);
+      const fn = this.lift(l);
+      const direct = this.ts.directResult(func);
+      if (!direct) return { expr: fn, func };
+      const params = func.params.map((_, i) => `$a${i}`);
+      const expr = `(${func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ")}) => {
+  const r = ${fn}(${params.join(", ")});
+  if (r.tag === "err") throw new ComponentError(r.val);
+  return r.val;
+}`;
+      return { expr, func };
+    }
+    const func = this.types.func(f.type, name);
+    const params = func.params.map((_, i) => `$a${i}`);
+    return { expr: `(...args: any[]) => ${this.hostCall(f.path, ["...args"])}`, func: { ...func, params: func.params } } as {
+      expr: string;
+      func: Function;
+    } & { _unused?: typeof params };
+  }
+
+  private exportObject(exports: PlanExport[], top: boolean, sigs: string[]): string {
+    const members: string[] = [];
+    const resources = new Map<string, number>();
+    for (const e of exports) {
+      if (e.kind === "type") {
+        const n = this.types.resourceId(e.type);
+        if (n !== undefined && this.plan.resources[n]!.instance !== undefined) {
+          this.resourceClass(this.plan.resources[n]!);
+          resources.set(e.name, n);
+          members.push(`${propertyKey(typeName(e.name))}: $Resource${n}`);
+          sigs.push(`${propertyKey(typeName(e.name))}: any;`);
+        }
+      }
+    }
+    for (const e of exports) {
+      if (e.kind === "func") {
+        const ctor = /^\[constructor\](.+)$/.exec(e.name);
+        const method = /^\[method\]([^.]+)\.(.+)$/.exec(e.name);
+        const stat = /^\[static\]([^.]+)\.(.+)$/.exec(e.name);
+        const owner = ctor?.[1] ?? method?.[1] ?? stat?.[1];
+        const n = owner === undefined ? undefined : resources.get(owner);
+        const { expr, func } = this.funcValue(e.func, e.name);
+        if (n !== undefined) {
+          if (ctor) this.linkCode.push(`$ctor${n} = ${expr};`);
+          else if (method)
+            this.linkCode.push(
+              `Object.defineProperty($Resource${n}.prototype, ${stringLiteral(camelCase(method[2]!))}, { value: function (this: any, ...args: any[]) { return (${expr} as any)(this, ...args); }, writable: true, configurable: true });`,
+            );
+          else if (stat) this.linkCode.push(`($Resource${n} as any)[${stringLiteral(staticName(stat[2]!))}] = ${expr};`);
+          continue;
+        }
+        const key = top ? topLevelExportName(e.name) : camelCase(e.name);
+        members.push(`${propertyKey(key)}: ${expr}`);
+        sigs.push(`${propertyKey(key)}(${func.params.map((p) => `${valueName(p.name)}: ${this.paramType(p.type)}`).join(", ")}): ${this.returnType(func)};`);
+      } else if (e.kind === "instance") {
+        const inner: string[] = [];
+        const obj = this.exportObject(e.exports, false, inner);
+        members.push(`${stringLiteral(e.name)}: ${obj}`);
+        sigs.push(`${stringLiteral(e.name)}: {\n${inner.join("\n")}\n};`);
+      }
+    }
+    return `{ ${members.join(",\n")} }`;
+  }
+
+  private paramType(t: Type): string {
+    return this.ts.expr(t);
+  }
+
+  private returnType(func: Function): string {
+    return this.ts.returnType(func);
+  }
+
+  /** Aliases of exported instances under the camelCase of their short names, when unambiguous. */
+  private exportAliases(exports: PlanExport[]): Map<string, string> {
+    const taken = new Set(exports.filter((e) => e.kind === "func").map((e) => topLevelExportName(e.name)));
+    const counts = new Map<string, number>();
+    const aliases = new Map<string, string>();
+    for (const e of exports) {
+      if (e.kind !== "instance") continue;
+      const m = /^(?:[^:]+:[^/]+\/)?([^@]+)(?:@.*)?$/.exec(e.name);
+      const short = camelCase(m ? m[1]! : e.name);
+      taken.add(e.name);
+      counts.set(short, (counts.get(short) ?? 0) + 1);
+      aliases.set(e.name, short);
+    }
+    for (const [full, short] of aliases) {
+      if (counts.get(short)! > 1 || short === full || taken.has(short)) aliases.delete(full);
+    }
+    return aliases;
+  }
+
+  // -------------------------------------------------------------- imports
+
+  private importObjectInterface(): string {
+    const lines = [`/** What the host provides: the component's imports. */`, `export interface ImportObject {`];
+    for (const imp of this.plan.imports) {
+      if (imp.sort === "func") {
+        const func = this.types.func(imp.type, imp.name);
+        lines.push(
+          `${propertyKey(topLevelExportName(imp.name))}: (${func.params.map((p) => `${valueName(p.name)}: ${this.ts.expr(p.type)}`).join(", ")}) => ${this.returnType(func)};`,
+        );
+      } else if (imp.sort === "instance") {
+        lines.push(`${stringLiteral(imp.name)}: any;`);
+      } else if (imp.sort === "type") {
+        lines.push(`${propertyKey(typeName(imp.name))}?: any;`);
+      }
+    }
+    lines.push("}");
+    return lines.join("\n");
+  }
+
+  // ---------------------------------------------------------------- output
+
+  generate(): string {
+    this.emitSteps();
+    const sigs: string[] = [];
+    let exportsObject = this.exportObject(this.plan.exports, true, sigs);
+    const aliases = this.exportAliases(this.plan.exports);
+    if (aliases.size) {
+      for (const [full, short] of aliases) sigs.push(`/** The same as \`${full}\`. */`, `${short}: Exports[${stringLiteral(full)}];`);
+      exportsObject = `(() => {
+const result: any = ${exportsObject};
+${[...aliases].map(([full, short]) => `result.${short} = result[${stringLiteral(full)}];`).join("\n")}
+return result as Exports;
+})()`;
+    }
+    const instances = this.scopes.map((s) => s.render());
+    const all = helperClosure(this.helpers);
+    const moduleHelpers = all.map((h) => helperCode(h).code);
+    const resourceKeys = this.resourceClasses.size
+      ? `const $repKey = Symbol("rep");\nconst $lendCount = Symbol("lends");`
+      : "";
+    const link = [
+      ...this.linkCode.filter((c) => !c.startsWith("$ctor") && !c.startsWith("Object.defineProperty") && !c.startsWith("($Resource")),
+      ...instances,
+      ...this.steps,
+      ...this.linkCode.filter((c) => c.startsWith("$ctor") || c.startsWith("Object.defineProperty") || c.startsWith("($Resource")),
+      `return ${exportsObject};`,
+    ].join("\n");
+    return renderTemplate("ts/component.ts.hbs", {
+      generator: this.options.generator,
+      name: this.options.name,
+      importObject: this.importObjectInterface(),
+      exportsInterface: `/** What the component provides: its exports. */\nexport interface Exports {\n${sigs.join("\n")}\n}`,
+      moduleUrls: this.options.moduleFiles.map((f) => `new URL(${stringLiteral(`./${f}`)}, import.meta.url)`).join(",\n"),
+      moduleNames: JSON.stringify(this.options.moduleFiles),
+      helpers: [resourceKeys, ...moduleHelpers, ...[...this.constants.values()].map((c) => c.code)].join("\n"),
+      link,
+    });
+  }
+}
