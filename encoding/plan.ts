@@ -100,7 +100,13 @@ export interface TypeValue {
 export type CoreRef =
   | { kind: "export"; instance: number; name: string; sort: CoreSort }
   | { kind: "lowered"; lowering: number }
-  | { kind: "resource"; op: "new" | "drop" | "rep"; resource: number; instance: number };
+  | { kind: "resource"; op: "new" | "drop" | "rep"; resource: number; instance: number }
+  /**
+   * A built-in of the asynchronous ABI or of threads. Those that make sense
+   * in a synchronous call (`context.get`/`set`, `backpressure.inc`/`dec`) run;
+   * the others trap, after the spec's may-leave check.
+   */
+  | { kind: "builtin"; name: string; instance: number; index?: number };
 
 export interface PlanResource {
   id: number;
@@ -136,6 +142,8 @@ export interface PlanLift {
   options: ResolvedOptions;
   /** The export or internal name, for messages. */
   label: string;
+  /** Whether `label` is an export name. */
+  exported?: boolean;
 }
 
 /** A function as a value: lifted from a core function, or provided by the host. */
@@ -245,6 +253,7 @@ class Planner {
     for (const imp of root.imports) this.plan.imports.push(this.hostImport(env, imp));
     this.evaluate(env, new Map());
     this.plan.exports = this.exportTree(env.exports);
+    this.labelExports(this.plan.exports, undefined);
     return this.plan;
   }
 
@@ -566,7 +575,8 @@ class Planner {
         return;
       }
       case "builtin":
-        throw new PlanError(`\`${canon.name}\` is part of the asynchronous ABI, which is not supported yet`, item.offset);
+        out.push({ kind: "builtin", name: canon.name, instance: env.instance, ...(canon.index !== undefined ? { index: canon.index } : {}) });
+        return;
     }
   }
 
@@ -810,6 +820,19 @@ class Planner {
       }
     }
     return out;
+  }
+
+  /** Lifted functions take the name they are exported under (`iface#f`, or `f`), for messages. */
+  private labelExports(exports: PlanExport[], prefix: string | undefined): void {
+    for (const e of exports) {
+      if (e.kind === "func" && e.func.kind === "lifted") {
+        const l = this.plan.lifts[e.func.lift]!;
+        if (!l.exported) {
+          l.label = prefix === undefined ? e.name : `${prefix}#${e.name}`;
+          l.exported = true;
+        }
+      } else if (e.kind === "instance") this.labelExports(e.exports, prefix === undefined ? e.name : `${prefix}/${e.name}`);
+    }
   }
 
   /** A host instance re-exported: its functions and types, by path. */

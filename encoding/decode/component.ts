@@ -49,7 +49,16 @@ export type CoreCanon =
   | { kind: "lower"; func: number; options: CanonOptions }
   | { kind: "resource.new" | "resource.drop" | "resource.rep"; type: number; async?: boolean }
   /** A built-in of the asynchronous ABI or of threads (named as in Binary.md). */
-  | { kind: "builtin"; name: string; async: boolean; options?: CanonOptions; type?: number; memory?: number };
+  | {
+      kind: "builtin";
+      name: string;
+      async: boolean;
+      options?: CanonOptions;
+      type?: number;
+      memory?: number;
+      /** The slot of `context.get`/`context.set`. */
+      index?: number;
+    };
 
 export interface Import {
   name: string;
@@ -59,6 +68,8 @@ export interface Import {
   entry: Entry;
   /** The core module type of a `core module` import. */
   moduleType?: CoreModuleType;
+  /** The core type index a `core module` import or ascription names. */
+  coreTypeIndex?: number;
   offset: number;
 }
 
@@ -67,7 +78,7 @@ export interface Export {
   attrs: NameAttrs;
   target: SortIndex;
   /** The ascribed extern type, when given. */
-  ascribed?: { sort: Sort; entry: Entry; moduleType?: CoreModuleType };
+  ascribed?: { sort: Sort; entry: Entry; moduleType?: CoreModuleType; coreTypeIndex?: number };
   offset: number;
 }
 
@@ -532,8 +543,8 @@ function readComponentAt(r: Reader, outer: ComponentAst | undefined, onSection: 
           const flag = body.u8();
           let ascribed: Export["ascribed"];
           if (flag === 0x01) {
-            const decl = readExternDecl(body, types, new Scope(scope), name, attrs, flagAt + 1, true);
-            ascribed = { sort: decl.sort, entry: decl.entry, moduleType: decl.moduleType };
+            const decl = readExternDecl(body, types, scope, name, attrs, flagAt + 1, true);
+            ascribed = { sort: decl.sort, entry: decl.entry, moduleType: decl.moduleType, coreTypeIndex: decl.coreTypeIndex };
           } else if (flag !== 0x00) body.fail(`invalid optional-value flag 0x${flag.toString(16)}`, flagAt);
           const exp: Export = { name, attrs, target, ascribed, offset: at };
           ast.exports.push(exp);
@@ -571,14 +582,19 @@ function readExternDecl(
     const idx = r.u32();
     const t = scope.coreTypes[idx];
     if (t === undefined) r.fail(`core type index ${idx} out of bounds`, kindAt);
-    scope.modules++;
-    return { name, attrs, sort: "core module", entry: { kind: "core" }, offset: at, moduleType: undefined };
+    if (!ascription) scope.modules++;
+    return { name, attrs, sort: "core module", entry: { kind: "core" }, offset: at, moduleType: undefined, coreTypeIndex: idx };
   }
   if (kind === 0x02) r.fail("value imports and exports are not supported", kindAt);
   // The type reader pushes `type` declarations itself; an ascription must not.
-  const before = scope.types.length;
+  const before = { types: scope.types.length, instances: scope.instances.length, funcs: scope.funcs, components: scope.components };
   const { sort, entry } = types.externType(scope);
-  if (ascription) scope.types.length = before;
+  if (ascription) {
+    scope.types.length = before.types;
+    scope.instances.length = before.instances;
+    scope.funcs = before.funcs;
+    scope.components = before.components;
+  }
   return { name, attrs, sort: sort === "module" ? "core module" : sort, entry, offset: at };
 }
 
@@ -876,6 +892,8 @@ function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => n
         r.u8();
         break;
       case "u32":
+        canon.index = r.u32();
+        break;
       case "coretype":
       case "table":
         r.u32();

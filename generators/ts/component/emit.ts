@@ -40,6 +40,8 @@ export class ComponentEmitter implements ModuleScope {
   private readonly liftFns = new Map<number, string>();
   private readonly lowerFns = new Map<number, string>();
   private readonly resourceClasses = new Set<number>();
+  /** Instances whose core code uses `context.get`/`set`: each task starts with zeroed slots. */
+  private readonly usesContext = new Set<number>();
 
   constructor(
     readonly plan: Plan,
@@ -81,6 +83,8 @@ export class ComponentEmitter implements ModuleScope {
         return `$core${ref.instance}.exports[${stringLiteral(ref.name)}]`;
       case "lowered":
         return this.lowering(this.plan.lowerings[ref.lowering]!);
+      case "builtin":
+        return this.builtin(ref.instance, ref.name, ref.index);
       case "resource": {
         this.resourceBuiltins(ref.instance, ref.resource);
         const op = { new: "New", drop: "Drop", rep: "Rep" }[ref.op];
@@ -161,7 +165,6 @@ function $resourceNew${n}(rep: number): number {
   return $addHandle(${n}, rep >>> 0, true);
 }
 function $resourceRep${n}(h: number): number {
-  if ($state !== 1) $cannotLeave();
   return $getHandle(h, ${n}).rep as number;
 }
 function $resourceDrop${n}(h: number): void {
@@ -174,6 +177,47 @@ function $resourceDrop${n}(h: number): void {
   ${drop}
 }`);
     scope.members.push(`$resourceNew${n}`, `$resourceRep${n}`, `$resourceDrop${n}`);
+  }
+
+  /**
+   * A built-in of the asynchronous ABI or of threads, as instance `i` imports it.
+   * A synchronous host runs the ones that need no task machinery; every other one
+   * traps (after the may-leave check the spec puts first).
+   */
+  private builtin(i: number, name: string, index: number | undefined): string {
+    const scope = this.scopes[i]!;
+    const fn = `$builtin${name.replace(/[^a-z]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase())}${index ?? ""}`;
+    if (scope.members.includes(fn)) return `$ci${i}.${fn}`;
+    scope.members.push(fn);
+    scope.use("$mayLeave");
+    scope.use("$trap");
+    const noLeaveCheck = new Set(["context.get", "context.set", "backpressure.inc", "backpressure.dec", "thread.available-parallelism"]);
+    const check = noLeaveCheck.has(name) ? "" : "if ($state !== 1) $cannotLeave();\n";
+    let body: string;
+    switch (name) {
+      case "context.get":
+        this.usesContext.add(i);
+        body = `return $context[${index ?? 0}]!;`;
+        break;
+      case "context.set":
+        this.usesContext.add(i);
+        body = `$context[${index ?? 0}] = v >>> 0;`;
+        break;
+      case "backpressure.inc":
+        body = `if (++$backpressure >= 0x10000) $trap("backpressure counter overflow");`;
+        break;
+      case "backpressure.dec":
+        body = `if (--$backpressure < 0) $trap("backpressure counter underflow");`;
+        break;
+      default:
+        body = `$trap(${stringLiteral(`\`${name}\` needs the asynchronous ABI, which this host does not support yet`)});`;
+    }
+    if (name.startsWith("backpressure") && !scope.code.some((c) => c.startsWith("let $backpressure"))) scope.code.push("let $backpressure = 0;");
+    if (name.startsWith("context") && !scope.code.some((c) => c.startsWith("const $context"))) scope.code.push("const $context = [0, 0];");
+    scope.code.push(`function ${fn}(${name === "context.set" ? "v: number" : "..._args: unknown[]"}): ${name === "context.get" ? "number" : "void"} {
+${check}${body}
+}`);
+    return `$ci${i}.${fn}`;
   }
 
   /** The class of a resource a component defines, and its destructor call (link level). */
@@ -315,6 +359,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       `if ($state !== 0) $enterFailed(${label});`,
       "$state = 1;",
       `$current = ${label};`,
+      ...(this.contextInstances().has(l.instance) ? ["$context[0] = 0;", "$context[1] = 0;"] : []),
     ];
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
     lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
@@ -409,6 +454,20 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     scope.members.push(`$lower${w.id}`);
     return ref;
   }
+
+  /** The instances that import `context.get` or `context.set` (known before any glue is emitted). */
+  private contextInstances(): Set<number> {
+    if (!this.contextScan) {
+      this.contextScan = new Set();
+      for (const step of this.plan.steps) {
+        if (step.kind !== "instantiate") continue;
+        for (const imp of step.imports)
+          if (imp.ref.kind === "builtin" && imp.ref.name.startsWith("context.")) this.contextScan.add(imp.ref.instance);
+      }
+    }
+    return this.contextScan;
+  }
+  private contextScan: Set<number> | undefined;
 
   // ---------------------------------------------------------------- steps
 

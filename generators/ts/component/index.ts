@@ -40,6 +40,18 @@ export class ComponentHostError extends Error {
   }
 }
 
+/** Reads and validates a component (no plan); throws `ComponentHostError` with the reason. */
+export function validateComponentBytes(bytes: Uint8Array): void {
+  try {
+    validateComponent(readComponent(bytes));
+  } catch (e) {
+    if (e instanceof ComponentReadError || e instanceof ComponentValidationError) {
+      throw new ComponentHostError(e.message, e.offset);
+    }
+    throw e;
+  }
+}
+
 /** Reads, validates and plans a component; throws `ComponentHostError` with the reason. */
 export function checkComponent(bytes: Uint8Array): ReturnType<typeof planComponent> {
   try {

@@ -20,6 +20,8 @@ export function coreRefKey(ref: CoreRef | undefined): string {
       return `l${ref.lowering}`;
     case "resource":
       return `r${ref.op}${ref.resource}@${ref.instance}`;
+    case "builtin":
+      return `b${ref.name}${ref.index ?? ""}@${ref.instance}`;
   }
 }
 
