@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadHost } from "./helpers/host.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
 import { buildGuest, guestsDir, jcoFromEmbedded } from "./guests/c/harness.js";
+import { loadComponentHost } from "./helpers/component-host.js";
 
 const wit = fs.readFileSync(path.join(guestsDir, "resources.wit"), "utf8");
 const reason = skipReason(wasmClang());
@@ -91,5 +92,11 @@ describe.skipIf(reason)("C guest: resources", () => {
   it("as a jco component", async () => {
     const jco = await jcoFromEmbedded(core);
     scenario(await jco.instantiate(imports()));
+  });
+
+  it("as a component through our transpile", async () => {
+    const { component } = await jcoFromEmbedded(core);
+    const host = await loadComponentHost(component);
+    scenario(await host.instantiate(imports()));
   });
 });

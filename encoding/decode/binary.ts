@@ -124,6 +124,11 @@ export class TypeReader {
       for (let i = 0; i < n; i++) {
         const at = r.pos;
         const kind = r.u8();
+        const key =
+          kind === 0x00 ? "implements" : kind === 0x01 ? "versionSuffix" : kind === 0x02 ? "externalId" : undefined;
+        if (key !== undefined && attrs[key] !== undefined) {
+          r.fail(`duplicate '${["implements", "versionsuffix", "external-id"][kind]}' option in name`, at);
+        }
         if (kind === 0x00) attrs.implements = r.name();
         else if (kind === 0x01) attrs.versionSuffix = r.name();
         else if (kind === 0x02) attrs.externalId = r.name();
@@ -342,10 +347,7 @@ export class TypeReader {
       } else if (sort === 0x05) {
         if (exp.sort !== "instance") r.fail(`export \`${name}\` is not an instance`, at);
         scope.instances.push(exp.entry);
-      } else if (sort === 0x01) {
-        if (exp.sort !== "func") r.fail(`export \`${name}\` is not a function`, at);
-        scope.funcs++;
-      } else r.fail(`unsupported alias sort 0x${sort.toString(16)}`, at);
+      } else r.fail("aliases in types may only refer to types or instances", at);
       return;
     }
     if (target === 0x02) {
@@ -364,6 +366,17 @@ export class TypeReader {
     const r = this.r;
     const at = r.pos;
     const b = r.u8();
+    if (b === 0x60) {
+      // A core function type: skipped.
+      const valType = () => {
+        const v = r.u8();
+        if (v === 0x63 || v === 0x64) r.s33();
+      };
+      r.vec(valType);
+      r.vec(valType);
+      scope.coreTypes.push({ kind: "core" });
+      return;
+    }
     if (b !== 0x50) r.fail("core types other than module types are not supported", at);
     // A module type's declarations: imports, types, aliases, exports.
     const n = r.u32();
@@ -455,9 +468,12 @@ export class TypeReader {
       case 0x00:
         this.coreType(scope);
         return;
-      case 0x01:
-        scope.types.push(this.defType(scope));
+      case 0x01: {
+        const t = this.defType(scope);
+        if (t.kind === "resource") r.fail("resources can only be defined within a concrete component", at);
+        scope.types.push(t);
         return;
+      }
       case 0x02:
         this.alias(scope);
         return;

@@ -544,7 +544,12 @@ function readComponentAt(r: Reader, outer: ComponentAst | undefined, onSection: 
           let ascribed: Export["ascribed"];
           if (flag === 0x01) {
             const decl = readExternDecl(body, types, scope, name, attrs, flagAt + 1, true);
-            ascribed = { sort: decl.sort, entry: decl.entry, moduleType: decl.moduleType, coreTypeIndex: decl.coreTypeIndex };
+            ascribed = {
+              sort: decl.sort,
+              entry: decl.entry,
+              moduleType: decl.moduleType,
+              coreTypeIndex: decl.coreTypeIndex,
+            };
           } else if (flag !== 0x00) body.fail(`invalid optional-value flag 0x${flag.toString(16)}`, flagAt);
           const exp: Export = { name, attrs, target, ascribed, offset: at };
           ast.exports.push(exp);
@@ -583,11 +588,24 @@ function readExternDecl(
     const t = scope.coreTypes[idx];
     if (t === undefined) r.fail(`core type index ${idx} out of bounds`, kindAt);
     if (!ascription) scope.modules++;
-    return { name, attrs, sort: "core module", entry: { kind: "core" }, offset: at, moduleType: undefined, coreTypeIndex: idx };
+    return {
+      name,
+      attrs,
+      sort: "core module",
+      entry: { kind: "core" },
+      offset: at,
+      moduleType: undefined,
+      coreTypeIndex: idx,
+    };
   }
   if (kind === 0x02) r.fail("value imports and exports are not supported", kindAt);
   // The type reader pushes `type` declarations itself; an ascription must not.
-  const before = { types: scope.types.length, instances: scope.instances.length, funcs: scope.funcs, components: scope.components };
+  const before = {
+    types: scope.types.length,
+    instances: scope.instances.length,
+    funcs: scope.funcs,
+    components: scope.components,
+  };
   const { sort, entry } = types.externType(scope);
   if (ascription) {
     scope.types.length = before.types;
@@ -683,7 +701,8 @@ function readAlias(
     }
     const def = { kind: "alias" as const, instance, name };
     if (target === 0x01) {
-      if (sort === "core instance" || sort === "core type") r.fail(`core export aliases of sort \`${sort}\` are not valid`, at);
+      if (sort === "core instance" || sort === "core type")
+        r.fail(`core export aliases of sort \`${sort}\` are not valid`, at);
       push(sort, def, at);
       return;
     }
@@ -691,7 +710,8 @@ function readAlias(
       // The planner binds the entry to the type the instance actually exports; where
       // the binary declares the instance's type, that type is the target meanwhile.
       const it = ast.instanceTypes[instance];
-      const declared = it?.kind === "instance" ? it.exports.find((e) => e.name === name && e.sort === "type") : undefined;
+      const declared =
+        it?.kind === "instance" ? it.exports.find((e) => e.name === name && e.sort === "type") : undefined;
       pushType({ kind: "eq", target: declared?.entry ?? { kind: "resource" } }, def, at);
       return;
     }
@@ -733,7 +753,8 @@ function instanceTypeOf(ast: ComponentAst, def: InstanceDef): Entry | undefined 
       return peelEntry(def.import.entry);
     case "alias": {
       const it = ast.instanceTypes[def.instance];
-      const e = it?.kind === "instance" ? it.exports.find((x) => x.name === def.name && x.sort === "instance") : undefined;
+      const e =
+        it?.kind === "instance" ? it.exports.find((x) => x.name === def.name && x.sort === "instance") : undefined;
       return e ? peelEntry(e.entry) : undefined;
     }
     case "export":
@@ -789,7 +810,15 @@ function readOptions(r: Reader): CanonOptions {
 }
 
 /** The async and thread built-ins: opcode → name and which immediates follow. */
-const builtins: Record<number, { name: string; imm: ("type" | "opts" | "async" | "cancel" | "memory" | "valtype" | "u32" | "results" | "coretype" | "table" | "shared")[] }> = {
+const builtins: Record<
+  number,
+  {
+    name: string;
+    imm: (
+      "type" | "opts" | "async" | "cancel" | "memory" | "valtype" | "u32" | "results" | "coretype" | "table" | "shared"
+    )[];
+  }
+> = {
   0x24: { name: "backpressure.inc", imm: [] },
   0x25: { name: "backpressure.dec", imm: [] },
   0x08: { name: "backpressure.set", imm: [] },

@@ -505,6 +505,20 @@ function $releaseHostLends(): void {
   $hostLent.length = 0;
 }`,
   },
+  $instanceImport: {
+    scope: "module",
+    deps: [],
+    code: `
+/**
+ * The host's object for an imported instance: under its full name, or else
+ * under the name without its version (as WASI shims key their interfaces).
+ */
+function $instanceImport(imports: Record<string, any>, name: string): any {
+  const found = imports[name] ?? imports[name.replace(/@[^/]*$/, "")];
+  if (found === undefined || found === null) throw new TypeError(\`the import object has no \\\`\${name}\\\`\`);
+  return found;
+}`,
+  },
   $exportedFunction: {
     scope: "instance",
     deps: [],

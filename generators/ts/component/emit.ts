@@ -40,6 +40,9 @@ export class ComponentEmitter implements ModuleScope {
   private readonly liftFns = new Map<number, string>();
   private readonly lowerFns = new Map<number, string>();
   private readonly resourceClasses = new Set<number>();
+  private readonly importHolders = new Map<string, string>();
+  /** Import lookups and checks, run first when the component is instantiated. */
+  private readonly importLines: string[] = [];
   /** Instances whose core code uses `context.get`/`set`: each task starts with zeroed slots. */
   private readonly usesContext = new Set<number>();
 
@@ -300,8 +303,8 @@ function $restore${n}(o: object, rep: number): void {
   $registry${n}.register(o, rep, o);
 }
 function $live${n}(v: unknown, path: string): $Resource${n} {
-  if (!(v instanceof $Resource${n})) throw new TypeError(\`\\\`\${path}\\\` must be a ${name} of this instance\`);
-  if (!(v[$repKey] >= 0)) throw new TypeError(\`\\\`\${path}\\\`: this ${name} was disposed or moved\`);
+  if (!(v instanceof $Resource${n})) $argumentError(\`\\\`\${path}\\\` must be a ${name} of this instance\`);
+  if (!(v[$repKey] >= 0)) $argumentError(\`\\\`\${path}\\\`: this ${name} was disposed or moved\`);
   return v;
 }`);
   }
@@ -382,18 +385,42 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     return ref;
   }
 
-  /** The code calling a host function at `path` with the lifted arguments. */
+  /** The variable holding the host's object for the imported instance `name` (looked up once per instantiation). */
+  private importHolder(name: string): string {
+    let v = this.importHolders.get(name);
+    if (v === undefined) {
+      v = `$import${this.importHolders.size}`;
+      this.importHolders.set(name, v);
+      this.importLines.push(`const ${v} = $instanceImport(imports, ${stringLiteral(name)});`);
+    }
+    return v;
+  }
+
+  /** The code calling a host function at `path` with the lifted arguments; checks it exists at instantiation. */
   private hostCall(path: string[], args: string[]): string {
-    let holder = "imports";
     const name = path[path.length - 1]!;
-    for (const p of path.slice(0, -1)) holder = `${holder}[${stringLiteral(p)}]`;
+    let holder = path.length === 1 ? "imports" : this.importHolder(path[0]!);
+    for (const p of path.slice(1, -1)) holder = `${holder}[${stringLiteral(p)}]`;
+    const where = path.length === 1 ? "imports" : `imports[${stringLiteral(path.slice(0, -1).join("/"))}]`;
+    const check = (target: string, what: string) => {
+      const line = `if (typeof ${target} !== "function") throw new TypeError(${stringLiteral(`${where}.${what} is missing from the import object`)});`;
+      if (!this.importLines.includes(line)) this.importLines.push(line);
+    };
     const ctor = /^\[constructor\](.+)$/.exec(name);
-    if (ctor) return `new ${holder}.${typeName(ctor[1]!)}(${args.join(", ")})`;
+    if (ctor) {
+      check(`${holder}?.${typeName(ctor[1]!)}`, typeName(ctor[1]!));
+      return `new ${holder}.${typeName(ctor[1]!)}(${args.join(", ")})`;
+    }
     const method = /^\[method\][^.]+\.(.+)$/.exec(name);
     if (method) return `${args[0]}.${camelCase(method[1]!)}(${args.slice(1).join(", ")})`;
     const stat = /^\[static\]([^.]+)\.(.+)$/.exec(name);
-    if (stat) return `${holder}.${typeName(stat[1]!)}.${staticName(stat[2]!)}(${args.join(", ")})`;
-    return `${propertyAccess(holder, path.length === 1 ? topLevelExportName(name) : camelCase(name))}(${args.join(", ")})`;
+    if (stat) {
+      check(`${holder}?.${typeName(stat[1]!)}?.${staticName(stat[2]!)}`, `${typeName(stat[1]!)}.${staticName(stat[2]!)}`);
+      return `${holder}.${typeName(stat[1]!)}.${staticName(stat[2]!)}(${args.join(", ")})`;
+    }
+    const fn = path.length === 1 ? topLevelExportName(name) : camelCase(name);
+    check(`${propertyAccess(holder, fn).replace(/\.(?=[^.]*$)/, "?.")}`, fn);
+    return `${propertyAccess(holder, fn)}(${args.join(", ")})`;
   }
 
   /** The expression of lowering `w` (a core function). */
@@ -651,12 +678,22 @@ return result as Exports;
 })()`;
     }
     const instances = this.scopes.map((s) => s.render());
+    if (this.importHolders.size) this.helpers.add("$instanceImport");
+    if (this.resourceClasses.size) this.helpers.add("$argumentErrors");
     const all = helperClosure(this.helpers);
     const moduleHelpers = all.map((h) => helperCode(h).code);
     const resourceKeys = this.resourceClasses.size
-      ? `const $repKey = Symbol("rep");\nconst $lendCount = Symbol("lends");`
+      ? `const $repKey = Symbol("rep");
+const $lendCount = Symbol("lends");
+/** A bad argument: the call is refused and the instance stays usable. */
+function $argumentError(message: string): never {
+  const error = new TypeError(message);
+  $argumentErrors.add(error);
+  throw error;
+}`
       : "";
     const link = [
+      ...this.importLines,
       ...this.linkCode.filter((c) => !c.startsWith("$ctor") && !c.startsWith("Object.defineProperty") && !c.startsWith("($Resource")),
       ...instances,
       ...this.steps,
