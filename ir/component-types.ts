@@ -13,7 +13,16 @@
 import type { Entry, ValType } from "../encoding/decode/binary.js";
 import type { Plan, TypeEnv, TypeValue } from "../encoding/plan.js";
 import { Resolve } from "./resolve.js";
-import { noDocs, unknownSpan, unknownStability, type Function, type Type, type TypeDef, type TypeDefKind, type TypeId } from "./types.js";
+import {
+  noDocs,
+  unknownSpan,
+  unknownStability,
+  type Function,
+  type Type,
+  type TypeDef,
+  type TypeDefKind,
+  type TypeId,
+} from "./types.js";
 
 export class ComponentTypes {
   readonly resolve = new Resolve();
@@ -110,9 +119,15 @@ export class ComponentTypes {
           })),
         });
       case "enum":
-        return this.add(undefined, { kind: "enum", cases: d.names.map((n) => ({ name: n, docs: noDocs(), span: unknownSpan })) });
+        return this.add(undefined, {
+          kind: "enum",
+          cases: d.names.map((n) => ({ name: n, docs: noDocs(), span: unknownSpan })),
+        });
       case "flags":
-        return this.add(undefined, { kind: "flags", flags: d.names.map((n) => ({ name: n, docs: noDocs(), span: unknownSpan })) });
+        return this.add(undefined, {
+          kind: "flags",
+          flags: d.names.map((n) => ({ name: n, docs: noDocs(), span: unknownSpan })),
+        });
       case "list":
         return this.add(undefined, { kind: "list", type: vt(d.type) });
       case "fixed-length-list":

@@ -17,6 +17,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadComponentHost } from "./helpers/component-host.js";
 import { loadHost } from "./helpers/host.js";
 import { skipReason } from "./helpers/toolchains.js";
 import { guestsDir, plain } from "./guests/c/harness.js";
@@ -156,6 +157,13 @@ describe.skipIf(reason)("C guest against wasi-libc", () => {
     const jco = await jcoWithAdapters(core, [["wasi_snapshot_preview1", preview1ReactorAdapter()]]);
     const jcoLog: unknown[] = [];
     runs.jco = { exports: await jco.instantiate({ ...(await wasiImports(env)), ...hostImports(jcoLog) }), log: jcoLog };
+    // The same component through our transpile, with the preview2 shim as its WASI imports.
+    const transpiled = await loadComponentHost(jco.component);
+    const transpiledLog: unknown[] = [];
+    runs.transpiled = {
+      exports: await transpiled.instantiate({ ...(await wasiImports(env)), ...hostImports(transpiledLog) }),
+      log: transpiledLog,
+    };
   }, 120_000);
 
   it("the core module imports wasi_snapshot_preview1 and exports the bindings' cabi_realloc", () => {
@@ -174,6 +182,7 @@ describe.skipIf(reason)("C guest against wasi-libc", () => {
   const titles = {
     ours: "in our TypeScript host, with a minimal preview1 environment",
     jco: "as a jco component with the preview1 reactor adapter, on the preview2 shim",
+    transpiled: "as the same component through our transpile, on the preview2 shim",
   };
   for (const [run, title] of Object.entries(titles)) {
     describe(title, () => {
@@ -199,5 +208,6 @@ describe.skipIf(reason)("C guest against wasi-libc", () => {
     expect(runs.ours.log).toContainEqual(["shout", "hello big wörld"]);
     expect(runs.ours.log).toContainEqual(["words", "hello big wörld"]);
     expect(runs.jco.log).toEqual(runs.ours.log);
+    expect(runs.transpiled.log).toEqual(runs.ours.log);
   });
 });

@@ -266,37 +266,29 @@ function $decodeUtf8(ptr: number, len: number): string {
 function $lowerUtf8(v: string, path: string): number {
   if (typeof v !== "string") $typeError(path, "a string", v);
   const units = v.length;
-  let ptr = $alloc(1, units);
-  let read = 0;
-  let written = 0;
-  if (units <= 32) {
-    for (; read < units; read++) {
-      const c = v.charCodeAt(read);
-      if (c >= 0x80) break;
-      $u8[ptr + read] = c;
-    }
-    written = read;
-  } else {
-    ({ read, written } = $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + units)));
+  // One allocation of the exact size: some allocators (the WASI preview1
+  // adapter's, for one) cannot grow an allocation the host made.
+  if (units > 32) {
+    const encoded = $utf8Encoder.encode(v);
+    const ptr = $alloc(1, encoded.length);
+    $u8.set(encoded, ptr);
+    $lowered = encoded.length;
+    return ptr;
   }
-  if (read < units) {
-    // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-    const worst = units * 3;
-    $state = 3;
-    ptr = $realloc!(ptr, units, 1, worst) >>> 0;
-    $state = 1;
-    if ($u8.byteLength === 0) $refresh();
-    if (ptr + worst > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${worst} bytes\`);
-    written += $utf8Encoder.encodeInto(v.slice(read), $u8.subarray(ptr + written, ptr + worst)).written;
-    if (written < worst) {
-      $state = 3;
-      ptr = $realloc!(ptr, worst, 1, written) >>> 0;
-      $state = 1;
-      if ($u8.byteLength === 0) $refresh();
-      if (ptr + written > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${written} bytes\`);
-    }
+  let bytes = units;
+  for (let i = 0; i < units; i++) {
+    const c = v.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < units && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2;
+      i++;
+    } else bytes += 2;
   }
-  $lowered = written;
+  const ptr = $alloc(1, bytes);
+  if (bytes === units) for (let i = 0; i < units; i++) $u8[ptr + i] = v.charCodeAt(i);
+  else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
+  $lowered = bytes;
   return ptr;
 }`,
   },

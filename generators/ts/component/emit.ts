@@ -4,14 +4,31 @@
  * walker and emitter as the WIT host), the resource helpers, the
  * straight-line instantiation steps and the exports object.
  */
-import type { CoreRef, FuncValue, Plan, PlanExport, PlanLift, PlanLowering, PlanResource } from "../../../encoding/plan.js";
+import type {
+  CoreRef,
+  FuncValue,
+  Plan,
+  PlanExport,
+  PlanLift,
+  PlanLowering,
+  PlanResource,
+} from "../../../encoding/plan.js";
 import { AbiLayout, flattenFunctionType } from "../../../ir/abi/layout.js";
 import { AbiWalker } from "../../../ir/abi/walk.js";
 import { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
 import { renderTemplate } from "../../output.js";
 import { FunctionEmitter } from "../glue.js";
-import { camelCase, propertyAccess, propertyKey, staticName, stringLiteral, topLevelExportName, typeName, valueName } from "../naming.js";
+import {
+  camelCase,
+  propertyAccess,
+  propertyKey,
+  staticName,
+  stringLiteral,
+  topLevelExportName,
+  typeName,
+  valueName,
+} from "../naming.js";
 import { helperClosure, helperCode } from "../runtime.js";
 import { TsTypes, type TsNames } from "../types.js";
 import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
@@ -194,7 +211,13 @@ function $resourceDrop${n}(h: number): void {
     scope.members.push(fn);
     scope.use("$mayLeave");
     scope.use("$trap");
-    const noLeaveCheck = new Set(["context.get", "context.set", "backpressure.inc", "backpressure.dec", "thread.available-parallelism"]);
+    const noLeaveCheck = new Set([
+      "context.get",
+      "context.set",
+      "backpressure.inc",
+      "backpressure.dec",
+      "thread.available-parallelism",
+    ]);
     const check = noLeaveCheck.has(name) ? "" : "if ($state !== 1) $cannotLeave();\n";
     let body: string;
     switch (name) {
@@ -215,9 +238,12 @@ function $resourceDrop${n}(h: number): void {
       default:
         body = `$trap(${stringLiteral(`\`${name}\` needs the asynchronous ABI, which this host does not support yet`)});`;
     }
-    if (name.startsWith("backpressure") && !scope.code.some((c) => c.startsWith("let $backpressure"))) scope.code.push("let $backpressure = 0;");
-    if (name.startsWith("context") && !scope.code.some((c) => c.startsWith("const $context"))) scope.code.push("const $context = [0, 0];");
-    scope.code.push(`function ${fn}(${name === "context.set" ? "v: number" : "..._args: unknown[]"}): ${name === "context.get" ? "number" : "void"} {
+    if (name.startsWith("backpressure") && !scope.code.some((c) => c.startsWith("let $backpressure")))
+      scope.code.push("let $backpressure = 0;");
+    if (name.startsWith("context") && !scope.code.some((c) => c.startsWith("const $context")))
+      scope.code.push("const $context = [0, 0];");
+    scope.code
+      .push(`function ${fn}(${name === "context.set" ? "v: number" : "..._args: unknown[]"}): ${name === "context.get" ? "number" : "void"} {
 ${check}${body}
 }`);
     return `$ci${i}.${fn}`;
@@ -338,7 +364,12 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     this.liftFns.set(l.id, ref);
     const func = this.types.func(l.type, l.label);
     const params = func.params.map((_, i) => `$a${i}`);
-    const signature = flattenFunctionType(this.layout, func.params.map((p) => p.type), func.result, "lift");
+    const signature = flattenFunctionType(
+      this.layout,
+      func.params.map((p) => p.type),
+      func.result,
+      "lift",
+    );
     const emitter = new FunctionEmitter(scope, func, "call", {
       args: params,
       coreFunction: `$core${l.id}`,
@@ -415,7 +446,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     if (method) return `${args[0]}.${camelCase(method[1]!)}(${args.slice(1).join(", ")})`;
     const stat = /^\[static\]([^.]+)\.(.+)$/.exec(name);
     if (stat) {
-      check(`${holder}?.${typeName(stat[1]!)}?.${staticName(stat[2]!)}`, `${typeName(stat[1]!)}.${staticName(stat[2]!)}`);
+      check(
+        `${holder}?.${typeName(stat[1]!)}?.${staticName(stat[2]!)}`,
+        `${typeName(stat[1]!)}.${staticName(stat[2]!)}`,
+      );
       return `${holder}.${typeName(stat[1]!)}.${staticName(stat[2]!)}(${args.join(", ")})`;
     }
     const fn = path.length === 1 ? topLevelExportName(name) : camelCase(name);
@@ -445,7 +479,12 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       callUser = (args) => this.hostCall(callee.path, args);
       directResult = this.ts.directResult(func) !== undefined;
     }
-    const signature = flattenFunctionType(this.layout, func.params.map((p) => p.type), func.result, "lower");
+    const signature = flattenFunctionType(
+      this.layout,
+      func.params.map((p) => p.type),
+      func.result,
+      "lower",
+    );
     const args = signature.params.map((_, i) => `$p${i}`);
     const emitter = new FunctionEmitter(scope, func, "implement", {
       args,
@@ -503,7 +542,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     if (scope.bound) return;
     scope.bound = true;
     if (options.memory === undefined && options.realloc === undefined) return;
-    this.steps.push(`$ci${instance}.${scope.name}.bind(${this.coreRef(options.memory)}, ${this.coreRef(options.realloc)});`);
+    this.steps.push(
+      `$ci${instance}.${scope.name}.bind(${this.coreRef(options.memory)}, ${this.coreRef(options.realloc)});`,
+    );
   }
 
   private emitSteps(): void {
@@ -565,7 +606,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     }
     const func = this.types.func(f.type, name);
     const params = func.params.map((_, i) => `$a${i}`);
-    return { expr: `(...args: any[]) => ${this.hostCall(f.path, ["...args"])}`, func: { ...func, params: func.params } } as {
+    return {
+      expr: `(...args: any[]) => ${this.hostCall(f.path, ["...args"])}`,
+      func: { ...func, params: func.params },
+    } as {
       expr: string;
       func: Function;
     } & { _unused?: typeof params };
@@ -599,12 +643,15 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
             this.linkCode.push(
               `Object.defineProperty($Resource${n}.prototype, ${stringLiteral(camelCase(method[2]!))}, { value: function (this: any, ...args: any[]) { return (${expr} as any)(this, ...args); }, writable: true, configurable: true });`,
             );
-          else if (stat) this.linkCode.push(`($Resource${n} as any)[${stringLiteral(staticName(stat[2]!))}] = ${expr};`);
+          else if (stat)
+            this.linkCode.push(`($Resource${n} as any)[${stringLiteral(staticName(stat[2]!))}] = ${expr};`);
           continue;
         }
         const key = top ? topLevelExportName(e.name) : camelCase(e.name);
         members.push(`${propertyKey(key)}: ${expr}`);
-        sigs.push(`${propertyKey(key)}(${func.params.map((p) => `${valueName(p.name)}: ${this.paramType(p.type)}`).join(", ")}): ${this.returnType(func)};`);
+        sigs.push(
+          `${propertyKey(key)}(${func.params.map((p) => `${valueName(p.name)}: ${this.paramType(p.type)}`).join(", ")}): ${this.returnType(func)};`,
+        );
       } else if (e.kind === "instance") {
         const inner: string[] = [];
         const obj = this.exportObject(e.exports, false, inner);
@@ -670,7 +717,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     let exportsObject = this.exportObject(this.plan.exports, true, sigs);
     const aliases = this.exportAliases(this.plan.exports);
     if (aliases.size) {
-      for (const [full, short] of aliases) sigs.push(`/** The same as \`${full}\`. */`, `${short}: Exports[${stringLiteral(full)}];`);
+      for (const [full, short] of aliases)
+        sigs.push(`/** The same as \`${full}\`. */`, `${short}: Exports[${stringLiteral(full)}];`);
       exportsObject = `(() => {
 const result: any = ${exportsObject};
 ${[...aliases].map(([full, short]) => `result.${short} = result[${stringLiteral(full)}];`).join("\n")}
@@ -694,10 +742,14 @@ function $argumentError(message: string): never {
       : "";
     const link = [
       ...this.importLines,
-      ...this.linkCode.filter((c) => !c.startsWith("$ctor") && !c.startsWith("Object.defineProperty") && !c.startsWith("($Resource")),
+      ...this.linkCode.filter(
+        (c) => !c.startsWith("$ctor") && !c.startsWith("Object.defineProperty") && !c.startsWith("($Resource"),
+      ),
       ...instances,
       ...this.steps,
-      ...this.linkCode.filter((c) => c.startsWith("$ctor") || c.startsWith("Object.defineProperty") || c.startsWith("($Resource")),
+      ...this.linkCode.filter(
+        (c) => c.startsWith("$ctor") || c.startsWith("Object.defineProperty") || c.startsWith("($Resource"),
+      ),
       `return ${exportsObject};`,
     ].join("\n");
     return renderTemplate("ts/component.ts.hbs", {
@@ -705,7 +757,9 @@ function $argumentError(message: string): never {
       name: this.options.name,
       importObject: this.importObjectInterface(),
       exportsInterface: `/** What the component provides: its exports. */\nexport interface Exports {\n${sigs.join("\n")}\n}`,
-      moduleUrls: this.options.moduleFiles.map((f) => `new URL(${stringLiteral(`./${f}`)}, import.meta.url)`).join(",\n"),
+      moduleUrls: this.options.moduleFiles
+        .map((f) => `new URL(${stringLiteral(`./${f}`)}, import.meta.url)`)
+        .join(",\n"),
       moduleNames: JSON.stringify(this.options.moduleFiles),
       helpers: [resourceKeys, ...moduleHelpers, ...[...this.constants.values()].map((c) => c.code)].join("\n"),
       link,

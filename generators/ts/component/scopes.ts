@@ -86,7 +86,9 @@ export class OptionScope implements GlueModule {
     const lines = [`const ${this.name} = (() => {`];
     if (!all.includes("$views")) lines.push("let $memory: WebAssembly.Memory | undefined;");
     if (!all.includes("$alloc"))
-      lines.push("let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;");
+      lines.push(
+        "let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;",
+      );
     lines.push(...local, ...[...this.instanceHelpers.values()].map((h) => h.code), ...this.functions);
     const refresh = all.includes("$views") ? "if ($memory !== undefined) $refresh();" : "";
     void declares;
