@@ -63,6 +63,11 @@ export function wasmClang(): Toolchain {
   return probe("clang-19", command, ["--target=wasm32-wasi", "-print-resource-dir"]);
 }
 
+/** Debian's Chromium, for the browser tests, or `WITX_BINDGEN_CHROMIUM`. */
+export function chromium(): Toolchain {
+  return probe("chromium", process.env.WITX_BINDGEN_CHROMIUM ?? "/usr/bin/chromium", ["--version"]);
+}
+
 /** Whether end-to-end tests must run (a missing toolchain is then a failure). */
 export function e2eRequired(): boolean {
   return process.env.WITX_BINDGEN_E2E === "required";
