@@ -259,36 +259,40 @@ function $decodeUtf8(ptr: number, len: number): string {
   }
 }`,
   },
+  $utf8Scratch: {
+    scope: "module",
+    deps: [],
+    code: `
+let $utf8Scratch = new Uint8Array(1024);`,
+  },
   $lowerUtf8: {
     scope: "instance",
-    deps: ["$utf8Encoder", "$alloc", "$typeError", "$lowered"],
+    deps: ["$utf8Encoder", "$utf8Scratch", "$alloc", "$typeError", "$lowered"],
     code: `
 function $lowerUtf8(v: string, path: string): number {
   if (typeof v !== "string") $typeError(path, "a string", v);
   const units = v.length;
   // One allocation of the exact size: some allocators (the WASI preview1
   // adapter's, for one) cannot grow an allocation the host made.
-  if (units > 32) {
-    const encoded = $utf8Encoder.encode(v);
-    const ptr = $alloc(1, encoded.length);
-    $u8.set(encoded, ptr);
-    $lowered = encoded.length;
-    return ptr;
+  if (units <= 32) {
+    let i = 0;
+    while (i < units && v.charCodeAt(i) < 0x80) i++;
+    if (i === units) {
+      const ptr = $alloc(1, units);
+      for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+      $lowered = units;
+      return ptr;
+    }
   }
-  let bytes = units;
-  for (let i = 0; i < units; i++) {
-    const c = v.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) bytes += 1;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < units && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      bytes += 2;
-      i++;
-    } else bytes += 2;
-  }
-  const ptr = $alloc(1, bytes);
-  if (bytes === units) for (let i = 0; i < units; i++) $u8[ptr + i] = v.charCodeAt(i);
-  else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-  $lowered = bytes;
+  // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+  let scratch: Uint8Array;
+  if (units * 3 <= 1 << 20) {
+    if ($utf8Scratch.length < units * 3) $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+    scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+  } else scratch = $utf8Encoder.encode(v);
+  const ptr = $alloc(1, scratch.length);
+  $u8.set(scratch, ptr);
+  $lowered = scratch.length;
   return ptr;
 }`,
   },

@@ -120,6 +120,7 @@ function $describe(v: unknown): string {
 const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
+let $utf8Scratch = new Uint8Array(1024);
 function $wellFormed(s: string): string {
   let out: string[] | undefined;
   let start = 0;
@@ -247,32 +248,26 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         const units = v.length;
         // One allocation of the exact size: some allocators (the WASI preview1
         // adapter's, for one) cannot grow an allocation the host made.
-        if (units > 32) {
-          const encoded = $utf8Encoder.encode(v);
-          const ptr = $alloc(1, encoded.length);
-          $u8.set(encoded, ptr);
-          $lowered = encoded.length;
-          return ptr;
+        if (units <= 32) {
+          let i = 0;
+          while (i < units && v.charCodeAt(i) < 0x80) i++;
+          if (i === units) {
+            const ptr = $alloc(1, units);
+            for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+            $lowered = units;
+            return ptr;
+          }
         }
-        let bytes = units;
-        for (let i = 0; i < units; i++) {
-          const c = v.charCodeAt(i);
-          if (c < 0x80) continue;
-          if (c < 0x800) bytes += 1;
-          else if (
-            c >= 0xd800 &&
-            c <= 0xdbff &&
-            i + 1 < units &&
-            (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-          ) {
-            bytes += 2;
-            i++;
-          } else bytes += 2;
-        }
-        const ptr = $alloc(1, bytes);
-        if (bytes === units) for (let i = 0; i < units; i++) $u8[ptr + i] = v.charCodeAt(i);
-        else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-        $lowered = bytes;
+        // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+        let scratch: Uint8Array;
+        if (units * 3 <= 1 << 20) {
+          if ($utf8Scratch.length < units * 3)
+            $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+          scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+        } else scratch = $utf8Encoder.encode(v);
+        const ptr = $alloc(1, scratch.length);
+        $u8.set(scratch, ptr);
+        $lowered = scratch.length;
         return ptr;
       }
       function $lower0($p0: number, $p1: number, $p2: number): void {
@@ -632,32 +627,26 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         const units = v.length;
         // One allocation of the exact size: some allocators (the WASI preview1
         // adapter's, for one) cannot grow an allocation the host made.
-        if (units > 32) {
-          const encoded = $utf8Encoder.encode(v);
-          const ptr = $alloc(1, encoded.length);
-          $u8.set(encoded, ptr);
-          $lowered = encoded.length;
-          return ptr;
+        if (units <= 32) {
+          let i = 0;
+          while (i < units && v.charCodeAt(i) < 0x80) i++;
+          if (i === units) {
+            const ptr = $alloc(1, units);
+            for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+            $lowered = units;
+            return ptr;
+          }
         }
-        let bytes = units;
-        for (let i = 0; i < units; i++) {
-          const c = v.charCodeAt(i);
-          if (c < 0x80) continue;
-          if (c < 0x800) bytes += 1;
-          else if (
-            c >= 0xd800 &&
-            c <= 0xdbff &&
-            i + 1 < units &&
-            (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-          ) {
-            bytes += 2;
-            i++;
-          } else bytes += 2;
-        }
-        const ptr = $alloc(1, bytes);
-        if (bytes === units) for (let i = 0; i < units; i++) $u8[ptr + i] = v.charCodeAt(i);
-        else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-        $lowered = bytes;
+        // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+        let scratch: Uint8Array;
+        if (units * 3 <= 1 << 20) {
+          if ($utf8Scratch.length < units * 3)
+            $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+          scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+        } else scratch = $utf8Encoder.encode(v);
+        const ptr = $alloc(1, scratch.length);
+        $u8.set(scratch, ptr);
+        $lowered = scratch.length;
         return ptr;
       }
       let $core1: (...args: any[]) => any = () => {

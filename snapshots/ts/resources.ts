@@ -99,6 +99,7 @@ function $isComponentError(e: unknown): e is { payload: unknown } {
 }
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
+let $utf8Scratch = new Uint8Array(1024);
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
   if (typeof v === "bigint") return `${v}n`;
@@ -261,42 +262,28 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $lowerUtf8(v: string, path: string): number {
     if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
-    let ptr = $alloc(1, units);
-    let read = 0;
-    let written = 0;
+    // One allocation of the exact size: some allocators (the WASI preview1
+    // adapter's, for one) cannot grow an allocation the host made.
     if (units <= 32) {
-      for (; read < units; read++) {
-        const c = v.charCodeAt(read);
-        if (c >= 0x80) break;
-        $u8[ptr + read] = c;
-      }
-      written = read;
-    } else {
-      ({ read, written } = $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + units)));
-    }
-    if (read < units) {
-      // Not all ASCII: grow to the worst case for the rest, as the spec's algorithm does, then shrink.
-      const worst = units * 3;
-      $state = 3;
-      ptr = $realloc!(ptr, units, 1, worst) >>> 0;
-      $state = 1;
-      if ($u8.byteLength === 0) $refresh();
-      if (ptr + worst > $u8.byteLength)
-        $trap(`cabi_realloc returned ${ptr}, out of bounds for ${worst} bytes`);
-      written += $utf8Encoder.encodeInto(
-        v.slice(read),
-        $u8.subarray(ptr + written, ptr + worst),
-      ).written;
-      if (written < worst) {
-        $state = 3;
-        ptr = $realloc!(ptr, worst, 1, written) >>> 0;
-        $state = 1;
-        if ($u8.byteLength === 0) $refresh();
-        if (ptr + written > $u8.byteLength)
-          $trap(`cabi_realloc returned ${ptr}, out of bounds for ${written} bytes`);
+      let i = 0;
+      while (i < units && v.charCodeAt(i) < 0x80) i++;
+      if (i === units) {
+        const ptr = $alloc(1, units);
+        for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+        $lowered = units;
+        return ptr;
       }
     }
-    $lowered = written;
+    // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+    let scratch: Uint8Array;
+    if (units * 3 <= 1 << 20) {
+      if ($utf8Scratch.length < units * 3)
+        $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+      scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+    } else scratch = $utf8Encoder.encode(v);
+    const ptr = $alloc(1, scratch.length);
+    $u8.set(scratch, ptr);
+    $lowered = scratch.length;
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
