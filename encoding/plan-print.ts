@@ -106,7 +106,8 @@ export function printPlan(plan: Plan): string {
   for (const i of plan.instances) out.push(`  #${i.id} ${i.label}`);
   if (plan.resources.length) out.push("resources:");
   for (const r of plan.resources) {
-    const owner = r.instance === undefined ? `host ${r.hostPath!.map((p) => JSON.stringify(p)).join(".")}` : `#${r.instance}`;
+    const owner =
+      r.instance === undefined ? `host ${r.hostPath!.map((p) => JSON.stringify(p)).join(".")}` : `#${r.instance}`;
     out.push(`  r${r.id} ${JSON.stringify(r.name)} defined by ${owner}${r.dtor ? `, dtor ${coreRef(r.dtor)}` : ""}`);
   }
   out.push("modules:");
@@ -116,7 +117,8 @@ export function printPlan(plan: Plan): string {
     out.push(`  module${i}: ${m.bytes.length} bytes; imports [${imports}]; exports [${exports}]`);
   });
   if (plan.imports.length) out.push("imports:");
-  for (const i of plan.imports) out.push(`  ${JSON.stringify(i.name)}: ${i.sort === "func" ? funcType(i.type) : i.sort}`);
+  for (const i of plan.imports)
+    out.push(`  ${JSON.stringify(i.name)}: ${i.sort === "func" ? funcType(i.type) : i.sort}`);
   out.push("steps:");
   for (const s of plan.steps) {
     if (s.kind === "instantiate") {

@@ -18,6 +18,7 @@ import { loadHost } from "./helpers/host.js";
 import { loadJco } from "./helpers/jco.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
 import { buildGuest, guestsDir, jcoFromEmbedded, plain } from "./guests/c/harness.js";
+import { loadComponentHost } from "./helpers/component-host.js";
 
 const wit = fs.readFileSync(path.join(guestsDir, "utf16.wit"), "utf8");
 const reason = skipReason(wasmClang());
@@ -92,6 +93,7 @@ const runNames = {
   ours: "in our TypeScript host (UTF-16)",
   embedded: "as a jco component from the embedded section",
   embed: "as a jco component made with componentEmbed (utf16)",
+  transpiled: "as the embedded-section component through our transpile",
 };
 
 describe.skipIf(reason)("C guest: UTF-16 strings", () => {
@@ -108,7 +110,13 @@ describe.skipIf(reason)("C guest: UTF-16 strings", () => {
       log: ours,
     };
     const embedded = log();
-    runs.embedded = { exports: await (await jcoFromEmbedded(core)).instantiate(hostImports(embedded)), log: embedded };
+    const fromSection = await jcoFromEmbedded(core);
+    runs.embedded = { exports: await fromSection.instantiate(hostImports(embedded)), log: embedded };
+    const transpiled = log();
+    runs.transpiled = {
+      exports: await (await loadComponentHost(fromSection.component)).instantiate(hostImports(transpiled)),
+      log: transpiled,
+    };
     const embed = log();
     const viaEmbed = await loadJco(core, wit, { world: "utf16-guest", stringEncoding: "utf16" });
     runs.embed = { exports: await viaEmbed.instantiate(hostImports(embed)), log: embed };
@@ -138,5 +146,6 @@ describe.skipIf(reason)("C guest: UTF-16 strings", () => {
     expect(runs.ours.log).toContainEqual(["decorate", "·", ["α", "🎉", ""]]);
     expect(plain(runs.embedded.log)).toEqual(plain(runs.ours.log));
     expect(plain(runs.embed.log)).toEqual(plain(runs.ours.log));
+    expect(plain(runs.transpiled.log)).toEqual(plain(runs.ours.log));
   });
 });

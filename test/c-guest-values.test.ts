@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { loadHost } from "./helpers/host.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
 import { buildGuest, guestsDir, jcoFromEmbedded, plain } from "./guests/c/harness.js";
+import { loadComponentHost } from "./helpers/component-host.js";
 
 const wit = fs.readFileSync(path.join(guestsDir, "values.wit"), "utf8");
 const reason = skipReason(wasmClang());
@@ -120,10 +121,18 @@ describe.skipIf(reason)("C guest: values", () => {
     const jco = await jcoFromEmbedded(core);
     const jcoLog: unknown[] = [];
     runs.jco = { exports: await jco.instantiate(hostImports(jcoLog)), log: jcoLog };
+    const transpiled = await loadComponentHost(jco.component);
+    const transpiledLog: unknown[] = [];
+    runs.transpiled = { exports: await transpiled.instantiate(hostImports(transpiledLog)), log: transpiledLog };
   }, 120_000);
 
-  for (const run of ["ours", "jco"]) {
-    describe(run === "ours" ? "in our TypeScript host" : "as a jco component", () => {
+  const titles: Record<string, string> = {
+    ours: "in our TypeScript host",
+    jco: "as a jco component",
+    transpiled: "as the same component through our transpile",
+  };
+  for (const run of ["ours", "jco", "transpiled"]) {
+    describe(titles[run]!, () => {
       for (const c of cases) {
         it(`${c.fn}(${c.args.map((a) => JSON.stringify(a, (_, v) => (typeof v === "bigint" ? `${v}n` : v))).join(", ")})`, () => {
           const { exports } = runs[run];
@@ -138,6 +147,7 @@ describe.skipIf(reason)("C guest: values", () => {
 
   it("the host saw the same arguments in both runs", () => {
     expect(plain(runs.jco.log)).toEqual(plain(runs.ours.log));
+    expect(plain(runs.transpiled.log)).toEqual(plain(runs.ours.log));
     expect(runs.ours.log.length).toBeGreaterThan(0);
   });
 });

@@ -68,7 +68,9 @@ describe("transpiled component snapshots", () => {
       types: [],
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}` : "";
+      const where = d.file
+        ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}`
+        : "";
       return `${where}: TS${d.code}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n").split("\n")[0]}`;
     });
     expect(diagnostics).toEqual([]);

@@ -18,6 +18,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { componentNew } from "../encoding/index.js";
 import { loadHost } from "./helpers/host.js";
 import { componentize } from "./helpers/jco.js";
+import { loadComponentHost } from "./helpers/component-host.js";
 import {
   buildRustGuest,
   customSectionNames,
@@ -33,12 +34,13 @@ import { skipReason } from "./helpers/toolchains.js";
 const reason = skipReason(wasmUnknownRustc());
 
 /** How the core module runs. */
-type Run = "ours" | "jco" | "jco-embed" | "our-component";
+type Run = "ours" | "jco" | "jco-embed" | "our-component" | "transpiled";
 const RUNS: Record<Run, string> = {
   ours: "in our TypeScript host",
   jco: "as a component of jco's componentNew (embedded section), transpiled by jco",
   "jco-embed": "as a component of jco's componentEmbed + componentNew, transpiled by jco",
   "our-component": "as a component of our componentNew (embedded section), transpiled by jco",
+  transpiled: "as a component of jco's componentNew (embedded section), transpiled by us",
 };
 
 interface Case {
@@ -105,16 +107,20 @@ async function instantiateAll(
 ): Promise<Record<Run, Record<string, any>>> {
   const host = await loadHost(scenario.wit, { world: scenario.world });
   const { componentNew: jcoComponentNew } = await import("@bytecodealliance/jco-transpile/wasm-tools");
-  const [jco, jcoEmbed, ours] = await Promise.all([
-    jcoComponentNew(core).then(transpileComponent),
+  const jcoComponent = await jcoComponentNew(core);
+  const [jco, jcoEmbed, ours, transpiled] = await Promise.all([
+    transpileComponent(jcoComponent),
     componentize(core, scenario.wit, { world: scenario.world }).then(transpileComponent),
     transpileComponent(componentNew(core)),
+    loadComponentHost(jcoComponent),
   ]);
   return {
     ours: await host.instantiate(await WebAssembly.compile(core as BufferSource), imports("ours")),
     jco: await jco.instantiate(jcoImports(imports("jco"))),
     "jco-embed": await jcoEmbed.instantiate(jcoImports(imports("jco-embed"))),
     "our-component": await ours.instantiate(jcoImports(imports("our-component"))),
+    // Our transpile takes the same import object as our WIT host.
+    transpiled: await transpiled.instantiate(imports("transpiled")),
   };
 }
 
