@@ -14,15 +14,26 @@ export class ComponentError extends Error {
   }
 }
 
+/** A `counter` resource, implemented by the host. */
+export interface Counter {
+  get(): number;
+}
+/** The class of `counter`: its constructor and static functions. */
+export interface CounterClass {
+  new (start: number): Counter;
+}
+
 /** What the host provides: the component's imports. */
 export interface ImportObject {
-  "test:counters/counters": any;
+  "test:counters/counters": {
+    Counter: CounterClass;
+  };
 }
 
 /** What the component provides: its exports. */
 export interface Exports {
-  twice(c: any): any;
-  total(c: any): number;
+  twice(c: Counter): Counter;
+  total(c: Counter): number;
 }
 
 /** A core module as `getCoreModule` may give it. */
@@ -283,7 +294,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "test:counters/counters#[constructor]counter";
         try {
           const $0 = $p0 >>> 0;
-          const $1: any = new $import0.Counter($0);
+          const $1: Counter = new $import0.Counter($0);
           const $2 = $lowerOwn0($1, "result");
           return $2;
         } catch (e) {
@@ -314,11 +325,11 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         throw new Error("not instantiated");
       };
       let $post0: ((...args: any[]) => void) | undefined;
-      function $lift0($a0: any): any {
+      function $lift0($a0: Counter): Counter {
         if ($state !== 0) $enterFailed("twice");
         $state = 1;
         $current = "twice";
-        let $result: any;
+        let $result: Counter;
         try {
           $recording = true;
           const $0 = $lowerBorrow0($a0, "c");
@@ -349,7 +360,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         throw new Error("not instantiated");
       };
       let $post1: ((...args: any[]) => void) | undefined;
-      function $lift1($a0: any): number {
+      function $lift1($a0: Counter): number {
         if ($state !== 0) $enterFailed("total");
         $state = 1;
         $current = "total";

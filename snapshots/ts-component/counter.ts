@@ -14,15 +14,27 @@ export class ComponentError extends Error {
   }
 }
 
+/** A `counter` resource, implemented by the component. */
+export interface Counter {
+  get(): number;
+  /** Drops the handle: the component's destructor runs. */
+  [Symbol.dispose](): void;
+}
+/** The class of `counter`: its constructor and static functions. */
+export interface CounterClass {
+  new (start: number): Counter;
+  add(a: Counter, b: Counter): Counter;
+}
+
 /** What the host provides: the component's imports. */
 export interface ImportObject {}
 
 /** What the component provides: its exports. */
 export interface Exports {
-  "test:counters/counters": {
-    Counter: any;
-  };
   dropped(): number;
+  "test:counters/counters": {
+    Counter: CounterClass;
+  };
   /** The same as `test:counters/counters`. */
   counters: Exports["test:counters/counters"];
 }
@@ -355,11 +367,11 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         throw new Error("not instantiated");
       };
       let $post0: ((...args: any[]) => void) | undefined;
-      function $lift0($a0: number): any {
+      function $lift0($a0: number): Counter {
         if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
         $state = 1;
         $current = "test:counters/counters#[constructor]counter";
-        let $result: any;
+        let $result: Counter;
         try {
           if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
           const $0 = $core0($a0);
@@ -385,7 +397,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         throw new Error("not instantiated");
       };
       let $post1: ((...args: any[]) => void) | undefined;
-      function $lift1($a0: any): number {
+      function $lift1($a0: Counter): number {
         if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
         $state = 1;
         $current = "test:counters/counters#[method]counter.get";
@@ -420,11 +432,11 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         throw new Error("not instantiated");
       };
       let $post2: ((...args: any[]) => void) | undefined;
-      function $lift2($a0: any, $a1: any): any {
+      function $lift2($a0: Counter, $a1: Counter): Counter {
         if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
         $state = 1;
         $current = "test:counters/counters#[static]counter.add";
-        let $result: any;
+        let $result: Counter;
         try {
           $recording = true;
           const $0 = $lowerBorrow0($a0, "a");
@@ -549,7 +561,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   ($Resource0 as any)["add"] = $ci0.$o0.$lift2;
   return (() => {
     const result: any = {
-      "test:counters/counters": { Counter: $Resource0 },
+      "test:counters/counters": { Counter: $Resource0 as unknown as CounterClass },
       dropped: $ci0.$o0.$lift3,
     };
     result.counters = result["test:counters/counters"];

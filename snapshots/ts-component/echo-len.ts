@@ -16,7 +16,7 @@ export class ComponentError extends Error {
 
 /** What the host provides: the component's imports. */
 export interface ImportObject {
-  log: (msg: string) => void;
+  log(msg: string): void;
 }
 
 /** What the component provides: its exports. */

@@ -31,6 +31,7 @@ import {
 } from "../naming.js";
 import { helperClosure, helperCode } from "../runtime.js";
 import { TsTypes, type TsNames } from "../types.js";
+import { ComponentDeclarations } from "./declarations.js";
 import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
 
 export interface ComponentEmitOptions {
@@ -48,6 +49,7 @@ export class ComponentEmitter implements ModuleScope {
   readonly types: ComponentTypes;
   readonly layout: AbiLayout;
   readonly ts: TsTypes;
+  readonly decls: ComponentDeclarations;
   private readonly scopes: InstanceScope[];
   private readonly helpers = new Set<string>();
   private readonly constants = new Map<string, { name: string; code: string }>();
@@ -69,8 +71,10 @@ export class ComponentEmitter implements ModuleScope {
   ) {
     this.types = new ComponentTypes(plan);
     this.layout = new AbiLayout(this.types.resolve);
+    this.decls = new ComponentDeclarations(plan, this.types);
     const names = { qualified: (id: TypeId) => this.resourceTsType(id) } as unknown as TsNames;
     this.ts = new TsTypes(this.types.resolve, this.layout, names, new Map());
+    this.decls.attach(this.ts);
     this.scopes = plan.instances.map((i) => new InstanceScope(i.id, i.label, this));
   }
 
@@ -90,8 +94,7 @@ export class ComponentEmitter implements ModuleScope {
 
   private resourceTsType(id: TypeId): string {
     const r = this.types.resourceOfType.get(id);
-    if (r === undefined) return "never";
-    return this.plan.resources[r]!.instance === undefined ? "any" : "any";
+    return r === undefined ? "never" : this.decls.resourceName(r);
   }
 
   // ------------------------------------------------------------ references
@@ -615,7 +618,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     } & { _unused?: typeof params };
   }
 
-  private exportObject(exports: PlanExport[], top: boolean, sigs: string[]): string {
+  private exportObject(exports: PlanExport[], top: boolean): string {
     const members: string[] = [];
     const resources = new Map<string, number>();
     for (const e of exports) {
@@ -624,8 +627,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         if (n !== undefined && this.plan.resources[n]!.instance !== undefined) {
           this.resourceClass(this.plan.resources[n]!);
           resources.set(e.name, n);
-          members.push(`${propertyKey(typeName(e.name))}: $Resource${n}`);
-          sigs.push(`${propertyKey(typeName(e.name))}: any;`);
+          members.push(
+            `${propertyKey(typeName(e.name))}: $Resource${n} as unknown as ${this.decls.resourceName(n)}Class`,
+          );
         }
       }
     }
@@ -649,14 +653,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         }
         const key = top ? topLevelExportName(e.name) : camelCase(e.name);
         members.push(`${propertyKey(key)}: ${expr}`);
-        sigs.push(
-          `${propertyKey(key)}(${func.params.map((p) => `${valueName(p.name)}: ${this.paramType(p.type)}`).join(", ")}): ${this.returnType(func)};`,
-        );
+        void func;
       } else if (e.kind === "instance") {
-        const inner: string[] = [];
-        const obj = this.exportObject(e.exports, false, inner);
-        members.push(`${stringLiteral(e.name)}: ${obj}`);
-        sigs.push(`${stringLiteral(e.name)}: {\n${inner.join("\n")}\n};`);
+        members.push(`${stringLiteral(e.name)}: ${this.exportObject(e.exports, false)}`);
       }
     }
     return `{ ${members.join(",\n")} }`;
@@ -689,32 +688,13 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     return aliases;
   }
 
-  // -------------------------------------------------------------- imports
-
-  private importObjectInterface(): string {
-    const lines = [`/** What the host provides: the component's imports. */`, `export interface ImportObject {`];
-    for (const imp of this.plan.imports) {
-      if (imp.sort === "func") {
-        const func = this.types.func(imp.type, imp.name);
-        lines.push(
-          `${propertyKey(topLevelExportName(imp.name))}: (${func.params.map((p) => `${valueName(p.name)}: ${this.ts.expr(p.type)}`).join(", ")}) => ${this.returnType(func)};`,
-        );
-      } else if (imp.sort === "instance") {
-        lines.push(`${stringLiteral(imp.name)}: any;`);
-      } else if (imp.sort === "type") {
-        lines.push(`${propertyKey(typeName(imp.name))}?: any;`);
-      }
-    }
-    lines.push("}");
-    return lines.join("\n");
-  }
-
   // ---------------------------------------------------------------- output
 
   generate(): string {
     this.emitSteps();
-    const sigs: string[] = [];
-    let exportsObject = this.exportObject(this.plan.exports, true, sigs);
+    let exportsObject = this.exportObject(this.plan.exports, true);
+    const importObject = this.decls.importObject();
+    const sigs = this.decls.exportMembers(this.plan.exports, true);
     const aliases = this.exportAliases(this.plan.exports);
     if (aliases.size) {
       for (const [full, short] of aliases)
@@ -755,7 +735,8 @@ function $argumentError(message: string): never {
     return renderTemplate("ts/component.ts.hbs", {
       generator: this.options.generator,
       name: this.options.name,
-      importObject: this.importObjectInterface(),
+      importObject,
+      resourceTypes: this.decls.resourceDeclarations(),
       exportsInterface: `/** What the component provides: its exports. */\nexport interface Exports {\n${sigs.join("\n")}\n}`,
       moduleUrls: this.options.moduleFiles
         .map((f) => `new URL(${stringLiteral(`./${f}`)}, import.meta.url)`)
