@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadWitPath, resolveToJson } from "../index.js";
 
@@ -213,5 +213,81 @@ describe("witx-bindgen embed and component", () => {
     const r = run("component", bad, "--wit", "examples/greeter/wit", "-o", path.join(tmp, "x.wasm"));
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^error: not a WebAssembly binary/);
+  });
+});
+
+describe("witx-bindgen ts <component.wasm>", () => {
+  const wasm = async (name: string, text: string): Promise<string> => {
+    const { parse } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    const p = path.join(tmp, name);
+    fs.writeFileSync(p, await parse(text));
+    return p;
+  };
+  const fixture = (name: string) => fs.readFileSync(path.join(root, "test/guests/components", `${name}.wat`), "utf8");
+
+  it("writes the module, its declarations and the core modules, named after the input", async () => {
+    const input = await wasm("echo-len.wasm", fixture("echo-len"));
+    const out = path.join(tmp, "component-js");
+    const r = run("ts", input, "--out-dir", out, "--js");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual([
+      "echo-len.core0.wasm",
+      "echo-len.core1.wasm",
+      "echo-len.core2.wasm",
+      "echo-len.core3.wasm",
+      "echo-len.d.ts",
+      "echo-len.js",
+    ]);
+    const mod = await import(pathToFileURL(path.join(out, "echo-len.js")).href);
+    const logged: string[] = [];
+    const exports = await mod.instantiate({ log: (s: string) => logged.push(s) });
+    expect(exports.echoLen("héllo")).toBe(5);
+    expect(logged).toEqual(["héllo"]);
+    expect(fs.readFileSync(path.join(out, "echo-len.d.ts"), "utf8")).toContain("echoLen(s: string): number;");
+    // --check: nothing stale right after writing; a changed core module is.
+    expect(run("ts", input, "--out-dir", out, "--js", "--check").status).toBe(0);
+    fs.writeFileSync(path.join(out, "echo-len.core1.wasm"), new Uint8Array([0]));
+    const check = run("ts", input, "--out-dir", out, "--js", "--check");
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain("echo-len.core1.wasm");
+  });
+
+  it("--name sets the base name; without --js it writes one .ts module", async () => {
+    const input = await wasm("counter.wasm", fixture("counter"));
+    const out = path.join(tmp, "component-ts");
+    const r = run("ts", input, "--out-dir", out, "--name", "counters");
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(["counters.core0.wasm", "counters.core1.wasm", "counters.ts"]);
+  });
+
+  it("refuses a malformed component with the offset, exit code 1, no output and no stack trace", () => {
+    const input = path.join(tmp, "malformed.wasm");
+    // A component preamble, then a section whose size runs past the end.
+    fs.writeFileSync(input, new Uint8Array([0, 0x61, 0x73, 0x6d, 0x0d, 0, 1, 0, 0x07, 0x05, 0x01]));
+    const out = path.join(tmp, "malformed-out");
+    const r = run("ts", input, "--out-dir", out);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*offset 0x[0-9a-f]+/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  it("refuses an invalid component with the rule broken and the offset", async () => {
+    const input = await wasm("invalid.wasm", `(component (core instance (instantiate 3)))`);
+    const r = run("ts", input, "--out-dir", path.join(tmp, "invalid-out"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*module.*(index|out of bounds).*offset 0x[0-9a-f]+/);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it("refuses a component JavaScript cannot give its imports to, saying why", async () => {
+    const input = await wasm(
+      "imports-module.wasm",
+      `(component (import "m" (core module $m)) (core instance (instantiate $m)))`,
+    );
+    const r = run("ts", input, "--out-dir", path.join(tmp, "module-out"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: import `m` is a core module/);
   });
 });
