@@ -45,6 +45,18 @@ export {
 } from "./encoding/index.js";
 export { decodeComponentTypeSections, decodeWitPackage, DecodeError } from "./encoding/decode/index.js";
 export type { Bindgen } from "./encoding/metadata-types.js";
+export {
+  checkComponent,
+  ComponentHostError,
+  generateComponentHost,
+  validateComponentBytes,
+  type ComponentHostFile,
+  type ComponentHostOptions,
+} from "./generators/ts/component/index.js";
+export { readComponent, isComponentBinary, ComponentReadError, type ComponentAst } from "./encoding/decode/component.js";
+export { validateComponent, ComponentValidationError } from "./encoding/validate-component.js";
+export { planComponent, PlanError, type Plan } from "./encoding/plan.js";
+export { printPlan } from "./encoding/plan-print.js";
 
 export interface LoadOptions {
   /** Features that enable `@unstable(feature = ...)` items. */
