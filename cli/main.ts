@@ -107,11 +107,17 @@ function writeOrCheck(files: (GeneratedFile | ComponentHostFile)[], outDir: stri
   }
 }
 
-/** The bytes of `input` when it is a component binary (a file starting with the component preamble). */
-function readComponentInput(input: string): Uint8Array | undefined {
+/**
+ * The bytes of `input` when it is a component binary (a file starting with the
+ * component preamble); `"core module"` for a core module's preamble.
+ */
+function readComponentInput(input: string): Uint8Array | "core module" | undefined {
   try {
     const bytes = readFileSync(input);
-    return isComponentBinary(bytes) ? new Uint8Array(bytes) : undefined;
+    if (isComponentBinary(bytes)) return new Uint8Array(bytes);
+    const core = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
+    if (bytes.length >= 8 && core.every((b, i) => bytes[i] === b)) return "core module";
+    return undefined;
   } catch {
     return undefined;
   }
@@ -213,6 +219,12 @@ async function main(): Promise<void> {
           }),
       async (argv) => {
         const component = readComponentInput(argv.path);
+        if (component === "core module") {
+          process.stderr.write(
+            `${pc.red(pc.bold("error"))}: ${argv.path} is a core module, not a component: make it a component first (\`witx-bindgen component\`), or give the WIT of its world to generate a host for the module\n`,
+          );
+          process.exit(1);
+        }
         if (component) {
           const name = argv.name ?? path.basename(argv.path).replace(/\.[^.]*$/, "");
           let files: ComponentHostFile[];

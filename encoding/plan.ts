@@ -32,6 +32,7 @@ import {
   type Import,
   type Sort,
   type SortIndex,
+  type ValType,
   type StringEncodingOption,
 } from "./decode/component.js";
 
@@ -225,6 +226,55 @@ interface Env {
   components: ComponentValue[];
   typeValues: TypeValue[];
   exports: Map<string, Value>;
+}
+
+/**
+ * The first value of the asynchronous ABI (`future`, `stream`,
+ * `error-context`) a function type carries, if any.
+ */
+export function asyncValueIn(tv: TypeValue): string | undefined {
+  const seen = new Set<Entry>();
+  const visit = (v: ValType | undefined, env: TypeEnv): string | undefined => {
+    if (v === undefined) return undefined;
+    if (typeof v === "string") return v === "error-context" ? "error-context" : undefined;
+    const r = env.resolve(v);
+    const e = r.entry;
+    if (seen.has(e)) return undefined;
+    seen.add(e);
+    if (e.kind === "func") {
+      for (const p of e.params) {
+        const found = visit(p.type, r.env);
+        if (found) return found;
+      }
+      return visit(e.result, r.env);
+    }
+    if (e.kind !== "defined") return undefined;
+    const d = e.def;
+    switch (d.kind) {
+      case "future":
+      case "stream":
+        return d.kind;
+      case "primitive":
+        return d.type === "error-context" ? "error-context" : undefined;
+      case "record":
+        return d.fields.map((f) => visit(f.type, r.env)).find((x) => x);
+      case "variant":
+        return d.cases.map((c) => visit(c.type, r.env)).find((x) => x);
+      case "tuple":
+        return d.types.map((t) => visit(t, r.env)).find((x) => x);
+      case "list":
+      case "fixed-length-list":
+      case "option":
+        return visit(d.type, r.env);
+      case "map":
+        return visit(d.key, r.env) ?? visit(d.value, r.env);
+      case "result":
+        return visit(d.ok, r.env) ?? visit(d.err, r.env);
+      default:
+        return undefined;
+    }
+  };
+  return visit(tv.entry, tv.env);
 }
 
 /** Makes the plan of `root`. The component must have been validated. */
@@ -573,6 +623,7 @@ class Planner {
             "`canon lower async` needs the asynchronous ABI, which is not supported yet",
             item.offset,
           );
+        this.refuseAsyncValues(callee.kind === "host" ? callee.type : this.plan.lifts[callee.lift]!.type, item.offset);
         const id = this.plan.lowerings.length;
         this.plan.lowerings.push({
           id,
@@ -616,6 +667,16 @@ class Planner {
     }
   }
 
+  private refuseAsyncValues(type: TypeValue, offset: number): void {
+    const found = asyncValueIn(type);
+    if (found) {
+      throw new PlanError(
+        `a function that passes \`${found}\` values needs the asynchronous ABI, which is not supported yet`,
+        offset,
+      );
+    }
+  }
+
   private options(env: Env, o: CanonOptions, offset: number): ResolvedOptions {
     const out: ResolvedOptions = { encoding: o.encoding ?? "utf8" };
     if (o.memory !== undefined) out.memory = this.coreRef(env, "core memory", o.memory, offset);
@@ -651,6 +712,7 @@ class Planner {
             "async function types need the asynchronous ABI, which is not supported yet",
             item.offset,
           );
+        this.refuseAsyncValues(type, item.offset);
         const id = this.plan.lifts.length;
         this.plan.lifts.push({
           id,

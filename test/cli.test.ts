@@ -281,6 +281,28 @@ describe("witx-bindgen ts <component.wasm>", () => {
     expect(r.stderr).not.toMatch(/^\s+at /m);
   });
 
+  it("says so when given a core module instead of a component", () => {
+    const input = path.join(tmp, "core.wasm");
+    fs.writeFileSync(input, new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]));
+    const r = run("ts", input, "--out-dir", path.join(tmp, "core-out"));
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^error: .*core\.wasm is a core module, not a component/);
+  });
+
+  it("refuses the asynchronous ABI with a message (streams in a synchronous function included)", async () => {
+    const input = await wasm(
+      "stream.wasm",
+      `(component
+  (type $s (stream u8))
+  (core module $M (func (export "f") (result i32) (i32.const 0)))
+  (core instance $m (instantiate $M))
+  (func (export "f") (result $s) (canon lift (core func $m "f"))))`,
+    );
+    const r = run("ts", input, "--out-dir", path.join(tmp, "stream-out"));
+    expect(r.stderr).toMatch(/^error: a function that passes `stream` values needs the asynchronous ABI/);
+    expect(r.status).toBe(1);
+  });
+
   it("refuses a component JavaScript cannot give its imports to, saying why", async () => {
     const input = await wasm(
       "imports-module.wasm",

@@ -1,0 +1,163 @@
+/**
+ * The transpiled-component host on components of our own
+ * (test/guests/components/ and inline WAT): the API (`instantiate` with the
+ * core modules next to the module or from `getCoreModule`,
+ * `instantiateSync`), import checks, traps that poison an instance, the
+ * reentrance rule, resources crossing components, and the plan as data.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { readComponent } from "../encoding/decode/component.js";
+import { planComponent } from "../encoding/plan.js";
+import { generateComponentHost } from "../generators/ts/component/index.js";
+import { loadComponentHost } from "./helpers/component-host.js";
+import { wat } from "./helpers/host.js";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const fixture = async (name: string) =>
+  wat(fs.readFileSync(path.join(root, "test/guests/components", `${name}.wat`), "utf8"));
+
+describe("transpiled components: the API", () => {
+  it("instantiates from the files next to the module, or from getCoreModule, or synchronously", async () => {
+    const bytes = await fixture("echo-len");
+    const host = await loadComponentHost(bytes, { name: "el" });
+    const logged: string[] = [];
+    const a = await host.instantiate({ log: (s: string) => logged.push(s) });
+    expect(a.echoLen("grüß dich 👋")).toBe(11);
+    expect(a.echo("a🌍b")).toBe("a🌍b");
+    expect(logged).toEqual(["grüß dich 👋"]);
+
+    const files = await generateComponentHost(bytes, { name: "el", js: true });
+    const modules = new Map(
+      files.filter((f) => typeof f.contents !== "string").map((f) => [f.path, f.contents as Uint8Array]),
+    );
+    const b = await host.instantiate({ log: () => {} }, { getCoreModule: async (name: string) => modules.get(name)! });
+    expect(b.echoLen("abc")).toBe(3);
+    const c = host.instantiateSync({ log: () => {} }, { getCoreModule: (name: string) => modules.get(name)! });
+    expect(c.echo("sync")).toBe("sync");
+    expect(() => host.instantiateSync({ log: () => {} }, { getCoreModule: async () => new Uint8Array() })).toThrow(
+      /must return a module or its bytes/,
+    );
+    // Instances are independent: each has its own memories and state.
+    expect(a.echoLen("x")).toBe(1);
+  });
+
+  it("a missing import is a TypeError naming it, at instantiation", async () => {
+    const host = await loadComponentHost(await fixture("echo-len"));
+    await expect(host.instantiate({})).rejects.toThrow(/imports\.log is missing from the import object/);
+    const user = await loadComponentHost(await fixture("counter-user"));
+    await expect(user.instantiate({})).rejects.toThrow(/the import object has no `test:counters\/counters`/);
+  });
+
+  it("a bad argument is a TypeError and the instance stays usable; a trap poisons it", async () => {
+    const host = await loadComponentHost(
+      await wat(`(component
+  (core module $M
+    (func (export "div") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1))))
+  (core instance $m (instantiate $M))
+  (func (export "div") (param "a" u32) (param "b" u32) (result u32) (canon lift (core func $m "div"))))`),
+    );
+    const e = await host.instantiate({});
+    expect(e.div(7, 2)).toBe(3);
+    expect(() => e.div(-1, 2)).toThrow(TypeError);
+    expect(e.div(8, 2)).toBe(4);
+    expect(() => e.div(1, 0)).toThrow(/divide by zero/);
+    expect(() => e.div(8, 2)).toThrow(/div: the instance trapped earlier and cannot be called again/);
+    // A fresh instance is not affected.
+    expect((await host.instantiate({})).div(9, 3)).toBe(3);
+  });
+
+  it("a host import that calls back into the component traps (no reentrance)", async () => {
+    const host = await loadComponentHost(
+      await wat(`(component
+  (import "host" (func $host))
+  (core func $h (canon lower (func $host)))
+  (core module $M
+    (import "" "host" (func $host))
+    (func (export "outer") (call $host))
+    (func (export "inner") (result i32) (i32.const 1)))
+  (core instance $m (instantiate $M (with "" (instance (export "host" (func $h))))))
+  (func (export "outer") (canon lift (core func $m "outer")))
+  (func (export "inner") (result u32) (canon lift (core func $m "inner"))))`),
+    );
+    let e: any;
+    e = await host.instantiate({ host: () => e.inner() });
+    expect(() => e.outer()).toThrow(/inner: the instance was entered again while it was running/);
+    let calls = 0;
+    const f = await host.instantiate({ host: () => calls++ });
+    f.outer();
+    expect([calls, f.inner()]).toEqual([1, 1]);
+  });
+
+  it("resources cross components: classes, moves, borrows and destructors", async () => {
+    const counter = await (await loadComponentHost(await fixture("counter"), { name: "counter" })).instantiate({});
+    const user = await (
+      await loadComponentHost(await fixture("counter-user"), { name: "user" })
+    ).instantiate({
+      "test:counters/counters": counter["test:counters/counters"],
+    });
+    const { Counter } = counter.counters;
+    const a = new Counter(5);
+    expect(Counter.add(a, new Counter(7)).get()).toBe(12);
+    const t = user.twice(a);
+    expect(t).toBeInstanceOf(Counter);
+    expect(t.get()).toBe(10);
+    expect(user.total(t)).toBe(10);
+    expect(counter.dropped()).toBe(10);
+    // `t` was moved into `total`: using it again is a TypeError, and nothing is poisoned.
+    expect(() => t.get()).toThrow(TypeError);
+    a[Symbol.dispose]();
+    expect(counter.dropped()).toBe(15);
+    expect(a.get.bind(a)).toThrow(/disposed or moved/);
+  });
+});
+
+describe("the plan", () => {
+  it("is plain data: the instances, resources, core instantiations and canonical functions in order", async () => {
+    const plan = planComponent(readComponent(await fixture("echo-len")));
+    expect(plan.instances.map((i) => i.label)).toEqual(["root", "root/instance 0", "root/instance 1"]);
+    expect(plan.modules).toHaveLength(4);
+    expect(plan.steps.map((s) => s.kind)).toEqual([
+      "instantiate",
+      "lift",
+      "instantiate",
+      "lift",
+      "instantiate",
+      "lower",
+      "lower",
+      "lower",
+      "instantiate",
+      "lift",
+    ]);
+    expect(plan.lifts.map((l) => [l.label, l.options.encoding])).toEqual([
+      ["echo", "utf16"],
+      ["root/instance 1: func 0", "utf8"],
+      ["echo-len", "utf8"],
+    ]);
+    expect(
+      plan.lowerings.map((w) => (w.callee.kind === "lifted" ? `lift${w.callee.lift}` : w.callee.path.join("/"))),
+    ).toEqual(["lift0", "lift1", "log"]);
+    expect(plan.exports.map((e) => e.name).sort()).toEqual(["echo", "echo-len"]);
+  });
+
+  it("a resource defined by a component instantiated twice is two resources", async () => {
+    const plan = planComponent(
+      readComponent(
+        await wat(`(component
+  (component $C
+    (type $r (resource (rep i32)))
+    (export "r" (type $r)))
+  (instance $a (instantiate $C))
+  (instance $b (instantiate $C))
+  (export "a" (instance $a))
+  (export "b" (instance $b)))`),
+      ),
+    );
+    expect(plan.resources.map((r) => [r.name, r.instance])).toEqual([
+      ["r", 1],
+      ["r", 2],
+    ]);
+  });
+});
