@@ -56,8 +56,17 @@ describe("transpiled component snapshots", () => {
     });
   }
 
-  it("the generated TypeScript type-checks (strict)", () => {
-    const files = cases.map((n) => path.join(root, "snapshots/ts-component", `${n}.ts`));
+  it("counter with --js: JavaScript and declarations", async () => {
+    const files = await generateComponentHost(await component("counter"), { name: "counter", js: true });
+    checkSnapshot("ts-component/counter-js.js", files.find((f) => f.path === "counter.js")!.contents as string);
+    checkSnapshot("ts-component/counter-js.d.ts", files.find((f) => f.path === "counter.d.ts")!.contents as string);
+  });
+
+  it("the generated TypeScript and declarations type-check (strict)", () => {
+    const files = [
+      ...cases.map((n) => path.join(root, "snapshots/ts-component", `${n}.ts`)),
+      path.join(root, "snapshots/ts-component/counter-js.d.ts"),
+    ];
     const program = ts.createProgram(files, {
       strict: true,
       noEmit: true,

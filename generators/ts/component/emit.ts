@@ -45,6 +45,23 @@ export interface ComponentEmitOptions {
 
 const coreTs = (t: string) => (t === "i64" ? "bigint" : "number");
 
+/** Indents declarations by their braces (they are emitted one member a line, unindented). */
+function indent(text: string): string {
+  let depth = 0;
+  return text
+    .split("\n")
+    .map((raw) => {
+      const line = raw.trim();
+      if (/^[}\]]/.test(line)) depth = Math.max(0, depth - 1);
+      // The continuation lines of a doc comment keep their space before `*`.
+      const out = line === "" ? "" : `${"  ".repeat(depth)}${line.startsWith("*") ? " " : ""}${line}`;
+      if (/[{[]$/.test(line)) depth++;
+      return out;
+    })
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n");
+}
+
 export class ComponentEmitter implements ModuleScope {
   readonly types: ComponentTypes;
   readonly layout: AbiLayout;
@@ -690,7 +707,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
 
   // ---------------------------------------------------------------- output
 
-  generate(): string {
+  /** The module's TypeScript source, and its declarations alone (the `.d.ts` of `--js`). */
+  generate(): { source: string; declarations: string } {
     this.emitSteps();
     let exportsObject = this.exportObject(this.plan.exports, true);
     const importObject = this.decls.importObject();
@@ -732,7 +750,7 @@ function $argumentError(message: string): never {
       ),
       `return ${exportsObject};`,
     ].join("\n");
-    return renderTemplate("ts/component.ts.hbs", {
+    const frame = {
       generator: this.options.generator,
       name: this.options.name,
       importObject,
@@ -744,6 +762,10 @@ function $argumentError(message: string): never {
       moduleNames: JSON.stringify(this.options.moduleFiles),
       helpers: [resourceKeys, ...moduleHelpers, ...[...this.constants.values()].map((c) => c.code)].join("\n"),
       link,
-    });
+    };
+    return {
+      source: renderTemplate("ts/component.ts.hbs", frame),
+      declarations: indent(renderTemplate("ts/component.d.ts.hbs", frame)),
+    };
   }
 }

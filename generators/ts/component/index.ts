@@ -74,27 +74,20 @@ export async function generateComponentHost(
   const plan = checkComponent(bytes);
   const name = options.name ?? "component";
   const moduleFiles = plan.modules.map((_, i) => `${name}.core${i}.wasm`);
-  const source = new ComponentEmitter(plan, {
+  const { source, declarations } = new ComponentEmitter(plan, {
     generator: options.generator ?? "witx-bindgen",
     name,
     moduleFiles,
   }).generate();
-  const format = options.format ?? true;
-  const fmt = (code: string, path: string) => (format ? formatTypeScript(code, path) : Promise.resolve(code));
   const wasm: ComponentHostFile[] = plan.modules.map((m, i) => ({ path: moduleFiles[i]!, contents: m.bytes }));
-  if (!options.js) return [{ path: `${name}.ts`, contents: await fmt(source, `${name}.ts`) }, ...wasm];
-  const ts = requireDependency("typescript") as typeof import("typescript");
-  const compilerOptions = {
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    declaration: true,
-    removeComments: false,
-  };
-  const js = ts.transpileModule(source, { compilerOptions, fileName: `${name}.ts` }).outputText;
-  const dts = ts.transpileDeclaration(source, { compilerOptions, fileName: `${name}.ts` }).outputText;
-  return [
-    { path: `${name}.js`, contents: await fmt(js, `${name}.js`) },
-    { path: `${name}.d.ts`, contents: await fmt(dts, `${name}.d.ts`) },
-    ...wasm,
-  ];
+  if (!options.js) {
+    const format = options.format ?? true;
+    return [{ path: `${name}.ts`, contents: format ? await formatTypeScript(source, `${name}.ts`) : source }, ...wasm];
+  }
+  // JavaScript: esbuild strips the types and prints the code (formatted); the
+  // declarations are emitted as such.
+  const esbuild = requireDependency("esbuild") as typeof import("esbuild");
+  const js = esbuild.transformSync(source, { loader: "ts", format: "esm", target: "es2022", charset: "utf8" }).code;
+  const header = source.slice(0, source.indexOf("\n") + 1);
+  return [{ path: `${name}.js`, contents: header + js }, { path: `${name}.d.ts`, contents: declarations }, ...wasm];
 }
