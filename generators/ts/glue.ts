@@ -127,6 +127,11 @@ export interface GlueTarget {
   resourceKey?: (resource: TypeId, side: "imported" | "exported") => number;
   /** The results are read from guest memory after the core call, which may have grown it. */
   refreshAfterCall?: boolean;
+  /**
+   * Maps are lifted as arrays of [key, value] pairs rather than `Map`s: for a
+   * call between components, where repeated keys must survive.
+   */
+  mapsAsPairs?: boolean;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -579,6 +584,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
   }
 
   private lowerMap(inst: Extract<Instruction, { op: "lower-map" }>, value: string): string[] {
+    this.module.use("$isPairs");
     this.module.usesRealloc();
     this.module.use("$alloc");
     const [body] = this.takeBlocks(1);
@@ -588,13 +594,15 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const [k, val] = body.mapEntry!;
     const len = this.temp();
     const end = this.temp();
+    // A Map, or an array of [key, value] pairs (which keeps repeated keys, as the ABI allows).
+    const pairs = `${v} as unknown as Iterable<[any, any]>`;
     this.out.push(
-      `if (!(${v} instanceof Map)) ${this.typeError(inst.path, "a Map", v)};`,
-      `const ${len} = ${v}.size;`,
+      `if (!(${v} instanceof Map) && !$isPairs(${v})) ${this.typeError(inst.path, "a Map or an array of [key, value] pairs", v)};`,
+      `const ${len} = ${v} instanceof Map ? ${v}.size : (${v} as unknown as unknown[]).length;`,
       `const ${ptr} = $alloc(${inst.entryAlign}, ${len} * ${inst.entrySize});`,
       `const ${end} = ${ptr} + ${len} * ${inst.entrySize};`,
       `let ${base} = ${ptr};`,
-      `for (const [${k}, ${val}] of ${v}) {`,
+      `for (const [${k}, ${val}] of ${pairs}) {`,
       `if (${base} === ${end}) break;`,
       `const ${body.listBase} = ${base};`,
       `${base} += ${inst.entrySize};`,
@@ -612,18 +620,23 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const len = this.temp();
     const map = this.temp();
     const i = this.temp();
+    const type = this.module.types.expr(inst.mapType);
+    // Between components a map travels as its pairs, repeated keys included.
+    const asPairs = this.target.mapsAsPairs === true;
     this.out.push(
       `const ${ptr} = ${ops[0]} >>> 0;`,
       `const ${len} = ${ops[1]} >>> 0;`,
       `$checkRange(${ptr}, ${len}, ${inst.entrySize}, ${inst.entryAlign});`,
-      `const ${map}: ${this.module.types.expr(inst.mapType)} = new Map();`,
+      asPairs ? `const ${map}: [any, any][] = [];` : `const ${map}: ${type} = new Map();`,
       `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
       `const ${body.listBase} = ${ptr} + ${i} * ${inst.entrySize};`,
       ...body.lines,
-      `${map}.set(${body.results[0]}, ${body.results[1]});`,
+      asPairs
+        ? `${map}.push([${body.results[0]}, ${body.results[1]}]);`
+        : `${map}.set(${body.results[0]}, ${body.results[1]});`,
       `}`,
     );
-    return [map];
+    return [asPairs ? `(${map} as unknown as ${type})` : map];
   }
 
   private caseNames(inst: { shape: string; type: TypeId }): string[] {

@@ -501,6 +501,17 @@ function $releaseHostLends(): void {
   $hostLent.length = 0;
 }`,
   },
+  $isPairs: {
+    scope: "module",
+    deps: [],
+    code: `
+/** An array of [key, value] pairs (a map's other JS form). */
+function $isPairs(v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (const e of v) if (!Array.isArray(e) || e.length !== 2) return false;
+  return true;
+}`,
+  },
   $instanceImport: {
     scope: "module",
     deps: [],
