@@ -132,6 +132,12 @@ export interface GlueTarget {
    * call between components, where repeated keys must survive.
    */
   mapsAsPairs?: boolean;
+  /**
+   * Lists of integers are lifted as views of guest memory rather than copies:
+   * for the arguments of a call between components, which the callee's
+   * lowering copies into its own memory before anything can change them.
+   */
+  listViews?: boolean;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -526,6 +532,18 @@ export class FunctionEmitter implements AbiEmitter<string> {
     this.module.use("$checkRange");
     const array = typedArrays[scalar];
     const size = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, f32: 4, f64: 8 }[scalar as string]!;
+    if (this.target.listViews && scalar !== "f32" && scalar !== "f64") {
+      // A view of the caller's memory, copied once by the callee's lowering (the callee cannot touch it).
+      const view = this.module.instanceHelper(`liftListView:${scalar}`, (name) => {
+        return `function ${name}(ptr: number, len: number): ${array} {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, ${size}, ${size});
+  return new ${array}($u8.buffer, ptr, len);
+}`;
+      });
+      return [this.bind(`${view}(${ops[0]}, ${ops[1]})`)];
+    }
     const fn = this.module.instanceHelper(`liftList:${scalar}`, (name) => {
       const canon =
         scalar === "f32" || scalar === "f64" ? `\n  for (let i = 0; i < len; i++) if (a[i] !== a[i]) a[i] = NaN;` : "";

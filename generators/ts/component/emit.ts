@@ -512,6 +512,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       resourceKey: this.resourceKey(w.instance),
       directResult,
       mapsAsPairs: callee.kind === "lifted",
+      listViews: callee.kind === "lifted",
     });
     this.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "import");
     inst.use("$mayLeave");
