@@ -114,6 +114,71 @@ describe("transpiled components: the API", () => {
   });
 });
 
+describe("calls between components", () => {
+  it("copy lists of integers and maps (repeated keys kept) from the caller's memory into the callee's", async () => {
+    const host = await loadComponentHost(
+      await wat(`(component
+  (component $Sum
+    (core module $M
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $r i32)
+        (local.set $r (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
+        (global.set $next (i32.add (local.get $r) (local.get 3)))
+        (local.get $r))
+      ;; The sum of the u32s, and of the values of the (u8, u32) pairs.
+      (func (export "sum") (param $p i32) (param $n i32) (result i32)
+        (local $s i32)
+        (block $d (loop $l
+          (br_if $d (i32.eqz (local.get $n)))
+          (local.set $s (i32.add (local.get $s) (i32.load (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 4)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $s))
+      (func (export "values") (param $p i32) (param $n i32) (result i32)
+        (local $s i32)
+        (block $d (loop $l
+          (br_if $d (i32.eqz (local.get $n)))
+          (local.set $s (i32.add (local.get $s) (i32.load offset=4 (local.get $p))))
+          (local.set $p (i32.add (local.get $p) (i32.const 8)))
+          (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+          (br $l)))
+        (local.get $s)))
+    (core instance $m (instantiate $M))
+    (func (export "sum") (param "xs" (list u32)) (result u32)
+      (canon lift (core func $m "sum") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
+    (func (export "values") (param "m" (map u8 u32)) (result u32)
+      (canon lift (core func $m "values") (memory (core memory $m "mem")) (realloc (core func $m "realloc")))))
+  (instance $sum (instantiate $Sum))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (core func $sum (canon lower (func $sum "sum") (memory (core memory $mem "mem"))))
+  (core func $values (canon lower (func $sum "values") (memory (core memory $mem "mem"))))
+  (core module $Caller
+    (import "" "mem" (memory 1))
+    (import "" "sum" (func $sum (param i32 i32) (result i32)))
+    (import "" "values" (func $values (param i32 i32) (result i32)))
+    ;; [1, 2, 3, 4000000000] at 16, the pairs (1, 10) (1, 20) at 64.
+    (data (i32.const 16) "\\01\\00\\00\\00\\02\\00\\00\\00\\03\\00\\00\\00\\00\\28\\6b\\ee")
+    (data (i32.const 64) "\\01\\00\\00\\00\\0a\\00\\00\\00\\01\\00\\00\\00\\14\\00\\00\\00")
+    (func (export "run") (result i32) (call $sum (i32.const 16) (i32.const 4)))
+    (func (export "pairs") (result i32) (call $values (i32.const 64) (i32.const 2)))
+    (func (export "misaligned") (result i32) (call $sum (i32.const 17) (i32.const 1))))
+  (core instance $c (instantiate $Caller
+    (with "" (instance (export "mem" (memory $mem "mem")) (export "sum" (func $sum)) (export "values" (func $values))))))
+  (func (export "run") (result u32) (canon lift (core func $c "run")))
+  (func (export "pairs") (result u32) (canon lift (core func $c "pairs")))
+  (func (export "misaligned") (result u32) (canon lift (core func $c "misaligned"))))`),
+    );
+    const e = await host.instantiate({});
+    expect(e.run()).toBe((1 + 2 + 3 + 4000000000) >>> 0);
+    expect(e.pairs()).toBe(30);
+    expect(() => e.misaligned()).toThrow(/misaligned/);
+  });
+});
+
 describe("the plan", () => {
   it("is plain data: the instances, resources, core instantiations and canonical functions in order", async () => {
     const plan = planComponent(readComponent(await fixture("echo-len")));
