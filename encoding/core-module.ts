@@ -4,6 +4,7 @@
  * sections. Code and data are not decoded.
  */
 import { BinaryError, readSections, Reader, type RawSection } from "./reader.js";
+import { readCoreLimits, readCoreSubType, readCoreValType, type CoreLimits } from "./core-types.js";
 
 export type CoreValType = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref" | "ref";
 
@@ -42,79 +43,24 @@ export interface CoreModuleInfo {
 
 const KINDS: CoreExternKind[] = ["func", "table", "memory", "global", "tag"];
 
+/** The coarse value type the wrapper compares signatures by (reference types as `ref`). */
 function valType(r: Reader): CoreValType {
-  const b = r.u8();
-  switch (b) {
-    case 0x7f:
-      return "i32";
-    case 0x7e:
-      return "i64";
-    case 0x7d:
-      return "f32";
-    case 0x7c:
-      return "f64";
-    case 0x7b:
-      return "v128";
-    case 0x70:
-      return "funcref";
-    case 0x6f:
-      return "externref";
-    case 0x64:
-    case 0x63:
-      r.s33();
-      return "ref";
-    default:
-      if (b >= 0x69 && b <= 0x74) return "ref";
-      return r.fail(`unknown value type 0x${b.toString(16)}`, r.pos - 1);
-  }
+  const t = readCoreValType(r);
+  return (t.startsWith("ref ") ? "ref" : t) as CoreValType;
 }
 
-function compType(r: Reader): CoreFuncType | undefined {
-  const form = r.u8();
-  if (form === 0x60) return { params: r.vec(valType), results: r.vec(valType) };
-  if (form === 0x5f) {
-    r.vec((r) => {
-      storageType(r);
-      r.u8();
-    });
-    return undefined;
-  }
-  if (form === 0x5e) {
-    storageType(r);
-    r.u8();
-    return undefined;
-  }
-  return r.fail(`unknown type form 0x${form.toString(16)}`, r.pos - 1);
-}
-
-function storageType(r: Reader): void {
-  const b = r.peek();
-  if (b === 0x78 || b === 0x77) r.u8();
-  else valType(r);
+function coarse(t: CoreFuncType | undefined): CoreFuncType | undefined {
+  if (!t) return t;
+  const c = (v: string) => (v.startsWith("ref ") ? "ref" : v) as CoreValType;
+  return { params: t.params.map(c), results: t.results.map(c) };
 }
 
 function subType(r: Reader): CoreFuncType | undefined {
-  const b = r.peek();
-  if (b === 0x50 || b === 0x4f) {
-    r.u8();
-    r.vec((r) => r.u32());
-  }
-  return compType(r);
+  return coarse(readCoreSubType(r));
 }
 
-function limits(r: Reader): {
-  min: bigint;
-  max: bigint | undefined;
-  shared: boolean;
-  memory64: boolean;
-  pageSizeLog2?: number;
-} {
-  const flags = r.u8();
-  const memory64 = (flags & 0x04) !== 0;
-  const min = memory64 ? r.u64() : BigInt(r.u32());
-  const max = flags & 0x01 ? (memory64 ? r.u64() : BigInt(r.u32())) : undefined;
-  const pageSizeLog2 = flags & 0x08 ? r.u32() : undefined;
-  return { min, max, shared: (flags & 0x02) !== 0, memory64, pageSizeLog2 };
+function limits(r: Reader): CoreLimits {
+  return readCoreLimits(r);
 }
 
 /** Reads the sections of a core module that describe its interface. */

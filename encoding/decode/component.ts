@@ -15,6 +15,7 @@
  */
 import { BinaryError, Reader } from "../reader.js";
 import { readCoreModule, type CoreFuncType, type CoreModuleInfo } from "../core-module.js";
+import { readCoreCompType, readCoreLimits, readCoreValType } from "../core-types.js";
 import { DecodeError, Scope, TypeReader, type Entry, type Extern, type NameAttrs, type ValType } from "./binary.js";
 
 export type CoreSort = "func" | "table" | "memory" | "global" | "tag" | "type" | "module" | "instance";
@@ -940,61 +941,6 @@ function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => n
   push<CoreItemDef>("core func", { kind: "canon", canon }, at);
 }
 
-function coreValType(r: Reader): string {
-  const at = r.pos;
-  const b = r.u8();
-  switch (b) {
-    case 0x7f:
-      return "i32";
-    case 0x7e:
-      return "i64";
-    case 0x7d:
-      return "f32";
-    case 0x7c:
-      return "f64";
-    case 0x7b:
-      return "v128";
-    case 0x70:
-      return "funcref";
-    case 0x6f:
-      return "externref";
-    case 0x64:
-    case 0x63:
-      r.s33();
-      return "ref";
-    default:
-      if (b >= 0x69 && b <= 0x74) return "ref";
-      return r.fail(`invalid value type 0x${b.toString(16)}`, at);
-  }
-}
-
-function coreCompType(r: Reader): CoreFuncType | undefined {
-  const at = r.pos;
-  const form = r.u8();
-  if (form === 0x60) {
-    return { params: r.vec(coreValType), results: r.vec(coreValType) } as CoreFuncType;
-  }
-  if (form === 0x5f) {
-    r.vec((rr) => {
-      storage(rr);
-      rr.u8();
-    });
-    return undefined;
-  }
-  if (form === 0x5e) {
-    storage(r);
-    r.u8();
-    return undefined;
-  }
-  return r.fail(`invalid core type form 0x${form.toString(16)}`, at);
-}
-
-function storage(r: Reader): void {
-  const b = r.peek();
-  if (b === 0x78 || b === 0x77) r.u8();
-  else coreValType(r);
-}
-
 /** `core:type`: a function (or GC) type, a non-final sub type, or a module type. */
 function readCoreType(r: Reader): CoreTypeDef {
   const at = r.pos;
@@ -1007,7 +953,7 @@ function readCoreType(r: Reader): CoreTypeDef {
     r.u8();
     if (r.u8() !== 0x50) r.fail("invalid core sub type", at);
     r.vec((rr) => rr.u32());
-    return { kind: "func", type: coreCompType(r) };
+    return { kind: "func", type: readCoreCompType(r) };
   }
   if (b === 0x4e) {
     r.u8();
@@ -1016,7 +962,7 @@ function readCoreType(r: Reader): CoreTypeDef {
         rr.u8();
         rr.vec((x) => x.u32());
       }
-      return coreCompType(rr);
+      return readCoreCompType(rr);
     });
     return { kind: "func", type: types[0] };
   }
@@ -1024,7 +970,7 @@ function readCoreType(r: Reader): CoreTypeDef {
     r.u8();
     r.vec((rr) => rr.u32());
   }
-  return { kind: "func", type: coreCompType(r) };
+  return { kind: "func", type: readCoreCompType(r) };
 }
 
 function readModuleType(r: Reader): CoreModuleType {
@@ -1068,14 +1014,14 @@ function coreExtern(r: Reader, types: (CoreFuncType | undefined)[]): { kind: str
       return { kind: "func", type: types[i] };
     }
     case 0x01:
-      coreValType(r);
-      limits(r);
+      readCoreValType(r);
+      readCoreLimits(r);
       return { kind: "table" };
     case 0x02:
-      limits(r);
+      readCoreLimits(r);
       return { kind: "memory" };
     case 0x03:
-      coreValType(r);
+      readCoreValType(r);
       r.u8();
       return { kind: "global" };
     case 0x04:
@@ -1085,18 +1031,6 @@ function coreExtern(r: Reader, types: (CoreFuncType | undefined)[]): { kind: str
     default:
       return r.fail(`invalid core extern kind 0x${k.toString(16)}`, at);
   }
-}
-
-function limits(r: Reader): void {
-  const flags = r.u8();
-  const wide = (flags & 0x04) !== 0;
-  if (wide) r.u64();
-  else r.u32();
-  if (flags & 0x01) {
-    if (wide) r.u64();
-    else r.u32();
-  }
-  if (flags & 0x08) r.u32();
 }
 
 /** The function type of a type index entry, peeled of `eq` links. */

@@ -5,6 +5,7 @@
  * "import matching", with wasm-tools' messages).
  */
 import { BinaryError, Reader, readSections } from "../reader.js";
+import { readCoreLimits, readCoreSubType, readCoreValType } from "../core-types.js";
 import type { CoreFuncType, CoreValType } from "../core-module.js";
 import { signatureString } from "../core-module.js";
 
@@ -27,73 +28,12 @@ export interface CoreModuleSig {
   exports: Map<string, CoreExtern>;
 }
 
-function valType(r: Reader): string {
-  const at = r.pos;
-  const b = r.u8();
-  switch (b) {
-    case 0x7f:
-      return "i32";
-    case 0x7e:
-      return "i64";
-    case 0x7d:
-      return "f32";
-    case 0x7c:
-      return "f64";
-    case 0x7b:
-      return "v128";
-    case 0x70:
-      return "funcref";
-    case 0x6f:
-      return "externref";
-    case 0x64:
-    case 0x63:
-      return `ref${b === 0x63 ? " null" : ""} ${r.s33()}`;
-    default:
-      if (b >= 0x69 && b <= 0x74) return `ref 0x${b.toString(16)}`;
-      return r.fail(`unknown value type 0x${b.toString(16)}`, at);
-  }
-}
+const valType = readCoreValType;
+const subType = readCoreSubType;
 
 function limits(r: Reader): { limits: Limits; shared: boolean; memory64: boolean } {
-  const flags = r.u8();
-  const memory64 = (flags & 0x04) !== 0;
-  const min = memory64 ? r.u64() : BigInt(r.u32());
-  const max = flags & 0x01 ? (memory64 ? r.u64() : BigInt(r.u32())) : undefined;
-  if (flags & 0x08) r.u32();
-  return { limits: { min, max }, shared: (flags & 0x02) !== 0, memory64 };
-}
-
-function compType(r: Reader): CoreFuncType | undefined {
-  const form = r.u8();
-  if (form === 0x60) return { params: r.vec(valType), results: r.vec(valType) } as CoreFuncType;
-  if (form === 0x5f) {
-    r.vec((r) => {
-      storage(r);
-      r.u8();
-    });
-    return undefined;
-  }
-  if (form === 0x5e) {
-    storage(r);
-    r.u8();
-    return undefined;
-  }
-  return r.fail(`unknown type form 0x${form.toString(16)}`, r.pos - 1);
-}
-
-function storage(r: Reader): void {
-  const b = r.peek();
-  if (b === 0x78 || b === 0x77) r.u8();
-  else valType(r);
-}
-
-function subType(r: Reader): CoreFuncType | undefined {
-  const b = r.peek();
-  if (b === 0x50 || b === 0x4f) {
-    r.u8();
-    r.vec((r) => r.u32());
-  }
-  return compType(r);
+  const l = readCoreLimits(r);
+  return { limits: { min: l.min, max: l.max }, shared: l.shared, memory64: l.memory64 };
 }
 
 /** Reads a core extern type descriptor (`importdesc`), given the module's types. */
