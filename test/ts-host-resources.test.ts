@@ -520,7 +520,7 @@ describe("exported resources", () => {
     const a = new Counter(6);
     expect(() => api.takeThen(a, -1)).toThrow(TypeError);
     // Handle 1 was never given to the guest: using it must trap.
-    expect(() => api.repOf(1)).toThrow(/unknown handle 1/);
+    expect(() => api.repOf(1)).toThrow(/unknown handle index 1/);
   });
 
   it("own then borrow of the same object is refused and leaves it usable", async () => {
@@ -683,7 +683,7 @@ describe("exported resources", () => {
   it("an unknown handle passed to [resource-rep] traps, naming the function, and the instance refuses further calls", async () => {
     const { Counter, api } = await instance();
     const a = new Counter(1);
-    expect(() => api.repOf(0)).toThrow(/^test:res\/api#rep-of: unknown handle 0$/);
+    expect(() => api.repOf(0)).toThrow(/^test:res\/api#rep-of: unknown handle index 0$/);
     expect(() => api.read(a)).toThrow(/trapped earlier/);
     expect(() => new Counter(2)).toThrow(/trapped earlier/);
     expect(() => a[Symbol.dispose]()).toThrow(/trapped earlier/);
@@ -691,7 +691,7 @@ describe("exported resources", () => {
 
   it("an unknown handle passed to [resource-drop] traps", async () => {
     const { api } = await instance();
-    expect(() => api.dropOf(42)).toThrow(/test:res\/api#drop-of: unknown handle 42/);
+    expect(() => api.dropOf(42)).toThrow(/test:res\/api#drop-of: unknown handle index 42/);
     expect(() => api.repOf(1)).toThrow(/trapped earlier/);
   });
 
@@ -704,7 +704,7 @@ describe("exported resources", () => {
     const { api, log } = await instance();
     // `make-list` returns the guest's handle 1; once the host has lifted it, index 1 is free.
     const list = api.makeList(1);
-    expect(() => api.dropOf(1)).toThrow(/unknown handle 1/);
+    expect(() => api.dropOf(1)).toThrow(/unknown handle index 1/);
     expect(log.dropped).toEqual([]);
     void list;
   });
@@ -777,19 +777,19 @@ describe("imported resources", () => {
     expect(disposed).toEqual([]);
     api.dropHandle(h);
     expect(disposed).toEqual([12]);
-    expect(() => api.getHandle(h)).toThrow(new RegExp(`test:res/host#\\[method\\]blob.get: unknown handle ${h}`));
+    expect(() => api.getHandle(h)).toThrow(new RegExp(`test:res/host#\\[method\\]blob.get: unknown handle index ${h}`));
     expect(() => api.keep(1)).toThrow(/trapped earlier/);
   });
 
   it("dropping an unknown handle traps", async () => {
     const { api } = await instance();
-    expect(() => api.dropHandle(9)).toThrow(/^test:res\/host#\[resource-drop\]blob: unknown handle 9$/);
+    expect(() => api.dropHandle(9)).toThrow(/^test:res\/host#\[resource-drop\]blob: unknown handle index 9$/);
     expect(() => api.runCtor(1)).toThrow(/trapped earlier/);
   });
 
   it("a method call on an unknown handle traps", async () => {
     const { api } = await instance();
-    expect(() => api.getHandle(0)).toThrow(/unknown handle 0/);
+    expect(() => api.getHandle(0)).toThrow(/unknown handle index 0/);
   });
 
   it("the guest passes own handles back to the host through an import (no dispose)", async () => {
@@ -818,7 +818,7 @@ describe("imported resources", () => {
     expect(api.borrowPass(b)).toBe(1014);
     expect(disposed).toEqual([]);
     // The borrow handles are gone after the calls.
-    expect(() => api.getHandle(1)).toThrow(/unknown handle 1/);
+    expect(() => api.getHandle(1)).toThrow(/unknown handle index 1/);
   });
 
   it("a guest returning while it still holds a borrow traps", async () => {
@@ -857,7 +857,7 @@ describe("imported resources", () => {
     const { api, Blob } = await instance();
     const b = new Blob(16);
     expect(() => api.borrowThen(b, -1)).toThrow(TypeError);
-    expect(() => api.getHandle(1)).toThrow(/unknown handle 1/);
+    expect(() => api.getHandle(1)).toThrow(/unknown handle index 1/);
   });
 
   it("an argument error after a borrow argument does not unbalance later calls", async () => {
@@ -906,7 +906,7 @@ describe("imported resources", () => {
     expect(back[1]).toBe(bs[1]);
     expect(disposed).toEqual([]);
     // The guest's table is empty again.
-    expect(() => api.getHandle(1)).toThrow(/unknown handle 1/);
+    expect(() => api.getHandle(1)).toThrow(/unknown handle index 1/);
   });
 
   it("a host dispose that throws traps", async () => {

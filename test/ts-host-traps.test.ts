@@ -368,25 +368,25 @@ world handles {
 
   it("traps when the guest drops an unknown handle of an imported resource", async () => {
     const e = await fresh();
-    expect(() => e.api.dropThing(42)).toThrow(/^test:handles\/host#\[resource-drop\]thing: unknown handle 42$/);
+    expect(() => e.api.dropThing(42)).toThrow(/^test:handles\/host#\[resource-drop\]thing: unknown handle index 42$/);
     expect(() => e.api.counterRep(1)).toThrow(/trapped earlier/);
   });
 
   it("traps when the guest calls a method with an unknown handle", async () => {
     const e = await fresh();
-    expect(() => e.api.thingName(7)).toThrow(/^test:handles\/host#\[method\]thing\.name: unknown handle 7$/);
+    expect(() => e.api.thingName(7)).toThrow(/^test:handles\/host#\[method\]thing\.name: unknown handle index 7$/);
     expect(() => e.api.thingName(7)).toThrow(/trapped earlier/);
   });
 
   it("traps when the guest returns an unknown handle of its own resource", async () => {
     const e = await fresh();
-    expect(() => e.api.badCounter(99)).toThrow(/^test:handles\/api#bad-counter: unknown handle 99$/);
+    expect(() => e.api.badCounter(99)).toThrow(/^test:handles\/api#bad-counter: unknown handle index 99$/);
     expect(() => new e.api.Counter()).toThrow(/trapped earlier/);
   });
 
   it("traps when the guest asks for the rep of an unknown handle", async () => {
     const e = await fresh();
-    expect(() => e.api.counterRep(5)).toThrow(/^test:handles\/api#counter-rep: unknown handle 5$/);
+    expect(() => e.api.counterRep(5)).toThrow(/^test:handles\/api#counter-rep: unknown handle index 5$/);
   });
 
   it("gives the rep of a known handle (the test guest works)", async () => {
