@@ -117,7 +117,10 @@ export interface GlueTarget {
   args: string[];
   /** The variable holding the core function (for `call-core`). */
   coreFunction?: string;
-  /** The variable holding the optional post-return function. */
+  /**
+   * The variable holding the optional post-return function; `undefined` when
+   * the glue is known to have none.
+   */
   postReturn?: string;
   /** Code calling the user's implementation with lifted arguments (for `call-user`). */
   callUser?: (args: string[]) => string;
@@ -251,6 +254,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
         return [t];
       }
       case "post-return":
+        // No post-return function (known when the glue is generated): nothing to call.
+        if (this.target.postReturn === undefined) return [];
         // While cabi_post_* runs the guest may not call out (the spec's `may_leave`).
         out.push(
           `if (${this.target.postReturn} !== undefined) {`,

@@ -149,12 +149,13 @@ function $link(modules, imports) {
     }
     function $getHandle(i, type) {
       const handle = $table[i >>> 0];
-      if (handle === void 0 || handle.type !== type) $trap(`unknown handle ${i >>> 0}`);
+      if (handle === void 0) $trap(`unknown handle index ${i >>> 0}`);
+      if (handle.type !== type) $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
       return handle;
     }
     function $removeHandle(i, type, mustOwn) {
       const handle = $getHandle(i, type);
-      if (handle.lends !== 0) $trap(`handle ${i >>> 0} is still lent out`);
+      if (handle.lends !== 0) $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
       if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
       $table[i >>> 0] = void 0;
       $free.push(i >>> 0);
@@ -166,9 +167,9 @@ function $link(modules, imports) {
       $lent.length = 0;
     }
     function $cannotLeave() {
-      if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
-      if ($state === 3) $trap("the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids");
-      $trap("the guest called out when no call into it was running");
+      if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
+      if ($state === 3) $trap("cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids");
+      $trap("cannot leave component instance: the guest called out when no call into it was running");
     }
     function $typeError(path, expected, got) {
       const error = new TypeError(`${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
@@ -279,11 +280,6 @@ function $link(modules, imports) {
           if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
           const $0 = $core02($a0);
           const $1 = $liftOwn0($0);
-          if ($post0 !== void 0) {
-            $state = 3;
-            $post0($0);
-            $state = 1;
-          }
           $result = $1;
         } catch (e) {
           $fail(e);
@@ -312,11 +308,6 @@ function $link(modules, imports) {
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
-          if ($post1 !== void 0) {
-            $state = 3;
-            $post1($1);
-            $state = 1;
-          }
           $result = $2;
         } catch (e) {
           $undoLowering();
@@ -348,11 +339,6 @@ function $link(modules, imports) {
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);
-          if ($post2 !== void 0) {
-            $state = 3;
-            $post2($2);
-            $state = 1;
-          }
           $result = $3;
         } catch (e) {
           $undoLowering();
@@ -379,11 +365,6 @@ function $link(modules, imports) {
         try {
           const $0 = $core3();
           const $1 = $0 >>> 0;
-          if ($post3 !== void 0) {
-            $state = 3;
-            $post3($0);
-            $state = 1;
-          }
           $result = $1;
         } catch (e) {
           $fail(e);

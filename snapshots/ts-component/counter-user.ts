@@ -180,12 +180,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $getHandle(i: number, type: number): $Handle {
       const handle = $table[i >>> 0];
-      if (handle === undefined || handle.type !== type) $trap(`unknown handle ${i >>> 0}`);
+      if (handle === undefined) $trap(`unknown handle index ${i >>> 0}`);
+      if (handle.type !== type)
+        $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
       return handle;
     }
     function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
       const handle = $getHandle(i, type);
-      if (handle.lends !== 0) $trap(`handle ${i >>> 0} is still lent out`);
+      if (handle.lends !== 0)
+        $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
       if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
       $table[i >>> 0] = undefined;
       $free.push(i >>> 0);
@@ -198,12 +201,14 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
     function $cannotLeave(): never {
-      if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+      if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3)
         $trap(
-          "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+          "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
         );
-      $trap("the guest called out when no call into it was running");
+      $trap(
+        "cannot leave component instance: the guest called out when no call into it was running",
+      );
     }
     function $typeError(path: string, expected: string, got: unknown): never {
       const error = new TypeError(
@@ -337,11 +342,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $liftOwn0($1);
-          if ($post0 !== undefined) {
-            $state = 3;
-            $post0($1);
-            $state = 1;
-          }
           $result = $2;
         } catch (e) {
           $undoLowering();
@@ -371,11 +371,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $1 = $core1($0);
           $commitLowering();
           const $2 = $1 >>> 0;
-          if ($post1 !== undefined) {
-            $state = 3;
-            $post1($1);
-            $state = 1;
-          }
           $result = $2;
         } catch (e) {
           $undoLowering();

@@ -232,12 +232,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $getHandle(i: number, type: number): $Handle {
       const handle = $table[i >>> 0];
-      if (handle === undefined || handle.type !== type) $trap(`unknown handle ${i >>> 0}`);
+      if (handle === undefined) $trap(`unknown handle index ${i >>> 0}`);
+      if (handle.type !== type)
+        $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
       return handle;
     }
     function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
       const handle = $getHandle(i, type);
-      if (handle.lends !== 0) $trap(`handle ${i >>> 0} is still lent out`);
+      if (handle.lends !== 0)
+        $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
       if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
       $table[i >>> 0] = undefined;
       $free.push(i >>> 0);
@@ -250,12 +253,14 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
     function $cannotLeave(): never {
-      if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+      if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3)
         $trap(
-          "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+          "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
         );
-      $trap("the guest called out when no call into it was running");
+      $trap(
+        "cannot leave component instance: the guest called out when no call into it was running",
+      );
     }
     function $typeError(path: string, expected: string, got: unknown): never {
       const error = new TypeError(
@@ -376,11 +381,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
           const $0 = $core0($a0);
           const $1 = $liftOwn0($0);
-          if ($post0 !== undefined) {
-            $state = 3;
-            $post0($0);
-            $state = 1;
-          }
           $result = $1;
         } catch (e) {
           $fail(e);
@@ -409,11 +409,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
-          if ($post1 !== undefined) {
-            $state = 3;
-            $post1($1);
-            $state = 1;
-          }
           $result = $2;
         } catch (e) {
           $undoLowering();
@@ -445,11 +440,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);
-          if ($post2 !== undefined) {
-            $state = 3;
-            $post2($2);
-            $state = 1;
-          }
           $result = $3;
         } catch (e) {
           $undoLowering();
@@ -476,11 +466,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         try {
           const $0 = $core3();
           const $1 = $0 >>> 0;
-          if ($post3 !== undefined) {
-            $state = 3;
-            $post3($0);
-            $state = 1;
-          }
           $result = $1;
         } catch (e) {
           $fail(e);

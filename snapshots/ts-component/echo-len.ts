@@ -169,12 +169,14 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
     function $cannotLeave(): never {
-      if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+      if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3)
         $trap(
-          "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+          "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
         );
-      $trap("the guest called out when no call into it was running");
+      $trap(
+        "cannot leave component instance: the guest called out when no call into it was running",
+      );
     }
     function $typeError(path: string, expected: string, got: unknown): never {
       const error = new TypeError(
@@ -322,11 +324,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $1 = $lowered;
           const $2 = $core2($0, $1);
           const $3 = $2 >>> 0;
-          if ($post2 !== undefined) {
-            $state = 3;
-            $post2($2);
-            $state = 1;
-          }
           $result = $3;
         } catch (e) {
           $fail(e);
@@ -531,11 +528,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $4 = $dv.getInt32($3, true);
           const $5 = $dv.getInt32($3 + 4, true);
           const $6 = $liftUtf16($4, $5);
-          if ($post0 !== undefined) {
-            $state = 3;
-            $post0($2);
-            $state = 1;
-          }
           $result = $6;
         } catch (e) {
           $fail(e);
@@ -663,11 +655,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $1 = $lowered;
           const $2 = $core1($0, $1);
           const $3 = $2 >>> 0;
-          if ($post1 !== undefined) {
-            $state = 3;
-            $post1($2);
-            $state = 1;
-          }
           $result = $3;
         } catch (e) {
           $fail(e);

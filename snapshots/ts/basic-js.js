@@ -178,12 +178,12 @@ function $link(module, imports, options) {
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
   function $cannotLeave() {
-    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
-        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+        "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
       );
-    $trap("the guest called out when no call into it was running");
+    $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
   let $core0;
   let $post0;

@@ -202,12 +202,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   function $getHandle(i: number, type: number): $Handle {
     const handle = $table[i >>> 0];
-    if (handle === undefined || handle.type !== type) $trap(`unknown handle ${i >>> 0}`);
+    if (handle === undefined) $trap(`unknown handle index ${i >>> 0}`);
+    if (handle.type !== type)
+      $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
     return handle;
   }
   function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
     const handle = $getHandle(i, type);
-    if (handle.lends !== 0) $trap(`handle ${i >>> 0} is still lent out`);
+    if (handle.lends !== 0)
+      $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
     if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
     $table[i >>> 0] = undefined;
     $free.push(i >>> 0);
@@ -288,12 +291,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
   function $cannotLeave(): never {
-    if ($state === 2) $trap("the instance trapped earlier and cannot call out again");
+    if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
-        "the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
+        "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
       );
-    $trap("the guest called out when no call into it was running");
+    $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
   // Handles made and objects moved while lowering an export's arguments: a
   // rejected argument gives them back, a completed call commits them.

@@ -393,7 +393,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     const emitter = new FunctionEmitter(scope, func, "call", {
       args: params,
       coreFunction: `$core${l.id}`,
-      postReturn: `$post${l.id}`,
+      postReturn: l.options.postReturn === undefined ? undefined : `$post${l.id}`,
       resourceKey: this.resourceKey(l.instance),
       directResult: false,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
