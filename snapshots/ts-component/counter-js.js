@@ -264,134 +264,131 @@ function $link(modules, imports) {
       }
       $dtor0(handle.rep, true);
     }
-    const $o0 = /* @__PURE__ */ (() => {
-      let $memory;
-      let $realloc;
-      let $core02 = () => {
-        throw new Error("not instantiated");
-      };
-      let $post0;
-      function $lift0($a0) {
-        if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
-        $state = 1;
-        $current = "test:counters/counters#[constructor]counter";
-        let $result;
-        try {
-          if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
-          const $0 = $core02($a0);
-          const $1 = $liftOwn0($0);
-          $result = $1;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
-        $state = 0;
-        return $result;
+    let $memory;
+    let $realloc;
+    let $core02 = () => {
+      throw new Error("not instantiated");
+    };
+    let $post0;
+    function $lift0($a0) {
+      if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
+      $state = 1;
+      $current = "test:counters/counters#[constructor]counter";
+      let $result;
+      try {
+        if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
+        const $0 = $core02($a0);
+        const $1 = $liftOwn0($0);
+        $result = $1;
+      } catch (e) {
+        $fail(e);
       }
-      function $bindLift0(core, post) {
-        $core02 = core;
-        $post0 = post;
+      if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift0(core, post) {
+      $core02 = core;
+      $post0 = post;
+    }
+    let $core12 = () => {
+      throw new Error("not instantiated");
+    };
+    let $post1;
+    function $lift1($a0) {
+      if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
+      $state = 1;
+      $current = "test:counters/counters#[method]counter.get";
+      let $result;
+      try {
+        $recording = true;
+        const $0 = $lowerBorrow0($a0, "self");
+        const $1 = $core12($0);
+        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+        $commitLowering();
+        const $2 = $1 >>> 0;
+        $result = $2;
+      } catch (e) {
+        $undoLowering();
+        $borrows = 0;
+        $fail(e);
       }
-      let $core12 = () => {
-        throw new Error("not instantiated");
-      };
-      let $post1;
-      function $lift1($a0) {
-        if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
-        $state = 1;
-        $current = "test:counters/counters#[method]counter.get";
-        let $result;
-        try {
-          $recording = true;
-          const $0 = $lowerBorrow0($a0, "self");
-          const $1 = $core12($0);
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-          $commitLowering();
-          const $2 = $1 >>> 0;
-          $result = $2;
-        } catch (e) {
-          $undoLowering();
-          $borrows = 0;
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
-        $state = 0;
-        return $result;
+      if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift1(core, post) {
+      $core12 = core;
+      $post1 = post;
+    }
+    let $core2 = () => {
+      throw new Error("not instantiated");
+    };
+    let $post2;
+    function $lift2($a0, $a1) {
+      if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
+      $state = 1;
+      $current = "test:counters/counters#[static]counter.add";
+      let $result;
+      try {
+        $recording = true;
+        const $0 = $lowerBorrow0($a0, "a");
+        const $1 = $lowerBorrow0($a1, "b");
+        const $2 = $core2($0, $1);
+        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+        $commitLowering();
+        const $3 = $liftOwn0($2);
+        $result = $3;
+      } catch (e) {
+        $undoLowering();
+        $borrows = 0;
+        $fail(e);
       }
-      function $bindLift1(core, post) {
-        $core12 = core;
-        $post1 = post;
+      if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift2(core, post) {
+      $core2 = core;
+      $post2 = post;
+    }
+    let $core3 = () => {
+      throw new Error("not instantiated");
+    };
+    let $post3;
+    function $lift3() {
+      if ($state !== 0) $enterFailed("dropped");
+      $state = 1;
+      let $result;
+      try {
+        const $0 = $core3();
+        const $1 = $0 >>> 0;
+        $result = $1;
+      } catch (e) {
+        $fail(e);
       }
-      let $core2 = () => {
-        throw new Error("not instantiated");
-      };
-      let $post2;
-      function $lift2($a0, $a1) {
-        if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
-        $state = 1;
-        $current = "test:counters/counters#[static]counter.add";
-        let $result;
-        try {
-          $recording = true;
-          const $0 = $lowerBorrow0($a0, "a");
-          const $1 = $lowerBorrow0($a1, "b");
-          const $2 = $core2($0, $1);
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-          $commitLowering();
-          const $3 = $liftOwn0($2);
-          $result = $3;
-        } catch (e) {
-          $undoLowering();
-          $borrows = 0;
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift2(core, post) {
-        $core2 = core;
-        $post2 = post;
-      }
-      let $core3 = () => {
-        throw new Error("not instantiated");
-      };
-      let $post3;
-      function $lift3() {
-        if ($state !== 0) $enterFailed("dropped");
-        $state = 1;
-        $current = "dropped";
-        let $result;
-        try {
-          const $0 = $core3();
-          const $1 = $0 >>> 0;
-          $result = $1;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("dropped");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift3(core, post) {
-        $core3 = core;
-        $post3 = post;
-      }
-      return {
-        bind(memory, realloc) {
-          $memory = memory;
-          $realloc = realloc;
-        },
-        $lift0,
-        $bindLift0,
-        $lift1,
-        $bindLift1,
-        $lift2,
-        $bindLift2,
-        $lift3,
-        $bindLift3
-      };
-    })();
+      if ($state !== 1) $enterFailed("dropped");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift3(core, post) {
+      $core3 = core;
+      $post3 = post;
+    }
+    const $o0 = {
+      bind(memory, realloc) {
+        $memory = memory;
+        $realloc = realloc;
+      },
+      $lift0,
+      $bindLift0,
+      $lift1,
+      $bindLift1,
+      $lift2,
+      $bindLift2,
+      $lift3,
+      $bindLift3
+    };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin() {

@@ -289,114 +289,112 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       const rep = handle.rep as { [Symbol.dispose]?: () => void };
       if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();
     }
-    const $o0 = (() => {
-      let $memory: WebAssembly.Memory | undefined;
-      let $realloc:
-        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-      function $lower0($p0: number): number {
-        if ($state !== 1) $cannotLeave();
-        const $prev = $current;
-        $current = "test:counters/counters#[constructor]counter";
-        try {
-          const $0 = $p0 >>> 0;
-          const $1: Counter = new $import0.Counter($0);
-          const $2 = $lowerOwn0($1, "result");
-          return $2;
-        } catch (e) {
-          $state = 2;
-          throw e;
-        } finally {
-          $current = $prev;
-        }
+    let $memory: WebAssembly.Memory | undefined;
+    let $realloc:
+      ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+    function $lower0($p0: number): number {
+      if ($state !== 1) $cannotLeave();
+      const $prev = $current;
+      $current = "test:counters/counters#[constructor]counter";
+      try {
+        const $0 = $p0 >>> 0;
+        const $1: Counter = new $import0.Counter($0);
+        const $2 = $lowerOwn0($1, "result");
+        return $2;
+      } catch (e) {
+        $state = 2;
+        throw e;
+      } finally {
+        $current = $prev;
       }
-      function $lower1($p0: number): number {
-        if ($state !== 1) $cannotLeave();
-        const $prev = $current;
-        $current = "test:counters/counters#[method]counter.get";
-        try {
-          const $0 = $liftBorrow0($p0);
-          const $1: number = $0.get();
-          $releaseLends();
-          if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
-          return $1;
-        } catch (e) {
-          $state = 2;
-          throw e;
-        } finally {
-          $current = $prev;
-        }
+    }
+    function $lower1($p0: number): number {
+      if ($state !== 1) $cannotLeave();
+      const $prev = $current;
+      $current = "test:counters/counters#[method]counter.get";
+      try {
+        const $0 = $liftBorrow0($p0);
+        const $1: number = $0.get();
+        $releaseLends();
+        if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
+        return $1;
+      } catch (e) {
+        $state = 2;
+        throw e;
+      } finally {
+        $current = $prev;
       }
-      let $core0: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post0: ((...args: any[]) => void) | undefined;
-      function $lift0($a0: Counter): Counter {
-        if ($state !== 0) $enterFailed("twice");
-        $state = 1;
-        $current = "twice";
-        let $result: Counter;
-        try {
-          $recording = true;
-          const $0 = $lowerBorrow0($a0, "c");
-          const $1 = $core0($0);
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-          $commitLowering();
-          const $2 = $liftOwn0($1);
-          $result = $2;
-        } catch (e) {
-          $undoLowering();
-          $borrows = 0;
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("twice");
-        $state = 0;
-        return $result;
+    }
+    let $core0: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post0: ((...args: any[]) => void) | undefined;
+    function $lift0($a0: Counter): Counter {
+      if ($state !== 0) $enterFailed("twice");
+      $state = 1;
+      $current = "twice";
+      let $result: Counter;
+      try {
+        $recording = true;
+        const $0 = $lowerBorrow0($a0, "c");
+        const $1 = $core0($0);
+        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+        $commitLowering();
+        const $2 = $liftOwn0($1);
+        $result = $2;
+      } catch (e) {
+        $undoLowering();
+        $borrows = 0;
+        $fail(e);
       }
-      function $bindLift0(core: unknown, post: unknown): void {
-        $core0 = core as typeof $core0;
-        $post0 = post as typeof $post0;
+      if ($state !== 1) $enterFailed("twice");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift0(core: unknown, post: unknown): void {
+      $core0 = core as typeof $core0;
+      $post0 = post as typeof $post0;
+    }
+    let $core1: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post1: ((...args: any[]) => void) | undefined;
+    function $lift1($a0: Counter): number {
+      if ($state !== 0) $enterFailed("total");
+      $state = 1;
+      $current = "total";
+      let $result: number;
+      try {
+        $recording = true;
+        const $0 = $lowerOwn0($a0, "c");
+        const $1 = $core1($0);
+        $commitLowering();
+        const $2 = $1 >>> 0;
+        $result = $2;
+      } catch (e) {
+        $undoLowering();
+        $fail(e);
       }
-      let $core1: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post1: ((...args: any[]) => void) | undefined;
-      function $lift1($a0: Counter): number {
-        if ($state !== 0) $enterFailed("total");
-        $state = 1;
-        $current = "total";
-        let $result: number;
-        try {
-          $recording = true;
-          const $0 = $lowerOwn0($a0, "c");
-          const $1 = $core1($0);
-          $commitLowering();
-          const $2 = $1 >>> 0;
-          $result = $2;
-        } catch (e) {
-          $undoLowering();
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("total");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift1(core: unknown, post: unknown): void {
-        $core1 = core as typeof $core1;
-        $post1 = post as typeof $post1;
-      }
-      return {
-        bind(memory: unknown, realloc: unknown): void {
-          $memory = memory as WebAssembly.Memory | undefined;
-          $realloc = realloc as typeof $realloc;
-        },
-        $lower0,
-        $lower1,
-        $lift0,
-        $bindLift0,
-        $lift1,
-        $bindLift1,
-      };
-    })();
+      if ($state !== 1) $enterFailed("total");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift1(core: unknown, post: unknown): void {
+      $core1 = core as typeof $core1;
+      $post1 = post as typeof $post1;
+    }
+    const $o0 = {
+      bind(memory: unknown, realloc: unknown): void {
+        $memory = memory as WebAssembly.Memory | undefined;
+        $realloc = realloc as typeof $realloc;
+      },
+      $lower0,
+      $lower1,
+      $lift0,
+      $bindLift0,
+      $lift1,
+      $bindLift1,
+    };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin(): void {

@@ -364,135 +364,132 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       }
       $dtor0(handle.rep as number, true);
     }
-    const $o0 = (() => {
-      let $memory: WebAssembly.Memory | undefined;
-      let $realloc:
-        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-      let $core0: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post0: ((...args: any[]) => void) | undefined;
-      function $lift0($a0: number): Counter {
-        if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
-        $state = 1;
-        $current = "test:counters/counters#[constructor]counter";
-        let $result: Counter;
-        try {
-          if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
-          const $0 = $core0($a0);
-          const $1 = $liftOwn0($0);
-          $result = $1;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
-        $state = 0;
-        return $result;
+    let $memory: WebAssembly.Memory | undefined;
+    let $realloc:
+      ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+    let $core0: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post0: ((...args: any[]) => void) | undefined;
+    function $lift0($a0: number): Counter {
+      if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
+      $state = 1;
+      $current = "test:counters/counters#[constructor]counter";
+      let $result: Counter;
+      try {
+        if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
+        const $0 = $core0($a0);
+        const $1 = $liftOwn0($0);
+        $result = $1;
+      } catch (e) {
+        $fail(e);
       }
-      function $bindLift0(core: unknown, post: unknown): void {
-        $core0 = core as typeof $core0;
-        $post0 = post as typeof $post0;
+      if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift0(core: unknown, post: unknown): void {
+      $core0 = core as typeof $core0;
+      $post0 = post as typeof $post0;
+    }
+    let $core1: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post1: ((...args: any[]) => void) | undefined;
+    function $lift1($a0: Counter): number {
+      if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
+      $state = 1;
+      $current = "test:counters/counters#[method]counter.get";
+      let $result: number;
+      try {
+        $recording = true;
+        const $0 = $lowerBorrow0($a0, "self");
+        const $1 = $core1($0);
+        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+        $commitLowering();
+        const $2 = $1 >>> 0;
+        $result = $2;
+      } catch (e) {
+        $undoLowering();
+        $borrows = 0;
+        $fail(e);
       }
-      let $core1: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post1: ((...args: any[]) => void) | undefined;
-      function $lift1($a0: Counter): number {
-        if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
-        $state = 1;
-        $current = "test:counters/counters#[method]counter.get";
-        let $result: number;
-        try {
-          $recording = true;
-          const $0 = $lowerBorrow0($a0, "self");
-          const $1 = $core1($0);
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-          $commitLowering();
-          const $2 = $1 >>> 0;
-          $result = $2;
-        } catch (e) {
-          $undoLowering();
-          $borrows = 0;
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
-        $state = 0;
-        return $result;
+      if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift1(core: unknown, post: unknown): void {
+      $core1 = core as typeof $core1;
+      $post1 = post as typeof $post1;
+    }
+    let $core2: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post2: ((...args: any[]) => void) | undefined;
+    function $lift2($a0: Counter, $a1: Counter): Counter {
+      if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
+      $state = 1;
+      $current = "test:counters/counters#[static]counter.add";
+      let $result: Counter;
+      try {
+        $recording = true;
+        const $0 = $lowerBorrow0($a0, "a");
+        const $1 = $lowerBorrow0($a1, "b");
+        const $2 = $core2($0, $1);
+        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+        $commitLowering();
+        const $3 = $liftOwn0($2);
+        $result = $3;
+      } catch (e) {
+        $undoLowering();
+        $borrows = 0;
+        $fail(e);
       }
-      function $bindLift1(core: unknown, post: unknown): void {
-        $core1 = core as typeof $core1;
-        $post1 = post as typeof $post1;
+      if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift2(core: unknown, post: unknown): void {
+      $core2 = core as typeof $core2;
+      $post2 = post as typeof $post2;
+    }
+    let $core3: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post3: ((...args: any[]) => void) | undefined;
+    function $lift3(): number {
+      if ($state !== 0) $enterFailed("dropped");
+      $state = 1;
+      let $result: number;
+      try {
+        const $0 = $core3();
+        const $1 = $0 >>> 0;
+        $result = $1;
+      } catch (e) {
+        $fail(e);
       }
-      let $core2: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post2: ((...args: any[]) => void) | undefined;
-      function $lift2($a0: Counter, $a1: Counter): Counter {
-        if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
-        $state = 1;
-        $current = "test:counters/counters#[static]counter.add";
-        let $result: Counter;
-        try {
-          $recording = true;
-          const $0 = $lowerBorrow0($a0, "a");
-          const $1 = $lowerBorrow0($a1, "b");
-          const $2 = $core2($0, $1);
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-          $commitLowering();
-          const $3 = $liftOwn0($2);
-          $result = $3;
-        } catch (e) {
-          $undoLowering();
-          $borrows = 0;
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift2(core: unknown, post: unknown): void {
-        $core2 = core as typeof $core2;
-        $post2 = post as typeof $post2;
-      }
-      let $core3: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post3: ((...args: any[]) => void) | undefined;
-      function $lift3(): number {
-        if ($state !== 0) $enterFailed("dropped");
-        $state = 1;
-        $current = "dropped";
-        let $result: number;
-        try {
-          const $0 = $core3();
-          const $1 = $0 >>> 0;
-          $result = $1;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("dropped");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift3(core: unknown, post: unknown): void {
-        $core3 = core as typeof $core3;
-        $post3 = post as typeof $post3;
-      }
-      return {
-        bind(memory: unknown, realloc: unknown): void {
-          $memory = memory as WebAssembly.Memory | undefined;
-          $realloc = realloc as typeof $realloc;
-        },
-        $lift0,
-        $bindLift0,
-        $lift1,
-        $bindLift1,
-        $lift2,
-        $bindLift2,
-        $lift3,
-        $bindLift3,
-      };
-    })();
+      if ($state !== 1) $enterFailed("dropped");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift3(core: unknown, post: unknown): void {
+      $core3 = core as typeof $core3;
+      $post3 = post as typeof $post3;
+    }
+    const $o0 = {
+      bind(memory: unknown, realloc: unknown): void {
+        $memory = memory as WebAssembly.Memory | undefined;
+        $realloc = realloc as typeof $realloc;
+      },
+      $lift0,
+      $bindLift0,
+      $lift1,
+      $bindLift1,
+      $lift2,
+      $bindLift2,
+      $lift3,
+      $bindLift3,
+    };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin(): void {

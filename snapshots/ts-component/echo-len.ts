@@ -453,103 +453,101 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $argumentErrors.add(error);
       throw error;
     }
-    const $o0 = (() => {
-      let $memory: WebAssembly.Memory | undefined;
-      let $u8 = new Uint8Array(0);
-      let $dv = new DataView($u8.buffer);
-      function $refresh(): void {
-        if ($memory === undefined) $trap("the module has no exported memory");
-        $u8 = new Uint8Array($memory.buffer);
-        $dv = new DataView($memory.buffer);
+    let $memory: WebAssembly.Memory | undefined;
+    let $u8 = new Uint8Array(0);
+    let $dv = new DataView($u8.buffer);
+    function $refresh(): void {
+      if ($memory === undefined) $trap("the module has no exported memory");
+      $u8 = new Uint8Array($memory.buffer);
+      $dv = new DataView($memory.buffer);
+    }
+    function $checkPointer(ptr: number, size: number, align: number, what: string): number {
+      ptr >>>= 0;
+      if ((ptr & (align - 1)) !== 0)
+        $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
+      if (ptr + size > $u8.byteLength)
+        $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
+      return ptr;
+    }
+    function $checkRange(ptr: number, length: number, size: number, align: number): void {
+      const bytes = length * size;
+      if (bytes > 0x0fffffff) $trap(`list or string of ${length} elements is too long`);
+      if ((ptr & (align - 1)) !== 0) $trap(`misaligned pointer ${ptr} (alignment ${align})`);
+      if (ptr + bytes > $u8.byteLength) $trap(`${bytes} bytes at ${ptr} are out of bounds`);
+    }
+    function $liftUtf16(ptr: number, len: number): string {
+      ptr >>>= 0;
+      len >>>= 0;
+      $checkRange(ptr, len, 2, 2);
+      try {
+        return $utf16Decoder.decode($u8.subarray(ptr, ptr + 2 * len));
+      } catch {
+        $trap(`invalid UTF-16 in the string of ${len} code units at ${ptr}`);
       }
-      function $checkPointer(ptr: number, size: number, align: number, what: string): number {
-        ptr >>>= 0;
-        if ((ptr & (align - 1)) !== 0)
-          $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
-        if (ptr + size > $u8.byteLength)
-          $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
-        return ptr;
-      }
-      function $checkRange(ptr: number, length: number, size: number, align: number): void {
-        const bytes = length * size;
-        if (bytes > 0x0fffffff) $trap(`list or string of ${length} elements is too long`);
-        if ((ptr & (align - 1)) !== 0) $trap(`misaligned pointer ${ptr} (alignment ${align})`);
-        if (ptr + bytes > $u8.byteLength) $trap(`${bytes} bytes at ${ptr} are out of bounds`);
-      }
-      function $liftUtf16(ptr: number, len: number): string {
-        ptr >>>= 0;
-        len >>>= 0;
-        $checkRange(ptr, len, 2, 2);
-        try {
-          return $utf16Decoder.decode($u8.subarray(ptr, ptr + 2 * len));
-        } catch {
-          $trap(`invalid UTF-16 in the string of ${len} code units at ${ptr}`);
-        }
-      }
-      let $realloc:
-        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-      function $alloc(align: number, size: number): number {
-        if ($realloc === undefined) $trap("the module does not export cabi_realloc");
-        $state = 3;
-        const ptr = $realloc(0, 0, align, size) >>> 0;
-        $state = 1;
+    }
+    let $realloc:
+      ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+    function $alloc(align: number, size: number): number {
+      if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+      $state = 3;
+      const ptr = $realloc(0, 0, align, size) >>> 0;
+      $state = 1;
+      if ($u8.byteLength === 0) $refresh();
+      if ((ptr & (align - 1)) !== 0)
+        $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
+      if (ptr + size > $u8.byteLength)
+        $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
+      return ptr;
+    }
+    let $lowered = 0;
+    function $lowerUtf16(v: string, path: string): number {
+      if (typeof v !== "string") $typeError(path, "a string", v);
+      v = $wellFormed(v);
+      const units = v.length;
+      const ptr = $alloc(2, units * 2);
+      for (let i = 0; i < units; i++) $dv.setUint16(ptr + 2 * i, v.charCodeAt(i), true);
+      $lowered = units;
+      return ptr;
+    }
+    let $core0: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post0: ((...args: any[]) => void) | undefined;
+    function $lift0($a0: string): string {
+      if ($state !== 0) $enterFailed("echo");
+      $state = 1;
+      $current = "echo";
+      let $result: string;
+      try {
+        const $0 = $lowerUtf16($a0, "s");
+        const $1 = $lowered;
+        const $2 = $core0($0, $1);
         if ($u8.byteLength === 0) $refresh();
-        if ((ptr & (align - 1)) !== 0)
-          $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
-        if (ptr + size > $u8.byteLength)
-          $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
-        return ptr;
+        const $3 = $checkPointer($2, 8, 4, "results");
+        const $4 = $dv.getInt32($3, true);
+        const $5 = $dv.getInt32($3 + 4, true);
+        const $6 = $liftUtf16($4, $5);
+        $result = $6;
+      } catch (e) {
+        $fail(e);
       }
-      let $lowered = 0;
-      function $lowerUtf16(v: string, path: string): number {
-        if (typeof v !== "string") $typeError(path, "a string", v);
-        v = $wellFormed(v);
-        const units = v.length;
-        const ptr = $alloc(2, units * 2);
-        for (let i = 0; i < units; i++) $dv.setUint16(ptr + 2 * i, v.charCodeAt(i), true);
-        $lowered = units;
-        return ptr;
-      }
-      let $core0: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post0: ((...args: any[]) => void) | undefined;
-      function $lift0($a0: string): string {
-        if ($state !== 0) $enterFailed("echo");
-        $state = 1;
-        $current = "echo";
-        let $result: string;
-        try {
-          const $0 = $lowerUtf16($a0, "s");
-          const $1 = $lowered;
-          const $2 = $core0($0, $1);
-          if ($u8.byteLength === 0) $refresh();
-          const $3 = $checkPointer($2, 8, 4, "results");
-          const $4 = $dv.getInt32($3, true);
-          const $5 = $dv.getInt32($3 + 4, true);
-          const $6 = $liftUtf16($4, $5);
-          $result = $6;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("echo");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift0(core: unknown, post: unknown): void {
-        $core0 = core as typeof $core0;
-        $post0 = post as typeof $post0;
-      }
-      return {
-        bind(memory: unknown, realloc: unknown): void {
-          $memory = memory as WebAssembly.Memory | undefined;
-          $realloc = realloc as typeof $realloc;
-          if ($memory !== undefined) $refresh();
-        },
-        $lift0,
-        $bindLift0,
-      };
-    })();
+      if ($state !== 1) $enterFailed("echo");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift0(core: unknown, post: unknown): void {
+      $core0 = core as typeof $core0;
+      $post0 = post as typeof $post0;
+    }
+    const $o0 = {
+      bind(memory: unknown, realloc: unknown): void {
+        $memory = memory as WebAssembly.Memory | undefined;
+        $realloc = realloc as typeof $realloc;
+        if ($memory !== undefined) $refresh();
+      },
+      $lift0,
+      $bindLift0,
+    };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin(): void {
@@ -590,93 +588,91 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $argumentErrors.add(error);
       throw error;
     }
-    const $o0 = (() => {
-      let $memory: WebAssembly.Memory | undefined;
-      let $u8 = new Uint8Array(0);
-      let $dv = new DataView($u8.buffer);
-      function $refresh(): void {
-        if ($memory === undefined) $trap("the module has no exported memory");
-        $u8 = new Uint8Array($memory.buffer);
-        $dv = new DataView($memory.buffer);
-      }
-      let $realloc:
-        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-      function $alloc(align: number, size: number): number {
-        if ($realloc === undefined) $trap("the module does not export cabi_realloc");
-        $state = 3;
-        const ptr = $realloc(0, 0, align, size) >>> 0;
-        $state = 1;
-        if ($u8.byteLength === 0) $refresh();
-        if ((ptr & (align - 1)) !== 0)
-          $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
-        if (ptr + size > $u8.byteLength)
-          $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
-        return ptr;
-      }
-      let $lowered = 0;
-      function $lowerUtf8(v: string, path: string): number {
-        if (typeof v !== "string") $typeError(path, "a string", v);
-        const units = v.length;
-        // One allocation of the exact size: some allocators (the WASI preview1
-        // adapter's, for one) cannot grow an allocation the host made.
-        if (units <= 32) {
-          let i = 0;
-          while (i < units && v.charCodeAt(i) < 0x80) i++;
-          if (i === units) {
-            const ptr = $alloc(1, units);
-            for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
-            $lowered = units;
-            return ptr;
-          }
+    let $memory: WebAssembly.Memory | undefined;
+    let $u8 = new Uint8Array(0);
+    let $dv = new DataView($u8.buffer);
+    function $refresh(): void {
+      if ($memory === undefined) $trap("the module has no exported memory");
+      $u8 = new Uint8Array($memory.buffer);
+      $dv = new DataView($memory.buffer);
+    }
+    let $realloc:
+      ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+    function $alloc(align: number, size: number): number {
+      if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+      $state = 3;
+      const ptr = $realloc(0, 0, align, size) >>> 0;
+      $state = 1;
+      if ($u8.byteLength === 0) $refresh();
+      if ((ptr & (align - 1)) !== 0)
+        $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
+      if (ptr + size > $u8.byteLength)
+        $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
+      return ptr;
+    }
+    let $lowered = 0;
+    function $lowerUtf8(v: string, path: string): number {
+      if (typeof v !== "string") $typeError(path, "a string", v);
+      const units = v.length;
+      // One allocation of the exact size: some allocators (the WASI preview1
+      // adapter's, for one) cannot grow an allocation the host made.
+      if (units <= 32) {
+        let i = 0;
+        while (i < units && v.charCodeAt(i) < 0x80) i++;
+        if (i === units) {
+          const ptr = $alloc(1, units);
+          for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+          $lowered = units;
+          return ptr;
         }
-        // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
-        let scratch: Uint8Array;
-        if (units * 3 <= 1 << 20) {
-          if ($utf8Scratch.length < units * 3)
-            $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
-          scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
-        } else scratch = $utf8Encoder.encode(v);
-        const ptr = $alloc(1, scratch.length);
-        $u8.set(scratch, ptr);
-        $lowered = scratch.length;
-        return ptr;
       }
-      let $core1: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post1: ((...args: any[]) => void) | undefined;
-      function $lift1($a0: string): number {
-        if ($state !== 0) $enterFailed("root/instance 1: func 0");
-        $state = 1;
-        $current = "root/instance 1: func 0";
-        let $result: number;
-        try {
-          const $0 = $lowerUtf8($a0, "s");
-          const $1 = $lowered;
-          const $2 = $core1($0, $1);
-          const $3 = $2 >>> 0;
-          $result = $3;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("root/instance 1: func 0");
-        $state = 0;
-        return $result;
+      // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+      let scratch: Uint8Array;
+      if (units * 3 <= 1 << 20) {
+        if ($utf8Scratch.length < units * 3)
+          $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+        scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+      } else scratch = $utf8Encoder.encode(v);
+      const ptr = $alloc(1, scratch.length);
+      $u8.set(scratch, ptr);
+      $lowered = scratch.length;
+      return ptr;
+    }
+    let $core1: (...args: any[]) => any = () => {
+      throw new Error("not instantiated");
+    };
+    let $post1: ((...args: any[]) => void) | undefined;
+    function $lift1($a0: string): number {
+      if ($state !== 0) $enterFailed("root/instance 1: func 0");
+      $state = 1;
+      $current = "root/instance 1: func 0";
+      let $result: number;
+      try {
+        const $0 = $lowerUtf8($a0, "s");
+        const $1 = $lowered;
+        const $2 = $core1($0, $1);
+        const $3 = $2 >>> 0;
+        $result = $3;
+      } catch (e) {
+        $fail(e);
       }
-      function $bindLift1(core: unknown, post: unknown): void {
-        $core1 = core as typeof $core1;
-        $post1 = post as typeof $post1;
-      }
-      return {
-        bind(memory: unknown, realloc: unknown): void {
-          $memory = memory as WebAssembly.Memory | undefined;
-          $realloc = realloc as typeof $realloc;
-          if ($memory !== undefined) $refresh();
-        },
-        $lift1,
-        $bindLift1,
-      };
-    })();
+      if ($state !== 1) $enterFailed("root/instance 1: func 0");
+      $state = 0;
+      return $result;
+    }
+    function $bindLift1(core: unknown, post: unknown): void {
+      $core1 = core as typeof $core1;
+      $post1 = post as typeof $post1;
+    }
+    const $o0 = {
+      bind(memory: unknown, realloc: unknown): void {
+        $memory = memory as WebAssembly.Memory | undefined;
+        $realloc = realloc as typeof $realloc;
+        if ($memory !== undefined) $refresh();
+      },
+      $lift1,
+      $bindLift1,
+    };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin(): void {

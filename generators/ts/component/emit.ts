@@ -412,7 +412,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       `function $lift${l.id}(${paramList}): ${resultType} {`,
       `if ($state !== 0) $enterFailed(${label});`,
       "$state = 1;",
-      `$current = ${label};`,
+      // Errors the glue raises name the function; glue that calls nothing but the
+      // core function (whose traps are the engine's) needs no name.
+      ...(emitter.lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line)) || emitter.lowersHandles
+        ? [`$current = ${label};`]
+        : []),
       ...(this.contextInstances().has(l.instance) ? ["$context[0] = 0;", "$context[1] = 0;"] : []),
     ];
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);

@@ -71,8 +71,13 @@ export class OptionScope implements GlueModule {
     this.memory = true;
   }
 
-  /** The closure's code: `const <name> = (() => { … })();`. */
-  code(): string {
+  /**
+   * The scope's declarations and the object that exposes them
+   * (`const <name> = { bind, … }`), to be placed in a closure of its own or,
+   * for an instance's only memory, directly in the instance's closure (one
+   * context level less on every access to the instance's state).
+   */
+  parts(): { declarations: string[]; object: string } {
     if (this.memory) this.helpers.add("$views");
     const all = helperClosure(this.helpers);
     const local: string[] = [];
@@ -82,28 +87,31 @@ export class OptionScope implements GlueModule {
       else if (isMemoryHelper(h)) local.push(code);
       else this.owner.use(h);
     }
-    const declares = all.includes("$alloc") || all.includes("$views");
-    const lines = [`const ${this.name} = (() => {`];
-    if (!all.includes("$views")) lines.push("let $memory: WebAssembly.Memory | undefined;");
+    const declarations: string[] = [];
+    if (!all.includes("$views")) declarations.push("let $memory: WebAssembly.Memory | undefined;");
     if (!all.includes("$alloc"))
-      lines.push(
+      declarations.push(
         "let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;",
       );
-    lines.push(...local, ...[...this.instanceHelpers.values()].map((h) => h.code), ...this.functions);
+    declarations.push(...local, ...[...this.instanceHelpers.values()].map((h) => h.code), ...this.functions);
     const refresh = all.includes("$views") ? "if ($memory !== undefined) $refresh();" : "";
-    void declares;
-    lines.push(
-      `return {`,
+    const object = [
+      `{`,
       `bind(memory: unknown, realloc: unknown): void {`,
       `$memory = memory as WebAssembly.Memory | undefined;`,
       `$realloc = realloc as typeof $realloc;`,
       refresh,
       `},`,
       ...this.members.map((m) => `${m},`),
-      `};`,
-      `})();`,
-    );
-    return lines.join("\n");
+      `}`,
+    ].join("\n");
+    return { declarations, object };
+  }
+
+  /** The scope in a closure of its own: `const <name> = (() => { … })();`. */
+  code(): string {
+    const { declarations, object } = this.parts();
+    return [`const ${this.name} = (() => {`, ...declarations, `return ${object};`, `})();`].join("\n");
   }
 }
 
@@ -148,7 +156,12 @@ export class InstanceScope {
 
   /** The closure's code: `const $ciN = (() => { … })();`. */
   render(): string {
-    const optionCode = [...this.options.values()].map((o) => o.code());
+    const scopes = [...this.options.values()];
+    let optionCode: string[];
+    if (scopes.length === 1) {
+      const { declarations, object } = scopes[0]!.parts();
+      optionCode = [...declarations, `const ${scopes[0]!.name} = ${object};`];
+    } else optionCode = scopes.map((o) => o.code());
     const all = helperClosure(this.helpers);
     const local: string[] = [];
     for (const h of all) {
