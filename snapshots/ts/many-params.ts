@@ -268,14 +268,29 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     // One allocation of the exact size: some allocators (the WASI preview1
     // adapter's, for one) cannot grow an allocation the host made.
     if (units <= 32) {
-      let i = 0;
-      while (i < units && v.charCodeAt(i) < 0x80) i++;
-      if (i === units) {
-        const ptr = $alloc(1, units);
-        for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
-        $lowered = units;
-        return ptr;
+      // Short strings: count the UTF-8 bytes, allocate them, write in place.
+      let bytes = units;
+      let ascii = true;
+      for (let i = 0; i < units; i++) {
+        const c = v.charCodeAt(i);
+        if (c < 0x80) continue;
+        ascii = false;
+        if (c < 0x800) bytes += 1;
+        else if (
+          c >= 0xd800 &&
+          c <= 0xdbff &&
+          i + 1 < units &&
+          (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
+        ) {
+          bytes += 2;
+          i++;
+        } else bytes += 2;
       }
+      const ptr = $alloc(1, bytes);
+      if (ascii) for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
+      else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
+      $lowered = bytes;
+      return ptr;
     }
     // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
     let scratch: Uint8Array;
