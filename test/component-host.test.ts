@@ -179,6 +179,46 @@ describe("calls between components", () => {
   });
 });
 
+describe("strings between components", () => {
+  it("a UTF-8 string reaches a UTF-8 callee as its bytes; invalid UTF-8 traps in the caller", async () => {
+    const host = await loadComponentHost(
+      await wat(`(component
+  (component $Len
+    (core module $M
+      (memory (export "mem") 1)
+      (global $next (mut i32) (i32.const 1024))
+      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+        (local $r i32)
+        (local.set $r (global.get $next))
+        (global.set $next (i32.add (local.get $r) (local.get 3)))
+        (local.get $r))
+      (func (export "len") (param i32 i32) (result i32) (local.get 1)))
+    (core instance $m (instantiate $M))
+    (func (export "len") (param "s" string) (result u32)
+      (canon lift (core func $m "len") (memory (core memory $m "mem")) (realloc (core func $m "realloc")))))
+  (instance $len (instantiate $Len))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (core func $len (canon lower (func $len "len") (memory (core memory $mem "mem"))))
+  (core module $Caller
+    (import "" "mem" (memory 1))
+    (import "" "len" (func $len (param i32 i32) (result i32)))
+    ;; "grüß" (6 bytes) at 16, and a lone 0xff at 32.
+    (data (i32.const 16) "gr\\c3\\bc\\c3\\9f")
+    (data (i32.const 32) "\\ff")
+    (func (export "good") (result i32) (call $len (i32.const 16) (i32.const 6)))
+    (func (export "bad") (result i32) (call $len (i32.const 32) (i32.const 1))))
+  (core instance $c (instantiate $Caller
+    (with "" (instance (export "mem" (memory $mem "mem")) (export "len" (func $len))))))
+  (func (export "good") (result u32) (canon lift (core func $c "good")))
+  (func (export "bad") (result u32) (canon lift (core func $c "bad"))))`),
+    );
+    const e = await host.instantiate({});
+    expect(e.good()).toBe(6);
+    expect(() => e.bad()).toThrow(/invalid UTF-8/);
+  });
+});
+
 describe("the plan", () => {
   it("is plain data: the instances, resources, core instantiations and canonical functions in order", async () => {
     const plan = planComponent(readComponent(await fixture("echo-len")));

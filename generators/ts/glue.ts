@@ -141,6 +141,12 @@ export interface GlueTarget {
    * lowering copies into its own memory before anything can change them.
    */
   listViews?: boolean;
+  /**
+   * UTF-8 strings are lifted as their validated bytes rather than decoded:
+   * for the arguments of a call between components whose callee is UTF-8
+   * too, where the callee's lowering copies the bytes.
+   */
+  utf8Bytes?: boolean;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -298,6 +304,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
       }
       case "lift-string": {
         this.module.usesMemory();
+        if (inst.encoding === "utf8" && this.target.utf8Bytes) {
+          this.module.use("$liftUtf8Bytes");
+          return [this.bind(`($liftUtf8Bytes(${ops[0]}, ${ops[1]}) as unknown as string)`)];
+        }
         const fn =
           inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
         this.module.use(fn);

@@ -259,6 +259,47 @@ function $decodeUtf8(ptr: number, len: number): string {
   }
 }`,
   },
+  $utf8Bytes: {
+    scope: "module",
+    deps: [],
+    code: `
+/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
+class $Utf8Bytes {
+  constructor(readonly bytes: Uint8Array) {}
+}`,
+  },
+  $liftUtf8Bytes: {
+    scope: "instance",
+    deps: ["$utf8Bytes", "$checkRange", "$decodeUtf8Check"],
+    code: `
+function $liftUtf8Bytes(ptr: number, len: number): $Utf8Bytes {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, 1, 1);
+  const bytes = $u8.subarray(ptr, ptr + len);
+  let ascii = true;
+  for (let i = 0; i < len; i++) {
+    if (bytes[i]! >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (!ascii) $decodeUtf8Check(ptr, len);
+  return new $Utf8Bytes(bytes);
+}`,
+  },
+  $decodeUtf8Check: {
+    scope: "instance",
+    deps: ["$utf8Decoder", "$trap"],
+    code: `
+function $decodeUtf8Check(ptr: number, len: number): void {
+  try {
+    $utf8Decoder.decode($u8.subarray(ptr, ptr + len));
+  } catch {
+    $trap(\`invalid UTF-8 in the string of \${len} bytes at \${ptr}\`);
+  }
+}`,
+  },
   $utf8Scratch: {
     scope: "module",
     deps: [],
@@ -267,10 +308,18 @@ let $utf8Scratch = new Uint8Array(1024);`,
   },
   $lowerUtf8: {
     scope: "instance",
-    deps: ["$utf8Encoder", "$utf8Scratch", "$alloc", "$typeError", "$lowered"],
+    deps: ["$utf8Encoder", "$utf8Scratch", "$utf8Bytes", "$alloc", "$typeError", "$lowered"],
     code: `
 function $lowerUtf8(v: string, path: string): number {
-  if (typeof v !== "string") $typeError(path, "a string", v);
+  if (typeof v !== "string") {
+    if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
+    // From another component's memory, validated there: copied as it is.
+    const bytes = (v as unknown as $Utf8Bytes).bytes;
+    const ptr = $alloc(1, bytes.length);
+    $u8.set(bytes, ptr);
+    $lowered = bytes.length;
+    return ptr;
+  }
   const units = v.length;
   // One allocation of the exact size: some allocators (the WASI preview1
   // adapter's, for one) cannot grow an allocation the host made.

@@ -118,6 +118,10 @@ function $describe(v: unknown): string {
   return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
 const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
+/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
+class $Utf8Bytes {
+  constructor(readonly bytes: Uint8Array) {}
+}
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
@@ -230,6 +234,28 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
         }
       }
+      function $decodeUtf8Check(ptr: number, len: number): void {
+        try {
+          $utf8Decoder.decode($u8.subarray(ptr, ptr + len));
+        } catch {
+          $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
+        }
+      }
+      function $liftUtf8Bytes(ptr: number, len: number): $Utf8Bytes {
+        ptr >>>= 0;
+        len >>>= 0;
+        $checkRange(ptr, len, 1, 1);
+        const bytes = $u8.subarray(ptr, ptr + len);
+        let ascii = true;
+        for (let i = 0; i < len; i++) {
+          if (bytes[i]! >= 0x80) {
+            ascii = false;
+            break;
+          }
+        }
+        if (!ascii) $decodeUtf8Check(ptr, len);
+        return new $Utf8Bytes(bytes);
+      }
       let $realloc:
         ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
       function $alloc(align: number, size: number): number {
@@ -246,7 +272,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       }
       let $lowered = 0;
       function $lowerUtf8(v: string, path: string): number {
-        if (typeof v !== "string") $typeError(path, "a string", v);
+        if (typeof v !== "string") {
+          if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
+          // From another component's memory, validated there: copied as it is.
+          const bytes = (v as unknown as $Utf8Bytes).bytes;
+          const ptr = $alloc(1, bytes.length);
+          $u8.set(bytes, ptr);
+          $lowered = bytes.length;
+          return ptr;
+        }
         const units = v.length;
         // One allocation of the exact size: some allocators (the WASI preview1
         // adapter's, for one) cannot grow an allocation the host made.
@@ -314,7 +348,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 1: func 0";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $0 = $liftUtf8($p0, $p1);
+          const $0 = $liftUtf8Bytes($p0, $p1) as unknown as string;
           const $1: number = $ci2.$o0.$lift1($0);
           if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
           return $1;
@@ -627,7 +661,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     let $lowered = 0;
     function $lowerUtf8(v: string, path: string): number {
-      if (typeof v !== "string") $typeError(path, "a string", v);
+      if (typeof v !== "string") {
+        if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
+        // From another component's memory, validated there: copied as it is.
+        const bytes = (v as unknown as $Utf8Bytes).bytes;
+        const ptr = $alloc(1, bytes.length);
+        $u8.set(bytes, ptr);
+        $lowered = bytes.length;
+        return ptr;
+      }
       const units = v.length;
       // One allocation of the exact size: some allocators (the WASI preview1
       // adapter's, for one) cannot grow an allocation the host made.

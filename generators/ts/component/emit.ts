@@ -517,6 +517,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       directResult,
       mapsAsPairs: callee.kind === "lifted",
       listViews: callee.kind === "lifted",
+      utf8Bytes:
+        callee.kind === "lifted" &&
+        w.options.encoding === "utf8" &&
+        this.plan.lifts[callee.lift]!.options.encoding === "utf8",
     });
     this.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "import");
     inst.use("$mayLeave");
