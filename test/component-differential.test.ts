@@ -27,30 +27,19 @@ import { strings16, strings8 } from "./guests/values/strings.js";
 import { instantiate, perform, prepare, type Instance, type PreparedSuite } from "./guests/values/run.js";
 import {
   callTitle,
-  describeArgs,
   exportedFunction,
   observe,
   type Call,
   type Observed,
   type Suite,
+  threw,
+  describeObserved,
 } from "./guests/values/suite.js";
 
 const suites: Suite[] = [numbers, strings8, strings16, lists, aggregates, callsSuite, edges];
 
 /** Why jco differed, and in which calls (for the summary). */
 const JCO_DIFFERENCES = new Map<string, string[]>();
-
-function threw(o: Observed): o is { threw: unknown } {
-  return "threw" in o;
-}
-
-function describeObserved(o: Observed): string {
-  if (threw(o)) return `threw ${String((o.threw as Error)?.message ?? o.threw).slice(0, 200)}`;
-  const v = o.returned;
-  if (ArrayBuffer.isView(v))
-    return `returned a ${v.constructor.name} of ${(v as unknown as ArrayLike<unknown>).length} elements`;
-  return `returned ${describeArgs([v])}`;
-}
 
 for (const suite of suites) {
   describe(`component differential ${suite.name}`, () => {

@@ -90,3 +90,28 @@ export function topLevelExportName(id: string): string {
   const name = camelCase(id);
   return name === "then" ? "then_" : name;
 }
+
+/**
+ * The camelCase short names under which exported interfaces are also
+ * exposed (`greetings` for `example:greeter/greetings@1.0.0`): one per
+ * interface whose short name is unique and taken by nothing else (a
+ * world-level function, another export's full name). Full name → alias.
+ */
+export function exportAliases(
+  interfaces: { full: string; short: string }[],
+  functionNames: Iterable<string>,
+): Map<string, string> {
+  const taken = new Set(functionNames);
+  const counts = new Map<string, number>();
+  const aliases = new Map<string, string>();
+  for (const { full, short } of interfaces) {
+    const alias = camelCase(short);
+    taken.add(full);
+    counts.set(alias, (counts.get(alias) ?? 0) + 1);
+    aliases.set(full, alias);
+  }
+  for (const [full, alias] of aliases) {
+    if (counts.get(alias)! > 1 || alias === full || taken.has(alias)) aliases.delete(full);
+  }
+  return aliases;
+}

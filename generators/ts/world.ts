@@ -23,6 +23,7 @@ import { FunctionEmitter, type GlueModule } from "./glue.js";
 import {
   camelCase,
   classMemberKey,
+  exportAliases,
   staticName,
   topLevelExportName,
   jsDoc,
@@ -750,23 +751,16 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
 
   private exportAliases(): Map<string, string> {
     const w = this.resolve.worlds[this.world];
-    const counts = new Map<string, number>();
-    const taken = new Set<string>();
-    for (const { item } of w.exports.values())
-      if (item.kind === "function") taken.add(topLevelExportName(item.func.name));
-    const aliases = new Map<string, string>();
+    const interfaces: { full: string; short: string }[] = [];
+    const functions: string[] = [];
     for (const { key, item } of w.exports.values()) {
-      if (item.kind !== "interface") continue;
-      const full = this.resolve.nameWorldKey(key);
-      const short = camelCase(key.kind === "name" ? key.name : this.resolve.interfaces[item.id].name!);
-      taken.add(full);
-      counts.set(short, (counts.get(short) ?? 0) + 1);
-      aliases.set(full, short);
+      if (item.kind === "function") functions.push(topLevelExportName(item.func.name));
+      else if (item.kind === "interface") {
+        const short = key.kind === "name" ? key.name : this.resolve.interfaces[item.id].name!;
+        interfaces.push({ full: this.resolve.nameWorldKey(key), short });
+      }
     }
-    for (const [full, short] of aliases) {
-      if (counts.get(short)! > 1 || short === full || (taken.has(short) && short !== full)) aliases.delete(full);
-    }
-    return aliases;
+    return exportAliases(interfaces, functions);
   }
 
   private exportsInterface(): string {

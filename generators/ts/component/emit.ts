@@ -21,6 +21,7 @@ import { renderTemplate } from "../../output.js";
 import { FunctionEmitter } from "../glue.js";
 import {
   camelCase,
+  exportAliases,
   propertyAccess,
   propertyKey,
   staticName,
@@ -698,21 +699,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
 
   /** Aliases of exported instances under the camelCase of their short names, when unambiguous. */
   private exportAliases(exports: PlanExport[]): Map<string, string> {
-    const taken = new Set(exports.filter((e) => e.kind === "func").map((e) => topLevelExportName(e.name)));
-    const counts = new Map<string, number>();
-    const aliases = new Map<string, string>();
-    for (const e of exports) {
-      if (e.kind !== "instance") continue;
-      const m = /^(?:[^:]+:[^/]+\/)?([^@]+)(?:@.*)?$/.exec(e.name);
-      const short = camelCase(m ? m[1]! : e.name);
-      taken.add(e.name);
-      counts.set(short, (counts.get(short) ?? 0) + 1);
-      aliases.set(e.name, short);
-    }
-    for (const [full, short] of aliases) {
-      if (counts.get(short)! > 1 || short === full || taken.has(short)) aliases.delete(full);
-    }
-    return aliases;
+    const interfaces = exports
+      .filter((e) => e.kind === "instance")
+      .map((e) => ({ full: e.name, short: /^(?:[^:]+:[^/]+\/)?([^@]+)(?:@.*)?$/.exec(e.name)?.[1] ?? e.name }));
+    const functions = exports.filter((e) => e.kind === "func").map((e) => topLevelExportName(e.name));
+    return exportAliases(interfaces, functions);
   }
 
   // ---------------------------------------------------------------- output

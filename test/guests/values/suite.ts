@@ -135,3 +135,17 @@ export function describeArgs(args: unknown[]): string {
 export function callTitle(call: Call): string {
   return `${call.fn}(${call.title ?? describeArgs(call.args)})`;
 }
+
+/** Whether a call threw. */
+export function threw(o: Observed): o is { threw: unknown } {
+  return "threw" in o;
+}
+
+/** What a call did, briefly, for failure messages. */
+export function describeObserved(o: Observed): string {
+  if (threw(o)) return `threw ${String((o.threw as Error)?.message ?? o.threw).slice(0, 200)}`;
+  const v = o.returned;
+  if (ArrayBuffer.isView(v))
+    return `returned a ${v.constructor.name} of ${(v as unknown as ArrayLike<unknown>).length} elements`;
+  return `returned ${describeArgs([v])}`;
+}
