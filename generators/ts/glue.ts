@@ -87,8 +87,10 @@ const liftScalar: Record<string, (v: string) => string> = {
   u64: (v) => `BigInt.asUintN(64, ${v})`,
   s64: (v) => `BigInt.asIntN(64, ${v})`,
   // The spec canonicalises NaNs when lifting: JS code must not see a guest's NaN payload.
-  f32: (v) => `${v} === ${v} ? ${v} : NaN`,
-  f64: (v) => `${v} === ${v} ? ${v} : NaN`,
+  // `0 / 0` is the canonical NaN as a number constant (the global `NaN` is a
+  // property load, which keeps V8 from keeping the value unboxed).
+  f32: (v) => `${v} === ${v} ? ${v} : 0 / 0`,
+  f64: (v) => `${v} === ${v} ? ${v} : 0 / 0`,
 };
 
 const loadCode: Record<string, (at: string) => string> = {

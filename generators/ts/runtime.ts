@@ -155,7 +155,7 @@ function $cannotLeave(): never {
     deps: ["$argumentErrors"],
     code: `
 function $fail(error: unknown): never {
-  $state = $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
+  $state = $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
   throw error;
 }`,
   },

@@ -127,7 +127,7 @@ function $link(modules, imports) {
       throw new Error(`${name}: the instance was entered again while it was running (a host import called back into it)`);
     }
     function $fail(error) {
-      $state = $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
+      $state = $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
       throw error;
     }
     function $trap(message) {
@@ -266,127 +266,102 @@ function $link(modules, imports) {
     }
     let $memory;
     let $realloc;
-    let $core02 = () => {
-      throw new Error("not instantiated");
-    };
-    let $post0;
-    function $lift0($a0) {
-      if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
-      $state = 1;
-      $current = "test:counters/counters#[constructor]counter";
-      let $result;
-      try {
-        if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
-        const $0 = $core02($a0);
-        const $1 = $liftOwn0($0);
-        $result = $1;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
-      $state = 0;
-      return $result;
-    }
     function $bindLift0(core, post) {
-      $core02 = core;
-      $post0 = post;
-    }
-    let $core12 = () => {
-      throw new Error("not instantiated");
-    };
-    let $post1;
-    function $lift1($a0) {
-      if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
-      $state = 1;
-      $current = "test:counters/counters#[method]counter.get";
-      let $result;
-      try {
-        $recording = true;
-        const $0 = $lowerBorrow0($a0, "self");
-        const $1 = $core12($0);
-        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-        $commitLowering();
-        const $2 = $1 >>> 0;
-        $result = $2;
-      } catch (e) {
-        $undoLowering();
-        $borrows = 0;
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
-      $state = 0;
-      return $result;
+      const $core02 = core;
+      const $post0 = post;
+      return function($a0) {
+        if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
+        $state = 1;
+        $current = "test:counters/counters#[constructor]counter";
+        let $result;
+        try {
+          if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
+          const $0 = $core02($a0);
+          const $1 = $liftOwn0($0);
+          $result = $1;
+        } catch (e) {
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
+        $state = 0;
+        return $result;
+      };
     }
     function $bindLift1(core, post) {
-      $core12 = core;
-      $post1 = post;
-    }
-    let $core2 = () => {
-      throw new Error("not instantiated");
-    };
-    let $post2;
-    function $lift2($a0, $a1) {
-      if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
-      $state = 1;
-      $current = "test:counters/counters#[static]counter.add";
-      let $result;
-      try {
-        $recording = true;
-        const $0 = $lowerBorrow0($a0, "a");
-        const $1 = $lowerBorrow0($a1, "b");
-        const $2 = $core2($0, $1);
-        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-        $commitLowering();
-        const $3 = $liftOwn0($2);
-        $result = $3;
-      } catch (e) {
-        $undoLowering();
-        $borrows = 0;
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
-      $state = 0;
-      return $result;
+      const $core12 = core;
+      const $post1 = post;
+      return function($a0) {
+        if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
+        $state = 1;
+        $current = "test:counters/counters#[method]counter.get";
+        let $result;
+        try {
+          $recording = true;
+          const $0 = $lowerBorrow0($a0, "self");
+          const $1 = $core12($0);
+          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          $commitLowering();
+          const $2 = $1 >>> 0;
+          $result = $2;
+        } catch (e) {
+          $undoLowering();
+          $borrows = 0;
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
+        $state = 0;
+        return $result;
+      };
     }
     function $bindLift2(core, post) {
-      $core2 = core;
-      $post2 = post;
-    }
-    let $core3 = () => {
-      throw new Error("not instantiated");
-    };
-    let $post3;
-    function $lift3() {
-      if ($state !== 0) $enterFailed("dropped");
-      $state = 1;
-      let $result;
-      try {
-        const $0 = $core3();
-        const $1 = $0 >>> 0;
-        $result = $1;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("dropped");
-      $state = 0;
-      return $result;
+      const $core2 = core;
+      const $post2 = post;
+      return function($a0, $a1) {
+        if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
+        $state = 1;
+        $current = "test:counters/counters#[static]counter.add";
+        let $result;
+        try {
+          $recording = true;
+          const $0 = $lowerBorrow0($a0, "a");
+          const $1 = $lowerBorrow0($a1, "b");
+          const $2 = $core2($0, $1);
+          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          $commitLowering();
+          const $3 = $liftOwn0($2);
+          $result = $3;
+        } catch (e) {
+          $undoLowering();
+          $borrows = 0;
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
+        $state = 0;
+        return $result;
+      };
     }
     function $bindLift3(core, post) {
-      $core3 = core;
-      $post3 = post;
+      const $core3 = core;
+      const $post3 = post;
+      return function() {
+        if ($state !== 0) $enterFailed("dropped");
+        try {
+          const $0 = $core3();
+          const $1 = $0 >>> 0;
+          return $1;
+        } catch (e) {
+          $fail(e);
+        }
+      };
     }
     const $o0 = {
       bind(memory, realloc) {
         $memory = memory;
         $realloc = realloc;
       },
-      $lift0,
       $bindLift0,
-      $lift1,
       $bindLift1,
-      $lift2,
       $bindLift2,
-      $lift3,
       $bindLift3
     };
     return {
@@ -424,20 +399,20 @@ function $link(modules, imports) {
   $ci0.$begin();
   const $core1 = new WebAssembly.Instance(modules[1], { "r": { "new": $ci0.$resourceNew0, "rep": $ci0.$resourceRep0 } });
   $ci0.$end();
-  $ci0.$o0.$bindLift0($core1.exports["ctor"], void 0);
-  $ci0.$o0.$bindLift1($core1.exports["get"], void 0);
-  $ci0.$o0.$bindLift2($core1.exports["add"], void 0);
-  $ci0.$o0.$bindLift3($core0.exports["dropped"], void 0);
+  const $lift0 = $ci0.$o0.$bindLift0($core1.exports["ctor"], void 0);
+  const $lift1 = $ci0.$o0.$bindLift1($core1.exports["get"], void 0);
+  const $lift2 = $ci0.$o0.$bindLift2($core1.exports["add"], void 0);
+  const $lift3 = $ci0.$o0.$bindLift3($core0.exports["dropped"], void 0);
   $ci0.$bindDtor0($core0.exports["dtor"]);
-  $ctor0 = $ci0.$o0.$lift0;
+  $ctor0 = $lift0;
   Object.defineProperty($Resource0.prototype, "get", { value: function(...args) {
-    return $ci0.$o0.$lift1(this, ...args);
+    return $lift1(this, ...args);
   }, writable: true, configurable: true });
-  $Resource0["add"] = $ci0.$o0.$lift2;
+  $Resource0["add"] = $lift2;
   return (() => {
     const result = {
       "test:counters/counters": { Counter: $Resource0 },
-      dropped: $ci0.$o0.$lift3
+      dropped: $lift3
     };
     result.counters = result["test:counters/counters"];
     return result;

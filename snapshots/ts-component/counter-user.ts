@@ -150,7 +150,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $fail(error: unknown): never {
       $state =
-        $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
           ? 0
           : 2;
       throw error;
@@ -325,63 +325,55 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = $prev;
       }
     }
-    let $core0: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post0: ((...args: any[]) => void) | undefined;
-    function $lift0($a0: Counter): Counter {
-      if ($state !== 0) $enterFailed("twice");
-      $state = 1;
-      $current = "twice";
-      let $result: Counter;
-      try {
-        $recording = true;
-        const $0 = $lowerBorrow0($a0, "c");
-        const $1 = $core0($0);
-        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-        $commitLowering();
-        const $2 = $liftOwn0($1);
-        $result = $2;
-      } catch (e) {
-        $undoLowering();
-        $borrows = 0;
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("twice");
-      $state = 0;
-      return $result;
+    function $bindLift0(core: unknown, post: unknown) {
+      const $core0 = core as (...args: any[]) => any;
+      const $post0 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: Counter): Counter {
+        if ($state !== 0) $enterFailed("twice");
+        $state = 1;
+        $current = "twice";
+        let $result: Counter;
+        try {
+          $recording = true;
+          const $0 = $lowerBorrow0($a0, "c");
+          const $1 = $core0($0);
+          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          $commitLowering();
+          const $2 = $liftOwn0($1);
+          $result = $2;
+        } catch (e) {
+          $undoLowering();
+          $borrows = 0;
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("twice");
+        $state = 0;
+        return $result;
+      };
     }
-    function $bindLift0(core: unknown, post: unknown): void {
-      $core0 = core as typeof $core0;
-      $post0 = post as typeof $post0;
-    }
-    let $core1: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post1: ((...args: any[]) => void) | undefined;
-    function $lift1($a0: Counter): number {
-      if ($state !== 0) $enterFailed("total");
-      $state = 1;
-      $current = "total";
-      let $result: number;
-      try {
-        $recording = true;
-        const $0 = $lowerOwn0($a0, "c");
-        const $1 = $core1($0);
-        $commitLowering();
-        const $2 = $1 >>> 0;
-        $result = $2;
-      } catch (e) {
-        $undoLowering();
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("total");
-      $state = 0;
-      return $result;
-    }
-    function $bindLift1(core: unknown, post: unknown): void {
-      $core1 = core as typeof $core1;
-      $post1 = post as typeof $post1;
+    function $bindLift1(core: unknown, post: unknown) {
+      const $core1 = core as (...args: any[]) => any;
+      const $post1 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: Counter): number {
+        if ($state !== 0) $enterFailed("total");
+        $state = 1;
+        $current = "total";
+        let $result: number;
+        try {
+          $recording = true;
+          const $0 = $lowerOwn0($a0, "c");
+          const $1 = $core1($0);
+          $commitLowering();
+          const $2 = $1 >>> 0;
+          $result = $2;
+        } catch (e) {
+          $undoLowering();
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("total");
+        $state = 0;
+        return $result;
+      };
     }
     const $o0 = {
       bind(memory: unknown, realloc: unknown): void {
@@ -390,9 +382,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       },
       $lower0,
       $lower1,
-      $lift0,
       $bindLift0,
-      $lift1,
       $bindLift1,
     };
     return {
@@ -414,7 +404,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     c: { new: $ci0.$o0.$lower0, get: $ci0.$o0.$lower1, drop: $ci0.$resourceDrop0 },
   });
   $ci0.$end();
-  $ci0.$o0.$bindLift0($core0.exports["twice"], undefined);
-  $ci0.$o0.$bindLift1($core0.exports["total"], undefined);
-  return { twice: $ci0.$o0.$lift0, total: $ci0.$o0.$lift1 };
+  const $lift0 = $ci0.$o0.$bindLift0($core0.exports["twice"], undefined);
+  const $lift1 = $ci0.$o0.$bindLift1($core0.exports["total"], undefined);
+  return { twice: $lift0, total: $lift1 };
 }

@@ -202,7 +202,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $fail(error: unknown): never {
       $state =
-        $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
           ? 0
           : 2;
       throw error;
@@ -367,127 +367,102 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     let $memory: WebAssembly.Memory | undefined;
     let $realloc:
       ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-    let $core0: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post0: ((...args: any[]) => void) | undefined;
-    function $lift0($a0: number): Counter {
-      if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
-      $state = 1;
-      $current = "test:counters/counters#[constructor]counter";
-      let $result: Counter;
-      try {
-        if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
-        const $0 = $core0($a0);
-        const $1 = $liftOwn0($0);
-        $result = $1;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
-      $state = 0;
-      return $result;
+    function $bindLift0(core: unknown, post: unknown) {
+      const $core0 = core as (...args: any[]) => any;
+      const $post0 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: number): Counter {
+        if ($state !== 0) $enterFailed("test:counters/counters#[constructor]counter");
+        $state = 1;
+        $current = "test:counters/counters#[constructor]counter";
+        let $result: Counter;
+        try {
+          if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
+          const $0 = $core0($a0);
+          const $1 = $liftOwn0($0);
+          $result = $1;
+        } catch (e) {
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[constructor]counter");
+        $state = 0;
+        return $result;
+      };
     }
-    function $bindLift0(core: unknown, post: unknown): void {
-      $core0 = core as typeof $core0;
-      $post0 = post as typeof $post0;
+    function $bindLift1(core: unknown, post: unknown) {
+      const $core1 = core as (...args: any[]) => any;
+      const $post1 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: Counter): number {
+        if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
+        $state = 1;
+        $current = "test:counters/counters#[method]counter.get";
+        let $result: number;
+        try {
+          $recording = true;
+          const $0 = $lowerBorrow0($a0, "self");
+          const $1 = $core1($0);
+          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          $commitLowering();
+          const $2 = $1 >>> 0;
+          $result = $2;
+        } catch (e) {
+          $undoLowering();
+          $borrows = 0;
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
+        $state = 0;
+        return $result;
+      };
     }
-    let $core1: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post1: ((...args: any[]) => void) | undefined;
-    function $lift1($a0: Counter): number {
-      if ($state !== 0) $enterFailed("test:counters/counters#[method]counter.get");
-      $state = 1;
-      $current = "test:counters/counters#[method]counter.get";
-      let $result: number;
-      try {
-        $recording = true;
-        const $0 = $lowerBorrow0($a0, "self");
-        const $1 = $core1($0);
-        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-        $commitLowering();
-        const $2 = $1 >>> 0;
-        $result = $2;
-      } catch (e) {
-        $undoLowering();
-        $borrows = 0;
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
-      $state = 0;
-      return $result;
+    function $bindLift2(core: unknown, post: unknown) {
+      const $core2 = core as (...args: any[]) => any;
+      const $post2 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: Counter, $a1: Counter): Counter {
+        if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
+        $state = 1;
+        $current = "test:counters/counters#[static]counter.add";
+        let $result: Counter;
+        try {
+          $recording = true;
+          const $0 = $lowerBorrow0($a0, "a");
+          const $1 = $lowerBorrow0($a1, "b");
+          const $2 = $core2($0, $1);
+          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          $commitLowering();
+          const $3 = $liftOwn0($2);
+          $result = $3;
+        } catch (e) {
+          $undoLowering();
+          $borrows = 0;
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
+        $state = 0;
+        return $result;
+      };
     }
-    function $bindLift1(core: unknown, post: unknown): void {
-      $core1 = core as typeof $core1;
-      $post1 = post as typeof $post1;
-    }
-    let $core2: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post2: ((...args: any[]) => void) | undefined;
-    function $lift2($a0: Counter, $a1: Counter): Counter {
-      if ($state !== 0) $enterFailed("test:counters/counters#[static]counter.add");
-      $state = 1;
-      $current = "test:counters/counters#[static]counter.add";
-      let $result: Counter;
-      try {
-        $recording = true;
-        const $0 = $lowerBorrow0($a0, "a");
-        const $1 = $lowerBorrow0($a1, "b");
-        const $2 = $core2($0, $1);
-        if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
-        $commitLowering();
-        const $3 = $liftOwn0($2);
-        $result = $3;
-      } catch (e) {
-        $undoLowering();
-        $borrows = 0;
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");
-      $state = 0;
-      return $result;
-    }
-    function $bindLift2(core: unknown, post: unknown): void {
-      $core2 = core as typeof $core2;
-      $post2 = post as typeof $post2;
-    }
-    let $core3: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post3: ((...args: any[]) => void) | undefined;
-    function $lift3(): number {
-      if ($state !== 0) $enterFailed("dropped");
-      $state = 1;
-      let $result: number;
-      try {
-        const $0 = $core3();
-        const $1 = $0 >>> 0;
-        $result = $1;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("dropped");
-      $state = 0;
-      return $result;
-    }
-    function $bindLift3(core: unknown, post: unknown): void {
-      $core3 = core as typeof $core3;
-      $post3 = post as typeof $post3;
+    function $bindLift3(core: unknown, post: unknown) {
+      const $core3 = core as (...args: any[]) => any;
+      const $post3 = post as ((...args: any[]) => void) | undefined;
+      return function (): number {
+        if ($state !== 0) $enterFailed("dropped");
+        try {
+          const $0 = $core3();
+          const $1 = $0 >>> 0;
+          return $1;
+        } catch (e) {
+          $fail(e);
+        }
+      };
     }
     const $o0 = {
       bind(memory: unknown, realloc: unknown): void {
         $memory = memory as WebAssembly.Memory | undefined;
         $realloc = realloc as typeof $realloc;
       },
-      $lift0,
       $bindLift0,
-      $lift1,
       $bindLift1,
-      $lift2,
       $bindLift2,
-      $lift3,
       $bindLift3,
     };
     return {
@@ -527,24 +502,24 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     r: { new: $ci0.$resourceNew0, rep: $ci0.$resourceRep0 },
   });
   $ci0.$end();
-  $ci0.$o0.$bindLift0($core1.exports["ctor"], undefined);
-  $ci0.$o0.$bindLift1($core1.exports["get"], undefined);
-  $ci0.$o0.$bindLift2($core1.exports["add"], undefined);
-  $ci0.$o0.$bindLift3($core0.exports["dropped"], undefined);
+  const $lift0 = $ci0.$o0.$bindLift0($core1.exports["ctor"], undefined);
+  const $lift1 = $ci0.$o0.$bindLift1($core1.exports["get"], undefined);
+  const $lift2 = $ci0.$o0.$bindLift2($core1.exports["add"], undefined);
+  const $lift3 = $ci0.$o0.$bindLift3($core0.exports["dropped"], undefined);
   $ci0.$bindDtor0($core0.exports["dtor"]);
-  $ctor0 = $ci0.$o0.$lift0;
+  $ctor0 = $lift0;
   Object.defineProperty($Resource0.prototype, "get", {
     value: function (this: any, ...args: any[]) {
-      return ($ci0.$o0.$lift1 as any)(this, ...args);
+      return ($lift1 as any)(this, ...args);
     },
     writable: true,
     configurable: true,
   });
-  ($Resource0 as any)["add"] = $ci0.$o0.$lift2;
+  ($Resource0 as any)["add"] = $lift2;
   return (() => {
     const result: any = {
       "test:counters/counters": { Counter: $Resource0 as unknown as CounterClass },
-      dropped: $ci0.$o0.$lift3,
+      dropped: $lift3,
     };
     result.counters = result["test:counters/counters"];
     return result as Exports;

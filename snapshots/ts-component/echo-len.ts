@@ -162,7 +162,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $fail(error: unknown): never {
       $state =
-        $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
           ? 0
           : 2;
       throw error;
@@ -328,7 +328,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         try {
           if ($u8.byteLength === 0) $refresh();
           const $0 = $liftUtf8($p0, $p1);
-          const $1: string = $ci1.$o0.$lift0($0);
+          const $1: string = $lift0($0);
           const $2 = $checkPointer($p2, 8, 4, "results");
           const $3 = $lowerUtf8($1, "result");
           const $4 = $lowered;
@@ -349,7 +349,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         try {
           if ($u8.byteLength === 0) $refresh();
           const $0 = $liftUtf8Bytes($p0, $p1) as unknown as string;
-          const $1: number = $ci2.$o0.$lift1($0);
+          const $1: number = $lift1($0);
           if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
           return $1;
         } catch (e) {
@@ -359,31 +359,27 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $current = $prev;
         }
       }
-      let $core2: (...args: any[]) => any = () => {
-        throw new Error("not instantiated");
-      };
-      let $post2: ((...args: any[]) => void) | undefined;
-      function $lift2($a0: string): number {
-        if ($state !== 0) $enterFailed("echo-len");
-        $state = 1;
-        $current = "echo-len";
-        let $result: number;
-        try {
-          const $0 = $lowerUtf8($a0, "s");
-          const $1 = $lowered;
-          const $2 = $core2($0, $1);
-          const $3 = $2 >>> 0;
-          $result = $3;
-        } catch (e) {
-          $fail(e);
-        }
-        if ($state !== 1) $enterFailed("echo-len");
-        $state = 0;
-        return $result;
-      }
-      function $bindLift2(core: unknown, post: unknown): void {
-        $core2 = core as typeof $core2;
-        $post2 = post as typeof $post2;
+      function $bindLift2(core: unknown, post: unknown) {
+        const $core2 = core as (...args: any[]) => any;
+        const $post2 = post as ((...args: any[]) => void) | undefined;
+        return function ($a0: string): number {
+          if ($state !== 0) $enterFailed("echo-len");
+          $state = 1;
+          $current = "echo-len";
+          let $result: number;
+          try {
+            const $0 = $lowerUtf8($a0, "s");
+            const $1 = $lowered;
+            const $2 = $core2($0, $1);
+            const $3 = $2 >>> 0;
+            $result = $3;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("echo-len");
+          $state = 0;
+          return $result;
+        };
       }
       return {
         bind(memory: unknown, realloc: unknown): void {
@@ -393,7 +389,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         },
         $lower0,
         $lower1,
-        $lift2,
         $bindLift2,
       };
     })();
@@ -486,7 +481,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $fail(error: unknown): never {
       $state =
-        $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
           ? 0
           : 2;
       throw error;
@@ -558,35 +553,31 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $lowered = units;
       return ptr;
     }
-    let $core0: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post0: ((...args: any[]) => void) | undefined;
-    function $lift0($a0: string): string {
-      if ($state !== 0) $enterFailed("echo");
-      $state = 1;
-      $current = "echo";
-      let $result: string;
-      try {
-        const $0 = $lowerUtf16($a0, "s");
-        const $1 = $lowered;
-        const $2 = $core0($0, $1);
-        if ($u8.byteLength === 0) $refresh();
-        const $3 = $checkPointer($2, 8, 4, "results");
-        const $4 = $dv.getInt32($3, true);
-        const $5 = $dv.getInt32($3 + 4, true);
-        const $6 = $liftUtf16($4, $5);
-        $result = $6;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("echo");
-      $state = 0;
-      return $result;
-    }
-    function $bindLift0(core: unknown, post: unknown): void {
-      $core0 = core as typeof $core0;
-      $post0 = post as typeof $post0;
+    function $bindLift0(core: unknown, post: unknown) {
+      const $core0 = core as (...args: any[]) => any;
+      const $post0 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: string): string {
+        if ($state !== 0) $enterFailed("echo");
+        $state = 1;
+        $current = "echo";
+        let $result: string;
+        try {
+          const $0 = $lowerUtf16($a0, "s");
+          const $1 = $lowered;
+          const $2 = $core0($0, $1);
+          if ($u8.byteLength === 0) $refresh();
+          const $3 = $checkPointer($2, 8, 4, "results");
+          const $4 = $dv.getInt32($3, true);
+          const $5 = $dv.getInt32($3 + 4, true);
+          const $6 = $liftUtf16($4, $5);
+          $result = $6;
+        } catch (e) {
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("echo");
+        $state = 0;
+        return $result;
+      };
     }
     const $o0 = {
       bind(memory: unknown, realloc: unknown): void {
@@ -594,7 +585,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $realloc = realloc as typeof $realloc;
         if ($memory !== undefined) $refresh();
       },
-      $lift0,
       $bindLift0,
     };
     return {
@@ -621,7 +611,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     }
     function $fail(error: unknown): never {
       $state =
-        $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
           ? 0
           : 2;
       throw error;
@@ -710,31 +700,27 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $lowered = scratch.length;
       return ptr;
     }
-    let $core1: (...args: any[]) => any = () => {
-      throw new Error("not instantiated");
-    };
-    let $post1: ((...args: any[]) => void) | undefined;
-    function $lift1($a0: string): number {
-      if ($state !== 0) $enterFailed("root/instance 1: func 0");
-      $state = 1;
-      $current = "root/instance 1: func 0";
-      let $result: number;
-      try {
-        const $0 = $lowerUtf8($a0, "s");
-        const $1 = $lowered;
-        const $2 = $core1($0, $1);
-        const $3 = $2 >>> 0;
-        $result = $3;
-      } catch (e) {
-        $fail(e);
-      }
-      if ($state !== 1) $enterFailed("root/instance 1: func 0");
-      $state = 0;
-      return $result;
-    }
-    function $bindLift1(core: unknown, post: unknown): void {
-      $core1 = core as typeof $core1;
-      $post1 = post as typeof $post1;
+    function $bindLift1(core: unknown, post: unknown) {
+      const $core1 = core as (...args: any[]) => any;
+      const $post1 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: string): number {
+        if ($state !== 0) $enterFailed("root/instance 1: func 0");
+        $state = 1;
+        $current = "root/instance 1: func 0";
+        let $result: number;
+        try {
+          const $0 = $lowerUtf8($a0, "s");
+          const $1 = $lowered;
+          const $2 = $core1($0, $1);
+          const $3 = $2 >>> 0;
+          $result = $3;
+        } catch (e) {
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("root/instance 1: func 0");
+        $state = 0;
+        return $result;
+      };
     }
     const $o0 = {
       bind(memory: unknown, realloc: unknown): void {
@@ -742,7 +728,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $realloc = realloc as typeof $realloc;
         if ($memory !== undefined) $refresh();
       },
-      $lift1,
       $bindLift1,
     };
     return {
@@ -760,12 +745,12 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   const $core0 = new WebAssembly.Instance(modules[0]!, {});
   $ci1.$end();
   $ci1.$o0.bind($core0.exports["mem"], $core0.exports["realloc"]);
-  $ci1.$o0.$bindLift0($core0.exports["echo"], undefined);
+  const $lift0 = $ci1.$o0.$bindLift0($core0.exports["echo"], undefined);
   $ci2.$begin();
   const $core1 = new WebAssembly.Instance(modules[1]!, {});
   $ci2.$end();
   $ci2.$o0.bind($core1.exports["mem"], $core1.exports["realloc"]);
-  $ci2.$o0.$bindLift1($core1.exports["len"], undefined);
+  const $lift1 = $ci2.$o0.$bindLift1($core1.exports["len"], undefined);
   $ci0.$begin();
   const $core2 = new WebAssembly.Instance(modules[2]!, {});
   $ci0.$end();
@@ -777,6 +762,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     f: { echo: $ci0.$o0.$lower0, len: $ci0.$o0.$lower1, log: $ci0.$o1.$lower2 },
   });
   $ci0.$end();
-  $ci0.$o0.$bindLift2($core3.exports["echo-len"], undefined);
-  return { echo: $ci1.$o0.$lift0, echoLen: $ci0.$o0.$lift2 };
+  const $lift2 = $ci0.$o0.$bindLift2($core3.exports["echo-len"], undefined);
+  return { echo: $lift0, echoLen: $lift2 };
 }

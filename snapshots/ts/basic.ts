@@ -142,7 +142,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   function $fail(error: unknown): never {
     $state =
-      $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
         ? 0
         : 2;
     throw error;
@@ -370,7 +370,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $0 = g ? 1 : 0;
       const $1 = $lowerChar(h, "h");
       const $2 = $core3(a, b, c, d, e, f, $0, $1);
-      const $3 = $2 === $2 ? $2 : NaN;
+      const $3 = $2 === $2 ? $2 : 0 / 0;
       if ($post3 !== undefined) {
         $state = 3;
         $post3($2);

@@ -212,7 +212,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   function $fail(error: unknown): never {
     $state =
-      $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
         ? 0
         : 2;
     throw error;
@@ -457,7 +457,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $5 = $dv.getInt32($1 + 12, true);
       const $6 = $liftUtf8($4, $5);
       const $7 = $dv.getFloat32($1 + 16, true);
-      const $8 = $7 === $7 ? $7 : NaN;
+      const $8 = $7 === $7 ? $7 : 0 / 0;
       const $11 = $u8[$1 + 20];
       let $12: number | undefined;
       switch ($11) {
@@ -550,7 +550,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $24 = $dv.getInt32($20 + 12, true);
       const $25 = $liftUtf8($23, $24);
       const $26 = $dv.getFloat32($20 + 16, true);
-      const $27 = $26 === $26 ? $26 : NaN;
+      const $27 = $26 === $26 ? $26 : 0 / 0;
       const $30 = $u8[$20 + 20];
       let $31: number | undefined;
       switch ($30) {
@@ -644,9 +644,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $19 = $dv.getBigInt64($0 + 40, true);
         const $20 = BigInt.asUintN(64, $19);
         const $21 = $dv.getFloat32($0 + 48, true);
-        const $22 = $21 === $21 ? $21 : NaN;
+        const $22 = $21 === $21 ? $21 : 0 / 0;
         const $23 = $dv.getFloat64($0 + 56, true);
-        const $24 = $23 === $23 ? $23 : NaN;
+        const $24 = $23 === $23 ? $23 : 0 / 0;
         const $25 = $dv.getInt32($0 + 64, true);
         const $26 = $dv.getInt32($0 + 68, true);
         const $27 = $liftUtf8($25, $26);

@@ -180,7 +180,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   function $fail(error: unknown): never {
     $state =
-      $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
         ? 0
         : 2;
     throw error;

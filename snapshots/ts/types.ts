@@ -212,7 +212,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   function $fail(error: unknown): never {
     $state =
-      $state === 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
         ? 0
         : 2;
     throw error;
@@ -470,7 +470,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
       }
       const $15 = $core1($10, $11, $12, $13, $14);
-      const $16 = $15 === $15 ? $15 : NaN;
+      const $16 = $15 === $15 ? $15 : 0 / 0;
       if ($post1 !== undefined) {
         $state = 3;
         $post1($15);
@@ -942,7 +942,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         switch ($p0) {
           case 0: {
             const $0 = $i64ToF64($p1);
-            const $1 = $0 === $0 ? $0 : NaN;
+            const $1 = $0 === $0 ? $0 : 0 / 0;
             $10 = { tag: "circle", val: $1 };
             break;
           }

@@ -13,7 +13,8 @@ import type {
   PlanLowering,
   PlanResource,
 } from "../../../encoding/plan.js";
-import { AbiLayout, flattenFunctionType } from "../../../ir/abi/layout.js";
+import { exportsStayingInside } from "../../../encoding/core-calls.js";
+import { AbiLayout, flattenFunctionType, type AbiShape } from "../../../ir/abi/layout.js";
 import { AbiWalker } from "../../../ir/abi/walk.js";
 import { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
@@ -62,6 +63,8 @@ function indent(text: string): string {
     .join("\n")
     .replace(/\n{3,}/g, "\n\n");
 }
+
+const isHandle = (s: AbiShape): boolean => s.kind === "own" || s.kind === "borrow";
 
 export class ComponentEmitter implements ModuleScope {
   readonly types: ComponentTypes;
@@ -375,13 +378,13 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     };
   }
 
-  /** The expression calling lift `l` (from JS values). */
+  /** The expression calling lift `l` (from JS values): a constant of the instantiation, bound at its step. */
   private lift(l: PlanLift): string {
     const done = this.liftFns.get(l.id);
     if (done) return done;
     const inst = this.scopes[l.instance]!;
     const scope = inst.optionScope(l.options, this.ts);
-    const ref = `$ci${l.instance}.${scope.name}.$lift${l.id}`;
+    const ref = `$lift${l.id}`;
     this.liftFns.set(l.id, ref);
     const func = this.types.func(l.type, l.label);
     const params = func.params.map((_, i) => `$a${i}`);
@@ -405,14 +408,25 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     const label = stringLiteral(l.label);
     const paramList = func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
+    // A call that cannot leave the instance (its core function reaches no
+    // import and no indirect call, and nothing is allocated or post-returned)
+    // cannot be reentered: it needs no may-enter bookkeeping, only the check
+    // that the instance is idle and the poisoning of a trap.
+    const light =
+      !signature.paramsSpilled &&
+      l.options.postReturn === undefined &&
+      !emitter.lowersHandles &&
+      !emitter.lendsBorrows &&
+      func.params.every((p) => !this.layout.needsMemory(p.type) && !this.layout.contains(p.type, isHandle)) &&
+      (func.result === undefined || !this.layout.contains(func.result, isHandle)) &&
+      this.staysInside(l.core);
     const lines = [
-      `let $core${l.id}: (...args: any[]) => any = () => {`,
-      `throw new Error("not instantiated");`,
-      `};`,
-      `let $post${l.id}: ((...args: any[]) => void) | undefined;`,
-      `function $lift${l.id}(${paramList}): ${resultType} {`,
+      `function $bindLift${l.id}(core: unknown, post: unknown) {`,
+      `const $core${l.id} = core as (...args: any[]) => any;`,
+      `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
+      `return function (${paramList}): ${resultType} {`,
       `if ($state !== 0) $enterFailed(${label});`,
-      "$state = 1;",
+      ...(light ? [] : ["$state = 1;"]),
       // Errors the glue raises name the function; glue that calls nothing but the
       // core function (whose traps are the engine's) needs no name.
       ...(emitter.lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line)) || emitter.lowersHandles
@@ -420,26 +434,37 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         : []),
       ...(this.contextInstances().has(l.instance) ? ["$context[0] = 0;", "$context[1] = 0;"] : []),
     ];
-    if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
+    if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
     lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
-    if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
+    if (func.result !== undefined) lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
     if (emitter.lendsBorrows) lines.push("$borrows = 0;");
     lines.push("$fail(e);", "}");
-    lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
-    if (func.result !== undefined) lines.push("return $result;");
-    lines.push("}");
-    lines.push(
-      `function $bindLift${l.id}(core: unknown, post: unknown): void {`,
-      `$core${l.id} = core as typeof $core${l.id};`,
-      `$post${l.id} = post as typeof $post${l.id};`,
-      `}`,
-    );
+    if (!light) {
+      lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
+      if (func.result !== undefined) lines.push("return $result;");
+    }
+    lines.push("};", "}");
     scope.functions.push(lines.join("\n"));
-    scope.members.push(`$lift${l.id}`, `$bindLift${l.id}`);
+    scope.members.push(`$bindLift${l.id}`);
     return ref;
   }
+
+  /** Whether the core function `ref` can run no code outside its module (see encoding/core-calls.ts). */
+  private staysInside(ref: CoreRef): boolean {
+    if (ref.kind !== "export" || ref.sort !== "func") return false;
+    const step = this.plan.steps.find((s) => s.kind === "instantiate" && s.id === ref.instance);
+    if (step === undefined || step.kind !== "instantiate") return false;
+    let names = this.insideExports.get(step.module);
+    if (names === undefined) {
+      const m = this.plan.modules[step.module]!;
+      names = exportsStayingInside(m.bytes, m.info.exports);
+      this.insideExports.set(step.module, names);
+    }
+    return names.has(ref.name);
+  }
+  private readonly insideExports = new Map<number, Set<string>>();
 
   /** The variable holding the host's object for the imported instance `name` (looked up once per instantiation). */
   private importHolder(name: string): string {
@@ -600,8 +625,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
           const l = this.plan.lifts[step.lift]!;
           this.bindOptions(l.instance, l.options);
           const fn = this.lift(l);
-          const bind = fn.replace(/\$lift(\d+)$/, "$bindLift$1");
-          this.steps.push(`${bind}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`);
+          const scope = this.scopes[l.instance]!.optionScope(l.options, this.ts);
+          this.steps.push(
+            `const ${fn} = $ci${l.instance}.${scope.name}.$bindLift${l.id}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`,
+          );
           break;
         }
         case "lower": {
