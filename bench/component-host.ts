@@ -34,6 +34,7 @@ import {
   makeHost,
   operations,
   option,
+  printGlueTable,
   root,
   timeOperations,
   writeFiles,
@@ -179,27 +180,13 @@ async function main(): Promise<void> {
       return r?.latency === undefined ? undefined : r.latency.p50 * 1000;
     };
 
-    console.log();
-    console.log(`Component host glue, ns per call (median of per-batch means; ${describeMachine(time)}).`);
-    console.log(`ours: witx-bindgen ts <component>; jco column: ${jco.label} (instantiation: "async").`);
-    console.log();
-    console.log(`| operation | ours | hand-written | jco | ours/hand-written | jco/hand-written |`);
-    console.log(`|---|---:|---:|---:|---:|---:|`);
-    const over: string[] = [];
-    for (const r of rows) {
-      const [o, h, j] = [r.ns.get("ours"), r.ns.get("hand-written"), r.ns.get("jco")];
-      const ratio = (x: number | undefined) => (x === undefined || h === undefined ? "-" : `${(x / h).toFixed(2)}×`);
-      const bad = o !== undefined && h !== undefined && o / h > TARGET;
-      if (bad) over.push(r.op);
-      const jcoCell = r.wrong.has("jco") ? "wrong result" : formatNs(j);
-      console.log(
-        `| ${[r.op, formatNs(o), formatNs(h), jcoCell, ratio(o) + (bad ? " ⚠" : ""), r.wrong.has("jco") ? "-" : ratio(j)].join(" | ")} |`,
-      );
-    }
-    console.log();
-    console.log(
-      `Target: every operation within ${TARGET}× of hand-written. ` +
-        (over.length ? `Over it (⚠): ${over.join("; ")}.` : "All are."),
+    printGlueTable(
+      rows,
+      [
+        `Component host glue, ns per call (median of per-batch means; ${describeMachine(time)}).`,
+        `ours: witx-bindgen ts <component>; jco column: ${jco.label} (instantiation: "async").`,
+      ],
+      TARGET,
     );
     console.log();
     console.log(

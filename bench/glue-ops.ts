@@ -9,7 +9,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { isDeepStrictEqual } from "node:util";
-import { Bench } from "tinybench";
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const guestDir = path.join(root, "bench", "guests");
@@ -350,15 +349,28 @@ export interface Glue {
 }
 
 export interface Timing {
-  /** Per operation: its name and the median ns per call of each glue (undefined when not timed). */
-  rows: { op: string; ns: Map<string, number | undefined>; wrong: Set<string> }[];
+  /**
+   * Per operation: its name; the median ns per call of each glue (undefined
+   * when not timed); and each glue's ratio to the reference, the median of
+   * the ratios measured in the same round.
+   */
+  rows: { op: string; ns: Map<string, number | undefined>; ratio: Map<string, number>; wrong: Set<string> }[];
 }
+
+const median = (xs: number[]): number => {
+  const a = [...xs].sort((x, y) => x - y);
+  return a.length % 2 ? a[a.length >> 1]! : (a[a.length / 2 - 1]! + a[a.length / 2]!) / 2;
+};
 
 /**
  * Checks that every glue gives the expected result of every operation, then
  * times each operation through each glue. A sample is the mean time per call
  * of a batch (sized so that a batch of `reference` takes about 0.25 ms, the
- * same for every glue); the result is the median of the samples, in ns.
+ * same for every glue). The glues take turns, one batch each per round, in
+ * an order that rotates, so that a slow spell of the machine (frequency
+ * changes, another process) falls on all of them alike; the ratio to the
+ * reference is the median of the per-round ratios. Rounds run for about
+ * `time` ms per glue, after a third of that as warm-up.
  */
 export async function timeOperations(
   glues: Glue[],
@@ -386,8 +398,10 @@ export async function timeOperations(
   }
   const rows: Timing["rows"] = [];
   for (const op of ops) {
-    const run = new Map(glues.map((g) => [g.name, runner(op, g.name)]));
-    const ref = glues.find((g) => g.name === reference)!;
+    const skip = wrong.get(op.name) ?? new Set<string>();
+    const timed = glues.filter((g) => !skip.has(g.name));
+    const run = new Map(timed.map((g) => [g.name, runner(op, g.name)]));
+    const ref = timed.find((g) => g.name === reference)!;
     const refRun = run.get(reference)!;
     let n = 1;
     for (;;) {
@@ -396,34 +410,67 @@ export async function timeOperations(
       if (performance.now() - t0 >= BATCH_MS || n >= 1 << 20) break;
       n *= 2;
     }
-    const bench = new Bench({ time, warmupTime: Math.max(100, time / 3) });
-    const skip = wrong.get(op.name) ?? new Set<string>();
-    for (const glue of glues) {
-      if (skip.has(glue.name)) continue;
-      const f = run.get(glue.name)!;
-      const { guest, host } = glue;
-      const input = op.input;
-      bench.add(
-        glue.name,
-        () => {
-          const t0 = performance.now();
-          f(guest, input, host, n);
-          const ms = performance.now() - t0;
-          return { overriddenDuration: ms / n, overriddenIterationCost: ms };
-        },
-        { async: false },
-      );
+    const batch = (g: Glue): number => {
+      const t0 = performance.now();
+      run.get(g.name)!(g.guest, op.input, g.host, n);
+      return ((performance.now() - t0) * 1e6) / n;
+    };
+    const samples = new Map<string, number[]>(timed.map((g) => [g.name, []]));
+    const ratios = new Map<string, number[]>(timed.map((g) => [g.name, []]));
+    const warmUntil = performance.now() + Math.max(100, time / 3) * timed.length;
+    while (performance.now() < warmUntil) for (const g of timed) batch(g);
+    const until = performance.now() + time * timed.length;
+    for (let round = 0; round < 20 || performance.now() < until; round++) {
+      const ns = new Map<string, number>();
+      for (let i = 0; i < timed.length; i++) {
+        const g = timed[(round + i) % timed.length]!;
+        ns.set(g.name, batch(g));
+      }
+      const r = ns.get(reference)!;
+      for (const [name, x] of ns) {
+        samples.get(name)!.push(x);
+        ratios.get(name)!.push(x / r);
+      }
     }
-    await bench.run();
-    const ns = new Map<string, number | undefined>();
-    for (const glue of glues) {
-      const result = bench.tasks.find((t) => t.name === glue.name)?.result as { latency?: { p50: number } } | undefined;
-      ns.set(glue.name, result?.latency === undefined ? undefined : result.latency.p50 * 1e6);
+    const ns = new Map<string, number | undefined>(glues.map((g) => [g.name, undefined]));
+    const ratio = new Map<string, number>();
+    for (const g of timed) {
+      ns.set(g.name, median(samples.get(g.name)!));
+      ratio.set(g.name, median(ratios.get(g.name)!));
     }
-    rows.push({ op: op.name, ns, wrong: skip });
-    console.error(`${op.name}: done (batches of ${n})`);
+    rows.push({ op: op.name, ns, ratio, wrong: skip });
+    console.error(`${op.name}: done (batches of ${n}, ${samples.get(reference)!.length} rounds)`);
   }
   return { rows };
+}
+
+/**
+ * Prints the table of `rows` (glues "ours", "hand-written" and "jco"), the
+ * ratios being the per-round medians, and the operations over `target`.
+ */
+export function printGlueTable(rows: Timing["rows"], title: string[], target: number): void {
+  console.log();
+  for (const line of title) console.log(line);
+  console.log();
+  console.log(`| operation | ours | hand-written | jco | ours/hand-written | jco/hand-written |`);
+  console.log(`|---|---:|---:|---:|---:|---:|`);
+  const over: string[] = [];
+  for (const r of rows) {
+    const [o, h, j] = [r.ns.get("ours"), r.ns.get("hand-written"), r.ns.get("jco")];
+    const ratio = (glue: string) => {
+      const x = r.ratio.get(glue);
+      return x === undefined ? "-" : `${x.toFixed(2)}×`;
+    };
+    const bad = (r.ratio.get("ours") ?? 0) > target;
+    if (bad) over.push(r.op);
+    const jcoCell = r.wrong.has("jco") ? "wrong result" : formatNs(j);
+    console.log(`| ${[r.op, formatNs(o), formatNs(h), jcoCell, ratio("ours") + (bad ? " ⚠" : ""), ratio("jco")].join(" | ")} |`);
+  }
+  console.log();
+  console.log(
+    `Target: every operation of ours within ${target}× of hand-written (the median of the ratios measured in the same round). ` +
+      (over.length === 0 ? "All are." : `Over it (⚠): ${over.join("; ")}.`),
+  );
 }
 
 /** `123`, `45.6`, or `-`. */

@@ -324,23 +324,27 @@ function $lowerUtf8(v: string, path: string): number {
   // One allocation of the exact size: some allocators (the WASI preview1
   // adapter's, for one) cannot grow an allocation the host made.
   if (units <= 32) {
-    // Short strings: count the UTF-8 bytes, allocate them, write in place.
-    let bytes = units;
+    // Short strings: ASCII is written in place; anything else is encoded
+    // into the scratch buffer (at least 1 KiB, so room for 32 units) and
+    // copied byte by byte.
     let ascii = true;
-    for (let i = 0; i < units; i++) {
-      const c = v.charCodeAt(i);
-      if (c < 0x80) continue;
-      ascii = false;
-      if (c < 0x800) bytes += 1;
-      else if (c >= 0xd800 && c <= 0xdbff && i + 1 < units && (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-        bytes += 2;
-        i++;
-      } else bytes += 2;
+    for (let i = 0; i < units; i++)
+      if (v.charCodeAt(i) >= 0x80) {
+        ascii = false;
+        break;
+      }
+    if (ascii) {
+      const ptr = $alloc(1, units);
+      const u8 = $u8;
+      for (let j = 0; j < units; j++) u8[ptr + j] = v.charCodeAt(j);
+      $lowered = units;
+      return ptr;
     }
-    const ptr = $alloc(1, bytes);
-    if (ascii) for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
-    else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-    $lowered = bytes;
+    const written = $utf8Encoder.encodeInto(v, $utf8Scratch).written;
+    const ptr = $alloc(1, written);
+    const u8 = $u8;
+    for (let j = 0; j < written; j++) u8[ptr + j] = $utf8Scratch[j]!;
+    $lowered = written;
     return ptr;
   }
   // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.

@@ -277,6 +277,7 @@ function $link(modules, imports) {
         try {
           if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
           const $0 = $core02($a0);
+          $current = "test:counters/counters#[constructor]counter";
           const $1 = $liftOwn0($0);
           $result = $1;
         } catch (e) {
@@ -299,6 +300,7 @@ function $link(modules, imports) {
           $recording = true;
           const $0 = $lowerBorrow0($a0, "self");
           const $1 = $core12($0);
+          $current = "test:counters/counters#[method]counter.get";
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
@@ -326,6 +328,7 @@ function $link(modules, imports) {
           const $0 = $lowerBorrow0($a0, "a");
           const $1 = $lowerBorrow0($a1, "b");
           const $2 = $core2($0, $1);
+          $current = "test:counters/counters#[static]counter.add";
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);

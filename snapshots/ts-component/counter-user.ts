@@ -294,7 +294,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
     function $lower0($p0: number): number {
       if ($state !== 1) $cannotLeave();
-      const $prev = $current;
       $current = "test:counters/counters#[constructor]counter";
       try {
         const $0 = $p0 >>> 0;
@@ -304,13 +303,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       } catch (e) {
         $state = 2;
         throw e;
-      } finally {
-        $current = $prev;
       }
     }
     function $lower1($p0: number): number {
       if ($state !== 1) $cannotLeave();
-      const $prev = $current;
       $current = "test:counters/counters#[method]counter.get";
       try {
         const $0 = $liftBorrow0($p0);
@@ -321,8 +317,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       } catch (e) {
         $state = 2;
         throw e;
-      } finally {
-        $current = $prev;
       }
     }
     function $bindLift0(core: unknown, post: unknown) {
@@ -337,6 +331,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $recording = true;
           const $0 = $lowerBorrow0($a0, "c");
           const $1 = $core0($0);
+          $current = "twice";
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $liftOwn0($1);
@@ -363,6 +358,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $recording = true;
           const $0 = $lowerOwn0($a0, "c");
           const $1 = $core1($0);
+          $current = "total";
           $commitLowering();
           const $2 = $1 >>> 0;
           $result = $2;

@@ -378,6 +378,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         try {
           if ($a0 >>> 0 !== $a0) $typeError("start", "an integer from 0 to 4294967295 (u32)", $a0);
           const $0 = $core0($a0);
+          $current = "test:counters/counters#[constructor]counter";
           const $1 = $liftOwn0($0);
           $result = $1;
         } catch (e) {
@@ -400,6 +401,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $recording = true;
           const $0 = $lowerBorrow0($a0, "self");
           const $1 = $core1($0);
+          $current = "test:counters/counters#[method]counter.get";
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
@@ -427,6 +429,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $0 = $lowerBorrow0($a0, "a");
           const $1 = $lowerBorrow0($a1, "b");
           const $2 = $core2($0, $1);
+          $current = "test:counters/counters#[static]counter.add";
           if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);

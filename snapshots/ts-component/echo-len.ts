@@ -285,28 +285,27 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         // One allocation of the exact size: some allocators (the WASI preview1
         // adapter's, for one) cannot grow an allocation the host made.
         if (units <= 32) {
-          // Short strings: count the UTF-8 bytes, allocate them, write in place.
-          let bytes = units;
+          // Short strings: ASCII is written in place; anything else is encoded
+          // into the scratch buffer (at least 1 KiB, so room for 32 units) and
+          // copied byte by byte.
           let ascii = true;
-          for (let i = 0; i < units; i++) {
-            const c = v.charCodeAt(i);
-            if (c < 0x80) continue;
-            ascii = false;
-            if (c < 0x800) bytes += 1;
-            else if (
-              c >= 0xd800 &&
-              c <= 0xdbff &&
-              i + 1 < units &&
-              (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-            ) {
-              bytes += 2;
-              i++;
-            } else bytes += 2;
+          for (let i = 0; i < units; i++)
+            if (v.charCodeAt(i) >= 0x80) {
+              ascii = false;
+              break;
+            }
+          if (ascii) {
+            const ptr = $alloc(1, units);
+            const u8 = $u8;
+            for (let j = 0; j < units; j++) u8[ptr + j] = v.charCodeAt(j);
+            $lowered = units;
+            return ptr;
           }
-          const ptr = $alloc(1, bytes);
-          if (ascii) for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
-          else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-          $lowered = bytes;
+          const written = $utf8Encoder.encodeInto(v, $utf8Scratch).written;
+          const ptr = $alloc(1, written);
+          const u8 = $u8;
+          for (let j = 0; j < written; j++) u8[ptr + j] = $utf8Scratch[j]!;
+          $lowered = written;
           return ptr;
         }
         // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
@@ -323,7 +322,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       }
       function $lower0($p0: number, $p1: number, $p2: number): void {
         if ($state !== 1) $cannotLeave();
-        const $prev = $current;
         $current = "echo";
         try {
           if ($u8.byteLength === 0) $refresh();
@@ -338,13 +336,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         } catch (e) {
           $state = 2;
           throw e;
-        } finally {
-          $current = $prev;
         }
       }
       function $lower1($p0: number, $p1: number): number {
         if ($state !== 1) $cannotLeave();
-        const $prev = $current;
         $current = "root/instance 1: func 0";
         try {
           if ($u8.byteLength === 0) $refresh();
@@ -355,8 +350,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         } catch (e) {
           $state = 2;
           throw e;
-        } finally {
-          $current = $prev;
         }
       }
       function $bindLift2(core: unknown, post: unknown) {
@@ -371,6 +364,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
             const $0 = $lowerUtf8($a0, "s");
             const $1 = $lowered;
             const $2 = $core2($0, $1);
+            $current = "echo-len";
             const $3 = $2 >>> 0;
             $result = $3;
           } catch (e) {
@@ -433,7 +427,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       }
       function $lower2($p0: number, $p1: number): void {
         if ($state !== 1) $cannotLeave();
-        const $prev = $current;
         $current = "log";
         try {
           if ($u8.byteLength === 0) $refresh();
@@ -443,8 +436,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         } catch (e) {
           $state = 2;
           throw e;
-        } finally {
-          $current = $prev;
         }
       }
       return {
@@ -565,6 +556,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $0 = $lowerUtf16($a0, "s");
           const $1 = $lowered;
           const $2 = $core0($0, $1);
+          $current = "echo";
           if ($u8.byteLength === 0) $refresh();
           const $3 = $checkPointer($2, 8, 4, "results");
           const $4 = $dv.getInt32($3, true);
@@ -664,28 +656,27 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       // One allocation of the exact size: some allocators (the WASI preview1
       // adapter's, for one) cannot grow an allocation the host made.
       if (units <= 32) {
-        // Short strings: count the UTF-8 bytes, allocate them, write in place.
-        let bytes = units;
+        // Short strings: ASCII is written in place; anything else is encoded
+        // into the scratch buffer (at least 1 KiB, so room for 32 units) and
+        // copied byte by byte.
         let ascii = true;
-        for (let i = 0; i < units; i++) {
-          const c = v.charCodeAt(i);
-          if (c < 0x80) continue;
-          ascii = false;
-          if (c < 0x800) bytes += 1;
-          else if (
-            c >= 0xd800 &&
-            c <= 0xdbff &&
-            i + 1 < units &&
-            (v.charCodeAt(i + 1) & 0xfc00) === 0xdc00
-          ) {
-            bytes += 2;
-            i++;
-          } else bytes += 2;
+        for (let i = 0; i < units; i++)
+          if (v.charCodeAt(i) >= 0x80) {
+            ascii = false;
+            break;
+          }
+        if (ascii) {
+          const ptr = $alloc(1, units);
+          const u8 = $u8;
+          for (let j = 0; j < units; j++) u8[ptr + j] = v.charCodeAt(j);
+          $lowered = units;
+          return ptr;
         }
-        const ptr = $alloc(1, bytes);
-        if (ascii) for (let j = 0; j < units; j++) $u8[ptr + j] = v.charCodeAt(j);
-        else $utf8Encoder.encodeInto(v, $u8.subarray(ptr, ptr + bytes));
-        $lowered = bytes;
+        const written = $utf8Encoder.encodeInto(v, $utf8Scratch).written;
+        const ptr = $alloc(1, written);
+        const u8 = $u8;
+        for (let j = 0; j < written; j++) u8[ptr + j] = $utf8Scratch[j]!;
+        $lowered = written;
         return ptr;
       }
       // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
@@ -712,6 +703,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           const $0 = $lowerUtf8($a0, "s");
           const $1 = $lowered;
           const $2 = $core1($0, $1);
+          $current = "root/instance 1: func 0";
           const $3 = $2 >>> 0;
           $result = $3;
         } catch (e) {

@@ -65,6 +65,8 @@ function indent(text: string): string {
 }
 
 const isHandle = (s: AbiShape): boolean => s.kind === "own" || s.kind === "borrow";
+/** Whether glue calls a helper of ours (one that may raise an error naming the function). */
+const usesHelpers = (lines: string[]): boolean => lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line));
 
 export class ComponentEmitter implements ModuleScope {
   readonly types: ComponentTypes;
@@ -420,6 +422,16 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       func.params.every((p) => !this.layout.needsMemory(p.type) && !this.layout.contains(p.type, isHandle)) &&
       (func.result === undefined || !this.layout.contains(func.result, isHandle)) &&
       this.staysInside(l.core);
+    // Errors the glue raises name the function; glue that calls nothing but the
+    // core function (whose traps are the engine's) needs no name. A core
+    // function that calls out may run lowerings that name their import.
+    const named = usesHelpers(emitter.lines) || emitter.lowersHandles;
+    const call = new RegExp(`\\$core${l.id}\\(`);
+    const at = emitter.lines.findIndex((line) => call.test(line));
+    const body =
+      named && !light && at >= 0 && usesHelpers(emitter.lines.slice(at + 1))
+        ? [...emitter.lines.slice(0, at + 1), `$current = ${label};`, ...emitter.lines.slice(at + 1)]
+        : emitter.lines;
     const lines = [
       `function $bindLift${l.id}(core: unknown, post: unknown) {`,
       `const $core${l.id} = core as (...args: any[]) => any;`,
@@ -427,15 +439,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       `return function (${paramList}): ${resultType} {`,
       `if ($state !== 0) $enterFailed(${label});`,
       ...(light ? [] : ["$state = 1;"]),
-      // Errors the glue raises name the function; glue that calls nothing but the
-      // core function (whose traps are the engine's) needs no name.
-      ...(emitter.lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line)) || emitter.lowersHandles
-        ? [`$current = ${label};`]
-        : []),
+      ...(named ? [`$current = ${label};`] : []),
       ...(this.contextInstances().has(l.instance) ? ["$context[0] = 0;", "$context[1] = 0;"] : []),
     ];
     if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
-    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
+    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
     if (func.result !== undefined) lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
@@ -560,17 +568,17 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       (func.result !== undefined && this.layout.needsMemory(func.result));
     if (needsViews) scope.use("$views");
     const label = stringLiteral(callee.kind === "host" ? callee.path.join("#") : this.plan.lifts[callee.lift]!.label);
+    // Messages of the glue's errors name the import; the lift that called out
+    // names itself again once its core function returns.
+    const names = needsViews || usesHelpers(emitter.lines);
     scope.functions.push(`function $lower${w.id}(${params}): ${ret} {
   if ($state !== 1) $cannotLeave();
-  const $prev = $current;
-  $current = ${label};
+  ${names ? `$current = ${label};` : ""}
   try {
     ${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}
   } catch (e) {
     $state = 2;
     throw e;
-  } finally {
-    $current = $prev;
   }
 }`);
     scope.members.push(`$lower${w.id}`);
