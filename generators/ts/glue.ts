@@ -138,17 +138,24 @@ export interface GlueTarget {
    */
   mapsAsPairs?: boolean;
   /**
-   * Lists of integers are lifted as views of guest memory rather than copies:
+   * Lists of integers are lifted as views of guest memory rather than copies,
+   * and lists of other bit-copyable elements as a `$RawList` of their bytes:
    * for the arguments of a call between components, which the callee's
    * lowering copies into its own memory before anything can change them.
    */
   listViews?: boolean;
   /**
-   * UTF-8 strings are lifted as their validated bytes rather than decoded:
-   * for the arguments of a call between components whose callee is UTF-8
-   * too, where the callee's lowering copies the bytes.
+   * UTF-8 and UTF-16 strings are lifted as their validated bytes rather than
+   * decoded: for the arguments of a call between components whose callee
+   * uses the same encoding, where the callee's lowering copies the bytes.
    */
-  utf8Bytes?: boolean;
+  stringBytes?: boolean;
+  /**
+   * Lowering accepts the raw values that a lifting with `listViews` and
+   * `stringBytes` gives (another component's bytes: `$RawList` for lists of
+   * bit-copyable elements, `$RawString` for strings) and copies them as they are.
+   */
+  rawValues?: boolean;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -301,14 +308,27 @@ export class FunctionEmitter implements AbiEmitter<string> {
         this.module.use(fn);
         const ptr = this.temp();
         const len = this.temp();
+        if (this.target.rawValues && inst.encoding !== "latin1+utf16") {
+          // From another component using the same encoding: its bytes, copied as they are.
+          this.module.use("$lowerRawString");
+          const v = this.bind(ops[0]);
+          const path = stringLiteral(inst.path);
+          const align = inst.encoding === "utf8" ? 1 : 2;
+          out.push(
+            `const ${ptr} = typeof ${v} === "string" ? ${fn}(${v}, ${path}) : $lowerRawString(${v}, ${path}, ${align});`,
+            `const ${len} = $lowered;`,
+          );
+          return [ptr, len];
+        }
         out.push(`const ${ptr} = ${fn}(${ops[0]}, ${stringLiteral(inst.path)});`, `const ${len} = $lowered;`);
         return [ptr, len];
       }
       case "lift-string": {
         this.module.usesMemory();
-        if (inst.encoding === "utf8" && this.target.utf8Bytes) {
-          this.module.use("$liftUtf8Bytes");
-          return [this.bind(`($liftUtf8Bytes(${ops[0]}, ${ops[1]}) as unknown as string)`)];
+        if (inst.encoding !== "latin1+utf16" && this.target.stringBytes) {
+          const bytes = inst.encoding === "utf8" ? "$liftUtf8Bytes" : "$liftUtf16Units";
+          this.module.use(bytes);
+          return [this.bind(`(${bytes}(${ops[0]}, ${ops[1]}) as unknown as string)`)];
         }
         const fn =
           inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
@@ -549,8 +569,9 @@ export class FunctionEmitter implements AbiEmitter<string> {
     this.module.use("$checkRange");
     const array = typedArrays[scalar];
     const size = { u8: 1, s8: 1, u16: 2, s16: 2, u32: 4, s32: 4, u64: 8, s64: 8, f32: 4, f64: 8 }[scalar as string]!;
-    if (this.target.listViews && scalar !== "f32" && scalar !== "f64") {
-      // A view of the caller's memory, copied once by the callee's lowering (the callee cannot touch it).
+    if (this.target.listViews) {
+      // A view of the caller's memory, copied once by the callee's lowering (the callee cannot touch
+      // it). Floats too: the lowering may give any NaN, so their bits may pass as they are.
       const view = this.module.instanceHelper(`liftListView:${scalar}`, (name) => {
         return `function ${name}(ptr: number, len: number): ${array} {
   ptr >>>= 0;
@@ -583,15 +604,37 @@ export class FunctionEmitter implements AbiEmitter<string> {
     const ptr = this.temp();
     const len = this.temp();
     const i = this.temp();
-    this.out.push(
-      `if (!Array.isArray(${v})) ${this.typeError(inst.path, "an array", v)};`,
-      `const ${len} = ${v}.length;`,
-      `const ${ptr} = $alloc(${inst.elementAlign}, ${len} * ${inst.elementSize});`,
+    const loop = [
       `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
       `const ${body.listElement} = ${v}[${i}];`,
       `const ${body.listBase} = ${ptr} + ${i} * ${inst.elementSize};`,
       ...body.lines,
       `}`,
+    ];
+    if (this.target.rawValues && this.module.types.layout.bitCopyable(inst.element)) {
+      // From another component's memory: its bytes, copied as they are.
+      this.module.use("$rawList");
+      this.out.push(
+        `let ${ptr}: number;`,
+        `let ${len}: number;`,
+        `if (${v} instanceof $RawList) {`,
+        `${len} = ${v}.length;`,
+        `${ptr} = $alloc(${inst.elementAlign}, ${v}.bytes.length);`,
+        `$u8.set(${v}.bytes, ${ptr});`,
+        `} else {`,
+        `if (!Array.isArray(${v})) ${this.typeError(inst.path, "an array", v)};`,
+        `${len} = ${v}.length;`,
+        `${ptr} = $alloc(${inst.elementAlign}, ${len} * ${inst.elementSize});`,
+        ...loop,
+        `}`,
+      );
+      return [ptr, len];
+    }
+    this.out.push(
+      `if (!Array.isArray(${v})) ${this.typeError(inst.path, "an array", v)};`,
+      `const ${len} = ${v}.length;`,
+      `const ${ptr} = $alloc(${inst.elementAlign}, ${len} * ${inst.elementSize});`,
+      ...loop,
     );
     return [ptr, len];
   }
@@ -600,6 +643,15 @@ export class FunctionEmitter implements AbiEmitter<string> {
     this.module.usesMemory();
     this.module.use("$checkRange");
     const [body] = this.takeBlocks(1);
+    if (this.target.listViews && this.module.types.layout.bitCopyable(inst.element)) {
+      // The elements' bytes in the caller's memory, copied once by the callee's lowering.
+      this.module.use("$liftRawList");
+      return [
+        this.bind(
+          `($liftRawList(${ops[0]}, ${ops[1]}, ${inst.elementSize}, ${inst.elementAlign}) as unknown as ${this.module.types.expr(inst.listType)})`,
+        ),
+      ];
+    }
     const ptr = this.temp();
     const len = this.temp();
     const arr = this.temp();

@@ -259,20 +259,78 @@ function $decodeUtf8(ptr: number, len: number): string {
   }
 }`,
   },
-  $utf8Bytes: {
+  $rawString: {
     scope: "module",
     deps: [],
     code: `
-/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
-class $Utf8Bytes {
-  constructor(readonly bytes: Uint8Array) {}
+/**
+ * A validated UTF-8 or UTF-16 string still in a caller's memory, copied as
+ * bytes into a callee that uses the same encoding (calls between components).
+ */
+class $RawString {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly units: number,
+  ) {}
+}`,
+  },
+  $lowerRawString: {
+    scope: "instance",
+    deps: ["$rawString", "$alloc", "$typeError", "$lowered"],
+    code: `
+function $lowerRawString(v: unknown, path: string, align: number): number {
+  if (!(v instanceof $RawString)) $typeError(path, "a string", v);
+  const ptr = $alloc(align, v.bytes.length);
+  $u8.set(v.bytes, ptr);
+  $lowered = v.units;
+  return ptr;
+}`,
+  },
+  $rawList: {
+    scope: "module",
+    deps: [],
+    code: `
+/** A list of bit-copyable elements still in a caller's memory, copied as bytes into a callee's (calls between components). */
+class $RawList {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly length: number,
+  ) {}
+}`,
+  },
+  $liftRawList: {
+    scope: "instance",
+    deps: ["$rawList", "$checkRange"],
+    code: `
+function $liftRawList(ptr: number, len: number, size: number, align: number): $RawList {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, size, align);
+  return new $RawList($u8.subarray(ptr, ptr + len * size), len);
+}`,
+  },
+  $liftUtf16Units: {
+    scope: "instance",
+    deps: ["$rawString", "$utf16Decoder", "$checkRange", "$trap"],
+    code: `
+function $liftUtf16Units(ptr: number, len: number): $RawString {
+  ptr >>>= 0;
+  len >>>= 0;
+  $checkRange(ptr, len, 2, 2);
+  const bytes = $u8.subarray(ptr, ptr + 2 * len);
+  try {
+    $utf16Decoder.decode(bytes);
+  } catch {
+    $trap(\`invalid UTF-16 in the string of \${len} code units at \${ptr}\`);
+  }
+  return new $RawString(bytes, len);
 }`,
   },
   $liftUtf8Bytes: {
     scope: "instance",
-    deps: ["$utf8Bytes", "$checkRange", "$decodeUtf8Check"],
+    deps: ["$rawString", "$checkRange", "$decodeUtf8Check"],
     code: `
-function $liftUtf8Bytes(ptr: number, len: number): $Utf8Bytes {
+function $liftUtf8Bytes(ptr: number, len: number): $RawString {
   ptr >>>= 0;
   len >>>= 0;
   $checkRange(ptr, len, 1, 1);
@@ -285,7 +343,7 @@ function $liftUtf8Bytes(ptr: number, len: number): $Utf8Bytes {
     }
   }
   if (!ascii) $decodeUtf8Check(ptr, len);
-  return new $Utf8Bytes(bytes);
+  return new $RawString(bytes, len);
 }`,
   },
   $decodeUtf8Check: {
@@ -308,18 +366,10 @@ let $utf8Scratch = new Uint8Array(1024);`,
   },
   $lowerUtf8: {
     scope: "instance",
-    deps: ["$utf8Encoder", "$utf8Scratch", "$utf8Bytes", "$alloc", "$typeError", "$lowered"],
+    deps: ["$utf8Encoder", "$utf8Scratch", "$alloc", "$typeError", "$lowered"],
     code: `
 function $lowerUtf8(v: string, path: string): number {
-  if (typeof v !== "string") {
-    if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
-    // From another component's memory, validated there: copied as it is.
-    const bytes = (v as unknown as $Utf8Bytes).bytes;
-    const ptr = $alloc(1, bytes.length);
-    $u8.set(bytes, ptr);
-    $lowered = bytes.length;
-    return ptr;
-  }
+  if (typeof v !== "string") $typeError(path, "a string", v);
   const units = v.length;
   // One allocation of the exact size: some allocators (the WASI preview1
   // adapter's, for one) cannot grow an allocation the host made.

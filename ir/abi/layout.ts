@@ -423,6 +423,34 @@ export class AbiLayout {
     }
   }
 
+  /**
+   * Whether a value of `t` in linear memory can be copied byte for byte from
+   * one component's memory to another's with the same result as lifting it
+   * and lowering it again: integers and floats (the lowering may give any NaN,
+   * so a NaN's bits may pass as they are), and records, tuples and
+   * fixed-length lists of those with no padding (lowering never writes
+   * padding, so copying it could show the callee bytes the spec would not).
+   * Not `bool`, `char`, enums, flags or variants: lifting validates or
+   * normalises them.
+   */
+  bitCopyable(t: Type): boolean {
+    const shape = this.shape(t);
+    switch (shape.kind) {
+      case "primitive":
+        return shape.name !== "bool" && shape.name !== "char";
+      case "fixed-list":
+        return this.bitCopyable(shape.element);
+      case "record":
+      case "tuple": {
+        const fields = this.recordFields(shape);
+        if (!fields.every((f) => this.bitCopyable(f))) return false;
+        return this.recordLayout(fields).size === fields.reduce<number>((n, f) => n + this.size(f), 0);
+      }
+      default:
+        return false;
+    }
+  }
+
   /** Whether `t` contains a `borrow` handle anywhere (`contains_borrow`). */
   containsBorrow(t: Type): boolean {
     return this.contains(t, (s) => s.kind === "borrow");

@@ -117,11 +117,17 @@ function $describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
-const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
-/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
-class $Utf8Bytes {
-  constructor(readonly bytes: Uint8Array) {}
+/**
+ * A validated UTF-8 or UTF-16 string still in a caller's memory, copied as
+ * bytes into a callee that uses the same encoding (calls between components).
+ */
+class $RawString {
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly units: number,
+  ) {}
 }
+const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
@@ -241,7 +247,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
         }
       }
-      function $liftUtf8Bytes(ptr: number, len: number): $Utf8Bytes {
+      function $liftUtf8Bytes(ptr: number, len: number): $RawString {
         ptr >>>= 0;
         len >>>= 0;
         $checkRange(ptr, len, 1, 1);
@@ -254,7 +260,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           }
         }
         if (!ascii) $decodeUtf8Check(ptr, len);
-        return new $Utf8Bytes(bytes);
+        return new $RawString(bytes, len);
       }
       let $realloc:
         ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
@@ -271,16 +277,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         return ptr;
       }
       let $lowered = 0;
+      function $lowerRawString(v: unknown, path: string, align: number): number {
+        if (!(v instanceof $RawString)) $typeError(path, "a string", v);
+        const ptr = $alloc(align, v.bytes.length);
+        $u8.set(v.bytes, ptr);
+        $lowered = v.units;
+        return ptr;
+      }
       function $lowerUtf8(v: string, path: string): number {
-        if (typeof v !== "string") {
-          if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
-          // From another component's memory, validated there: copied as it is.
-          const bytes = (v as unknown as $Utf8Bytes).bytes;
-          const ptr = $alloc(1, bytes.length);
-          $u8.set(bytes, ptr);
-          $lowered = bytes.length;
-          return ptr;
-        }
+        if (typeof v !== "string") $typeError(path, "a string", v);
         const units = v.length;
         // One allocation of the exact size: some allocators (the WASI preview1
         // adapter's, for one) cannot grow an allocation the host made.
@@ -361,10 +366,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $current = "echo-len";
           let $result: number;
           try {
-            const $0 = $lowerUtf8($a0, "s");
+            const $0 =
+              typeof $a0 === "string" ? $lowerUtf8($a0, "s") : $lowerRawString($a0, "s", 1);
             const $1 = $lowered;
             const $2 = $core2($0, $1);
-            $current = "echo-len";
             const $3 = $2 >>> 0;
             $result = $3;
           } catch (e) {
@@ -535,6 +540,13 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       return ptr;
     }
     let $lowered = 0;
+    function $lowerRawString(v: unknown, path: string, align: number): number {
+      if (!(v instanceof $RawString)) $typeError(path, "a string", v);
+      const ptr = $alloc(align, v.bytes.length);
+      $u8.set(v.bytes, ptr);
+      $lowered = v.units;
+      return ptr;
+    }
     function $lowerUtf16(v: string, path: string): number {
       if (typeof v !== "string") $typeError(path, "a string", v);
       v = $wellFormed(v);
@@ -553,7 +565,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "echo";
         let $result: string;
         try {
-          const $0 = $lowerUtf16($a0, "s");
+          const $0 = typeof $a0 === "string" ? $lowerUtf16($a0, "s") : $lowerRawString($a0, "s", 2);
           const $1 = $lowered;
           const $2 = $core0($0, $1);
           $current = "echo";
@@ -642,16 +654,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       return ptr;
     }
     let $lowered = 0;
+    function $lowerRawString(v: unknown, path: string, align: number): number {
+      if (!(v instanceof $RawString)) $typeError(path, "a string", v);
+      const ptr = $alloc(align, v.bytes.length);
+      $u8.set(v.bytes, ptr);
+      $lowered = v.units;
+      return ptr;
+    }
     function $lowerUtf8(v: string, path: string): number {
-      if (typeof v !== "string") {
-        if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
-        // From another component's memory, validated there: copied as it is.
-        const bytes = (v as unknown as $Utf8Bytes).bytes;
-        const ptr = $alloc(1, bytes.length);
-        $u8.set(bytes, ptr);
-        $lowered = bytes.length;
-        return ptr;
-      }
+      if (typeof v !== "string") $typeError(path, "a string", v);
       const units = v.length;
       // One allocation of the exact size: some allocators (the WASI preview1
       // adapter's, for one) cannot grow an allocation the host made.
@@ -700,10 +711,9 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 1: func 0";
         let $result: number;
         try {
-          const $0 = $lowerUtf8($a0, "s");
+          const $0 = typeof $a0 === "string" ? $lowerUtf8($a0, "s") : $lowerRawString($a0, "s", 1);
           const $1 = $lowered;
           const $2 = $core1($0, $1);
-          $current = "root/instance 1: func 0";
           const $3 = $2 >>> 0;
           $result = $3;
         } catch (e) {

@@ -36,13 +36,6 @@ function $describe(v) {
 }
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
-/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
-class $Utf8Bytes {
-  bytes;
-  constructor(bytes) {
-    this.bytes = bytes;
-  }
-}
 async function $compile(source) {
   if (source instanceof WebAssembly.Module) return source;
   if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer)
@@ -157,15 +150,7 @@ function $link(module, imports, options) {
   }
   let $lowered = 0;
   function $lowerUtf8(v, path) {
-    if (typeof v !== "string") {
-      if (!(v instanceof $Utf8Bytes)) $typeError(path, "a string", v);
-      // From another component's memory, validated there: copied as it is.
-      const bytes = v.bytes;
-      const ptr = $alloc(1, bytes.length);
-      $u8.set(bytes, ptr);
-      $lowered = bytes.length;
-      return ptr;
-    }
+    if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
     // One allocation of the exact size: some allocators (the WASI preview1
     // adapter's, for one) cannot grow an allocation the host made.

@@ -126,10 +126,6 @@ function $isComponentError(e: unknown): e is { payload: unknown } {
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
-/** A validated UTF-8 string still in a caller's memory, copied as bytes into a callee's (calls between components). */
-class $Utf8Bytes {
-  constructor(readonly bytes: Uint8Array) {}
-}
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
   if (typeof v === "bigint") return `${v}n`;
@@ -248,15 +244,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   }
   let $lowered = 0;
   function $lowerUtf8(v: string, path: string): number {
-    if (typeof v !== "string") {
-      if (!((v as unknown) instanceof $Utf8Bytes)) $typeError(path, "a string", v);
-      // From another component's memory, validated there: copied as it is.
-      const bytes = (v as unknown as $Utf8Bytes).bytes;
-      const ptr = $alloc(1, bytes.length);
-      $u8.set(bytes, ptr);
-      $lowered = bytes.length;
-      return ptr;
-    }
+    if (typeof v !== "string") $typeError(path, "a string", v);
     const units = v.length;
     // One allocation of the exact size: some allocators (the WASI preview1
     // adapter's, for one) cannot grow an allocation the host made.

@@ -403,6 +403,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       resourceKey: this.resourceKey(l.instance),
       directResult: false,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+      rawValues: true,
     });
     this.walker(emitter, scope).walkFunction(func, "guest-export", "call", "core", "post");
     inst.use("$enter");
@@ -551,10 +552,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       directResult,
       mapsAsPairs: callee.kind === "lifted",
       listViews: callee.kind === "lifted",
-      utf8Bytes:
+      stringBytes:
         callee.kind === "lifted" &&
-        w.options.encoding === "utf8" &&
-        this.plan.lifts[callee.lift]!.options.encoding === "utf8",
+        w.options.encoding !== "latin1+utf16" &&
+        this.plan.lifts[callee.lift]!.options.encoding === w.options.encoding,
     });
     this.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "import");
     inst.use("$mayLeave");
