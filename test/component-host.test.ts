@@ -220,66 +220,9 @@ describe("strings between components", () => {
 });
 
 describe("bytes copied as they are between components", () => {
-  const component = `(component
-  (component $Sum
-    (core module $M
-      (memory (export "mem") 1)
-      (global $next (mut i32) (i32.const 1024))
-      (func (export "realloc") (param i32 i32 i32 i32) (result i32)
-        (local $r i32)
-        (local.set $r (i32.and (i32.add (global.get $next) (i32.const 7)) (i32.const -8)))
-        (global.set $next (i32.add (local.get $r) (local.get 3)))
-        (local.get $r))
-      ;; The sum of the bytes in [p, p + len).
-      (func $sum (param $p i32) (param $len i32) (result i32)
-        (local $s i32)
-        (block $d (loop $l
-          (br_if $d (i32.eqz (local.get $len)))
-          (local.set $s (i32.add (local.get $s) (i32.load8_u (local.get $p))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (local.set $len (i32.sub (local.get $len) (i32.const 1)))
-          (br $l)))
-        (local.get $s))
-      (func (export "sum8") (param $p i32) (param $n i32) (result i32) (call $sum (local.get $p) (i32.mul (local.get $n) (i32.const 8))))
-      (func (export "sum2") (param $p i32) (param $n i32) (result i32) (call $sum (local.get $p) (i32.mul (local.get $n) (i32.const 2)))))
-    (core instance $m (instantiate $M))
-    (func (export "points") (param "xs" (list (tuple u32 u32))) (result u32)
-      (canon lift (core func $m "sum8") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
-    (func (export "padded") (param "xs" (list (tuple u8 u32))) (result u32)
-      (canon lift (core func $m "sum8") (memory (core memory $m "mem")) (realloc (core func $m "realloc"))))
-    (func (export "text") (param "s" string) (result u32)
-      (canon lift (core func $m "sum2") (memory (core memory $m "mem")) (realloc (core func $m "realloc")) string-encoding=utf16)))
-  (instance $sum (instantiate $Sum))
-  (core module $Mem (memory (export "mem") 1))
-  (core instance $mem (instantiate $Mem))
-  (core func $points (canon lower (func $sum "points") (memory (core memory $mem "mem"))))
-  (core func $padded (canon lower (func $sum "padded") (memory (core memory $mem "mem"))))
-  (core func $text (canon lower (func $sum "text") (memory (core memory $mem "mem")) string-encoding=utf16))
-  (core module $Caller
-    (import "" "mem" (memory 1))
-    (import "" "points" (func $points (param i32 i32) (result i32)))
-    (import "" "padded" (func $padded (param i32 i32) (result i32)))
-    (import "" "text" (func $text (param i32 i32) (result i32)))
-    ;; Two 8-byte elements at 16: as points (1, 2) (3, 4); as (u8, u32) tuples
-    ;; their padding bytes are 0xaa, which the callee must not see.
-    (data (i32.const 16) "\\01\\aa\\aa\\aa\\02\\00\\00\\00\\03\\aa\\aa\\aa\\04\\00\\00\\00")
-    ;; "h\u00e9" in UTF-16 at 48, and a lone high surrogate at 64.
-    (data (i32.const 48) "h\\00\\e9\\00")
-    (data (i32.const 64) "\\00\\d8")
-    (func (export "points") (result i32) (call $points (i32.const 16) (i32.const 2)))
-    (func (export "padded") (result i32) (call $padded (i32.const 16) (i32.const 2)))
-    (func (export "text") (result i32) (call $text (i32.const 48) (i32.const 2)))
-    (func (export "lone") (result i32) (call $text (i32.const 64) (i32.const 1))))
-  (core instance $c (instantiate $Caller
-    (with "" (instance (export "mem" (memory $mem "mem")) (export "points" (func $points))
-      (export "padded" (func $padded)) (export "text" (func $text))))))
-  (func (export "points") (result u32) (canon lift (core func $c "points")))
-  (func (export "padded") (result u32) (canon lift (core func $c "padded")))
-  (func (export "text") (result u32) (canon lift (core func $c "text")))
-  (func (export "lone") (result u32) (canon lift (core func $c "lone"))))`;
 
   it("lists of padding-free numbers and same-encoding UTF-16 strings are copied as bytes; padding is not", async () => {
-    const bytes = await wat(component);
+    const bytes = await fixture("fused-copy");
     const files = await generateComponentHost(bytes, { name: "raw" });
     const source = files.find((f) => f.path === "raw.ts")!.contents as string;
     expect(source).toContain("$liftRawList(");
@@ -291,6 +234,20 @@ describe("bytes copied as they are between components", () => {
     expect(e.padded()).toBe(1 + 2 + 3 + 4);
     expect(e.text()).toBe(0x68 + 0xe9);
     expect(() => e.lone()).toThrow(/invalid UTF-16/);
+  });
+
+  it("lists of other values with no pointers are copied field by field, checked as lifting checks them", async () => {
+    const bytes = await fixture("fused-copy");
+    const source = (await generateComponentHost(bytes, { name: "raw" })).find((f) => f.path === "raw.ts")!
+      .contents as string;
+    expect(source).toMatch(/function \$h\d+\(src: DataView, s: number, d: number\)/);
+    const host = await loadComponentHost(bytes);
+    // true (1) + 'A' + some (1) + 5, then false + 'A' + none: no padding, no payload of none.
+    expect((await host.instantiate({})).mixed()).toBe(1 + 0x41 + 1 + 5 + 0x41);
+    const e = await host.instantiate({});
+    expect(() => e.badChar()).toThrow(/55296 is not a Unicode scalar value/);
+    const f = await host.instantiate({});
+    expect(() => f.badCase()).toThrow(/invalid discriminant 2/);
   });
 });
 

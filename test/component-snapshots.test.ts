@@ -24,7 +24,7 @@ import { wat } from "./helpers/host.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const update = process.env.WITX_BINDGEN_UPDATE_SNAPSHOTS === "1";
-const cases = ["echo-len", "counter", "counter-user"];
+const cases = ["echo-len", "counter", "counter-user", "fused-copy"];
 
 function checkSnapshot(file: string, actual: string): void {
   const target = path.join(root, "snapshots", file);

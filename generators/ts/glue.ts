@@ -4,7 +4,8 @@
  */
 import type { AbiEmitter, Instruction, ScalarType } from "../../ir/abi/instructions.js";
 import type { CoreType } from "../../ir/abi/layout.js";
-import type { Function, TypeId } from "../../ir/types.js";
+import { fusedCopy, type CopyStep } from "../../ir/abi/copy.js";
+import type { Function, Type, TypeId } from "../../ir/types.js";
 import { camelCase, propertyAccess, propertyKey, stringLiteral } from "./naming.js";
 import { typedArrays, type TsTypes } from "./types.js";
 
@@ -611,16 +612,24 @@ export class FunctionEmitter implements AbiEmitter<string> {
       ...body.lines,
       `}`,
     ];
-    if (this.target.rawValues && this.module.types.layout.bitCopyable(inst.element)) {
-      // From another component's memory: its bytes, copied as they are.
+    const steps = this.target.rawValues ? fusedCopy(this.module.types.layout, inst.element) : undefined;
+    if (steps !== undefined) {
+      // From another component's memory: the elements' bytes, copied as
+      // lifting and lowering them would (as they are when nothing needs checking).
       this.module.use("$rawList");
+      const copy = this.module.types.layout.bitCopyable(inst.element)
+        ? [`$u8.set(${v}.bytes, ${ptr});`]
+        : [
+            `const ${i} = new DataView(${v}.bytes.buffer, ${v}.bytes.byteOffset, ${v}.bytes.byteLength);`,
+            `for (let k = 0; k < ${len}; k++) ${this.copyHelper(inst.element, steps)}(${i}, k * ${inst.elementSize}, ${ptr} + k * ${inst.elementSize});`,
+          ];
       this.out.push(
         `let ${ptr}: number;`,
         `let ${len}: number;`,
         `if (${v} instanceof $RawList) {`,
         `${len} = ${v}.length;`,
         `${ptr} = $alloc(${inst.elementAlign}, ${v}.bytes.length);`,
-        `$u8.set(${v}.bytes, ${ptr});`,
+        ...copy,
         `} else {`,
         `if (!Array.isArray(${v})) ${this.typeError(inst.path, "an array", v)};`,
         `${len} = ${v}.length;`,
@@ -639,11 +648,19 @@ export class FunctionEmitter implements AbiEmitter<string> {
     return [ptr, len];
   }
 
+  /** The instance helper that copies one value of `t` from another memory (`src`, at `s`) into this one (at `d`). */
+  private copyHelper(t: Type, steps: CopyStep[]): string {
+    return this.module.instanceHelper(`copy:${typeKey(t)}`, (name) => {
+      this.module.use("$trap");
+      return `function ${name}(src: DataView, s: number, d: number): void {\n${copyCode(steps, "s", "d").join("\n")}\n}`;
+    });
+  }
+
   private liftList(inst: Extract<Instruction, { op: "lift-list" }>, ops: string[]): string[] {
     this.module.usesMemory();
     this.module.use("$checkRange");
     const [body] = this.takeBlocks(1);
-    if (this.target.listViews && this.module.types.layout.bitCopyable(inst.element)) {
+    if (this.target.listViews && fusedCopy(this.module.types.layout, inst.element) !== undefined) {
       // The elements' bytes in the caller's memory, copied once by the callee's lowering.
       this.module.use("$liftRawList");
       return [
@@ -829,4 +846,72 @@ export class FunctionEmitter implements AbiEmitter<string> {
     );
     return [t];
   }
+}
+
+function typeKey(t: Type): string {
+  return typeof t === "number" ? `t${t}` : t;
+}
+
+/** Reads an unsigned little-endian integer of `size` bytes from `src`. */
+function load(size: 1 | 2 | 4, at: string): string {
+  return size === 1 ? `src.getUint8(${at})` : `src.getUint${size * 8}(${at}, true)`;
+}
+
+/** Writes an unsigned little-endian integer of `size` bytes into this memory. */
+function store(size: 1 | 2 | 4, at: string, value: string): string {
+  return size === 1 ? `$u8[${at}] = ${value}` : `$dv.setUint${size * 8}(${at}, ${value}, true)`;
+}
+
+/** Straight-line code for `steps` (see ir/abi/copy.ts), from `src` at `s + …` to this memory at `d + …`. */
+function copyCode(steps: CopyStep[], s: string, d: string): string[] {
+  const out: string[] = [];
+  const at = (base: string, offset: number) => (offset === 0 ? base : `${base} + ${offset}`);
+  for (const step of steps) {
+    switch (step.op) {
+      case "bytes": {
+        let o = step.offset;
+        let left = step.size;
+        while (left > 0) {
+          const n: 1 | 2 | 4 = left >= 4 && o % 4 === 0 ? 4 : left >= 2 && o % 2 === 0 ? 2 : 1;
+          out.push(`${store(n, at(d, o), load(n, at(s, o)))};`);
+          o += n;
+          left -= n;
+        }
+        break;
+      }
+      case "bool":
+        out.push(`$u8[${at(d, step.offset)}] = src.getUint8(${at(s, step.offset)}) === 0 ? 0 : 1;`);
+        break;
+      case "char":
+        out.push(
+          `{`,
+          `const c = src.getUint32(${at(s, step.offset)}, true);`,
+          `if (c >= 0x110000 || (c >= 0xd800 && c <= 0xdfff)) $trap(\`\${c} is not a Unicode scalar value\`);`,
+          `$dv.setUint32(${at(d, step.offset)}, c, true);`,
+          `}`,
+        );
+        break;
+      case "flags": {
+        const mask = step.count >= 32 ? "0xffffffff" : `0x${(2 ** step.count - 1).toString(16)}`;
+        out.push(`${store(step.size, at(d, step.offset), `(${load(step.size, at(s, step.offset))} & ${mask}) >>> 0`)};`);
+        break;
+      }
+      case "variant": {
+        const discriminant = load(step.size, at(s, step.offset));
+        out.push(`switch (${discriminant}) {`);
+        step.cases.forEach((c, i) => {
+          out.push(`case ${i}:`, `${store(step.size, at(d, step.offset), String(i))};`);
+          out.push(...copyCode(c, `(${at(s, step.payloadOffset)})`, `(${at(d, step.payloadOffset)})`));
+          out.push(`break;`);
+        });
+        out.push(
+          `default:`,
+          `$trap(\`invalid discriminant \${${discriminant}} for a variant of ${step.cases.length} cases\`);`,
+          `}`,
+        );
+        break;
+      }
+    }
+  }
+  return out;
 }
