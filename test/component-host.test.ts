@@ -236,6 +236,17 @@ describe("bytes copied as they are between components", () => {
     expect(() => e.lone()).toThrow(/invalid UTF-16/);
   });
 
+  it("a string and a list returned to another component are copied out before the callee's post-return", async () => {
+    const bytes = await fixture("fused-copy");
+    const source = (await generateComponentHost(bytes, { name: "raw" })).find((f) => f.path === "raw.ts")!
+      .contents as string;
+    expect(source).toContain("$liftUtf8Bytes(");
+    const e = await (await loadComponentHost(bytes)).instantiate({});
+    const sum = (s: string) => [...s].reduce((n, c) => n + c.charCodeAt(0), 0);
+    expect(e.name()).toBe((5n << 32n) | BigInt(sum("hello")));
+    expect(e.pairs()).toBe((2n << 32n) | 10n);
+  });
+
   it("lists of other values with no pointers are copied field by field, checked as lifting checks them", async () => {
     const bytes = await fixture("fused-copy");
     const source = (await generateComponentHost(bytes, { name: "raw" })).find((f) => f.path === "raw.ts")!

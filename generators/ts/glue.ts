@@ -157,6 +157,13 @@ export interface GlueTarget {
    * bit-copyable elements, `$RawString` for strings) and copies them as they are.
    */
   rawValues?: boolean;
+  /**
+   * Results in this string encoding (strings, and lists of pointer-free
+   * elements) are lifted as raw values copied out of guest memory: for a
+   * call from another component using that encoding, whose lowering (with
+   * `rawValues`) copies them in.
+   */
+  rawResults?: "utf8" | "utf16" | "latin1+utf16";
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -326,10 +333,11 @@ export class FunctionEmitter implements AbiEmitter<string> {
       }
       case "lift-string": {
         this.module.usesMemory();
-        if (inst.encoding !== "latin1+utf16" && this.target.stringBytes) {
+        const raw = this.target.stringBytes ? "view" : this.target.rawResults === inst.encoding ? "copy" : undefined;
+        if (inst.encoding !== "latin1+utf16" && raw !== undefined) {
           const bytes = inst.encoding === "utf8" ? "$liftUtf8Bytes" : "$liftUtf16Units";
           this.module.use(bytes);
-          return [this.bind(`(${bytes}(${ops[0]}, ${ops[1]}) as unknown as string)`)];
+          return [this.bind(`(${bytes}(${ops[0]}, ${ops[1]}, ${raw === "copy"}) as unknown as string)`)];
         }
         const fn =
           inst.encoding === "utf8" ? "$liftUtf8" : inst.encoding === "utf16" ? "$liftUtf16" : "$liftLatin1Utf16";
@@ -660,12 +668,17 @@ export class FunctionEmitter implements AbiEmitter<string> {
     this.module.usesMemory();
     this.module.use("$checkRange");
     const [body] = this.takeBlocks(1);
-    if (this.target.listViews && fusedCopy(this.module.types.layout, inst.element) !== undefined) {
-      // The elements' bytes in the caller's memory, copied once by the callee's lowering.
+    if (
+      (this.target.listViews || this.target.rawResults !== undefined) &&
+      fusedCopy(this.module.types.layout, inst.element) !== undefined
+    ) {
+      // The elements' bytes in the caller's memory (or, for results, a copy
+      // of them made before the post-return), copied by the other side's lowering.
       this.module.use("$liftRawList");
+      const copy = !this.target.listViews;
       return [
         this.bind(
-          `($liftRawList(${ops[0]}, ${ops[1]}, ${inst.elementSize}, ${inst.elementAlign}) as unknown as ${this.module.types.expr(inst.listType)})`,
+          `($liftRawList(${ops[0]}, ${ops[1]}, ${inst.elementSize}, ${inst.elementAlign}, ${copy}) as unknown as ${this.module.types.expr(inst.listType)})`,
         ),
       ];
     }

@@ -302,22 +302,24 @@ class $RawList {
     scope: "instance",
     deps: ["$rawList", "$checkRange"],
     code: `
-function $liftRawList(ptr: number, len: number, size: number, align: number): $RawList {
+/** A view of the elements' bytes, or a copy of them for results (which the post-return may free). */
+function $liftRawList(ptr: number, len: number, size: number, align: number, copy: boolean): $RawList {
   ptr >>>= 0;
   len >>>= 0;
   $checkRange(ptr, len, size, align);
-  return new $RawList($u8.subarray(ptr, ptr + len * size), len);
+  const end = ptr + len * size;
+  return new $RawList(copy ? $u8.slice(ptr, end) : $u8.subarray(ptr, end), len);
 }`,
   },
   $liftUtf16Units: {
     scope: "instance",
     deps: ["$rawString", "$utf16Decoder", "$checkRange", "$trap"],
     code: `
-function $liftUtf16Units(ptr: number, len: number): $RawString {
+function $liftUtf16Units(ptr: number, len: number, copy: boolean): $RawString {
   ptr >>>= 0;
   len >>>= 0;
   $checkRange(ptr, len, 2, 2);
-  const bytes = $u8.subarray(ptr, ptr + 2 * len);
+  const bytes = copy ? $u8.slice(ptr, ptr + 2 * len) : $u8.subarray(ptr, ptr + 2 * len);
   try {
     $utf16Decoder.decode(bytes);
   } catch {
@@ -330,7 +332,7 @@ function $liftUtf16Units(ptr: number, len: number): $RawString {
     scope: "instance",
     deps: ["$rawString", "$checkRange", "$decodeUtf8Check"],
     code: `
-function $liftUtf8Bytes(ptr: number, len: number): $RawString {
+function $liftUtf8Bytes(ptr: number, len: number, copy: boolean): $RawString {
   ptr >>>= 0;
   len >>>= 0;
   $checkRange(ptr, len, 1, 1);
@@ -343,7 +345,7 @@ function $liftUtf8Bytes(ptr: number, len: number): $RawString {
     }
   }
   if (!ascii) $decodeUtf8Check(ptr, len);
-  return new $RawString(bytes, len);
+  return new $RawString(copy ? bytes.slice() : bytes, len);
 }`,
   },
   $decodeUtf8Check: {

@@ -247,7 +247,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
         }
       }
-      function $liftUtf8Bytes(ptr: number, len: number): $RawString {
+      function $liftUtf8Bytes(ptr: number, len: number, copy: boolean): $RawString {
         ptr >>>= 0;
         len >>>= 0;
         $checkRange(ptr, len, 1, 1);
@@ -260,7 +260,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           }
         }
         if (!ascii) $decodeUtf8Check(ptr, len);
-        return new $RawString(bytes, len);
+        return new $RawString(copy ? bytes.slice() : bytes, len);
       }
       let $realloc:
         ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
@@ -331,9 +331,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         try {
           if ($u8.byteLength === 0) $refresh();
           const $0 = $liftUtf8($p0, $p1);
-          const $1: string = $lift0($0);
+          const $1: string = $lift0Utf8($0);
           const $2 = $checkPointer($p2, 8, 4, "results");
-          const $3 = $lowerUtf8($1, "result");
+          const $3 =
+            typeof $1 === "string" ? $lowerUtf8($1, "result") : $lowerRawString($1, "result", 1);
           const $4 = $lowered;
           $dv.setInt32($2 + 4, $4, true);
           $dv.setInt32($2, $3, true);
@@ -348,7 +349,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 1: func 0";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $0 = $liftUtf8Bytes($p0, $p1) as unknown as string;
+          const $0 = $liftUtf8Bytes($p0, $p1, false) as unknown as string;
           const $1: number = $lift1($0);
           if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
           return $1;
@@ -583,6 +584,33 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         return $result;
       };
     }
+    function $bindLift0Utf8(core: unknown, post: unknown) {
+      const $core0 = core as (...args: any[]) => any;
+      const $post0 = post as ((...args: any[]) => void) | undefined;
+      return function ($a0: string): string {
+        if ($state !== 0) $enterFailed("echo");
+        $state = 1;
+        $current = "echo";
+        let $result: string;
+        try {
+          const $0 = typeof $a0 === "string" ? $lowerUtf16($a0, "s") : $lowerRawString($a0, "s", 2);
+          const $1 = $lowered;
+          const $2 = $core0($0, $1);
+          $current = "echo";
+          if ($u8.byteLength === 0) $refresh();
+          const $3 = $checkPointer($2, 8, 4, "results");
+          const $4 = $dv.getInt32($3, true);
+          const $5 = $dv.getInt32($3 + 4, true);
+          const $6 = $liftUtf16($4, $5);
+          $result = $6;
+        } catch (e) {
+          $fail(e);
+        }
+        if ($state !== 1) $enterFailed("echo");
+        $state = 0;
+        return $result;
+      };
+    }
     const $o0 = {
       bind(memory: unknown, realloc: unknown): void {
         $memory = memory as WebAssembly.Memory | undefined;
@@ -590,6 +618,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         if ($memory !== undefined) $refresh();
       },
       $bindLift0,
+      $bindLift0Utf8,
     };
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
@@ -748,6 +777,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   $ci1.$end();
   $ci1.$o0.bind($core0.exports["mem"], $core0.exports["realloc"]);
   const $lift0 = $ci1.$o0.$bindLift0($core0.exports["echo"], undefined);
+  const $lift0Utf8 = $ci1.$o0.$bindLift0Utf8($core0.exports["echo"], undefined);
   $ci2.$begin();
   const $core1 = new WebAssembly.Instance(modules[1]!, {});
   $ci2.$end();

@@ -26,6 +26,8 @@ export interface Exports {
   mixed(): number;
   badChar(): number;
   badCase(): number;
+  name(): bigint;
+  pairs(): bigint;
 }
 
 /** A core module as `getCoreModule` may give it. */
@@ -136,6 +138,9 @@ class $RawString {
   ) {}
 }
 const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
+const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const $utf8Encoder = new TextEncoder();
+let $utf8Scratch = new Uint8Array(1024);
 function $wellFormed(s: string): string {
   let out: string[] | undefined;
   let start = 0;
@@ -221,18 +226,26 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         if ((ptr & (align - 1)) !== 0) $trap(`misaligned pointer ${ptr} (alignment ${align})`);
         if (ptr + bytes > $u8.byteLength) $trap(`${bytes} bytes at ${ptr} are out of bounds`);
       }
-      function $liftRawList(ptr: number, len: number, size: number, align: number): $RawList {
+      /** A view of the elements' bytes, or a copy of them for results (which the post-return may free). */
+      function $liftRawList(
+        ptr: number,
+        len: number,
+        size: number,
+        align: number,
+        copy: boolean,
+      ): $RawList {
         ptr >>>= 0;
         len >>>= 0;
         $checkRange(ptr, len, size, align);
-        return new $RawList($u8.subarray(ptr, ptr + len * size), len);
+        const end = ptr + len * size;
+        return new $RawList(copy ? $u8.slice(ptr, end) : $u8.subarray(ptr, end), len);
       }
       function $lower0($p0: number, $p1: number): number {
         if ($state !== 1) $cannotLeave();
         $current = "root/instance 0: func 0";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $6 = $liftRawList($p0, $p1, 8, 4) as unknown as Array<[number, number]>;
+          const $6 = $liftRawList($p0, $p1, 8, 4, false) as unknown as Array<[number, number]>;
           const $7: number = $lift0($6);
           if ($7 >>> 0 !== $7) $typeError("result", "an integer from 0 to 4294967295 (u32)", $7);
           return $7;
@@ -246,7 +259,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 0: func 1";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $6 = $liftRawList($p0, $p1, 8, 4) as unknown as Array<[number, number]>;
+          const $6 = $liftRawList($p0, $p1, 8, 4, false) as unknown as Array<[number, number]>;
           const $7: number = $lift1($6);
           if ($7 >>> 0 !== $7) $typeError("result", "an integer from 0 to 4294967295 (u32)", $7);
           return $7;
@@ -260,7 +273,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 0: func 3";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $10 = $liftRawList($p0, $p1, 12, 4) as unknown as Array<
+          const $10 = $liftRawList($p0, $p1, 12, 4, false) as unknown as Array<
             [boolean, string, number | undefined]
           >;
           const $11: number = $lift3($10);
@@ -299,11 +312,11 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         if ((ptr & (align - 1)) !== 0) $trap(`misaligned pointer ${ptr} (alignment ${align})`);
         if (ptr + bytes > $u8.byteLength) $trap(`${bytes} bytes at ${ptr} are out of bounds`);
       }
-      function $liftUtf16Units(ptr: number, len: number): $RawString {
+      function $liftUtf16Units(ptr: number, len: number, copy: boolean): $RawString {
         ptr >>>= 0;
         len >>>= 0;
         $checkRange(ptr, len, 2, 2);
-        const bytes = $u8.subarray(ptr, ptr + 2 * len);
+        const bytes = copy ? $u8.slice(ptr, ptr + 2 * len) : $u8.subarray(ptr, ptr + 2 * len);
         try {
           $utf16Decoder.decode(bytes);
         } catch {
@@ -316,7 +329,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $current = "root/instance 0: func 2";
         try {
           if ($u8.byteLength === 0) $refresh();
-          const $0 = $liftUtf16Units($p0, $p1) as unknown as string;
+          const $0 = $liftUtf16Units($p0, $p1, false) as unknown as string;
           const $1: number = $lift2($0);
           if ($1 >>> 0 !== $1) $typeError("result", "an integer from 0 to 4294967295 (u32)", $1);
           return $1;
@@ -336,17 +349,165 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     })();
     const $o2 = (() => {
       let $memory: WebAssembly.Memory | undefined;
+      let $u8 = new Uint8Array(0);
+      let $dv = new DataView($u8.buffer);
+      function $refresh(): void {
+        if ($memory === undefined) $trap("the module has no exported memory");
+        $u8 = new Uint8Array($memory.buffer);
+        $dv = new DataView($memory.buffer);
+      }
       let $realloc:
         ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
-      function $bindLift4(core: unknown, post: unknown) {
-        const $core4 = core as (...args: any[]) => any;
-        const $post4 = post as ((...args: any[]) => void) | undefined;
+      function $alloc(align: number, size: number): number {
+        if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+        $state = 3;
+        const ptr = $realloc(0, 0, align, size) >>> 0;
+        $state = 1;
+        if ($u8.byteLength === 0) $refresh();
+        if ((ptr & (align - 1)) !== 0)
+          $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
+        if (ptr + size > $u8.byteLength)
+          $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
+        return ptr;
+      }
+      function $checkPointer(ptr: number, size: number, align: number, what: string): number {
+        ptr >>>= 0;
+        if ((ptr & (align - 1)) !== 0)
+          $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
+        if (ptr + size > $u8.byteLength)
+          $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
+        return ptr;
+      }
+      let $lowered = 0;
+      function $lowerRawString(v: unknown, path: string, align: number): number {
+        if (!(v instanceof $RawString)) $typeError(path, "a string", v);
+        const ptr = $alloc(align, v.bytes.length);
+        $u8.set(v.bytes, ptr);
+        $lowered = v.units;
+        return ptr;
+      }
+      function $lowerUtf8(v: string, path: string): number {
+        if (typeof v !== "string") $typeError(path, "a string", v);
+        const units = v.length;
+        // One allocation of the exact size: some allocators (the WASI preview1
+        // adapter's, for one) cannot grow an allocation the host made.
+        if (units <= 32) {
+          // Short strings: ASCII is written in place; anything else is encoded
+          // into the scratch buffer (at least 1 KiB, so room for 32 units) and
+          // copied byte by byte.
+          let ascii = true;
+          for (let i = 0; i < units; i++)
+            if (v.charCodeAt(i) >= 0x80) {
+              ascii = false;
+              break;
+            }
+          if (ascii) {
+            const ptr = $alloc(1, units);
+            const u8 = $u8;
+            for (let j = 0; j < units; j++) u8[ptr + j] = v.charCodeAt(j);
+            $lowered = units;
+            return ptr;
+          }
+          const written = $utf8Encoder.encodeInto(v, $utf8Scratch).written;
+          const ptr = $alloc(1, written);
+          const u8 = $u8;
+          for (let j = 0; j < written; j++) u8[ptr + j] = $utf8Scratch[j]!;
+          $lowered = written;
+          return ptr;
+        }
+        // Encode once into a scratch buffer (kept for strings up to 1 MiB), then copy.
+        let scratch: Uint8Array;
+        if (units * 3 <= 1 << 20) {
+          if ($utf8Scratch.length < units * 3)
+            $utf8Scratch = new Uint8Array(Math.max(units * 3, 2 * $utf8Scratch.length));
+          scratch = $utf8Scratch.subarray(0, $utf8Encoder.encodeInto(v, $utf8Scratch).written);
+        } else scratch = $utf8Encoder.encode(v);
+        const ptr = $alloc(1, scratch.length);
+        $u8.set(scratch, ptr);
+        $lowered = scratch.length;
+        return ptr;
+      }
+      function $lower4($p0: number): void {
+        if ($state !== 1) $cannotLeave();
+        $current = "root/instance 0: func 4";
+        try {
+          if ($u8.byteLength === 0) $refresh();
+          const $0: string = $lift4Utf8();
+          const $1 = $checkPointer($p0, 8, 4, "results");
+          const $2 =
+            typeof $0 === "string" ? $lowerUtf8($0, "result") : $lowerRawString($0, "result", 1);
+          const $3 = $lowered;
+          $dv.setInt32($1 + 4, $3, true);
+          $dv.setInt32($1, $2, true);
+          return;
+        } catch (e) {
+          $state = 2;
+          throw e;
+        }
+      }
+      function $lower5($p0: number): void {
+        if ($state !== 1) $cannotLeave();
+        $current = "root/instance 0: func 5";
+        try {
+          if ($u8.byteLength === 0) $refresh();
+          const $0: Array<[number, number]> = $lift5Utf8();
+          const $1 = $checkPointer($p0, 8, 4, "results");
+          let $6: number;
+          let $7: number;
+          if ($0 instanceof $RawList) {
+            $7 = $0.length;
+            $6 = $alloc(4, $0.bytes.length);
+            $u8.set($0.bytes, $6);
+          } else {
+            if (!Array.isArray($0)) $typeError("result", "an array", $0);
+            $7 = $0.length;
+            $6 = $alloc(4, $7 * 8);
+            for (let $8 = 0; $8 < $7; $8++) {
+              const $2 = $0[$8];
+              const $3 = $6 + $8 * 8;
+              if (!Array.isArray($2) || $2.length !== 2)
+                $typeError("result[]", "an array of 2 elements", $2);
+              const $4 = $2[0];
+              const $5 = $2[1];
+              if ($4 >>> 0 !== $4)
+                $typeError("result[][0]", "an integer from 0 to 4294967295 (u32)", $4);
+              $dv.setInt32($3, $4, true);
+              if ($5 >>> 0 !== $5)
+                $typeError("result[][1]", "an integer from 0 to 4294967295 (u32)", $5);
+              $dv.setInt32($3 + 4, $5, true);
+            }
+          }
+          $dv.setInt32($1 + 4, $7, true);
+          $dv.setInt32($1, $6, true);
+          return;
+        } catch (e) {
+          $state = 2;
+          throw e;
+        }
+      }
+      return {
+        bind(memory: unknown, realloc: unknown): void {
+          $memory = memory as WebAssembly.Memory | undefined;
+          $realloc = realloc as typeof $realloc;
+          if ($memory !== undefined) $refresh();
+        },
+        $lower4,
+        $lower5,
+      };
+    })();
+    const $o3 = (() => {
+      let $memory: WebAssembly.Memory | undefined;
+      let $realloc:
+        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+      function $bindLift6(core: unknown, post: unknown) {
+        const $core6 = core as (...args: any[]) => any;
+        const $post6 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("points");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core4();
+            const $0 = $core6();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -357,15 +518,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift5(core: unknown, post: unknown) {
-        const $core5 = core as (...args: any[]) => any;
-        const $post5 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift7(core: unknown, post: unknown) {
+        const $core7 = core as (...args: any[]) => any;
+        const $post7 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("padded");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core5();
+            const $0 = $core7();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -376,15 +537,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift6(core: unknown, post: unknown) {
-        const $core6 = core as (...args: any[]) => any;
-        const $post6 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift8(core: unknown, post: unknown) {
+        const $core8 = core as (...args: any[]) => any;
+        const $post8 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("text");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core6();
+            const $0 = $core8();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -395,15 +556,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift7(core: unknown, post: unknown) {
-        const $core7 = core as (...args: any[]) => any;
-        const $post7 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift9(core: unknown, post: unknown) {
+        const $core9 = core as (...args: any[]) => any;
+        const $post9 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("lone");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core7();
+            const $0 = $core9();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -414,15 +575,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift8(core: unknown, post: unknown) {
-        const $core8 = core as (...args: any[]) => any;
-        const $post8 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift10(core: unknown, post: unknown) {
+        const $core10 = core as (...args: any[]) => any;
+        const $post10 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("mixed");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core8();
+            const $0 = $core10();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -433,15 +594,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift9(core: unknown, post: unknown) {
-        const $core9 = core as (...args: any[]) => any;
-        const $post9 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift11(core: unknown, post: unknown) {
+        const $core11 = core as (...args: any[]) => any;
+        const $post11 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("bad-char");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core9();
+            const $0 = $core11();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -452,15 +613,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
-      function $bindLift10(core: unknown, post: unknown) {
-        const $core10 = core as (...args: any[]) => any;
-        const $post10 = post as ((...args: any[]) => void) | undefined;
+      function $bindLift12(core: unknown, post: unknown) {
+        const $core12 = core as (...args: any[]) => any;
+        const $post12 = post as ((...args: any[]) => void) | undefined;
         return function (): number {
           if ($state !== 0) $enterFailed("bad-case");
           $state = 1;
           let $result: number;
           try {
-            const $0 = $core10();
+            const $0 = $core12();
             const $1 = $0 >>> 0;
             $result = $1;
           } catch (e) {
@@ -471,18 +632,58 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           return $result;
         };
       }
+      function $bindLift13(core: unknown, post: unknown) {
+        const $core13 = core as (...args: any[]) => any;
+        const $post13 = post as ((...args: any[]) => void) | undefined;
+        return function (): bigint {
+          if ($state !== 0) $enterFailed("name");
+          $state = 1;
+          let $result: bigint;
+          try {
+            const $0 = $core13();
+            const $1 = BigInt.asUintN(64, $0);
+            $result = $1;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("name");
+          $state = 0;
+          return $result;
+        };
+      }
+      function $bindLift14(core: unknown, post: unknown) {
+        const $core14 = core as (...args: any[]) => any;
+        const $post14 = post as ((...args: any[]) => void) | undefined;
+        return function (): bigint {
+          if ($state !== 0) $enterFailed("pairs");
+          $state = 1;
+          let $result: bigint;
+          try {
+            const $0 = $core14();
+            const $1 = BigInt.asUintN(64, $0);
+            $result = $1;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("pairs");
+          $state = 0;
+          return $result;
+        };
+      }
       return {
         bind(memory: unknown, realloc: unknown): void {
           $memory = memory as WebAssembly.Memory | undefined;
           $realloc = realloc as typeof $realloc;
         },
-        $bindLift4,
-        $bindLift5,
         $bindLift6,
         $bindLift7,
         $bindLift8,
         $bindLift9,
         $bindLift10,
+        $bindLift11,
+        $bindLift12,
+        $bindLift13,
+        $bindLift14,
       };
     })();
     return {
@@ -496,6 +697,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $o0,
       $o1,
       $o2,
+      $o3,
     };
   })();
   const $ci1 = (() => {
@@ -814,6 +1016,233 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         $bindLift2,
       };
     })();
+    const $o2 = (() => {
+      let $realloc:
+        ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
+      let $memory: WebAssembly.Memory | undefined;
+      let $u8 = new Uint8Array(0);
+      let $dv = new DataView($u8.buffer);
+      function $refresh(): void {
+        if ($memory === undefined) $trap("the module has no exported memory");
+        $u8 = new Uint8Array($memory.buffer);
+        $dv = new DataView($memory.buffer);
+      }
+      function $checkPointer(ptr: number, size: number, align: number, what: string): number {
+        ptr >>>= 0;
+        if ((ptr & (align - 1)) !== 0)
+          $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
+        if (ptr + size > $u8.byteLength)
+          $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
+        return ptr;
+      }
+      function $checkRange(ptr: number, length: number, size: number, align: number): void {
+        const bytes = length * size;
+        if (bytes > 0x0fffffff) $trap(`list or string of ${length} elements is too long`);
+        if ((ptr & (align - 1)) !== 0) $trap(`misaligned pointer ${ptr} (alignment ${align})`);
+        if (ptr + bytes > $u8.byteLength) $trap(`${bytes} bytes at ${ptr} are out of bounds`);
+      }
+      /** A view of the elements' bytes, or a copy of them for results (which the post-return may free). */
+      function $liftRawList(
+        ptr: number,
+        len: number,
+        size: number,
+        align: number,
+        copy: boolean,
+      ): $RawList {
+        ptr >>>= 0;
+        len >>>= 0;
+        $checkRange(ptr, len, size, align);
+        const end = ptr + len * size;
+        return new $RawList(copy ? $u8.slice(ptr, end) : $u8.subarray(ptr, end), len);
+      }
+      function $liftUtf8(ptr: number, len: number): string {
+        ptr >>>= 0;
+        len >>>= 0;
+        $checkRange(ptr, len, 1, 1);
+        if (len <= 8) {
+          let s = "";
+          for (let i = ptr, end = ptr + len; i < end; i++) {
+            const b = $u8[i];
+            if (b >= 0x80) return $decodeUtf8(ptr, len);
+            s += String.fromCharCode(b);
+          }
+          return s;
+        }
+        return $decodeUtf8(ptr, len);
+      }
+      function $decodeUtf8(ptr: number, len: number): string {
+        try {
+          return $utf8Decoder.decode($u8.subarray(ptr, ptr + len));
+        } catch {
+          $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
+        }
+      }
+      function $decodeUtf8Check(ptr: number, len: number): void {
+        try {
+          $utf8Decoder.decode($u8.subarray(ptr, ptr + len));
+        } catch {
+          $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
+        }
+      }
+      function $liftUtf8Bytes(ptr: number, len: number, copy: boolean): $RawString {
+        ptr >>>= 0;
+        len >>>= 0;
+        $checkRange(ptr, len, 1, 1);
+        const bytes = $u8.subarray(ptr, ptr + len);
+        let ascii = true;
+        for (let i = 0; i < len; i++) {
+          if (bytes[i]! >= 0x80) {
+            ascii = false;
+            break;
+          }
+        }
+        if (!ascii) $decodeUtf8Check(ptr, len);
+        return new $RawString(copy ? bytes.slice() : bytes, len);
+      }
+      function $bindLift4(core: unknown, post: unknown) {
+        const $core4 = core as (...args: any[]) => any;
+        const $post4 = post as ((...args: any[]) => void) | undefined;
+        return function (): string {
+          if ($state !== 0) $enterFailed("root/instance 0: func 4");
+          $state = 1;
+          $current = "root/instance 0: func 4";
+          let $result: string;
+          try {
+            const $0 = $core4();
+            $current = "root/instance 0: func 4";
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $checkPointer($0, 8, 4, "results");
+            const $2 = $dv.getInt32($1, true);
+            const $3 = $dv.getInt32($1 + 4, true);
+            const $4 = $liftUtf8($2, $3);
+            if ($post4 !== undefined) {
+              $state = 3;
+              $post4($0);
+              $state = 1;
+            }
+            $result = $4;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("root/instance 0: func 4");
+          $state = 0;
+          return $result;
+        };
+      }
+      function $bindLift4Utf8(core: unknown, post: unknown) {
+        const $core4 = core as (...args: any[]) => any;
+        const $post4 = post as ((...args: any[]) => void) | undefined;
+        return function (): string {
+          if ($state !== 0) $enterFailed("root/instance 0: func 4");
+          $state = 1;
+          $current = "root/instance 0: func 4";
+          let $result: string;
+          try {
+            const $0 = $core4();
+            $current = "root/instance 0: func 4";
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $checkPointer($0, 8, 4, "results");
+            const $2 = $dv.getInt32($1, true);
+            const $3 = $dv.getInt32($1 + 4, true);
+            const $4 = $liftUtf8Bytes($2, $3, true) as unknown as string;
+            if ($post4 !== undefined) {
+              $state = 3;
+              $post4($0);
+              $state = 1;
+            }
+            $result = $4;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("root/instance 0: func 4");
+          $state = 0;
+          return $result;
+        };
+      }
+      function $bindLift5(core: unknown, post: unknown) {
+        const $core5 = core as (...args: any[]) => any;
+        const $post5 = post as ((...args: any[]) => void) | undefined;
+        return function (): Array<[number, number]> {
+          if ($state !== 0) $enterFailed("root/instance 0: func 5");
+          $state = 1;
+          $current = "root/instance 0: func 5";
+          let $result: Array<[number, number]>;
+          try {
+            const $0 = $core5();
+            $current = "root/instance 0: func 5";
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $checkPointer($0, 8, 4, "results");
+            const $8 = $dv.getInt32($1, true);
+            const $9 = $dv.getInt32($1 + 4, true);
+            const $10 = $8 >>> 0;
+            const $11 = $9 >>> 0;
+            $checkRange($10, $11, 8, 4);
+            const $12: Array<[number, number]> = new Array($11);
+            for (let $13 = 0; $13 < $11; $13++) {
+              const $2 = $10 + $13 * 8;
+              const $3 = $dv.getInt32($2, true);
+              const $4 = $3 >>> 0;
+              const $5 = $dv.getInt32($2 + 4, true);
+              const $6 = $5 >>> 0;
+              const $7: [number, number] = [$4, $6];
+              $12[$13] = $7;
+            }
+            if ($post5 !== undefined) {
+              $state = 3;
+              $post5($0);
+              $state = 1;
+            }
+            $result = $12;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("root/instance 0: func 5");
+          $state = 0;
+          return $result;
+        };
+      }
+      function $bindLift5Utf8(core: unknown, post: unknown) {
+        const $core5 = core as (...args: any[]) => any;
+        const $post5 = post as ((...args: any[]) => void) | undefined;
+        return function (): Array<[number, number]> {
+          if ($state !== 0) $enterFailed("root/instance 0: func 5");
+          $state = 1;
+          $current = "root/instance 0: func 5";
+          let $result: Array<[number, number]>;
+          try {
+            const $0 = $core5();
+            $current = "root/instance 0: func 5";
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $checkPointer($0, 8, 4, "results");
+            const $8 = $dv.getInt32($1, true);
+            const $9 = $dv.getInt32($1 + 4, true);
+            const $10 = $liftRawList($8, $9, 8, 4, true) as unknown as Array<[number, number]>;
+            if ($post5 !== undefined) {
+              $state = 3;
+              $post5($0);
+              $state = 1;
+            }
+            $result = $10;
+          } catch (e) {
+            $fail(e);
+          }
+          if ($state !== 1) $enterFailed("root/instance 0: func 5");
+          $state = 0;
+          return $result;
+        };
+      }
+      return {
+        bind(memory: unknown, realloc: unknown): void {
+          $memory = memory as WebAssembly.Memory | undefined;
+          $realloc = realloc as typeof $realloc;
+          if ($memory !== undefined) $refresh();
+        },
+        $bindLift4,
+        $bindLift4Utf8,
+        $bindLift5,
+        $bindLift5Utf8,
+      };
+    })();
     return {
       /** Core instances of this instance are being created: their start functions may call out. */
       $begin(): void {
@@ -824,6 +1253,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       },
       $o0,
       $o1,
+      $o2,
     };
   })();
   $ci1.$begin();
@@ -835,11 +1265,17 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   $ci1.$o1.bind($core0.exports["mem"], $core0.exports["realloc"]);
   const $lift2 = $ci1.$o1.$bindLift2($core0.exports["sum2"], undefined);
   const $lift3 = $ci1.$o0.$bindLift3($core0.exports["sum12"], undefined);
+  $ci1.$o2.bind($core0.exports["mem"], undefined);
+  const $lift4 = $ci1.$o2.$bindLift4($core0.exports["name"], $core0.exports["clobber"]);
+  const $lift4Utf8 = $ci1.$o2.$bindLift4Utf8($core0.exports["name"], $core0.exports["clobber"]);
+  const $lift5 = $ci1.$o2.$bindLift5($core0.exports["pairs"], $core0.exports["clobber"]);
+  const $lift5Utf8 = $ci1.$o2.$bindLift5Utf8($core0.exports["pairs"], $core0.exports["clobber"]);
   $ci0.$begin();
   const $core1 = new WebAssembly.Instance(modules[1]!, {});
   $ci0.$end();
   $ci0.$o0.bind($core1.exports["mem"], undefined);
   $ci0.$o1.bind($core1.exports["mem"], undefined);
+  $ci0.$o2.bind($core1.exports["mem"], $core1.exports["realloc"]);
   $ci0.$begin();
   const $core2 = new WebAssembly.Instance(modules[2]!, {
     "": {
@@ -848,23 +1284,29 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       padded: $ci0.$o0.$lower1,
       text: $ci0.$o1.$lower2,
       mixed: $ci0.$o0.$lower3,
+      name: $ci0.$o2.$lower4,
+      pairs: $ci0.$o2.$lower5,
     },
   });
   $ci0.$end();
-  const $lift4 = $ci0.$o2.$bindLift4($core2.exports["points"], undefined);
-  const $lift5 = $ci0.$o2.$bindLift5($core2.exports["padded"], undefined);
-  const $lift6 = $ci0.$o2.$bindLift6($core2.exports["text"], undefined);
-  const $lift7 = $ci0.$o2.$bindLift7($core2.exports["lone"], undefined);
-  const $lift8 = $ci0.$o2.$bindLift8($core2.exports["mixed"], undefined);
-  const $lift9 = $ci0.$o2.$bindLift9($core2.exports["bad-char"], undefined);
-  const $lift10 = $ci0.$o2.$bindLift10($core2.exports["bad-case"], undefined);
+  const $lift6 = $ci0.$o3.$bindLift6($core2.exports["points"], undefined);
+  const $lift7 = $ci0.$o3.$bindLift7($core2.exports["padded"], undefined);
+  const $lift8 = $ci0.$o3.$bindLift8($core2.exports["text"], undefined);
+  const $lift9 = $ci0.$o3.$bindLift9($core2.exports["lone"], undefined);
+  const $lift10 = $ci0.$o3.$bindLift10($core2.exports["mixed"], undefined);
+  const $lift11 = $ci0.$o3.$bindLift11($core2.exports["bad-char"], undefined);
+  const $lift12 = $ci0.$o3.$bindLift12($core2.exports["bad-case"], undefined);
+  const $lift13 = $ci0.$o3.$bindLift13($core2.exports["name"], undefined);
+  const $lift14 = $ci0.$o3.$bindLift14($core2.exports["pairs"], undefined);
   return {
-    points: $lift4,
-    padded: $lift5,
-    text: $lift6,
-    lone: $lift7,
-    mixed: $lift8,
-    badChar: $lift9,
-    badCase: $lift10,
+    points: $lift6,
+    padded: $lift7,
+    text: $lift8,
+    lone: $lift9,
+    mixed: $lift10,
+    badChar: $lift11,
+    badCase: $lift12,
+    name: $lift13,
+    pairs: $lift14,
   };
 }

@@ -14,6 +14,7 @@ import type {
   PlanResource,
 } from "../../../encoding/plan.js";
 import { exportsStayingInside } from "../../../encoding/core-calls.js";
+import type { StringEncodingOption } from "../../../encoding/decode/component.js";
 import { AbiLayout, flattenFunctionType, type AbiShape } from "../../../ir/abi/layout.js";
 import { AbiWalker } from "../../../ir/abi/walk.js";
 import { ComponentTypes } from "../../../ir/component-types.js";
@@ -64,6 +65,8 @@ function indent(text: string): string {
     .replace(/\n{3,}/g, "\n\n");
 }
 
+/** The names of the variants of a lift whose results are raw, by the caller's string encoding. */
+const rawSuffix: Record<StringEncodingOption, string> = { utf8: "Utf8", utf16: "Utf16", "latin1+utf16": "Latin1" };
 const isHandle = (s: AbiShape): boolean => s.kind === "own" || s.kind === "borrow";
 /** Whether glue calls a helper of ours (one that may raise an error naming the function). */
 const usesHelpers = (lines: string[]): boolean => lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line));
@@ -79,7 +82,7 @@ export class ComponentEmitter implements ModuleScope {
   private readonly steps: string[] = [];
   private readonly linkCode: string[] = [];
   /** Lifts already emitted, with the expression that calls them. */
-  private readonly liftFns = new Map<number, string>();
+  private readonly liftFns = new Map<string, string>();
   private readonly lowerFns = new Map<number, string>();
   private readonly resourceClasses = new Set<number>();
   private readonly importHolders = new Map<string, string>();
@@ -381,13 +384,15 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
   }
 
   /** The expression calling lift `l` (from JS values): a constant of the instantiation, bound at its step. */
-  private lift(l: PlanLift): string {
-    const done = this.liftFns.get(l.id);
+  private lift(l: PlanLift, rawResults?: StringEncodingOption): string {
+    const key = rawResults === undefined ? `${l.id}` : `${l.id}:${rawResults}`;
+    const done = this.liftFns.get(key);
     if (done) return done;
     const inst = this.scopes[l.instance]!;
     const scope = inst.optionScope(l.options, this.ts);
-    const ref = `$lift${l.id}`;
-    this.liftFns.set(l.id, ref);
+    const suffix = rawResults === undefined ? `${l.id}` : `${l.id}${rawSuffix[rawResults]}`;
+    const ref = `$lift${suffix}`;
+    this.liftFns.set(key, ref);
     const func = this.types.func(l.type, l.label);
     const params = func.params.map((_, i) => `$a${i}`);
     const signature = flattenFunctionType(
@@ -404,6 +409,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       directResult: false,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
       rawValues: true,
+      rawResults,
     });
     this.walker(emitter, scope).walkFunction(func, "guest-export", "call", "core", "post");
     inst.use("$enter");
@@ -434,7 +440,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         ? [...emitter.lines.slice(0, at + 1), `$current = ${label};`, ...emitter.lines.slice(at + 1)]
         : emitter.lines;
     const lines = [
-      `function $bindLift${l.id}(core: unknown, post: unknown) {`,
+      `function $bindLift${suffix}(core: unknown, post: unknown) {`,
       `const $core${l.id} = core as (...args: any[]) => any;`,
       `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
       `return function (${paramList}): ${resultType} {`,
@@ -456,7 +462,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     }
     lines.push("};", "}");
     scope.functions.push(lines.join("\n"));
-    scope.members.push(`$bindLift${l.id}`);
+    scope.members.push(`$bindLift${suffix}`);
     return ref;
   }
 
@@ -531,7 +537,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     if (callee.kind === "lifted") {
       const l = this.plan.lifts[callee.lift]!;
       func = this.types.func(l.type, l.label);
-      const target = this.lift(l);
+      const raw = this.rawCallers().get(l.id)?.has(w.options.encoding) ? w.options.encoding : undefined;
+      const target = this.lift(l, raw);
       callUser = (args) => `${target}(${args.join(", ")})`;
     } else {
       func = this.types.func(callee.type, callee.path[callee.path.length - 1]!);
@@ -552,6 +559,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       directResult,
       mapsAsPairs: callee.kind === "lifted",
       listViews: callee.kind === "lifted",
+      rawValues: callee.kind === "lifted",
       stringBytes:
         callee.kind === "lifted" &&
         w.options.encoding !== "latin1+utf16" &&
@@ -585,6 +593,29 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     scope.members.push(`$lower${w.id}`);
     return ref;
   }
+
+  /**
+   * The lifts that other components call and that return strings or lists,
+   * with the string encodings of their callers: each gets a variant whose
+   * results are copied out of the callee's memory as bytes (before its
+   * post-return), for the caller's lowering to copy in.
+   */
+  private rawCallers(): Map<number, Set<StringEncodingOption>> {
+    if (!this.rawScan) {
+      this.rawScan = new Map();
+      for (const w of this.plan.lowerings) {
+        if (w.callee.kind !== "lifted") continue;
+        const l = this.plan.lifts[w.callee.lift]!;
+        const func = this.types.func(l.type, l.label);
+        if (func.result === undefined || !this.layout.needsMemory(func.result)) continue;
+        const set = this.rawScan.get(l.id) ?? new Set();
+        set.add(w.options.encoding);
+        this.rawScan.set(l.id, set);
+      }
+    }
+    return this.rawScan;
+  }
+  private rawScan: Map<number, Set<StringEncodingOption>> | undefined;
 
   /** The instances that import `context.get` or `context.set` (known before any glue is emitted). */
   private contextInstances(): Set<number> {
@@ -633,11 +664,14 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         case "lift": {
           const l = this.plan.lifts[step.lift]!;
           this.bindOptions(l.instance, l.options);
-          const fn = this.lift(l);
           const scope = this.scopes[l.instance]!.optionScope(l.options, this.ts);
-          this.steps.push(
-            `const ${fn} = $ci${l.instance}.${scope.name}.$bindLift${l.id}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`,
-          );
+          for (const raw of [undefined, ...(this.rawCallers().get(l.id) ?? [])]) {
+            const fn = this.lift(l, raw);
+            const bind = fn.replace("$lift", "$bindLift");
+            this.steps.push(
+              `const ${fn} = $ci${l.instance}.${scope.name}.${bind}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`,
+            );
+          }
           break;
         }
         case "lower": {
