@@ -366,11 +366,12 @@ const median = (xs: number[]): number => {
  * Checks that every glue gives the expected result of every operation, then
  * times each operation through each glue. A sample is the mean time per call
  * of a batch (sized so that a batch of `reference` takes about 0.25 ms, the
- * same for every glue). The glues take turns, one batch each per round, in
- * an order that rotates, so that a slow spell of the machine (frequency
- * changes, another process) falls on all of them alike; the ratio to the
- * reference is the median of the per-round ratios. Rounds run for about
- * `time` ms per glue, after a third of that as warm-up.
+ * same for every glue). The glues take turns, one batch each per round, so
+ * that a slow spell of the machine (frequency changes, another process)
+ * falls on all of them alike; the ratio to the reference is the median of
+ * the per-round ratios. Peers (jco) take their turns with the reference in
+ * rounds of their own. Rounds run for about `time` ms per glue, after a
+ * third of that as warm-up.
  */
 export async function timeOperations(
   glues: Glue[],
@@ -417,19 +418,25 @@ export async function timeOperations(
     };
     const samples = new Map<string, number[]>(timed.map((g) => [g.name, []]));
     const ratios = new Map<string, number[]>(timed.map((g) => [g.name, []]));
-    const warmUntil = performance.now() + Math.max(100, time / 3) * timed.length;
-    while (performance.now() < warmUntil) for (const g of timed) batch(g);
-    const until = performance.now() + time * timed.length;
-    for (let round = 0; round < 20 || performance.now() < until; round++) {
-      const ns = new Map<string, number>();
-      for (let i = 0; i < timed.length; i++) {
-        const g = timed[(round + i) % timed.length]!;
-        ns.set(g.name, batch(g));
-      }
-      const r = ns.get(reference)!;
-      for (const [name, x] of ns) {
-        samples.get(name)!.push(x);
-        ratios.get(name)!.push(x / r);
+    // The glues under test take turns with the reference, a peer's (jco's,
+    // whose allocations would otherwise land on whichever glue runs next)
+    // apart; within a group the order reverses every round, so each glue
+    // follows the other as often.
+    const ours = timed.filter((g) => !g.peer);
+    const groups = [ours, ...timed.filter((g) => g.peer).map((p) => [ref, p])];
+    for (const group of groups) {
+      const warmUntil = performance.now() + Math.max(100, time / 3) * group.length;
+      while (performance.now() < warmUntil) for (const g of group) batch(g);
+      const until = performance.now() + time * group.length;
+      for (let round = 0; round < 20 || performance.now() < until; round++) {
+        const order = round % 2 === 0 ? group : [...group].reverse();
+        const ns = new Map(order.map((g) => [g.name, batch(g)]));
+        const r = ns.get(reference)!;
+        for (const [name, x] of ns) {
+          if (group !== ours && name === reference) continue;
+          samples.get(name)!.push(x);
+          ratios.get(name)!.push(x / r);
+        }
       }
     }
     const ns = new Map<string, number | undefined>(glues.map((g) => [g.name, undefined]));
