@@ -1,0 +1,804 @@
+/**
+ * The asynchronous canonical ABI for generated JavaScript hosts: tasks,
+ * subtasks, waitable sets, futures and streams of one component instance,
+ * after CanonicalABI.md (the Python names are in the comments).
+ *
+ * This file is runtime code that hosts embed when a world or component uses
+ * the async ABI; a synchronous host never contains it. It needs no stack
+ * switching: a callback-lifted export is driven by its callback from the
+ * JavaScript event loop, an async-lowered import returns at once with a
+ * subtask, and a guest that would have to block (a synchronous wait with no
+ * event ready) traps with a message that names JSPI.
+ *
+ * The generated glue supplies what depends on types (lifting a result,
+ * lowering arguments, a payload's layout) as functions; everything here is
+ * independent of the world.
+ */
+
+/** `SubtaskState`: what `canon lower async` packs below a subtask's handle. */
+export const SUBTASK_STARTING = 0;
+export const SUBTASK_STARTED = 1;
+export const SUBTASK_RETURNED = 2;
+export const SUBTASK_CANCELLED_BEFORE_STARTED = 3;
+export const SUBTASK_CANCELLED_BEFORE_RETURNED = 4;
+
+/** `CallbackCode`: what an async export and its callback return (a waitable set above the low 4 bits). */
+export const CALLBACK_EXIT = 0;
+export const CALLBACK_YIELD = 1;
+export const CALLBACK_WAIT = 2;
+
+/** `EventCode`: the first argument of a callback. */
+export const EVENT_NONE = 0;
+export const EVENT_SUBTASK = 1;
+export const EVENT_STREAM_READ = 2;
+export const EVENT_STREAM_WRITE = 3;
+export const EVENT_FUTURE_READ = 4;
+export const EVENT_FUTURE_WRITE = 5;
+export const EVENT_TASK_CANCELLED = 6;
+
+/** `CopyResult`: the low 4 bits of a finished copy (a stream's count of values above them). */
+export const COPY_COMPLETED = 0;
+export const COPY_DROPPED = 1;
+export const COPY_CANCELLED = 2;
+
+/** What a copy or a cancellation returns when it cannot finish without waiting. */
+export const BLOCKED = 0xffff_ffff;
+
+/** How values of a future's or stream's payload sit in linear memory, as the glue of its type reads and writes them. */
+export interface Payload {
+  size: number;
+  align: number;
+  /** Lifts the value at `ptr` (taking what it owns). */
+  lift(ptr: number): unknown;
+  /** Lowers `value` at `ptr`. */
+  lower(value: unknown, ptr: number): void;
+}
+
+/** The payload of `future` and `stream` with no type: nothing is copied, only counted. */
+export const UNIT_PAYLOAD: Payload = { size: 0, align: 1, lift: () => undefined, lower: () => {} };
+
+/** What the runtime needs from the instance it serves. */
+export interface InstanceHooks {
+  /** Traps: poisons the instance and throws (never returns). */
+  trap(message: string): never;
+  /** The instance's memory, for bounds checks of copy buffers. */
+  memoryBytes(): number;
+}
+
+// ----------------------------------------------------------------- waitables
+
+/** `Waitable`: something a waitable set can wait on, with at most one pending event. */
+export class Waitable {
+  /** `wset`: the set it joined, if any. */
+  set: WaitableSet | undefined = undefined;
+  /** `pending_event`: computed when it is delivered. */
+  pending: (() => [code: number, payload: number]) | undefined = undefined;
+
+  constructor(readonly rt: AsyncInstance) {}
+
+  /** `set_pending_event`. */
+  setPending(event: () => [number, number]): void {
+    this.pending = event;
+    this.rt.wake();
+  }
+
+  /** `get_pending_event`. */
+  takePending(): [number, number] {
+    const event = this.pending!;
+    this.pending = undefined;
+    return event();
+  }
+
+  /** `join`. */
+  join(set: WaitableSet | undefined): void {
+    if (this.set !== undefined) this.set.elems.delete(this);
+    this.set = set;
+    if (set !== undefined) {
+      set.elems.add(this);
+      if (this.pending !== undefined) this.rt.wake();
+    }
+  }
+}
+
+/** `WaitableSet`. */
+export class WaitableSet {
+  readonly elems = new Set<Waitable>();
+  /** `num_waiting`: tasks waiting on it now. */
+  waiting = 0;
+
+  /** `get_pending_event`: the first member with an event, as (code, handle, payload). */
+  next(handleOf: (w: Waitable) => number): [number, number, number] | undefined {
+    for (const w of this.elems) {
+      if (w.pending === undefined) continue;
+      const handle = handleOf(w);
+      const [code, payload] = w.takePending();
+      return [code, handle, payload];
+    }
+    return undefined;
+  }
+}
+
+/** `Subtask`: a call this instance made through `canon lower async`. */
+export class Subtask extends Waitable {
+  state = SUBTASK_STARTING;
+  cancelRequested = false;
+  resolveDelivered = false;
+  readonly abort = new AbortController();
+}
+
+// ------------------------------------------------------------------- buffers
+
+/** `Buffer`: the values a copy reads or writes, and how many it moved. */
+interface CopyBuffer {
+  progress: number;
+  remain(): number;
+  zeroLength(): boolean;
+  read(n: number): unknown[];
+  write(values: unknown[]): void;
+}
+
+/** `{Readable,Writable}BufferGuestImpl`: `length` values at `ptr` in the guest's memory. */
+export class GuestBuffer implements CopyBuffer {
+  progress = 0;
+  constructor(
+    readonly payload: Payload,
+    private readonly ptr: number,
+    private readonly length: number,
+  ) {}
+  remain(): number {
+    return this.length - this.progress;
+  }
+  zeroLength(): boolean {
+    return this.length === 0;
+  }
+  read(n: number): unknown[] {
+    const out: unknown[] = [];
+    for (let i = 0; i < n; i++) out.push(this.payload.lift(this.ptr + (this.progress + i) * this.payload.size));
+    this.progress += n;
+    return out;
+  }
+  write(values: unknown[]): void {
+    values.forEach((v, i) => this.payload.lower(v, this.ptr + (this.progress + i) * this.payload.size));
+    this.progress += values.length;
+  }
+}
+
+/** A host buffer: values to write (`values`), or room for `capacity` values read into `values`. */
+export class HostBuffer implements CopyBuffer {
+  progress = 0;
+  constructor(
+    readonly values: unknown[],
+    private readonly capacity: number,
+  ) {}
+  remain(): number {
+    return this.capacity - this.progress;
+  }
+  zeroLength(): boolean {
+    return this.capacity === 0;
+  }
+  read(n: number): unknown[] {
+    this.progress += n;
+    return this.values.slice(this.progress - n, this.progress);
+  }
+  write(values: unknown[]): void {
+    this.values.push(...values);
+    this.progress += values.length;
+  }
+}
+
+type OnCopy = (reclaim: () => void) => void;
+type OnCopyDone = (result: number) => void;
+
+/** `SharedStreamImpl`: the state both ends of a stream share; copies meet at a rendezvous. */
+export class SharedStream {
+  dropped = false;
+  private pending: { buffer: CopyBuffer; onCopy: OnCopy; onCopyDone: OnCopyDone } | undefined;
+
+  constructor(readonly payload: Payload) {}
+
+  private resetAndNotifyPending(result: number): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    pending.onCopyDone(result);
+  }
+  cancel(): void {
+    if (this.pending) this.resetAndNotifyPending(COPY_CANCELLED);
+  }
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
+  }
+  read(dst: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    this.copy(dst, onCopy, onCopyDone, "read");
+  }
+  write(src: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
+    this.copy(src, onCopy, onCopyDone, "write");
+  }
+  private copy(buffer: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone, op: "read" | "write"): void {
+    if (this.dropped) return onCopyDone(COPY_DROPPED);
+    const pending = this.pending;
+    if (!pending) {
+      this.pending = { buffer, onCopy, onCopyDone };
+      return;
+    }
+    if (pending.buffer.remain() > 0) {
+      if (buffer.remain() > 0) {
+        const n = Math.min(buffer.remain(), pending.buffer.remain());
+        if (op === "read") buffer.write(pending.buffer.read(n));
+        else pending.buffer.write(buffer.read(n));
+        pending.onCopy(() => {
+          if (this.pending === pending) this.pending = undefined;
+        });
+      }
+      onCopyDone(COPY_COMPLETED);
+    } else if (op === "write" && buffer.zeroLength() && pending.buffer.zeroLength()) {
+      onCopyDone(COPY_COMPLETED);
+    } else {
+      this.resetAndNotifyPending(COPY_COMPLETED);
+      this.pending = { buffer, onCopy, onCopyDone };
+    }
+  }
+}
+
+/** `SharedFutureImpl`: the state both ends of a future share. */
+export class SharedFuture {
+  dropped = false;
+  private pending: { buffer: CopyBuffer; onCopyDone: OnCopyDone } | undefined;
+
+  constructor(readonly payload: Payload) {}
+
+  private resetAndNotifyPending(result: number): void {
+    const pending = this.pending!;
+    this.pending = undefined;
+    pending.onCopyDone(result);
+  }
+  cancel(): void {
+    if (this.pending) this.resetAndNotifyPending(COPY_CANCELLED);
+  }
+  drop(): void {
+    if (this.dropped) return;
+    this.dropped = true;
+    if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
+  }
+  /** Whether a read would find the writer gone (the caller traps: a future must be written). */
+  read(dst: CopyBuffer, onCopyDone: OnCopyDone): void {
+    if (!this.pending) {
+      this.pending = { buffer: dst, onCopyDone };
+      return;
+    }
+    dst.write(this.pending.buffer.read(1));
+    this.resetAndNotifyPending(COPY_COMPLETED);
+    onCopyDone(COPY_COMPLETED);
+  }
+  write(src: CopyBuffer, onCopyDone: OnCopyDone): void {
+    if (this.dropped) return onCopyDone(COPY_DROPPED);
+    if (!this.pending) {
+      this.pending = { buffer: src, onCopyDone };
+      return;
+    }
+    this.pending.buffer.write(src.read(1));
+    this.resetAndNotifyPending(COPY_COMPLETED);
+    onCopyDone(COPY_COMPLETED);
+  }
+}
+
+type EndKind = "stream-readable" | "stream-writable" | "future-readable" | "future-writable";
+
+/** `CopyEnd`: one end of a stream or future in an instance's table. */
+export class CopyEnd extends Waitable {
+  state: "idle" | "copying" | "cancelling" | "done" = "idle";
+  constructor(
+    rt: AsyncInstance,
+    readonly kind: EndKind,
+    readonly shared: SharedStream | SharedFuture,
+  ) {
+    super(rt);
+  }
+}
+
+// --------------------------------------------------------------------- tasks
+
+/** `Task`: one call into an async export of this instance. */
+export class Task {
+  /** The `context.get`/`set` slots. */
+  readonly context = [0, 0];
+  returned = false;
+  /** The caller asked to cancel (`task.cancel` acknowledges). */
+  cancelRequested = false;
+  cancelDelivered = false;
+
+  constructor(
+    /** Lifts `task.return`'s core arguments and settles the caller's promise. */
+    readonly onReturn: (args: unknown[]) => void,
+    /** Settles the caller's promise as cancelled (`task.cancel`). */
+    readonly onCancel: () => void,
+  ) {}
+}
+
+type Entry = Waitable | WaitableSet;
+
+/**
+ * One component instance's async state: its table of waitables, waitable
+ * sets, subtasks and stream and future ends (`inst.table`), the task whose
+ * code runs, the backpressure counter, and the export calls queued behind it.
+ */
+export class AsyncInstance {
+  /** `Table`: index 0 is never used; freed indices are reused last-freed first. */
+  private readonly table: (Entry | undefined)[] = [undefined];
+  private readonly free: number[] = [];
+  private readonly handles = new Map<Entry, number>();
+  /** The task whose guest code runs now. */
+  current: Task | undefined = undefined;
+  /** `backpressure`: while above 0, new export calls wait. */
+  backpressure = 0;
+  /** Export calls waiting for backpressure to end. */
+  private readonly queued: (() => void)[] = [];
+  /** Tasks whose callbacks run, or wait for an event: the instance is not idle. */
+  private readonly waiters = new Set<() => void>();
+
+  constructor(private readonly hooks: InstanceHooks) {}
+
+  trap(message: string): never {
+    return this.hooks.trap(message);
+  }
+
+  /** The number of live entries in the table (for tests: 0 after a clean run). */
+  get liveHandles(): number {
+    return this.handles.size;
+  }
+
+  // ------------------------------------------------------------- the table
+
+  add(entry: Entry): number {
+    let index = this.free.pop();
+    if (index === undefined) {
+      index = this.table.length;
+      if (index >= 1 << 28) this.trap("the instance's table is full");
+      this.table.push(entry);
+    } else this.table[index] = entry;
+    this.handles.set(entry, index);
+    return index;
+  }
+
+  get(index: number): Entry {
+    const entry = this.table[index];
+    if (index === 0 || entry === undefined) this.trap(`unknown handle index ${index}`);
+    return entry;
+  }
+
+  remove(index: number): Entry {
+    const entry = this.get(index);
+    this.table[index] = undefined;
+    this.handles.delete(entry);
+    this.free.push(index);
+    return entry;
+  }
+
+  handleOf(entry: Entry): number {
+    return this.handles.get(entry)!;
+  }
+
+  private waitable(index: number, what: string): Waitable {
+    const entry = this.get(index);
+    if (!(entry instanceof Waitable)) this.trap(`handle index ${index} is not a ${what}`);
+    return entry;
+  }
+
+  private set(index: number): WaitableSet {
+    const entry = this.get(index);
+    if (!(entry instanceof WaitableSet)) this.trap(`handle index ${index} is not a waitable set`);
+    return entry;
+  }
+
+  private subtask(index: number): Subtask {
+    const entry = this.get(index);
+    if (!(entry instanceof Subtask)) this.trap(`handle index ${index} is not a subtask`);
+    return entry;
+  }
+
+  /** Something happened: every waiting task looks at its set again. */
+  wake(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiters) w();
+  }
+
+  private task(builtin: string): Task {
+    if (this.current === undefined) this.trap(`${builtin} called outside a task`);
+    return this.current;
+  }
+
+  // ------------------------------------------------------------- built-ins
+
+  /** `canon waitable-set.new`. */
+  waitableSetNew(): number {
+    return this.add(new WaitableSet());
+  }
+
+  /** `canon waitable-set.drop`. */
+  waitableSetDrop(index: number): void {
+    const set = this.set(index);
+    if (set.elems.size > 0) this.trap("cannot drop a waitable set with waiters");
+    if (set.waiting > 0) this.trap("cannot drop a waitable set with waiters");
+    this.remove(index);
+  }
+
+  /** `canon waitable.join`: `set` 0 takes the waitable out of its set. */
+  waitableJoin(index: number, set: number): void {
+    const w = this.waitable(index, "waitable");
+    w.join(set === 0 ? undefined : this.set(set));
+  }
+
+  /**
+   * `canon waitable-set.poll`, and `wait` when an event is ready: the event
+   * code, with the handle and payload stored at `ptr` by `store`. A `wait`
+   * with nothing ready would block: without stack switching, it traps.
+   */
+  waitableSetPollOrWait(index: number, wait: boolean, store: (handle: number, payload: number) => void): number {
+    this.task(wait ? "waitable-set.wait" : "waitable-set.poll");
+    const set = this.set(index);
+    const event = set.next((w) => this.handleOf(w));
+    if (event === undefined) {
+      if (wait)
+        this.trap(
+          "waitable-set.wait would block with nothing ready: a synchronous wait needs stack switching (JSPI), which this engine lacks",
+        );
+      store(0, 0);
+      return EVENT_NONE;
+    }
+    store(event[1], event[2]);
+    return event[0];
+  }
+
+  /** `canon context.get`. */
+  contextGet(slot: number): number {
+    return this.task("context.get").context[slot]!;
+  }
+
+  /** `canon context.set`. */
+  contextSet(slot: number, value: number): void {
+    this.task("context.set").context[slot] = value;
+  }
+
+  /** `canon backpressure.inc` / `dec`. */
+  backpressureInc(): void {
+    if (this.backpressure >= 0xffff) this.trap("backpressure counter overflow");
+    this.backpressure++;
+  }
+  backpressureDec(): void {
+    if (this.backpressure === 0) this.trap("backpressure counter underflow");
+    if (--this.backpressure === 0) this.releaseQueued();
+  }
+
+  /** `canon task.return`: `args` are the core arguments, which the export's glue lifts. */
+  taskReturn(args: unknown[]): void {
+    const task = this.task("task.return");
+    if (task.returned) this.trap("task.return called twice");
+    task.returned = true;
+    task.onReturn(args);
+  }
+
+  /** `canon task.cancel`: the task acknowledges its caller's cancellation. */
+  taskCancel(): void {
+    const task = this.task("task.cancel");
+    if (task.returned) this.trap("task.cancel called after task.return");
+    if (!task.cancelDelivered) this.trap("task.cancel called without a cancellation request");
+    task.returned = true;
+    task.onCancel();
+  }
+
+  /** `canon subtask.drop`. */
+  subtaskDrop(index: number): void {
+    const s = this.subtask(index);
+    if (!s.resolveDelivered) this.trap("cannot drop a subtask which has not yet resolved");
+    if (s.set !== undefined) s.join(undefined);
+    this.remove(index);
+  }
+
+  /**
+   * `canon subtask.cancel`: a callee in JavaScript settles later, so unless
+   * the subtask has already resolved, the async form returns `BLOCKED`
+   * (the event follows) and the synchronous form would block (a trap).
+   */
+  subtaskCancel(index: number, async: boolean): number {
+    const s = this.subtask(index);
+    if (s.resolveDelivered) this.trap("subtask.cancel called after the subtask resolved");
+    if (s.cancelRequested) this.trap("subtask.cancel called twice");
+    s.cancelRequested = true;
+    if (s.pending === undefined) {
+      s.abort.abort();
+      if (s.pending === undefined) {
+        if (!async)
+          this.trap(
+            "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
+          );
+        return BLOCKED;
+      }
+    }
+    return s.takePending()[1];
+  }
+
+  // ---------------------------------------------------------- async calls
+
+  /**
+   * `canon lower async` of a function the host implements: `start` runs it
+   * (and lowers its result when it settles). A value returned at once gives
+   * `RETURNED` with no subtask; a promise gives `STARTED` with the subtask's
+   * handle, which reports `RETURNED` (or `CANCELLED_BEFORE_RETURNED`, when
+   * it rejects after `subtask.cancel`) as an event.
+   */
+  callImport(start: (signal: AbortSignal) => unknown, lowerResult: (value: unknown) => void): number {
+    const subtask = new Subtask(this);
+    const result = start(subtask.abort.signal);
+    if (!isPromiseLike(result)) {
+      lowerResult(result);
+      return SUBTASK_RETURNED;
+    }
+    subtask.state = SUBTASK_STARTED;
+    const handle = this.add(subtask);
+    const resolve = (state: number): void => {
+      subtask.state = state;
+      subtask.setPending(() => {
+        subtask.resolveDelivered = true;
+        return [EVENT_SUBTASK, state];
+      });
+    };
+    Promise.resolve(result).then(
+      (value) => {
+        if (this.poisoned !== undefined) return;
+        try {
+          lowerResult(value);
+        } catch (e) {
+          this.fail(e);
+          return;
+        }
+        resolve(SUBTASK_RETURNED);
+      },
+      (error: unknown) => {
+        if (subtask.cancelRequested) resolve(SUBTASK_CANCELLED_BEFORE_RETURNED);
+        else this.fail(error);
+      },
+    );
+    return SUBTASK_STARTED | (handle << 4);
+  }
+
+  /** The first error of a host function: every task of the instance fails with it. */
+  private failure: { error: unknown } | undefined = undefined;
+  /** Set, with the trap, when the instance trapped: nothing more runs. */
+  poisoned: { error: unknown } | undefined = undefined;
+
+  fail(error: unknown): void {
+    this.failure ??= { error };
+    this.wake();
+  }
+
+  /**
+   * Calls a callback-lifted export: `start` runs the export's core function
+   * (returning its `CallbackCode`), `callback` the callback with an event.
+   * The returned promise settles when the task calls `task.return` (with
+   * what `onReturn` made of it); the task's later turns go on in the
+   * background, and a trap in them poisons the instance.
+   */
+  callExport<T>(
+    start: () => number,
+    callback: (code: number, handle: number, payload: number) => number,
+    lift: (args: unknown[]) => T,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const task = new Task(
+        (args) => resolve(lift(args)),
+        () => reject(new DOMExceptionLike("the call was cancelled", "AbortError")),
+      );
+      const run = (): void => {
+        this.drive(task, start, callback).then(
+          () => {
+            if (!task.returned) reject(new Error("the task exited without calling task.return"));
+          },
+          (error: unknown) => {
+            if (!task.returned) reject(error);
+          },
+        );
+      };
+      if (signal !== undefined)
+        signal.addEventListener(
+          "abort",
+          () => {
+            if (task.returned) return;
+            task.cancelRequested = true;
+            this.wake();
+          },
+          { once: true },
+        );
+      if (this.backpressure > 0) this.queued.push(run);
+      else run();
+    });
+  }
+
+  private releaseQueued(): void {
+    while (this.backpressure === 0 && this.queued.length > 0) this.queued.shift()!();
+  }
+
+  /** Runs one turn of a task's guest code. */
+  private turn(task: Task, f: () => number): number {
+    if (this.poisoned !== undefined) {
+      const cause = this.poisoned.error;
+      const message = cause instanceof Error ? `: ${cause.message}` : "";
+      throw new Error(`the instance trapped earlier${message}`, { cause });
+    }
+    if (this.current !== undefined) this.trap("a task's guest code runs while another's does");
+    this.current = task;
+    try {
+      return f();
+    } catch (error) {
+      // A trap, even after the task returned: no code of this instance runs again.
+      this.poisoned ??= { error };
+      throw error;
+    } finally {
+      this.current = undefined;
+    }
+  }
+
+  /** The callback loop of one task (`canon_lift` with a callback). */
+  private async drive(
+    task: Task,
+    start: () => number,
+    callback: (code: number, handle: number, payload: number) => number,
+  ): Promise<void> {
+    let code = this.turn(task, start);
+    for (;;) {
+      const action = code & 0xf;
+      if (action === CALLBACK_EXIT) return;
+      if (action === CALLBACK_YIELD) {
+        await new Promise<void>((resolve) => setTimeout(resolve, 0));
+        code = this.turn(task, () => callback(EVENT_NONE, 0, 0));
+      } else if (action === CALLBACK_WAIT) {
+        const set = this.set(code >>> 4);
+        set.waiting++;
+        let event: [number, number, number] | undefined;
+        try {
+          for (;;) {
+            if (this.failure !== undefined) throw this.failure.error;
+            if (task.cancelRequested && !task.cancelDelivered && !task.returned) {
+              task.cancelDelivered = true;
+              event = [EVENT_TASK_CANCELLED, 0, 0];
+              break;
+            }
+            event = set.next((w) => this.handleOf(w));
+            if (event !== undefined) break;
+            await new Promise<void>((resolve) => this.waiters.add(resolve));
+          }
+        } finally {
+          set.waiting--;
+        }
+        code = this.turn(task, () => callback(...event!));
+      } else this.trap(`unknown callback code ${action}`);
+    }
+  }
+
+  // --------------------------------------------------- futures and streams
+
+  /** `canon {stream,future}.new`: the readable end's handle in the low 32 bits, the writable's above. */
+  channelNew(kind: "stream" | "future", payload: Payload): bigint {
+    const shared = kind === "stream" ? new SharedStream(payload) : new SharedFuture(payload);
+    const r = this.add(new CopyEnd(this, `${kind}-readable`, shared));
+    const w = this.add(new CopyEnd(this, `${kind}-writable`, shared));
+    return (BigInt(w) << 32n) | BigInt(r);
+  }
+
+  private end(index: number, kind: EndKind, payload: Payload): CopyEnd {
+    const e = this.get(index);
+    if (!(e instanceof CopyEnd) || e.kind !== kind) this.trap(`handle index ${index} is not a ${kind.replace("-", " ")} end`);
+    if (e.shared.payload !== payload) this.trap(`handle index ${index} used with the wrong type`);
+    return e;
+  }
+
+  /**
+   * `canon {stream,future}.{read,write}`: starts a copy between the end and
+   * `count` values at `ptr`; returns the packed result, or `BLOCKED` when
+   * it cannot finish at once (the event follows).
+   */
+  channelCopy(
+    kind: "stream" | "future",
+    op: "read" | "write",
+    payload: Payload,
+    index: number,
+    ptr: number,
+    count: number,
+    async: boolean,
+  ): number {
+    const e = this.end(index, `${kind}-${op === "read" ? "readable" : "writable"}`, payload);
+    if (e.state === "done") this.trap(`cannot ${op} a ${kind} whose other end was dropped`);
+    if (e.state !== "idle") this.trap(`cannot ${op} a ${kind} while a copy is in progress`);
+    if (payload.size > 0) {
+      if (ptr % payload.align !== 0) this.trap(`misaligned pointer ${ptr} (alignment ${payload.align})`);
+      if (ptr + count * payload.size > this.hooks.memoryBytes()) this.trap(`${count} values at ${ptr} are out of bounds`);
+    }
+    const buffer = new GuestBuffer(payload, ptr, count);
+    const code =
+      kind === "stream"
+        ? op === "read"
+          ? EVENT_STREAM_READ
+          : EVENT_STREAM_WRITE
+        : op === "read"
+          ? EVENT_FUTURE_READ
+          : EVENT_FUTURE_WRITE;
+    const future = kind === "future";
+    const event =
+      (result: number, reclaim: () => void) =>
+      (): [number, number] => {
+        reclaim();
+        if (future) {
+          e.state = result === COPY_DROPPED || result === COPY_COMPLETED ? "done" : "idle";
+          return [code, result];
+        }
+        e.state = result === COPY_DROPPED ? "done" : "idle";
+        return [code, result | (buffer.progress << 4)];
+      };
+    e.state = "copying";
+    const onCopy: OnCopy = (reclaim) => e.setPending(event(COPY_COMPLETED, reclaim));
+    const onCopyDone: OnCopyDone = (result) => e.setPending(event(result, () => {}));
+    if (e.shared instanceof SharedStream) {
+      if (op === "read") e.shared.read(buffer, onCopy, onCopyDone);
+      else e.shared.write(buffer, onCopy, onCopyDone);
+    } else if (op === "read") e.shared.read(buffer, onCopyDone);
+    else e.shared.write(buffer, onCopyDone);
+    if (e.pending === undefined) {
+      if (!async)
+        this.trap(
+          `a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+        );
+      return BLOCKED;
+    }
+    return e.takePending()[1];
+  }
+
+  /** `canon {stream,future}.cancel-{read,write}`. */
+  channelCancel(kind: "stream" | "future", op: "read" | "write", payload: Payload, index: number, async: boolean): number {
+    const e = this.end(index, `${kind}-${op === "read" ? "readable" : "writable"}`, payload);
+    if (e.state !== "copying") this.trap(`${kind}.cancel-${op} with no copy in progress`);
+    e.state = "cancelling";
+    if (e.pending === undefined) {
+      e.shared.cancel();
+      if (e.pending === undefined) {
+        if (!async)
+          this.trap(
+            `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+          );
+        return BLOCKED;
+      }
+    }
+    return e.takePending()[1];
+  }
+
+  /** `canon {stream,future}.drop-{readable,writable}`. */
+  channelDrop(kind: "stream" | "future", side: "readable" | "writable", payload: Payload, index: number): void {
+    const e = this.end(index, `${kind}-${side}`, payload);
+    if (e.state === "copying" || e.state === "cancelling")
+      this.trap(`cannot drop a ${kind} end while a copy is in progress`);
+    if (kind === "future" && side === "writable" && e.state !== "done")
+      this.trap("cannot drop a future's writable end before it was written");
+    if (e.set !== undefined) e.join(undefined);
+    this.remove(index);
+    e.shared.drop();
+  }
+}
+
+function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+  return (
+    (typeof x === "object" || typeof x === "function") &&
+    x !== null &&
+    typeof (x as { then?: unknown }).then === "function"
+  );
+}
+
+/** An `AbortError`, as `AbortSignal`-aware APIs reject with (a plain Error where `DOMException` is missing). */
+class DOMExceptionLike extends Error {
+  constructor(
+    message: string,
+    override readonly name: string,
+  ) {
+    super(message);
+  }
+}
