@@ -44,6 +44,17 @@ export function renderTemplate(name: string, context: object): string {
   return template(context);
 }
 
+/** The text of `templates/<name>`, read once: runtime source that generated files embed as it is. */
+export function templateSource(name: string): string {
+  let text = sources.get(name);
+  if (text === undefined) {
+    text = fs.readFileSync(path.join(templatesDir, name), "utf8");
+    sources.set(name, text);
+  }
+  return text;
+}
+const sources = new Map<string, string>();
+
 /** Formats TypeScript (or JavaScript) source the way every emitted file is formatted. */
 export async function formatTypeScript(source: string, filepath = "output.ts"): Promise<string> {
   const prettier = requireDependency("prettier") as typeof import("prettier");

@@ -561,6 +561,10 @@ export class CEmitter implements AbiEmitter<string> {
       case "await-subtask":
         this.awaitSubtask(ops[0]);
         return [];
+      case "call-async-export":
+      case "call-user-async-import":
+      case "async-result":
+        throw new Error(`a guest has no host-side async glue (${ins.op})`);
       case "call-user-async": {
         const args = this.userArgs(ops);
         const r = this.tmp("ret");

@@ -409,6 +409,10 @@ export class RustGlue implements AbiEmitter<string> {
         return [];
       case "call-user-async":
         return this.callUserAsync(ops);
+      case "call-async-export":
+      case "call-user-async-import":
+      case "async-result":
+        throw new Error(`a guest has no host-side async glue (${inst.op})`);
       case "lower-channel":
         return [this.bind(`(${ops[0]}).take_handle() as i32`)];
       case "lift-channel": {

@@ -164,6 +164,8 @@ export interface GlueTarget {
    * `rawValues`) copies them in.
    */
   rawResults?: "utf8" | "utf16" | "latin1+utf16";
+  /** For `call` of an `async` export: the expression of its core callback function. */
+  asyncCallback?: string;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -436,6 +438,53 @@ export class FunctionEmitter implements AbiEmitter<string> {
       case "dealloc-list":
       case "dealloc-variant":
         throw new Error(`a host has no post-return glue (${inst.op})`);
+      case "call-async-export": {
+        // The turns of the task run later too, each entering the instance.
+        this.module.use("$rt");
+        this.module.use("$turn");
+        const label = stringLiteral(inst.name);
+        const t = this.temp();
+        out.push(
+          `const ${t} = $rt.callExport(`,
+          `() => $turn(${label}, () => ${this.target.coreFunction}(${ops.join(", ")})),`,
+          `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
+          `(values) => values[0] as ${this.func.result === undefined ? "void" : this.module.types.expr(this.func.result)},`,
+          `);`,
+        );
+        return [t];
+      }
+      case "async-result":
+        return ["$result"];
+      case "call-user-async-import": {
+        this.module.use("$rt");
+        const [block] = this.func.result === undefined ? [undefined] : this.takeBlocks(1);
+        if (block !== undefined) this.module.usesMemory();
+        let call = this.target.callUser!([...ops, "{ signal: $signal }"]);
+        if (this.target.directResult) {
+          // A thrown (or rejected) `{ payload }` is the `result`'s error.
+          this.module.use("$isComponentError");
+          const okVoid = this.module.types.directResult(this.func)!.ok === undefined;
+          call = `Promise.resolve(${call}).then((v) => ({ tag: "ok", val: ${okVoid ? "undefined" : "v"} }), (e) => { if (!$isComponentError(e)) throw e; return { tag: "err", val: e.payload as any }; })`;
+        }
+        const type = this.func.result === undefined ? "unknown" : this.module.types.expr(this.func.result);
+        const t = this.temp();
+        out.push(
+          `const ${t} = $rt.callImport(`,
+          `($signal: AbortSignal) => ${call},`,
+          `($value: unknown) => {`,
+          ...(block === undefined
+            ? []
+            : [
+                // Later, when the promise settled: the memory may have grown since.
+                "if ($u8.byteLength === 0) $refresh();",
+                `const $result = $value as ${type};`,
+                ...block.lines,
+              ]),
+          `},`,
+          `);`,
+        );
+        return [t];
+      }
       case "await-subtask":
       case "call-user-async":
       case "lower-channel":

@@ -4,6 +4,7 @@
  * scope; `instance` helpers inside the per-instance closure, where they see
  * the instance's memory, allocator, state and handle tables.
  */
+import { templateSource } from "../output.js";
 
 interface Helper {
   scope: "module" | "instance";
@@ -179,9 +180,10 @@ function $refresh(): void {
 let $realloc: ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
 function $alloc(align: number, size: number): number {
   if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+  const state = $state;
   $state = 3;
   const ptr = $realloc(0, 0, align, size) >>> 0;
-  $state = 1;
+  $state = state;
   if ($u8.byteLength === 0) $refresh();
   if ((ptr & (align - 1)) !== 0) $trap(\`cabi_realloc returned a misaligned pointer \${ptr} (alignment \${align})\`);
   if (ptr + size > $u8.byteLength) $trap(\`cabi_realloc returned \${ptr}, out of bounds for \${size} bytes\`);
@@ -664,3 +666,49 @@ function $usageError(message: string): never {
   },
 };
 Object.assign(helpers, resourceHelpers);
+
+/**
+ * The asynchronous ABI: templates/ts/async-runtime.ts embedded as the
+ * namespace `$async` (module scope), one `AsyncInstance` per instance
+ * (`$rt`), and `$turn`, which runs a turn of a task's guest code with the
+ * instance's state entered.
+ */
+const asyncHelpers: Record<string, Helper> = {
+  $async: {
+    scope: "module",
+    deps: [],
+    get code(): string {
+      return `namespace $async {\n${templateSource("ts/async-runtime.ts")}\n}`;
+    },
+  },
+  $rt: {
+    scope: "instance",
+    deps: ["$async", "$trap", "$views"],
+    code: `
+const $rt = new $async.AsyncInstance({
+  trap: $trap,
+  memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
+});`,
+  },
+  $turn: {
+    scope: "instance",
+    deps: ["$enter"],
+    code: `
+/** Runs a turn of a task's guest code (the export, or its callback) with the instance entered. */
+function $turn(label: string, f: () => number): number {
+  const prev = $state;
+  if (prev === 2) $enterFailed(label);
+  $state = 1;
+  $current = label;
+  try {
+    const code = f();
+    $state = prev;
+    return code;
+  } catch (e) {
+    $state = 2;
+    throw e;
+  }
+}`,
+  },
+};
+Object.assign(helpers, asyncHelpers);

@@ -4,7 +4,8 @@
  * glue of every function, put together from `types.ts`, `glue.ts` and
  * `runtime.ts`.
  */
-import { AbiLayout, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
+import { TASK_BUILTINS, TASK_BUILTINS_MODULE, TASK_CANCEL_MODULE, isAsync } from "../../ir/abi/async.js";
+import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
 import {
   INITIALIZE_EXPORT,
@@ -47,7 +48,6 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   const layout = new AbiLayout(resolve);
   const abi = worldAbi(resolve, world);
   const check = (f: Function): string | undefined => {
-    if (f.kind.kind.startsWith("async")) return `\`${f.name}\` is an async function (it needs the asynchronous ABI)`;
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
@@ -216,7 +216,8 @@ class Module implements GlueModule {
 
   private coreSignature(func: Function, variant: "guest-import" | "guest-export") {
     const params = func.params.map((p) => p.type);
-    return flattenFunctionType(this.layout, params, func.result, variant === "guest-export" ? "lift" : "lower");
+    const flatten = isAsync(func) ? flattenAsyncFunctionType : flattenFunctionType;
+    return flatten(this.layout, params, func.result, variant === "guest-export" ? "lift" : "lower");
   }
 
   private resourceTsName(resource: TypeId): string {
@@ -262,6 +263,104 @@ class Module implements GlueModule {
     } else if (func.result !== undefined) lines.push("return $result;");
     lines.push("}");
     return lines.join("\n");
+  }
+
+  /** The JS function that calls the guest's `async` export `f` (lifted with a callback): a promise of the result. */
+  private asyncExportGlue(f: ExportedFunctionAbi, name: string, coreVar: string, callbackVar: string): string {
+    const func = f.func;
+    const direct = this.types.directResult(func);
+    const params = func.params.map((p) => valueName(p.name));
+    const emitter = new FunctionEmitter(this, func, "call", {
+      args: params,
+      coreFunction: coreVar,
+      asyncCallback: callbackVar,
+      resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      directResult: false,
+    });
+    this.walker(emitter, "export").walkFunction(func, "guest-export", "call", f.exportName);
+    this.use("$enter");
+    this.use("$fail");
+    const label = stringLiteral(f.exportName);
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type)}`).join(", ");
+    const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
+    // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
+    const lines = [`function ${name}(${paramList}): Promise<${this.types.returnType(func)}> {`];
+    lines.push(`let $result: Promise<${resultType}>;`, "try {");
+    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
+    lines.push("try {", ...emitter.lines, `$result = ${emitter.resultVar};`, "} catch (e) {", "$fail(e);", "}");
+    // The first turn of the task ran (unless backpressure queued it); a trap in it poisoned the instance.
+    lines.push("if ($state === 1) $state = 0;");
+    lines.push("} catch (e) {", "return Promise.reject(e);", "}");
+    if (direct) {
+      lines.push(
+        `return $result.then((r) => {`,
+        `if (r.tag === "err") throw new ComponentError(r.val);`,
+        direct.ok === undefined ? "return;" : "return r.val;",
+        `});`,
+      );
+    } else lines.push("return $result;");
+    lines.push("}");
+    return lines.join("\n");
+  }
+
+  /** The `task.return` built-in of the `async` export `f`: lifts the result and settles the caller's promise. */
+  private taskReturnGlue(f: ExportedFunctionAbi): string {
+    const returned: Function = {
+      ...f.func,
+      kind: { kind: "freestanding" },
+      params: f.func.result === undefined ? [] : [{ name: "result", type: f.func.result }],
+      result: undefined,
+    } as Function;
+    const sigTypes = this.coreSignature(returned, "guest-import");
+    const args = sigTypes.params.map((_, i) => `$p${i}`);
+    this.use("$rt");
+    const emitter = new FunctionEmitter(this, returned, "implement", {
+      args,
+      callUser: (values) => `$rt.taskReturn([${values.join(", ")}])`,
+      resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      directResult: false,
+    });
+    this.walker(emitter, "import").walkFunction(returned, "guest-import", "implement", f.taskReturnField);
+    const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
+    const needsViews = sigTypes.paramsSpilled || (f.func.result !== undefined && this.layout.needsMemory(f.func.result));
+    return this.calledByGuest(
+      `${stringLiteral(f.taskReturnField)}(${params}): void`,
+      stringLiteral(this.label(f.taskReturnModule, f.taskReturnField)),
+      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`,
+    );
+  }
+
+  /** The task and waitable built-ins an async guest imports, by module. */
+  private taskBuiltins(): [module: string, glue: string][] {
+    this.use("$rt");
+    this.usesMemory();
+    const b = TASK_BUILTINS;
+    const f = (field: string, params: string, body: string, ret = "void") =>
+      `${stringLiteral(field)}(${params}): ${ret} {\n${body}\n}`;
+    const store = `(handle, payload) => {
+if ($u8.byteLength === 0) $refresh();
+$dv.setUint32(ptr, handle, true);
+$dv.setUint32(ptr + 4, payload, true);
+}`;
+    const root = TASK_BUILTINS_MODULE;
+    return [
+      [root, f(b.waitableSetNew.field, "", "return $rt.waitableSetNew();", "number")],
+      [root, f(b.waitableSetDrop.field, "set: number", "$rt.waitableSetDrop(set);")],
+      [root, f(b.waitableJoin.field, "w: number, set: number", "$rt.waitableJoin(w, set);")],
+      [root, f(b.waitableSetWait.field, "set: number, ptr: number", `return $rt.waitableSetPollOrWait(set, true, ${store});`, "number")],
+      [root, f(b.waitableSetPoll.field, "set: number, ptr: number", `return $rt.waitableSetPollOrWait(set, false, ${store});`, "number")],
+      [root, f(b.subtaskDrop.field, "subtask: number", "$rt.subtaskDrop(subtask);")],
+      [root, f(b.subtaskCancel.field, "subtask: number", "return $rt.subtaskCancel(subtask, false);", "number")],
+      [root, f(`[async-lower]${b.subtaskCancel.field}`, "subtask: number", "return $rt.subtaskCancel(subtask, true);", "number")],
+      [root, f(b.contextGet.field, "", "return $rt.contextGet(0);", "number")],
+      [root, f(b.contextSet.field, "value: number", "$rt.contextSet(0, value);")],
+      [root, f(b.backpressureInc.field, "", "$rt.backpressureInc();")],
+      [root, f(b.backpressureDec.field, "", "$rt.backpressureDec();")],
+      [root, f("[backpressure-set]", "on: number", "if (on !== 0) $rt.backpressureInc(); else $rt.backpressureDec();")],
+      // Without stack switching a synchronous yield has nothing to switch to: it returns at once, not cancelled.
+      [root, f(b.yield.field, "", "return 0;", "number")],
+      [TASK_CANCEL_MODULE, f(b.taskCancel.field, "", "$rt.taskCancel();")],
+    ];
   }
 
   // -------------------------------------------------------------- generate
@@ -312,10 +411,22 @@ class Module implements GlueModule {
         `${coreVar} = $exportedFunction(exports, ${stringLiteral(f.exportName)});`,
         `${postVar} = exports[${stringLiteral(f.postReturnName)}] as typeof ${postVar};`,
       );
+      if (f.async) {
+        const callbackVar = `$callback${i}`;
+        coreVars.push(`let ${callbackVar}: (...args: any[]) => any;`);
+        bindLines.push(`${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`);
+        addImport(f.taskReturnModule, this.taskReturnGlue(f));
+        body.push(this.asyncExportGlue(f, name, coreVar, callbackVar));
+        exportFns.set(f, name);
+        return;
+      }
       body.push(this.exportGlue(f, name, coreVar, postVar));
       exportFns.set(f, name);
     });
     for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
+    if ([...this.abi.imports, ...this.abi.exports].some((f) => f.async)) {
+      for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
+    }
 
     // The exports object.
     const exportsObject = this.exportsObject(exportFns, exportedResources);
@@ -702,8 +813,19 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     return out;
   }
 
-  private functionSignature(func: Function, name = camelCase(func.name)): string {
-    return `${jsDoc(func.docs.contents)}${propertyKey(name)}(${this.types.params(func, false)}): ${this.types.returnType(func)};`;
+  private functionSignature(func: Function, side: "import" | "export" | string = "export", name?: string): string {
+    if (side !== "import" && side !== "export") [name, side] = [side, "export"];
+    name ??= camelCase(func.name);
+    let params = this.types.params(func, false);
+    let result = this.types.returnType(func);
+    if (isAsync(func)) {
+      // An async import may answer at once or with a promise, and sees the guest's cancellation.
+      if (side === "import") {
+        params = [params, "options?: { signal: AbortSignal }"].filter((p) => p !== "").join(", ");
+        result = `${result} | PromiseLike<${result}>`;
+      } else result = `Promise<${result}>`;
+    }
+    return `${jsDoc(func.docs.contents)}${propertyKey(name)}(${params}): ${result};`;
   }
 
   private importObjectInterface(): string {
@@ -712,7 +834,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     for (const { key, item } of w.imports.values()) {
       if (item.kind === "function") {
         // A world-level resource's functions are reached through its class.
-        if (item.func.kind.kind === "freestanding") lines.push(this.functionSignature(item.func));
+        if (isFreestanding(item.func)) lines.push(this.functionSignature(item.func, "import"));
       } else if (item.kind === "type") {
         const def = this.resolve.types[item.id];
         if (def.kind.kind === "resource" && key.kind === "name") {
@@ -728,8 +850,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         const iface = this.resolve.interfaces[item.id];
         const members: string[] = [];
         for (const func of iface.functions.values()) {
-          if (func.kind.kind === "freestanding" || func.kind.kind === "async-freestanding")
-            members.push(this.functionSignature(func));
+          if (isFreestanding(func))
+            members.push(this.functionSignature(func, "import"));
         }
         for (const [name, id] of iface.types) {
           if (this.resolve.types[id].kind.kind !== "resource") continue;
@@ -768,13 +890,13 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const lines = [`/** What the guest provides: the world's exports. */`, `export interface Exports {`];
     const aliases = this.exportAliases();
     for (const { key, item } of w.exports.values()) {
-      if (item.kind === "function") lines.push(this.functionSignature(item.func, topLevelExportName(item.func.name)));
+      if (item.kind === "function") lines.push(this.functionSignature(item.func, "export", topLevelExportName(item.func.name)));
       else if (item.kind === "interface") {
         const iface = this.resolve.interfaces[item.id];
         const full = this.resolve.nameWorldKey(key);
         lines.push(`${jsDoc(item.docs.contents ?? iface.docs.contents)}${stringLiteral(full)}: {`);
         for (const func of iface.functions.values()) {
-          if (func.kind.kind === "freestanding") lines.push(this.functionSignature(func));
+          if (isFreestanding(func)) lines.push(this.functionSignature(func));
         }
         for (const [name, id] of iface.types) {
           if (this.resolve.types[id].kind.kind === "resource")
@@ -802,7 +924,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         const full = this.resolve.nameWorldKey(key);
         const members: string[] = [];
         for (const [f, fn] of exportFns) {
-          if (f.iface === item.id && f.func.kind.kind === "freestanding")
+          if (f.iface === item.id && isFreestanding(f.func))
             members.push(`${propertyKey(camelCase(f.func.name))}: ${fn}`);
         }
         for (const r of resources)
@@ -830,4 +952,9 @@ function coreTs(t: string): string {
 /** Generates the TypeScript host module of `world`. */
 export function generateTsWorld(resolve: Resolve, world: WorldId, options: TsWorldOptions): string {
   return new Module(resolve, world, options).generate();
+}
+
+/** A function that is not a resource's constructor, method or static function. */
+function isFreestanding(func: Function): boolean {
+  return func.kind.kind === "freestanding" || func.kind.kind === "async-freestanding";
 }

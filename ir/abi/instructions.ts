@@ -85,6 +85,21 @@ export type Instruction =
    * export's `task.return` (`AbiWalker.walkTaskReturn`).
    */
   | { op: "call-user-async"; func: Function }
+  /**
+   * The host's call of the guest's `async` export `name` (lifted with a
+   * callback): operands are the lowered core arguments; pushes the promise
+   * of the result, which the export hands to its `task.return` built-in.
+   */
+  | { op: "call-async-export"; name: string; func: Function }
+  /**
+   * The host's implementation of the `async` import `func`: operands are the
+   * lifted parameters; the block (when `func` has a result) lowers the
+   * settled value, which `async-result` pushes, into the caller's result
+   * area. Pushes the packed `SubtaskStatus` the core call returns.
+   */
+  | { op: "call-user-async-import"; func: Function }
+  /** Inside the block of `call-user-async-import`: the value the host's implementation settled with. */
+  | { op: "async-result" }
 
   // ---- memory ----
   | { op: "load"; access: MemoryAccess; offset: number }

@@ -132,7 +132,8 @@ export class AbiWalker<Operand> {
       signature = flattenAsyncFunctionType(this.layout, params, func.result, context);
       if (variant === "guest-import" && kind === "call") this.callAsyncImport(func, signature, coreName);
       else if (variant === "guest-export" && kind === "implement") this.implementAsyncExport(func, signature);
-      else throw new Error(`not supported: the ${kind} glue of the async function ${func.name} on the host side`);
+      else if (variant === "guest-export") this.callAsyncExport(func, signature, coreName);
+      else this.implementAsyncImport(func, signature);
     } else {
       signature = flattenFunctionType(this.layout, params, func.result, context);
       if (kind === "call") this.callFunction(func, variant, signature, coreName, postReturnName);
@@ -160,6 +161,40 @@ export class AbiWalker<Operand> {
     this.emit({ op: "await-subtask" }, 1, 0);
     if (func.result !== undefined) this.load(func.result, resultArea!, 0);
     this.emit({ op: "return", count: func.result === undefined ? 0 : 1 }, func.result === undefined ? 0 : 1, 0);
+  }
+
+  /**
+   * Emits a host's call of the guest's `async` export `coreName` (lifted
+   * with a callback): the arguments lowered flat or spilled, then
+   * `call-async-export`, whose promise is the result. The result itself is
+   * lifted by the `task.return` glue (`walkTaskReturn`, implemented).
+   */
+  private callAsyncExport(func: Function, signature: CoreSignature, coreName: string): void {
+    this.lowerParams(func, signature, () => this.take({ op: "alloc-params", ...this.paramsSizeAlign(func) }, 0));
+    this.emit({ op: "call-async-export", name: coreName, func }, signature.params.length, 1);
+    this.emit({ op: "return", count: 1 }, 1, 0);
+  }
+
+  /**
+   * Emits a host's implementation of the guest's `async` import: the
+   * parameters lifted (flat, or through the pointer in argument 0), then
+   * `call-user-async-import`, whose block stores the settled result at the
+   * result-area pointer (the last argument); returns the subtask status.
+   */
+  private implementAsyncImport(func: Function, signature: CoreSignature): void {
+    const params = func.params.map((p) => p.type);
+    this.liftParams(func, signature);
+    if (func.result !== undefined) {
+      const { size, align } = this.layout.sizeAlign(func.result);
+      this.emitter.pushBlock();
+      this.emit({ op: "argument", index: signature.params.length - 1 }, 0);
+      const pointer = this.take({ op: "check-pointer", size, align, what: "results" }, 1);
+      this.emit({ op: "async-result" }, 0, 1);
+      this.store(func.result, pointer, 0, "result");
+      this.emitter.finishBlock([]);
+    }
+    this.emit({ op: "call-user-async-import", func }, params.length, 1);
+    this.emit({ op: "return", count: 1 }, 1, 0);
   }
 
   /** Emits a guest's `async` export (lifted with a callback): parameters lifted, then `call-user-async`. */

@@ -266,9 +266,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
       function $alloc(align: number, size: number): number {
         if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+        const state = $state;
         $state = 3;
         const ptr = $realloc(0, 0, align, size) >>> 0;
-        $state = 1;
+        $state = state;
         if ($u8.byteLength === 0) $refresh();
         if ((ptr & (align - 1)) !== 0)
           $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -530,9 +531,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
     function $alloc(align: number, size: number): number {
       if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+      const state = $state;
       $state = 3;
       const ptr = $realloc(0, 0, align, size) >>> 0;
-      $state = 1;
+      $state = state;
       if ($u8.byteLength === 0) $refresh();
       if ((ptr & (align - 1)) !== 0)
         $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);
@@ -672,9 +674,10 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       ((ptr: number, oldSize: number, align: number, newSize: number) => number) | undefined;
     function $alloc(align: number, size: number): number {
       if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+      const state = $state;
       $state = 3;
       const ptr = $realloc(0, 0, align, size) >>> 0;
-      $state = 1;
+      $state = state;
       if ($u8.byteLength === 0) $refresh();
       if ((ptr & (align - 1)) !== 0)
         $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);

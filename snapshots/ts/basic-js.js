@@ -138,9 +138,10 @@ function $link(module, imports, options) {
   let $realloc;
   function $alloc(align, size) {
     if ($realloc === undefined) $trap("the module does not export cabi_realloc");
+    const state = $state;
     $state = 3;
     const ptr = $realloc(0, 0, align, size) >>> 0;
-    $state = 1;
+    $state = state;
     if ($u8.byteLength === 0) $refresh();
     if ((ptr & (align - 1)) !== 0)
       $trap(`cabi_realloc returned a misaligned pointer ${ptr} (alignment ${align})`);

@@ -1,0 +1,175 @@
+/**
+ * The WIT host (`witx-bindgen ts <wit>`) of a world with `async` functions,
+ * on a hand-written core guest in wit-bindgen's async naming: async exports
+ * lifted with a callback return promises; async imports are JavaScript
+ * functions that answer at once or with a promise, and see the guest's
+ * cancellation through an `AbortSignal`. Runs on this Node, without JSPI.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { generateHostSource, loadHost, tempDir, wat } from "./helpers/host.js";
+
+const WIT = `package test:async-host;
+
+interface backend {
+  fetch: async func(x: u32) -> u32;
+  name: async func(id: u32) -> string;
+}
+
+world guest {
+  import backend;
+  /// fetch(x) + fetch(x + 1).
+  export run: async func(x: u32) -> u32;
+  /// "<name(id)>!"
+  export greet: async func(id: u32) -> string;
+  /// Traps at once.
+  export boom: async func();
+  /// Waits synchronously on an empty waitable set.
+  export stuck: async func();
+}`;
+
+/** Per task: context slot 0 holds a block of 16 bytes: the waitable set, the count of subtasks running, two results. */
+const GUEST = `(module
+  (import "test:async-host/backend" "[async-lower]fetch" (func $fetch (param i32 i32) (result i32)))
+  (import "test:async-host/backend" "[async-lower]name" (func $name (param i32 i32) (result i32)))
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (import "$root" "[waitable-join]" (func $join (param i32 i32)))
+  (import "$root" "[subtask-drop]" (func $sub-drop (param i32)))
+  (import "$root" "[context-get-0]" (func $ctx-get (result i32)))
+  (import "$root" "[context-set-0]" (func $ctx-set (param i32)))
+  (import "$root" "[waitable-set-wait]" (func $ws-wait (param i32 i32) (result i32)))
+  (import "[export]$root" "[task-return]run" (func $return-run (param i32)))
+  (import "[export]$root" "[task-return]greet" (func $return-greet (param i32 i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  (global $live (mut i32) (i32.const 0))
+  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
+    (global.set $heap (i32.add (local.get $r) (local.get 3)))
+    (local.get $r))
+  (func $task (result i32) (call $ctx-get))
+  (func $new-task
+    (local $t i32)
+    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 16)))
+    (call $ctx-set (local.get $t))
+    (i32.store (local.get $t) (call $ws-new))
+    (i32.store offset=4 (local.get $t) (i32.const 0)))
+  ;; The status of an async call: joined to the task's set unless it returned at once.
+  (func $track (param $s i32)
+    (if (i32.ne (i32.and (local.get $s) (i32.const 15)) (i32.const 2))
+      (then
+        (call $join (i32.shr_u (local.get $s) (i32.const 4)) (i32.load (call $task)))
+        (i32.store offset=4 (call $task) (i32.add (i32.load offset=4 (call $task)) (i32.const 1))))))
+  (func $wait (result i32) (i32.or (i32.const 2) (i32.shl (i32.load (call $task)) (i32.const 4))))
+  (func $done (result i32) (call $ws-drop (i32.load (call $task))) (i32.const 0))
+  ;; A subtask event: drop it; true when none is left.
+  (func $event (param $code i32) (param $handle i32) (result i32)
+    (if (i32.eq (local.get $code) (i32.const 1))
+      (then
+        (call $sub-drop (local.get $handle))
+        (i32.store offset=4 (call $task) (i32.sub (i32.load offset=4 (call $task)) (i32.const 1)))))
+    (i32.eqz (i32.load offset=4 (call $task))))
+
+  (func $finish-run (result i32)
+    (call $return-run (i32.add (i32.load offset=8 (call $task)) (i32.load offset=12 (call $task))))
+    (call $done))
+  (func (export "[async-lift]run") (param $x i32) (result i32)
+    (call $new-task)
+    (call $track (call $fetch (local.get $x) (i32.add (call $task) (i32.const 8))))
+    (call $track (call $fetch (i32.add (local.get $x) (i32.const 1)) (i32.add (call $task) (i32.const 12))))
+    (if (result i32) (i32.eqz (i32.load offset=4 (call $task))) (then (call $finish-run)) (else (call $wait))))
+  (func (export "[callback][async-lift]run") (param i32 i32 i32) (result i32)
+    (if (result i32) (call $event (local.get 0) (local.get 1)) (then (call $finish-run)) (else (call $wait))))
+
+  ;; greet: the name (a string at offset 8) with "!" appended.
+  (func $finish-greet (result i32)
+    (local $p i32) (local $n i32) (local $out i32)
+    (local.set $p (i32.load offset=8 (call $task)))
+    (local.set $n (i32.load offset=12 (call $task)))
+    (local.set $out (call $alloc (i32.const 0) (i32.const 0) (i32.const 1) (i32.add (local.get $n) (i32.const 1))))
+    (memory.copy (local.get $out) (local.get $p) (local.get $n))
+    (i32.store8 (i32.add (local.get $out) (local.get $n)) (i32.const 33))
+    (call $return-greet (local.get $out) (i32.add (local.get $n) (i32.const 1)))
+    (call $done))
+  (func (export "[async-lift]greet") (param $id i32) (result i32)
+    (call $new-task)
+    (call $track (call $name (local.get $id) (i32.add (call $task) (i32.const 8))))
+    (if (result i32) (i32.eqz (i32.load offset=4 (call $task))) (then (call $finish-greet)) (else (call $wait))))
+  (func (export "[callback][async-lift]greet") (param i32 i32 i32) (result i32)
+    (if (result i32) (call $event (local.get 0) (local.get 1)) (then (call $finish-greet)) (else (call $wait))))
+  (func (export "[async-lift]boom") (result i32) unreachable)
+  (func (export "[callback][async-lift]boom") (param i32 i32 i32) (result i32) (i32.const 0))
+  (func (export "[async-lift]stuck") (result i32) (drop (call $ws-wait (call $ws-new) (i32.const 0))) (i32.const 0))
+  (func (export "[callback][async-lift]stuck") (param i32 i32 i32) (result i32) (i32.const 0)))`;
+
+const later = <T>(value: T, ms = 1) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
+
+describe("the WIT host of an async world", () => {
+  it("types async exports as promises and async imports as values or promises, with an AbortSignal", async () => {
+    const source = await generateHostSource(WIT);
+    expect(source).toContain("run(x: number): Promise<number>;");
+    expect(source).toContain("fetch(x: number, options?: { signal: AbortSignal }): number | PromiseLike<number>;");
+    // It type-checks, the embedded runtime included.
+    const file = path.join(tempDir(), "host.ts");
+    fs.writeFileSync(file, source);
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
+      types: [],
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => `${d.start === undefined ? "" : d.file?.getLineAndCharacterOfPosition(d.start).line}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it("an async export returns a promise; its async imports answer at once or later", async () => {
+    const host = await loadHost(WIT);
+    const module = await wat(GUEST);
+    const seen: number[] = [];
+    const guest = await host.instantiate(module, {
+      "test:async-host/backend": {
+        fetch: (x: number) => {
+          seen.push(x);
+          return x % 2 === 0 ? x * 10 : later(x * 10, 3);
+        },
+        name: (id: number) => later(`user ${id}`),
+      },
+    });
+    expect(await guest.run(2)).toBe(20 + 30);
+    expect(await guest.run(5)).toBe(50 + 60);
+    expect(seen).toEqual([2, 3, 5, 6]);
+    expect(await guest.greet(7)).toBe("user 7!");
+    // Calls interleave.
+    expect(await Promise.all([guest.run(1), guest.greet(2), guest.run(3)])).toEqual([30, "user 2!", 70]);
+  });
+
+  it("a trap in an async export rejects its call and poisons the instance; a wait that would block names JSPI", async () => {
+    const host = await loadHost(WIT);
+    const imports = { "test:async-host/backend": { fetch: (x: number) => x, name: () => "x" } };
+    const a = await host.instantiate(await wat(GUEST), imports);
+    await expect(a.boom()).rejects.toThrow(/unreachable/);
+    await expect(a.run(1)).rejects.toThrow(/trapped earlier/);
+    const b = await host.instantiate(await wat(GUEST), imports);
+    await expect(b.stuck()).rejects.toThrow(/waitable-set.wait would block .*JSPI/);
+  });
+
+  it("a host import that fails rejects the call", async () => {
+    const host = await loadHost(WIT);
+    const guest = await host.instantiate(await wat(GUEST), {
+      "test:async-host/backend": {
+        fetch: () => Promise.reject(new Error("backend down")),
+        name: () => "x",
+      },
+    });
+    await expect(guest.run(1)).rejects.toThrow(/backend down/);
+  });
+});
