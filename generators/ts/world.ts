@@ -48,6 +48,8 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   const layout = new AbiLayout(resolve);
   const abi = worldAbi(resolve, world);
   const check = (f: Function): string | undefined => {
+    if (f.kind.kind === "async-method" || f.kind.kind === "async-static")
+      return `\`${f.name}\` is an async function of a resource (not yet: async freestanding functions only)`;
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
