@@ -285,6 +285,14 @@ export class SharedFuture {
 
 type EndKind = "stream-readable" | "stream-writable" | "future-readable" | "future-writable";
 
+/** The trap of a copy on an end that is done (the spec tests' wording, which is wasmtime's). */
+const afterDone: Record<string, string> = {
+  "future-write": "cannot write to future after previous write succeeded or readable end dropped",
+  "future-read": "cannot read from future after previous read succeeded",
+  "stream-write": "cannot write to stream after being notified that the readable end dropped",
+  "stream-read": "cannot read from stream after being notified that the writable end dropped",
+};
+
 /** `CopyEnd`: one end of a stream or future in an instance's table. */
 export class CopyEnd extends Waitable {
   state: "idle" | "copying" | "cancelling" | "done" = "idle";
@@ -419,8 +427,7 @@ export class AsyncInstance {
   /** `canon waitable-set.drop`. */
   waitableSetDrop(index: number): void {
     const set = this.set(index);
-    if (set.elems.size > 0) this.trap("cannot drop a waitable set with waiters");
-    if (set.waiting > 0) this.trap("cannot drop a waitable set with waiters");
+    if (set.elems.size > 0 || set.waiting > 0) this.trap("cannot drop waitable set with waiters");
     this.remove(index);
   }
 
@@ -505,6 +512,7 @@ export class AsyncInstance {
     const s = this.subtask(index);
     if (s.resolveDelivered) this.trap("subtask.cancel called after the subtask resolved");
     if (s.cancelRequested) this.trap("subtask.cancel called twice");
+    if (!async && s.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     s.cancelRequested = true;
     if (s.pending === undefined) {
       s.abort.abort();
@@ -673,7 +681,7 @@ export class AsyncInstance {
           set.waiting--;
         }
         code = this.turn(task, () => callback(...event!));
-      } else this.trap(`unknown callback code ${action}`);
+      } else this.trap(`unsupported callback code ${action}`);
     }
   }
 
@@ -709,8 +717,9 @@ export class AsyncInstance {
     async: boolean,
   ): number {
     const e = this.end(index, `${kind}-${op === "read" ? "readable" : "writable"}`, payload);
-    if (e.state === "done") this.trap(`cannot ${op} a ${kind} whose other end was dropped`);
-    if (e.state !== "idle") this.trap(`cannot ${op} a ${kind} while a copy is in progress`);
+    if (e.state === "done") this.trap(afterDone[`${kind}-${op}`]);
+    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
+    if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     if (payload.size > 0) {
       if (ptr % payload.align !== 0) this.trap(`misaligned pointer ${ptr} (alignment ${payload.align})`);
       if (ptr + count * payload.size > this.hooks.memoryBytes()) this.trap(`${count} values at ${ptr} are out of bounds`);
@@ -758,6 +767,7 @@ export class AsyncInstance {
   channelCancel(kind: "stream" | "future", op: "read" | "write", payload: Payload, index: number, async: boolean): number {
     const e = this.end(index, `${kind}-${op === "read" ? "readable" : "writable"}`, payload);
     if (e.state !== "copying") this.trap(`${kind}.cancel-${op} with no copy in progress`);
+    if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     e.state = "cancelling";
     if (e.pending === undefined) {
       e.shared.cancel();
@@ -775,10 +785,9 @@ export class AsyncInstance {
   /** `canon {stream,future}.drop-{readable,writable}`. */
   channelDrop(kind: "stream" | "future", side: "readable" | "writable", payload: Payload, index: number): void {
     const e = this.end(index, `${kind}-${side}`, payload);
-    if (e.state === "copying" || e.state === "cancelling")
-      this.trap(`cannot drop a ${kind} end while a copy is in progress`);
+    if (e.state === "copying" || e.state === "cancelling") this.trap(`cannot drop busy ${kind}`);
     if (kind === "future" && side === "writable" && e.state !== "done")
-      this.trap("cannot drop a future's writable end before it was written");
+      this.trap("cannot drop future write end without first writing a value");
     if (e.set !== undefined) e.join(undefined);
     this.remove(index);
     e.shared.drop();
