@@ -17,8 +17,9 @@
  *   `subtask.cancel` aborts the call's `AbortSignal`;
  * - `task.return`, `context.get/set` (a slot per task), `waitable-set.{new,drop,wait,poll}`,
  *   `waitable.join`, `subtask.drop`;
- * - streams and futures after `SharedStreamImpl`/`SharedFutureImpl`: copies
- *   rendezvous between a guest buffer and a guest or host buffer, with
+ * - streams and futures, with the product's `SharedStream`/`SharedFuture`
+ *   and buffers (templates/ts/async-runtime.ts): copies rendezvous between a
+ *   guest buffer and a guest or host buffer, with
  *   `read`, `write`, `cancel-read/write`, `drop-readable/writable` and
  *   `new`. The host writes streams and futures the guest reads
  *   (`newStream`, `newFuture`) and reads the readable ends the guest hands
@@ -28,7 +29,18 @@
  * A synchronous built-in that would have to block (`waitable-set.wait` with
  * no event, a sync `read` that does not complete at once) throws: blocking
  * the guest would need JSPI.
+ *
+ * It retires once the TypeScript host serves futures and streams: the
+ * generated host then runs these guests itself.
  */
+
+import {
+  GuestBuffer,
+  HostBuffer,
+  SharedFuture,
+  SharedStream,
+  type Payload as RuntimePayload,
+} from "../../templates/ts/async-runtime.js";
 
 const STARTED = 1;
 const RETURNED = 2;
@@ -123,167 +135,27 @@ export interface AsyncHostOptions {
   payload?(ref: ChannelRef): Payload;
 }
 
-/** `Buffer`: the values a copy reads from or writes to, and how many it moved. */
-interface Buffer {
-  readonly payload: Payload;
-  progress: number;
-  remain(): number;
-  zeroLength(): boolean;
-  read(n: number): unknown[];
-  write(values: unknown[]): void;
+/**
+ * The runtime's view of a payload: the same layout, read and written in the
+ * guest's memory as it is at the time of the copy.
+ */
+function runtimePayload(host: AsyncHost, payload: Payload): RuntimePayload {
+  let p = runtimePayloads.get(payload);
+  if (p === undefined) {
+    p = {
+      size: payload.size,
+      align: payload.align,
+      lift: (ptr) => payload.load(host.memory, ptr),
+      lower: (value, ptr) => payload.store(host.memory, ptr, value),
+    };
+    runtimePayloads.set(payload, p);
+  }
+  return p;
 }
-
-/** `{Readable,Writable}BufferGuestImpl`: `length` values at `ptr` in the guest's memory. */
-class GuestBuffer implements Buffer {
-  progress = 0;
-  constructor(
-    private readonly host: AsyncHost,
-    readonly payload: Payload,
-    private readonly ptr: number,
-    private readonly length: number,
-  ) {
-    if (ptr % payload.align !== 0) throw new Error(`a buffer at ${ptr} is not aligned to ${payload.align}`);
-    if (ptr + length * payload.size > host.memory.byteLength) throw new Error("a buffer runs past the memory");
-  }
-  remain(): number {
-    return this.length - this.progress;
-  }
-  zeroLength(): boolean {
-    return this.length === 0;
-  }
-  read(n: number): unknown[] {
-    const view = this.host.memory;
-    const out = Array.from({ length: n }, (_, i) =>
-      this.payload.load(view, this.ptr + (this.progress + i) * this.payload.size),
-    );
-    this.progress += n;
-    return out;
-  }
-  write(values: unknown[]): void {
-    const view = this.host.memory;
-    values.forEach((v, i) => this.payload.store(view, this.ptr + (this.progress + i) * this.payload.size, v));
-    this.progress += values.length;
-  }
-}
-
-/** A host buffer: `capacity` values to write (`values`), or room for `capacity` values read into `values`. */
-class HostBuffer implements Buffer {
-  progress = 0;
-  constructor(
-    readonly payload: Payload,
-    readonly values: unknown[],
-    private readonly capacity: number,
-  ) {}
-  remain(): number {
-    return this.capacity - this.progress;
-  }
-  zeroLength(): boolean {
-    return this.capacity === 0;
-  }
-  read(n: number): unknown[] {
-    this.progress += n;
-    return this.values.slice(this.progress - n, this.progress);
-  }
-  write(values: unknown[]): void {
-    this.values.push(...values);
-    this.progress += values.length;
-  }
-}
+const runtimePayloads = new WeakMap<Payload, RuntimePayload>();
 
 type OnCopy = (reclaim: () => void) => void;
 type OnCopyDone = (result: number) => void;
-
-/** `SharedStreamImpl`: the state both ends of a stream share. */
-class SharedStream {
-  dropped = false;
-  private pending: { buffer: Buffer; onCopy: OnCopy; onCopyDone: OnCopyDone } | undefined;
-  constructor(readonly payload: Payload) {}
-
-  private resetAndNotifyPending(result: number): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    pending.onCopyDone(result);
-  }
-  cancel(): void {
-    this.resetAndNotifyPending(COPY.CANCELLED);
-  }
-  drop(): void {
-    if (this.dropped) return;
-    this.dropped = true;
-    if (this.pending) this.resetAndNotifyPending(COPY.DROPPED);
-  }
-  read(dst: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    this.copy(dst, onCopy, onCopyDone, "read");
-  }
-  write(src: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    this.copy(src, onCopy, onCopyDone, "write");
-  }
-  private copy(buffer: Buffer, onCopy: OnCopy, onCopyDone: OnCopyDone, op: "read" | "write"): void {
-    if (this.dropped) return onCopyDone(COPY.DROPPED);
-    const pending = this.pending;
-    if (!pending) {
-      this.pending = { buffer, onCopy, onCopyDone };
-      return;
-    }
-    if (pending.buffer.remain() > 0) {
-      if (buffer.remain() > 0) {
-        const n = Math.min(buffer.remain(), pending.buffer.remain());
-        if (op === "read") buffer.write(pending.buffer.read(n));
-        else pending.buffer.write(buffer.read(n));
-        pending.onCopy(() => {
-          if (this.pending === pending) this.pending = undefined;
-        });
-      }
-      onCopyDone(COPY.COMPLETED);
-    } else if (op === "write" && buffer.zeroLength() && pending.buffer.zeroLength()) {
-      onCopyDone(COPY.COMPLETED);
-    } else {
-      this.resetAndNotifyPending(COPY.COMPLETED);
-      this.pending = { buffer, onCopy, onCopyDone };
-    }
-  }
-}
-
-/** `SharedFutureImpl`: the state both ends of a future share. */
-class SharedFuture {
-  dropped = false;
-  private pending: { buffer: Buffer; onCopyDone: OnCopyDone } | undefined;
-  constructor(readonly payload: Payload) {}
-
-  private resetAndNotifyPending(result: number): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    pending.onCopyDone(result);
-  }
-  cancel(): void {
-    this.resetAndNotifyPending(COPY.CANCELLED);
-  }
-  drop(): void {
-    if (this.dropped) return;
-    this.dropped = true;
-    if (this.pending) this.resetAndNotifyPending(COPY.DROPPED);
-  }
-  read(dst: Buffer, _onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    if (this.dropped) throw new Error("reading a future whose writer is gone");
-    if (!this.pending) {
-      this.pending = { buffer: dst, onCopyDone };
-      return;
-    }
-    dst.write(this.pending.buffer.read(1));
-    this.resetAndNotifyPending(COPY.COMPLETED);
-    onCopyDone(COPY.COMPLETED);
-  }
-  write(src: Buffer, _onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    if (this.dropped) return onCopyDone(COPY.DROPPED);
-    if (!this.pending) {
-      this.pending = { buffer: src, onCopyDone };
-      return;
-    }
-    this.pending.buffer.write(src.read(1));
-    this.resetAndNotifyPending(COPY.COMPLETED);
-    onCopyDone(COPY.COMPLETED);
-  }
-}
 
 type Shared = SharedStream | SharedFuture;
 
@@ -634,13 +506,14 @@ export class AsyncHost {
     const writable = `${kind}-writable` as EndKind;
     const end = (h: number, k: EndKind): CopyEnd => {
       const e = this.get(h, k);
-      if (e.shared.payload !== payload) throw new Error(`${kind} ${h} has another payload type`);
+      if (e.shared.payload !== runtimePayload(this, payload)) throw new Error(`${kind} ${h} has another payload type`);
       return e;
     };
     switch (op) {
       case "new":
         return () => {
-          const shared = kind === "stream" ? new SharedStream(payload) : new SharedFuture(payload);
+          const rp = runtimePayload(this, payload);
+          const shared = kind === "stream" ? new SharedStream(rp) : new SharedFuture(rp);
           const r = this.add({ kind: readable, shared, state: "idle", set: 0, event: undefined });
           const w = this.add({ kind: writable, shared, state: "idle", set: 0, event: undefined });
           return (BigInt(w) << 32n) | BigInt(r);
@@ -657,7 +530,7 @@ export class AsyncHost {
               ? EVENT.FUTURE_READ
               : EVENT.FUTURE_WRITE;
         return (h: number, ptr: number, n?: number) =>
-          this.copy(end(h, k), code, new GuestBuffer(this, payload, ptr, kind === "stream" ? n! : 1), async);
+          this.copy(end(h, k), code, this.guestBuffer(payload, ptr, kind === "stream" ? n! : 1), async);
       }
       case "cancel-read":
       case "cancel-write":
@@ -692,6 +565,13 @@ export class AsyncHost {
     };
   }
 
+  /** `length` values at `ptr` in the guest's memory, checked to fit. */
+  private guestBuffer(payload: Payload, ptr: number, length: number): GuestBuffer {
+    if (ptr % payload.align !== 0) throw new Error(`a buffer at ${ptr} is not aligned to ${payload.align}`);
+    if (ptr + length * payload.size > this.memory.byteLength) throw new Error("a buffer runs past the memory");
+    return new GuestBuffer(runtimePayload(this, payload), ptr, length);
+  }
+
   /** `stream_copy`/`future_copy`: starts a copy at the guest end `e`; the event's payload, or `BLOCKED`. */
   private copy(e: CopyEnd, code: number, buffer: GuestBuffer, async: boolean): number {
     if (e.state !== "idle") throw new Error(`a ${e.kind} end copies while ${e.state}`);
@@ -713,8 +593,15 @@ export class AsyncHost {
         e,
         event(result, () => {}),
       );
-    if (e.kind.endsWith("readable")) e.shared.read(buffer, onCopy, onCopyDone);
-    else e.shared.write(buffer, onCopy, onCopyDone);
+    const shared = e.shared;
+    if (shared instanceof SharedStream) {
+      if (e.kind.endsWith("readable")) shared.read(buffer, onCopy, onCopyDone);
+      else shared.write(buffer, onCopy, onCopyDone);
+    } else {
+      if (shared.dropped && e.kind.endsWith("readable")) throw new Error("reading a future whose writer is gone");
+      if (e.kind.endsWith("readable")) shared.read(buffer, onCopyDone);
+      else shared.write(buffer, onCopyDone);
+    }
     if (e.event === undefined) {
       if (!async) throw new Error(`a sync ${e.kind} copy would block the host (it needs JSPI)`);
       return BLOCKED;
@@ -733,7 +620,7 @@ export class AsyncHost {
 
   /** A stream the host writes: its readable end is lowered into the guest as `handle`. */
   newStream(payload: Payload = payloads.u32): HostStreamWriter {
-    const shared = new SharedStream(payload);
+    const shared = new SharedStream(runtimePayload(this, payload));
     const handle = this.add({ kind: "stream-readable", shared, state: "idle", set: 0, event: undefined });
     const queue: unknown[] = [];
     let writing = false;
@@ -748,7 +635,7 @@ export class AsyncHost {
       }
       writing = true;
       const values = queue.splice(0);
-      const src = new HostBuffer(payload, values, values.length);
+      const src = new HostBuffer(values, values.length);
       let finished = false;
       const finish = (result: number) => {
         if (finished) return;
@@ -789,17 +676,13 @@ export class AsyncHost {
     /** Writes the value; settles `true` once the guest read it, `false` when it dropped its end unread. */
     write(value: unknown): Promise<boolean>;
   } {
-    const shared = new SharedFuture(payload);
+    const shared = new SharedFuture(runtimePayload(this, payload));
     const handle = this.add({ kind: "future-readable", shared, state: "idle", set: 0, event: undefined });
     return {
       handle,
       write: (value) =>
         new Promise<boolean>((resolve) =>
-          shared.write(
-            new HostBuffer(payload, [value], 1),
-            () => {},
-            (result) => resolve(result === COPY.COMPLETED),
-          ),
+          shared.write(new HostBuffer([value], 1), (result) => resolve(result === COPY.COMPLETED)),
         ),
     };
   }
@@ -811,7 +694,7 @@ export class AsyncHost {
     const read = (max = Infinity): Promise<unknown[] | undefined> => {
       if (done) return Promise.resolve(undefined);
       return new Promise((resolve) => {
-        const dst = new HostBuffer(shared.payload, [], max);
+        const dst = new HostBuffer([], max);
         let settled = false;
         const settle = (result: number) => {
           if (settled) return;
@@ -846,12 +729,8 @@ export class AsyncHost {
     return {
       read: () =>
         new Promise((resolve) => {
-          const dst = new HostBuffer(shared.payload, [], 1);
-          shared.read(
-            dst,
-            () => {},
-            (result) => resolve(result === COPY.COMPLETED ? dst.values[0] : undefined),
-          );
+          const dst = new HostBuffer([], 1);
+          shared.read(dst, (result) => resolve(result === COPY.COMPLETED ? dst.values[0] : undefined));
         }),
       drop: () => shared.drop(),
     };
@@ -860,13 +739,9 @@ export class AsyncHost {
   /** Reads a future whose readable end the guest gave up as `handle`, when its write is already pending. */
   readFuture(handle: number): unknown {
     const shared = this.liftEnd(handle, "future-readable") as SharedFuture;
-    const dst = new HostBuffer(shared.payload, [], 1);
+    const dst = new HostBuffer([], 1);
     let result: number | undefined;
-    shared.read(
-      dst,
-      () => {},
-      (r) => (result = r),
-    );
+    shared.read(dst, (r) => (result = r));
     if (result !== COPY.COMPLETED) throw new Error("the guest has not written the future yet");
     shared.drop();
     return dst.values[0];
