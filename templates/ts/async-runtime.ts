@@ -189,14 +189,14 @@ export class HostBuffer implements CopyBuffer {
 type OnCopy = (reclaim: () => void) => void;
 type OnCopyDone = (result: number) => void;
 
-/** `SharedStreamImpl`: the state both ends of a stream share; copies meet at a rendezvous. */
-export class SharedStream {
+/** What both kinds of channel share: the copy waiting at the rendezvous, and whether an end was dropped. */
+abstract class SharedChannel<P extends { buffer: CopyBuffer; onCopyDone: OnCopyDone }> {
   dropped = false;
-  private pending: { buffer: CopyBuffer; onCopy: OnCopy; onCopyDone: OnCopyDone } | undefined;
+  protected pending: P | undefined;
 
   constructor(readonly payload: Payload) {}
 
-  private resetAndNotifyPending(result: number): void {
+  protected resetAndNotifyPending(result: number): void {
     const pending = this.pending!;
     this.pending = undefined;
     pending.onCopyDone(result);
@@ -209,6 +209,10 @@ export class SharedStream {
     this.dropped = true;
     if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
   }
+}
+
+/** `SharedStreamImpl`: the state both ends of a stream share; copies meet at a rendezvous. */
+export class SharedStream extends SharedChannel<{ buffer: CopyBuffer; onCopy: OnCopy; onCopyDone: OnCopyDone }> {
   read(dst: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
     this.copy(dst, onCopy, onCopyDone, "read");
   }
@@ -242,26 +246,7 @@ export class SharedStream {
 }
 
 /** `SharedFutureImpl`: the state both ends of a future share. */
-export class SharedFuture {
-  dropped = false;
-  private pending: { buffer: CopyBuffer; onCopyDone: OnCopyDone } | undefined;
-
-  constructor(readonly payload: Payload) {}
-
-  private resetAndNotifyPending(result: number): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    pending.onCopyDone(result);
-  }
-  cancel(): void {
-    if (this.pending) this.resetAndNotifyPending(COPY_CANCELLED);
-  }
-  drop(): void {
-    if (this.dropped) return;
-    this.dropped = true;
-    if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
-  }
-  /** Whether a read would find the writer gone (the caller traps: a future must be written). */
+export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone: OnCopyDone }> {
   read(dst: CopyBuffer, onCopyDone: OnCopyDone): void {
     if (!this.pending) {
       this.pending = { buffer: dst, onCopyDone };
