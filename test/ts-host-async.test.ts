@@ -30,7 +30,10 @@ world guest {
   export stuck: async func();
 }`;
 
-/** Per task: context slot 0 holds a block of 16 bytes: the waitable set, the count of subtasks running, two results. */
+/**
+ * Per task: context slot 0 holds a block of 20 bytes: the waitable set, the
+ * count of subtasks running, two results, and whether the task was cancelled.
+ */
 const GUEST = `(module
   (import "test:async-host/backend" "[async-lower]fetch" (func $fetch (param i32 i32) (result i32)))
   (import "test:async-host/backend" "[async-lower]name" (func $name (param i32 i32) (result i32)))
@@ -42,6 +45,7 @@ const GUEST = `(module
   (import "$root" "[context-set-0]" (func $ctx-set (param i32)))
   (import "$root" "[waitable-set-wait]" (func $ws-wait (param i32 i32) (result i32)))
   (import "[export]$root" "[task-return]run" (func $return-run (param i32)))
+  (import "[export]$root" "[task-cancel]" (func $task-cancel))
   (import "[export]$root" "[task-return]greet" (func $return-greet (param i32 i32)))
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 4096))
@@ -54,10 +58,11 @@ const GUEST = `(module
   (func $task (result i32) (call $ctx-get))
   (func $new-task
     (local $t i32)
-    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 16)))
+    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 20)))
     (call $ctx-set (local.get $t))
     (i32.store (local.get $t) (call $ws-new))
-    (i32.store offset=4 (local.get $t) (i32.const 0)))
+    (i32.store offset=4 (local.get $t) (i32.const 0))
+    (i32.store offset=16 (local.get $t) (i32.const 0)))
   ;; The status of an async call: joined to the task's set unless it returned at once.
   (func $track (param $s i32)
     (if (i32.ne (i32.and (local.get $s) (i32.const 15)) (i32.const 2))
@@ -66,8 +71,11 @@ const GUEST = `(module
         (i32.store offset=4 (call $task) (i32.add (i32.load offset=4 (call $task)) (i32.const 1))))))
   (func $wait (result i32) (i32.or (i32.const 2) (i32.shl (i32.load (call $task)) (i32.const 4))))
   (func $done (result i32) (call $ws-drop (i32.load (call $task))) (i32.const 0))
-  ;; A subtask event: drop it; true when none is left.
+  ;; A subtask event: drop it; true when none is left. TASK_CANCELLED: acknowledge,
+  ;; then wait for the subtasks still running.
   (func $event (param $code i32) (param $handle i32) (result i32)
+    (if (i32.eq (local.get $code) (i32.const 6))
+      (then (call $task-cancel) (i32.store offset=16 (call $task) (i32.const 1))))
     (if (i32.eq (local.get $code) (i32.const 1))
       (then
         (call $sub-drop (local.get $handle))
@@ -75,7 +83,8 @@ const GUEST = `(module
     (i32.eqz (i32.load offset=4 (call $task))))
 
   (func $finish-run (result i32)
-    (call $return-run (i32.add (i32.load offset=8 (call $task)) (i32.load offset=12 (call $task))))
+    (if (i32.eqz (i32.load offset=16 (call $task)))
+      (then (call $return-run (i32.add (i32.load offset=8 (call $task)) (i32.load offset=12 (call $task))))))
     (call $done))
   (func (export "[async-lift]run") (param $x i32) (result i32)
     (call $new-task)
@@ -111,7 +120,7 @@ const later = <T>(value: T, ms = 1) => new Promise<T>((resolve) => setTimeout(()
 describe("the WIT host of an async world", () => {
   it("types async exports as promises and async imports as values or promises, with an AbortSignal", async () => {
     const source = await generateHostSource(WIT);
-    expect(source).toContain("run(x: number): Promise<number>;");
+    expect(source).toContain("run(x: number, options?: { signal?: AbortSignal }): Promise<number>;");
     expect(source).toContain("fetch(x: number, options?: { signal: AbortSignal }): number | PromiseLike<number>;");
     // It type-checks, the embedded runtime included.
     const file = path.join(tempDir(), "host.ts");
@@ -160,6 +169,32 @@ describe("the WIT host of an async world", () => {
     await expect(a.run(1)).rejects.toThrow(/trapped earlier/);
     const b = await host.instantiate(await wat(GUEST), imports);
     await expect(b.stuck()).rejects.toThrow(/waitable-set.wait would block .*JSPI/);
+  });
+
+  it("an AbortSignal cancels a call: the guest acknowledges (task.cancel) and the call rejects", async () => {
+    const host = await loadHost(WIT);
+    const waiting: (() => void)[] = [];
+    const answerAll = async () => {
+      for (const answer of waiting.splice(0)) answer();
+      await later(undefined, 2);
+    };
+    const guest = await host.instantiate(await wat(GUEST), {
+      "test:async-host/backend": {
+        fetch: (x: number) => new Promise<number>((resolve) => waiting.push(() => resolve(x))),
+        name: () => "x",
+      },
+    });
+    const controller = new AbortController();
+    const call = guest.run(1, { signal: controller.signal });
+    await later(undefined, 2);
+    controller.abort();
+    await expect(call).rejects.toThrow(/cancelled/);
+    // The task goes on until its subtasks are done, then exits without returning; the instance stays usable.
+    await answerAll();
+    const next = guest.run(4);
+    await later(undefined, 2);
+    await answerAll();
+    expect(await next).toBe(9);
   });
 
   it("a host import that fails rejects the call", async () => {

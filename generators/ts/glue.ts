@@ -166,6 +166,8 @@ export interface GlueTarget {
   rawResults?: "utf8" | "utf16" | "latin1+utf16";
   /** For `call` of an `async` export: the expression of its core callback function. */
   asyncCallback?: string;
+  /** For `call` of an `async` export: the expression of the caller's `AbortSignal`, if any. */
+  signal?: string;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -449,6 +451,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           `() => $turn(${label}, () => ${this.target.coreFunction}(${ops.join(", ")})),`,
           `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
           `(values) => values[0] as ${this.func.result === undefined ? "void" : this.module.types.expr(this.func.result)},`,
+          `${this.target.signal ?? "undefined"},`,
           `);`,
         );
         return [t];

@@ -276,6 +276,7 @@ class Module implements GlueModule {
       args: params,
       coreFunction: coreVar,
       asyncCallback: callbackVar,
+      signal: "$options?.signal",
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       directResult: false,
     });
@@ -286,7 +287,8 @@ class Module implements GlueModule {
     const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
     // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
-    const lines = [`function ${name}(${paramList}): Promise<${this.types.returnType(func)}> {`];
+    const allParams = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
+    const lines = [`function ${name}(${allParams}): Promise<${this.types.returnType(func)}> {`];
     lines.push(`let $result: Promise<${resultType}>;`, "try {");
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     lines.push("try {", ...emitter.lines, `$result = ${emitter.resultVar};`, "} catch (e) {", "$fail(e);", "}");
@@ -821,11 +823,18 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     let params = this.types.params(func, false);
     let result = this.types.returnType(func);
     if (isAsync(func)) {
+      // The trailing options, named apart from the WIT parameters.
+      let options = "options";
+      while (func.params.some((p) => valueName(p.name) === options)) options += "_";
       // An async import may answer at once or with a promise, and sees the guest's cancellation.
       if (side === "import") {
-        params = [params, "options?: { signal: AbortSignal }"].filter((p) => p !== "").join(", ");
+        params = [params, `${options}?: { signal: AbortSignal }`].filter((p) => p !== "").join(", ");
         result = `${result} | PromiseLike<${result}>`;
-      } else result = `Promise<${result}>`;
+      } else {
+        // Aborting the signal cancels the task: the guest sees TASK_CANCELLED.
+        params = [params, `${options}?: { signal?: AbortSignal }`].filter((p) => p !== "").join(", ");
+        result = `Promise<${result}>`;
+      }
     }
     return `${jsDoc(func.docs.contents)}${propertyKey(name)}(${params}): ${result};`;
   }
