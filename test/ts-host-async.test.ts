@@ -115,6 +115,27 @@ const GUEST = `(module
   (func (export "[async-lift]stuck") (result i32) (drop (call $ws-wait (call $ws-new) (i32.const 0))) (i32.const 0))
   (func (export "[callback][async-lift]stuck") (param i32 i32 i32) (result i32) (i32.const 0)))`;
 
+/** The diagnostics of `source` type-checked under `strict`, as "line: message". */
+function typeCheck(source: string): string[] {
+  const file = path.join(tempDir(), "host.ts");
+  fs.writeFileSync(file, source);
+  const program = ts.createProgram([file], {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.ESNext,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
+    types: [],
+  });
+  return ts
+    .getPreEmitDiagnostics(program)
+    .map(
+      (d) =>
+        `${d.start === undefined ? "" : d.file?.getLineAndCharacterOfPosition(d.start).line}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`,
+    );
+}
+
 const later = <T>(value: T, ms = 1) => new Promise<T>((resolve) => setTimeout(() => resolve(value), ms));
 
 describe("the WIT host of an async world", () => {
@@ -123,21 +144,7 @@ describe("the WIT host of an async world", () => {
     expect(source).toContain("run(x: number, options?: { signal?: AbortSignal }): Promise<number>;");
     expect(source).toContain("fetch(x: number, options?: { signal: AbortSignal }): number | PromiseLike<number>;");
     // It type-checks, the embedded runtime included.
-    const file = path.join(tempDir(), "host.ts");
-    fs.writeFileSync(file, source);
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
-      types: [],
-    });
-    const diagnostics = ts
-      .getPreEmitDiagnostics(program)
-      .map((d) => `${d.start === undefined ? "" : d.file?.getLineAndCharacterOfPosition(d.start).line}: ${ts.flattenDiagnosticMessageText(d.messageText, " ")}`);
-    expect(diagnostics).toEqual([]);
+    expect(typeCheck(source)).toEqual([]);
   });
 
   it("an async export returns a promise; its async imports answer at once or later", async () => {
@@ -206,5 +213,100 @@ describe("the WIT host of an async world", () => {
       },
     });
     await expect(guest.run(1)).rejects.toThrow(/backend down/);
+  });
+});
+
+const FUTURES_WIT = `package test:async-futures;
+
+world guest {
+  /// Returns a future, then writes x + 1 into it.
+  export later: async func(x: u32) -> future<u32>;
+  /// Reads the future and returns its value doubled.
+  export double: async func(value: future<u32>) -> u32;
+}`;
+
+/** Per task: context slot 0 holds a block of 16 bytes: the waitable set, a future end, a value. */
+const FUTURES_GUEST = `(module
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (import "$root" "[waitable-join]" (func $join (param i32 i32)))
+  (import "$root" "[context-get-0]" (func $ctx-get (result i32)))
+  (import "$root" "[context-set-0]" (func $ctx-set (param i32)))
+  (import "[export]$root" "[task-return]later" (func $return-later (param i32)))
+  (import "[export]$root" "[task-return]double" (func $return-double (param i32)))
+  (import "[export]$root" "[future-new-0]later" (func $new (result i64)))
+  (import "[export]$root" "[async-lower][future-write-0]later" (func $write (param i32 i32) (result i32)))
+  (import "[export]$root" "[future-drop-writable-0]later" (func $drop-writable (param i32)))
+  (import "[export]$root" "[async-lower][future-read-0]double" (func $read (param i32 i32) (result i32)))
+  (import "[export]$root" "[future-drop-readable-0]double" (func $drop-readable (param i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
+    (global.set $heap (i32.add (local.get $r) (local.get 3)))
+    (local.get $r))
+  (func $task (result i32) (call $ctx-get))
+  (func $new-task
+    (local $t i32)
+    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 16)))
+    (call $ctx-set (local.get $t))
+    (i32.store (local.get $t) (call $ws-new)))
+  (func $wait-on (param $end i32) (result i32)
+    (call $join (local.get $end) (i32.load (call $task)))
+    (i32.or (i32.const 2) (i32.shl (i32.load (call $task)) (i32.const 4))))
+  (func $exit (param $end i32) (result i32)
+    (call $join (local.get $end) (i32.const 0))
+    (call $ws-drop (i32.load (call $task)))
+    (i32.const 0))
+
+  (func (export "[async-lift]later") (param $x i32) (result i32)
+    (local $ends i64) (local $w i32)
+    (call $new-task)
+    (local.set $ends (call $new))
+    (local.set $w (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+    (i32.store offset=4 (call $task) (local.get $w))
+    (i32.store offset=8 (call $task) (i32.add (local.get $x) (i32.const 1)))
+    (call $return-later (i32.wrap_i64 (local.get $ends)))
+    (if (result i32) (i32.eq (call $write (local.get $w) (i32.add (call $task) (i32.const 8))) (i32.const -1))
+      (then (call $wait-on (local.get $w)))
+      (else (call $drop-writable (local.get $w)) (call $ws-drop (i32.load (call $task))) (i32.const 0))))
+  (func (export "[callback][async-lift]later") (param i32 i32 i32) (result i32)
+    (local $w i32)
+    (local.set $w (i32.load offset=4 (call $task)))
+    (drop (call $exit (local.get $w)))
+    (call $drop-writable (local.get $w))
+    (i32.const 0))
+
+  (func $finish-double (result i32)
+    (local $r i32)
+    (local.set $r (i32.load offset=4 (call $task)))
+    (call $return-double (i32.shl (i32.load offset=8 (call $task)) (i32.const 1)))
+    (drop (call $exit (local.get $r)))
+    (call $drop-readable (local.get $r))
+    (i32.const 0))
+  (func (export "[async-lift]double") (param $f i32) (result i32)
+    (call $new-task)
+    (i32.store offset=4 (call $task) (local.get $f))
+    (if (result i32) (i32.eq (call $read (local.get $f) (i32.add (call $task) (i32.const 8))) (i32.const -1))
+      (then (call $wait-on (local.get $f)))
+      (else (call $finish-double))))
+  (func (export "[callback][async-lift]double") (param i32 i32 i32) (result i32)
+    (call $finish-double)))`;
+
+describe("futures in the WIT host", () => {
+  it("a future the guest returns is a promise of what it writes; one the host passes may be a promise or a value", async () => {
+    const source = await generateHostSource(FUTURES_WIT);
+    expect(source).toContain("later(x: number, options?: { signal?: AbortSignal }): Promise<Promise<number>>;");
+    expect(typeCheck(source)).toEqual([]);
+    const host = await loadHost(FUTURES_WIT);
+    const guest = await host.instantiate(await wat(FUTURES_GUEST), {});
+    // A promise resolved with a promise adopts it: awaiting the call awaits the future too.
+    expect(await guest.later(41)).toBe(42);
+    expect(await guest.double(Promise.resolve(20))).toBe(40);
+    expect(await guest.double(7)).toBe(14);
+    expect(await guest.double(later(5, 3))).toBe(10);
+    // A future from one call feeds another.
+    expect(await guest.double(guest.later(1))).toBe(4);
   });
 });

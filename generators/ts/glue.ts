@@ -12,6 +12,11 @@ import { typedArrays, type TsTypes } from "./types.js";
 /** What the emitter needs from the module being generated. */
 export interface GlueModule {
   types: TsTypes;
+  /**
+   * The name of the `$async.Payload` of a future's or stream's type: how its
+   * values are lifted from and lowered into guest memory (async hosts only).
+   */
+  payloadCodec?(channelType: TypeId): string;
   /** Requests a runtime helper (see `runtime.ts`). */
   use(helper: string): void;
   /** Declares a module-level constant once; returns its name. */
@@ -488,10 +493,17 @@ export class FunctionEmitter implements AbiEmitter<string> {
         );
         return [t];
       }
+      case "lift-channel":
+      case "lower-channel": {
+        if (inst.kind !== "future" || this.module.payloadCodec === undefined)
+          throw new Error(`not supported: the asynchronous ABI (${inst.op} of a ${inst.kind})`);
+        this.module.use("$rt");
+        const payload = this.module.payloadCodec(inst.type);
+        if (inst.op === "lift-channel") return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload})`)];
+        return [this.bind(`$rt.lowerFuture(${ops[0]}, ${payload})`)];
+      }
       case "await-subtask":
       case "call-user-async":
-      case "lower-channel":
-      case "lift-channel":
       case "lower-error-context":
       case "lift-error-context":
         throw new Error(`not supported: the asynchronous ABI (${inst.op})`);

@@ -135,6 +135,9 @@ export class TsTypes {
           .join(" | ");
       case "resource":
         return "never";
+      case "future":
+        // Given to the host as a promise; a promise-like or a plain value is accepted from it.
+        return `Promise<${kind.type === undefined ? "void" : this.expr(kind.type)}>`;
       default:
         return "never";
     }

@@ -4,7 +4,15 @@
  * glue of every function, put together from `types.ts`, `glue.ts` and
  * `runtime.ts`.
  */
-import { TASK_BUILTINS, TASK_BUILTINS_MODULE, TASK_CANCEL_MODULE, isAsync } from "../../ir/abi/async.js";
+import {
+  TASK_BUILTINS,
+  TASK_BUILTINS_MODULE,
+  TASK_CANCEL_MODULE,
+  channelBuiltinField,
+  futuresAndStreams,
+  isAsync,
+  type ChannelOp,
+} from "../../ir/abi/async.js";
 import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
 import {
@@ -18,7 +26,7 @@ import {
   type WorldAbi,
 } from "../../ir/abi/world.js";
 import type { Resolve } from "../../ir/resolve.js";
-import type { Function, InterfaceId, TypeId, WorldId } from "../../ir/types.js";
+import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
 import { FunctionEmitter, type GlueModule } from "./glue.js";
 import {
@@ -53,7 +61,8 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
-        found ??= unsupportedShape(s);
+        // Futures are served (as promises); streams and error contexts not yet.
+        if (s.kind !== "future") found ??= unsupportedShape(s);
         return found !== undefined;
       });
       if (found) return `\`${f.name}\` uses ${found}`;
@@ -114,6 +123,56 @@ class Module implements GlueModule {
       c.code = code(name);
     }
     return c.name;
+  }
+
+  payloadCodec(channelType: TypeId): string {
+    const kind = this.resolve.types[channelType].kind;
+    const t = kind.kind === "future" || kind.kind === "stream" ? kind.type : undefined;
+    this.use("$async");
+    if (t === undefined) return "$async.UNIT_PAYLOAD";
+    return this.instanceHelper(`payload:${this.structuralKey(t)}`, (name) => {
+      const { size, align } = this.layout.sizeAlign(t);
+      const holder = { name: "payload", kind: { kind: "freestanding" }, params: [], result: undefined } as unknown as Function;
+      const lift = new FunctionEmitter(this, holder, "implement", { args: ["ptr"], directResult: false });
+      this.walker(lift, "import").walkPayloadLift(t);
+      const lower = new FunctionEmitter(this, holder, "implement", { args: ["value", "ptr"], directResult: false });
+      this.walker(lower, "import").walkPayloadLower(t);
+      this.usesMemory();
+      return `const ${name}: $async.Payload = {
+size: ${size},
+align: ${align},
+lift(ptr: number): unknown {
+if ($u8.byteLength === 0) $refresh();
+${lift.lines.join("\n")}
+},
+lower(value: any, ptr: number): void {
+if ($u8.byteLength === 0) $refresh();
+${lower.lines.join("\n")}
+},
+};`;
+    });
+  }
+
+  /** A key equal for types that are the same type: structural, but named definitions by identity. */
+  private structuralKey(t: Type): string {
+    if (typeof t !== "number") return t;
+    const kind = this.resolve.types[t].kind;
+    switch (kind.kind) {
+      case "type":
+        return this.structuralKey(kind.type);
+      case "list":
+      case "option":
+        return `${kind.kind}<${this.structuralKey(kind.type)}>`;
+      case "future":
+      case "stream":
+        return `${kind.kind}<${kind.type === undefined ? "" : this.structuralKey(kind.type)}>`;
+      case "tuple":
+        return `tuple<${kind.types.map((x) => this.structuralKey(x)).join(",")}>`;
+      case "result":
+        return `result<${kind.ok === undefined ? "_" : this.structuralKey(kind.ok)},${kind.err === undefined ? "_" : this.structuralKey(kind.err)}>`;
+      default:
+        return `#${t}`;
+    }
   }
 
   usesMemory(): void {
@@ -334,6 +393,30 @@ class Module implements GlueModule {
     );
   }
 
+  /** The built-ins of the `index`th future type of function `funcName` (streams are refused before this). */
+  private futureBuiltins(type: TypeId, index: number, funcName: string): string[] {
+    const payload = this.payloadCodec(type);
+    this.use("$rt");
+    const field = (op: ChannelOp, asyncLowered = false) =>
+      stringLiteral(channelBuiltinField("future", op, index, funcName, asyncLowered));
+    const out = [
+      `${field("new")}(): bigint {\nreturn $rt.channelNew("future", ${payload});\n}`,
+      `${field("drop-readable")}(end: number): void {\n$rt.channelDrop("future", "readable", ${payload}, end);\n}`,
+      `${field("drop-writable")}(end: number): void {\n$rt.channelDrop("future", "writable", ${payload}, end);\n}`,
+    ];
+    for (const async of [false, true]) {
+      for (const op of ["read", "write"] as const)
+        out.push(
+          `${field(op, async)}(end: number, ptr: number): number {\nreturn $rt.channelCopy("future", "${op}", ${payload}, end, ptr, 1, ${async});\n}`,
+        );
+      for (const op of ["read", "write"] as const)
+        out.push(
+          `${field(`cancel-${op}`, async)}(end: number): number {\nreturn $rt.channelCancel("future", "${op}", ${payload}, end, ${async});\n}`,
+        );
+    }
+    return out;
+  }
+
   /** The task and waitable built-ins an async guest imports, by module. */
   private taskBuiltins(): [module: string, glue: string][] {
     this.use("$rt");
@@ -431,6 +514,10 @@ $dv.setUint32(ptr + 4, payload, true);
     if ([...this.abi.imports, ...this.abi.exports].some((f) => f.async)) {
       for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
     }
+    for (const f of [...this.abi.imports, ...this.abi.exports])
+      for (const [index, type] of futuresAndStreams(this.resolve, f.func).entries())
+        if (this.resolve.types[type].kind.kind === "future")
+          for (const glue of this.futureBuiltins(type, index, f.func.name)) addImport(f.builtinsModule, glue);
 
     // The exports object.
     const exportsObject = this.exportsObject(exportFns, exportedResources);

@@ -777,6 +777,49 @@ export class AsyncInstance {
     this.remove(index);
     e.shared.drop();
   }
+
+  // ------------------------------------------- futures between guest and host
+
+  /**
+   * `lift_async_value` of a future: takes the readable end `index` out of
+   * the table; the promise settles with the value the guest writes.
+   */
+  liftFuture(index: number, payload: Payload): Promise<unknown> {
+    const e = this.end(index, "future-readable", payload);
+    if (e.state === "done") this.trap("cannot lift future after previous read succeeded");
+    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
+    if (e.set !== undefined) this.trap("cannot lift future while it's in a waitable set");
+    this.remove(index);
+    const shared = e.shared as SharedFuture;
+    return new Promise((resolve, reject) => {
+      const dst = new HostBuffer([], 1);
+      shared.read(dst, (result) => {
+        if (result === COPY_COMPLETED) resolve(dst.values[0]);
+        else reject(new Error("the future's writer went away without writing it"));
+      });
+    });
+  }
+
+  /**
+   * Lowers a future the host writes: a new readable end for the guest,
+   * written with `value` (or what it settles with) when the guest reads.
+   */
+  lowerFuture(value: unknown, payload: Payload): number {
+    const shared = new SharedFuture(payload);
+    const index = this.add(new CopyEnd(this, "future-readable", shared));
+    Promise.resolve(value).then(
+      (v) => {
+        if (this.poisoned !== undefined) return;
+        try {
+          shared.write(new HostBuffer([v], 1), () => {});
+        } catch (error) {
+          this.fail(error);
+        }
+      },
+      (error: unknown) => this.fail(error),
+    );
+    return index;
+  }
 }
 
 function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
