@@ -223,9 +223,13 @@ world guest {
   export later: async func(x: u32) -> future<u32>;
   /// Reads the future and returns its value doubled.
   export double: async func(value: future<u32>) -> u32;
+  /// Reads the stream to its end, four bytes at most a read; returns the sum of the bytes.
+  export sum: async func(bytes: stream<u8>) -> u32;
+  /// Returns a stream, then writes n, n - 1, ..., 1 into it.
+  export countdown: async func(n: u8) -> stream<u8>;
 }`;
 
-/** Per task: context slot 0 holds a block of 16 bytes: the waitable set, a future end, a value. */
+/** Per task: context slot 0 holds a block of 16 + 256 bytes: the waitable set, an end, a value, and a buffer. */
 const FUTURES_GUEST = `(module
   (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
   (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
@@ -239,6 +243,13 @@ const FUTURES_GUEST = `(module
   (import "[export]$root" "[future-drop-writable-0]later" (func $drop-writable (param i32)))
   (import "[export]$root" "[async-lower][future-read-0]double" (func $read (param i32 i32) (result i32)))
   (import "[export]$root" "[future-drop-readable-0]double" (func $drop-readable (param i32)))
+  (import "[export]$root" "[task-return]sum" (func $return-sum (param i32)))
+  (import "[export]$root" "[async-lower][stream-read-0]sum" (func $s-read (param i32 i32 i32) (result i32)))
+  (import "[export]$root" "[stream-drop-readable-0]sum" (func $s-drop-readable (param i32)))
+  (import "[export]$root" "[task-return]countdown" (func $return-countdown (param i32)))
+  (import "[export]$root" "[stream-new-0]countdown" (func $s-new (result i64)))
+  (import "[export]$root" "[async-lower][stream-write-0]countdown" (func $s-write (param i32 i32 i32) (result i32)))
+  (import "[export]$root" "[stream-drop-writable-0]countdown" (func $s-drop-writable (param i32)))
   (memory (export "memory") 1)
   (global $heap (mut i32) (i32.const 4096))
   (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
@@ -249,7 +260,7 @@ const FUTURES_GUEST = `(module
   (func $task (result i32) (call $ctx-get))
   (func $new-task
     (local $t i32)
-    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 16)))
+    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 272)))
     (call $ctx-set (local.get $t))
     (i32.store (local.get $t) (call $ws-new)))
   (func $wait-on (param $end i32) (result i32)
@@ -292,7 +303,68 @@ const FUTURES_GUEST = `(module
       (then (call $wait-on (local.get $f)))
       (else (call $finish-double))))
   (func (export "[callback][async-lift]double") (param i32 i32 i32) (result i32)
-    (call $finish-double)))`;
+    (call $finish-double))
+
+  ;; sum: reads into the buffer at 16, adds what each read brought.
+  (func $pump (result i32)
+    (local $r i32)
+    (loop $more
+      (local.set $r (call $s-read (i32.load offset=4 (call $task)) (i32.add (call $task) (i32.const 16)) (i32.const 4)))
+      (if (i32.eq (local.get $r) (i32.const -1))
+        (then (return (call $wait-on (i32.load offset=4 (call $task))))))
+      (if (call $took (local.get $r)) (then (return (call $finish-sum))))
+      (br $more))
+    (unreachable))
+  ;; Adds the bytes a read result counts; true when the writer is gone.
+  (func $took (param $r i32) (result i32)
+    (local $i i32)
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (i32.shr_u (local.get $r) (i32.const 4))))
+      (i32.store offset=8 (call $task)
+        (i32.add (i32.load offset=8 (call $task)) (i32.load8_u offset=16 (i32.add (call $task) (local.get $i)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (i32.eq (i32.and (local.get $r) (i32.const 15)) (i32.const 1)))
+  (func $finish-sum (result i32)
+    (local $r i32)
+    (local.set $r (i32.load offset=4 (call $task)))
+    (call $return-sum (i32.load offset=8 (call $task)))
+    (drop (call $exit (local.get $r)))
+    (call $s-drop-readable (local.get $r))
+    (i32.const 0))
+  (func (export "[async-lift]sum") (param $s i32) (result i32)
+    (call $new-task)
+    (i32.store offset=4 (call $task) (local.get $s))
+    (i32.store offset=8 (call $task) (i32.const 0))
+    (call $pump))
+  (func (export "[callback][async-lift]sum") (param $code i32) (param $end i32) (param $r i32) (result i32)
+    (if (result i32) (call $took (local.get $r)) (then (call $finish-sum)) (else (call $pump))))
+
+  ;; countdown: n, n - 1, ..., 1 in the buffer, written in one go.
+  (func $finish-countdown (result i32)
+    (local $w i32)
+    (local.set $w (i32.load offset=4 (call $task)))
+    (drop (call $exit (local.get $w)))
+    (call $s-drop-writable (local.get $w))
+    (i32.const 0))
+  (func (export "[async-lift]countdown") (param $n i32) (result i32)
+    (local $ends i64) (local $w i32) (local $i i32)
+    (call $new-task)
+    (local.set $ends (call $s-new))
+    (local.set $w (i32.wrap_i64 (i64.shr_u (local.get $ends) (i64.const 32))))
+    (i32.store offset=4 (call $task) (local.get $w))
+    (block $d (loop $l
+      (br_if $d (i32.ge_u (local.get $i) (local.get $n)))
+      (i32.store8 offset=16 (i32.add (call $task) (local.get $i)) (i32.sub (local.get $n) (local.get $i)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $l)))
+    (call $return-countdown (i32.wrap_i64 (local.get $ends)))
+    (if (result i32)
+      (i32.eq (call $s-write (local.get $w) (i32.add (call $task) (i32.const 16)) (local.get $n)) (i32.const -1))
+      (then (call $wait-on (local.get $w)))
+      (else (call $finish-countdown))))
+  (func (export "[callback][async-lift]countdown") (param i32 i32 i32) (result i32)
+    (call $finish-countdown)))`;
 
 describe("futures in the WIT host", () => {
   it("a future the guest returns is a promise of what it writes; one the host passes may be a promise or a value", async () => {
@@ -308,5 +380,31 @@ describe("futures in the WIT host", () => {
     expect(await guest.double(later(5, 3))).toBe(10);
     // A future from one call feeds another.
     expect(await guest.double(guest.later(1))).toBe(4);
+  });
+});
+
+describe("streams in the WIT host", () => {
+  it("a stream<u8> the guest returns is a ReadableStream of byte chunks; the host passes a stream or an iterable", async () => {
+    const source = await generateHostSource(FUTURES_WIT);
+    expect(source).toContain("countdown(n: number, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;");
+    expect(typeCheck(source)).toEqual([]);
+    const host = await loadHost(FUTURES_WIT);
+    const guest = await host.instantiate(await wat(FUTURES_GUEST), {});
+    const stream: ReadableStream<Uint8Array> = await guest.countdown(5);
+    const chunks: number[] = [];
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) chunks.push(...chunk);
+    expect(chunks).toEqual([5, 4, 3, 2, 1]);
+    // Read four bytes at a time, to the end: from an array of chunks, a web stream, an async generator.
+    expect(await guest.sum([new Uint8Array([1, 2, 3]), new Uint8Array([4, 5, 6, 7, 8, 9])])).toBe(45);
+    expect(await guest.sum(new Blob([new Uint8Array(1000).fill(1)]).stream())).toBe(1000);
+    async function* slow() {
+      for (let i = 0; i < 5; i++) {
+        await later(undefined, 1);
+        yield new Uint8Array([i, i]);
+      }
+    }
+    expect(await guest.sum(slow())).toBe(20);
+    // A stream from one call feeds another.
+    expect(await guest.sum(await guest.countdown(10))).toBe(55);
   });
 });

@@ -495,12 +495,20 @@ export class FunctionEmitter implements AbiEmitter<string> {
       }
       case "lift-channel":
       case "lower-channel": {
-        if (inst.kind !== "future" || this.module.payloadCodec === undefined)
+        if (this.module.payloadCodec === undefined)
           throw new Error(`not supported: the asynchronous ABI (${inst.op} of a ${inst.kind})`);
         this.module.use("$rt");
         const payload = this.module.payloadCodec(inst.type);
-        if (inst.op === "lift-channel") return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload})`)];
-        return [this.bind(`$rt.lowerFuture(${ops[0]}, ${payload})`)];
+        if (inst.kind === "future") {
+          if (inst.op === "lift-channel") return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload})`)];
+          return [this.bind(`$rt.lowerFuture(${ops[0]}, ${payload})`)];
+        }
+        const kind = this.module.types.resolve.types[inst.type].kind;
+        const element = kind.kind === "stream" && kind.type !== undefined ? this.module.types.layout.dealias(kind.type) : undefined;
+        const bytes = element === "u8";
+        if (inst.op === "lift-channel")
+          return [this.bind(`$rt.liftStream(${ops[0]}, ${payload}, ${bytes}) as ${this.module.types.expr(inst.type)}`)];
+        return [this.bind(`$rt.lowerStream(${ops[0]}, ${payload}, ${bytes})`)];
       }
       case "await-subtask":
       case "call-user-async":

@@ -138,6 +138,10 @@ export class TsTypes {
       case "future":
         // Given to the host as a promise; a promise-like or a plain value is accepted from it.
         return `Promise<${kind.type === undefined ? "void" : this.expr(kind.type)}>`;
+      case "stream":
+        // Given to the host as a web stream (of byte chunks for `stream<u8>`); an iterable is accepted from it.
+        if (kind.type !== undefined && this.layout.dealias(kind.type) === "u8") return "ReadableStream<Uint8Array>";
+        return `ReadableStream<${kind.type === undefined ? "void" : this.expr(kind.type)}>`;
       default:
         return "never";
     }

@@ -61,8 +61,8 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
-        // Futures are served (as promises); streams and error contexts not yet.
-        if (s.kind !== "future") found ??= unsupportedShape(s);
+        // Futures and streams are served; error contexts not yet.
+        if (s.kind !== "future" && s.kind !== "stream") found ??= unsupportedShape(s);
         return found !== undefined;
       });
       if (found) return `\`${f.name}\` uses ${found}`;
@@ -393,25 +393,28 @@ ${lower.lines.join("\n")}
     );
   }
 
-  /** The built-ins of the `index`th future type of function `funcName` (streams are refused before this). */
-  private futureBuiltins(type: TypeId, index: number, funcName: string): string[] {
+  /** The built-ins of the `index`th future or stream type of function `funcName`. */
+  private channelBuiltins(type: TypeId, index: number, funcName: string): string[] {
+    const kind = this.resolve.types[type].kind.kind === "stream" ? "stream" : "future";
     const payload = this.payloadCodec(type);
     this.use("$rt");
     const field = (op: ChannelOp, asyncLowered = false) =>
-      stringLiteral(channelBuiltinField("future", op, index, funcName, asyncLowered));
+      stringLiteral(channelBuiltinField(kind, op, index, funcName, asyncLowered));
+    // A future copies one value; a stream as many as the guest says.
+    const [countParam, count] = kind === "stream" ? [", count: number", "count"] : ["", "1"];
     const out = [
-      `${field("new")}(): bigint {\nreturn $rt.channelNew("future", ${payload});\n}`,
-      `${field("drop-readable")}(end: number): void {\n$rt.channelDrop("future", "readable", ${payload}, end);\n}`,
-      `${field("drop-writable")}(end: number): void {\n$rt.channelDrop("future", "writable", ${payload}, end);\n}`,
+      `${field("new")}(): bigint {\nreturn $rt.channelNew("${kind}", ${payload});\n}`,
+      `${field("drop-readable")}(end: number): void {\n$rt.channelDrop("${kind}", "readable", ${payload}, end);\n}`,
+      `${field("drop-writable")}(end: number): void {\n$rt.channelDrop("${kind}", "writable", ${payload}, end);\n}`,
     ];
     for (const async of [false, true]) {
       for (const op of ["read", "write"] as const)
         out.push(
-          `${field(op, async)}(end: number, ptr: number): number {\nreturn $rt.channelCopy("future", "${op}", ${payload}, end, ptr, 1, ${async});\n}`,
+          `${field(op, async)}(end: number, ptr: number${countParam}): number {\nreturn $rt.channelCopy("${kind}", "${op}", ${payload}, end, ptr, ${count}, ${async});\n}`,
         );
       for (const op of ["read", "write"] as const)
         out.push(
-          `${field(`cancel-${op}`, async)}(end: number): number {\nreturn $rt.channelCancel("future", "${op}", ${payload}, end, ${async});\n}`,
+          `${field(`cancel-${op}`, async)}(end: number): number {\nreturn $rt.channelCancel("${kind}", "${op}", ${payload}, end, ${async});\n}`,
         );
     }
     return out;
@@ -516,8 +519,7 @@ $dv.setUint32(ptr + 4, payload, true);
     }
     for (const f of [...this.abi.imports, ...this.abi.exports])
       for (const [index, type] of futuresAndStreams(this.resolve, f.func).entries())
-        if (this.resolve.types[type].kind.kind === "future")
-          for (const glue of this.futureBuiltins(type, index, f.func.name)) addImport(f.builtinsModule, glue);
+        for (const glue of this.channelBuiltins(type, index, f.func.name)) addImport(f.builtinsModule, glue);
 
     // The exports object.
     const exportsObject = this.exportsObject(exportFns, exportedResources);

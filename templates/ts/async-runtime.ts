@@ -820,6 +820,125 @@ export class AsyncInstance {
     );
     return index;
   }
+
+  // ------------------------------------------- streams between guest and host
+
+  /**
+   * `lift_async_value` of a stream: takes the readable end `index` out of
+   * the table. The host reads it as a `ReadableStream`: of `Uint8Array`
+   * chunks for `stream<u8>` (`bytes`), else of one value per chunk. Each
+   * pull is one read of up to `chunk` values; cancelling drops the end.
+   */
+  liftStream(index: number, payload: Payload, bytes: boolean, chunk = bytes ? 65536 : 1024): ReadableStream<unknown> {
+    const e = this.end(index, "stream-readable", payload);
+    if (e.state === "done") this.trap("cannot lift stream after being notified that the writable end dropped");
+    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
+    if (e.set !== undefined) this.trap("cannot lift stream while it's in a waitable set");
+    this.remove(index);
+    const shared = e.shared as SharedStream;
+    return new ReadableStream<unknown>(
+      {
+        pull: (controller) =>
+          new Promise<void>((resolve) => {
+            const dst = new HostBuffer([], chunk);
+            let settled = false;
+            const settle = (result: number): void => {
+              if (settled) return;
+              settled = true;
+              if (dst.values.length > 0) {
+                if (bytes) controller.enqueue(Uint8Array.from(dst.values as number[]));
+                else for (const v of dst.values) controller.enqueue(v);
+              }
+              if (result === COPY_DROPPED) controller.close();
+              resolve();
+            };
+            shared.read(
+              dst,
+              (reclaim) => {
+                reclaim();
+                settle(COPY_COMPLETED);
+              },
+              settle,
+            );
+          }),
+        cancel: () => shared.drop(),
+      },
+      { highWaterMark: 0 },
+    );
+  }
+
+  /**
+   * Lowers a stream the host writes: a new readable end for the guest, fed
+   * from `source` (a `ReadableStream`, an async iterable or an iterable; of
+   * `Uint8Array`s or arrays of numbers for `stream<u8>`), one chunk at a time
+   * as the guest reads. The end is dropped when the source ends; the source
+   * is cancelled when the guest drops its end.
+   */
+  lowerStream(source: unknown, payload: Payload, bytes: boolean): number {
+    const shared = new SharedStream(payload);
+    const index = this.add(new CopyEnd(this, "stream-readable", shared));
+    const iterator = asyncIterator(source, () => this.trap("a stream must be given as a ReadableStream or an iterable"));
+    // Writes `values` until the guest took them all; false when it dropped its end.
+    const writeAll = async (values: unknown[]): Promise<boolean> => {
+      while (values.length > 0) {
+        const src = new HostBuffer(values, values.length);
+        const result = await new Promise<number>((resolve) =>
+          shared.write(
+            src,
+            (reclaim) => {
+              reclaim();
+              resolve(COPY_COMPLETED);
+            },
+            resolve,
+          ),
+        );
+        values = values.slice(src.progress);
+        if (result === COPY_DROPPED) return false;
+      }
+      return true;
+    };
+    void (async () => {
+      try {
+        for (;;) {
+          const next = await iterator.next();
+          if (next.done || this.poisoned !== undefined) break;
+          const values = bytes ? Array.from(next.value as ArrayLike<number>) : [next.value];
+          if (!(await writeAll(values))) {
+            await iterator.return?.();
+            return;
+          }
+        }
+        shared.drop();
+      } catch (error) {
+        this.fail(error);
+      }
+    })();
+    return index;
+  }
+}
+
+/** An async iterator over a `ReadableStream`, an async iterable or an iterable. */
+function asyncIterator(source: unknown, refuse: () => never): AsyncIterator<unknown> {
+  if (typeof ReadableStream !== "undefined" && source instanceof ReadableStream) {
+    const reader = source.getReader();
+    return {
+      next: () => reader.read() as Promise<IteratorResult<unknown>>,
+      return: async () => {
+        await reader.cancel();
+        return { done: true, value: undefined };
+      },
+    };
+  }
+  if (source !== null && typeof source === "object" && Symbol.asyncIterator in source)
+    return (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+  if (source !== null && typeof source === "object" && Symbol.iterator in source) {
+    const it = (source as Iterable<unknown>)[Symbol.iterator]();
+    return {
+      next: async () => it.next(),
+      return: async () => it.return?.() ?? { done: true, value: undefined },
+    };
+  }
+  return refuse();
 }
 
 function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
