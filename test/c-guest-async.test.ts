@@ -25,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadWitText, renderDiagnostics } from "../index.js";
 import { generateC } from "../generators/c/index.js";
 import { AsyncHost, payloads, type AsyncImport } from "./helpers/async-host.js";
-import { tempDir } from "./helpers/host.js";
+import { loadHost, tempDir } from "./helpers/host.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
 import { buildGuest, guestsDir } from "./guests/c/harness.js";
 
@@ -457,6 +457,79 @@ describe.skipIf(reason)("C guest: async scenarios in the async test host", () =>
     host.waitsForHost = false;
     future.drop();
     await call.done;
+    clean();
+  });
+});
+
+describe.skipIf(reason)("C guest: async scenarios in our TypeScript host (no JSPI)", () => {
+  let guest: any;
+  const log: unknown[] = [];
+
+  beforeAll(async () => {
+    const core = buildGuest(wit, "async-guest", ["async.c"]);
+    const host = await loadHost(wit, { world: "async-guest" });
+    guest = await host.instantiate(core, {
+      "test:c-async/backend": {
+        async fetch(key: string) {
+          log.push(["fetch", key]);
+          await tick();
+          return key.toUpperCase();
+        },
+        async note(key: string, value: string, level: number) {
+          log.push(["note", key, value, level]);
+        },
+      },
+    });
+  }, 120_000);
+
+  const clean = () => expect(guest.liveAllocations(), "allocations left").toBe(0);
+
+  it("greet awaits two async imports; several calls interleave", async () => {
+    log.length = 0;
+    expect(await guest.api.greet("wörld")).toBe("wörld: WÖRLD");
+    expect(log).toEqual([
+      ["fetch", "wörld"],
+      ["note", "wörld", "WÖRLD", 6],
+    ]);
+    expect(await Promise.all(["a", "bé", "cde"].map((n) => guest.api.greet(n)))).toEqual(["a: A", "bé: BÉ", "cde: CDE"]);
+    clean();
+  });
+
+  it("double reads a future: a promise the host settles later, or a value", async () => {
+    expect(await guest.api.double(new Promise((resolve) => setTimeout(() => resolve(21), 2)))).toBe(42);
+    expect(await guest.api.double(50)).toBe(100);
+    clean();
+  });
+
+  it("sum reads a stream: an async generator the host feeds slowly, or an array of chunks", async () => {
+    async function* chunks() {
+      for (const chunk of [[1, 2, 3], [250], [4, 5, 6, 7, 8, 9]]) {
+        await tick();
+        yield new Uint8Array(chunk);
+      }
+    }
+    expect(await guest.api.sum(chunks())).toBe(295);
+    expect(await guest.api.sum([new Uint8Array([10, 20, 30, 40, 50, 60, 70])])).toBe(280);
+    clean();
+  });
+
+  it("countdown returns a ReadableStream the guest writes as the host reads; the host may stop early", async () => {
+    const bytes: number[] = [];
+    for await (const chunk of (await guest.api.countdown(6)) as AsyncIterable<Uint8Array>) bytes.push(...chunk);
+    expect(bytes).toEqual([6, 5, 4, 3, 2, 1]);
+    const none: number[] = [];
+    for await (const chunk of (await guest.api.countdown(0)) as AsyncIterable<Uint8Array>) none.push(...chunk);
+    expect(none).toEqual([]);
+    const reader = ((await guest.api.countdown(5)) as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(first.value!.length).toBeGreaterThan(0);
+    await reader.cancel();
+    await tick();
+    clean();
+  });
+
+  it("later returns a future the guest writes after returning", async () => {
+    expect(await guest.api.later(41)).toBe(42);
     clean();
   });
 });

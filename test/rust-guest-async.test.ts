@@ -13,6 +13,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { componentNew } from "../encoding/index.js";
 import { AsyncHost, type AsyncImport } from "./helpers/async-host.js";
+import { loadHost } from "./helpers/host.js";
 import { buildRustGuest, rustScenario, wasmUnknownRustc } from "./helpers/rust.js";
 import { skipReason } from "./helpers/toolchains.js";
 
@@ -113,6 +114,52 @@ describe.skipIf(reason !== undefined)(`Rust guest, async ABI${reason ? ` (skippe
 
   it("plain: a synchronous export beside async ones", () => {
     expect(host.exports[`${API}#plain`](41)).toBe(42);
+    clean();
+  });
+});
+
+describe.skipIf(reason !== undefined)("Rust guest, async ABI, in our TypeScript host (no JSPI)", () => {
+  let guest: any;
+
+  beforeAll(async () => {
+    const core = await buildRustGuest(scenario, { boxedAsyncExports: true });
+    const host = await loadHost(scenario.wit, { world: "asyncs-guest" });
+    guest = await host.instantiate(core, {
+      "test:rust-async/backend": {
+        fetch: async (key: string) => {
+          await new Promise((resolve) => setTimeout(resolve, 5));
+          return `fetched(${key})`;
+        },
+        join: (a: string, b: string, sep: number) => `${a}${String.fromCharCode(sep)}${b}`,
+      },
+    });
+  }, 120_000);
+
+  const clean = () => expect(guest.liveAllocations(), "allocations left").toBe(0);
+
+  it("greet awaits a subtask and an import that returns at once", async () => {
+    expect(await guest.api.greet("bob")).toBe("hello fetched(bob)/bob");
+    clean();
+  });
+
+  it("sum reads a stream<u32> the host writes slowly", async () => {
+    async function* values() {
+      for (const v of [1, 2, 3, 4000000000]) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        yield v;
+      }
+    }
+    expect(await guest.api.sum(values())).toBe(4000000006n);
+    clean();
+  });
+
+  it("later returns a future that a spawned task writes", async () => {
+    expect(await guest.api.later(21)).toBe(42);
+    clean();
+  });
+
+  it("plain: a synchronous export beside async ones", () => {
+    expect(guest.api.plain(41)).toBe(42);
     clean();
   });
 });
