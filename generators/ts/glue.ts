@@ -500,7 +500,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
         this.module.use("$rt");
         const payload = this.module.payloadCodec(inst.type);
         if (inst.kind === "future") {
-          if (inst.op === "lift-channel") return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload})`)];
+          if (inst.op === "lift-channel")
+            return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload}) as ${this.module.types.expr(inst.type)}`)];
           return [this.bind(`$rt.lowerFuture(${ops[0]}, ${payload})`)];
         }
         const kind = this.module.types.resolve.types[inst.type].kind;

@@ -61,8 +61,10 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
-        // Futures and streams are served; error contexts not yet.
+        // Futures and streams are served, unless they carry resources; error contexts not yet.
         if (s.kind !== "future" && s.kind !== "stream") found ??= unsupportedShape(s);
+        else if (s.payload !== undefined && layout.contains(s.payload, (p) => p.kind === "own" || p.kind === "borrow"))
+          found ??= `a \`${s.kind}\` of resource handles (not yet)`;
         return found !== undefined;
       });
       if (found) return `\`${f.name}\` uses ${found}`;
