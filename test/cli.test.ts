@@ -142,13 +142,13 @@ world other { import api; }`,
     expect(r.stderr).toContain("the package has 2 worlds (host, other); choose one with --world");
   });
 
-  it("writes the host of a world with async functions; refuses streams, with the reason", () => {
-    const a = write("async.wit", `package test:a; world w { export f: async func(); }`);
+  it("writes the host of a world with async functions and streams; refuses error-context, with the reason", () => {
+    const a = write("async.wit", `package test:a; world w { export f: async func() -> stream<u8>; }`);
     expect(run("ts", a, "--out-dir", path.join(tmp, "ts-async")).status).toBe(0);
-    const w = write("stream.wit", `package test:a; world w { export f: async func() -> stream<u8>; }`);
-    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-stream"));
+    const w = write("error.wit", `package test:a; world w { export f: async func() -> error-context; }`);
+    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-error"));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("error: the TypeScript host does not support this world yet: `f` uses `stream` values");
+    expect(r.stderr).toContain("error: the TypeScript host does not support this world yet: `f` uses `error-context` values");
     expect(r.stderr).not.toContain("    at ");
   });
 
