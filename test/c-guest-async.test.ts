@@ -138,6 +138,22 @@ function installJspiStandIn(): () => void {
 const hasJspi = typeof (WebAssembly as unknown as { Suspending?: unknown }).Suspending === "function";
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
+/** The host's `backend`, as JavaScript functions (for jco's glue and ours): it logs each call. */
+function backendImports(log: unknown[]) {
+  return {
+    "test:c-async/backend": {
+      async fetch(key: string) {
+        log.push(["fetch", key]);
+        await tick();
+        return key.toUpperCase();
+      },
+      async note(key: string, value: string, level: number) {
+        log.push(["note", key, value, level]);
+      },
+    },
+  };
+}
+
 describe.skipIf(reason)("C guest: async scenarios", () => {
   let core: Uint8Array;
   let component: Uint8Array;
@@ -162,18 +178,7 @@ describe.skipIf(reason)("C guest: async scenarios", () => {
     }
     if (!hasJspi) restore = installJspiStandIn();
     const mod = (await import(pathToFileURL(path.join(dir, "guest.js")).href)) as Transpiled;
-    root = await mod.instantiate((name) => WebAssembly.compile(files[name] as BufferSource), {
-      "test:c-async/backend": {
-        async fetch(key: string) {
-          log.push(["fetch", key]);
-          await tick();
-          return key.toUpperCase();
-        },
-        async note(key: string, value: string, level: number) {
-          log.push(["note", key, value, level]);
-        },
-      },
-    });
+    root = await mod.instantiate((name) => WebAssembly.compile(files[name] as BufferSource), backendImports(log));
   }, 120_000);
 
   afterAll(() => restore());
@@ -468,18 +473,7 @@ describe.skipIf(reason)("C guest: async scenarios in our TypeScript host (no JSP
   beforeAll(async () => {
     const core = buildGuest(wit, "async-guest", ["async.c"]);
     const host = await loadHost(wit, { world: "async-guest" });
-    guest = await host.instantiate(core, {
-      "test:c-async/backend": {
-        async fetch(key: string) {
-          log.push(["fetch", key]);
-          await tick();
-          return key.toUpperCase();
-        },
-        async note(key: string, value: string, level: number) {
-          log.push(["note", key, value, level]);
-        },
-      },
-    });
+    guest = await host.instantiate(core, backendImports(log));
   }, 120_000);
 
   const clean = () => expect(guest.liveAllocations(), "allocations left").toBe(0);

@@ -30,6 +30,16 @@ world guest {
   export stuck: async func();
 }`;
 
+/** The guests' memory, bump allocator, and task block (in context slot 0). */
+const MEMORY = `(memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
+    (global.set $heap (i32.add (local.get $r) (local.get 3)))
+    (local.get $r))
+  (func $task (result i32) (call $ctx-get))`;
+
 /**
  * Per task: context slot 0 holds a block of 20 bytes: the waitable set, the
  * count of subtasks running, two results, and whether the task was cancelled.
@@ -47,15 +57,7 @@ const GUEST = `(module
   (import "[export]$root" "[task-return]run" (func $return-run (param i32)))
   (import "[export]$root" "[task-cancel]" (func $task-cancel))
   (import "[export]$root" "[task-return]greet" (func $return-greet (param i32 i32)))
-  (memory (export "memory") 1)
-  (global $heap (mut i32) (i32.const 4096))
-  (global $live (mut i32) (i32.const 0))
-  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $r i32)
-    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
-    (global.set $heap (i32.add (local.get $r) (local.get 3)))
-    (local.get $r))
-  (func $task (result i32) (call $ctx-get))
+${MEMORY}
   (func $new-task
     (local $t i32)
     (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 20)))
@@ -250,14 +252,7 @@ const FUTURES_GUEST = `(module
   (import "[export]$root" "[stream-new-0]countdown" (func $s-new (result i64)))
   (import "[export]$root" "[async-lower][stream-write-0]countdown" (func $s-write (param i32 i32 i32) (result i32)))
   (import "[export]$root" "[stream-drop-writable-0]countdown" (func $s-drop-writable (param i32)))
-  (memory (export "memory") 1)
-  (global $heap (mut i32) (i32.const 4096))
-  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
-    (local $r i32)
-    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
-    (global.set $heap (i32.add (local.get $r) (local.get 3)))
-    (local.get $r))
-  (func $task (result i32) (call $ctx-get))
+${MEMORY}
   (func $new-task
     (local $t i32)
     (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 8) (i32.const 272)))
