@@ -908,9 +908,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     return out;
   }
 
-  private functionSignature(func: Function, side: "import" | "export" | string = "export", name?: string): string {
-    if (side !== "import" && side !== "export") [name, side] = [side, "export"];
-    name ??= camelCase(func.name);
+  private functionSignature(func: Function, side: "import" | "export", name = camelCase(func.name)): string {
     let params = this.types.params(func, false);
     let result = this.types.returnType(func);
     if (isAsync(func)) {
@@ -998,7 +996,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         const full = this.resolve.nameWorldKey(key);
         lines.push(`${jsDoc(item.docs.contents ?? iface.docs.contents)}${stringLiteral(full)}: {`);
         for (const func of iface.functions.values()) {
-          if (isFreestanding(func)) lines.push(this.functionSignature(func));
+          if (isFreestanding(func)) lines.push(this.functionSignature(func, "export"));
         }
         for (const [name, id] of iface.types) {
           if (this.resolve.types[id].kind.kind === "resource")
