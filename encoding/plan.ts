@@ -107,7 +107,23 @@ export type CoreRef =
    * in a synchronous call (`context.get`/`set`, `backpressure.inc`/`dec`) run;
    * the others trap, after the spec's may-leave check.
    */
-  | { kind: "builtin"; name: string; instance: number; index?: number };
+  | {
+      kind: "builtin";
+      name: string;
+      instance: number;
+      /** The slot of `context.get`/`set`. */
+      index?: number;
+      /** The `async` (or `cancellable`) flag of the built-ins that have one. */
+      async?: boolean;
+      /** The future or stream type of a channel built-in. */
+      type?: TypeValue;
+      /** The result type of `task.return`; `null` when it has none. */
+      result?: { type: ValType; env: TypeEnv } | null;
+      /** The canonical options of `task.return`, the copies and `error-context`. */
+      options?: ResolvedOptions;
+      /** The memory of `waitable-set.wait`/`poll`. */
+      memory?: CoreRef;
+    };
 
 export interface PlanResource {
   id: number;
@@ -145,6 +161,10 @@ export interface PlanLift {
   label: string;
   /** Whether `label` is an export name. */
   exported?: boolean;
+  /** `canon lift async`: the task returns through `task.return`. */
+  async?: boolean;
+  /** The callback of an async lift (absent: a stackful async lift). */
+  callback?: CoreRef;
 }
 
 /** A function as a value: lifted from a core function, or provided by the host. */
@@ -155,6 +175,8 @@ export interface PlanLowering {
   instance: number;
   callee: FuncValue;
   options: ResolvedOptions;
+  /** `canon lower async`: the call returns at once, with a subtask when it has not finished. */
+  async?: boolean;
 }
 
 export type PlanStep =
@@ -618,18 +640,13 @@ class Planner {
       case "lower": {
         const callee = env.funcs[canon.func];
         if (!callee) throw new PlanError(`function index out of bounds: ${canon.func}`, item.offset);
-        if (canon.options.async)
-          throw new PlanError(
-            "`canon lower async` needs the asynchronous ABI, which is not supported yet",
-            item.offset,
-          );
-        this.refuseAsyncValues(callee.kind === "host" ? callee.type : this.plan.lifts[callee.lift]!.type, item.offset);
         const id = this.plan.lowerings.length;
         this.plan.lowerings.push({
           id,
           instance: env.instance,
           callee,
           options: this.options(env, canon.options, item.offset),
+          ...(canon.options.async ? { async: true } : {}),
         });
         this.plan.steps.push({ kind: "lower", lowering: id });
         out.push({ kind: "lowered", lowering: id });
@@ -638,11 +655,6 @@ class Planner {
       case "resource.new":
       case "resource.drop":
       case "resource.rep": {
-        if (canon.async)
-          throw new PlanError(
-            "`resource.drop async` needs the asynchronous ABI, which is not supported yet",
-            item.offset,
-          );
         const t = env.typeValues[canon.type];
         if (!t) throw new PlanError(`type index out of bounds: ${canon.type}`, item.offset);
         const resolved = t.env.resolve(t.entry);
@@ -656,24 +668,22 @@ class Planner {
         });
         return;
       }
-      case "builtin":
-        out.push({
-          kind: "builtin",
-          name: canon.name,
-          instance: env.instance,
-          ...(canon.index !== undefined ? { index: canon.index } : {}),
-        });
+      case "builtin": {
+        const ref: CoreRef & { kind: "builtin" } = { kind: "builtin", name: canon.name, instance: env.instance };
+        if (canon.index !== undefined) ref.index = canon.index;
+        if (canon.async) ref.async = true;
+        if (canon.type !== undefined) {
+          const t = env.typeValues[canon.type];
+          if (!t) throw new PlanError(`type index out of bounds: ${canon.type}`, item.offset);
+          ref.type = t;
+        }
+        if (canon.name === "task.return")
+          ref.result = canon.result === undefined ? null : { type: canon.result, env: env.types };
+        if (canon.options) ref.options = this.options(env, canon.options, item.offset);
+        if (canon.memory !== undefined) ref.memory = this.coreRef(env, "core memory", canon.memory, item.offset);
+        out.push(ref);
         return;
-    }
-  }
-
-  private refuseAsyncValues(type: TypeValue, offset: number): void {
-    const found = asyncValueIn(type);
-    if (found) {
-      throw new PlanError(
-        `a function that passes \`${found}\` values needs the asynchronous ABI, which is not supported yet`,
-        offset,
-      );
+      }
     }
   }
 
@@ -704,24 +714,21 @@ class Planner {
         if (!core) throw new PlanError(`core function index out of bounds: ${def.core}`, item.offset);
         const type = env.typeValues[def.type];
         if (!type) throw new PlanError(`type index out of bounds: ${def.type}`, item.offset);
-        if (def.options.async)
-          throw new PlanError("`canon lift async` needs the asynchronous ABI, which is not supported yet", item.offset);
-        const ft = peelEntry(type.env.resolve(type.entry).entry);
-        if (ft.kind === "func" && ft.async)
-          throw new PlanError(
-            "async function types need the asynchronous ABI, which is not supported yet",
-            item.offset,
-          );
-        this.refuseAsyncValues(type, item.offset);
         const id = this.plan.lifts.length;
-        this.plan.lifts.push({
+        const lift: PlanLift = {
           id,
           instance: env.instance,
           core,
           type,
           options: this.options(env, def.options, item.offset),
           label: `${this.plan.instances[env.instance]!.label}: func ${index}`,
-        });
+        };
+        if (def.options.async) {
+          lift.async = true;
+          if (def.options.callback !== undefined)
+            lift.callback = this.coreRef(env, "core func", def.options.callback, item.offset);
+        }
+        this.plan.lifts.push(lift);
         this.plan.steps.push({ kind: "lift", lift: id });
         env.funcs.push({ kind: "lifted", lift: id });
         return;

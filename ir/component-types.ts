@@ -65,7 +65,8 @@ export class ComponentTypes {
     if (entry.kind !== "func") throw new Error("not a function type");
     return {
       name,
-      kind: { kind: "freestanding" },
+      // Whether the type is async; how the ABI sees the function depends on its canonical options.
+      kind: { kind: entry.async ? "async-freestanding" : "freestanding" },
       params: entry.params.map((p) => ({ name: p.name, type: this.valType(p.type, env), span: unknownSpan })),
       result: entry.result === undefined ? undefined : this.valType(entry.result, env),
       docs: noDocs(),

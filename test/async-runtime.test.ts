@@ -141,11 +141,13 @@ async function guest(fetch: (x: number, signal: AbortSignal) => number | Promise
   memory = instance.exports.memory as WebAssembly.Memory;
   const e = instance.exports as Record<string, (...args: number[]) => number>;
   const call = (name: string, args: number[], signal?: AbortSignal) =>
-    rt.callExport(
-      () => e[name]!(...args),
-      (code, handle, payload) => e["run-callback"]!(code, handle, payload),
-      ([v]) => v as number,
-      signal,
+    Promise.resolve(
+      rt.callExport(
+        () => e[name]!(...args),
+        (code, handle, payload) => e["run-callback"]!(code, handle, payload),
+        ([v]) => v as number,
+        { signal },
+      ),
     );
   return { rt, call };
 }

@@ -59,6 +59,8 @@ export type CoreCanon =
       memory?: number;
       /** The slot of `context.get`/`context.set`. */
       index?: number;
+      /** The result type of `task.return` (absent: no result). */
+      result?: ValType;
     };
 
 export interface Import {
@@ -509,7 +511,7 @@ function readComponentAt(r: Reader, outer: ComponentAst | undefined, onSection: 
       }
       case 8: {
         const n = body.u32();
-        for (let i = 0; i < n; i++) readCanon(body, push);
+        for (let i = 0; i < n; i++) readCanon(body, push, () => types.valType(scope));
         break;
       }
       case 9: {
@@ -865,7 +867,11 @@ const builtins: Record<
   0x42: { name: "thread.available-parallelism", imm: ["shared"] },
 };
 
-function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => number): void {
+function readCanon(
+  r: Reader,
+  push: <D>(sort: Sort, def: D, offset: number) => number,
+  valType: () => ValType,
+): void {
   const at = r.pos;
   const op = r.u8();
   switch (op) {
@@ -930,7 +936,7 @@ function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => n
         break;
       case "results": {
         const tag = r.u8();
-        if (tag === 0x00) r.s33();
+        if (tag === 0x00) canon.result = valType();
         else if (tag === 0x01) {
           if (r.u8() !== 0) r.fail("invalid result list", r.pos - 1);
         } else r.fail("invalid result list", r.pos - 1);

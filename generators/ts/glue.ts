@@ -173,6 +173,14 @@ export interface GlueTarget {
   asyncCallback?: string;
   /** For `call` of an `async` export: the expression of the caller's `AbortSignal`, if any. */
   signal?: string;
+  /** For `call` of an `async` export: the expression of its `CallOptions` (instead of `signal`). */
+  callOptions?: string;
+  /** For `call` of a stackful `async` export: it has no callback. */
+  stackful?: boolean;
+  /** The channels of the function's values are passed as they are (a call between components). */
+  rawChannels?: boolean;
+  /** For an `async` import: the callee is another component's export, called eagerly (see `CallOptions`). */
+  eagerCalls?: boolean;
 }
 
 export class FunctionEmitter implements AbiEmitter<string> {
@@ -450,14 +458,18 @@ export class FunctionEmitter implements AbiEmitter<string> {
         this.module.use("$rt");
         this.module.use("$turn");
         const label = stringLiteral(inst.name);
+        const resultType = this.func.result === undefined ? "void" : this.module.types.expr(this.func.result);
         const t = this.temp();
         out.push(
           `const ${t} = $rt.callExport(`,
           `() => $turn(${label}, () => ${this.target.coreFunction}(${ops.join(", ")})),`,
-          `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
-          `(values) => values[0] as ${this.func.result === undefined ? "void" : this.module.types.expr(this.func.result)},`,
-          `${this.target.signal ?? "undefined"},`,
-          `);`,
+          this.target.stackful
+            ? "undefined,"
+            : `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
+          `(values) => values[0] as ${resultType},`,
+          `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal} }`)},`,
+          // Only an eager call (one between components) may give the value itself.
+          this.target.callOptions === undefined ? `) as Promise<${resultType}>;` : ");",
         );
         return [t];
       }
@@ -467,7 +479,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
         this.module.use("$rt");
         const [block] = this.func.result === undefined ? [undefined] : this.takeBlocks(1);
         if (block !== undefined) this.module.usesMemory();
-        let call = this.target.callUser!([...ops, "{ signal: $signal }"]);
+        let call = this.target.callUser!([
+          ...ops,
+          this.target.eagerCalls ? "{ signal: $signal, hooks: $hooks, eager: true }" : "{ signal: $signal }",
+        ]);
         if (this.target.directResult) {
           // A thrown (or rejected) `{ payload }` is the `result`'s error.
           this.module.use("$isComponentError");
@@ -478,7 +493,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
         const t = this.temp();
         out.push(
           `const ${t} = $rt.callImport(`,
-          `($signal: AbortSignal) => ${call},`,
+          `($signal: AbortSignal${this.target.eagerCalls ? ", $hooks: $async.CallHooks" : ""}) => ${call},`,
           `($value: unknown) => {`,
           ...(block === undefined
             ? []
@@ -499,6 +514,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
           throw new Error(`not supported: the asynchronous ABI (${inst.op} of a ${inst.kind})`);
         this.module.use("$rt");
         const payload = this.module.payloadCodec(inst.type);
+        if (inst.op === "lift-channel" && this.target.rawChannels)
+          return [this.bind(`$rt.takeReadable("${inst.kind}", ${ops[0]}, ${payload})`)];
         if (inst.kind === "future") {
           if (inst.op === "lift-channel")
             return [this.bind(`$rt.liftFuture(${ops[0]}, ${payload}) as ${this.module.types.expr(inst.type)}`)];
@@ -511,10 +528,14 @@ export class FunctionEmitter implements AbiEmitter<string> {
           return [this.bind(`$rt.liftStream(${ops[0]}, ${payload}, ${bytes}) as ${this.module.types.expr(inst.type)}`)];
         return [this.bind(`$rt.lowerStream(${ops[0]}, ${payload}, ${bytes})`)];
       }
+      case "lower-error-context":
+        this.module.use("$rt");
+        return [this.bind(`$rt.lowerErrorContext(${ops[0]})`)];
+      case "lift-error-context":
+        this.module.use("$rt");
+        return [this.bind(`$rt.liftErrorContext(${ops[0]})`)];
       case "await-subtask":
       case "call-user-async":
-      case "lower-error-context":
-      case "lift-error-context":
         throw new Error(`not supported: the asynchronous ABI (${inst.op})`);
     }
   }

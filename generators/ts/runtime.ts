@@ -690,6 +690,25 @@ const $rt = new $async.AsyncInstance({
   memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
 });`,
   },
+  $crt: {
+    scope: "instance",
+    deps: ["$async", "$trap", "$handles"],
+    code: `
+const $rt = new $async.AsyncInstance({ trap: $trap, memoryBytes: () => 0 }, $table, $free);`,
+  },
+  $mustNotBlock: {
+    scope: "module",
+    deps: [],
+    code: `
+/** The value of a synchronous call of an async function; one that would wait needs stack switching. */
+function $mustNotBlock<T>(value: T | PromiseLike<T>, what: string): T {
+  if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function") {
+    (value as PromiseLike<T>).then(undefined, () => {});
+    throw new Error(\`\${what}: a synchronous call of this async function would block, which needs stack switching (JSPI), which this engine lacks\`);
+  }
+  return value as T;
+}`,
+  },
   $turn: {
     scope: "instance",
     deps: ["$enter"],

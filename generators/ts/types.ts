@@ -34,6 +34,7 @@ const primitives: Record<string, string> = {
   f64: "number",
   char: "string",
   string: "string",
+  "error-context": "Error",
 };
 
 /** Where each interface's and the world's types are declared. */

@@ -48,6 +48,15 @@ export const BLOCKED = 0xffff_ffff;
 export interface Payload {
   size: number;
   align: number;
+  /**
+   * The type, as a key equal for equal types: ends and built-ins of
+   * different instances (each with payloads of its own) compare by it.
+   */
+  key?: string;
+  /** `none_or_number_type`: the values are numbers (or nothing), which one instance may copy to itself. */
+  plain?: boolean;
+  /** The size of the memory the values live in, for bounds checks (else the instance's). */
+  memoryBytes?: () => number;
   /** Lifts the value at `ptr` (taking what it owns). */
   lift(ptr: number): unknown;
   /** Lowers `value` at `ptr`. */
@@ -55,7 +64,12 @@ export interface Payload {
 }
 
 /** The payload of `future` and `stream` with no type: nothing is copied, only counted. */
-export const UNIT_PAYLOAD: Payload = { size: 0, align: 1, lift: () => undefined, lower: () => {} };
+export const UNIT_PAYLOAD: Payload = { size: 0, align: 1, key: "", plain: true, lift: () => undefined, lower: () => {} };
+
+/** Whether two payloads are of the same type. */
+function sameType(a: Payload, b: Payload): boolean {
+  return a === b || (a.key !== undefined && a.key === b.key);
+}
 
 /** What the runtime needs from the instance it serves. */
 export interface InstanceHooks {
@@ -131,6 +145,8 @@ export class Subtask extends Waitable {
 /** `Buffer`: the values a copy reads or writes, and how many it moved. */
 interface CopyBuffer {
   progress: number;
+  /** The instance whose memory holds the values (none for the host's). */
+  readonly owner?: AsyncInstance;
   remain(): number;
   zeroLength(): boolean;
   read(n: number): unknown[];
@@ -141,6 +157,7 @@ interface CopyBuffer {
 export class GuestBuffer implements CopyBuffer {
   progress = 0;
   constructor(
+    readonly owner: AsyncInstance,
     readonly payload: Payload,
     private readonly ptr: number,
     private readonly length: number,
@@ -196,6 +213,13 @@ abstract class SharedChannel<P extends { buffer: CopyBuffer; onCopyDone: OnCopyD
 
   constructor(readonly payload: Payload) {}
 
+  /** The spec's temporary rule: one instance may copy to itself only numbers. */
+  protected checkSelfCopy(buffer: CopyBuffer, kind: string): void {
+    const other = this.pending?.buffer.owner;
+    if (other !== undefined && other === buffer.owner && !this.payload.plain)
+      other.trap(`cannot read from and write to intra-component ${kind}`);
+  }
+
   protected resetAndNotifyPending(result: number): void {
     const pending = this.pending!;
     this.pending = undefined;
@@ -226,6 +250,7 @@ export class SharedStream extends SharedChannel<{ buffer: CopyBuffer; onCopy: On
       this.pending = { buffer, onCopy, onCopyDone };
       return;
     }
+    this.checkSelfCopy(buffer, "stream");
     if (pending.buffer.remain() > 0) {
       if (buffer.remain() > 0) {
         const n = Math.min(buffer.remain(), pending.buffer.remain());
@@ -252,6 +277,7 @@ export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone
       this.pending = { buffer: dst, onCopyDone };
       return;
     }
+    this.checkSelfCopy(dst, "future");
     dst.write(this.pending.buffer.read(1));
     this.resetAndNotifyPending(COPY_COMPLETED);
     onCopyDone(COPY_COMPLETED);
@@ -262,6 +288,7 @@ export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone
       this.pending = { buffer: src, onCopyDone };
       return;
     }
+    this.checkSelfCopy(src, "future");
     this.pending.buffer.write(src.read(1));
     this.resetAndNotifyPending(COPY_COMPLETED);
     onCopyDone(COPY_COMPLETED);
@@ -297,6 +324,10 @@ export class Task {
   /** The `context.get`/`set` slots. */
   readonly context = [0, 0];
   returned = false;
+  /** A synchronously lifted export's task: it cannot wait or return through `task.return`. */
+  sync = false;
+  /** The key of the function's result type, which `task.return` must match (when known). */
+  resultKey: string | undefined = undefined;
   /** The caller asked to cancel (`task.cancel` acknowledges). */
   cancelRequested = false;
   cancelDelivered = false;
@@ -311,15 +342,31 @@ export class Task {
 
 type Entry = Waitable | WaitableSet;
 
+/** How the caller of an export learns that a call queued behind backpressure started. */
+export interface CallHooks {
+  queued(): void;
+  started(): void;
+}
+
+/** The options of a call of an async export. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** Give the value itself when the task returned before waiting (a caller in another component). */
+  eager?: boolean;
+  /** The key of the function's result type, for `task.return` to match. */
+  resultKey?: string;
+  hooks?: CallHooks;
+}
+
+/** The rejection of a call cancelled while queued behind backpressure. */
+export class NotStarted extends Error {}
+
 /**
  * One component instance's async state: its table of waitables, waitable
  * sets, subtasks and stream and future ends (`inst.table`), the task whose
  * code runs, the backpressure counter, and the export calls queued behind it.
  */
 export class AsyncInstance {
-  /** `Table`: index 0 is never used; freed indices are reused last-freed first. */
-  private readonly table: (Entry | undefined)[] = [undefined];
-  private readonly free: number[] = [];
   private readonly handles = new Map<Entry, number>();
   /** The task whose guest code runs now. */
   current: Task | undefined = undefined;
@@ -330,7 +377,16 @@ export class AsyncInstance {
   /** Tasks whose callbacks run, or wait for an event: the instance is not idle. */
   private readonly waiters = new Set<() => void>();
 
-  constructor(private readonly hooks: InstanceHooks) {}
+  /**
+   * `table` and `free`: the instance's table (index 0 never used; freed
+   * indices reused last-freed first), shared with its resource handles when
+   * the host has them.
+   */
+  constructor(
+    private readonly hooks: InstanceHooks,
+    private readonly table: unknown[] = [undefined],
+    private readonly free: number[] = [],
+  ) {}
 
   trap(message: string): never {
     return this.hooks.trap(message);
@@ -354,16 +410,16 @@ export class AsyncInstance {
     return index;
   }
 
-  get(index: number): Entry {
+  get(index: number): unknown {
     const entry = this.table[index];
     if (index === 0 || entry === undefined) this.trap(`unknown handle index ${index}`);
     return entry;
   }
 
-  remove(index: number): Entry {
+  remove(index: number): unknown {
     const entry = this.get(index);
     this.table[index] = undefined;
-    this.handles.delete(entry);
+    this.handles.delete(entry as Entry);
     this.free.push(index);
     return entry;
   }
@@ -397,7 +453,8 @@ export class AsyncInstance {
     for (const w of waiters) w();
   }
 
-  private task(builtin: string): Task {
+  /** The task whose code calls `builtin` (a trap outside any). */
+  task(builtin: string): Task {
     if (this.current === undefined) this.trap(`${builtin} called outside a task`);
     return this.current;
   }
@@ -427,9 +484,19 @@ export class AsyncInstance {
    * code, with the handle and payload stored at `ptr` by `store`. A `wait`
    * with nothing ready would block: without stack switching, it traps.
    */
-  waitableSetPollOrWait(index: number, wait: boolean, store: (handle: number, payload: number) => void): number {
-    this.task(wait ? "waitable-set.wait" : "waitable-set.poll");
+  waitableSetPollOrWait(
+    index: number,
+    wait: boolean,
+    store: (handle: number, payload: number) => void,
+    cancellable = false,
+  ): number {
+    const task = this.task(wait ? "waitable-set.wait" : "waitable-set.poll");
     const set = this.set(index);
+    if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
+      task.cancelDelivered = true;
+      store(0, 0);
+      return EVENT_TASK_CANCELLED;
+    }
     const event = set.next((w) => this.handleOf(w));
     if (event === undefined) {
       if (wait)
@@ -458,14 +525,22 @@ export class AsyncInstance {
     if (this.backpressure >= 0xffff) this.trap("backpressure counter overflow");
     this.backpressure++;
   }
+  /** `canon backpressure.set` (the older form). */
+  backpressureSet(on: boolean): void {
+    this.backpressure = on ? 1 : 0;
+    if (!on) this.releaseQueued();
+  }
   backpressureDec(): void {
     if (this.backpressure === 0) this.trap("backpressure counter underflow");
     if (--this.backpressure === 0) this.releaseQueued();
   }
 
   /** `canon task.return`: `args` are the core arguments, which the export's glue lifts. */
-  taskReturn(args: unknown[]): void {
+  taskReturn(args: unknown[], key?: string): void {
     const task = this.task("task.return");
+    if (task.sync) this.trap("task.return called by a synchronous task");
+    if (key !== undefined && task.resultKey !== undefined && key !== task.resultKey)
+      this.trap("invalid `task.return` signature and/or options for current task");
     if (task.returned) this.trap("task.return called twice");
     task.returned = true;
     task.onReturn(args);
@@ -515,20 +590,34 @@ export class AsyncInstance {
   // ---------------------------------------------------------- async calls
 
   /**
-   * `canon lower async` of a function the host implements: `start` runs it
-   * (and lowers its result when it settles). A value returned at once gives
-   * `RETURNED` with no subtask; a promise gives `STARTED` with the subtask's
-   * handle, which reports `RETURNED` (or `CANCELLED_BEFORE_RETURNED`, when
-   * it rejects after `subtask.cancel`) as an event.
+   * `canon lower async` of a function another party implements (the host,
+   * or another component's export): `start` runs it (and `lowerResult`
+   * lowers its result when it settles). A value returned at once gives
+   * `RETURNED` with no subtask; a promise gives `STARTED` (or `STARTING`,
+   * when the callee queued the call behind its backpressure) with the
+   * subtask's handle, which reports the later states as events. A promise
+   * rejected after `subtask.cancel` gives `CANCELLED_BEFORE_RETURNED` (or
+   * `CANCELLED_BEFORE_STARTED` for a `NotStarted` rejection).
    */
-  callImport(start: (signal: AbortSignal) => unknown, lowerResult: (value: unknown) => void): number {
+  callImport(start: (signal: AbortSignal, hooks: CallHooks) => unknown, lowerResult: (value: unknown) => void): number {
     const subtask = new Subtask(this);
-    const result = start(subtask.abort.signal);
+    let queued = false;
+    const hooks: CallHooks = {
+      queued: () => {
+        queued = true;
+      },
+      started: () => {
+        if (!queued || subtask.state !== SUBTASK_STARTING) return;
+        subtask.state = SUBTASK_STARTED;
+        if (this.handles.has(subtask)) subtask.setPending(() => [EVENT_SUBTASK, SUBTASK_STARTED]);
+      },
+    };
+    const result = start(subtask.abort.signal, hooks);
     if (!isPromiseLike(result)) {
       lowerResult(result);
       return SUBTASK_RETURNED;
     }
-    subtask.state = SUBTASK_STARTED;
+    subtask.state = queued ? SUBTASK_STARTING : SUBTASK_STARTED;
     const handle = this.add(subtask);
     const resolve = (state: number): void => {
       subtask.state = state;
@@ -549,11 +638,12 @@ export class AsyncInstance {
         resolve(SUBTASK_RETURNED);
       },
       (error: unknown) => {
-        if (subtask.cancelRequested) resolve(SUBTASK_CANCELLED_BEFORE_RETURNED);
+        if (subtask.cancelRequested)
+          resolve(error instanceof NotStarted ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
         else this.fail(error);
       },
     );
-    return SUBTASK_STARTED | (handle << 4);
+    return subtask.state | (handle << 4);
   }
 
   /** The first error of a host function: every task of the instance fails with it. */
@@ -567,46 +657,102 @@ export class AsyncInstance {
   }
 
   /**
-   * Calls a callback-lifted export: `start` runs the export's core function
-   * (returning its `CallbackCode`), `callback` the callback with an event.
-   * The returned promise settles when the task calls `task.return` (with
-   * what `onReturn` made of it); the task's later turns go on in the
-   * background, and a trap in them poisons the instance.
+   * Calls an export lifted `async`: `start` runs its core function
+   * (returning its `CallbackCode`, or nothing when stackful), `callback`
+   * the callback with an event. The result settles when the task calls
+   * `task.return` (with what `lift` made of it). The task's code runs at
+   * once, as far as it can without waiting; a task that returned by then
+   * gives its value itself (when `options.eager`), else a promise. Later
+   * turns go on in the background, and a trap in them poisons the instance.
    */
   callExport<T>(
-    start: () => number,
-    callback: (code: number, handle: number, payload: number) => number,
+    start: () => number | void,
+    callback: ((code: number, handle: number, payload: number) => number) | undefined,
     lift: (args: unknown[]) => T,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const task = new Task(
-        (args) => resolve(lift(args)),
+    options?: CallOptions,
+  ): T | Promise<T> {
+    let settled: { value: T } | undefined;
+    let task!: Task;
+    const promise = new Promise<T>((resolve, reject) => {
+      task = new Task(
+        (args) => {
+          const value = lift(args);
+          settled = { value };
+          resolve(value);
+        },
         () => reject(new DOMExceptionLike("the call was cancelled", "AbortError")),
       );
+      task.resultKey = options?.resultKey;
+      let started = false;
       const run = (): void => {
-        this.drive(task, start, callback).then(
-          () => {
-            if (!task.returned) reject(new Error("the task exited without calling task.return"));
-          },
-          (error: unknown) => {
-            if (!task.returned) reject(error);
-          },
-        );
+        started = true;
+        options?.hooks?.started();
+        const exited = (): void => {
+          if (!task.returned) reject(new Error("the task exited without calling task.return"));
+        };
+        const failed = (error: unknown): void => {
+          if (!task.returned) reject(error);
+        };
+        if (callback === undefined) {
+          // Stackful: one turn; a wait with nothing ready traps (it needs JSPI).
+          try {
+            this.turn(task, start);
+            if (!task.returned) this.turn(task, () => this.trap("the task exited without calling task.return"));
+          } catch (error) {
+            failed(error);
+          }
+          return;
+        }
+        this.drive(task, start as () => number, callback).then(exited, failed);
       };
+      const signal = options?.signal;
       if (signal !== undefined)
         signal.addEventListener(
           "abort",
           () => {
             if (task.returned) return;
+            if (!started) {
+              const i = this.queued.indexOf(run);
+              if (i >= 0) this.queued.splice(i, 1);
+              task.returned = true;
+              reject(new NotStarted("the call was cancelled before it started"));
+              return;
+            }
             task.cancelRequested = true;
             this.wake();
           },
           { once: true },
         );
-      if (this.backpressure > 0) this.queued.push(run);
-      else run();
+      if (this.backpressure > 0 || this.queued.length > 0) {
+        options?.hooks?.queued();
+        this.queued.push(run);
+      } else run();
     });
+    if (settled !== undefined && options?.eager) {
+      // The promise is settled: nobody else waits for it.
+      promise.catch(() => {});
+      return settled.value;
+    }
+    return promise;
+  }
+
+  /**
+   * Runs `f` (a synchronously lifted export's core call) as a task of its
+   * own, so that the built-ins it calls find one. Returns what `f` returns.
+   */
+  syncTask<R>(f: () => R): R {
+    const outer = this.current;
+    const task = new Task(
+      () => this.trap("task.return called by a synchronous task"),
+      () => this.trap("task.cancel called by a synchronous task"),
+    );
+    task.sync = true;
+    this.current = task;
+    try {
+      return f();
+    } finally {
+      this.current = outer;
+    }
   }
 
   private releaseQueued(): void {
@@ -683,7 +829,7 @@ export class AsyncInstance {
   private end(index: number, kind: EndKind, payload: Payload): CopyEnd {
     const e = this.get(index);
     if (!(e instanceof CopyEnd) || e.kind !== kind) this.trap(`handle index ${index} is not a ${kind.replace("-", " ")} end`);
-    if (e.shared.payload !== payload) this.trap(`handle index ${index} used with the wrong type`);
+    if (!sameType(e.shared.payload, payload)) this.trap(`handle index ${index} used with the wrong type`);
     return e;
   }
 
@@ -707,9 +853,10 @@ export class AsyncInstance {
     if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     if (payload.size > 0) {
       if (ptr % payload.align !== 0) this.trap(`misaligned pointer ${ptr} (alignment ${payload.align})`);
-      if (ptr + count * payload.size > this.hooks.memoryBytes()) this.trap(`${count} values at ${ptr} are out of bounds`);
+      const bytes = payload.memoryBytes?.() ?? this.hooks.memoryBytes();
+      if (ptr + count * payload.size > bytes) this.trap(`${count} values at ${ptr} are out of bounds`);
     }
-    const buffer = new GuestBuffer(payload, ptr, count);
+    const buffer = new GuestBuffer(this, payload, ptr, count);
     const code =
       kind === "stream"
         ? op === "read"
@@ -778,6 +925,61 @@ export class AsyncInstance {
     e.shared.drop();
   }
 
+  /**
+   * `lift_async_value`: takes the readable end `index` out of the table and
+   * gives its channel, which another component's lowering (`lowerFuture`,
+   * `lowerStream`) adds to its own table as it is.
+   */
+  takeReadable(kind: "stream" | "future", index: number, payload: Payload): SharedStream | SharedFuture {
+    const e = this.end(index, `${kind}-readable`, payload);
+    if (e.state === "done")
+      this.trap(
+        kind === "future"
+          ? "cannot lift future after previous read succeeded"
+          : "cannot lift stream after being notified that the writable end dropped",
+      );
+    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
+    if (e.set !== undefined) this.trap(`cannot lift ${kind} while it's in a waitable set`);
+    this.remove(index);
+    return e.shared;
+  }
+
+  // ----------------------------------------------------------- error contexts
+
+  /** `canon error-context.new`: a new handle to an error context with `message`. */
+  errorContextNew(message: string): number {
+    return this.add(new ErrorContextEntry(new ErrorContext(message)));
+  }
+
+  /** `canon error-context.debug-message`: the message of the error context `index`. */
+  errorContextMessage(index: number): string {
+    return this.errorContext(index).message;
+  }
+
+  /** `canon error-context.drop`. */
+  errorContextDrop(index: number): void {
+    this.errorContext(index);
+    this.remove(index);
+  }
+
+  /** Lifting an `error-context`: the handle stays; the value is the shared error context. */
+  liftErrorContext(index: number): ErrorContext {
+    return this.errorContext(index);
+  }
+
+  /** Lowering an `error-context`: an `ErrorContext` (or any `Error`, by its message) gets a new handle. */
+  lowerErrorContext(value: unknown): number {
+    if (value instanceof ErrorContext) return this.add(new ErrorContextEntry(value));
+    if (value instanceof Error) return this.add(new ErrorContextEntry(new ErrorContext(value.message, { cause: value })));
+    throw new TypeError(`an error-context must be given as an Error, got ${typeof value}`);
+  }
+
+  private errorContext(index: number): ErrorContext {
+    const entry = this.get(index);
+    if (!(entry instanceof ErrorContextEntry)) this.trap(`handle index ${index} is not an error context`);
+    return entry.value;
+  }
+
   // ------------------------------------------- futures between guest and host
 
   /**
@@ -785,12 +987,7 @@ export class AsyncInstance {
    * the table; the promise settles with the value the guest writes.
    */
   liftFuture(index: number, payload: Payload): Promise<unknown> {
-    const e = this.end(index, "future-readable", payload);
-    if (e.state === "done") this.trap("cannot lift future after previous read succeeded");
-    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
-    if (e.set !== undefined) this.trap("cannot lift future while it's in a waitable set");
-    this.remove(index);
-    const shared = e.shared as SharedFuture;
+    const shared = this.takeReadable("future", index, payload) as SharedFuture;
     return new Promise((resolve, reject) => {
       const dst = new HostBuffer([], 1);
       shared.read(dst, (result) => {
@@ -805,6 +1002,7 @@ export class AsyncInstance {
    * written with `value` (or what it settles with) when the guest reads.
    */
   lowerFuture(value: unknown, payload: Payload): number {
+    if (value instanceof SharedFuture) return this.add(new CopyEnd(this, "future-readable", value));
     const shared = new SharedFuture(payload);
     const index = this.add(new CopyEnd(this, "future-readable", shared));
     Promise.resolve(value).then(
@@ -830,12 +1028,7 @@ export class AsyncInstance {
    * pull is one read of up to `chunk` values; cancelling drops the end.
    */
   liftStream(index: number, payload: Payload, bytes: boolean, chunk = bytes ? 65536 : 1024): ReadableStream<unknown> {
-    const e = this.end(index, "stream-readable", payload);
-    if (e.state === "done") this.trap("cannot lift stream after being notified that the writable end dropped");
-    if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
-    if (e.set !== undefined) this.trap("cannot lift stream while it's in a waitable set");
-    this.remove(index);
-    const shared = e.shared as SharedStream;
+    const shared = this.takeReadable("stream", index, payload) as SharedStream;
     return new ReadableStream<unknown>(
       {
         pull: (controller) =>
@@ -875,6 +1068,7 @@ export class AsyncInstance {
    * is cancelled when the guest drops its end.
    */
   lowerStream(source: unknown, payload: Payload, bytes: boolean): number {
+    if (source instanceof SharedStream) return this.add(new CopyEnd(this, "stream-readable", source));
     const shared = new SharedStream(payload);
     const index = this.add(new CopyEnd(this, "stream-readable", shared));
     const iterator = asyncIterator(source, () => this.trap("a stream must be given as a ReadableStream or an iterable"));
@@ -915,6 +1109,20 @@ export class AsyncInstance {
     })();
     return index;
   }
+}
+
+/**
+ * An `error-context` value: an `Error` whose message is the debug message
+ * the component gave. The same object stands for the error context however
+ * many handles refer to it.
+ */
+export class ErrorContext extends Error {
+  override name = "ErrorContext";
+}
+
+/** A handle's entry for an error context. */
+class ErrorContextEntry {
+  constructor(readonly value: ErrorContext) {}
 }
 
 /** An async iterator over a `ReadableStream`, an async iterable or an iterable. */

@@ -93,7 +93,17 @@ export class ComponentDeclarations {
     return used;
   }
 
-  private signature(func: Function, name: string, skipSelf = false): string {
+  /**
+   * A member's signature. An async function takes `options` (its
+   * `AbortSignal`) and returns a promise; the host's implementation of an
+   * imported one may return a promise or the value (`forImport`).
+   */
+  private signature(func: Function, name: string, skipSelf = false, forImport = false): string {
+    if (func.kind.kind.startsWith("async")) {
+      const params = [this.ts.params(func, skipSelf), "options?: { signal?: AbortSignal }"].filter(Boolean).join(", ");
+      const result = this.ts.returnType(func);
+      return `${propertyKey(name)}(${params}): ${forImport ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`};`;
+    }
     return `${propertyKey(name)}(${this.ts.params(func, skipSelf)}): ${this.ts.returnType(func)};`;
   }
 
@@ -165,7 +175,7 @@ export class ComponentDeclarations {
     for (const imp of this.plan.imports) {
       if (imp.sort === "func" && !rootMembers.has(imp.name)) {
         const func = this.types.func(imp.type, imp.name);
-        lines.push(this.signature(func, topLevelExportName(imp.name)));
+        lines.push(this.signature(func, topLevelExportName(imp.name), false, true));
       } else if (imp.sort === "type" && rootResources.has(imp.name)) {
         const id = rootResources.get(imp.name)!;
         if (this.classMembers(id).length)
@@ -176,7 +186,7 @@ export class ComponentDeclarations {
         const members: string[] = [];
         for (const f of funcs) {
           if (used.has(f.name)) continue;
-          members.push(this.signature(this.types.func(f.type, f.name), camelCase(f.name)));
+          members.push(this.signature(this.types.func(f.type, f.name), camelCase(f.name), false, true));
         }
         for (const [name, id] of resources) {
           if (this.classMembers(id).length)

@@ -35,6 +35,7 @@ import {
 import { helperClosure, helperCode } from "../runtime.js";
 import { TsTypes, type TsNames } from "../types.js";
 import { ComponentDeclarations } from "./declarations.js";
+import { AsyncBuiltins, asyncInstances, asyncSignature, typeKey, type AsyncHost } from "./async.js";
 import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
 
 export interface ComponentEmitOptions {
@@ -71,7 +72,7 @@ const isHandle = (s: AbiShape): boolean => s.kind === "own" || s.kind === "borro
 /** Whether glue calls a helper of ours (one that may raise an error naming the function). */
 const usesHelpers = (lines: string[]): boolean => lines.some((line) => /\$(?!core\d|post\d)[A-Za-z]\w*\(/.test(line));
 
-export class ComponentEmitter implements ModuleScope {
+export class ComponentEmitter implements ModuleScope, AsyncHost {
   readonly types: ComponentTypes;
   readonly layout: AbiLayout;
   readonly ts: TsTypes;
@@ -88,8 +89,9 @@ export class ComponentEmitter implements ModuleScope {
   private readonly importHolders = new Map<string, string>();
   /** Import lookups and checks, run first when the component is instantiated. */
   private readonly importLines: string[] = [];
-  /** Instances whose core code uses `context.get`/`set`: each task starts with zeroed slots. */
-  private readonly usesContext = new Set<number>();
+  /** The instances that use the asynchronous ABI: each has an `$rt` runtime. */
+  private readonly asyncSet: Set<number>;
+  private readonly asyncBuiltins: AsyncBuiltins;
 
   constructor(
     readonly plan: Plan,
@@ -102,6 +104,29 @@ export class ComponentEmitter implements ModuleScope {
     this.ts = new TsTypes(this.types.resolve, this.layout, names, new Map());
     this.decls.attach(this.ts);
     this.scopes = plan.instances.map((i) => new InstanceScope(i.id, i.label, this));
+    this.asyncSet = asyncInstances(plan);
+    this.asyncBuiltins = new AsyncBuiltins(this);
+  }
+
+  payloadType(scope: OptionScope, channelType: TypeId): string {
+    return this.asyncBuiltins.payloadType(scope, channelType);
+  }
+
+  scope(instance: number): InstanceScope {
+    return this.scopes[instance]!;
+  }
+
+  optionScope(instance: number, options: PlanLift["options"]): OptionScope {
+    return this.scopes[instance]!.optionScope(options, this.ts);
+  }
+
+  /** The function as the ABI sees it: async when lifted or lowered `async`, whatever its type says. */
+  private abiFunction(func: Function, async: boolean | undefined): Function {
+    return { ...func, kind: { kind: async ? "async-freestanding" : "freestanding" } } as Function;
+  }
+
+  private static isAsyncType(func: Function): boolean {
+    return func.kind.kind.startsWith("async");
   }
 
   use(helper: string): void {
@@ -125,7 +150,7 @@ export class ComponentEmitter implements ModuleScope {
 
   // ------------------------------------------------------------ references
 
-  private coreRef(ref: CoreRef | undefined): string {
+  coreRef(ref: CoreRef | undefined): string {
     if (ref === undefined) return "undefined";
     switch (ref.kind) {
       case "export":
@@ -133,7 +158,7 @@ export class ComponentEmitter implements ModuleScope {
       case "lowered":
         return this.lowering(this.plan.lowerings[ref.lowering]!);
       case "builtin":
-        return this.builtin(ref.instance, ref.name, ref.index);
+        return this.asyncBuiltins.builtin(ref);
       case "resource": {
         this.resourceBuiltins(ref.instance, ref.resource);
         const op = { new: "New", drop: "Drop", rep: "Rep" }[ref.op];
@@ -228,56 +253,6 @@ function $resourceDrop${n}(h: number): void {
     scope.members.push(`$resourceNew${n}`, `$resourceRep${n}`, `$resourceDrop${n}`);
   }
 
-  /**
-   * A built-in of the asynchronous ABI or of threads, as instance `i` imports it.
-   * A synchronous host runs the ones that need no task machinery; every other one
-   * traps (after the may-leave check the spec puts first).
-   */
-  private builtin(i: number, name: string, index: number | undefined): string {
-    const scope = this.scopes[i]!;
-    const fn = `$builtin${name.replace(/[^a-z]+(.)/g, (_m, c: string) => c.toUpperCase()).replace(/^./, (c) => c.toUpperCase())}${index ?? ""}`;
-    if (scope.members.includes(fn)) return `$ci${i}.${fn}`;
-    scope.members.push(fn);
-    scope.use("$mayLeave");
-    scope.use("$trap");
-    const noLeaveCheck = new Set([
-      "context.get",
-      "context.set",
-      "backpressure.inc",
-      "backpressure.dec",
-      "thread.available-parallelism",
-    ]);
-    const check = noLeaveCheck.has(name) ? "" : "if ($state !== 1) $cannotLeave();\n";
-    let body: string;
-    switch (name) {
-      case "context.get":
-        this.usesContext.add(i);
-        body = `return $context[${index ?? 0}]!;`;
-        break;
-      case "context.set":
-        this.usesContext.add(i);
-        body = `$context[${index ?? 0}] = v >>> 0;`;
-        break;
-      case "backpressure.inc":
-        body = `if (++$backpressure >= 0x10000) $trap("backpressure counter overflow");`;
-        break;
-      case "backpressure.dec":
-        body = `if (--$backpressure < 0) $trap("backpressure counter underflow");`;
-        break;
-      default:
-        body = `$trap(${stringLiteral(`\`${name}\` needs the asynchronous ABI, which this host does not support yet`)});`;
-    }
-    if (name.startsWith("backpressure") && !scope.code.some((c) => c.startsWith("let $backpressure")))
-      scope.code.push("let $backpressure = 0;");
-    if (name.startsWith("context") && !scope.code.some((c) => c.startsWith("const $context")))
-      scope.code.push("const $context = [0, 0];");
-    scope.code
-      .push(`function ${fn}(${name === "context.set" ? "v: number" : "..._args: unknown[]"}): ${name === "context.get" ? "number" : "void"} {
-${check}${body}
-}`);
-    return `$ci${i}.${fn}`;
-  }
-
   /** The class of a resource a component defines, and its destructor call (link level). */
   private resourceClass(res: PlanResource): void {
     const n = res.id;
@@ -366,7 +341,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
 
   // ------------------------------------------------------------------ glue
 
-  private walker(emitter: FunctionEmitter, scope: OptionScope): AbiWalker<string> {
+  walker(emitter: FunctionEmitter, scope: OptionScope): AbiWalker<string> {
     return new AbiWalker(this.layout, emitter, {
       encoding: scope.options.encoding,
       pathName: (kind, name) => (kind === "parameter" ? valueName(name) : camelCase(name)),
@@ -374,7 +349,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     });
   }
 
-  private resourceKey(instance: number): (resource: TypeId) => number {
+  resourceKey(instance: number): (resource: TypeId) => number {
     return (resource) => {
       const n = this.types.resourceOfType.get(resource);
       if (n === undefined) throw new Error("unknown resource type");
@@ -393,7 +368,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     const suffix = rawResults === undefined ? `${l.id}` : `${l.id}${rawSuffix[rawResults]}`;
     const ref = `$lift${suffix}`;
     this.liftFns.set(key, ref);
-    const func = this.types.func(l.type, l.label);
+    if (l.async) {
+      this.asyncLift(l, scope);
+      return ref;
+    }
+    const func = this.abiFunction(this.types.func(l.type, l.label), false);
     const params = func.params.map((_, i) => `$a${i}`);
     const signature = flattenFunctionType(
       this.layout,
@@ -439,15 +418,19 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       named && !light && at >= 0 && usesHelpers(emitter.lines.slice(at + 1))
         ? [...emitter.lines.slice(0, at + 1), `$current = ${label};`, ...emitter.lines.slice(at + 1)]
         : emitter.lines;
+    // In an instance using the async ABI, a synchronous call is a task too (its built-ins need one).
+    const coreCall = this.asyncSet.has(l.instance)
+      ? `((...args: any[]) => $rt.syncTask(() => (core as (...args: any[]) => any)(...args)))`
+      : "core as (...args: any[]) => any";
+    if (this.asyncSet.has(l.instance)) inst.use("$crt");
     const lines = [
       `function $bindLift${suffix}(core: unknown, post: unknown) {`,
-      `const $core${l.id} = core as (...args: any[]) => any;`,
+      `const $core${l.id} = ${coreCall};`,
       `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
       `return function (${paramList}): ${resultType} {`,
       `if ($state !== 0) $enterFailed(${label});`,
       ...(light ? [] : ["$state = 1;"]),
       ...(named ? [`$current = ${label};`] : []),
-      ...(this.contextInstances().has(l.instance) ? ["$context[0] = 0;", "$context[1] = 0;"] : []),
     ];
     if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
     lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
@@ -464,6 +447,63 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     scope.functions.push(lines.join("\n"));
     scope.members.push(`$bindLift${suffix}`);
     return ref;
+  }
+
+  /**
+   * A lift `async` (with a callback, or stackful): its arguments are lowered
+   * and its task started at once; it gives the value itself when the task
+   * returned before waiting and a caller in another component asked for that
+   * (`eager`), else a promise of the value `task.return` gives.
+   */
+  private asyncLift(l: PlanLift, scope: OptionScope): void {
+    const inst = this.scopes[l.instance]!;
+    const func = this.abiFunction(this.types.func(l.type, l.label), true);
+    const params = func.params.map((_, i) => `$a${i}`);
+    const emitter = new FunctionEmitter(scope, func, "call", {
+      args: params,
+      coreFunction: `$core${l.id}`,
+      asyncCallback: `$callback${l.id}`,
+      stackful: l.callback === undefined,
+      callOptions: "$options",
+      resourceKey: this.resourceKey(l.instance),
+      directResult: false,
+      rawValues: true,
+    });
+    this.walker(emitter, scope).walkFunction(func, "guest-export", "call", l.label);
+    inst.use("$enter");
+    inst.use("$fail");
+    inst.use("$crt");
+    const label = stringLiteral(l.label);
+    const resultKey = stringLiteral(typeKey(this.types, func.result));
+    const paramList = [
+      ...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`),
+      "$options?: $async.CallOptions",
+    ].join(", ");
+    const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
+    const lines = [
+      `function $bindLift${l.id}(core: unknown, _post: unknown, callback: unknown) {`,
+      `const $core${l.id} = core as (...args: any[]) => any;`,
+      `const $callback${l.id} = callback as (...args: any[]) => number;`,
+      `return function (${paramList}): ${resultType} | Promise<${resultType}> {`,
+      `if ($state !== 0) $enterFailed(${label});`,
+      "$state = 1;",
+      `$current = ${label};`,
+      `$options = { ...$options, resultKey: ${resultKey} };`,
+      "try {",
+      ...(emitter.lowersHandles ? ["$recording = true;"] : []),
+      ...emitter.lines,
+      ...(emitter.lowersHandles ? ["$commitLowering();"] : []),
+      "if ($state === 1) $state = 0;",
+      `return ${emitter.resultVar};`,
+      "} catch (e) {",
+      ...(emitter.lowersHandles ? ["$undoLowering();"] : []),
+      "$fail(e);",
+      "}",
+      "};",
+      "}",
+    ];
+    scope.functions.push(lines.join("\n"));
+    scope.members.push(`$bindLift${l.id}`);
   }
 
   /** Whether the core function `ref` can run no code outside its module (see encoding/core-calls.ts). */
@@ -534,17 +574,30 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     let func: Function;
     let callUser: (args: string[]) => string;
     let directResult = false;
+    const what = stringLiteral(callee.kind === "host" ? callee.path.join("#") : this.plan.lifts[callee.lift]!.label);
     if (callee.kind === "lifted") {
       const l = this.plan.lifts[callee.lift]!;
       func = this.types.func(l.type, l.label);
       const raw = this.rawCallers().get(l.id)?.has(w.options.encoding) ? w.options.encoding : undefined;
       const target = this.lift(l, raw);
-      callUser = (args) => `${target}(${args.join(", ")})`;
+      if (w.async && l.async) callUser = (args) => `${target}(${args.join(", ")})`;
+      else if (w.async) callUser = (args) => `${target}(${args.slice(0, -1).join(", ")})`;
+      else if (l.async) {
+        // A synchronous caller of an async callee: fine as long as the callee returns before waiting.
+        this.use("$mustNotBlock");
+        callUser = (args) => `$mustNotBlock(${target}(${[...args, "{ eager: true }"].join(", ")}), ${what})`;
+      } else callUser = (args) => `${target}(${args.join(", ")})`;
     } else {
       func = this.types.func(callee.type, callee.path[callee.path.length - 1]!);
-      callUser = (args) => this.hostCall(callee.path, args);
+      const hostAsync = ComponentEmitter.isAsyncType(func);
+      if (!w.async && hostAsync) {
+        // The host may answer an async function with a promise, which a synchronous caller cannot wait for.
+        this.use("$mustNotBlock");
+        callUser = (args) => `$mustNotBlock(${this.hostCall(callee.path, [...args, "{}"])}, ${what})`;
+      } else callUser = (args) => this.hostCall(callee.path, args);
       directResult = this.ts.directResult(func) !== undefined;
     }
+    func = this.abiFunction(func, w.async);
     const signature = flattenFunctionType(
       this.layout,
       func.params.map((p) => p.type),
@@ -558,10 +611,13 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       resourceKey: this.resourceKey(w.instance),
       directResult,
       mapsAsPairs: callee.kind === "lifted",
-      listViews: callee.kind === "lifted",
+      listViews: callee.kind === "lifted" && !w.async,
       rawValues: callee.kind === "lifted",
+      rawChannels: callee.kind === "lifted",
+      eagerCalls: callee.kind === "lifted",
       stringBytes:
         callee.kind === "lifted" &&
+        !w.async &&
         w.options.encoding !== "latin1+utf16" &&
         this.plan.lifts[callee.lift]!.options.encoding === w.options.encoding,
     });
@@ -576,7 +632,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       func.params.some((p) => this.layout.needsMemory(p.type)) ||
       (func.result !== undefined && this.layout.needsMemory(func.result));
     if (needsViews) scope.use("$views");
-    const label = stringLiteral(callee.kind === "host" ? callee.path.join("#") : this.plan.lifts[callee.lift]!.label);
+    const label = what;
+    if (w.async) inst.use("$crt");
     // Messages of the glue's errors name the import; the lift that called out
     // names itself again once its core function returns.
     const names = needsViews || usesHelpers(emitter.lines);
@@ -604,8 +661,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     if (!this.rawScan) {
       this.rawScan = new Map();
       for (const w of this.plan.lowerings) {
-        if (w.callee.kind !== "lifted") continue;
+        if (w.callee.kind !== "lifted" || w.async) continue;
         const l = this.plan.lifts[w.callee.lift]!;
+        // An async callee's result comes from its `task.return`, lifted as ordinary values.
+        if (l.async) continue;
         const func = this.types.func(l.type, l.label);
         if (func.result === undefined || !this.layout.needsMemory(func.result)) continue;
         const set = this.rawScan.get(l.id) ?? new Set();
@@ -617,23 +676,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
   }
   private rawScan: Map<number, Set<StringEncodingOption>> | undefined;
 
-  /** The instances that import `context.get` or `context.set` (known before any glue is emitted). */
-  private contextInstances(): Set<number> {
-    if (!this.contextScan) {
-      this.contextScan = new Set();
-      for (const step of this.plan.steps) {
-        if (step.kind !== "instantiate") continue;
-        for (const imp of step.imports)
-          if (imp.ref.kind === "builtin" && imp.ref.name.startsWith("context.")) this.contextScan.add(imp.ref.instance);
-      }
-    }
-    return this.contextScan;
-  }
-  private contextScan: Set<number> | undefined;
-
   // ---------------------------------------------------------------- steps
 
-  private bindOptions(instance: number, options: PlanLift["options"]): void {
+  bindOptions(instance: number, options: PlanLift["options"]): void {
     const scope = this.scopes[instance]!.optionScope(options, this.ts);
     if (scope.bound) return;
     scope.bound = true;
@@ -669,7 +714,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
             const fn = this.lift(l, raw);
             const bind = fn.replace("$lift", "$bindLift");
             this.steps.push(
-              `const ${fn} = $ci${l.instance}.${scope.name}.${bind}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)});`,
+              `const ${fn} = $ci${l.instance}.${scope.name}.${bind}(${this.coreRef(l.core)}, ${this.coreRef(l.options.postReturn)}${l.async ? `, ${this.coreRef(l.callback)}` : ""});`,
             );
           }
           break;
@@ -696,6 +741,23 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       const func = this.types.func(l.type, name);
       const fn = this.lift(l);
       const direct = this.ts.directResult(func);
+      if (ComponentEmitter.isAsyncType(func)) {
+        // An async function returns a promise, whichever way it is lifted; `options.signal` cancels it.
+        const params = func.params.map((_, i) => `$a${i}`);
+        const call = l.async
+          ? `${fn}(${[...params, "{ signal: options?.signal }"].join(", ")})`
+          : `${fn}(${params.join(", ")})`;
+        const settle = direct
+          ? `.then((r) => {
+  if (r.tag === "err") throw new ComponentError(r.val);
+  return r.val;
+})`
+          : "";
+        const expr = `async (${[...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`), "options?: { signal?: AbortSignal }"].join(", ")}) => {
+${l.async ? "" : "void options;\n"}return Promise.resolve(${call})${settle};
+}`;
+        return { expr, func };
+      }
       if (!direct) return { expr: fn, func };
       const params = func.params.map((_, i) => `$a${i}`);
       const expr = `(${func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ")}) => {

@@ -10,6 +10,7 @@ import type { CoreRef, ResolvedOptions } from "../../../encoding/plan.js";
 import type { GlueModule } from "../glue.js";
 import { helperClosure, helperCode, isMemoryHelper } from "../runtime.js";
 import type { TsTypes } from "../types.js";
+import type { TypeId } from "../../../ir/types.js";
 
 export function coreRefKey(ref: CoreRef | undefined): string {
   if (ref === undefined) return "-";
@@ -44,11 +45,15 @@ export class OptionScope implements GlueModule {
   ) {}
 
   use(helper: string): void {
-    this.helpers.add(helper);
+    this.helpers.add(helper === "$rt" ? "$crt" : helper);
   }
 
   constant(key: string, code: (name: string) => string): string {
     return this.owner.module.constant(key, code);
+  }
+
+  payloadCodec(channelType: TypeId): string {
+    return this.owner.module.payloadType(this, channelType);
   }
 
   instanceHelper(key: string, code: (name: string) => string): string {
@@ -119,6 +124,8 @@ export class OptionScope implements GlueModule {
 export interface ModuleScope {
   use(helper: string): void;
   constant(key: string, code: (name: string) => string): string;
+  /** A future's or stream's payload for comparing types (see `AsyncBuiltins.payloadType`). */
+  payloadType(scope: OptionScope, channelType: TypeId): string;
 }
 
 /** A closure over one runtime component instance. */
@@ -129,6 +136,8 @@ export class InstanceScope {
   readonly members: string[] = [];
   /** Resource helpers already emitted, by resource id. */
   readonly resources = new Set<number>();
+  /** Built-ins emitted so far (each gets a function of its own). */
+  builtinCount = 0;
 
   constructor(
     readonly id: number,
@@ -141,7 +150,8 @@ export class InstanceScope {
   }
 
   use(helper: string): void {
-    this.helpers.add(helper);
+    // A component instance's async runtime shares its handle table.
+    this.helpers.add(helper === "$rt" ? "$crt" : helper);
   }
 
   optionScope(options: ResolvedOptions, types: TsTypes): OptionScope {
