@@ -671,7 +671,7 @@ class Planner {
       case "builtin": {
         const ref: CoreRef & { kind: "builtin" } = { kind: "builtin", name: canon.name, instance: env.instance };
         if (canon.index !== undefined) ref.index = canon.index;
-        if (canon.async) ref.async = true;
+        if (canon.async || canon.options?.async) ref.async = true;
         if (canon.type !== undefined) {
           const t = env.typeValues[canon.type];
           if (!t) throw new PlanError(`type index out of bounds: ${canon.type}`, item.offset);

@@ -308,6 +308,16 @@ const afterDone: Record<string, string> = {
 /** `CopyEnd`: one end of a stream or future in an instance's table. */
 export class CopyEnd extends Waitable {
   state: "idle" | "copying" | "cancelling" | "done" = "idle";
+  /**
+   * Set while the pending event is a partial copy the other side made (its
+   * buffer still held): a cancellation reports it as cancelled, with the
+   * values copied so far (as wasmtime, which the spec tests follow, does).
+   */
+  cancelPartial: (() => void) | undefined = undefined;
+  override takePending(): [number, number] {
+    this.cancelPartial = undefined;
+    return super.takePending();
+  }
   constructor(
     rt: AsyncInstance,
     readonly kind: EndKind,
@@ -878,8 +888,16 @@ export class AsyncInstance {
         return [code, result | (buffer.progress << 4)];
       };
     e.state = "copying";
-    const onCopy: OnCopy = (reclaim) => e.setPending(event(COPY_COMPLETED, reclaim));
-    const onCopyDone: OnCopyDone = (result) => e.setPending(event(result, () => {}));
+    const onCopy: OnCopy = (reclaim) => {
+      e.setPending(event(COPY_COMPLETED, reclaim));
+      e.cancelPartial = () => {
+        e.pending = event(COPY_CANCELLED, reclaim);
+      };
+    };
+    const onCopyDone: OnCopyDone = (result) => {
+      e.cancelPartial = undefined;
+      e.setPending(event(result, () => {}));
+    };
     if (e.shared instanceof SharedStream) {
       if (op === "read") e.shared.read(buffer, onCopy, onCopyDone);
       else e.shared.write(buffer, onCopy, onCopyDone);
@@ -901,6 +919,8 @@ export class AsyncInstance {
     if (e.state !== "copying") this.trap(`${kind}.cancel-${op} with no copy in progress`);
     if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     e.state = "cancelling";
+    if (e.pending !== undefined) e.cancelPartial?.();
+    e.cancelPartial = undefined;
     if (e.pending === undefined) {
       e.shared.cancel();
       if (e.pending === undefined) {

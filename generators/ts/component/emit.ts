@@ -389,6 +389,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
       rawValues: true,
       rawResults,
+      rawChannels: rawResults !== undefined,
     });
     this.walker(emitter, scope).walkFunction(func, "guest-export", "call", "core", "post");
     inst.use("$enter");
@@ -666,7 +667,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         // An async callee's result comes from its `task.return`, lifted as ordinary values.
         if (l.async) continue;
         const func = this.types.func(l.type, l.label);
-        if (func.result === undefined || !this.layout.needsMemory(func.result)) continue;
+        if (func.result === undefined) continue;
+        // Results in memory are copied out raw; channels move to the caller as they are.
+        const channels = this.layout.contains(func.result, (s) => s.kind === "future" || s.kind === "stream");
+        if (!this.layout.needsMemory(func.result) && !channels) continue;
         const set = this.rawScan.get(l.id) ?? new Set();
         set.add(w.options.encoding);
         this.rawScan.set(l.id, set);
