@@ -114,9 +114,14 @@ export class AsyncBuiltins {
     return scope.instanceHelper(`payload:${key}`, (name) => {
       const { size, align } = this.host.layout.sizeAlign(t);
       const holder = { name: "payload", kind: { kind: "freestanding" }, params: [], result: undefined } as unknown as Function;
-      const lift = new FunctionEmitter(scope, holder, "implement", { args: ["ptr"], directResult: false });
+      const resourceKey = this.host.resourceKey(scope.owner.id);
+      const lift = new FunctionEmitter(scope, holder, "implement", { args: ["ptr"], directResult: false, resourceKey });
       this.host.walker(lift, scope).walkPayloadLift(t);
-      const lower = new FunctionEmitter(scope, holder, "implement", { args: ["value", "ptr"], directResult: false });
+      const lower = new FunctionEmitter(scope, holder, "implement", {
+        args: ["value", "ptr"],
+        directResult: false,
+        resourceKey,
+      });
       this.host.walker(lower, scope).walkPayloadLower(t);
       scope.usesMemory();
       const dealiased = this.host.layout.dealias(t);
