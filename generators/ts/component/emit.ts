@@ -15,7 +15,7 @@ import type {
 } from "../../../encoding/plan.js";
 import { exportsStayingInside } from "../../../encoding/core-calls.js";
 import type { StringEncodingOption } from "../../../encoding/decode/component.js";
-import { AbiLayout, flattenFunctionType, type AbiShape } from "../../../ir/abi/layout.js";
+import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type AbiShape } from "../../../ir/abi/layout.js";
 import { AbiWalker } from "../../../ir/abi/walk.js";
 import { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
@@ -604,7 +604,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       directResult = this.ts.directResult(func) !== undefined;
     }
     func = this.abiFunction(func, w.async);
-    const signature = flattenFunctionType(
+    const signature = (w.async ? flattenAsyncFunctionType : flattenFunctionType)(
       this.layout,
       func.params.map((p) => p.type),
       func.result,
