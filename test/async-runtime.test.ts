@@ -244,6 +244,7 @@ describe("the async runtime", () => {
     const u8: Payload = {
       size: 1,
       align: 1,
+      plain: true,
       lift: (p) => bytes[p],
       lower: (v, p) => void (bytes[p] = v as number),
     };

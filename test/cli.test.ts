@@ -291,7 +291,7 @@ describe("witx-bindgen ts <component.wasm>", () => {
     expect(r.stderr).toMatch(/^error: .*core\.wasm is a core module, not a component/);
   });
 
-  it("refuses the asynchronous ABI with a message (streams in a synchronous function included)", async () => {
+  it("transpiles a component that uses the async ABI, with the async runtime only then", async () => {
     const input = await wasm(
       "stream.wasm",
       `(component
@@ -301,8 +301,12 @@ describe("witx-bindgen ts <component.wasm>", () => {
   (func (export "f") (result $s) (canon lift (core func $m "f"))))`,
     );
     const r = run("ts", input, "--out-dir", path.join(tmp, "stream-out"));
-    expect(r.stderr).toMatch(/^error: a function that passes `stream` values needs the asynchronous ABI/);
-    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, "stream-out", "stream.ts"), "utf8")).toContain("class AsyncInstance");
+    const sync = await wasm("echo-len.wasm", fixture("echo-len"));
+    expect(run("ts", sync, "--out-dir", path.join(tmp, "sync-out")).status).toBe(0);
+    expect(fs.readFileSync(path.join(tmp, "sync-out", "echo-len.ts"), "utf8")).not.toContain("AsyncInstance");
   });
 
   it("refuses a component JavaScript cannot give its imports to, saying why", async () => {

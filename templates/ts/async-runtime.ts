@@ -350,7 +350,7 @@ export class Task {
   ) {}
 }
 
-type Entry = Waitable | WaitableSet;
+type Entry = Waitable | WaitableSet | ErrorContextEntry;
 
 /** How the caller of an export learns that a call queued behind backpressure started. */
 export interface CallHooks {
@@ -770,7 +770,7 @@ export class AsyncInstance {
   }
 
   /** Runs one turn of a task's guest code. */
-  private turn(task: Task, f: () => number): number {
+  private turn<R>(task: Task, f: () => R): R {
     if (this.poisoned !== undefined) {
       const cause = this.poisoned.error;
       const message = cause instanceof Error ? `: ${cause.message}` : "";

@@ -576,12 +576,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     let callUser: (args: string[]) => string;
     let directResult = false;
     const what = stringLiteral(callee.kind === "host" ? callee.path.join("#") : this.plan.lifts[callee.lift]!.label);
-    if (callee.kind === "lifted" && this.nested(w.instance, this.plan.lifts[callee.lift]!.instance)) {
-      // A call between an instance and its ancestor or descendant traps, as wasmtime does for now.
-      const l = this.plan.lifts[callee.lift]!;
-      func = this.types.func(l.type, l.label);
-      callUser = () => `$trap(${stringLiteral("cannot enter component instance: it is an ancestor or descendant of its caller")})`;
-    } else if (callee.kind === "lifted") {
+    if (callee.kind === "lifted") {
       const l = this.plan.lifts[callee.lift]!;
       func = this.types.func(l.type, l.label);
       const raw = this.rawCallers().get(l.id)?.has(w.options.encoding) ? w.options.encoding : undefined;
@@ -655,16 +650,6 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
 }`);
     scope.members.push(`$lower${w.id}`);
     return ref;
-  }
-
-  /** Whether one of two different instances contains the other. */
-  private nested(a: number, b: number): boolean {
-    if (a === b) return false;
-    const within = (x: number, y: number): boolean => {
-      for (let p = this.plan.instances[x]!.parent; p !== undefined; p = this.plan.instances[p]!.parent) if (p === y) return true;
-      return false;
-    };
-    return within(a, b) || within(b, a);
   }
 
   /**
