@@ -38,5 +38,5 @@ export const transpilerRunner: ComponentRunner = {
   },
 };
 
-/** The spec directories of the synchronous component model. */
-export const specDirs = ["values", "resources", "linking", "binary", "validation"];
+/** The spec directories: the synchronous component model, then the asynchronous ABI. */
+export const specDirs = ["values", "resources", "linking", "binary", "validation", "async"];
