@@ -360,7 +360,7 @@ $dv.setUint32(ptr + 4, payload, true);
     return define(
       "ptr: number, len: number",
       "number",
-      `if ($u8.byteLength === 0) $refresh();\nlet $handle = 0;\n${emitter.lines.join("\n")}\nreturn $handle;`,
+      `if ($u8.byteLength === 0) $refresh();\nlet $handle = 0;\n${emitter.lines.filter((l) => l !== "return;").join("\n")}\nreturn $handle;`,
     );
   }
 

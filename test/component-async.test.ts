@@ -1,0 +1,237 @@
+/**
+ * The async ABI in the transpiled-component host (inline WAT components):
+ * callback-lifted exports calling async host imports that answer at once or
+ * later, async calls between components that return before waiting, a
+ * synchronous caller of an async callee, error contexts, and the generated
+ * TypeScript under `strict`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { generateComponentHost } from "../generators/ts/component/index.js";
+import { loadComponentHost } from "./helpers/component-host.js";
+import { tempDir, wat } from "./helpers/host.js";
+
+/** `run(x)`: calls the async host import `double(x)`, waits for it if it must, and returns its result plus one. */
+const DOUBLE = `(component
+  (import "double" (func $double async (param "x" u32) (result u32)))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (canon lower (func $double) async (memory (core memory $mem "mem")) (core func $double'))
+  (canon task.return (result u32) (core func $task.return))
+  (canon waitable-set.new (core func $ws.new))
+  (canon waitable-set.drop (core func $ws.drop))
+  (canon waitable.join (core func $join))
+  (canon subtask.drop (core func $subtask.drop))
+  (canon context.get i32 0 (core func $ctx.get))
+  (canon context.set i32 0 (core func $ctx.set))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "double" (func $double (param i32 i32) (result i32)))
+    (import "" "task.return" (func $task.return (param i32)))
+    (import "" "ws.new" (func $ws.new (result i32)))
+    (import "" "ws.drop" (func $ws.drop (param i32)))
+    (import "" "join" (func $join (param i32 i32)))
+    (import "" "subtask.drop" (func $subtask.drop (param i32)))
+    (import "" "ctx.get" (func $ctx.get (result i32)))
+    (import "" "ctx.set" (func $ctx.set (param i32)))
+    (func (export "run") (param $x i32) (result i32)
+      (local $r i32)
+      (local.set $r (call $double (local.get $x) (i32.const 8)))
+      ;; RETURNED at once: the result is already at 8.
+      (if (i32.eq (local.get $r) (i32.const 2))
+        (then
+          (call $task.return (i32.add (i32.load (i32.const 8)) (i32.const 1)))
+          (return (i32.const 0))))
+      ;; STARTED: wait for the subtask.
+      (if (i32.ne (i32.and (local.get $r) (i32.const 0xf)) (i32.const 1)) (then unreachable))
+      ;; Each task keeps its waitable set in its context slot.
+      (call $ctx.set (call $ws.new))
+      (call $join (i32.shr_u (local.get $r) (i32.const 4)) (call $ctx.get))
+      (i32.or (i32.const 2) (i32.shl (call $ctx.get) (i32.const 4))))
+    (func (export "cb") (param $event i32) (param $handle i32) (param $payload i32) (result i32)
+      ;; SUBTASK, RETURNED
+      (if (i32.ne (local.get $event) (i32.const 1)) (then unreachable))
+      (if (i32.ne (local.get $payload) (i32.const 2)) (then unreachable))
+      (call $subtask.drop (local.get $handle))
+      (call $ws.drop (call $ctx.get))
+      (call $task.return (i32.add (i32.load (i32.const 8)) (i32.const 1)))
+      (i32.const 0)))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $mem "mem"))
+    (export "double" (func $double'))
+    (export "task.return" (func $task.return))
+    (export "ws.new" (func $ws.new))
+    (export "ws.drop" (func $ws.drop))
+    (export "join" (func $join))
+    (export "subtask.drop" (func $subtask.drop))
+    (export "ctx.get" (func $ctx.get))
+    (export "ctx.set" (func $ctx.set))))))
+  (func (export "run") async (param "x" u32) (result u32)
+    (canon lift (core func $m "run") async (callback (core func $m "cb")))))`;
+
+/**
+ * Two sibling components: \`$Callee\` lifts \`get\` async (it returns 7 at once,
+ * or waits forever when asked to), \`$Caller\` calls it through an async
+ * lowering (\`async-get\`) and a synchronous one (\`sync-get\`).
+ */
+const CALLS = `(component
+  (component $Callee
+    (canon task.return (result u32) (core func $task.return))
+    (canon waitable-set.new (core func $ws.new))
+    (core module $M
+      (import "" "task.return" (func $task.return (param i32)))
+      (import "" "ws.new" (func $ws.new (result i32)))
+      (func (export "get") (param $stall i32) (result i32)
+        (if (local.get $stall)
+          (then (return (i32.or (i32.const 2) (i32.shl (call $ws.new) (i32.const 4))))))
+        (call $task.return (i32.const 7))
+        (i32.const 0))
+      (func (export "cb") (param i32 i32 i32) (result i32) unreachable))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "task.return" (func $task.return))
+      (export "ws.new" (func $ws.new))))))
+    (func (export "get") async (param "stall" bool) (result u32)
+      (canon lift (core func $m "get") async (callback (core func $m "cb")))))
+  (component $Caller
+    (import "get" (func $get async (param "stall" bool) (result u32)))
+    (core module $Mem (memory (export "mem") 1))
+    (core instance $mem (instantiate $Mem))
+    (canon lower (func $get) async (memory (core memory $mem "mem")) (core func $async-get))
+    (canon lower (func $get) (core func $sync-get))
+    (core module $M
+      (import "" "mem" (memory 1))
+      (import "" "async-get" (func $async-get (param i32 i32) (result i32)))
+      (import "" "sync-get" (func $sync-get (param i32) (result i32)))
+      (func (export "async-get") (result i32)
+        ;; RETURNED (2) with no subtask: the callee returned before waiting.
+        (if (i32.ne (call $async-get (i32.const 0) (i32.const 16)) (i32.const 2)) (then unreachable))
+        (i32.load (i32.const 16)))
+      (func (export "sync-get") (param i32) (result i32) (call $sync-get (local.get 0))))
+    (core instance $m (instantiate $M (with "" (instance
+      (export "mem" (memory $mem "mem"))
+      (export "async-get" (func $async-get))
+      (export "sync-get" (func $sync-get))))))
+    (func (export "async-get") (result u32) (canon lift (core func $m "async-get")))
+    (func (export "sync-get") (param "stall" bool) (result u32) (canon lift (core func $m "sync-get"))))
+  (instance $callee (instantiate $Callee))
+  (instance $caller (instantiate $Caller (with "get" (func $callee "get"))))
+  (export "async-get" (func $caller "async-get"))
+  (export "sync-get" (func $caller "sync-get")))`;
+
+/** `make()` returns a new error context whose debug message is "boom"; `message(e)` reads one back. */
+const ERRORS = `(component
+  (core module $Mem (memory (export "mem") 1) (data (i32.const 0) "boom")
+    (global $next (mut i32) (i32.const 64))
+    (func (export "realloc") (param i32 i32 i32 i32) (result i32)
+      (local $r i32)
+      (local.set $r (global.get $next))
+      (global.set $next (i32.add (local.get $r) (local.get 3)))
+      (local.get $r)))
+  (core instance $mem (instantiate $Mem))
+  (canon error-context.new (memory (core memory $mem "mem")) (core func $ec.new))
+  (canon error-context.debug-message (memory (core memory $mem "mem")) (realloc (core func $mem "realloc")) (core func $ec.message))
+  (canon error-context.drop (core func $ec.drop))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "ec.new" (func $ec.new (param i32 i32) (result i32)))
+    (import "" "ec.message" (func $ec.message (param i32 i32)))
+    (import "" "ec.drop" (func $ec.drop (param i32)))
+    (func (export "make") (result i32) (call $ec.new (i32.const 0) (i32.const 4)))
+    ;; The length of the message of the error context passed in, which it drops.
+    (func (export "message") (param $e i32) (result i32)
+      (call $ec.message (local.get $e) (i32.const 32))
+      (call $ec.drop (local.get $e))
+      (i32.load (i32.const 36))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $mem "mem"))
+    (export "ec.new" (func $ec.new))
+    (export "ec.message" (func $ec.message))
+    (export "ec.drop" (func $ec.drop))))))
+  (func (export "make") (result error-context) (canon lift (core func $m "make")))
+  (func (export "message") (param "e" error-context) (result u32) (canon lift (core func $m "message"))))`;
+
+interface DoubleExports {
+  run(x: number, options?: { signal?: AbortSignal }): Promise<number>;
+}
+
+describe("async components: calls to the host", () => {
+  it("a callback-lifted export returns a promise; an async import may answer with a value or a promise", async () => {
+    const host = await loadComponentHost(await wat(DOUBLE));
+    const seen: unknown[] = [];
+    const now = (await host.instantiate({
+      double: (x: number, options: { signal: AbortSignal }) => {
+        seen.push(options.signal instanceof AbortSignal);
+        return x * 2;
+      },
+    })) as unknown as DoubleExports;
+    await expect(now.run(20)).resolves.toBe(41);
+    const later = (await host.instantiate({
+      double: (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 2), 5)),
+    })) as unknown as DoubleExports;
+    await expect(later.run(5)).resolves.toBe(11);
+    // Two calls at once: each waits for its own subtask.
+    await expect(Promise.all([later.run(1), later.run(2)])).resolves.toEqual([3, 5]);
+    expect(seen).toEqual([true]);
+  });
+
+  it("an async import that rejects fails the call", async () => {
+    const host = await loadComponentHost(await wat(DOUBLE));
+    const e = (await host.instantiate({
+      double: () => Promise.reject(new Error("no doubling today")),
+    })) as unknown as DoubleExports;
+    await expect(e.run(1)).rejects.toThrow(/no doubling today/);
+  });
+
+  it("types async functions as promises, with an AbortSignal, and type-checks under strict", async () => {
+    const files = await generateComponentHost(await wat(DOUBLE), { name: "double", js: false, format: true });
+    const source = files.find((f) => f.path === "double.ts")!.contents as string;
+    expect(source).toContain("run(x: number, options?: { signal?: AbortSignal }): Promise<number>;");
+    expect(source).toContain("double(x: number, options?: { signal?: AbortSignal }): number | PromiseLike<number>;");
+    const dir = tempDir();
+    const file = path.join(dir, "double.ts");
+    fs.writeFileSync(file, source);
+    const program = ts.createProgram([file], {
+      strict: true,
+      noEmit: true,
+      target: ts.ScriptTarget.ES2022,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
+      types: [],
+    });
+    const diagnostics = ts
+      .getPreEmitDiagnostics(program)
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+    expect(diagnostics).toEqual([]);
+  });
+});
+
+describe("async components: calls between components", () => {
+  it("an async call of an async export that returns before waiting is RETURNED at once", async () => {
+    const host = await loadComponentHost(await wat(CALLS));
+    const e = (await host.instantiate({})) as unknown as { asyncGet(): number; syncGet(stall: boolean): number };
+    expect(e.asyncGet()).toBe(7);
+    expect(e.syncGet(false)).toBe(7);
+  });
+
+  it("a synchronous call of an async export that waits traps, naming JSPI", async () => {
+    const host = await loadComponentHost(await wat(CALLS));
+    const e = (await host.instantiate({})) as unknown as { syncGet(stall: boolean): number };
+    expect(() => e.syncGet(true)).toThrow(/stack switching \(JSPI\)/);
+  });
+});
+
+describe("async components: error contexts", () => {
+  it("an error context reaches the host as an Error with its message, and goes back as itself", async () => {
+    const host = await loadComponentHost(await wat(ERRORS));
+    const e = (await host.instantiate({})) as unknown as { make(): Error; message(e: Error): number };
+    const made = e.make();
+    expect(made).toBeInstanceOf(Error);
+    expect(made.message).toBe("boom");
+    expect(e.message(made)).toBe(4);
+    // Any Error can be passed: its message is the debug message.
+    expect(e.message(new Error("twelve chars"))).toBe(12);
+  });
+});
