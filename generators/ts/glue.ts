@@ -522,7 +522,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
           return [this.bind(`$rt.lowerFuture(${ops[0]}, ${payload})`)];
         }
         const kind = this.module.types.resolve.types[inst.type].kind;
-        const element = kind.kind === "stream" && kind.type !== undefined ? this.module.types.layout.dealias(kind.type) : undefined;
+        const element =
+          kind.kind === "stream" && kind.type !== undefined ? this.module.types.layout.dealias(kind.type) : undefined;
         const bytes = element === "u8";
         if (inst.op === "lift-channel")
           return [this.bind(`$rt.liftStream(${ops[0]}, ${payload}, ${bytes}) as ${this.module.types.expr(inst.type)}`)];
@@ -1000,7 +1001,9 @@ function copyCode(steps: CopyStep[], s: string, d: string): string[] {
         break;
       case "flags": {
         const mask = step.count >= 32 ? "0xffffffff" : `0x${(2 ** step.count - 1).toString(16)}`;
-        out.push(`${store(step.size, at(d, step.offset), `(${load(step.size, at(s, step.offset))} & ${mask}) >>> 0`)};`);
+        out.push(
+          `${store(step.size, at(d, step.offset), `(${load(step.size, at(s, step.offset))} & ${mask}) >>> 0`)};`,
+        );
         break;
       }
       case "variant": {

@@ -688,21 +688,25 @@ const asyncHelpers: Record<string, Helper> = {
 const $rt = new $async.AsyncInstance({
   trap: $trap,
   memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
+  mayEnter: () => $state === 0,
 });`,
   },
   $crt: {
     scope: "instance",
     deps: ["$async", "$trap", "$handles"],
     code: `
-const $rt = new $async.AsyncInstance({ trap: $trap, memoryBytes: () => 0 }, $table, $free);`,
+const $rt = new $async.AsyncInstance({ trap: $trap, memoryBytes: () => 0, mayEnter: () => $state === 0 }, $table, $free);`,
   },
   $mustNotBlock: {
     scope: "module",
-    deps: [],
+    deps: ["$async"],
     code: `
 /** The value of a synchronous call of an async function; one that would wait needs stack switching. */
 function $mustNotBlock<T>(value: T | PromiseLike<T>, what: string): T {
   if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function") {
+    // Another component's task may finish while the others run; a host's promise cannot be waited for.
+    const settled = $async.settleNow(value);
+    if (settled !== undefined) return settled.value as T;
     (value as PromiseLike<T>).then(undefined, () => {});
     throw new Error(\`\${what}: a synchronous call of this async function would block, which needs stack switching (JSPI), which this engine lacks\`);
   }

@@ -134,7 +134,12 @@ class Module implements GlueModule {
     if (t === undefined) return "$async.UNIT_PAYLOAD";
     return this.instanceHelper(`payload:${this.structuralKey(t)}`, (name) => {
       const { size, align } = this.layout.sizeAlign(t);
-      const holder = { name: "payload", kind: { kind: "freestanding" }, params: [], result: undefined } as unknown as Function;
+      const holder = {
+        name: "payload",
+        kind: { kind: "freestanding" },
+        params: [],
+        result: undefined,
+      } as unknown as Function;
       const lift = new FunctionEmitter(this, holder, "implement", { args: ["ptr"], directResult: false });
       this.walker(lift, "import").walkPayloadLift(t);
       const lower = new FunctionEmitter(this, holder, "implement", { args: ["value", "ptr"], directResult: false });
@@ -387,7 +392,8 @@ ${lower.lines.join("\n")}
     });
     this.walker(emitter, "import").walkFunction(returned, "guest-import", "implement", f.taskReturnField);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
-    const needsViews = sigTypes.paramsSpilled || (f.func.result !== undefined && this.layout.needsMemory(f.func.result));
+    const needsViews =
+      sigTypes.paramsSpilled || (f.func.result !== undefined && this.layout.needsMemory(f.func.result));
     return this.calledByGuest(
       `${stringLiteral(f.taskReturnField)}(${params}): void`,
       stringLiteral(this.label(f.taskReturnModule, f.taskReturnField)),
@@ -439,11 +445,35 @@ $dv.setUint32(ptr + 4, payload, true);
       [root, f(b.waitableSetNew.field, "", "return $rt.waitableSetNew();", "number")],
       [root, f(b.waitableSetDrop.field, "set: number", "$rt.waitableSetDrop(set);")],
       [root, f(b.waitableJoin.field, "w: number, set: number", "$rt.waitableJoin(w, set);")],
-      [root, f(b.waitableSetWait.field, "set: number, ptr: number", `return $rt.waitableSetPollOrWait(set, true, ${store});`, "number")],
-      [root, f(b.waitableSetPoll.field, "set: number, ptr: number", `return $rt.waitableSetPollOrWait(set, false, ${store});`, "number")],
+      [
+        root,
+        f(
+          b.waitableSetWait.field,
+          "set: number, ptr: number",
+          `return $rt.waitableSetPollOrWait(set, true, ${store});`,
+          "number",
+        ),
+      ],
+      [
+        root,
+        f(
+          b.waitableSetPoll.field,
+          "set: number, ptr: number",
+          `return $rt.waitableSetPollOrWait(set, false, ${store});`,
+          "number",
+        ),
+      ],
       [root, f(b.subtaskDrop.field, "subtask: number", "$rt.subtaskDrop(subtask);")],
       [root, f(b.subtaskCancel.field, "subtask: number", "return $rt.subtaskCancel(subtask, false);", "number")],
-      [root, f(`[async-lower]${b.subtaskCancel.field}`, "subtask: number", "return $rt.subtaskCancel(subtask, true);", "number")],
+      [
+        root,
+        f(
+          `[async-lower]${b.subtaskCancel.field}`,
+          "subtask: number",
+          "return $rt.subtaskCancel(subtask, true);",
+          "number",
+        ),
+      ],
       [root, f(b.contextGet.field, "", "return $rt.contextGet(0);", "number")],
       [root, f(b.contextSet.field, "value: number", "$rt.contextSet(0, value);")],
       [root, f(b.backpressureInc.field, "", "$rt.backpressureInc();")],
@@ -950,8 +980,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         const iface = this.resolve.interfaces[item.id];
         const members: string[] = [];
         for (const func of iface.functions.values()) {
-          if (isFreestanding(func))
-            members.push(this.functionSignature(func, "import"));
+          if (isFreestanding(func)) members.push(this.functionSignature(func, "import"));
         }
         for (const [name, id] of iface.types) {
           if (this.resolve.types[id].kind.kind !== "resource") continue;
@@ -990,7 +1019,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const lines = [`/** What the guest provides: the world's exports. */`, `export interface Exports {`];
     const aliases = this.exportAliases();
     for (const { key, item } of w.exports.values()) {
-      if (item.kind === "function") lines.push(this.functionSignature(item.func, "export", topLevelExportName(item.func.name)));
+      if (item.kind === "function")
+        lines.push(this.functionSignature(item.func, "export", topLevelExportName(item.func.name)));
       else if (item.kind === "interface") {
         const iface = this.resolve.interfaces[item.id];
         const full = this.resolve.nameWorldKey(key);

@@ -64,7 +64,14 @@ export interface Payload {
 }
 
 /** The payload of `future` and `stream` with no type: nothing is copied, only counted. */
-export const UNIT_PAYLOAD: Payload = { size: 0, align: 1, key: "", plain: true, lift: () => undefined, lower: () => {} };
+export const UNIT_PAYLOAD: Payload = {
+  size: 0,
+  align: 1,
+  key: "",
+  plain: true,
+  lift: () => undefined,
+  lower: () => {},
+};
 
 /** Whether two payloads are of the same type. */
 function sameType(a: Payload, b: Payload): boolean {
@@ -77,6 +84,8 @@ export interface InstanceHooks {
   trap(message: string): never;
   /** The instance's memory, for bounds checks of copy buffers. */
   memoryBytes(): number;
+  /** Whether no code of the instance runs now, so that a waiting task's callback may (default: yes). */
+  mayEnter?(): boolean;
 }
 
 // ----------------------------------------------------------------- waitables
@@ -157,7 +166,7 @@ interface CopyBuffer {
 export class GuestBuffer implements CopyBuffer {
   progress = 0;
   constructor(
-    readonly owner: AsyncInstance,
+    readonly owner: AsyncInstance | undefined,
     readonly payload: Payload,
     private readonly ptr: number,
     private readonly length: number,
@@ -356,6 +365,31 @@ type Entry = Waitable | WaitableSet | ErrorContextEntry;
 export interface CallHooks {
   queued(): void;
   started(): void;
+  /** The call returned (or failed) later, heard synchronously when the callee is another component. */
+  resolved?(value: unknown): void;
+  rejected?(error: unknown): void;
+}
+
+/** The key of a call's promise under which its outcome can be read synchronously (see `settleNow`). */
+const OUTCOME = Symbol("outcome");
+
+/**
+ * The value of `value`, a promise of a call into a component that has not
+ * settled yet, found by running other instances' waiting tasks until it
+ * does (a synchronous caller waiting for an async callee); `undefined` when
+ * nothing can run and it still has not.
+ */
+export function settleNow(value: unknown): { value: unknown } | undefined {
+  const outcome = (value as { [OUTCOME]?: () => { value: unknown } | { error: unknown } | undefined })[OUTCOME];
+  if (outcome === undefined) return undefined;
+  for (;;) {
+    const o = outcome();
+    if (o !== undefined) {
+      if ("error" in o) throw o.error;
+      return o;
+    }
+    if (!pump(true)) return undefined;
+  }
 }
 
 /** The options of a call of an async export. */
@@ -384,8 +418,6 @@ export class AsyncInstance {
   backpressure = 0;
   /** Export calls waiting for backpressure to end. */
   private readonly queued: (() => void)[] = [];
-  /** Tasks whose callbacks run, or wait for an event: the instance is not idle. */
-  private readonly waiters = new Set<() => void>();
 
   /**
    * `table` and `free`: the instance's table (index 0 never used; freed
@@ -458,9 +490,7 @@ export class AsyncInstance {
 
   /** Something happened: every waiting task looks at its set again. */
   wake(): void {
-    const waiters = [...this.waiters];
-    this.waiters.clear();
-    for (const w of waiters) w();
+    queuePump();
   }
 
   /** The task whose code calls `builtin` (a trap outside any). */
@@ -507,12 +537,21 @@ export class AsyncInstance {
       store(0, 0);
       return EVENT_TASK_CANCELLED;
     }
-    const event = set.next((w) => this.handleOf(w));
-    if (event === undefined) {
-      if (wait)
+    let event = set.next((w) => this.handleOf(w));
+    if (event === undefined && wait) {
+      // Other instances' tasks may bring the event; when none can run, waiting needs stack switching.
+      set.waiting++;
+      try {
+        this.waitSync(() => (event = set.next((w) => this.handleOf(w))) !== undefined);
+      } finally {
+        set.waiting--;
+      }
+      if (event === undefined)
         this.trap(
           "waitable-set.wait would block with nothing ready: a synchronous wait needs stack switching (JSPI), which this engine lacks",
         );
+    }
+    if (event === undefined) {
       store(0, 0);
       return EVENT_NONE;
     }
@@ -587,11 +626,11 @@ export class AsyncInstance {
     if (s.pending === undefined) {
       s.abort.abort();
       if (s.pending === undefined) {
-        if (!async)
+        if (async) return BLOCKED;
+        if (!this.waitSync(() => s.pending !== undefined))
           this.trap(
             "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
           );
-        return BLOCKED;
       }
     }
     return s.takePending()[1];
@@ -612,6 +651,34 @@ export class AsyncInstance {
   callImport(start: (signal: AbortSignal, hooks: CallHooks) => unknown, lowerResult: (value: unknown) => void): number {
     const subtask = new Subtask(this);
     let queued = false;
+    let handled = false;
+    let returnedAtOnce = true;
+    const resolve = (state: number): void => {
+      subtask.state = state;
+      subtask.setPending(() => {
+        subtask.resolveDelivered = true;
+        return [EVENT_SUBTASK, state];
+      });
+    };
+    const onValue = (value: unknown): void => {
+      if (handled || returnedAtOnce) return;
+      handled = true;
+      if (this.poisoned !== undefined) return;
+      try {
+        lowerResult(value);
+      } catch (e) {
+        this.fail(e);
+        return;
+      }
+      resolve(SUBTASK_RETURNED);
+    };
+    const onError = (error: unknown): void => {
+      if (handled || returnedAtOnce) return;
+      handled = true;
+      if (subtask.cancelRequested)
+        resolve(error instanceof NotStarted ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
+      else this.fail(error);
+    };
     const hooks: CallHooks = {
       queued: () => {
         queued = true;
@@ -621,38 +688,18 @@ export class AsyncInstance {
         subtask.state = SUBTASK_STARTED;
         if (this.handles.has(subtask)) subtask.setPending(() => [EVENT_SUBTASK, SUBTASK_STARTED]);
       },
+      resolved: onValue,
+      rejected: onError,
     };
     const result = start(subtask.abort.signal, hooks);
     if (!isPromiseLike(result)) {
       lowerResult(result);
       return SUBTASK_RETURNED;
     }
+    returnedAtOnce = false;
     subtask.state = queued ? SUBTASK_STARTING : SUBTASK_STARTED;
     const handle = this.add(subtask);
-    const resolve = (state: number): void => {
-      subtask.state = state;
-      subtask.setPending(() => {
-        subtask.resolveDelivered = true;
-        return [EVENT_SUBTASK, state];
-      });
-    };
-    Promise.resolve(result).then(
-      (value) => {
-        if (this.poisoned !== undefined) return;
-        try {
-          lowerResult(value);
-        } catch (e) {
-          this.fail(e);
-          return;
-        }
-        resolve(SUBTASK_RETURNED);
-      },
-      (error: unknown) => {
-        if (subtask.cancelRequested)
-          resolve(error instanceof NotStarted ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED);
-        else this.fail(error);
-      },
-    );
+    Promise.resolve(result).then(onValue, onError);
     return subtask.state | (handle << 4);
   }
 
@@ -682,14 +729,24 @@ export class AsyncInstance {
     options?: CallOptions,
   ): T | Promise<T> {
     let settled: { value: T } | undefined;
+    let failedWith: { error: unknown } | undefined;
     let task!: Task;
-    const promise = new Promise<T>((resolve, reject) => {
+    const promise = new Promise<T>((resolvePromise, rejectPromise) => {
+      // The caller in another component hears of the outcome at once (its subtask's event).
+      const resolve = (value: T): void => {
+        if (settled !== undefined || failedWith !== undefined) return;
+        settled = { value };
+        resolvePromise(value);
+        options?.hooks?.resolved?.(value);
+      };
+      const reject = (error: unknown): void => {
+        if (settled !== undefined || failedWith !== undefined) return;
+        failedWith = { error };
+        rejectPromise(error);
+        options?.hooks?.rejected?.(error);
+      };
       task = new Task(
-        (args) => {
-          const value = lift(args);
-          settled = { value };
-          resolve(value);
-        },
+        (args) => resolve(lift(args)),
         () => reject(new DOMExceptionLike("the call was cancelled", "AbortError")),
       );
       task.resultKey = options?.resultKey;
@@ -713,7 +770,7 @@ export class AsyncInstance {
           }
           return;
         }
-        this.drive(task, start as () => number, callback).then(exited, failed);
+        this.drive(task, start as () => number, callback, (error) => (error === undefined ? exited() : failed(error)));
       };
       const signal = options?.signal;
       if (signal !== undefined)
@@ -738,12 +795,13 @@ export class AsyncInstance {
         this.queued.push(run);
       } else run();
     });
-    if (settled !== undefined && options?.eager) {
-      // The promise is settled: nobody else waits for it.
-      promise.catch(() => {});
-      return settled.value;
+    if (options?.eager) {
+      // Settled already: nobody else waits for the promise.
+      if (settled !== undefined || failedWith !== undefined) promise.catch(() => {});
+      if (settled !== undefined) return settled.value;
+      if (failedWith !== undefined) throw failedWith.error;
     }
-    return promise;
+    return Object.assign(promise, { [OUTCOME]: () => settled ?? failedWith });
   }
 
   /**
@@ -789,41 +847,44 @@ export class AsyncInstance {
     }
   }
 
-  /** The callback loop of one task (`canon_lift` with a callback). */
-  private async drive(
+  /** The callback loop of one task (`canon_lift` with a callback): it goes on at once, or when the scheduler resumes it. */
+  private drive(
     task: Task,
     start: () => number,
     callback: (code: number, handle: number, payload: number) => number,
-  ): Promise<void> {
-    let code = this.turn(task, start);
-    for (;;) {
-      const action = code & 0xf;
-      if (action === CALLBACK_EXIT) return;
-      if (action === CALLBACK_YIELD) {
-        await new Promise<void>((resolve) => setTimeout(resolve, 0));
-        code = this.turn(task, () => callback(EVENT_NONE, 0, 0));
-      } else if (action === CALLBACK_WAIT) {
-        const set = this.set(code >>> 4);
-        set.waiting++;
-        let event: [number, number, number] | undefined;
-        try {
-          for (;;) {
-            if (this.failure !== undefined) throw this.failure.error;
-            if (task.cancelRequested && !task.cancelDelivered && !task.returned) {
-              task.cancelDelivered = true;
-              event = [EVENT_TASK_CANCELLED, 0, 0];
-              break;
-            }
-            event = set.next((w) => this.handleOf(w));
-            if (event !== undefined) break;
-            await new Promise<void>((resolve) => this.waiters.add(resolve));
-          }
-        } finally {
-          set.waiting--;
-        }
-        code = this.turn(task, () => callback(...event!));
-      } else this.trap(`unsupported callback code ${action}`);
+    done: (error?: unknown) => void,
+  ): void {
+    let code: number;
+    try {
+      code = this.turn(task, start);
+    } catch (error) {
+      done(error);
+      return;
     }
+    new Runner(this, task, callback, done).handle(code);
+  }
+
+  /** Runs other instances' waiting tasks until `ready()` holds; false when nothing could run first. */
+  private waitSync(ready: () => boolean): boolean {
+    while (!ready()) if (!pump(true)) return false;
+    return true;
+  }
+
+  /** The scheduler's view of the instance: its failure, whether it may be entered, its sets. */
+  runnerState(index: number): { set: WaitableSet } {
+    return { set: this.set(index) };
+  }
+  get failed(): { error: unknown } | undefined {
+    return this.failure;
+  }
+  mayEnter(): boolean {
+    return this.poisoned === undefined && (this.hooks.mayEnter?.() ?? true);
+  }
+  nextEvent(set: WaitableSet): [number, number, number] | undefined {
+    return set.next((w) => this.handleOf(w));
+  }
+  runTurn<R>(task: Task, f: () => R): R {
+    return this.turn(task, f);
   }
 
   // --------------------------------------------------- futures and streams
@@ -838,7 +899,8 @@ export class AsyncInstance {
 
   private end(index: number, kind: EndKind, payload: Payload): CopyEnd {
     const e = this.get(index);
-    if (!(e instanceof CopyEnd) || e.kind !== kind) this.trap(`handle index ${index} is not a ${kind.replace("-", " ")} end`);
+    if (!(e instanceof CopyEnd) || e.kind !== kind)
+      this.trap(`handle index ${index} is not a ${kind.replace("-", " ")} end`);
     if (!sameType(e.shared.payload, payload)) this.trap(`handle index ${index} used with the wrong type`);
     return e;
   }
@@ -876,17 +938,15 @@ export class AsyncInstance {
           ? EVENT_FUTURE_READ
           : EVENT_FUTURE_WRITE;
     const future = kind === "future";
-    const event =
-      (result: number, reclaim: () => void) =>
-      (): [number, number] => {
-        reclaim();
-        if (future) {
-          e.state = result === COPY_DROPPED || result === COPY_COMPLETED ? "done" : "idle";
-          return [code, result];
-        }
-        e.state = result === COPY_DROPPED ? "done" : "idle";
-        return [code, result | (buffer.progress << 4)];
-      };
+    const event = (result: number, reclaim: () => void) => (): [number, number] => {
+      reclaim();
+      if (future) {
+        e.state = result === COPY_DROPPED || result === COPY_COMPLETED ? "done" : "idle";
+        return [code, result];
+      }
+      e.state = result === COPY_DROPPED ? "done" : "idle";
+      return [code, result | (buffer.progress << 4)];
+    };
     e.state = "copying";
     const onCopy: OnCopy = (reclaim) => {
       e.setPending(event(COPY_COMPLETED, reclaim));
@@ -904,17 +964,21 @@ export class AsyncInstance {
     } else if (op === "read") e.shared.read(buffer, onCopyDone);
     else e.shared.write(buffer, onCopyDone);
     if (e.pending === undefined) {
-      if (!async)
-        this.trap(
-          `a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`,
-        );
-      return BLOCKED;
+      if (async) return BLOCKED;
+      if (!this.waitSync(() => e.pending !== undefined))
+        this.trap(`a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`);
     }
     return e.takePending()[1];
   }
 
   /** `canon {stream,future}.cancel-{read,write}`. */
-  channelCancel(kind: "stream" | "future", op: "read" | "write", payload: Payload, index: number, async: boolean): number {
+  channelCancel(
+    kind: "stream" | "future",
+    op: "read" | "write",
+    payload: Payload,
+    index: number,
+    async: boolean,
+  ): number {
     const e = this.end(index, `${kind}-${op === "read" ? "readable" : "writable"}`, payload);
     if (e.state !== "copying") this.trap(`${kind}.cancel-${op} with no copy in progress`);
     if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
@@ -924,11 +988,11 @@ export class AsyncInstance {
     if (e.pending === undefined) {
       e.shared.cancel();
       if (e.pending === undefined) {
-        if (!async)
+        if (async) return BLOCKED;
+        if (!this.waitSync(() => e.pending !== undefined))
           this.trap(
             `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
           );
-        return BLOCKED;
       }
     }
     return e.takePending()[1];
@@ -990,7 +1054,8 @@ export class AsyncInstance {
   /** Lowering an `error-context`: an `ErrorContext` (or any `Error`, by its message) gets a new handle. */
   lowerErrorContext(value: unknown): number {
     if (value instanceof ErrorContext) return this.add(new ErrorContextEntry(value));
-    if (value instanceof Error) return this.add(new ErrorContextEntry(new ErrorContext(value.message, { cause: value })));
+    if (value instanceof Error)
+      return this.add(new ErrorContextEntry(new ErrorContext(value.message, { cause: value })));
     throw new TypeError(`an error-context must be given as an Error, got ${typeof value}`);
   }
 
@@ -1091,7 +1156,9 @@ export class AsyncInstance {
     if (source instanceof SharedStream) return this.add(new CopyEnd(this, "stream-readable", source));
     const shared = new SharedStream(payload);
     const index = this.add(new CopyEnd(this, "stream-readable", shared));
-    const iterator = asyncIterator(source, () => this.trap("a stream must be given as a ReadableStream or an iterable"));
+    const iterator = asyncIterator(source, () =>
+      this.trap("a stream must be given as a ReadableStream or an iterable"),
+    );
     // Writes `values` until the guest took them all; false when it dropped its end.
     const writeAll = async (values: unknown[]): Promise<boolean> => {
       while (values.length > 0) {
@@ -1143,6 +1210,126 @@ export class ErrorContext extends Error {
 /** A handle's entry for an error context. */
 class ErrorContextEntry {
   constructor(readonly value: ErrorContext) {}
+}
+
+// ----------------------------------------------------------------- scheduling
+
+/** The tasks that wait for an event or yielded, across every instance of the module. */
+const runners = new Set<Runner>();
+let pumpQueued = false;
+
+/** Something happened: the waiting tasks look again, soon (in a microtask). */
+function queuePump(): void {
+  if (pumpQueued) return;
+  pumpQueued = true;
+  queueMicrotask(() => {
+    pumpQueued = false;
+    pump(false);
+  });
+}
+
+/**
+ * Runs one turn of every waiting task that can go on; whether any did.
+ * `nested`: inside a synchronous wait (tasks that yielded wait for the
+ * event loop's next macrotask in any case, to let I/O in).
+ */
+function pump(nested: boolean): boolean {
+  let progressed = false;
+  for (const r of [...runners]) if (runners.has(r) && r.resume(nested, false)) progressed = true;
+  return progressed;
+}
+
+/** One task's callback loop between its turns. */
+class Runner {
+  private set: WaitableSet | undefined;
+  private yielded = false;
+  private yieldReady = false;
+
+  constructor(
+    private readonly rt: AsyncInstance,
+    private readonly task: Task,
+    private readonly callback: (code: number, handle: number, payload: number) => number,
+    private readonly done: (error?: unknown) => void,
+  ) {}
+
+  /** What the task's last turn returned: it exits, yields, or waits (going on at once when it can). */
+  handle(code: number): void {
+    const action = code & 0xf;
+    if (action === CALLBACK_EXIT) {
+      this.done();
+      return;
+    }
+    if (action === CALLBACK_YIELD) {
+      this.yielded = true;
+      this.yieldReady = false;
+      runners.add(this);
+      setTimeout(() => {
+        this.yieldReady = true;
+        queuePump();
+      }, 0);
+      return;
+    }
+    if (action !== CALLBACK_WAIT) {
+      this.fail(() => this.rt.trap(`unsupported callback code ${action}`));
+      return;
+    }
+    try {
+      this.set = this.rt.runnerState(code >>> 4).set;
+    } catch (error) {
+      this.done(error);
+      return;
+    }
+    this.yielded = false;
+    this.set.waiting++;
+    runners.add(this);
+    // The task's own code is still on the stack: it goes on now if an event is ready.
+    this.resume(false, true);
+  }
+
+  /** Runs the task's next turn if its event is ready (and its instance may be entered); whether it did. */
+  resume(nested: boolean, continuing: boolean): boolean {
+    const failure = this.rt.failed ?? this.rt.poisoned;
+    if (failure !== undefined) {
+      this.stop();
+      this.done(failure.error);
+      return true;
+    }
+    if (!continuing && !this.rt.mayEnter()) return false;
+    const task = this.task;
+    let event: [number, number, number] | undefined;
+    if (task.cancelRequested && !task.cancelDelivered && !task.returned) {
+      task.cancelDelivered = true;
+      event = [EVENT_TASK_CANCELLED, 0, 0];
+    } else if (this.yielded) {
+      // A task that yielded goes on at the next macrotask, never inside a synchronous wait (which it could starve).
+      if (!nested && this.yieldReady) event = [EVENT_NONE, 0, 0];
+    } else event = this.rt.nextEvent(this.set!);
+    if (event === undefined) return false;
+    this.stop();
+    let code: number;
+    try {
+      code = this.rt.runTurn(task, () => this.callback(...event!));
+    } catch (error) {
+      this.done(error);
+      return true;
+    }
+    this.handle(code);
+    return true;
+  }
+
+  private stop(): void {
+    runners.delete(this);
+    if (this.set !== undefined && !this.yielded) this.set.waiting--;
+    this.set = undefined;
+  }
+
+  private fail(f: () => never): void {
+    try {
+      f();
+    } catch (error) {
+      this.done(error);
+    }
+  }
 }
 
 /** An async iterator over a `ReadableStream`, an async iterable or an iterable. */

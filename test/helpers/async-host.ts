@@ -569,7 +569,7 @@ export class AsyncHost {
   private guestBuffer(payload: Payload, ptr: number, length: number): GuestBuffer {
     if (ptr % payload.align !== 0) throw new Error(`a buffer at ${ptr} is not aligned to ${payload.align}`);
     if (ptr + length * payload.size > this.memory.byteLength) throw new Error("a buffer runs past the memory");
-    return new GuestBuffer(runtimePayload(this, payload), ptr, length);
+    return new GuestBuffer(undefined, runtimePayload(this, payload), ptr, length);
   }
 
   /** `stream_copy`/`future_copy`: starts a copy at the guest end `e`; the event's payload, or `BLOCKED`. */

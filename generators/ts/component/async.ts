@@ -113,7 +113,12 @@ export class AsyncBuiltins {
     const key = typeKey(this.host.types, t);
     return scope.instanceHelper(`payload:${key}`, (name) => {
       const { size, align } = this.host.layout.sizeAlign(t);
-      const holder = { name: "payload", kind: { kind: "freestanding" }, params: [], result: undefined } as unknown as Function;
+      const holder = {
+        name: "payload",
+        kind: { kind: "freestanding" },
+        params: [],
+        result: undefined,
+      } as unknown as Function;
       const resourceKey = this.host.resourceKey(scope.owner.id);
       const lift = new FunctionEmitter(scope, holder, "implement", { args: ["ptr"], directResult: false, resourceKey });
       this.host.walker(lift, scope).walkPayloadLift(t);
@@ -148,7 +153,10 @@ ${lower.lines.join("\n")}
    * The `$async.Payload` of a channel's type for what only compares types
    * (ends moved between instances, channels the host feeds): no memory.
    */
-  payloadType(module: { use(h: string): void; constant(key: string, code: (name: string) => string): string }, channelType: TypeId): string {
+  payloadType(
+    module: { use(h: string): void; constant(key: string, code: (name: string) => string): string },
+    channelType: TypeId,
+  ): string {
     const kind = this.host.types.resolve.types[channelType]!.kind;
     const t = kind.kind === "future" || kind.kind === "stream" ? kind.type : undefined;
     module.use("$async");
@@ -228,7 +236,7 @@ $dv.setUint32(ptr + 4, payload, true);
         return define("", "void", "$rt.taskCancel();");
       case "thread.yield":
         // Without stack switching there is no other thread to switch to: it returns at once, not cancelled.
-        return define("", "number", "$rt.task(\"thread.yield\");\nreturn 0;");
+        return define("", "number", '$rt.task("thread.yield");\nreturn 0;');
       case "waitable-set.new":
         return define("", "number", "return $rt.waitableSetNew();");
       case "waitable-set.drop":
@@ -246,7 +254,11 @@ $dv.setUint32(ptr + 4, payload, true);
       case "subtask.drop":
         return define("subtask: number", "void", "$rt.subtaskDrop(subtask);");
       case "subtask.cancel":
-        return define("subtask: number", "number", `return $rt.subtaskCancel(subtask, ${ref.async ? "true" : "false"});`);
+        return define(
+          "subtask: number",
+          "number",
+          `return $rt.subtaskCancel(subtask, ${ref.async ? "true" : "false"});`,
+        );
       case "stream.new":
       case "future.new": {
         const c = channel();
@@ -334,7 +346,11 @@ $dv.setUint32(ptr + 4, payload, true);
     const needsViews = signature.paramsSpilled || (result !== undefined && this.host.layout.needsMemory(result));
     if (needsViews) scope.usesMemory();
     const params = args.map((a, n) => `${a}: ${coreTs(signature.params[n]!)}`).join(", ");
-    return define(params, "void", `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`);
+    return define(
+      params,
+      "void",
+      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`,
+    );
   }
 
   /** `error-context.new`: the debug message lifted as a string parameter. */
@@ -370,7 +386,12 @@ $dv.setUint32(ptr + 4, payload, true);
     scope: OptionScope,
     define: (params: string, ret: string, body: string) => string,
   ): string {
-    const holder = { name: "debug-message", kind: { kind: "freestanding" }, params: [], result: undefined } as unknown as Function;
+    const holder = {
+      name: "debug-message",
+      kind: { kind: "freestanding" },
+      params: [],
+      result: undefined,
+    } as unknown as Function;
     const lower = new FunctionEmitter(scope, holder, "implement", { args: ["value", "ptr"], directResult: false });
     this.host.walker(lower, scope).walkPayloadLower("string");
     void ref;

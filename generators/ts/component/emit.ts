@@ -435,7 +435,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     ];
     if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
     lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
-    if (func.result !== undefined) lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
+    if (func.result !== undefined)
+      lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
     if (emitter.lendsBorrows) lines.push("$borrows = 0;");
