@@ -53,7 +53,12 @@ export {
   type ComponentHostFile,
   type ComponentHostOptions,
 } from "./generators/ts/component/index.js";
-export { readComponent, isComponentBinary, ComponentReadError, type ComponentAst } from "./encoding/decode/component.js";
+export {
+  readComponent,
+  isComponentBinary,
+  ComponentReadError,
+  type ComponentAst,
+} from "./encoding/decode/component.js";
 export { validateComponent, ComponentValidationError } from "./encoding/validate-component.js";
 export { planComponent, PlanError, type Plan } from "./encoding/plan.js";
 export { printPlan } from "./encoding/plan-print.js";

@@ -471,7 +471,9 @@ export function printGlueTable(rows: Timing["rows"], title: string[], target: nu
     const bad = (r.ratio.get("ours") ?? 0) > target;
     if (bad) over.push(r.op);
     const jcoCell = r.wrong.has("jco") ? "wrong result" : formatNs(j);
-    console.log(`| ${[r.op, formatNs(o), formatNs(h), jcoCell, ratio("ours") + (bad ? " ⚠" : ""), ratio("jco")].join(" | ")} |`);
+    console.log(
+      `| ${[r.op, formatNs(o), formatNs(h), jcoCell, ratio("ours") + (bad ? " ⚠" : ""), ratio("jco")].join(" | ")} |`,
+    );
   }
   console.log();
   console.log(

@@ -73,7 +73,10 @@ export function functionsCallingOut(bytes: Uint8Array): Set<number> | undefined 
 }
 
 /** The names of the function exports of `bytes` that cannot call out. */
-export function exportsStayingInside(bytes: Uint8Array, exports: { name: string; kind: string; index: number }[]): Set<string> {
+export function exportsStayingInside(
+  bytes: Uint8Array,
+  exports: { name: string; kind: string; index: number }[],
+): Set<string> {
   const calling = functionsCallingOut(bytes);
   const out = new Set<string>();
   if (calling === undefined) return out;

@@ -223,11 +223,11 @@ describe("the async runtime", () => {
       x % 2 === 0
         ? x
         : new Promise<number>((_resolve, reject) =>
-          signal.addEventListener("abort", () => {
-            aborted = true;
-            reject(new Error("stopped"));
-          }),
-        ),
+            signal.addEventListener("abort", () => {
+              aborted = true;
+              reject(new Error("stopped"));
+            }),
+          ),
     );
     const controller = new AbortController();
     const result = call("run", [1], controller.signal);

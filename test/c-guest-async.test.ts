@@ -485,7 +485,11 @@ describe.skipIf(reason)("C guest: async scenarios in our TypeScript host (no JSP
       ["fetch", "wörld"],
       ["note", "wörld", "WÖRLD", 6],
     ]);
-    expect(await Promise.all(["a", "bé", "cde"].map((n) => guest.api.greet(n)))).toEqual(["a: A", "bé: BÉ", "cde: CDE"]);
+    expect(await Promise.all(["a", "bé", "cde"].map((n) => guest.api.greet(n)))).toEqual([
+      "a: A",
+      "bé: BÉ",
+      "cde: CDE",
+    ]);
     clean();
   });
 

@@ -148,7 +148,9 @@ world other { import api; }`,
     const w = write("error.wit", `package test:a; world w { export f: async func() -> error-context; }`);
     const r = run("ts", w, "--out-dir", path.join(tmp, "ts-error"));
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("error: the TypeScript host does not support this world yet: `f` uses `error-context` values");
+    expect(r.stderr).toContain(
+      "error: the TypeScript host does not support this world yet: `f` uses `error-context` values",
+    );
     expect(r.stderr).not.toContain("    at ");
   });
 

@@ -220,7 +220,6 @@ describe("strings between components", () => {
 });
 
 describe("bytes copied as they are between components", () => {
-
   it("lists of padding-free numbers and same-encoding UTF-16 strings are copied as bytes; padding is not", async () => {
     const bytes = await fixture("fused-copy");
     const files = await generateComponentHost(bytes, { name: "raw" });

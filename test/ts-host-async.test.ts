@@ -381,7 +381,9 @@ describe("futures in the WIT host", () => {
 describe("streams in the WIT host", () => {
   it("a stream<u8> the guest returns is a ReadableStream of byte chunks; the host passes a stream or an iterable", async () => {
     const source = await generateHostSource(FUTURES_WIT);
-    expect(source).toContain("countdown(n: number, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;");
+    expect(source).toContain(
+      "countdown(n: number, options?: { signal?: AbortSignal }): Promise<ReadableStream<Uint8Array>>;",
+    );
     expect(typeCheck(source)).toEqual([]);
     const host = await loadHost(FUTURES_WIT);
     const guest = await host.instantiate(await wat(FUTURES_GUEST), {});

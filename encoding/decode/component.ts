@@ -867,11 +867,7 @@ const builtins: Record<
   0x42: { name: "thread.available-parallelism", imm: ["shared"] },
 };
 
-function readCanon(
-  r: Reader,
-  push: <D>(sort: Sort, def: D, offset: number) => number,
-  valType: () => ValType,
-): void {
+function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => number, valType: () => ValType): void {
   const at = r.pos;
   const op = r.u8();
   switch (op) {

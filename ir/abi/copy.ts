@@ -86,7 +86,13 @@ function addSteps(layout: AbiLayout, t: Type, offset: number, out: CopyStep[]): 
         if (c !== undefined && !addSteps(layout, c, 0, steps)) return false;
         caseSteps.push(merge(steps));
       }
-      out.push({ op: "variant", offset, size: v.discriminantSize, payloadOffset: offset + v.payloadOffset, cases: caseSteps });
+      out.push({
+        op: "variant",
+        offset,
+        size: v.discriminantSize,
+        payloadOffset: offset + v.payloadOffset,
+        cases: caseSteps,
+      });
       return true;
     }
     default:
