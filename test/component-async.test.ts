@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { strictOptions } from "./helpers/typescript.js";
 import { generateComponentHost } from "../generators/ts/component/index.js";
 import { loadComponentHost } from "./helpers/component-host.js";
 import { tempDir, wat } from "./helpers/host.js";
@@ -192,15 +193,7 @@ describe("async components: calls to the host", () => {
     const dir = tempDir();
     const file = path.join(dir, "double.ts");
     fs.writeFileSync(file, source);
-    const program = ts.createProgram([file], {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
-      types: [],
-    });
+    const program = ts.createProgram([file], strictOptions);
     const diagnostics = ts
       .getPreEmitDiagnostics(program)
       .map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));

@@ -16,6 +16,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { strictOptions } from "./helpers/typescript.js";
 import { readComponent } from "../encoding/decode/component.js";
 import { planComponent } from "../encoding/plan.js";
 import { printPlan } from "../encoding/plan-print.js";
@@ -67,15 +68,7 @@ describe("transpiled component snapshots", () => {
       ...cases.map((n) => path.join(root, "snapshots/ts-component", `${n}.ts`)),
       path.join(root, "snapshots/ts-component/counter-js.d.ts"),
     ];
-    const program = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      moduleResolution: ts.ModuleResolutionKind.Bundler,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
-      types: [],
-    });
+    const program = ts.createProgram(files, strictOptions);
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
       const where = d.file
         ? `${path.basename(d.file.fileName)}:${d.file.getLineAndCharacterOfPosition(d.start!).line + 1}`

@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { strictOptions } from "./helpers/typescript.js";
 import { generateHostSource, loadHost, tempDir, wat } from "./helpers/host.js";
 
 const WIT = `package test:async-host;
@@ -121,15 +122,7 @@ ${MEMORY}
 function typeCheck(source: string): string[] {
   const file = path.join(tempDir(), "host.ts");
   fs.writeFileSync(file, source);
-  const program = ts.createProgram([file], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.ESNext,
-    moduleResolution: ts.ModuleResolutionKind.Bundler,
-    lib: ["lib.es2022.d.ts", "lib.dom.d.ts", "lib.esnext.disposable.d.ts"],
-    types: [],
-  });
+  const program = ts.createProgram([file], strictOptions);
   return ts
     .getPreEmitDiagnostics(program)
     .map(

@@ -45,6 +45,11 @@ export function asyncInstances(plan: Plan): Set<number> {
   return out;
 }
 
+/** A function with no result that only exists to be walked (a built-in's glue, a payload codec). */
+function glueFunction(name: string, params: { name: string; type: Type }[]): Function {
+  return { name, kind: { kind: "freestanding" }, params, result: undefined } as unknown as Function;
+}
+
 /** A key equal for equal types: structural, with resources by identity. */
 export function typeKey(types: ComponentTypes, t: Type | undefined): string {
   if (t === undefined) return "_";
@@ -113,12 +118,7 @@ export class AsyncBuiltins {
     const key = typeKey(this.host.types, t);
     return scope.instanceHelper(`payload:${key}`, (name) => {
       const { size, align } = this.host.layout.sizeAlign(t);
-      const holder = {
-        name: "payload",
-        kind: { kind: "freestanding" },
-        params: [],
-        result: undefined,
-      } as unknown as Function;
+      const holder = glueFunction("payload", []);
       const resourceKey = this.host.resourceKey(scope.owner.id);
       const lift = new FunctionEmitter(scope, holder, "implement", { args: ["ptr"], directResult: false, resourceKey });
       this.host.walker(lift, scope).walkPayloadLift(t);
@@ -322,12 +322,7 @@ $dv.setUint32(ptr + 4, payload, true);
     const options = ref.options ?? { encoding: "utf8" as const };
     const scope = this.host.optionScope(i, options);
     const result = ref.result ? this.host.types.valType(ref.result.type, ref.result.env) : undefined;
-    const func = {
-      name: "task.return",
-      kind: { kind: "freestanding" },
-      params: result === undefined ? [] : [{ name: "result", type: result }],
-      result: undefined,
-    } as unknown as Function;
+    const func = glueFunction("task.return", result === undefined ? [] : [{ name: "result", type: result }]);
     const signature = flattenFunctionType(
       this.host.layout,
       func.params.map((p) => p.type),
@@ -359,12 +354,7 @@ $dv.setUint32(ptr + 4, payload, true);
     scope: OptionScope,
     define: (params: string, ret: string, body: string) => string,
   ): string {
-    const func = {
-      name: "error-context.new",
-      kind: { kind: "freestanding" },
-      params: [{ name: "message", type: "string" }],
-      result: undefined,
-    } as unknown as Function;
+    const func = glueFunction("error-context.new", [{ name: "message", type: "string" }]);
     const emitter = new FunctionEmitter(scope, func, "implement", {
       args: ["ptr", "len"],
       callUser: (values) => `($handle = $rt.errorContextNew(${values[0]}))`,
@@ -386,12 +376,7 @@ $dv.setUint32(ptr + 4, payload, true);
     scope: OptionScope,
     define: (params: string, ret: string, body: string) => string,
   ): string {
-    const holder = {
-      name: "debug-message",
-      kind: { kind: "freestanding" },
-      params: [],
-      result: undefined,
-    } as unknown as Function;
+    const holder = glueFunction("debug-message", []);
     const lower = new FunctionEmitter(scope, holder, "implement", { args: ["value", "ptr"], directResult: false });
     this.host.walker(lower, scope).walkPayloadLower("string");
     void ref;
