@@ -683,13 +683,17 @@ const asyncHelpers: Record<string, Helper> = {
   },
   $rt: {
     scope: "instance",
-    deps: ["$async", "$trap", "$views"],
+    deps: ["$async", "$trap", "$views", "$handles"],
     code: `
-const $rt = new $async.AsyncInstance({
-  trap: $trap,
-  memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
-  mayEnter: () => $state === 0,
-});`,
+const $rt = new $async.AsyncInstance(
+  {
+    trap: $trap,
+    memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
+    mayEnter: () => $state === 0,
+  },
+  $table,
+  $free,
+);`,
   },
   $crt: {
     scope: "instance",

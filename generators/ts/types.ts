@@ -88,61 +88,76 @@ export class TsTypes {
     private readonly resourceSide: Map<TypeId, "imported" | "exported">,
   ) {}
 
-  /** The type of a value of `t` as JS code sees it. */
-  expr(t: Type): string {
+  /**
+   * The type of a value of `t` as JS code sees it. `toGuest`: a value JS
+   * gives the guest (an export's parameter, an import's result), where a
+   * stream may be any source (a web stream, an async iterable or an
+   * iterable) and a future a promise-like or the value itself. A named type
+   * is referred to by its name, which has the shape of a value JS receives.
+   */
+  expr(t: Type, toGuest = false): string {
     if (typeof t === "string") return primitives[t] ?? "never";
     const def = this.resolve.types[t];
     if (def.name !== undefined) {
       if (def.kind.kind === "resource") return this.names.qualified(t);
       return this.names.qualified(t);
     }
-    return this.structural(t);
+    return this.structural(t, toGuest);
   }
 
   /** The type of a type definition, ignoring its name. */
-  structural(id: TypeId): string {
+  structural(id: TypeId, toGuest = false): string {
     const kind = this.resolve.types[id].kind;
     switch (kind.kind) {
       case "type":
-        return this.expr(kind.type);
+        return this.expr(kind.type, toGuest);
       case "list": {
         const el = this.layout.dealias(kind.type);
         if (typeof el === "string" && typedArrays[el]) return typedArrays[el];
-        return `Array<${this.expr(kind.type)}>`;
+        return `Array<${this.expr(kind.type, toGuest)}>`;
       }
       case "fixed-length-list":
-        return `Array<${this.expr(kind.type)}>`;
+        return `Array<${this.expr(kind.type, toGuest)}>`;
       case "map":
-        return `Map<${this.expr(kind.key)}, ${this.expr(kind.value)}>`;
+        return `Map<${this.expr(kind.key, toGuest)}, ${this.expr(kind.value, toGuest)}>`;
       case "tuple":
-        return `[${kind.types.map((x) => this.expr(x)).join(", ")}]`;
+        return `[${kind.types.map((x) => this.expr(x, toGuest)).join(", ")}]`;
       case "option": {
-        if (this.isTaggedOption(id)) return `{ tag: "none" } | { tag: "some"; val: ${this.expr(kind.type)} }`;
-        return `${this.expr(kind.type)} | undefined`;
+        if (this.isTaggedOption(id)) return `{ tag: "none" } | { tag: "some"; val: ${this.expr(kind.type, toGuest)} }`;
+        return `${this.expr(kind.type, toGuest)} | undefined`;
       }
       case "result":
-        return `{ tag: "ok"; val: ${this.payload(kind.ok)} } | { tag: "err"; val: ${this.payload(kind.err)} }`;
+        return `{ tag: "ok"; val: ${this.payload(kind.ok, toGuest)} } | { tag: "err"; val: ${this.payload(kind.err, toGuest)} }`;
       case "handle":
-        return this.expr(kind.resource);
+        return this.expr(kind.resource, toGuest);
       case "record":
-        return `{ ${kind.fields.map((f) => `${this.fieldKey(f.name, f.type)}: ${this.expr(f.type)}`).join("; ")} }`;
+        return `{ ${kind.fields.map((f) => `${this.fieldKey(f.name, f.type)}: ${this.expr(f.type, toGuest)}`).join("; ")} }`;
       case "flags":
         return `{ ${kind.flags.map((f) => `${propertyKey(camelCase(f.name))}?: boolean`).join("; ")} }`;
       case "enum":
         return kind.cases.map((c) => JSON.stringify(c.name)).join(" | ");
       case "variant":
         return kind.cases
-          .map((c) => `{ tag: ${JSON.stringify(c.name)}${c.type === undefined ? "" : `; val: ${this.expr(c.type)}`} }`)
+          .map(
+            (c) =>
+              `{ tag: ${JSON.stringify(c.name)}${c.type === undefined ? "" : `; val: ${this.expr(c.type, toGuest)}`} }`,
+          )
           .join(" | ");
       case "resource":
         return "never";
-      case "future":
+      case "future": {
         // Given to the host as a promise; a promise-like or a plain value is accepted from it.
-        return `Promise<${kind.type === undefined ? "void" : this.expr(kind.type)}>`;
-      case "stream":
+        const value = kind.type === undefined ? "void" : this.expr(kind.type, toGuest);
+        return toGuest ? `PromiseLike<${value}> | ${value}` : `Promise<${value}>`;
+      }
+      case "stream": {
         // Given to the host as a web stream (of byte chunks for `stream<u8>`); an iterable is accepted from it.
-        if (kind.type !== undefined && this.layout.dealias(kind.type) === "u8") return "ReadableStream<Uint8Array>";
-        return `ReadableStream<${kind.type === undefined ? "void" : this.expr(kind.type)}>`;
+        const bytes = kind.type !== undefined && this.layout.dealias(kind.type) === "u8";
+        const item = bytes ? "Uint8Array" : kind.type === undefined ? "void" : this.expr(kind.type, toGuest);
+        return toGuest
+          ? `ReadableStream<${item}> | AsyncIterable<${item}> | Iterable<${item}>`
+          : `ReadableStream<${item}>`;
+      }
       default:
         return "never";
     }
@@ -156,8 +171,8 @@ export class TsTypes {
     return optional ? `${key}?` : key;
   }
 
-  private payload(t: Type | undefined): string {
-    return t === undefined ? "undefined" : this.expr(t);
+  private payload(t: Type | undefined, toGuest = false): string {
+    return t === undefined ? "undefined" : this.expr(t, toGuest);
   }
 
   /** An option whose payload is itself an option is represented tagged, as jco does. */
@@ -169,11 +184,11 @@ export class TsTypes {
   }
 
   /** The type a function returns to JS: a direct `result<T, E>` becomes `T` (errors are thrown). */
-  returnType(func: Function): string {
+  returnType(func: Function, toGuest = false): string {
     if (func.result === undefined) return "void";
     const r = this.directResult(func);
-    if (r) return r.ok === undefined ? "void" : this.expr(r.ok);
-    return this.expr(func.result);
+    if (r) return r.ok === undefined ? "void" : this.expr(r.ok, toGuest);
+    return this.expr(func.result, toGuest);
   }
 
   /** The `result` a function returns directly, if it does. */
@@ -186,9 +201,9 @@ export class TsTypes {
   }
 
   /** Parameters as `name: Type` (the `self` of a method is left out). */
-  params(func: Function, skipSelf: boolean): string {
+  params(func: Function, skipSelf: boolean, toGuest = false): string {
     const params = skipSelf ? func.params.slice(1) : func.params;
-    return params.map((p) => `${valueName(p.name)}: ${this.expr(p.type)}`).join(", ");
+    return params.map((p) => `${valueName(p.name)}: ${this.expr(p.type, toGuest)}`).join(", ");
   }
 
   /** Declarations of the named types of one interface (or of the world). */

@@ -312,7 +312,7 @@ ${lower.lines.join("\n")}
     this.use("$enter");
     this.use("$fail");
     const label = stringLiteral(f.exportName);
-    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type)}`).join(", ");
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type, true)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
     const lines = [`function ${name}(${paramList}): ${this.types.returnType(func)} {`];
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
@@ -350,7 +350,7 @@ ${lower.lines.join("\n")}
     this.use("$enter");
     this.use("$fail");
     const label = stringLiteral(f.exportName);
-    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type)}`).join(", ");
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type, true)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
     // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
     const allParams = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
@@ -630,7 +630,11 @@ $dv.setUint32(ptr + 4, payload, true);
       `if ($state !== 1) throw new Error("_initialize: the instance trapped");`,
       `$state = 0;`,
       `}`,
-      `return ${exportsObject};`,
+      `const $exports = ${exportsObject};`,
+      allHelpers.includes("$handles")
+        ? `$liveHandles.set($exports, () => $table.length - 1 - $free.length);`
+        : `$liveHandles.set($exports, () => 0);`,
+      `return $exports;`,
       `}`,
       `return { coreImports, bind };`,
     );
@@ -939,8 +943,8 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
   }
 
   private functionSignature(func: Function, side: "import" | "export", name = camelCase(func.name)): string {
-    let params = this.types.params(func, false);
-    let result = this.types.returnType(func);
+    let params = this.types.params(func, false, side === "export");
+    let result = this.types.returnType(func, side === "import");
     if (isAsync(func)) {
       // The trailing options, named apart from the WIT parameters.
       let options = "options";

@@ -51,3 +51,11 @@ export declare function instantiate(imports: ImportObject, options?: Instantiate
  * core module (compiled, or its bytes) at once.
  */
 export declare function instantiateSync(imports: ImportObject, options: InstantiateOptions): Exports;
+
+/**
+ * The handles live in the tables of the component's instances: resources,
+ * and the async ABI's subtasks, waitable sets, stream and future ends and
+ * error contexts. For leak checks: after the calls of a test have ended, a
+ * component that cleans up holds none but the resources it keeps on purpose.
+ */
+export declare function liveHandles(exports: Exports): number;

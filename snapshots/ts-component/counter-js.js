@@ -53,6 +53,12 @@ function instantiateSync(imports, options) {
   });
   return $link(modules, imports);
 }
+function liveHandles(exports) {
+  const count = $liveHandles.get(exports);
+  if (count === void 0) throw new TypeError("liveHandles: not the exports of an instance of this component");
+  return count();
+}
+const $liveHandles = /* @__PURE__ */ new WeakMap();
 const $repKey = /* @__PURE__ */ Symbol("rep");
 const $lendCount = /* @__PURE__ */ Symbol("lends");
 function $argumentError(message) {
@@ -375,6 +381,8 @@ function $link(modules, imports) {
       $end() {
         if ($state === 1) $state = 0;
       },
+      /** The handles live in this instance's table. */
+      $liveHandles: () => $table.length - 1 - $free.length,
       $o0,
       $runDtor0,
       $bindDtor0,
@@ -412,7 +420,7 @@ function $link(modules, imports) {
     return $lift1(this, ...args);
   }, writable: true, configurable: true });
   $Resource0["add"] = $lift2;
-  return (() => {
+  const $exports = (() => {
     const result = {
       "test:counters/counters": { Counter: $Resource0 },
       dropped: $lift3
@@ -420,9 +428,12 @@ function $link(modules, imports) {
     result.counters = result["test:counters/counters"];
     return result;
   })();
+  $liveHandles.set($exports, () => $ci0.$liveHandles());
+  return $exports;
 }
 export {
   ComponentError,
   instantiate,
-  instantiateSync
+  instantiateSync,
+  liveHandles
 };

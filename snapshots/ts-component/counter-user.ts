@@ -110,6 +110,20 @@ export function instantiateSync(imports: ImportObject, options: InstantiateOptio
   return $link(modules, imports);
 }
 
+/**
+ * The handles live in the tables of the component's instances: resources,
+ * and the async ABI's subtasks, waitable sets, stream and future ends and
+ * error contexts. For leak checks: after the calls of a test have ended, a
+ * component that cleans up holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this component");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $argumentErrors = new WeakSet<object>();
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
@@ -389,6 +403,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $end(): void {
         if ($state === 1) $state = 0;
       },
+      /** The handles live in this instance's table. */
+      $liveHandles: () => $table.length - 1 - $free.length,
       $o0,
       $resourceNew0,
       $resourceRep0,
@@ -402,5 +418,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   $ci0.$end();
   const $lift0 = $ci0.$o0.$bindLift0($core0.exports["twice"], undefined);
   const $lift1 = $ci0.$o0.$bindLift1($core0.exports["total"], undefined);
-  return { twice: $lift0, total: $lift1 };
+  const $exports = { twice: $lift0, total: $lift1 };
+  $liveHandles.set($exports, () => $ci0.$liveHandles());
+  return $exports;
 }

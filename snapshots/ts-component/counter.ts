@@ -116,6 +116,20 @@ export function instantiateSync(imports: ImportObject, options: InstantiateOptio
   return $link(modules, imports);
 }
 
+/**
+ * The handles live in the tables of the component's instances: resources,
+ * and the async ABI's subtasks, waitable sets, stream and future ends and
+ * error contexts. For leak checks: after the calls of a test have ended, a
+ * component that cleans up holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this component");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $repKey = Symbol("rep");
 const $lendCount = Symbol("lends");
 /** A bad argument: the call is refused and the instance stays usable. */
@@ -476,6 +490,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $end(): void {
         if ($state === 1) $state = 0;
       },
+      /** The handles live in this instance's table. */
+      $liveHandles: () => $table.length - 1 - $free.length,
       $o0,
       $runDtor0,
       $bindDtor0,
@@ -519,7 +535,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     configurable: true,
   });
   ($Resource0 as any)["add"] = $lift2;
-  return (() => {
+  const $exports = (() => {
     const result: any = {
       "test:counters/counters": { Counter: $Resource0 as unknown as CounterClass },
       dropped: $lift3,
@@ -527,4 +543,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     result.counters = result["test:counters/counters"];
     return result as Exports;
   })();
+  $liveHandles.set($exports, () => $ci0.$liveHandles());
+  return $exports;
 }

@@ -109,6 +109,20 @@ export function instantiateSync(imports: ImportObject, options: InstantiateOptio
   return $link(modules, imports);
 }
 
+/**
+ * The handles live in the tables of the component's instances: resources,
+ * and the async ABI's subtasks, waitable sets, stream and future ends and
+ * error contexts. For leak checks: after the calls of a test have ended, a
+ * component that cleans up holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this component");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $argumentErrors = new WeakSet<object>();
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
@@ -798,5 +812,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   });
   $ci0.$end();
   const $lift2 = $ci0.$o0.$bindLift2($core3.exports["echo-len"], undefined);
-  return { echo: $lift0, echoLen: $lift2 };
+  const $exports = { echo: $lift0, echoLen: $lift2 };
+  $liveHandles.set($exports, () => 0);
+  return $exports;
 }

@@ -112,6 +112,20 @@ export function instantiateSync(imports: ImportObject, options: InstantiateOptio
   return $link(modules, imports);
 }
 
+/**
+ * The handles live in the tables of the component's instances: resources,
+ * and the async ABI's subtasks, waitable sets, stream and future ends and
+ * error contexts. For leak checks: after the calls of a test have ended, a
+ * component that cleans up holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this component");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $argumentErrors = new WeakSet<object>();
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
@@ -1301,7 +1315,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   const $lift12 = $ci0.$o3.$bindLift12($core2.exports["bad-case"], undefined);
   const $lift13 = $ci0.$o3.$bindLift13($core2.exports["name"], undefined);
   const $lift14 = $ci0.$o3.$bindLift14($core2.exports["pairs"], undefined);
-  return {
+  const $exports = {
     points: $lift6,
     padded: $lift7,
     text: $lift8,
@@ -1312,4 +1326,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     name: $lift13,
     pairs: $lift14,
   };
+  $liveHandles.set($exports, () => 0);
+  return $exports;
 }

@@ -48,3 +48,10 @@ export declare function instantiateSync(
   imports: ImportObject,
   options?: InstantiateOptions,
 ): Exports;
+/**
+ * The handles live in the instance's table: resources, and the async ABI's
+ * subtasks, waitable sets, stream and future ends and error contexts. For
+ * leak checks: after the calls of a test have ended, a guest that cleans up
+ * holds none but the resources it keeps on purpose.
+ */
+export declare function liveHandles(exports: Exports): number;

@@ -25,6 +25,19 @@ export function instantiateSync(source, imports, options = {}) {
   const link = $link(module, imports, options);
   return link.bind(new WebAssembly.Instance(module, link.coreImports));
 }
+/**
+ * The handles live in the instance's table: resources, and the async ABI's
+ * subtasks, waitable sets, stream and future ends and error contexts. For
+ * leak checks: after the calls of a test have ended, a guest that cleans up
+ * holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports) {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this host");
+  return count();
+}
+const $liveHandles = new WeakMap();
 const $argumentErrors = new WeakSet();
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function $describe(v) {
@@ -445,7 +458,7 @@ function $link(module, imports, options) {
       if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
-    return (() => {
+    const $exports = (() => {
       const result = {
         version: $export0,
         "snap:basic/calc": { add: $export1, neg: $export2, mix: $export3, greet: $export4 },
@@ -454,6 +467,8 @@ function $link(module, imports, options) {
       result.calc = result["snap:basic/calc"];
       return result;
     })();
+    $liveHandles.set($exports, () => 0);
+    return $exports;
   }
   return { coreImports, bind };
 }

@@ -129,6 +129,20 @@ export function instantiateSync(
   return link.bind(new WebAssembly.Instance(module, link.coreImports));
 }
 
+/**
+ * The handles live in the instance's table: resources, and the async ABI's
+ * subtasks, waitable sets, stream and future ends and error contexts. For
+ * leak checks: after the calls of a test have ended, a guest that cleans up
+ * holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this host");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $argumentErrors = new WeakSet<object>();
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 function $describe(v: unknown): string {
@@ -852,7 +866,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
-    return (() => {
+    const $exports = (() => {
       const result: Exports = {
         "snap:many-params/wide": {
           many: $export0,
@@ -865,6 +879,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       result.wide = result["snap:many-params/wide"];
       return result;
     })();
+    $liveHandles.set($exports, () => 0);
+    return $exports;
   }
   return { coreImports, bind };
 }

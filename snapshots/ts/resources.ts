@@ -91,6 +91,20 @@ export function instantiateSync(
   return link.bind(new WebAssembly.Instance(module, link.coreImports));
 }
 
+/**
+ * The handles live in the instance's table: resources, and the async ABI's
+ * subtasks, waitable sets, stream and future ends and error contexts. For
+ * leak checks: after the calls of a test have ended, a guest that cleans up
+ * holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this host");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $argumentErrors = new WeakSet<object>();
 const $rep = Symbol("rep");
 const $lends = Symbol("lends");
@@ -890,7 +904,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
-    return (() => {
+    const $exports = (() => {
       const result: Exports = {
         "snap:resources/store": { save: $export4, load: $export5, Blob: $Resource1 },
         store: undefined as unknown as Exports["snap:resources/store"],
@@ -898,6 +912,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       result.store = result["snap:resources/store"];
       return result;
     })();
+    $liveHandles.set($exports, () => $table.length - 1 - $free.length);
+    return $exports;
   }
   return { coreImports, bind };
 }

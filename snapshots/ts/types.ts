@@ -102,6 +102,20 @@ export function instantiateSync(
   return link.bind(new WebAssembly.Instance(module, link.coreImports));
 }
 
+/**
+ * The handles live in the instance's table: resources, and the async ABI's
+ * subtasks, waitable sets, stream and future ends and error contexts. For
+ * leak checks: after the calls of a test have ended, a guest that cleans up
+ * holds none but the resources it keeps on purpose.
+ */
+export function liveHandles(exports: Exports): number {
+  const count = $liveHandles.get(exports);
+  if (count === undefined)
+    throw new TypeError("liveHandles: not the exports of an instance of this host");
+  return count();
+}
+const $liveHandles = new WeakMap<object, () => number>();
+
 const $scratch = new DataView(new ArrayBuffer(8));
 function $f32ToI32(f: number): number {
   $scratch.setFloat32(0, f, true);
@@ -1383,7 +1397,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       if ($state !== 1) throw new Error("_initialize: the instance trapped");
       $state = 0;
     }
-    return (() => {
+    const $exports = (() => {
       const result: Exports = {
         transform: $export0,
         "snap:types/shapes": {
@@ -1399,6 +1413,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       result.shapes = result["snap:types/shapes"];
       return result;
     })();
+    $liveHandles.set($exports, () => 0);
+    return $exports;
   }
   return { coreImports, bind };
 }

@@ -388,10 +388,3 @@ $dv.setUint32(ptr + 4, payload, true);
     );
   }
 }
-
-/** The parameters and return type of a function as JavaScript sees an async-typed one. */
-export function asyncSignature(ts: TsTypes, func: Function): { params: string; result: string } {
-  const params = func.params.map((p) => `${valueName(p.name)}: ${ts.expr(p.type)}`);
-  params.push("options?: { signal?: AbortSignal }");
-  return { params: params.join(", "), result: `Promise<${ts.returnType(func)}>` };
-}

@@ -9,7 +9,15 @@ import type { Plan, PlanExport, TypeValue } from "../../../encoding/plan.js";
 import { peelEntry } from "../../../encoding/decode/component.js";
 import type { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function } from "../../../ir/types.js";
-import { camelCase, propertyKey, staticName, stringLiteral, topLevelExportName, typeName } from "../naming.js";
+import {
+  camelCase,
+  propertyKey,
+  staticName,
+  stringLiteral,
+  topLevelExportName,
+  typeName,
+  valueName,
+} from "../naming.js";
 import type { TsTypes } from "../types.js";
 
 interface Members {
@@ -99,12 +107,15 @@ export class ComponentDeclarations {
    * imported one may return a promise or the value (`forImport`).
    */
   private signature(func: Function, name: string, skipSelf = false, forImport = false): string {
+    const params = this.ts.params(func, skipSelf, !forImport);
+    const result = this.ts.returnType(func, forImport);
     if (func.kind.kind.startsWith("async")) {
-      const params = [this.ts.params(func, skipSelf), "options?: { signal?: AbortSignal }"].filter(Boolean).join(", ");
-      const result = this.ts.returnType(func);
-      return `${propertyKey(name)}(${params}): ${forImport ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`};`;
+      let options = "options";
+      while (func.params.some((p) => valueName(p.name) === options)) options += "_";
+      const all = [params, `${options}?: { signal?: AbortSignal }`].filter(Boolean).join(", ");
+      return `${propertyKey(name)}(${all}): ${forImport ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`};`;
     }
-    return `${propertyKey(name)}(${this.ts.params(func, skipSelf)}): ${this.ts.returnType(func)};`;
+    return `${propertyKey(name)}(${params}): ${result};`;
   }
 
   private classMembers(id: number): string[] {

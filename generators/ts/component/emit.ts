@@ -35,7 +35,7 @@ import {
 import { helperClosure, helperCode } from "../runtime.js";
 import { TsTypes, type TsNames } from "../types.js";
 import { ComponentDeclarations } from "./declarations.js";
-import { AsyncBuiltins, asyncInstances, asyncSignature, typeKey, type AsyncHost } from "./async.js";
+import { AsyncBuiltins, asyncInstances, typeKey, type AsyncHost } from "./async.js";
 import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
 
 export interface ComponentEmitOptions {
@@ -395,7 +395,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     inst.use("$enter");
     inst.use("$fail");
     const label = stringLiteral(l.label);
-    const paramList = func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ");
+    const paramList = func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type, true)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
     // A call that cannot leave the instance (its core function reaches no
     // import and no indirect call, and nothing is allocated or post-returned)
@@ -478,7 +478,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     const label = stringLiteral(l.label);
     const resultKey = stringLiteral(typeKey(this.types, func.result));
     const paramList = [
-      ...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`),
+      ...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type, true)}`),
       "$options?: $async.CallOptions",
     ].join(", ");
     const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
@@ -886,7 +886,14 @@ function $argumentError(message: string): never {
       ...this.linkCode.filter(
         (c) => c.startsWith("$ctor") || c.startsWith("Object.defineProperty") || c.startsWith("($Resource"),
       ),
-      `return ${exportsObject};`,
+      `const $exports = ${exportsObject};`,
+      `$liveHandles.set($exports, () => ${
+        this.scopes
+          .filter((s) => s.hasTable)
+          .map((s) => `${s.name}.$liveHandles()`)
+          .join(" + ") || "0"
+      });`,
+      `return $exports;`,
     ].join("\n");
     const frame = {
       generator: this.options.generator,

@@ -164,6 +164,9 @@ export class InstanceScope {
     return s;
   }
 
+  /** Whether the instance has a handle table (and so a `$liveHandles()` member); known once rendered. */
+  hasTable = false;
+
   /** The closure's code: `const $ciN = (() => { … })();`. */
   render(): string {
     const scopes = [...this.options.values()];
@@ -173,6 +176,7 @@ export class InstanceScope {
       optionCode = [...declarations, `const ${scopes[0]!.name} = ${object};`];
     } else optionCode = scopes.map((o) => o.code());
     const all = helperClosure(this.helpers);
+    this.hasTable = all.includes("$handles");
     const local: string[] = [];
     for (const h of all) {
       const { scope, code } = helperCode(h);
@@ -194,6 +198,9 @@ export class InstanceScope {
       `$end(): void {`,
       `if ($state === 1) $state = 0;`,
       `},`,
+      ...(all.includes("$handles")
+        ? [`/** The handles live in this instance's table. */`, `$liveHandles: () => $table.length - 1 - $free.length,`]
+        : []),
       ...[...this.options.values()].map((o) => `${o.name},`),
       ...this.members.map((m) => `${m},`),
       `};`,
