@@ -14,6 +14,7 @@ export interface ComponentHostModule {
   instantiate(imports: unknown, options?: unknown): Promise<any>;
   instantiateSync(imports: unknown, options?: unknown): any;
   ComponentError: new (payload: unknown) => Error & { payload: unknown };
+  liveHandles(exports: unknown): number;
   /** Where the files were written. */
   dir: string;
   files: string[];

@@ -19,6 +19,7 @@ export interface HostModule {
   instantiate(source: unknown, imports: unknown, options?: unknown): Promise<any>;
   instantiateSync(source: unknown, imports: unknown, options?: unknown): any;
   ComponentError: new (payload: unknown) => Error & { payload: unknown };
+  liveHandles(exports: unknown): number;
 }
 
 let tempRoot: string | undefined;
