@@ -398,3 +398,83 @@ describe("streams in the WIT host", () => {
     expect(await guest.sum(await guest.countdown(10))).toBe(55);
   });
 });
+
+const ERRORS_WIT = `package test:errors;
+
+world guest {
+  /// The host looks at an error context the guest made.
+  import check: func(e: error-context) -> u32;
+  /// An error context with the message: the error of the result.
+  export fail: func(message: string) -> result<u32, error-context>;
+  /// The debug message of an error context the host passes.
+  export describe: func(e: error-context) -> string;
+  /// Makes an error context with the message, passes it to \`check\`, returns what it says.
+  export relay: func(message: string) -> u32;
+}`;
+
+/** Sync functions passing error contexts both ways; the guest drops every handle it gets or makes. */
+const ERRORS_GUEST = `(module
+  (import "$root" "check" (func $check (param i32) (result i32)))
+  (import "$root" "[error-context-new-utf8]" (func $ec-new (param i32 i32) (result i32)))
+  (import "$root" "[error-context-debug-message-utf8]" (func $ec-message (param i32 i32)))
+  (import "$root" "[error-context-drop]" (func $ec-drop (param i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
+    (global.set $heap (i32.add (local.get $r) (local.get 3)))
+    (local.get $r))
+  (func (export "fail") (param $p i32) (param $n i32) (result i32)
+    (i32.store (i32.const 16) (i32.const 1))
+    (i32.store (i32.const 20) (call $ec-new (local.get $p) (local.get $n)))
+    (i32.const 16))
+  ;; The error context is the guest's until it drops it, after the host has taken the result.
+  (func (export "cabi_post_fail") (param $ret i32)
+    (call $ec-drop (i32.load offset=4 (local.get $ret))))
+  (func (export "describe") (param $e i32) (result i32)
+    (call $ec-message (local.get $e) (i32.const 32))
+    (call $ec-drop (local.get $e))
+    (i32.const 32))
+  (func (export "relay") (param $p i32) (param $n i32) (result i32)
+    (local $e i32) (local $r i32)
+    (local.set $e (call $ec-new (local.get $p) (local.get $n)))
+    (local.set $r (call $check (local.get $e)))
+    (call $ec-drop (local.get $e))
+    (local.get $r)))`;
+
+describe("error contexts in the WIT host", () => {
+  it("an error context is an Error both ways; the guest's handles are its own to drop", async () => {
+    const source = await generateHostSource(ERRORS_WIT);
+    expect(source).toContain("fail(message: string): number;");
+    expect(source).toContain("describe(e: Error): string;");
+    expect(typeCheck(source)).toEqual([]);
+    const host = await loadHost(ERRORS_WIT);
+    const seen: Error[] = [];
+    const guest = await host.instantiate(await wat(ERRORS_GUEST), {
+      check: (e: Error) => {
+        seen.push(e);
+        return e.message.length;
+      },
+    });
+    // The error of a result is thrown as ComponentError, its payload the error context.
+    const thrown = (() => {
+      try {
+        guest.fail("disk full");
+      } catch (e) {
+        return e;
+      }
+    })() as InstanceType<typeof host.ComponentError>;
+    expect(thrown).toBeInstanceOf(host.ComponentError);
+    expect(thrown.payload).toBeInstanceOf(Error);
+    expect((thrown.payload as Error).name).toBe("ErrorContext");
+    expect((thrown.payload as Error).message).toBe("disk full");
+    // Any Error may be given; an error context the guest made goes back as it is.
+    expect(guest.describe(new TypeError("bad input"))).toBe("bad input");
+    expect(guest.describe(thrown.payload)).toBe("disk full");
+    expect(guest.relay("héllo")).toBe(5);
+    expect(seen.map((e) => [e.name, e.message])).toEqual([["ErrorContext", "héllo"]]);
+    expect(() => guest.describe("not an error")).toThrow(TypeError);
+    expect(host.liveHandles(guest)).toBe(0);
+  });
+});

@@ -61,7 +61,8 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
-        // Futures and streams are served, unless they carry resources; error contexts not yet.
+        // Futures, streams and error contexts are served; futures and streams of resources not yet.
+        if (s.kind === "error-context") return false;
         if (s.kind !== "future" && s.kind !== "stream") found ??= unsupportedShape(s);
         else if (s.payload !== undefined && layout.contains(s.payload, (p) => p.kind === "own" || p.kind === "borrow"))
           found ??= `a \`${s.kind}\` of resource handles (not yet)`;
@@ -482,6 +483,58 @@ $dv.setUint32(ptr + 4, payload, true);
       // Without stack switching a synchronous yield has nothing to switch to: it returns at once, not cancelled.
       [root, f(b.yield.field, "", "return 0;", "number")],
       [TASK_CANCEL_MODULE, f(b.taskCancel.field, "", "$rt.taskCancel();")],
+      ...this.errorContextBuiltins().map((g) => [root, g] as [string, string]),
+    ];
+  }
+
+  /** Whether any function of the world passes an `error-context`. */
+  private usesErrorContext(): boolean {
+    const types = [...this.abi.imports, ...this.abi.exports].flatMap(({ func }) => [
+      ...func.params.map((p) => p.type),
+      ...(func.result === undefined ? [] : [func.result]),
+    ]);
+    return types.some((t) => this.layout.contains(t, (s) => s.kind === "error-context"));
+  }
+
+  /**
+   * `error-context.new`, `.debug-message` (their messages in the guest's
+   * string encoding) and `.drop`: none unless the world passes error contexts.
+   */
+  private errorContextBuiltins(): string[] {
+    if (!this.usesErrorContext()) return [];
+    const encoding = this.options.encoding;
+    const message = {
+      name: "error-context.new",
+      kind: { kind: "freestanding" },
+      params: [{ name: "message", type: "string" }],
+      result: undefined,
+    } as unknown as Function;
+    const lift = new FunctionEmitter(this, message, "implement", {
+      args: ["ptr", "len"],
+      callUser: (values) => `($handle = $rt.errorContextNew(${values[0]}))`,
+      directResult: false,
+    });
+    this.walker(lift, "import").walkFunction(message, "guest-import", "implement", "error-context.new");
+    const holder = { name: "debug-message", kind: { kind: "freestanding" }, params: [], result: undefined };
+    const lower = new FunctionEmitter(this, holder as unknown as Function, "implement", {
+      args: ["value", "ptr"],
+      directResult: false,
+    });
+    this.walker(lower, "import").walkPayloadLower("string");
+    this.usesRealloc();
+    return [
+      `${stringLiteral(`[error-context-new-${encoding}]`)}(ptr: number, len: number): number {
+if ($u8.byteLength === 0) $refresh();
+let $handle = 0;
+${lift.lines.filter((l) => l !== "return;").join("\n")}
+return $handle;
+}`,
+      `${stringLiteral(`[error-context-debug-message-${encoding}]`)}(index: number, ptr: number): void {
+const value = $rt.errorContextMessage(index);
+if ($u8.byteLength === 0) $refresh();
+${lower.lines.join("\n")}
+}`,
+      `"[error-context-drop]"(index: number): void {\n$rt.errorContextDrop(index);\n}`,
     ];
   }
 
@@ -548,6 +601,10 @@ $dv.setUint32(ptr + 4, payload, true);
     for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
     if ([...this.abi.imports, ...this.abi.exports].some((f) => f.async)) {
       for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
+    } else if (this.usesErrorContext()) {
+      // A synchronous world may pass error contexts too.
+      this.use("$rt");
+      for (const glue of this.errorContextBuiltins()) addImport(TASK_BUILTINS_MODULE, glue);
     }
     for (const f of [...this.abi.imports, ...this.abi.exports])
       for (const [index, type] of futuresAndStreams(this.resolve, f.func).entries())
