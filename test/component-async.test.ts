@@ -189,7 +189,7 @@ describe("async components: calls to the host", () => {
     const files = await generateComponentHost(await wat(DOUBLE), { name: "double", js: false, format: true });
     const source = files.find((f) => f.path === "double.ts")!.contents as string;
     expect(source).toContain("run(x: number, options?: { signal?: AbortSignal }): Promise<number>;");
-    expect(source).toContain("double(x: number, options?: { signal?: AbortSignal }): number | PromiseLike<number>;");
+    expect(source).toContain("double(x: number, options?: { signal: AbortSignal }): number | PromiseLike<number>;");
     const dir = tempDir();
     const file = path.join(dir, "double.ts");
     fs.writeFileSync(file, source);

@@ -478,3 +478,116 @@ describe("error contexts in the WIT host", () => {
     expect(host.liveHandles(guest)).toBe(0);
   });
 });
+
+const RESOURCES_WIT = `package test:async-res;
+
+interface host {
+  resource source {
+    open: static func(start: u32) -> source;
+    /// The next number, now or later.
+    next: async func() -> u32;
+  }
+}
+
+interface api {
+  use host.{source};
+  resource counter {
+    constructor(start: u32);
+    /// Adds the source's next number to the count; returns the count.
+    add: async func(src: borrow<source>) -> u32;
+    /// The count, once the counter is done with its calls.
+    total: static async func(c: borrow<counter>) -> u32;
+  }
+}
+
+world guest {
+  import host;
+  export api;
+}`;
+
+/** A counter (its rep is its address: 4 bytes of count) adding numbers from the host's async method. */
+const RESOURCES_GUEST = `(module
+  (import "test:async-res/host" "[async-lower][method]source.next" (func $next (param i32 i32) (result i32)))
+  (import "test:async-res/host" "[resource-drop]source" (func $source-drop (param i32)))
+  (import "[export]test:async-res/api" "[resource-new]counter" (func $counter-new (param i32) (result i32)))
+  (import "[export]test:async-res/api" "[task-return][method]counter.add" (func $return-add (param i32)))
+  (import "[export]test:async-res/api" "[task-return][static]counter.total" (func $return-total (param i32)))
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (import "$root" "[waitable-join]" (func $join (param i32 i32)))
+  (import "$root" "[subtask-drop]" (func $subtask-drop (param i32)))
+  (import "$root" "[context-get-0]" (func $ctx-get (result i32)))
+  (import "$root" "[context-set-0]" (func $ctx-set (param i32)))
+  (memory (export "memory") 1)
+  (global $heap (mut i32) (i32.const 4096))
+  (func $alloc (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $r i32)
+    (local.set $r (i32.and (i32.add (global.get $heap) (i32.const 7)) (i32.const -8)))
+    (global.set $heap (i32.add (local.get $r) (local.get 3)))
+    (local.get $r))
+  (func (export "test:async-res/api#[constructor]counter") (param $start i32) (result i32)
+    (local $rep i32)
+    (local.set $rep (call $alloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 4)))
+    (i32.store (local.get $rep) (local.get $start))
+    (call $counter-new (local.get $rep)))
+  (func (export "test:async-res/api#[dtor]counter") (param i32))
+  ;; Per task (context slot 0): the counter's rep, the waitable set, the result area, the borrowed source.
+  (func (export "[async-lift]test:async-res/api#[method]counter.add") (param $self i32) (param $src i32) (result i32)
+    (local $t i32) (local $r i32)
+    (local.set $t (call $alloc (i32.const 0) (i32.const 0) (i32.const 4) (i32.const 16)))
+    (call $ctx-set (local.get $t))
+    (i32.store (local.get $t) (local.get $self))
+    (i32.store offset=12 (local.get $t) (local.get $src))
+    (local.set $r (call $next (local.get $src) (i32.add (local.get $t) (i32.const 8))))
+    (if (i32.eq (local.get $r) (i32.const 2)) (then (return (call $finish-add))))
+    (i32.store offset=4 (local.get $t) (call $ws-new))
+    (call $join (i32.shr_u (local.get $r) (i32.const 4)) (i32.load offset=4 (local.get $t)))
+    (i32.or (i32.const 2) (i32.shl (i32.load offset=4 (local.get $t)) (i32.const 4))))
+  (func (export "[callback][async-lift]test:async-res/api#[method]counter.add") (param $e i32) (param $h i32) (param $p i32) (result i32)
+    (call $subtask-drop (local.get $h))
+    (call $ws-drop (i32.load offset=4 (call $ctx-get)))
+    (call $finish-add))
+  (func $finish-add (result i32)
+    (local $t i32) (local $c i32)
+    (local.set $t (call $ctx-get))
+    (local.set $c (i32.load (local.get $t)))
+    (i32.store (local.get $c) (i32.add (i32.load (local.get $c)) (i32.load offset=8 (local.get $t))))
+    ;; A borrow is dropped before the task returns.
+    (call $source-drop (i32.load offset=12 (local.get $t)))
+    (call $return-add (i32.load (local.get $c)))
+    (i32.const 0))
+  (func (export "[async-lift]test:async-res/api#[static]counter.total") (param $c i32) (result i32)
+    (call $return-total (i32.load (local.get $c)))
+    (i32.const 0))
+  (func (export "[callback][async-lift]test:async-res/api#[static]counter.total") (param i32 i32 i32) (result i32)
+    unreachable))`;
+
+describe("async functions of resources in the WIT host", () => {
+  it("an exported resource's async methods return promises; an imported one's may answer later", async () => {
+    const source = await generateHostSource(RESOURCES_WIT);
+    expect(source).toContain("add(src: TestAsyncResApi.Source, options?: { signal?: AbortSignal }): Promise<number>;");
+    expect(source).toContain("total(c: TestAsyncResApi.Counter, options?: { signal?: AbortSignal }): Promise<number>;");
+    expect(source).toContain("next(options?: { signal: AbortSignal }): number | PromiseLike<number>;");
+    expect(typeCheck(source)).toEqual([]);
+    const host = await loadHost(RESOURCES_WIT);
+    class Source {
+      constructor(private n: number) {}
+      static open(start: number) {
+        return new Source(start);
+      }
+      next() {
+        this.n += 1;
+        return this.n % 2 === 0 ? this.n : later(this.n, 2);
+      }
+    }
+    const guest = await host.instantiate(await wat(RESOURCES_GUEST), { "test:async-res/host": { Source } });
+    const { Counter } = guest.api;
+    const counter = new Counter(100);
+    const src = new Source(0);
+    expect(await counter.add(src)).toBe(101); // 1, answered later
+    expect(await counter.add(src)).toBe(103); // 2, answered at once
+    expect(await Counter.total(counter)).toBe(103);
+    counter[Symbol.dispose]();
+    expect(host.liveHandles(guest)).toBe(0);
+  });
+});

@@ -460,6 +460,12 @@ export class FunctionEmitter implements AbiEmitter<string> {
         const label = stringLiteral(inst.name);
         const resultType = this.func.result === undefined ? "void" : this.module.types.expr(this.func.result);
         const t = this.temp();
+        // Objects lent to the task (borrows of exported resources) stay lent until it ends.
+        const lent = this.hostLends ? this.temp() : undefined;
+        if (lent !== undefined) {
+          this.module.use("$hostLends");
+          out.push(`const ${lent} = $hostLent.splice(0);`);
+        }
         out.push(
           `const ${t} = $rt.callExport(`,
           `() => $turn(${label}, () => ${this.target.coreFunction}(${ops.join(", ")})),`,
@@ -471,6 +477,12 @@ export class FunctionEmitter implements AbiEmitter<string> {
           // Only an eager call (one between components) may give the value itself.
           this.target.callOptions === undefined ? `) as Promise<${resultType}>;` : ");",
         );
+        if (lent !== undefined)
+          out.push(
+            `Promise.resolve(${t}).finally(() => {`,
+            `for (const o of ${lent}) o[$lends]--;`,
+            `}).catch(() => {});`,
+          );
         return [t];
       }
       case "async-result":
@@ -491,6 +503,12 @@ export class FunctionEmitter implements AbiEmitter<string> {
         }
         const type = this.func.result === undefined ? "unknown" : this.module.types.expr(this.func.result);
         const t = this.temp();
+        // The guest's handles lent to the call (borrow arguments) stay lent until it resolves.
+        const lent = this.liftsBorrows ? this.temp() : undefined;
+        if (lent !== undefined) {
+          this.module.use("$lends");
+          out.push(`const ${lent} = $lent.splice(0);`);
+        }
         out.push(
           `const ${t} = $rt.callImport(`,
           `($signal: AbortSignal${this.target.eagerCalls ? ", $hooks: $async.CallHooks" : ""}) => ${call},`,
@@ -504,6 +522,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
                 ...block.lines,
               ]),
           `},`,
+          ...(lent === undefined ? [] : [`() => {`, `for (const h of ${lent}) h.lends--;`, `},`]),
           `);`,
         );
         return [t];

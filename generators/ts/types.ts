@@ -200,6 +200,32 @@ export class TsTypes {
     return kind.kind === "result" ? { ok: kind.ok, err: kind.err } : undefined;
   }
 
+  /**
+   * A function's parameters and result as JavaScript sees them from `side`:
+   * an export is called by JS, an import implemented by it. An async export
+   * takes trailing options (its `AbortSignal`: aborting it cancels the task)
+   * and returns a promise; an async import may answer at once or with a
+   * promise, and sees the guest's cancellation through its signal.
+   */
+  signature(
+    func: Function,
+    side: "import" | "export",
+    skipSelf = false,
+  ): { params: string; result: string; options?: string } {
+    const params = this.params(func, skipSelf, side === "export");
+    const result = this.returnType(func, side === "import");
+    if (!func.kind.kind.startsWith("async")) return { params, result };
+    // The trailing options, named apart from the WIT parameters.
+    let options = "options";
+    while (func.params.some((p) => valueName(p.name) === options)) options += "_";
+    const signal = side === "import" ? "signal: AbortSignal" : "signal?: AbortSignal";
+    return {
+      params: [params, `${options}?: { ${signal} }`].filter((p) => p !== "").join(", "),
+      result: side === "import" ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`,
+      options,
+    };
+  }
+
   /** Parameters as `name: Type` (the `self` of a method is left out). */
   params(func: Function, skipSelf: boolean, toGuest = false): string {
     const params = skipSelf ? func.params.slice(1) : func.params;
@@ -242,14 +268,18 @@ export class TsTypes {
   private resourceDeclaration(id: TypeId, tsName: string, doc: string, funcs: Function[]): string {
     let instance = `${doc}export interface ${tsName} {\n`;
     let statics = `/** The class of \`${tsName}\`: its constructor and static functions. */\nexport interface ${tsName}Class {\n`;
+    const side = this.resourceSide.get(id) === "exported" ? "export" : "import";
     for (const f of funcs) {
       const fdoc = jsDoc(f.docs.contents);
-      if (f.kind.kind === "constructor") {
-        statics += `${fdoc}new (${this.params(f, false)}): ${tsName};\n`;
-      } else if (f.kind.kind === "method") {
-        instance += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${this.params(f, true)}): ${this.returnType(f)};\n`;
-      } else if (f.kind.kind === "static") {
-        statics += `${fdoc}${propertyKey(staticName(methodName(f.name)))}(${this.params(f, false)}): ${this.returnType(f)};\n`;
+      const kind = plainKind(f);
+      if (kind === "constructor") {
+        statics += `${fdoc}new (${this.params(f, false, side === "export")}): ${tsName};\n`;
+      } else if (kind === "method") {
+        const sig = this.signature(f, side, true);
+        instance += `${fdoc}${propertyKey(camelCase(methodName(f.name)))}(${sig.params}): ${sig.result};\n`;
+      } else if (kind === "static") {
+        const sig = this.signature(f, side);
+        statics += `${fdoc}${propertyKey(staticName(methodName(f.name)))}(${sig.params}): ${sig.result};\n`;
       }
     }
     instance +=
@@ -259,6 +289,18 @@ export class TsTypes {
     statics += "}\n";
     return instance + statics;
   }
+}
+
+/** What a function is, async or not: a freestanding function, a constructor, a method or a static function. */
+export function plainKind(f: Function): "freestanding" | "constructor" | "method" | "static" {
+  const k = f.kind.kind;
+  return k === "async-freestanding"
+    ? "freestanding"
+    : k === "async-method"
+      ? "method"
+      : k === "async-static"
+        ? "static"
+        : k;
 }
 
 /** `[method]r.name` → `name`, `[static]r.name` → `name`. */
@@ -271,7 +313,7 @@ export function methodName(full: string): string {
 export function functionsByResource(functions: Iterable<Function>): Map<TypeId, Function[]> {
   const map = new Map<TypeId, Function[]>();
   for (const f of functions) {
-    if (f.kind.kind === "constructor" || f.kind.kind === "method" || f.kind.kind === "static") {
+    if ("resource" in f.kind) {
       const list = map.get(f.kind.resource) ?? [];
       list.push(f);
       map.set(f.kind.resource, list);

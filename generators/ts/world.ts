@@ -43,7 +43,7 @@ import {
   valueName,
 } from "./naming.js";
 import { helperClosure, helperCode } from "./runtime.js";
-import { functionsByResource, methodName, TsNames, TsTypes } from "./types.js";
+import { functionsByResource, methodName, plainKind, TsNames, TsTypes } from "./types.js";
 
 export interface TsWorldOptions {
   encoding: StringEncoding;
@@ -56,8 +56,6 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   const layout = new AbiLayout(resolve);
   const abi = worldAbi(resolve, world);
   const check = (f: Function): string | undefined => {
-    if (f.kind.kind === "async-method" || f.kind.kind === "async-static")
-      return `\`${f.name}\` is an async function of a resource (not yet: async freestanding functions only)`;
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
@@ -225,11 +223,12 @@ ${lower.lines.join("\n")}
     const func = f.func;
     const holder = this.importHolder(f);
     const callUser = (args: string[]): string => {
-      switch (func.kind.kind) {
+      const resource = "resource" in func.kind ? func.kind.resource : -1;
+      switch (plainKind(func)) {
         case "constructor":
-          return `new ${holder}.${this.resourceTsName(func.kind.resource)}(${args.join(", ")})`;
+          return `new ${holder}.${this.resourceTsName(resource)}(${args.join(", ")})`;
         case "static":
-          return `${holder}.${this.resourceTsName(func.kind.resource)}.${staticName(methodName(func.name))}(${args.join(", ")})`;
+          return `${holder}.${this.resourceTsName(resource)}.${staticName(methodName(func.name))}(${args.join(", ")})`;
         case "method":
           return `${args[0]}.${camelCase(methodName(func.name))}(${args.slice(1).join(", ")})`;
         default:
@@ -709,15 +708,16 @@ ${lower.lines.join("\n")}
     const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
     const func = f.func;
     const describe = (what: string) => stringLiteral(`${what} is missing from the import object`);
-    switch (func.kind.kind) {
+    switch (plainKind(func)) {
       case "constructor":
       case "static": {
-        const cls = `${holder}?.${this.resourceTsName(func.kind.resource)}`;
+        const resource = (func.kind as { resource: TypeId }).resource;
+        const cls = `${holder}?.${this.resourceTsName(resource)}`;
         const target = func.kind.kind === "constructor" ? cls : `${cls}?.${staticName(methodName(func.name))}`;
         const what =
           func.kind.kind === "constructor"
-            ? `${where}.${this.resourceTsName(func.kind.resource)}`
-            : `${where}.${this.resourceTsName(func.kind.resource)}.${staticName(methodName(func.name))}`;
+            ? `${where}.${this.resourceTsName(resource)}`
+            : `${where}.${this.resourceTsName(resource)}.${staticName(methodName(func.name))}`;
         return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))}); }`;
       }
       case "method":
@@ -859,8 +859,8 @@ ${stringLiteral(r.dropField)}(h: number): void {
     const members: string[] = [];
     const hasStaticName = [...exportFns.keys()].some(
       (f) =>
-        f.func.kind.kind === "static" &&
-        f.func.kind.resource === r.resource &&
+        plainKind(f.func) === "static" &&
+        (f.func.kind as { resource: TypeId }).resource === r.resource &&
         staticName(methodName(f.func.name)) === "name",
     );
     let ctor = `constructor() {\nthrow new TypeError(${stringLiteral(`${name} has no constructor`)});\n}`;
@@ -871,15 +871,16 @@ ${stringLiteral(r.dropField)}(h: number): void {
       if (k.kind === "constructor") {
         const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ");
         ctor = `${doc}constructor(${params}) {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")}) as ${cls};\n}`;
-      } else if (k.kind === "method") {
-        const ps = f.func.params.slice(1);
-        members.push(
-          `${doc}${classMemberKey(camelCase(methodName(f.func.name)))}(${ps.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(this, ${ps.map((p) => valueName(p.name)).join(", ")});\n}`,
-        );
-      } else if (k.kind === "static") {
-        members.push(
-          `${doc}static ${classMemberKey(staticName(methodName(f.func.name)))}(${f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ")}): ${this.types.returnType(f.func)} {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")});\n}`,
-        );
+      } else if (plainKind(f.func) === "method" || plainKind(f.func) === "static") {
+        const method = plainKind(f.func) === "method";
+        const sig = this.types.signature(f.func, "export", method);
+        const args = (method ? f.func.params.slice(1) : f.func.params).map((p) => valueName(p.name));
+        if (sig.options) args.push(sig.options);
+        const call = `${fn}(${[...(method ? ["this"] : []), ...args].join(", ")})`;
+        const key = method
+          ? classMemberKey(camelCase(methodName(f.func.name)))
+          : `static ${classMemberKey(staticName(methodName(f.func.name)))}`;
+        members.push(`${doc}${key}(${sig.params}): ${sig.result} {\nreturn ${call};\n}`);
       }
     }
     const drop = stringLiteral(`${r.interfaceName}#[resource-drop]${r.name}`);
@@ -1000,22 +1001,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
   }
 
   private functionSignature(func: Function, side: "import" | "export", name = camelCase(func.name)): string {
-    let params = this.types.params(func, false, side === "export");
-    let result = this.types.returnType(func, side === "import");
-    if (isAsync(func)) {
-      // The trailing options, named apart from the WIT parameters.
-      let options = "options";
-      while (func.params.some((p) => valueName(p.name) === options)) options += "_";
-      // An async import may answer at once or with a promise, and sees the guest's cancellation.
-      if (side === "import") {
-        params = [params, `${options}?: { signal: AbortSignal }`].filter((p) => p !== "").join(", ");
-        result = `${result} | PromiseLike<${result}>`;
-      } else {
-        // Aborting the signal cancels the task: the guest sees TASK_CANCELLED.
-        params = [params, `${options}?: { signal?: AbortSignal }`].filter((p) => p !== "").join(", ");
-        result = `Promise<${result}>`;
-      }
-    }
+    const { params, result } = this.types.signature(func, side);
     return `${jsDoc(func.docs.contents)}${propertyKey(name)}(${params}): ${result};`;
   }
 
@@ -1034,7 +1020,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
               ? [e.item.func]
               : [],
           );
-          if (fns.some((f) => f.kind.kind === "constructor" || f.kind.kind === "static"))
+          if (fns.some((f) => plainKind(f) === "constructor" || plainKind(f) === "static"))
             lines.push(`${typeName(key.name)}: ${this.names.qualified(item.id)}Class;`);
         }
       } else if (item.kind === "interface") {
@@ -1046,7 +1032,7 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         for (const [name, id] of iface.types) {
           if (this.resolve.types[id].kind.kind !== "resource") continue;
           const fns = functionsByResource(iface.functions.values()).get(id) ?? [];
-          if (fns.some((f) => f.kind.kind === "constructor" || f.kind.kind === "static"))
+          if (fns.some((f) => plainKind(f) === "constructor" || plainKind(f) === "static"))
             members.push(`${typeName(name)}: ${this.names.qualified(id)}Class;`);
         }
         const optional = members.length === 0 ? "?" : "";

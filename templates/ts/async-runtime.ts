@@ -648,12 +648,18 @@ export class AsyncInstance {
    * rejected after `subtask.cancel` gives `CANCELLED_BEFORE_RETURNED` (or
    * `CANCELLED_BEFORE_STARTED` for a `NotStarted` rejection).
    */
-  callImport(start: (signal: AbortSignal, hooks: CallHooks) => unknown, lowerResult: (value: unknown) => void): number {
+  callImport(
+    start: (signal: AbortSignal, hooks: CallHooks) => unknown,
+    lowerResult: (value: unknown) => void,
+    release?: () => void,
+  ): number {
     const subtask = new Subtask(this);
     let queued = false;
     let handled = false;
     let returnedAtOnce = true;
     const resolve = (state: number): void => {
+      // The borrows lent to the call end when it resolves.
+      release?.();
       subtask.state = state;
       subtask.setPending(() => {
         subtask.resolveDelivered = true;
@@ -693,6 +699,7 @@ export class AsyncInstance {
     };
     const result = start(subtask.abort.signal, hooks);
     if (!isPromiseLike(result)) {
+      release?.();
       lowerResult(result);
       return SUBTASK_RETURNED;
     }

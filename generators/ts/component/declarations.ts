@@ -107,14 +107,7 @@ export class ComponentDeclarations {
    * imported one may return a promise or the value (`forImport`).
    */
   private signature(func: Function, name: string, skipSelf = false, forImport = false): string {
-    const params = this.ts.params(func, skipSelf, !forImport);
-    const result = this.ts.returnType(func, forImport);
-    if (func.kind.kind.startsWith("async")) {
-      let options = "options";
-      while (func.params.some((p) => valueName(p.name) === options)) options += "_";
-      const all = [params, `${options}?: { signal?: AbortSignal }`].filter(Boolean).join(", ");
-      return `${propertyKey(name)}(${all}): ${forImport ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`};`;
-    }
+    const { params, result } = this.ts.signature(func, forImport ? "import" : "export", skipSelf);
     return `${propertyKey(name)}(${params}): ${result};`;
   }
 
