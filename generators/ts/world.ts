@@ -144,10 +144,14 @@ class Module implements GlueModule {
       const lower = new FunctionEmitter(this, holder, "implement", { args: ["value", "ptr"], directResult: false });
       this.walker(lower, "import").walkPayloadLower(t);
       this.usesMemory();
+      const bytes =
+        this.layout.dealias(t) === "u8"
+          ? `bytes(): Uint8Array {\nif ($u8.byteLength === 0) $refresh();\nreturn $u8;\n},\n`
+          : "";
       return `const ${name}: $async.Payload = {
 size: ${size},
 align: ${align},
-lift(ptr: number): unknown {
+${bytes}lift(ptr: number): unknown {
 if ($u8.byteLength === 0) $refresh();
 ${lift.lines.join("\n")}
 },

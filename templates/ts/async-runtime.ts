@@ -57,6 +57,12 @@ export interface Payload {
   plain?: boolean;
   /** The size of the memory the values live in, for bounds checks (else the instance's). */
   memoryBytes?: () => number;
+  /**
+   * For `u8` payloads: the memory the values live in, as bytes (current
+   * after any growth). Copies between two byte buffers then move the bytes
+   * in one go instead of value by value.
+   */
+  bytes?: () => Uint8Array;
   /** Lifts the value at `ptr` (taking what it owns). */
   lift(ptr: number): unknown;
   /** Lowers `value` at `ptr`. */
@@ -160,17 +166,42 @@ interface CopyBuffer {
   zeroLength(): boolean;
   read(n: number): unknown[];
   write(values: unknown[]): void;
+  /** Byte buffers (of `u8` values) also move bytes: a view or copy of the next `n`, and a write of them. */
+  readBytes?(n: number): Uint8Array;
+  writeBytes?(bytes: Uint8Array): void;
+}
+
+/** Moves `n` values from `src` to `dst`: as bytes when both can. */
+function transfer(src: CopyBuffer, dst: CopyBuffer, n: number): void {
+  if (src.readBytes !== undefined && dst.writeBytes !== undefined) dst.writeBytes(src.readBytes(n));
+  else dst.write(src.read(n));
 }
 
 /** `{Readable,Writable}BufferGuestImpl`: `length` values at `ptr` in the guest's memory. */
 export class GuestBuffer implements CopyBuffer {
   progress = 0;
+  readonly readBytes?: (n: number) => Uint8Array;
+  readonly writeBytes?: (bytes: Uint8Array) => void;
   constructor(
     readonly owner: AsyncInstance | undefined,
     readonly payload: Payload,
     private readonly ptr: number,
     private readonly length: number,
-  ) {}
+  ) {
+    const view = payload.bytes;
+    if (view !== undefined) {
+      // A copy: the guest may reuse its buffer once the copy is done.
+      this.readBytes = (n) => {
+        const start = this.ptr + this.progress;
+        this.progress += n;
+        return view().slice(start, start + n);
+      };
+      this.writeBytes = (bytes) => {
+        view().set(bytes, this.ptr + this.progress);
+        this.progress += bytes.length;
+      };
+    }
+  }
   remain(): number {
     return this.length - this.progress;
   }
@@ -206,9 +237,63 @@ export class HostBuffer implements CopyBuffer {
     this.progress += n;
     return this.values.slice(this.progress - n, this.progress);
   }
+  /** A buffer of the values not written yet. */
+  rest(): HostBuffer {
+    const values = this.values.slice(this.progress);
+    return new HostBuffer(values, values.length);
+  }
   write(values: unknown[]): void {
-    this.values.push(...values);
+    for (const v of values) this.values.push(v);
     this.progress += values.length;
+  }
+}
+
+/**
+ * The host's bytes for a `stream<u8>`: a chunk to write (`data`, read from
+ * `progress` on), or room for `capacity` bytes read into `chunks`.
+ */
+export class HostBytes implements CopyBuffer {
+  progress = 0;
+  readonly chunks: Uint8Array[] = [];
+  constructor(
+    private readonly data: Uint8Array | undefined,
+    private readonly capacity: number,
+  ) {}
+  remain(): number {
+    return this.capacity - this.progress;
+  }
+  zeroLength(): boolean {
+    return this.capacity === 0;
+  }
+  read(n: number): unknown[] {
+    return Array.from(this.readBytes(n));
+  }
+  write(values: unknown[]): void {
+    this.writeBytes(Uint8Array.from(values as number[]));
+  }
+  readBytes(n: number): Uint8Array {
+    this.progress += n;
+    return this.data!.subarray(this.progress - n, this.progress);
+  }
+  writeBytes(bytes: Uint8Array): void {
+    this.chunks.push(bytes);
+    this.progress += bytes.length;
+  }
+  /** A buffer of the bytes not written yet. */
+  rest(): HostBytes {
+    const data = this.data!.subarray(this.progress);
+    return new HostBytes(data, data.length);
+  }
+  /** What was read, as one chunk. */
+  take(): Uint8Array {
+    if (this.chunks.length === 1) return this.chunks[0]!;
+    const out = new Uint8Array(this.progress);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 }
 
@@ -263,8 +348,8 @@ export class SharedStream extends SharedChannel<{ buffer: CopyBuffer; onCopy: On
     if (pending.buffer.remain() > 0) {
       if (buffer.remain() > 0) {
         const n = Math.min(buffer.remain(), pending.buffer.remain());
-        if (op === "read") buffer.write(pending.buffer.read(n));
-        else pending.buffer.write(buffer.read(n));
+        if (op === "read") transfer(pending.buffer, buffer, n);
+        else transfer(buffer, pending.buffer, n);
         pending.onCopy(() => {
           if (this.pending === pending) this.pending = undefined;
         });
@@ -287,7 +372,7 @@ export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone
       return;
     }
     this.checkSelfCopy(dst, "future");
-    dst.write(this.pending.buffer.read(1));
+    transfer(this.pending.buffer, dst, 1);
     this.resetAndNotifyPending(COPY_COMPLETED);
     onCopyDone(COPY_COMPLETED);
   }
@@ -298,7 +383,7 @@ export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone
       return;
     }
     this.checkSelfCopy(src, "future");
-    this.pending.buffer.write(src.read(1));
+    transfer(src, this.pending.buffer, 1);
     this.resetAndNotifyPending(COPY_COMPLETED);
     onCopyDone(COPY_COMPLETED);
   }
@@ -1125,13 +1210,13 @@ export class AsyncInstance {
       {
         pull: (controller) =>
           new Promise<void>((resolve) => {
-            const dst = new HostBuffer([], chunk);
+            const dst = bytes ? new HostBytes(undefined, chunk) : new HostBuffer([], chunk);
             let settled = false;
             const settle = (result: number): void => {
               if (settled) return;
               settled = true;
-              if (dst.values.length > 0) {
-                if (bytes) controller.enqueue(Uint8Array.from(dst.values as number[]));
+              if (dst.progress > 0) {
+                if (dst instanceof HostBytes) controller.enqueue(dst.take());
                 else for (const v of dst.values) controller.enqueue(v);
               }
               if (result === COPY_DROPPED) controller.close();
@@ -1166,10 +1251,17 @@ export class AsyncInstance {
     const iterator = asyncIterator(source, () =>
       this.trap("a stream must be given as a ReadableStream or an iterable"),
     );
-    // Writes `values` until the guest took them all; false when it dropped its end.
-    const writeAll = async (values: unknown[]): Promise<boolean> => {
-      while (values.length > 0) {
-        const src = new HostBuffer(values, values.length);
+    // Writes a chunk until the guest took it all; false when it dropped its end.
+    const writeAll = async (chunk: unknown): Promise<boolean> => {
+      // A byte chunk is written as it is; other values one by one.
+      let left: HostBuffer | HostBytes;
+      if (bytes && chunk instanceof Uint8Array) left = new HostBytes(chunk, chunk.length);
+      else {
+        const values = bytes ? Array.from(chunk as ArrayLike<number>) : [chunk];
+        left = new HostBuffer(values, values.length);
+      }
+      while (left.remain() > 0) {
+        const src = left;
         const result = await new Promise<number>((resolve) =>
           shared.write(
             src,
@@ -1180,8 +1272,9 @@ export class AsyncInstance {
             resolve,
           ),
         );
-        values = values.slice(src.progress);
         if (result === COPY_DROPPED) return false;
+        // The rest of the chunk, in a buffer of its own.
+        if (left.remain() > 0) left = left.rest();
       }
       return true;
     };
@@ -1190,8 +1283,7 @@ export class AsyncInstance {
         for (;;) {
           const next = await iterator.next();
           if (next.done || this.poisoned !== undefined) break;
-          const values = bytes ? Array.from(next.value as ArrayLike<number>) : [next.value];
-          if (!(await writeAll(values))) {
+          if (!(await writeAll(next.value))) {
             await iterator.return?.();
             return;
           }

@@ -136,7 +136,15 @@ size: ${size},
 align: ${align},
 key: ${stringLiteral(key)},
 plain: ${plain},
-memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
+memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),${
+        dealiased === "u8"
+          ? `
+bytes(): Uint8Array {
+if ($u8.byteLength === 0) $refresh();
+return $u8;
+},`
+          : ""
+      }
 lift(ptr: number): unknown {
 if ($u8.byteLength === 0) $refresh();
 ${lift.lines.join("\n")}
