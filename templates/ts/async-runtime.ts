@@ -435,6 +435,11 @@ export class Task {
   /** The caller asked to cancel (`task.cancel` acknowledges). */
   cancelRequested = false;
   cancelDelivered = false;
+  /**
+   * The caller is another component: futures and streams in the result move
+   * to it as they are (not as promises and web streams for JavaScript).
+   */
+  raw = false;
 
   constructor(
     /** Lifts `task.return`'s core arguments and settles the caller's promise. */
@@ -467,15 +472,21 @@ const OUTCOME = Symbol("outcome");
 export function settleNow(value: unknown): { value: unknown } | undefined {
   const outcome = (value as { [OUTCOME]?: () => { value: unknown } | { error: unknown } | undefined })[OUTCOME];
   if (outcome === undefined) return undefined;
-  for (;;) {
+  for (let rounds = 0; ; rounds++) {
     const o = outcome();
     if (o !== undefined) {
       if ("error" in o) throw o.error;
       return o;
     }
-    if (!pump(true)) return undefined;
+    if (rounds === NESTED_ROUNDS || !pump(true)) return undefined;
   }
 }
+
+/**
+ * How many rounds of other tasks' turns a synchronous wait runs before it
+ * gives up (tasks that only yield would otherwise keep it going for ever).
+ */
+const NESTED_ROUNDS = 10000;
 
 /** The options of a call of an async export. */
 export interface CallOptions {
@@ -842,6 +853,7 @@ export class AsyncInstance {
         () => reject(new DOMExceptionLike("the call was cancelled", "AbortError")),
       );
       task.resultKey = options?.resultKey;
+      task.raw = options?.eager === true;
       let started = false;
       const run = (): void => {
         started = true;
@@ -958,7 +970,7 @@ export class AsyncInstance {
 
   /** Runs other instances' waiting tasks until `ready()` holds; false when nothing could run first. */
   private waitSync(ready: () => boolean): boolean {
-    while (!ready()) if (!pump(true)) return false;
+    for (let rounds = 0; !ready(); rounds++) if (rounds === NESTED_ROUNDS || !pump(true)) return false;
     return true;
   }
 
@@ -1015,7 +1027,7 @@ export class AsyncInstance {
     if (e.state === "done") this.trap(afterDone[`${kind}-${op}`]);
     if (e.state !== "idle") this.trap("cannot have concurrent operations active on a future/stream");
     if (!async && e.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
-    if (payload.size > 0) {
+    if (payload.size > 0 && count > 0) {
       if (ptr % payload.align !== 0) this.trap(`misaligned pointer ${ptr} (alignment ${payload.align})`);
       const bytes = payload.memoryBytes?.() ?? this.hooks.memoryBytes();
       if (ptr + count * payload.size > bytes) this.trap(`${count} values at ${ptr} are out of bounds`);
@@ -1400,8 +1412,9 @@ class Runner {
       task.cancelDelivered = true;
       event = [EVENT_TASK_CANCELLED, 0, 0];
     } else if (this.yielded) {
-      // A task that yielded goes on at the next macrotask, never inside a synchronous wait (which it could starve).
-      if (!nested && this.yieldReady) event = [EVENT_NONE, 0, 0];
+      // A task that yielded goes on at the next macrotask, or at once inside a synchronous wait (which
+      // nothing else could end; the wait gives up after NESTED_ROUNDS rounds).
+      if (nested || this.yieldReady) event = [EVENT_NONE, 0, 0];
     } else event = this.rt.nextEvent(this.set!);
     if (event === undefined) return false;
     this.stop();

@@ -339,21 +339,27 @@ $dv.setUint32(ptr + 4, payload, true);
     );
     const args = signature.params.map((_, n) => `$p${n}`);
     const key = stringLiteral(typeKey(this.host.types, result));
-    const emitter = new FunctionEmitter(scope, func, "implement", {
-      args,
-      callUser: (values) => `$rt.taskReturn([${values.join(", ")}], ${key})`,
-      resourceKey: this.host.resourceKey(i),
-      directResult: false,
-    });
-    this.host.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "task.return");
+    const walk = (rawChannels: boolean): string[] => {
+      const emitter = new FunctionEmitter(scope, func, "implement", {
+        args,
+        callUser: (values) => `$rt.taskReturn([${values.join(", ")}], ${key})`,
+        resourceKey: this.host.resourceKey(i),
+        directResult: false,
+        rawChannels,
+      });
+      this.host.walker(emitter, scope).walkFunction(func, "guest-import", "implement", "task.return");
+      return emitter.lines;
+    };
     const needsViews = signature.paramsSpilled || (result !== undefined && this.host.layout.needsMemory(result));
     if (needsViews) scope.usesMemory();
     const params = args.map((a, n) => `${a}: ${coreTs(signature.params[n]!)}`).join(", ");
-    return define(
-      params,
-      "void",
-      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`,
-    );
+    // Futures and streams go to a caller in another component as they are.
+    const channels =
+      result !== undefined && this.host.layout.contains(result, (s) => s.kind === "future" || s.kind === "stream");
+    const body = channels
+      ? [`if ($rt.task("task.return").raw) {`, ...walk(true), `} else {`, ...walk(false), `}`]
+      : walk(false);
+    return define(params, "void", `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${body.join("\n")}`);
   }
 
   /** `error-context.new`: the debug message lifted as a string parameter. */
