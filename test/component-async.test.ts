@@ -5,14 +5,17 @@
  * synchronous caller of an async callee, error contexts, and the generated
  * TypeScript under `strict`.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { strictOptions } from "./helpers/typescript.js";
 import { generateComponentHost } from "../generators/ts/component/index.js";
 import { loadComponentHost } from "./helpers/component-host.js";
 import { tempDir, wat } from "./helpers/host.js";
+import { node26, skipReason } from "./helpers/toolchains.js";
 
 /** `run(x)`: calls the async host import `double(x)`, waits for it if it must, and returns its result plus one. */
 const DOUBLE = `(component
@@ -227,4 +230,89 @@ describe("async components: error contexts", () => {
     // Any Error can be passed: its message is the debug message.
     expect(e.message(new Error("twelve chars"))).toBe(12);
   });
+});
+
+/**
+ * `run(x)`: a stackful async export (no callback) that calls the async host
+ * import `double(x)` and, when it must wait, blocks in a synchronous
+ * `waitable-set.wait` until the subtask returns: that needs stack switching.
+ */
+const BLOCKING = `(component
+  (import "double" (func $double async (param "x" u32) (result u32)))
+  (core module $Mem (memory (export "mem") 1))
+  (core instance $mem (instantiate $Mem))
+  (canon lower (func $double) async (memory (core memory $mem "mem")) (core func $double'))
+  (canon task.return (result u32) (core func $task.return))
+  (canon waitable-set.new (core func $ws.new))
+  (canon waitable-set.wait (memory (core memory $mem "mem")) (core func $ws.wait))
+  (canon waitable-set.drop (core func $ws.drop))
+  (canon waitable.join (core func $join))
+  (canon subtask.drop (core func $subtask.drop))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "double" (func $double (param i32 i32) (result i32)))
+    (import "" "task.return" (func $task.return (param i32)))
+    (import "" "ws.new" (func $ws.new (result i32)))
+    (import "" "ws.wait" (func $ws.wait (param i32 i32) (result i32)))
+    (import "" "ws.drop" (func $ws.drop (param i32)))
+    (import "" "join" (func $join (param i32 i32)))
+    (import "" "subtask.drop" (func $subtask.drop (param i32)))
+    (global $next (mut i32) (i32.const 64))
+    (func (export "run") (param $x i32)
+      (local $r i32) (local $ws i32) (local $at i32)
+      ;; Each call has its own 16 bytes: the result, then the event.
+      (local.set $at (global.get $next))
+      (global.set $next (i32.add (global.get $next) (i32.const 16)))
+      (local.set $r (call $double (local.get $x) (local.get $at)))
+      (if (i32.ne (local.get $r) (i32.const 2))
+        (then
+          (local.set $ws (call $ws.new))
+          (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))
+          ;; Blocks until the subtask's event: SUBTASK (1), RETURNED (2).
+          (loop $wait
+            (if (i32.ne (call $ws.wait (local.get $ws) (i32.add (local.get $at) (i32.const 4))) (i32.const 1))
+              (then unreachable))
+            (br_if $wait (i32.ne (i32.load offset=8 (local.get $at)) (i32.const 2))))
+          (call $subtask.drop (i32.shr_u (local.get $r) (i32.const 4)))
+          (call $ws.drop (local.get $ws))))
+      (call $task.return (i32.add (i32.load (local.get $at)) (i32.const 1)))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $mem "mem"))
+    (export "double" (func $double'))
+    (export "task.return" (func $task.return))
+    (export "ws.new" (func $ws.new))
+    (export "ws.wait" (func $ws.wait))
+    (export "ws.drop" (func $ws.drop))
+    (export "join" (func $join))
+    (export "subtask.drop" (func $subtask.drop))))))
+  (func (export "run") async (param "x" u32) (result u32)
+    (canon lift (core func $m "run") async)))`;
+
+describe("async components: blocking needs JSPI", () => {
+  it("without JSPI, a synchronous wait that would block traps naming JSPI; one that need not wait runs", async () => {
+    const host = await loadComponentHost(await wat(BLOCKING));
+    const now = (await host.instantiate({ double: (x: number) => x * 2 })) as unknown as DoubleExports;
+    await expect(now.run(20)).resolves.toBe(41);
+    const later = (await host.instantiate({
+      double: (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 2), 2)),
+    })) as unknown as DoubleExports;
+    await expect(later.run(1)).rejects.toThrow(/stack switching \(JSPI\)/);
+  });
+
+  it.skipIf(skipReason(node26()))(
+    "with JSPI (Node.js 26), the task blocks in the wait until the host's promise settles; calls interleave",
+    async () => {
+      const host = await loadComponentHost(await wat(BLOCKING));
+      const script = `
+      const { instantiate, liveHandles } = await import(${JSON.stringify(pathToFileURL(path.join(host.dir, "guest.js")).href)});
+      const e = await instantiate({ double: (x) => new Promise((resolve) => setTimeout(() => resolve(x * 2), 2)) });
+      const results = await Promise.all([e.run(1), e.run(2), e.run(3)]);
+      const now = await instantiate({ double: (x) => x * 2 });
+      console.log(JSON.stringify({ jspi: typeof WebAssembly.Suspending, results, now: await now.run(20), handles: liveHandles(e) }));
+    `;
+      const r = spawnSync(node26().command, ["--input-type=module", "-e", script], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual({ jspi: "function", results: [3, 5, 7], now: 41, handles: 0 });
+    },
+  );
 });

@@ -699,7 +699,24 @@ const $rt = new $async.AsyncInstance(
     scope: "instance",
     deps: ["$async", "$trap", "$handles"],
     code: `
-const $rt = new $async.AsyncInstance({ trap: $trap, memoryBytes: () => 0, mayEnter: () => $state === 0 }, $table, $free);`,
+const $rt = new $async.AsyncInstance(
+  {
+    trap: $trap,
+    memoryBytes: () => 0,
+    mayEnter: () => $state === 0,
+    enter: () => {
+      if ($state === 0) $state = 1;
+    },
+    leave: () => {
+      if ($state === 1) $state = 0;
+    },
+    poison: () => {
+      $state = 2;
+    },
+  },
+  $table,
+  $free,
+);`,
   },
   $mustNotBlock: {
     scope: "module",

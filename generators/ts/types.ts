@@ -221,9 +221,20 @@ export class TsTypes {
     const signal = side === "import" ? "signal: AbortSignal" : "signal?: AbortSignal";
     return {
       params: [params, `${options}?: { ${signal} }`].filter((p) => p !== "").join(", "),
-      result: side === "import" ? `${result} | PromiseLike<${result}>` : `Promise<${result}>`,
+      result: side === "import" ? `${result} | PromiseLike<${result}>` : this.promiseOf(func),
       options,
     };
+  }
+
+  /**
+   * The promise an async export gives: of its return type, but of a future's
+   * value when it returns a future (promises flatten).
+   */
+  promiseOf(func: Function): string {
+    const result = this.returnType(func);
+    const t = func.result === undefined ? undefined : this.layout.dealias(func.result);
+    const future = typeof t === "number" && this.resolve.types[t].kind.kind === "future";
+    return future && !this.directResult(func) ? result : `Promise<${result}>`;
   }
 
   /** Parameters as `name: Type` (the `self` of a method is left out). */

@@ -358,7 +358,7 @@ ${lower.lines.join("\n")}
     const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
     // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
     const allParams = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
-    const lines = [`function ${name}(${allParams}): Promise<${this.types.returnType(func)}> {`];
+    const lines = [`function ${name}(${allParams}): ${this.types.promiseOf(func)} {`];
     lines.push(`let $result: Promise<${resultType}>;`, "try {");
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     lines.push("try {", ...emitter.lines, `$result = ${emitter.resultVar};`, "} catch (e) {", "$fail(e);", "}");
@@ -372,7 +372,7 @@ ${lower.lines.join("\n")}
         direct.ok === undefined ? "return;" : "return r.val;",
         `});`,
       );
-    } else lines.push("return $result;");
+    } else lines.push(`return $result as unknown as ${this.types.promiseOf(func)};`);
     lines.push("}");
     return lines.join("\n");
   }

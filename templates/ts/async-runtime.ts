@@ -7,8 +7,10 @@
  * the async ABI; a synchronous host never contains it. It needs no stack
  * switching: a callback-lifted export is driven by its callback from the
  * JavaScript event loop, an async-lowered import returns at once with a
- * subtask, and a guest that would have to block (a synchronous wait with no
- * event ready) traps with a message that names JSPI.
+ * subtask. A guest that would have to block (a synchronous wait with no
+ * event ready) blocks with JSPI where the engine has it and the task may
+ * (see `suspendable` and `blocking` below), and otherwise traps with a
+ * message that names JSPI.
  *
  * The generated glue supplies what depends on types (lifting a result,
  * lowering arguments, a payload's layout) as functions; everything here is
@@ -92,6 +94,12 @@ export interface InstanceHooks {
   memoryBytes(): number;
   /** Whether no code of the instance runs now, so that a waiting task's callback may (default: yes). */
   mayEnter?(): boolean;
+  /** A blocked task resumes (with JSPI): the instance is entered again. */
+  enter?(): void;
+  /** A task blocked (with JSPI), or its resumed code returned: the instance is left. */
+  leave?(): void;
+  /** A task's code trapped after it had blocked: the instance is poisoned. */
+  poison?(): void;
 }
 
 // ----------------------------------------------------------------- waitables
@@ -435,6 +443,8 @@ export class Task {
   /** The caller asked to cancel (`task.cancel` acknowledges). */
   cancelRequested = false;
   cancelDelivered = false;
+  /** Its guest code runs through `suspendable` (with JSPI): it may block in a synchronous built-in. */
+  suspendable = false;
   /**
    * The caller is another component: futures and streams in the result move
    * to it as they are (not as promises and web streams for JavaScript).
@@ -496,6 +506,8 @@ export interface CallOptions {
   /** The key of the function's result type, for `task.return` to match. */
   resultKey?: string;
   hooks?: CallHooks;
+  /** The task's guest code runs through `suspendable` and its blocking built-ins through `blocking`. */
+  suspendable?: boolean;
 }
 
 /** The rejection of a call cancelled while queued behind backpressure. */
@@ -642,6 +654,18 @@ export class AsyncInstance {
       } finally {
         set.waiting--;
       }
+      if (event === undefined && this.canSuspend(task)) {
+        set.waiting++;
+        return this.suspend(
+          task,
+          () => (event = set.next((w) => this.handleOf(w))) !== undefined,
+          () => {
+            set.waiting--;
+            store(event![1], event![2]);
+            return event![0];
+          },
+        );
+      }
       if (event === undefined)
         this.trap(
           "waitable-set.wait would block with nothing ready: a synchronous wait needs stack switching (JSPI), which this engine lacks",
@@ -723,7 +747,13 @@ export class AsyncInstance {
       s.abort.abort();
       if (s.pending === undefined) {
         if (async) return BLOCKED;
-        if (!this.waitSync(() => s.pending !== undefined))
+        if (!this.waitSync(() => s.pending !== undefined) && this.canSuspend(this.current))
+          return this.suspend(
+            this.current!,
+            () => s.pending !== undefined,
+            () => s.takePending()[1],
+          );
+        if (s.pending === undefined)
           this.trap(
             "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
           );
@@ -854,6 +884,7 @@ export class AsyncInstance {
       );
       task.resultKey = options?.resultKey;
       task.raw = options?.eager === true;
+      task.suspendable = JSPI && options?.suspendable === true;
       let started = false;
       const run = (): void => {
         started = true;
@@ -866,9 +897,20 @@ export class AsyncInstance {
         };
         if (callback === undefined) {
           // Stackful: one turn; a wait with nothing ready traps (it needs JSPI).
-          try {
-            this.turn(task, start);
+          const ended = (): void => {
             if (!task.returned) this.turn(task, () => this.trap("the task exited without calling task.return"));
+          };
+          try {
+            const r = this.turn(task, start);
+            if (isPromiseLike(r))
+              r.then(() => {
+                try {
+                  ended();
+                } catch (error) {
+                  failed(error);
+                }
+              }, failed);
+            else ended();
           } catch (error) {
             failed(error);
           }
@@ -940,15 +982,52 @@ export class AsyncInstance {
     }
     if (this.current !== undefined) this.trap("a task's guest code runs while another's does");
     this.current = task;
+    // Guest code that blocked (with JSPI) and returns later leaves the instance then.
+    turnDone = () => {
+      this.current = undefined;
+      this.hooks.leave?.();
+    };
     try {
-      return f();
+      const result = f();
+      if (isPromiseLike(result))
+        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
+          this.poisoned ??= { error };
+          this.hooks.poison?.();
+        });
+      return result;
     } catch (error) {
       // A trap, even after the task returned: no code of this instance runs again.
       this.poisoned ??= { error };
       throw error;
     } finally {
       this.current = undefined;
+      turnDone = undefined;
     }
+  }
+
+  /** Whether `task` may block here: its code runs through `suspendable` (with JSPI). */
+  private canSuspend(task: Task | undefined): boolean {
+    return task !== undefined && task.suspendable;
+  }
+
+  /**
+   * Blocks `task` (with JSPI) until `ready()` holds: the built-in that calls
+   * this returns a placeholder, and the guest gets `finish()` once resumed.
+   */
+  private suspend<T>(task: Task, ready: () => boolean, finish: () => T): T {
+    this.current = undefined;
+    this.hooks.leave?.();
+    park(
+      new Promise<void>((resolve) => {
+        waiters.add({ ready, resolve });
+        queuePump();
+      }).then(() => {
+        this.current = task;
+        this.hooks.enter?.();
+        return finish();
+      }),
+    );
+    return 0 as T;
   }
 
   /** The callback loop of one task (`canon_lift` with a callback): it goes on at once, or when the scheduler resumes it. */
@@ -958,14 +1037,16 @@ export class AsyncInstance {
     callback: (code: number, handle: number, payload: number) => number,
     done: (error?: unknown) => void,
   ): void {
-    let code: number;
+    let code: number | Promise<number>;
     try {
       code = this.turn(task, start);
     } catch (error) {
       done(error);
       return;
     }
-    new Runner(this, task, callback, done).handle(code);
+    const runner = new Runner(this, task, callback, done);
+    if (isPromiseLike(code)) code.then((c) => runner.handle(c as number), done);
+    else runner.handle(code);
   }
 
   /** Runs other instances' waiting tasks until `ready()` holds; false when nothing could run first. */
@@ -1069,7 +1150,13 @@ export class AsyncInstance {
     else e.shared.write(buffer, onCopyDone);
     if (e.pending === undefined) {
       if (async) return BLOCKED;
-      if (!this.waitSync(() => e.pending !== undefined))
+      if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
+        return this.suspend(
+          this.current!,
+          () => e.pending !== undefined,
+          () => e.takePending()[1],
+        );
+      if (e.pending === undefined)
         this.trap(`a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`);
     }
     return e.takePending()[1];
@@ -1093,7 +1180,13 @@ export class AsyncInstance {
       e.shared.cancel();
       if (e.pending === undefined) {
         if (async) return BLOCKED;
-        if (!this.waitSync(() => e.pending !== undefined))
+        if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
+          return this.suspend(
+            this.current!,
+            () => e.pending !== undefined,
+            () => e.takePending()[1],
+          );
+        if (e.pending === undefined)
           this.trap(
             `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
           );
@@ -1327,6 +1420,8 @@ class ErrorContextEntry {
 
 /** The tasks that wait for an event or yielded, across every instance of the module. */
 const runners = new Set<Runner>();
+/** The tasks blocked (with JSPI) in a synchronous built-in, with what they wait for. */
+const waiters = new Set<{ ready: () => boolean; resolve: () => void }>();
 let pumpQueued = false;
 
 /** Something happened: the waiting tasks look again, soon (in a microtask). */
@@ -1346,6 +1441,12 @@ function queuePump(): void {
  */
 function pump(nested: boolean): boolean {
   let progressed = false;
+  for (const w of [...waiters])
+    if (w.ready()) {
+      waiters.delete(w);
+      w.resolve();
+      progressed = true;
+    }
   for (const r of [...runners]) if (runners.has(r) && r.resume(nested, false)) progressed = true;
   return progressed;
 }
@@ -1418,14 +1519,15 @@ class Runner {
     } else event = this.rt.nextEvent(this.set!);
     if (event === undefined) return false;
     this.stop();
-    let code: number;
+    let code: number | Promise<number>;
     try {
       code = this.rt.runTurn(task, () => this.callback(...event!));
     } catch (error) {
       this.done(error);
       return true;
     }
-    this.handle(code);
+    if (isPromiseLike(code)) code.then((c) => this.handle(c as number), this.done);
+    else this.handle(code);
     return true;
   }
 
@@ -1484,4 +1586,215 @@ class DOMExceptionLike extends Error {
   ) {
     super(message);
   }
+}
+
+// ---------------------------------------------------------------------- JSPI
+
+/**
+ * Whether the engine has JS Promise Integration (`WebAssembly.Suspending`
+ * and `WebAssembly.promising`): stack switching, which lets an async task
+ * block in a synchronous built-in (a `waitable-set.wait` with nothing ready,
+ * a synchronous copy or cancel) until what it waits for happens.
+ *
+ * How it is used, given that JSPI cannot suspend through JavaScript frames:
+ * - an async task's guest code runs through `suspendable`: a tiny wasm
+ *   module calls the core function and reports its result to JavaScript as
+ *   it returns (so a turn that did not block still ends synchronously), and
+ *   is itself entered through `WebAssembly.promising`;
+ * - a built-in that may block is imported through `blocking`: a tiny wasm
+ *   module calls the JavaScript built-in, which returns at once, having
+ *   parked a promise when it must wait; the module then calls a
+ *   `WebAssembly.Suspending` function that awaits that promise. No
+ *   JavaScript frame is left between the two when the stack is suspended.
+ */
+export const JSPI =
+  typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
+  typeof (WebAssembly as { promising?: unknown }).promising === "function";
+
+/** The promise a blocking built-in parked for `blocking`'s module to await, and what it gives the guest then. */
+let parked: Promise<unknown> | undefined;
+
+/** Parks `result` for the blocking built-in that runs now; it returns a placeholder meanwhile. */
+function park(result: Promise<unknown>): void {
+  parked = result;
+}
+
+const valTypes: Record<string, number> = { i: 0x7f, I: 0x7e, f: 0x7d, F: 0x7c };
+
+function leb(n: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = n & 0x7f;
+    n >>>= 7;
+    if (n !== 0) b |= 0x80;
+    out.push(b);
+  } while (n !== 0);
+  return out;
+}
+function vec(items: number[][]): number[] {
+  return [...leb(items.length), ...items.flat()];
+}
+function str(s: string): number[] {
+  return vec([...s].map((c) => [c.charCodeAt(0)]));
+}
+function section(id: number, items: number[][]): number[] {
+  const body = vec(items);
+  return [id, ...leb(body.length), ...body];
+}
+function funcType(params: string, results: string): number[] {
+  return [0x60, ...vec([...params].map((c) => [valTypes[c]!])), ...vec([...results].map((c) => [valTypes[c]!]))];
+}
+
+/**
+ * A core module with imports `""."<name>"` of the given types (indices into
+ * `types`) and one exported function `run` of type `types[0]`, whose body is
+ * `code` (with `locals`, one value type letter each).
+ */
+function tinyModule(
+  types: number[][],
+  imports: [string, number][],
+  locals: string,
+  code: number[],
+): WebAssembly.Module {
+  const body = [...vec([...locals].map((c) => [1, valTypes[c]!])), ...code, 0x0b];
+  const bytes = [
+    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
+    ...section(1, types),
+    ...section(
+      2,
+      imports.map(([name, type]) => [...str(""), ...str(name), 0x00, ...leb(type)]),
+    ),
+    ...section(3, [leb(0)]),
+    ...section(7, [[...str("run"), 0x00, ...leb(imports.length)]]),
+    ...section(10, [[...leb(body.length), ...body]]),
+  ];
+  return new WebAssembly.Module(new Uint8Array(bytes));
+}
+
+const moduleCache = new Map<string, WebAssembly.Module>();
+function cached(key: string, make: () => WebAssembly.Module): WebAssembly.Module {
+  let m = moduleCache.get(key);
+  if (m === undefined) moduleCache.set(key, (m = make()));
+  return m;
+}
+
+/** What the turn that calls a `suspendable` core function does when that function returns after blocking. */
+let turnDone: (() => void) | undefined;
+
+/**
+ * `core` (of core type `params` → `results`, one letter a value: i, I, f, F)
+ * as a task's guest code that may block: called through
+ * `WebAssembly.promising`, it gives its result at once when it did not block,
+ * else a promise of it. Without JSPI it is `core` itself.
+ */
+export function suspendable(core: (...args: any[]) => any, params: string, results: string): (...args: any[]) => any {
+  if (!JSPI || typeof core !== "function") return core;
+  const module = cached(`s:${params}:${results}`, () => {
+    const n = params.length + 1;
+    const gets = [...params].flatMap((_, i) => [0x20, ...leb(i + 1)]);
+    // run(token, ...params): f(...params), then report(token, result?), returning the result.
+    const code = results
+      ? [...gets, 0x10, 0, 0x21, ...leb(n), 0x20, 0, 0x20, ...leb(n), 0x10, 1, 0x20, ...leb(n)]
+      : [...gets, 0x10, 0, 0x20, 0, 0x10, 1];
+    return tinyModule(
+      [funcType(`i${params}`, results), funcType(params, results), funcType(`i${results}`, "")],
+      [
+        ["f", 1],
+        ["report", 2],
+      ],
+      results,
+      code,
+    );
+  });
+  const calls = new Map<number, { value?: { value: unknown }; returned: boolean; done?: () => void }>();
+  let next = 0;
+  const instance = new WebAssembly.Instance(module, {
+    "": {
+      f: core,
+      report: (token: number, value?: unknown) => {
+        const call = calls.get(token)!;
+        call.value = { value };
+        // It blocked before: the turn ends now, on the stack it resumed on.
+        if (call.returned) {
+          calls.delete(token);
+          call.done?.();
+        }
+      },
+    },
+  });
+  const run = (WebAssembly as unknown as { promising(f: unknown): (...args: unknown[]) => Promise<unknown> }).promising(
+    instance.exports.run,
+  );
+  return (...args) => {
+    const token = (next = (next + 1) | 0);
+    const call: { value?: { value: unknown }; returned: boolean; done?: () => void } = {
+      returned: false,
+      done: turnDone,
+    };
+    turnDone = undefined;
+    calls.set(token, call);
+    const promise = run(token, ...args);
+    call.returned = true;
+    if (call.value !== undefined) {
+      calls.delete(token);
+      return call.value.value;
+    }
+    // It blocked (or trapped: the promise rejects).
+    promise.then(undefined, () => {
+      if (calls.delete(token)) call.done?.();
+    });
+    return promise;
+  };
+}
+
+/**
+ * `builtin` (of core type `params` → `results`) as a core import that may
+ * block: when it parked a promise (`park`), the guest's stack is suspended
+ * until the promise settles, and gets its value.
+ */
+export function blocking(builtin: (...args: any[]) => any, params: string, results: string): unknown {
+  if (!JSPI) return builtin;
+  const module = cached(`b:${params}:${results}`, () => {
+    const n = params.length;
+    const gets = [...params].flatMap((_, i) => [0x20, ...leb(i)]);
+    const set = results ? [0x21, ...leb(n)] : [];
+    const code = [
+      ...gets,
+      0x10,
+      0,
+      ...set,
+      0x10,
+      1,
+      0x04,
+      0x40,
+      0x10,
+      2,
+      ...set,
+      0x0b,
+      ...(results ? [0x20, ...leb(n)] : []),
+    ];
+    return tinyModule(
+      [funcType(params, results), funcType("", "i"), funcType("", results)],
+      [
+        ["plain", 0],
+        ["parked", 1],
+        ["resume", 2],
+      ],
+      results,
+      code,
+    );
+  });
+  const Suspending = (WebAssembly as unknown as { Suspending: new (f: unknown) => WebAssembly.ImportValue }).Suspending;
+  const instance = new WebAssembly.Instance(module, {
+    "": {
+      plain: builtin,
+      parked: () => (parked === undefined ? 0 : 1),
+      resume: new Suspending(() => {
+        const p = parked!;
+        parked = undefined;
+        return p;
+      }),
+    },
+  });
+  return instance.exports.run;
 }

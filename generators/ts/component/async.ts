@@ -45,9 +45,39 @@ export function asyncInstances(plan: Plan): Set<number> {
   return out;
 }
 
+/**
+ * The runtime instances whose core modules import a built-in that may block
+ * (a synchronous `waitable-set.wait`, copy, or cancel): only their async
+ * tasks run through `$async.suspendable` (with JSPI), which costs a stack
+ * switch per turn.
+ */
+export function blockingInstances(plan: Plan): Set<number> {
+  const out = new Set<number>();
+  for (const step of plan.steps) {
+    if (step.kind !== "instantiate") continue;
+    for (const imp of step.imports) {
+      const ref = imp.ref;
+      if (ref.kind !== "builtin" || ref.async) continue;
+      if (
+        /^(waitable-set\.wait|subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(ref.name)
+      )
+        out.add(ref.instance);
+    }
+  }
+  return out;
+}
+
 /** A function with no result that only exists to be walked (a built-in's glue, a payload codec). */
 function glueFunction(name: string, params: { name: string; type: Type }[]): Function {
   return { name, kind: { kind: "freestanding" }, params, result: undefined } as unknown as Function;
+}
+
+/**
+ * A built-in that may block, as the core import: through `$async.blocking`,
+ * which lets it suspend the guest's stack with JSPI.
+ */
+function blocking(fn: string, params: string, results: string): string {
+  return `$async.blocking(${fn}, "${params}", "${results}")`;
 }
 
 /** A key equal for equal types: structural, with resources by identity. */
@@ -252,21 +282,25 @@ $dv.setUint32(ptr + 4, payload, true);
       case "waitable.join":
         return define("w: number, set: number", "void", "$rt.waitableJoin(w, set);");
       case "waitable-set.wait":
-      case "waitable-set.poll":
+      case "waitable-set.poll": {
         scope!.usesMemory();
-        return define(
+        const fn = define(
           "set: number, ptr: number",
           "number",
           `return $rt.waitableSetPollOrWait(set, ${name.endsWith("wait")}, ${store}, ${ref.async ? "true" : "false"});`,
         );
+        return name.endsWith("wait") ? blocking(fn, "ii", "i") : fn;
+      }
       case "subtask.drop":
         return define("subtask: number", "void", "$rt.subtaskDrop(subtask);");
-      case "subtask.cancel":
-        return define(
+      case "subtask.cancel": {
+        const fn = define(
           "subtask: number",
           "number",
           `return $rt.subtaskCancel(subtask, ${ref.async ? "true" : "false"});`,
         );
+        return ref.async ? fn : blocking(fn, "i", "i");
+      }
       case "stream.new":
       case "future.new": {
         const c = channel();
@@ -280,11 +314,12 @@ $dv.setUint32(ptr + 4, payload, true);
         const op = name.endsWith("read") ? "read" : "write";
         if (c.payload !== "$async.UNIT_PAYLOAD") scope!.usesMemory();
         const [countParam, count] = c.kind === "stream" ? [", count: number", "count >>> 0"] : ["", "1"];
-        return define(
+        const fn = define(
           `end: number, ptr: number${countParam}`,
           "number",
           `return $rt.channelCopy("${c.kind}", "${op}", ${c.payload}, end, ptr >>> 0, ${count}, ${ref.async ? "true" : "false"});`,
         );
+        return ref.async ? fn : blocking(fn, c.kind === "stream" ? "iii" : "ii", "i");
       }
       case "stream.cancel-read":
       case "stream.cancel-write":
@@ -292,11 +327,12 @@ $dv.setUint32(ptr + 4, payload, true);
       case "future.cancel-write": {
         const c = channel();
         const op = name.endsWith("read") ? "read" : "write";
-        return define(
+        const fn = define(
           "end: number",
           "number",
           `return $rt.channelCancel("${c.kind}", "${op}", ${c.payload}, end, ${ref.async ? "true" : "false"});`,
         );
+        return ref.async ? fn : blocking(fn, "i", "i");
       }
       case "stream.drop-readable":
       case "stream.drop-writable":

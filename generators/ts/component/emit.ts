@@ -35,7 +35,7 @@ import {
 import { helperClosure, helperCode } from "../runtime.js";
 import { TsTypes, type TsNames } from "../types.js";
 import { ComponentDeclarations } from "./declarations.js";
-import { AsyncBuiltins, asyncInstances, typeKey, type AsyncHost } from "./async.js";
+import { AsyncBuiltins, asyncInstances, blockingInstances, typeKey, type AsyncHost } from "./async.js";
 import { InstanceScope, type ModuleScope, type OptionScope } from "./scopes.js";
 
 export interface ComponentEmitOptions {
@@ -91,6 +91,7 @@ export class ComponentEmitter implements ModuleScope, AsyncHost {
   private readonly importLines: string[] = [];
   /** The instances that use the asynchronous ABI: each has an `$rt` runtime. */
   private readonly asyncSet: Set<number>;
+  private readonly blockingSet: Set<number>;
   private readonly asyncBuiltins: AsyncBuiltins;
 
   constructor(
@@ -105,6 +106,7 @@ export class ComponentEmitter implements ModuleScope, AsyncHost {
     this.decls.attach(this.ts);
     this.scopes = plan.instances.map((i) => new InstanceScope(i.id, i.label, this));
     this.asyncSet = asyncInstances(plan);
+    this.blockingSet = blockingInstances(plan);
     this.asyncBuiltins = new AsyncBuiltins(this);
   }
 
@@ -482,15 +484,32 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       "$options?: $async.CallOptions",
     ].join(", ");
     const resultType = func.result === undefined ? "void" : this.ts.expr(func.result);
+    const blocks = this.blockingSet.has(l.instance);
+    const coreParams = coreLetters(
+      flattenAsyncFunctionType(
+        this.layout,
+        func.params.map((p) => p.type),
+        func.result,
+        "lift",
+      ).params,
+    );
     const lines = [
       `function $bindLift${l.id}(core: unknown, _post: unknown, callback: unknown) {`,
-      `const $core${l.id} = core as (...args: any[]) => any;`,
-      `const $callback${l.id} = callback as (...args: any[]) => number;`,
+      // With JSPI the task's code may block in a synchronous built-in (when its instance imports one).
+      ...(blocks
+        ? [
+            `const $core${l.id} = $async.suspendable(core as (...args: any[]) => any, "${coreParams}", "${l.callback === undefined ? "" : "i"}");`,
+            `const $callback${l.id} = $async.suspendable(callback as (...args: any[]) => number, "iii", "i");`,
+          ]
+        : [
+            `const $core${l.id} = core as (...args: any[]) => any;`,
+            `const $callback${l.id} = callback as (...args: any[]) => number;`,
+          ]),
       `return function (${paramList}): ${resultType} | Promise<${resultType}> {`,
       `if ($state !== 0) $enterFailed(${label});`,
       "$state = 1;",
       `$current = ${label};`,
-      `$options = { ...$options, resultKey: ${resultKey} };`,
+      `$options = { ...$options, resultKey: ${resultKey}${blocks ? ", suspendable: true" : ""} };`,
       "try {",
       ...(emitter.lowersHandles ? ["$recording = true;"] : []),
       ...emitter.lines,
@@ -758,14 +777,14 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
   return r.val;
 })`
           : "";
-        const expr = `async (${[...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`), "options?: { signal?: AbortSignal }"].join(", ")}) => {
+        const expr = `async (${[...func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type, true)}`), "options?: { signal?: AbortSignal }"].join(", ")}) => {
 ${l.async ? "" : "void options;\n"}return Promise.resolve(${call})${settle};
 }`;
         return { expr, func };
       }
       if (!direct) return { expr: fn, func };
       const params = func.params.map((_, i) => `$a${i}`);
-      const expr = `(${func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type)}`).join(", ")}) => {
+      const expr = `(${func.params.map((p, i) => `${params[i]}: ${this.ts.expr(p.type, true)}`).join(", ")}) => {
   const r = ${fn}(${params.join(", ")});
   if (r.tag === "err") throw new ComponentError(r.val);
   return r.val;
@@ -913,4 +932,9 @@ function $argumentError(message: string): never {
       declarations: indent(renderTemplate("ts/component.d.ts.hbs", frame)),
     };
   }
+}
+
+/** Core value types as one letter each (i32 i, i64 I, f32 f, f64 F), as `$async.suspendable` takes them. */
+function coreLetters(types: readonly string[]): string {
+  return types.map((t) => ({ i32: "i", i64: "I", f32: "f", f64: "F" })[t] ?? "i").join("");
 }
