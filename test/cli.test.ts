@@ -142,15 +142,20 @@ world other { import api; }`,
     expect(r.stderr).toContain("the package has 2 worlds (host, other); choose one with --world");
   });
 
-  it("writes the host of a world with async functions and streams; refuses error-context, with the reason", () => {
+  it("writes the host of a world with async functions, streams and error contexts; refuses futures of resources, with the reason", () => {
     const a = write("async.wit", `package test:a; world w { export f: async func() -> stream<u8>; }`);
     expect(run("ts", a, "--out-dir", path.join(tmp, "ts-async")).status).toBe(0);
-    const w = write("error.wit", `package test:a; world w { export f: async func() -> error-context; }`);
-    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-error"));
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain(
-      "error: the TypeScript host does not support this world yet: `f` uses `error-context` values",
+    const e = write("error.wit", `package test:a; world w { export f: async func() -> error-context; }`);
+    expect(run("ts", e, "--out-dir", path.join(tmp, "ts-error")).status).toBe(0);
+    const w = write(
+      "resources.wit",
+      `package test:a; interface i { resource r; f: async func() -> future<r>; } world w { export i; }`,
     );
+    const r = run("ts", w, "--out-dir", path.join(tmp, "ts-resources"));
+    expect(r.stderr).toContain(
+      "error: the TypeScript host does not support this world yet: `f` uses a `future` of resource handles (not yet)",
+    );
+    expect(r.status).toBe(1);
     expect(r.stderr).not.toContain("    at ");
   });
 

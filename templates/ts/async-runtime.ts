@@ -679,6 +679,26 @@ export class AsyncInstance {
     return event[0];
   }
 
+  /**
+   * `canon thread.yield`: with JSPI, a task that may block lets the others
+   * run until the event loop's next macrotask; otherwise it returns at once.
+   * Never cancelled (0).
+   */
+  threadYield(): number {
+    const task = this.task("thread.yield");
+    if (!this.canSuspend(task)) return 0;
+    let go = false;
+    setTimeout(() => {
+      go = true;
+      queuePump();
+    }, 0);
+    return this.suspend(
+      task,
+      () => go,
+      () => 0,
+    );
+  }
+
   /** `canon context.get`. */
   contextGet(slot: number): number {
     return this.task("context.get").context[slot]!;
@@ -932,6 +952,12 @@ export class AsyncInstance {
               return;
             }
             task.cancelRequested = true;
+            // A task waiting for an event hears of it at once (its callback runs now, if it may).
+            for (const r of runners)
+              if (r.task === task) {
+                r.resume(false, false);
+                break;
+              }
             this.wake();
           },
           { once: true },
@@ -954,18 +980,26 @@ export class AsyncInstance {
    * Runs `f` (a synchronously lifted export's core call) as a task of its
    * own, so that the built-ins it calls find one. Returns what `f` returns.
    */
-  syncTask<R>(f: () => R): R {
+  syncTask<R>(f: () => R, suspendable = false): R {
     const outer = this.current;
     const task = new Task(
       () => this.trap("task.return called by a synchronous task"),
       () => this.trap("task.cancel called by a synchronous task"),
     );
     task.sync = true;
+    // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
+    task.suspendable = JSPI && suspendable;
     this.current = task;
+    if (task.suspendable)
+      turnDone = () => {
+        this.current = undefined;
+        this.hooks.leave?.();
+      };
     try {
       return f();
     } finally {
       this.current = outer;
+      turnDone = undefined;
     }
   }
 
@@ -1021,11 +1055,12 @@ export class AsyncInstance {
       new Promise<void>((resolve) => {
         waiters.add({ ready, resolve });
         queuePump();
-      }).then(() => {
+      }),
+      () => {
         this.current = task;
         this.hooks.enter?.();
         return finish();
-      }),
+      },
     );
     return 0 as T;
   }
@@ -1459,7 +1494,7 @@ class Runner {
 
   constructor(
     private readonly rt: AsyncInstance,
-    private readonly task: Task,
+    readonly task: Task,
     private readonly callback: (code: number, handle: number, payload: number) => number,
     private readonly done: (error?: unknown) => void,
   ) {}
@@ -1570,6 +1605,11 @@ function asyncIterator(source: unknown, refuse: () => never): AsyncIterator<unkn
   return refuse();
 }
 
+/** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
+export function isPending(x: unknown): boolean {
+  return isPromiseLike(x);
+}
+
 function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return (
     (typeof x === "object" || typeof x === "function") &&
@@ -1611,12 +1651,19 @@ export const JSPI =
   typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
   typeof (WebAssembly as { promising?: unknown }).promising === "function";
 
-/** The promise a blocking built-in parked for `blocking`'s module to await, and what it gives the guest then. */
-let parked: Promise<unknown> | undefined;
+/**
+ * What a blocking built-in parked for `blocking`'s module: the promise to
+ * await, and what runs on the resumed stack before the guest goes on (it
+ * gives the built-in's result).
+ */
+let parked: { wait: Promise<unknown>; resume: () => unknown } | undefined;
+/** The `resume`s of the stacks suspended now, by the token their `blocking` module holds. */
+const resumes = new Map<number, () => unknown>();
+let nextToken = 0;
 
-/** Parks `result` for the blocking built-in that runs now; it returns a placeholder meanwhile. */
-function park(result: Promise<unknown>): void {
-  parked = result;
+/** Parks `wait` for the blocking built-in that runs now, which returns a placeholder meanwhile. */
+function park(wait: Promise<unknown>, resume: () => unknown): void {
+  parked = { wait, resume };
 }
 
 const valTypes: Record<string, number> = { i: 0x7f, I: 0x7e, f: 0x7d, F: 0x7c };
@@ -1758,6 +1805,7 @@ export function blocking(builtin: (...args: any[]) => any, params: string, resul
     const n = params.length;
     const gets = [...params].flatMap((_, i) => [0x20, ...leb(i)]);
     const set = results ? [0x21, ...leb(n)] : [];
+    // run(...params): plain(...params); if parked(): reenter(resume()) gives the result instead.
     const code = [
       ...gets,
       0x10,
@@ -1769,16 +1817,19 @@ export function blocking(builtin: (...args: any[]) => any, params: string, resul
       0x40,
       0x10,
       2,
+      0x10,
+      3,
       ...set,
       0x0b,
       ...(results ? [0x20, ...leb(n)] : []),
     ];
     return tinyModule(
-      [funcType(params, results), funcType("", "i"), funcType("", results)],
+      [funcType(params, results), funcType("", "i"), funcType("", "i"), funcType("i", results)],
       [
         ["plain", 0],
         ["parked", 1],
         ["resume", 2],
+        ["reenter", 3],
       ],
       results,
       code,
@@ -1789,11 +1840,20 @@ export function blocking(builtin: (...args: any[]) => any, params: string, resul
     "": {
       plain: builtin,
       parked: () => (parked === undefined ? 0 : 1),
+      // Suspends the stack until the parked promise settles; its token finds the `resume` again.
       resume: new Suspending(() => {
-        const p = parked!;
+        const { wait, resume } = parked!;
         parked = undefined;
-        return p;
+        const token = (nextToken = (nextToken + 1) | 0);
+        resumes.set(token, resume);
+        return wait.then(() => token);
       }),
+      // On the resumed stack, before the guest goes on: the instance is entered again.
+      reenter: (token: number) => {
+        const resume = resumes.get(token)!;
+        resumes.delete(token);
+        return resume();
+      },
     },
   });
   return instance.exports.run;

@@ -59,7 +59,9 @@ export function blockingInstances(plan: Plan): Set<number> {
       const ref = imp.ref;
       if (ref.kind !== "builtin" || ref.async) continue;
       if (
-        /^(waitable-set\.wait|subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(ref.name)
+        /^(waitable-set\.wait|thread\.yield|subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(
+          ref.name,
+        )
       )
         out.add(ref.instance);
     }
@@ -273,8 +275,8 @@ $dv.setUint32(ptr + 4, payload, true);
       case "task.cancel":
         return define("", "void", "$rt.taskCancel();");
       case "thread.yield":
-        // Without stack switching there is no other thread to switch to: it returns at once, not cancelled.
-        return define("", "number", '$rt.task("thread.yield");\nreturn 0;');
+        // With JSPI the task lets the others run; without, there is nothing to switch to: it returns at once.
+        return blocking(define("", "number", "return $rt.threadYield();"), "", "i");
       case "waitable-set.new":
         return define("", "number", "return $rt.waitableSetNew();");
       case "waitable-set.drop":

@@ -421,23 +421,67 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       named && !light && at >= 0 && usesHelpers(emitter.lines.slice(at + 1))
         ? [...emitter.lines.slice(0, at + 1), `$current = ${label};`, ...emitter.lines.slice(at + 1)]
         : emitter.lines;
+    // A synchronously lifted function of async type may block (with JSPI) when its instance imports a
+    // built-in that can: its core function runs through `$async.suspendable`, and the glue after the
+    // call goes on when the call returns.
+    const blocks =
+      this.blockingSet.has(l.instance) &&
+      ComponentEmitter.isAsyncType(this.types.func(l.type, l.label)) &&
+      at >= 0 &&
+      !light;
+    const suspendableCore = `$async.suspendable(core as (...args: any[]) => any, "${coreLetters(signature.params)}", "${coreLetters(signature.results)}")`;
     // In an instance using the async ABI, a synchronous call is a task too (its built-ins need one).
-    const coreCall = this.asyncSet.has(l.instance)
-      ? `((...args: any[]) => $rt.syncTask(() => (core as (...args: any[]) => any)(...args)))`
-      : "core as (...args: any[]) => any";
+    const coreCall = blocks
+      ? `(() => { const f = ${suspendableCore}; return (...args: any[]) => $rt.syncTask(() => f(...args), true); })()`
+      : this.asyncSet.has(l.instance)
+        ? `((...args: any[]) => $rt.syncTask(() => (core as (...args: any[]) => any)(...args)))`
+        : "core as (...args: any[]) => any";
     if (this.asyncSet.has(l.instance)) inst.use("$crt");
     const lines = [
       `function $bindLift${suffix}(core: unknown, post: unknown) {`,
       `const $core${l.id} = ${coreCall};`,
       `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
-      `return function (${paramList}): ${resultType} {`,
+      `return function (${paramList}): ${blocks ? `${resultType} | Promise<${resultType}>` : resultType} {`,
       `if ($state !== 0) $enterFailed(${label});`,
       ...(light ? [] : ["$state = 1;"]),
       ...(named ? [`$current = ${label};`] : []),
     ];
     if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
-    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
-    if (func.result !== undefined)
+    if (blocks) {
+      // The call line `const $t = $coreN(…);` (or `$coreN(…);`), then what follows it, twice: at once, or once
+      // the blocked call returned.
+      const callAt = body.findIndex((line) => call.test(line));
+      const m = /^const (\$\w+) = (.*);$/.exec(body[callAt]!);
+      const callExpr = m ? m[2]! : body[callAt]!.replace(/;$/, "");
+      const rest = [
+        ...body.slice(callAt + 1),
+        ...(func.result !== undefined ? [`$result = ${emitter.resultVar};`] : []),
+      ];
+      lines.push(
+        "try {",
+        ...(emitter.lowersHandles ? ["$recording = true;"] : []),
+        ...body.slice(0, callAt),
+        `const $called = ${callExpr};`,
+        `if ($async.isPending($called)) {`,
+        "$state = 0;",
+        `return ($called as Promise<unknown>).then(($value) => {`,
+        `if ($state !== 0) $enterFailed(${label});`,
+        "$state = 1;",
+        "try {",
+        ...(m ? [`const ${m[1]} = $value as any;`] : []),
+        ...rest,
+        "} catch (e) {",
+        "$fail(e);",
+        "}",
+        "$state = 0;",
+        ...(func.result !== undefined ? ["return $result;"] : []),
+        "});",
+        "}",
+        ...(m ? [`const ${m[1]} = $called;`] : []),
+        ...rest,
+      );
+    } else lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
+    if (func.result !== undefined && !blocks)
       lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
@@ -607,6 +651,10 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         // A synchronous caller of an async callee: fine as long as the callee returns before waiting.
         this.use("$mustNotBlock");
         callUser = (args) => `$mustNotBlock(${target}(${[...args, "{ eager: true }"].join(", ")}), ${what})`;
+      } else if (this.blockingSet.has(l.instance) && ComponentEmitter.isAsyncType(func)) {
+        // A synchronously lifted callee of async type may block (with JSPI), giving a promise.
+        this.use("$mustNotBlock");
+        callUser = (args) => `$mustNotBlock(${target}(${args.join(", ")}), ${what})`;
       } else callUser = (args) => `${target}(${args.join(", ")})`;
     } else {
       func = this.types.func(callee.type, callee.path[callee.path.length - 1]!);
