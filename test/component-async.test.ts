@@ -288,8 +288,24 @@ const BLOCKING = `(component
   (func (export "run") async (param "x" u32) (result u32)
     (canon lift (core func $m "run") async)))`;
 
+/** `run(x)`: a stackful async export calling the async host import `double` through a synchronous lowering. */
+const SYNC_CALL = `(component
+  (import "double" (func $double async (param "x" u32) (result u32)))
+  (canon lower (func $double) (core func $double'))
+  (canon task.return (result u32) (core func $task.return))
+  (core module $M
+    (import "" "double" (func $double (param i32) (result i32)))
+    (import "" "task.return" (func $task.return (param i32)))
+    (func (export "run") (param $x i32)
+      (call $task.return (i32.add (call $double (local.get $x)) (i32.const 1)))))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "double" (func $double'))
+    (export "task.return" (func $task.return))))))
+  (func (export "run") async (param "x" u32) (result u32)
+    (canon lift (core func $m "run") async)))`;
+
 describe("async components: blocking needs JSPI", () => {
-  it("without JSPI, a synchronous wait that would block traps naming JSPI; one that need not wait runs", async () => {
+  it("without JSPI, a synchronous wait or call that would block traps naming JSPI; one that need not wait runs", async () => {
     const host = await loadComponentHost(await wat(BLOCKING));
     const now = (await host.instantiate({ double: (x: number) => x * 2 })) as unknown as DoubleExports;
     await expect(now.run(20)).resolves.toBe(41);
@@ -297,22 +313,39 @@ describe("async components: blocking needs JSPI", () => {
       double: (x: number) => new Promise<number>((resolve) => setTimeout(() => resolve(x * 2), 2)),
     })) as unknown as DoubleExports;
     await expect(later.run(1)).rejects.toThrow(/stack switching \(JSPI\)/);
+    // A synchronous call of an async host function that answers with a promise, likewise.
+    const sync = await loadComponentHost(await wat(SYNC_CALL));
+    const value = (await sync.instantiate({ double: (x: number) => x * 2 })) as unknown as DoubleExports;
+    await expect(value.run(4)).resolves.toBe(9);
+    const promise = (await sync.instantiate({ double: async (x: number) => x * 2 })) as unknown as DoubleExports;
+    await expect(promise.run(4)).rejects.toThrow(/stack switching \(JSPI\)/);
   });
 
   it.skipIf(skipReason(node26()))(
-    "with JSPI (Node.js 26), the task blocks in the wait until the host's promise settles; calls interleave",
+    "with JSPI (Node.js 26), the task blocks in the wait, or in the synchronous call, until the host's promise settles; calls interleave",
     async () => {
       const host = await loadComponentHost(await wat(BLOCKING));
+      const syncHost = await loadComponentHost(await wat(SYNC_CALL));
       const script = `
       const { instantiate, liveHandles } = await import(${JSON.stringify(pathToFileURL(path.join(host.dir, "guest.js")).href)});
-      const e = await instantiate({ double: (x) => new Promise((resolve) => setTimeout(() => resolve(x * 2), 2)) });
+      const later = (x) => new Promise((resolve) => setTimeout(() => resolve(x * 2), 2));
+      const e = await instantiate({ double: later });
       const results = await Promise.all([e.run(1), e.run(2), e.run(3)]);
       const now = await instantiate({ double: (x) => x * 2 });
-      console.log(JSON.stringify({ jspi: typeof WebAssembly.Suspending, results, now: await now.run(20), handles: liveHandles(e) }));
+      const sync = await import(${JSON.stringify(pathToFileURL(path.join(syncHost.dir, "guest.js")).href)});
+      const s = await sync.instantiate({ double: later });
+      const syncResults = await Promise.all([s.run(4), s.run(5)]);
+      console.log(JSON.stringify({ jspi: typeof WebAssembly.Suspending, results, now: await now.run(20), handles: liveHandles(e), syncResults }));
     `;
       const r = spawnSync(node26().command, ["--input-type=module", "-e", script], { encoding: "utf8" });
       expect(r.stderr).toBe("");
-      expect(JSON.parse(r.stdout)).toEqual({ jspi: "function", results: [3, 5, 7], now: 41, handles: 0 });
+      expect(JSON.parse(r.stdout)).toEqual({
+        jspi: "function",
+        results: [3, 5, 7],
+        now: 41,
+        handles: 0,
+        syncResults: [9, 11],
+      });
     },
   );
 });

@@ -679,6 +679,38 @@ export class AsyncInstance {
     return event[0];
   }
 
+  /** Whether the running task may block (with JSPI) in a synchronous call that must wait. */
+  mayBlock(): boolean {
+    return this.canSuspend(this.current);
+  }
+
+  /**
+   * A synchronous call that must wait for `pending` (another component's
+   * task, a host function's promise) blocks the running task (with JSPI);
+   * the guest gets `finish` of the value once it settles. A rejection traps.
+   */
+  blockOn(pending: PromiseLike<unknown>, finish: (value: unknown) => unknown): void {
+    let outcome: { value: unknown } | { error: unknown } | undefined;
+    pending.then(
+      (value) => {
+        outcome = { value };
+        queuePump();
+      },
+      (error: unknown) => {
+        outcome = { error };
+        queuePump();
+      },
+    );
+    this.suspend(
+      this.current!,
+      () => outcome !== undefined,
+      () => {
+        if ("error" in outcome!) throw outcome.error;
+        return finish(outcome!.value);
+      },
+    );
+  }
+
   /**
    * `canon thread.yield`: with JSPI, a task that may block lets the others
    * run until the event loop's next macrotask; otherwise it returns at once.

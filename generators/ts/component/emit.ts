@@ -107,6 +107,8 @@ export class ComponentEmitter implements ModuleScope, AsyncHost {
     this.scopes = plan.instances.map((i) => new InstanceScope(i.id, i.label, this));
     this.asyncSet = asyncInstances(plan);
     this.blockingSet = blockingInstances(plan);
+    // A synchronous lowering of an async function may block too (with JSPI).
+    for (const w of plan.lowerings) if (this.blockingLowering(w)) this.blockingSet.add(w.instance);
     this.asyncBuiltins = new AsyncBuiltins(this);
   }
 
@@ -125,6 +127,17 @@ export class ComponentEmitter implements ModuleScope, AsyncHost {
   /** The function as the ABI sees it: async when lifted or lowered `async`, whatever its type says. */
   private abiFunction(func: Function, async: boolean | undefined): Function {
     return { ...func, kind: { kind: async ? "async-freestanding" : "freestanding" } } as Function;
+  }
+
+  /** A synchronous lowering of an async-typed function: the call may have to wait for the callee. */
+  private blockingLowering(w: PlanLowering): boolean {
+    if (w.async) return false;
+    const callee = w.callee;
+    const func =
+      callee.kind === "lifted"
+        ? this.types.func(this.plan.lifts[callee.lift]!.type, "")
+        : this.types.func(callee.type, callee.path[callee.path.length - 1]!);
+    return ComponentEmitter.isAsyncType(func);
   }
 
   private static isAsyncType(func: Function): boolean {
@@ -706,17 +719,51 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     // Messages of the glue's errors name the import; the lift that called out
     // names itself again once its core function returns.
     const names = needsViews || usesHelpers(emitter.lines);
+    // A synchronous call of an async function that must wait blocks with JSPI: the glue after the call
+    // goes on once the callee's promise settles, on the resumed stack.
+    let body = emitter.lines;
+    let blocks = false;
+    if (this.blockingLowering(w)) {
+      const at = body.findIndex((line) => /^const \$\w+(: .*)? = \$mustNotBlock\(/.test(line));
+      const m = at < 0 ? null : /^const (\$\w+)(?:: (.*?))? = \$mustNotBlock\((.*), ("[^"]*")\);$/.exec(body[at]!);
+      if (m) {
+        blocks = true;
+        inst.use("$crt");
+        const rest = body.slice(at + 1);
+        const placeholder = ret === "bigint" ? "0n" : ret === "void" ? "undefined" : "0";
+        body = [
+          ...body.slice(0, at),
+          `const $pending = ${m[3]};`,
+          `if ($async.isPending($pending) && $rt.mayBlock()) {`,
+          `$rt.blockOn($pending as PromiseLike<unknown>, ($value: unknown) => {`,
+          ...(needsViews ? ["if ($u8.byteLength === 0) $refresh();"] : []),
+          `const ${m[1]} = $value as any;`,
+          ...rest,
+          `});`,
+          `return ${placeholder} as any;`,
+          `}`,
+          `const ${m[1]}${m[2] ? `: ${m[2]}` : ""} = $mustNotBlock($pending, ${m[4]});`,
+          ...rest,
+        ];
+      }
+    }
     scope.functions.push(`function $lower${w.id}(${params}): ${ret} {
   if ($state !== 1) $cannotLeave();
   ${names ? `$current = ${label};` : ""}
   try {
-    ${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}
+    ${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${body.join("\n")}
   } catch (e) {
     $state = 2;
     throw e;
   }
 }`);
     scope.members.push(`$lower${w.id}`);
+    if (blocks) {
+      const letters = (types: readonly string[]) => coreLetters(types);
+      const wrapped = `$async.blocking(${ref}, "${letters(signature.params)}", "${letters(signature.results)}")`;
+      this.lowerFns.set(w.id, wrapped);
+      return wrapped;
+    }
     return ref;
   }
 
