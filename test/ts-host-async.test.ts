@@ -5,12 +5,15 @@
  * functions that answer at once or with a promise, and see the guest's
  * cancellation through an `AbortSignal`. Runs on this Node, without JSPI.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import { strictOptions } from "./helpers/typescript.js";
 import { generateHostSource, loadHost, tempDir, wat } from "./helpers/host.js";
+import { node26, skipReason } from "./helpers/toolchains.js";
 
 const WIT = `package test:async-host;
 
@@ -591,3 +594,74 @@ describe("async functions of resources in the WIT host", () => {
     expect(host.liveHandles(guest)).toBe(0);
   });
 });
+
+const BLOCKING_WIT = `package test:blocking;
+
+world guest {
+  import double: async func(x: u32) -> u32;
+  /// double(x) + 1, waiting for it synchronously (in the export's first turn) when it does not answer at once.
+  export run: async func(x: u32) -> u32;
+}`;
+
+const BLOCKING_GUEST = `(module
+  (import "$root" "[async-lower]double" (func $double (param i32 i32) (result i32)))
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (import "$root" "[waitable-set-wait]" (func $ws-wait (param i32 i32) (result i32)))
+  (import "$root" "[waitable-join]" (func $join (param i32 i32)))
+  (import "$root" "[subtask-drop]" (func $subtask-drop (param i32)))
+  (import "[export]$root" "[task-return]run" (func $return-run (param i32)))
+  (memory (export "memory") 1)
+  (global $next (mut i32) (i32.const 64))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) unreachable)
+  (func (export "[async-lift]run") (param $x i32) (result i32)
+    (local $r i32) (local $ws i32) (local $at i32)
+    (local.set $at (global.get $next))
+    (global.set $next (i32.add (global.get $next) (i32.const 16)))
+    (local.set $r (call $double (local.get $x) (local.get $at)))
+    (if (i32.ne (local.get $r) (i32.const 2))
+      (then
+        (local.set $ws (call $ws-new))
+        (call $join (i32.shr_u (local.get $r) (i32.const 4)) (local.get $ws))
+        (loop $wait
+          (if (i32.ne (call $ws-wait (local.get $ws) (i32.add (local.get $at) (i32.const 4))) (i32.const 1))
+            (then unreachable))
+          (br_if $wait (i32.ne (i32.load offset=8 (local.get $at)) (i32.const 2))))
+        (call $subtask-drop (i32.shr_u (local.get $r) (i32.const 4)))
+        (call $ws-drop (local.get $ws))))
+    (call $return-run (i32.add (i32.load (local.get $at)) (i32.const 1)))
+    (i32.const 0))
+  (func (export "[callback][async-lift]run") (param i32 i32 i32) (result i32) unreachable))`;
+
+describe("blocking in the WIT host", () => {
+  it("a synchronous wait that must wait traps naming JSPI without it, and blocks with it (Node.js 26)", async () => {
+    const host = await loadHost(BLOCKING_WIT);
+    const guest = await wat(BLOCKING_GUEST);
+    const now = await host.instantiate(guest, { double: (x: number) => x * 2 });
+    expect(await now.run(20)).toBe(41);
+    const later = await host.instantiate(guest, { double: (x: number) => later$(x * 2) });
+    await expect(later.run(1)).rejects.toThrow(/stack switching \(JSPI\)/);
+    if (skipReason(node26())) return;
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "guest.wasm"), guest);
+    const source = await generateHostSource(BLOCKING_WIT);
+    const js = ts.transpileModule(source, {
+      compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+    }).outputText;
+    fs.writeFileSync(path.join(dir, "host.mjs"), js);
+    const script = `
+      import { readFileSync } from "node:fs";
+      const { instantiate, liveHandles } = await import(${JSON.stringify(pathToFileURL(path.join(dir, "host.mjs")).href)});
+      const g = await instantiate(readFileSync(${JSON.stringify(path.join(dir, "guest.wasm"))}), {
+        double: (x) => new Promise((resolve) => setTimeout(() => resolve(x * 2), 2)),
+      });
+      const results = await Promise.all([g.run(1), g.run(2), g.run(3)]);
+      console.log(JSON.stringify({ results, handles: liveHandles(g) }));
+    `;
+    const r = spawnSync(node26().command, ["--input-type=module", "-e", script], { encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    expect(JSON.parse(r.stdout)).toEqual({ results: [3, 5, 7], handles: 0 });
+  });
+});
+
+const later$ = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 2));

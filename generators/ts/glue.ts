@@ -175,6 +175,8 @@ export interface GlueTarget {
   signal?: string;
   /** For `call` of an `async` export: the expression of its `CallOptions` (instead of `signal`). */
   callOptions?: string;
+  /** For `call` of an `async` export, with `signal`: whether its task may block (with JSPI), as an expression. */
+  suspendable?: string;
   /** For `call` of a stackful `async` export: it has no callback. */
   stackful?: boolean;
   /** The channels of the function's values are passed as they are (a call between components). */
@@ -473,7 +475,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
             ? "undefined,"
             : `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
           `(values) => values[0] as ${resultType},`,
-          `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal} }`)},`,
+          `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal}${this.target.suspendable ? `, suspendable: ${this.target.suspendable}` : ""} }`)},`,
           // Only an eager call (one between components) may give the value itself.
           this.target.callOptions === undefined ? `) as Promise<${resultType}>;` : ");",
         );

@@ -690,6 +690,15 @@ const $rt = new $async.AsyncInstance(
     trap: $trap,
     memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
     mayEnter: () => $state === 0,
+    enter: () => {
+      if ($state === 0) $state = 1;
+    },
+    leave: () => {
+      if ($state === 1) $state = 0;
+    },
+    poison: () => {
+      $state = 2;
+    },
   },
   $table,
   $free,

@@ -77,6 +77,9 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   return undefined;
 }
 
+/** Core value types as `$async.suspendable` spells them. */
+const coreLetter: Record<string, string> = { i32: "i", i64: "I", f32: "f", f64: "F" };
+
 class Module implements GlueModule {
   readonly layout: AbiLayout;
   readonly names: TsNames;
@@ -347,6 +350,7 @@ ${lower.lines.join("\n")}
       coreFunction: coreVar,
       asyncCallback: callbackVar,
       signal: "$options?.signal",
+      suspendable: "$blocks",
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       directResult: false,
     });
@@ -484,7 +488,7 @@ $dv.setUint32(ptr + 4, payload, true);
       [root, f(b.backpressureDec.field, "", "$rt.backpressureDec();")],
       [root, f("[backpressure-set]", "on: number", "if (on !== 0) $rt.backpressureInc(); else $rt.backpressureDec();")],
       // Without stack switching a synchronous yield has nothing to switch to: it returns at once, not cancelled.
-      [root, f(b.yield.field, "", "return 0;", "number")],
+      [root, f(b.yield.field, "", "return $rt.threadYield();", "number")],
       [TASK_CANCEL_MODULE, f(b.taskCancel.field, "", "$rt.taskCancel();")],
       ...this.errorContextBuiltins().map((g) => [root, g] as [string, string]),
     ];
@@ -593,6 +597,16 @@ ${lower.lines.join("\n")}
         const callbackVar = `$callback${i}`;
         coreVars.push(`let ${callbackVar}: (...args: any[]) => any;`);
         bindLines.push(`${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`);
+        // With JSPI, when the guest imports a built-in that may block, its tasks' turns may block.
+        const params = this.coreSignature(f.func, "guest-export")
+          .params.map((t) => coreLetter[t])
+          .join("");
+        bindLines.push(
+          `if ($blocks) {`,
+          `${coreVar} = $async.suspendable(${coreVar}, "${params}", "i");`,
+          `${callbackVar} = $async.suspendable(${callbackVar}, "iii", "i");`,
+          `}`,
+        );
         addImport(f.taskReturnModule, this.taskReturnGlue(f));
         body.push(this.asyncExportGlue(f, name, coreVar, callbackVar));
         exportFns.set(f, name);
@@ -602,7 +616,8 @@ ${lower.lines.join("\n")}
       exportFns.set(f, name);
     });
     for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
-    if ([...this.abi.imports, ...this.abi.exports].some((f) => f.async)) {
+    const asyncWorld = [...this.abi.imports, ...this.abi.exports].some((f) => f.async);
+    if (asyncWorld) {
       for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
     } else if (this.usesErrorContext()) {
       // A synchronous world may pass error contexts too.
@@ -648,6 +663,7 @@ ${lower.lines.join("\n")}
       ...instanceRuntime,
       ...instanceHelpers,
       ...coreVars,
+      ...(asyncWorld ? ["let $blocks = false;"] : []),
       ...body,
       `const ours = new Set<string>(${JSON.stringify(ours)});`,
       `const wanted = new Set<string>();`,
@@ -662,6 +678,8 @@ ${lower.lines.join("\n")}
     for (const [module, fns] of coreImports) {
       out.push(`coreImports[${stringLiteral(module)}] = {`, fns.join(",\n"), `};`);
     }
+    // With JSPI, the built-ins that may block suspend the guest's stack when they must wait.
+    if (asyncWorld) out.push(`$blocks = $async.wrapBlocking(module, coreImports);`);
     out.push(
       `for (const i of WebAssembly.Module.imports(module)) {`,
       `if (ours.has(i.module) && !(i.name in coreImports[i.module]))`,

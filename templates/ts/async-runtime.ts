@@ -1827,6 +1827,38 @@ export function suspendable(core: (...args: any[]) => any, params: string, resul
 }
 
 /**
+ * The core type of a built-in a guest imports by wit-bindgen's name that may
+ * block (a synchronous wait, copy, cancel or yield), as `blocking` takes it.
+ */
+function blockingBuiltinType(name: string): [params: string, results: string] | undefined {
+  if (name === "[waitable-set-wait]") return ["ii", "i"];
+  if (name === "[subtask-cancel]" || /^\[(stream|future)-cancel-(read|write)-\d+\]/.test(name)) return ["i", "i"];
+  if (name === "[thread-yield]" || name === "[yield]") return ["", "i"];
+  if (/^\[stream-(read|write)-\d+\]/.test(name)) return ["iii", "i"];
+  if (/^\[future-(read|write)-\d+\]/.test(name)) return ["ii", "i"];
+  return undefined;
+}
+
+/**
+ * With JSPI, wraps the built-ins in `imports` that `module` imports and that
+ * may block (`blocking`); whether there were any (its async exports' turns
+ * then run through `suspendable`).
+ */
+export function wrapBlocking(module: WebAssembly.Module, imports: WebAssembly.Imports): boolean {
+  if (!JSPI) return false;
+  let any = false;
+  for (const i of WebAssembly.Module.imports(module)) {
+    const type = i.kind === "function" ? blockingBuiltinType(i.name) : undefined;
+    const fns = imports[i.module] as Record<string, unknown> | undefined;
+    const fn = fns?.[i.name];
+    if (type === undefined || typeof fn !== "function") continue;
+    fns![i.name] = blocking(fn as (...args: any[]) => any, type[0], type[1]);
+    any = true;
+  }
+  return any;
+}
+
+/**
  * `builtin` (of core type `params` → `results`) as a core import that may
  * block: when it parked a promise (`park`), the guest's stack is suspended
  * until the promise settles, and gets its value.
