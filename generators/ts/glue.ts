@@ -525,6 +525,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
               ]),
           `},`,
           ...(lent === undefined ? [] : [`() => {`, `for (const h of ${lent}) h.lends--;`, `},`]),
+          // Another component's task is not the host's to finish.
+          ...(this.target.eagerCalls ? [...(lent === undefined ? ["undefined,"] : []), "false,"] : []),
           `);`,
         );
         return [t];

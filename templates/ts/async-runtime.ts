@@ -691,14 +691,18 @@ export class AsyncInstance {
    */
   blockOn(pending: PromiseLike<unknown>, finish: (value: unknown) => unknown): void {
     let outcome: { value: unknown } | { error: unknown } | undefined;
+    // (Counted as owed by the host even when another component's task gives it: never a false deadlock.)
+    hostBegin();
     pending.then(
       (value) => {
         outcome = { value };
         queuePump();
+        hostEnd();
       },
       (error: unknown) => {
         outcome = { error };
         queuePump();
+        hostEnd();
       },
     );
     this.suspend(
@@ -720,9 +724,11 @@ export class AsyncInstance {
     const task = this.task("thread.yield");
     if (!this.canSuspend(task)) return 0;
     let go = false;
+    hostBegin();
     setTimeout(() => {
       go = true;
       queuePump();
+      hostEnd();
     }, 0);
     return this.suspend(
       task,
@@ -830,6 +836,8 @@ export class AsyncInstance {
     start: (signal: AbortSignal, hooks: CallHooks) => unknown,
     lowerResult: (value: unknown) => void,
     release?: () => void,
+    /** The callee is the host (not another component's task): its promise is what the host owes. */
+    host = true,
   ): number {
     const subtask = new Subtask(this);
     let queued = false;
@@ -884,7 +892,10 @@ export class AsyncInstance {
     returnedAtOnce = false;
     subtask.state = queued ? SUBTASK_STARTING : SUBTASK_STARTED;
     const handle = this.add(subtask);
-    Promise.resolve(result).then(onValue, onError);
+    if (host) {
+      hostBegin();
+      Promise.resolve(result).then(onValue, onError).finally(hostEnd);
+    } else Promise.resolve(result).then(onValue, onError);
     return subtask.state | (handle << 4);
   }
 
@@ -1083,14 +1094,24 @@ export class AsyncInstance {
   private suspend<T>(task: Task, ready: () => boolean, finish: () => T): T {
     this.current = undefined;
     this.hooks.leave?.();
+    let deadlocked = false;
     park(
       new Promise<void>((resolve) => {
-        waiters.add({ ready, resolve });
+        waiters.add({
+          ready,
+          resolve,
+          deadlock: () => {
+            deadlocked = true;
+            resolve();
+          },
+        });
         queuePump();
+        if (hostPending === 0) checkDeadlock();
       }),
       () => {
         this.current = task;
         this.hooks.enter?.();
+        if (deadlocked) this.trap("deadlock detected: event loop cannot make further progress");
         return finish();
       },
     );
@@ -1354,17 +1375,20 @@ export class AsyncInstance {
     if (value instanceof SharedFuture) return this.add(new CopyEnd(this, "future-readable", value));
     const shared = new SharedFuture(payload);
     const index = this.add(new CopyEnd(this, "future-readable", shared));
-    Promise.resolve(value).then(
-      (v) => {
-        if (this.poisoned !== undefined) return;
-        try {
-          shared.write(new HostBuffer([v], 1), () => {});
-        } catch (error) {
-          this.fail(error);
-        }
-      },
-      (error: unknown) => this.fail(error),
-    );
+    hostBegin();
+    Promise.resolve(value)
+      .then(
+        (v) => {
+          if (this.poisoned !== undefined) return;
+          try {
+            shared.write(new HostBuffer([v], 1), () => {});
+          } catch (error) {
+            this.fail(error);
+          }
+        },
+        (error: unknown) => this.fail(error),
+      )
+      .finally(hostEnd);
     return index;
   }
 
@@ -1453,7 +1477,13 @@ export class AsyncInstance {
     void (async () => {
       try {
         for (;;) {
-          const next = await iterator.next();
+          hostBegin();
+          let next: IteratorResult<unknown>;
+          try {
+            next = await iterator.next();
+          } finally {
+            hostEnd();
+          }
           if (next.done || this.poisoned !== undefined) break;
           if (!(await writeAll(next.value))) {
             await iterator.return?.();
@@ -1488,7 +1518,35 @@ class ErrorContextEntry {
 /** The tasks that wait for an event or yielded, across every instance of the module. */
 const runners = new Set<Runner>();
 /** The tasks blocked (with JSPI) in a synchronous built-in, with what they wait for. */
-const waiters = new Set<{ ready: () => boolean; resolve: () => void }>();
+const waiters = new Set<{ ready: () => boolean; resolve: () => void; deadlock: () => void }>();
+
+/**
+ * What the host still owes the instances: host calls not settled, futures
+ * the host has not written, streams whose source has not given its next
+ * chunk, and timers of tasks that yielded. While there is none, tasks
+ * blocked (with JSPI) that nothing can wake are deadlocked.
+ */
+let hostPending = 0;
+function hostBegin(): void {
+  hostPending++;
+}
+function hostEnd(): void {
+  hostPending--;
+  if (hostPending === 0 && waiters.size > 0) checkDeadlock();
+}
+
+/** At the event loop's next turn: blocked tasks that nothing can wake any more trap. */
+function checkDeadlock(): void {
+  setTimeout(() => {
+    pump(false);
+    if (hostPending > 0 || waiters.size === 0) return;
+    for (const r of runners) if (r.ready()) return;
+    for (const w of [...waiters]) {
+      waiters.delete(w);
+      w.deadlock();
+    }
+  }, 0);
+}
 let pumpQueued = false;
 
 /** Something happened: the waiting tasks look again, soon (in a microtask). */
@@ -1542,9 +1600,11 @@ class Runner {
       this.yielded = true;
       this.yieldReady = false;
       runners.add(this);
+      hostBegin();
       setTimeout(() => {
         this.yieldReady = true;
         queuePump();
+        hostEnd();
       }, 0);
       return;
     }
@@ -1596,6 +1656,13 @@ class Runner {
     if (isPromiseLike(code)) code.then((c) => this.handle(c as number), this.done);
     else this.handle(code);
     return true;
+  }
+
+  /** Whether its next turn could run now (its event is there, or it yielded). */
+  ready(): boolean {
+    if (this.yielded) return true;
+    if (this.task.cancelRequested && !this.task.cancelDelivered && !this.task.returned) return true;
+    return this.set !== undefined && [...this.set.elems].some((w) => w.pending !== undefined);
   }
 
   private stop(): void {
