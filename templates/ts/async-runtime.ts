@@ -445,6 +445,8 @@ export class Task {
   cancelDelivered = false;
   /** Its guest code runs through `suspendable` (with JSPI): it may block in a synchronous built-in. */
   suspendable = false;
+  /** It is lifted with a callback (its turns hold the instance while they run, blocked or not). */
+  callback = false;
   /**
    * The caller is another component: futures and streams in the result move
    * to it as they are (not as promises and web streams for JavaScript).
@@ -948,6 +950,7 @@ export class AsyncInstance {
       task.resultKey = options?.resultKey;
       task.raw = options?.eager === true;
       task.suspendable = JSPI && options?.suspendable === true;
+      task.callback = callback !== undefined;
       let started = false;
       const run = (): void => {
         started = true;
@@ -1005,7 +1008,7 @@ export class AsyncInstance {
           },
           { once: true },
         );
-      if (this.backpressure > 0 || this.queued.length > 0) {
+      if (this.backpressure > 0 || this.exclusive > 0 || this.queued.length > 0) {
         options?.hooks?.queued();
         this.queued.push(run);
       } else run();
@@ -1047,7 +1050,39 @@ export class AsyncInstance {
   }
 
   private releaseQueued(): void {
-    while (this.backpressure === 0 && this.queued.length > 0) this.queued.shift()!();
+    while (this.backpressure === 0 && this.exclusive === 0 && this.queued.length > 0) this.queued.shift()!();
+  }
+
+  /**
+   * Synchronously lifted tasks blocked now (with JSPI): while there is one,
+   * the instance is theirs, and new calls wait as behind backpressure.
+   */
+  exclusive = 0;
+
+  /** A synchronously lifted task blocked (with JSPI). */
+  enterExclusive(): void {
+    this.exclusive++;
+  }
+
+  /** That task went on and returned: calls that waited may start. */
+  leaveExclusive(): void {
+    this.exclusive--;
+    this.releaseQueued();
+  }
+
+  /** A synchronous lift's call that must wait for the instance: a promise of its value once it ran. */
+  whenFree<T>(start: () => T | PromiseLike<T>, hooks?: CallHooks): Promise<T> {
+    hooks?.queued();
+    return new Promise<T>((resolve, reject) =>
+      this.queued.push(() => {
+        hooks?.started();
+        try {
+          Promise.resolve(start()).then(resolve, reject);
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
   }
 
   /** Runs one turn of a task's guest code. */
@@ -1066,11 +1101,21 @@ export class AsyncInstance {
     };
     try {
       const result = f();
-      if (isPromiseLike(result))
-        (result as PromiseLike<unknown>).then(undefined, (error: unknown) => {
-          this.poisoned ??= { error };
-          this.hooks.poison?.();
-        });
+      if (isPromiseLike(result)) {
+        // A callback-lifted task's turn that blocked keeps the instance to itself until it ends.
+        const exclusive = task.callback;
+        if (exclusive) this.enterExclusive();
+        (result as PromiseLike<unknown>).then(
+          () => {
+            if (exclusive) this.leaveExclusive();
+          },
+          (error: unknown) => {
+            this.poisoned ??= { error };
+            this.hooks.poison?.();
+            if (exclusive) this.leaveExclusive();
+          },
+        );
+      }
       return result;
     } catch (error) {
       // A trap, even after the task returned: no code of this instance runs again.

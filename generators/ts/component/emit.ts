@@ -129,6 +129,13 @@ export class ComponentEmitter implements ModuleScope, AsyncHost {
     return { ...func, kind: { kind: async ? "async-freestanding" : "freestanding" } } as Function;
   }
 
+  /** Whether a synchronous lift may block (with JSPI): see `lift`. */
+  private liftBlocks(l: PlanLift): boolean {
+    return (
+      !l.async && this.blockingSet.has(l.instance) && ComponentEmitter.isAsyncType(this.types.func(l.type, l.label))
+    );
+  }
+
   /** A synchronous lowering of an async-typed function: the call may have to wait for the callee. */
   private blockingLowering(w: PlanLowering): boolean {
     if (w.async) return false;
@@ -454,7 +461,13 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       `function $bindLift${suffix}(core: unknown, post: unknown) {`,
       `const $core${l.id} = ${coreCall};`,
       `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
-      `return function (${paramList}): ${blocks ? `${resultType} | Promise<${resultType}>` : resultType} {`,
+      blocks
+        ? `return function $call(${[paramList, "$hooks?: $async.CallHooks"].filter(Boolean).join(", ")}): ${resultType} | Promise<${resultType}> {`
+        : `return function (${paramList}): ${resultType} {`,
+      // While a synchronous task of the instance is blocked, a new call waits for it.
+      ...(blocks
+        ? [`if ($rt.exclusive > 0) return $rt.whenFree(() => $call(${[...params, "$hooks"].join(", ")}), $hooks);`]
+        : []),
       `if ($state !== 0) $enterFailed(${label});`,
       ...(light ? [] : ["$state = 1;"]),
       ...(named ? [`$current = ${label};`] : []),
@@ -477,7 +490,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         `const $called = ${callExpr};`,
         `if ($async.isPending($called)) {`,
         "$state = 0;",
-        `return ($called as Promise<unknown>).then(($value) => {`,
+        "$rt.enterExclusive();",
+        `return ($called as Promise<unknown>)`,
+        `.then(($value) => {`,
         `if ($state !== 0) $enterFailed(${label});`,
         "$state = 1;",
         "try {",
@@ -488,7 +503,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         "}",
         "$state = 0;",
         ...(func.result !== undefined ? ["return $result;"] : []),
-        "});",
+        "})",
+        ".finally(() => $rt.leaveExclusive());",
         "}",
         ...(m ? [`const ${m[1]} = $called;`] : []),
         ...rest,
@@ -659,7 +675,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       const raw = this.rawCallers().get(l.id)?.has(w.options.encoding) ? w.options.encoding : undefined;
       const target = this.lift(l, raw);
       if (w.async && l.async) callUser = (args) => `${target}(${args.join(", ")})`;
-      else if (w.async) callUser = (args) => `${target}(${args.slice(0, -1).join(", ")})`;
+      else if (w.async)
+        callUser = this.liftBlocks(l)
+          ? // A synchronous lift that may block may also have to wait for its instance: it reports that.
+            (args) => `${target}(${[...args.slice(0, -1), "$hooks"].join(", ")})`
+          : (args) => `${target}(${args.slice(0, -1).join(", ")})`;
       else if (l.async) {
         // A synchronous caller of an async callee: fine as long as the callee returns before waiting.
         this.use("$mustNotBlock");
