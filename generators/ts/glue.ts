@@ -637,7 +637,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
       return [];
     }
     const t = this.temp();
-    const type = this.module.types.expr(this.func.result);
+    // What the host's function gives the guest: typed as broadly as it is accepted.
+    const type = this.module.types.expr(this.func.result, true);
     if (this.target.directResult) {
       this.module.use("$isComponentError");
       const okVoid = this.module.types.directResult(this.func)!.ok === undefined;
