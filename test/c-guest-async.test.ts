@@ -275,7 +275,7 @@ const hosts = [
     load: async (core: Uint8Array, imports: unknown) => {
       const host = await loadHost(wit, { world: "async-guest" });
       const guest = await host.instantiate(core, imports);
-      return { guest, handles: () => host.liveHandles(guest) };
+      return { guest, handles: () => host.liveHandles(guest), ComponentError: host.ComponentError };
     },
   },
   {
@@ -283,7 +283,7 @@ const hosts = [
     load: async (core: Uint8Array, imports: unknown) => {
       const host = await loadComponentHost(componentNew(core));
       const guest = await host.instantiate(imports);
-      return { guest, handles: () => host.liveHandles(guest) };
+      return { guest, handles: () => host.liveHandles(guest), ComponentError: host.ComponentError };
     },
   },
 ];
@@ -291,6 +291,7 @@ const hosts = [
 describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)", ({ load }) => {
   let guest: any;
   let handles: () => number;
+  let ComponentError: new (payload: unknown) => Error & { payload: unknown };
   const log: unknown[] = [];
   /** `fetch` answers at once when set: the call reports `RETURNED` with no subtask. */
   let fetchAtOnce = false;
@@ -304,7 +305,7 @@ describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)
       log.push(["fetch", key]);
       return key.toUpperCase() as unknown as Promise<string>;
     };
-    ({ guest, handles } = await load(core, imports));
+    ({ guest, handles, ComponentError } = await load(core, imports));
   }, 120_000);
 
   /** After a scenario: no allocation left in the guest, and no handle in its table (once its tasks have ended). */
@@ -392,6 +393,29 @@ describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)
 
   it("later returns a future the guest writes after returning", async () => {
     expect(await guest.api.later(41)).toBe(42);
+    await clean();
+  });
+
+  it("error contexts both ways: fail rejects with one as the error; describe reads an Error's message", async () => {
+    const error = (await guest.api.fail("disk full").catch((e: unknown) => e)) as Error & { payload: Error };
+    expect(error).toBeInstanceOf(ComponentError);
+    expect(error.payload).toBeInstanceOf(Error);
+    expect(error.payload.name).toBe("ErrorContext");
+    expect(error.payload.message).toBe("disk full");
+    expect(guest.api.describe(new TypeError("bad input"))).toBe("bad input");
+    expect(guest.api.describe(error.payload)).toBe("disk full");
+    await clean();
+  });
+
+  it("backpressure: while the guest says so, new calls wait to start", async () => {
+    log.length = 0;
+    guest.api.pause(true);
+    const call = guest.api.greet("held");
+    for (let i = 0; i < 5; i++) await tick();
+    expect(log).toEqual([]);
+    guest.api.pause(false);
+    expect(await call).toBe("held: HELD");
+    expect(log[0]).toEqual(["fetch", "held"]);
     await clean();
   });
 });

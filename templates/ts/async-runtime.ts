@@ -757,11 +757,17 @@ export class AsyncInstance {
   /** `canon backpressure.set` (the older form). */
   backpressureSet(on: boolean): void {
     this.backpressure = on ? 1 : 0;
-    if (!on) this.releaseQueued();
+    if (!on) this.releaseSoon();
   }
   backpressureDec(): void {
     if (this.backpressure === 0) this.trap("backpressure counter underflow");
-    if (--this.backpressure === 0) this.releaseQueued();
+    if (--this.backpressure === 0) this.releaseSoon();
+  }
+
+  /** Calls waiting behind backpressure start once the guest code that lifted it has returned. */
+  private releaseSoon(): void {
+    if (this.current === undefined) this.releaseQueued();
+    else queueMicrotask(() => this.releaseQueued());
   }
 
   /** `canon task.return`: `args` are the core arguments, which the export's glue lifts. */

@@ -15,6 +15,13 @@ extern int32_t __wasm_import_test_c_async_backend_note(uint8_t *);
 
 // Exported Functions from `test:c-async/api`
 
+__attribute__((__weak__, __export_name__("cabi_post_test:c-async/api#describe")))
+void __wasm_export_exports_test_c_async_api_describe_post_return(int32_t arg0) {
+  if ((*((int32_t *) (((uint8_t *) (uintptr_t) (arg0)) + 4))) > 0) {
+    free((void *) (uintptr_t) (*((int32_t *) (((uint8_t *) (uintptr_t) (arg0)) + 0))));
+  }
+}
+
 // Canonical ABI intrinsics
 
 __attribute__((__weak__, __export_name__("cabi_realloc")))
@@ -26,7 +33,16 @@ void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {
   return ret;
 }
 
+__attribute__((__aligned__(4)))
+static uint8_t RET_AREA[8];
+
 // Helper Functions
+
+void exports_test_c_async_api_result_u32_error_context_free(exports_test_c_async_api_result_u32_error_context_t *ptr) {
+  if (!ptr->is_err) {
+  } else {
+  }
+}
 
 __attribute__((__export_name__("[callback][async-lift]test:c-async/api#greet")))
 uint32_t __wasm_export_exports_test_c_async_api_greet_callback(uint32_t event_raw, uint32_t waitable, uint32_t code) {
@@ -210,6 +226,39 @@ void exports_test_c_async_api_later_return(exports_test_c_async_api_future_u32_t
   __wasm_export_exports_test_c_async_api_later__task_return(((int32_t) (ret)));
 }
 
+__attribute__((__export_name__("[callback][async-lift]test:c-async/api#fail")))
+uint32_t __wasm_export_exports_test_c_async_api_fail_callback(uint32_t event_raw, uint32_t waitable, uint32_t code) {
+  async_guest_event_t event;
+  event.event = (async_guest_event_code_t) event_raw;
+  event.waitable = waitable;
+  event.code = code;
+  return exports_test_c_async_api_fail_callback(&event);
+}
+
+__attribute__((__import_module__("[export]test:c-async/api"), __import_name__("[task-return]fail")))
+extern void __wasm_export_exports_test_c_async_api_fail__task_return(int32_t, int32_t);
+
+void exports_test_c_async_api_fail_return(exports_test_c_async_api_result_u32_error_context_t ret) {
+  exports_test_c_async_api_result_u32_error_context_t variant2 = ret;
+  int32_t variant3 = 0;
+  int32_t variant4 = 0;
+  switch ((int32_t) variant2.is_err) {
+    case 0: {
+      uint32_t *payload0 = &variant2.val.ok;
+      variant3 = 0;
+      variant4 = (int32_t) ((*payload0));
+      break;
+    }
+    case 1: {
+      async_guest_error_context_t *payload1 = &variant2.val.err;
+      variant3 = 1;
+      variant4 = ((int32_t) ((*payload1)));
+      break;
+    }
+  }
+  __wasm_export_exports_test_c_async_api_fail__task_return(variant3, variant4);
+}
+
 void async_guest_string_set(async_guest_string_t *ret, const char *s) {
   ret->ptr = (uint8_t*) s;
   ret->len = strlen(s);
@@ -328,6 +377,27 @@ void async_guest_thread_yield(void) {
   __thread_yield();
 }
 
+__attribute__((__import_module__("$root"), __import_name__("[error-context-new-utf8]")))
+extern uint32_t __error_context_new(const char *, size_t);
+
+async_guest_error_context_t async_guest_error_context_new(const char *message, size_t len) {
+  return __error_context_new(message, len);
+}
+
+__attribute__((__import_module__("$root"), __import_name__("[error-context-drop]")))
+extern void __error_context_drop(uint32_t);
+
+void async_guest_error_context_drop(async_guest_error_context_t error_context) {
+  __error_context_drop(error_context);
+}
+
+__attribute__((__import_module__("$root"), __import_name__("[error-context-debug-message-utf8]")))
+extern void __error_context_debug_message(uint32_t, uint8_t *);
+
+void async_guest_error_context_debug_message(async_guest_error_context_t error_context, async_guest_string_t *ret) {
+  __error_context_debug_message(error_context, (uint8_t *) ret);
+}
+
 // Component Adapters
 
 async_guest_subtask_status_t test_c_async_backend_fetch(async_guest_string_t key, async_guest_string_t *result) {
@@ -375,19 +445,44 @@ int32_t __wasm_export_exports_test_c_async_api_later(int32_t arg0) {
   return ret0;
 }
 
+__attribute__((__export_name__("[async-lift]test:c-async/api#fail")))
+int32_t __wasm_export_exports_test_c_async_api_fail(int32_t arg0, int32_t arg1) {
+  async_guest_string_t arg2 = (async_guest_string_t) { (uint8_t *) (uintptr_t) (arg0), (size_t) (arg1) };
+  async_guest_callback_code_t ret3 = exports_test_c_async_api_fail(&arg2);
+  return ret3;
+}
+
+__attribute__((__export_name__("test:c-async/api#describe")))
+int32_t __wasm_export_exports_test_c_async_api_describe(int32_t arg0) {
+  async_guest_string_t ret0;
+  exports_test_c_async_api_describe(((uint32_t) (arg0)), &ret0);
+  uint8_t *ptr1 = (uint8_t *) &RET_AREA;
+  *((int32_t *) (ptr1 + 4)) = (int32_t) (ret0).len;
+  *((int32_t *) (ptr1 + 0)) = (int32_t) (uintptr_t) (ret0).ptr;
+  return (int32_t) (uintptr_t) ptr1;
+}
+
+__attribute__((__export_name__("test:c-async/api#pause")))
+void __wasm_export_exports_test_c_async_api_pause(int32_t arg0) {
+  exports_test_c_async_api_pause((arg0 != 0));
+}
+
 // The world's component type, for `component new`: a custom section of the object file.
 __asm__(
   ".section \".custom_section.component-type:witx-bindgen:0.1.0:test:c-async:async-guest:encoded world\",\"\",@\n"
   "  .byte 0,97,115,109,13,0,1,0,0,25,22,119,105,116,45,99,111,109,112,111,110,101,110,116,45,101,110,99,111,100,105,110\n"
-  "  .byte 103,4,0,7,150,2,1,65,2,1,65,6,1,66,4,1,67,1,3,107,101,121,115,0,115,4,0,5,102,101,116,99\n"
+  "  .byte 103,4,0,7,219,2,1,65,2,1,65,6,1,66,4,1,67,1,3,107,101,121,115,0,115,4,0,5,102,101,116,99\n"
   "  .byte 104,1,0,1,67,3,3,107,101,121,115,5,118,97,108,117,101,115,5,108,101,118,101,108,121,1,0,4,0,4,110,111\n"
   "  .byte 116,101,1,1,3,0,20,116,101,115,116,58,99,45,97,115,121,110,99,47,98,97,99,107,101,110,100,5,0,1,64,0\n"
-  "  .byte 0,122,4,0,16,108,105,118,101,45,97,108,108,111,99,97,116,105,111,110,115,1,1,1,66,12,1,67,1,4,110,97\n"
+  "  .byte 0,122,4,0,16,108,105,118,101,45,97,108,108,111,99,97,116,105,111,110,115,1,1,1,66,19,1,67,1,4,110,97\n"
   "  .byte 109,101,115,0,115,4,0,5,103,114,101,101,116,1,0,1,101,1,121,1,67,1,5,118,97,108,117,101,1,0,121,4\n"
   "  .byte 0,6,100,111,117,98,108,101,1,2,1,102,1,125,1,67,1,5,98,121,116,101,115,3,0,121,4,0,3,115,117,109\n"
   "  .byte 1,4,1,67,1,1,110,125,0,3,4,0,9,99,111,117,110,116,100,111,119,110,1,5,1,67,1,1,120,121,0,1\n"
-  "  .byte 4,0,5,108,97,116,101,114,1,6,4,0,16,116,101,115,116,58,99,45,97,115,121,110,99,47,97,112,105,5,2,4\n"
-  "  .byte 0,24,116,101,115,116,58,99,45,97,115,121,110,99,47,97,115,121,110,99,45,103,117,101,115,116,4,0,11,17,1,0\n"
-  "  .byte 11,97,115,121,110,99,45,103,117,101,115,116,3,0,0,0,44,9,112,114,111,100,117,99,101,114,115,1,12,112,114,111\n"
-  "  .byte 99,101,115,115,101,100,45,98,121,1,12,119,105,116,120,45,98,105,110,100,103,101,110,5,48,46,49,46,48\n"
+  "  .byte 4,0,5,108,97,116,101,114,1,6,1,106,1,121,1,100,1,67,1,7,109,101,115,115,97,103,101,115,0,7,4,0\n"
+  "  .byte 4,102,97,105,108,1,8,1,64,1,1,101,100,0,115,4,0,8,100,101,115,99,114,105,98,101,1,9,1,64,1,2\n"
+  "  .byte 111,110,127,1,0,4,0,5,112,97,117,115,101,1,10,4,0,16,116,101,115,116,58,99,45,97,115,121,110,99,47,97\n"
+  "  .byte 112,105,5,2,4,0,24,116,101,115,116,58,99,45,97,115,121,110,99,47,97,115,121,110,99,45,103,117,101,115,116,4\n"
+  "  .byte 0,11,17,1,0,11,97,115,121,110,99,45,103,117,101,115,116,3,0,0,0,44,9,112,114,111,100,117,99,101,114,115\n"
+  "  .byte 1,12,112,114,111,99,101,115,115,101,100,45,98,121,1,12,119,105,116,120,45,98,105,110,100,103,101,110,5,48,46,49\n"
+  "  .byte 46,48\n"
   "  .text\n");

@@ -79,6 +79,16 @@ void* async_guest_context_get_0(void);
 void async_guest_context_set_0(void* value);
 void async_guest_thread_yield(void);
 
+// An `error-context` handle
+typedef uint32_t async_guest_error_context_t;
+
+// Creates an `error-context` with the UTF-8 debug message `message` of `len` bytes
+async_guest_error_context_t async_guest_error_context_new(const char *message, size_t len);
+void async_guest_error_context_drop(async_guest_error_context_t error_context);
+
+// Sets `ret` to a new copy of the debug message of `error_context` (free it with `async_guest_string_free`)
+void async_guest_error_context_debug_message(async_guest_error_context_t error_context, async_guest_string_t *ret);
+
 typedef struct test_c_async_backend_note_args {
   async_guest_string_t key;
   async_guest_string_t value;
@@ -88,6 +98,14 @@ typedef struct test_c_async_backend_note_args {
 typedef uint32_t exports_test_c_async_api_future_u32_t;
 
 typedef uint32_t exports_test_c_async_api_stream_u8_t;
+
+typedef struct {
+  bool is_err;
+  union {
+    uint32_t ok;
+    async_guest_error_context_t err;
+  } val;
+} exports_test_c_async_api_result_u32_error_context_t;
 
 // Imported Functions from `test:c-async/backend`
 // Looks `key` up; the host may answer at once or later.
@@ -114,8 +132,17 @@ async_guest_callback_code_t exports_test_c_async_api_countdown_callback(async_gu
 // Returns a future and then writes `x + 1` into it.
 async_guest_callback_code_t exports_test_c_async_api_later(uint32_t x);
 async_guest_callback_code_t exports_test_c_async_api_later_callback(async_guest_event_t *event);
+// Fails with an error context whose debug message is `message`.
+async_guest_callback_code_t exports_test_c_async_api_fail(async_guest_string_t *message);
+async_guest_callback_code_t exports_test_c_async_api_fail_callback(async_guest_event_t *event);
+// The debug message of an error context (which it drops).
+void exports_test_c_async_api_describe(async_guest_error_context_t e, async_guest_string_t *ret);
+// Holds new calls back (backpressure) while `on`.
+void exports_test_c_async_api_pause(bool on);
 
 // Helper Functions
+
+void exports_test_c_async_api_result_u32_error_context_free(exports_test_c_async_api_result_u32_error_context_t *ptr);
 
 void exports_test_c_async_api_greet_return(async_guest_string_t ret);
 
@@ -146,6 +173,8 @@ void exports_test_c_async_api_stream_u8_drop_writable(exports_test_c_async_api_s
 void exports_test_c_async_api_countdown_return(exports_test_c_async_api_stream_u8_t ret);
 
 void exports_test_c_async_api_later_return(exports_test_c_async_api_future_u32_t ret);
+
+void exports_test_c_async_api_fail_return(exports_test_c_async_api_result_u32_error_context_t ret);
 
 // Sets the string `ret` to reference the input string `s` without copying it
 void async_guest_string_set(async_guest_string_t *ret, const char *s);

@@ -259,3 +259,33 @@ async_guest_callback_code_t exports_test_c_async_api_later_callback(async_guest_
   stop_waiting(t->writer, t->set);
   return later_done(t);
 }
+
+// ---- error contexts both ways, and backpressure ----
+
+async_guest_callback_code_t exports_test_c_async_api_fail(async_guest_string_t *message) {
+  exports_test_c_async_api_result_u32_error_context_t result;
+  result.is_err = true;
+  result.val.err = async_guest_error_context_new((const char *) message->ptr, message->len);
+  exports_test_c_async_api_fail_return(result);
+  // The caller has the error context now; this handle is still the guest's own.
+  async_guest_error_context_drop(result.val.err);
+  async_guest_string_free(message);
+  return EXIT;
+}
+
+async_guest_callback_code_t exports_test_c_async_api_fail_callback(async_guest_event_t *event) {
+  (void) event;
+  abort();
+}
+
+void exports_test_c_async_api_describe(async_guest_error_context_t e, async_guest_string_t *ret) {
+  async_guest_error_context_debug_message(e, ret);
+  async_guest_error_context_drop(e);
+}
+
+void exports_test_c_async_api_pause(bool on) {
+  if (on)
+    async_guest_backpressure_inc();
+  else
+    async_guest_backpressure_dec();
+}
