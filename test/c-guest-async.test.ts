@@ -413,9 +413,15 @@ describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)
     const call = guest.api.greet("held");
     for (let i = 0; i < 5; i++) await tick();
     expect(log).toEqual([]);
+    // A call waiting to start can be cancelled: it never starts.
+    const controller = new AbortController();
+    const cancelled = guest.api.greet("never", { signal: controller.signal });
+    controller.abort();
+    await expect(cancelled).rejects.toThrow(/cancelled/);
     guest.api.pause(false);
     expect(await call).toBe("held: HELD");
     expect(log[0]).toEqual(["fetch", "held"]);
+    expect(log).not.toContainEqual(["fetch", "never"]);
     await clean();
   });
 });

@@ -363,6 +363,10 @@ ${lower.lines.join("\n")}
     // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
     const allParams = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
     const lines = [`function ${name}(${allParams}): ${this.types.promiseOf(func)} {`];
+    // A call that must wait to start lowers its arguments only once it starts.
+    lines.push(
+      `if ($rt.mustWait()) return $rt.whenFree(() => ${name}(${[...params, "$options"].join(", ")}), undefined, $options?.signal) as any;`,
+    );
     lines.push(`let $result: Promise<${resultType}>;`, "try {");
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     lines.push("try {", ...emitter.lines, `$result = ${emitter.resultVar};`, "} catch (e) {", "$fail(e);", "}");

@@ -766,7 +766,7 @@ export class AsyncInstance {
 
   /** Calls waiting behind backpressure start once the guest code that lifted it has returned. */
   private releaseSoon(): void {
-    if (this.current === undefined) this.releaseQueued();
+    if (this.current === undefined && this.mayEnter()) this.releaseQueued();
     else queueMicrotask(() => this.releaseQueued());
   }
 
@@ -1076,19 +1076,46 @@ export class AsyncInstance {
     this.releaseQueued();
   }
 
-  /** A synchronous lift's call that must wait for the instance: a promise of its value once it ran. */
-  whenFree<T>(start: () => T | PromiseLike<T>, hooks?: CallHooks): Promise<T> {
+  /** Whether a new call must wait to start: backpressure, a blocked task's hold, or calls waiting already. */
+  mustWait(): boolean {
+    return !this.starting && (this.backpressure > 0 || this.exclusive > 0 || this.queued.length > 0);
+  }
+  /** Set while a call that waited starts (it does not wait again). */
+  private starting = false;
+
+  /**
+   * A call that must wait to start: a promise of its value once it ran
+   * (`start` lowers its arguments then, so that a call cancelled before it
+   * started left nothing in the guest's memory).
+   */
+  whenFree<T>(start: () => T | PromiseLike<T>, hooks?: CallHooks, signal?: AbortSignal): Promise<T> {
     hooks?.queued();
-    return new Promise<T>((resolve, reject) =>
-      this.queued.push(() => {
+    return new Promise<T>((resolve, reject) => {
+      const run = (): void => {
+        signal?.removeEventListener("abort", cancel);
         hooks?.started();
+        this.starting = true;
         try {
           Promise.resolve(start()).then(resolve, reject);
         } catch (error) {
           reject(error);
+        } finally {
+          this.starting = false;
         }
-      }),
-    );
+      };
+      const cancel = (): void => {
+        const i = this.queued.indexOf(run);
+        if (i < 0) return;
+        this.queued.splice(i, 1);
+        const error = new NotStarted("the call was cancelled before it started");
+        reject(error);
+        // A caller in another component hears of it at once.
+        hooks?.rejected?.(error);
+      };
+      if (signal?.aborted) return cancel();
+      signal?.addEventListener("abort", cancel, { once: true });
+      this.queued.push(run);
+    });
   }
 
   /** Runs one turn of a task's guest code. */

@@ -578,7 +578,9 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
             `const $core${l.id} = core as (...args: any[]) => any;`,
             `const $callback${l.id} = callback as (...args: any[]) => number;`,
           ]),
-      `return function (${paramList}): ${resultType} | Promise<${resultType}> {`,
+      `return function $call(${paramList}): ${resultType} | Promise<${resultType}> {`,
+      // A call that must wait to start lowers its arguments only once it starts.
+      `if ($rt.mustWait()) return $rt.whenFree(() => $call(${[...params, "$options"].join(", ")}), $options?.hooks, $options?.signal);`,
       `if ($state !== 0) $enterFailed(${label});`,
       "$state = 1;",
       `$current = ${label};`,
