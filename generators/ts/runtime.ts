@@ -681,51 +681,40 @@ const asyncHelpers: Record<string, Helper> = {
       return `namespace $async {\n${templateSource("ts/async-runtime.ts")}\n}`;
     },
   },
+  $instanceHooks: {
+    scope: "instance",
+    deps: ["$trap"],
+    code: `
+/** How the async runtime sees the instance: whether it runs code, and entering or leaving it for a blocked task. */
+const $instanceHooks = {
+  trap: $trap,
+  mayEnter: () => $state === 0,
+  enter: () => {
+    if ($state === 0) $state = 1;
+  },
+  leave: () => {
+    if ($state === 1) $state = 0;
+  },
+  poison: () => {
+    $state = 2;
+  },
+};`,
+  },
   $rt: {
     scope: "instance",
-    deps: ["$async", "$trap", "$views", "$handles"],
+    deps: ["$async", "$instanceHooks", "$views", "$handles"],
     code: `
 const $rt = new $async.AsyncInstance(
-  {
-    trap: $trap,
-    memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
-    mayEnter: () => $state === 0,
-    enter: () => {
-      if ($state === 0) $state = 1;
-    },
-    leave: () => {
-      if ($state === 1) $state = 0;
-    },
-    poison: () => {
-      $state = 2;
-    },
-  },
+  { ...$instanceHooks, memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength) },
   $table,
   $free,
 );`,
   },
   $crt: {
     scope: "instance",
-    deps: ["$async", "$trap", "$handles"],
+    deps: ["$async", "$instanceHooks", "$handles"],
     code: `
-const $rt = new $async.AsyncInstance(
-  {
-    trap: $trap,
-    memoryBytes: () => 0,
-    mayEnter: () => $state === 0,
-    enter: () => {
-      if ($state === 0) $state = 1;
-    },
-    leave: () => {
-      if ($state === 1) $state = 0;
-    },
-    poison: () => {
-      $state = 2;
-    },
-  },
-  $table,
-  $free,
-);`,
+const $rt = new $async.AsyncInstance({ ...$instanceHooks, memoryBytes: () => 0 }, $table, $free);`,
   },
   $mustNotBlock: {
     scope: "module",
