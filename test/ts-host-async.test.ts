@@ -665,3 +665,73 @@ describe("blocking in the WIT host", () => {
 });
 
 const later$ = <T>(value: T) => new Promise<T>((resolve) => setTimeout(() => resolve(value), 2));
+
+const RESOURCE_FUTURE_WIT = `package test:fut-res;
+
+interface host {
+  resource blob {
+    constructor(size: u32);
+    size: func() -> u32;
+  }
+}
+
+world guest {
+  import host;
+  use host.{blob};
+  /// The size of the blob the future gives (which it drops).
+  export measure: async func(b: future<blob>) -> u32;
+}`;
+
+/** One call at a time: the future's end and the handle read from it live at fixed places. */
+const RESOURCE_FUTURE_GUEST = `(module
+  (import "test:fut-res/host" "[method]blob.size" (func $size (param i32) (result i32)))
+  (import "test:fut-res/host" "[resource-drop]blob" (func $drop (param i32)))
+  (import "[export]$root" "[task-return]measure" (func $return (param i32)))
+  (import "[export]$root" "[async-lower][future-read-0]measure" (func $read (param i32 i32) (result i32)))
+  (import "[export]$root" "[future-drop-readable-0]measure" (func $drop-readable (param i32)))
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-join]" (func $join (param i32 i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) unreachable)
+  (func $finish (result i32)
+    (call $drop-readable (i32.load (i32.const 0)))
+    (call $return (call $size (i32.load (i32.const 4))))
+    (call $drop (i32.load (i32.const 4)))
+    (i32.const 0))
+  (func (export "[async-lift]measure") (param $f i32) (result i32)
+    (i32.store (i32.const 0) (local.get $f))
+    (if (i32.eq (call $read (local.get $f) (i32.const 4)) (i32.const -1))
+      (then
+        (i32.store (i32.const 8) (call $ws-new))
+        (call $join (local.get $f) (i32.load (i32.const 8)))
+        (return (i32.or (i32.const 2) (i32.shl (i32.load (i32.const 8)) (i32.const 4))))))
+    (call $finish))
+  (func (export "[callback][async-lift]measure") (param i32 i32 i32) (result i32)
+    (call $join (i32.load (i32.const 0)) (i32.const 0))
+    (call $ws-drop (i32.load (i32.const 8)))
+    (call $finish)))`;
+
+describe("futures of resources in the WIT host", () => {
+  it("a future of a resource handle moves the host's object into the guest when it is read", async () => {
+    const source = await generateHostSource(RESOURCE_FUTURE_WIT);
+    expect(typeCheck(source)).toEqual([]);
+    const host = await loadHost(RESOURCE_FUTURE_WIT);
+    const disposed: number[] = [];
+    class Blob {
+      constructor(private readonly n: number) {}
+      size() {
+        return this.n;
+      }
+      [Symbol.dispose]() {
+        disposed.push(this.n);
+      }
+    }
+    const guest = await host.instantiate(await wat(RESOURCE_FUTURE_GUEST), { "test:fut-res/host": { Blob } });
+    // Written before the call, and later.
+    expect(await guest.measure(new Blob(5))).toBe(5);
+    expect(await guest.measure(later$(new Blob(7)))).toBe(7);
+    expect(disposed).toEqual([5, 7]);
+    expect(host.liveHandles(guest)).toBe(0);
+  });
+});

@@ -177,6 +177,8 @@ export interface GlueTarget {
   callOptions?: string;
   /** For `call` of an `async` export, with `signal`: whether its task may block (with JSPI), as an expression. */
   suspendable?: string;
+  /** The payload codec of a future or stream type in this function (its resources seen from it), if not the module's. */
+  payloadOf?: (channelType: TypeId) => string;
   /** For `call` of a stackful `async` export: it has no callback. */
   stackful?: boolean;
   /** The channels of the function's values are passed as they are (a call between components). */
@@ -536,7 +538,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (this.module.payloadCodec === undefined)
           throw new Error(`not supported: the asynchronous ABI (${inst.op} of a ${inst.kind})`);
         this.module.use("$rt");
-        const payload = this.module.payloadCodec(inst.type);
+        const payload = this.target.payloadOf?.(inst.type) ?? this.module.payloadCodec(inst.type);
         if (inst.op === "lift-channel" && this.target.rawChannels)
           return [this.bind(`$rt.takeReadable("${inst.kind}", ${ops[0]}, ${payload})`)];
         if (inst.kind === "future") {

@@ -59,11 +59,9 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
     for (const t of [...f.params.map((p) => p.type), ...(f.result === undefined ? [] : [f.result])]) {
       let found: string | undefined;
       layout.contains(t, (s) => {
-        // Futures, streams and error contexts are served; futures and streams of resources not yet.
+        // Futures, streams (of any payload) and error contexts are served.
         if (s.kind === "error-context") return false;
         if (s.kind !== "future" && s.kind !== "stream") found ??= unsupportedShape(s);
-        else if (s.payload !== undefined && layout.contains(s.payload, (p) => p.kind === "own" || p.kind === "borrow"))
-          found ??= `a \`${s.kind}\` of resource handles (not yet)`;
         return found !== undefined;
       });
       if (found) return `\`${f.name}\` uses ${found}`;
@@ -129,12 +127,26 @@ class Module implements GlueModule {
     return c.name;
   }
 
-  payloadCodec(channelType: TypeId): string {
+  payloadCodec(
+    channelType: TypeId,
+    context?: {
+      fn: { iface: InterfaceId | undefined; interfaceName: string | undefined };
+      direction: "import" | "export";
+    },
+  ): string {
     const kind = this.resolve.types[channelType].kind;
     const t = kind.kind === "future" || kind.kind === "stream" ? kind.type : undefined;
     this.use("$async");
     if (t === undefined) return "$async.UNIT_PAYLOAD";
-    return this.instanceHelper(`payload:${this.structuralKey(t)}`, (name) => {
+    // Handles in the payload are the resources the function sees: one codec per function's view.
+    const handles = this.layout.contains(t, (s) => s.kind === "own" || s.kind === "borrow");
+    const view = handles && context ? `:${context.direction}:${context.fn.interfaceName ?? ""}` : "";
+    const resourceKey =
+      handles && context
+        ? (resource: TypeId, side: "imported" | "exported") => this.resourceKey(context.fn, resource, side)
+        : undefined;
+    const direction = context?.direction ?? "import";
+    return this.instanceHelper(`payload:${this.structuralKey(t)}${view}`, (name) => {
       const { size, align } = this.layout.sizeAlign(t);
       const holder = {
         name: "payload",
@@ -142,10 +154,14 @@ class Module implements GlueModule {
         params: [],
         result: undefined,
       } as unknown as Function;
-      const lift = new FunctionEmitter(this, holder, "implement", { args: ["ptr"], directResult: false });
-      this.walker(lift, "import").walkPayloadLift(t);
-      const lower = new FunctionEmitter(this, holder, "implement", { args: ["value", "ptr"], directResult: false });
-      this.walker(lower, "import").walkPayloadLower(t);
+      const lift = new FunctionEmitter(this, holder, "implement", { args: ["ptr"], directResult: false, resourceKey });
+      this.walker(lift, direction).walkPayloadLift(t);
+      const lower = new FunctionEmitter(this, holder, "implement", {
+        args: ["value", "ptr"],
+        directResult: false,
+        resourceKey,
+      });
+      this.walker(lower, direction).walkPayloadLower(t);
       this.usesMemory();
       const bytes =
         this.layout.dealias(t) === "u8"
@@ -248,6 +264,7 @@ ${lower.lines.join("\n")}
       args,
       callUser,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "import" }),
       directResult: this.types.directResult(func) !== undefined,
     });
     this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", f.field);
@@ -312,6 +329,7 @@ ${lower.lines.join("\n")}
       coreFunction: coreVar,
       postReturn: postVar,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
       directResult: direct !== undefined,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
     });
@@ -352,6 +370,7 @@ ${lower.lines.join("\n")}
       signal: "$options?.signal",
       suspendable: "$blocks",
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
       directResult: false,
     });
     this.walker(emitter, "export").walkFunction(func, "guest-export", "call", f.exportName);
@@ -400,9 +419,11 @@ ${lower.lines.join("\n")}
       args,
       callUser: (values) => `$rt.taskReturn([${values.join(", ")}])`,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
+      payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
       directResult: false,
     });
-    this.walker(emitter, "import").walkFunction(returned, "guest-import", "implement", f.taskReturnField);
+    // The result's resources are seen as the exported function sees them.
+    this.walker(emitter, "export").walkFunction(returned, "guest-import", "implement", f.taskReturnField);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
     const needsViews =
       sigTypes.paramsSpilled || (f.func.result !== undefined && this.layout.needsMemory(f.func.result));
@@ -414,9 +435,14 @@ ${lower.lines.join("\n")}
   }
 
   /** The built-ins of the `index`th future or stream type of function `funcName`. */
-  private channelBuiltins(type: TypeId, index: number, funcName: string): string[] {
+  private channelBuiltins(
+    type: TypeId,
+    index: number,
+    funcName: string,
+    context: Parameters<Module["payloadCodec"]>[1],
+  ): string[] {
     const kind = this.resolve.types[type].kind.kind === "stream" ? "stream" : "future";
-    const payload = this.payloadCodec(type);
+    const payload = this.payloadCodec(type, context);
     this.use("$rt");
     const field = (op: ChannelOp, asyncLowered = false) =>
       stringLiteral(channelBuiltinField(kind, op, index, funcName, asyncLowered));
@@ -630,7 +656,11 @@ ${lower.lines.join("\n")}
     }
     for (const f of [...this.abi.imports, ...this.abi.exports])
       for (const [index, type] of futuresAndStreams(this.resolve, f.func).entries())
-        for (const glue of this.channelBuiltins(type, index, f.func.name)) addImport(f.builtinsModule, glue);
+        for (const glue of this.channelBuiltins(type, index, f.func.name, {
+          fn: f,
+          direction: this.abi.exports.includes(f as ExportedFunctionAbi) ? "export" : "import",
+        }))
+          addImport(f.builtinsModule, glue);
 
     // The exports object.
     const exportsObject = this.exportsObject(exportFns, exportedResources);
@@ -895,7 +925,7 @@ ${stringLiteral(r.dropField)}(h: number): void {
       if (!("resource" in k) || k.resource !== r.resource || f.iface !== r.iface) continue;
       const doc = jsDoc(f.func.docs.contents);
       if (k.kind === "constructor") {
-        const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type)}`).join(", ");
+        const params = f.func.params.map((p) => `${valueName(p.name)}: ${this.types.expr(p.type, true)}`).join(", ");
         ctor = `${doc}constructor(${params}) {\nreturn ${fn}(${f.func.params.map((p) => valueName(p.name)).join(", ")}) as ${cls};\n}`;
       } else if (plainKind(f.func) === "method" || plainKind(f.func) === "static") {
         const method = plainKind(f.func) === "method";
