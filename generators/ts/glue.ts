@@ -477,7 +477,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
             ? "undefined,"
             : `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
           `(values) => values[0] as ${resultType},`,
-          `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal}${this.target.suspendable ? `, suspendable: ${this.target.suspendable}` : ""} }`)},`,
+          `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal}${this.target.suspendable ? `, suspendable: ${this.target.suspendable}` : ""}${this.lendsBorrows ? ", borrows: $borrows" : ""} }`)},`,
           // Only an eager call (one between components) may give the value itself.
           this.target.callOptions === undefined ? `) as Promise<${resultType}>;` : ");",
         );
@@ -573,7 +573,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
   private afterCoreCall(): void {
     if (this.lendsBorrows) {
       this.module.use("$borrows");
-      this.out.push(`if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");`);
+      this.out.push(`if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");`);
     }
     if (this.hostLends) {
       this.module.use("$hostLends");

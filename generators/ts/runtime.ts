@@ -544,6 +544,8 @@ interface $Handle {
   rep: unknown;
   own: boolean;
   lends: number;
+  /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
+  scope?: { n: number };
 }
 const $table: ($Handle | undefined)[] = [undefined];
 const $free: number[] = [];
@@ -583,7 +585,20 @@ function $releaseLends(): void {
   $lent.length = 0;
 }`,
   },
-  $borrows: { scope: "instance", deps: [], code: `let $borrows = 0;` },
+  $borrows: {
+    scope: "instance",
+    deps: ["$handles"],
+    code: `
+/** The borrows lent to the guest by the call being made (each call, or async task, has its own count). */
+let $borrows = { n: 0 };
+/** A borrow handle lent to the current call. */
+function $addBorrow(type: number, rep: unknown): number {
+  const h = $addHandle(type, rep, false);
+  $table[h]!.scope = $borrows;
+  $borrows.n++;
+  return h;
+}`,
+  },
   $undo: {
     scope: "instance",
     deps: ["$handles"],

@@ -342,11 +342,16 @@ ${lower.lines.join("\n")}
     const lines = [`function ${name}(${paramList}): ${this.types.returnType(func)} {`];
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
-    lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...emitter.lines);
+    lines.push(
+      "try {",
+      ...(emitter.lowersHandles ? ["$recording = true;"] : []),
+      ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
+      ...emitter.lines,
+    );
     if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
-    if (emitter.lendsBorrows) lines.push("$borrows = 0;");
+    if (emitter.lendsBorrows) lines.push("$borrows = { n: 0 };");
     if (emitter.hostLends) lines.push("$releaseHostLends();");
     lines.push("$fail(e);", "}");
     lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
@@ -387,6 +392,8 @@ ${lower.lines.join("\n")}
       `if ($rt.mustWait()) return $rt.whenFree(() => ${name}(${[...params, "$options"].join(", ")}), undefined, $options?.signal) as any;`,
     );
     lines.push(`let $result: Promise<${resultType}>;`, "try {");
+    // Borrows lent to the task are its own to drop before it returns.
+    if (emitter.lendsBorrows) lines.push("$borrows = { n: 0 };");
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     lines.push("try {", ...emitter.lines, `$result = ${emitter.resultVar};`, "} catch (e) {", "$fail(e);", "}");
     // The first turn of the task ran (unless backpressure queued it); a trap in it poisoned the instance.
@@ -844,8 +851,7 @@ function $lowerOwn${n}(v: ${t}, path: string): number {
 }
 function $lowerBorrow${n}(v: ${t}, path: string): number {
   if ((typeof v !== "object" && typeof v !== "function") || v === null) $typeError(path, ${expected}, v);
-  $borrows++;
-  const h = $addHandle(${ht}, v, false);
+  const h = $addBorrow(${ht}, v);
   if ($recording) $madeHandles.push(h);
   return h;
 }
@@ -866,7 +872,7 @@ function $liftBorrow${n}(h: number): ${t} {
       `${stringLiteral(r.dropField)}(h: number): void`,
       stringLiteral(this.label(r.dropModule, r.dropField)),
       `const handle = $removeHandle(h, ${ht}, false);
-    if (!handle.own) $borrows--;
+    if (!handle.own) handle.scope!.n--;
     else {
       const rep = handle.rep as { [Symbol.dispose]?: () => void };
       if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();

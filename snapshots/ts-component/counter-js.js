@@ -126,16 +126,6 @@ function $link(modules, imports) {
   const $ci0 = /* @__PURE__ */ (() => {
     let $state = 0;
     let $current = "root";
-    let $borrows = 0;
-    function $enterFailed(name) {
-      if ($state === 2) throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
-      $state = 2;
-      throw new Error(`${name}: the instance was entered again while it was running (a host import called back into it)`);
-    }
-    function $fail(error) {
-      $state = $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
-      throw error;
-    }
     function $trap(message) {
       $state = 2;
       throw new Error(`${$current}: ${message}`);
@@ -166,6 +156,22 @@ function $link(modules, imports) {
       $table[i >>> 0] = void 0;
       $free.push(i >>> 0);
       return handle;
+    }
+    let $borrows = { n: 0 };
+    function $addBorrow(type, rep) {
+      const h = $addHandle(type, rep, false);
+      $table[h].scope = $borrows;
+      $borrows.n++;
+      return h;
+    }
+    function $enterFailed(name) {
+      if ($state === 2) throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
+      $state = 2;
+      throw new Error(`${name}: the instance was entered again while it was running (a host import called back into it)`);
+    }
+    function $fail(error) {
+      $state = $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error) ? 0 : 2;
+      throw error;
     }
     const $lent = [];
     function $releaseLends() {
@@ -243,8 +249,7 @@ function $link(modules, imports) {
     function $lowerBorrow0(v, path) {
       const rep = $live0(v, path)[$repKey];
       return rep;
-      $borrows++;
-      const h = $addHandle(0, rep, false);
+      const h = $addBorrow(0, rep);
       if ($recording) $madeHandles.push(h);
       return h;
     }
@@ -265,7 +270,7 @@ function $link(modules, imports) {
       if ($state !== 1) $cannotLeave();
       const handle = $removeHandle(h, 0, false);
       if (!handle.own) {
-        $borrows--;
+        handle.scope.n--;
         return;
       }
       $dtor0(handle.rep, true);
@@ -304,16 +309,17 @@ function $link(modules, imports) {
         let $result;
         try {
           $recording = true;
+          $borrows = { n: 0 };
           const $0 = $lowerBorrow0($a0, "self");
           const $1 = $core12($0);
           $current = "test:counters/counters#[method]counter.get";
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
           $result = $2;
         } catch (e) {
           $undoLowering();
-          $borrows = 0;
+          $borrows = { n: 0 };
           $fail(e);
         }
         if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
@@ -331,17 +337,18 @@ function $link(modules, imports) {
         let $result;
         try {
           $recording = true;
+          $borrows = { n: 0 };
           const $0 = $lowerBorrow0($a0, "a");
           const $1 = $lowerBorrow0($a1, "b");
           const $2 = $core2($0, $1);
           $current = "test:counters/counters#[static]counter.add";
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);
           $result = $3;
         } catch (e) {
           $undoLowering();
-          $borrows = 0;
+          $borrows = { n: 0 };
           $fail(e);
         }
         if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");

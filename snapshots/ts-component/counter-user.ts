@@ -153,22 +153,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   const $ci0 = (() => {
     let $state = 0;
     let $current = "root";
-    let $borrows = 0;
-    function $enterFailed(name: string): never {
-      if ($state === 2)
-        throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
-      $state = 2;
-      throw new Error(
-        `${name}: the instance was entered again while it was running (a host import called back into it)`,
-      );
-    }
-    function $fail(error: unknown): never {
-      $state =
-        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
-          ? 0
-          : 2;
-      throw error;
-    }
     function $trap(message: string): never {
       $state = 2;
       throw new Error(`${$current}: ${message}`);
@@ -178,6 +162,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       rep: unknown;
       own: boolean;
       lends: number;
+      /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
+      scope?: { n: number };
     }
     const $table: ($Handle | undefined)[] = [undefined];
     const $free: number[] = [];
@@ -207,6 +193,30 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $table[i >>> 0] = undefined;
       $free.push(i >>> 0);
       return handle;
+    }
+    /** The borrows lent to the guest by the call being made (each call, or async task, has its own count). */
+    let $borrows = { n: 0 };
+    /** A borrow handle lent to the current call. */
+    function $addBorrow(type: number, rep: unknown): number {
+      const h = $addHandle(type, rep, false);
+      $table[h]!.scope = $borrows;
+      $borrows.n++;
+      return h;
+    }
+    function $enterFailed(name: string): never {
+      if ($state === 2)
+        throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
+      $state = 2;
+      throw new Error(
+        `${name}: the instance was entered again while it was running (a host import called back into it)`,
+      );
+    }
+    function $fail(error: unknown): never {
+      $state =
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+          ? 0
+          : 2;
+      throw error;
     }
     const $lent: $Handle[] = [];
     function $releaseLends(): void {
@@ -274,8 +284,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       if ((typeof v !== "object" && typeof v !== "function") || v === null)
         $typeError(path, "a counter resource", v);
       const rep: unknown = v;
-      $borrows++;
-      const h = $addHandle(0, rep, false);
+      const h = $addBorrow(0, rep);
       if ($recording) $madeHandles.push(h);
       return h;
     }
@@ -297,7 +306,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       if ($state !== 1) $cannotLeave();
       const handle = $removeHandle(h, 0, false);
       if (!handle.own) {
-        $borrows--;
+        handle.scope!.n--;
         return;
       }
       const rep = handle.rep as { [Symbol.dispose]?: () => void };
@@ -343,16 +352,17 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         let $result: Counter;
         try {
           $recording = true;
+          $borrows = { n: 0 };
           const $0 = $lowerBorrow0($a0, "c");
           const $1 = $core0($0);
           $current = "twice";
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $liftOwn0($1);
           $result = $2;
         } catch (e) {
           $undoLowering();
-          $borrows = 0;
+          $borrows = { n: 0 };
           $fail(e);
         }
         if ($state !== 1) $enterFailed("twice");

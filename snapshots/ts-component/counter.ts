@@ -205,22 +205,6 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
   const $ci0 = (() => {
     let $state = 0;
     let $current = "root";
-    let $borrows = 0;
-    function $enterFailed(name: string): never {
-      if ($state === 2)
-        throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
-      $state = 2;
-      throw new Error(
-        `${name}: the instance was entered again while it was running (a host import called back into it)`,
-      );
-    }
-    function $fail(error: unknown): never {
-      $state =
-        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
-          ? 0
-          : 2;
-      throw error;
-    }
     function $trap(message: string): never {
       $state = 2;
       throw new Error(`${$current}: ${message}`);
@@ -230,6 +214,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       rep: unknown;
       own: boolean;
       lends: number;
+      /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
+      scope?: { n: number };
     }
     const $table: ($Handle | undefined)[] = [undefined];
     const $free: number[] = [];
@@ -259,6 +245,30 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $table[i >>> 0] = undefined;
       $free.push(i >>> 0);
       return handle;
+    }
+    /** The borrows lent to the guest by the call being made (each call, or async task, has its own count). */
+    let $borrows = { n: 0 };
+    /** A borrow handle lent to the current call. */
+    function $addBorrow(type: number, rep: unknown): number {
+      const h = $addHandle(type, rep, false);
+      $table[h]!.scope = $borrows;
+      $borrows.n++;
+      return h;
+    }
+    function $enterFailed(name: string): never {
+      if ($state === 2)
+        throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
+      $state = 2;
+      throw new Error(
+        `${name}: the instance was entered again while it was running (a host import called back into it)`,
+      );
+    }
+    function $fail(error: unknown): never {
+      $state =
+        $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+          ? 0
+          : 2;
+      throw error;
     }
     const $lent: $Handle[] = [];
     function $releaseLends(): void {
@@ -350,8 +360,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
     function $lowerBorrow0(v: any, path: string): number {
       const rep = $live0(v, path)[$repKey];
       return rep as number;
-      $borrows++;
-      const h = $addHandle(0, rep, false);
+      const h = $addBorrow(0, rep);
       if ($recording) $madeHandles.push(h);
       return h;
     }
@@ -373,7 +382,7 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       if ($state !== 1) $cannotLeave();
       const handle = $removeHandle(h, 0, false);
       if (!handle.own) {
-        $borrows--;
+        handle.scope!.n--;
         return;
       }
       $dtor0(handle.rep as number, true);
@@ -413,16 +422,17 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         let $result: number;
         try {
           $recording = true;
+          $borrows = { n: 0 };
           const $0 = $lowerBorrow0($a0, "self");
           const $1 = $core1($0);
           $current = "test:counters/counters#[method]counter.get";
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $2 = $1 >>> 0;
           $result = $2;
         } catch (e) {
           $undoLowering();
-          $borrows = 0;
+          $borrows = { n: 0 };
           $fail(e);
         }
         if ($state !== 1) $enterFailed("test:counters/counters#[method]counter.get");
@@ -440,17 +450,18 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         let $result: Counter;
         try {
           $recording = true;
+          $borrows = { n: 0 };
           const $0 = $lowerBorrow0($a0, "a");
           const $1 = $lowerBorrow0($a1, "b");
           const $2 = $core2($0, $1);
           $current = "test:counters/counters#[static]counter.add";
-          if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+          if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
           $commitLowering();
           const $3 = $liftOwn0($2);
           $result = $3;
         } catch (e) {
           $undoLowering();
-          $borrows = 0;
+          $borrows = { n: 0 };
           $fail(e);
         }
         if ($state !== 1) $enterFailed("test:counters/counters#[static]counter.add");

@@ -166,41 +166,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
     return ptr;
   }
-  let $borrows = 0;
-  function $checkPointer(ptr: number, size: number, align: number, what: string): number {
-    ptr >>>= 0;
-    if ((ptr & (align - 1)) !== 0)
-      $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
-    if (ptr + size > $u8.byteLength)
-      $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
-    return ptr;
-  }
-  function $enterFailed(name: string): never {
-    if ($state === 2)
-      throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
-    $state = 2;
-    throw new Error(
-      `${name}: the instance was entered again while it was running (a host import called back into it)`,
-    );
-  }
-  function $exportedFunction(exports: WebAssembly.Exports, name: string): (...args: any[]) => any {
-    const f = exports[name];
-    if (typeof f !== "function")
-      throw new TypeError(`the core module does not export the function ${name}`);
-    return f as (...args: any[]) => any;
-  }
-  function $fail(error: unknown): never {
-    $state =
-      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
-        ? 0
-        : 2;
-    throw error;
-  }
   interface $Handle {
     type: number;
     rep: unknown;
     own: boolean;
     lends: number;
+    /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
+    scope?: { n: number };
   }
   const $table: ($Handle | undefined)[] = [undefined];
   const $free: number[] = [];
@@ -230,6 +202,44 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $table[i >>> 0] = undefined;
     $free.push(i >>> 0);
     return handle;
+  }
+  /** The borrows lent to the guest by the call being made (each call, or async task, has its own count). */
+  let $borrows = { n: 0 };
+  /** A borrow handle lent to the current call. */
+  function $addBorrow(type: number, rep: unknown): number {
+    const h = $addHandle(type, rep, false);
+    $table[h]!.scope = $borrows;
+    $borrows.n++;
+    return h;
+  }
+  function $checkPointer(ptr: number, size: number, align: number, what: string): number {
+    ptr >>>= 0;
+    if ((ptr & (align - 1)) !== 0)
+      $trap(`misaligned pointer ${ptr} to ${what} (alignment ${align})`);
+    if (ptr + size > $u8.byteLength)
+      $trap(`pointer ${ptr} to ${what} (${size} bytes) is out of bounds`);
+    return ptr;
+  }
+  function $enterFailed(name: string): never {
+    if ($state === 2)
+      throw new Error(`${name}: the instance trapped earlier and cannot be called again`);
+    $state = 2;
+    throw new Error(
+      `${name}: the instance was entered again while it was running (a host import called back into it)`,
+    );
+  }
+  function $exportedFunction(exports: WebAssembly.Exports, name: string): (...args: any[]) => any {
+    const f = exports[name];
+    if (typeof f !== "function")
+      throw new TypeError(`the core module does not export the function ${name}`);
+    return f as (...args: any[]) => any;
+  }
+  function $fail(error: unknown): never {
+    $state =
+      $state <= 1 && typeof error === "object" && error !== null && $argumentErrors.has(error)
+        ? 0
+        : 2;
+    throw error;
   }
   const $hostLent: { [$lends]: number }[] = [];
   function $releaseHostLends(): void {
@@ -394,8 +404,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $lowerBorrow0(v: SnapResourcesFiles.File, path: string): number {
     if ((typeof v !== "object" && typeof v !== "function") || v === null)
       $typeError(path, "a File object", v);
-    $borrows++;
-    const h = $addHandle(0, v, false);
+    const h = $addBorrow(0, v);
     if ($recording) $madeHandles.push(h);
     return h;
   }
@@ -512,10 +521,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     let $result: { tag: "ok"; val: number } | { tag: "err"; val: string };
     try {
       $recording = true;
+      $borrows = { n: 0 };
       const $0 = $lowerBorrow0(f, "f");
       const $1 = $lowerBorrow1(b, "b");
       const $2 = $core4($0, $1);
-      if ($borrows !== 0) $trap("the guest returned while still holding a borrowed handle");
+      if ($borrows.n !== 0) $trap("the guest returned while still holding a borrowed handle");
       $releaseHostLends();
       $commitLowering();
       if ($u8.byteLength === 0) $refresh();
@@ -547,7 +557,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $result = $10;
     } catch (e) {
       $undoLowering();
-      $borrows = 0;
+      $borrows = { n: 0 };
       $releaseHostLends();
       $fail(e);
     }
@@ -836,7 +846,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:resources/files#[resource-drop]file";
       try {
         const handle = $removeHandle(h, 0, false);
-        if (!handle.own) $borrows--;
+        if (!handle.own) handle.scope!.n--;
         else {
           const rep = handle.rep as { [Symbol.dispose]?: () => void };
           if (typeof rep[Symbol.dispose] === "function") rep[Symbol.dispose]!();

@@ -447,6 +447,8 @@ export class Task {
   suspendable = false;
   /** It is lifted with a callback (its turns hold the instance while they run, blocked or not). */
   callback = false;
+  /** The borrow handles lent to it that it still holds. */
+  borrows: { n: number } | undefined = undefined;
   /**
    * The caller is another component: futures and streams in the result move
    * to it as they are (not as promises and web streams for JavaScript).
@@ -510,6 +512,8 @@ export interface CallOptions {
   hooks?: CallHooks;
   /** The task's guest code runs through `suspendable` and its blocking built-ins through `blocking`. */
   suspendable?: boolean;
+  /** The borrow handles lent to the task: all must be dropped before it returns. */
+  borrows?: { n: number };
 }
 
 /** The rejection of a call cancelled while queued behind backpressure. */
@@ -777,6 +781,8 @@ export class AsyncInstance {
     if (key !== undefined && task.resultKey !== undefined && key !== task.resultKey)
       this.trap("invalid `task.return` signature and/or options for current task");
     if (task.returned) this.trap("task.return called twice");
+    if (task.borrows !== undefined && task.borrows.n > 0)
+      this.trap("borrow handles still remain at the end of the call");
     task.returned = true;
     task.onReturn(args);
   }
@@ -957,6 +963,7 @@ export class AsyncInstance {
       task.raw = options?.eager === true;
       task.suspendable = JSPI && options?.suspendable === true;
       task.callback = callback !== undefined;
+      task.borrows = options?.borrows;
       let started = false;
       const run = (): void => {
         started = true;

@@ -228,8 +228,7 @@ function $liftOwn${n}(h: number): any {
 }
 function $lowerBorrow${n}(v: any, path: string): number {
   ${peek}
-  ${direct}$borrows++;
-  const h = $addHandle(${n}, rep, false);
+  ${direct}const h = $addBorrow(${n}, rep);
   if ($recording) $madeHandles.push(h);
   return h;
 }
@@ -267,7 +266,7 @@ function $resourceDrop${n}(h: number): void {
   if ($state !== 1) $cannotLeave();
   const handle = $removeHandle(h, ${n}, false);
   if (!handle.own) {
-    $borrows--;
+    handle.scope!.n--;
     return;
   }
   ${drop}
@@ -486,6 +485,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       lines.push(
         "try {",
         ...(emitter.lowersHandles ? ["$recording = true;"] : []),
+        ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
         ...body.slice(0, callAt),
         `const $called = ${callExpr};`,
         `if ($async.isPending($called)) {`,
@@ -509,12 +509,18 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
         ...(m ? [`const ${m[1]} = $called;`] : []),
         ...rest,
       );
-    } else lines.push("try {", ...(emitter.lowersHandles ? ["$recording = true;"] : []), ...body);
+    } else
+      lines.push(
+        "try {",
+        ...(emitter.lowersHandles ? ["$recording = true;"] : []),
+        ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
+        ...body,
+      );
     if (func.result !== undefined && !blocks)
       lines.push(light ? `return ${emitter.resultVar};` : `$result = ${emitter.resultVar};`);
     lines.push("} catch (e) {");
     if (emitter.lowersHandles) lines.push("$undoLowering();");
-    if (emitter.lendsBorrows) lines.push("$borrows = 0;");
+    if (emitter.lendsBorrows) lines.push("$borrows = { n: 0 };");
     lines.push("$fail(e);", "}");
     if (!light) {
       lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
@@ -584,7 +590,8 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       `if ($state !== 0) $enterFailed(${label});`,
       "$state = 1;",
       `$current = ${label};`,
-      `$options = { ...$options, resultKey: ${resultKey}${blocks ? ", suspendable: true" : ""} };`,
+      // Borrows lent to the task are its own to drop before it returns.
+      `$options = { ...$options, resultKey: ${resultKey}${blocks ? ", suspendable: true" : ""}${emitter.lendsBorrows ? ", borrows: ($borrows = { n: 0 })" : ""} };`,
       "try {",
       ...(emitter.lowersHandles ? ["$recording = true;"] : []),
       ...emitter.lines,
