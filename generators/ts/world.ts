@@ -154,12 +154,20 @@ class Module implements GlueModule {
         params: [],
         result: undefined,
       } as unknown as Function;
-      const lift = new FunctionEmitter(this, holder, "implement", { args: ["ptr"], directResult: false, resourceKey });
+      // Futures and streams inside the payload are seen as the function sees them too.
+      const payloadOf = (type: TypeId) => this.payloadCodec(type, context);
+      const lift = new FunctionEmitter(this, holder, "implement", {
+        args: ["ptr"],
+        directResult: false,
+        resourceKey,
+        payloadOf,
+      });
       this.walker(lift, direction).walkPayloadLift(t);
       const lower = new FunctionEmitter(this, holder, "implement", {
         args: ["value", "ptr"],
         directResult: false,
         resourceKey,
+        payloadOf,
       });
       this.walker(lower, direction).walkPayloadLower(t);
       this.usesMemory();
