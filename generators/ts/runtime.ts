@@ -683,17 +683,22 @@ function $usageError(message: string): never {
 Object.assign(helpers, resourceHelpers);
 
 /**
- * The asynchronous ABI: templates/ts/async-runtime.ts embedded as the
- * namespace `$async` (module scope), one `AsyncInstance` per instance
- * (`$rt`), and `$turn`, which runs a turn of a task's guest code with the
- * instance's state entered.
+ * The asynchronous ABI: the runtime's files (templates/ts/async-runtime.ts,
+ * its waitables and channels, its JSPI part) embedded together as the
+ * namespace `$async` (module scope), without the imports that join them as
+ * modules; one `AsyncInstance` per instance (`$rt`), and `$turn`, which runs
+ * a turn of a task's guest code with the instance's state entered.
  */
+const asyncRuntimeFiles = ["ts/async-runtime.ts", "ts/async-channels.ts", "ts/async-jspi.ts"];
 const asyncHelpers: Record<string, Helper> = {
   $async: {
     scope: "module",
     deps: [],
     get code(): string {
-      return `namespace $async {\n${templateSource("ts/async-runtime.ts")}\n}`;
+      const sources = asyncRuntimeFiles.map((f) =>
+        templateSource(f).replace(/^import [^;]*? from "\.\/async-[a-z]+\.js";\n/gms, ""),
+      );
+      return `namespace $async {\n${sources.join("\n")}\n}`;
     },
   },
   $instanceHooks: {

@@ -16,6 +16,23 @@
  * lowering arguments, a payload's layout) as functions; everything here is
  * independent of the world.
  */
+import {
+  afterDone,
+  CopyEnd,
+  GuestBuffer,
+  HostBuffer,
+  HostBytes,
+  SharedFuture,
+  SharedStream,
+  Subtask,
+  Waitable,
+  WaitableSet,
+  asyncIterator,
+  type EndKind,
+  type OnCopy,
+  type OnCopyDone,
+} from "./async-channels.js";
+import { JSPI, park, setTurnDone } from "./async-jspi.js";
 
 /** `SubtaskState`: what `canon lower async` packs below a subtask's handle. */
 export const SUBTASK_STARTING = 0;
@@ -100,333 +117,6 @@ export interface InstanceHooks {
   leave?(): void;
   /** A task's code trapped after it had blocked: the instance is poisoned. */
   poison?(): void;
-}
-
-// ----------------------------------------------------------------- waitables
-
-/** `Waitable`: something a waitable set can wait on, with at most one pending event. */
-export class Waitable {
-  /** `wset`: the set it joined, if any. */
-  set: WaitableSet | undefined = undefined;
-  /** `pending_event`: computed when it is delivered. */
-  pending: (() => [code: number, payload: number]) | undefined = undefined;
-
-  constructor(readonly rt: AsyncInstance) {}
-
-  /** `set_pending_event`. */
-  setPending(event: () => [number, number]): void {
-    this.pending = event;
-    this.rt.wake();
-  }
-
-  /** `get_pending_event`. */
-  takePending(): [number, number] {
-    const event = this.pending!;
-    this.pending = undefined;
-    return event();
-  }
-
-  /** `join`. */
-  join(set: WaitableSet | undefined): void {
-    if (this.set !== undefined) this.set.elems.delete(this);
-    this.set = set;
-    if (set !== undefined) {
-      set.elems.add(this);
-      if (this.pending !== undefined) this.rt.wake();
-    }
-  }
-}
-
-/** `WaitableSet`. */
-export class WaitableSet {
-  readonly elems = new Set<Waitable>();
-  /** `num_waiting`: tasks waiting on it now. */
-  waiting = 0;
-
-  /** `get_pending_event`: the first member with an event, as (code, handle, payload). */
-  next(handleOf: (w: Waitable) => number): [number, number, number] | undefined {
-    for (const w of this.elems) {
-      if (w.pending === undefined) continue;
-      const handle = handleOf(w);
-      const [code, payload] = w.takePending();
-      return [code, handle, payload];
-    }
-    return undefined;
-  }
-}
-
-/** `Subtask`: a call this instance made through `canon lower async`. */
-export class Subtask extends Waitable {
-  state = SUBTASK_STARTING;
-  cancelRequested = false;
-  resolveDelivered = false;
-  readonly abort = new AbortController();
-}
-
-// ------------------------------------------------------------------- buffers
-
-/** `Buffer`: the values a copy reads or writes, and how many it moved. */
-interface CopyBuffer {
-  progress: number;
-  /** The instance whose memory holds the values (none for the host's). */
-  readonly owner?: AsyncInstance;
-  remain(): number;
-  zeroLength(): boolean;
-  read(n: number): unknown[];
-  write(values: unknown[]): void;
-  /** Byte buffers (of `u8` values) also move bytes: a view or copy of the next `n`, and a write of them. */
-  readBytes?(n: number): Uint8Array;
-  writeBytes?(bytes: Uint8Array): void;
-}
-
-/** Moves `n` values from `src` to `dst`: as bytes when both can. */
-function transfer(src: CopyBuffer, dst: CopyBuffer, n: number): void {
-  if (src.readBytes !== undefined && dst.writeBytes !== undefined) dst.writeBytes(src.readBytes(n));
-  else dst.write(src.read(n));
-}
-
-/** `{Readable,Writable}BufferGuestImpl`: `length` values at `ptr` in the guest's memory. */
-export class GuestBuffer implements CopyBuffer {
-  progress = 0;
-  readonly readBytes?: (n: number) => Uint8Array;
-  readonly writeBytes?: (bytes: Uint8Array) => void;
-  constructor(
-    readonly owner: AsyncInstance | undefined,
-    readonly payload: Payload,
-    private readonly ptr: number,
-    private readonly length: number,
-  ) {
-    const view = payload.bytes;
-    if (view !== undefined) {
-      // A copy: the guest may reuse its buffer once the copy is done.
-      this.readBytes = (n) => {
-        const start = this.ptr + this.progress;
-        this.progress += n;
-        return view().slice(start, start + n);
-      };
-      this.writeBytes = (bytes) => {
-        view().set(bytes, this.ptr + this.progress);
-        this.progress += bytes.length;
-      };
-    }
-  }
-  remain(): number {
-    return this.length - this.progress;
-  }
-  zeroLength(): boolean {
-    return this.length === 0;
-  }
-  read(n: number): unknown[] {
-    const out: unknown[] = [];
-    for (let i = 0; i < n; i++) out.push(this.payload.lift(this.ptr + (this.progress + i) * this.payload.size));
-    this.progress += n;
-    return out;
-  }
-  write(values: unknown[]): void {
-    values.forEach((v, i) => this.payload.lower(v, this.ptr + (this.progress + i) * this.payload.size));
-    this.progress += values.length;
-  }
-}
-
-/** A host buffer: values to write (`values`), or room for `capacity` values read into `values`. */
-export class HostBuffer implements CopyBuffer {
-  progress = 0;
-  constructor(
-    readonly values: unknown[],
-    private readonly capacity: number,
-  ) {}
-  remain(): number {
-    return this.capacity - this.progress;
-  }
-  zeroLength(): boolean {
-    return this.capacity === 0;
-  }
-  read(n: number): unknown[] {
-    this.progress += n;
-    return this.values.slice(this.progress - n, this.progress);
-  }
-  /** A buffer of the values not written yet. */
-  rest(): HostBuffer {
-    const values = this.values.slice(this.progress);
-    return new HostBuffer(values, values.length);
-  }
-  write(values: unknown[]): void {
-    for (const v of values) this.values.push(v);
-    this.progress += values.length;
-  }
-}
-
-/**
- * The host's bytes for a `stream<u8>`: a chunk to write (`data`, read from
- * `progress` on), or room for `capacity` bytes read into `chunks`.
- */
-export class HostBytes implements CopyBuffer {
-  progress = 0;
-  readonly chunks: Uint8Array[] = [];
-  constructor(
-    private readonly data: Uint8Array | undefined,
-    private readonly capacity: number,
-  ) {}
-  remain(): number {
-    return this.capacity - this.progress;
-  }
-  zeroLength(): boolean {
-    return this.capacity === 0;
-  }
-  read(n: number): unknown[] {
-    return Array.from(this.readBytes(n));
-  }
-  write(values: unknown[]): void {
-    this.writeBytes(Uint8Array.from(values as number[]));
-  }
-  readBytes(n: number): Uint8Array {
-    this.progress += n;
-    return this.data!.subarray(this.progress - n, this.progress);
-  }
-  writeBytes(bytes: Uint8Array): void {
-    this.chunks.push(bytes);
-    this.progress += bytes.length;
-  }
-  /** A buffer of the bytes not written yet. */
-  rest(): HostBytes {
-    const data = this.data!.subarray(this.progress);
-    return new HostBytes(data, data.length);
-  }
-  /** What was read, as one chunk. */
-  take(): Uint8Array {
-    if (this.chunks.length === 1) return this.chunks[0]!;
-    const out = new Uint8Array(this.progress);
-    let at = 0;
-    for (const c of this.chunks) {
-      out.set(c, at);
-      at += c.length;
-    }
-    return out;
-  }
-}
-
-type OnCopy = (reclaim: () => void) => void;
-type OnCopyDone = (result: number) => void;
-
-/** What both kinds of channel share: the copy waiting at the rendezvous, and whether an end was dropped. */
-abstract class SharedChannel<P extends { buffer: CopyBuffer; onCopyDone: OnCopyDone }> {
-  dropped = false;
-  protected pending: P | undefined;
-
-  constructor(readonly payload: Payload) {}
-
-  /** The spec's temporary rule: one instance may copy to itself only numbers. */
-  protected checkSelfCopy(buffer: CopyBuffer, kind: string): void {
-    const other = this.pending?.buffer.owner;
-    if (other !== undefined && other === buffer.owner && !this.payload.plain)
-      other.trap(`cannot read from and write to intra-component ${kind}`);
-  }
-
-  protected resetAndNotifyPending(result: number): void {
-    const pending = this.pending!;
-    this.pending = undefined;
-    pending.onCopyDone(result);
-  }
-  cancel(): void {
-    if (this.pending) this.resetAndNotifyPending(COPY_CANCELLED);
-  }
-  drop(): void {
-    if (this.dropped) return;
-    this.dropped = true;
-    if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
-  }
-}
-
-/** `SharedStreamImpl`: the state both ends of a stream share; copies meet at a rendezvous. */
-export class SharedStream extends SharedChannel<{ buffer: CopyBuffer; onCopy: OnCopy; onCopyDone: OnCopyDone }> {
-  read(dst: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    this.copy(dst, onCopy, onCopyDone, "read");
-  }
-  write(src: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
-    this.copy(src, onCopy, onCopyDone, "write");
-  }
-  private copy(buffer: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone, op: "read" | "write"): void {
-    if (this.dropped) return onCopyDone(COPY_DROPPED);
-    const pending = this.pending;
-    if (!pending) {
-      this.pending = { buffer, onCopy, onCopyDone };
-      return;
-    }
-    this.checkSelfCopy(buffer, "stream");
-    if (pending.buffer.remain() > 0) {
-      if (buffer.remain() > 0) {
-        const n = Math.min(buffer.remain(), pending.buffer.remain());
-        if (op === "read") transfer(pending.buffer, buffer, n);
-        else transfer(buffer, pending.buffer, n);
-        pending.onCopy(() => {
-          if (this.pending === pending) this.pending = undefined;
-        });
-      }
-      onCopyDone(COPY_COMPLETED);
-    } else if (op === "write" && buffer.zeroLength() && pending.buffer.zeroLength()) {
-      onCopyDone(COPY_COMPLETED);
-    } else {
-      this.resetAndNotifyPending(COPY_COMPLETED);
-      this.pending = { buffer, onCopy, onCopyDone };
-    }
-  }
-}
-
-/** `SharedFutureImpl`: the state both ends of a future share. */
-export class SharedFuture extends SharedChannel<{ buffer: CopyBuffer; onCopyDone: OnCopyDone }> {
-  read(dst: CopyBuffer, onCopyDone: OnCopyDone): void {
-    if (!this.pending) {
-      this.pending = { buffer: dst, onCopyDone };
-      return;
-    }
-    this.checkSelfCopy(dst, "future");
-    transfer(this.pending.buffer, dst, 1);
-    this.resetAndNotifyPending(COPY_COMPLETED);
-    onCopyDone(COPY_COMPLETED);
-  }
-  write(src: CopyBuffer, onCopyDone: OnCopyDone): void {
-    if (this.dropped) return onCopyDone(COPY_DROPPED);
-    if (!this.pending) {
-      this.pending = { buffer: src, onCopyDone };
-      return;
-    }
-    this.checkSelfCopy(src, "future");
-    transfer(src, this.pending.buffer, 1);
-    this.resetAndNotifyPending(COPY_COMPLETED);
-    onCopyDone(COPY_COMPLETED);
-  }
-}
-
-type EndKind = "stream-readable" | "stream-writable" | "future-readable" | "future-writable";
-
-/** The trap of a copy on an end that is done (the spec tests' wording, which is wasmtime's). */
-const afterDone: Record<string, string> = {
-  "future-write": "cannot write to future after previous write succeeded or readable end dropped",
-  "future-read": "cannot read from future after previous read succeeded",
-  "stream-write": "cannot write to stream after being notified that the readable end dropped",
-  "stream-read": "cannot read from stream after being notified that the writable end dropped",
-};
-
-/** `CopyEnd`: one end of a stream or future in an instance's table. */
-export class CopyEnd extends Waitable {
-  state: "idle" | "copying" | "cancelling" | "done" = "idle";
-  /**
-   * Set while the pending event is a partial copy the other side made (its
-   * buffer still held): a cancellation reports it as cancelled, with the
-   * values copied so far (as wasmtime, which the spec tests follow, does).
-   */
-  cancelPartial: (() => void) | undefined = undefined;
-  override takePending(): [number, number] {
-    this.cancelPartial = undefined;
-    return super.takePending();
-  }
-  constructor(
-    rt: AsyncInstance,
-    readonly kind: EndKind,
-    readonly shared: SharedStream | SharedFuture,
-  ) {
-    super(rt);
-  }
 }
 
 // --------------------------------------------------------------------- tasks
@@ -1050,15 +740,15 @@ export class AsyncInstance {
     task.suspendable = JSPI && suspendable;
     this.current = task;
     if (task.suspendable)
-      turnDone = () => {
+      setTurnDone(() => {
         this.current = undefined;
         this.hooks.leave?.();
-      };
+      });
     try {
       return f();
     } finally {
       this.current = outer;
-      turnDone = undefined;
+      setTurnDone(undefined);
     }
   }
 
@@ -1135,10 +825,10 @@ export class AsyncInstance {
     if (this.current !== undefined) this.trap("a task's guest code runs while another's does");
     this.current = task;
     // Guest code that blocked (with JSPI) and returns later leaves the instance then.
-    turnDone = () => {
+    setTurnDone(() => {
       this.current = undefined;
       this.hooks.leave?.();
-    };
+    });
     try {
       const result = f();
       if (isPromiseLike(result)) {
@@ -1163,7 +853,7 @@ export class AsyncInstance {
       throw error;
     } finally {
       this.current = undefined;
-      turnDone = undefined;
+      setTurnDone(undefined);
     }
   }
 
@@ -1765,30 +1455,6 @@ class Runner {
   }
 }
 
-/** An async iterator over a `ReadableStream`, an async iterable or an iterable. */
-function asyncIterator(source: unknown, refuse: () => never): AsyncIterator<unknown> {
-  if (typeof ReadableStream !== "undefined" && source instanceof ReadableStream) {
-    const reader = source.getReader();
-    return {
-      next: () => reader.read() as Promise<IteratorResult<unknown>>,
-      return: async () => {
-        await reader.cancel();
-        return { done: true, value: undefined };
-      },
-    };
-  }
-  if (source !== null && typeof source === "object" && Symbol.asyncIterator in source)
-    return (source as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-  if (source !== null && typeof source === "object" && Symbol.iterator in source) {
-    const it = (source as Iterable<unknown>)[Symbol.iterator]();
-    return {
-      next: async () => it.next(),
-      return: async () => it.return?.() ?? { done: true, value: undefined },
-    };
-  }
-  return refuse();
-}
-
 /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
 export function isPending(x: unknown): boolean {
   return isPromiseLike(x);
@@ -1810,267 +1476,4 @@ class DOMExceptionLike extends Error {
   ) {
     super(message);
   }
-}
-
-// ---------------------------------------------------------------------- JSPI
-
-/**
- * Whether the engine has JS Promise Integration (`WebAssembly.Suspending`
- * and `WebAssembly.promising`): stack switching, which lets an async task
- * block in a synchronous built-in (a `waitable-set.wait` with nothing ready,
- * a synchronous copy or cancel) until what it waits for happens.
- *
- * How it is used, given that JSPI cannot suspend through JavaScript frames:
- * - an async task's guest code runs through `suspendable`: a tiny wasm
- *   module calls the core function and reports its result to JavaScript as
- *   it returns (so a turn that did not block still ends synchronously), and
- *   is itself entered through `WebAssembly.promising`;
- * - a built-in that may block is imported through `blocking`: a tiny wasm
- *   module calls the JavaScript built-in, which returns at once, having
- *   parked a promise when it must wait; the module then calls a
- *   `WebAssembly.Suspending` function that awaits that promise. No
- *   JavaScript frame is left between the two when the stack is suspended.
- */
-export const JSPI =
-  typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
-  typeof (WebAssembly as { promising?: unknown }).promising === "function";
-
-/**
- * What a blocking built-in parked for `blocking`'s module: the promise to
- * await, and what runs on the resumed stack before the guest goes on (it
- * gives the built-in's result).
- */
-let parked: { wait: Promise<unknown>; resume: () => unknown } | undefined;
-/** The `resume`s of the stacks suspended now, by the token their `blocking` module holds. */
-const resumes = new Map<number, () => unknown>();
-let nextToken = 0;
-
-/** Parks `wait` for the blocking built-in that runs now, which returns a placeholder meanwhile. */
-function park(wait: Promise<unknown>, resume: () => unknown): void {
-  parked = { wait, resume };
-}
-
-const valTypes: Record<string, number> = { i: 0x7f, I: 0x7e, f: 0x7d, F: 0x7c };
-
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
-function vec(items: number[][]): number[] {
-  return [...leb(items.length), ...items.flat()];
-}
-function str(s: string): number[] {
-  return vec([...s].map((c) => [c.charCodeAt(0)]));
-}
-function section(id: number, items: number[][]): number[] {
-  const body = vec(items);
-  return [id, ...leb(body.length), ...body];
-}
-function funcType(params: string, results: string): number[] {
-  return [0x60, ...vec([...params].map((c) => [valTypes[c]!])), ...vec([...results].map((c) => [valTypes[c]!]))];
-}
-
-/**
- * A core module with imports `""."<name>"` of the given types (indices into
- * `types`) and one exported function `run` of type `types[0]`, whose body is
- * `code` (with `locals`, one value type letter each).
- */
-function tinyModule(
-  types: number[][],
-  imports: [string, number][],
-  locals: string,
-  code: number[],
-): WebAssembly.Module {
-  const body = [...vec([...locals].map((c) => [1, valTypes[c]!])), ...code, 0x0b];
-  const bytes = [
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, types),
-    ...section(
-      2,
-      imports.map(([name, type]) => [...str(""), ...str(name), 0x00, ...leb(type)]),
-    ),
-    ...section(3, [leb(0)]),
-    ...section(7, [[...str("run"), 0x00, ...leb(imports.length)]]),
-    ...section(10, [[...leb(body.length), ...body]]),
-  ];
-  return new WebAssembly.Module(new Uint8Array(bytes));
-}
-
-const moduleCache = new Map<string, WebAssembly.Module>();
-function cached(key: string, make: () => WebAssembly.Module): WebAssembly.Module {
-  let m = moduleCache.get(key);
-  if (m === undefined) moduleCache.set(key, (m = make()));
-  return m;
-}
-
-/** What the turn that calls a `suspendable` core function does when that function returns after blocking. */
-let turnDone: (() => void) | undefined;
-
-/**
- * `core` (of core type `params` → `results`, one letter a value: i, I, f, F)
- * as a task's guest code that may block: called through
- * `WebAssembly.promising`, it gives its result at once when it did not block,
- * else a promise of it. Without JSPI it is `core` itself.
- */
-export function suspendable(core: (...args: any[]) => any, params: string, results: string): (...args: any[]) => any {
-  if (!JSPI || typeof core !== "function") return core;
-  const module = cached(`s:${params}:${results}`, () => {
-    const n = params.length + 1;
-    const gets = [...params].flatMap((_, i) => [0x20, ...leb(i + 1)]);
-    // run(token, ...params): f(...params), then report(token, result?), returning the result.
-    const code = results
-      ? [...gets, 0x10, 0, 0x21, ...leb(n), 0x20, 0, 0x20, ...leb(n), 0x10, 1, 0x20, ...leb(n)]
-      : [...gets, 0x10, 0, 0x20, 0, 0x10, 1];
-    return tinyModule(
-      [funcType(`i${params}`, results), funcType(params, results), funcType(`i${results}`, "")],
-      [
-        ["f", 1],
-        ["report", 2],
-      ],
-      results,
-      code,
-    );
-  });
-  const calls = new Map<number, { value?: { value: unknown }; returned: boolean; done?: () => void }>();
-  let next = 0;
-  const instance = new WebAssembly.Instance(module, {
-    "": {
-      f: core,
-      report: (token: number, value?: unknown) => {
-        const call = calls.get(token)!;
-        call.value = { value };
-        // It blocked before: the turn ends now, on the stack it resumed on.
-        if (call.returned) {
-          calls.delete(token);
-          call.done?.();
-        }
-      },
-    },
-  });
-  const run = (WebAssembly as unknown as { promising(f: unknown): (...args: unknown[]) => Promise<unknown> }).promising(
-    instance.exports.run,
-  );
-  return (...args) => {
-    const token = (next = (next + 1) | 0);
-    const call: { value?: { value: unknown }; returned: boolean; done?: () => void } = {
-      returned: false,
-      done: turnDone,
-    };
-    turnDone = undefined;
-    calls.set(token, call);
-    const promise = run(token, ...args);
-    call.returned = true;
-    if (call.value !== undefined) {
-      calls.delete(token);
-      return call.value.value;
-    }
-    // It blocked (or trapped: the promise rejects).
-    promise.then(undefined, () => {
-      if (calls.delete(token)) call.done?.();
-    });
-    return promise;
-  };
-}
-
-/**
- * The core type of a built-in a guest imports by wit-bindgen's name that may
- * block (a synchronous wait, copy, cancel or yield), as `blocking` takes it.
- */
-function blockingBuiltinType(name: string): [params: string, results: string] | undefined {
-  if (name === "[waitable-set-wait]") return ["ii", "i"];
-  if (name === "[subtask-cancel]" || /^\[(stream|future)-cancel-(read|write)-\d+\]/.test(name)) return ["i", "i"];
-  if (name === "[thread-yield]" || name === "[yield]") return ["", "i"];
-  if (/^\[stream-(read|write)-\d+\]/.test(name)) return ["iii", "i"];
-  if (/^\[future-(read|write)-\d+\]/.test(name)) return ["ii", "i"];
-  return undefined;
-}
-
-/**
- * With JSPI, wraps the built-ins in `imports` that `module` imports and that
- * may block (`blocking`); whether there were any (its async exports' turns
- * then run through `suspendable`).
- */
-export function wrapBlocking(module: WebAssembly.Module, imports: WebAssembly.Imports): boolean {
-  if (!JSPI) return false;
-  let any = false;
-  for (const i of WebAssembly.Module.imports(module)) {
-    const type = i.kind === "function" ? blockingBuiltinType(i.name) : undefined;
-    const fns = imports[i.module] as Record<string, unknown> | undefined;
-    const fn = fns?.[i.name];
-    if (type === undefined || typeof fn !== "function") continue;
-    fns![i.name] = blocking(fn as (...args: any[]) => any, type[0], type[1]);
-    any = true;
-  }
-  return any;
-}
-
-/**
- * `builtin` (of core type `params` → `results`) as a core import that may
- * block: when it parked a promise (`park`), the guest's stack is suspended
- * until the promise settles, and gets its value.
- */
-export function blocking(builtin: (...args: any[]) => any, params: string, results: string): unknown {
-  if (!JSPI) return builtin;
-  const module = cached(`b:${params}:${results}`, () => {
-    const n = params.length;
-    const gets = [...params].flatMap((_, i) => [0x20, ...leb(i)]);
-    const set = results ? [0x21, ...leb(n)] : [];
-    // run(...params): plain(...params); if parked(): reenter(resume()) gives the result instead.
-    const code = [
-      ...gets,
-      0x10,
-      0,
-      ...set,
-      0x10,
-      1,
-      0x04,
-      0x40,
-      0x10,
-      2,
-      0x10,
-      3,
-      ...set,
-      0x0b,
-      ...(results ? [0x20, ...leb(n)] : []),
-    ];
-    return tinyModule(
-      [funcType(params, results), funcType("", "i"), funcType("", "i"), funcType("i", results)],
-      [
-        ["plain", 0],
-        ["parked", 1],
-        ["resume", 2],
-        ["reenter", 3],
-      ],
-      results,
-      code,
-    );
-  });
-  const Suspending = (WebAssembly as unknown as { Suspending: new (f: unknown) => WebAssembly.ImportValue }).Suspending;
-  const instance = new WebAssembly.Instance(module, {
-    "": {
-      plain: builtin,
-      parked: () => (parked === undefined ? 0 : 1),
-      // Suspends the stack until the parked promise settles; its token finds the `resume` again.
-      resume: new Suspending(() => {
-        const { wait, resume } = parked!;
-        parked = undefined;
-        const token = (nextToken = (nextToken + 1) | 0);
-        resumes.set(token, resume);
-        return wait.then(() => token);
-      }),
-      // On the resumed stack, before the guest goes on: the instance is entered again.
-      reenter: (token: number) => {
-        const resume = resumes.get(token)!;
-        resumes.delete(token);
-        return resume();
-      },
-    },
-  });
-  return instance.exports.run;
 }
