@@ -1051,3 +1051,8 @@ function copyCode(steps: CopyStep[], s: string, d: string): string[] {
   }
   return out;
 }
+
+/** Core value types as one letter each (i32 i, i64 I, f32 f, f64 F), as `$async.suspendable` and `blocking` take them. */
+export function coreLetters(types: readonly string[]): string {
+  return types.map((t) => ({ i32: "i", i64: "I", f32: "f", f64: "F" })[t] ?? "i").join("");
+}

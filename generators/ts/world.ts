@@ -28,7 +28,7 @@ import {
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
-import { FunctionEmitter, type GlueModule } from "./glue.js";
+import { coreLetters, FunctionEmitter, type GlueModule } from "./glue.js";
 import {
   camelCase,
   classMemberKey,
@@ -74,9 +74,6 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   }
   return undefined;
 }
-
-/** Core value types as `$async.suspendable` spells them. */
-const coreLetter: Record<string, string> = { i32: "i", i64: "I", f32: "f", f64: "F" };
 
 class Module implements GlueModule {
   readonly layout: AbiLayout;
@@ -643,9 +640,7 @@ ${lower.lines.join("\n")}
         coreVars.push(`let ${callbackVar}: (...args: any[]) => any;`);
         bindLines.push(`${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`);
         // With JSPI, when the guest imports a built-in that may block, its tasks' turns may block.
-        const params = this.coreSignature(f.func, "guest-export")
-          .params.map((t) => coreLetter[t])
-          .join("");
+        const params = coreLetters(this.coreSignature(f.func, "guest-export").params);
         bindLines.push(
           `if ($blocks) {`,
           `${coreVar} = $async.suspendable(${coreVar}, "${params}", "i");`,

@@ -20,7 +20,7 @@ import { AbiWalker } from "../../../ir/abi/walk.js";
 import { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
 import { renderTemplate } from "../../output.js";
-import { FunctionEmitter } from "../glue.js";
+import { coreLetters, FunctionEmitter } from "../glue.js";
 import {
   camelCase,
   exportAliases,
@@ -788,8 +788,7 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
 }`);
     scope.members.push(`$lower${w.id}`);
     if (blocks) {
-      const letters = (types: readonly string[]) => coreLetters(types);
-      const wrapped = `$async.blocking(${ref}, "${letters(signature.params)}", "${letters(signature.results)}")`;
+      const wrapped = `$async.blocking(${ref}, "${coreLetters(signature.params)}", "${coreLetters(signature.results)}")`;
       this.lowerFns.set(w.id, wrapped);
       return wrapped;
     }
@@ -1056,9 +1055,4 @@ function $argumentError(message: string): never {
       declarations: indent(renderTemplate("ts/component.d.ts.hbs", frame)),
     };
   }
-}
-
-/** Core value types as one letter each (i32 i, i64 I, f32 f, f64 F), as `$async.suspendable` takes them. */
-function coreLetters(types: readonly string[]): string {
-  return types.map((t) => ({ i32: "i", i64: "I", f32: "f", f64: "F" })[t] ?? "i").join("");
 }
