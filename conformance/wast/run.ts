@@ -105,10 +105,16 @@ export interface RunOptions {
 /** wasm-tools' text parser, loaded once. */
 let wasmToolsParse: ((text: string) => Promise<Uint8Array>) | undefined;
 
-/** Assembles component text with wasm-tools' text parser (assembles only: no validation). */
+/**
+ * Assembles component text with wasm-tools' text parser (assembles only: no
+ * validation). The parser is the release contemporary with the spec revision
+ * the corpus pins (`jco-transpile-wast`, an alias of an older
+ * jco-transpile): later releases refuse text forms that revision still has,
+ * such as the `cancellable` option of `waitable-set.wait`.
+ */
 export async function assembleWithWasmTools(text: string): Promise<Uint8Array> {
   if (!wasmToolsParse) {
-    const { parse } = await import("@bytecodealliance/jco-transpile/wasm-tools");
+    const { parse } = await import("jco-transpile-wast/wasm-tools");
     wasmToolsParse = async (t) => parse(t);
   }
   return wasmToolsParse(text);

@@ -73,6 +73,8 @@ export class Subtask extends Waitable {
   cancelRequested = false;
   resolveDelivered = false;
   readonly abort = new AbortController();
+  /** The callee's task, when the callee is another component's export. */
+  callee: { parks: number; parkedCancellable: boolean } | undefined = undefined;
 }
 
 // ------------------------------------------------------------------- buffers

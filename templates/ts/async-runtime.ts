@@ -139,6 +139,9 @@ export class Task {
   callback = false;
   /** The borrow handles lent to it that it still holds. */
   borrows: { n: number } | undefined = undefined;
+  /** How many times its code blocked (with JSPI); and whether it is blocked now where a cancellation may end the wait. */
+  parks = 0;
+  parkedCancellable = false;
   /**
    * The caller is another component: futures and streams in the result move
    * to it as they are (not as promises and web streams for JavaScript).
@@ -162,6 +165,8 @@ export interface CallHooks {
   /** The call returned (or failed) later, heard synchronously when the callee is another component. */
   resolved?(value: unknown): void;
   rejected?(error: unknown): void;
+  /** The callee is another component's task: this one. */
+  task?(task: Task): void;
 }
 
 /** The key of a call's promise under which its outcome can be read synchronously (see `settleNow`). */
@@ -360,6 +365,13 @@ export class AsyncInstance {
             store(event![1], event![2]);
             return event![0];
           },
+          cancellable
+            ? () => {
+                set.waiting--;
+                store(0, 0);
+                return EVENT_TASK_CANCELLED;
+              }
+            : undefined,
         );
       }
       if (event === undefined)
@@ -414,10 +426,15 @@ export class AsyncInstance {
   /**
    * `canon thread.yield`: with JSPI, a task that may block lets the others
    * run until the event loop's next macrotask; otherwise it returns at once.
-   * Never cancelled (0).
+   * A `cancellable` yield returns 1 when the caller cancelled the task (a
+   * pending request, or one made while it yielded), else 0.
    */
-  threadYield(): number {
+  threadYield(cancellable = false): number {
     const task = this.task("thread.yield");
+    if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
+      task.cancelDelivered = true;
+      return 1;
+    }
     if (!this.canSuspend(task)) return 0;
     let go = false;
     hostBegin();
@@ -430,6 +447,7 @@ export class AsyncInstance {
       task,
       () => go,
       () => 0,
+      cancellable ? () => 1 : undefined,
     );
   }
 
@@ -498,6 +516,9 @@ export class AsyncInstance {
    * `canon subtask.cancel`: a callee in JavaScript settles later, so unless
    * the subtask has already resolved, the async form returns `BLOCKED`
    * (the event follows) and the synchronous form would block (a trap).
+   * A callee component blocked (with JSPI) in a cancellable wait runs at
+   * once, as in the spec: a caller that may block waits until the callee
+   * resolved or blocked again.
    */
   subtaskCancel(index: number, async: boolean): number {
     const s = this.subtask(index);
@@ -506,7 +527,19 @@ export class AsyncInstance {
     if (!async && s.set !== undefined) this.trap("waitable cannot be used synchronously while added to a waitable set");
     s.cancelRequested = true;
     if (s.pending === undefined) {
+      const callee = s.callee;
+      const resumesCallee = callee !== undefined && callee.parkedCancellable;
+      const parks = callee?.parks ?? 0;
       s.abort.abort();
+      if (s.pending === undefined && resumesCallee && this.canSuspend(this.current)) {
+        // The callee blocked where the cancellation ends its wait: it runs now, until it resolves or blocks again.
+        // (A synchronous cancel waits on until it resolves.)
+        return this.suspend(
+          this.current!,
+          () => s.pending !== undefined || (async && callee.parks > parks),
+          () => (s.pending !== undefined ? s.takePending()[1] : BLOCKED),
+        );
+      }
       if (s.pending === undefined) {
         if (async) return BLOCKED;
         if (!this.waitSync(() => s.pending !== undefined) && this.canSuspend(this.current))
@@ -586,6 +619,9 @@ export class AsyncInstance {
       },
       resolved: onValue,
       rejected: onError,
+      task: (task) => {
+        subtask.callee = task;
+      },
     };
     const result = start(subtask.abort.signal, hooks);
     if (!isPromiseLike(result)) {
@@ -654,6 +690,7 @@ export class AsyncInstance {
       task.suspendable = JSPI && options?.suspendable === true;
       task.callback = callback !== undefined;
       task.borrows = options?.borrows;
+      options?.hooks?.task?.(task);
       let started = false;
       const run = (): void => {
         started = true;
@@ -865,15 +902,21 @@ export class AsyncInstance {
   /**
    * Blocks `task` (with JSPI) until `ready()` holds: the built-in that calls
    * this returns a placeholder, and the guest gets `finish()` once resumed.
+   * A cancellable wait (`cancelled` given) also ends when the caller cancels
+   * the task, and the guest gets `cancelled()`.
    */
-  private suspend<T>(task: Task, ready: () => boolean, finish: () => T): T {
+  private suspend<T>(task: Task, ready: () => boolean, finish: () => T, cancelled?: () => T): T {
     this.current = undefined;
     this.hooks.leave?.();
     let deadlocked = false;
+    const cancelNow = (): boolean =>
+      cancelled !== undefined && task.cancelRequested && !task.cancelDelivered && !task.returned;
+    task.parks++;
+    task.parkedCancellable = cancelled !== undefined;
     park(
       new Promise<void>((resolve) => {
         waiters.add({
-          ready,
+          ready: () => cancelNow() || ready(),
           resolve,
           deadlock: () => {
             deadlocked = true;
@@ -885,8 +928,13 @@ export class AsyncInstance {
       }),
       () => {
         this.current = task;
+        task.parkedCancellable = false;
         this.hooks.enter?.();
         if (deadlocked) this.trap("deadlock detected: event loop cannot make further progress");
+        if (cancelNow()) {
+          task.cancelDelivered = true;
+          return cancelled!();
+        }
         return finish();
       },
     );

@@ -57,11 +57,11 @@ export function blockingInstances(plan: Plan): Set<number> {
     if (step.kind !== "instantiate") continue;
     for (const imp of step.imports) {
       const ref = imp.ref;
-      if (ref.kind !== "builtin" || ref.async) continue;
+      if (ref.kind !== "builtin") continue;
+      // (The flag of `wait` and `yield` makes them cancellable, not non-blocking.)
       if (
-        /^(waitable-set\.wait|thread\.yield|subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(
-          ref.name,
-        )
+        /^(waitable-set\.wait|thread\.yield)$/.test(ref.name) ||
+        (!ref.async && /^(subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(ref.name))
       )
         out.add(ref.instance);
     }
@@ -276,7 +276,7 @@ $dv.setUint32(ptr + 4, payload, true);
         return define("", "void", "$rt.taskCancel();");
       case "thread.yield":
         // With JSPI the task lets the others run; without, there is nothing to switch to: it returns at once.
-        return blocking(define("", "number", "return $rt.threadYield();"), "", "i");
+        return blocking(define("", "number", `return $rt.threadYield(${ref.async ? "true" : ""});`), "", "i");
       case "waitable-set.new":
         return define("", "number", "return $rt.waitableSetNew();");
       case "waitable-set.drop":
@@ -301,7 +301,8 @@ $dv.setUint32(ptr + 4, payload, true);
           "number",
           `return $rt.subtaskCancel(subtask, ${ref.async ? "true" : "false"});`,
         );
-        return ref.async ? fn : blocking(fn, "i", "i");
+        // (The async form too: a callee blocked in a cancellable wait runs before it returns.)
+        return blocking(fn, "i", "i");
       }
       case "stream.new":
       case "future.new": {
