@@ -143,8 +143,16 @@ const tick = () => new Promise((r) => setTimeout(r, 1));
 function backendImports(log: unknown[]) {
   return {
     "test:c-async/backend": {
-      async fetch(key: string) {
+      async fetch(key: string, options?: { signal?: AbortSignal }) {
         log.push(["fetch", key]);
+        // "hang…" is answered only by the guest cancelling the call.
+        if (key.startsWith("hang"))
+          return new Promise<string>((_, reject) => {
+            options!.signal!.addEventListener("abort", () => {
+              log.push(["aborted", key]);
+              reject(options!.signal!.reason);
+            });
+          });
         await tick();
         return key.toUpperCase();
       },
@@ -300,8 +308,8 @@ describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)
     const core = buildGuest(wit, "async-guest", ["async.c"]);
     const imports = backendImports(log);
     const fetch = imports["test:c-async/backend"].fetch;
-    imports["test:c-async/backend"].fetch = (key: string) => {
-      if (!fetchAtOnce) return fetch(key);
+    imports["test:c-async/backend"].fetch = (key: string, options?: { signal?: AbortSignal }) => {
+      if (!fetchAtOnce) return fetch(key, options);
       log.push(["fetch", key]);
       return key.toUpperCase() as unknown as Promise<string>;
     };
@@ -393,6 +401,50 @@ describe.skipIf(reason).each(hosts)("C guest: async scenarios in $name (no JSPI)
 
   it("later returns a future the guest writes after returning", async () => {
     expect(await guest.api.later(41)).toBe(42);
+    await clean();
+  });
+
+  it("cancelling greet: the guest cancels its backend call (whose signal aborts) and acknowledges", async () => {
+    log.length = 0;
+    const controller = new AbortController();
+    const call = guest.api.greet("hang up", { signal: controller.signal });
+    for (let i = 0; i < 3; i++) await tick();
+    expect(log).toEqual([["fetch", "hang up"]]);
+    controller.abort();
+    await expect(call).rejects.toThrow(/cancelled/);
+    expect(log).toEqual([
+      ["fetch", "hang up"],
+      ["aborted", "hang up"],
+    ]);
+    // Cancelled after it returned, a call is not affected.
+    const done = new AbortController();
+    expect(await guest.api.greet("x", { signal: done.signal })).toBe("x: X");
+    done.abort();
+    await clean();
+  });
+
+  it("cancelling drain: the guest cancels its stream read, stops reading and returns what it read", async () => {
+    let pulls = 0;
+    let cancelled = false;
+    const source = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        if (pulls === 1) controller.enqueue(new Uint8Array([1, 2, 3]));
+        else if (pulls === 2) controller.enqueue(new Uint8Array([4]));
+        else return new Promise(() => {}); // no more bytes, ever
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const controller = new AbortController();
+    const call = guest.api.drain(source, { signal: controller.signal });
+    for (let i = 0; i < 10 && pulls < 3; i++) await tick();
+    expect(pulls).toBe(3);
+    controller.abort();
+    expect(await call).toBe(10);
+    for (let i = 0; i < 5 && !cancelled; i++) await tick();
+    expect(cancelled).toBe(true);
     await clean();
   });
 

@@ -73,6 +73,8 @@ export class Subtask extends Waitable {
   cancelRequested = false;
   resolveDelivered = false;
   readonly abort = new AbortController();
+  /** Resolves a host function's call as cancelled now (a synchronous cancel that cannot wait for its promise). */
+  cancelAtOnce: (() => void) | undefined = undefined;
   /** The callee's task, when the callee is another component's export. */
   callee: { parks: number; parkedCancellable: boolean } | undefined = undefined;
 }
@@ -225,6 +227,8 @@ export type OnCopyDone = (result: number) => void;
 /** What both kinds of channel share: the copy waiting at the rendezvous, and whether an end was dropped. */
 abstract class SharedChannel<P extends { buffer: CopyBuffer; onCopyDone: OnCopyDone }> {
   dropped = false;
+  /** Told when an end is dropped (the host's source stops when the guest drops its end). */
+  onDrop: (() => void) | undefined = undefined;
   protected pending: P | undefined;
 
   constructor(readonly payload: Payload) {}
@@ -248,6 +252,7 @@ abstract class SharedChannel<P extends { buffer: CopyBuffer; onCopyDone: OnCopyD
     if (this.dropped) return;
     this.dropped = true;
     if (this.pending) this.resetAndNotifyPending(COPY_DROPPED);
+    this.onDrop?.();
   }
 }
 

@@ -518,7 +518,8 @@ export class AsyncInstance {
    * (the event follows) and the synchronous form would block (a trap).
    * A callee component blocked (with JSPI) in a cancellable wait runs at
    * once, as in the spec: a caller that may block waits until the callee
-   * resolved or blocked again.
+   * resolved or blocked again. A synchronous cancel of a host function,
+   * where the caller cannot block, resolves at once as cancelled.
    */
   subtaskCancel(index: number, async: boolean): number {
     const s = this.subtask(index);
@@ -548,6 +549,8 @@ export class AsyncInstance {
             () => s.pending !== undefined,
             () => s.takePending()[1],
           );
+        // A host function cannot answer at once: it is cancelled now (its signal aborted; what it gives later is dropped).
+        if (s.pending === undefined) s.cancelAtOnce?.();
         if (s.pending === undefined)
           this.trap(
             "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
@@ -631,6 +634,12 @@ export class AsyncInstance {
     }
     returnedAtOnce = false;
     subtask.state = queued ? SUBTASK_STARTING : SUBTASK_STARTED;
+    if (host)
+      subtask.cancelAtOnce = () => {
+        if (handled) return;
+        handled = true;
+        resolve(SUBTASK_CANCELLED_BEFORE_RETURNED);
+      };
     const handle = this.add(subtask);
     if (host) {
       hostBegin();
@@ -1297,6 +1306,14 @@ export class AsyncInstance {
       }
       return true;
     };
+    // The guest dropped its end: the source stops, even while the host waits for its next chunk.
+    let stopped = false;
+    const stop = (): Promise<unknown> => {
+      if (stopped) return Promise.resolve();
+      stopped = true;
+      return Promise.resolve(iterator.return?.());
+    };
+    shared.onDrop = () => void stop().catch(() => {});
     void (async () => {
       try {
         for (;;) {
@@ -1307,12 +1324,13 @@ export class AsyncInstance {
           } finally {
             hostEnd();
           }
-          if (next.done || this.poisoned !== undefined) break;
+          if (next.done || stopped || this.poisoned !== undefined) break;
           if (!(await writeAll(next.value))) {
-            await iterator.return?.();
+            await stop();
             return;
           }
         }
+        stopped = true;
         shared.drop();
       } catch (error) {
         this.fail(error);

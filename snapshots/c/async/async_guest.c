@@ -194,6 +194,22 @@ void exports_test_c_async_api_stream_u8_drop_writable(exports_test_c_async_api_s
   exports_test_c_async_api_stream_u8__drop_writable(writer);
 }
 
+__attribute__((__export_name__("[callback][async-lift]test:c-async/api#drain")))
+uint32_t __wasm_export_exports_test_c_async_api_drain_callback(uint32_t event_raw, uint32_t waitable, uint32_t code) {
+  async_guest_event_t event;
+  event.event = (async_guest_event_code_t) event_raw;
+  event.waitable = waitable;
+  event.code = code;
+  return exports_test_c_async_api_drain_callback(&event);
+}
+
+__attribute__((__import_module__("[export]test:c-async/api"), __import_name__("[task-return]drain")))
+extern void __wasm_export_exports_test_c_async_api_drain__task_return(int32_t);
+
+void exports_test_c_async_api_drain_return(uint32_t ret) {
+  __wasm_export_exports_test_c_async_api_drain__task_return((int32_t) (ret));
+}
+
 __attribute__((__export_name__("[callback][async-lift]test:c-async/api#countdown")))
 uint32_t __wasm_export_exports_test_c_async_api_countdown_callback(uint32_t event_raw, uint32_t waitable, uint32_t code) {
   async_guest_event_t event;
@@ -433,6 +449,12 @@ int32_t __wasm_export_exports_test_c_async_api_sum(int32_t arg0) {
   return ret0;
 }
 
+__attribute__((__export_name__("[async-lift]test:c-async/api#drain")))
+int32_t __wasm_export_exports_test_c_async_api_drain(int32_t arg0) {
+  async_guest_callback_code_t ret0 = exports_test_c_async_api_drain(((uint32_t) (arg0)));
+  return ret0;
+}
+
 __attribute__((__export_name__("[async-lift]test:c-async/api#countdown")))
 int32_t __wasm_export_exports_test_c_async_api_countdown(int32_t arg0) {
   async_guest_callback_code_t ret0 = exports_test_c_async_api_countdown((uint8_t) (arg0));
@@ -471,18 +493,18 @@ void __wasm_export_exports_test_c_async_api_pause(int32_t arg0) {
 __asm__(
   ".section \".custom_section.component-type:witx-bindgen:0.1.0:test:c-async:async-guest:encoded world\",\"\",@\n"
   "  .byte 0,97,115,109,13,0,1,0,0,25,22,119,105,116,45,99,111,109,112,111,110,101,110,116,45,101,110,99,111,100,105,110\n"
-  "  .byte 103,4,0,7,219,2,1,65,2,1,65,6,1,66,4,1,67,1,3,107,101,121,115,0,115,4,0,5,102,101,116,99\n"
+  "  .byte 103,4,0,7,229,2,1,65,2,1,65,6,1,66,4,1,67,1,3,107,101,121,115,0,115,4,0,5,102,101,116,99\n"
   "  .byte 104,1,0,1,67,3,3,107,101,121,115,5,118,97,108,117,101,115,5,108,101,118,101,108,121,1,0,4,0,4,110,111\n"
   "  .byte 116,101,1,1,3,0,20,116,101,115,116,58,99,45,97,115,121,110,99,47,98,97,99,107,101,110,100,5,0,1,64,0\n"
-  "  .byte 0,122,4,0,16,108,105,118,101,45,97,108,108,111,99,97,116,105,111,110,115,1,1,1,66,19,1,67,1,4,110,97\n"
+  "  .byte 0,122,4,0,16,108,105,118,101,45,97,108,108,111,99,97,116,105,111,110,115,1,1,1,66,20,1,67,1,4,110,97\n"
   "  .byte 109,101,115,0,115,4,0,5,103,114,101,101,116,1,0,1,101,1,121,1,67,1,5,118,97,108,117,101,1,0,121,4\n"
   "  .byte 0,6,100,111,117,98,108,101,1,2,1,102,1,125,1,67,1,5,98,121,116,101,115,3,0,121,4,0,3,115,117,109\n"
-  "  .byte 1,4,1,67,1,1,110,125,0,3,4,0,9,99,111,117,110,116,100,111,119,110,1,5,1,67,1,1,120,121,0,1\n"
-  "  .byte 4,0,5,108,97,116,101,114,1,6,1,106,1,121,1,100,1,67,1,7,109,101,115,115,97,103,101,115,0,7,4,0\n"
-  "  .byte 4,102,97,105,108,1,8,1,64,1,1,101,100,0,115,4,0,8,100,101,115,99,114,105,98,101,1,9,1,64,1,2\n"
-  "  .byte 111,110,127,1,0,4,0,5,112,97,117,115,101,1,10,4,0,16,116,101,115,116,58,99,45,97,115,121,110,99,47,97\n"
-  "  .byte 112,105,5,2,4,0,24,116,101,115,116,58,99,45,97,115,121,110,99,47,97,115,121,110,99,45,103,117,101,115,116,4\n"
-  "  .byte 0,11,17,1,0,11,97,115,121,110,99,45,103,117,101,115,116,3,0,0,0,44,9,112,114,111,100,117,99,101,114,115\n"
-  "  .byte 1,12,112,114,111,99,101,115,115,101,100,45,98,121,1,12,119,105,116,120,45,98,105,110,100,103,101,110,5,48,46,49\n"
-  "  .byte 46,48\n"
+  "  .byte 1,4,4,0,5,100,114,97,105,110,1,4,1,67,1,1,110,125,0,3,4,0,9,99,111,117,110,116,100,111,119,110\n"
+  "  .byte 1,5,1,67,1,1,120,121,0,1,4,0,5,108,97,116,101,114,1,6,1,106,1,121,1,100,1,67,1,7,109,101\n"
+  "  .byte 115,115,97,103,101,115,0,7,4,0,4,102,97,105,108,1,8,1,64,1,1,101,100,0,115,4,0,8,100,101,115,99\n"
+  "  .byte 114,105,98,101,1,9,1,64,1,2,111,110,127,1,0,4,0,5,112,97,117,115,101,1,10,4,0,16,116,101,115,116\n"
+  "  .byte 58,99,45,97,115,121,110,99,47,97,112,105,5,2,4,0,24,116,101,115,116,58,99,45,97,115,121,110,99,47,97,115\n"
+  "  .byte 121,110,99,45,103,117,101,115,116,4,0,11,17,1,0,11,97,115,121,110,99,45,103,117,101,115,116,3,0,0,0,44\n"
+  "  .byte 9,112,114,111,100,117,99,101,114,115,1,12,112,114,111,99,101,115,115,101,100,45,98,121,1,12,119,105,116,120,45,98\n"
+  "  .byte 105,110,100,103,101,110,5,48,46,49,46,48\n"
   "  .text\n");

@@ -118,6 +118,7 @@ int32_t exports_async_guest_live_allocations(void);
 
 // Exported Functions from `test:c-async/api`
 // Fetches `name` from the backend, notes it, and returns `<name>: <fetched>`.
+// Cancelled, it cancels the backend call in flight.
 async_guest_callback_code_t exports_test_c_async_api_greet(async_guest_string_t *name);
 async_guest_callback_code_t exports_test_c_async_api_greet_callback(async_guest_event_t *event);
 // Reads the future and returns its value doubled (0 when the writer dropped it unwritten).
@@ -126,6 +127,9 @@ async_guest_callback_code_t exports_test_c_async_api_double_callback(async_guest
 // Reads the stream to its end, four bytes at most a read; returns the sum of the bytes.
 async_guest_callback_code_t exports_test_c_async_api_sum(exports_test_c_async_api_stream_u8_t bytes);
 async_guest_callback_code_t exports_test_c_async_api_sum_callback(async_guest_event_t *event);
+// Sums the stream's bytes until the caller cancels the call, then cancels its read and returns the sum.
+async_guest_callback_code_t exports_test_c_async_api_drain(exports_test_c_async_api_stream_u8_t bytes);
+async_guest_callback_code_t exports_test_c_async_api_drain_callback(async_guest_event_t *event);
 // Returns a stream and then writes `n`, `n - 1`, ..., `1` into it.
 async_guest_callback_code_t exports_test_c_async_api_countdown(uint8_t n);
 async_guest_callback_code_t exports_test_c_async_api_countdown_callback(async_guest_event_t *event);
@@ -169,6 +173,8 @@ async_guest_waitable_status_t exports_test_c_async_api_stream_u8_cancel_read(exp
 async_guest_waitable_status_t exports_test_c_async_api_stream_u8_cancel_write(exports_test_c_async_api_stream_u8_writer_t writer);
 void exports_test_c_async_api_stream_u8_drop_readable(exports_test_c_async_api_stream_u8_t reader);
 void exports_test_c_async_api_stream_u8_drop_writable(exports_test_c_async_api_stream_u8_writer_t writer);
+
+void exports_test_c_async_api_drain_return(uint32_t ret);
 
 void exports_test_c_async_api_countdown_return(exports_test_c_async_api_stream_u8_t ret);
 

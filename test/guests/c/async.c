@@ -87,8 +87,23 @@ async_guest_callback_code_t exports_test_c_async_api_greet(async_guest_string_t 
   return greet_step(t);
 }
 
+// The caller cancelled: cancel the import call in flight (a synchronous cancel, out of the set), then acknowledge.
+static async_guest_callback_code_t greet_cancelled(greet_task_t *t) {
+  stop_waiting(t->subtask, t->set);
+  async_guest_subtask_status_t status = async_guest_subtask_cancel(t->subtask);
+  async_guest_subtask_drop(t->subtask);
+  // A fetch that returned before it heard of the cancellation gave its string all the same.
+  if (t->step == 0 && ASYNC_GUEST_SUBTASK_STATE(status) == ASYNC_GUEST_SUBTASK_RETURNED) async_guest_string_free(&t->fetched);
+  if (t->step == 1) async_guest_string_free(&t->fetched);
+  async_guest_string_free(&t->name);
+  free(t);
+  async_guest_task_cancel();
+  return EXIT;
+}
+
 async_guest_callback_code_t exports_test_c_async_api_greet_callback(async_guest_event_t *event) {
   greet_task_t *t = (greet_task_t *) async_guest_context_get_0();
+  if (event->event == ASYNC_GUEST_EVENT_CANCEL) return greet_cancelled(t);
   if (event->event != ASYNC_GUEST_EVENT_SUBTASK || event->waitable != t->subtask ||
       ASYNC_GUEST_SUBTASK_STATE(event->code) != ASYNC_GUEST_SUBTASK_RETURNED)
     return WAIT(t->set);
@@ -173,6 +188,56 @@ async_guest_callback_code_t exports_test_c_async_api_sum_callback(async_guest_ev
   sum_task_t *t = (sum_task_t *) async_guest_context_get_0();
   if (event->event != ASYNC_GUEST_EVENT_STREAM_READ || event->waitable != t->stream) return WAIT(t->set);
   return sum_read(t, event->code);
+}
+
+// ---- drain: reading a stream until the caller cancels ----
+
+typedef sum_task_t drain_task_t;
+
+static async_guest_callback_code_t drain_return(drain_task_t *t) {
+  exports_test_c_async_api_drain_return(t->total);
+  exports_test_c_async_api_stream_u8_drop_readable(t->stream);
+  free(t);
+  return EXIT;
+}
+
+static async_guest_callback_code_t drain_read(drain_task_t *t, async_guest_waitable_status_t status) {
+  for (;;) {
+    if (status != ASYNC_GUEST_WAITABLE_STATUS_BLOCKED) {
+      for (uint32_t i = 0; i < ASYNC_GUEST_WAITABLE_COUNT(status); i++) t->total += t->buf[i];
+      if (ASYNC_GUEST_WAITABLE_STATE(status) == ASYNC_GUEST_WAITABLE_DROPPED) {
+        if (t->set != 0) stop_waiting(t->stream, t->set);
+        return drain_return(t);
+      }
+    }
+    status = exports_test_c_async_api_stream_u8_read(t->stream, t->buf, sizeof t->buf);
+    if (status == ASYNC_GUEST_WAITABLE_STATUS_BLOCKED) {
+      if (t->set == 0) t->set = wait_on(t->stream);
+      async_guest_context_set_0(t);
+      return WAIT(t->set);
+    }
+  }
+}
+
+async_guest_callback_code_t exports_test_c_async_api_drain(stream_u8_t bytes) {
+  drain_task_t *t = (drain_task_t *) malloc(sizeof(drain_task_t));
+  t->stream = bytes;
+  t->total = 0;
+  t->set = 0;
+  return drain_read(t, ASYNC_GUEST_WAITABLE_STATUS_BLOCKED);
+}
+
+async_guest_callback_code_t exports_test_c_async_api_drain_callback(async_guest_event_t *event) {
+  drain_task_t *t = (drain_task_t *) async_guest_context_get_0();
+  if (event->event == ASYNC_GUEST_EVENT_CANCEL) {
+    // Cancel the read in flight (synchronously, out of the set): the bytes it took count too.
+    stop_waiting(t->stream, t->set);
+    async_guest_waitable_status_t status = exports_test_c_async_api_stream_u8_cancel_read(t->stream);
+    for (uint32_t i = 0; i < ASYNC_GUEST_WAITABLE_COUNT(status); i++) t->total += t->buf[i];
+    return drain_return(t);
+  }
+  if (event->event != ASYNC_GUEST_EVENT_STREAM_READ || event->waitable != t->stream) return WAIT(t->set);
+  return drain_read(t, event->code);
 }
 
 // ---- countdown: writing a stream after returning its readable end ----
