@@ -54,12 +54,21 @@ const hosts = [
 describe.skipIf(reason !== undefined).each(hosts)("Rust guest, async ABI, in $name (no JSPI)", ({ load }) => {
   let guest: any;
   let handles: () => number;
+  const aborted: string[] = [];
 
   beforeAll(async () => {
     const core = await buildRustGuest(scenario, { boxedAsyncExports: true });
     ({ guest, handles } = await load(core, {
       "test:rust-async/backend": {
-        fetch: async (key: string) => {
+        fetch: async (key: string, options?: { signal?: AbortSignal }) => {
+          // "hang…" is answered only by the guest cancelling the call.
+          if (key.startsWith("hang"))
+            return new Promise<string>((_, reject) => {
+              options!.signal!.addEventListener("abort", () => {
+                aborted.push(key);
+                reject(options!.signal!.reason);
+              });
+            });
           await new Promise((resolve) => setTimeout(resolve, 5));
           return `fetched(${key})`;
         },
@@ -102,6 +111,40 @@ describe.skipIf(reason !== undefined).each(hosts)("Rust guest, async ABI, in $na
       "hello fetched(b)/b",
       "hello fetched(c)/c",
     ]);
+    await clean();
+  });
+
+  it("cancelling greet drops its future, which cancels the backend call in flight (its signal aborts)", async () => {
+    aborted.length = 0;
+    const controller = new AbortController();
+    const call = guest.api.greet("hang on", { signal: controller.signal });
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    controller.abort();
+    await expect(call).rejects.toThrow(/cancelled/);
+    expect(aborted).toEqual(["hang on"]);
+    await clean();
+  });
+
+  it("cancelling sum drops its future, which cancels the stream read in flight; the host's source stops", async () => {
+    let pulls = 0;
+    let cancelled = false;
+    const source = new ReadableStream<number>({
+      pull(controller) {
+        if (pulls++ < 2) controller.enqueue(pulls);
+        else return new Promise(() => {}); // no more values, ever
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const controller = new AbortController();
+    const call = guest.api.sum(source, { signal: controller.signal });
+    for (let i = 0; i < 10 && pulls < 3; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(pulls).toBe(3);
+    controller.abort();
+    await expect(call).rejects.toThrow(/cancelled/);
+    for (let i = 0; i < 5 && !cancelled; i++) await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(cancelled).toBe(true);
     await clean();
   });
 
