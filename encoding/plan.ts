@@ -123,6 +123,8 @@ export type CoreRef =
       options?: ResolvedOptions;
       /** The memory of `waitable-set.wait`/`poll`. */
       memory?: CoreRef;
+      /** The function table of `thread.new-indirect`. */
+      table?: CoreRef;
     };
 
 export interface PlanResource {
@@ -681,6 +683,7 @@ class Planner {
           ref.result = canon.result === undefined ? null : { type: canon.result, env: env.types };
         if (canon.options) ref.options = this.options(env, canon.options, item.offset);
         if (canon.memory !== undefined) ref.memory = this.coreRef(env, "core memory", canon.memory, item.offset);
+        if (canon.table !== undefined) ref.table = this.coreRef(env, "core table", canon.table, item.offset);
         out.push(ref);
         return;
       }

@@ -349,3 +349,104 @@ describe("async components: blocking needs JSPI", () => {
     },
   );
 });
+
+/**
+ * Cooperative threads: `run` makes a thread whose start function keeps its
+ * argument in its own context slot and records its thread index. Mode 0
+ * switches to it at once (`thread.yield-then-resume`), mode 1 lets it run
+ * once `run` is done (`thread.resume-later`), mode 2 suspends into it and
+ * it resumes its maker back, which needs the thread's own stack (JSPI);
+ * mode 3 reads what the threads added.
+ */
+const THREADS = `(component
+  (core module $Table (table (export "t") 1 funcref))
+  (core instance $table (instantiate $Table))
+  (core module $Memory (memory (export "mem") 1))
+  (core instance $memory (instantiate $Memory))
+  (core module $M
+    (import "" "mem" (memory 1))
+    (import "" "t" (table 1 funcref))
+    (import "" "thread.new-indirect" (func $new (param i32 i32) (result i32)))
+    (import "" "thread.index" (func $index (result i32)))
+    (import "" "thread.yield-then-resume" (func $yield-to (param i32) (result i32)))
+    (import "" "thread.suspend-then-resume" (func $suspend-to (param i32) (result i32)))
+    (import "" "thread.resume-later" (func $resume-later (param i32)))
+    (import "" "context.get" (func $get (result i32)))
+    (import "" "context.set" (func $set (param i32)))
+    (func $start (param $arg i32)
+      (call $set (local.get $arg))
+      ;; memory[0] += the slot (its own), memory[4] = its index
+      (i32.store (i32.const 0) (i32.add (i32.load (i32.const 0)) (call $get)))
+      (i32.store (i32.const 4) (call $index))
+      ;; a thread made by swap resumes its maker (whose index is at 8) and suspends
+      (if (i32.load (i32.const 8)) (then (drop (call $suspend-to (i32.load (i32.const 8)))))))
+    (elem (table 0) (i32.const 0) func $start)
+    (func (export "run") (param $mode i32) (result i32)
+      (local $t i32)
+      ;; mode 3: what the last threads added
+      (if (i32.eq (local.get $mode) (i32.const 3)) (then (return (i32.load (i32.const 0)))))
+      (i32.store (i32.const 0) (i32.const 0))
+      (i32.store (i32.const 8) (i32.const 0))
+      (call $set (i32.const 1000))
+      (local.set $t (call $new (i32.const 0) (i32.const 7)))
+      (if (i32.eq (local.get $t) (call $index)) (then unreachable))
+      (if (i32.eq (local.get $mode) (i32.const 0)) (then (drop (call $yield-to (local.get $t)))))
+      (if (i32.eq (local.get $mode) (i32.const 1)) (then (call $resume-later (local.get $t)) (return (call $get))))
+      (if (i32.eq (local.get $mode) (i32.const 2))
+        (then (i32.store (i32.const 8) (call $index)) (drop (call $suspend-to (local.get $t)))))
+      ;; the thread ran: it added its own slot (7), and had its own index
+      (if (i32.ne (i32.load (i32.const 4)) (local.get $t)) (then unreachable))
+      (i32.add (call $get) (i32.load (i32.const 0)))))
+  (core type $start (func (param i32)))
+  (alias core export $table "t" (core table $t))
+  (core func $new (canon thread.new-indirect $start (core table $t)))
+  (core func $index (canon thread.index))
+  (core func $yield-to (canon thread.yield-then-resume))
+  (core func $suspend-to (canon thread.suspend-then-resume))
+  (core func $resume-later (canon thread.resume-later))
+  (core func $get (canon context.get i32 0))
+  (core func $set (canon context.set i32 0))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "mem" (memory $memory "mem"))
+    (export "t" (table $t))
+    (export "thread.new-indirect" (func $new))
+    (export "thread.index" (func $index))
+    (export "thread.yield-then-resume" (func $yield-to))
+    (export "thread.suspend-then-resume" (func $suspend-to))
+    (export "thread.resume-later" (func $resume-later))
+    (export "context.get" (func $get))
+    (export "context.set" (func $set))))))
+  (func (export "run") (param "mode" u32) (result u32) (canon lift (core func $m "run"))))`;
+
+interface ThreadExports {
+  run(mode: number): number;
+}
+
+describe("async components: threads", () => {
+  it("a made thread runs at once (yield-then-resume) or later (resume-later), with its own context and index", async () => {
+    const host = await loadComponentHost(await wat(THREADS));
+    const e = (await host.instantiate({})) as unknown as ThreadExports;
+    expect(e.run(0)).toBe(1007);
+    expect(e.run(1)).toBe(1000);
+    expect(e.run(3)).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    expect(e.run(3)).toBe(7);
+    // Suspending into a thread that resumes its maker needs the thread's own stack.
+    expect(() => e.run(2)).toThrow(/thread.suspend-then-resume would suspend the thread.*JSPI/);
+  });
+
+  it.skipIf(skipReason(node26()))(
+    "with JSPI (Node.js 26), a thread suspends into another that resumes it back",
+    async () => {
+      const host = await loadComponentHost(await wat(THREADS));
+      const script = `
+      const { instantiate } = await import(${JSON.stringify(pathToFileURL(path.join(host.dir, "guest.js")).href)});
+      const e = await instantiate({});
+      console.log(JSON.stringify([e.run(0), e.run(2), e.run(1)]));
+    `;
+      const r = spawnSync(node26().command, ["--input-type=module", "-e", script], { encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(JSON.parse(r.stdout)).toEqual([1007, 1007, 1000]);
+    },
+  );
+});

@@ -57,6 +57,8 @@ export type CoreCanon =
       options?: CanonOptions;
       type?: number;
       memory?: number;
+      /** The function table of `thread.new-indirect`. */
+      table?: number;
       /** The slot of `context.get`/`context.set`. */
       index?: number;
       /** The result type of `task.return` (absent: no result). */
@@ -927,8 +929,10 @@ function readCanon(r: Reader, push: <D>(sort: Sort, def: D, offset: number) => n
         canon.index = r.u32();
         break;
       case "coretype":
-      case "table":
         r.u32();
+        break;
+      case "table":
+        canon.table = r.u32();
         break;
       case "results": {
         const tag = r.u8();

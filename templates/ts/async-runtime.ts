@@ -33,6 +33,7 @@ import {
   type OnCopyDone,
 } from "./async-channels.js";
 import { JSPI, park, setTurnDone } from "./async-jspi.js";
+import { ThreadTable, type Thread } from "./async-threads.js";
 
 /** `SubtaskState`: what `canon lower async` packs below a subtask's handle. */
 export const SUBTASK_STARTING = 0;
@@ -139,6 +140,8 @@ export class Task {
   callback = false;
   /** The borrow handles lent to it that it still holds. */
   borrows: { n: number } | undefined = undefined;
+  /** Its implicit thread, once a thread built-in asked for it. */
+  thread: Thread | undefined = undefined;
   /** How many times its code blocked (with JSPI); and whether it is blocked now where a cancellation may end the wait. */
   parks = 0;
   parkedCancellable = false;
@@ -453,12 +456,84 @@ export class AsyncInstance {
 
   /** `canon context.get`. */
   contextGet(slot: number): number {
-    return this.task("context.get").context[slot]!;
+    return this.contextOf(this.task("context.get"))[slot]!;
   }
 
   /** `canon context.set`. */
   contextSet(slot: number, value: number): void {
-    this.task("context.set").context[slot] = value;
+    this.contextOf(this.task("context.set"))[slot] = value;
+  }
+
+  /** The slots of the running thread: a made thread's own, else the task's. */
+  private contextOf(task: Task): number[] {
+    return this.thread !== undefined && this.thread.task === task ? this.thread.context : task.context;
+  }
+
+  // -------------------------------------------------------------- threads
+
+  /** The thread a made thread's code runs on, while it runs (`undefined`: the current task's implicit thread). */
+  thread: Thread | undefined = undefined;
+  /** `inst.threads`. */
+  readonly threads = new ThreadTable();
+
+  /**
+   * Runs `f`, the code of thread `t`, now (inside the running code, or from
+   * the event loop). Returns what `f` returns: a promise when the thread
+   * blocked (with JSPI), and `exited` runs when it ends later.
+   */
+  runThread(t: Thread, f: () => unknown, exited: () => void): unknown {
+    const outerTask = this.current;
+    const outerThread = this.thread;
+    if (outerTask === undefined) this.hooks.enter?.();
+    this.current = t.task;
+    this.thread = t;
+    setTurnDone(() => {
+      this.current = undefined;
+      this.thread = undefined;
+      this.hooks.leave?.();
+      exited();
+    });
+    try {
+      const r = f();
+      if (isPromiseLike(r))
+        r.then(undefined, (error: unknown) => {
+          this.poisoned ??= { error };
+          this.hooks.poison?.();
+        });
+      return r;
+    } catch (error) {
+      this.poisoned ??= { error };
+      this.hooks.poison?.();
+      this.wake();
+      throw error;
+    } finally {
+      setTurnDone(undefined);
+      this.current = outerTask;
+      this.thread = outerThread;
+      if (outerTask === undefined) this.hooks.leave?.();
+      else this.hooks.enter?.();
+    }
+  }
+
+  /** Runs `f` once no code of the instance runs and it may be entered. */
+  later(f: () => void): void {
+    waiters.add({
+      ready: () => this.current === undefined && this.exclusive === 0 && this.mayEnter(),
+      resolve: f,
+      deadlock: () => {},
+      explicit: true,
+    });
+    queuePump();
+  }
+
+  /** Stops the running thread until `ready()` (with JSPI; a trap naming JSPI without). */
+  suspendThread<T>(self: Thread, builtin: string, ready: () => boolean, finish: () => T, cancelled?: () => T): T {
+    const task = self.task;
+    if (task.sync && !task.suspendable && self === task.thread)
+      this.trap("cannot block a synchronous task before returning");
+    if (!this.canSuspend(task))
+      this.trap(`${builtin} would suspend the thread, which needs stack switching (JSPI), which this engine lacks`);
+    return this.suspend(task, ready, finish, cancelled, true);
   }
 
   /** `canon backpressure.inc` / `dec`. */
@@ -784,16 +859,20 @@ export class AsyncInstance {
     task.sync = true;
     // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
     task.suspendable = JSPI && suspendable;
+    const outerThread = this.thread;
     this.current = task;
+    this.thread = undefined;
     if (task.suspendable)
       setTurnDone(() => {
         this.current = undefined;
+        this.thread = undefined;
         this.hooks.leave?.();
       });
     try {
       return f();
     } finally {
       this.current = outer;
+      this.thread = outerThread;
       setTurnDone(undefined);
     }
   }
@@ -870,6 +949,7 @@ export class AsyncInstance {
     }
     if (this.current !== undefined) this.trap("a task's guest code runs while another's does");
     this.current = task;
+    this.thread = undefined;
     // Guest code that blocked (with JSPI) and returns later leaves the instance then.
     setTurnDone(() => {
       this.current = undefined;
@@ -899,13 +979,16 @@ export class AsyncInstance {
       throw error;
     } finally {
       this.current = undefined;
+      this.thread = undefined;
       setTurnDone(undefined);
     }
   }
 
-  /** Whether `task` may block here: its code runs through `suspendable` (with JSPI). */
+  /** Whether `task` may block here: its code (or the made thread's that runs) runs through `suspendable` (with JSPI). */
   private canSuspend(task: Task | undefined): boolean {
-    return task !== undefined && task.suspendable;
+    if (task === undefined) return false;
+    const t = this.thread;
+    return t !== undefined && t.task === task && t !== task.thread ? t.suspendable : task.suspendable;
   }
 
   /**
@@ -914,8 +997,17 @@ export class AsyncInstance {
    * A cancellable wait (`cancelled` given) also ends when the caller cancels
    * the task, and the guest gets `cancelled()`.
    */
-  private suspend<T>(task: Task, ready: () => boolean, finish: () => T, cancelled?: () => T): T {
+  private suspend<T>(
+    task: Task,
+    ready: () => boolean,
+    finish: () => T,
+    cancelled?: () => T,
+    /** Waits for another thread's explicit resume: never a deadlock. */
+    explicit = false,
+  ): T {
+    const thread = this.thread;
     this.current = undefined;
+    this.thread = undefined;
     this.hooks.leave?.();
     let deadlocked = false;
     const cancelNow = (): boolean =>
@@ -931,12 +1023,14 @@ export class AsyncInstance {
             deadlocked = true;
             resolve();
           },
+          explicit,
         });
         queuePump();
         if (hostPending === 0) checkDeadlock();
       }),
       () => {
         this.current = task;
+        this.thread = thread;
         task.parkedCancellable = false;
         this.hooks.enter?.();
         if (deadlocked) this.trap("deadlock detected: event loop cannot make further progress");
@@ -1359,7 +1453,7 @@ class ErrorContextEntry {
 /** The tasks that wait for an event or yielded, across every instance of the module. */
 const runners = new Set<Runner>();
 /** The tasks blocked (with JSPI) in a synchronous built-in, with what they wait for. */
-const waiters = new Set<{ ready: () => boolean; resolve: () => void; deadlock: () => void }>();
+const waiters = new Set<{ ready: () => boolean; resolve: () => void; deadlock: () => void; explicit?: boolean }>();
 
 /**
  * What the host still owes the instances: host calls not settled, futures
@@ -1368,10 +1462,10 @@ const waiters = new Set<{ ready: () => boolean; resolve: () => void; deadlock: (
  * blocked (with JSPI) that nothing can wake are deadlocked.
  */
 let hostPending = 0;
-function hostBegin(): void {
+export function hostBegin(): void {
   hostPending++;
 }
-function hostEnd(): void {
+export function hostEnd(): void {
   hostPending--;
   if (hostPending === 0 && waiters.size > 0) checkDeadlock();
 }
@@ -1382,16 +1476,18 @@ function checkDeadlock(): void {
     pump(false);
     if (hostPending > 0 || waiters.size === 0) return;
     for (const r of runners) if (r.ready()) return;
-    for (const w of [...waiters]) {
-      waiters.delete(w);
-      w.deadlock();
-    }
+    // (A thread suspended until another resumes it may stay so: it is not deadlocked.)
+    for (const w of [...waiters])
+      if (!w.explicit) {
+        waiters.delete(w);
+        w.deadlock();
+      }
   }, 0);
 }
 let pumpQueued = false;
 
 /** Something happened: the waiting tasks look again, soon (in a microtask). */
-function queuePump(): void {
+export function queuePump(): void {
   if (pumpQueued) return;
   pumpQueued = true;
   queueMicrotask(() => {
@@ -1526,7 +1622,7 @@ export function isPending(x: unknown): boolean {
   return isPromiseLike(x);
 }
 
-function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
   return (
     (typeof x === "object" || typeof x === "function") &&
     x !== null &&

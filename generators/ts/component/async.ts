@@ -60,7 +60,7 @@ export function blockingInstances(plan: Plan): Set<number> {
       if (ref.kind !== "builtin") continue;
       // (The flag of `wait` and `yield` makes them cancellable, not non-blocking.)
       if (
-        /^(waitable-set\.wait|thread\.yield)$/.test(ref.name) ||
+        /^(waitable-set\.wait|thread\.(yield|suspend|(yield|suspend)-then-(resume|promote)))$/.test(ref.name) ||
         (!ref.async && /^(subtask\.cancel|(stream|future)\.(read|write|cancel-read|cancel-write))$/.test(ref.name))
       )
         out.add(ref.instance);
@@ -277,6 +277,38 @@ $dv.setUint32(ptr + 4, payload, true);
       case "thread.yield":
         // With JSPI the task lets the others run; without, there is nothing to switch to: it returns at once.
         return blocking(define("", "number", `return $rt.threadYield(${ref.async ? "true" : ""});`), "", "i");
+      case "thread.index":
+        return define("", "number", "return $async.threadIndex($rt);");
+      case "thread.new-indirect":
+        return define(
+          "fi: number, arg: number",
+          "number",
+          `return $async.threadNew($rt, ${this.host.coreRef(ref.table)} as WebAssembly.Table, fi >>> 0, arg);`,
+        );
+      case "thread.resume-later":
+        return define("i: number", "void", "$async.threadResumeLater($rt, i);");
+      case "thread.suspend":
+        return blocking(
+          define("", "number", `return $async.threadSwitch($rt, "${name}", undefined, false, false, ${!!ref.async});`),
+          "",
+          "i",
+        );
+      case "thread.yield-then-resume":
+      case "thread.suspend-then-resume":
+      case "thread.yield-then-promote":
+      case "thread.suspend-then-promote": {
+        const yielding = name.startsWith("thread.yield");
+        const promote = name.endsWith("promote");
+        return blocking(
+          define(
+            "i: number",
+            "number",
+            `return $async.threadSwitch($rt, "${name}", i, ${yielding}, ${promote}, ${!!ref.async});`,
+          ),
+          "i",
+          "i",
+        );
+      }
       case "waitable-set.new":
         return define("", "number", "return $rt.waitableSetNew();");
       case "waitable-set.drop":
