@@ -53,6 +53,7 @@ const tsCases: { name: string; input: string; options?: TsOptions }[] = [
   { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
   { name: "strings-utf16", input: "test/fixtures/snapshots-ts/strings.wit", options: { stringEncoding: "utf16" } },
   { name: "basic-js", input: "test/fixtures/snapshots-ts/basic.wit", options: { js: true } },
+  { name: "async", input: "test/fixtures/snapshots-ts/async.wit" },
 ];
 
 /**

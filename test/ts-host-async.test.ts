@@ -633,10 +633,31 @@ const BLOCKING_GUEST = `(module
     (i32.const 0))
   (func (export "[callback][async-lift]run") (param i32 i32 i32) (result i32) unreachable))`;
 
-describe("blocking in the WIT host", () => {
+/** The same guest with `run` lifted stackful: no callback, its code waits in the synchronous wait. */
+const STACKFUL_GUEST = BLOCKING_GUEST.replace(
+  `(func (export "[async-lift]run") (param $x i32) (result i32)`,
+  `(func (export "[async-lift-stackful]run") (param $x i32)`,
+)
+  .replace(
+    `(call $return-run (i32.add (i32.load (local.get $at)) (i32.const 1)))
+    (i32.const 0))`,
+    `(call $return-run (i32.add (i32.load (local.get $at)) (i32.const 1))))`,
+  )
+  .replace(
+    `
+  (func (export "[callback][async-lift]run") (param i32 i32 i32) (result i32) unreachable)`,
+    "",
+  );
+
+describe.each([
+  { lifted: "with a callback", GUEST: BLOCKING_GUEST },
+  { lifted: "stackful", GUEST: STACKFUL_GUEST },
+])("blocking in the WIT host: an export lifted $lifted", ({ lifted, GUEST }) => {
   it("a synchronous wait that must wait traps naming JSPI without it, and blocks with it (Node.js 26)", async () => {
+    expect(GUEST.includes("[callback][async-lift]run")).toBe(lifted !== "stackful");
+    expect(GUEST.includes("(i32.const 0))")).toBe(lifted !== "stackful");
     const host = await loadHost(BLOCKING_WIT);
-    const guest = await wat(BLOCKING_GUEST);
+    const guest = await wat(GUEST);
     const now = await host.instantiate(guest, { double: (x: number) => x * 2 });
     expect(await now.run(20)).toBe(41);
     const later = await host.instantiate(guest, { double: (x: number) => later$(x * 2) });

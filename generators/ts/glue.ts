@@ -181,6 +181,8 @@ export interface GlueTarget {
   payloadOf?: (channelType: TypeId) => string;
   /** For `call` of a stackful `async` export: it has no callback. */
   stackful?: boolean;
+  /** For `call` of an `async` export: stackful when `asyncCallback` is `undefined` at run time. */
+  maybeStackful?: boolean;
   /** The channels of the function's values are passed as they are (a call between components). */
   rawChannels?: boolean;
   /** For an `async` import: the callee is another component's export, called eagerly (see `CallOptions`). */
@@ -475,7 +477,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           `() => $turn(${label}, () => ${this.target.coreFunction}(${ops.join(", ")})),`,
           this.target.stackful
             ? "undefined,"
-            : `(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}(code, handle, payload)),`,
+            : `${this.target.maybeStackful ? `${this.target.asyncCallback} === undefined ? undefined : ` : ""}(code: number, handle: number, payload: number) => $turn(${label}, () => ${this.target.asyncCallback}!(code, handle, payload)),`,
           `(values) => values[0] as ${resultType},`,
           `${this.target.callOptions ?? (this.target.signal === undefined ? "undefined" : `{ signal: ${this.target.signal}${this.target.suspendable ? `, suspendable: ${this.target.suspendable}` : ""}${this.lendsBorrows ? ", borrows: $borrows" : ""} }`)},`,
           // Only an eager call (one between components) may give the value itself.

@@ -377,6 +377,7 @@ ${lower.lines.join("\n")}
       args: params,
       coreFunction: coreVar,
       asyncCallback: callbackVar,
+      maybeStackful: true,
       signal: "$options?.signal",
       suspendable: "$blocks",
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
@@ -637,14 +638,30 @@ ${lower.lines.join("\n")}
       );
       if (f.async) {
         const callbackVar = `$callback${i}`;
-        coreVars.push(`let ${callbackVar}: (...args: any[]) => any;`);
-        bindLines.push(`${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`);
+        coreVars.push(`let ${callbackVar}: ((...args: any[]) => any) | undefined;`);
+        // Lifted with a callback, or stackful (no callback: its code waits in synchronous built-ins).
+        const stackful = stringLiteral(f.stackfulName);
+        bindLines.pop();
+        bindLines.pop();
+        bindLines.push(
+          `${postVar} = undefined;`,
+          `if (typeof exports[${stackful}] === "function") {`,
+          `${coreVar} = exports[${stackful}] as (...args: any[]) => any;`,
+          `${callbackVar} = undefined;`,
+          `} else {`,
+          `${coreVar} = $exportedFunction(exports, ${stringLiteral(f.exportName)});`,
+          `${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`,
+          `}`,
+        );
         // With JSPI, when the guest imports a built-in that may block, its tasks' turns may block.
         const params = coreLetters(this.coreSignature(f.func, "guest-export").params);
         bindLines.push(
           `if ($blocks) {`,
+          `if (${callbackVar} === undefined) ${coreVar} = $async.suspendable(${coreVar}, "${params}", "");`,
+          `else {`,
           `${coreVar} = $async.suspendable(${coreVar}, "${params}", "i");`,
           `${callbackVar} = $async.suspendable(${callbackVar}, "iii", "i");`,
+          `}`,
           `}`,
         );
         addImport(f.taskReturnModule, this.taskReturnGlue(f));

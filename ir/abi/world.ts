@@ -57,6 +57,8 @@ export interface ExportedFunctionAbi {
   async: boolean;
   /** `async` functions: the callback export, and the `task.return` import that takes the result. */
   callbackName: string;
+  /** The core export of the function lifted `async` with no callback (stackful), which a module may export instead. */
+  stackfulName: string;
   taskReturnModule: string;
   taskReturnField: string;
   /** The module of the function's future and stream built-ins. */
@@ -219,6 +221,7 @@ function exportedFunction(
     postReturnName: `cabi_post_${base}`,
     async,
     callbackName: `[callback][async-lift]${base}`,
+    stackfulName: `[async-lift-stackful]${base}`,
     taskReturnModule: module,
     taskReturnField: `[task-return]${func.name}`,
     builtinsModule: module,

@@ -81,7 +81,7 @@ export class Subtask extends Waitable {
 
 // ------------------------------------------------------------------- buffers
 
-/** `Buffer`: the values a copy reads or writes, and how many it moved. */
+/** The spec's buffer of a copy: the values it reads or writes, and how many it moved. */
 export interface CopyBuffer {
   progress: number;
   /** The instance whose memory holds the values (none for the host's). */
