@@ -756,3 +756,37 @@ describe("futures of resources in the WIT host", () => {
     expect(host.liveHandles(guest)).toBe(0);
   });
 });
+
+const SYNC_TASK_WIT = `package test:sync-task;
+
+world guest {
+  import tick: async func();
+  /// Makes a waitable set, polls it (nothing), drops it; keeps \`x\` in its context slot meanwhile.
+  export poll: func(x: u32) -> u32;
+}`;
+
+const SYNC_TASK_GUEST = `(module
+  (import "$root" "[waitable-set-new]" (func $ws-new (result i32)))
+  (import "$root" "[waitable-set-poll]" (func $ws-poll (param i32 i32) (result i32)))
+  (import "$root" "[waitable-set-drop]" (func $ws-drop (param i32)))
+  (import "$root" "[context-get-0]" (func $get (result i32)))
+  (import "$root" "[context-set-0]" (func $set (param i32)))
+  (memory (export "memory") 1)
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) unreachable)
+  (func (export "poll") (param $x i32) (result i32)
+    (local $ws i32)
+    (call $set (local.get $x))
+    (local.set $ws (call $ws-new))
+    (if (call $ws-poll (local.get $ws) (i32.const 0)) (then unreachable))
+    (call $ws-drop (local.get $ws))
+    (i32.add (call $get) (i32.load (i32.const 4)))))`;
+
+describe("a synchronous export of an async world", () => {
+  it("runs as a task of its own: the built-ins it calls find it", async () => {
+    const host = await loadHost(SYNC_TASK_WIT);
+    const guest = await host.instantiate(await wat(SYNC_TASK_GUEST), { tick: () => {} });
+    expect(guest.poll(5)).toBe(5);
+    expect(guest.poll(6)).toBe(6);
+    expect(host.liveHandles(guest)).toBe(0);
+  });
+});

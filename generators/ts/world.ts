@@ -624,6 +624,7 @@ ${lower.lines.join("\n")}
     const coreVars: string[] = [];
     const bindLines: string[] = [];
     const exportFns = new Map<ExportedFunctionAbi, string>();
+    const asyncWorld = [...this.abi.imports, ...this.abi.exports].some((f) => f.async);
     this.abi.exports.forEach((f, i) => {
       const coreVar = `$core${i}`;
       const postVar = `$post${i}`;
@@ -669,11 +670,15 @@ ${lower.lines.join("\n")}
         exportFns.set(f, name);
         return;
       }
+      // In an async world a synchronous export is a task too: the built-ins it calls find it.
+      if (asyncWorld) {
+        this.use("$rt");
+        bindLines.push(`{`, `const f = ${coreVar};`, `${coreVar} = (...args) => $rt.syncTask(() => f(...args));`, `}`);
+      }
       body.push(this.exportGlue(f, name, coreVar, postVar));
       exportFns.set(f, name);
     });
     for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
-    const asyncWorld = [...this.abi.imports, ...this.abi.exports].some((f) => f.async);
     if (asyncWorld) {
       for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
     } else if (this.usesErrorContext()) {

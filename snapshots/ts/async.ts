@@ -3448,6 +3448,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $core2 = $exportedFunction(exports, "plain");
     $post2 = exports["cabi_post_plain"] as typeof $post2;
+    {
+      const f = $core2;
+      $core2 = (...args) => $rt.syncTask(() => f(...args));
+    }
     const init = exports["_initialize"];
     if (typeof init === "function") {
       $state = 1;
