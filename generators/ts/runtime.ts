@@ -684,12 +684,18 @@ Object.assign(helpers, resourceHelpers);
 
 /**
  * The asynchronous ABI: the runtime's files (templates/ts/async-runtime.ts,
- * its waitables and channels, its JSPI part, its threads) embedded together as the
+ * its scheduler, waitables and channels, its JSPI part, its threads) embedded together as the
  * namespace `$async` (module scope), without the imports that join them as
  * modules; one `AsyncInstance` per instance (`$rt`), and `$turn`, which runs
  * a turn of a task's guest code with the instance's state entered.
  */
-const asyncRuntimeFiles = ["ts/async-runtime.ts", "ts/async-channels.ts", "ts/async-jspi.ts", "ts/async-threads.ts"];
+const asyncRuntimeFiles = [
+  "ts/async-runtime.ts",
+  "ts/async-scheduler.ts",
+  "ts/async-channels.ts",
+  "ts/async-jspi.ts",
+  "ts/async-threads.ts",
+];
 const asyncHelpers: Record<string, Helper> = {
   $async: {
     scope: "module",

@@ -1591,12 +1591,40 @@ namespace $async {
     constructor(readonly value: ErrorContext) {}
   }
 
-  // ----------------------------------------------------------------- scheduling
+  /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
+  export function isPending(x: unknown): boolean {
+    return isPromiseLike(x);
+  }
+
+  export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+    return (
+      (typeof x === "object" || typeof x === "function") &&
+      x !== null &&
+      typeof (x as { then?: unknown }).then === "function"
+    );
+  }
+
+  /** An `AbortError`, as `AbortSignal`-aware APIs reject with (a plain Error where `DOMException` is missing). */
+  class DOMExceptionLike extends Error {
+    constructor(
+      message: string,
+      override readonly name: string,
+    ) {
+      super(message);
+    }
+  }
+
+  /**
+   * The scheduler of the async runtime (templates/ts/async-runtime.ts): the
+   * tasks that wait for an event or yielded, and those blocked with JSPI, across
+   * every instance of a module; the microtask pump that runs what can go on;
+   * and deadlock detection, from what the host still owes.
+   */
 
   /** The tasks that wait for an event or yielded, across every instance of the module. */
-  const runners = new Set<Runner>();
+  export const runners = new Set<Runner>();
   /** The tasks blocked (with JSPI) in a synchronous built-in, with what they wait for. */
-  const waiters = new Set<{
+  export const waiters = new Set<{
     ready: () => boolean;
     resolve: () => void;
     deadlock: () => void;
@@ -1609,7 +1637,7 @@ namespace $async {
    * chunk, and timers of tasks that yielded. While there is none, tasks
    * blocked (with JSPI) that nothing can wake are deadlocked.
    */
-  let hostPending = 0;
+  export let hostPending = 0;
   export function hostBegin(): void {
     hostPending++;
   }
@@ -1619,7 +1647,7 @@ namespace $async {
   }
 
   /** At the event loop's next turn: blocked tasks that nothing can wake any more trap. */
-  function checkDeadlock(): void {
+  export function checkDeadlock(): void {
     setTimeout(() => {
       pump(false);
       if (hostPending > 0 || waiters.size === 0) return;
@@ -1649,7 +1677,7 @@ namespace $async {
    * `nested`: inside a synchronous wait (tasks that yielded wait for the
    * event loop's next macrotask in any case, to let I/O in).
    */
-  function pump(nested: boolean): boolean {
+  export function pump(nested: boolean): boolean {
     let progressed = false;
     for (const w of [...waiters])
       if (w.ready()) {
@@ -1662,7 +1690,7 @@ namespace $async {
   }
 
   /** One task's callback loop between its turns. */
-  class Runner {
+  export class Runner {
     private set: WaitableSet | undefined;
     private yielded = false;
     private yieldReady = false;
@@ -1763,29 +1791,6 @@ namespace $async {
       } catch (error) {
         this.done(error);
       }
-    }
-  }
-
-  /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
-  export function isPending(x: unknown): boolean {
-    return isPromiseLike(x);
-  }
-
-  export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
-    return (
-      (typeof x === "object" || typeof x === "function") &&
-      x !== null &&
-      typeof (x as { then?: unknown }).then === "function"
-    );
-  }
-
-  /** An `AbortError`, as `AbortSignal`-aware APIs reject with (a plain Error where `DOMException` is missing). */
-  class DOMExceptionLike extends Error {
-    constructor(
-      message: string,
-      override readonly name: string,
-    ) {
-      super(message);
     }
   }
 

@@ -16,7 +16,8 @@
  * event loop's microtasks, once the thread that resumed it suspends or
  * returns to the event loop.
  */
-import { hostBegin, hostEnd, isPromiseLike, queuePump, type AsyncInstance, type Task } from "./async-runtime.js";
+import { isPromiseLike, type AsyncInstance, type Task } from "./async-runtime.js";
+import { hostBegin, hostEnd, queuePump } from "./async-scheduler.js";
 import { JSPI, suspendable } from "./async-jspi.js";
 
 /** `Thread`: the implicit thread of a task, or one that `thread.new-indirect` made. */
