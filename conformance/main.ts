@@ -37,7 +37,7 @@ import {
 import { cGuestSuites } from "./c.js";
 import { componentSuites } from "./components.js";
 import { rustGuestSuites } from "./rust.js";
-import { specDirs, transpilerRunner } from "./spec.js";
+import { explainSpecFailures, specDirs, transpilerRunner } from "./spec.js";
 import { specSuites } from "./wast/run.js";
 import {
   allWorldsOf,
@@ -334,7 +334,7 @@ async function main(): Promise<void> {
 
   results.push(...(await componentSuites(corpus, verbose)));
 
-  results.push(...(await specSuites(corpus, specDirs, transpilerRunner, verbose)));
+  results.push(...explainSpecFailures(await specSuites(corpus, specDirs, transpilerRunner, verbose)));
   results.push(...specSuitesOnNode26(corpus));
 
   let passed = 0;
