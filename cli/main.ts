@@ -162,6 +162,8 @@ async function main(): Promise<void> {
     .scriptName("witx-bindgen")
     .usage("$0 <command> [options]")
     .version(packageVersion())
+    // Options named `--no-…` (wit-bindgen's `--no-helpers`, `--no-realloc`) are options, not negations.
+    .parserConfiguration({ "boolean-negation": false })
     .strict()
     .demandCommand(1, "a command is required")
     .option("features", {
@@ -336,6 +338,29 @@ async function main(): Promise<void> {
             describe:
               "which functions use the async ABI: all, ns:pkg/iface#f, f, import:<name>, export:<name>, each negated with a leading - (repeatable; default: those declared async)",
           })
+          .option("rename-world", {
+            type: "string",
+            describe: "the world's name in the generated names and files",
+          })
+          .option("type-section-suffix", {
+            type: "string",
+            describe: "appended to the name of the component-type custom section",
+          })
+          .option("no-helpers", {
+            type: "boolean",
+            default: false,
+            describe: "leave out the helper functions (*_free, strings, resources, futures and streams)",
+          })
+          .option("no-object-file", {
+            type: "boolean",
+            default: false,
+            describe: "accepted for wit-bindgen: the component type is always in the .c file, never an object file",
+          })
+          .option("generate-async-helpers", {
+            type: "boolean",
+            default: false,
+            describe: "emit the async helpers even when no function is async",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -357,6 +382,11 @@ async function main(): Promise<void> {
             noRealloc: argv["no-realloc"],
             rename,
             async: argv.async,
+            renameWorld: argv["rename-world"],
+            typeSectionSuffix: argv["type-section-suffix"],
+            noHelpers: argv["no-helpers"],
+            noObjectFile: argv["no-object-file"],
+            generateAsyncHelpers: argv["generate-async-helpers"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

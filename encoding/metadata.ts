@@ -47,11 +47,22 @@ export function encodeMetadata(
   return builder.finish();
 }
 
-/** A custom section's name for the metadata of `world` (the prefix `component-type` is what readers look for). */
-export function metadataSectionName(resolve: Resolve, world: WorldId): string {
+/**
+ * A custom section's name for the metadata of `world` (the prefix
+ * `component-type` is what readers look for). The name is unique per world,
+ * so that a linker does not concatenate two worlds' sections: `worldName`
+ * stands for the world's own name (a renamed world), and `suffix` is
+ * appended (wit-bindgen's `--type-section-suffix`).
+ */
+export function metadataSectionName(
+  resolve: Resolve,
+  world: WorldId,
+  options: { worldName?: string; suffix?: string } = {},
+): string {
   const w = resolve.worlds[world];
   const p = resolve.packages[w.package!].name;
-  return `component-type:${TOOL_NAME}:${TOOL_VERSION}:${p.namespace}:${p.name}:${w.name}:encoded world`;
+  const name = options.worldName ?? w.name;
+  return `component-type:${TOOL_NAME}:${TOOL_VERSION}:${p.namespace}:${p.name}:${name}:encoded world${options.suffix ?? ""}`;
 }
 
 /** `core` with a `component-type` section for `world` appended. */

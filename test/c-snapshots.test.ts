@@ -20,6 +20,16 @@ const cases: { name: string; input: string; world?: string; options?: COptions }
   { name: "types", input: "test/fixtures/snapshots-ts/types.wit" },
   { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
   { name: "strings-utf16", input: "test/fixtures/snapshots-ts/strings.wit", options: { stringEncoding: "utf16" } },
+  {
+    name: "options-renamed",
+    input: "test/guests/c/options/options.wit",
+    options: { renameWorld: "renamed", typeSectionSuffix: "-lib" },
+  },
+  {
+    name: "options-no-helpers",
+    input: "test/guests/c/options/options.wit",
+    options: { noHelpers: true, generateAsyncHelpers: true },
+  },
 ];
 
 function checkSnapshot(file: string, actual: string): void {

@@ -323,3 +323,37 @@ describe("witx-bindgen ts <component.wasm>", () => {
     expect(r.stderr).toMatch(/^error: import `m` is a core module/);
   });
 });
+
+describe("witx-bindgen c and rust", () => {
+  it("takes wit-bindgen's --no-… options as options (no yargs negation)", () => {
+    const out = path.join(tmp, "c-options");
+    const r = run(
+      "c",
+      "test/guests/c/options/options.wit",
+      "--out-dir",
+      out,
+      "--no-realloc",
+      "--no-helpers",
+      "--no-object-file",
+      "--rename-world",
+      "lib",
+      "--type-section-suffix=-x",
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(fs.readdirSync(out).sort()).toEqual(["lib.c", "lib.h"]);
+    const c = fs.readFileSync(path.join(out, "lib.c"), "utf8");
+    expect(c).not.toContain("// Helper Functions");
+    expect(c).not.toContain('__export_name__("cabi_realloc")');
+    expect(c).toContain(":lib:encoded world-x");
+    const rust = run(
+      "rust",
+      "test/guests/c/options/options.wit",
+      "--out-dir",
+      path.join(tmp, "rust-options"),
+      "--no-realloc",
+    );
+    expect(rust.stderr).toBe("");
+    expect(rust.status).toBe(0);
+  });
+});

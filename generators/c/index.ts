@@ -31,6 +31,24 @@ export interface COptions {
    * is declared `async`.
    */
   async?: string[];
+  /** The world's name in the generated names and files (wit-bindgen's `--rename-world`). */
+  renameWorld?: string;
+  /** Appended to the name of the `component-type` custom section (wit-bindgen's `--type-section-suffix`). */
+  typeSectionSuffix?: string;
+  /**
+   * Leave out the helper functions: the `*_free` functions, the string
+   * helpers, the resource and future/stream functions (wit-bindgen's
+   * `--no-helpers`).
+   */
+  noHelpers?: boolean;
+  /**
+   * Accepted for wit-bindgen's `--no-object-file`: wit-bindgen writes the
+   * component type into a separate object file unless told not to; the
+   * generated `.c` always carries it here, so there is never one to leave out.
+   */
+  noObjectFile?: boolean;
+  /** Emit the world's async helpers even when no function is async (wit-bindgen's `--generate-async-helpers`). */
+  generateAsyncHelpers?: boolean;
 }
 
 /** Thrown for a world the C generator cannot serve. */
@@ -52,6 +70,10 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     generator: options.generator ?? "witx-bindgen",
     renames: new Map(Object.entries(options.rename ?? {})),
     asyncFilter,
+    renameWorld: options.renameWorld,
+    typeSectionSuffix: options.typeSectionSuffix,
+    noHelpers: options.noHelpers ?? false,
+    generateAsyncHelpers: options.generateAsyncHelpers ?? false,
   });
   const unused = asyncFilter.unused();
   if (unused.length > 0) throw new UnsupportedCWorldError(`the async filter \`${unused[0]}\` names no function`);

@@ -22,6 +22,14 @@ export interface CWorldOptions {
   renames: ReadonlyMap<string, string>;
   /** Which functions are bound with the asynchronous ABI (by default those declared `async`). */
   asyncFilter: AsyncFilter;
+  /** The world's name in the generated names (`--rename-world`). */
+  renameWorld?: string;
+  /** Appended to the `component-type` section's name. */
+  typeSectionSuffix?: string;
+  /** Leave out the helper functions. */
+  noHelpers?: boolean;
+  /** Emit the async helpers in any case. */
+  generateAsyncHelpers?: boolean;
 }
 
 /**
@@ -113,7 +121,13 @@ class WorldGenerator implements GlueModule {
     readonly world: WorldId,
     readonly options: CWorldOptions,
   ) {
-    this.types = new CTypes(resolve, world, resolve.worlds[world].name, options.encoding, options.renames);
+    this.types = new CTypes(
+      resolve,
+      world,
+      options.renameWorld ?? resolve.worlds[world].name,
+      options.encoding,
+      options.renames,
+    );
   }
 
   private walker(emitter: CEmitter): AbiWalker<string> {
@@ -416,7 +430,11 @@ class WorldGenerator implements GlueModule {
     }
 
     // Computed first: the error-context helpers may need the string type.
-    const async = this.needsAsync || types.needsErrorContext ? asyncHelpers(types, types.needsErrorContext) : undefined;
+    const async =
+      this.needsAsync || types.needsErrorContext || this.options.generateAsyncHelpers
+        ? asyncHelpers(types, types.needsErrorContext)
+        : undefined;
+    const noHelpers = this.options.noHelpers === true;
     let h = "";
     if (types.needsString)
       h += `\ntypedef struct ${w}_string_t {\n${types.charType} *ptr;\nsize_t len;\n} ${w}_string_t;\n`;
@@ -424,7 +442,7 @@ class WorldGenerator implements GlueModule {
     h += types.hDefs.join("");
     h += this.hFns.join("");
     const helpers = types.hHelpers.join("") + stringHelpers.h;
-    if (helpers !== "") h += `\n// Helper Functions\n${helpers}`;
+    if (helpers !== "" && !noHelpers) h += `\n// Helper Functions\n${helpers}`;
     const header =
       preamble +
       `#ifndef ${guard}\n#define ${guard}\n#ifdef __cplusplus\nextern "C" {\n#endif\n\n` +
@@ -454,7 +472,7 @@ class WorldGenerator implements GlueModule {
       c += `\n__attribute__((__aligned__(${this.retArea.align})))\nstatic uint8_t RET_AREA[${this.retArea.size}];\n`;
     }
     const cHelpers = types.cHelpers.join("") + stringHelpers.c;
-    if (cHelpers !== "") c += `\n// Helper Functions\n${cHelpers}`;
+    if (cHelpers !== "" && !noHelpers) c += `\n// Helper Functions\n${cHelpers}`;
     if (async !== undefined) c += `\n// Async Helper Functions\n${async.c}`;
     c += `\n// Component Adapters\n${this.cAdapters.join("")}`;
     const source =
@@ -467,7 +485,10 @@ class WorldGenerator implements GlueModule {
 
   /** The world's `component-type` custom section, as data the assembler puts in the object file. */
   private metadataSection(): string {
-    const name = metadataSectionName(this.resolve, this.world);
+    const name = metadataSectionName(this.resolve, this.world, {
+      worldName: this.options.renameWorld,
+      suffix: this.options.typeSectionSuffix,
+    });
     const bytes = encodeMetadata(this.resolve, this.world, this.options.encoding);
     // WIT names hold neither quotes nor backslashes; keep the assembler string intact regardless.
     const safe = name.replace(/["\\]/g, "_");

@@ -1,0 +1,102 @@
+/**
+ * wit-bindgen's C generator options, end to end: guests in
+ * test/guests/c/options/ written against bindings made with each option,
+ * compiled with clang 19 and run in our host (the WIT host of the core
+ * module, and the component made of it).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import { componentNew } from "../encoding/index.js";
+import { generateC, type COptions } from "../generators/c/index.js";
+import { loadWitText, renderDiagnostics } from "../index.js";
+import { loadComponentHost } from "./helpers/component-host.js";
+import { loadHost } from "./helpers/host.js";
+import { skipReason, wasmClang } from "./helpers/toolchains.js";
+import { buildGuest, guestsDir } from "./guests/c/harness.js";
+
+const wit = fs.readFileSync(path.join(guestsDir, "options", "options.wit"), "utf8");
+const reason = skipReason(wasmClang());
+
+function generate(options: COptions): { h: string; c: string; base: string } {
+  const loaded = loadWitText(wit, { world: "options", fileName: "options.wit" });
+  if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+  const files = generateC(loaded.resolve, loaded.world!, options);
+  const h = files.find((f) => f.path.endsWith(".h"))!;
+  return { h: h.contents as string, c: files.find((f) => f.path.endsWith(".c"))!.contents as string, base: h.path };
+}
+
+/** The names of the core module's custom sections. */
+function customSections(core: Uint8Array): string[] {
+  const module = new WebAssembly.Module(core as Uint8Array<ArrayBuffer>);
+  const names: string[] = [];
+  // The names are read from the binary: `WebAssembly.Module.customSections` needs a name to look for.
+  let at = 8;
+  while (at < core.length) {
+    const id = core[at++]!;
+    let size = 0;
+    for (let shift = 0; ; shift += 7) {
+      const b = core[at++]!;
+      size |= (b & 0x7f) << shift;
+      if (b < 0x80) break;
+    }
+    if (id === 0) {
+      let len = 0;
+      let p = at;
+      for (let shift = 0; ; shift += 7) {
+        const b = core[p++]!;
+        len |= (b & 0x7f) << shift;
+        if (b < 0x80) break;
+      }
+      names.push(new TextDecoder().decode(core.subarray(p, p + len)));
+    }
+    at += size;
+  }
+  expect(WebAssembly.Module.exports(module).length).toBeGreaterThan(0);
+  return names;
+}
+
+/** Runs the scenario of options.wit in both of our hosts. */
+async function runScenario(core: Uint8Array): Promise<void> {
+  const host = await loadHost(wit, { world: "options" });
+  const component = await loadComponentHost(componentNew(core));
+  for (const guest of [await host.instantiate(core, {}), await component.instantiate({})] as any[]) {
+    expect(guest.names.shout("hello, wörld")).toBe("HELLO, WöRLD");
+    expect(guest.names.join(["a", "bé", "c"], ", ")).toBe("a, bé, c");
+    expect(guest.names.join([], "-")).toBe("");
+    expect(guest.liveAllocations()).toBe(0);
+  }
+}
+
+describe.skipIf(reason)("C guest options", () => {
+  it("--rename-world: the world's names and files take the new name; --type-section-suffix names the section", async () => {
+    const { h, base } = generate({ renameWorld: "renamed", typeSectionSuffix: "-lib" });
+    expect(base).toBe("renamed.h");
+    expect(h).toContain("typedef struct renamed_string_t {");
+    expect(h).toContain("int32_t exports_renamed_live_allocations(void);");
+    expect(h).not.toMatch(/\boptions_/);
+    const core = buildGuest(wit, "options", ["options/renamed.c"], {
+      renameWorld: "renamed",
+      typeSectionSuffix: "-lib",
+    });
+    expect(customSections(core).filter((n) => n.startsWith("component-type:"))).toEqual([
+      expect.stringMatching(/^component-type:witx-bindgen:[^:]+:test:c-options:renamed:encoded world-lib$/),
+    ]);
+    await runScenario(core);
+  });
+
+  it("--no-helpers leaves out the helper functions; --generate-async-helpers adds the async ones; --no-object-file is accepted", async () => {
+    const plainBindings = generate({});
+    expect(plainBindings.h).toContain("void options_string_free(options_string_t *ret);");
+    expect(plainBindings.h).toContain("void options_list_string_free(options_list_string_t *ptr);");
+    expect(plainBindings.h).not.toContain("options_subtask_cancel");
+    const options: COptions = { noHelpers: true, generateAsyncHelpers: true, noObjectFile: true };
+    const { h, c } = generate(options);
+    expect(h).not.toContain("// Helper Functions");
+    expect(c).not.toContain("// Helper Functions");
+    expect(h).not.toContain("_free(");
+    expect(h).toContain("options_subtask_status_t options_subtask_cancel(options_subtask_t subtask);");
+    expect(h).toContain("void options_backpressure_inc(void);");
+    await runScenario(buildGuest(wit, "options", ["options/no_helpers.c"], options));
+  });
+});
