@@ -356,6 +356,11 @@ async function main(): Promise<void> {
             default: false,
             describe: "accepted for wit-bindgen: the component type is always in the .c file, never an object file",
           })
+          .option("autodrop-borrows", {
+            choices: ["yes", "no"] as const,
+            default: "no" as const,
+            describe: "synchronous exports drop the borrows of imported resources they receive when they return",
+          })
           .option("generate-async-helpers", {
             type: "boolean",
             default: false,
@@ -387,6 +392,7 @@ async function main(): Promise<void> {
             noHelpers: argv["no-helpers"],
             noObjectFile: argv["no-object-file"],
             generateAsyncHelpers: argv["generate-async-helpers"],
+            autodropBorrows: argv["autodrop-borrows"] === "yes",
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

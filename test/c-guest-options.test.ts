@@ -99,4 +99,38 @@ describe.skipIf(reason)("C guest options", () => {
     expect(h).toContain("void options_backpressure_inc(void);");
     await runScenario(buildGuest(wit, "options", ["options/no_helpers.c"], options));
   });
+
+  it("--autodrop-borrows yes: a synchronous export drops the borrows of imported resources it received", async () => {
+    const host = await loadHost(wit, { world: "autodrop" });
+    class Thing {
+      constructor(readonly n: number) {}
+      get(): number {
+        return this.n;
+      }
+    }
+    const imports = { "test:c-options/things": { Thing } };
+    const withAutodrop = buildGuest(wit, "autodrop", ["options/autodrop.c"], { autodropBorrows: true });
+    const component = await loadComponentHost(componentNew(withAutodrop));
+    for (const guest of [
+      await host.instantiate(withAutodrop, imports),
+      await component.instantiate(imports),
+    ] as any[]) {
+      expect(guest.borrower.peek(new Thing(41))).toBe(42);
+      expect(guest.borrower.peekPair({ a: new Thing(1), b: new Thing(2) })).toBe(3);
+      expect(guest.borrower.peekPair({ a: new Thing(5), b: undefined })).toBe(5);
+      expect(guest.liveAllocations()).toBe(0);
+    }
+    // The same program with the default (`no`): the borrow is still lent when the export returns, a trap.
+    const without = await host.instantiate(buildGuest(wit, "autodrop", ["options/autodrop.c"]), imports);
+    expect(() => (without as any).borrower.peek(new Thing(1))).toThrow(
+      "the guest returned while still holding a borrowed handle",
+    );
+    // Borrows in a list cannot be dropped by the bindings: refused, as wit-bindgen refuses them.
+    const listWit = wit.replace("peek: func(t: borrow<thing>) -> u32;", "peek: func(t: list<borrow<thing>>) -> u32;");
+    const loaded = loadWitText(listWit, { world: "autodrop", fileName: "options.wit" });
+    if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+    expect(() => generateC(loaded.resolve, loaded.world!, { autodropBorrows: true })).toThrow(
+      "Unable to autodrop borrows in `list` values, please disable autodrop",
+    );
+  });
 });

@@ -23,11 +23,19 @@ const cases: { name: string; input: string; world?: string; options?: COptions }
   {
     name: "options-renamed",
     input: "test/guests/c/options/options.wit",
+    world: "options",
     options: { renameWorld: "renamed", typeSectionSuffix: "-lib" },
+  },
+  {
+    name: "options-autodrop",
+    input: "test/guests/c/options/options.wit",
+    world: "autodrop",
+    options: { autodropBorrows: true },
   },
   {
     name: "options-no-helpers",
     input: "test/guests/c/options/options.wit",
+    world: "options",
     options: { noHelpers: true, generateAsyncHelpers: true },
   },
 ];

@@ -330,6 +330,8 @@ describe("witx-bindgen c and rust", () => {
     const r = run(
       "c",
       "test/guests/c/options/options.wit",
+      "--world",
+      "options",
       "--out-dir",
       out,
       "--no-realloc",
@@ -349,6 +351,8 @@ describe("witx-bindgen c and rust", () => {
     const rust = run(
       "rust",
       "test/guests/c/options/options.wit",
+      "--world",
+      "options",
       "--out-dir",
       path.join(tmp, "rust-options"),
       "--no-realloc",

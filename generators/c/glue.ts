@@ -260,6 +260,9 @@ export interface GlueModule {
  */
 export type GlueMode = "import" | "export" | "post-return" | "async-import" | "task-return";
 
+/** `--autodrop-borrows yes` for a function whose borrows the glue cannot drop (as wit-bindgen refuses them). */
+export class UnsupportedAutodropError extends Error {}
+
 interface Block {
   code: string;
   results: string[];
@@ -282,6 +285,13 @@ export class CEmitter implements AbiEmitter<string> {
   private spilledParams: string | undefined;
   /** In `async-import` mode: the core arguments of the lowered parameters. */
   asyncArgs: string[] = [];
+  /**
+   * A synchronous export's glue drops the borrows of imported resources it
+   * received when it returns (wit-bindgen's `--autodrop-borrows yes`).
+   */
+  autodrop = false;
+  /** Those borrows: the variable holding each (0 when not received), and its `[resource-drop]` import. */
+  private borrows: { name: string; drop: string }[] = [];
 
   constructor(
     private readonly module: GlueModule,
@@ -300,7 +310,7 @@ export class CEmitter implements AbiEmitter<string> {
 
   /** The body emitted so far. */
   code(): string {
-    return this.lines.join("");
+    return this.borrows.map((b) => `int32_t ${b.name} = 0;\n`).join("") + this.lines.join("");
   }
 
   line(text: string): void {
@@ -461,11 +471,15 @@ export class CEmitter implements AbiEmitter<string> {
         return [`(int32_t) (uintptr_t) (${ops[0]}).ptr`, `(int32_t) (${ops[0]}).len`];
       case "lift-list": {
         if (ins.scalar === undefined) this.popBlocks(1);
+        if (this.autodrop && this.types.holdsImportedBorrow(ins.element))
+          throw new UnsupportedAutodropError("Unable to autodrop borrows in `list` values, please disable autodrop");
         const list = types.name(ins.listType);
         return [`(${list}) { (${types.name(ins.element)} *) (uintptr_t) (${ops[0]}), (size_t) (${ops[1]}) }`];
       }
       case "lift-map": {
         this.popBlocks(1);
+        if (this.autodrop && this.types.holdsImportedBorrow(ins.mapType))
+          throw new UnsupportedAutodropError("Unable to autodrop borrows in `map` values, please disable autodrop");
         const map = types.name(ins.mapType);
         return [`(${map}) { (${types.mapEntryName(ins.mapType)} *) (uintptr_t) (${ops[0]}), (size_t) (${ops[1]}) }`];
       }
@@ -556,6 +570,11 @@ export class CEmitter implements AbiEmitter<string> {
         const info = types.resource(ins.resource);
         if (ins.handle === "borrow" && ins.side === "exported")
           return [`((${types.name(ins.resource)} *) (uintptr_t) (${ops[0]}))`];
+        if (this.autodrop && ins.handle === "borrow") {
+          const name = this.tmp("borrow");
+          this.borrows.push({ name, drop: info.dropImport });
+          this.line(`${name} = ${ops[0]};`);
+        }
         return [`(${ins.handle === "own" ? info.own : info.borrow}) { ${ops[0]} }`];
       }
       case "await-subtask":
@@ -748,6 +767,7 @@ export class CEmitter implements AbiEmitter<string> {
   }
 
   private emitReturn(ops: string[]): void {
+    for (const b of this.borrows) this.line(`if (${b.name} != 0) {\n${b.drop}(${b.name});\n}`);
     if (this.mode !== "import") {
       if (ops.length === 1) this.line(`return ${this.asCore(ops[0])};`);
       return;

@@ -6,7 +6,8 @@
 import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import type { GeneratedFile } from "../output.js";
-import { AsyncFilter, generateCWorld, unsupportedCReason } from "./world.js";
+import { UnsupportedAutodropError } from "./glue.js";
+import { AsyncFilter, generateCWorld, unsupportedCReason, type CWorldOptions } from "./world.js";
 
 export { unsupportedCReason } from "./world.js";
 
@@ -49,6 +50,13 @@ export interface COptions {
   noObjectFile?: boolean;
   /** Emit the world's async helpers even when no function is async (wit-bindgen's `--generate-async-helpers`). */
   generateAsyncHelpers?: boolean;
+  /**
+   * A synchronous export drops the borrows of imported resources it received
+   * when it returns, and `_drop_borrow` helpers are left out (wit-bindgen's
+   * `--autodrop-borrows yes`; the default, `no`, leaves dropping them to the
+   * program).
+   */
+  autodropBorrows?: boolean;
 }
 
 /** Thrown for a world the C generator cannot serve. */
@@ -64,7 +72,15 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
   const reason = unsupportedCReason(resolve, world);
   if (reason !== undefined) throw new UnsupportedCWorldError(reason);
   const asyncFilter = new AsyncFilter(options.async ?? []);
-  const { header, source, base } = generateCWorld(resolve, world, {
+  const generated = (): ReturnType<typeof generateCWorld> => {
+    try {
+      return generateCWorld(resolve, world, cOptions);
+    } catch (e) {
+      if (e instanceof UnsupportedAutodropError) throw new UnsupportedCWorldError(e.message);
+      throw e;
+    }
+  };
+  const cOptions: CWorldOptions = {
     encoding: options.stringEncoding ?? "utf8",
     noRealloc: options.noRealloc ?? false,
     generator: options.generator ?? "witx-bindgen",
@@ -74,7 +90,9 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     typeSectionSuffix: options.typeSectionSuffix,
     noHelpers: options.noHelpers ?? false,
     generateAsyncHelpers: options.generateAsyncHelpers ?? false,
-  });
+    autodropBorrows: options.autodropBorrows ?? false,
+  };
+  const { header, source, base } = generated();
   const unused = asyncFilter.unused();
   if (unused.length > 0) throw new UnsupportedCWorldError(`the async filter \`${unused[0]}\` names no function`);
   return [

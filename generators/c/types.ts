@@ -85,6 +85,8 @@ export class CTypes {
     readonly encoding: "utf8" | "utf16",
     /** C prefixes replacing interface identifiers, by the interface's world name (`ns:pkg/iface`). */
     readonly renames: ReadonlyMap<string, string> = new Map(),
+    /** Exports drop the borrows they receive (`--autodrop-borrows yes`): no `_drop_borrow` helper. */
+    readonly autodropBorrows = false,
   ) {
     this.layout = new AbiLayout(resolve);
     this.world = snake(worldName);
@@ -119,6 +121,35 @@ export class CTypes {
     const info = this.resources.get(this.layout.resourceOf(id));
     if (info === undefined) throw new Error(`resource ${this.resolve.types[id].name} has no C handle types`);
     return info;
+  }
+
+  /** Whether a value of `t` may hold a borrow of an imported resource (one this glue would have to drop). */
+  holdsImportedBorrow(t: Type, seen = new Set<TypeId>()): boolean {
+    if (typeof t === "string" || seen.has(t)) return false;
+    seen.add(t);
+    const kind = this.resolve.types[t]!.kind;
+    const any = (ts: (Type | undefined)[]): boolean =>
+      ts.some((x) => x !== undefined && this.holdsImportedBorrow(x, seen));
+    switch (kind.kind) {
+      case "handle":
+        return kind.handle === "borrow" && this.resource(kind.resource).side === "imported";
+      case "type":
+      case "option":
+      case "list":
+        return any([kind.type]);
+      case "record":
+        return any(kind.fields.map((f) => f.type));
+      case "tuple":
+        return any(kind.types);
+      case "variant":
+        return any(kind.cases.map((c) => c.type));
+      case "result":
+        return any([kind.ok, kind.err]);
+      case "map":
+        return any([kind.key, kind.value]);
+      default:
+        return false;
+    }
   }
 
   /** The `*_free` call for a value of `t` at `expr` (a pointer), or "" when it owns nothing. */
@@ -456,8 +487,10 @@ export class CTypes {
     this.hDefs.push(`\ntypedef struct ${own} {\nint32_t __handle;\n} ${own};\n`);
     if (imported) {
       this.hDefs.push(`\ntypedef struct ${borrow} {\nint32_t __handle;\n} ${borrow};\n`);
-      this.hHelpers.push(`\nextern void ${ns}_${s}_drop_borrow(${borrow} handle);\n`);
-      this.cHelpers.push(`\nvoid ${ns}_${s}_drop_borrow(${borrow} handle) {\n${dropImport}(handle.__handle);\n}\n`);
+      if (!this.autodropBorrows) {
+        this.hHelpers.push(`\nextern void ${ns}_${s}_drop_borrow(${borrow} handle);\n`);
+        this.cHelpers.push(`\nvoid ${ns}_${s}_drop_borrow(${borrow} handle) {\n${dropImport}(handle.__handle);\n}\n`);
+      }
       this.hHelpers.push(`\nextern ${borrow} ${ns}_borrow_${s}(${own} handle);\n`);
       this.cHelpers.push(`\n${borrow} ${ns}_borrow_${s}(${own} arg) {\nreturn (${borrow}) { arg.__handle };\n}\n`);
     } else {

@@ -10,7 +10,7 @@ import { AbiWalker } from "../../ir/abi/walk.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../../ir/types.js";
 import { encodeMetadata, metadataSectionName } from "../../encoding/index.js";
-import { CEmitter, coreCType, cSignature, type GlueModule } from "./glue.js";
+import { CEmitter, coreCType, cSignature, UnsupportedAutodropError, type GlueModule } from "./glue.js";
 import { asyncHelpers, channelHelpers } from "./async.js";
 import { cFunctionName, docComment, shouty, snake } from "./naming.js";
 import { CTypes, LiveTypes, type TypeContext } from "./types.js";
@@ -30,6 +30,8 @@ export interface CWorldOptions {
   noHelpers?: boolean;
   /** Emit the async helpers in any case. */
   generateAsyncHelpers?: boolean;
+  /** Synchronous exports drop the borrows of imported resources they receive when they return. */
+  autodropBorrows?: boolean;
 }
 
 /**
@@ -127,6 +129,7 @@ class WorldGenerator implements GlueModule {
       options.renameWorld ?? resolve.worlds[world].name,
       options.encoding,
       options.renames,
+      options.autodropBorrows ?? false,
     );
   }
 
@@ -248,6 +251,10 @@ class WorldGenerator implements GlueModule {
    */
   private exportAsync(key: WorldKey | undefined, func: Function): void {
     this.needsAsync = true;
+    if (this.options.autodropBorrows && func.params.some((p) => this.types.holdsImportedBorrow(p.type)))
+      throw new UnsupportedAutodropError(
+        `Unable to autodrop borrows in the async export \`${func.name}\`, please disable autodrop`,
+      );
     const w = this.types.world;
     const name = this.uniqueName(cFunctionName(this.resolve, w, key, func, true, this.options.renames));
     const sig = cSignature(this.types, name, func, "async-export");
@@ -315,6 +322,7 @@ class WorldGenerator implements GlueModule {
     const flatCount = layout.flatten(func.params.map((p) => p.type)).length;
     const coreArgs = Array.from({ length: Math.max(flatCount, 1) }, (_, i) => `arg${i}`);
     const emitter = new CEmitter(this, "export", sig, coreArgs, coreArgs);
+    emitter.autodrop = this.options.autodropBorrows === true;
     const signature = this.walker(emitter).walkFunction(func, "guest-export", "implement", core);
     const params = signature.params.map((t, i) => `${coreCType[t]} arg${i}`).join(", ");
     const result = signature.results.length === 0 ? "void" : coreCType[signature.results[0]];
