@@ -361,6 +361,11 @@ async function main(): Promise<void> {
             default: "no" as const,
             describe: "synchronous exports drop the borrows of imported resources they receive when they return",
           })
+          .option("no-sig-flattening", {
+            type: "boolean",
+            default: false,
+            describe: "options and results in signatures as their structs, not maybe_ pointers and bool returns",
+          })
           .option("generate-async-helpers", {
             type: "boolean",
             default: false,
@@ -393,6 +398,7 @@ async function main(): Promise<void> {
             noObjectFile: argv["no-object-file"],
             generateAsyncHelpers: argv["generate-async-helpers"],
             autodropBorrows: argv["autodrop-borrows"] === "yes",
+            noSigFlattening: argv["no-sig-flattening"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

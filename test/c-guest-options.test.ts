@@ -133,4 +133,31 @@ describe.skipIf(reason)("C guest options", () => {
       "Unable to autodrop borrows in `list` values, please disable autodrop",
     );
   });
+
+  it("--no-sig-flattening: options and results are passed and returned as their structs", async () => {
+    const options: COptions = { noSigFlattening: true };
+    const loaded = loadWitText(wit, { world: "unflattened", fileName: "options.wit" });
+    if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+    const h = generateC(loaded.resolve, loaded.world!, options).find((f) => f.path.endsWith(".h"))!.contents as string;
+    expect(h).toContain(
+      "extern void test_c_options_lookup_find(unflattened_option_string_t *key, unflattened_option_u32_t *ret);",
+    );
+    expect(h).toContain(
+      "void exports_test_c_options_numbers_parse(unflattened_string_t *s, exports_test_c_options_numbers_result_u32_string_t *ret);",
+    );
+    const core = buildGuest(wit, "unflattened", ["options/unflattened.c"], options);
+    const imports = {
+      "test:c-options/lookup": { find: (key?: string) => (key === "none" ? undefined : (key ?? "").length) },
+    };
+    const host = await loadHost(wit, { world: "unflattened" });
+    const component = await loadComponentHost(componentNew(core));
+    for (const guest of [await host.instantiate(core, imports), await component.instantiate(imports)] as any[]) {
+      expect(guest.numbers.parse("1234")).toBe(1234);
+      expect(() => guest.numbers.parse("12a")).toThrow(expect.objectContaining({ payload: "not a number" }));
+      expect(guest.numbers.findNext("abc")).toBe(4);
+      expect(guest.numbers.findNext(undefined)).toBe(1);
+      expect(guest.numbers.findNext("none")).toBe(undefined);
+      expect(guest.liveAllocations()).toBe(0);
+    }
+  });
 });

@@ -33,6 +33,12 @@ const cases: { name: string; input: string; world?: string; options?: COptions }
     options: { autodropBorrows: true },
   },
   {
+    name: "options-unflattened",
+    input: "test/guests/c/options/options.wit",
+    world: "unflattened",
+    options: { noSigFlattening: true },
+  },
+  {
     name: "options-no-helpers",
     input: "test/guests/c/options/options.wit",
     world: "options",

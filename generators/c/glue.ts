@@ -81,10 +81,13 @@ function classifyReturn(types: CTypes, result: Type | undefined): CReturn {
     case "future":
     case "stream":
       return { kind: "scalar", type: result };
+    // Unless `--no-sig-flattening`: an option returns a bool and its payload through `ret`, a result a bool and `ret`/`err`.
     case "option":
-      return { kind: "option", option: result, payload: k.type };
+      return types.sigFlattening
+        ? { kind: "option", option: result, payload: k.type }
+        : { kind: "pointer", type: result };
     case "result":
-      return { kind: "result", result, ok: k.ok, err: k.err };
+      return types.sigFlattening ? { kind: "result", result, ok: k.ok, err: k.err } : { kind: "pointer", type: result };
     default:
       return { kind: "pointer", type: result };
   }
@@ -106,8 +109,9 @@ export function cSignature(types: CTypes, name: string, func: Function, binding:
   const params: CParam[] = func.params.map((p) => {
     const base = cIdent(p.name);
     const t = types.layout.dealias(p.type);
+    // Unless `--no-sig-flattening`: an option parameter is `T *maybe_x`, NULL for none.
     const option =
-      typeof t === "number" && types.resolve.types[t].kind.kind === "option"
+      types.sigFlattening && typeof t === "number" && types.resolve.types[t].kind.kind === "option"
         ? (types.resolve.types[t].kind as { type: Type }).type
         : undefined;
     return {

@@ -57,6 +57,12 @@ export interface COptions {
    * program).
    */
   autodropBorrows?: boolean;
+  /**
+   * Option parameters and option/result returns as their structs (by
+   * pointer), without wit-bindgen's flattening into `maybe_` pointers and
+   * bool returns (wit-bindgen's `--no-sig-flattening`).
+   */
+  noSigFlattening?: boolean;
 }
 
 /** Thrown for a world the C generator cannot serve. */
@@ -91,6 +97,7 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     noHelpers: options.noHelpers ?? false,
     generateAsyncHelpers: options.generateAsyncHelpers ?? false,
     autodropBorrows: options.autodropBorrows ?? false,
+    noSigFlattening: options.noSigFlattening ?? false,
   };
   const { header, source, base } = generated();
   const unused = asyncFilter.unused();

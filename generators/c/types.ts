@@ -87,6 +87,12 @@ export class CTypes {
     readonly renames: ReadonlyMap<string, string> = new Map(),
     /** Exports drop the borrows they receive (`--autodrop-borrows yes`): no `_drop_borrow` helper. */
     readonly autodropBorrows = false,
+    /**
+     * Option parameters as `T *maybe_x`, option and result returns as a bool
+     * and out-pointers (wit-bindgen's signature flattening; off with
+     * `--no-sig-flattening`).
+     */
+    readonly sigFlattening = true,
   ) {
     this.layout = new AbiLayout(resolve);
     this.world = snake(worldName);

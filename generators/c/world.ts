@@ -31,7 +31,8 @@ export interface CWorldOptions {
   /** Emit the async helpers in any case. */
   generateAsyncHelpers?: boolean;
   /** Synchronous exports drop the borrows of imported resources they receive when they return. */
-  autodropBorrows?: boolean;
+  autodropBorrows?: boolean; /** Options and results in signatures as their structs, not flattened. */
+  noSigFlattening?: boolean;
 }
 
 /**
@@ -130,6 +131,7 @@ class WorldGenerator implements GlueModule {
       options.encoding,
       options.renames,
       options.autodropBorrows ?? false,
+      !(options.noSigFlattening ?? false),
     );
   }
 
