@@ -366,6 +366,11 @@ async function main(): Promise<void> {
             default: false,
             describe: "options and results in signatures as their structs, not maybe_ pointers and bool returns",
           })
+          .option("generate-threading-helpers", {
+            type: "boolean",
+            default: false,
+            describe: "emit the thread built-ins and context slot 1 (implies --generate-async-helpers)",
+          })
           .option("generate-async-helpers", {
             type: "boolean",
             default: false,
@@ -399,6 +404,7 @@ async function main(): Promise<void> {
             generateAsyncHelpers: argv["generate-async-helpers"],
             autodropBorrows: argv["autodrop-borrows"] === "yes",
             noSigFlattening: argv["no-sig-flattening"],
+            generateThreadingHelpers: argv["generate-threading-helpers"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

@@ -10,6 +10,7 @@ import {
   ByteWriter,
   ComponentSection,
   CoreSort,
+  CoreValType,
   PrimitiveValType,
   Sort,
   type CoreSortName,
@@ -398,6 +399,15 @@ export class ComponentBuilder {
       .u32(component)
       .vec(args, (w, [n, sort, i]) => w.name(n).byte(Sort[sort]).u32(i));
     return this.instances++;
+  }
+
+  /** A core function type in the component's core type section: `(core type (func (param …) (result …)))`. */
+  defineCoreFuncType(params: ("i32" | "i64" | "f32" | "f64")[], results: ("i32" | "i64" | "f32" | "f64")[]): number {
+    this.item(ComponentSection.coreType)
+      .byte(0x60)
+      .vec(params, (w, t) => w.byte(CoreValType[t]))
+      .vec(results, (w, t) => w.byte(CoreValType[t]));
+    return this.coreTypes++;
   }
 
   /** `(alias core export instance name (core sort))`. */

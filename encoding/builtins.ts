@@ -18,6 +18,12 @@ export interface Builtin {
   /** The `future` or `stream` type the definition refers to: without payload, or a type of the WIT. */
   futureOrStream?: { kind: "future" | "stream"; type: TypeId | undefined };
   /**
+   * `thread.new-indirect`: it refers to the module's exported
+   * `__indirect_function_table` and to the start function's core type
+   * `(func (param i32))`, both given to `write` as `memory` and `type`.
+   */
+  indirectTable?: true;
+  /**
    * Writes the `canon` definition. `memory`/`realloc` are core indices when
    * needed, `type` the future or stream type's index, `encoding` the string
    * encoding of its payload.
@@ -97,9 +103,53 @@ function encodingOf(suffix: string): ComponentStringEncoding | undefined {
         : undefined;
 }
 
+/** The threads' built-ins (their names without `[cancellable]`), with their opcode. */
+const threadSwitches: Record<string, [name: string, opcode: number, params: CoreValType[]]> = {
+  "[thread-yield]": ["thread.yield", 0x0c, []],
+  "[thread-suspend]": ["thread.suspend", 0x29, []],
+  "[thread-suspend-then-resume]": ["thread.suspend-then-resume", 0x2a, [I32]],
+  "[thread-yield-then-resume]": ["thread.yield-then-resume", 0x2b, [I32]],
+  "[thread-suspend-then-promote]": ["thread.suspend-then-promote", 0x2c, [I32]],
+  "[thread-yield-then-promote]": ["thread.yield-then-promote", 0x2d, [I32]],
+};
+
 /** The built-in a `$root` import names, or undefined. */
 export function rootBuiltin(field: string): Builtin | undefined {
+  // `[cancellable]` sets the flag of `wait`, `poll` and the thread switches.
+  const cancellable = field.startsWith("[cancellable]");
+  const base = cancellable ? field.slice("[cancellable]".length) : field;
+  const thread = threadSwitches[base];
+  if (thread !== undefined) {
+    const [name, opcode, params] = thread;
+    return simple(name, [opcode, cancellable ? 0x01 : 0x00], params, [I32]);
+  }
+  if (cancellable && (base === "[waitable-set-wait]" || base === "[waitable-set-poll]"))
+    return {
+      name: base === "[waitable-set-wait]" ? "waitable-set.wait" : "waitable-set.poll",
+      sig: { params: [I32, I32], results: [I32] },
+      memory: true,
+      realloc: false,
+      write: (w, memory) =>
+        w
+          .byte(base === "[waitable-set-wait]" ? 0x20 : 0x21)
+          .byte(0x01)
+          .u32(memory!),
+    };
+  if (cancellable) return undefined;
   switch (field) {
+    case "[thread-index]":
+      return simple("thread.index", [0x26], [], [I32]);
+    case "[thread-resume-later]":
+      return simple("thread.resume-later", [0x28], [I32], []);
+    case "[thread-new-indirect-v0]":
+      return {
+        name: "thread.new-indirect",
+        sig: { params: [I32, I32], results: [I32] },
+        memory: false,
+        realloc: false,
+        indirectTable: true,
+        write: (w, table, _realloc, type) => w.byte(0x27).u32(type!).u32(table!),
+      };
     case "[backpressure-inc]":
       return simple("backpressure.inc", [0x24], [], []);
     case "[backpressure-dec]":
@@ -110,8 +160,6 @@ export function rootBuiltin(field: string): Builtin | undefined {
       return simple("waitable-set.drop", [0x22], [I32], []);
     case "[waitable-join]":
       return simple("waitable.join", [0x23], [I32, I32], []);
-    case "[thread-yield]":
-      return simple("thread.yield", [0x0c, 0x00], [], [I32]);
     case "[subtask-drop]":
       return simple("subtask.drop", [0x0d], [I32], []);
     case "[subtask-cancel]":

@@ -370,6 +370,17 @@ class ComponentEncoder {
       }
       case "builtin": {
         const b = use.builtin;
+        if (b.indirectTable)
+          return {
+            sig: b.sig,
+            // The module's table exists only once it is instantiated.
+            deferred: true,
+            make: () => {
+              this.indirectTable ??= this.c.aliasCoreExport(this.mainInstance, "__indirect_function_table", "table");
+              this.startFuncType ??= this.c.defineCoreFuncType(["i32"], []);
+              return this.c.canon((w) => b.write(w, this.indirectTable, undefined, this.startFuncType));
+            },
+          };
         return {
           sig: b.sig,
           deferred: deferredIf(b),
@@ -392,6 +403,10 @@ class ComponentEncoder {
         return undefined;
     }
   }
+
+  /** The module's `__indirect_function_table` and the start functions' core type, for `thread.new-indirect`. */
+  private indirectTable: number | undefined;
+  private startFuncType: number | undefined;
 
   private readonly unitTypes = new Map<string, number>();
 

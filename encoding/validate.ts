@@ -449,6 +449,13 @@ export function fitModule(
   const memory = memories[0]?.name;
   if (memory !== undefined && importedMemory)
     throw new ComponentEncodingError("module both imports and exports a memory");
+  if (
+    imports.some((i) => i.kind === "builtin" && i.builtin.indirectTable) &&
+    !module.exports.some((e) => e.kind === "table" && e.name === "__indirect_function_table")
+  )
+    throw new ComponentEncodingError(
+      "module was not valid: `[thread-new-indirect-v0]` needs the module to export its function table as `__indirect_function_table`",
+    );
   const realloc = exportFit("function `cabi_realloc`", "cabi_realloc", REALLOC);
   const importRealloc = exportFit("function `cabi_import_realloc`", "cabi_import_realloc", REALLOC) ?? realloc;
   const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;

@@ -160,4 +160,23 @@ describe.skipIf(reason)("C guest options", () => {
       expect(guest.liveAllocations()).toBe(0);
     }
   });
+
+  it("--generate-threading-helpers: threads made from C function pointers, each with its own context slot", async () => {
+    const options: COptions = { generateThreadingHelpers: true };
+    const core = buildGuest(wit, "threads", ["options/threads.c"], options, ["-Wl,--export-table"]);
+    const host = await loadHost(wit, { world: "threads" });
+    const component = await loadComponentHost(componentNew(core));
+    const imports = { nap: () => {} };
+    for (const guest of [await host.instantiate(core, imports), await component.instantiate(imports)] as any[]) {
+      expect(guest.spawn(4)).toBe(1 + 2 + 3 + 4 + 1000);
+      expect(guest.later(7)).toBe(0);
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(guest.total()).toBe(7);
+      expect(guest.liveAllocations()).toBe(0);
+    }
+    // Without the exported table, `component` says what is missing.
+    expect(() => componentNew(buildGuest(wit, "threads", ["options/threads.c"], options))).toThrow(
+      "`[thread-new-indirect-v0]` needs the module to export its function table as `__indirect_function_table`",
+    );
+  });
 });

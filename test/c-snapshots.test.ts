@@ -39,6 +39,12 @@ const cases: { name: string; input: string; world?: string; options?: COptions }
     options: { noSigFlattening: true },
   },
   {
+    name: "options-threads",
+    input: "test/guests/c/options/options.wit",
+    world: "threads",
+    options: { generateThreadingHelpers: true },
+  },
+  {
     name: "options-no-helpers",
     input: "test/guests/c/options/options.wit",
     world: "options",

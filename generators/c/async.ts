@@ -187,3 +187,31 @@ export function channelHelpers(
     `\nvoid ${name}_drop_writable(${name}_writer_t writer) {\n${name}__drop_writable(writer);\n}\n`;
   return { h, c };
 }
+
+/**
+ * The threading helpers (wit-bindgen's `--generate-threading-helpers`): the
+ * thread built-ins and context slot 1, declared as imports of `$root` under
+ * their wit-component names. A thread's start function is a C function
+ * pointer (its index in the module's `__indirect_function_table`, which the
+ * linker exports with `--export-table`).
+ */
+export function threadingHelpers(w: string): string {
+  const imp = (name: string, decl: string): string =>
+    `\n__attribute__((__import_module__("$root"), __import_name__("${name}")))\nextern ${decl};\n`;
+  let h =
+    imp("[context-get-1]", `void* ${w}_context_get_1(void)`) +
+    imp("[context-set-1]", `void ${w}_context_set_1(void* value)`) +
+    imp("[thread-index]", `uint32_t ${w}_thread_index(void)`) +
+    imp("[thread-new-indirect-v0]", `uint32_t ${w}_thread_new_indirect(void (*start_function)(void*), void* arg)`) +
+    imp("[thread-resume-later]", `void ${w}_thread_resume_later(uint32_t thread)`) +
+    imp("[thread-suspend]", `uint32_t ${w}_thread_suspend(void)`) +
+    imp("[cancellable][thread-suspend]", `uint32_t ${w}_thread_suspend_cancellable(void)`) +
+    imp("[cancellable][thread-yield]", `uint32_t ${w}_thread_yield_cancellable(void)`);
+  for (const op of ["suspend-then-resume", "yield-then-resume", "suspend-then-promote", "yield-then-promote"]) {
+    const c = op.replace(/-/g, "_");
+    h +=
+      imp(`[thread-${op}]`, `uint32_t ${w}_thread_${c}(uint32_t thread)`) +
+      imp(`[cancellable][thread-${op}]`, `uint32_t ${w}_thread_${c}_cancellable(uint32_t thread)`);
+  }
+  return h;
+}

@@ -51,6 +51,13 @@ export interface COptions {
   /** Emit the world's async helpers even when no function is async (wit-bindgen's `--generate-async-helpers`). */
   generateAsyncHelpers?: boolean;
   /**
+   * Emit the threading helpers: the thread built-ins and context slot 1
+   * (wit-bindgen's `--generate-threading-helpers`; implies the async
+   * helpers). The module must export its function table (link with
+   * `-Wl,--export-table`).
+   */
+  generateThreadingHelpers?: boolean;
+  /**
    * A synchronous export drops the borrows of imported resources it received
    * when it returns, and `_drop_borrow` helpers are left out (wit-bindgen's
    * `--autodrop-borrows yes`; the default, `no`, leaves dropping them to the
@@ -96,6 +103,7 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     typeSectionSuffix: options.typeSectionSuffix,
     noHelpers: options.noHelpers ?? false,
     generateAsyncHelpers: options.generateAsyncHelpers ?? false,
+    generateThreadingHelpers: options.generateThreadingHelpers ?? false,
     autodropBorrows: options.autodropBorrows ?? false,
     noSigFlattening: options.noSigFlattening ?? false,
   };

@@ -11,7 +11,7 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../../ir/types.js";
 import { encodeMetadata, metadataSectionName } from "../../encoding/index.js";
 import { CEmitter, coreCType, cSignature, UnsupportedAutodropError, type GlueModule } from "./glue.js";
-import { asyncHelpers, channelHelpers } from "./async.js";
+import { asyncHelpers, channelHelpers, threadingHelpers } from "./async.js";
 import { cFunctionName, docComment, shouty, snake } from "./naming.js";
 import { CTypes, LiveTypes, type TypeContext } from "./types.js";
 
@@ -30,6 +30,8 @@ export interface CWorldOptions {
   noHelpers?: boolean;
   /** Emit the async helpers in any case. */
   generateAsyncHelpers?: boolean;
+  /** Emit the threading helpers (and the async ones). */
+  generateThreadingHelpers?: boolean;
   /** Synchronous exports drop the borrows of imported resources they receive when they return. */
   autodropBorrows?: boolean; /** Options and results in signatures as their structs, not flattened. */
   noSigFlattening?: boolean;
@@ -441,9 +443,13 @@ class WorldGenerator implements GlueModule {
 
     // Computed first: the error-context helpers may need the string type.
     const async =
-      this.needsAsync || types.needsErrorContext || this.options.generateAsyncHelpers
+      this.needsAsync ||
+      types.needsErrorContext ||
+      this.options.generateAsyncHelpers ||
+      this.options.generateThreadingHelpers
         ? asyncHelpers(types, types.needsErrorContext)
         : undefined;
+    if (async !== undefined && this.options.generateThreadingHelpers) async.h += threadingHelpers(w);
     const noHelpers = this.options.noHelpers === true;
     let h = "";
     if (types.needsString)

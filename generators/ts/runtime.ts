@@ -659,6 +659,13 @@ function $instanceImport(imports: Record<string, any>, name: string): any {
   return found;
 }`,
   },
+  $indirectTable: {
+    scope: "instance",
+    deps: [],
+    code: `
+/** The module's function table, where \`[thread-new-indirect-v0]\` finds a thread's start function. */
+let $indirectTable: WebAssembly.Table | undefined;`,
+  },
   $exportedFunction: {
     scope: "instance",
     deps: [],

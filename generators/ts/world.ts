@@ -532,6 +532,47 @@ $dv.setUint32(ptr + 4, payload, true);
       [root, f("[backpressure-set]", "on: number", "if (on !== 0) $rt.backpressureInc(); else $rt.backpressureDec();")],
       // Without stack switching a synchronous yield has nothing to switch to: it returns at once, not cancelled.
       [root, f(b.yield.field, "", "return $rt.threadYield();", "number")],
+      [root, f("[cancellable][thread-yield]", "", "return $rt.threadYield(true);", "number")],
+      [root, f("[context-get-1]", "", "return $rt.contextGet(1);", "number")],
+      [root, f("[context-set-1]", "value: number", "$rt.contextSet(1, value);")],
+      // Threads (wit-component's names): a start function is an index in the module's function table.
+      [root, f("[thread-index]", "", "return $async.threadIndex($rt);", "number")],
+      [
+        root,
+        f(
+          "[thread-new-indirect-v0]",
+          "fi: number, arg: number",
+          `if ($indirectTable === undefined) $trap("the module does not export its function table (__indirect_function_table)");\nreturn $async.threadNew($rt, $indirectTable, fi >>> 0, arg);`,
+          "number",
+        ),
+      ],
+      [root, f("[thread-resume-later]", "i: number", "$async.threadResumeLater($rt, i);")],
+      ...[false, true].map(
+        (c) =>
+          [
+            root,
+            f(
+              `${c ? "[cancellable]" : ""}[thread-suspend]`,
+              "",
+              `return $async.threadSwitch($rt, "thread.suspend", undefined, false, false, ${c});`,
+              "number",
+            ),
+          ] as [string, string],
+      ),
+      ...["suspend-then-resume", "yield-then-resume", "suspend-then-promote", "yield-then-promote"].flatMap((op) =>
+        [false, true].map(
+          (c) =>
+            [
+              root,
+              f(
+                `${c ? "[cancellable]" : ""}[thread-${op}]`,
+                "i: number",
+                `return $async.threadSwitch($rt, "thread.${op}", i, ${op.startsWith("yield")}, ${op.endsWith("promote")}, ${c});`,
+                "number",
+              ),
+            ] as [string, string],
+        ),
+      ),
       [TASK_CANCEL_MODULE, f(b.taskCancel.field, "", "$rt.taskCancel();")],
       ...this.errorContextBuiltins().map((g) => [root, g] as [string, string]),
     ];
@@ -681,6 +722,8 @@ ${lower.lines.join("\n")}
     for (const r of exportedResources) body.push(this.exportedResourceClass(r, exportFns, bindLines));
     if (asyncWorld) {
       for (const [module, glue] of this.taskBuiltins()) addImport(module, glue);
+      this.use("$indirectTable");
+      bindLines.push(`$indirectTable = exports["__indirect_function_table"] as WebAssembly.Table | undefined;`);
     } else if (this.usesErrorContext()) {
       // A synchronous world may pass error contexts too.
       this.use("$rt");

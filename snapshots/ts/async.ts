@@ -2365,10 +2365,13 @@ namespace $async {
    * block (a synchronous wait, copy, cancel or yield), as `blocking` takes it.
    */
   function blockingBuiltinType(name: string): [params: string, results: string] | undefined {
+    name = name.replace(/^\[cancellable\]/, "");
     if (name === "[waitable-set-wait]") return ["ii", "i"];
     if (name === "[subtask-cancel]" || /^\[(stream|future)-cancel-(read|write)-\d+\]/.test(name))
       return ["i", "i"];
-    if (name === "[thread-yield]" || name === "[yield]") return ["", "i"];
+    if (name === "[thread-yield]" || name === "[yield]" || name === "[thread-suspend]")
+      return ["", "i"];
+    if (/^\[thread-(suspend|yield)-then-(resume|promote)\]$/.test(name)) return ["i", "i"];
     if (/^\[stream-(read|write)-\d+\]/.test(name)) return ["iii", "i"];
     if (/^\[future-(read|write)-\d+\]/.test(name)) return ["ii", "i"];
     return undefined;
@@ -2741,6 +2744,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         : 2;
     throw error;
   }
+  /** The module's function table, where `[thread-new-indirect-v0]` finds a thread's start function. */
+  let $indirectTable: WebAssembly.Table | undefined;
   function $checkRange(ptr: number, length: number, size: number, align: number): void {
     const bytes = length * size;
     if (bytes > 0x0fffffff) $trap(`list or string of ${length} elements is too long`);
@@ -3386,6 +3391,56 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     "[thread-yield]"(): number {
       return $rt.threadYield();
     },
+    "[cancellable][thread-yield]"(): number {
+      return $rt.threadYield(true);
+    },
+    "[context-get-1]"(): number {
+      return $rt.contextGet(1);
+    },
+    "[context-set-1]"(value: number): void {
+      $rt.contextSet(1, value);
+    },
+    "[thread-index]"(): number {
+      return $async.threadIndex($rt);
+    },
+    "[thread-new-indirect-v0]"(fi: number, arg: number): number {
+      if ($indirectTable === undefined)
+        $trap("the module does not export its function table (__indirect_function_table)");
+      return $async.threadNew($rt, $indirectTable, fi >>> 0, arg);
+    },
+    "[thread-resume-later]"(i: number): void {
+      $async.threadResumeLater($rt, i);
+    },
+    "[thread-suspend]"(): number {
+      return $async.threadSwitch($rt, "thread.suspend", undefined, false, false, false);
+    },
+    "[cancellable][thread-suspend]"(): number {
+      return $async.threadSwitch($rt, "thread.suspend", undefined, false, false, true);
+    },
+    "[thread-suspend-then-resume]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.suspend-then-resume", i, false, false, false);
+    },
+    "[cancellable][thread-suspend-then-resume]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.suspend-then-resume", i, false, false, true);
+    },
+    "[thread-yield-then-resume]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.yield-then-resume", i, true, false, false);
+    },
+    "[cancellable][thread-yield-then-resume]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.yield-then-resume", i, true, false, true);
+    },
+    "[thread-suspend-then-promote]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.suspend-then-promote", i, false, true, false);
+    },
+    "[cancellable][thread-suspend-then-promote]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.suspend-then-promote", i, false, true, true);
+    },
+    "[thread-yield-then-promote]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.yield-then-promote", i, true, true, false);
+    },
+    "[cancellable][thread-yield-then-promote]"(i: number): number {
+      return $async.threadSwitch($rt, "thread.yield-then-promote", i, true, true, true);
+    },
     "[error-context-new-utf8]"(ptr: number, len: number): number {
       if ($u8.byteLength === 0) $refresh();
       let $handle = 0;
@@ -3457,6 +3512,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const f = $core2;
       $core2 = (...args) => $rt.syncTask(() => f(...args));
     }
+    $indirectTable = exports["__indirect_function_table"] as WebAssembly.Table | undefined;
     const init = exports["_initialize"];
     if (typeof init === "function") {
       $state = 1;

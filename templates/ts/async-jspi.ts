@@ -178,9 +178,11 @@ export function suspendable(core: (...args: any[]) => any, params: string, resul
  * block (a synchronous wait, copy, cancel or yield), as `blocking` takes it.
  */
 function blockingBuiltinType(name: string): [params: string, results: string] | undefined {
+  name = name.replace(/^\[cancellable\]/, "");
   if (name === "[waitable-set-wait]") return ["ii", "i"];
   if (name === "[subtask-cancel]" || /^\[(stream|future)-cancel-(read|write)-\d+\]/.test(name)) return ["i", "i"];
-  if (name === "[thread-yield]" || name === "[yield]") return ["", "i"];
+  if (name === "[thread-yield]" || name === "[yield]" || name === "[thread-suspend]") return ["", "i"];
+  if (/^\[thread-(suspend|yield)-then-(resume|promote)\]$/.test(name)) return ["i", "i"];
   if (/^\[stream-(read|write)-\d+\]/.test(name)) return ["iii", "i"];
   if (/^\[future-(read|write)-\d+\]/.test(name)) return ["ii", "i"];
   return undefined;

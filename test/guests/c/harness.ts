@@ -61,7 +61,13 @@ export function compileGuest(
 }
 
 /** Generates the bindings of `world` in `wit` and builds `sources` (in test/guests/c/) against them. */
-export function buildGuest(wit: string, world: string, sources: string[], options: COptions = {}): Uint8Array {
+export function buildGuest(
+  wit: string,
+  world: string,
+  sources: string[],
+  options: COptions = {},
+  linkArgs: string[] = [],
+): Uint8Array {
   const { dir, objects } = compileGuest(wit, world, sources, options);
   clang(
     ["--target=wasm32-wasi", "-O1", "-fno-builtin", "-c", path.join(guestsDir, "runtime.c"), "-o", "runtime.o"],
@@ -69,7 +75,16 @@ export function buildGuest(wit: string, world: string, sources: string[], option
   );
   objects.push("runtime.o");
   clang(
-    ["--target=wasm32-wasi", "-mexec-model=reactor", "-nostdlib", "-Wl,--no-entry", "-o", "guest.wasm", ...objects],
+    [
+      "--target=wasm32-wasi",
+      "-mexec-model=reactor",
+      "-nostdlib",
+      "-Wl,--no-entry",
+      ...linkArgs,
+      "-o",
+      "guest.wasm",
+      ...objects,
+    ],
     dir,
   );
   return new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
