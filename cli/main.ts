@@ -318,9 +318,9 @@ async function main(): Promise<void> {
           })
           .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the files to" })
           .option("string-encoding", {
-            choices: ["utf8", "utf16"] as const,
+            choices: ["utf8", "utf16", "compact-utf16"] as const,
             default: "utf8" as const,
-            describe: "the string encoding of the guest's memory",
+            describe: "the string encoding of the guest's memory (compact-utf16: Latin-1 or UTF-16, string by string)",
           })
           .option("no-realloc", {
             type: "boolean",

@@ -179,4 +179,21 @@ describe.skipIf(reason)("C guest options", () => {
       "`[thread-new-indirect-v0]` needs the module to export its function table as `__indirect_function_table`",
     );
   });
+
+  it("--string-encoding compact-utf16: each string is Latin-1 or UTF-16, as its length's tag says", async () => {
+    const options: COptions = { stringEncoding: "compact-utf16" };
+    const core = buildGuest(wit, "compact", ["options/compact.c"], options);
+    const host = await loadHost(wit, { world: "compact", stringEncoding: "latin1+utf16" });
+    const component = await loadComponentHost(componentNew(core));
+    for (const guest of [await host.instantiate(core, {}), await component.instantiate({})] as any[]) {
+      expect(guest.shout("grüße, world")).toBe("GRüßE, WORLD");
+      expect(guest.shout("héllo 日本")).toBe("HéLLO 日本");
+      expect(guest.shout("")).toBe("");
+      // The host passes what Latin-1 can hold as Latin-1, anything else as UTF-16.
+      expect(guest.isUtf16("grüße")).toBe(false);
+      expect(guest.isUtf16("日本")).toBe(true);
+      expect(guest.pair()).toEqual(["Grüße", "日本"]);
+      expect(guest.liveAllocations()).toBe(0);
+    }
+  });
 });

@@ -45,6 +45,12 @@ const cases: { name: string; input: string; world?: string; options?: COptions }
     options: { generateThreadingHelpers: true },
   },
   {
+    name: "options-compact",
+    input: "test/guests/c/options/options.wit",
+    world: "compact",
+    options: { stringEncoding: "compact-utf16" },
+  },
+  {
     name: "options-no-helpers",
     input: "test/guests/c/options/options.wit",
     world: "options",

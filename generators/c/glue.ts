@@ -497,7 +497,10 @@ export class CEmitter implements AbiEmitter<string> {
       case "map-entry":
         return ["map_key", "map_value"];
       case "dealloc-string":
-        this.line(`if ((${ops[1]}) > 0) {\nfree((void *) (uintptr_t) (${ops[0]}));\n}`);
+        // (A compact string's length carries the UTF-16 tag in its top bit.)
+        if (ins.encoding === "latin1+utf16")
+          this.line(`if (((uint32_t) (${ops[1]}) & 0x7fffffff) != 0) {\nfree((void *) (uintptr_t) (${ops[0]}));\n}`);
+        else this.line(`if ((${ops[1]}) > 0) {\nfree((void *) (uintptr_t) (${ops[0]}));\n}`);
         return [];
       case "dealloc-list": {
         const block = ins.elements ? this.popBlocks(1)[0] : undefined;

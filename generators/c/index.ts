@@ -12,8 +12,13 @@ import { AsyncFilter, generateCWorld, unsupportedCReason, type CWorldOptions } f
 export { unsupportedCReason } from "./world.js";
 
 export interface COptions {
-  /** The guest's string encoding (default `utf8`). */
-  stringEncoding?: "utf8" | "utf16";
+  /**
+   * The guest's string encoding (default `utf8`). `compact-utf16` is the
+   * canonical ABI's `latin1+utf16`: each string is Latin-1 or UTF-16, told
+   * apart by the top bit of its length (which wit-bindgen's C generator
+   * cannot do).
+   */
+  stringEncoding?: "utf8" | "utf16" | "compact-utf16";
   /** Leave out the weak `cabi_realloc` (the guest defines its own). */
   noRealloc?: boolean;
   /** The generator named in the header comment (default `witx-bindgen`). */

@@ -82,7 +82,7 @@ export class CTypes {
     readonly resolve: Resolve,
     readonly worldId: WorldId,
     worldName: string,
-    readonly encoding: "utf8" | "utf16",
+    readonly encoding: "utf8" | "utf16" | "compact-utf16",
     /** C prefixes replacing interface identifiers, by the interface's world name (`ns:pkg/iface`). */
     readonly renames: ReadonlyMap<string, string> = new Map(),
     /** Exports drop the borrows they receive (`--autodrop-borrows yes`): no `_drop_borrow` helper. */
