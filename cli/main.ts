@@ -287,6 +287,46 @@ async function main(): Promise<void> {
             default: false,
             describe: "async export methods return Pin<Box<dyn Future>> instead of being async fn (rustc before 1.75)",
           })
+          .option("skip", {
+            type: "string",
+            array: true,
+            describe: "generate nothing for this function (its WIT name; repeatable)",
+          })
+          .option("export-prefix", { type: "string", describe: "prepended to every core export name" })
+          .option("export-macro-name", { type: "string", describe: "the name of the export! macro" })
+          .option("pub-export-macro", {
+            type: "boolean",
+            default: false,
+            describe: "make the export macros #[macro_export] and pub, for other crates",
+          })
+          .option("default-bindings-module", {
+            type: "string",
+            describe: "the module export!($ty) finds the bindings in, instead of self",
+          })
+          .option("type-section-suffix", {
+            type: "string",
+            describe: "appended to the name of the component-type custom section",
+          })
+          .option("generate-all", {
+            type: "boolean",
+            default: false,
+            describe: "accepted for wit-bindgen: every imported interface is always generated",
+          })
+          .option("format", {
+            type: "boolean",
+            default: false,
+            describe: "accepted for wit-bindgen: the output is always formatted",
+          })
+          .option("disable-custom-section-link-helpers", {
+            type: "boolean",
+            default: false,
+            describe: "accepted for wit-bindgen: the component type is a #[used] static, with no link helpers",
+          })
+          .option("disable-run-ctors-once-workaround", {
+            type: "boolean",
+            default: false,
+            describe: "the exports do not run the static constructors on their first call",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -301,6 +341,13 @@ async function main(): Promise<void> {
             edition: argv.edition,
             noRealloc: argv["no-realloc"],
             boxedAsyncExports: argv["boxed-async-exports"],
+            skip: argv.skip,
+            exportPrefix: argv["export-prefix"],
+            exportMacroName: argv["export-macro-name"],
+            pubExportMacro: argv["pub-export-macro"],
+            defaultBindingsModule: argv["default-bindings-module"],
+            typeSectionSuffix: argv["type-section-suffix"],
+            disableRunCtorsOnceWorkaround: argv["disable-run-ctors-once-workaround"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

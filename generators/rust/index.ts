@@ -21,6 +21,24 @@ export interface RustOptions {
   noRealloc?: boolean;
   /** The generator named in the header (default `witx-bindgen`). */
   generator?: string;
+  /** Functions to generate nothing for, by their WIT names (`[method]r.f` for methods): wit-bindgen's `skip`. */
+  skip?: string[];
+  /** Prepended to every core export name (wit-bindgen's `export_prefix`). */
+  exportPrefix?: string;
+  /** The name of the `export!` macro (wit-bindgen's `export_macro_name`). */
+  exportMacroName?: string;
+  /** Makes the export macros `#[macro_export]` and `pub`, for use from other crates (wit-bindgen's `pub_export_macro`). */
+  pubExportMacro?: boolean;
+  /** The module `export!($ty)` finds the bindings in, instead of `self` (wit-bindgen's `default_bindings_module`). */
+  defaultBindingsModule?: string;
+  /** Appended to the name of the `component-type` custom section (wit-bindgen's `type_section_suffix`). */
+  typeSectionSuffix?: string;
+  /**
+   * The exports do not call `_rt::run_ctors_once()` (which runs the static
+   * constructors on the first export call, as wit-bindgen's exports do);
+   * wit-bindgen's `disable_run_ctors_once_workaround`.
+   */
+  disableRunCtorsOnceWorkaround?: boolean;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -35,6 +53,13 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     boxedAsyncExports: options.boxedAsyncExports ?? false,
     realloc: !options.noRealloc,
     generator: options.generator ?? "witx-bindgen",
+    skip: new Set(options.skip ?? []),
+    exportPrefix: options.exportPrefix,
+    exportMacroName: options.exportMacroName,
+    pubExportMacro: options.pubExportMacro ?? false,
+    defaultBindingsModule: options.defaultBindingsModule,
+    typeSectionSuffix: options.typeSectionSuffix,
+    disableRunCtorsOnceWorkaround: options.disableRunCtorsOnceWorkaround ?? false,
   });
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];
 }

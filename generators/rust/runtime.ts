@@ -296,6 +296,28 @@ const helpers: Record<string, Helper> = {
   },
 };
 
+/**
+ * `run_ctors_once`: the exports run the module's static constructors (which
+ * wasm-ld gathers in `__wasm_call_ctors`) on their first call only, as
+ * wit-bindgen's exports do; calling it also stops wasm-ld from wrapping every
+ * export in a call of the constructors.
+ */
+function runCtorsOnce(edition2024: boolean): string[] {
+  return [
+    '#[cfg(target_arch = "wasm32")]',
+    "pub fn run_ctors_once() {",
+    "    static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);",
+    "    if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {",
+    `        ${edition2024 ? "unsafe " : ""}extern "C" {`,
+    "            fn __wasm_call_ctors();",
+    "        }",
+    "        unsafe { __wasm_call_ctors() }",
+    "    }",
+    "}",
+  ];
+}
+helpers.run_ctors_once = { code: [] };
+
 const order = Object.keys(helpers);
 
 /** The `_rt` module holding `used` helpers (and what they need), or nothing. */
@@ -314,7 +336,12 @@ export function runtimeModule(used: Set<string>, edition2024: boolean): RustSour
   out.line("#![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]");
   for (const name of order) {
     if (!all.has(name)) continue;
-    const code = name === "async_support" ? asyncSupportLines(edition2024) : helpers[name].code;
+    const code =
+      name === "async_support"
+        ? asyncSupportLines(edition2024)
+        : name === "run_ctors_once"
+          ? runCtorsOnce(edition2024)
+          : helpers[name].code;
     out.blank();
     for (const l of code) {
       const indent = l.match(/^ */)![0].length / 4;

@@ -22,6 +22,20 @@ export interface RustWorldOptions {
   boxedAsyncExports: boolean;
   realloc: boolean;
   generator: string;
+  /** Functions (by their WIT names) to generate nothing for. */
+  skip?: ReadonlySet<string>;
+  /** Prepended to every core export name. */
+  exportPrefix?: string;
+  /** The name of the `export!` macro. */
+  exportMacroName?: string;
+  /** The export macros are `#[macro_export]` and `pub`. */
+  pubExportMacro?: boolean;
+  /** The module `export!($ty)` finds the bindings in (default `self`). */
+  defaultBindingsModule?: string;
+  /** Appended to the `component-type` section's name. */
+  typeSectionSuffix?: string;
+  /** The exports do not run the static constructors on their first call. */
+  disableRunCtorsOnceWorkaround?: boolean;
 }
 
 /** Why the Rust generator cannot serve `world`, or `undefined`. */
@@ -76,7 +90,14 @@ class RustWorld {
     private readonly options: RustWorldOptions,
   ) {
     this.layout = new AbiLayout(resolve);
-    this.abi = worldAbi(resolve, worldId);
+    const abi = worldAbi(resolve, worldId);
+    const skip = options.skip ?? new Set<string>();
+    // Skipped functions: neither their import wrappers nor their exports (trait methods and core exports).
+    this.abi = {
+      ...abi,
+      imports: abi.imports.filter((i) => !skip.has(i.func.name)),
+      exports: abi.exports.filter((e) => !skip.has(e.func.name)),
+    };
     this.world = resolve.worlds[worldId];
     this.worldSnake = snakeCase(this.world.name);
     const paths = new Map<InterfaceId, { path: string[]; exported: boolean }>();
@@ -513,6 +534,10 @@ class RustWorld {
       out.line(SHIM_ALLOWS);
       out.list(`pub unsafe fn _export_${shim}_cabi<T_: ${traitName}>`, coreParams, `${coreRet} {`, "params");
       out.shift(1);
+      if (!this.options.disableRunCtorsOnceWorkaround) {
+        out.line('#[cfg(target_arch = "wasm32")]');
+        out.line(`${this.types.rtItem("run_ctors_once")}();`);
+      }
       out.append(glue.finish());
       out.close();
       // The post-return function.
@@ -554,19 +579,19 @@ class RustWorld {
         resource === undefined
           ? "$ty"
           : `<$ty as $($path_to_types)*::Guest>::${typeName(this.resolve.types[resource].name!)}`;
-      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.exportName)}`));
+      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(this.exportName(exp.exportName))}`));
       macroBody.list(`unsafe extern "C" fn _export_${shim}`, coreParams, `${coreRet} {`, "params");
       macroBody.shift(1);
       macroBody.list(`$($path_to_types)*::_export_${shim}_cabi::<${ty}>`, coreArgs, "", "call");
       macroBody.close();
       if (exp.async) {
-        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.callbackName)}`));
+        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(this.exportName(exp.callbackName))}`));
         macroBody.open(`unsafe extern "C" fn _callback_${shim}(event: i32, waitable: i32, payload: i32) -> i32 {`);
         macroBody.line(`$($path_to_types)*::__callback_${shim}(event, waitable, payload)`);
         macroBody.close();
       }
       if (hasPost) {
-        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(exp.postReturnName)}`));
+        macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(this.exportName(exp.postReturnName))}`));
         macroBody.open(`unsafe extern "C" fn _post_return_${shim}(_a0: i32) {`);
         macroBody.line(`$($path_to_types)*::__post_return_${shim}::<${ty}>(_a0)`);
         macroBody.close();
@@ -575,7 +600,7 @@ class RustWorld {
     for (const r of resources) {
       const abi = this.abi.resources.find((x) => x.resource === r && x.side === "exported")!;
       const camel = typeName(this.resolve.types[r].name!);
-      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(abi.dtorExport)}`));
+      macroBody.line(this.unsafeAttr(`export_name = ${JSON.stringify(this.exportName(abi.dtorExport!))}`));
       macroBody.open(`unsafe extern "C" fn _dtor_${snakeCase(this.resolve.types[r].name!)}(rep: *mut u8) {`);
       macroBody.line(`$($path_to_types)*::${camel}::dtor::<<$ty as $($path_to_types)*::Guest>::${camel}>(rep)`);
       macroBody.close();
@@ -623,6 +648,7 @@ class RustWorld {
     // The macro.
     out.blank();
     out.line("#[doc(hidden)]");
+    if (this.options.pubExportMacro) out.line("#[macro_export]");
     out.open(`macro_rules! ${macroName} {`);
     out.open("($ty:ident with_types_in $($path_to_types:tt)*) => {");
     if (macroBody.empty) out.line("const _: () = {};");
@@ -635,7 +661,7 @@ class RustWorld {
     out.close();
     out.line("#[doc(hidden)]");
     out.line("#[allow(unused_imports)]");
-    out.line(`pub(crate) use ${macroName};`);
+    out.line(`${this.options.pubExportMacro ? "pub" : "pub(crate)"} use ${macroName};`);
     return macroName;
   }
 
@@ -909,14 +935,22 @@ class RustWorld {
     }
   }
 
+  /** A core export's name, with `--export-prefix`. */
+  private exportName(name: string): string {
+    return `${this.options.exportPrefix ?? ""}${name}`;
+  }
+
   private exportMacro(out: RustSource): void {
     const name = `__export_${this.worldSnake}_impl`;
-    out.line("/// Exports `$ty`'s implementation of the world's exports: `export!(MyType);`.");
+    const exportMacro = this.options.exportMacroName ?? "export";
+    const root = this.options.defaultBindingsModule ?? "self";
+    out.line(`/// Exports \`$ty\`'s implementation of the world's exports: \`${exportMacro}!(MyType);\`.`);
     out.line("#[allow(unused_macros)]");
     out.line("#[doc(hidden)]");
+    if (this.options.pubExportMacro) out.line("#[macro_export]");
     out.open(`macro_rules! ${name} {`);
     out.open("($ty:ident) => {");
-    out.line("self::export!($ty with_types_in self);");
+    out.line(`${root}::${exportMacro}!($ty with_types_in ${root});`);
     out.close("};");
     out.open("($ty:ident with_types_in $($path_to_types_root:tt)*) => {");
     for (const { macro, module } of this.exportMacros) {
@@ -929,7 +963,7 @@ class RustWorld {
     out.close();
     out.line("#[doc(inline)]");
     out.line("#[allow(unused_imports)]");
-    out.line(`pub(crate) use ${name} as export;`);
+    out.line(`${this.options.pubExportMacro ? "pub" : "pub(crate)"} use ${name} as ${exportMacro};`);
   }
 
   private reallocExport(out: RustSource): void {
@@ -946,7 +980,7 @@ class RustWorld {
 
   private componentType(out: RustSource): void {
     const bytes = encodeMetadata(this.resolve, this.abi.world, "utf8");
-    const name = metadataSectionName(this.resolve, this.abi.world);
+    const name = metadataSectionName(this.resolve, this.abi.world, { suffix: this.options.typeSectionSuffix });
     out.line("/// The world's component type, which `component new` reads to wrap this module.");
     out.line('#[cfg(target_arch = "wasm32")]');
     out.line(this.unsafeAttr(`link_section = ${JSON.stringify(name)}`));

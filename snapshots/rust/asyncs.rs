@@ -3,6 +3,8 @@
 #[doc(hidden)]
 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
 pub unsafe fn _export_live_allocations_cabi<T_: Guest>() -> i32 {
+    #[cfg(target_arch = "wasm32")]
+    _rt::run_ctors_once();
     let _ret0 = T_::live_allocations();
     let _t1 = _rt::as_i32(_ret0);
     _t1
@@ -150,6 +152,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_greet_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _rt::string_lift(_a0 as *mut u8, _a1 as usize);
                     let _ret1 = _rt::async_support::start_task(async move {
                         let _result = T_::greet(_t0).await;
@@ -186,6 +190,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_sum_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _rt::async_support::StreamReader::new(
                         _a0 as u32,
                         super::super::super::super::wit_stream::vtable(),
@@ -225,6 +231,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_later_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u32;
                     let _ret1 = _rt::async_support::start_task(async move {
                         let _result = T_::later(_t0).await;
@@ -236,6 +244,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_plain_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u32;
                     let _ret1 = T_::plain(_t0);
                     let _t2 = _rt::as_i32(_ret1);
@@ -1866,6 +1876,17 @@ mod _rt {
                     unsafe { builtins::error_context_drop(self.handle()) };
                 }
             }
+        }
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
         }
     }
 }

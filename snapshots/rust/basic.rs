@@ -22,6 +22,8 @@ pub fn random_u32() -> u32 {
 #[doc(hidden)]
 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
 pub unsafe fn _export_version_cabi<T_: Guest>() -> i32 {
+    #[cfg(target_arch = "wasm32")]
+    _rt::run_ctors_once();
     let _ret0 = T_::version();
     #[repr(align(4))]
     struct _RetArea2([::core::mem::MaybeUninit<u8>; 8]);
@@ -127,6 +129,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_add_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u32;
                     let _t1 = _a1 as u32;
                     let _ret2 = T_::add(_t0, _t1);
@@ -137,6 +141,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_neg_cabi<T_: Guest>(_a0: i64) -> i64 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _ret0 = T_::neg(_a0);
                     let _t1 = _rt::as_i64(_ret0);
                     _t1
@@ -154,6 +160,8 @@ pub mod exports {
                     _a6: i32,
                     _a7: i32,
                 ) -> f64 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u8;
                     let _t1 = _a1 as i8;
                     let _t2 = _a2 as u16;
@@ -168,6 +176,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_greet_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _rt::string_lift(_a0 as *mut u8, _a1 as usize);
                     let _ret1 = T_::greet(_t0);
                     #[repr(align(4))]
@@ -434,6 +444,17 @@ mod _rt {
             alloc::handle_alloc_error(layout);
         }
         ptr
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
+        }
     }
 }
 

@@ -272,6 +272,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_constructor_counter_cabi<T_: GuestCounter>(_a0: i64) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u64;
                     let _ret1 = Counter::new(T_::new(_t0));
                     let _t2 = (_ret1).take_handle() as i32;
@@ -286,6 +288,8 @@ pub mod exports {
                     _a2: i32,
                     _a3: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = CounterBorrow::lift(_a0 as u32 as usize as *const u8);
                     let _t1 = _rt::string_lift(_a1 as *mut u8, _a2 as usize);
                     let _t2 = Language::_lift(_a3 as u8);
@@ -377,6 +381,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_method_counter_total_cabi<T_: GuestCounter>(_a0: i32) -> i64 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = CounterBorrow::lift(_a0 as u32 as usize as *const u8);
                     let _ret1 = T_::total(_t0.get());
                     let _t2 = _rt::as_i64(_ret1);
@@ -389,6 +395,8 @@ pub mod exports {
                     _a0: i32,
                     _a1: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = CounterBorrow::lift(_a0 as u32 as usize as *const u8);
                     let _t1 = CounterBorrow::lift(_a1 as u32 as usize as *const u8);
                     let _ret2 = T_::merge(_t0, _t1);
@@ -403,6 +411,8 @@ pub mod exports {
                     _a1: i32,
                     _a2: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _base4 = _a0 as *mut u8;
                     let _len5 = _a1 as usize;
                     let mut _result6 = _rt::Vec::with_capacity(_len5);
@@ -808,6 +818,17 @@ mod _rt {
     /// A resource type: how to drop one of its handles.
     pub unsafe trait WasmResource {
         unsafe fn drop(handle: u32);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
+        }
     }
 }
 

@@ -312,6 +312,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_many_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _ptr0 = _a0 as *mut u8;
                     let _t1 = *_ptr0.cast::<i32>();
                     let _t2 = _t1 as u32;
@@ -358,6 +360,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_pair_cabi<T_: Guest>() -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _ret0 = T_::pair();
                     #[repr(align(4))]
                     struct _RetArea2([::core::mem::MaybeUninit<u8>; 12]);
@@ -387,6 +391,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_big_result_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _a0 as u32;
                     let _ret1 = T_::big_result(_t0);
                     #[repr(align(8))]
@@ -434,6 +440,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_both_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _ptr0 = _a0 as *mut u8;
                     let _t1 = *_ptr0.cast::<i32>();
                     let _t2 = *_ptr0.add(4).cast::<i32>();
@@ -799,6 +807,17 @@ mod _rt {
             alloc::handle_alloc_error(layout);
         }
         ptr
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
+        }
     }
 }
 

@@ -325,6 +325,8 @@ pub mod exports {
                     _a0: i32,
                     _a1: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _rt::list_lift::<u8>(_a0 as *mut u8, _a1 as usize);
                     let _ret1 = Blob::new(T_::new(_t0));
                     let _t2 = (_ret1).take_handle() as i32;
@@ -334,6 +336,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_method_blob_len_cabi<T_: GuestBlob>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = BlobBorrow::lift(_a0 as u32 as usize as *const u8);
                     let _ret1 = T_::len(_t0.get());
                     let _t2 = _rt::as_i32(_ret1);
@@ -343,6 +347,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_method_blob_append_cabi<T_: GuestBlob>(_a0: i32, _a1: i32) {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = BlobBorrow::lift(_a0 as u32 as usize as *const u8);
                     let _t1 = BlobBorrow::lift(_a1 as u32 as usize as *const u8);
                     T_::append(_t0.get(), _t1);
@@ -354,6 +360,8 @@ pub mod exports {
                     _a0: i32,
                     _a1: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = Blob::from_handle(_a0 as u32);
                     let _t1 = Blob::from_handle(_a1 as u32);
                     let _ret2 = T_::merge(_t0, _t1);
@@ -364,6 +372,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_save_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _handle0 =
                         super::super::super::super::snap::resources::files::File::from_handle(
                             _a0 as u32,
@@ -411,6 +421,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_load_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = super::super::super::super::snap::resources::files::File::from_handle(
                         _a0 as u32,
                     );
@@ -715,6 +727,17 @@ mod _rt {
     /// A resource type: how to drop one of its handles.
     pub unsafe trait WasmResource {
         unsafe fn drop(handle: u32);
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            unsafe extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
+        }
     }
 }
 

@@ -5,6 +5,8 @@ pub type Point = snap::types::shapes::Point;
 #[doc(hidden)]
 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
 pub unsafe fn _export_transform_cabi<T_: Guest>(_a0: i32, _a1: i32, _a2: i32, _a3: i32) -> i32 {
+    #[cfg(target_arch = "wasm32")]
+    _rt::run_ctors_once();
     let _base4 = _a0 as *mut u8;
     let _len5 = _a1 as usize;
     let mut _result6 = _rt::Vec::with_capacity(_len5);
@@ -959,6 +961,8 @@ pub mod exports {
                     _a3: i32,
                     _a4: i32,
                 ) -> f64 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t5 = match _a0 {
                         0 => {
                             let _t0 = f64::from_bits(_a1 as u64);
@@ -987,6 +991,8 @@ pub mod exports {
                     _a2: i32,
                     _a3: i32,
                 ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _base24 = _a0 as *mut u8;
                     let _len25 = _a1 as usize;
                     let mut _result26 = _rt::Vec::with_capacity(_len25);
@@ -1135,6 +1141,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_parse_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = _rt::string_lift(_a0 as *mut u8, _a1 as usize);
                     let _ret1 = T_::parse(_t0);
                     #[repr(align(4))]
@@ -1195,6 +1203,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_check_cabi<T_: Guest>(_a0: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t0 = Permissions::from_bits_retain(_a0 as u8);
                     let _ret1 = T_::check(_t0);
                     #[repr(align(4))]
@@ -1236,6 +1246,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_pairs_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _base7 = _a0 as *mut u8;
                     let _len8 = _a1 as usize;
                     let mut _result9 = _rt::Vec::with_capacity(_len8);
@@ -1290,6 +1302,8 @@ pub mod exports {
                 #[doc(hidden)]
                 #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
                 pub unsafe fn _export_nested_cabi<T_: Guest>(_a0: i32, _a1: i32, _a2: i32) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
                     let _t2 = match _a0 {
                         0 => None,
                         1 => {
@@ -1610,6 +1624,17 @@ mod _rt {
             alloc::handle_alloc_error(layout);
         }
         ptr
+    }
+
+    #[cfg(target_arch = "wasm32")]
+    pub fn run_ctors_once() {
+        static RUN: core::sync::atomic::AtomicBool = core::sync::atomic::AtomicBool::new(false);
+        if !RUN.swap(true, core::sync::atomic::Ordering::Relaxed) {
+            extern "C" {
+                fn __wasm_call_ctors();
+            }
+            unsafe { __wasm_call_ctors() }
+        }
     }
 }
 

@@ -1,0 +1,31 @@
+//! Bindings generated with wit-bindgen's options: the export macro renamed
+//! (`--export-macro-name export_options`), made public (`--pub-export-macro`)
+//! and finding the bindings in `crate::bindings`
+//! (`--default-bindings-module`); `skipped` left out (`--skip`), so the guest
+//! exports it by hand.
+
+mod bindings;
+mod counting;
+
+use bindings::test::rust_options::host;
+
+struct Component;
+
+bindings::export_options!(Component);
+
+impl bindings::Guest for Component {
+    fn greet(name: String) -> String {
+        host::log(&name);
+        format!("hi {name}")
+    }
+
+    fn live_allocations() -> i32 {
+        counting::live()
+    }
+}
+
+/// `skipped`, which the bindings do not export.
+#[export_name = "skipped"]
+pub extern "C" fn skipped() -> u32 {
+    7
+}
