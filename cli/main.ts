@@ -124,6 +124,15 @@ function readComponentInput(input: string): Uint8Array | "core module" | undefin
 }
 
 /** Runs a generator; a world it cannot serve yet is reported as an error, not a stack trace. */
+/** `<selector>=<attribute>`, as wit-bindgen parses it. */
+function selectorAttribute(s: string): [string, string] {
+  const eq = s.indexOf("=");
+  if (eq < 0) usage(`expected string of form \`<selector>=<attribute>\`; got \`${s}\``);
+  const attr = s.slice(eq + 1);
+  if (attr.trim() === "") usage(`attribute must not be empty; got \`${s}\``);
+  return [s.slice(0, eq), attr];
+}
+
 function unsupported<T>(generate: () => T): T {
   try {
     return generate();
@@ -307,6 +316,27 @@ async function main(): Promise<void> {
             type: "string",
             describe: "appended to the name of the component-type custom section",
           })
+          .option("additional-derive-attributes", {
+            alias: "d",
+            type: "string",
+            array: true,
+            describe: "a derive added to every record, variant and enum (repeatable)",
+          })
+          .option("additional-derive-ignore", {
+            type: "string",
+            array: true,
+            describe: "a type (its WIT name) that does not get the additional derives (repeatable)",
+          })
+          .option("additional-type-attributes", {
+            type: "string",
+            array: true,
+            describe: "SELECTOR=ATTR: an attribute of one type, by its full WIT name (ns:pkg/iface/t; repeatable)",
+          })
+          .option("additional-member-attributes", {
+            type: "string",
+            array: true,
+            describe: "SELECTOR=ATTR: an attribute of a field or case, by <type's full WIT name>.<member> (repeatable)",
+          })
           .option("generate-all", {
             type: "boolean",
             default: false,
@@ -348,6 +378,10 @@ async function main(): Promise<void> {
             defaultBindingsModule: argv["default-bindings-module"],
             typeSectionSuffix: argv["type-section-suffix"],
             disableRunCtorsOnceWorkaround: argv["disable-run-ctors-once-workaround"],
+            additionalDeriveAttributes: argv["additional-derive-attributes"],
+            additionalDeriveIgnore: argv["additional-derive-ignore"],
+            additionalTypeAttributes: (argv["additional-type-attributes"] ?? []).map(selectorAttribute),
+            additionalMemberAttributes: (argv["additional-member-attributes"] ?? []).map(selectorAttribute),
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

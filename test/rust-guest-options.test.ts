@@ -11,9 +11,24 @@ import { skipReason } from "./helpers/toolchains.js";
 const reason = skipReason(wasmUnknownRustc());
 const scenario = rustScenario("options");
 
+/** What the guest's code needs: `PartialEq` on the shapes, `Default` on `point`. */
+const attributes = {
+  additionalDeriveAttributes: ["PartialEq", "Hash"],
+  additionalDeriveIgnore: ["point", "shape"],
+  additionalTypeAttributes: [
+    ["test:rust-options/shapes/point", "#[derive(Default, PartialEq)]"],
+    ["test:rust-options/shapes/shape", "#[derive(PartialEq)]"],
+  ] as [string, string][],
+  additionalMemberAttributes: [["test:rust-options/shapes/point.x", '#[doc(alias = "abscissa")]']] as [
+    string,
+    string,
+  ][],
+};
+
 describe.skipIf(reason !== undefined)("Rust guest options", () => {
-  it("--export-macro-name, --pub-export-macro, --default-bindings-module, --skip, --type-section-suffix", async () => {
+  it("-d, --additional-derive-ignore, --additional-type-attributes, --additional-member-attributes, --export-macro-name, --pub-export-macro, --default-bindings-module, --skip, --type-section-suffix", async () => {
     const options = {
+      ...attributes,
       exportMacroName: "export_options",
       pubExportMacro: true,
       defaultBindingsModule: "crate::bindings",
@@ -26,6 +41,11 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     expect(source).toContain("crate::bindings::export_options!($ty with_types_in crate::bindings);");
     expect(source).not.toContain("fn skipped_import");
     expect(source).not.toContain("fn skipped(");
+    // Additional derives, sorted into the generator's own, but not on the ignored types; attributes where selected.
+    expect(source).toMatch(/#\[derive\(Clone, Copy, Eq, Hash, Ord, PartialEq, PartialOrd\)\]\n *pub enum Color \{/);
+    expect(source).toMatch(
+      /#\[derive\(Clone, Copy\)\]\n *#\[derive\(Default, PartialEq\)\]\n *pub struct Point \{\n *#\[doc\(alias = "abscissa"\)\]\n *pub x: u32,/,
+    );
     const core = await buildRustGuest(scenario, options);
     expect(customSectionNames(core).filter((n) => n.startsWith("component-type:"))).toEqual([
       expect.stringMatching(/:test:rust-options:options-guest:encoded world-opt$/),
@@ -38,11 +58,24 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     expect(guest.greet("wörld")).toBe("hi wörld");
     expect(logged).toEqual(["wörld"]);
     expect(guest.skipped()).toBe(7);
+    const dot = { tag: "dot", val: { x: 1, y: 2 } };
+    expect(guest.shapes.same(dot, { tag: "dot", val: { x: 1, y: 2 } })).toBe(true);
+    expect(
+      guest.shapes.same(dot, {
+        tag: "line",
+        val: [
+          { x: 1, y: 2 },
+          { x: 3, y: 4 },
+        ],
+      }),
+    ).toBe(false);
+    expect(guest.shapes.colorOf(dot)).toBe("red");
     expect(guest.liveAllocations()).toBe(0);
   });
 
   it("--export-prefix prefixes every core export; --disable-run-ctors-once-workaround leaves out the constructors' call", async () => {
     const options = {
+      ...attributes,
       exportMacroName: "export_options",
       defaultBindingsModule: "crate::bindings",
       skip: ["skipped"],
@@ -56,5 +89,13 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     );
     expect(exports).toEqual(expect.arrayContaining(["x-greet", "x-cabi_post_greet", "x-live-allocations", "skipped"]));
     expect(exports).not.toContain("greet");
+  });
+
+  it("a selector that matches no type is an error, as in wit-bindgen", () => {
+    expect(() =>
+      rustBindings(scenario, { additionalTypeAttributes: [["test:rust-options/shapes/nope", "#[allow(unused)]"]] }),
+    ).toThrow(
+      'unused selectors provided via `additional_type_attributes` / `additional_member_attributes`: ["test:rust-options/shapes/nope"]',
+    );
   });
 });

@@ -33,6 +33,10 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
       skip: ["skipped", "skipped-import"],
       exportPrefix: "x-",
       typeSectionSuffix: "-opt",
+      additionalDeriveAttributes: ["PartialEq", "Hash"],
+      additionalDeriveIgnore: ["point", "shape"],
+      additionalTypeAttributes: [["test:rust-options/shapes/point", "#[derive(Default, PartialEq)]"]],
+      additionalMemberAttributes: [["test:rust-options/shapes/point.x", '#[doc(alias = "abscissa")]']],
     },
   },
 ];

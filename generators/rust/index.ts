@@ -6,7 +6,7 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import type { GeneratedFile } from "../output.js";
 import { snakeCase } from "./naming.js";
-import { generateRustWorld, unsupportedReason } from "./world.js";
+import { generateRustWorld, RustOptionsError, unsupportedReason, type RustWorldOptions } from "./world.js";
 
 export interface RustOptions {
   /** The Rust edition of the crate that includes the file: `2024` uses `unsafe extern` and `#[unsafe(...)]` attributes (default `2021`). */
@@ -39,6 +39,19 @@ export interface RustOptions {
    * wit-bindgen's `disable_run_ctors_once_workaround`.
    */
   disableRunCtorsOnceWorkaround?: boolean;
+  /** Derives added to every record, variant and enum (wit-bindgen's `additional_derive_attributes`). */
+  additionalDeriveAttributes?: string[];
+  /** Types (by WIT name) that do not get them (wit-bindgen's `additional_derive_ignore`). */
+  additionalDeriveIgnore?: string[];
+  /**
+   * Attributes of chosen records, variants and enums: `[selector, attribute]`,
+   * the selector a type's full WIT name (`ns:pkg/iface/t`, with `@version`
+   * when versioned; `world/t`). A selector that matches nothing is an error
+   * (wit-bindgen's `additional_type_attributes`).
+   */
+  additionalTypeAttributes?: [string, string][];
+  /** The same for fields and cases: `<type's full WIT name>.<member>` (wit-bindgen's `additional_member_attributes`). */
+  additionalMemberAttributes?: [string, string][];
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -48,7 +61,15 @@ export class UnsupportedRustWorldError extends Error {}
 export function generateRust(resolve: Resolve, world: WorldId, options: RustOptions = {}): GeneratedFile[] {
   const reason = unsupportedReason(resolve, world);
   if (reason) throw new UnsupportedRustWorldError(`the Rust generator does not support this world: ${reason}`);
-  const contents = generateRustWorld(resolve, world, {
+  const generate = (): string => {
+    try {
+      return generateRustWorld(resolve, world, worldOptions);
+    } catch (e) {
+      if (e instanceof RustOptionsError) throw new UnsupportedRustWorldError(e.message);
+      throw e;
+    }
+  };
+  const worldOptions: RustWorldOptions = {
     edition2024: options.edition === 2024,
     boxedAsyncExports: options.boxedAsyncExports ?? false,
     realloc: !options.noRealloc,
@@ -60,6 +81,13 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     defaultBindingsModule: options.defaultBindingsModule,
     typeSectionSuffix: options.typeSectionSuffix,
     disableRunCtorsOnceWorkaround: options.disableRunCtorsOnceWorkaround ?? false,
-  });
+    attributes: {
+      derives: options.additionalDeriveAttributes ?? [],
+      deriveIgnore: new Set(options.additionalDeriveIgnore ?? []),
+      types: options.additionalTypeAttributes ?? [],
+      members: options.additionalMemberAttributes ?? [],
+    },
+  };
+  const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];
 }

@@ -48,8 +48,27 @@ export interface ModuleContext {
   exportedCopy?: InterfaceId;
 }
 
+/**
+ * Attributes added to generated types (wit-bindgen's
+ * `additional_derive_attributes`, `additional_derive_ignore`,
+ * `additional_type_attributes`, `additional_member_attributes`).
+ */
+export interface TypeAttributes {
+  /** Derives added to records, variants and enums. */
+  derives: string[];
+  /** Types (by WIT name) that do not get them. */
+  deriveIgnore: ReadonlySet<string>;
+  /** `[selector, attribute]`: the selector is a type's full WIT name (`ns:pkg/iface/t`, `world/t`). */
+  types: [string, string][];
+  /** `[selector, attribute]`: the selector is a type's full WIT name, `.`, and a field's or case's name. */
+  members: [string, string][];
+}
+
 export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
+  /** The attributes to add, and the selectors that matched a type. */
+  attributes: TypeAttributes = { derives: [], deriveIgnore: new Set(), types: [], members: [] };
+  readonly usedSelectors = new Set<string>();
   context: ModuleContext = { path: [], iface: undefined, exported: false };
   /** The module path of each exported interface (the export's own copy of its types). */
   readonly exportPaths = new Map<InterfaceId, string[]>();
@@ -344,6 +363,39 @@ export class RustTypes {
     return `_rt::${item}`;
   }
 
+  /** The full WIT name of a type, as selectors name it: `ns:pkg/iface@v/t`, or `world/t`. */
+  private fullWitName(id: TypeId): string {
+    const def = this.resolve.types[id];
+    const owner =
+      def.owner.kind === "interface"
+        ? this.resolve.idOf(def.owner.id)
+        : def.owner.kind === "world"
+          ? this.resolve.worlds[def.owner.id].name
+          : undefined;
+    return owner === undefined ? def.name! : `${owner}/${def.name!}`;
+  }
+
+  /** The selected attributes of a type (`member` undefined) or of one of its fields or cases. */
+  private selected(id: TypeId, member?: string): string[] {
+    const full = this.fullWitName(id);
+    const out: string[] = [];
+    const entries = member === undefined ? this.attributes.types : this.attributes.members;
+    const want = member === undefined ? full : `${full}.${member}`;
+    for (const [sel, attr] of entries)
+      if (sel === want) {
+        this.usedSelectors.add(sel);
+        if (!out.includes(attr)) out.push(attr);
+      }
+    return out;
+  }
+
+  /** `#[derive(...)]` of `base` and the additional derives (unless the type is ignored), in order, as wit-bindgen sorts them. */
+  private deriveLine(name: string, base: string[]): string[] {
+    const all = new Set(base);
+    if (!this.attributes.deriveIgnore.has(name)) for (const d of this.attributes.derives) all.add(d);
+    return all.size === 0 ? [] : [`#[derive(${[...all].sort().join(", ")})]`];
+  }
+
   /** Emits the definition of named type `id` (`name` is its WIT name). */
   define(out: RustSource, id: TypeId, name: string): void {
     const def = this.resolve.types[id];
@@ -356,13 +408,15 @@ export class RustTypes {
     switch (kind.kind) {
       case "record": {
         out.line(...docs);
-        if (this.isCopy(id)) out.line("#[repr(C)]", "#[derive(Clone, Copy)]");
-        else if (this.isClone(id)) out.line("#[derive(Clone)]");
+        if (this.isCopy(id)) out.line("#[repr(C)]", ...this.deriveLine(name, ["Clone", "Copy"]));
+        else out.line(...this.deriveLine(name, this.isClone(id) ? ["Clone"] : []));
+        out.line(...this.selected(id));
         if (kind.fields.length === 0) out.line(`pub struct ${rustName}${params} {}`);
         else {
           out.open(`pub struct ${rustName}${params} {`);
           for (const f of kind.fields) {
             out.line(...docLines(f.docs.contents));
+            out.line(...this.selected(id, f.name));
             out.line(`pub ${rustIdent(f.name)}: ${this.print(f.type, this.filterMode(f.type, mode))},`);
           }
           out.close();
@@ -380,11 +434,12 @@ export class RustTypes {
       }
       case "variant": {
         out.line(...docs);
-        if (this.isCopy(id)) out.line("#[derive(Clone, Copy)]");
-        else if (this.isClone(id)) out.line("#[derive(Clone)]");
+        out.line(...this.deriveLine(name, this.isCopy(id) ? ["Clone", "Copy"] : this.isClone(id) ? ["Clone"] : []));
+        out.line(...this.selected(id));
         out.open(`pub enum ${rustName}${params} {`);
         for (const c of kind.cases) {
           out.line(...docLines(c.docs.contents));
+          out.line(...this.selected(id, c.name));
           const payload = c.type === undefined ? "" : `(${this.print(c.type, this.filterMode(c.type, mode))})`;
           out.line(`${camelCase(c.name)}${payload},`);
         }
@@ -409,10 +464,15 @@ export class RustTypes {
       case "enum": {
         const repr = kind.cases.length <= 256 ? "u8" : kind.cases.length <= 65536 ? "u16" : "u32";
         out.line(...docs);
-        out.line(`#[repr(${repr})]`, "#[derive(Clone, Copy, Eq, Ord, PartialEq, PartialOrd)]");
+        out.line(
+          `#[repr(${repr})]`,
+          ...this.deriveLine(name, ["Clone", "Copy", "Eq", "Ord", "PartialEq", "PartialOrd"]),
+        );
+        out.line(...this.selected(id));
         out.open(`pub enum ${rustName} {`);
         for (const c of kind.cases) {
           out.line(...docLines(c.docs.contents));
+          out.line(...this.selected(id, c.name));
           out.line(`${camelCase(c.name)},`);
         }
         out.close();

@@ -14,7 +14,7 @@ import { RustGlue, type GlueTarget } from "./glue.js";
 import { docLines, exportMacroName, interfaceModulePath, rustIdent, snakeCase, typeName } from "./naming.js";
 import { runtimeModule } from "./runtime.js";
 import { RustSource } from "./source.js";
-import { RustTypes } from "./types.js";
+import { RustTypes, type TypeAttributes } from "./types.js";
 
 export interface RustWorldOptions {
   edition2024: boolean;
@@ -36,7 +36,12 @@ export interface RustWorldOptions {
   typeSectionSuffix?: string;
   /** The exports do not run the static constructors on their first call. */
   disableRunCtorsOnceWorkaround?: boolean;
+  /** Derives and attributes added to generated types. */
+  attributes?: TypeAttributes;
 }
+
+/** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
+export class RustOptionsError extends Error {}
 
 /** Why the Rust generator cannot serve `world`, or `undefined`. */
 export function unsupportedReason(resolve: Resolve, world: WorldId): string | undefined {
@@ -112,6 +117,7 @@ class RustWorld {
     ]);
     for (const i of this.abi.interfaces)
       if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
+    if (options.attributes !== undefined) types.attributes = options.attributes;
     this.types = types;
   }
 
@@ -176,6 +182,18 @@ class RustWorld {
     out.append(runtimeModule(this.types.rtUsed, this.options.edition2024));
     out.blank();
     out.append(tail);
+    const unused = [...(this.options.attributes?.types ?? []), ...(this.options.attributes?.members ?? [])]
+      .map(([sel]) => sel)
+      .filter((sel) => !this.types.usedSelectors.has(sel));
+    if (unused.length > 0)
+      throw new RustOptionsError(
+        `unused selectors provided via \`additional_type_attributes\` / \`additional_member_attributes\`: [${[
+          ...new Set(unused),
+        ]
+          .sort()
+          .map((sel) => JSON.stringify(sel))
+          .join(", ")}]`,
+      );
     return out.toString(this.options.edition2024);
   }
 

@@ -100,6 +100,224 @@ pub mod test {
     }
 }
 
+#[allow(dead_code, unused_imports, unused_unsafe)]
+#[allow(unsafe_op_in_unsafe_fn, clippy::all)]
+pub mod exports {
+    pub mod test {
+        pub mod rust_options {
+            pub mod shapes {
+                use super::super::super::super::_rt;
+
+                #[repr(C)]
+                #[derive(Clone, Copy)]
+                #[derive(Default, PartialEq)]
+                pub struct Point {
+                    #[doc(alias = "abscissa")]
+                    pub x: u32,
+                    pub y: u32,
+                }
+                impl ::core::fmt::Debug for Point {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        f.debug_struct("Point")
+                            .field("x", &self.x)
+                            .field("y", &self.y)
+                            .finish()
+                    }
+                }
+
+                #[derive(Clone, Copy)]
+                pub enum Shape {
+                    Dot(Point),
+                    Line((Point, Point)),
+                }
+                impl ::core::fmt::Debug for Shape {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        match self {
+                            Shape::Dot(e) => f.debug_tuple("Shape::Dot").field(e).finish(),
+                            Shape::Line(e) => f.debug_tuple("Shape::Line").field(e).finish(),
+                        }
+                    }
+                }
+
+                #[repr(u8)]
+                #[derive(Clone, Copy, Eq, Hash, Ord, PartialEq, PartialOrd)]
+                pub enum Color {
+                    Red,
+                    Green,
+                }
+                impl ::core::fmt::Debug for Color {
+                    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                        match self {
+                            Color::Red => f.debug_tuple("Color::Red").finish(),
+                            Color::Green => f.debug_tuple("Color::Green").finish(),
+                        }
+                    }
+                }
+                impl Color {
+                    #[doc(hidden)]
+                    #[allow(unsafe_op_in_unsafe_fn)]
+                    pub unsafe fn _lift(val: u8) -> Color {
+                        if !cfg!(debug_assertions) {
+                            return ::core::mem::transmute(val);
+                        }
+                        match val {
+                            0 => Color::Red,
+                            1 => Color::Green,
+                            _ => panic!("invalid enum discriminant"),
+                        }
+                    }
+                }
+
+                #[doc(hidden)]
+                #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
+                pub unsafe fn _export_same_cabi<T_: Guest>(
+                    _a0: i32,
+                    _a1: i32,
+                    _a2: i32,
+                    _a3: i32,
+                    _a4: i32,
+                    _a5: i32,
+                    _a6: i32,
+                    _a7: i32,
+                    _a8: i32,
+                    _a9: i32,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
+                    let _t10 = match _a0 {
+                        0 => {
+                            let _t0 = _a1 as u32;
+                            let _t1 = _a2 as u32;
+                            let _t2 = Point { x: _t0, y: _t1 };
+                            Shape::Dot(_t2)
+                        }
+                        1 => {
+                            let _t3 = _a1 as u32;
+                            let _t4 = _a2 as u32;
+                            let _t5 = Point { x: _t3, y: _t4 };
+                            let _t6 = _a3 as u32;
+                            let _t7 = _a4 as u32;
+                            let _t8 = Point { x: _t6, y: _t7 };
+                            let _t9 = (_t5, _t8);
+                            Shape::Line(_t9)
+                        }
+                        _ => _rt::invalid_enum_discriminant(),
+                    };
+                    let _t21 = match _a5 {
+                        0 => {
+                            let _t11 = _a6 as u32;
+                            let _t12 = _a7 as u32;
+                            let _t13 = Point { x: _t11, y: _t12 };
+                            Shape::Dot(_t13)
+                        }
+                        1 => {
+                            let _t14 = _a6 as u32;
+                            let _t15 = _a7 as u32;
+                            let _t16 = Point { x: _t14, y: _t15 };
+                            let _t17 = _a8 as u32;
+                            let _t18 = _a9 as u32;
+                            let _t19 = Point { x: _t17, y: _t18 };
+                            let _t20 = (_t16, _t19);
+                            Shape::Line(_t20)
+                        }
+                        _ => _rt::invalid_enum_discriminant(),
+                    };
+                    let _ret22 = T_::same(_t10, _t21);
+                    let _t23 = _rt::as_i32(_ret22);
+                    _t23
+                }
+
+                #[doc(hidden)]
+                #[allow(dead_code, unused_unsafe, unsafe_op_in_unsafe_fn, clippy::all)]
+                pub unsafe fn _export_color_of_cabi<T_: Guest>(
+                    _a0: i32,
+                    _a1: i32,
+                    _a2: i32,
+                    _a3: i32,
+                    _a4: i32,
+                ) -> i32 {
+                    #[cfg(target_arch = "wasm32")]
+                    _rt::run_ctors_once();
+                    let _t10 = match _a0 {
+                        0 => {
+                            let _t0 = _a1 as u32;
+                            let _t1 = _a2 as u32;
+                            let _t2 = Point { x: _t0, y: _t1 };
+                            Shape::Dot(_t2)
+                        }
+                        1 => {
+                            let _t3 = _a1 as u32;
+                            let _t4 = _a2 as u32;
+                            let _t5 = Point { x: _t3, y: _t4 };
+                            let _t6 = _a3 as u32;
+                            let _t7 = _a4 as u32;
+                            let _t8 = Point { x: _t6, y: _t7 };
+                            let _t9 = (_t5, _t8);
+                            Shape::Line(_t9)
+                        }
+                        _ => _rt::invalid_enum_discriminant(),
+                    };
+                    let _ret11 = T_::color_of(_t10);
+                    let _t12 = match _ret11 {
+                        Color::Red => 0i32,
+                        Color::Green => 1i32,
+                    };
+                    _t12
+                }
+
+                pub trait Guest {
+                    /// Whether the two shapes are equal (the guest compares them with `==`, a derive the bindings add).
+                    fn same(a: Shape, b: Shape) -> bool;
+
+                    /// The color of a shape: red for dots.
+                    fn color_of(s: Shape) -> Color;
+                }
+
+                #[doc(hidden)]
+                #[macro_export]
+                macro_rules! __export_test_rust_options_shapes_cabi {
+                    ($ty:ident with_types_in $($path_to_types:tt)*) => {
+                        const _: () = {
+                            #[export_name = "x-test:rust-options/shapes#same"]
+                            unsafe extern "C" fn _export_same(
+                                _a0: i32,
+                                _a1: i32,
+                                _a2: i32,
+                                _a3: i32,
+                                _a4: i32,
+                                _a5: i32,
+                                _a6: i32,
+                                _a7: i32,
+                                _a8: i32,
+                                _a9: i32,
+                            ) -> i32 {
+                                $($path_to_types)*::_export_same_cabi::<$ty>(
+                                    _a0, _a1, _a2, _a3, _a4, _a5, _a6, _a7, _a8, _a9,
+                                )
+                            }
+                            #[export_name = "x-test:rust-options/shapes#color-of"]
+                            unsafe extern "C" fn _export_color_of(
+                                _a0: i32,
+                                _a1: i32,
+                                _a2: i32,
+                                _a3: i32,
+                                _a4: i32,
+                            ) -> i32 {
+                                $($path_to_types)*::_export_color_of_cabi::<$ty>(
+                                    _a0, _a1, _a2, _a3, _a4,
+                                )
+                            }
+                        };
+                    };
+                }
+                #[doc(hidden)]
+                #[allow(unused_imports)]
+                pub use __export_test_rust_options_shapes_cabi;
+            }
+        }
+    }
+}
+
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
@@ -201,6 +419,14 @@ mod _rt {
         ::std::alloc::dealloc(ptr, layout);
     }
 
+    pub unsafe fn invalid_enum_discriminant<T>() -> T {
+        if cfg!(debug_assertions) {
+            panic!("invalid enum discriminant")
+        } else {
+            ::core::hint::unreachable_unchecked()
+        }
+    }
+
     /// The canonical ABI's `realloc`: the global allocator, sized and aligned as asked.
     pub unsafe fn cabi_realloc(
         old_ptr: *mut u8,
@@ -250,6 +476,9 @@ macro_rules! __export_options_guest_impl {
         $($path_to_types_root)*::__export_world_options_guest_cabi!(
             $ty with_types_in $($path_to_types_root)*
         );
+        $($path_to_types_root)*::exports::test::rust_options::shapes::__export_test_rust_options_shapes_cabi!(
+            $ty with_types_in $($path_to_types_root)*::exports::test::rust_options::shapes
+        );
     };
 }
 #[doc(inline)]
@@ -273,4 +502,4 @@ pub unsafe extern "C" fn cabi_realloc(
 #[link_section = "component-type:witx-bindgen:0.1.0:test:rust-options:options-guest:encoded world-opt"]
 #[doc(hidden)]
 #[used]
-pub static __WITX_BINDGEN_COMPONENT_TYPE: [u8; 283] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xb2\x01\x01A\x02\x01A\x08\x01B\x04\x01@\x01\x03msgs\x01\x00\x04\x00\x03log\x01\x00\x01@\x00\x01\x00\x04\x00\x0eskipped-import\x01\x01\x03\x00\x16test:rust-options/host\x05\x00\x01@\x01\x04names\x00s\x04\x00\x05greet\x01\x01\x01@\x00\x00y\x04\x00\x07skipped\x01\x02\x01@\x00\x00z\x04\x00\x10live-allocations\x01\x03\x04\x00\x1ftest:rust-options/options-guest\x04\x00\x0b\x13\x01\x00\x0doptions-guest\x03\x00\x00\x00,\x09producers\x01\x0cprocessed-by\x01\x0cwitx-bindgen\x050.1.0";
+pub static __WITX_BINDGEN_COMPONENT_TYPE: [u8; 434] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xc9\x02\x01A\x02\x01A\x0a\x01B\x04\x01@\x01\x03msgs\x01\x00\x04\x00\x03log\x01\x00\x01@\x00\x01\x00\x04\x00\x0eskipped-import\x01\x01\x03\x00\x16test:rust-options/host\x05\x00\x01@\x01\x04names\x00s\x04\x00\x05greet\x01\x01\x01@\x00\x00y\x04\x00\x07skipped\x01\x02\x01@\x00\x00z\x04\x00\x10live-allocations\x01\x03\x01B\x0b\x01r\x02\x01xy\x01yy\x04\x00\x05point\x03\x00\x00\x01o\x02\x01\x01\x01q\x02\x03dot\x01\x01\x00\x04line\x01\x02\x00\x04\x00\x05shape\x03\x00\x03\x01m\x02\x03red\x05green\x04\x00\x05color\x03\x00\x05\x01@\x02\x01a\x04\x01b\x04\x00\x7f\x04\x00\x04same\x01\x07\x01@\x01\x01s\x04\x00\x06\x04\x00\x08color-of\x01\x08\x04\x00\x18test:rust-options/shapes\x05\x04\x04\x00\x1ftest:rust-options/options-guest\x04\x00\x0b\x13\x01\x00\x0doptions-guest\x03\x00\x00\x00,\x09producers\x01\x0cprocessed-by\x01\x0cwitx-bindgen\x050.1.0";

@@ -2,11 +2,14 @@
 //! (`--export-macro-name export_options`), made public (`--pub-export-macro`)
 //! and finding the bindings in `crate::bindings`
 //! (`--default-bindings-module`); `skipped` left out (`--skip`), so the guest
-//! exports it by hand.
+//! exports it by hand; `PartialEq` derived on the generated types
+//! (`--additional-derive-attributes`) and `Default` on `point`
+//! (`--additional-type-attributes`).
 
 mod bindings;
 mod counting;
 
+use bindings::exports::test::rust_options::shapes::{self, Color, Point, Shape};
 use bindings::test::rust_options::host;
 
 struct Component;
@@ -21,6 +24,20 @@ impl bindings::Guest for Component {
 
     fn live_allocations() -> i32 {
         counting::live()
+    }
+}
+
+impl shapes::Guest for Component {
+    fn same(a: Shape, b: Shape) -> bool {
+        a == b
+    }
+
+    fn color_of(s: Shape) -> Color {
+        match s {
+            Shape::Dot(p) if p == Point::default() => Color::Red,
+            Shape::Dot(_) => Color::Red,
+            Shape::Line(_) => Color::Green,
+        }
     }
 }
 
