@@ -44,7 +44,7 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     // Additional derives, sorted into the generator's own, but not on the ignored types; attributes where selected.
     expect(source).toMatch(/#\[derive\(Clone, Copy, Eq, Hash, Ord, PartialEq, PartialOrd\)\]\n *pub enum Color \{/);
     expect(source).toMatch(
-      /#\[derive\(Clone, Copy\)\]\n *#\[derive\(Default, PartialEq\)\]\n *pub struct Point \{\n *#\[doc\(alias = "abscissa"\)\]\n *pub x: u32,/,
+      /#\[derive\(Clone, Copy, Default, PartialEq\)\]\n *pub struct Point \{\n *#\[doc\(alias = "abscissa"\)\]\n *pub x: u32,/,
     );
     const core = await buildRustGuest(scenario, options);
     expect(customSectionNames(core).filter((n) => n.startsWith("component-type:"))).toEqual([

@@ -408,9 +408,9 @@ export class RustTypes {
     switch (kind.kind) {
       case "record": {
         out.line(...docs);
-        if (this.isCopy(id)) out.line("#[repr(C)]", ...this.deriveLine(name, ["Clone", "Copy"]));
-        else out.line(...this.deriveLine(name, this.isClone(id) ? ["Clone"] : []));
-        out.line(...this.selected(id));
+        if (this.isCopy(id))
+          out.line("#[repr(C)]", ...mergeDerives(this.deriveLine(name, ["Clone", "Copy"]), this.selected(id)));
+        else out.line(...mergeDerives(this.deriveLine(name, this.isClone(id) ? ["Clone"] : []), this.selected(id)));
         if (kind.fields.length === 0) out.line(`pub struct ${rustName}${params} {}`);
         else {
           out.open(`pub struct ${rustName}${params} {`);
@@ -434,8 +434,12 @@ export class RustTypes {
       }
       case "variant": {
         out.line(...docs);
-        out.line(...this.deriveLine(name, this.isCopy(id) ? ["Clone", "Copy"] : this.isClone(id) ? ["Clone"] : []));
-        out.line(...this.selected(id));
+        out.line(
+          ...mergeDerives(
+            this.deriveLine(name, this.isCopy(id) ? ["Clone", "Copy"] : this.isClone(id) ? ["Clone"] : []),
+            this.selected(id),
+          ),
+        );
         out.open(`pub enum ${rustName}${params} {`);
         for (const c of kind.cases) {
           out.line(...docLines(c.docs.contents));
@@ -466,9 +470,11 @@ export class RustTypes {
         out.line(...docs);
         out.line(
           `#[repr(${repr})]`,
-          ...this.deriveLine(name, ["Clone", "Copy", "Eq", "Ord", "PartialEq", "PartialOrd"]),
+          ...mergeDerives(
+            this.deriveLine(name, ["Clone", "Copy", "Eq", "Ord", "PartialEq", "PartialOrd"]),
+            this.selected(id),
+          ),
         );
-        out.line(...this.selected(id));
         out.open(`pub enum ${rustName} {`);
         for (const c of kind.cases) {
           out.line(...docLines(c.docs.contents));
@@ -706,4 +712,16 @@ function borrowedStr(lifetime: string): string {
 
 function generics(lifetime: string | undefined): string {
   return lifetime === undefined ? "" : `<${lifetime}>`;
+}
+
+/** `derive` then `attrs`, with adjacent `#[derive(...)]` attributes merged into one, as rustfmt merges them. */
+function mergeDerives(derive: string[], attrs: string[]): string[] {
+  const out: string[] = [];
+  for (const line of [...derive, ...attrs]) {
+    const list = /^#\[derive\((.*)\)\]$/.exec(line)?.[1];
+    const prev = out.length === 0 ? undefined : /^#\[derive\((.*)\)\]$/.exec(out[out.length - 1]!)?.[1];
+    if (list !== undefined && prev !== undefined) out[out.length - 1] = `#[derive(${prev}, ${list})]`;
+    else out.push(line);
+  }
+  return out;
 }

@@ -109,8 +109,7 @@ pub mod exports {
                 use super::super::super::super::_rt;
 
                 #[repr(C)]
-                #[derive(Clone, Copy)]
-                #[derive(Default, PartialEq)]
+                #[derive(Clone, Copy, Default, PartialEq)]
                 pub struct Point {
                     #[doc(alias = "abscissa")]
                     pub x: u32,
