@@ -337,6 +337,16 @@ async function main(): Promise<void> {
             array: true,
             describe: "SELECTOR=ATTR: an attribute of a field or case, by <type's full WIT name>.<member> (repeatable)",
           })
+          .option("stubs", {
+            type: "boolean",
+            default: false,
+            describe: "a Stub type implements every export with unreachable!() and is exported",
+          })
+          .option("generate-unused-types", {
+            type: "boolean",
+            default: false,
+            describe: "accepted for wit-bindgen: every type of the world's interfaces is always generated",
+          })
           .option("generate-all", {
             type: "boolean",
             default: false,
@@ -382,6 +392,7 @@ async function main(): Promise<void> {
             additionalDeriveIgnore: argv["additional-derive-ignore"],
             additionalTypeAttributes: (argv["additional-type-attributes"] ?? []).map(selectorAttribute),
             additionalMemberAttributes: (argv["additional-member-attributes"] ?? []).map(selectorAttribute),
+            stubs: argv.stubs,
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

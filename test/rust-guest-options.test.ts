@@ -3,9 +3,20 @@
  * test/guests/rust/options.rs written against bindings made with them,
  * compiled with Debian's rustc 1.63 and run in our host.
  */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadHost } from "./helpers/host.js";
-import { buildRustGuest, customSectionNames, rustBindings, rustScenario, wasmUnknownRustc } from "./helpers/rust.js";
+import { tempDir } from "./helpers/host.js";
+import {
+  buildRustGuest,
+  customSectionNames,
+  RUSTC_FLAGS,
+  rustBindings,
+  rustScenario,
+  wasmUnknownRustc,
+} from "./helpers/rust.js";
 import { skipReason } from "./helpers/toolchains.js";
 
 const reason = skipReason(wasmUnknownRustc());
@@ -98,4 +109,27 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
       'unused selectors provided via `additional_type_attributes` / `additional_member_attributes`: ["test:rust-options/shapes/nope"]',
     );
   });
+
+  it.each([
+    ["options", {}],
+    ["resources", {}],
+    ["asyncs", { boxedAsyncExports: true }],
+  ] as const)(
+    "--stubs: the %s bindings alone build, Stub exporting every function as unreachable!()",
+    async (name, extra) => {
+      const s = rustScenario(name);
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, "bindings.rs"), rustBindings(s, { ...extra, stubs: true }));
+      fs.writeFileSync(path.join(dir, "guest.rs"), "mod bindings;\n");
+      const r = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      const core = new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
+      if (name !== "options") return;
+      const host = await loadHost(s.wit, { world: s.world });
+      const guest = (await host.instantiate(core, {
+        "test:rust-options/host": { log: () => {}, skippedImport: () => {} },
+      })) as any;
+      expect(() => guest.greet("x")).toThrow(/unreachable/);
+    },
+  );
 });

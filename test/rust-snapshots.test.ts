@@ -37,6 +37,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
       additionalDeriveIgnore: ["point", "shape"],
       additionalTypeAttributes: [["test:rust-options/shapes/point", "#[derive(Default, PartialEq)]"]],
       additionalMemberAttributes: [["test:rust-options/shapes/point.x", '#[doc(alias = "abscissa")]']],
+      stubs: true,
     },
   },
 ];

@@ -52,6 +52,12 @@ export interface RustOptions {
   additionalTypeAttributes?: [string, string][];
   /** The same for fields and cases: `<type's full WIT name>.<member>` (wit-bindgen's `additional_member_attributes`). */
   additionalMemberAttributes?: [string, string][];
+  /**
+   * A `Stub` type implements every export with `unreachable!()` and is
+   * exported (`export!(Stub)`), so that the bindings build alone
+   * (wit-bindgen's `stubs`).
+   */
+  stubs?: boolean;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -87,6 +93,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
       types: options.additionalTypeAttributes ?? [],
       members: options.additionalMemberAttributes ?? [],
     },
+    stubs: options.stubs ?? false,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -38,6 +38,8 @@ export interface RustWorldOptions {
   disableRunCtorsOnceWorkaround?: boolean;
   /** Derives and attributes added to generated types. */
   attributes?: TypeAttributes;
+  /** `Stub` implements every export with `unreachable!()`, and is exported. */
+  stubs?: boolean;
 }
 
 /** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
@@ -172,6 +174,14 @@ class RustWorld {
     }
     const tail = new RustSource();
     this.exportMacro(tail);
+    if (this.options.stubs) {
+      tail.blank();
+      tail.line("/// The implementation of every export that `--stubs` writes: each one is `unreachable!()`.");
+      tail.line("#[derive(Debug)]");
+      tail.line("pub struct Stub;");
+      tail.blank();
+      tail.line(`${this.options.exportMacroName ?? "export"}!(Stub);`);
+    }
     if (this.options.realloc) {
       tail.blank();
       this.reallocExport(tail);
@@ -517,6 +527,9 @@ class RustWorld {
     }
     const traitMethods = new Map<TypeId | undefined, RustSource>([[undefined, new RustSource()]]);
     for (const r of resources) traitMethods.set(r, new RustSource());
+    /** With `--stubs`: each trait's methods implemented with `unreachable!()`. */
+    const stubMethods = new Map<TypeId | undefined, RustSource>([[undefined, new RustSource()]]);
+    for (const r of resources) stubMethods.set(r, new RustSource());
     const macroBody = new RustSource();
     /** The traits (`undefined`: `Guest`) with `async fn` methods. */
     const asyncTraits = new Set<TypeId | undefined>();
@@ -592,6 +605,19 @@ class RustWorld {
         methods.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), first, "params");
         rest.forEach((l, i) => methods.line(i === rest.length - 1 ? `${l};` : l));
       } else methods.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), `${ret};`, "params");
+      if (this.options.stubs) {
+        const stub = stubMethods.get(resource)!;
+        stub.line("#[allow(unused_variables)]");
+        if (ret.includes("\n")) {
+          const [first, ...rest] = ret.split("\n");
+          stub.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), first, "params");
+          rest.forEach((l, i) => stub.line(i === rest.length - 1 ? `${l} {` : l));
+          stub.shift(1);
+        } else stub.list(`${fn} ${this.functionName(func)}`, this.exportParams(func), `${ret} {`, "params");
+        if (!ret.includes("\n")) stub.shift(1);
+        stub.line("unreachable!()");
+        stub.close();
+      }
       // The macro's exports.
       const ty =
         resource === undefined
@@ -663,6 +689,7 @@ class RustWorld {
       out.append(traitMethods.get(r)!);
       out.close();
     }
+    if (this.options.stubs) this.stubImpls(out, resources, stubMethods);
     // The macro.
     out.blank();
     out.line("#[doc(hidden)]");
@@ -950,6 +977,25 @@ class RustWorld {
       }
       default:
         return [`T_::${name}`, args, ""];
+    }
+  }
+
+  /** With `--stubs`: `Stub` implements the traits of these exports, every method `unreachable!()`. */
+  private stubImpls(out: RustSource, resources: TypeId[], methods: Map<TypeId | undefined, RustSource>): void {
+    const stub = this.types.rootPath("Stub");
+    const guest = methods.get(undefined)!;
+    if (!guest.empty || resources.length > 0) {
+      out.blank();
+      out.open(`impl Guest for ${stub} {`);
+      for (const r of resources) out.line(`type ${typeName(this.resolve.types[r].name!)} = ${stub};`);
+      out.append(guest);
+      out.close();
+    }
+    for (const r of resources) {
+      out.blank();
+      out.open(`impl Guest${typeName(this.resolve.types[r].name!)} for ${stub} {`);
+      out.append(methods.get(r)!);
+      out.close();
     }
   }
 

@@ -45,6 +45,17 @@ pub trait Guest {
     fn live_allocations() -> i32;
 }
 
+impl Guest for Stub {
+    #[allow(unused_variables)]
+    fn greet(name: _rt::String) -> _rt::String {
+        unreachable!()
+    }
+    #[allow(unused_variables)]
+    fn live_allocations() -> i32 {
+        unreachable!()
+    }
+}
+
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __export_world_options_guest_cabi {
@@ -272,6 +283,17 @@ pub mod exports {
                     fn color_of(s: Shape) -> Color;
                 }
 
+                impl Guest for super::super::super::super::Stub {
+                    #[allow(unused_variables)]
+                    fn same(a: Shape, b: Shape) -> bool {
+                        unreachable!()
+                    }
+                    #[allow(unused_variables)]
+                    fn color_of(s: Shape) -> Color {
+                        unreachable!()
+                    }
+                }
+
                 #[doc(hidden)]
                 #[macro_export]
                 macro_rules! __export_test_rust_options_shapes_cabi {
@@ -483,6 +505,12 @@ macro_rules! __export_options_guest_impl {
 #[doc(inline)]
 #[allow(unused_imports)]
 pub use __export_options_guest_impl as export_options;
+
+/// The implementation of every export that `--stubs` writes: each one is `unreachable!()`.
+#[derive(Debug)]
+pub struct Stub;
+
+export_options!(Stub);
 
 /// The canonical ABI's allocator, which the other side uses to hand this module memory.
 #[cfg(target_arch = "wasm32")]
