@@ -337,6 +337,11 @@ async function main(): Promise<void> {
             array: true,
             describe: "SELECTOR=ATTR: an attribute of a field or case, by <type's full WIT name>.<member> (repeatable)",
           })
+          .option("raw-strings", {
+            type: "boolean",
+            default: false,
+            describe: "borrowed string arguments are &[u8] (UTF-8) instead of &str",
+          })
           .option("stubs", {
             type: "boolean",
             default: false,
@@ -393,6 +398,7 @@ async function main(): Promise<void> {
             additionalTypeAttributes: (argv["additional-type-attributes"] ?? []).map(selectorAttribute),
             additionalMemberAttributes: (argv["additional-member-attributes"] ?? []).map(selectorAttribute),
             stubs: argv.stubs,
+            rawStrings: argv["raw-strings"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

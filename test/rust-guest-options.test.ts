@@ -37,7 +37,7 @@ const attributes = {
 };
 
 describe.skipIf(reason !== undefined)("Rust guest options", () => {
-  it("-d, --additional-derive-ignore, --additional-type-attributes, --additional-member-attributes, --export-macro-name, --pub-export-macro, --default-bindings-module, --skip, --type-section-suffix", async () => {
+  it("--raw-strings, -d, --additional-derive-ignore, --additional-type-attributes, --additional-member-attributes, --export-macro-name, --pub-export-macro, --default-bindings-module, --skip, --type-section-suffix", async () => {
     const options = {
       ...attributes,
       exportMacroName: "export_options",
@@ -45,6 +45,7 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
       defaultBindingsModule: "crate::bindings",
       skip: ["skipped", "skipped-import"],
       typeSectionSuffix: "-opt",
+      rawStrings: true,
     };
     const source = rustBindings(scenario, options);
     expect(source).toContain("#[macro_export]");
@@ -52,6 +53,7 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     expect(source).toContain("crate::bindings::export_options!($ty with_types_in crate::bindings);");
     expect(source).not.toContain("fn skipped_import");
     expect(source).not.toContain("fn skipped(");
+    expect(source).toContain("pub fn log(msg: &[u8]) {");
     // Additional derives, sorted into the generator's own, but not on the ignored types; attributes where selected.
     expect(source).toMatch(/#\[derive\(Clone, Copy, Eq, Hash, Ord, PartialEq, PartialOrd\)\]\n *pub enum Color \{/);
     expect(source).toMatch(

@@ -38,6 +38,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
       additionalTypeAttributes: [["test:rust-options/shapes/point", "#[derive(Default, PartialEq)]"]],
       additionalMemberAttributes: [["test:rust-options/shapes/point.x", '#[doc(alias = "abscissa")]']],
       stubs: true,
+      rawStrings: true,
     },
   },
 ];

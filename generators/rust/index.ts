@@ -58,6 +58,12 @@ export interface RustOptions {
    * (wit-bindgen's `stubs`).
    */
   stubs?: boolean;
+  /**
+   * Borrowed string arguments (an import's `&str`s) are `&[u8]`, which must
+   * hold UTF-8, so that code with bytes need not check them itself
+   * (wit-bindgen's `raw_strings`).
+   */
+  rawStrings?: boolean;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -94,6 +100,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
       members: options.additionalMemberAttributes ?? [],
     },
     stubs: options.stubs ?? false,
+    rawStrings: options.rawStrings ?? false,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -66,6 +66,8 @@ export interface TypeAttributes {
 
 export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
+  /** Borrowed strings are `&[u8]` (`--raw-strings`). */
+  rawStrings = false;
   /** The attributes to add, and the selectors that matched a type. */
   attributes: TypeAttributes = { derives: [], deriveIgnore: new Set(), types: [], members: [] };
   readonly usedSelectors = new Set<string>();
@@ -223,7 +225,7 @@ export class RustTypes {
   print(t: Type, mode: TypeMode): string {
     if (typeof t === "number") {
       const target = this.layout.dealias(t);
-      if (target === "string" && mode.lifetime !== undefined) return borrowedStr(mode.lifetime);
+      if (target === "string" && mode.lifetime !== undefined) return borrowedStr(mode.lifetime, this.rawStrings);
       if (typeof target === "number") {
         const kind = this.resolve.types[target].kind;
         if (kind.kind === "list" && mode.lifetime !== undefined) return this.printList(kind.type, mode);
@@ -250,7 +252,7 @@ export class RustTypes {
       case "s64":
         return "i64";
       case "string":
-        return mode.lifetime !== undefined ? borrowedStr(mode.lifetime) : this.rtItem("String");
+        return mode.lifetime !== undefined ? borrowedStr(mode.lifetime, this.rawStrings) : this.rtItem("String");
       case "error-context":
         return `${this.rtItem("async_support")}::ErrorContext`;
       default:
@@ -706,8 +708,10 @@ export class RustTypes {
   }
 }
 
-function borrowedStr(lifetime: string): string {
-  return lifetime === "'_" ? "&str" : `&${lifetime} str`;
+/** A borrowed string: `&str`, or, with `--raw-strings`, its UTF-8 bytes as `&[u8]`. */
+function borrowedStr(lifetime: string, raw: boolean): string {
+  const ty = raw ? "[u8]" : "str";
+  return lifetime === "'_" ? `&${ty}` : `&${lifetime} ${ty}`;
 }
 
 function generics(lifetime: string | undefined): string {

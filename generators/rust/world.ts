@@ -40,6 +40,8 @@ export interface RustWorldOptions {
   attributes?: TypeAttributes;
   /** `Stub` implements every export with `unreachable!()`, and is exported. */
   stubs?: boolean;
+  /** Borrowed string arguments are `&[u8]`. */
+  rawStrings?: boolean;
 }
 
 /** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
@@ -120,6 +122,7 @@ class RustWorld {
     for (const i of this.abi.interfaces)
       if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
     if (options.attributes !== undefined) types.attributes = options.attributes;
+    types.rawStrings = options.rawStrings === true;
     this.types = types;
   }
 

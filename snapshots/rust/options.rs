@@ -89,7 +89,7 @@ pub mod test {
 
             /// Records `msg`.
             #[allow(unused_unsafe, clippy::all)]
-            pub fn log(msg: &str) {
+            pub fn log(msg: &[u8]) {
                 unsafe {
                     let _vec0 = msg;
                     let _ptr1 = _vec0.as_ptr().cast::<u8>() as i32;

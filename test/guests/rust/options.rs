@@ -2,7 +2,8 @@
 //! (`--export-macro-name export_options`), made public (`--pub-export-macro`)
 //! and finding the bindings in `crate::bindings`
 //! (`--default-bindings-module`); `skipped` left out (`--skip`), so the guest
-//! exports it by hand; `PartialEq` derived on the generated types
+//! exports it by hand; borrowed strings as bytes (`--raw-strings`);
+//! `PartialEq` derived on the generated types
 //! (`--additional-derive-attributes`) and `Default` on `point`
 //! (`--additional-type-attributes`).
 
@@ -18,7 +19,8 @@ bindings::export_options!(Component);
 
 impl bindings::Guest for Component {
     fn greet(name: String) -> String {
-        host::log(&name);
+        // `&str`, or `&[u8]` with `--raw-strings`.
+        host::log(name.as_ref());
         format!("hi {name}")
     }
 
