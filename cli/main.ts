@@ -342,6 +342,11 @@ async function main(): Promise<void> {
             default: false,
             describe: "borrowed string arguments are &[u8] (UTF-8) instead of &str",
           })
+          .option("enable-method-chaining", {
+            type: "boolean",
+            default: false,
+            describe: "methods with no result return &Self",
+          })
           .option("stubs", {
             type: "boolean",
             default: false,
@@ -399,6 +404,7 @@ async function main(): Promise<void> {
             additionalMemberAttributes: (argv["additional-member-attributes"] ?? []).map(selectorAttribute),
             stubs: argv.stubs,
             rawStrings: argv["raw-strings"],
+            enableMethodChaining: argv["enable-method-chaining"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

@@ -134,4 +134,32 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
       expect(() => guest.greet("x")).toThrow(/unreachable/);
     },
   );
+
+  it("--enable-method-chaining: methods with no result return &Self, imported and exported", async () => {
+    const chained = rustBindings(rustScenario("resources"), { enableMethodChaining: true });
+    expect(chained).toContain("pub fn log(&self, msg: &str) -> &Self {");
+    // The resources guest calls `log` as a statement: it builds as it is.
+    await buildRustGuest(rustScenario("resources"), { enableMethodChaining: true });
+    // An exported method with no result: the trait's method returns `&Self` (here built with `--stubs`).
+    const wit = `package test:chain;
+interface api {
+  resource cell {
+    constructor();
+    touch: func();
+  }
+}
+world chain-guest {
+  export api;
+}`;
+    const source = rustBindings(
+      { name: "chain", wit, world: "chain-guest" },
+      { enableMethodChaining: true, stubs: true },
+    );
+    expect(source).toContain("fn touch(&self) -> &Self;");
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "bindings.rs"), source);
+    fs.writeFileSync(path.join(dir, "guest.rs"), "mod bindings;\n");
+    const r = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+  });
 });

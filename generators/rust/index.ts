@@ -64,6 +64,8 @@ export interface RustOptions {
    * (wit-bindgen's `raw_strings`).
    */
   rawStrings?: boolean;
+  /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
+  enableMethodChaining?: boolean;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -101,6 +103,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     },
     stubs: options.stubs ?? false,
     rawStrings: options.rawStrings ?? false,
+    methodChaining: options.enableMethodChaining ?? false,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

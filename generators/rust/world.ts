@@ -42,6 +42,8 @@ export interface RustWorldOptions {
   stubs?: boolean;
   /** Borrowed string arguments are `&[u8]`. */
   rawStrings?: boolean;
+  /** Methods with no result return `&Self`. */
+  methodChaining?: boolean;
 }
 
 /** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
@@ -462,6 +464,7 @@ class RustWorld {
     out.open("unsafe {");
     out.append(glue.finish());
     out.close();
+    if (this.chains(func)) out.line("self");
     out.close();
   }
 
@@ -508,7 +511,13 @@ class RustWorld {
       }
       return " -> Self";
     }
+    if (this.chains(func)) return " -> &Self";
     return func.result === undefined ? "" : ` -> ${this.types.owned(func.result)}`;
+  }
+
+  /** With `--enable-method-chaining`: a method with no result returns `&Self` (imported and exported ones). */
+  private chains(func: Function): boolean {
+    return this.options.methodChaining === true && func.result === undefined && func.kind.kind === "method";
   }
 
   private walker(glue: RustGlue): AbiWalker<string> {
