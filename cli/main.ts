@@ -347,6 +347,10 @@ async function main(): Promise<void> {
             default: false,
             describe: "methods with no result return &Self",
           })
+          .option("map-type", {
+            type: "string",
+            describe: "the path of the type of WIT maps (default: a BTreeMap), such as std::collections::HashMap",
+          })
           .option("stubs", {
             type: "boolean",
             default: false,
@@ -405,6 +409,7 @@ async function main(): Promise<void> {
             stubs: argv.stubs,
             rawStrings: argv["raw-strings"],
             enableMethodChaining: argv["enable-method-chaining"],
+            mapType: argv["map-type"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

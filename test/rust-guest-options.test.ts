@@ -162,4 +162,58 @@ world chain-guest {
     const r = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
     expect(r.stderr).toBe("");
   });
+
+  it("--map-type: WIT maps as the given type (here std::collections::HashMap)", async () => {
+    const wit = `package test:rust-maps;
+world maps-guest {
+  /// How many times each word occurs.
+  export count: func(words: list<string>) -> map<string, u32>;
+  /// The sum of the map's values.
+  export total: func(m: map<string, u32>) -> u32;
+}`;
+    const options = { mapType: "std::collections::HashMap" };
+    const source = rustBindings({ name: "maps", wit, world: "maps-guest" }, options);
+    expect(source).toContain("std::collections::HashMap<_rt::String, u32>");
+    expect(source).not.toContain("BTreeMap");
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "bindings.rs"), source);
+    fs.writeFileSync(
+      path.join(dir, "guest.rs"),
+      `mod bindings;
+use std::collections::HashMap;
+struct Component;
+impl bindings::Guest for Component {
+    fn count(words: Vec<String>) -> HashMap<String, u32> {
+        let mut m = HashMap::new();
+        for w in words {
+            *m.entry(w).or_insert(0) += 1;
+        }
+        m
+    }
+    fn total(m: HashMap<String, u32>) -> u32 {
+        m.values().sum()
+    }
+}
+bindings::export!(Component with_types_in bindings);
+`,
+    );
+    const r = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const core = new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
+    const host = await loadHost(wit, { world: "maps-guest" });
+    const guest = (await host.instantiate(core, {})) as any;
+    const counted = guest.count(["a", "b", "a"]) as Map<string, number>;
+    expect([...counted.entries()].sort()).toEqual([
+      ["a", 2],
+      ["b", 1],
+    ]);
+    expect(
+      guest.total(
+        new Map([
+          ["x", 4],
+          ["y", 5],
+        ]),
+      ),
+    ).toBe(9);
+  });
 });

@@ -564,7 +564,7 @@ export class RustGlue implements AbiEmitter<string> {
     out.assign(`let ${len}`, `${ops[1]} as usize`);
     out.line(
       map
-        ? `let mut ${result} = ${this.rt("Map")}::new();`
+        ? `let mut ${result} = ${this.types.mapType()}::new();`
         : `let mut ${result} = ${this.rt("Vec")}::with_capacity(${len});`,
     );
     const index = this.tmp("i");

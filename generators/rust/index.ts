@@ -66,6 +66,13 @@ export interface RustOptions {
   rawStrings?: boolean;
   /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
   enableMethodChaining?: boolean;
+  /**
+   * The path of the type of WIT `map<K, V>` (default `_rt::Map`, a
+   * `BTreeMap`), such as `std::collections::HashMap`: it needs `new`,
+   * `insert`, `len` and iteration by value and by reference (wit-bindgen's
+   * `map_type`).
+   */
+  mapType?: string;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -104,6 +111,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     stubs: options.stubs ?? false,
     rawStrings: options.rawStrings ?? false,
     methodChaining: options.enableMethodChaining ?? false,
+    mapType: options.mapType,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

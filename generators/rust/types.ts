@@ -68,6 +68,13 @@ export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
   /** Borrowed strings are `&[u8]` (`--raw-strings`). */
   rawStrings = false;
+  /** The path of the type of WIT maps (`--map-type`), or `undefined` for `_rt::Map` (a `BTreeMap`). */
+  mapPath: string | undefined = undefined;
+
+  /** The type of WIT maps: `--map-type`'s path, or `_rt::Map`. It needs `new`, `insert`, `len` and `iter`/`into_iter`. */
+  mapType(): string {
+    return this.mapPath ?? this.rtItem("Map");
+  }
   /** The attributes to add, and the selectors that matched a type. */
   attributes: TypeAttributes = { derives: [], deriveIgnore: new Set(), types: [], members: [] };
   readonly usedSelectors = new Set<string>();
@@ -320,7 +327,7 @@ export class RustTypes {
   }
 
   private printMap(key: Type, value: Type, mode: TypeMode): string {
-    const map = `${this.rtItem("Map")}<${this.print(key, this.filterMode(key, mode))}, ${this.print(value, this.filterMode(value, mode))}>`;
+    const map = `${this.mapType()}<${this.print(key, this.filterMode(key, mode))}, ${this.print(value, this.filterMode(value, mode))}>`;
     if (!mode.listsBorrowed) return map;
     const lt = mode.lifetime!;
     return (lt === "'_" ? "&" : `&${lt} `) + map;

@@ -44,6 +44,8 @@ export interface RustWorldOptions {
   rawStrings?: boolean;
   /** Methods with no result return `&Self`. */
   methodChaining?: boolean;
+  /** The path of the type of WIT maps. */
+  mapType?: string;
 }
 
 /** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
@@ -125,6 +127,7 @@ class RustWorld {
       if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
     if (options.attributes !== undefined) types.attributes = options.attributes;
     types.rawStrings = options.rawStrings === true;
+    types.mapPath = options.mapType;
     this.types = types;
   }
 
