@@ -124,6 +124,17 @@ function readComponentInput(input: string): Uint8Array | "core module" | undefin
 }
 
 /** Runs a generator; a world it cannot serve yet is reported as an error, not a stack trace. */
+/** `--with k=v` options (each possibly a comma list), as wit-bindgen parses them. */
+function withOption(values: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of values.flatMap((v) => v.split(","))) {
+    const eq = item.indexOf("=");
+    if (eq <= 0) usage(`expected string of form \`<key>=<value>[,<key>=<value>...]\`; got \`${item}\``);
+    out[item.slice(0, eq)] = item.slice(eq + 1);
+  }
+  return out;
+}
+
 /** `<selector>=<attribute>`, as wit-bindgen parses it. */
 function selectorAttribute(s: string): [string, string] {
   const eq = s.indexOf("=");
@@ -351,6 +362,12 @@ async function main(): Promise<void> {
             type: "string",
             describe: "the path of the type of WIT maps (default: a BTreeMap), such as std::collections::HashMap",
           })
+          .option("with", {
+            type: "string",
+            array: true,
+            describe:
+              "KEY=PATH|generate: an imported interface (ns:pkg/iface@v) or type (ns:pkg/iface/t) found at a Rust path instead of generated (repeatable, comma lists)",
+          })
           .option("stubs", {
             type: "boolean",
             default: false,
@@ -410,6 +427,7 @@ async function main(): Promise<void> {
             rawStrings: argv["raw-strings"],
             enableMethodChaining: argv["enable-method-chaining"],
             mapType: argv["map-type"],
+            with: withOption(argv.with ?? []),
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

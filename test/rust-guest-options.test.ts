@@ -14,6 +14,7 @@ import {
   customSectionNames,
   RUSTC_FLAGS,
   rustBindings,
+  rustGuestsDir,
   rustScenario,
   wasmUnknownRustc,
 } from "./helpers/rust.js";
@@ -215,5 +216,45 @@ bindings::export!(Component with_types_in bindings);
         ]),
       ),
     ).toBe(9);
+  });
+
+  it("--with: an imported interface generated in other bindings of the crate is used from there", async () => {
+    const wit = fs.readFileSync(path.join(rustGuestsDir, "with.wit"), "utf8");
+    const shared = rustBindings({ name: "with", wit, world: "shared-world" }, { noRealloc: true });
+    const target = "crate::shared_bindings::test::rust_with::shared";
+    const bindings = rustBindings(
+      { name: "with", wit, world: "with-guest" },
+      { with: { "test:rust-with/shared": target } },
+    );
+    expect(bindings).toContain(`use ${target} as __with_name0;`);
+    expect(bindings).not.toContain("pub fn nudge(");
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "shared_bindings.rs"), shared);
+    fs.writeFileSync(path.join(dir, "bindings.rs"), bindings);
+    fs.copyFileSync(path.join(rustGuestsDir, "with.rs"), path.join(dir, "guest.rs"));
+    fs.copyFileSync(path.join(rustGuestsDir, "counting.rs"), path.join(dir, "counting.rs"));
+    const r = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
+    expect(r.stderr).toBe("");
+    const core = new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm")));
+    class Counter {
+      constructor(public n: number) {}
+      bump(): number {
+        return ++this.n;
+      }
+    }
+    const host = await loadHost(wit, { world: "with-guest" });
+    const guest = (await host.instantiate(core, {
+      "test:rust-with/shared": { Counter, nudge: (p: { x: number; y: number }) => ({ x: p.x + 1, y: p.y + 1 }) },
+    })) as any;
+    expect(guest.api.twice({ x: 1, y: 2 })).toEqual({ x: 3, y: 4 });
+    expect(guest.api.bumps(10, 3)).toBe(13);
+    const lent = new Counter(5);
+    expect(guest.api.bumpGiven(lent)).toBe(6);
+    expect(lent.n).toBe(6);
+    expect(guest.liveAllocations()).toBe(0);
+    // A key that names nothing imported is an error, as in wit-bindgen.
+    expect(() =>
+      rustBindings({ name: "with", wit, world: "with-guest" }, { with: { "test:rust-with/nope": "crate::x" } }),
+    ).toThrow('unused remappings provided via `with`: ["test:rust-with/nope"]');
   });
 });

@@ -73,6 +73,17 @@ export interface RustOptions {
    * `map_type`).
    */
   mapType?: string;
+  /**
+   * Imported interfaces and types generated elsewhere (wit-bindgen's
+   * `with`): the key is an interface's name in the world (`ns:pkg/iface@v`,
+   * or an inline interface's name) or a type's full WIT name
+   * (`ns:pkg/iface/t`, `world/t`); the value is the Rust path where it is
+   * (the other bindings' module or type), or `generate`. Those are not
+   * generated here, and the bindings refer to them there (a resource's handle
+   * through `from_handle`/`take_handle`). Exports are always generated. A key
+   * that names nothing imported is an error.
+   */
+  with?: Record<string, string>;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -112,6 +123,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     rawStrings: options.rawStrings ?? false,
     methodChaining: options.enableMethodChaining ?? false,
     mapType: options.mapType,
+    with: options.with,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -68,6 +68,8 @@ export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
   /** Borrowed strings are `&[u8]` (`--raw-strings`). */
   rawStrings = false;
+  /** `--with`: types found elsewhere, by the name the root module's `use` gives them. */
+  remappedTypes = new Map<TypeId, string>();
   /** The path of the type of WIT maps (`--map-type`), or `undefined` for `_rt::Map` (a `BTreeMap`). */
   mapPath: string | undefined = undefined;
 
@@ -345,6 +347,8 @@ export class RustTypes {
   /** The path of a named type (or of `name` beside it) from the current module. */
   typePath(id: TypeId, name: string): string {
     const owner = this.resolve.types[id].owner;
+    const remapped = this.remappedTypes.get(id);
+    if (remapped !== undefined) return [...this.context.path.map(() => "super"), remapped].join("::");
     if (owner.kind === "interface") {
       if (owner.id === this.context.iface) return name;
       const exportPath = owner.id === this.context.exportedCopy ? this.exportPaths.get(owner.id) : undefined;

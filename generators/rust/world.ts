@@ -44,6 +44,12 @@ export interface RustWorldOptions {
   rawStrings?: boolean;
   /** Methods with no result return `&Self`. */
   methodChaining?: boolean;
+  /**
+   * `--with`: by interface key (`ns:pkg/iface@v`, or an inline interface's
+   * name) or type key (`ns:pkg/iface/t`, `world/t`), the Rust path it is
+   * found at, or `generate`.
+   */
+  with?: Record<string, string>;
   /** The path of the type of WIT maps. */
   mapType?: string;
 }
@@ -95,6 +101,9 @@ class RustWorld {
   private readonly root: ModuleNode = { children: new Map(), body: new RustSource(), leaf: false };
   /** `(macro path from the root, module path)` of every export macro, in order. */
   private readonly exportMacros: { macro: string; module: string[] }[] = [];
+  /** `--with`: the root module's `use` of each remapped interface and type, and the remapped interfaces. */
+  private readonly withUses: string[] = [];
+  private readonly remapped = new Set<InterfaceId>();
   private readonly worldSnake: string;
 
   constructor(
@@ -114,11 +123,45 @@ class RustWorld {
     this.world = resolve.worlds[worldId];
     this.worldSnake = snakeCase(this.world.name);
     const paths = new Map<InterfaceId, { path: string[]; exported: boolean }>();
+    // `--with`: imported interfaces and types found elsewhere, through a `use` of the root module.
+    const withKeys = new Map(Object.entries(options.with ?? {}));
+    const used = new Set<string>();
+    const alias = (target: string): string => {
+      const name = `__with_name${this.withUses.length}`;
+      this.withUses.push(`use ${target} as ${name};`);
+      return name;
+    };
     for (const i of this.abi.interfaces) {
       const exported = i.direction === "export";
       if (paths.has(i.id) && exported) continue;
+      const key = resolve.nameWorldKey(i.key);
+      const target = exported ? undefined : withKeys.get(key);
+      if (target !== undefined) used.add(key);
+      if (target !== undefined && target !== "generate") {
+        this.remapped.add(i.id);
+        paths.set(i.id, { path: [alias(target)], exported });
+        continue;
+      }
       paths.set(i.id, { path: interfaceModulePath(resolve, i.key, exported), exported });
     }
+    const remappedTypes = new Map<TypeId, string>();
+    const importedTypes: TypeId[] = [];
+    for (const i of this.abi.interfaces)
+      if (i.direction === "import" && !this.remapped.has(i.id))
+        importedTypes.push(...resolve.interfaces[i.id].types.values());
+    for (const { item } of this.world.imports.values()) if (item.kind === "type") importedTypes.push(item.id);
+    for (const id of importedTypes) {
+      const key = fullWitTypeName(resolve, id);
+      const target = withKeys.get(key);
+      if (target === undefined) continue;
+      used.add(key);
+      if (target !== "generate") remappedTypes.set(id, alias(target));
+    }
+    const unused = [...withKeys.keys()].filter((k) => !used.has(k)).sort();
+    if (unused.length > 0)
+      throw new RustOptionsError(
+        `unused remappings provided via \`with\`: [${unused.map((k) => JSON.stringify(k)).join(", ")}]`,
+      );
     const types = new RustTypes(resolve, this.layout, paths, [
       ...this.abi.imports.map((i) => i.func),
       ...this.abi.exports.map((e) => e.func),
@@ -127,6 +170,7 @@ class RustWorld {
       if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
     if (options.attributes !== undefined) types.attributes = options.attributes;
     types.rawStrings = options.rawStrings === true;
+    types.remappedTypes = remappedTypes;
     types.mapPath = options.mapType;
     this.types = types;
   }
@@ -147,8 +191,10 @@ class RustWorld {
   generate(): string {
     // World-level imports: types, then functions.
     this.types.context = { path: [], iface: undefined, exported: false };
+    for (const use of this.withUses) this.root.body.line("#[allow(unused_imports)]", use);
     for (const { item } of this.world.imports.values()) {
-      if (item.kind === "type") this.defineType(this.root.body, item.id, this.resolve.types[item.id].name!, false);
+      if (item.kind === "type" && !this.types.remappedTypes.has(item.id))
+        this.defineType(this.root.body, item.id, this.resolve.types[item.id].name!, false);
     }
     const worldImports = this.abi.imports.filter((i) => i.iface === undefined);
     this.importFunctions(this.root.body, worldImports);
@@ -231,6 +277,8 @@ class RustWorld {
   }
 
   private interfaceModule(key: WorldKey, id: InterfaceId, exported: boolean): void {
+    // An interface `--with` maps elsewhere is not generated here.
+    if (!exported && this.remapped.has(id)) return;
     const path = interfaceModulePath(this.resolve, key, exported);
     const node = this.module(path);
     node.leaf = true;
@@ -239,7 +287,8 @@ class RustWorld {
     this.types.context = { path, iface: id, exported };
     out.line(...docLines(iface.docs.contents).map((l) => l.replace(/^\/\/\//, "//!")));
     out.line(`use ${[...path.map(() => "super"), "_rt"].join("::")};`);
-    for (const [name, typeId] of iface.types) this.defineType(out, typeId, name, exported);
+    for (const [name, typeId] of iface.types)
+      if (exported || !this.types.remappedTypes.has(typeId)) this.defineType(out, typeId, name, exported);
     if (!exported) {
       const name = this.resolve.nameWorldKey(key);
       this.importFunctions(
@@ -1080,4 +1129,16 @@ function byteString(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, "0")}`;
   }
   return s;
+}
+
+/** A type's full WIT name, as `--with` and the attribute selectors name it: `ns:pkg/iface@v/t`, or `world/t`. */
+export function fullWitTypeName(resolve: Resolve, id: TypeId): string {
+  const def = resolve.types[id];
+  const owner =
+    def.owner.kind === "interface"
+      ? resolve.idOf(def.owner.id)
+      : def.owner.kind === "world"
+        ? resolve.worlds[def.owner.id].name
+        : undefined;
+  return owner === undefined ? def.name! : `${owner}/${def.name!}`;
 }
