@@ -252,6 +252,26 @@ bindings::export!(Component with_types_in bindings);
     expect(guest.api.bumpGiven(lent)).toBe(6);
     expect(lent.n).toBe(6);
     expect(guest.liveAllocations()).toBe(0);
+    // Type keys: the interface is generated here, but for its types, used from the shared bindings.
+    const byType = rustBindings(
+      { name: "with", wit, world: "with-guest" },
+      {
+        with: {
+          "test:rust-with/shared/point": `${target}::Point`,
+          "test:rust-with/shared/counter": `${target}::Counter`,
+        },
+      },
+    );
+    expect(byType).toContain("pub fn nudge(");
+    expect(byType).not.toContain("pub struct Point");
+    fs.writeFileSync(path.join(dir, "bindings.rs"), byType);
+    const r2 = spawnSync(wasmUnknownRustc().command, RUSTC_FLAGS, { cwd: dir, encoding: "utf8" });
+    expect(r2.stderr).toBe("");
+    const byTypeGuest = (await host.instantiate(new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm"))), {
+      "test:rust-with/shared": { Counter, nudge: (p: { x: number; y: number }) => ({ x: p.x + 1, y: p.y + 1 }) },
+    })) as any;
+    expect(byTypeGuest.api.twice({ x: 0, y: 0 })).toEqual({ x: 2, y: 2 });
+    expect(byTypeGuest.api.bumpGiven(lent)).toBe(7);
     // A key that names nothing imported is an error, as in wit-bindgen.
     expect(() =>
       rustBindings({ name: "with", wit, world: "with-guest" }, { with: { "test:rust-with/nope": "crate::x" } }),

@@ -478,6 +478,8 @@ class RustWorld {
     const byResource = new Map<TypeId | undefined, ImportedFunctionAbi[]>();
     for (const f of funcs) {
       const r = resourceOf(f.func);
+      // A resource `--with` maps elsewhere has its methods there.
+      if (r !== undefined && this.types.remappedTypes.has(r)) continue;
       byResource.set(r, [...(byResource.get(r) ?? []), f]);
     }
     for (const f of byResource.get(undefined) ?? []) {
