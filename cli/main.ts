@@ -378,6 +378,14 @@ async function main(): Promise<void> {
             default: false,
             describe: "accepted for wit-bindgen: every type of the world's interfaces is always generated",
           })
+          .option("runtime-path", {
+            type: "string",
+            describe: "accepted for wit-bindgen: the runtime is always generated into the file (its _rt module)",
+          })
+          .option("bitflags-path", {
+            type: "string",
+            describe: "accepted for wit-bindgen: flags are structs of their own, with no bitflags crate",
+          })
           .option("generate-all", {
             type: "boolean",
             default: false,
