@@ -123,7 +123,7 @@ export function rootBuiltin(field: string): Builtin | undefined {
     const [name, opcode, params] = thread;
     return simple(name, [opcode, cancellable ? 0x01 : 0x00], params, [I32]);
   }
-  if (cancellable && (base === "[waitable-set-wait]" || base === "[waitable-set-poll]"))
+  if (base === "[waitable-set-wait]" || base === "[waitable-set-poll]")
     return {
       name: base === "[waitable-set-wait]" ? "waitable-set.wait" : "waitable-set.poll",
       sig: { params: [I32, I32], results: [I32] },
@@ -132,7 +132,7 @@ export function rootBuiltin(field: string): Builtin | undefined {
       write: (w, memory) =>
         w
           .byte(base === "[waitable-set-wait]" ? 0x20 : 0x21)
-          .byte(0x01)
+          .byte(cancellable ? 0x01 : 0x00)
           .u32(memory!),
     };
   if (cancellable) return undefined;
@@ -166,19 +166,6 @@ export function rootBuiltin(field: string): Builtin | undefined {
       return simple("subtask.cancel", [0x06, 0x00], [I32], [I32]);
     case "[error-context-drop]":
       return simple("error-context.drop", [0x1e], [I32], []);
-    case "[waitable-set-wait]":
-    case "[waitable-set-poll]":
-      return {
-        name: field === "[waitable-set-wait]" ? "waitable-set.wait" : "waitable-set.poll",
-        sig: { params: [I32, I32], results: [I32] },
-        memory: true,
-        realloc: false,
-        write: (w, memory) =>
-          w
-            .byte(field === "[waitable-set-wait]" ? 0x20 : 0x21)
-            .byte(0x00)
-            .u32(memory!),
-      };
   }
   const unit = /^\[(future|stream)-(new|read|write|cancel-read|cancel-write|drop-readable|drop-writable)-unit\]/.exec(
     field,

@@ -154,17 +154,22 @@ typedef struct sum_task {
   async_guest_waitable_set_t set;
 } sum_task_t;
 
-// Reads until a read blocks (then waits) or the writer drops the stream (then returns).
-static async_guest_callback_code_t sum_read(sum_task_t *t, async_guest_waitable_status_t status) {
+static async_guest_callback_code_t sum_return(sum_task_t *t) {
+  exports_test_c_async_api_sum_return(t->total);
+  exports_test_c_async_api_stream_u8_drop_readable(t->stream);
+  free(t);
+  return EXIT;
+}
+
+// Reads until a read blocks (then waits) or the writer drops the stream (then `done` returns).
+static async_guest_callback_code_t read_all(sum_task_t *t, async_guest_waitable_status_t status,
+                                            async_guest_callback_code_t (*done)(sum_task_t *)) {
   for (;;) {
     if (status != ASYNC_GUEST_WAITABLE_STATUS_BLOCKED) {
       for (uint32_t i = 0; i < ASYNC_GUEST_WAITABLE_COUNT(status); i++) t->total += t->buf[i];
       if (ASYNC_GUEST_WAITABLE_STATE(status) == ASYNC_GUEST_WAITABLE_DROPPED) {
         if (t->set != 0) stop_waiting(t->stream, t->set);
-        exports_test_c_async_api_sum_return(t->total);
-        exports_test_c_async_api_stream_u8_drop_readable(t->stream);
-        free(t);
-        return EXIT;
+        return done(t);
       }
     }
     status = exports_test_c_async_api_stream_u8_read(t->stream, t->buf, sizeof t->buf);
@@ -181,13 +186,13 @@ async_guest_callback_code_t exports_test_c_async_api_sum(stream_u8_t bytes) {
   t->stream = bytes;
   t->total = 0;
   t->set = 0;
-  return sum_read(t, ASYNC_GUEST_WAITABLE_STATUS_BLOCKED);
+  return read_all(t, ASYNC_GUEST_WAITABLE_STATUS_BLOCKED, sum_return);
 }
 
 async_guest_callback_code_t exports_test_c_async_api_sum_callback(async_guest_event_t *event) {
   sum_task_t *t = (sum_task_t *) async_guest_context_get_0();
   if (event->event != ASYNC_GUEST_EVENT_STREAM_READ || event->waitable != t->stream) return WAIT(t->set);
-  return sum_read(t, event->code);
+  return read_all(t, event->code, sum_return);
 }
 
 // ---- drain: reading a stream until the caller cancels ----
@@ -201,30 +206,12 @@ static async_guest_callback_code_t drain_return(drain_task_t *t) {
   return EXIT;
 }
 
-static async_guest_callback_code_t drain_read(drain_task_t *t, async_guest_waitable_status_t status) {
-  for (;;) {
-    if (status != ASYNC_GUEST_WAITABLE_STATUS_BLOCKED) {
-      for (uint32_t i = 0; i < ASYNC_GUEST_WAITABLE_COUNT(status); i++) t->total += t->buf[i];
-      if (ASYNC_GUEST_WAITABLE_STATE(status) == ASYNC_GUEST_WAITABLE_DROPPED) {
-        if (t->set != 0) stop_waiting(t->stream, t->set);
-        return drain_return(t);
-      }
-    }
-    status = exports_test_c_async_api_stream_u8_read(t->stream, t->buf, sizeof t->buf);
-    if (status == ASYNC_GUEST_WAITABLE_STATUS_BLOCKED) {
-      if (t->set == 0) t->set = wait_on(t->stream);
-      async_guest_context_set_0(t);
-      return WAIT(t->set);
-    }
-  }
-}
-
 async_guest_callback_code_t exports_test_c_async_api_drain(stream_u8_t bytes) {
   drain_task_t *t = (drain_task_t *) malloc(sizeof(drain_task_t));
   t->stream = bytes;
   t->total = 0;
   t->set = 0;
-  return drain_read(t, ASYNC_GUEST_WAITABLE_STATUS_BLOCKED);
+  return read_all(t, ASYNC_GUEST_WAITABLE_STATUS_BLOCKED, drain_return);
 }
 
 async_guest_callback_code_t exports_test_c_async_api_drain_callback(async_guest_event_t *event) {
@@ -237,7 +224,7 @@ async_guest_callback_code_t exports_test_c_async_api_drain_callback(async_guest_
     return drain_return(t);
   }
   if (event->event != ASYNC_GUEST_EVENT_STREAM_READ || event->waitable != t->stream) return WAIT(t->set);
-  return drain_read(t, event->code);
+  return read_all(t, event->code, drain_return);
 }
 
 // ---- countdown: writing a stream after returning its readable end ----
