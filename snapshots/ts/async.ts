@@ -227,6 +227,18 @@ namespace $async {
     callback = false;
     /** The borrow handles lent to it that it still holds. */
     borrows: { n: number } | undefined = undefined;
+    /** A cancellation the caller asked for that the guest has not heard of yet. */
+    get cancelPending(): boolean {
+      return this.cancelRequested && !this.cancelDelivered && !this.returned;
+    }
+
+    /** `deliver_pending_cancel`: a cancellable wait takes the pending cancellation (whether there was one). */
+    deliverPendingCancel(cancellable: boolean): boolean {
+      if (!cancellable || !this.cancelPending) return false;
+      this.cancelDelivered = true;
+      return true;
+    }
+
     /** Its implicit thread, once a thread built-in asked for it. */
     thread: Thread | undefined = undefined;
     /** How many times its code blocked (with JSPI); and whether it is blocked now where a cancellation may end the wait. */
@@ -433,8 +445,7 @@ namespace $async {
     ): number {
       const task = this.task(wait ? "waitable-set.wait" : "waitable-set.poll");
       const set = this.set(index);
-      if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-        task.cancelDelivered = true;
+      if (task.deliverPendingCancel(cancellable)) {
         store(0, 0);
         return EVENT_TASK_CANCELLED;
       }
@@ -523,10 +534,7 @@ namespace $async {
      */
     threadYield(cancellable = false): number {
       const task = this.task("thread.yield");
-      if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-        task.cancelDelivered = true;
-        return 1;
-      }
+      if (task.deliverPendingCancel(cancellable)) return 1;
       if (!this.canSuspend(task)) return 0;
       let go = false;
       hostBegin();
@@ -718,18 +726,12 @@ namespace $async {
         }
         if (s.pending === undefined) {
           if (async) return BLOCKED;
-          if (!this.waitSync(() => s.pending !== undefined) && this.canSuspend(this.current))
-            return this.suspend(
-              this.current!,
-              () => s.pending !== undefined,
-              () => s.takePending()[1],
-            );
-          // A host function cannot answer at once: it is cancelled now (its signal aborted; what it gives later is dropped).
-          if (s.pending === undefined) s.cancelAtOnce?.();
-          if (s.pending === undefined)
-            this.trap(
-              "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
-            );
+          return this.waitOrTrap(
+            s,
+            "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
+            // A host function cannot answer at once: it is cancelled now (its signal aborted; what it gives later is dropped).
+            () => s.cancelAtOnce?.(),
+          );
         }
       }
       return s.takePending()[1];
@@ -1098,6 +1100,24 @@ namespace $async {
       }
     }
 
+    /**
+     * A synchronous built-in waiting for `w`'s event: other instances' tasks
+     * run first; if none brings it, the task blocks (with JSPI), or else
+     * `lastResort` may settle it, or else the built-in traps with `blocked`.
+     * The event's payload is the result.
+     */
+    private waitOrTrap(w: Waitable, blocked: string, lastResort?: () => void): number {
+      if (!this.waitSync(() => w.pending !== undefined) && this.canSuspend(this.current))
+        return this.suspend(
+          this.current!,
+          () => w.pending !== undefined,
+          () => w.takePending()[1],
+        );
+      if (w.pending === undefined) lastResort?.();
+      if (w.pending === undefined) this.trap(blocked);
+      return w.takePending()[1];
+    }
+
     /** Whether `task` may block here: its code (or the made thread's that runs) runs through `suspendable` (with JSPI). */
     private canSuspend(task: Task | undefined): boolean {
       if (task === undefined) return false;
@@ -1126,8 +1146,7 @@ namespace $async {
       this.thread = undefined;
       this.hooks.leave?.();
       let deadlocked = false;
-      const cancelNow = (): boolean =>
-        cancelled !== undefined && task.cancelRequested && !task.cancelDelivered && !task.returned;
+      const cancelNow = (): boolean => cancelled !== undefined && task.cancelPending;
       task.parks++;
       task.parkedCancellable = cancelled !== undefined;
       park(
@@ -1150,10 +1169,7 @@ namespace $async {
           task.parkedCancellable = false;
           this.hooks.enter?.();
           if (deadlocked) this.trap("deadlock detected: event loop cannot make further progress");
-          if (cancelNow()) {
-            task.cancelDelivered = true;
-            return cancelled!();
-          }
+          if (task.deliverPendingCancel(cancelled !== undefined)) return cancelled!();
           return finish();
         },
       );
@@ -1286,16 +1302,10 @@ namespace $async {
       else e.shared.write(buffer, onCopyDone);
       if (e.pending === undefined) {
         if (async) return BLOCKED;
-        if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
-          return this.suspend(
-            this.current!,
-            () => e.pending !== undefined,
-            () => e.takePending()[1],
-          );
-        if (e.pending === undefined)
-          this.trap(
-            `a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`,
-          );
+        return this.waitOrTrap(
+          e,
+          `a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+        );
       }
       return e.takePending()[1];
     }
@@ -1319,16 +1329,10 @@ namespace $async {
         e.shared.cancel();
         if (e.pending === undefined) {
           if (async) return BLOCKED;
-          if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
-            return this.suspend(
-              this.current!,
-              () => e.pending !== undefined,
-              () => e.takePending()[1],
-            );
-          if (e.pending === undefined)
-            this.trap(
-              `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
-            );
+          return this.waitOrTrap(
+            e,
+            `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+          );
         }
       }
       return e.takePending()[1];
@@ -1749,10 +1753,8 @@ namespace $async {
       if (!continuing && !this.rt.mayEnter()) return false;
       const task = this.task;
       let event: [number, number, number] | undefined;
-      if (task.cancelRequested && !task.cancelDelivered && !task.returned) {
-        task.cancelDelivered = true;
-        event = [EVENT_TASK_CANCELLED, 0, 0];
-      } else if (this.yielded) {
+      if (task.deliverPendingCancel(true)) event = [EVENT_TASK_CANCELLED, 0, 0];
+      else if (this.yielded) {
         // A task that yielded goes on at the next macrotask, or at once inside a synchronous wait (which
         // nothing else could end; the wait gives up after NESTED_ROUNDS rounds).
         if (nested || this.yieldReady) event = [EVENT_NONE, 0, 0];
@@ -1774,8 +1776,7 @@ namespace $async {
     /** Whether its next turn could run now (its event is there, or it yielded). */
     ready(): boolean {
       if (this.yielded) return true;
-      if (this.task.cancelRequested && !this.task.cancelDelivered && !this.task.returned)
-        return true;
+      if (this.task.cancelPending) return true;
       return this.set !== undefined && [...this.set.elems].some((w) => w.pending !== undefined);
     }
 
@@ -2625,10 +2626,7 @@ namespace $async {
   ): number {
     const self = currentThread(rt, builtin);
     const task = self.task;
-    if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-      task.cancelDelivered = true;
-      return 1;
-    }
+    if (task.deliverPendingCancel(cancellable)) return 1;
     let other: Thread | undefined;
     if (target !== undefined) {
       if (promote) {
@@ -2654,23 +2652,18 @@ namespace $async {
       self.resumed = false;
       return 0;
     }
-    // Suspended until another thread resumes it.
+    // Suspended until another thread resumes it (or, cancellable, the caller cancels the task: 1).
+    const running = (result: number) => (): number => {
+      self.state = "running";
+      self.resumed = false;
+      return result;
+    };
     return rt.suspendThread(
       self,
       builtin,
       () => self.resumed,
-      () => {
-        self.state = "running";
-        self.resumed = false;
-        return 0;
-      },
-      cancellable
-        ? () => {
-            self.state = "running";
-            self.resumed = false;
-            return 1;
-          }
-        : undefined,
+      running(0),
+      cancellable ? running(1) : undefined,
     );
   }
 }

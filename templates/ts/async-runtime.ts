@@ -151,6 +151,18 @@ export class Task {
   callback = false;
   /** The borrow handles lent to it that it still holds. */
   borrows: { n: number } | undefined = undefined;
+  /** A cancellation the caller asked for that the guest has not heard of yet. */
+  get cancelPending(): boolean {
+    return this.cancelRequested && !this.cancelDelivered && !this.returned;
+  }
+
+  /** `deliver_pending_cancel`: a cancellable wait takes the pending cancellation (whether there was one). */
+  deliverPendingCancel(cancellable: boolean): boolean {
+    if (!cancellable || !this.cancelPending) return false;
+    this.cancelDelivered = true;
+    return true;
+  }
+
   /** Its implicit thread, once a thread built-in asked for it. */
   thread: Thread | undefined = undefined;
   /** How many times its code blocked (with JSPI); and whether it is blocked now where a cancellation may end the wait. */
@@ -355,8 +367,7 @@ export class AsyncInstance {
   ): number {
     const task = this.task(wait ? "waitable-set.wait" : "waitable-set.poll");
     const set = this.set(index);
-    if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-      task.cancelDelivered = true;
+    if (task.deliverPendingCancel(cancellable)) {
       store(0, 0);
       return EVENT_TASK_CANCELLED;
     }
@@ -445,10 +456,7 @@ export class AsyncInstance {
    */
   threadYield(cancellable = false): number {
     const task = this.task("thread.yield");
-    if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-      task.cancelDelivered = true;
-      return 1;
-    }
+    if (task.deliverPendingCancel(cancellable)) return 1;
     if (!this.canSuspend(task)) return 0;
     let go = false;
     hostBegin();
@@ -629,18 +637,12 @@ export class AsyncInstance {
       }
       if (s.pending === undefined) {
         if (async) return BLOCKED;
-        if (!this.waitSync(() => s.pending !== undefined) && this.canSuspend(this.current))
-          return this.suspend(
-            this.current!,
-            () => s.pending !== undefined,
-            () => s.takePending()[1],
-          );
-        // A host function cannot answer at once: it is cancelled now (its signal aborted; what it gives later is dropped).
-        if (s.pending === undefined) s.cancelAtOnce?.();
-        if (s.pending === undefined)
-          this.trap(
-            "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
-          );
+        return this.waitOrTrap(
+          s,
+          "subtask.cancel would block: a synchronous cancel needs stack switching (JSPI), which this engine lacks",
+          // A host function cannot answer at once: it is cancelled now (its signal aborted; what it gives later is dropped).
+          () => s.cancelAtOnce?.(),
+        );
       }
     }
     return s.takePending()[1];
@@ -995,6 +997,24 @@ export class AsyncInstance {
     }
   }
 
+  /**
+   * A synchronous built-in waiting for `w`'s event: other instances' tasks
+   * run first; if none brings it, the task blocks (with JSPI), or else
+   * `lastResort` may settle it, or else the built-in traps with `blocked`.
+   * The event's payload is the result.
+   */
+  private waitOrTrap(w: Waitable, blocked: string, lastResort?: () => void): number {
+    if (!this.waitSync(() => w.pending !== undefined) && this.canSuspend(this.current))
+      return this.suspend(
+        this.current!,
+        () => w.pending !== undefined,
+        () => w.takePending()[1],
+      );
+    if (w.pending === undefined) lastResort?.();
+    if (w.pending === undefined) this.trap(blocked);
+    return w.takePending()[1];
+  }
+
   /** Whether `task` may block here: its code (or the made thread's that runs) runs through `suspendable` (with JSPI). */
   private canSuspend(task: Task | undefined): boolean {
     if (task === undefined) return false;
@@ -1021,8 +1041,7 @@ export class AsyncInstance {
     this.thread = undefined;
     this.hooks.leave?.();
     let deadlocked = false;
-    const cancelNow = (): boolean =>
-      cancelled !== undefined && task.cancelRequested && !task.cancelDelivered && !task.returned;
+    const cancelNow = (): boolean => cancelled !== undefined && task.cancelPending;
     task.parks++;
     task.parkedCancellable = cancelled !== undefined;
     park(
@@ -1045,10 +1064,7 @@ export class AsyncInstance {
         task.parkedCancellable = false;
         this.hooks.enter?.();
         if (deadlocked) this.trap("deadlock detected: event loop cannot make further progress");
-        if (cancelNow()) {
-          task.cancelDelivered = true;
-          return cancelled!();
-        }
+        if (task.deliverPendingCancel(cancelled !== undefined)) return cancelled!();
         return finish();
       },
     );
@@ -1175,14 +1191,10 @@ export class AsyncInstance {
     else e.shared.write(buffer, onCopyDone);
     if (e.pending === undefined) {
       if (async) return BLOCKED;
-      if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
-        return this.suspend(
-          this.current!,
-          () => e.pending !== undefined,
-          () => e.takePending()[1],
-        );
-      if (e.pending === undefined)
-        this.trap(`a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`);
+      return this.waitOrTrap(
+        e,
+        `a synchronous ${kind}.${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+      );
     }
     return e.takePending()[1];
   }
@@ -1205,16 +1217,10 @@ export class AsyncInstance {
       e.shared.cancel();
       if (e.pending === undefined) {
         if (async) return BLOCKED;
-        if (!this.waitSync(() => e.pending !== undefined) && this.canSuspend(this.current))
-          return this.suspend(
-            this.current!,
-            () => e.pending !== undefined,
-            () => e.takePending()[1],
-          );
-        if (e.pending === undefined)
-          this.trap(
-            `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
-          );
+        return this.waitOrTrap(
+          e,
+          `a synchronous ${kind}.cancel-${op} would block: it needs stack switching (JSPI), which this engine lacks`,
+        );
       }
     }
     return e.takePending()[1];

@@ -144,10 +144,8 @@ export class Runner {
     if (!continuing && !this.rt.mayEnter()) return false;
     const task = this.task;
     let event: [number, number, number] | undefined;
-    if (task.cancelRequested && !task.cancelDelivered && !task.returned) {
-      task.cancelDelivered = true;
-      event = [EVENT_TASK_CANCELLED, 0, 0];
-    } else if (this.yielded) {
+    if (task.deliverPendingCancel(true)) event = [EVENT_TASK_CANCELLED, 0, 0];
+    else if (this.yielded) {
       // A task that yielded goes on at the next macrotask, or at once inside a synchronous wait (which
       // nothing else could end; the wait gives up after NESTED_ROUNDS rounds).
       if (nested || this.yieldReady) event = [EVENT_NONE, 0, 0];
@@ -169,7 +167,7 @@ export class Runner {
   /** Whether its next turn could run now (its event is there, or it yielded). */
   ready(): boolean {
     if (this.yielded) return true;
-    if (this.task.cancelRequested && !this.task.cancelDelivered && !this.task.returned) return true;
+    if (this.task.cancelPending) return true;
     return this.set !== undefined && [...this.set.elems].some((w) => w.pending !== undefined);
   }
 

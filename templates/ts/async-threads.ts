@@ -153,10 +153,7 @@ export function threadSwitch(
 ): number {
   const self = currentThread(rt, builtin);
   const task = self.task;
-  if (cancellable && task.cancelRequested && !task.cancelDelivered && !task.returned) {
-    task.cancelDelivered = true;
-    return 1;
-  }
+  if (task.deliverPendingCancel(cancellable)) return 1;
   let other: Thread | undefined;
   if (target !== undefined) {
     if (promote) {
@@ -182,22 +179,11 @@ export function threadSwitch(
     self.resumed = false;
     return 0;
   }
-  // Suspended until another thread resumes it.
-  return rt.suspendThread(
-    self,
-    builtin,
-    () => self.resumed,
-    () => {
-      self.state = "running";
-      self.resumed = false;
-      return 0;
-    },
-    cancellable
-      ? () => {
-          self.state = "running";
-          self.resumed = false;
-          return 1;
-        }
-      : undefined,
-  );
+  // Suspended until another thread resumes it (or, cancellable, the caller cancels the task: 1).
+  const running = (result: number) => (): number => {
+    self.state = "running";
+    self.resumed = false;
+    return result;
+  };
+  return rt.suspendThread(self, builtin, () => self.resumed, running(0), cancellable ? running(1) : undefined);
 }
