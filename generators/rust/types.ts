@@ -376,21 +376,9 @@ export class RustTypes {
     return `_rt::${item}`;
   }
 
-  /** The full WIT name of a type, as selectors name it: `ns:pkg/iface@v/t`, or `world/t`. */
-  private fullWitName(id: TypeId): string {
-    const def = this.resolve.types[id];
-    const owner =
-      def.owner.kind === "interface"
-        ? this.resolve.idOf(def.owner.id)
-        : def.owner.kind === "world"
-          ? this.resolve.worlds[def.owner.id].name
-          : undefined;
-    return owner === undefined ? def.name! : `${owner}/${def.name!}`;
-  }
-
   /** The selected attributes of a type (`member` undefined) or of one of its fields or cases. */
   private selected(id: TypeId, member?: string): string[] {
-    const full = this.fullWitName(id);
+    const full = fullWitTypeName(this.resolve, id);
     const out: string[] = [];
     const entries = member === undefined ? this.attributes.types : this.attributes.members;
     const want = member === undefined ? full : `${full}.${member}`;
@@ -739,4 +727,16 @@ function mergeDerives(derive: string[], attrs: string[]): string[] {
     else out.push(line);
   }
   return out;
+}
+
+/** A type's full WIT name, as `--with` and the attribute selectors name it: `ns:pkg/iface@v/t`, or `world/t`. */
+export function fullWitTypeName(resolve: Resolve, id: TypeId): string {
+  const def = resolve.types[id];
+  const owner =
+    def.owner.kind === "interface"
+      ? resolve.idOf(def.owner.id)
+      : def.owner.kind === "world"
+        ? resolve.worlds[def.owner.id].name
+        : undefined;
+  return owner === undefined ? def.name! : `${owner}/${def.name!}`;
 }

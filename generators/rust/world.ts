@@ -14,7 +14,7 @@ import { RustGlue, type GlueTarget } from "./glue.js";
 import { docLines, exportMacroName, interfaceModulePath, rustIdent, snakeCase, typeName } from "./naming.js";
 import { runtimeModule } from "./runtime.js";
 import { RustSource } from "./source.js";
-import { RustTypes, type TypeAttributes } from "./types.js";
+import { fullWitTypeName, RustTypes, type TypeAttributes } from "./types.js";
 
 export interface RustWorldOptions {
   edition2024: boolean;
@@ -1131,16 +1131,4 @@ function byteString(bytes: Uint8Array): string {
     else s += `\\x${b.toString(16).padStart(2, "0")}`;
   }
   return s;
-}
-
-/** A type's full WIT name, as `--with` and the attribute selectors name it: `ns:pkg/iface@v/t`, or `world/t`. */
-export function fullWitTypeName(resolve: Resolve, id: TypeId): string {
-  const def = resolve.types[id];
-  const owner =
-    def.owner.kind === "interface"
-      ? resolve.idOf(def.owner.id)
-      : def.owner.kind === "world"
-        ? resolve.worlds[def.owner.id].name
-        : undefined;
-  return owner === undefined ? def.name! : `${owner}/${def.name!}`;
 }
