@@ -348,6 +348,12 @@ async function main(): Promise<void> {
             array: true,
             describe: "SELECTOR=ATTR: an attribute of a field or case, by <type's full WIT name>.<member> (repeatable)",
           })
+          .option("ownership", {
+            choices: ["owning", "borrowing", "borrowing-duplicate-if-necessary"] as const,
+            default: "owning" as const,
+            describe:
+              "owning: types are owned, imports borrow their parameters' top level; borrowing: types used only by imports' parameters borrow deeply; borrowing-duplicate-if-necessary: types used both ways are defined twice (<T>Param, <T>Result)",
+          })
           .option("raw-strings", {
             type: "boolean",
             default: false,
@@ -433,6 +439,7 @@ async function main(): Promise<void> {
             additionalMemberAttributes: (argv["additional-member-attributes"] ?? []).map(selectorAttribute),
             stubs: argv.stubs,
             rawStrings: argv["raw-strings"],
+            ownership: argv.ownership,
             enableMethodChaining: argv["enable-method-chaining"],
             mapType: argv["map-type"],
             with: withOption(argv.with ?? []),

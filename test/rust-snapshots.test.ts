@@ -41,6 +41,12 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
       rawStrings: true,
     },
   },
+  { name: "ownership-borrowing", input: "test/guests/rust/ownership.wit", options: { ownership: "borrowing" } },
+  {
+    name: "ownership-duplicate",
+    input: "test/guests/rust/ownership.wit",
+    options: { ownership: "borrowing-duplicate-if-necessary" },
+  },
 ];
 
 describe("Rust guest snapshots", () => {

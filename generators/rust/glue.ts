@@ -31,6 +31,11 @@ export interface GlueTarget {
   callUser?(args: string[]): [callee: string, args: string[], tail: string];
   /** Async exports: the function (in the shim's module) that hands the result to `task.return`. */
   taskReturn?: string;
+  /**
+   * Imports: the parameters are the wrapper's borrowed ones, so the types
+   * named in lowering them are the `Param` definitions when a type has two.
+   */
+  borrowedParams?: boolean;
   edition2024: boolean;
 }
 
@@ -153,8 +158,9 @@ export class RustGlue implements AbiEmitter<string> {
     return this.finished.splice(this.finished.length - n);
   }
 
-  private typePath(id: TypeId): string {
-    return this.types.typePath(id, typeName(this.types.resolve.types[id].name!));
+  /** The path of named type `id`: its owned definition, or the one lowering borrowed parameters names. */
+  private typePath(id: TypeId, lowering = false): string {
+    return this.types.typePath(id, this.types.nameOf(id, !(lowering && this.target.borrowedParams === true)));
   }
 
   emit(inst: Instruction, ops: string[]): string[] {
@@ -282,11 +288,11 @@ export class RustGlue implements AbiEmitter<string> {
         if (def.kind !== "record") throw new Error("lower-record of a non-record");
         const names = def.fields.map(() => this.tmp());
         if (names.length === 0) {
-          out.line(`let ${this.typePath(inst.type)} {} = ${ops[0]};`);
+          out.line(`let ${this.typePath(inst.type, true)} {} = ${ops[0]};`);
           return names;
         }
         out.list(
-          `let ${this.typePath(inst.type)} `,
+          `let ${this.typePath(inst.type, true)} `,
           def.fields.map((f, i) => `${rustIdent(f.name)}: ${names[i]}`),
           ` = ${ops[0]};`,
           "struct",
@@ -582,6 +588,7 @@ export class RustGlue implements AbiEmitter<string> {
   private cases(
     type: TypeId,
     shape: string,
+    lowering: boolean,
   ): { pattern: (payload: string | undefined) => string; build: (payload: string | undefined) => string }[] {
     if (shape === "option")
       return [
@@ -594,7 +601,7 @@ export class RustGlue implements AbiEmitter<string> {
         build: (p) => `${c}(${p ?? "()"})`,
       }));
     const def = this.types.resolve.types[type].kind;
-    const path = this.typePath(type);
+    const path = this.typePath(type, lowering);
     const names = def.kind === "variant" || def.kind === "enum" ? def.cases.map((c) => c.name) : [];
     return names.map((n) => ({
       pattern: (p) => (p === undefined ? `${path}::${camelCase(n)}` : `${path}::${camelCase(n)}(${p})`),
@@ -604,7 +611,7 @@ export class RustGlue implements AbiEmitter<string> {
 
   private lowerVariant(inst: Extract<Instruction, { op: "lower-variant" }>, value: string): string[] {
     const out = this.out;
-    const cases = this.cases(inst.type, inst.shape);
+    const cases = this.cases(inst.type, inst.shape, true);
     if (inst.shape === "enum") {
       const name = this.tmp();
       out.open(`let ${name} = match ${value} {`);
@@ -648,7 +655,7 @@ export class RustGlue implements AbiEmitter<string> {
       out.assign(`let ${name}`, `${this.typePath(inst.type)}::_lift(${discriminant} as ${repr})`);
       return [name];
     }
-    const cases = this.cases(inst.type, inst.shape);
+    const cases = this.cases(inst.type, inst.shape, false);
     const blocks = this.takeBlocks(cases.length);
     out.open(`let ${name} = match ${discriminant} {`);
     blocks.forEach((b, i) => {

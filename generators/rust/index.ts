@@ -64,6 +64,16 @@ export interface RustOptions {
    * (wit-bindgen's `raw_strings`).
    */
   rawStrings?: boolean;
+  /**
+   * How imports' parameters and the type definitions they use borrow
+   * (wit-bindgen's `ownership`). `owning` (the default): types are owned and
+   * an import borrows the top of its parameters (`&Record`). `borrowing`: a
+   * type used only by imports' parameters is defined borrowing
+   * (`Record<'a>`, with `&'a str` fields). `borrowing-duplicate-if-necessary`:
+   * a type holding lists used both ways is defined twice, `RecordParam<'a>`
+   * and `RecordResult`.
+   */
+  ownership?: "owning" | "borrowing" | "borrowing-duplicate-if-necessary";
   /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
   enableMethodChaining?: boolean;
   /**
@@ -121,6 +131,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     },
     stubs: options.stubs ?? false,
     rawStrings: options.rawStrings ?? false,
+    ownership: options.ownership,
     methodChaining: options.enableMethodChaining ?? false,
     mapType: options.mapType,
     with: options.with,

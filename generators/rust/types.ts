@@ -1,13 +1,23 @@
 /**
  * Rust types for WIT types, and the type definitions of an interface or a
- * world, as wit-bindgen's default (`Owning`) mode renders them:
+ * world, as wit-bindgen renders them in each of its ownership modes.
  *
- * - results, export parameters and type definitions are owned (`String`,
- *   `Vec<T>`);
- * - an import's parameters borrow their top level: `&str`, `&[T]`, `&Record`
- *   for records holding lists, `Option<&str>`; below that, owned;
+ * - Results and export parameters are owned (`String`, `Vec<T>`).
+ * - `owning` (the default): type definitions are owned too, and an import's
+ *   parameters borrow their top level only: `&str`, `&[T]`, `&Record` for
+ *   records holding lists, `Option<&str>`; below that, owned.
+ * - `borrowing`: a type used only by imports' parameters is defined deeply
+ *   borrowing (`Record<'a>` with `&'a str` fields), and the parameters pass
+ *   it by value. A type also used in an owned position stays owned and is
+ *   borrowed at its top.
+ * - `borrowing-duplicate-if-necessary`: a type holding lists that is used
+ *   both ways is defined twice, `RecordParam<'a>` (borrowing) and
+ *   `RecordResult` (owned).
  * - `borrow<r>` is `&R` for an imported resource and `RBorrow<'_>` for one the
  *   world exports; types holding borrows take a lifetime parameter.
+ *
+ * Which positions a type is used in (`Usage`) is computed over every world of
+ * the resolve, as wit-bindgen does.
  */
 import type { AbiLayout } from "../../ir/abi/layout.js";
 import type { Resolve } from "../../ir/resolve.js";
@@ -25,7 +35,23 @@ export interface TypeInfo {
   error: boolean;
 }
 
-type Style = "owned" | "top";
+/**
+ * How one layer asks to be rendered: owned; deeply borrowed (`borrowing`
+ * mode's import parameters); or borrowed at the top with owned layers below
+ * (`owning` mode's import parameters).
+ */
+type Style = "owned" | "borrowed" | "top";
+
+/** wit-bindgen's `ownership` option. */
+export type Ownership = "owning" | "borrowing" | "borrowing-duplicate-if-necessary";
+
+/** The positions a named type is used in, transitively, by any world's functions. */
+interface Usage {
+  /** In an import's parameters. */
+  borrowed: boolean;
+  /** In an export's parameters or any function's result. */
+  owned: boolean;
+}
 
 /** How one layer of a type is rendered (wit-bindgen's `TypeMode`). */
 export interface TypeMode {
@@ -68,6 +94,9 @@ export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
   /** Borrowed strings are `&[u8]` (`--raw-strings`). */
   rawStrings = false;
+  /** wit-bindgen's `ownership` (`--ownership`). */
+  ownership: Ownership = "owning";
+  private usage: Map<TypeId, Usage> | undefined;
   /** `--with`: types found elsewhere, by the name the root module's `use` gives them. */
   remappedTypes = new Map<TypeId, string>();
   /** The path of the type of WIT maps (`--map-type`), or `undefined` for `_rt::Map` (a `BTreeMap`). */
@@ -199,7 +228,10 @@ export class RustTypes {
     if (info.hasBorrowHandle) lt = lifetime;
     else if (style === "owned") lt = undefined;
     else if (info.hasOwnHandle || !info.hasList) lt = undefined;
-    else lt = lifetime;
+    else if (!this.usageOf(id).owned || this.usesTwoNames(id)) lt = lifetime;
+    else if (this.ownership === "owning") lt = lifetime;
+    // Borrowing asked of a type that must stay owned: borrow its top only.
+    else return { lifetime, listsBorrowed: true, style: "top" };
     return {
       lifetime: lt,
       listsBorrowed: lt !== undefined && style !== "owned",
@@ -208,16 +240,59 @@ export class RustTypes {
   }
 
   private filterMode(t: Type, mode: TypeMode): TypeMode {
-    return mode.lifetime === undefined ? OWNED : this.modeFor(t, "owned", mode.lifetime);
+    return mode.lifetime === undefined ? OWNED : this.modeFor(t, nextStyle(mode.style), mode.lifetime);
   }
 
   private filterModePreserveTop(t: Type, mode: TypeMode): TypeMode {
     return mode.style === "top" ? mode : this.filterMode(t, mode);
   }
 
+  /** Where named type `id` is used; anonymous types are used nowhere by name. */
+  private usageOf(id: TypeId): Usage {
+    if (this.usage === undefined) this.usage = analyzeUsage(this.resolve);
+    return this.usage.get(id) ?? { borrowed: false, owned: false };
+  }
+
+  /** Whether `id` is defined twice, `<Name>Param` and `<Name>Result` (`borrowing-duplicate-if-necessary`). */
+  usesTwoNames(id: TypeId): boolean {
+    if (this.ownership !== "borrowing-duplicate-if-necessary") return false;
+    const usage = this.usageOf(id);
+    const info = this.info(id);
+    return usage.borrowed && usage.owned && info.hasList && !info.hasOwnHandle;
+  }
+
+  /** The Rust name of named type `id` where it is owned (`owned`) or an import's borrowed parameter. */
+  nameOf(id: TypeId, owned: boolean): string {
+    const name = typeName(this.resolve.types[id].name!);
+    if (!this.usesTwoNames(id)) return name;
+    return owned ? `${name}Result` : `${name}Param`;
+  }
+
+  /**
+   * The names and modes `id` is defined with: one, or two when it
+   * `usesTwoNames` (wit-bindgen's `modes_of`).
+   */
+  private modesOf(id: TypeId): [string, TypeMode][] {
+    const owned = this.modeForId(id, "owned", "'a");
+    const borrowed = this.modeForId(id, "borrowed", "'a");
+    if (this.usesTwoNames(id))
+      return [
+        [this.nameOf(id, true), owned],
+        [this.nameOf(id, false), borrowed],
+      ];
+    if (sameMode(owned, borrowed) || this.usageOf(id).owned || this.ownership === "owning")
+      return [[this.nameOf(id, true), owned]];
+    return [[this.nameOf(id, false), borrowed]];
+  }
+
+  /** The style an import's parameters ask for. */
+  private get paramStyle(): Style {
+    return this.ownership === "owning" ? "top" : "borrowed";
+  }
+
   /** The Rust type of an import's parameter. */
   importParam(t: Type): string {
-    return this.print(t, this.modeFor(t, "top", "'_"));
+    return this.print(t, this.modeFor(t, this.paramStyle, "'_"));
   }
 
   /** The Rust type of an export's parameter or of any result. */
@@ -227,8 +302,7 @@ export class RustTypes {
 
   /** Whether an import parameter of type `t` is passed by value though borrowing was asked (`own` handles inside). */
   importParamByValue(t: Type): boolean {
-    const mode = this.modeFor(t, "top", "'_");
-    return mode.style !== "top";
+    return this.modeFor(t, this.paramStyle, "'_").style !== this.paramStyle;
   }
 
   print(t: Type, mode: TypeMode): string {
@@ -277,7 +351,7 @@ export class RustTypes {
         prefix = mode.lifetime === "'_" ? "&" : `&${mode.lifetime} `;
         mode = this.modeForId(id, "owned", mode.lifetime);
       }
-      return prefix + this.typePath(id, typeName(def.name)) + generics(mode.lifetime);
+      return prefix + this.typePath(id, this.nameOf(id, mode.style === "owned")) + generics(mode.lifetime);
     }
     return this.printKind(def.kind, mode);
   }
@@ -399,11 +473,14 @@ export class RustTypes {
 
   /** Emits the definition of named type `id` (`name` is its WIT name). */
   define(out: RustSource, id: TypeId, name: string): void {
+    for (const [rustName, mode] of this.modesOf(id)) this.defineAs(out, id, name, rustName, mode);
+  }
+
+  /** Emits one definition of named type `id`, called `rustName`, its layers rendered in `mode`. */
+  private defineAs(out: RustSource, id: TypeId, name: string, rustName: string, mode: TypeMode): void {
     const def = this.resolve.types[id];
-    const rustName = typeName(name);
     const docs = docLines(def.docs.contents);
     const kind = def.kind;
-    const mode = this.modeForId(id, "owned", "'a");
     const params = generics(mode.lifetime);
     const info = this.info(id);
     switch (kind.kind) {
@@ -739,4 +816,85 @@ export function fullWitTypeName(resolve: Resolve, id: TypeId): string {
         ? resolve.worlds[def.owner.id].name
         : undefined;
   return owner === undefined ? def.name! : `${owner}/${def.name!}`;
+}
+
+function nextStyle(style: Style): Style {
+  return style === "top" ? "owned" : style;
+}
+
+function sameMode(a: TypeMode, b: TypeMode): boolean {
+  return a.lifetime === b.lifetime && a.listsBorrowed === b.listsBorrowed && a.style === b.style;
+}
+
+/**
+ * The positions each named type is used in by the functions of every world
+ * in `resolve` (wit-bindgen's `Types::analyze`): the types an import's
+ * parameters reach are `borrowed`; those an export's parameters or any
+ * result reach are `owned`.
+ */
+function analyzeUsage(resolve: Resolve): Map<TypeId, Usage> {
+  const usage = new Map<TypeId, Usage>();
+  const mark = (types: (Type | undefined)[], position: keyof Usage) => {
+    const seen = new Set<TypeId>();
+    const visit = (t: Type | undefined): void => {
+      if (typeof t !== "number" || seen.has(t)) return;
+      seen.add(t);
+      const kind = resolve.types[t].kind;
+      switch (kind.kind) {
+        case "record":
+          kind.fields.forEach((f) => visit(f.type));
+          break;
+        case "tuple":
+          kind.types.forEach(visit);
+          break;
+        case "variant":
+          kind.cases.forEach((c) => visit(c.type));
+          break;
+        case "option":
+        case "type":
+        case "list":
+        case "fixed-length-list":
+        case "future":
+        case "stream":
+          visit(kind.type);
+          break;
+        case "result":
+          visit(kind.ok);
+          visit(kind.err);
+          break;
+        case "map":
+          visit(kind.key);
+          visit(kind.value);
+          break;
+        case "handle":
+          visit(kind.resource);
+          break;
+        default:
+          break;
+      }
+      if (resolve.types[t].name === undefined) return;
+      let entry = usage.get(t);
+      if (entry === undefined) usage.set(t, (entry = { borrowed: false, owned: false }));
+      entry[position] = true;
+    };
+    types.forEach(visit);
+  };
+  const func = (f: Function, imported: boolean) => {
+    mark(
+      f.params.map((p) => p.type),
+      imported ? "borrowed" : "owned",
+    );
+    mark([f.result], "owned");
+  };
+  for (const world of resolve.worlds)
+    for (const [items, imported] of [
+      [world.imports, true],
+      [world.exports, false],
+    ] as const)
+      for (const { item } of items.values()) {
+        if (item.kind === "function") func(item.func, imported);
+        else if (item.kind === "interface")
+          for (const f of resolve.interfaces[item.id].functions.values()) func(f, imported);
+      }
+  return usage;
 }

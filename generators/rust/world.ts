@@ -14,7 +14,7 @@ import { RustGlue, type GlueTarget } from "./glue.js";
 import { docLines, exportMacroName, interfaceModulePath, rustIdent, snakeCase, typeName } from "./naming.js";
 import { runtimeModule } from "./runtime.js";
 import { RustSource } from "./source.js";
-import { fullWitTypeName, RustTypes, type TypeAttributes } from "./types.js";
+import { fullWitTypeName, RustTypes, type Ownership, type TypeAttributes } from "./types.js";
 
 export interface RustWorldOptions {
   edition2024: boolean;
@@ -42,6 +42,8 @@ export interface RustWorldOptions {
   stubs?: boolean;
   /** Borrowed string arguments are `&[u8]`. */
   rawStrings?: boolean;
+  /** How imports' parameters and type definitions borrow (wit-bindgen's `ownership`). */
+  ownership?: Ownership;
   /** Methods with no result return `&Self`. */
   methodChaining?: boolean;
   /**
@@ -170,6 +172,7 @@ class RustWorld {
       if (i.direction === "export") types.exportPaths.set(i.id, interfaceModulePath(resolve, i.key, true));
     if (options.attributes !== undefined) types.attributes = options.attributes;
     types.rawStrings = options.rawStrings === true;
+    types.ownership = options.ownership ?? "owning";
     types.remappedTypes = remappedTypes;
     types.mapPath = options.mapType;
     this.types = types;
@@ -508,6 +511,7 @@ class RustWorld {
       args,
       module: imp.module,
       field: imp.field,
+      borrowedParams: !imp.async,
       edition2024: this.options.edition2024,
     });
     this.walker(glue).walkFunction(func, "guest-import", "call", imp.field);

@@ -1,0 +1,42 @@
+//! Bindings generated with `--ownership borrowing-duplicate-if-necessary`:
+//! `entry`, an import's parameter and an import's result, is defined twice,
+//! `EntryParam<'a>` (borrowing, what `put` and `add` take) and `EntryResult`
+//! (owned, what `find` returns).
+
+mod bindings;
+mod counting;
+
+use bindings::test::rust_ownership::store::{self, Bucket, EntryParam, EntryResult, Limits, Query, Tag};
+
+struct Component;
+
+bindings::export!(Component with_types_in bindings);
+
+fn describe(found: Vec<EntryResult>) -> String {
+    let parts: Vec<String> = found.iter().map(|e| format!("{}[{}]", e.name, e.labels.join(","))).collect();
+    parts.join(" ")
+}
+
+impl bindings::Guest for Component {
+    fn run() -> Vec<String> {
+        let mut lines = Vec::new();
+        let entry = EntryParam { name: "a", labels: &["x", "y"] };
+        store::put(entry.clone());
+        let key = String::from("color");
+        store::put_tags(&[Tag { key: &key, values: &["red", "blue"] }, Tag { key: "size", values: &[] }]);
+        let by_tags = [Tag { key: "color", values: &["red"] }];
+        lines.push(describe(store::find(Query::ByTags(&by_tags), Limits { max: 5 })));
+        lines.push(describe(store::find(Query::ByName("a"), Limits { max: 1 })));
+        lines.push(describe(store::find(Query::All, Limits { max: 0 })));
+        let n = store::count(&["p", "q"], &[("r", 1), ("s", 2)], Some("t"));
+        lines.push(format!("count {n}"));
+        let bucket = Bucket::new("b1");
+        bucket.add(entry);
+        lines.push(bucket.names().join(","));
+        lines
+    }
+
+    fn live_allocations() -> i32 {
+        counting::live()
+    }
+}
