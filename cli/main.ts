@@ -395,7 +395,8 @@ async function main(): Promise<void> {
           .option("generate-all", {
             type: "boolean",
             default: false,
-            describe: "accepted for wit-bindgen: every imported interface is always generated",
+            describe:
+              "generate the imported interfaces --with does not name (without --with, every one is generated anyway)",
           })
           .option("format", {
             type: "boolean",
@@ -443,6 +444,7 @@ async function main(): Promise<void> {
             enableMethodChaining: argv["enable-method-chaining"],
             mapType: argv["map-type"],
             with: withOption(argv.with ?? []),
+            generateAll: argv["generate-all"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

@@ -252,11 +252,12 @@ bindings::export!(Component with_types_in bindings);
     expect(guest.api.bumpGiven(lent)).toBe(6);
     expect(lent.n).toBe(6);
     expect(guest.liveAllocations()).toBe(0);
-    // Type keys: the interface is generated here, but for its types, used from the shared bindings.
+    // Type keys: the interface is generated here (`generate`), but for its types, used from the shared bindings.
     const byType = rustBindings(
       { name: "with", wit, world: "with-guest" },
       {
         with: {
+          "test:rust-with/shared": "generate",
           "test:rust-with/shared/point": `${target}::Point`,
           "test:rust-with/shared/counter": `${target}::Counter`,
         },
@@ -272,9 +273,33 @@ bindings::export!(Component with_types_in bindings);
     })) as any;
     expect(byTypeGuest.api.twice({ x: 0, y: 0 })).toEqual({ x: 2, y: 2 });
     expect(byTypeGuest.api.bumpGiven(lent)).toBe(7);
+    // `--generate-all` generates what `with` leaves out: the same bindings as `generate` for it.
+    const all = rustBindings(
+      { name: "with", wit, world: "with-guest" },
+      {
+        generateAll: true,
+        with: {
+          "test:rust-with/shared/point": `${target}::Point`,
+          "test:rust-with/shared/counter": `${target}::Counter`,
+        },
+      },
+    );
+    expect(all).toBe(byType);
+    // Once `with` names anything, an import neither mapped nor generated is an error, as in wit-bindgen.
+    expect(() =>
+      rustBindings(
+        { name: "with", wit, world: "with-guest" },
+        { with: { "test:rust-with/shared/point": `${target}::Point` } },
+      ),
+    ).toThrow(
+      "missing `with` mapping for the key `test:rust-with/shared`\n\nmissing one of:\n* `generate_all` option (`--generate-all`)",
+    );
     // A key that names nothing imported is an error, as in wit-bindgen.
     expect(() =>
-      rustBindings({ name: "with", wit, world: "with-guest" }, { with: { "test:rust-with/nope": "crate::x" } }),
+      rustBindings(
+        { name: "with", wit, world: "with-guest" },
+        { generateAll: true, with: { "test:rust-with/nope": "crate::x" } },
+      ),
     ).toThrow('unused remappings provided via `with`: ["test:rust-with/nope"]');
   });
 });

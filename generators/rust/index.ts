@@ -94,6 +94,14 @@ export interface RustOptions {
    * that names nothing imported is an error.
    */
   with?: Record<string, string>;
+  /**
+   * Imported interfaces that `with` does not name are generated (wit-bindgen's
+   * `generate_all`). Without `with`, everything is generated anyway; once
+   * `with` names anything, each imported interface must be named or this
+   * set, else the error is wit-bindgen's ``missing `with` mapping for the key
+   * `K` ``.
+   */
+  generateAll?: boolean;
 }
 
 /** Thrown for a world the Rust generator cannot serve (flags of more than 32 labels). */
@@ -135,6 +143,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     methodChaining: options.enableMethodChaining ?? false,
     mapType: options.mapType,
     with: options.with,
+    generateAll: options.generateAll,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -52,6 +52,8 @@ export interface RustWorldOptions {
    * found at, or `generate`.
    */
   with?: Record<string, string>;
+  /** Imported interfaces `with` does not name are generated. */
+  generateAll?: boolean;
   /** The path of the type of WIT maps. */
   mapType?: string;
 }
@@ -139,6 +141,17 @@ class RustWorld {
       const key = resolve.nameWorldKey(i.key);
       const target = exported ? undefined : withKeys.get(key);
       if (target !== undefined) used.add(key);
+      if (!exported && target === undefined && withKeys.size > 0 && options.generateAll !== true)
+        throw new RustOptionsError(
+          [
+            `missing \`with\` mapping for the key \`${key}\``,
+            "",
+            "missing one of:",
+            "* `generate_all` option (`--generate-all`)",
+            `* \`with: { "${key}": path::to::bindings, }\` (\`--with ${key}=path::to::bindings\`)`,
+            `* \`with: { "${key}": generate, }\` (\`--with ${key}=generate\`)`,
+          ].join("\n"),
+        );
       if (target !== undefined && target !== "generate") {
         this.remapped.add(i.id);
         paths.set(i.id, { path: [alias(target)], exported });
