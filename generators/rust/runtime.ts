@@ -30,8 +30,8 @@ function helperLines(section: TemplateSection): string[] {
   return [`pub mod ${section.name} {`, ...indentLines(body, "    "), "}"];
 }
 
-/** Edition 2024 wants `extern` blocks declared `unsafe extern`. */
-function forEdition(lines: string[], edition2024: boolean): string[] {
+/** The runtime's lines for the crate's edition: edition 2024 wants `extern` blocks declared `unsafe extern`. */
+export function forEdition(lines: string[], edition2024: boolean): string[] {
   return edition2024 ? lines.map((l) => l.replace(/^(\s*)extern "C" \{$/, '$1unsafe extern "C" {')) : lines;
 }
 

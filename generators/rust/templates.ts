@@ -29,8 +29,16 @@ const parsed = new Map<string, Map<string, TemplateSection>>();
 /** The sections of `templates/<file>`, by name, in the order of the file. */
 export function templateSections(file: string): Map<string, TemplateSection> {
   let sections = parsed.get(file);
-  if (sections) return sections;
-  sections = new Map();
+  if (!sections) {
+    sections = parseTemplateSections(templateSource(file), `templates/${file}`);
+    parsed.set(file, sections);
+  }
+  return sections;
+}
+
+/** The sections of a template's `text`; `where` names it in errors. */
+export function parseTemplateSections(text: string, where: string): Map<string, TemplateSection> {
+  const sections = new Map<string, TemplateSection>();
   let current: TemplateSection | undefined;
   const finish = () => {
     if (!current) return;
@@ -38,7 +46,7 @@ export function templateSections(file: string): Map<string, TemplateSection> {
     while (lines.length && lines[0].trim() === "") lines.shift();
     while (lines.length && lines[lines.length - 1].trim() === "") lines.pop();
   };
-  for (const [i, line] of templateSource(file).split(/\r?\n/).entries()) {
+  for (const [i, line] of text.split(/\r?\n/).entries()) {
     const marker = line.match(/^\/\/ @([A-Za-z]+)\b(.*)$/);
     if (!marker) {
       current?.lines.push(line);
@@ -46,12 +54,12 @@ export function templateSections(file: string): Map<string, TemplateSection> {
     }
     finish();
     const [, kind, rest] = marker;
-    const where = `templates/${file}:${i + 1}`;
+    const at = `${where}:${i + 1}`;
     if (kind === "hidden" && rest.trim() === "") current = undefined;
     else if (kind === "section") {
       const [name, ...pairs] = rest.trim().split(/\s+/);
-      if (!name || name.includes("=")) throw new Error(`${where}: a section needs a name`);
-      if (sections.has(name)) throw new Error(`${where}: a second section \`${name}\``);
+      if (!name || name.includes("=")) throw new Error(`${at}: a section needs a name`);
+      if (sections.has(name)) throw new Error(`${at}: a second section \`${name}\``);
       const attributes: Record<string, string> = {};
       for (const pair of pairs) {
         const eq = pair.indexOf("=");
@@ -59,10 +67,9 @@ export function templateSections(file: string): Map<string, TemplateSection> {
       }
       current = { name, attributes, lines: [] };
       sections.set(name, current);
-    } else throw new Error(`${where}: unknown marker \`${line}\``);
+    } else throw new Error(`${at}: unknown marker \`${line}\``);
   }
   finish();
-  parsed.set(file, sections);
   return sections;
 }
 
