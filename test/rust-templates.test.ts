@@ -12,7 +12,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { forEdition, runtimeModule } from "../generators/rust/runtime.js";
-import { parseTemplateSections, templateSections } from "../generators/rust/templates.js";
+import { listAttribute, templateSections } from "../generators/template-sections.js";
 import { tempDir } from "./helpers/host.js";
 import { wasmUnknownRustc } from "./helpers/rust.js";
 import { hostRustc, skipReason } from "./helpers/toolchains.js";
@@ -47,39 +47,13 @@ function templatesFor2024(): string {
 }
 
 describe("Rust runtime templates: sections", () => {
-  it("reads markers, attributes and hidden lines", () => {
-    const text = [
-      "// preamble, hidden",
-      "#![allow(dead_code)]",
-      "// @section a needs=b,c flag",
-      "",
-      "fn a() {}",
-      "",
-      "// @hidden",
-      "fn stub() {}",
-      "// @section b",
-      "    fn b() {}",
-    ].join("\n");
-    const sections = parseTemplateSections(text, "t.rs");
-    expect([...sections.keys()]).toEqual(["a", "b"]);
-    expect(sections.get("a")).toEqual({ name: "a", attributes: { needs: "b,c", flag: "" }, lines: ["fn a() {}"] });
-    expect(sections.get("b")!.lines).toEqual(["    fn b() {}"]);
-  });
-
-  it("rejects unknown markers, nameless and repeated sections", () => {
-    expect(() => parseTemplateSections("// @sectoin a", "t.rs")).toThrow("t.rs:1: unknown marker");
-    expect(() => parseTemplateSections("// @section", "t.rs")).toThrow("needs a name");
-    expect(() => parseTemplateSections("// @section a\n// @section a", "t.rs")).toThrow("t.rs:2: a second section");
-    expect(() => parseTemplateSections("// @hidden note", "t.rs")).toThrow("unknown marker");
-  });
-
   it("every `needs` and `module` of rt.rs resolves", () => {
     const sections = templateSections("rust/rt.rs");
     expect(sections.has("attributes")).toBe(true);
     for (const s of sections.values()) {
-      for (const n of s.attributes.needs?.split(",") ?? []) expect(sections.has(n), `${s.name} needs ${n}`).toBe(true);
-      if (s.attributes.module !== undefined)
-        expect(templateSections(`rust/${s.attributes.module}`).has(s.name), `${s.name}'s module`).toBe(true);
+      for (const n of listAttribute(s, "needs")) expect(sections.has(n), `${s.name} needs ${n}`).toBe(true);
+      const module = s.attributes.get("module");
+      if (module !== undefined) expect(templateSections(`rust/${module}`).has(s.name), `${s.name}'s module`).toBe(true);
     }
   });
 

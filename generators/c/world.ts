@@ -12,7 +12,8 @@ import type { Function, InterfaceId, TypeId, WorldId, WorldKey } from "../../ir/
 import { encodeMetadata, metadataSectionName } from "../../encoding/index.js";
 import { CEmitter, coreCType, cSignature, UnsupportedAutodropError, type GlueModule } from "./glue.js";
 import { asyncHelpers, channelHelpers, threadingHelpers } from "./async.js";
-import { compactStringHelpers } from "./strings.js";
+import { stringHelpers, stringType } from "./strings.js";
+import { cTemplate } from "./templates.js";
 import { cFunctionName, docComment, shouty, snake } from "./naming.js";
 import { CTypes, LiveTypes, type TypeContext } from "./types.js";
 
@@ -414,35 +415,7 @@ class WorldGenerator implements GlueModule {
     const guard = `__BINDINGS_${shouty(w)}_H`;
 
     const compact = this.options.encoding === "compact-utf16";
-    const stringHelpers: { h: string; c: string } = { h: "", c: "" };
-    if (types.needsString && compact) Object.assign(stringHelpers, compactStringHelpers(w));
-    else if (types.needsString) {
-      const cstr = utf16 ? "char16_t" : "char";
-      const ch = types.charType;
-      const unit = utf16 ? 2 : 1;
-      const strlen = utf16 ? `${w}_string_len(s)` : "strlen(s)";
-      if (utf16) {
-        stringHelpers.h += `\n// Returns the length of the UTF-16 string \`s\` in code units\nsize_t ${w}_string_len(const char16_t* s);\n`;
-        stringHelpers.c += `\nsize_t ${w}_string_len(const char16_t* s) {\nconst char16_t* c = s;\nfor (; *c; ++c);\nreturn (size_t) (c - s);\n}\n`;
-      }
-      stringHelpers.h +=
-        `\n// Sets the string \`ret\` to reference the input string \`s\` without copying it\n` +
-        `void ${w}_string_set(${w}_string_t *ret, const ${cstr} *s);\n\n` +
-        `// Creates a copy of the input nul-terminated string \`s\` and\n// stores it into the component model string \`ret\`.\n` +
-        `void ${w}_string_dup(${w}_string_t *ret, const ${cstr} *s);\n\n` +
-        `// Creates a copy of the input string \`s\` with length \`len\` and\n// stores it into the component model string \`ret\`.\n` +
-        `// The length is specified in code units (bytes for UTF-8, 16-bit values for UTF-16).\n` +
-        `void ${w}_string_dup_n(${w}_string_t *ret, const ${cstr} *s, size_t len);\n\n` +
-        `// Deallocates the string pointed to by \`ret\`, deallocating\n// the memory behind the string.\n` +
-        `void ${w}_string_free(${w}_string_t *ret);\n`;
-      stringHelpers.c +=
-        `\nvoid ${w}_string_set(${w}_string_t *ret, const ${cstr} *s) {\nret->ptr = (${ch}*) s;\nret->len = ${strlen};\n}\n` +
-        `\nvoid ${w}_string_dup(${w}_string_t *ret, const ${cstr} *s) {\nret->len = ${strlen};\n` +
-        `ret->ptr = (${ch}*) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});\nmemcpy(ret->ptr, s, ret->len * ${unit});\n}\n` +
-        `\nvoid ${w}_string_dup_n(${w}_string_t *ret, const ${cstr} *s, size_t len) {\nret->len = len;\n` +
-        `ret->ptr = (${ch}*) cabi_realloc(NULL, 0, ${unit}, ret->len * ${unit});\nmemcpy(ret->ptr, s, ret->len * ${unit});\n}\n` +
-        `\nvoid ${w}_string_free(${w}_string_t *ret) {\nif (ret->len > 0) {\nfree(ret->ptr);\n}\nret->ptr = NULL;\nret->len = 0;\n}\n`;
-    }
+    const strings = types.needsString ? stringHelpers(this.options.encoding, w) : { h: "", c: "" };
 
     // Computed first: the error-context helpers may need the string type.
     const async =
@@ -455,12 +428,11 @@ class WorldGenerator implements GlueModule {
     if (async !== undefined && this.options.generateThreadingHelpers) async.h += threadingHelpers(w);
     const noHelpers = this.options.noHelpers === true;
     let h = "";
-    if (types.needsString)
-      h += `\ntypedef struct ${w}_string_t {\n${types.charType} *ptr;\nsize_t len;\n} ${w}_string_t;\n`;
+    if (types.needsString) h += stringType(this.options.encoding, w);
     if (async !== undefined) h += `\n// Async Helper Functions\n${async.h}`;
     h += types.hDefs.join("");
     h += this.hFns.join("");
-    const helpers = types.hHelpers.join("") + stringHelpers.h;
+    const helpers = types.hHelpers.join("") + strings.h;
     if (helpers !== "" && !noHelpers) h += `\n// Helper Functions\n${helpers}`;
     const header =
       preamble +
@@ -470,27 +442,15 @@ class WorldGenerator implements GlueModule {
       `\n#ifdef __cplusplus\n}\n#endif\n#endif\n`;
 
     let c = "";
-    const unionDefs: Record<string, string> = {
-      int32_float: "union int32_float { int32_t a; float b; };",
-      float_int32: "union float_int32 { float a; int32_t b; };",
-      int64_double: "union int64_double { int64_t a; double b; };",
-      double_int64: "union double_int64 { double a; int64_t b; };",
-    };
-    for (const u of Object.keys(unionDefs)) if (this.unions.has(u)) c += `\n${unionDefs[u]}\n`;
+    for (const u of ["int32_float", "float_int32", "int64_double", "double_int64"])
+      if (this.unions.has(u)) c += cTemplate("intrinsics.c", u, w);
     c += this.cFns.join("");
     c += "\n// Canonical ABI intrinsics\n";
-    if (this.options.noRealloc) {
-      c += "\nvoid *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size);\n";
-    } else {
-      c +=
-        `\n__attribute__((__weak__, __export_name__("cabi_realloc")))\n` +
-        `void *cabi_realloc(void *ptr, size_t old_size, size_t align, size_t new_size) {\n(void) old_size;\n` +
-        `if (new_size == 0) return (void*) align;\nvoid *ret = realloc(ptr, new_size);\nif (!ret) abort();\nreturn ret;\n}\n`;
-    }
+    c += cTemplate("intrinsics.c", this.options.noRealloc ? "cabi_realloc-extern" : "cabi_realloc", w);
     if (this.retArea.size > 0) {
       c += `\n__attribute__((__aligned__(${this.retArea.align})))\nstatic uint8_t RET_AREA[${this.retArea.size}];\n`;
     }
-    const cHelpers = types.cHelpers.join("") + stringHelpers.c;
+    const cHelpers = types.cHelpers.join("") + strings.c;
     if (cHelpers !== "" && !noHelpers) c += `\n// Helper Functions\n${cHelpers}`;
     if (async !== undefined) c += `\n// Async Helper Functions\n${async.c}`;
     c += `\n// Component Adapters\n${this.cAdapters.join("")}`;

@@ -6,7 +6,7 @@
  * `needs=` names the helpers it uses.
  */
 import { RustSource } from "./source.js";
-import { indentLines, templateSection, templateSections, type TemplateSection } from "./templates.js";
+import { listAttribute, templateSection, templateSections, type TemplateSection } from "../template-sections.js";
 
 const RT = "rust/rt.rs";
 
@@ -15,8 +15,7 @@ const ATTRIBUTES = "attributes";
 
 /** The helpers `section` uses. */
 function needs(section: TemplateSection): string[] {
-  const list = section.attributes.needs;
-  return list ? list.split(",") : [];
+  return listAttribute(section, "needs");
 }
 
 /**
@@ -24,10 +23,10 @@ function needs(section: TemplateSection): string[] {
  * `module=FILE` is `pub mod NAME { … }` around the section NAME of FILE.
  */
 function helperLines(section: TemplateSection): string[] {
-  const file = section.attributes.module;
-  if (file === undefined) return section.lines;
-  const body = templateSection(`rust/${file}`, section.name).lines;
-  return [`pub mod ${section.name} {`, ...indentLines(body, "    "), "}"];
+  const file = section.attributes.get("module");
+  if (file === undefined) return section.text.split("\n");
+  const body = templateSection(`rust/${file}`, section.name).text.split("\n");
+  return [`pub mod ${section.name} {`, ...body.map((l) => (l === "" ? l : `    ${l}`)), "}"];
 }
 
 /** The runtime's lines for the crate's edition: edition 2024 wants `extern` blocks declared `unsafe extern`. */
@@ -58,7 +57,7 @@ export function runtimeModule(used: Set<string>, edition2024: boolean): RustSour
       out.shift(-indent);
     }
   };
-  emit(templateSection(RT, ATTRIBUTES).lines);
+  emit(templateSection(RT, ATTRIBUTES).text.split("\n"));
   for (const [name, section] of sections) {
     if (!all.has(name)) continue;
     out.blank();

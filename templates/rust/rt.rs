@@ -29,7 +29,7 @@ pub use std::collections::BTreeMap as Map;
 // @section Box
 pub use std::boxed::Box;
 
-// @hidden
+// @standalone
 // `as_i32` and its kin convert the values the glue lowers (and references to
 // them) to the core type of their flattened representation.
 
@@ -208,7 +208,7 @@ pub unsafe fn cabi_dealloc(ptr: *mut u8, size: usize, align: usize) {
     ::std::alloc::dealloc(ptr, layout);
 }
 
-// @hidden
+// @standalone
 // The lifts of `bool`, `char` and enum discriminants check the value in debug
 // builds only; a release build trusts the other side.
 
@@ -319,7 +319,7 @@ pub unsafe fn drop_box<T>(ptr: *mut u8) {
 }
 
 // @section async_support module=async_support.rs
-// @hidden
+// @standalone
 // The generated file holds the module inline; this crate reads it from its file.
 #[path = "async_support.rs"]
 pub mod async_support;
@@ -330,7 +330,7 @@ pub unsafe trait WasmResource {
     unsafe fn drop(handle: u32);
 }
 
-// @hidden
+// @standalone
 // `run_ctors_once`: the exports run the module's static constructors (which
 // wasm-ld gathers in `__wasm_call_ctors`) on their first call only, as
 // wit-bindgen's exports do; calling it also stops wasm-ld from wrapping every
