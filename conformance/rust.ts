@@ -7,6 +7,11 @@
  * `async fn` in traits; worlds without async exports are the same either
  * way). Worlds the generator refuses are listed apart.
  *
+ * A further suite generates every world with wit-bindgen's options that change
+ * the bindings' shape (`OPTION_PASSES`) and type-checks each with the current
+ * rustc (edition 2021); a pass whose output is the default one's counts as
+ * the default's check.
+ *
  * Compilers: `WITX_BINDGEN_WASM_RUSTC` (default `/usr/bin/rustc`) and
  * `WITX_BINDGEN_HOST_RUSTC` (default `rustc`); `rustfmt` from PATH.
  */
@@ -14,7 +19,7 @@ import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateRust, UnsupportedRustWorldError } from "../generators/rust/index.js";
+import { generateRust, type RustOptions, UnsupportedRustWorldError } from "../generators/rust/index.js";
 import type { GuestWorld, SuiteResult } from "./worlds.js";
 
 interface Check {
@@ -23,6 +28,13 @@ interface Check {
   command: string;
   args: string[];
 }
+
+/** Option sets each world is also generated and type-checked with. */
+const OPTION_PASSES: { label: string; options: RustOptions }[] = [
+  { label: "--ownership borrowing", options: { ownership: "borrowing" } },
+  { label: "--ownership borrowing-duplicate-if-necessary", options: { ownership: "borrowing-duplicate-if-necessary" } },
+  { label: "--generate-all", options: { generateAll: true } },
+];
 
 function run(command: string, args: string[]): Promise<{ status: number | null; output: string }> {
   return new Promise((resolve) => {
@@ -76,6 +88,12 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
     },
     { name: "Rust guest: rustfmt --check leaves it unchanged", passed: 0, total: 0, failures: [] },
     { name: "Rust guest: unsupported", passed: 0, total: 0, failures: [], uncounted: true },
+    {
+      name: `Rust guest: with ${OPTION_PASSES.map((p) => p.label).join(", ")}, compiles with the current rustc (-D warnings)`,
+      passed: 0,
+      total: 0,
+      failures: [],
+    },
   ];
   const tools = [
     available(wasmRustc, ["--print", "target-libdir", "--target", "wasm32-wasi"])
@@ -87,10 +105,12 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
   const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? os.tmpdir()), "witx-rust-guest-"));
   process.on("exit", () => fs.rmSync(tmp, { recursive: true, force: true }));
   const checks: Check[] = [];
+  const sameAsDefault: string[] = [];
   const failed = new Map<number, Set<string>>([
     [1, new Set()],
     [2, new Set()],
     [3, new Set()],
+    [5, new Set()],
   ]);
   let n = 0;
   for (const w of worlds) {
@@ -150,6 +170,31 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
       command: hostRustc,
       args: ["--edition", "2024", ...common, "--crate-name", "host2024", f2024],
     });
+    suites[5].total++;
+    OPTION_PASSES.forEach((pass, i) => {
+      let contents: string;
+      try {
+        contents = generateRust(w.resolve, w.world, pass.options)[0].contents;
+      } catch (e) {
+        if (!failed.get(5)!.has(w.label))
+          suites[5].failures.push(`${w.label} [${pass.label}]: ${e instanceof Error ? e.message.split("\n")[0] : e}`);
+        failed.get(5)!.add(w.label);
+        return;
+      }
+      if (contents === files2021[0].contents) {
+        // The same bindings as the default: its check (edition 2021, current rustc) stands for this one.
+        sameAsDefault.push(`${w.label} [${pass.label}]`);
+        return;
+      }
+      const file = path.join(dir, `bindings_pass${i}.rs`);
+      fs.writeFileSync(file, contents);
+      checks.push({
+        suite: 5,
+        label: `${w.label} [${pass.label}]`,
+        command: hostRustc,
+        args: ["--edition", "2021", ...common, "--crate-name", `pass${i}`, file],
+      });
+    });
     checks.push({
       suite: 3,
       label: `${w.label} [2021]`,
@@ -164,7 +209,7 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
     });
   }
   const world = (label: string) => label.replace(/ \[[^\]]*\]$/, "");
-  const missing = (suite: number) => tools[suite - 1];
+  const missing = (suite: number) => tools[suite === 5 ? 1 : suite - 1];
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(4, os.cpus().length)) }, async () => {
     while (next < checks.length) {
@@ -184,7 +229,12 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
     }
   });
   await Promise.all(workers);
-  for (const s of [1, 2, 3]) {
+  for (const label of sameAsDefault) {
+    if (!failed.get(2)!.has(world(label)) || failed.get(5)!.has(world(label))) continue;
+    suites[5].failures.push(`${label}: the default bindings, which fail to compile`);
+    failed.get(5)!.add(world(label));
+  }
+  for (const s of [1, 2, 3, 5]) {
     suites[s].passed = suites[s].total - failed.get(s)!.size;
     suites[s].failures.sort();
   }
