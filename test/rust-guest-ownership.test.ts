@@ -45,6 +45,7 @@ const modes: { ownership: NonNullable<RustOptions["ownership"]>; guest: string; 
       "pub fn put(e: EntryParam<'_>)",
       "pub fn find(q: Query<'_>, limits: Limits) -> _rt::Vec<EntryResult>",
       "pub fn add(&self, e: EntryParam<'_>)",
+      "item: ::core::result::Result<Bucket, EntryResult>",
     ],
   },
 ];
@@ -87,10 +88,14 @@ describe.skipIf(reason !== undefined)("Rust guest --ownership", () => {
             calls.push(["count", names, pairs, maybe]);
             return names.length + pairs.reduce((n, [, k]) => n + k, 0) + (maybe === undefined ? 0 : 100);
           },
+          stash: (item: { tag: string; val: any }) => {
+            calls.push(["stash", item.tag]);
+            return item.tag === "ok" ? item.val.names().length : item.val.labels.length + 10;
+          },
           Bucket,
         },
       })) as any;
-      expect(guest.run()).toEqual(["a[x,y] b[]", "a[x,y]", "", "count 105", "b1,a"]);
+      expect(guest.run()).toEqual(["a[x,y] b[]", "a[x,y]", "", "count 105", "b1,a", "stash 11 2"]);
       expect(calls).toEqual([
         ["put", { name: "a", labels: ["x", "y"] }],
         [
@@ -112,6 +117,8 @@ describe.skipIf(reason !== undefined)("Rust guest --ownership", () => {
           ],
           "t",
         ],
+        ["stash", "err"],
+        ["stash", "ok"],
       ]);
       expect(guest.liveAllocations()).toBe(0);
     });

@@ -92,6 +92,8 @@ export class RustGlue implements AbiEmitter<string> {
   private usesCleanup = false;
   private usesBorrows = false;
   private paramsArea: { pointer: string; size: number; align: number } | undefined;
+  /** How the parameters of a borrowing import name the types with two names. */
+  private paramNames: Map<TypeId, Set<boolean>> | undefined;
   /** Operands to take by reference when calling the user (borrowed imported handles). */
   readonly body = new RustSource();
 
@@ -160,7 +162,14 @@ export class RustGlue implements AbiEmitter<string> {
 
   /** The path of named type `id`: its owned definition, or the one lowering borrowed parameters names. */
   private typePath(id: TypeId, lowering = false): string {
-    return this.types.typePath(id, this.types.nameOf(id, !(lowering && this.target.borrowedParams === true)));
+    let owned = true;
+    if (lowering && this.target.borrowedParams === true && this.types.usesTwoNames(id)) {
+      this.paramNames ??= this.types.paramTypeNames(this.target.func.params.map((p) => p.type));
+      const met = this.paramNames.get(id);
+      // Met only owned (inside a type holding an `own` handle): its `Result`; otherwise its `Param`.
+      owned = met !== undefined && met.size === 1 && met.has(true);
+    }
+    return this.types.typePath(id, this.types.nameOf(id, owned));
   }
 
   emit(inst: Instruction, ops: string[]): string[] {

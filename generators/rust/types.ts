@@ -285,6 +285,82 @@ export class RustTypes {
     return [[this.nameOf(id, false), borrowed]];
   }
 
+  /**
+   * How an import's parameters name each named type they hold: a set of
+   * `owned` flags per type (dealiased), following the modes the parameters'
+   * types print with. A type holding an `own` handle is owned throughout, so
+   * a type with two names can be met as its `Result` inside one and as its
+   * `Param` elsewhere.
+   */
+  paramTypeNames(params: Type[]): Map<TypeId, Set<boolean>> {
+    const names = new Map<TypeId, Set<boolean>>();
+    const seen = new Set<string>();
+    const walk = (t: Type, mode: TypeMode): void => {
+      if (typeof t !== "number") return;
+      const target = this.layout.dealias(t);
+      if (target === "string" || typeof target !== "number") return;
+      const kind = this.resolve.types[target].kind;
+      if ((kind.kind === "list" || kind.kind === "map") && mode.lifetime !== undefined) {
+        walkKind(kind, mode);
+        return;
+      }
+      const def = this.resolve.types[t];
+      if (def.name === undefined) {
+        walkKind(def.kind, mode);
+        return;
+      }
+      if (mode.style === "top" && mode.lifetime !== undefined) mode = this.modeForId(t, "owned", mode.lifetime);
+      const owned = mode.style === "owned";
+      if (typeof target === "number" && this.resolve.types[target].name !== undefined) {
+        let set = names.get(target);
+        if (set === undefined) names.set(target, (set = new Set()));
+        set.add(owned);
+      }
+      const key = `${t}:${owned}`;
+      if (seen.has(key)) return;
+      seen.add(key);
+      const name = this.nameOf(t, owned);
+      const defined = this.modesOf(t).find(([n]) => n === name) ?? this.modesOf(t)[0];
+      walkKind(def.kind, defined[1]);
+    };
+    const walkKind = (kind: TypeDef["kind"], mode: TypeMode): void => {
+      switch (kind.kind) {
+        case "type":
+          walk(kind.type, mode);
+          break;
+        case "record":
+          kind.fields.forEach((f) => walk(f.type, this.filterMode(f.type, mode)));
+          break;
+        case "variant":
+          kind.cases.forEach((c) => c.type !== undefined && walk(c.type, this.filterMode(c.type, mode)));
+          break;
+        case "tuple":
+          kind.types.forEach((t) => walk(t, this.filterModePreserveTop(t, mode)));
+          break;
+        case "option":
+          walk(kind.type, this.filterModePreserveTop(kind.type, mode));
+          break;
+        case "result":
+          for (const t of [kind.ok, kind.err]) if (t !== undefined) walk(t, this.filterModePreserveTop(t, mode));
+          break;
+        case "list":
+          walk(kind.type, this.filterMode(kind.type, mode));
+          break;
+        case "map":
+          walk(kind.key, this.filterMode(kind.key, mode));
+          walk(kind.value, this.filterMode(kind.value, mode));
+          break;
+        case "fixed-length-list":
+          walk(kind.type, OWNED);
+          break;
+        default:
+          break;
+      }
+    };
+    for (const t of params) walk(t, this.modeFor(t, this.paramStyle, "'_"));
+    return names;
+  }
+
   /** The style an import's parameters ask for. */
   private get paramStyle(): Style {
     return this.ownership === "owning" ? "top" : "borrowed";

@@ -476,6 +476,66 @@ pub mod test {
                 }
             }
 
+            /// Holds an `own` handle: passed by value and owned throughout (`EntryResult` when `entry` has two names).
+            #[allow(unused_unsafe, clippy::all)]
+            pub fn stash(item: ::core::result::Result<Bucket, Entry>) -> u32 {
+                unsafe {
+                    let mut _cleanup: _rt::Vec<(*mut u8, usize, usize)> = _rt::Vec::new();
+                    let (_t19, _t20, _t21, _t22, _t23) = match &item {
+                        Ok(_e0) => {
+                            let _t1 = (_e0).take_handle() as i32;
+                            (0i32, _t1, 0i32, 0i32, 0i32)
+                        }
+                        Err(_e2) => {
+                            let Entry {
+                                name: _t3,
+                                labels: _t4,
+                            } = _e2;
+                            let _vec5 = _t3;
+                            let _ptr6 = _vec5.as_ptr().cast::<u8>() as i32;
+                            let _len7 = _vec5.len() as i32;
+                            let _vec13 = _t4;
+                            let _len14 = _vec13.len();
+                            let _result15 = _rt::alloc_list(_len14 * 8, 4);
+                            for (_i16, _e8) in _vec13.into_iter().enumerate() {
+                                let _base9 = _result15.add(_i16 * 8);
+                                let _vec10 = _e8;
+                                let _ptr11 = _vec10.as_ptr().cast::<u8>() as i32;
+                                let _len12 = _vec10.len() as i32;
+                                *_base9.add(4).cast::<i32>() = _len12;
+                                *_base9.cast::<i32>() = _ptr11;
+                            }
+                            _cleanup.push((_result15, _len14 * 8, 4));
+                            let _ptr17 = _result15 as i32;
+                            let _len18 = _len14 as i32;
+                            (1i32, _ptr6, _len7, _ptr17, _len18)
+                        }
+                    };
+                    #[cfg(target_arch = "wasm32")]
+                    #[link(wasm_import_module = "test:rust-ownership/store")]
+                    extern "C" {
+                        #[link_name = "stash"]
+                        fn _wit_import(_: i32, _: i32, _: i32, _: i32, _: i32) -> i32;
+                    }
+                    #[cfg(not(target_arch = "wasm32"))]
+                    unsafe extern "C" fn _wit_import(
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                        _: i32,
+                    ) -> i32 {
+                        unreachable!()
+                    }
+                    let _ret24 = _wit_import(_t19, _t20, _t21, _t22, _t23);
+                    let _t25 = _ret24 as u32;
+                    for (ptr, size, align) in _cleanup {
+                        _rt::cabi_dealloc(ptr, size, align);
+                    }
+                    _t25
+                }
+            }
+
             impl Bucket {
                 #[allow(unused_unsafe, clippy::all)]
                 pub fn new(name: &str) -> Self {
@@ -814,4 +874,4 @@ pub unsafe extern "C" fn cabi_realloc(
 #[link_section = "component-type:witx-bindgen:0.1.0:test:rust-ownership:ownership-guest:encoded world"]
 #[doc(hidden)]
 #[used]
-pub static __WITX_BINDGEN_COMPONENT_TYPE: [u8; 589] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xe2\x03\x01A\x02\x01A\x07\x01B\x1f\x01ps\x01r\x02\x03keys\x06values\x00\x04\x00\x03tag\x03\x00\x01\x01r\x02\x04names\x06labels\x00\x04\x00\x05entry\x03\x00\x03\x01p\x02\x01q\x03\x07by-name\x01s\x00\x07by-tags\x01\x05\x00\x03all\x00\x00\x04\x00\x05query\x03\x00\x06\x01r\x01\x03maxy\x04\x00\x06limits\x03\x00\x08\x04\x00\x06bucket\x03\x01\x01i\x0a\x01@\x01\x04names\x00\x0b\x04\x00\x13[constructor]bucket\x01\x0c\x01h\x0a\x01@\x02\x04self\x0d\x01e\x04\x01\x00\x04\x00\x12[method]bucket.add\x01\x0e\x01@\x01\x04self\x0d\x00\x00\x04\x00\x14[method]bucket.names\x01\x0f\x01@\x01\x01e\x04\x01\x00\x04\x00\x03put\x01\x10\x01@\x01\x04tags\x05\x01\x00\x04\x00\x08put-tags\x01\x11\x01p\x04\x01@\x02\x01q\x07\x06limits\x09\x00\x12\x04\x00\x04find\x01\x13\x01o\x02sy\x01p\x14\x01ks\x01@\x03\x05names\x00\x05pairs\x15\x05maybe\x16\x00y\x04\x00\x05count\x01\x17\x03\x00\x19test:rust-ownership/store\x05\x00\x01ps\x01@\x00\x00\x01\x04\x00\x03run\x01\x02\x01@\x00\x00z\x04\x00\x10live-allocations\x01\x03\x04\x00#test:rust-ownership/ownership-guest\x04\x00\x0b\x15\x01\x00\x0fownership-guest\x03\x00\x00\x00,\x09producers\x01\x0cprocessed-by\x01\x0cwitx-bindgen\x050.1.0";
+pub static __WITX_BINDGEN_COMPONENT_TYPE: [u8; 616] = *b"\x00asm\x0d\x00\x01\x00\x00\x19\x16wit-component-encoding\x04\x00\x07\xfd\x03\x01A\x02\x01A\x07\x01B\x22\x01ps\x01r\x02\x03keys\x06values\x00\x04\x00\x03tag\x03\x00\x01\x01r\x02\x04names\x06labels\x00\x04\x00\x05entry\x03\x00\x03\x01p\x02\x01q\x03\x07by-name\x01s\x00\x07by-tags\x01\x05\x00\x03all\x00\x00\x04\x00\x05query\x03\x00\x06\x01r\x01\x03maxy\x04\x00\x06limits\x03\x00\x08\x04\x00\x06bucket\x03\x01\x01i\x0a\x01@\x01\x04names\x00\x0b\x04\x00\x13[constructor]bucket\x01\x0c\x01h\x0a\x01@\x02\x04self\x0d\x01e\x04\x01\x00\x04\x00\x12[method]bucket.add\x01\x0e\x01@\x01\x04self\x0d\x00\x00\x04\x00\x14[method]bucket.names\x01\x0f\x01@\x01\x01e\x04\x01\x00\x04\x00\x03put\x01\x10\x01@\x01\x04tags\x05\x01\x00\x04\x00\x08put-tags\x01\x11\x01p\x04\x01@\x02\x01q\x07\x06limits\x09\x00\x12\x04\x00\x04find\x01\x13\x01o\x02sy\x01p\x14\x01ks\x01@\x03\x05names\x00\x05pairs\x15\x05maybe\x16\x00y\x04\x00\x05count\x01\x17\x01j\x01\x0b\x01\x04\x01@\x01\x04item\x18\x00y\x04\x00\x05stash\x01\x19\x03\x00\x19test:rust-ownership/store\x05\x00\x01ps\x01@\x00\x00\x01\x04\x00\x03run\x01\x02\x01@\x00\x00z\x04\x00\x10live-allocations\x01\x03\x04\x00#test:rust-ownership/ownership-guest\x04\x00\x0b\x15\x01\x00\x0fownership-guest\x03\x00\x00\x00,\x09producers\x01\x0cprocessed-by\x01\x0cwitx-bindgen\x050.1.0";

@@ -33,6 +33,8 @@ impl bindings::Guest for Component {
         let bucket = Bucket::new("b1");
         bucket.add(entry);
         lines.push(bucket.names().join(","));
+        let stashed = store::stash(Err(EntryResult { name: String::from("z"), labels: vec![String::from("l")] }));
+        lines.push(format!("stash {} {}", stashed, store::stash(Ok(bucket))));
         lines
     }
 
