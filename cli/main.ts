@@ -354,6 +354,11 @@ async function main(): Promise<void> {
             describe:
               "owning: types are owned, imports borrow their parameters' top level; borrowing: types used only by imports' parameters borrow deeply; borrowing-duplicate-if-necessary: types used both ways are defined twice (<T>Param, <T>Result)",
           })
+          .option("std-feature", {
+            type: "boolean",
+            default: false,
+            describe: 'put what needs std behind #[cfg(feature = "std")], for #![no_std] crates with alloc',
+          })
           .option("raw-strings", {
             type: "boolean",
             default: false,
@@ -445,6 +450,7 @@ async function main(): Promise<void> {
             mapType: argv["map-type"],
             with: withOption(argv.with ?? []),
             generateAll: argv["generate-all"],
+            stdFeature: argv["std-feature"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

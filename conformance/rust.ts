@@ -30,10 +30,11 @@ interface Check {
 }
 
 /** Option sets each world is also generated and type-checked with. */
-const OPTION_PASSES: { label: string; options: RustOptions }[] = [
+const OPTION_PASSES: { label: string; options: RustOptions; noStd?: boolean }[] = [
   { label: "--ownership borrowing", options: { ownership: "borrowing" } },
   { label: "--ownership borrowing-duplicate-if-necessary", options: { ownership: "borrowing-duplicate-if-necessary" } },
   { label: "--generate-all", options: { generateAll: true } },
+  { label: "--std-feature in a #![no_std] crate", options: { stdFeature: true }, noStd: true },
 ];
 
 function run(command: string, args: string[]): Promise<{ status: number | null; output: string }> {
@@ -186,8 +187,13 @@ export async function rustGuestSuites(worlds: GuestWorld[], verbose: boolean): P
         sameAsDefault.push(`${w.label} [${pass.label}]`);
         return;
       }
-      const file = path.join(dir, `bindings_pass${i}.rs`);
+      let file = path.join(dir, `bindings_pass${i}.rs`);
       fs.writeFileSync(file, contents);
+      if (pass.noStd) {
+        const bindings = file;
+        file = path.join(dir, `nostd_pass${i}.rs`);
+        fs.writeFileSync(file, `#![no_std]\nextern crate alloc;\ninclude!(${JSON.stringify(bindings)});\n`);
+      }
       checks.push({
         suite: 5,
         label: `${w.label} [${pass.label}]`,

@@ -302,4 +302,60 @@ bindings::export!(Component with_types_in bindings);
       ),
     ).toThrow('unused remappings provided via `with`: ["test:rust-with/nope"]');
   });
+
+  it("--std-feature: the bindings build in a #![no_std] library with alloc, std's Error impls behind the std feature", async () => {
+    const nostd = rustScenario("nostd");
+    const source = rustBindings(nostd, { stdFeature: true });
+    expect(source).toContain('#[cfg(feature = "std")]\nimpl ::std::error::Error for Failure {}');
+    expect(source).toContain("extern crate alloc as alloc_crate;");
+    expect(source).not.toMatch(/[^:]std::(?!error::Error)/);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, "bindings.rs"), source);
+    fs.copyFileSync(path.join(rustGuestsDir, "nostd.rs"), path.join(dir, "lib.rs"));
+    const rustc = (args: string[]) => spawnSync(wasmUnknownRustc().command, args, { cwd: dir, encoding: "utf8" });
+    const lib = ["--edition", "2021", "--target", "wasm32-unknown-unknown", "-O", "-D", "warnings"];
+    // With the `std` feature on (and `std` linked by the crate), the Error impl is compiled too.
+    const libSource = fs.readFileSync(path.join(dir, "lib.rs"), "utf8");
+    fs.writeFileSync(
+      path.join(dir, "with_std.rs"),
+      libSource.replace("extern crate alloc;", "extern crate alloc;\nextern crate std;"),
+    );
+    const withStd = rustc([
+      ...lib,
+      "--crate-type",
+      "rlib",
+      "--cfg",
+      'feature="std"',
+      "--crate-name",
+      "with_std",
+      "with_std.rs",
+    ]);
+    expect(withStd.stderr).toBe("");
+    const built = rustc([...lib, "--crate-type", "rlib", "--crate-name", "nostd_guest", "lib.rs"]);
+    expect(built.stderr).toBe("");
+    fs.writeFileSync(path.join(dir, "guest.rs"), "extern crate nostd_guest;\n");
+    const linked = rustc([
+      ...lib,
+      "--crate-type",
+      "cdylib",
+      "--extern",
+      "nostd_guest=libnostd_guest.rlib",
+      "-L",
+      ".",
+      "-o",
+      "guest.wasm",
+      "guest.rs",
+    ]);
+    expect(linked.stderr).toBe("");
+    const logged: string[] = [];
+    const host = await loadHost(nostd.wit, { world: nostd.world });
+    const guest = (await host.instantiate(new Uint8Array(fs.readFileSync(path.join(dir, "guest.wasm"))), {
+      "test:rust-nostd/host": { log: (m: string) => logged.push(m) },
+    })) as any;
+    expect(guest.greet("nö std")).toBe("hello nö std");
+    expect(logged).toEqual(["nö std"]);
+    expect(guest.total([1, 2, 3])).toBe(6n);
+    expect(() => guest.total([5, 2000])).toThrow(expect.objectContaining({ payload: { tag: "too-big", val: 2000 } }));
+    expect(() => guest.total([])).toThrow(expect.objectContaining({ payload: { tag: "empty" } }));
+  });
 });

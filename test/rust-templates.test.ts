@@ -60,8 +60,8 @@ describe("Rust runtime templates: sections", () => {
   it("emits only what is used, and no marker", () => {
     const some = runtimeModule(new Set(["string_lift"]), false).toString();
     expect(some).toContain("pub unsafe fn list_lift<T>");
-    expect(some).toContain("pub use std::string::String;");
-    expect(some).toContain("pub use std::vec::Vec;");
+    expect(some).toContain("pub use alloc_crate::string::String;");
+    expect(some).toContain("pub use alloc_crate::vec::Vec;");
     expect(some).not.toContain("BTreeMap as Map");
     expect(some).not.toContain("async_support");
     const all = runtimeModule(helperNames(), false).toString();

@@ -74,6 +74,14 @@ export interface RustOptions {
    * and `RecordResult`.
    */
   ownership?: "owning" | "borrowing" | "borrowing-duplicate-if-necessary";
+  /**
+   * What needs `std` (the `std::error::Error` impls of error types and of
+   * `ErrorContext`) is compiled only with the crate's `std` feature
+   * (`#[cfg(feature = "std")]`), so that the bindings build in a
+   * `#![no_std]` crate with `alloc` (wit-bindgen's `std_feature`). The
+   * bindings use `alloc`, never `std`, for everything else.
+   */
+  stdFeature?: boolean;
   /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
   enableMethodChaining?: boolean;
   /**
@@ -144,6 +152,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     mapType: options.mapType,
     with: options.with,
     generateAll: options.generateAll,
+    stdFeature: options.stdFeature,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

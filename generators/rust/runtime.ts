@@ -34,8 +34,17 @@ export function forEdition(lines: string[], edition2024: boolean): string[] {
   return edition2024 ? lines.map((l) => l.replace(/^(\s*)extern "C" \{$/, '$1unsafe extern "C" {')) : lines;
 }
 
+/** With `--std-feature`, what needs `std` (its `Error` trait) is compiled only with the crate's `std` feature. */
+export function forStdFeature(lines: string[], stdFeature: boolean): string[] {
+  if (!stdFeature) return lines;
+  return lines.flatMap((l) => {
+    const m = /^(\s*)impl (::)?std::error::Error for /.exec(l);
+    return m ? [`${m[1]}#[cfg(feature = "std")]`, l] : [l];
+  });
+}
+
 /** The `_rt` module holding `used` helpers (and what they need), or nothing. */
-export function runtimeModule(used: Set<string>, edition2024: boolean): RustSource {
+export function runtimeModule(used: Set<string>, edition2024: boolean, stdFeature = false): RustSource {
   const sections = templateSections(RT);
   const all = new Set<string>();
   const add = (name: string) => {
@@ -61,7 +70,7 @@ export function runtimeModule(used: Set<string>, edition2024: boolean): RustSour
   for (const [name, section] of sections) {
     if (!all.has(name)) continue;
     out.blank();
-    emit(forEdition(helperLines(section), edition2024));
+    emit(forStdFeature(forEdition(helperLines(section), edition2024), stdFeature));
   }
   out.close();
   return out;

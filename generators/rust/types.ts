@@ -94,6 +94,8 @@ export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
   /** Borrowed strings are `&[u8]` (`--raw-strings`). */
   rawStrings = false;
+  /** `impl std::error::Error` is behind `#[cfg(feature = "std")]` (`--std-feature`). */
+  stdFeature = false;
   /** wit-bindgen's `ownership` (`--ownership`). */
   ownership: Ownership = "owning";
   private usage: Map<TypeId, Usage> | undefined;
@@ -666,7 +668,7 @@ export class RustTypes {
           out.line(`write!(f, "{} (error {})", self.name(), *self as i32)`);
           out.close();
           out.close();
-          out.line(`impl ::std::error::Error for ${rustName} {}`);
+          out.line(...this.stdCfg(), `impl ::std::error::Error for ${rustName} {}`);
         } else {
           out.open(`impl ::core::fmt::Debug for ${rustName} {`);
           out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
@@ -725,13 +727,17 @@ export class RustTypes {
     }
   }
 
+  private stdCfg(): string[] {
+    return this.stdFeature ? ['#[cfg(feature = "std")]'] : [];
+  }
+
   private errorImpls(out: RustSource, name: string, params: string): void {
     out.open(`impl${params} ::core::fmt::Display for ${name}${params} {`);
     out.open("fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {");
     out.line('write!(f, "{:?}", self)');
     out.close();
     out.close();
-    out.line(`impl${params} ::std::error::Error for ${name}${params} {}`);
+    out.line(...this.stdCfg(), `impl${params} ::std::error::Error for ${name}${params} {}`);
   }
 
   private defineFlags(

@@ -536,9 +536,11 @@ pub use _rt::async_support;
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
-    pub use std::string::String;
+    extern crate alloc as alloc_crate;
 
-    pub use std::vec::Vec;
+    pub use alloc_crate::string::String;
+
+    pub use alloc_crate::vec::Vec;
 
     pub trait AsI32 {
         fn as_i32(self) -> i32;
@@ -656,7 +658,7 @@ mod _rt {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        use std::alloc::{self, Layout};
+        use alloc_crate::alloc::{self, Layout};
         let layout;
         let ptr = if old_len == 0 {
             if new_len == 0 {
@@ -684,15 +686,16 @@ mod _rt {
         use core::mem;
         use core::pin::Pin;
         use core::ptr;
-        use core::sync::atomic::{AtomicBool, Ordering};
+        use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
         use core::task::{Context, Poll, Waker};
-        use std::alloc::{self, Layout};
-        use std::boxed::Box;
-        use std::collections::BTreeMap;
-        use std::string::String;
-        use std::sync::Arc;
-        use std::task::Wake;
-        use std::vec::Vec;
+        extern crate alloc as alloc_crate;
+        use alloc_crate::alloc::{self, Layout};
+        use alloc_crate::boxed::Box;
+        use alloc_crate::collections::BTreeMap;
+        use alloc_crate::string::String;
+        use alloc_crate::sync::Arc;
+        use alloc_crate::task::Wake;
+        use alloc_crate::vec::Vec;
 
         const SUBTASK_RETURNED: u32 = 2;
         const EVENT_NONE: u32 = 0;
@@ -819,12 +822,12 @@ mod _rt {
             cancelled: Cell<bool>,
         }
 
-        std::thread_local! {
-            static CURRENT: Cell<*const Task> = Cell::new(ptr::null());
-        }
+        /// The task being polled. Wasm runs one thread per instance, so a plain
+        /// static (not `thread_local!`, which `no_std` lacks) holds it.
+        static CURRENT: AtomicPtr<Task> = AtomicPtr::new(ptr::null_mut());
 
         fn current() -> *const Task {
-            CURRENT.with(|c| c.get())
+            CURRENT.load(Ordering::Relaxed)
         }
 
         fn with_task<R>(f: impl FnOnce(&Task) -> R) -> R {
@@ -889,11 +892,11 @@ mod _rt {
             }
 
             fn enter(&self) -> *const Task {
-                CURRENT.with(|c| c.replace(self))
+                CURRENT.swap(self as *const Task as *mut Task, Ordering::Relaxed)
             }
 
             fn leave(previous: *const Task) {
-                CURRENT.with(|c| c.set(previous));
+                CURRENT.store(previous as *mut Task, Ordering::Relaxed);
             }
 
             /// Polls the spawned futures once; true when none is left.

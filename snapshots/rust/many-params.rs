@@ -598,9 +598,11 @@ pub mod exports {
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
-    pub use std::string::String;
+    extern crate alloc as alloc_crate;
 
-    pub use std::vec::Vec;
+    pub use alloc_crate::string::String;
+
+    pub use alloc_crate::vec::Vec;
 
     pub trait AsI32 {
         fn as_i32(self) -> i32;
@@ -752,8 +754,8 @@ mod _rt {
         if size == 0 {
             return;
         }
-        let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-        ::std::alloc::dealloc(ptr, layout);
+        let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+        alloc_crate::alloc::dealloc(ptr, layout);
     }
 
     pub unsafe fn bool_lift(val: u8) -> bool {
@@ -791,7 +793,7 @@ mod _rt {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        use std::alloc::{self, Layout};
+        use alloc_crate::alloc::{self, Layout};
         let layout;
         let ptr = if old_len == 0 {
             if new_len == 0 {

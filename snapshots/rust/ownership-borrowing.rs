@@ -645,9 +645,11 @@ pub mod test {
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
-    pub use std::string::String;
+    extern crate alloc as alloc_crate;
 
-    pub use std::vec::Vec;
+    pub use alloc_crate::string::String;
+
+    pub use alloc_crate::vec::Vec;
 
     pub trait AsI32 {
         fn as_i32(self) -> i32;
@@ -739,10 +741,10 @@ mod _rt {
         if size == 0 {
             return align as *mut u8;
         }
-        let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-        let ptr = ::std::alloc::alloc(layout);
+        let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+        let ptr = alloc_crate::alloc::alloc(layout);
         if ptr.is_null() {
-            ::std::alloc::handle_alloc_error(layout);
+            alloc_crate::alloc::handle_alloc_error(layout);
         }
         ptr
     }
@@ -752,8 +754,8 @@ mod _rt {
         if size == 0 {
             return;
         }
-        let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-        ::std::alloc::dealloc(ptr, layout);
+        let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+        alloc_crate::alloc::dealloc(ptr, layout);
     }
 
     /// The canonical ABI's `realloc`: the global allocator, sized and aligned as asked.
@@ -763,7 +765,7 @@ mod _rt {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        use std::alloc::{self, Layout};
+        use alloc_crate::alloc::{self, Layout};
         let layout;
         let ptr = if old_len == 0 {
             if new_len == 0 {

@@ -549,11 +549,13 @@ pub mod exports {
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
-    pub use std::string::String;
+    extern crate alloc as alloc_crate;
 
-    pub use std::vec::Vec;
+    pub use alloc_crate::string::String;
 
-    pub use std::boxed::Box;
+    pub use alloc_crate::vec::Vec;
+
+    pub use alloc_crate::boxed::Box;
 
     pub trait AsI32 {
         fn as_i32(self) -> i32;
@@ -645,8 +647,8 @@ mod _rt {
         if size == 0 {
             return;
         }
-        let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-        ::std::alloc::dealloc(ptr, layout);
+        let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+        alloc_crate::alloc::dealloc(ptr, layout);
     }
 
     pub unsafe fn invalid_enum_discriminant<T>() -> T {
@@ -664,7 +666,7 @@ mod _rt {
         align: usize,
         new_len: usize,
     ) -> *mut u8 {
-        use std::alloc::{self, Layout};
+        use alloc_crate::alloc::{self, Layout};
         let layout;
         let ptr = if old_len == 0 {
             if new_len == 0 {

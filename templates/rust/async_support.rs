@@ -34,15 +34,16 @@ use core::marker::PhantomData;
 use core::mem;
 use core::pin::Pin;
 use core::ptr;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use core::task::{Context, Poll, Waker};
-use std::alloc::{self, Layout};
-use std::boxed::Box;
-use std::collections::BTreeMap;
-use std::string::String;
-use std::sync::Arc;
-use std::task::Wake;
-use std::vec::Vec;
+extern crate alloc as alloc_crate;
+use alloc_crate::alloc::{self, Layout};
+use alloc_crate::boxed::Box;
+use alloc_crate::collections::BTreeMap;
+use alloc_crate::string::String;
+use alloc_crate::sync::Arc;
+use alloc_crate::task::Wake;
+use alloc_crate::vec::Vec;
 
 const SUBTASK_RETURNED: u32 = 2;
 const EVENT_NONE: u32 = 0;
@@ -169,12 +170,12 @@ struct Task {
     cancelled: Cell<bool>,
 }
 
-std::thread_local! {
-    static CURRENT: Cell<*const Task> = Cell::new(ptr::null());
-}
+/// The task being polled. Wasm runs one thread per instance, so a plain
+/// static (not `thread_local!`, which `no_std` lacks) holds it.
+static CURRENT: AtomicPtr<Task> = AtomicPtr::new(ptr::null_mut());
 
 fn current() -> *const Task {
-    CURRENT.with(|c| c.get())
+    CURRENT.load(Ordering::Relaxed)
 }
 
 fn with_task<R>(f: impl FnOnce(&Task) -> R) -> R {
@@ -239,11 +240,11 @@ impl Task {
     }
 
     fn enter(&self) -> *const Task {
-        CURRENT.with(|c| c.replace(self))
+        CURRENT.swap(self as *const Task as *mut Task, Ordering::Relaxed)
     }
 
     fn leave(previous: *const Task) {
-        CURRENT.with(|c| c.set(previous));
+        CURRENT.store(previous as *mut Task, Ordering::Relaxed);
     }
 
     /// Polls the spawned futures once; true when none is left.

@@ -17,17 +17,24 @@
 // @section attributes
 #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
-// @section String
-pub use std::string::String;
+// @standalone
+// Everything that allocates goes through the `alloc` crate, never `std`, so
+// that the bindings also build in `#![no_std]` crates.
 
-// @section Vec
-pub use std::vec::Vec;
+// @section alloc_crate
+extern crate alloc as alloc_crate;
 
-// @section Map
-pub use std::collections::BTreeMap as Map;
+// @section String needs=alloc_crate
+pub use alloc_crate::string::String;
 
-// @section Box
-pub use std::boxed::Box;
+// @section Vec needs=alloc_crate
+pub use alloc_crate::vec::Vec;
+
+// @section Map needs=alloc_crate
+pub use alloc_crate::collections::BTreeMap as Map;
+
+// @section Box needs=alloc_crate
+pub use alloc_crate::boxed::Box;
 
 // @standalone
 // `as_i32` and its kin convert the values the glue lowers (and references to
@@ -184,28 +191,28 @@ pub unsafe fn string_lift(ptr: *mut u8, len: usize) -> String {
     }
 }
 
-// @section alloc_list
+// @section alloc_list needs=alloc_crate
 /// Allocates the buffer of a lowered list.
 pub unsafe fn alloc_list(size: usize, align: usize) -> *mut u8 {
     if size == 0 {
         return align as *mut u8;
     }
-    let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-    let ptr = ::std::alloc::alloc(layout);
+    let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+    let ptr = alloc_crate::alloc::alloc(layout);
     if ptr.is_null() {
-        ::std::alloc::handle_alloc_error(layout);
+        alloc_crate::alloc::handle_alloc_error(layout);
     }
     ptr
 }
 
-// @section cabi_dealloc
+// @section cabi_dealloc needs=alloc_crate
 /// Frees memory allocated with `cabi_realloc` or `alloc_list`.
 pub unsafe fn cabi_dealloc(ptr: *mut u8, size: usize, align: usize) {
     if size == 0 {
         return;
     }
-    let layout = ::std::alloc::Layout::from_size_align_unchecked(size, align);
-    ::std::alloc::dealloc(ptr, layout);
+    let layout = alloc_crate::alloc::Layout::from_size_align_unchecked(size, align);
+    alloc_crate::alloc::dealloc(ptr, layout);
 }
 
 // @standalone
@@ -243,7 +250,7 @@ pub unsafe fn invalid_enum_discriminant<T>() -> T {
     }
 }
 
-// @section cabi_realloc
+// @section cabi_realloc needs=alloc_crate
 /// The canonical ABI's `realloc`: the global allocator, sized and aligned as asked.
 pub unsafe fn cabi_realloc(
     old_ptr: *mut u8,
@@ -251,7 +258,7 @@ pub unsafe fn cabi_realloc(
     align: usize,
     new_len: usize,
 ) -> *mut u8 {
-    use std::alloc::{self, Layout};
+    use alloc_crate::alloc::{self, Layout};
     let layout;
     let ptr = if old_len == 0 {
         if new_len == 0 {
