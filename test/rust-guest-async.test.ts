@@ -153,3 +153,31 @@ describe.skipIf(reason !== undefined).each(hosts)("Rust guest, async ABI, in $na
     await clean();
   });
 });
+
+describe.skipIf(reason !== undefined)("Rust guest written against the wit_bindgen facade", () => {
+  it("wit_bindgen::rt::Map, block_on, StreamReader/StreamResult, spawn_local, yield_async, backpressure_inc/dec resolve with no crate", async () => {
+    const facade = rustScenario("facade");
+    const core = await buildRustGuest(facade, { boxedAsyncExports: true });
+    const host = await loadHost(facade.wit, { world: facade.world });
+    const guest = (await host.instantiate(core, {
+      "test:rust-facade/backend": { measure: (key: string) => key.length },
+    })) as any;
+    expect(guest.tally(["a", "b", "a"])).toEqual(
+      new Map([
+        ["a", 2],
+        ["b", 1],
+      ]),
+    );
+    expect(guest.measureAll(["ab", "cde"])).toBe(5);
+    async function* values() {
+      for (const v of [1, 2, 3, 4, 5]) {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        yield v;
+      }
+    }
+    expect(await guest.sum(values())).toBe(15n);
+    expect(await guest.count(3)).toBe(3);
+    for (let i = 0; i < 50 && guest.liveAllocations() !== 0; i++) await new Promise((r) => setTimeout(r, 0));
+    expect(guest.liveAllocations()).toBe(0);
+  });
+});

@@ -194,6 +194,46 @@ class RustWorld {
     this.types = types;
   }
 
+  /**
+   * `wit_bindgen`: the paths of the wit-bindgen crate that guest code names
+   * (`wit_bindgen::rt::Map`, `wit_bindgen::spawn_local`, …), so that code
+   * written for wit-bindgen builds with no crate when this file is included
+   * at the crate root. Only what the file has: nothing without maps or async.
+   */
+  private witBindgenFacade(out: RustSource): void {
+    const map = this.types.rtUsed.has("Map");
+    const async = this.types.rtUsed.has("async_support");
+    if ((!map && !async) || this.root.children.has("wit_bindgen")) return;
+    out.blank();
+    out.line(
+      "/// The paths of the `wit-bindgen` crate that guest code names, for code written",
+      "/// against its bindings: `wit_bindgen::rt::Map`, `wit_bindgen::block_on`, …",
+      "#[allow(unused_imports)]",
+    );
+    out.open("pub mod wit_bindgen {");
+    out.open("pub mod rt {");
+    if (map) out.line("pub use super::super::_rt::Map;");
+    if (async) out.line("pub use super::super::_rt::async_support;");
+    out.close();
+    if (async)
+      for (const item of [
+        "backpressure_dec",
+        "backpressure_inc",
+        "block_on",
+        "spawn_local",
+        "yield_async",
+        "yield_blocking",
+        "ErrorContext",
+        "FutureReader",
+        "FutureWriter",
+        "StreamReader",
+        "StreamResult",
+        "StreamWriter",
+      ])
+        out.line(`pub use super::_rt::async_support::${item};`);
+    out.close();
+  }
+
   private module(path: string[]): ModuleNode {
     let node = this.root;
     for (const segment of path) {
@@ -245,6 +285,7 @@ class RustWorld {
       out.line("/// The asynchronous runtime: futures, streams, `block_on`, `spawn` and `ErrorContext`.");
       out.line("pub use _rt::async_support;");
     }
+    this.witBindgenFacade(out);
     const tail = new RustSource();
     this.exportMacro(tail);
     if (this.options.stubs) {

@@ -533,6 +533,27 @@ pub mod wit_stream {
 /// The asynchronous runtime: futures, streams, `block_on`, `spawn` and `ErrorContext`.
 pub use _rt::async_support;
 
+/// The paths of the `wit-bindgen` crate that guest code names, for code written
+/// against its bindings: `wit_bindgen::rt::Map`, `wit_bindgen::block_on`, …
+#[allow(unused_imports)]
+pub mod wit_bindgen {
+    pub mod rt {
+        pub use super::super::_rt::async_support;
+    }
+    pub use super::_rt::async_support::backpressure_dec;
+    pub use super::_rt::async_support::backpressure_inc;
+    pub use super::_rt::async_support::block_on;
+    pub use super::_rt::async_support::spawn_local;
+    pub use super::_rt::async_support::yield_async;
+    pub use super::_rt::async_support::yield_blocking;
+    pub use super::_rt::async_support::ErrorContext;
+    pub use super::_rt::async_support::FutureReader;
+    pub use super::_rt::async_support::FutureWriter;
+    pub use super::_rt::async_support::StreamReader;
+    pub use super::_rt::async_support::StreamResult;
+    pub use super::_rt::async_support::StreamWriter;
+}
+
 mod _rt {
     #![allow(dead_code, unused_imports, unsafe_op_in_unsafe_fn, clippy::all)]
 
@@ -728,6 +749,8 @@ mod _rt {
                 pub fn context_get() -> u32;
                 #[link_name = "[context-set-0]"]
                 pub fn context_set(value: u32);
+                #[link_name = "[thread-yield]"]
+                pub fn thread_yield() -> u32;
                 #[link_name = "[backpressure-inc]"]
                 pub fn backpressure_inc();
                 #[link_name = "[backpressure-dec]"]
@@ -774,6 +797,9 @@ mod _rt {
                     unreachable!()
                 }
                 pub unsafe fn task_cancel() {
+                    unreachable!()
+                }
+                pub unsafe fn thread_yield() -> u32 {
                     unreachable!()
                 }
                 pub unsafe fn backpressure_inc() {
@@ -1032,6 +1058,17 @@ mod _rt {
             });
         }
 
+        /// `spawn`, by the name wit-bindgen gives it.
+        pub fn spawn_local(future: impl Future<Output = ()> + 'static) {
+            spawn(future)
+        }
+
+        /// Lets other tasks run before this one goes on, blocking this one
+        /// (`thread.yield`); true when this task was cancelled meanwhile.
+        pub fn yield_blocking() -> bool {
+            unsafe { builtins::thread_yield() != 0 }
+        }
+
         /// Lets other tasks run before this one goes on.
         pub async fn yield_async() {
             struct Yield(bool);
@@ -1047,6 +1084,17 @@ mod _rt {
                 }
             }
             Yield(false).await
+        }
+
+        /// Asks the caller to hold new calls of this component's async exports, until
+        /// as many `backpressure_dec` calls.
+        pub fn backpressure_inc() {
+            unsafe { builtins::backpressure_inc() }
+        }
+
+        /// Undoes one `backpressure_inc`.
+        pub fn backpressure_dec() {
+            unsafe { builtins::backpressure_dec() }
         }
 
         /// Asks the caller to hold new calls of this component's async exports (`true`) or lets them in again.

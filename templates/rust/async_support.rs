@@ -76,6 +76,8 @@ mod builtins {
         pub fn context_get() -> u32;
         #[link_name = "[context-set-0]"]
         pub fn context_set(value: u32);
+        #[link_name = "[thread-yield]"]
+        pub fn thread_yield() -> u32;
         #[link_name = "[backpressure-inc]"]
         pub fn backpressure_inc();
         #[link_name = "[backpressure-dec]"]
@@ -122,6 +124,9 @@ mod builtins {
             unreachable!()
         }
         pub unsafe fn task_cancel() {
+            unreachable!()
+        }
+        pub unsafe fn thread_yield() -> u32 {
             unreachable!()
         }
         pub unsafe fn backpressure_inc() {
@@ -380,6 +385,17 @@ pub fn spawn(future: impl Future<Output = ()> + 'static) {
     });
 }
 
+/// `spawn`, by the name wit-bindgen gives it.
+pub fn spawn_local(future: impl Future<Output = ()> + 'static) {
+    spawn(future)
+}
+
+/// Lets other tasks run before this one goes on, blocking this one
+/// (`thread.yield`); true when this task was cancelled meanwhile.
+pub fn yield_blocking() -> bool {
+    unsafe { builtins::thread_yield() != 0 }
+}
+
 /// Lets other tasks run before this one goes on.
 pub async fn yield_async() {
     struct Yield(bool);
@@ -395,6 +411,17 @@ pub async fn yield_async() {
         }
     }
     Yield(false).await
+}
+
+/// Asks the caller to hold new calls of this component's async exports, until
+/// as many `backpressure_dec` calls.
+pub fn backpressure_inc() {
+    unsafe { builtins::backpressure_inc() }
+}
+
+/// Undoes one `backpressure_inc`.
+pub fn backpressure_dec() {
+    unsafe { builtins::backpressure_dec() }
 }
 
 /// Asks the caller to hold new calls of this component's async exports (`true`) or lets them in again.
