@@ -102,6 +102,10 @@ function runPair(job: PairJob, timeout: number): Promise<PairResult> {
 /** The category of a failed run, from where it failed and the error's kind. */
 function runCategory(error: string): string {
   if (error.startsWith("timeout")) return "run: timeout";
+  // The host of a core module takes the ABI of each function from the WIT: an `async func` that the
+  // bindings lift or lower synchronously (an `--async` filter) has core names it does not look for.
+  if (/\[async-(lift|lower)\]/.test(error))
+    return "run: host expects the async ABI of an async func the guest made sync";
   const m = /^([^:]+): (\w+)?/.exec(error);
   const stage = m?.[1] ?? "run";
   const kind = m?.[2] ?? "";
@@ -113,7 +117,8 @@ function runCategory(error: string): string {
 /** The step that kept a component from running, or undefined when it is ready. */
 function blocker(b: Built): Step | undefined {
   if (!b.generated.ok) return b.generated;
-  if (b.compiled && !b.compiled.ok) return b.compiled;
+  if (b.compiled && !b.compiled.ok)
+    return b.checked && !b.checked.ok ? { ...b.checked, category: `rust: ${b.checked.category}` } : b.compiled;
   if (b.hostError) return { ok: false, category: "TypeScript host", error: b.hostError };
   return undefined;
 }

@@ -78,11 +78,12 @@ function run(
   });
 }
 
-/** rustc's first error, with its location (file name only). */
-export function firstRustError(output: string): string {
+/** rustc's first error (the first matching `prefer`, when one does), with its location (file name only). */
+export function firstRustError(output: string, prefer?: RegExp): string {
   const lines = output.split("\n");
-  const i = lines.findIndex((l) => /^error/.test(l));
-  if (i < 0) return lines.find((l) => l.trim() !== "")?.trim() ?? "failed";
+  const errors = lines.map((l, i) => (/^error/.test(l) ? i : -1)).filter((i) => i >= 0);
+  if (errors.length === 0) return lines.find((l) => l.trim() !== "")?.trim() ?? "failed";
+  const i = (prefer && errors.find((j) => prefer.test(lines[j]))) ?? errors[0];
   const at = lines.slice(i + 1, i + 4).find((l) => /-->/.test(l));
   return `${lines[i].trim()}${at ? ` (${path.basename(at.replace(/.*-->\s*/, ""))})` : ""}`;
 }
@@ -94,15 +95,24 @@ export function firstCError(output: string): string {
   return line.replace(/\S*\/([^/\s]+:\d+:\d+:)/, "$1").trim();
 }
 
-/** Errors that come from the sources' use of crates we do not provide (wit-bindgen's runtime crate, `futures`). */
-function crateCategory(output: string): string | undefined {
+/** An unresolved crate in rustc's messages (the wording differs between 1.63 and current rustc). */
+const CRATE_ERROR =
+  /(?:undeclared crate or module|unresolved import|cannot find module or crate|unlinked crate|could not find `\w+` in) `(wit_bindgen|futures)`|cannot find macro `\w+` in (?:crate|module) `(?:wit_bindgen|futures)`/;
+
+/**
+ * Failures that come from the source's use of crates we do not provide
+ * (wit-bindgen's runtime crate, whose `generate!` macro some sources call,
+ * and `futures`), rather than from our bindings.
+ */
+function crateCategory(output: string, source: string): string | undefined {
   const crates = new Set<string>();
-  for (const m of output.matchAll(
-    /(?:undeclared crate or module|unresolved import|could not find|use of unresolved module or unlinked crate) `(wit_bindgen|futures)`/g,
-  ))
-    crates.add(m[1]);
-  if (/cannot find macro `generate` in crate `wit_bindgen`/.test(output)) crates.add("wit_bindgen");
-  return crates.size ? `source needs crate ${[...crates].sort().join(" + ")}` : undefined;
+  for (const line of output.split("\n")) {
+    const m = new RegExp(CRATE_ERROR.source).exec(line);
+    if (m) crates.add(m[1] ?? (/futures/.test(line) ? "futures" : "wit_bindgen"));
+  }
+  if (crates.size === 0) return undefined;
+  if (/wit_bindgen::generate!/.test(source)) return "source calls wit_bindgen::generate!";
+  return `source needs crate ${[...crates].sort().join(" + ")}`;
 }
 
 const crateName = (file: string) => path.basename(file, path.extname(file)).replace(/[^A-Za-z0-9_]/g, "_");
@@ -168,22 +178,28 @@ async function compileRust(comp: Component, dir: string, bindings: string, built
       env,
     ),
   ]);
+  const source = fs.readFileSync(comp.path, "utf8");
+  const currentCategory = current.status === 0 ? undefined : (crateCategory(current.output, source) ?? "bindings");
   built.checked =
     current.status === 0
       ? { ok: true }
       : {
           ok: false,
-          category: crateCategory(current.output) ?? "bindings (current rustc)",
-          error: firstRustError(current.output),
+          category: currentCategory,
+          error: firstRustError(current.output, currentCategory === "bindings" ? undefined : CRATE_ERROR),
           output: current.output,
         };
   if (old.status === 0) {
     built.compiled = { ok: true };
     built.wasm = wasm;
   } else {
-    const category =
-      crateCategory(old.output) ?? (current.status === 0 ? "old compiler (rustc 1.63)" : built.checked.category);
-    built.compiled = { ok: false, category, error: firstRustError(old.output), output: old.output };
+    // What only the old compiler refuses is its limit; what the current one refuses too is told by the current one.
+    built.compiled = {
+      ok: false,
+      category: current.status === 0 ? "old compiler only" : `current rustc too: ${currentCategory}`,
+      error: firstRustError(old.output),
+      output: old.output,
+    };
   }
 }
 

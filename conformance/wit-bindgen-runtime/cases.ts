@@ -124,7 +124,8 @@ const DEFAULT_ARGS: Record<Language, string[]> = { rust: ["--generate-all", "--f
 /** Whether the WIT uses the async ABI: `async func`, `future`, `stream` or `error-context`. */
 function usesAsync(witText: string): boolean {
   const code = witText.replace(/\/\/.*$/gm, "").replace(/\/\*[\s\S]*?\*\//g, "");
-  return /\basync\s+func\b|\bfuture\b|\bstream\b|\berror-context\b/.test(code);
+  // WIT identifiers may contain `future` or `stream` (`input-stream`): the keywords stand alone.
+  return /\basync\s+func\b|(?<![\w-])(future|stream|error-context)(?![\w-])/.test(code);
 }
 
 function witTexts(dir: string): string {
