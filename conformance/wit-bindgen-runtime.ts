@@ -168,6 +168,7 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
   const detail = (what: string, s: Step | undefined) => {
     if (!s || s.ok) return;
     lines.push(`        ${what}: [${s.category}]${verbose ? ` ${s.error}` : ""}`);
+    if (verbose && s.also) lines.push(`          and: ${s.also}`);
   };
   for (const b of o.built) {
     detail(`${b.component.file} generate`, b.generated);
@@ -229,6 +230,7 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
   const kinds = new Map<CaseKind, Tally>();
   const compCats = new Categories();
   const pairCats = new Categories();
+  const alsoCats = new Categories();
   const skipped = new Map<string, number>();
   for (const o of outcomes) {
     if (o.c.skip && o.pairs.length === 0 && o.built.length === 0) {
@@ -246,6 +248,8 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
         current.add(!!b.checked?.ok);
         if (b.checked && !b.checked.ok)
           compCats.add(`current rustc: ${b.checked.category}`, `${where}: ${b.checked.error}`);
+        if (b.checked?.also)
+          alsoCats.add(`current rustc: ${b.checked.category}, with other errors`, `${where}: ${b.checked.also}`);
         if (b.compiled && !b.compiled.ok)
           compCats.add(`rustc 1.63: ${b.compiled.category}`, `${where}: ${b.compiled.error}`);
       }
@@ -286,6 +290,8 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
     `  ran by kind: ${[...kinds].map(([k, t]) => `${k} ${t}`).join(", ")}`,
     "  component failures by category:",
     ...compCats.lines(),
+    "  of those, the crate-blocked ones that have other errors too (maybe our bindings):",
+    ...alsoCats.lines(),
     "  pair failures by category:",
     ...pairCats.lines(),
   ];

@@ -43,6 +43,11 @@ export interface Step {
   /** For failures: a short category (see `categorize` in the driver) and the first error. */
   category?: string;
   error?: string;
+  /**
+   * Rust, when the source needs a crate we do not provide: the first of the
+   * other errors, which may come from our bindings.
+   */
+  also?: string;
   /** The whole output, for `--verbose`. */
   output?: string;
 }
@@ -95,6 +100,15 @@ export function firstCError(output: string): string {
   return line.replace(/\S*\/([^/\s]+:\d+:\d+:)/, "$1").trim();
 }
 
+/** The first error that is not about an unresolved crate (nor the crate's items or macros, nor a cascade of `aborting`). */
+function otherRustError(output: string): string | undefined {
+  const blocks = output.split(/\n(?=error)/).filter((b) => /^error/.test(b));
+  const other = blocks.find(
+    (b) => !CRATE_ERROR.test(b) && !/wit_bindgen|futures|aborting due to|could not compile/.test(b.split("\n")[0]),
+  );
+  return other ? firstRustError(other) : undefined;
+}
+
 /** An unresolved crate in rustc's messages (the wording differs between 1.63 and current rustc). */
 const CRATE_ERROR =
   /(?:undeclared crate or module|unresolved import|cannot find module or crate|unlinked crate|could not find `\w+` in) `(wit_bindgen|futures)`|cannot find macro `\w+` in (?:crate|module) `(?:wit_bindgen|futures)`/;
@@ -137,7 +151,9 @@ function generate(
       comp.language === "rust"
         ? generateRust(loaded.resolve, loaded.world!, options.rust)
         : generateC(loaded.resolve, loaded.world!, options.c);
-    for (const f of files) fs.writeFileSync(path.join(dir, f.path), f.contents);
+    // The Rust file is written as `bindings.rs`, so that rustc's locations tell it from the source (`runner.rs`).
+    for (const f of files)
+      fs.writeFileSync(path.join(dir, comp.language === "rust" ? "bindings.rs" : f.path), f.contents);
     return { step: { ok: true }, options, files: files as { path: string; contents: string }[] };
   } catch (e) {
     if (e instanceof UnsupportedRustWorldError || e instanceof UnsupportedCWorldError)
@@ -187,6 +203,7 @@ async function compileRust(comp: Component, dir: string, bindings: string, built
           ok: false,
           category: currentCategory,
           error: firstRustError(current.output, currentCategory === "bindings" ? undefined : CRATE_ERROR),
+          also: currentCategory === "bindings" ? undefined : otherRustError(current.output),
           output: current.output,
         };
   if (old.status === 0) {
@@ -286,7 +303,7 @@ export async function buildComponent(c: Case, comp: Component, dir: string): Pro
   const built: Built = { component: comp, dir, generated: gen.step };
   if (!gen.step.ok) return built;
   const main = gen.files!.find((f) => f.path.endsWith(comp.language === "rust" ? ".rs" : ".c"))!;
-  if (comp.language === "rust") await compileRust(comp, dir, main.path, built);
+  if (comp.language === "rust") await compileRust(comp, dir, "bindings.rs", built);
   else await compileC(comp, dir, main.path, built);
   if (built.compiled?.ok) await writeHost(c, comp, gen.options!, dir, built);
   return built;
