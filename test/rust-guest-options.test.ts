@@ -285,15 +285,19 @@ bindings::export!(Component with_types_in bindings);
       },
     );
     expect(all).toBe(byType);
-    // Once `with` names anything, an import neither mapped nor generated is an error, as in wit-bindgen.
-    expect(() =>
-      rustBindings(
-        { name: "with", wit, world: "with-guest" },
-        { with: { "test:rust-with/shared/point": `${target}::Point` } },
-      ),
-    ).toThrow(
-      "missing `with` mapping for the key `test:rust-with/shared`\n\nmissing one of:\n* `generate_all` option (`--generate-all`)",
+    // The world's own package is generated unless `with` says otherwise; once `with` names anything, an
+    // import from another package neither mapped nor generated is an error, as in wit-bindgen.
+    const twoPackages = [
+      "package test:main;",
+      "package test:other { interface dep { f: func(); } }",
+      "world w { import test:other/dep; import local: interface { g: func(); } }",
+    ].join("\n");
+    expect(() => rustBindings({ name: "two", wit: twoPackages, world: "w" }, { with: { local: "crate::x" } })).toThrow(
+      "missing `with` mapping for the key `test:other/dep`\n\nmissing one of:\n* `generate_all` option (`--generate-all`)",
     );
+    expect(
+      rustBindings({ name: "two", wit: twoPackages, world: "w" }, { with: { "test:other/dep": "generate" } }),
+    ).toContain("pub fn g()");
     // A key that names nothing imported is an error, as in wit-bindgen.
     expect(() =>
       rustBindings(

@@ -143,7 +143,10 @@ class RustWorld {
       const key = resolve.nameWorldKey(i.key);
       const target = exported ? undefined : withKeys.get(key);
       if (target !== undefined) used.add(key);
-      if (!exported && target === undefined && withKeys.size > 0 && options.generateAll !== true)
+      // Imports of the world's own package are generated unless `with` says otherwise, as in wit-bindgen.
+      const iface = resolve.interfaces[i.id];
+      const local = iface.package === undefined || iface.package === resolve.worlds[worldId].package;
+      if (!exported && !local && target === undefined && withKeys.size > 0 && options.generateAll !== true)
         throw new RustOptionsError(
           [
             `missing \`with\` mapping for the key \`${key}\``,
