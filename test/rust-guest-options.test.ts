@@ -55,6 +55,7 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
     expect(source).not.toContain("fn skipped_import");
     expect(source).not.toContain("fn skipped(");
     expect(source).toContain("pub fn log(msg: &[u8]) {");
+    expect(source).toContain("fn greet(name: _rt::Vec<u8>) -> _rt::Vec<u8>;");
     // Additional derives, sorted into the generator's own, but not on the ignored types; attributes where selected.
     expect(source).toMatch(/#\[derive\(Clone, Copy, Eq, Hash, Ord, PartialEq, PartialOrd\)\]\n *pub enum Color \{/);
     expect(source).toMatch(
@@ -94,6 +95,7 @@ describe.skipIf(reason !== undefined)("Rust guest options", () => {
       defaultBindingsModule: "crate::bindings",
       skip: ["skipped"],
       exportPrefix: "x-",
+      rawStrings: true,
     };
     expect(rustBindings(scenario, options)).toContain("run_ctors_once");
     expect(rustBindings(scenario, { ...options, disableRunCtorsOnceWorkaround: true })).not.toContain("run_ctors_once");

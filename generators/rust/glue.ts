@@ -253,11 +253,16 @@ export class RustGlue implements AbiEmitter<string> {
         return [this.bind(liftScalar(inst.type, ops[0], this.rt.bind(this)))];
       case "lower-string": {
         if (inst.encoding !== "utf8") throw new Error("Rust guests use UTF-8 strings");
-        return this.lowerContiguous(ops[0], inst.owned, true);
+        return this.lowerContiguous(ops[0], inst.owned, !this.types.rawStrings);
       }
       case "lift-string": {
         const name = this.tmp();
-        out.assign(`let ${name}`, `${this.rt("string_lift")}(${ops[0]} as *mut u8, ${ops[1]} as usize)`);
+        out.assign(
+          `let ${name}`,
+          this.types.rawStrings
+            ? `${this.rt("list_lift")}::<u8>(${ops[0]} as *mut u8, ${ops[1]} as usize)`
+            : `${this.rt("string_lift")}(${ops[0]} as *mut u8, ${ops[1]} as usize)`,
+        );
         return [name];
       }
       case "lower-list":

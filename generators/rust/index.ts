@@ -59,9 +59,10 @@ export interface RustOptions {
    */
   stubs?: boolean;
   /**
-   * Borrowed string arguments (an import's `&str`s) are `&[u8]`, which must
-   * hold UTF-8, so that code with bytes need not check them itself
-   * (wit-bindgen's `raw_strings`).
+   * Strings are their UTF-8 bytes, which the code must keep valid: `&[u8]`
+   * where borrowed (an import's arguments) and `Vec<u8>` where owned
+   * (results, an export's arguments, type fields), so that code with bytes
+   * need not convert them (wit-bindgen's `raw_strings`).
    */
   rawStrings?: boolean;
   /**

@@ -92,7 +92,7 @@ export interface TypeAttributes {
 
 export class RustTypes {
   private readonly infos = new Map<TypeId, TypeInfo>();
-  /** Borrowed strings are `&[u8]` (`--raw-strings`). */
+  /** Strings are their UTF-8 bytes: `&[u8]` borrowed, `Vec<u8>` owned (`--raw-strings`). */
   rawStrings = false;
   /** `impl std::error::Error` is behind `#[cfg(feature = "std")]` (`--std-feature`). */
   stdFeature = false;
@@ -413,7 +413,8 @@ export class RustTypes {
       case "s64":
         return "i64";
       case "string":
-        return mode.lifetime !== undefined ? borrowedStr(mode.lifetime, this.rawStrings) : this.rtItem("String");
+        if (mode.lifetime !== undefined) return borrowedStr(mode.lifetime, this.rawStrings);
+        return this.rawStrings ? `${this.rtItem("Vec")}<u8>` : this.rtItem("String");
       case "error-context":
         return `${this.rtItem("async_support")}::ErrorContext`;
       default:

@@ -5,13 +5,13 @@
 pub unsafe fn _export_greet_cabi<T_: Guest>(_a0: i32, _a1: i32) -> i32 {
     #[cfg(target_arch = "wasm32")]
     _rt::run_ctors_once();
-    let _t0 = _rt::string_lift(_a0 as *mut u8, _a1 as usize);
+    let _t0 = _rt::list_lift::<u8>(_a0 as *mut u8, _a1 as usize);
     let _ret1 = T_::greet(_t0);
     #[repr(align(4))]
     struct _RetArea3([::core::mem::MaybeUninit<u8>; 8]);
     static mut _RET_AREA4: _RetArea3 = _RetArea3([::core::mem::MaybeUninit::uninit(); 8]);
     let _ptr2 = ::core::ptr::addr_of_mut!(_RET_AREA4).cast::<u8>();
-    let _vec5 = (_ret1.into_bytes()).into_boxed_slice();
+    let _vec5 = (_ret1).into_boxed_slice();
     let _ptr6 = _vec5.as_ptr().cast::<u8>() as i32;
     let _len7 = _vec5.len() as i32;
     ::core::mem::forget(_vec5);
@@ -40,14 +40,14 @@ pub unsafe fn _export_live_allocations_cabi<T_: Guest>() -> i32 {
 
 pub trait Guest {
     /// "hi <name>", logged first.
-    fn greet(name: _rt::String) -> _rt::String;
+    fn greet(name: _rt::Vec<u8>) -> _rt::Vec<u8>;
 
     fn live_allocations() -> i32;
 }
 
 impl Guest for Stub {
     #[allow(unused_variables)]
-    fn greet(name: _rt::String) -> _rt::String {
+    fn greet(name: _rt::Vec<u8>) -> _rt::Vec<u8> {
         unreachable!()
     }
     #[allow(unused_variables)]
@@ -344,8 +344,6 @@ mod _rt {
 
     extern crate alloc as alloc_crate;
 
-    pub use alloc_crate::string::String;
-
     pub use alloc_crate::vec::Vec;
 
     pub trait AsI32 {
@@ -420,16 +418,6 @@ mod _rt {
             Vec::new()
         } else {
             Vec::from_raw_parts(ptr.cast::<T>(), len, len)
-        }
-    }
-
-    /// Takes ownership of a string the other side allocated with `cabi_realloc`.
-    pub unsafe fn string_lift(ptr: *mut u8, len: usize) -> String {
-        let bytes = list_lift::<u8>(ptr, len);
-        if cfg!(debug_assertions) {
-            String::from_utf8(bytes).unwrap()
-        } else {
-            String::from_utf8_unchecked(bytes)
         }
     }
 

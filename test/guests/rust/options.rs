@@ -2,7 +2,7 @@
 //! (`--export-macro-name export_options`), made public (`--pub-export-macro`)
 //! and finding the bindings in `crate::bindings`
 //! (`--default-bindings-module`); `skipped` left out (`--skip`), so the guest
-//! exports it by hand; borrowed strings as bytes (`--raw-strings`);
+//! exports it by hand; strings as bytes (`--raw-strings`);
 //! `PartialEq` derived on the generated types
 //! (`--additional-derive-attributes`) and `Default` on `point`
 //! (`--additional-type-attributes`).
@@ -18,10 +18,10 @@ struct Component;
 bindings::export_options!(Component);
 
 impl bindings::Guest for Component {
-    fn greet(name: String) -> String {
-        // `&str`, or `&[u8]` with `--raw-strings`.
-        host::log(name.as_ref());
-        format!("hi {name}")
+    fn greet(name: Vec<u8>) -> Vec<u8> {
+        // With `--raw-strings`, strings are their UTF-8 bytes: `&[u8]` borrowed, `Vec<u8>` owned.
+        host::log(&name);
+        [&b"hi "[..], &name].concat()
     }
 
     fn live_allocations() -> i32 {
