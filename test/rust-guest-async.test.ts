@@ -155,7 +155,7 @@ describe.skipIf(reason !== undefined).each(hosts)("Rust guest, async ABI, in $na
 });
 
 describe.skipIf(reason !== undefined)("Rust guest written against the wit_bindgen facade", () => {
-  it("wit_bindgen::rt::Map, block_on, StreamReader/StreamResult, spawn_local, yield_async, backpressure_inc/dec resolve with no crate", async () => {
+  it("wit_bindgen::rt::Map, block_on, StreamReader/StreamResult, spawn_local, yield_async, backpressure_inc/dec, FutureWriteCancel, AbiBuffer resolve with no crate", async () => {
     const facade = rustScenario("facade");
     const core = await buildRustGuest(facade, { boxedAsyncExports: true });
     const host = await loadHost(facade.wit, { world: facade.world });
@@ -177,6 +177,10 @@ describe.skipIf(reason !== undefined)("Rust guest written against the wit_bindge
     }
     expect(await guest.sum(values())).toBe(15n);
     expect(await guest.count(3)).toBe(3);
+    expect(await guest.later(21)).toBe(42);
+    const evens: number[] = [];
+    for await (const v of (await guest.evens(5)) as AsyncIterable<number>) evens.push(v);
+    expect(evens).toEqual([0, 2, 4, 6, 8]);
     for (let i = 0; i < 50 && guest.liveAllocations() !== 0; i++) await new Promise((r) => setTimeout(r, 0));
     expect(guest.liveAllocations()).toBe(0);
   });

@@ -226,11 +226,17 @@ class RustWorld {
         "spawn_local",
         "yield_async",
         "yield_blocking",
+        "AbiBuffer",
         "ErrorContext",
         "FutureReader",
+        "FutureWrite",
+        "FutureWriteCancel",
+        "FutureWriteError",
         "FutureWriter",
+        "StreamRead",
         "StreamReader",
         "StreamResult",
+        "StreamWrite",
         "StreamWriter",
       ])
         out.line(`pub use super::_rt::async_support::${item};`);

@@ -546,11 +546,17 @@ pub mod wit_bindgen {
     pub use super::_rt::async_support::spawn_local;
     pub use super::_rt::async_support::yield_async;
     pub use super::_rt::async_support::yield_blocking;
+    pub use super::_rt::async_support::AbiBuffer;
     pub use super::_rt::async_support::ErrorContext;
     pub use super::_rt::async_support::FutureReader;
+    pub use super::_rt::async_support::FutureWrite;
+    pub use super::_rt::async_support::FutureWriteCancel;
+    pub use super::_rt::async_support::FutureWriteError;
     pub use super::_rt::async_support::FutureWriter;
+    pub use super::_rt::async_support::StreamRead;
     pub use super::_rt::async_support::StreamReader;
     pub use super::_rt::async_support::StreamResult;
+    pub use super::_rt::async_support::StreamWrite;
     pub use super::_rt::async_support::StreamWriter;
 }
 
@@ -1416,7 +1422,7 @@ mod _rt {
             /// Writes the value; fails, giving it back, when the reader was dropped.
             pub fn write(mut self, value: T) -> FutureWrite<T> {
                 let handle = mem::replace(&mut self.handle, u32::MAX);
-                FutureWrite::new(handle, self.vtable, value)
+                FutureWrite::new(handle, self.vtable, self.default, value)
             }
         }
 
@@ -1425,7 +1431,8 @@ mod _rt {
                 if self.handle == u32::MAX {
                     return;
                 }
-                let write = FutureWrite::new(self.handle, self.vtable, (self.default)());
+                let write =
+                    FutureWrite::new(self.handle, self.vtable, self.default, (self.default)());
                 if current().is_null() {
                     let _ = block_on(write);
                 } else {
@@ -1448,21 +1455,85 @@ mod _rt {
         pub struct FutureWrite<T: 'static> {
             handle: u32,
             vtable: &'static FutureVtable<T>,
+            default: fn() -> T,
             buffer: Option<Buffer>,
             copy: Option<Copy>,
             _value: PhantomData<fn() -> T>,
         }
 
+        /// What cancelling a future's write found.
+        pub enum FutureWriteCancel<T: 'static> {
+            /// The reader had taken the value already.
+            AlreadySent,
+            /// The reader was dropped: the value is back.
+            Dropped(T),
+            /// The write was stopped before the reader took the value: it is back, and
+            /// so is the writer, to write again later.
+            Cancelled(T, FutureWriter<T>),
+        }
+
         impl<T> FutureWrite<T> {
-            fn new(handle: u32, vtable: &'static FutureVtable<T>, value: T) -> Self {
+            fn new(
+                handle: u32,
+                vtable: &'static FutureVtable<T>,
+                default: fn() -> T,
+                value: T,
+            ) -> Self {
                 let buffer = Buffer::new(vtable.layout, 1);
                 unsafe { (vtable.lower)(value, buffer.ptr) };
                 FutureWrite {
                     handle,
                     vtable,
+                    default,
                     buffer: Some(buffer),
                     copy: None,
                     _value: PhantomData,
+                }
+            }
+
+            /// Stops the write, unless it finished already.
+            pub fn cancel(self: Pin<&mut Self>) -> FutureWriteCancel<T> {
+                let this = self.get_mut();
+                let code = if let Some(buffer) = this.buffer.take() {
+                    let value = unsafe { (this.vtable.lift)(buffer.ptr) };
+                    let handle = mem::replace(&mut this.handle, u32::MAX);
+                    let writer = FutureWriter {
+                        handle,
+                        vtable: this.vtable,
+                        default: this.default,
+                    };
+                    return FutureWriteCancel::Cancelled(value, writer);
+                } else if let Some(copy) = this.copy.as_mut() {
+                    copy.cancel(this.vtable.cancel_write)
+                } else {
+                    return FutureWriteCancel::AlreadySent;
+                };
+                let copy = this.copy.take().unwrap();
+                match code & 0xf {
+                    COPY_COMPLETED => {
+                        unsafe { (this.vtable.dealloc_lists)(copy.buffer.ptr) };
+                        unsafe {
+                            (this.vtable.drop_writable)(mem::replace(&mut this.handle, u32::MAX))
+                        };
+                        FutureWriteCancel::AlreadySent
+                    }
+                    COPY_DROPPED => {
+                        let value = unsafe { (this.vtable.lift)(copy.buffer.ptr) };
+                        unsafe {
+                            (this.vtable.drop_writable)(mem::replace(&mut this.handle, u32::MAX))
+                        };
+                        FutureWriteCancel::Dropped(value)
+                    }
+                    _ => {
+                        let value = unsafe { (this.vtable.lift)(copy.buffer.ptr) };
+                        let handle = mem::replace(&mut this.handle, u32::MAX);
+                        let writer = FutureWriter {
+                            handle,
+                            vtable: this.vtable,
+                            default: this.default,
+                        };
+                        FutureWriteCancel::Cancelled(value, writer)
+                    }
                 }
             }
 
@@ -1710,6 +1781,26 @@ mod _rt {
             }
         }
 
+        impl<T> StreamRead<'_, T> {
+            /// Stops the read: how it ended and the buffer, with what was read before it stopped.
+            pub fn cancel(self: Pin<&mut Self>) -> (StreamResult, Vec<T>) {
+                let this = self.get_mut();
+                match this.copy.take() {
+                    Some(mut copy) => {
+                        let code = copy.cancel(this.reader.vtable.cancel_read);
+                        this.finish(code, &copy.buffer)
+                    }
+                    None => {
+                        let buf = this
+                            .buf
+                            .take()
+                            .expect("a stream's read cancelled after it finished");
+                        (StreamResult::Cancelled, buf)
+                    }
+                }
+            }
+        }
+
         impl<T> Drop for StreamRead<'_, T> {
             fn drop(&mut self) {
                 if let Some(mut copy) = self.copy.take() {
@@ -1742,6 +1833,12 @@ mod _rt {
 
             /// Writes as many of `values` as the reader takes at once; yields how the write ended and the values not written.
             pub fn write(&mut self, values: Vec<T>) -> StreamWrite<'_, T> {
+                self.write_buf(AbiBuffer { values })
+            }
+
+            /// `write`, of the values left in a buffer an earlier write gave back.
+            pub fn write_buf(&mut self, values: AbiBuffer<T>) -> StreamWrite<'_, T> {
+                let values = values.values;
                 let count = values.len();
                 let size = self.vtable.layout.size();
                 let buffer = Buffer::new(self.vtable.layout, count);
@@ -1759,7 +1856,7 @@ mod _rt {
             pub async fn write_all(&mut self, mut values: Vec<T>) -> Vec<T> {
                 while !values.is_empty() {
                     let (result, rest) = self.write(values).await;
-                    values = rest;
+                    values = rest.into_vec();
                     if let StreamResult::Dropped | StreamResult::Cancelled = result {
                         break;
                     }
@@ -1789,6 +1886,31 @@ mod _rt {
             }
         }
 
+        /// The values of a stream's write that the reader did not take.
+        pub struct AbiBuffer<T> {
+            values: Vec<T>,
+        }
+
+        impl<T> AbiBuffer<T> {
+            /// How many values are left.
+            pub fn remaining(&self) -> usize {
+                self.values.len()
+            }
+
+            /// The values left, in order.
+            pub fn into_vec(self) -> Vec<T> {
+                self.values
+            }
+        }
+
+        impl<T> core::fmt::Debug for AbiBuffer<T> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_struct("AbiBuffer")
+                    .field("remaining", &self.values.len())
+                    .finish()
+            }
+        }
+
         /// A write to a stream in progress.
         pub struct StreamWrite<'a, T: 'static> {
             writer: &'a mut StreamWriter<T>,
@@ -1802,7 +1924,7 @@ mod _rt {
                 code: u32,
                 buffer: &Buffer,
                 count: usize,
-            ) -> (StreamResult, Vec<T>) {
+            ) -> (StreamResult, AbiBuffer<T>) {
                 let vtable = self.writer.vtable;
                 let size = vtable.layout.size();
                 let written = (code >> 4) as usize;
@@ -1815,12 +1937,26 @@ mod _rt {
                 if code & 0xf == COPY_DROPPED {
                     self.writer.dropped = true;
                 }
-                (stream_result(code), rest)
+                (stream_result(code), AbiBuffer { values: rest })
+            }
+
+            /// Stops the write: how it ended and the values the reader did not take.
+            pub fn cancel(self: Pin<&mut Self>) -> (StreamResult, AbiBuffer<T>) {
+                let this = self.get_mut();
+                if let Some((buffer, count)) = this.buffer.take() {
+                    return this.finish(COPY_CANCELLED, &buffer, count);
+                }
+                let (mut copy, count) = this
+                    .copy
+                    .take()
+                    .expect("a stream's write cancelled after it finished");
+                let code = copy.cancel(this.writer.vtable.cancel_write);
+                this.finish(code, &copy.buffer, count)
             }
         }
 
         impl<T> Future for StreamWrite<'_, T> {
-            type Output = (StreamResult, Vec<T>);
+            type Output = (StreamResult, AbiBuffer<T>);
             fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
                 let this = self.get_mut();
                 if let Some((buffer, count)) = this.buffer.take() {

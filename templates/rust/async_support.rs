@@ -743,7 +743,7 @@ impl<T> FutureWriter<T> {
     /// Writes the value; fails, giving it back, when the reader was dropped.
     pub fn write(mut self, value: T) -> FutureWrite<T> {
         let handle = mem::replace(&mut self.handle, u32::MAX);
-        FutureWrite::new(handle, self.vtable, value)
+        FutureWrite::new(handle, self.vtable, self.default, value)
     }
 }
 
@@ -752,7 +752,7 @@ impl<T> Drop for FutureWriter<T> {
         if self.handle == u32::MAX {
             return;
         }
-        let write = FutureWrite::new(self.handle, self.vtable, (self.default)());
+        let write = FutureWrite::new(self.handle, self.vtable, self.default, (self.default)());
         if current().is_null() {
             let _ = block_on(write);
         } else {
@@ -775,21 +775,85 @@ impl<T> core::fmt::Debug for FutureWriter<T> {
 pub struct FutureWrite<T: 'static> {
     handle: u32,
     vtable: &'static FutureVtable<T>,
+    default: fn() -> T,
     buffer: Option<Buffer>,
     copy: Option<Copy>,
     _value: PhantomData<fn() -> T>,
 }
 
+/// What cancelling a future's write found.
+pub enum FutureWriteCancel<T: 'static> {
+    /// The reader had taken the value already.
+    AlreadySent,
+    /// The reader was dropped: the value is back.
+    Dropped(T),
+    /// The write was stopped before the reader took the value: it is back, and
+    /// so is the writer, to write again later.
+    Cancelled(T, FutureWriter<T>),
+}
+
 impl<T> FutureWrite<T> {
-    fn new(handle: u32, vtable: &'static FutureVtable<T>, value: T) -> Self {
+    fn new(
+        handle: u32,
+        vtable: &'static FutureVtable<T>,
+        default: fn() -> T,
+        value: T,
+    ) -> Self {
         let buffer = Buffer::new(vtable.layout, 1);
         unsafe { (vtable.lower)(value, buffer.ptr) };
         FutureWrite {
             handle,
             vtable,
+            default,
             buffer: Some(buffer),
             copy: None,
             _value: PhantomData,
+        }
+    }
+
+    /// Stops the write, unless it finished already.
+    pub fn cancel(self: Pin<&mut Self>) -> FutureWriteCancel<T> {
+        let this = self.get_mut();
+        let code = if let Some(buffer) = this.buffer.take() {
+            let value = unsafe { (this.vtable.lift)(buffer.ptr) };
+            let handle = mem::replace(&mut this.handle, u32::MAX);
+            let writer = FutureWriter {
+                handle,
+                vtable: this.vtable,
+                default: this.default,
+            };
+            return FutureWriteCancel::Cancelled(value, writer);
+        } else if let Some(copy) = this.copy.as_mut() {
+            copy.cancel(this.vtable.cancel_write)
+        } else {
+            return FutureWriteCancel::AlreadySent;
+        };
+        let copy = this.copy.take().unwrap();
+        match code & 0xf {
+            COPY_COMPLETED => {
+                unsafe { (this.vtable.dealloc_lists)(copy.buffer.ptr) };
+                unsafe {
+                    (this.vtable.drop_writable)(mem::replace(&mut this.handle, u32::MAX))
+                };
+                FutureWriteCancel::AlreadySent
+            }
+            COPY_DROPPED => {
+                let value = unsafe { (this.vtable.lift)(copy.buffer.ptr) };
+                unsafe {
+                    (this.vtable.drop_writable)(mem::replace(&mut this.handle, u32::MAX))
+                };
+                FutureWriteCancel::Dropped(value)
+            }
+            _ => {
+                let value = unsafe { (this.vtable.lift)(copy.buffer.ptr) };
+                let handle = mem::replace(&mut this.handle, u32::MAX);
+                let writer = FutureWriter {
+                    handle,
+                    vtable: this.vtable,
+                    default: this.default,
+                };
+                FutureWriteCancel::Cancelled(value, writer)
+            }
         }
     }
 
@@ -1037,6 +1101,23 @@ impl<T> Future for StreamRead<'_, T> {
     }
 }
 
+impl<T> StreamRead<'_, T> {
+    /// Stops the read: how it ended and the buffer, with what was read before it stopped.
+    pub fn cancel(self: Pin<&mut Self>) -> (StreamResult, Vec<T>) {
+        let this = self.get_mut();
+        match this.copy.take() {
+            Some(mut copy) => {
+                let code = copy.cancel(this.reader.vtable.cancel_read);
+                this.finish(code, &copy.buffer)
+            }
+            None => {
+                let buf = this.buf.take().expect("a stream's read cancelled after it finished");
+                (StreamResult::Cancelled, buf)
+            }
+        }
+    }
+}
+
 impl<T> Drop for StreamRead<'_, T> {
     fn drop(&mut self) {
         if let Some(mut copy) = self.copy.take() {
@@ -1069,6 +1150,12 @@ impl<T> StreamWriter<T> {
 
     /// Writes as many of `values` as the reader takes at once; yields how the write ended and the values not written.
     pub fn write(&mut self, values: Vec<T>) -> StreamWrite<'_, T> {
+        self.write_buf(AbiBuffer { values })
+    }
+
+    /// `write`, of the values left in a buffer an earlier write gave back.
+    pub fn write_buf(&mut self, values: AbiBuffer<T>) -> StreamWrite<'_, T> {
+        let values = values.values;
         let count = values.len();
         let size = self.vtable.layout.size();
         let buffer = Buffer::new(self.vtable.layout, count);
@@ -1086,7 +1173,7 @@ impl<T> StreamWriter<T> {
     pub async fn write_all(&mut self, mut values: Vec<T>) -> Vec<T> {
         while !values.is_empty() {
             let (result, rest) = self.write(values).await;
-            values = rest;
+            values = rest.into_vec();
             if let StreamResult::Dropped | StreamResult::Cancelled = result {
                 break;
             }
@@ -1116,6 +1203,31 @@ impl<T> core::fmt::Debug for StreamWriter<T> {
     }
 }
 
+/// The values of a stream's write that the reader did not take.
+pub struct AbiBuffer<T> {
+    values: Vec<T>,
+}
+
+impl<T> AbiBuffer<T> {
+    /// How many values are left.
+    pub fn remaining(&self) -> usize {
+        self.values.len()
+    }
+
+    /// The values left, in order.
+    pub fn into_vec(self) -> Vec<T> {
+        self.values
+    }
+}
+
+impl<T> core::fmt::Debug for AbiBuffer<T> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("AbiBuffer")
+            .field("remaining", &self.values.len())
+            .finish()
+    }
+}
+
 /// A write to a stream in progress.
 pub struct StreamWrite<'a, T: 'static> {
     writer: &'a mut StreamWriter<T>,
@@ -1129,7 +1241,7 @@ impl<T> StreamWrite<'_, T> {
         code: u32,
         buffer: &Buffer,
         count: usize,
-    ) -> (StreamResult, Vec<T>) {
+    ) -> (StreamResult, AbiBuffer<T>) {
         let vtable = self.writer.vtable;
         let size = vtable.layout.size();
         let written = (code >> 4) as usize;
@@ -1142,12 +1254,26 @@ impl<T> StreamWrite<'_, T> {
         if code & 0xf == COPY_DROPPED {
             self.writer.dropped = true;
         }
-        (stream_result(code), rest)
+        (stream_result(code), AbiBuffer { values: rest })
+    }
+
+    /// Stops the write: how it ended and the values the reader did not take.
+    pub fn cancel(self: Pin<&mut Self>) -> (StreamResult, AbiBuffer<T>) {
+        let this = self.get_mut();
+        if let Some((buffer, count)) = this.buffer.take() {
+            return this.finish(COPY_CANCELLED, &buffer, count);
+        }
+        let (mut copy, count) = this
+            .copy
+            .take()
+            .expect("a stream's write cancelled after it finished");
+        let code = copy.cancel(this.writer.vtable.cancel_write);
+        this.finish(code, &copy.buffer, count)
     }
 }
 
 impl<T> Future for StreamWrite<'_, T> {
-    type Output = (StreamResult, Vec<T>);
+    type Output = (StreamResult, AbiBuffer<T>);
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.get_mut();
         if let Some((buffer, count)) = this.buffer.take() {

@@ -9,7 +9,7 @@ mod counting;
 
 use std::cell::Cell;
 use std::rc::Rc;
-use wit_bindgen::{StreamReader, StreamResult};
+use wit_bindgen::{FutureReader, FutureWriteCancel, StreamReader, StreamResult};
 
 struct Component;
 
@@ -66,6 +66,42 @@ impl Guest for Component {
             let value = counted.get();
             wit_bindgen::backpressure_dec();
             value
+        })
+    }
+
+    fn later(x: u32) -> async_support::BoxFuture<FutureReader<u32>> {
+        Box::pin(async move {
+            let (writer, reader) = wit_future::new(|| 0);
+            let mut write = Box::pin(writer.write(x));
+            let writer = match write.as_mut().cancel() {
+                FutureWriteCancel::Cancelled(value, writer) => {
+                    assert_eq!(value, x);
+                    writer
+                }
+                FutureWriteCancel::AlreadySent | FutureWriteCancel::Dropped(_) => unreachable!(),
+            };
+            drop(write);
+            wit_bindgen::spawn_local(async move {
+                writer.write(x * 2).await.unwrap();
+            });
+            reader
+        })
+    }
+
+    fn evens(n: u32) -> async_support::BoxFuture<StreamReader<u32>> {
+        Box::pin(async move {
+            let (mut tx, rx) = wit_stream::new();
+            wit_bindgen::spawn_local(async move {
+                let (mut result, mut rest) = tx.write((0..n).map(|i| i * 2).collect()).await;
+                while rest.remaining() > 0 {
+                    assert!(matches!(result, StreamResult::Complete(_)));
+                    let (r, b) = tx.write_buf(rest).await;
+                    result = r;
+                    rest = b;
+                }
+                assert!(rest.into_vec().is_empty());
+            });
+            rx
         })
     }
 
