@@ -354,6 +354,11 @@ async function main(): Promise<void> {
             describe:
               "owning: types are owned, imports borrow their parameters' top level; borrowing: types used only by imports' parameters borrow deeply; borrowing-duplicate-if-necessary: types used both ways are defined twice (<T>Param, <T>Result)",
           })
+          .option("merge-structurally-equal-types", {
+            type: "boolean",
+            default: false,
+            describe: "generate each type structurally equal to an earlier one as an alias of it",
+          })
           .option("std-feature", {
             type: "boolean",
             default: false,
@@ -451,6 +456,7 @@ async function main(): Promise<void> {
             with: withOption(argv.with ?? []),
             generateAll: argv["generate-all"],
             stdFeature: argv["std-feature"],
+            mergeStructurallyEqualTypes: argv["merge-structurally-equal-types"],
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);

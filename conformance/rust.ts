@@ -34,6 +34,7 @@ const OPTION_PASSES: { label: string; options: RustOptions; noStd?: boolean }[] 
   { label: "--ownership borrowing", options: { ownership: "borrowing" } },
   { label: "--ownership borrowing-duplicate-if-necessary", options: { ownership: "borrowing-duplicate-if-necessary" } },
   { label: "--generate-all", options: { generateAll: true } },
+  { label: "--merge-structurally-equal-types", options: { mergeStructurallyEqualTypes: true } },
   { label: "--std-feature in a #![no_std] crate", options: { stdFeature: true }, noStd: true },
 ];
 

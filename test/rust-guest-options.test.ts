@@ -364,4 +364,44 @@ bindings::export!(Component with_types_in bindings);
     expect(() => guest.total([5, 2000])).toThrow(expect.objectContaining({ payload: { tag: "too-big", val: 2000 } }));
     expect(() => guest.total([])).toThrow(expect.objectContaining({ payload: { tag: "empty" } }));
   });
+
+  it("--merge-structurally-equal-types: an exported interface's types equal to an imported one's are its aliases", async () => {
+    const merge = rustScenario("merge");
+    const options = { mergeStructurallyEqualTypes: true };
+    const source = rustBindings(merge, options);
+    expect(source).toContain("pub type Shape = super::super::super::super::test::rust_merge::source::Shape;");
+    expect(source).toContain("pub struct Vector {");
+    expect(rustBindings(merge)).toMatch(/pub enum Shape \{[^]*pub enum Shape \{/);
+    const core = await buildRustGuest(merge, options);
+    const host = await loadHost(merge.wit, { world: merge.world });
+    const guest = (await host.instantiate(core, {
+      "test:rust-merge/source": {
+        getShape: (n: number) =>
+          n === 0
+            ? { tag: "dot", val: { x: 1, y: 2 } }
+            : n === 1
+              ? {
+                  tag: "line",
+                  val: [
+                    { x: 0, y: 0 },
+                    { x: 3, y: 4 },
+                  ],
+                }
+              : { tag: "named", val: `shape ${n}` },
+        paint: (c: string, p: { read: boolean; write: boolean }) => `${c}:${p.read ? "r" : "-"}${p.write ? "w" : "-"}`,
+      },
+    })) as any;
+    expect(guest.mirror.mirrorShape(0)).toEqual({ tag: "dot", val: { x: 1, y: 2 } });
+    expect(guest.mirror.mirrorShape(1)).toEqual({
+      tag: "line",
+      val: [
+        { x: 0, y: 0 },
+        { x: 3, y: 4 },
+      ],
+    });
+    expect(guest.mirror.mirrorShape(7)).toEqual({ tag: "named", val: "shape 7" });
+    expect(guest.mirror.paint("green", { read: true, write: false })).toBe("green:r-");
+    expect(guest.mirror.moved({ x: 1, y: 1 }, { dx: 2, dy: 3 })).toEqual({ x: 3, y: 4 });
+    expect(guest.liveAllocations()).toBe(0);
+  });
 });

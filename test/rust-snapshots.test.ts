@@ -41,6 +41,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
       rawStrings: true,
     },
   },
+  { name: "merge", input: "test/guests/rust/merge.wit", options: { mergeStructurallyEqualTypes: true } },
   { name: "nostd", input: "test/guests/rust/nostd.wit", options: { stdFeature: true } },
   { name: "ownership-borrowing", input: "test/guests/rust/ownership.wit", options: { ownership: "borrowing" } },
   {

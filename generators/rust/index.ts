@@ -83,6 +83,14 @@ export interface RustOptions {
    * bindings use `alloc`, never `std`, for everything else.
    */
   stdFeature?: boolean;
+  /**
+   * Each type structurally equal to one the world reaches earlier (the same
+   * kind, with fields and cases named alike and equal types; resources are
+   * equal only to themselves) is generated as an alias of it, so that, for
+   * example, an interface's types imported and a copy of it exported are the
+   * same Rust types (wit-bindgen's `merge_structurally_equal_types`).
+   */
+  mergeStructurallyEqualTypes?: boolean;
   /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
   enableMethodChaining?: boolean;
   /**
@@ -154,6 +162,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     with: options.with,
     generateAll: options.generateAll,
     stdFeature: options.stdFeature,
+    mergeStructurallyEqualTypes: options.mergeStructurallyEqualTypes,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -96,6 +96,11 @@ export class RustTypes {
   rawStrings = false;
   /** `impl std::error::Error` is behind `#[cfg(feature = "std")]` (`--std-feature`). */
   stdFeature = false;
+  /**
+   * `--merge-structurally-equal-types`: each type to the first type of its
+   * group of equal ones, which the others are aliases of.
+   */
+  private equal: Map<TypeId, TypeId> | undefined;
   /** wit-bindgen's `ownership` (`--ownership`). */
   ownership: Ownership = "owning";
   private usage: Map<TypeId, Usage> | undefined;
@@ -249,10 +254,33 @@ export class RustTypes {
     return mode.style === "top" ? mode : this.filterMode(t, mode);
   }
 
-  /** Where named type `id` is used; anonymous types are used nowhere by name. */
+  /** Where named type `id` is used (with the types equal to it, when merged); anonymous types are used nowhere by name. */
   private usageOf(id: TypeId): Usage {
-    if (this.usage === undefined) this.usage = analyzeUsage(this.resolve);
+    if (this.usage === undefined) {
+      this.usage = analyzeUsage(this.resolve);
+      if (this.equal !== undefined) {
+        const merged = new Map<TypeId, Usage>();
+        for (const [member, rep] of this.equal) {
+          const u = this.usage.get(member);
+          if (u === undefined) continue;
+          const m = merged.get(rep) ?? { borrowed: false, owned: false };
+          merged.set(rep, { borrowed: m.borrowed || u.borrowed, owned: m.owned || u.owned });
+        }
+        for (const [member, rep] of this.equal) if (merged.has(rep)) this.usage.set(member, merged.get(rep)!);
+      }
+    }
     return this.usage.get(id) ?? { borrowed: false, owned: false };
+  }
+
+  /**
+   * Generates each type equal to an earlier one as its alias
+   * (`--merge-structurally-equal-types`); `equal` maps each type to the
+   * first of its group. An error type makes its whole group error types.
+   */
+  mergeEqualTypes(equal: Map<TypeId, TypeId>): void {
+    this.equal = equal;
+    this.usage = undefined;
+    for (const [member, rep] of equal) if (this.info(member).error) this.info(rep).error = true;
   }
 
   /** Whether `id` is defined twice, `<Name>Param` and `<Name>Result` (`borrowing-duplicate-if-necessary`). */
@@ -552,7 +580,14 @@ export class RustTypes {
 
   /** Emits the definition of named type `id` (`name` is its WIT name). */
   define(out: RustSource, id: TypeId, name: string): void {
-    for (const [rustName, mode] of this.modesOf(id)) this.defineAs(out, id, name, rustName, mode);
+    const rep = this.equal?.get(id);
+    for (const [rustName, mode] of this.modesOf(id)) {
+      if (rep === undefined || rep === id) this.defineAs(out, id, name, rustName, mode);
+      else {
+        out.line(...docLines(this.resolve.types[id].docs.contents));
+        out.assign(`pub type ${rustName}${generics(mode.lifetime)}`, this.print(rep, mode));
+      }
+    }
   }
 
   /** Emits one definition of named type `id`, called `rustName`, its layers rendered in `mode`. */
