@@ -354,6 +354,12 @@ async function main(): Promise<void> {
             describe:
               "owning: types are owned, imports borrow their parameters' top level; borrowing: types used only by imports' parameters borrow deeply; borrowing-duplicate-if-necessary: types used both ways are defined twice (<T>Param, <T>Result)",
           })
+          .option("async", {
+            type: "string",
+            array: true,
+            describe:
+              "which functions use the async ABI: all, ns:pkg/iface#f, f, import:<name>, export:<name>, each negated with a leading - (repeatable, comma lists; default: those declared async)",
+          })
           .option("merge-structurally-equal-types", {
             type: "boolean",
             default: false,
@@ -457,6 +463,7 @@ async function main(): Promise<void> {
             generateAll: argv["generate-all"],
             stdFeature: argv["std-feature"],
             mergeStructurallyEqualTypes: argv["merge-structurally-equal-types"],
+            async: argv.async?.flatMap((a) => a.split(",")),
           }),
         );
         writeOrCheck(files, argv["out-dir"], argv.check);
@@ -552,7 +559,7 @@ async function main(): Promise<void> {
             stringEncoding: argv["string-encoding"],
             noRealloc: argv["no-realloc"],
             rename,
-            async: argv.async,
+            async: argv.async?.flatMap((a) => a.split(",")),
             renameWorld: argv["rename-world"],
             typeSectionSuffix: argv["type-section-suffix"],
             noHelpers: argv["no-helpers"],

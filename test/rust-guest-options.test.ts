@@ -404,4 +404,40 @@ bindings::export!(Component with_types_in bindings);
     expect(guest.mirror.moved({ x: 1, y: 1 }, { dx: 2, dy: 3 })).toEqual({ x: 3, y: 4 });
     expect(guest.liveAllocations()).toBe(0);
   });
+
+  it("--async filters bind functions with the other ABI: async ones synchronously, and back", () => {
+    const asyncs = rustScenario("asyncs");
+    const sync = rustBindings(asyncs, { async: ["-all"] });
+    expect(sync).toContain("pub fn fetch(key: &str) -> _rt::String {");
+    expect(sync).toContain("fn greet(name: _rt::String) -> _rt::String;");
+    expect(sync).toContain('#[export_name = "test:rust-async/api#greet"]');
+    expect(sync).not.toContain("[async-lift]");
+    const mixed = rustBindings(asyncs, {
+      async: ["-export:test:rust-async/api#greet", "-import:test:rust-async/backend#fetch"],
+      boxedAsyncExports: true,
+    });
+    expect(mixed).toContain("pub fn fetch(key: &str) -> _rt::String {");
+    expect(mixed).toContain("pub async fn join(");
+    expect(mixed).toContain('#[export_name = "[async-lift]test:rust-async/api#sum"]');
+    const options = rustScenario("options");
+    expect(rustBindings(options, { async: ["import:test:rust-options/host#log"] })).toContain("pub async fn log(");
+    for (const [name, source] of [
+      ["sync", sync],
+      ["mixed", mixed],
+    ]) {
+      const dir = tempDir();
+      fs.writeFileSync(path.join(dir, `${name}.rs`), source);
+      const check = spawnSync(
+        wasmUnknownRustc().command,
+        ["--edition", "2021", "--target", "wasm32-unknown-unknown", "--crate-type", "rlib", "--emit=metadata"].concat([
+          "-D",
+          "warnings",
+          `${name}.rs`,
+        ]),
+        { cwd: dir, encoding: "utf8" },
+      );
+      expect(check.stderr).toBe("");
+    }
+    expect(() => rustBindings(asyncs, { async: ["-nope"] })).toThrow("unused async option: -nope");
+  });
 });

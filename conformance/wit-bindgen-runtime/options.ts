@@ -49,6 +49,9 @@ const RUST: Record<string, Kind> = {
   stubs: "bool",
   "generate-all": "bool",
   "disable-run-ctors-once-workaround": "bool",
+  "std-feature": "bool",
+  "merge-structurally-equal-types": "bool",
+  async: "list",
   "generate-unused-types": "ignored-bool",
   format: "ignored-bool",
   "disable-custom-section-link-helpers": "ignored-bool",
@@ -121,7 +124,9 @@ export function generatorOptions(language: Language, args: string[]): GeneratorO
         out[key] = value;
         break;
       case "list":
-        list(key).push(...(name === "features" ? value!.split(",").map((f) => f.trim()) : [value!]));
+        list(key).push(
+          ...(name === "features" || name === "async" ? value!.split(",").map((f) => f.trim()) : [value!]),
+        );
         break;
       case "pairs": {
         const eq = value!.indexOf("=");

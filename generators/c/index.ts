@@ -7,7 +7,8 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import type { GeneratedFile } from "../output.js";
 import { UnsupportedAutodropError } from "./glue.js";
-import { AsyncFilter, generateCWorld, unsupportedCReason, type CWorldOptions } from "./world.js";
+import { AsyncFilter } from "../async-filter.js";
+import { generateCWorld, unsupportedCReason, type CWorldOptions } from "./world.js";
 
 export { unsupportedCReason } from "./world.js";
 

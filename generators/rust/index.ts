@@ -91,6 +91,15 @@ export interface RustOptions {
    * same Rust types (wit-bindgen's `merge_structurally_equal_types`).
    */
   mergeStructurallyEqualTypes?: boolean;
+  /**
+   * Which functions to bind with the asynchronous ABI, as wit-bindgen's
+   * `--async` filters: `all`, `ns:pkg/iface#f` or a world-level function's
+   * name, `import:<name>`, `export:<name>`, each negated with a leading `-`;
+   * the first that matches decides, and one that matches nothing is an
+   * error. By default a function is async when it is declared `async`.
+   * Constructors stay synchronous.
+   */
+  async?: string[];
   /** Methods with no result return `&Self`, imported and exported ones (wit-bindgen's `enable_method_chaining`). */
   enableMethodChaining?: boolean;
   /**
@@ -163,6 +172,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     generateAll: options.generateAll,
     stdFeature: options.stdFeature,
     mergeStructurallyEqualTypes: options.mergeStructurallyEqualTypes,
+    async: options.async,
   };
   const contents = generate();
   return [{ path: `${snakeCase(resolve.worlds[world].name)}.rs`, contents }];

@@ -12,6 +12,7 @@ import type { Function, InterfaceId, Type, TypeId, WorldId, WorldKey } from "../
 import { encodeMetadata, metadataSectionName } from "../../encoding/metadata.js";
 import { RustGlue, type GlueTarget } from "./glue.js";
 import { docLines, exportMacroName, interfaceModulePath, rustIdent, snakeCase, typeName } from "./naming.js";
+import { AsyncFilter } from "../async-filter.js";
 import { equalTypes } from "./equal-types.js";
 import { runtimeModule } from "./runtime.js";
 import { RustSource } from "./source.js";
@@ -53,6 +54,8 @@ export interface RustWorldOptions {
    * found at, or `generate`.
    */
   with?: Record<string, string>;
+  /** wit-bindgen's `--async` filters. */
+  async?: string[];
   /** Each type structurally equal to an earlier one is an alias of it. */
   mergeStructurallyEqualTypes?: boolean;
   /** What needs `std` is behind `#[cfg(feature = "std")]`. */
@@ -74,6 +77,14 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
       return `flags \`${def.name}\` has more than 32 labels (the component model allows 32)`;
   }
   return undefined;
+}
+
+/** `func` as declared `async` or not, for `--async` filters that bind it the other way. */
+function withAsync(func: Function, async: boolean): Function {
+  const base = baseKind(func);
+  if (base === "constructor") return func;
+  const kind = (async ? `async-${base}` : base) as Function["kind"]["kind"];
+  return { ...func, kind: { ...func.kind, kind } as Function["kind"] };
 }
 
 /** The kind of a function with `async` set aside. */
@@ -124,11 +135,34 @@ class RustWorld {
     const abi = worldAbi(resolve, worldId);
     const skip = options.skip ?? new Set<string>();
     // Skipped functions: neither their import wrappers nor their exports (trait methods and core exports).
+    const filter = new AsyncFilter(options.async ?? []);
+    const filterName = (iface: string | undefined, func: Function) =>
+      iface === undefined ? func.name : `${iface}#${func.name}`;
     this.abi = {
       ...abi,
-      imports: abi.imports.filter((i) => !skip.has(i.func.name)),
-      exports: abi.exports.filter((e) => !skip.has(e.func.name)),
+      imports: abi.imports
+        .filter((i) => !skip.has(i.func.name))
+        .map((i) => {
+          const async = filter.isAsync(filterName(i.interfaceName, i.func), i.func, true);
+          if (async === i.async || i.func.kind.kind === "constructor") return i;
+          return {
+            ...i,
+            func: withAsync(i.func, async),
+            async,
+            field: async ? `[async-lower]${i.func.name}` : i.func.name,
+          };
+        }),
+      exports: abi.exports
+        .filter((e) => !skip.has(e.func.name))
+        .map((e) => {
+          const async = filter.isAsync(filterName(e.interfaceName, e.func), e.func, false);
+          if (async === e.async || e.func.kind.kind === "constructor") return e;
+          const base = filterName(e.interfaceName, e.func);
+          return { ...e, func: withAsync(e.func, async), async, exportName: async ? `[async-lift]${base}` : base };
+        }),
     };
+    const unusedFilters = filter.unused();
+    if (unusedFilters.length > 0) throw new RustOptionsError(`unused async option: ${unusedFilters[0]}`);
     this.world = resolve.worlds[worldId];
     this.worldSnake = snakeCase(this.world.name);
     const paths = new Map<InterfaceId, { path: string[]; exported: boolean }>();
