@@ -1205,6 +1205,10 @@ mod _rt {
             layout: Layout,
         }
 
+        // The allocation is the buffer's alone, as a `Box`'s is: futures and streams
+        // may be kept in statics (`Mutex<Option<FutureReader<T>>>`), as with wit-bindgen.
+        unsafe impl Send for Buffer {}
+
         impl Buffer {
             fn new(element: Layout, count: usize) -> Buffer {
                 let layout =
