@@ -440,4 +440,23 @@ bindings::export!(Component with_types_in bindings);
     }
     expect(() => rustBindings(asyncs, { async: ["-nope"] })).toThrow("unused async option: -nope");
   });
+
+  it("an exported resource's representation placed by the guest (resource_into_raw_, resource_from_raw_)", async () => {
+    const arena = rustScenario("arena");
+    const core = await buildRustGuest(arena);
+    const host = await loadHost(arena.wit, { world: arena.world });
+    const guest = (await host.instantiate(core, {})) as any;
+    const { Thing, stored } = guest.things;
+    const a = new Thing(7);
+    const b = new Thing(8);
+    expect([a.get(), b.get(), stored()]).toEqual([7, 8, 2]);
+    a[Symbol.dispose]();
+    expect(stored()).toBe(1);
+    const c = new Thing(9);
+    expect([b.get(), c.get(), stored()]).toEqual([8, 9, 2]);
+    b[Symbol.dispose]();
+    c[Symbol.dispose]();
+    expect(stored()).toBe(0);
+    expect(guest.liveAllocations()).toBe(0);
+  });
 });

@@ -472,7 +472,6 @@ class RustWorld {
     const camel = typeName(name);
     const resource = this.types.rtItem("Resource");
     const wasmResource = this.types.rtItem("WasmResource");
-    const box = this.types.rtItem("Box");
     out.line(...docLines(this.resolve.types[id].docs.contents));
     out.line("#[derive(Debug)]", "#[repr(transparent)]");
     out.open(`pub struct ${camel} {`);
@@ -484,9 +483,10 @@ class RustWorld {
     out.line("/// `val` is moved onto the heap and the component model gives it a handle.");
     out.open(`pub fn new<T: Guest${camel}>(val: T) -> Self {`);
     out.line("Self::type_guard::<T>();");
-    out.line(`let val: _${camel}Rep<T> = Some(val);`);
-    out.line(`let ptr: *mut _${camel}Rep<T> = ${box}::into_raw(${box}::new(val));`);
-    out.line("unsafe { Self::from_handle(T::_resource_new(ptr.cast())) }");
+    out.open("unsafe {");
+    out.line("let ptr = T::resource_into_raw_(Some(val));");
+    out.line("Self::from_handle(T::_resource_new(ptr.cast()))");
+    out.close();
     out.close();
     out.line("/// Gets access to the underlying `T` which represents this resource.");
     out.open(`pub fn get<T: Guest${camel}>(&self) -> &T {`);
@@ -535,9 +535,9 @@ class RustWorld {
     out.close();
     out.line("#[doc(hidden)]");
     out.line("#[allow(unsafe_op_in_unsafe_fn)]");
-    out.open("pub unsafe fn dtor<T: 'static>(handle: *mut u8) {");
+    out.open(`pub unsafe fn dtor<T: Guest${camel}>(handle: *mut u8) {`);
     out.line("Self::type_guard::<T>();");
-    out.line(`let _ = ${box}::from_raw(handle as *mut _${camel}Rep<T>);`);
+    out.line("let _ = T::resource_from_raw_(handle.cast());");
     out.close();
     out.open(`fn as_ptr<T: Guest${camel}>(&self) -> *mut _${camel}Rep<T> {`);
     out.line(`${camel}::type_guard::<T>();`);
@@ -843,7 +843,7 @@ class RustWorld {
       const abi = this.abi.resources.find((x) => x.resource === r && x.side === "exported")!;
       out.blank();
       if (asyncTraits.has(r)) out.line("#[allow(async_fn_in_trait)]");
-      out.open(`pub trait Guest${camel}: 'static {`);
+      out.open(`pub trait Guest${camel}: ${this.types.rtItem("ResourceRep")}<Rep = Option<Self>> {`);
       out.line("#[doc(hidden)]");
       out.line("unsafe fn _resource_new(val: *mut u8) -> u32");
       out.line("where");
@@ -859,6 +859,24 @@ class RustWorld {
       out.open("{");
       out.append(this.intrinsicImport(abi.dropModule, abi.repField!, "rep", "_: u32", " -> *mut u8"));
       out.line("unsafe { rep(handle) }");
+      out.close();
+      const box = this.types.rtItem("Box");
+      out.line(
+        "/// Places the representation of a new resource where a pointer to it stays valid while the",
+        "/// resource lives: by default on the heap. An override must override `resource_from_raw_` too.",
+        "#[doc(hidden)]",
+        "#[allow(unsafe_op_in_unsafe_fn)]",
+      );
+      out.open("unsafe fn resource_into_raw_(val: Self::Rep) -> *mut Self::Rep {");
+      out.line(`${box}::into_raw(${box}::new(val))`);
+      out.close();
+      out.line(
+        "/// Frees what `resource_into_raw_` gave, when the resource is dropped, and returns the representation.",
+        "#[doc(hidden)]",
+        "#[allow(unsafe_op_in_unsafe_fn)]",
+      );
+      out.open("unsafe fn resource_from_raw_(handle: *mut Self::Rep) -> Self::Rep {");
+      out.line(`*${box}::from_raw(handle)`);
       out.close();
       out.append(traitMethods.get(r)!);
       out.close();

@@ -215,9 +215,10 @@ pub mod exports {
                     /// `val` is moved onto the heap and the component model gives it a handle.
                     pub fn new<T: GuestBlob>(val: T) -> Self {
                         Self::type_guard::<T>();
-                        let val: _BlobRep<T> = Some(val);
-                        let ptr: *mut _BlobRep<T> = _rt::Box::into_raw(_rt::Box::new(val));
-                        unsafe { Self::from_handle(T::_resource_new(ptr.cast())) }
+                        unsafe {
+                            let ptr = T::resource_into_raw_(Some(val));
+                            Self::from_handle(T::_resource_new(ptr.cast()))
+                        }
                     }
                     /// Gets access to the underlying `T` which represents this resource.
                     pub fn get<T: GuestBlob>(&self) -> &T {
@@ -266,9 +267,9 @@ pub mod exports {
                     }
                     #[doc(hidden)]
                     #[allow(unsafe_op_in_unsafe_fn)]
-                    pub unsafe fn dtor<T: 'static>(handle: *mut u8) {
+                    pub unsafe fn dtor<T: GuestBlob>(handle: *mut u8) {
                         Self::type_guard::<T>();
-                        let _ = _rt::Box::from_raw(handle as *mut _BlobRep<T>);
+                        let _ = T::resource_from_raw_(handle.cast());
                     }
                     fn as_ptr<T: GuestBlob>(&self) -> *mut _BlobRep<T> {
                         Blob::type_guard::<T>();
@@ -441,7 +442,7 @@ pub mod exports {
                     fn load(f: File) -> Blob;
                 }
 
-                pub trait GuestBlob: 'static {
+                pub trait GuestBlob: _rt::ResourceRep<Rep = Option<Self>> {
                     #[doc(hidden)]
                     unsafe fn _resource_new(val: *mut u8) -> u32
                     where
@@ -475,6 +476,19 @@ pub mod exports {
                             unreachable!()
                         }
                         unsafe { rep(handle) }
+                    }
+                    /// Places the representation of a new resource where a pointer to it stays valid while the
+                    /// resource lives: by default on the heap. An override must override `resource_from_raw_` too.
+                    #[doc(hidden)]
+                    #[allow(unsafe_op_in_unsafe_fn)]
+                    unsafe fn resource_into_raw_(val: Self::Rep) -> *mut Self::Rep {
+                        _rt::Box::into_raw(_rt::Box::new(val))
+                    }
+                    /// Frees what `resource_into_raw_` gave, when the resource is dropped, and returns the representation.
+                    #[doc(hidden)]
+                    #[allow(unsafe_op_in_unsafe_fn)]
+                    unsafe fn resource_from_raw_(handle: *mut Self::Rep) -> Self::Rep {
+                        *_rt::Box::from_raw(handle)
                     }
                     fn new(data: _rt::Vec<u8>) -> Self;
 
@@ -724,6 +738,15 @@ mod _rt {
                 }
             }
         }
+    }
+
+    /// What the handle of a resource the guest exports points to: `Option<T>`,
+    /// emptied when the value is taken (`Self::Rep` of its `Guest` trait).
+    pub trait ResourceRep: Sized + 'static {
+        type Rep;
+    }
+    impl<T: 'static> ResourceRep for T {
+        type Rep = Option<T>;
     }
 
     /// A resource type: how to drop one of its handles.

@@ -331,6 +331,16 @@ pub unsafe fn drop_box<T>(ptr: *mut u8) {
 #[path = "async_support.rs"]
 pub mod async_support;
 
+// @section ResourceRep
+/// What the handle of a resource the guest exports points to: `Option<T>`,
+/// emptied when the value is taken (`Self::Rep` of its `Guest` trait).
+pub trait ResourceRep: Sized + 'static {
+    type Rep;
+}
+impl<T: 'static> ResourceRep for T {
+    type Rep = Option<T>;
+}
+
 // @section WasmResource
 /// A resource type: how to drop one of its handles.
 pub unsafe trait WasmResource {
