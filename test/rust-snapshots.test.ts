@@ -23,6 +23,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
   { name: "many-params", input: "test/fixtures/snapshots-ts/many-params.wit" },
   { name: "resources-2024", input: "test/fixtures/snapshots-ts/resources.wit", options: { edition: 2024 } },
   { name: "asyncs", input: "test/guests/rust/asyncs.wit" },
+  { name: "asyncs-2024", input: "test/guests/rust/asyncs.wit", options: { edition: 2024 } },
   {
     name: "options",
     input: "test/guests/rust/options.wit",

@@ -256,28 +256,31 @@ class RustWorld {
     if (map) out.line("pub use super::super::_rt::Map;");
     if (async) out.line("pub use super::super::_rt::async_support;");
     out.close();
-    if (async)
-      for (const item of [
-        "backpressure_dec",
-        "backpressure_inc",
-        "block_on",
-        "spawn_local",
-        "yield_async",
-        "yield_blocking",
-        "AbiBuffer",
-        "ErrorContext",
-        "FutureReader",
-        "FutureWrite",
-        "FutureWriteCancel",
-        "FutureWriteError",
-        "FutureWriter",
-        "StreamRead",
-        "StreamReader",
-        "StreamResult",
-        "StreamWrite",
-        "StreamWriter",
-      ])
-        out.line(`pub use super::_rt::async_support::${item};`);
+    // rustfmt sorts snake_case names before CamelCase ones in edition 2021, after them in 2024.
+    const items = [
+      "backpressure_dec",
+      "backpressure_inc",
+      "block_on",
+      "spawn_local",
+      "yield_async",
+      "yield_blocking",
+      "AbiBuffer",
+      "ErrorContext",
+      "FutureReader",
+      "FutureWrite",
+      "FutureWriteCancel",
+      "FutureWriteError",
+      "FutureWriter",
+      "StreamRead",
+      "StreamReader",
+      "StreamResult",
+      "StreamWrite",
+      "StreamWriter",
+    ];
+    const ordered = this.options.edition2024
+      ? [...items.filter((i) => /^[A-Z]/.test(i)), ...items.filter((i) => /^[a-z]/.test(i))]
+      : items;
+    if (async) for (const item of ordered) out.line(`pub use super::_rt::async_support::${item};`);
     out.close();
   }
 
