@@ -64,13 +64,9 @@ export function resumableLift(body: string[], at: number, lift: ResumableLift): 
  * `$async.blocking`. `result` is the core result's TypeScript type (`void`
  * when none). `undefined` when the body has no such call.
  */
-export function resumableLowering(
-  body: string[],
-  opts: { refresh: boolean; result: string },
-): string[] | undefined {
+export function resumableLowering(body: string[], opts: { refresh: boolean; result: string }): string[] | undefined {
   const at = body.findIndex((line) => /^(const \$\w+(: .*)? = )?\$mustNotBlock\(/.test(line));
-  const m =
-    at < 0 ? null : /^(?:const (\$\w+)(?:: (.*?))? = )?\$mustNotBlock\((.*), ("[^"]*")\);$/.exec(body[at]!);
+  const m = at < 0 ? null : /^(?:const (\$\w+)(?:: (.*?))? = )?\$mustNotBlock\((.*), ("[^"]*")\);$/.exec(body[at]!);
   if (!m) return undefined;
   const rest = body.slice(at + 1);
   const placeholder = opts.result === "bigint" ? "0n" : opts.result === "void" ? "undefined" : "0";
@@ -85,7 +81,9 @@ export function resumableLowering(
     `});`,
     `return ${placeholder} as any;`,
     `}`,
-    m[1] ? `const ${m[1]}${m[2] ? `: ${m[2]}` : ""} = $mustNotBlock($pending, ${m[4]});` : `$mustNotBlock($pending, ${m[4]});`,
+    m[1]
+      ? `const ${m[1]}${m[2] ? `: ${m[2]}` : ""} = $mustNotBlock($pending, ${m[4]});`
+      : `$mustNotBlock($pending, ${m[4]});`,
     ...rest,
   ];
 }
