@@ -28,6 +28,7 @@ import {
 import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
+import { resumableLift, resumableLowering } from "./blocking.js";
 import { coreLetters, FunctionEmitter, type GlueModule } from "./glue.js";
 import {
   camelCase,
@@ -246,11 +247,17 @@ ${lower.lines.join("\n")}
     return module === undefined || module === "$root" ? name : `${module}#${name}`;
   }
 
-  /** The core function the guest imports for `f`, implemented by calling the host. */
-  private importGlue(f: ImportedFunctionAbi): string {
-    const func = f.func;
+  /**
+   * The core function the guest imports for `f`, implemented by calling the
+   * host; `sync`: an `async` function lowered synchronously, whose call
+   * waits for the host's promise (blocking, with JSPI).
+   */
+  private importGlue(f: ImportedFunctionAbi, sync = false): string {
+    const func = sync ? syncForm(f.func) : f.func;
+    const field = sync ? f.syncField : f.field;
+    const label = stringLiteral(this.label(f.module, field));
     const holder = this.importHolder(f);
-    const callUser = (args: string[]): string => {
+    const hostCall = (args: string[]): string => {
       const resource = "resource" in func.kind ? func.kind.resource : -1;
       switch (plainKind(func)) {
         case "constructor":
@@ -263,6 +270,15 @@ ${lower.lines.join("\n")}
           return `${propertyAccess(holder, camelCase(func.name))}(${args.join(", ")})`;
       }
     };
+    const direct = this.types.directResult(func) !== undefined;
+    const callUser = !sync
+      ? hostCall
+      : (args: string[]): string => {
+          this.use("$mustNotBlock");
+          if (direct) this.use("$asResult");
+          const call = direct ? `$asResult(() => ${hostCall(args)})` : hostCall(args);
+          return `$mustNotBlock(${call}, ${label})`;
+        };
     const sigTypes = this.coreSignature(func, "guest-import");
     const args = sigTypes.params.map((_, i) => `$p${i}`);
     const emitter = new FunctionEmitter(this, func, "implement", {
@@ -270,9 +286,9 @@ ${lower.lines.join("\n")}
       callUser,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "import" }),
-      directResult: this.types.directResult(func) !== undefined,
+      directResult: direct && !sync,
     });
-    this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", f.field);
+    this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", field);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
     const ret = sigTypes.results.length ? coreTs(sigTypes.results[0]) : "void";
     this.use("$trap");
@@ -281,11 +297,12 @@ ${lower.lines.join("\n")}
       sigTypes.resultsSpilled ||
       func.params.some((p) => this.layout.needsMemory(p.type)) ||
       (func.result !== undefined && this.layout.needsMemory(func.result));
-    const label = stringLiteral(this.label(f.module, f.field));
+    const body = (sync && resumableLowering(emitter.lines, { refresh: needsViews, result: ret })) || emitter.lines;
+    if (sync) this.use("$rt");
     return this.calledByGuest(
-      `${stringLiteral(f.field)}(${params}): ${ret}`,
+      `${stringLiteral(field)}(${params}): ${ret}`,
       label,
-      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${emitter.lines.join("\n")}`,
+      `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${body.join("\n")}`,
     );
   }
 
@@ -323,9 +340,13 @@ ${lower.lines.join("\n")}
 
   // ---------------------------------------------------------------- exports
 
-  /** The JS function that calls the guest's export `f`. */
-  private exportGlue(f: ExportedFunctionAbi, name: string, coreVar: string, postVar: string): string {
-    const func = f.func;
+  /**
+   * The JS function that calls the guest's export `f`; `promise`: an `async`
+   * function lifted synchronously, whose call gives a promise (its task may
+   * block, with JSPI).
+   */
+  private exportGlue(f: ExportedFunctionAbi, name: string, coreVar: string, postVar: string, promise = false): string {
+    const func = promise ? syncForm(f.func) : f.func;
     const direct = this.types.directResult(func);
     const params = func.params.map((p) => valueName(p.name));
     const signature = this.coreSignature(func, "guest-export");
@@ -338,38 +359,79 @@ ${lower.lines.join("\n")}
       directResult: direct !== undefined,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
     });
-    this.walker(emitter, "export").walkFunction(func, "guest-export", "call", f.exportName, f.postReturnName);
+    const coreName = promise ? f.syncName : f.exportName;
+    this.walker(emitter, "export").walkFunction(func, "guest-export", "call", coreName, f.postReturnName);
     this.use("$enter");
     this.use("$fail");
-    const label = stringLiteral(f.exportName);
+    const label = stringLiteral(coreName);
     const paramList = func.params.map((p, i) => `${params[i]}: ${this.types.expr(p.type, true)}`).join(", ");
     const resultType = func.result === undefined ? "void" : this.types.expr(func.result);
-    const lines = [`function ${name}(${paramList}): ${this.types.returnType(func)} {`];
+    const onError = [
+      ...(emitter.lowersHandles ? ["$undoLowering();"] : []),
+      ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
+      ...(emitter.hostLends ? ["$releaseHostLends();"] : []),
+    ];
+    const done = direct
+      ? [
+          `if ($result.tag === "err") throw new ComponentError($result.val);`,
+          direct.ok === undefined ? "return;" : "return $result.val;",
+        ]
+      : func.result !== undefined
+        ? ["return $result;"]
+        : [];
+    const after = func.result !== undefined ? [`$result = ${emitter.resultVar};`] : [];
+    let body = [...emitter.lines, ...after];
+    const lines: string[] = [];
+    if (promise) {
+      this.use("$rt");
+      const all = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
+      lines.push(
+        `function ${name}(${all}): ${this.types.promiseOf(func)} {`,
+        `if ($rt.mustWait()) return $rt.whenFree(() => ${name}(${[...params, "$options"].join(", ")}), undefined, $options?.signal) as any;`,
+        "try {",
+      );
+      const call = new RegExp(`\\${coreVar}\\(`);
+      body = resumableLift(
+        emitter.lines,
+        emitter.lines.findIndex((line) => call.test(line)),
+        { label, after, done, onError },
+      );
+    } else lines.push(`function ${name}(${paramList}): ${this.types.returnType(func)} {`);
     lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
     lines.push(
       "try {",
       ...(emitter.lowersHandles ? ["$recording = true;"] : []),
       ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
-      ...emitter.lines,
+      ...body,
+      "} catch (e) {",
+      ...onError,
+      "$fail(e);",
+      "}",
+      `if ($state !== 1) $enterFailed(${label});`,
+      "$state = 0;",
     );
-    if (func.result !== undefined) lines.push(`$result = ${emitter.resultVar};`);
-    lines.push("} catch (e) {");
-    if (emitter.lowersHandles) lines.push("$undoLowering();");
-    if (emitter.lendsBorrows) lines.push("$borrows = { n: 0 };");
-    if (emitter.hostLends) lines.push("$releaseHostLends();");
-    lines.push("$fail(e);", "}");
-    lines.push(`if ($state !== 1) $enterFailed(${label});`, "$state = 0;");
-    if (direct) {
-      lines.push(`if ($result.tag === "err") throw new ComponentError($result.val);`);
-      lines.push(direct.ok === undefined ? "return;" : "return $result.val;");
-    } else if (func.result !== undefined) lines.push("return $result;");
+    if (promise)
+      lines.push(
+        ...(direct ? [done[0]!] : []),
+        `return Promise.resolve(${direct ? (direct.ok === undefined ? "" : "$result.val") : func.result !== undefined ? "$result" : ""}) as any;`,
+        "} catch (e) {",
+        "return Promise.reject(e);",
+        "}",
+      );
+    else lines.push(...done);
     lines.push("}");
     return lines.join("\n");
   }
 
   /** The JS function that calls the guest's `async` export `f` (lifted with a callback): a promise of the result. */
-  private asyncExportGlue(f: ExportedFunctionAbi, name: string, coreVar: string, callbackVar: string): string {
+  private asyncExportGlue(
+    f: ExportedFunctionAbi,
+    name: string,
+    coreVar: string,
+    callbackVar: string,
+    sync: { flag: string; glue: string },
+  ): string {
     const func = f.func;
     const direct = this.types.directResult(func);
     const params = func.params.map((p) => valueName(p.name));
@@ -393,6 +455,7 @@ ${lower.lines.join("\n")}
     // Like an `async` function, it reports every error (a bad argument, a trap) by rejecting.
     const allParams = [paramList, "$options?: { signal?: AbortSignal }"].filter((p) => p !== "").join(", ");
     const lines = [`function ${name}(${allParams}): ${this.types.promiseOf(func)} {`];
+    lines.push(`if (${sync.flag}) return ${sync.glue}(${[...params, "$options"].join(", ")});`);
     // A call that must wait to start lowers its arguments only once it starts.
     lines.push(
       `if ($rt.mustWait()) return $rt.whenFree(() => ${name}(${[...params, "$options"].join(", ")}), undefined, $options?.signal) as any;`,
@@ -640,12 +703,23 @@ ${lower.lines.join("\n")}
       list.push(code);
       coreImports.set(module, list);
     };
-    const wanted: { module: string; field: string; check: string }[] = [];
+    const wanted: { module: string; fields: string[]; check: string }[] = [];
 
-    // Imported functions.
+    // Imported functions; an `async` one may be lowered synchronously too.
+    const lowered: string[] = [];
     for (const f of this.abi.imports) {
       addImport(f.module, this.importGlue(f));
-      wanted.push({ module: f.module, field: f.field, check: this.importCheck(f) });
+      wanted.push({
+        module: f.module,
+        fields: f.async ? [f.field, f.syncField] : [f.field],
+        check: this.importCheck(f),
+      });
+      if (!f.async) continue;
+      addImport(f.module, this.importGlue(f, true));
+      const sig = this.coreSignature(syncForm(f.func), "guest-import");
+      lowered.push(
+        `${stringLiteral(`${f.module}\n${f.syncField}`)}: "${coreLetters(sig.params)}:${coreLetters(sig.results)}"`,
+      );
     }
 
     // Resources.
@@ -680,34 +754,20 @@ ${lower.lines.join("\n")}
       );
       if (f.async) {
         const callbackVar = `$callback${i}`;
-        coreVars.push(`let ${callbackVar}: ((...args: any[]) => any) | undefined;`);
-        // Lifted with a callback, or stackful (no callback: its code waits in synchronous built-ins).
-        const stackful = stringLiteral(f.stackfulName);
-        bindLines.pop();
-        bindLines.pop();
-        bindLines.push(
-          `${postVar} = undefined;`,
-          `if (typeof exports[${stackful}] === "function") {`,
-          `${coreVar} = exports[${stackful}] as (...args: any[]) => any;`,
-          `${callbackVar} = undefined;`,
-          `} else {`,
-          `${coreVar} = $exportedFunction(exports, ${stringLiteral(f.exportName)});`,
-          `${callbackVar} = $exportedFunction(exports, ${stringLiteral(f.callbackName)});`,
-          `}`,
-        );
-        // With JSPI, when the guest imports a built-in that may block, its tasks' turns may block.
+        const syncVar = `$sync${i}`;
+        coreVars.push(`let ${callbackVar}: ((...args: any[]) => any) | undefined;`, `let ${syncVar} = false;`);
+        // Lifted with a callback, stackful, or synchronously: as the module exports it.
+        this.use("$asyncExport");
         const params = coreLetters(this.coreSignature(f.func, "guest-export").params);
+        const sync = this.coreSignature(syncForm(f.func), "guest-export");
+        bindLines.pop();
+        bindLines.pop();
         bindLines.push(
-          `if ($blocks) {`,
-          `if (${callbackVar} === undefined) ${coreVar} = $async.suspendable(${coreVar}, "${params}", "");`,
-          `else {`,
-          `${coreVar} = $async.suspendable(${coreVar}, "${params}", "i");`,
-          `${callbackVar} = $async.suspendable(${callbackVar}, "iii", "i");`,
-          `}`,
-          `}`,
+          `({ core: ${coreVar}, callback: ${callbackVar}, post: ${postVar}, sync: ${syncVar} } = $asyncExport(exports, ${stringLiteral(f.syncName)}, $blocks, "${params}", "${coreLetters(sync.params)}:${coreLetters(sync.results)}"));`,
         );
         addImport(f.taskReturnModule, this.taskReturnGlue(f));
-        body.push(this.asyncExportGlue(f, name, coreVar, callbackVar));
+        body.push(this.exportGlue(f, `${name}s`, coreVar, postVar, true));
+        body.push(this.asyncExportGlue(f, name, coreVar, callbackVar, { flag: syncVar, glue: `${name}s` }));
         exportFns.set(f, name);
         return;
       }
@@ -763,7 +823,10 @@ ${lower.lines.join("\n")}
     };
     const out: string[] = [];
     const wantedChecks = wanted
-      .map((w) => `if (wanted.has(${stringLiteral(`${w.module}\n${w.field}`)})) ${w.check}`)
+      .map(
+        (w) =>
+          `if (${w.fields.map((field) => `wanted.has(${stringLiteral(`${w.module}\n${field}`)})`).join(" || ")}) ${w.check}`,
+      )
       .join("\n");
     const ours = [...coreImports.keys()];
     out.push(
@@ -788,7 +851,10 @@ ${lower.lines.join("\n")}
       out.push(`coreImports[${stringLiteral(module)}] = {`, fns.join(",\n"), `};`);
     }
     // With JSPI, the built-ins that may block suspend the guest's stack when they must wait.
-    if (asyncWorld) out.push(`$blocks = $async.wrapBlocking(module, coreImports);`);
+    if (asyncWorld)
+      out.push(
+        `$blocks = $async.wrapBlocking(module, coreImports${lowered.length ? `, { ${lowered.join(", ")} }` : ""});`,
+      );
     out.push(
       `for (const i of WebAssembly.Module.imports(module)) {`,
       `if (ours.has(i.module) && !(i.name in coreImports[i.module]))`,
@@ -1259,6 +1325,11 @@ function coreTs(t: string): string {
 /** Generates the TypeScript host module of `world`. */
 export function generateTsWorld(resolve: Resolve, world: WorldId, options: TsWorldOptions): string {
   return new Module(resolve, world, options).generate();
+}
+
+/** An `async` function as its synchronous ABI sees it. */
+function syncForm(func: Function): Function {
+  return { ...func, kind: { ...func.kind, kind: plainKind(func) } } as Function;
 }
 
 /** A function that is not a resource's constructor, method or static function. */

@@ -41,6 +41,8 @@ export interface ImportedFunctionAbi {
   module: string;
   /** The core import: `f`, or `[async-lower]f` for an `async` function. */
   field: string;
+  /** The core import of the function lowered synchronously: `f` (an `async` function may be imported so too). */
+  syncField: string;
   async: boolean;
   /** The module of the function's future and stream built-ins. */
   builtinsModule: string;
@@ -59,6 +61,8 @@ export interface ExportedFunctionAbi {
   callbackName: string;
   /** The core export of the function lifted `async` with no callback (stackful), which a module may export instead. */
   stackfulName: string;
+  /** The core export of the function lifted synchronously (an `async` function may be exported so too). */
+  syncName: string;
   taskReturnModule: string;
   taskReturnField: string;
   /** The module of the function's future and stream built-ins. */
@@ -200,6 +204,7 @@ function importedFunction(
     interfaceName,
     module,
     field: async ? `[async-lower]${func.name}` : func.name,
+    syncField: func.name,
     async,
     builtinsModule: module,
   };
@@ -222,6 +227,7 @@ function exportedFunction(
     async,
     callbackName: `[callback][async-lift]${base}`,
     stackfulName: `[async-lift-stackful]${base}`,
+    syncName: base,
     taskReturnModule: module,
     taskReturnField: `[task-return]${func.name}`,
     builtinsModule: module,

@@ -2380,14 +2380,21 @@ namespace $async {
 
   /**
    * With JSPI, wraps the built-ins in `imports` that `module` imports and that
-   * may block (`blocking`); whether there were any (its async exports' turns
-   * then run through `suspendable`).
+   * may block (`blocking`), and the functions `lowered` names (by
+   * `module\nname`: synchronous lowerings of async functions, as
+   * `params:results`); whether there were any (its async exports' turns then
+   * run through `suspendable`).
    */
-  export function wrapBlocking(module: WebAssembly.Module, imports: WebAssembly.Imports): boolean {
+  export function wrapBlocking(
+    module: WebAssembly.Module,
+    imports: WebAssembly.Imports,
+    lowered: Record<string, string> = {},
+  ): boolean {
     if (!JSPI) return false;
     let any = false;
     for (const i of WebAssembly.Module.imports(module)) {
-      const type = i.kind === "function" ? blockingBuiltinType(i.name) : undefined;
+      const sync = lowered[`${i.module}\n${i.name}`]?.split(":") as [string, string] | undefined;
+      const type = i.kind !== "function" ? undefined : (sync ?? blockingBuiltinType(i.name));
       const fns = imports[i.module] as Record<string, unknown> | undefined;
       const fn = fns?.[i.name];
       if (type === undefined || typeof fn !== "function") continue;
@@ -2678,6 +2685,23 @@ function $describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   return `an object (${Object.prototype.toString.call(v).slice(8, -1)})`;
 }
+/** The value of a synchronous call of an async function; one that would wait needs stack switching. */
+function $mustNotBlock<T>(value: T | PromiseLike<T>, what: string): T {
+  if (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  ) {
+    // Another component's task may finish while the others run; a host's promise cannot be waited for.
+    const settled = $async.settleNow(value);
+    if (settled !== undefined) return settled.value as T;
+    (value as PromiseLike<T>).then(undefined, () => {});
+    throw new Error(
+      `${what}: a synchronous call of this async function would block, which needs stack switching (JSPI), which this engine lacks`,
+    );
+  }
+  return value as T;
+}
 async function $compile(
   source: WebAssembly.Module | BufferSource | Response | PromiseLike<Response>,
 ): Promise<WebAssembly.Module> {
@@ -2696,6 +2720,24 @@ async function $compile(
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
   let $state = 0;
   let $current = "";
+  function $trap(message: string): never {
+    $state = 2;
+    throw new Error(`${$current}: ${message}`);
+  }
+  /** How the async runtime sees the instance: whether it runs code, and entering or leaving it for a blocked task. */
+  const $instanceHooks = {
+    trap: $trap,
+    mayEnter: () => $state === 0,
+    enter: () => {
+      if ($state === 0) $state = 1;
+    },
+    leave: () => {
+      if ($state === 1) $state = 0;
+    },
+    poison: () => {
+      $state = 2;
+    },
+  };
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -2704,9 +2746,98 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $u8 = new Uint8Array($memory.buffer);
     $dv = new DataView($memory.buffer);
   }
-  function $trap(message: string): never {
-    $state = 2;
-    throw new Error(`${$current}: ${message}`);
+  interface $Handle {
+    type: number;
+    rep: unknown;
+    own: boolean;
+    lends: number;
+    /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
+    scope?: { n: number };
+  }
+  const $table: ($Handle | undefined)[] = [undefined];
+  const $free: number[] = [];
+  function $addHandle(type: number, rep: unknown, own: boolean): number {
+    const handle: $Handle = { type, rep, own, lends: 0 };
+    const i = $free.pop();
+    if (i !== undefined) {
+      $table[i] = handle;
+      return i;
+    }
+    if ($table.length >= 0x0fffffff) $trap("the handle table is full");
+    $table.push(handle);
+    return $table.length - 1;
+  }
+  function $getHandle(i: number, type: number): $Handle {
+    const handle = $table[i >>> 0];
+    if (handle === undefined) $trap(`unknown handle index ${i >>> 0}`);
+    if (handle.type !== type)
+      $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
+    return handle;
+  }
+  function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
+    const handle = $getHandle(i, type);
+    if (handle.lends !== 0)
+      $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
+    if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
+    $table[i >>> 0] = undefined;
+    $free.push(i >>> 0);
+    return handle;
+  }
+  const $rt = new $async.AsyncInstance(
+    {
+      ...$instanceHooks,
+      memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
+    },
+    $table,
+    $free,
+  );
+  function $exportedFunction(exports: WebAssembly.Exports, name: string): (...args: any[]) => any {
+    const f = exports[name];
+    if (typeof f !== "function")
+      throw new TypeError(`the core module does not export the function ${name}`);
+    return f as (...args: any[]) => any;
+  }
+  /**
+   * The core functions of the async export `name` (`iface#f`, or `f`) as the
+   * module has them: lifted with a callback, stackful, or synchronously (its
+   * plain name, with its post-return, run as a task of its own). With JSPI,
+   * when the guest may block (`blocks`), they run through `$async.suspendable`;
+   * their core types: `params` (lifted async) and `sync` (`params:results`).
+   */
+  function $asyncExport(
+    exports: WebAssembly.Exports,
+    name: string,
+    blocks: boolean,
+    params: string,
+    sync: string,
+  ): {
+    core: (...args: any[]) => any;
+    callback?: (...args: any[]) => any;
+    post?: (...args: any[]) => void;
+    sync: boolean;
+  } {
+    const stackful = exports[`[async-lift-stackful]${name}`];
+    const plain = exports[name];
+    if (typeof stackful === "function") {
+      const core = stackful as (...args: any[]) => any;
+      return { core: blocks ? $async.suspendable(core, params, "") : core, sync: false };
+    }
+    if (typeof exports[`[async-lift]${name}`] !== "function" && typeof plain === "function") {
+      const [p, r] = sync.split(":") as [string, string];
+      const f = blocks
+        ? $async.suspendable(plain as (...args: any[]) => any, p, r)
+        : (plain as (...args: any[]) => any);
+      const post = exports[`cabi_post_${name}`] as ((...args: any[]) => void) | undefined;
+      return { core: (...args) => $rt.syncTask(() => f(...args), blocks), post, sync: true };
+    }
+    const core = $exportedFunction(exports, `[async-lift]${name}`);
+    const callback = $exportedFunction(exports, `[callback][async-lift]${name}`);
+    if (!blocks) return { core, callback, sync: false };
+    return {
+      core: $async.suspendable(core, params, "i"),
+      callback: $async.suspendable(callback, "iii", "i"),
+      sync: false,
+    };
   }
   function $checkPointer(ptr: number, size: number, align: number, what: string): number {
     ptr >>>= 0;
@@ -2723,12 +2854,6 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     throw new Error(
       `${name}: the instance was entered again while it was running (a host import called back into it)`,
     );
-  }
-  function $exportedFunction(exports: WebAssembly.Exports, name: string): (...args: any[]) => any {
-    const f = exports[name];
-    if (typeof f !== "function")
-      throw new TypeError(`the core module does not export the function ${name}`);
-    return f as (...args: any[]) => any;
   }
   function $fail(error: unknown): never {
     $state =
@@ -2840,65 +2965,6 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
-  /** How the async runtime sees the instance: whether it runs code, and entering or leaving it for a blocked task. */
-  const $instanceHooks = {
-    trap: $trap,
-    mayEnter: () => $state === 0,
-    enter: () => {
-      if ($state === 0) $state = 1;
-    },
-    leave: () => {
-      if ($state === 1) $state = 0;
-    },
-    poison: () => {
-      $state = 2;
-    },
-  };
-  interface $Handle {
-    type: number;
-    rep: unknown;
-    own: boolean;
-    lends: number;
-    /** A borrow: the borrows of the call (task) it was lent to, which it leaves when dropped. */
-    scope?: { n: number };
-  }
-  const $table: ($Handle | undefined)[] = [undefined];
-  const $free: number[] = [];
-  function $addHandle(type: number, rep: unknown, own: boolean): number {
-    const handle: $Handle = { type, rep, own, lends: 0 };
-    const i = $free.pop();
-    if (i !== undefined) {
-      $table[i] = handle;
-      return i;
-    }
-    if ($table.length >= 0x0fffffff) $trap("the handle table is full");
-    $table.push(handle);
-    return $table.length - 1;
-  }
-  function $getHandle(i: number, type: number): $Handle {
-    const handle = $table[i >>> 0];
-    if (handle === undefined) $trap(`unknown handle index ${i >>> 0}`);
-    if (handle.type !== type)
-      $trap(`unknown handle index ${i >>> 0}: handle index ${i >>> 0} used with the wrong type`);
-    return handle;
-  }
-  function $removeHandle(i: number, type: number, mustOwn: boolean): $Handle {
-    const handle = $getHandle(i, type);
-    if (handle.lends !== 0)
-      $trap(`handle ${i >>> 0} is still lent out: cannot remove owned resource while borrowed`);
-    if (mustOwn && !handle.own) $trap(`handle ${i >>> 0} is a borrow where an own was expected`);
-    $table[i >>> 0] = undefined;
-    $free.push(i >>> 0);
-    return handle;
-  }
-  const $rt = new $async.AsyncInstance(
-    {
-      ...$instanceHooks,
-      memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
-    },
-    $table,
-    $free,
-  );
   /** Runs a turn of a task's guest code (the export, or its callback) with the instance entered. */
   function $turn(label: string, f: () => number): number {
     const prev = $state;
@@ -2973,16 +3039,75 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
   let $callback0: ((...args: any[]) => any) | undefined;
+  let $sync0 = false;
   let $core1: (...args: any[]) => any;
   let $post1: ((...args: any[]) => void) | undefined;
   let $callback1: ((...args: any[]) => any) | undefined;
+  let $sync1 = false;
   let $core2: (...args: any[]) => any;
   let $post2: ((...args: any[]) => void) | undefined;
   let $blocks = false;
+  function $export0s(
+    text: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    $options?: { signal?: AbortSignal },
+  ): Promise<number> {
+    if ($rt.mustWait())
+      return $rt.whenFree(() => $export0s(text, $options), undefined, $options?.signal) as any;
+    try {
+      if ($state !== 0) $enterFailed("count");
+      $state = 1;
+      $current = "count";
+      let $result: Promise<number>;
+      try {
+        const $0 = $rt.lowerStream(text, $h0, true);
+        const $called = $core0($0);
+        if ($async.isPending($called)) {
+          $state = 0;
+          $rt.enterExclusive();
+          return ($called as Promise<unknown>)
+            .then(($value) => {
+              if ($state !== 0) $enterFailed("count");
+              $state = 1;
+              try {
+                const $1 = $value as any;
+                const $2 = $rt.liftFuture($1, $h2) as Promise<number>;
+                if ($post0 !== undefined) {
+                  $state = 3;
+                  $post0($1);
+                  $state = 1;
+                }
+                $result = $2;
+              } catch (e) {
+                $fail(e);
+              }
+              $state = 0;
+              return $result;
+            })
+            .finally(() => $rt.leaveExclusive());
+        }
+        const $1 = $called;
+        const $2 = $rt.liftFuture($1, $h2) as Promise<number>;
+        if ($post0 !== undefined) {
+          $state = 3;
+          $post0($1);
+          $state = 1;
+        }
+        $result = $2;
+      } catch (e) {
+        $fail(e);
+      }
+      if ($state !== 1) $enterFailed("count");
+      $state = 0;
+      return Promise.resolve($result) as any;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   function $export0(
     text: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
     $options?: { signal?: AbortSignal },
   ): Promise<number> {
+    if ($sync0) return $export0s(text, $options);
     if ($rt.mustWait())
       return $rt.whenFree(() => $export0(text, $options), undefined, $options?.signal) as any;
     let $result: Promise<Promise<number>>;
@@ -3011,7 +3136,104 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     return $result as unknown as Promise<number>;
   }
+  function $export1s(name: string, $options?: { signal?: AbortSignal }): Promise<string> {
+    if ($rt.mustWait())
+      return $rt.whenFree(() => $export1s(name, $options), undefined, $options?.signal) as any;
+    try {
+      if ($state !== 0) $enterFailed("greet");
+      $state = 1;
+      $current = "greet";
+      let $result: { tag: "ok"; val: string } | { tag: "err"; val: Error };
+      try {
+        const $0 = $lowerUtf8(name, "name");
+        const $1 = $lowered;
+        const $called = $core1($0, $1);
+        if ($async.isPending($called)) {
+          $state = 0;
+          $rt.enterExclusive();
+          return ($called as Promise<unknown>)
+            .then(($value) => {
+              if ($state !== 0) $enterFailed("greet");
+              $state = 1;
+              try {
+                const $2 = $value as any;
+                if ($u8.byteLength === 0) $refresh();
+                const $3 = $checkPointer($2, 12, 4, "results");
+                const $9 = $u8[$3];
+                let $10: { tag: "ok"; val: string } | { tag: "err"; val: Error };
+                switch ($9) {
+                  case 0: {
+                    const $4 = $dv.getInt32($3 + 4, true);
+                    const $5 = $dv.getInt32($3 + 8, true);
+                    const $6 = $liftUtf8($4, $5);
+                    $10 = { tag: "ok", val: $6 };
+                    break;
+                  }
+                  case 1: {
+                    const $7 = $dv.getInt32($3 + 4, true);
+                    const $8 = $rt.liftErrorContext($7);
+                    $10 = { tag: "err", val: $8 };
+                    break;
+                  }
+                  default:
+                    $trap(`invalid discriminant ${$9} for a result of 2 cases`);
+                }
+                if ($post1 !== undefined) {
+                  $state = 3;
+                  $post1($2);
+                  $state = 1;
+                }
+                $result = $10;
+              } catch (e) {
+                $fail(e);
+              }
+              $state = 0;
+              if ($result.tag === "err") throw new ComponentError($result.val);
+              return $result.val;
+            })
+            .finally(() => $rt.leaveExclusive());
+        }
+        const $2 = $called;
+        if ($u8.byteLength === 0) $refresh();
+        const $3 = $checkPointer($2, 12, 4, "results");
+        const $9 = $u8[$3];
+        let $10: { tag: "ok"; val: string } | { tag: "err"; val: Error };
+        switch ($9) {
+          case 0: {
+            const $4 = $dv.getInt32($3 + 4, true);
+            const $5 = $dv.getInt32($3 + 8, true);
+            const $6 = $liftUtf8($4, $5);
+            $10 = { tag: "ok", val: $6 };
+            break;
+          }
+          case 1: {
+            const $7 = $dv.getInt32($3 + 4, true);
+            const $8 = $rt.liftErrorContext($7);
+            $10 = { tag: "err", val: $8 };
+            break;
+          }
+          default:
+            $trap(`invalid discriminant ${$9} for a result of 2 cases`);
+        }
+        if ($post1 !== undefined) {
+          $state = 3;
+          $post1($2);
+          $state = 1;
+        }
+        $result = $10;
+      } catch (e) {
+        $fail(e);
+      }
+      if ($state !== 1) $enterFailed("greet");
+      $state = 0;
+      if ($result.tag === "err") throw new ComponentError($result.val);
+      return Promise.resolve($result.val) as any;
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
   function $export1(name: string, $options?: { signal?: AbortSignal }): Promise<string> {
+    if ($sync1) return $export1s(name, $options);
     if ($rt.mustWait())
       return $rt.whenFree(() => $export1(name, $options), undefined, $options?.signal) as any;
     let $result: Promise<{ tag: "ok"; val: string } | { tag: "err"; val: Error }>;
@@ -3075,13 +3297,19 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world test:snap-async/guest (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("test:snap-async/backend\n[async-lower]fetch")) {
+  if (
+    wanted.has("test:snap-async/backend\n[async-lower]fetch") ||
+    wanted.has("test:snap-async/backend\nfetch")
+  ) {
     if (typeof imports["test:snap-async/backend"]?.fetch !== "function")
       throw new TypeError(
         "imports['test:snap-async/backend'].fetch is missing from the import object",
       );
   }
-  if (wanted.has("test:snap-async/backend\n[async-lower]feed")) {
+  if (
+    wanted.has("test:snap-async/backend\n[async-lower]feed") ||
+    wanted.has("test:snap-async/backend\nfeed")
+  ) {
     if (typeof imports["test:snap-async/backend"]?.feed !== "function")
       throw new TypeError(
         "imports['test:snap-async/backend'].feed is missing from the import object",
@@ -3117,6 +3345,41 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $current = $prev;
       }
     },
+    fetch($p0: number, $p1: number, $p2: number): void {
+      if ($state !== 1) $cannotLeave();
+      const $prev = $current;
+      $current = "test:snap-async/backend#fetch";
+      try {
+        if ($u8.byteLength === 0) $refresh();
+        const $0 = $liftUtf8($p0, $p1);
+        const $pending = imports["test:snap-async/backend"].fetch($0);
+        if ($async.isPending($pending) && $rt.mayBlock()) {
+          $rt.blockOn($pending as PromiseLike<unknown>, ($value: unknown) => {
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $value as any;
+            const $2 = $checkPointer($p2, 8, 4, "results");
+            const $3 = $lowerUtf8($1, "result");
+            const $4 = $lowered;
+            $dv.setInt32($2 + 4, $4, true);
+            $dv.setInt32($2, $3, true);
+            return;
+          });
+          return undefined as any;
+        }
+        const $1: string = $mustNotBlock($pending, "test:snap-async/backend#fetch");
+        const $2 = $checkPointer($p2, 8, 4, "results");
+        const $3 = $lowerUtf8($1, "result");
+        const $4 = $lowered;
+        $dv.setInt32($2 + 4, $4, true);
+        $dv.setInt32($2, $3, true);
+        return;
+      } catch (e) {
+        $state = 2;
+        throw e;
+      } finally {
+        $current = $prev;
+      }
+    },
     "[async-lower]feed"($p0: number, $p1: number): number {
       if ($state !== 1) $cannotLeave();
       const $prev = $current;
@@ -3142,6 +3405,52 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           },
         );
         return $6;
+      } catch (e) {
+        $state = 2;
+        throw e;
+      } finally {
+        $current = $prev;
+      }
+    },
+    feed($p0: number, $p1: number): void {
+      if ($state !== 1) $cannotLeave();
+      const $prev = $current;
+      $current = "test:snap-async/backend#feed";
+      try {
+        if ($u8.byteLength === 0) $refresh();
+        const $0 = $p0 >>> 0;
+        const $pending = imports["test:snap-async/backend"].feed($0);
+        if ($async.isPending($pending) && $rt.mayBlock()) {
+          $rt.blockOn($pending as PromiseLike<unknown>, ($value: unknown) => {
+            if ($u8.byteLength === 0) $refresh();
+            const $1 = $value as any;
+            const $2 = $checkPointer($p1, 8, 4, "results");
+            if (!Array.isArray($1) || $1.length !== 2)
+              $typeError("result", "an array of 2 elements", $1);
+            const $3 = $1[0];
+            const $4 = $1[1];
+            const $5 = $rt.lowerStream($3, $h0, true);
+            $dv.setInt32($2, $5, true);
+            const $6 = $rt.lowerFuture($4, $h1);
+            $dv.setInt32($2 + 4, $6, true);
+            return;
+          });
+          return undefined as any;
+        }
+        const $1: [
+          ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+          PromiseLike<string> | string,
+        ] = $mustNotBlock($pending, "test:snap-async/backend#feed");
+        const $2 = $checkPointer($p1, 8, 4, "results");
+        if (!Array.isArray($1) || $1.length !== 2)
+          $typeError("result", "an array of 2 elements", $1);
+        const $3 = $1[0];
+        const $4 = $1[1];
+        const $5 = $rt.lowerStream($3, $h0, true);
+        $dv.setInt32($2, $5, true);
+        const $6 = $rt.lowerFuture($4, $h1);
+        $dv.setInt32($2 + 4, $6, true);
+        return;
       } catch (e) {
         $state = 2;
         throw e;
@@ -3454,7 +3763,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $rt.errorContextDrop(index);
     },
   };
-  $blocks = $async.wrapBlocking(module, coreImports);
+  $blocks = $async.wrapBlocking(module, coreImports, {
+    "test:snap-async/backend\nfetch": "iii:",
+    "test:snap-async/backend\nfeed": "ii:",
+  });
   for (const i of WebAssembly.Module.imports(module)) {
     if (ours.has(i.module) && !(i.name in coreImports[i.module]))
       throw new TypeError(
@@ -3469,36 +3781,18 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         : undefined;
     if ($memory !== undefined) $refresh();
     $realloc = exports["cabi_realloc"] as typeof $realloc;
-    $post0 = undefined;
-    if (typeof exports["[async-lift-stackful]count"] === "function") {
-      $core0 = exports["[async-lift-stackful]count"] as (...args: any[]) => any;
-      $callback0 = undefined;
-    } else {
-      $core0 = $exportedFunction(exports, "[async-lift]count");
-      $callback0 = $exportedFunction(exports, "[callback][async-lift]count");
-    }
-    if ($blocks) {
-      if ($callback0 === undefined) $core0 = $async.suspendable($core0, "i", "");
-      else {
-        $core0 = $async.suspendable($core0, "i", "i");
-        $callback0 = $async.suspendable($callback0, "iii", "i");
-      }
-    }
-    $post1 = undefined;
-    if (typeof exports["[async-lift-stackful]greet"] === "function") {
-      $core1 = exports["[async-lift-stackful]greet"] as (...args: any[]) => any;
-      $callback1 = undefined;
-    } else {
-      $core1 = $exportedFunction(exports, "[async-lift]greet");
-      $callback1 = $exportedFunction(exports, "[callback][async-lift]greet");
-    }
-    if ($blocks) {
-      if ($callback1 === undefined) $core1 = $async.suspendable($core1, "ii", "");
-      else {
-        $core1 = $async.suspendable($core1, "ii", "i");
-        $callback1 = $async.suspendable($callback1, "iii", "i");
-      }
-    }
+    ({
+      core: $core0,
+      callback: $callback0,
+      post: $post0,
+      sync: $sync0,
+    } = $asyncExport(exports, "count", $blocks, "i", "i:i"));
+    ({
+      core: $core1,
+      callback: $callback1,
+      post: $post1,
+      sync: $sync1,
+    } = $asyncExport(exports, "greet", $blocks, "ii", "ii:i"));
     $core2 = $exportedFunction(exports, "plain");
     $post2 = exports["cabi_post_plain"] as typeof $post2;
     {

@@ -190,14 +190,21 @@ function blockingBuiltinType(name: string): [params: string, results: string] | 
 
 /**
  * With JSPI, wraps the built-ins in `imports` that `module` imports and that
- * may block (`blocking`); whether there were any (its async exports' turns
- * then run through `suspendable`).
+ * may block (`blocking`), and the functions `lowered` names (by
+ * `module\nname`: synchronous lowerings of async functions, as
+ * `params:results`); whether there were any (its async exports' turns then
+ * run through `suspendable`).
  */
-export function wrapBlocking(module: WebAssembly.Module, imports: WebAssembly.Imports): boolean {
+export function wrapBlocking(
+  module: WebAssembly.Module,
+  imports: WebAssembly.Imports,
+  lowered: Record<string, string> = {},
+): boolean {
   if (!JSPI) return false;
   let any = false;
   for (const i of WebAssembly.Module.imports(module)) {
-    const type = i.kind === "function" ? blockingBuiltinType(i.name) : undefined;
+    const sync = lowered[`${i.module}\n${i.name}`]?.split(":") as [string, string] | undefined;
+    const type = i.kind !== "function" ? undefined : (sync ?? blockingBuiltinType(i.name));
     const fns = imports[i.module] as Record<string, unknown> | undefined;
     const fn = fns?.[i.name];
     if (type === undefined || typeof fn !== "function") continue;

@@ -8,9 +8,9 @@
  * file uses (the three files are type-checked as one program). The section
  * `$async` is not here: it is the runtime itself (async-runtime.ts and the
  * files it imports), which the generator embeds as the namespace `$async`;
- * the type-checker sees that namespace as the module.
+ * the type-checker sees that namespace as those modules.
  */
-declare const $async: typeof import("./async-runtime.js");
+declare const $async: typeof import("./async-runtime.js") & typeof import("./async-jspi.js");
 
 // @section $instanceHooks scope=instance needs=$trap
 /** How the async runtime sees the instance: whether it runs code, and entering or leaving it for a blocked task. */
@@ -47,12 +47,18 @@ const $rt = new $async.AsyncInstance(
 // @section $mustNotBlock scope=module needs=$async
 /** The value of a synchronous call of an async function; one that would wait needs stack switching. */
 function $mustNotBlock<T>(value: T | PromiseLike<T>, what: string): T {
-  if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as { then?: unknown }).then === "function") {
+  if (
+    (typeof value === "object" || typeof value === "function") &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === "function"
+  ) {
     // Another component's task may finish while the others run; a host's promise cannot be waited for.
     const settled = $async.settleNow(value);
     if (settled !== undefined) return settled.value as T;
     (value as PromiseLike<T>).then(undefined, () => {});
-    throw new Error(`${what}: a synchronous call of this async function would block, which needs stack switching (JSPI), which this engine lacks`);
+    throw new Error(
+      `${what}: a synchronous call of this async function would block, which needs stack switching (JSPI), which this engine lacks`,
+    );
   }
   return value as T;
 }
@@ -72,4 +78,66 @@ function $turn(label: string, f: () => number): number {
     $state = 2;
     throw e;
   }
+}
+
+// @section $asResult scope=module needs=$async,$isComponentError
+/**
+ * The `result` a host function returning it directly gives (a thrown, or
+ * rejected, `ComponentError` is its error): at once, or a promise of it.
+ */
+function $asResult(f: () => unknown): any {
+  const ok = (val: unknown) => ({ tag: "ok", val });
+  const err = (e: unknown) => {
+    if (!$isComponentError(e)) throw e;
+    return { tag: "err", val: e.payload };
+  };
+  let value: unknown;
+  try {
+    value = f();
+  } catch (e) {
+    return err(e);
+  }
+  return $async.isPending(value) ? Promise.resolve(value).then(ok, err) : ok(value);
+}
+
+// @section $asyncExport scope=instance needs=$rt,$exportedFunction
+/**
+ * The core functions of the async export `name` (`iface#f`, or `f`) as the
+ * module has them: lifted with a callback, stackful, or synchronously (its
+ * plain name, with its post-return, run as a task of its own). With JSPI,
+ * when the guest may block (`blocks`), they run through `$async.suspendable`;
+ * their core types: `params` (lifted async) and `sync` (`params:results`).
+ */
+function $asyncExport(
+  exports: WebAssembly.Exports,
+  name: string,
+  blocks: boolean,
+  params: string,
+  sync: string,
+): {
+  core: (...args: any[]) => any;
+  callback?: (...args: any[]) => any;
+  post?: (...args: any[]) => void;
+  sync: boolean;
+} {
+  const stackful = exports[`[async-lift-stackful]${name}`];
+  const plain = exports[name];
+  if (typeof stackful === "function") {
+    const core = stackful as (...args: any[]) => any;
+    return { core: blocks ? $async.suspendable(core, params, "") : core, sync: false };
+  }
+  if (typeof exports[`[async-lift]${name}`] !== "function" && typeof plain === "function") {
+    const [p, r] = sync.split(":") as [string, string];
+    const f = blocks ? $async.suspendable(plain as (...args: any[]) => any, p, r) : (plain as (...args: any[]) => any);
+    const post = exports[`cabi_post_${name}`] as ((...args: any[]) => void) | undefined;
+    return { core: (...args) => $rt.syncTask(() => f(...args), blocks), post, sync: true };
+  }
+  const core = $exportedFunction(exports, `[async-lift]${name}`);
+  const callback = $exportedFunction(exports, `[callback][async-lift]${name}`);
+  if (!blocks) return { core, callback, sync: false };
+  return {
+    core: $async.suspendable(core, params, "i"),
+    callback: $async.suspendable(callback, "iii", "i"),
+    sync: false,
+  };
 }

@@ -21,6 +21,7 @@ import { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
 import { renderTemplate } from "../../output.js";
 import { coreLetters, FunctionEmitter } from "../glue.js";
+import { resumableLift, resumableLowering } from "../blocking.js";
 import {
   camelCase,
   exportAliases,
@@ -473,41 +474,16 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     ];
     if (func.result !== undefined && !light) lines.push(`let $result: ${resultType};`);
     if (blocks) {
-      // The call line `const $t = $coreN(…);` (or `$coreN(…);`), then what follows it, twice: at once, or once
-      // the blocked call returned.
       const callAt = body.findIndex((line) => call.test(line));
-      const m = /^const (\$\w+) = (.*);$/.exec(body[callAt]!);
-      const callExpr = m ? m[2]! : body[callAt]!.replace(/;$/, "");
-      const rest = [
-        ...body.slice(callAt + 1),
-        ...(func.result !== undefined ? [`$result = ${emitter.resultVar};`] : []),
-      ];
       lines.push(
         "try {",
         ...(emitter.lowersHandles ? ["$recording = true;"] : []),
         ...(emitter.lendsBorrows ? ["$borrows = { n: 0 };"] : []),
-        ...body.slice(0, callAt),
-        `const $called = ${callExpr};`,
-        `if ($async.isPending($called)) {`,
-        "$state = 0;",
-        "$rt.enterExclusive();",
-        `return ($called as Promise<unknown>)`,
-        `.then(($value) => {`,
-        `if ($state !== 0) $enterFailed(${label});`,
-        "$state = 1;",
-        "try {",
-        ...(m ? [`const ${m[1]} = $value as any;`] : []),
-        ...rest,
-        "} catch (e) {",
-        "$fail(e);",
-        "}",
-        "$state = 0;",
-        ...(func.result !== undefined ? ["return $result;"] : []),
-        "})",
-        ".finally(() => $rt.leaveExclusive());",
-        "}",
-        ...(m ? [`const ${m[1]} = $called;`] : []),
-        ...rest,
+        ...resumableLift(body, callAt, {
+          label,
+          after: func.result !== undefined ? [`$result = ${emitter.resultVar};`] : [],
+          done: func.result !== undefined ? ["return $result;"] : [],
+        }),
       );
     } else
       lines.push(
@@ -753,27 +729,11 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
     let body = emitter.lines;
     let blocks = false;
     if (this.blockingLowering(w)) {
-      const at = body.findIndex((line) => /^const \$\w+(: .*)? = \$mustNotBlock\(/.test(line));
-      const m = at < 0 ? null : /^const (\$\w+)(?:: (.*?))? = \$mustNotBlock\((.*), ("[^"]*")\);$/.exec(body[at]!);
-      if (m) {
+      const resumable = resumableLowering(body, { refresh: needsViews, result: ret });
+      if (resumable) {
         blocks = true;
         inst.use("$crt");
-        const rest = body.slice(at + 1);
-        const placeholder = ret === "bigint" ? "0n" : ret === "void" ? "undefined" : "0";
-        body = [
-          ...body.slice(0, at),
-          `const $pending = ${m[3]};`,
-          `if ($async.isPending($pending) && $rt.mayBlock()) {`,
-          `$rt.blockOn($pending as PromiseLike<unknown>, ($value: unknown) => {`,
-          ...(needsViews ? ["if ($u8.byteLength === 0) $refresh();"] : []),
-          `const ${m[1]} = $value as any;`,
-          ...rest,
-          `});`,
-          `return ${placeholder} as any;`,
-          `}`,
-          `const ${m[1]}${m[2] ? `: ${m[2]}` : ""} = $mustNotBlock($pending, ${m[4]});`,
-          ...rest,
-        ];
+        body = resumable;
       }
     }
     scope.functions.push(`function $lower${w.id}(${params}): ${ret} {
