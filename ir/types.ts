@@ -210,3 +210,37 @@ export function noDocs(): Docs {
 }
 
 export const unknownStability: Stability = { kind: "unknown" };
+
+/**
+ * The types a type definition is made of, in order: fields, cases' payloads,
+ * elements, `ok` then `err`, key then value, a handle's resource, an alias's
+ * target. Kinds made of none (`flags`, `enum`, `resource`) give none.
+ */
+export function typeDefParts(kind: TypeDefKind): Type[] {
+  const parts: (Type | undefined)[] = (() => {
+    switch (kind.kind) {
+      case "record":
+        return kind.fields.map((f) => f.type);
+      case "tuple":
+        return kind.types;
+      case "variant":
+        return kind.cases.map((c) => c.type);
+      case "option":
+      case "type":
+      case "list":
+      case "fixed-length-list":
+      case "future":
+      case "stream":
+        return [kind.type];
+      case "result":
+        return [kind.ok, kind.err];
+      case "map":
+        return [kind.key, kind.value];
+      case "handle":
+        return [kind.resource];
+      default:
+        return [];
+    }
+  })();
+  return parts.filter((t): t is Type => t !== undefined);
+}

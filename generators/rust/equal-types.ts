@@ -9,7 +9,7 @@
  * equal when they are the same kind of handle to the same resource.
  */
 import type { Resolve } from "../../ir/resolve.js";
-import type { Type, TypeId, WorldId } from "../../ir/types.js";
+import { typeDefParts, type Type, type TypeId, type WorldId } from "../../ir/types.js";
 
 /** Each type of the world to the first type of its group (itself when first). */
 export function equalTypes(resolve: Resolve, world: WorldId): Map<TypeId, TypeId> {
@@ -109,39 +109,7 @@ function liveTypes(resolve: Resolve, worldId: WorldId): TypeId[] {
   const type = (t: Type | undefined): void => {
     if (typeof t !== "number" || seen.has(t)) return;
     seen.add(t);
-    const kind = resolve.types[t].kind;
-    switch (kind.kind) {
-      case "record":
-        kind.fields.forEach((f) => type(f.type));
-        break;
-      case "tuple":
-        kind.types.forEach(type);
-        break;
-      case "variant":
-        kind.cases.forEach((c) => type(c.type));
-        break;
-      case "option":
-      case "type":
-      case "list":
-      case "fixed-length-list":
-      case "future":
-      case "stream":
-        type(kind.type);
-        break;
-      case "result":
-        type(kind.ok);
-        type(kind.err);
-        break;
-      case "map":
-        type(kind.key);
-        type(kind.value);
-        break;
-      case "handle":
-        type(kind.resource);
-        break;
-      default:
-        break;
-    }
+    typeDefParts(resolve.types[t].kind).forEach(type);
     order.push(t);
   };
   const world = resolve.worlds[worldId];

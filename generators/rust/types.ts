@@ -21,7 +21,7 @@
  */
 import type { AbiLayout } from "../../ir/abi/layout.js";
 import type { Resolve } from "../../ir/resolve.js";
-import type { Function, InterfaceId, Type, TypeDef, TypeId } from "../../ir/types.js";
+import { typeDefParts, type Function, type InterfaceId, type Type, type TypeDef, type TypeId } from "../../ir/types.js";
 import { camelCase, docLines, rustIdent, shoutyCase, typeName } from "./naming.js";
 import type { RustSource } from "./source.js";
 
@@ -957,39 +957,7 @@ function analyzeUsage(resolve: Resolve): Map<TypeId, Usage> {
     const visit = (t: Type | undefined): void => {
       if (typeof t !== "number" || seen.has(t)) return;
       seen.add(t);
-      const kind = resolve.types[t].kind;
-      switch (kind.kind) {
-        case "record":
-          kind.fields.forEach((f) => visit(f.type));
-          break;
-        case "tuple":
-          kind.types.forEach(visit);
-          break;
-        case "variant":
-          kind.cases.forEach((c) => visit(c.type));
-          break;
-        case "option":
-        case "type":
-        case "list":
-        case "fixed-length-list":
-        case "future":
-        case "stream":
-          visit(kind.type);
-          break;
-        case "result":
-          visit(kind.ok);
-          visit(kind.err);
-          break;
-        case "map":
-          visit(kind.key);
-          visit(kind.value);
-          break;
-        case "handle":
-          visit(kind.resource);
-          break;
-        default:
-          break;
-      }
+      typeDefParts(resolve.types[t].kind).forEach(visit);
       if (resolve.types[t].name === undefined) return;
       let entry = usage.get(t);
       if (entry === undefined) usage.set(t, (entry = { borrowed: false, owned: false }));
