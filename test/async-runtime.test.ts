@@ -185,6 +185,31 @@ describe("the async runtime", () => {
     expect([a, b]).toEqual([30, 70]);
   });
 
+  it("a call of another instance's export whose task returned in its first turn returns RETURNED at once", async () => {
+    // Two hosts linked in JavaScript: the other instance's runtime may be another copy of this one.
+    const other = new AsyncInstance({
+      trap: (message) => {
+        throw new Trap(message);
+      },
+      memoryBytes: () => 0,
+    });
+    const { rt, call } = await guest(
+      (x) =>
+        other.callExport(
+          () => {
+            other.taskReturn([x * 10]);
+            return CALLBACK_EXIT;
+          },
+          () => CALLBACK_EXIT,
+          ([v]) => v as number,
+        ) as Promise<number>,
+    );
+    const result = call("run", [4]);
+    // The task finished in its first turn: no subtask, no waitable set left.
+    expect(rt.liveHandles).toBe(0);
+    expect(await result).toBe(40 + 50);
+  });
+
   it("mixes both: one answer at once, one later", async () => {
     const { rt, call } = await guest((x) => (x % 2 === 0 ? x : later(x)));
     expect(await call("run", [2])).toBe(5);

@@ -271,8 +271,19 @@ namespace $async {
     task?(task: Task): void;
   }
 
-  /** The key of a call's promise under which its outcome can be read synchronously (see `settleNow`). */
-  const OUTCOME = Symbol("outcome");
+  /**
+   * The key of a call's promise under which its outcome can be read
+   * synchronously (see `settleNow`). A registered symbol, so that the runtimes
+   * of two generated hosts linked in JavaScript read each other's.
+   */
+  const OUTCOME = Symbol.for("witx-bindgen.call-outcome");
+
+  /** The outcome of `value`, a promise of a call into a component, when it has settled already. */
+  function readOutcome(value: unknown): { value: unknown } | { error: unknown } | undefined {
+    return (value as { [OUTCOME]?: () => { value: unknown } | { error: unknown } | undefined })[
+      OUTCOME
+    ]?.();
+  }
 
   /**
    * The value of `value`, a promise of a call into a component that has not
@@ -808,6 +819,15 @@ namespace $async {
         },
       };
       const result = start(subtask.abort.signal, hooks);
+      // Another instance's export (reached through JavaScript) whose task returned in its first turn
+      // gives its value at once, as it would to a caller in the same composition.
+      const outcome = isPromiseLike(result) ? readOutcome(result) : undefined;
+      if (outcome !== undefined && "value" in outcome) {
+        Promise.resolve(result).catch(() => {});
+        release?.();
+        lowerResult(outcome.value);
+        return SUBTASK_RETURNED;
+      }
       if (!isPromiseLike(result)) {
         release?.();
         lowerResult(result);
