@@ -406,7 +406,8 @@ async function main(): Promise<void> {
           })
           .option("bitflags-path", {
             type: "string",
-            describe: "accepted for wit-bindgen: flags are structs of their own, with no bitflags crate",
+            describe:
+              "the module whose bitflags! macro defines flags (crate::m re-exporting wit_bindgen::rt::bitflags, or the bitflags crate); default: structs of their own",
           })
           .option("generate-all", {
             type: "boolean",
@@ -459,6 +460,7 @@ async function main(): Promise<void> {
             ownership: argv.ownership,
             enableMethodChaining: argv["enable-method-chaining"],
             mapType: argv["map-type"],
+            bitflagsPath: argv["bitflags-path"],
             with: withOption(argv.with ?? []),
             generateAll: argv["generate-all"],
             stdFeature: argv["std-feature"],

@@ -459,4 +459,23 @@ bindings::export!(Component with_types_in bindings);
     expect(stored()).toBe(0);
     expect(guest.liveAllocations()).toBe(0);
   });
+
+  it("--bitflags-path: flags are made by the bitflags! macro there, which the crate takes from wit_bindgen::rt::bitflags", async () => {
+    const flagpath = rustScenario("flagpath");
+    const options = { bitflagsPath: "crate::my_bitflags" };
+    const source = rustBindings(flagpath, options);
+    expect(source).toContain("crate::my_bitflags::bitflags! {");
+    expect(source).toContain("pub struct Perms: u8 {");
+    expect(source).toContain("pub use super::super::_rt::bitflags;");
+    const core = await buildRustGuest(flagpath, options);
+    const host = await loadHost(flagpath.wit, { world: flagpath.world });
+    const guest = (await host.instantiate(core, {
+      "test:rust-flagpath/t": {
+        widen: (p: { read: boolean; write: boolean; exec: boolean }) => ({ ...p, write: true }),
+        granted: () => ({ read: false, write: false, exec: true }),
+      },
+    })) as any;
+    expect(guest.check({ read: true, write: false, exec: false })).toEqual({ read: true, write: true, exec: false });
+    expect(guest.liveAllocations()).toBe(0);
+  });
 });

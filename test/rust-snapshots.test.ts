@@ -43,6 +43,7 @@ const cases: { name: string; input: string; options?: RustOptions }[] = [
     },
   },
   { name: "merge", input: "test/guests/rust/merge.wit", options: { mergeStructurallyEqualTypes: true } },
+  { name: "flagpath", input: "test/guests/rust/flagpath.wit", options: { bitflagsPath: "crate::my_bitflags" } },
   { name: "nostd", input: "test/guests/rust/nostd.wit", options: { stdFeature: true } },
   { name: "ownership-borrowing", input: "test/guests/rust/ownership.wit", options: { ownership: "borrowing" } },
   {

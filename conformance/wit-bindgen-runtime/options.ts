@@ -56,7 +56,7 @@ const RUST: Record<string, Kind> = {
   format: "ignored-bool",
   "disable-custom-section-link-helpers": "ignored-bool",
   "runtime-path": "ignored-string",
-  "bitflags-path": "ignored-string",
+  "bitflags-path": "string",
 };
 
 const C: Record<string, Kind> = {

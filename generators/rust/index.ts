@@ -110,6 +110,13 @@ export interface RustOptions {
    */
   mapType?: string;
   /**
+   * The module whose `bitflags!` macro defines flags types, as the bitflags
+   * crate's (wit-bindgen's `bitflags_path`): `crate::my_bitflags` re-exporting
+   * the file's own `wit_bindgen::rt::bitflags`, or the bitflags crate. By
+   * default flags are structs of their own, with the same API.
+   */
+  bitflagsPath?: string;
+  /**
    * Imported interfaces and types generated elsewhere (wit-bindgen's
    * `with`): the key is an interface's name in the world (`ns:pkg/iface@v`,
    * or an inline interface's name) or a type's full WIT name
@@ -168,6 +175,7 @@ export function generateRust(resolve: Resolve, world: WorldId, options: RustOpti
     ownership: options.ownership,
     methodChaining: options.enableMethodChaining ?? false,
     mapType: options.mapType,
+    bitflagsPath: options.bitflagsPath,
     with: options.with,
     generateAll: options.generateAll,
     stdFeature: options.stdFeature,

@@ -106,6 +106,8 @@ export class RustTypes {
   private usage: Map<TypeId, Usage> | undefined;
   /** `--with`: types found elsewhere, by the name the root module's `use` gives them. */
   remappedTypes = new Map<TypeId, string>();
+  /** Where flags' `bitflags!` macro is (`--bitflags-path`), or `undefined` for structs of their own. */
+  bitflagsPath: string | undefined = undefined;
   /** The path of the type of WIT maps (`--map-type`), or `undefined` for `_rt::Map` (a `BTreeMap`). */
   mapPath: string | undefined = undefined;
 
@@ -783,6 +785,20 @@ export class RustTypes {
     docs: string[],
   ): void {
     const repr = flags.length <= 8 ? "u8" : flags.length <= 16 ? "u16" : "u32";
+    if (this.bitflagsPath !== undefined) {
+      // wit-bindgen's `bitflags!` invocation, for the macro at `--bitflags-path`.
+      out.open(`${this.bitflagsPath}::bitflags! {`);
+      out.line(...docs);
+      out.line("#[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Clone, Copy)]");
+      out.open(`pub struct ${name}: ${repr} {`);
+      flags.forEach((f, i) => {
+        out.line(...docLines(f.docs.contents));
+        out.line(`const ${shoutyCase(f.name)} = 1 << ${i};`);
+      });
+      out.close();
+      out.close();
+      return;
+    }
     const all = flags.length === 32 ? "u32::MAX" : `${(2 ** flags.length - 1).toString()}`;
     out.line(...docs);
     out.line("#[derive(PartialEq, Eq, PartialOrd, Ord, Hash, Clone, Copy)]");

@@ -64,6 +64,8 @@ export interface RustWorldOptions {
   generateAll?: boolean;
   /** The path of the type of WIT maps. */
   mapType?: string;
+  /** The module whose `bitflags!` defines flags. */
+  bitflagsPath?: string;
 }
 
 /** Options that do not fit the world (an unused selector), with wit-bindgen's message. */
@@ -232,6 +234,9 @@ class RustWorld {
     if (options.mergeStructurallyEqualTypes === true) types.mergeEqualTypes(equalTypes(resolve, worldId));
     types.remappedTypes = remappedTypes;
     types.mapPath = options.mapType;
+    types.bitflagsPath = options.bitflagsPath;
+    // The macro the bitflags path names (through `wit_bindgen::rt::bitflags`, say) is in the file.
+    if (options.bitflagsPath !== undefined) types.rtUsed.add("bitflags");
     this.types = types;
   }
 
@@ -244,7 +249,8 @@ class RustWorld {
   private witBindgenFacade(out: RustSource): void {
     const map = this.types.rtUsed.has("Map");
     const async = this.types.rtUsed.has("async_support");
-    if ((!map && !async) || this.root.children.has("wit_bindgen")) return;
+    const bitflags = this.types.rtUsed.has("bitflags");
+    if ((!map && !async && !bitflags) || this.root.children.has("wit_bindgen")) return;
     out.blank();
     out.line(
       "/// The paths of the `wit-bindgen` crate that guest code names, for code written",
@@ -255,6 +261,7 @@ class RustWorld {
     out.open("pub mod rt {");
     if (map) out.line("pub use super::super::_rt::Map;");
     if (async) out.line("pub use super::super::_rt::async_support;");
+    if (bitflags) out.line("pub use super::super::_rt::bitflags;");
     out.close();
     // rustfmt sorts snake_case names before CamelCase ones in edition 2021, after them in 2024.
     const items = [

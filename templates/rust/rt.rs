@@ -353,6 +353,145 @@ pub unsafe trait WasmResource {
 // wit-bindgen's exports do; calling it also stops wasm-ld from wrapping every
 // export in a call of the constructors.
 
+// @section bitflags
+/// `bitflags!` as the bindings invoke it with `--bitflags-path` (which guest
+/// code points at `wit_bindgen::rt::bitflags`): a struct over an integer, its
+/// flags as constants, and the methods and operators of the bitflags crate's
+/// flags.
+pub mod bitflags {
+    #[allow(unused_macros)]
+    macro_rules! bitflags {
+        (
+            $(#[$attr:meta])*
+            $vis:vis struct $name:ident: $repr:ty {
+                $(
+                    $(#[$flag_attr:meta])*
+                    const $flag:ident = $value:expr;
+                )*
+            }
+        ) => {
+            $(#[$attr])*
+            $vis struct $name {
+                bits: $repr,
+            }
+            #[allow(dead_code)]
+            impl $name {
+                $(
+                    $(#[$flag_attr])*
+                    pub const $flag: Self = Self { bits: $value };
+                )*
+                /// No flags set.
+                pub const fn empty() -> Self {
+                    Self { bits: 0 }
+                }
+                /// Every flag set.
+                pub const fn all() -> Self {
+                    Self { bits: 0 $(| $value)* }
+                }
+                /// The bits of the set flags.
+                pub const fn bits(&self) -> $repr {
+                    self.bits
+                }
+                /// The flags of `bits`, unknown bits included.
+                pub const fn from_bits_retain(bits: $repr) -> Self {
+                    Self { bits }
+                }
+                /// The flags of `bits`, or `None` when an unknown bit is set.
+                pub const fn from_bits(bits: $repr) -> Option<Self> {
+                    if bits & !Self::all().bits == 0 {
+                        Some(Self { bits })
+                    } else {
+                        None
+                    }
+                }
+                /// The flags of `bits`, unknown bits dropped.
+                pub const fn from_bits_truncate(bits: $repr) -> Self {
+                    Self::from_bits_retain(bits & Self::all().bits)
+                }
+                pub const fn is_empty(&self) -> bool {
+                    self.bits == 0
+                }
+                pub const fn is_all(&self) -> bool {
+                    self.bits == Self::all().bits
+                }
+                pub const fn contains(&self, other: Self) -> bool {
+                    self.bits & other.bits == other.bits
+                }
+                pub const fn intersects(&self, other: Self) -> bool {
+                    self.bits & other.bits != 0
+                }
+                pub fn insert(&mut self, other: Self) {
+                    self.bits |= other.bits;
+                }
+                pub fn remove(&mut self, other: Self) {
+                    self.bits &= !other.bits;
+                }
+                pub fn toggle(&mut self, other: Self) {
+                    self.bits ^= other.bits;
+                }
+                pub fn set(&mut self, other: Self, value: bool) {
+                    if value {
+                        self.insert(other);
+                    } else {
+                        self.remove(other);
+                    }
+                }
+            }
+            impl ::core::ops::BitOr for $name {
+                type Output = Self;
+                fn bitor(self, other: Self) -> Self {
+                    Self::from_bits_retain(self.bits | other.bits)
+                }
+            }
+            impl ::core::ops::BitOrAssign for $name {
+                fn bitor_assign(&mut self, other: Self) {
+                    self.bits |= other.bits;
+                }
+            }
+            impl ::core::ops::BitAnd for $name {
+                type Output = Self;
+                fn bitand(self, other: Self) -> Self {
+                    Self::from_bits_retain(self.bits & other.bits)
+                }
+            }
+            impl ::core::ops::BitAndAssign for $name {
+                fn bitand_assign(&mut self, other: Self) {
+                    self.bits &= other.bits;
+                }
+            }
+            impl ::core::ops::BitXor for $name {
+                type Output = Self;
+                fn bitxor(self, other: Self) -> Self {
+                    Self::from_bits_retain(self.bits ^ other.bits)
+                }
+            }
+            impl ::core::ops::BitXorAssign for $name {
+                fn bitxor_assign(&mut self, other: Self) {
+                    self.bits ^= other.bits;
+                }
+            }
+            impl ::core::ops::Sub for $name {
+                type Output = Self;
+                fn sub(self, other: Self) -> Self {
+                    Self::from_bits_retain(self.bits & !other.bits)
+                }
+            }
+            impl ::core::ops::SubAssign for $name {
+                fn sub_assign(&mut self, other: Self) {
+                    self.bits &= !other.bits;
+                }
+            }
+            impl ::core::ops::Not for $name {
+                type Output = Self;
+                fn not(self) -> Self {
+                    Self::from_bits_retain(!self.bits & Self::all().bits)
+                }
+            }
+        };
+    }
+    pub(crate) use bitflags;
+}
+
 // @section run_ctors_once
 #[cfg(target_arch = "wasm32")]
 pub fn run_ctors_once() {
