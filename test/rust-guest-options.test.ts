@@ -441,6 +441,23 @@ bindings::export!(Component with_types_in bindings);
     expect(() => rustBindings(asyncs, { async: ["-nope"] })).toThrow("unused async option: -nope");
   });
 
+  it("--async=-all: a guest binding async functions synchronously runs in the host, which finds the ABI from the module", async () => {
+    const scenario = rustScenario("asyncfilter");
+    const core = await buildRustGuest(scenario, { async: ["-all"] });
+    const names = WebAssembly.Module.exports(new WebAssembly.Module(core as Uint8Array<ArrayBuffer>)).map(
+      (e) => e.name,
+    );
+    expect(names).toContain("greet");
+    expect(names).not.toContain("[async-lift]greet");
+    const host = await loadHost(scenario.wit, { world: scenario.world });
+    const guest = (await host.instantiate(core, {
+      "test:rust-async-filter/backend": { fetch: (key: string) => `fetched(${key})` },
+    })) as any;
+    // An async function's export is a promise whatever ABI the guest chose.
+    expect(await guest.greet("bo")).toBe("hello fetched(bo)");
+    expect(guest.liveAllocations()).toBe(0);
+  });
+
   it("an exported resource's representation placed by the guest (resource_into_raw_, resource_from_raw_)", async () => {
     const arena = rustScenario("arena");
     const core = await buildRustGuest(arena);
