@@ -410,6 +410,8 @@ function stabilityOf(v: Json | undefined, what: string): Stability {
   if (v === undefined || v === "unknown") return { kind: "unknown" };
   if (isObject(v)) {
     const keys = Object.keys(v);
+    // serde also reads a unit variant as a map to `null`.
+    if (keys.length === 1 && keys[0] === "unknown" && v.unknown === null) return { kind: "unknown" };
     if (keys.length === 1 && (keys[0] === "unstable" || keys[0] === "stable")) {
       const body = v[keys[0]]!;
       if (!isObject(body)) throw new DecodeError(`${what}: invalid type: ${describe(body)}, expected a map`);

@@ -305,6 +305,11 @@ describe("package-docs: our encoder and decoder", () => {
     expect(api.docs.contents).toBe("a");
     expect(api.functions.get("move")!.docs.contents).toBe("m");
     expect(api.functions.get("move")!.stability).toEqual({ kind: "unknown" });
+    // A unit variant as serde also reads it.
+    const unit = decode(withDocs(bytes, '\x01{"interfaces":{"api":{"stability":{"unknown":null}}}}'));
+    expect(unit.resolve.interfaces[unit.resolve.packages[unit.pkg].interfaces.get("api")!].stability).toEqual({
+      kind: "unknown",
+    });
   });
 
   it("reports a malformed section", () => {
