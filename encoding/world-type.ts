@@ -13,11 +13,13 @@
  * - a package is a component whose exports are types: one component type per
  *   interface (importing the interfaces it depends on, exporting itself) and
  *   one per world (wrapping the world's component type, exported by the
- *   world's `ns:pkg/world` id).
+ *   world's `ns:pkg/world` id), followed by the `package-docs` custom
+ *   section (package-docs.ts).
  */
 import type { Resolve } from "../ir/resolve.js";
 import type { InterfaceId, PackageId, TypeId, WorldId, WorldItem, WorldKey } from "../ir/types.js";
 import { ComponentBuilder, Declarations, type ExternName, type ExternType, type TypeDef } from "./builder.js";
+import { encodePackageDocs, extractPackageDocs, PACKAGE_DOCS_SECTION } from "./package-docs.js";
 import { encodeFuncType, encodeValType, externName, TypeMaps, type TypeSink } from "./valtype.js";
 
 /**
@@ -180,7 +182,9 @@ function encodeInterfaceComponent(resolve: Resolve, id: InterfaceId): Declaratio
 
 /**
  * A WIT package as a component (what `wasm-tools component wit --wasm`
- * writes), without the `package-docs` section.
+ * writes): one exported component type per interface, then one per world,
+ * then the `package-docs` custom section with the package's docs and
+ * stability attributes (written even when there are none: `\x01{}`).
  */
 export function encodeWitPackage(resolve: Resolve, pkgId: PackageId): Uint8Array {
   const pkg = resolve.packages[pkgId];
@@ -198,5 +202,6 @@ export function encodeWitPackage(resolve: Resolve, pkgId: PackageId): Uint8Array
     const type = builder.defineType({ kind: "component", decls: wrapper });
     builder.export(name, "type", type);
   }
+  builder.custom(PACKAGE_DOCS_SECTION, encodePackageDocs(extractPackageDocs(resolve, pkgId)));
   return builder.finish();
 }

@@ -546,6 +546,8 @@ export interface ComponentTypes {
   /** Type exports of the component, in order: name and the exported type (not peeled). */
   exports: Extern[];
   custom: Map<string, Uint8Array>;
+  /** Names of the custom sections that occur more than once (`custom` has the last). */
+  repeatedCustom: Set<string>;
 }
 
 /**
@@ -586,6 +588,7 @@ function readTypeComponentInner(bytes: Uint8Array): ComponentTypes {
   const types = new TypeReader(r);
   const exports: Extern[] = [];
   const custom = new Map<string, Uint8Array>();
+  const repeatedCustom = new Set<string>();
   while (!r.done) {
     const sectionStart = r.pos;
     const id = r.u8();
@@ -594,6 +597,7 @@ function readTypeComponentInner(bytes: Uint8Array): ComponentTypes {
     const inner = new TypeReader(body);
     if (id === 0) {
       const name = body.name();
+      if (custom.has(name)) repeatedCustom.add(name);
       custom.set(name, body.take(body.end - body.pos));
       continue;
     }
@@ -635,5 +639,5 @@ function readTypeComponentInner(bytes: Uint8Array): ComponentTypes {
     }
     if (!body.done) body.fail("section has trailing bytes");
   }
-  return { exports, custom };
+  return { exports, custom, repeatedCustom };
 }

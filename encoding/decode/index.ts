@@ -2,7 +2,8 @@
  * Decoding WIT encoded as component-model binaries back into the IR:
  *
  * - `decodeWitPackage`: a WIT package encoded as a component (what
- *   `wasm-tools component wit --wasm` writes);
+ *   `wasm-tools component wit --wasm` writes), with the docs and stability
+ *   of its `package-docs` section;
  * - `decodeComponentTypeSections`: the `component-type*` custom sections
  *   that bindings generators leave in core modules, merged as wit-component's
  *   `Bindgen::merge` does.
@@ -24,6 +25,7 @@ import {
   type Bindgen,
   type ComponentStringEncoding,
 } from "../metadata-types.js";
+import { decodePackageDocs, injectPackageDocs, PACKAGE_DOCS_SECTION, type PackageDocs } from "../package-docs.js";
 import { DecodeError, readTypeComponent, type Entry, type Extern } from "./binary.js";
 import {
   MergedModel,
@@ -49,9 +51,28 @@ function withSuffix(ext: Extern): string {
   return ext.attrs.versionSuffix ? ext.name + ext.attrs.versionSuffix : ext.name;
 }
 
-/** Decodes a WIT package component into the model; returns the main package's key. */
-function packageModel(bytes: Uint8Array, what: string): { builder: ModelBuilder; main: string } {
+/**
+ * Decodes a WIT package component into the model; returns the main package's
+ * key and the contents of its `package-docs` section, if any.
+ */
+function packageModel(
+  bytes: Uint8Array,
+  what: string,
+): { builder: ModelBuilder; main: string; docs: PackageDocs | undefined } {
   const comp = readTypeComponent(bytes, what);
+  let docs: PackageDocs | undefined;
+  const docsSection = comp.custom.get(PACKAGE_DOCS_SECTION);
+  if (comp.repeatedCustom.has(PACKAGE_DOCS_SECTION)) {
+    throw new DecodeError(`${what}: multiple ${JSON.stringify(PACKAGE_DOCS_SECTION)} sections`);
+  }
+  if (docsSection !== undefined) {
+    try {
+      docs = decodePackageDocs(docsSection);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new DecodeError(`${what}: ${e.message}`);
+      throw e;
+    }
+  }
   const builder = new ModelBuilder();
   if (comp.exports.length === 0) throw new DecodeError(`${what}: no exported component type found`);
   const first = parseInterfaceId(comp.exports[0]!.name);
@@ -87,7 +108,7 @@ function packageModel(bytes: Uint8Array, what: string): { builder: ModelBuilder;
       throw e;
     }
   }
-  return { builder, main: main! };
+  return { builder, main: main!, docs };
 }
 
 /** Whether `pkg` (already in `resolve`) has every item the model describes. */
@@ -149,8 +170,22 @@ function pushModel(
  * are reused when they have every item the encoding mentions.
  */
 export function decodeWitPackage(resolve: Resolve, bytes: Uint8Array, fileName: string): PackageId {
-  const { builder, main } = packageModel(bytes, fileName);
-  return pushModel(resolve, builder.packages, builder.interfaces, main, fileName);
+  const { builder, main, docs } = packageModel(bytes, fileName);
+  const isNew = !resolve.packageNames.has(main);
+  const id = pushModel(resolve, builder.packages, builder.interfaces, main, fileName);
+  // The docs and stability go on the package as resolved (as wit-parser
+  // injects them after decoding), not into the printed WIT: an `@unstable`
+  // item printed as such would be left out by the resolver. A package that
+  // was already present keeps its own.
+  if (docs && isNew) {
+    try {
+      injectPackageDocs(resolve, id, docs);
+    } catch (e) {
+      if (e instanceof DecodeError) throw new DecodeError(`${fileName}: ${PACKAGE_DOCS_SECTION}: ${e.message}`);
+      throw e;
+    }
+  }
+  return id;
 }
 
 // ---------------------------------------------------------------------------
