@@ -13,7 +13,7 @@
  * as WIT text (print.ts) and resolved by the front-end, which elaborates the
  * worlds as it does for any WIT.
  */
-import { parseGroup } from "../../ir/load.js";
+import { parseGroup } from "../../ir/parse-group.js";
 import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
 import type { PackageId } from "../../ir/types.js";
 import { splitComponentTypeSections } from "../metadata.js";
