@@ -1601,20 +1601,6 @@ namespace $async {
     }
   }
 
-  /**
-   * An `error-context` value: an `Error` whose message is the debug message
-   * the component gave. The same object stands for the error context however
-   * many handles refer to it.
-   */
-  export class ErrorContext extends Error {
-    override name = "ErrorContext";
-  }
-
-  /** A handle's entry for an error context. */
-  class ErrorContextEntry {
-    constructor(readonly value: ErrorContext) {}
-  }
-
   /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
   export function isPending(x: unknown): boolean {
     return isPromiseLike(x);
@@ -1819,9 +1805,25 @@ namespace $async {
    * The async runtime's waitables, copy buffers and the state both ends of a
    * future or stream share (CanonicalABI.md's `Waitable`, `WaitableSet`,
    * `Subtask`, `BufferGuestImpl`, `SharedStreamImpl`, `SharedFutureImpl`,
-   * `CopyEnd`). Part of the runtime of async-runtime.ts: hosts embed the
+   * `CopyEnd`), and error contexts. Part of the runtime of async-runtime.ts: hosts embed the
    * files together, in one namespace, without their imports.
    */
+
+  // ------------------------------------------------------------ error contexts
+
+  /**
+   * An `error-context` value: an `Error` whose message is the debug message
+   * the component gave. The same object stands for the error context however
+   * many handles refer to it.
+   */
+  export class ErrorContext extends Error {
+    override name = "ErrorContext";
+  }
+
+  /** A handle's entry for an error context. */
+  export class ErrorContextEntry {
+    constructor(readonly value: ErrorContext) {}
+  }
 
   // ----------------------------------------------------------------- waitables
 

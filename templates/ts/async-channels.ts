@@ -2,7 +2,7 @@
  * The async runtime's waitables, copy buffers and the state both ends of a
  * future or stream share (CanonicalABI.md's `Waitable`, `WaitableSet`,
  * `Subtask`, `BufferGuestImpl`, `SharedStreamImpl`, `SharedFutureImpl`,
- * `CopyEnd`). Part of the runtime of async-runtime.ts: hosts embed the
+ * `CopyEnd`), and error contexts. Part of the runtime of async-runtime.ts: hosts embed the
  * files together, in one namespace, without their imports.
  */
 import {
@@ -13,6 +13,22 @@ import {
   type AsyncInstance,
   type Payload,
 } from "./async-runtime.js";
+
+// ------------------------------------------------------------ error contexts
+
+/**
+ * An `error-context` value: an `Error` whose message is the debug message
+ * the component gave. The same object stands for the error context however
+ * many handles refer to it.
+ */
+export class ErrorContext extends Error {
+  override name = "ErrorContext";
+}
+
+/** A handle's entry for an error context. */
+export class ErrorContextEntry {
+  constructor(readonly value: ErrorContext) {}
+}
 
 // ----------------------------------------------------------------- waitables
 

@@ -28,6 +28,8 @@ import {
   Waitable,
   WaitableSet,
   asyncIterator,
+  ErrorContext,
+  ErrorContextEntry,
   type EndKind,
   type OnCopy,
   type OnCopyDone,
@@ -1467,20 +1469,6 @@ export class AsyncInstance {
     })();
     return index;
   }
-}
-
-/**
- * An `error-context` value: an `Error` whose message is the debug message
- * the component gave. The same object stands for the error context however
- * many handles refer to it.
- */
-export class ErrorContext extends Error {
-  override name = "ErrorContext";
-}
-
-/** A handle's entry for an error context. */
-class ErrorContextEntry {
-  constructor(readonly value: ErrorContext) {}
 }
 
 /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
