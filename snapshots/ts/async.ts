@@ -278,11 +278,11 @@ namespace $async {
    */
   const OUTCOME = Symbol.for("witx-bindgen.call-outcome");
 
-  /** The outcome of `value`, a promise of a call into a component, when it has settled already. */
-  function readOutcome(value: unknown): { value: unknown } | { error: unknown } | undefined {
-    return (value as { [OUTCOME]?: () => { value: unknown } | { error: unknown } | undefined })[
-      OUTCOME
-    ]?.();
+  type Outcome = { value: unknown } | { error: unknown } | undefined;
+
+  /** How to read the outcome of `value`, when it is a promise of a call into a component. */
+  function outcomeOf(value: unknown): (() => Outcome) | undefined {
+    return (value as { [OUTCOME]?: () => Outcome })[OUTCOME];
   }
 
   /**
@@ -292,9 +292,7 @@ namespace $async {
    * nothing can run and it still has not.
    */
   export function settleNow(value: unknown): { value: unknown } | undefined {
-    const outcome = (
-      value as { [OUTCOME]?: () => { value: unknown } | { error: unknown } | undefined }
-    )[OUTCOME];
+    const outcome = outcomeOf(value);
     if (outcome === undefined) return undefined;
     for (let rounds = 0; ; rounds++) {
       const o = outcome();
@@ -821,7 +819,7 @@ namespace $async {
       const result = start(subtask.abort.signal, hooks);
       // Another instance's export (reached through JavaScript) whose task returned in its first turn
       // gives its value at once, as it would to a caller in the same composition.
-      const outcome = isPromiseLike(result) ? readOutcome(result) : undefined;
+      const outcome = isPromiseLike(result) ? outcomeOf(result)?.() : undefined;
       if (outcome !== undefined && "value" in outcome) {
         Promise.resolve(result).catch(() => {});
         release?.();
