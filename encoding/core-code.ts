@@ -1,0 +1,808 @@
+/**
+ * Core WebAssembly code scanner: decodes the instructions of function bodies
+ * and constant expressions, opcode by opcode with all their immediates, and
+ * reports every immediate that is an index into one of the module's index
+ * spaces (types, functions, globals, tables, memories, data and element
+ * segments, tags) or a local or label index, with its kind and the exact byte
+ * range of its encoding.
+ *
+ * That is all a pass that moves items around in a module needs from code:
+ * a liveness walk reads the reported indices, and `rewriteExpr` /
+ * `rewriteFunctionBody` copy a body byte for byte, re-encoding only the index
+ * immediates whose index changes (as LEB128; a memory index inside a memarg
+ * rewrites the memarg's flags too, as the multi-memory proposal encodes it).
+ *
+ * Instructions are described by a table (`OPS`) from opcode to the shapes of
+ * their immediates, not by code per instruction. It covers the MVP,
+ * sign extension, saturating truncation, bulk memory, reference types,
+ * multi-memory memargs, tail calls, typed function references, SIMD (with
+ * relaxed SIMD), threads (with the shared-everything atomics), exception
+ * handling (legacy and `try_table`), GC and wide arithmetic. Anything else is
+ * never guessed at: an unknown opcode throws `BinaryError` with its offset.
+ *
+ * Value and heap types are decoded into a small structured form
+ * (`ValType`, `HeapType`) which `writeValType` re-encodes the way
+ * wasm-encoder does: the one-byte shorthand for nullable abstract
+ * references, `0x63`/`0x64` and a heap type otherwise.
+ */
+import { BinaryError, Reader } from "./reader.js";
+import type { ByteWriter } from "./writer.js";
+
+/** The index spaces (and local/label indices) an immediate can refer to. */
+export type IndexKind = "type" | "func" | "global" | "table" | "memory" | "data" | "elem" | "tag" | "local" | "label";
+
+/**
+ * How an immediate is written: LEB128 integers (`s33` for block and heap
+ * type indices), a memarg's flags and memory index, or a whole value or heap
+ * type (whose encoding has a canonical short form).
+ */
+export type ImmediateEncoding = "u32" | "u64" | "s32" | "s33" | "s64" | "memarg" | "valtype" | "heaptype";
+
+/**
+ * One immediate of an instruction (or of a local declaration) whose encoding
+ * a rewrite may change: every LEB128 integer, memarg, and reference type.
+ * Fixed-size immediates (float constants, lanes) never change and are not
+ * listed.
+ */
+export interface Immediate {
+  encoding: ImmediateEncoding;
+  /** The byte range of its encoding. For a memarg: its flags and memory index (not its offset, listed apart). */
+  start: number;
+  end: number;
+  /** The integer (a bigint for 64-bit ones); the memory of a memarg; the type index of a value or heap type, or -1. */
+  value: number | bigint;
+  /** Set when the value is an index. */
+  kind?: IndexKind;
+  /** For a memarg: the alignment exponent, without the multi-memory flag bit. */
+  align?: number;
+  /** For `valtype` / `heaptype`: the decoded type. */
+  type?: ValType | HeapType;
+}
+
+/** An immediate that is an index. */
+export interface IndexImmediate extends Immediate {
+  kind: IndexKind;
+  value: number;
+}
+
+/** One decoded instruction. */
+export interface Instruction {
+  /** Its text-format name (`i32.load`, `call_indirect`, `v128.load8_lane`…). */
+  name: string;
+  /** Offset of the opcode (of the prefix byte for prefixed opcodes). */
+  offset: number;
+  /** Offset just after its last immediate. */
+  end: number;
+  /** `0xfb`, `0xfc`, `0xfd` or `0xfe` for prefixed opcodes. */
+  prefix: number | undefined;
+  /** The opcode, or the sub-opcode after the prefix. */
+  opcode: number;
+  /** Its index immediates, in encoding order. */
+  indices: IndexImmediate[];
+  /** All its re-encodable immediates (the indices among them), in encoding order; the sub-opcode of a prefixed one first. */
+  immediates: Immediate[];
+}
+
+/** A heap type: abstract (`func`, `extern`, `any`… by its one-byte code) or a type index. */
+export type HeapType =
+  { kind: "abstract"; code: number; shared: boolean } | { kind: "index"; index: number; exact: boolean };
+
+/** A value type: numeric or vector (by its code), or a reference. */
+export type ValType = { kind: "num"; code: number } | { kind: "ref"; nullable: boolean; heap: HeapType };
+
+/** A block type: empty, one value type, or a type index. */
+export type BlockType = { kind: "empty" } | { kind: "val"; type: ValType } | { kind: "index"; index: number };
+
+// ------------------------------------------------------------------ types
+
+const NUM_TYPES = new Set([0x7f, 0x7e, 0x7d, 0x7c, 0x7b]);
+/** Codes of the abstract heap types: `cont` (0x68) … `nocont` (0x75). */
+const isAbstractHeap = (b: number) => b >= 0x68 && b <= 0x75;
+
+function heapType(r: Reader): HeapType {
+  const at = r.pos;
+  const b = r.peek();
+  if (b === 0x65) {
+    r.u8();
+    const code = r.u8();
+    if (!isAbstractHeap(code)) r.fail(`invalid shared heap type 0x${code.toString(16)}`, at);
+    return { kind: "abstract", code, shared: true };
+  }
+  if (b === 0x62) {
+    r.u8();
+    return { kind: "index", index: r.u32(), exact: true };
+  }
+  if ((b & 0xc0) === 0x40) {
+    r.u8();
+    if (!isAbstractHeap(b)) r.fail(`invalid heap type 0x${b.toString(16)}`, at);
+    return { kind: "abstract", code: b, shared: false };
+  }
+  const index = r.s33();
+  if (index < 0) r.fail("invalid heap type", at);
+  return { kind: "index", index, exact: false };
+}
+
+function valType(r: Reader): ValType {
+  const at = r.pos;
+  const b = r.u8();
+  if (NUM_TYPES.has(b)) return { kind: "num", code: b };
+  if (isAbstractHeap(b)) return { kind: "ref", nullable: true, heap: { kind: "abstract", code: b, shared: false } };
+  if (b === 0x63 || b === 0x64) return { kind: "ref", nullable: b === 0x63, heap: heapType(r) };
+  return r.fail(`invalid value type 0x${b.toString(16)}`, at);
+}
+
+/** The immediate of a value or heap type: an index immediate when it names a type. */
+function typeImmediate(encoding: "valtype" | "heaptype", start: number, end: number, type: ValType | HeapType) {
+  const heap = type.kind === "ref" ? type.heap : type.kind === "num" ? undefined : type;
+  const out: Immediate = { encoding, start, end, value: -1, type };
+  if (heap?.kind === "index") {
+    out.value = heap.index;
+    out.kind = "type";
+  }
+  return out;
+}
+
+/** Reads a heap type; `out` receives it as an immediate. */
+export function readHeapType(r: Reader, out?: Immediate[]): HeapType {
+  const at = r.pos;
+  const t = heapType(r);
+  out?.push(typeImmediate("heaptype", at, r.pos, t));
+  return t;
+}
+
+/** Reads a value type; `out` receives it as an immediate when it is a reference type. */
+export function readValType(r: Reader, out?: Immediate[]): ValType {
+  const at = r.pos;
+  const t = valType(r);
+  if (t.kind === "ref") out?.push(typeImmediate("valtype", at, r.pos, t));
+  return t;
+}
+
+/** Reads a block type; `out` receives its type index or reference type as an immediate. */
+export function readBlockType(r: Reader, out?: Immediate[]): BlockType {
+  const at = r.pos;
+  const b = r.peek();
+  if (b === 0x40) {
+    r.u8();
+    return { kind: "empty" };
+  }
+  if (NUM_TYPES.has(b) || isAbstractHeap(b) || b === 0x63 || b === 0x64)
+    return { kind: "val", type: readValType(r, out) };
+  const index = r.s33();
+  if (index < 0) r.fail(`invalid block type 0x${b.toString(16)}`, at);
+  out?.push({ kind: "type", value: index, start: at, end: r.pos, encoding: "s33" });
+  return { kind: "index", index };
+}
+
+/** Writes a heap type, mapping a type index through `mapType`. */
+export function writeHeapType(w: ByteWriter, t: HeapType, mapType: (index: number) => number = (i) => i): void {
+  if (t.kind === "abstract") {
+    if (t.shared) w.byte(0x65);
+    w.byte(t.code);
+  } else if (t.exact) {
+    w.byte(0x62).u32(mapType(t.index));
+  } else {
+    w.sleb(mapType(t.index));
+  }
+}
+
+/** Writes a value type as wasm-encoder does, mapping type indices through `mapType`. */
+export function writeValType(w: ByteWriter, t: ValType, mapType: (index: number) => number = (i) => i): void {
+  if (t.kind === "num") {
+    w.byte(t.code);
+  } else if (t.nullable && t.heap.kind === "abstract") {
+    writeHeapType(w, t.heap);
+  } else {
+    w.byte(t.nullable ? 0x63 : 0x64);
+    writeHeapType(w, t.heap, mapType);
+  }
+}
+
+/** The type index a value type mentions, if any. */
+export function valTypeIndex(t: ValType): number | undefined {
+  return t.kind === "ref" && t.heap.kind === "index" ? t.heap.index : undefined;
+}
+
+// ------------------------------------------------------------ opcode table
+
+/**
+ * The shape of one immediate. An `IndexKind` is a `u32` index of that kind;
+ * the others are the composite encodings of the proposals.
+ */
+type Imm =
+  | IndexKind
+  /** A `u32` that is no index (field index, array size). */
+  | "u32"
+  | "i32"
+  | "i64"
+  | "f32"
+  | "f64"
+  | "v128"
+  /** One lane index byte. */
+  | "lane"
+  /** The 16 lane bytes of `i8x16.shuffle`. */
+  | "shuffle"
+  | "blocktype"
+  | "memarg"
+  /** `br_table`: a vector of labels and the default label. */
+  | "brtable"
+  /** Typed `select`: a vector of value types. */
+  | "valtypes"
+  | "heaptype"
+  /** A reserved zero byte (`atomic.fence`). */
+  | "zero"
+  /** `br_on_cast`: the nullability flags byte, a label and two heap types. */
+  | "cast"
+  /** `try_table`: a vector of catch clauses. */
+  | "catches"
+  /** An atomic ordering (shared-everything threads): 0 or 1. */
+  | "ordering";
+
+interface Op {
+  name: string;
+  imms: readonly Imm[];
+}
+
+/** Opcode table, keyed by `prefix << 16 | opcode` (prefix 0 for one-byte opcodes). */
+const OPS = new Map<number, Op>();
+
+function define(prefix: number, opcode: number, name: string, imms: readonly Imm[] = []): void {
+  OPS.set(prefix * 0x10000 + opcode, { name, imms });
+}
+
+/** Defines consecutive opcodes from a space-separated list of names, `-` skipping an unassigned opcode. */
+function defineRun(prefix: number, first: number, names: string, imms: readonly Imm[] = []): void {
+  names
+    .split(/\s+/)
+    .filter((n) => n.length > 0)
+    .forEach((name, i) => {
+      if (name !== "-") define(prefix, first + i, name, imms);
+    });
+}
+
+// --- control, MVP and the proposals without a prefix
+define(0, 0x00, "unreachable");
+define(0, 0x01, "nop");
+define(0, 0x02, "block", ["blocktype"]);
+define(0, 0x03, "loop", ["blocktype"]);
+define(0, 0x04, "if", ["blocktype"]);
+define(0, 0x05, "else");
+define(0, 0x06, "try", ["blocktype"]);
+define(0, 0x07, "catch", ["tag"]);
+define(0, 0x08, "throw", ["tag"]);
+define(0, 0x09, "rethrow", ["label"]);
+define(0, 0x0a, "throw_ref");
+define(0, 0x0b, "end");
+define(0, 0x0c, "br", ["label"]);
+define(0, 0x0d, "br_if", ["label"]);
+define(0, 0x0e, "br_table", ["brtable"]);
+define(0, 0x0f, "return");
+define(0, 0x10, "call", ["func"]);
+define(0, 0x11, "call_indirect", ["type", "table"]);
+define(0, 0x12, "return_call", ["func"]);
+define(0, 0x13, "return_call_indirect", ["type", "table"]);
+define(0, 0x14, "call_ref", ["type"]);
+define(0, 0x15, "return_call_ref", ["type"]);
+define(0, 0x18, "delegate", ["label"]);
+define(0, 0x19, "catch_all");
+define(0, 0x1a, "drop");
+define(0, 0x1b, "select");
+define(0, 0x1c, "select", ["valtypes"]);
+define(0, 0x1f, "try_table", ["blocktype", "catches"]);
+defineRun(0, 0x20, "local.get local.set local.tee", ["local"]);
+defineRun(0, 0x23, "global.get global.set", ["global"]);
+defineRun(0, 0x25, "table.get table.set", ["table"]);
+defineRun(
+  0,
+  0x28,
+  `i32.load i64.load f32.load f64.load i32.load8_s i32.load8_u i32.load16_s i32.load16_u
+   i64.load8_s i64.load8_u i64.load16_s i64.load16_u i64.load32_s i64.load32_u
+   i32.store i64.store f32.store f64.store i32.store8 i32.store16 i64.store8 i64.store16 i64.store32`,
+  ["memarg"],
+);
+// With multi-memory the reserved byte of `memory.size` / `memory.grow` is a memory index.
+defineRun(0, 0x3f, "memory.size memory.grow", ["memory"]);
+define(0, 0x41, "i32.const", ["i32"]);
+define(0, 0x42, "i64.const", ["i64"]);
+define(0, 0x43, "f32.const", ["f32"]);
+define(0, 0x44, "f64.const", ["f64"]);
+const INT_BINOPS = "clz ctz popcnt add sub mul div_s div_u rem_s rem_u and or xor shl shr_s shr_u rotl rotr";
+const FLOAT_OPS = "abs neg ceil floor trunc nearest sqrt add sub mul div min max copysign";
+const prefixed = (p: string, ops: string) =>
+  ops
+    .split(" ")
+    .map((o) => `${p}.${o}`)
+    .join(" ");
+defineRun(0, 0x45, prefixed("i32", "eqz eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"));
+defineRun(0, 0x50, prefixed("i64", "eqz eq ne lt_s lt_u gt_s gt_u le_s le_u ge_s ge_u"));
+defineRun(0, 0x5b, prefixed("f32", "eq ne lt gt le ge"));
+defineRun(0, 0x61, prefixed("f64", "eq ne lt gt le ge"));
+defineRun(0, 0x67, prefixed("i32", INT_BINOPS));
+defineRun(0, 0x79, prefixed("i64", INT_BINOPS));
+defineRun(0, 0x8b, prefixed("f32", FLOAT_OPS));
+defineRun(0, 0x99, prefixed("f64", FLOAT_OPS));
+defineRun(
+  0,
+  0xa7,
+  `i32.wrap_i64 i32.trunc_f32_s i32.trunc_f32_u i32.trunc_f64_s i32.trunc_f64_u i64.extend_i32_s i64.extend_i32_u
+   i64.trunc_f32_s i64.trunc_f32_u i64.trunc_f64_s i64.trunc_f64_u f32.convert_i32_s f32.convert_i32_u
+   f32.convert_i64_s f32.convert_i64_u f32.demote_f64 f64.convert_i32_s f64.convert_i32_u f64.convert_i64_s
+   f64.convert_i64_u f64.promote_f32 i32.reinterpret_f32 i64.reinterpret_f64 f32.reinterpret_i32 f64.reinterpret_i64
+   i32.extend8_s i32.extend16_s i64.extend8_s i64.extend16_s i64.extend32_s`,
+);
+define(0, 0xd0, "ref.null", ["heaptype"]);
+define(0, 0xd1, "ref.is_null");
+define(0, 0xd2, "ref.func", ["func"]);
+define(0, 0xd3, "ref.eq");
+define(0, 0xd4, "ref.as_non_null");
+define(0, 0xd5, "br_on_null", ["label"]);
+define(0, 0xd6, "br_on_non_null", ["label"]);
+
+// --- 0xfb: GC
+define(0xfb, 0x00, "struct.new", ["type"]);
+define(0xfb, 0x01, "struct.new_default", ["type"]);
+defineRun(0xfb, 0x02, "struct.get struct.get_s struct.get_u struct.set", ["type", "u32"]);
+define(0xfb, 0x06, "array.new", ["type"]);
+define(0xfb, 0x07, "array.new_default", ["type"]);
+define(0xfb, 0x08, "array.new_fixed", ["type", "u32"]);
+define(0xfb, 0x09, "array.new_data", ["type", "data"]);
+define(0xfb, 0x0a, "array.new_elem", ["type", "elem"]);
+defineRun(0xfb, 0x0b, "array.get array.get_s array.get_u array.set", ["type"]);
+define(0xfb, 0x0f, "array.len");
+define(0xfb, 0x10, "array.fill", ["type"]);
+define(0xfb, 0x11, "array.copy", ["type", "type"]);
+define(0xfb, 0x12, "array.init_data", ["type", "data"]);
+define(0xfb, 0x13, "array.init_elem", ["type", "elem"]);
+defineRun(0xfb, 0x14, "ref.test ref.test ref.cast ref.cast", ["heaptype"]);
+defineRun(0xfb, 0x18, "br_on_cast br_on_cast_fail", ["cast"]);
+defineRun(0xfb, 0x1a, "any.convert_extern extern.convert_any ref.i31 i31.get_s i31.get_u");
+
+// --- 0xfc: saturating truncation, bulk memory, reference-type tables, memory control, wide arithmetic
+defineRun(
+  0xfc,
+  0x00,
+  `i32.trunc_sat_f32_s i32.trunc_sat_f32_u i32.trunc_sat_f64_s i32.trunc_sat_f64_u
+   i64.trunc_sat_f32_s i64.trunc_sat_f32_u i64.trunc_sat_f64_s i64.trunc_sat_f64_u`,
+);
+define(0xfc, 0x08, "memory.init", ["data", "memory"]);
+define(0xfc, 0x09, "data.drop", ["data"]);
+define(0xfc, 0x0a, "memory.copy", ["memory", "memory"]);
+define(0xfc, 0x0b, "memory.fill", ["memory"]);
+define(0xfc, 0x0c, "table.init", ["elem", "table"]);
+define(0xfc, 0x0d, "elem.drop", ["elem"]);
+define(0xfc, 0x0e, "table.copy", ["table", "table"]);
+defineRun(0xfc, 0x0f, "table.grow table.size table.fill", ["table"]);
+define(0xfc, 0x12, "memory.discard", ["memory"]);
+defineRun(0xfc, 0x13, "i64.add128 i64.sub128 i64.mul_wide_s i64.mul_wide_u");
+
+// --- 0xfd: SIMD and relaxed SIMD. Names in opcode order, `-` for the unassigned opcodes.
+const SIMD = `
+  v128.load v128.load8x8_s v128.load8x8_u v128.load16x4_s v128.load16x4_u v128.load32x2_s v128.load32x2_u
+  v128.load8_splat v128.load16_splat v128.load32_splat v128.load64_splat v128.store v128.const i8x16.shuffle
+  i8x16.swizzle i8x16.splat i16x8.splat i32x4.splat i64x2.splat f32x4.splat f64x2.splat
+  i8x16.extract_lane_s i8x16.extract_lane_u i8x16.replace_lane i16x8.extract_lane_s i16x8.extract_lane_u
+  i16x8.replace_lane i32x4.extract_lane i32x4.replace_lane i64x2.extract_lane i64x2.replace_lane
+  f32x4.extract_lane f32x4.replace_lane f64x2.extract_lane f64x2.replace_lane
+  i8x16.eq i8x16.ne i8x16.lt_s i8x16.lt_u i8x16.gt_s i8x16.gt_u i8x16.le_s i8x16.le_u i8x16.ge_s i8x16.ge_u
+  i16x8.eq i16x8.ne i16x8.lt_s i16x8.lt_u i16x8.gt_s i16x8.gt_u i16x8.le_s i16x8.le_u i16x8.ge_s i16x8.ge_u
+  i32x4.eq i32x4.ne i32x4.lt_s i32x4.lt_u i32x4.gt_s i32x4.gt_u i32x4.le_s i32x4.le_u i32x4.ge_s i32x4.ge_u
+  f32x4.eq f32x4.ne f32x4.lt f32x4.gt f32x4.le f32x4.ge f64x2.eq f64x2.ne f64x2.lt f64x2.gt f64x2.le f64x2.ge
+  v128.not v128.and v128.andnot v128.or v128.xor v128.bitselect v128.any_true
+  v128.load8_lane v128.load16_lane v128.load32_lane v128.load64_lane
+  v128.store8_lane v128.store16_lane v128.store32_lane v128.store64_lane v128.load32_zero v128.load64_zero
+  f32x4.demote_f64x2_zero f64x2.promote_low_f32x4
+  i8x16.abs i8x16.neg i8x16.popcnt i8x16.all_true i8x16.bitmask i8x16.narrow_i16x8_s i8x16.narrow_i16x8_u
+  f32x4.ceil f32x4.floor f32x4.trunc f32x4.nearest i8x16.shl i8x16.shr_s i8x16.shr_u
+  i8x16.add i8x16.add_sat_s i8x16.add_sat_u i8x16.sub i8x16.sub_sat_s i8x16.sub_sat_u f64x2.ceil f64x2.floor
+  i8x16.min_s i8x16.min_u i8x16.max_s i8x16.max_u f64x2.trunc i8x16.avgr_u
+  i16x8.extadd_pairwise_i8x16_s i16x8.extadd_pairwise_i8x16_u i32x4.extadd_pairwise_i16x8_s i32x4.extadd_pairwise_i16x8_u
+  i16x8.abs i16x8.neg i16x8.q15mulr_sat_s i16x8.all_true i16x8.bitmask i16x8.narrow_i32x4_s i16x8.narrow_i32x4_u
+  i16x8.extend_low_i8x16_s i16x8.extend_high_i8x16_s i16x8.extend_low_i8x16_u i16x8.extend_high_i8x16_u
+  i16x8.shl i16x8.shr_s i16x8.shr_u i16x8.add i16x8.add_sat_s i16x8.add_sat_u i16x8.sub i16x8.sub_sat_s
+  i16x8.sub_sat_u f64x2.nearest i16x8.mul i16x8.min_s i16x8.min_u i16x8.max_s i16x8.max_u - i16x8.avgr_u
+  i16x8.extmul_low_i8x16_s i16x8.extmul_high_i8x16_s i16x8.extmul_low_i8x16_u i16x8.extmul_high_i8x16_u
+  i32x4.abs i32x4.neg - i32x4.all_true i32x4.bitmask - - i32x4.extend_low_i16x8_s i32x4.extend_high_i16x8_s
+  i32x4.extend_low_i16x8_u i32x4.extend_high_i16x8_u i32x4.shl i32x4.shr_s i32x4.shr_u i32x4.add - -
+  i32x4.sub - - - i32x4.mul i32x4.min_s i32x4.min_u i32x4.max_s i32x4.max_u i32x4.dot_i16x8_s -
+  i32x4.extmul_low_i16x8_s i32x4.extmul_high_i16x8_s i32x4.extmul_low_i16x8_u i32x4.extmul_high_i16x8_u
+  i64x2.abs i64x2.neg - i64x2.all_true i64x2.bitmask - - i64x2.extend_low_i32x4_s i64x2.extend_high_i32x4_s
+  i64x2.extend_low_i32x4_u i64x2.extend_high_i32x4_u i64x2.shl i64x2.shr_s i64x2.shr_u i64x2.add - -
+  i64x2.sub - - - i64x2.mul i64x2.eq i64x2.ne i64x2.lt_s i64x2.gt_s i64x2.le_s i64x2.ge_s
+  i64x2.extmul_low_i32x4_s i64x2.extmul_high_i32x4_s i64x2.extmul_low_i32x4_u i64x2.extmul_high_i32x4_u
+  f32x4.abs f32x4.neg - f32x4.sqrt f32x4.add f32x4.sub f32x4.mul f32x4.div f32x4.min f32x4.max f32x4.pmin f32x4.pmax
+  f64x2.abs f64x2.neg - f64x2.sqrt f64x2.add f64x2.sub f64x2.mul f64x2.div f64x2.min f64x2.max f64x2.pmin f64x2.pmax
+  i32x4.trunc_sat_f32x4_s i32x4.trunc_sat_f32x4_u f32x4.convert_i32x4_s f32x4.convert_i32x4_u
+  i32x4.trunc_sat_f64x2_s_zero i32x4.trunc_sat_f64x2_u_zero f64x2.convert_low_i32x4_s f64x2.convert_low_i32x4_u
+  i8x16.relaxed_swizzle i32x4.relaxed_trunc_f32x4_s i32x4.relaxed_trunc_f32x4_u i32x4.relaxed_trunc_f64x2_s_zero
+  i32x4.relaxed_trunc_f64x2_u_zero f32x4.relaxed_madd f32x4.relaxed_nmadd f64x2.relaxed_madd f64x2.relaxed_nmadd
+  i8x16.relaxed_laneselect i16x8.relaxed_laneselect i32x4.relaxed_laneselect i64x2.relaxed_laneselect
+  f32x4.relaxed_min f32x4.relaxed_max f64x2.relaxed_min f64x2.relaxed_max i16x8.relaxed_q15mulr_s
+  i16x8.relaxed_dot_i8x16_i7x16_s i32x4.relaxed_dot_i8x16_i7x16_add_s`;
+defineRun(0xfd, 0x00, SIMD);
+// Then the immediates of the SIMD instructions that have any.
+for (let op = 0x00; op <= 0x0b; op++) define(0xfd, op, OPS.get(0xfd0000 + op)!.name, ["memarg"]);
+define(0xfd, 0x0c, "v128.const", ["v128"]);
+define(0xfd, 0x0d, "i8x16.shuffle", ["shuffle"]);
+for (let op = 0x15; op <= 0x22; op++) define(0xfd, op, OPS.get(0xfd0000 + op)!.name, ["lane"]);
+for (let op = 0x54; op <= 0x5b; op++) define(0xfd, op, OPS.get(0xfd0000 + op)!.name, ["memarg", "lane"]);
+define(0xfd, 0x5c, "v128.load32_zero", ["memarg"]);
+define(0xfd, 0x5d, "v128.load64_zero", ["memarg"]);
+
+// --- 0xfe: threads, then the shared-everything-threads atomics
+defineRun(0xfe, 0x00, "memory.atomic.notify memory.atomic.wait32 memory.atomic.wait64", ["memarg"]);
+define(0xfe, 0x03, "atomic.fence", ["zero"]);
+defineRun(
+  0xfe,
+  0x10,
+  `i32.atomic.load i64.atomic.load i32.atomic.load8_u i32.atomic.load16_u i64.atomic.load8_u i64.atomic.load16_u
+   i64.atomic.load32_u i32.atomic.store i64.atomic.store i32.atomic.store8 i32.atomic.store16 i64.atomic.store8
+   i64.atomic.store16 i64.atomic.store32`,
+  ["memarg"],
+);
+["add", "sub", "and", "or", "xor", "xchg", "cmpxchg"].forEach((rmw, i) => {
+  const names = ["i32.atomic.rmw", "i64.atomic.rmw", "i32.atomic.rmw8", "i32.atomic.rmw16"]
+    .concat(["i64.atomic.rmw8", "i64.atomic.rmw16", "i64.atomic.rmw32"])
+    .map((p, j) => `${p}.${rmw}${j >= 2 ? "_u" : ""}`);
+  defineRun(0xfe, 0x1e + 7 * i, names.join(" "), ["memarg"]);
+});
+const RMW = "add sub and or xor xchg cmpxchg";
+defineRun(0xfe, 0x4f, `global.atomic.get global.atomic.set ${prefixed("global.atomic.rmw", RMW)}`, [
+  "ordering",
+  "global",
+]);
+defineRun(0xfe, 0x58, "table.atomic.get table.atomic.set table.atomic.rmw.xchg table.atomic.rmw.cmpxchg", [
+  "ordering",
+  "table",
+]);
+defineRun(
+  0xfe,
+  0x5c,
+  `struct.atomic.get struct.atomic.get_s struct.atomic.get_u struct.atomic.set ${prefixed("struct.atomic.rmw", RMW)}`,
+  ["ordering", "type", "u32"],
+);
+defineRun(
+  0xfe,
+  0x67,
+  `array.atomic.get array.atomic.get_s array.atomic.get_u array.atomic.set ${prefixed("array.atomic.rmw", RMW)}`,
+  ["ordering", "type"],
+);
+define(0xfe, 0x72, "ref.i31_shared");
+
+/** The opcodes of the stack-switching proposal, refused by name rather than as unknown. */
+const STACK_SWITCHING: Record<number, string> = {
+  0xe0: "cont.new",
+  0xe1: "cont.bind",
+  0xe2: "suspend",
+  0xe3: "resume",
+  0xe4: "resume_throw",
+  0xe5: "resume_throw_ref",
+  0xe6: "switch",
+};
+
+// ---------------------------------------------------------------- decoding
+
+/** Reads a `u32`, recorded as an immediate (an index one when `kind` is given). */
+function u32(r: Reader, out: Immediate[], kind?: IndexKind): number {
+  const start = r.pos;
+  const value = r.u32();
+  out.push(kind ? { encoding: "u32", start, end: r.pos, value, kind } : { encoding: "u32", start, end: r.pos, value });
+  return value;
+}
+
+function memarg(r: Reader, out: Immediate[]): void {
+  const start = r.pos;
+  const flags = r.u32();
+  const multi = (flags & 0x40) !== 0;
+  const align = flags & ~0x40;
+  if (align >= 0x40) r.fail("malformed memop alignment: alignment too large", start);
+  const memory = multi ? r.u32() : 0;
+  out.push({ encoding: "memarg", start, end: r.pos, value: memory, kind: "memory", align });
+  const at = r.pos;
+  const offset = r.u64();
+  out.push({ encoding: "u64", start: at, end: r.pos, value: offset });
+}
+
+function immediate(r: Reader, imm: Imm, out: Immediate[]): void {
+  switch (imm) {
+    case "type":
+    case "func":
+    case "global":
+    case "table":
+    case "memory":
+    case "data":
+    case "elem":
+    case "tag":
+    case "local":
+    case "label":
+      u32(r, out, imm);
+      return;
+    case "u32":
+      u32(r, out);
+      return;
+    case "i32":
+    case "i64": {
+      const start = r.pos;
+      const value = r.sleb(imm === "i32" ? 32 : 64);
+      out.push(
+        imm === "i32"
+          ? { encoding: "s32", start, end: r.pos, value: Number(value) }
+          : { encoding: "s64", start, end: r.pos, value },
+      );
+      return;
+    }
+    case "f32":
+      r.take(4);
+      return;
+    case "f64":
+      r.take(8);
+      return;
+    case "v128":
+    case "shuffle":
+      r.take(16);
+      return;
+    case "lane":
+      r.u8();
+      return;
+    case "blocktype":
+      readBlockType(r, out);
+      return;
+    case "memarg":
+      return memarg(r, out);
+    case "brtable": {
+      const n = u32(r, out);
+      for (let i = 0; i <= n; i++) u32(r, out, "label");
+      return;
+    }
+    case "valtypes": {
+      const n = u32(r, out);
+      for (let i = 0; i < n; i++) readValType(r, out);
+      return;
+    }
+    case "heaptype":
+      readHeapType(r, out);
+      return;
+    case "zero": {
+      const at = r.pos;
+      if (r.u8() !== 0) r.fail("nonzero byte after `atomic.fence`", at);
+      return;
+    }
+    case "cast": {
+      const at = r.pos;
+      const flags = r.u8();
+      if (flags > 3) r.fail(`invalid cast flags: ${flags.toString(2).padStart(8, "0")}`, at);
+      u32(r, out, "label");
+      readHeapType(r, out);
+      readHeapType(r, out);
+      return;
+    }
+    case "catches": {
+      const n = u32(r, out);
+      for (let i = 0; i < n; i++) {
+        const at = r.pos;
+        const kind = r.u8();
+        if (kind > 3) r.fail(`invalid leading byte (0x${kind.toString(16)}) for catch`, at);
+        if (kind < 2) u32(r, out, "tag");
+        u32(r, out, "label");
+      }
+      return;
+    }
+    case "ordering": {
+      const at = r.pos;
+      if (u32(r, out) > 1) r.fail(`invalid atomic consistency ordering`, at);
+      return;
+    }
+  }
+}
+
+/** Decodes the instruction at `r.pos`. */
+export function readInstruction(r: Reader): Instruction {
+  const offset = r.pos;
+  const code = r.u8();
+  const immediates: Immediate[] = [];
+  let prefix: number | undefined;
+  let opcode = code;
+  if (code >= 0xfb && code <= 0xfe) {
+    prefix = code;
+    opcode = u32(r, immediates);
+  }
+  const op = OPS.get((prefix ?? 0) * 0x10000 + opcode);
+  if (!op) {
+    if (STACK_SWITCHING[code]) r.fail(`unsupported stack-switching instruction \`${STACK_SWITCHING[code]}\``, offset);
+    const what = prefix === undefined ? "opcode" : `0x${prefix.toString(16)} subopcode`;
+    r.fail(`unknown ${what}: 0x${opcode.toString(16)}`, offset);
+  }
+  for (const imm of op.imms) immediate(r, imm, immediates);
+  const indices = immediates.filter((i): i is IndexImmediate => i.kind !== undefined);
+  return { name: op.name, offset, end: r.pos, prefix, opcode, indices, immediates };
+}
+
+/** Whether an instruction opens a block that a later `end` closes. */
+const opensBlock = (ins: Instruction) =>
+  ins.prefix === undefined && (ins.opcode <= 0x04 ? ins.opcode >= 0x02 : ins.opcode === 0x06 || ins.opcode === 0x1f);
+
+/**
+ * Decodes the instructions of `bytes[start, end)`, calling `visit` for each.
+ * With `stopAtEnd` (constant expressions inside a section) it stops after the
+ * `end` that closes the expression; returns the offset where it stopped.
+ */
+export function scanExpr(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  visit: (ins: Instruction) => void,
+  stopAtEnd = false,
+): number {
+  const r = new Reader(bytes, start, end);
+  let depth = 0;
+  while (!r.done) {
+    const ins = readInstruction(r);
+    visit(ins);
+    if (opensBlock(ins)) depth++;
+    else if (ins.prefix === undefined && ins.opcode === 0x0b && --depth < 0 && stopAtEnd) return r.pos;
+  }
+  if (stopAtEnd) r.fail("unexpected end of data: constant expression without `end`");
+  return r.pos;
+}
+
+/** One group of local declarations of a function body. */
+export interface LocalGroup {
+  count: number;
+  type: ValType;
+}
+
+/** The local declarations of a function body and where its instructions start. */
+export interface FunctionBodyLocals {
+  locals: LocalGroup[];
+  /** The immediates of the declarations: counts and reference types. */
+  immediates: Immediate[];
+  /** Offset of the first instruction. */
+  codeStart: number;
+}
+
+/** Reads the local declarations at the start of the function body `bytes[start, end)`. */
+export function readLocals(bytes: Uint8Array, start: number, end: number): FunctionBodyLocals {
+  const r = new Reader(bytes, start, end);
+  const immediates: Immediate[] = [];
+  const locals: LocalGroup[] = [];
+  const n = u32(r, immediates);
+  for (let i = 0; i < n; i++) locals.push({ count: u32(r, immediates), type: readValType(r, immediates) });
+  return { locals, immediates, codeStart: r.pos };
+}
+
+/**
+ * Decodes a whole function body (`bytes[start, end)`, without its size):
+ * the local declarations, then every instruction. It must end with the
+ * `end` of the body, exactly at `end`.
+ */
+export function scanFunctionBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  visit: (ins: Instruction) => void,
+): FunctionBodyLocals {
+  const locals = readLocals(bytes, start, end);
+  let last: Instruction | undefined;
+  scanExpr(bytes, locals.codeStart, end, (ins) => {
+    last = ins;
+    visit(ins);
+  });
+  if (!last || last.prefix !== undefined || last.opcode !== 0x0b) {
+    throw new BinaryError("function body must end with `end`", end);
+  }
+  return locals;
+}
+
+// --------------------------------------------------------------- rewriting
+
+/** The new index of an item; returning the same index leaves its encoding untouched. */
+export type IndexRemap = (kind: IndexKind, index: number) => number;
+
+/** How a rewrite writes what it copies. */
+export interface RewriteOptions {
+  /**
+   * Re-encode every immediate the canonical way (shortest LEB128, short
+   * forms of reference types, memory 0 without the memarg flag), as
+   * wasm-encoder writes instructions it re-encodes. Without it only the
+   * remapped indices are re-encoded and all other bytes are copied.
+   */
+  canonical?: boolean;
+}
+
+/** Unsigned LEB128 of a 64-bit value. */
+function writeU64(w: ByteWriter, value: bigint): void {
+  do {
+    let b = Number(value & 0x7fn);
+    value >>= 7n;
+    if (value !== 0n) b |= 0x80;
+    w.byte(b);
+  } while (value !== 0n);
+}
+
+/** Writes an immediate with the value `value`. */
+export function writeImmediate(w: ByteWriter, imm: Immediate, value: number | bigint): void {
+  switch (imm.encoding) {
+    case "u32":
+      w.u32(Number(value));
+      return;
+    case "u64":
+      writeU64(w, BigInt(value));
+      return;
+    case "s32":
+    case "s33":
+    case "s64":
+      w.sleb(value);
+      return;
+    case "memarg":
+      // As wasm-encoder writes a memarg: memory 0 without the flag bit.
+      if (value === 0) w.u32(imm.align!);
+      else w.u32(imm.align! | 0x40).u32(Number(value));
+      return;
+    case "valtype":
+      writeValType(w, imm.type as ValType, () => Number(value));
+      return;
+    case "heaptype":
+      writeHeapType(w, imm.type as HeapType, () => Number(value));
+      return;
+  }
+}
+
+/**
+ * Copies `bytes[start, end)` to `out`, re-encoding the immediates (sorted,
+ * within the range) whose index `remap` changes, or all of them when
+ * canonical.
+ */
+function copyRemapped(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  immediates: Iterable<Immediate>,
+  remap: IndexRemap,
+  out: ByteWriter,
+  canonical: boolean,
+): void {
+  let cursor = start;
+  for (const imm of immediates) {
+    const next = imm.kind === undefined ? imm.value : remap(imm.kind, imm.value as number);
+    if (!canonical && next === imm.value) continue;
+    out.raw(bytes.subarray(cursor, imm.start));
+    writeImmediate(out, imm, next);
+    cursor = imm.end;
+  }
+  out.raw(bytes.subarray(cursor, end));
+}
+
+/** Copies the expression `bytes[start, end)` (instructions only) to `out` with its indices remapped. */
+export function rewriteExpr(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  remap: IndexRemap,
+  out: ByteWriter,
+  options: RewriteOptions = {},
+): void {
+  const all: Immediate[] = [];
+  scanExpr(bytes, start, end, (ins) => all.push(...ins.immediates));
+  copyRemapped(bytes, start, end, all, remap, out, options.canonical ?? false);
+}
+
+/**
+ * Copies the function body `bytes[start, end)` (locals and instructions,
+ * without its size) to `out` with its indices remapped. `prologue`, when
+ * given, is inserted between the local declarations and the first
+ * instruction.
+ */
+export function rewriteFunctionBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  remap: IndexRemap,
+  out: ByteWriter,
+  options: RewriteOptions & { prologue?: Uint8Array } = {},
+): void {
+  const canonical = options.canonical ?? false;
+  const body: Immediate[] = [];
+  const locals = scanFunctionBody(bytes, start, end, (ins) => body.push(...ins.immediates));
+  copyRemapped(bytes, start, locals.codeStart, locals.immediates, remap, out, canonical);
+  if (options.prologue) out.raw(options.prologue);
+  copyRemapped(bytes, locals.codeStart, end, body, remap, out, canonical);
+}
