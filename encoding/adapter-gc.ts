@@ -53,6 +53,7 @@ import {
   scanExpr,
   scanFunctionBody,
   valTypeIndex,
+  writeU64,
   writeValType,
   type Immediate,
   type IndexKind,
@@ -260,6 +261,7 @@ function parseAdapter(bytes: Uint8Array, validate: boolean): Module {
     }
     if (!r.done) r.fail("section size mismatch: unexpected data at the end of the section");
   }
+  if (m.funcs.some((f) => !f.import && !f.body)) fail("function and code section have inconsistent lengths");
   return m;
 }
 
@@ -406,22 +408,10 @@ function liveness(m: Module): void {
       if (imm.kind) use(imm.kind, imm.value as number);
     }
   };
+  // Data and element segments and tags can't exist in an adapter; locals and labels aren't items.
   const use = (kind: IndexKind, i: number) => {
-    switch (kind) {
-      case "type":
-        return ty(i);
-      case "func":
-        return func(i);
-      case "global":
-        return global(i);
-      case "table":
-        return table(i);
-      case "memory":
-        return mark("memories", i);
-      default:
-        // Data and element segments and tags can't exist in an adapter; locals and labels aren't items.
-        return;
-    }
+    const walks: Partial<Record<IndexKind, (j: number) => void>> = { type: ty, func, global, table, memory };
+    walks[kind]?.(i);
   };
   const func = (i: number): void =>
     mark("funcs", i, () => {
@@ -440,6 +430,7 @@ function liveness(m: Module): void {
       if (init) scanExpr(m.bytes, init.start, init.end, (ins) => immediates(ins.indices));
     });
   const table = (i: number): void => mark("tables", i, () => valty(m.tables[i]!.element));
+  const memory = (i: number): void => mark("memories", i);
 
   for (const e of m.exports) {
     if (e.kind === 4) fail("unsupported exported tag");
@@ -560,15 +551,8 @@ function writeLimits(w: ByteWriter, l: CoreLimits): void {
   const flags =
     (l.max !== undefined ? 1 : 0) | (l.shared ? 2 : 0) | (l.memory64 ? 4 : 0) | (l.pageSizeLog2 !== undefined ? 8 : 0);
   w.byte(flags);
-  const u64 = (v: bigint) => {
-    do {
-      const b = Number(v & 0x7fn);
-      v >>= 7n;
-      w.byte(v !== 0n ? b | 0x80 : b);
-    } while (v !== 0n);
-  };
-  u64(l.min);
-  if (l.max !== undefined) u64(l.max);
+  writeU64(w, l.min);
+  if (l.max !== undefined) writeU64(w, l.max);
   if (l.pageSizeLog2 !== undefined) w.u32(l.pageSizeLog2);
 }
 
@@ -585,22 +569,14 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     globals: new Remap(),
     tables: new Remap(),
   };
-  const remap = (kind: IndexKind, i: number): number => {
-    switch (kind) {
-      case "type":
-        return map.types.get(i);
-      case "func":
-        return map.funcs.get(i);
-      case "global":
-        return map.globals.get(i);
-      case "table":
-        return map.tables.get(i);
-      case "memory":
-        return map.memories.get(i);
-      default:
-        return i;
-    }
+  const spaces: Partial<Record<IndexKind, Remap>> = {
+    type: map.types,
+    func: map.funcs,
+    global: map.globals,
+    table: map.tables,
+    memory: map.memories,
   };
+  const remap = (kind: IndexKind, i: number): number => spaces[kind]?.get(i) ?? i;
   const mapType = (i: number) => map.types.get(i);
 
   // Sections, each an entry count and the entries.
@@ -763,23 +739,19 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
 
   const out = new ByteWriter().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
   const section = (id: number, entries: Uint8Array[]) => {
-    if (entries.length)
-      out.section(
-        id,
-        new ByteWriter().vec(entries, (w, e) => w.raw(e)),
-      );
+    const payload = new ByteWriter().vec(entries, (w, e) => w.raw(e));
+    if (entries.length) out.section(id, payload);
   };
+  const exportKinds = [map.funcs, map.tables, map.memories, map.globals];
   section(1, types);
   section(2, imports);
-  if (funcs.length)
-    out.section(
-      3,
-      new ByteWriter().vec(funcs, (w, t) => w.u32(t)),
-    );
+  section(
+    3,
+    funcs.map((t) => entry((w) => w.u32(t))),
+  );
   section(4, tables);
   section(5, memories);
   section(6, globals);
-  const exportKinds = [map.funcs, map.tables, map.memories, map.globals];
   section(
     7,
     m.exports.map((e) => entry((w) => w.name(e.name).byte(e.kind).u32(exportKinds[e.kind]!.get(e.index)))),

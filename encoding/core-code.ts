@@ -469,15 +469,7 @@ defineRun(
 define(0xfe, 0x72, "ref.i31_shared");
 
 /** The opcodes of the stack-switching proposal, refused by name rather than as unknown. */
-const STACK_SWITCHING: Record<number, string> = {
-  0xe0: "cont.new",
-  0xe1: "cont.bind",
-  0xe2: "suspend",
-  0xe3: "resume",
-  0xe4: "resume_throw",
-  0xe5: "resume_throw_ref",
-  0xe6: "switch",
-};
+const STACK_SWITCHING = "cont.new cont.bind suspend resume resume_throw resume_throw_ref switch".split(" ");
 
 // ---------------------------------------------------------------- decoding
 
@@ -607,7 +599,8 @@ export function readInstruction(r: Reader): Instruction {
   }
   const op = OPS.get((prefix ?? 0) * 0x10000 + opcode);
   if (!op) {
-    if (STACK_SWITCHING[code]) r.fail(`unsupported stack-switching instruction \`${STACK_SWITCHING[code]}\``, offset);
+    const switching = STACK_SWITCHING[code - 0xe0];
+    if (switching) r.fail(`unsupported stack-switching instruction \`${switching}\``, offset);
     const what = prefix === undefined ? "opcode" : `0x${prefix.toString(16)} subopcode`;
     r.fail(`unknown ${what}: 0x${opcode.toString(16)}`, offset);
   }
@@ -709,7 +702,7 @@ export interface RewriteOptions {
 }
 
 /** Unsigned LEB128 of a 64-bit value. */
-function writeU64(w: ByteWriter, value: bigint): void {
+export function writeU64(w: ByteWriter, value: bigint): void {
   do {
     let b = Number(value & 0x7fn);
     value >>= 7n;

@@ -458,6 +458,17 @@ describe("gcAdapter: what it adds and renames", () => {
     expect(text).not.toContain("$drop");
     expect(text).toContain('(processed-by "rustc" "1.0")');
   });
+
+  it("ignores a malformed producers section, and keeps the names read before an error in the name section", async () => {
+    // Two function names announced, one present; a producers field wasm-metadata doesn't know.
+    const source = `(module (func (export "k"))
+      (@custom "name" (after code) "\\01\\05\\02\\00\\02ab")
+      (@custom "producers" (after code) "\\01\\03bad\\00"))`;
+    const out = gcAdapter(await wat(source), ["k"], undefined);
+    const sections = readSections(out).map((s) => s.name ?? s.id);
+    expect(sections).toEqual([1, 3, 7, 10, "name"]);
+    expect(await print(out)).toContain("(func $ab (;0;)");
+  });
 });
 
 // ------------------------------------------------------------------ errors
@@ -478,6 +489,10 @@ describe("gcAdapter: errors", () => {
     );
     await fails('(module (func (export "f")))', "adapter module does not have export `nope`", ["f", "nope"]);
     await fails('(module (func (export "f")))', "an adapter must be reduced to at least one export", []);
+    await fails(new Uint8Array([1, 2, 3]), /^not a WebAssembly binary/);
+    // A function without a body, which only a module the engine didn't validate can have.
+    const bodiless = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 7, 5, 1, 1, 0x66, 0, 0];
+    await fails(new Uint8Array(bodiless), "function and code section have inconsistent lengths", ["f"], false);
   });
 
   it("refuses the sections an adapter can't have", async () => {
