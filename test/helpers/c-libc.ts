@@ -77,7 +77,7 @@ export function buildLibcGuest(wit: string, world: string, sources: string[], op
 }
 
 /** The root directory of the installed package `name` (found from its main entry point). */
-function packageRoot(name: string, from: NodeJS.Require = require): string {
+export function packageRoot(name: string, from: NodeJS.Require = require): string {
   let dir = path.dirname(from.resolve(name));
   for (;;) {
     const manifest = path.join(dir, "package.json");
