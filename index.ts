@@ -33,6 +33,7 @@ export { worldAbi, type WorldAbi } from "./ir/abi/world.js";
 export {
   ComponentEncodingError,
   componentNew,
+  type ComponentNewOptions,
   embedMetadata,
   encodeComponent,
   encodeMetadata,

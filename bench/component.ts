@@ -319,6 +319,8 @@ async function main(): Promise<void> {
     console.error(`${input.name}: done`);
   }
 
+  rows.push(...(await adapterRows(tools, time, notes)));
+
   console.log();
   console.log(
     `Component wrapper, mean ms per operation after warm-up (node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"}; ${time} ms per task).`,
@@ -333,6 +335,85 @@ async function main(): Promise<void> {
   console.log();
   if (notes.length) console.log(`Notes:\n  ${notes.join("\n  ")}`);
   else console.log("Every component of ours validates and has the same WIT as jco's.");
+}
+
+/** A guest that links a libc: it imports what a wasi-libc program using printf, getenv and files imports. */
+const LIBC_GUEST_WAT = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_seek" (func (param i32 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_fdstat_get" (func (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_open" (func (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_get" (func (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "environ_sizes_get" (func (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func (param i32)))
+  (memory (export "memory") 2)
+  (global $heap (mut i32) (i32.const 4096))
+  (func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32)
+    (local $p i32)
+    global.get $heap local.set $p
+    global.get $heap local.get 3 i32.add global.set $heap
+    local.get $p)
+  (func (export "_initialize"))
+  (func (export "run") (result i32) i32.const 1 i32.const 0 i32.const 0 i32.const 0 call $fd_write))`;
+
+/** The preview1 reactor adapter that jco's npm package ships. */
+function reactorAdapter(): Uint8Array | undefined {
+  const dir = path.join(root, "node_modules", "@bytecodealliance", "jco", "lib");
+  const file = path.join(dir, "wasi_snapshot_preview1.reactor.wasm");
+  return fs.existsSync(file) ? new Uint8Array(fs.readFileSync(file)) : undefined;
+}
+
+/** `component new --adapt` of a libc guest with the preview1 reactor adapter: ours against jco's. */
+async function adapterRows(tools: WasmTools, time: number, notes: string[]): Promise<string[][]> {
+  const adapter = reactorAdapter();
+  if (!adapter) {
+    notes.push("the preview1 reactor adapter (@bytecodealliance/jco) is not installed: no adapter row");
+    return [];
+  }
+  const wit = "package bench:libc;\n\nworld libc {\n  export run: func() -> u32;\n}\n";
+  const core = await tools.parse(LIBC_GUEST_WAT);
+  const embedded = await tools.componentEmbed({ binary: core, witSource: wit, world: "libc" });
+  const ours = componentNew(embedded, undefined, { adapters: [{ name: "wasi_snapshot_preview1", wasm: adapter }] });
+  const theirs = await tools.componentNew(embedded, [["wasi_snapshot_preview1", adapter]]);
+  try {
+    const [a, b] = [await tools.componentWit(ours), await tools.componentWit(theirs)];
+    if (a !== b) notes.push("libc guest + reactor adapter: our component's WIT differs from jco's");
+  } catch (e) {
+    notes.push(`libc guest + reactor adapter: our component does not validate: ${(e as Error).message.split("\n")[0]}`);
+  }
+  const bench = new Bench({ time, warmupTime: Math.max(100, time / 3) });
+  bench.add("ours", () => {
+    componentNew(embedded, undefined, { adapters: [{ name: "wasi_snapshot_preview1", wasm: adapter }] });
+  });
+  bench.add("jco", async () => {
+    await tools.componentNew(embedded, [["wasi_snapshot_preview1", adapter]]);
+  });
+  await bench.run();
+  const mean = (name: string): number => {
+    const result = bench.tasks.find((t) => t.name === name)?.result as { latency?: { mean: number } } | undefined;
+    if (result?.latency === undefined) throw new Error(`${name}: no result`);
+    return result.latency.mean;
+  };
+  const [o, j] = [mean("ours"), mean("jco")];
+  const ms = (x: number) => (x < 1 ? x.toFixed(3) : x.toFixed(2));
+  const size = (a: Uint8Array, b: Uint8Array) =>
+    `${a.length} / ${b.length} (${((a.length / b.length - 1) * 100).toFixed(1)}%)`;
+  console.error("libc guest + reactor adapter: done");
+  return [
+    [
+      "libc guest (11 preview1 imports)",
+      "component new --adapt wasi_snapshot_preview1=reactor, world from the section",
+      ms(o),
+      ms(j),
+      `${(j / o).toFixed(1)}×`,
+      size(ours, theirs),
+      size(withoutNames(ours), withoutNames(theirs)),
+    ],
+  ];
 }
 
 await main();

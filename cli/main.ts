@@ -20,14 +20,9 @@ import {
   type GeneratedFile,
   type LoadOptions,
 } from "../index.js";
-import {
-  ComponentEncodingError,
-  embedMetadata,
-  encodeComponent,
-  stripComponentTypeSections,
-  type WorldBindings,
-} from "../encoding/index.js";
-import { decodeComponentTypeSections, DecodeError } from "../encoding/decode/index.js";
+import { ComponentEncodingError, componentNew, embedMetadata, type WorldBindings } from "../encoding/index.js";
+import { splitComponentTypeSections } from "../encoding/metadata.js";
+import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
 import { isComponentBinary } from "../encoding/decode/component.js";
 import { ComponentHostError, generateComponentHost, type ComponentHostFile } from "../generators/ts/component/index.js";
@@ -619,34 +614,46 @@ async function main(): Promise<void> {
           .option("adapt", {
             type: "string",
             array: true,
-            describe: "name=adapter.wasm: an adapter module for a core import module (e.g. wasi_snapshot_preview1)",
+            describe:
+              "[NAME=]adapter.wasm: an adapter module implementing the core import module NAME (default: the file's stem), e.g. wasi_snapshot_preview1=wasi_snapshot_preview1.reactor.wasm",
+          })
+          .option("realloc-via-memory-grow", {
+            type: "boolean",
+            describe: "adapters allocate (and get their stack) with memory.grow instead of the module's cabi_realloc",
+          })
+          .option("return-call-ref", {
+            type: "boolean",
+            describe: "trampolines tail-call through globals (return_call_ref) instead of calling through a table",
           }),
       (argv) => {
         const core = readBinary(argv.core);
-        if (argv.adapt?.length) {
-          usage(
-            `adapters are not supported yet: cannot adapt ${argv.adapt.map((a) => `\`${a.split("=")[0]}\``).join(", ")}`,
-          );
-        }
-        let bindings: WorldBindings;
-        let module: Uint8Array;
+        const adapters = (argv.adapt ?? []).map((spec) => {
+          const eq = spec.indexOf("=");
+          const file = eq < 0 ? spec : spec.slice(eq + 1);
+          const name = eq < 0 ? path.basename(file).replace(/\.wasm$/, "") : spec.slice(0, eq);
+          if (name === "") usage(`--adapt ${spec}: the adapter's name is empty`);
+          return { name, wasm: readBinary(file) };
+        });
+        let bindings: WorldBindings | undefined;
         if (argv.wit !== undefined) {
           const loaded = loadWitPath(argv.wit, loadOptions(argv));
           if (!loaded.ok) fail(loaded.diagnostics);
           if (loaded.world === undefined) usage(worldRequired(loaded.resolve, loaded.package));
           bindings = { resolve: loaded.resolve, world: loaded.world, stringEncoding: argv["string-encoding"] };
-          module = encodingStep(() => stripComponentTypeSections(core));
         } else {
-          const decoded = encodingStep(() => decodeComponentTypeSections(core));
-          if (!decoded) {
+          if (encodingStep(() => splitComponentTypeSections(core)).sections.length === 0) {
             usage(`${argv.core} has no component-type custom section: give the world with --wit (and --world)`);
           }
-          bindings = decoded.bindgen;
-          module = decoded.module;
         }
         writeFileSync(
           argv.output,
-          encodingStep(() => encodeComponent(module, bindings)),
+          encodingStep(() =>
+            componentNew(core, bindings, {
+              adapters,
+              reallocViaMemoryGrow: argv["realloc-via-memory-grow"],
+              returnCallRef: argv["return-call-ref"],
+            }),
+          ),
         );
       },
     )

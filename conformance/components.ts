@@ -16,8 +16,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { loadWitPath, renderDiagnostics } from "../index.js";
-import { ComponentEncodingError, embedMetadata, encodeComponent, encodeWitPackage } from "../encoding/index.js";
-import { decodeComponentTypeSections, DecodeError } from "../encoding/decode/index.js";
+import {
+  ComponentEncodingError,
+  componentNew,
+  embedMetadata,
+  encodeWitPackage,
+  type ComponentNewOptions,
+} from "../encoding/index.js";
+import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError, readSections } from "../encoding/reader.js";
 
 export interface SuiteResult {
@@ -67,45 +73,109 @@ export async function componentSuites(corpus: string, verbose: boolean): Promise
     ];
   }
   return [
-    await components(path.join(root, "components"), tools, verbose),
+    ...(await components(path.join(root, "components"), tools, verbose)),
     ...(await interfaces(path.join(root, "interfaces"), tools, verbose)),
   ];
 }
 
-async function components(dir: string, tools: WasmTools, verbose: boolean): Promise<SuiteResult> {
-  const result: SuiteResult = { name: "wit-component components: component new", passed: 0, total: 0, failures: [] };
-  const apart = { adapters: [] as string[], linker: [] as string[], options: [] as string[] };
+/** The `;;!` configuration lines of a case's `.wat` files (TOML `key = value` pairs), as wit-component's tests read them. */
+function caseConfig(caseDir: string, files: string[]): Map<string, string> {
+  const config = new Map<string, string>();
+  for (const f of files.filter((f) => f.endsWith(".wat") && f !== "component.wat").sort()) {
+    for (const raw of fs.readFileSync(path.join(caseDir, f), "utf8").split("\n")) {
+      const line = raw.trim();
+      if (line.startsWith(";;!")) {
+        const m = /^([a-z-]+)\s*=\s*(.*)$/.exec(line.slice(3).trim());
+        if (m) config.set(m[1]!, m[2]!.trim());
+      } else if (line !== "" && !line.startsWith(";;")) break;
+    }
+  }
+  return config;
+}
+
+/** The import module name an adapter implements: its `;; module name:` line, else its file name. */
+function adapterName(wat: string, stem: string): string {
+  for (const raw of wat.split("\n")) {
+    const line = raw.trim();
+    if (line !== "" && !line.startsWith(";;")) break;
+    if (line.startsWith(";; module name: ")) return line.slice(";; module name: ".length);
+  }
+  return stem.slice("adapt-".length);
+}
+
+/** The encoder options a `;;!` configuration names, or why the case cannot run. */
+function encoderOptions(config: Map<string, string>): ComponentNewOptions | string {
+  const out: ComponentNewOptions = {};
+  for (const [key, value] of config) {
+    if (key === "realloc-via-memory-grow") out.reallocViaMemoryGrow = value === "true";
+    else if (key === "return-call-ref") out.returnCallRef = value === "true";
+    else return `option \`${key}\` is not supported`;
+  }
+  return out;
+}
+
+async function components(dir: string, tools: WasmTools, verbose: boolean): Promise<SuiteResult[]> {
+  const plain: SuiteResult = { name: "wit-component components: component new", passed: 0, total: 0, failures: [] };
+  const adapted: SuiteResult = {
+    name: "wit-component components: component new --adapt",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
+  const optioned: SuiteResult = {
+    name: "wit-component components: ;;! encoder options",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
+  const linker: string[] = [];
   for (const name of fs.readdirSync(dir).sort()) {
     const caseDir = path.join(dir, name);
     const files = fs.readdirSync(caseDir);
     if (!files.includes("module.wat")) {
-      apart.linker.push(name);
+      linker.push(name);
       continue;
     }
-    if (files.some((f) => f.startsWith("adapt-"))) {
-      apart.adapters.push(name);
-      continue;
-    }
-    const wat = fs.readFileSync(path.join(caseDir, "module.wat"), "utf8");
-    if (wat.startsWith(";;!")) {
-      apart.options.push(name);
-      continue;
-    }
+    const adapterFiles = files.filter((f) => f.startsWith("adapt-") && f.endsWith(".wat")).sort();
+    const config = caseConfig(caseDir, files);
+    const result = config.size > 0 ? optioned : adapterFiles.length > 0 ? adapted : plain;
     result.total++;
     const expectError = files.includes("error.txt");
     const fail = (why: string) => result.failures.push(`${name}: ${why}`);
-    const loaded = loadWitPath(caseDir, { world: "module", allFeatures: true });
-    if (!loaded.ok) {
-      fail(`WIT: ${renderDiagnostics(loaded.diagnostics).split("\n")[0]}`);
+    const options = encoderOptions(config);
+    if (typeof options === "string") {
+      fail(options);
       continue;
     }
+    const embedWorld = async (file: string): Promise<Uint8Array | string> => {
+      const stem = file.slice(0, -4);
+      const loaded = loadWitPath(caseDir, { world: stem, allFeatures: true });
+      if (!loaded.ok) return `WIT: ${renderDiagnostics(loaded.diagnostics).split("\n")[0]}`;
+      const core = await tools.parse(fs.readFileSync(path.join(caseDir, file), "utf8"));
+      return embedMetadata(core, loaded.resolve, loaded.world!);
+    };
     let component: Uint8Array;
     try {
-      const core = await tools.parse(wat);
-      const embedded = embedMetadata(core, loaded.resolve, loaded.world!);
-      const decoded = decodeComponentTypeSections(embedded);
-      if (!decoded) throw new Error("our component-type section was not found again");
-      component = encodeComponent(decoded.module, decoded.bindgen);
+      const main = await embedWorld("module.wat");
+      if (typeof main === "string") {
+        fail(main);
+        continue;
+      }
+      const adapters: { name: string; wasm: Uint8Array }[] = [];
+      let wit: string | undefined;
+      for (const f of adapterFiles) {
+        const wasm = await embedWorld(f);
+        if (typeof wasm === "string") {
+          wit = wasm;
+          break;
+        }
+        adapters.push({ name: adapterName(fs.readFileSync(path.join(caseDir, f), "utf8"), f.slice(0, -4)), wasm });
+      }
+      if (wit !== undefined) {
+        fail(wit);
+        continue;
+      }
+      component = componentNew(main, undefined, { ...options, adapters });
     } catch (e) {
       if (expectError && isOurError(e)) {
         result.passed++;
@@ -128,12 +198,10 @@ async function components(dir: string, tools: WasmTools, verbose: boolean): Prom
     if (printed.trim() === expected.trim()) result.passed++;
     else fail("printed WIT differs from component.wit.print");
   }
-  result.failures.push(
-    `(apart) adapter cases, refused until --adapt works: ${apart.adapters.length}`,
-    `(apart) linker cases (no module.wat): ${apart.linker.length}`,
-    `(apart) cases with ;;! options: ${apart.options.length} (${apart.options.join(", ")})`,
+  plain.failures.push(
+    `(apart) linker cases (no module.wat, \`witx-bindgen link\` not supported yet): ${linker.length}`,
   );
-  return result;
+  return [plain, adapted, optioned];
 }
 
 /** The sections of a binary other than custom sections, for comparing encodings. */

@@ -172,21 +172,7 @@ export function rootBuiltin(field: string): Builtin | undefined {
   );
   if (unit) return futureStreamBuiltin(unit[1] as "future" | "stream", unit[2]!, undefined);
   const context = /^\[context-(get|set)-(\d+)\]$/.exec(field);
-  if (context) {
-    const slot = Number(context[2]);
-    const get = context[1] === "get";
-    return {
-      name: `context.${context[1]}`,
-      sig: get ? { params: [], results: [I32] } : { params: [I32], results: [] },
-      memory: false,
-      realloc: false,
-      write: (w) =>
-        w
-          .byte(get ? 0x0a : 0x0b)
-          .byte(0x7f)
-          .u32(slot),
-    };
-  }
+  if (context) return contextBuiltin(context[1] === "get", Number(context[2]), I32);
   const errorContext = /^\[error-context-(new|debug-message)-(.+)\]$/.exec(field);
   const encoding = errorContext ? encodingOf(errorContext[2]!) : undefined;
   if (errorContext && encoding) {
@@ -206,4 +192,19 @@ export function rootBuiltin(field: string): Builtin | undefined {
     };
   }
   return undefined;
+}
+
+/** `context.get`/`context.set` of `slot`, with a slot of type `ty` (`i64` for 64-bit memories). */
+export function contextBuiltin(get: boolean, slot: number, ty: "i32" | "i64"): Builtin {
+  return {
+    name: `context.${get ? "get" : "set"}`,
+    sig: get ? { params: [], results: [ty] } : { params: [ty], results: [] },
+    memory: false,
+    realloc: false,
+    write: (w) =>
+      w
+        .byte(get ? 0x0a : 0x0b)
+        .byte(ty === "i32" ? 0x7f : 0x7e)
+        .u32(slot),
+  };
 }

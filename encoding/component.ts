@@ -37,13 +37,17 @@ import {
   type ExternName,
   type TypeDef,
 } from "./builder.js";
-import { readCoreModule, type CoreFuncType } from "./core-module.js";
+import { gcAdapter } from "./adapter-gc.js";
+import { dedupeImports } from "./dedupe.js";
+import { readCoreModule, signatureString, type CoreFuncType, type CoreModuleInfo } from "./core-module.js";
 import { LiveTypes } from "./live.js";
 import { mergeImportsBasedOnSemver } from "./semver-merge.js";
 import type { ComponentStringEncoding } from "./metadata-types.js";
 import { producersSection } from "./metadata.js";
 export { stripComponentTypeSections } from "./metadata.js";
-import { fixupModule, SHIM_MEMORY, SHIM_TABLE, shimModule } from "./shim.js";
+import { SHIM_MEMORY, SHIM_TABLE, shimModule, TLS_BASE_GET, TLS_BASE_SET } from "./shim.js";
+import { fixupImports, fixupModule, needsFixup, TaskHook, type FixupSpec, type HookedFunc } from "./fixup.js";
+import { contextBuiltin } from "./builtins.js";
 import {
   asyncCoreSignature,
   ComponentEncodingError,
@@ -138,6 +142,25 @@ function importFuncName(func: Function): string {
   return `import-${func.name.replace(/\[/g, "").replace(/[\]. ]/g, "-")}`;
 }
 
+/** One core module of the component: the main module, or an adapter (`--adapt NAME=…`). */
+export interface EncodedModule {
+  /** The adapter's import module name; `undefined` for the main module. */
+  name: string | undefined;
+  bytes: Uint8Array;
+  fit: ModuleFit;
+  /** String encodings of the module's own bindings (the component's defaults when absent). */
+  importEncodings?: Map<string, ComponentStringEncoding>;
+  exportEncodings?: Map<string, ComponentStringEncoding>;
+  /** The world exports (by name) this module implements. */
+  exports: ReadonlySet<string>;
+}
+
+/** A module being encoded, with its core instance once instantiated. */
+interface Unit extends EncodedModule {
+  instance: number;
+  aliases: Map<string, number>;
+}
+
 /** Encoding state shared by every part of one component. */
 class ComponentEncoder {
   readonly c = new ComponentBuilder();
@@ -145,17 +168,22 @@ class ComponentEncoder {
   readonly instances = new Map<InterfaceId, number>();
   private readonly importedFuncs = new Map<string, number>();
   private memoryIndex: number | undefined;
-  private mainInstance = 0;
-  private readonly coreAliases = new Map<string, number>();
+  private readonly units: Unit[];
   private readonly exportsUsed = new Map<InterfaceId, Set<InterfaceId>>();
   private readonly liveTypeImports = new Map<InterfaceId, TypeId[]>();
 
   constructor(
     private readonly b: WorldBindings,
     private readonly world: World,
-    private readonly module: Uint8Array,
-    private readonly fit: ModuleFit,
-  ) {}
+    modules: EncodedModule[],
+    private readonly encodeOptions: EncodeOptions = {},
+  ) {
+    this.units = modules.map((m) => ({ ...m, instance: -1, aliases: new Map() }));
+  }
+
+  private get main(): Unit {
+    return this.units[0]!;
+  }
 
   private get resolve(): Resolve {
     return this.b.resolve;
@@ -236,14 +264,14 @@ class ComponentEncoder {
   private computeLiveTypes(): void {
     const live = new LiveTypes(this.resolve);
     for (const { item } of this.world.imports.values()) if (item.kind === "type") live.addTypeId(item.id);
-    for (const use of this.fit.imports) {
+    for (const use of this.units.flatMap((u) => u.fit.imports)) {
       if (use.kind === "func") live.addFunc(use.func);
       else if (use.kind === "task-return") {
         if (use.func.result !== undefined) live.addType(use.func.result);
       } else if (use.kind === "builtin") {
         const t = use.builtin.futureOrStream?.type;
         if (t !== undefined) live.addTypeId(t);
-      } else live.addTypeId(use.resource);
+      } else if (use.kind === "resource-drop" || use.kind === "exported-resource") live.addTypeId(use.resource);
     }
     for (const { item } of this.world.exports.values()) {
       if (item.kind !== "interface") {
@@ -270,7 +298,9 @@ class ComponentEncoder {
 
   private usedFuncs(iface: InterfaceId | undefined): Set<string> {
     const out = new Set<string>();
-    for (const use of this.fit.imports) if (use.kind === "func" && use.iface === iface) out.add(use.func.name);
+    for (const unit of this.units) {
+      for (const use of unit.fit.imports) if (use.kind === "func" && use.iface === iface) out.add(use.func.name);
+    }
     return out;
   }
 
@@ -328,16 +358,20 @@ class ComponentEncoder {
   private readonly exportedResources = new Set<TypeId>();
 
   /** How the core function for one import of the module is made, and whether it needs the module's memory or realloc. */
-  private importMaker(use: ImportUse): { sig: CoreFuncType; deferred: boolean; make: () => number } | undefined {
+  private importMaker(
+    unit: Unit,
+    use: ImportUse,
+  ): { sig: CoreFuncType; deferred: boolean; make: () => number } | undefined {
     const resolve = this.resolve;
-    const fit = this.fit;
-    const memoryFirst = fit.importedMemory !== undefined;
+    const fit = unit.fit;
+    // Adapters are instantiated after the main module, whose memory they use.
+    const memoryFirst = this.main.fit.importedMemory !== undefined || unit !== this.main;
     const deferredIf = (r: { memory: boolean; realloc: boolean }) =>
       (r.memory || r.realloc) && (!memoryFirst || r.realloc);
     switch (use.kind) {
       case "func": {
         const r = requiredOptions(resolve, use.func, "import", use.async === true);
-        const encoding = this.encodingOf(this.b.importEncodings, use.key, use.func);
+        const encoding = this.encodingOf(unit.importEncodings ?? this.b.importEncodings, use.key, use.func);
         const sig = use.async
           ? asyncCoreSignature(resolve, use.func, "lower", false)
           : coreSignature(resolve, use.func, "lower");
@@ -345,7 +379,7 @@ class ComponentEncoder {
           sig,
           deferred: deferredIf(r),
           make: () => {
-            const options = this.options(r, fit.importRealloc, encoding, use.func);
+            const options = this.options(unit, r, fit.importRealloc, encoding, use.func, "lower");
             if (use.async) options.async = true;
             return this.c.lower(this.importedFunc(use.func, use.key, use.iface), options);
           },
@@ -354,7 +388,7 @@ class ComponentEncoder {
       case "task-return": {
         const func = use.func;
         const r = taskReturnRequirements(resolve, func);
-        const encoding = this.encodingOf(this.b.exportEncodings, use.key, func);
+        const encoding = this.encodingOf(unit.exportEncodings ?? this.b.exportEncodings, use.key, func);
         const iface = use.key.kind === "interface" ? use.key.id : this.exportedInterfaceOf(use.key);
         return {
           sig: taskReturnSignature(resolve, func),
@@ -364,7 +398,7 @@ class ComponentEncoder {
               func.result === undefined
                 ? undefined
                 : encodeValType(resolve, this.rootSink(iface, iface === undefined), func.result);
-            return this.c.taskReturn(result, this.options(r, undefined, encoding, func));
+            return this.c.taskReturn(result, this.options(unit, r, undefined, encoding, func, "lower"));
           },
         };
       }
@@ -376,7 +410,7 @@ class ComponentEncoder {
             // The module's table exists only once it is instantiated.
             deferred: true,
             make: () => {
-              this.indirectTable ??= this.c.aliasCoreExport(this.mainInstance, "__indirect_function_table", "table");
+              this.indirectTable ??= this.c.aliasCoreExport(unit.instance, "__indirect_function_table", "table");
               this.startFuncType ??= this.c.defineCoreFuncType(["i32"], []);
               return this.c.canon((w) => b.write(w, this.indirectTable, undefined, this.startFuncType));
             },
@@ -386,7 +420,9 @@ class ComponentEncoder {
           deferred: deferredIf(b),
           make: () => {
             const memory = b.memory ? this.requireMemory(b.name) : undefined;
-            const realloc = b.realloc ? this.coreExport(this.requireRealloc(fit.importRealloc, b.name)) : undefined;
+            const realloc = b.realloc
+              ? this.reallocIndex(unit, this.requireRealloc(fit.importRealloc, b.name), "lower")
+              : undefined;
             const fs = b.futureOrStream;
             let type: number | undefined;
             if (fs) {
@@ -428,19 +464,38 @@ class ComponentEncoder {
   }
 
   private encodeCore(): void {
-    const { fit, resolve } = this;
-    const mainModule = this.c.coreModule(this.module);
+    const resolve = this.resolve;
+    const main = this.main;
+    const adapters = this.units.slice(1);
+    const modules = this.units.map((u) => this.c.coreModule(u.bytes));
 
-    // What needs a trampoline: functions that need the module's memory or realloc, and destructors.
-    const makers = fit.imports.map((use) => this.importMaker(use));
-    const slotOf = new Map<number, number>();
-    const deferred: { slot: number; make: () => number; sig: CoreFuncType }[] = [];
-    makers.forEach((m, n) => {
-      if (!m?.deferred) return;
-      slotOf.set(n, deferred.length);
-      deferred.push({ slot: deferred.length, make: m.make, sig: m.sig });
-    });
-    const memoryFirst = fit.importedMemory !== undefined;
+    // What needs a trampoline in the shim module, filled in by the fixup
+    // module once everything is instantiated: lowerings that need a realloc
+    // (or the memory) of a module not yet instantiated, the adapters'
+    // functions the main module imports, and destructors.
+    interface Slot {
+      sig: CoreFuncType;
+      make: () => number;
+    }
+    const slots: Slot[] = [];
+    const slotOf = new Map<ImportUse, number>();
+    const makers = new Map<ImportUse, () => number>();
+    for (const unit of this.units) {
+      for (const use of unit.fit.imports) {
+        if (use.kind === "adapter-export") {
+          const adapter = adapters.find((a) => a.name === use.module)!;
+          slotOf.set(use, slots.length);
+          slots.push({ sig: use.sig, make: () => this.coreExport(adapter, use.export) });
+          continue;
+        }
+        const m = this.importMaker(unit, use);
+        if (!m) continue;
+        if (m.deferred) {
+          slotOf.set(use, slots.length);
+          slots.push({ sig: m.sig, make: m.make });
+        } else makers.set(use, m.make);
+      }
+    }
     const exportedResourceList: TypeId[] = [];
     for (const { item } of this.world.exports.values()) {
       if (item.kind !== "interface") continue;
@@ -450,20 +505,33 @@ class ComponentEncoder {
     }
     const dtorSlots = new Map<TypeId, number>();
     for (const id of exportedResourceList) {
-      if (fit.dtors.has(id)) dtorSlots.set(id, deferred.length + dtorSlots.size);
+      const unit = this.units.find((u) => u.fit.dtors.has(id));
+      if (!unit) continue;
+      dtorSlots.set(id, slots.length);
+      slots.push({ sig: { params: ["i32"], results: [] }, make: () => this.coreExport(unit, unit.fit.dtors.get(id)!) });
     }
-    const signatures = [
-      ...deferred.map((d) => d.sig),
-      ...[...dtorSlots.keys()].map((): CoreFuncType => ({ params: ["i32"], results: [] })),
-    ];
+    const hooks = this.prepareTaskHooks(slots, [...dtorSlots.values()]);
+    const signatures = slots.map((s) => s.sig);
+    const returnCallRef = this.encodeOptions.returnCallRef === true;
+    const memoryFirst = main.fit.importedMemory !== undefined;
+    const tlsBase = this.tlsBaseInShim();
     let shimInstance: number | undefined;
-    if (signatures.length > 0 || memoryFirst) {
-      const shim = this.c.coreModule(shimModule(signatures, fit.importedMemory?.limits));
+    if (signatures.length > 0 || memoryFirst || tlsBase) {
+      const shim = this.c.coreModule(
+        shimModule(signatures, main.fit.importedMemory?.limits, { returnCallRef, tlsBase }),
+      );
       shimInstance = this.c.instantiateCore(shim, []);
+      this.shimInstanceIndex = shimInstance;
       if (memoryFirst) this.memoryIndex = this.c.aliasCoreExport(shimInstance, SHIM_MEMORY, "memory");
     }
-    const needsFixup = signatures.length > 0 || fit.initialize !== undefined;
-    const fixup = needsFixup ? this.c.coreModule(fixupModule(signatures, fit.initialize !== undefined)) : undefined;
+    const fixupSpec: FixupSpec = {
+      signatures,
+      initialize: main.fit.initialize !== undefined,
+      returnCallRef,
+      hooked: hooks?.hooked,
+      slotHooks: hooks?.slotHooks,
+    };
+    const fixup = needsFixup(fixupSpec) ? this.c.coreModule(fixupModule(fixupSpec)) : undefined;
 
     for (const id of exportedResourceList) {
       const slot = dtorSlots.get(id);
@@ -473,58 +541,253 @@ class ComponentEncoder {
       this.exportedResources.add(id);
     }
 
-    const byModule = new Map<string, CoreExport[]>();
-    fit.imports.forEach((use, n) => {
-      let index: number;
-      const slot = slotOf.get(n);
-      if (slot !== undefined) index = this.c.aliasCoreExport(shimInstance!, String(slot), "func");
-      else if (makers[n]) index = makers[n]!.make();
-      else if (use.kind === "resource-drop") {
-        index = this.c.resourceDrop(this.resourceIndex(use.resource));
-      } else if (use.kind === "exported-resource") {
-        const type = this.rootMaps.idToIndex.get(use.resource)!;
-        index =
-          use.op === "new"
-            ? this.c.resourceNew(type)
-            : use.op === "rep"
-              ? this.c.resourceRep(type)
-              : this.c.resourceDrop(type);
-      } else throw new Error(`unhandled import ${use.module}::${use.name}`);
-      let list = byModule.get(use.module);
-      if (!list) byModule.set(use.module, (list = []));
-      list.push({ name: use.name, sort: "func", index });
+    this.units.forEach((unit, n) => {
+      const byModule = new Map<string, CoreExport[]>();
+      const add = (module: string, e: CoreExport) => {
+        let list = byModule.get(module);
+        if (!list) byModule.set(module, (list = []));
+        list.push(e);
+      };
+      for (const use of unit.fit.imports) {
+        let index: number;
+        let sort: CoreExport["sort"] = "func";
+        const slot = slotOf.get(use);
+        const make = makers.get(use);
+        if (slot !== undefined) index = this.c.aliasCoreExport(shimInstance!, String(slot), "func");
+        else if (make) index = make();
+        else if (use.kind === "resource-drop") {
+          index = this.c.resourceDrop(this.resourceIndex(use.resource));
+        } else if (use.kind === "exported-resource") {
+          const type = this.rootMaps.idToIndex.get(use.resource)!;
+          index =
+            use.op === "new"
+              ? this.c.resourceNew(type)
+              : use.op === "rep"
+                ? this.c.resourceRep(type)
+                : this.c.resourceDrop(type);
+        } else if (use.kind === "tls-base") {
+          if (tlsBase) index = this.c.aliasCoreExport(shimInstance!, use.set ? TLS_BASE_SET : TLS_BASE_GET, "func");
+          else index = this.c.canon((w) => contextBuiltin(!use.set, 1, use.type).write(w, undefined, undefined));
+        } else if (use.kind === "main-memory") {
+          index = this.requireMemory(`adapter \`${unit.name}\``);
+          sort = "memory";
+        } else if (use.kind === "main-export") {
+          if (use.sort === "tag") throw new ComponentEncodingError(`adapter \`${unit.name}\` imports a tag`);
+          sort = use.sort;
+          index = this.aliasMainExport(use.name, use.sort);
+        } else throw new Error(`unhandled import ${use.module}::${use.name}`);
+        add(use.module, { name: use.name, sort, index });
+      }
+      if (unit === main && main.fit.importedMemory) {
+        const { module, name } = main.fit.importedMemory;
+        add(module, { name, sort: "memory", index: this.memoryIndex! });
+      }
+      const args: [string, number][] = [];
+      for (const [module, exports] of byModule) args.push([module, this.c.coreInstanceFromExports(exports)]);
+      unit.instance = this.c.instantiateCore(modules[n]!, args);
+      if (unit === main && main.fit.memory !== undefined) {
+        this.memoryIndex = this.c.aliasCoreExport(main.instance, main.fit.memory, "memory");
+      }
     });
-    if (fit.importedMemory) {
-      const { module, name } = fit.importedMemory;
-      let list = byModule.get(module);
-      if (!list) byModule.set(module, (list = []));
-      list.push({ name, sort: "memory", index: this.memoryIndex! });
-    }
-    const args: [string, number][] = [];
-    for (const [module, exports] of byModule) args.push([module, this.c.coreInstanceFromExports(exports)]);
-    this.mainInstance = this.c.instantiateCore(mainModule, args);
 
-    if (fit.memory !== undefined) this.memoryIndex = this.c.aliasCoreExport(this.mainInstance, fit.memory, "memory");
-
-    if (needsFixup) {
-      const fixupExports: CoreExport[] = [];
-      for (const d of deferred) fixupExports.push({ name: String(d.slot), sort: "func", index: d.make() });
-      for (const [id, slot] of dtorSlots) {
-        fixupExports.push({ name: String(slot), sort: "func", index: this.coreExport(fit.dtors.get(id)!) });
-      }
-      if (signatures.length > 0) {
-        fixupExports.push({
-          name: SHIM_TABLE,
-          sort: "table",
-          index: this.c.aliasCoreExport(shimInstance!, SHIM_TABLE, "table"),
-        });
-      }
-      if (fit.initialize !== undefined) {
-        fixupExports.push({ name: "_initialize", sort: "func", index: this.coreExport(fit.initialize) });
-      }
+    if (fixup !== undefined) {
+      const made = slots.map((s) => s.make());
+      const fixupExports: CoreExport[] = fixupImports(fixupSpec).map(({ name, sort }) => {
+        let index: number;
+        if (sort === "table") index = this.c.aliasCoreExport(shimInstance!, SHIM_TABLE, "table");
+        else if (sort === "global") index = this.c.aliasCoreExport(shimInstance!, name, "global");
+        else if (name === "_initialize") index = this.coreExport(main, main.fit.initialize!);
+        else if (name === "__wasm_task_hook") index = this.coreExport(main, main.fit.taskHook!);
+        else if (hooks?.wrapped.has(name)) {
+          const { unit, core } = hooks.wrapped.get(name)!;
+          index = this.coreExport(unit, core);
+        } else index = made[Number(name)]!;
+        return { name, sort, index };
+      });
       const inst = this.c.coreInstanceFromExports(fixupExports);
-      this.c.instantiateCore(fixup!, [["", inst]]);
+      const instance = this.c.instantiateCore(fixup, [["", inst]]);
+      if (hooks) this.hooks = { ...hooks, instance, aliases: new Map() };
     }
+  }
+
+  /** The task hooks' wrappers, once the fixup module that defines them is instantiated. */
+  private hooks:
+    | {
+        exported: Map<string, number>;
+        instance: number;
+        aliases: Map<number, number>;
+      }
+    | undefined;
+  /** With task hooks, the trampoline slots of reallocs used when lowering, by `<module>:<export>`. */
+  private readonly reallocSlots = new Map<string, number>();
+  private shimInstanceIndex: number | undefined;
+  private readonly shimAliases = new Map<number, number>();
+
+  private unitKey(unit: Unit, core: string): string {
+    return `m${this.units.indexOf(unit)}:${core}`;
+  }
+
+  /**
+   * wit-component's task hooks, when the main module exports
+   * `__wasm_task_hook`: a wrapper for each lifted export, post-return and
+   * callback, each realloc used as an option, and each destructor. Reallocs
+   * used by lowerings get trampoline slots (the wrappers exist only once the
+   * fixup module does), filled with their wrappers.
+   */
+  private prepareTaskHooks(
+    slots: { sig: CoreFuncType; make: () => number }[],
+    dtorSlots: number[],
+  ):
+    | {
+        hooked: HookedFunc[];
+        slotHooks: Map<number, number>;
+        wrapped: Map<string, { unit: Unit; core: string }>;
+        exported: Map<string, number>;
+      }
+    | undefined {
+    if (this.main.fit.taskHook === undefined) return undefined;
+    const resolve = this.resolve;
+    const hooked: HookedFunc[] = [];
+    const wrapped = new Map<string, { unit: Unit; core: string }>();
+    const exported = new Map<string, number>();
+    const wrap = (unit: Unit, core: string, sig: CoreFuncType, start: number, end: number | "async") => {
+      const name = this.unitKey(unit, core);
+      if (exported.has(name)) return;
+      wrapped.set(name, { unit, core });
+      exported.set(name, hooked.length);
+      hooked.push({ wraps: { name }, sig, start, end, exported: true });
+    };
+    const REALLOC: CoreFuncType = { params: ["i32", "i32", "i32", "i32"], results: ["i32"] };
+    for (const unit of this.units) {
+      for (const e of unit.fit.exports) {
+        if (e.async) {
+          const sig = asyncCoreSignature(resolve, e.func, "lift", e.async.callback !== undefined);
+          wrap(
+            unit,
+            e.coreName,
+            sig,
+            TaskHook.AsyncStart,
+            e.async.callback === undefined ? TaskHook.AsyncFinish : "async",
+          );
+          if (e.async.callback !== undefined) {
+            wrap(
+              unit,
+              e.async.callback,
+              { params: ["i32", "i32", "i32"], results: ["i32"] },
+              TaskHook.AsyncResume,
+              "async",
+            );
+          }
+          continue;
+        }
+        const sig = coreSignature(resolve, e.func, "lift");
+        wrap(unit, e.coreName, sig, TaskHook.SyncStart, TaskHook.SyncFinish);
+        if (e.postReturn !== undefined) {
+          wrap(
+            unit,
+            e.postReturn,
+            { params: sig.results, results: [] },
+            TaskHook.PostReturnStart,
+            TaskHook.PostReturnFinish,
+          );
+        }
+      }
+    }
+    for (const unit of this.units) {
+      for (const name of new Set([unit.fit.realloc, unit.fit.importRealloc, unit.fit.exportRealloc])) {
+        if (name !== undefined) wrap(unit, name, REALLOC, TaskHook.ReallocStart, TaskHook.ReallocFinish);
+      }
+    }
+    const slotHooks = new Map<number, number>();
+    for (const unit of this.units) {
+      const name = unit.fit.importRealloc;
+      if (name === undefined || !this.lowersWithRealloc(unit)) continue;
+      this.reallocSlots.set(this.unitKey(unit, name), slots.length);
+      slotHooks.set(slots.length, exported.get(this.unitKey(unit, name))!);
+      slots.push({ sig: REALLOC, make: () => this.coreExport(unit, name) });
+    }
+    for (const slot of dtorSlots) {
+      slotHooks.set(slot, hooked.length);
+      hooked.push({
+        wraps: { slot },
+        sig: { params: ["i32"], results: [] },
+        start: TaskHook.ResourceDtorStart,
+        end: TaskHook.ResourceDtorFinish,
+        exported: false,
+      });
+    }
+    return { hooked, slotHooks, wrapped, exported };
+  }
+
+  /** Whether any lowering into `unit` (or built-in it imports) needs its realloc. */
+  private lowersWithRealloc(unit: Unit): boolean {
+    return unit.fit.imports.some((use) => {
+      if (use.kind === "func") return requiredOptions(this.resolve, use.func, "import", use.async === true).realloc;
+      return use.kind === "builtin" && use.builtin.realloc;
+    });
+  }
+
+  /** The core function the component calls for `core` of `unit`: its task-hook wrapper, if any. */
+  private entry(unit: Unit, core: string): number {
+    const h = this.hooks;
+    const i = h?.exported.get(this.unitKey(unit, core));
+    if (h === undefined || i === undefined) return this.coreExport(unit, core);
+    let index = h.aliases.get(i);
+    if (index === undefined) {
+      index = this.c.aliasCoreExport(h.instance, `hook${i}`, "func");
+      h.aliases.set(i, index);
+    }
+    return index;
+  }
+
+  /** The `realloc` option for a lowering into `unit` or a lift out of it. */
+  private reallocIndex(unit: Unit, name: string, site: "lower" | "lift"): number {
+    if (this.main.fit.taskHook === undefined) return this.coreExport(unit, name);
+    if (site === "lift") return this.entry(unit, name);
+    const key = this.unitKey(unit, name);
+    const slot = this.reallocSlots.get(key)!;
+    let index = this.shimAliases.get(slot);
+    if (index === undefined) {
+      index = this.c.aliasCoreExport(this.shimInstanceIndex!, String(slot), "func");
+      this.shimAliases.set(slot, index);
+    }
+    return index;
+  }
+
+  /**
+   * The type of the TLS base global the shim module defines, when a module
+   * imports `__wasm_{get,set}_tls_base` and the component does not use
+   * threads (whose context slot 1 holds the TLS base otherwise), as
+   * wit-component decides.
+   */
+  private tlsBaseInShim(): "i32" | "i64" | undefined {
+    const uses = this.units.flatMap((u) => u.fit.imports);
+    const threads = uses.some(
+      (u) =>
+        u.kind === "builtin" && (u.builtin.name === "thread.new-indirect" || /^\[context-(get|set)-1\]$/.test(u.name)),
+    );
+    if (threads) return undefined;
+    let type: "i32" | "i64" | undefined;
+    for (const u of uses) {
+      if (u.kind !== "tls-base") continue;
+      if (type !== undefined && type !== u.type) {
+        throw new ComponentEncodingError(`conflicting TLS base pointer types \`${type}\` and \`${u.type}\``);
+      }
+      type = u.type;
+    }
+    return type;
+  }
+
+  /** An export of the main module that an adapter imports (`__main_module__`). */
+  private aliasMainExport(name: string, sort: "func" | "table" | "memory" | "global"): number {
+    if (sort === "func") return this.coreExport(this.main, name);
+    const key = `${sort}:${name}`;
+    let index = this.main.aliases.get(key);
+    if (index === undefined) {
+      index = this.c.aliasCoreExport(this.main.instance, name, sort);
+      this.main.aliases.set(key, index);
+    }
+    return index;
   }
 
   private importedFunc(func: Function, key: WorldKey, iface: InterfaceId | undefined): number {
@@ -538,11 +801,11 @@ class ComponentEncoder {
     return index;
   }
 
-  private coreExport(name: string): number {
-    let index = this.coreAliases.get(name);
+  private coreExport(unit: Unit, name: string): number {
+    let index = unit.aliases.get(name);
     if (index === undefined) {
-      index = this.c.aliasCoreExport(this.mainInstance, name, "func");
-      this.coreAliases.set(name, index);
+      index = this.c.aliasCoreExport(unit.instance, name, "func");
+      unit.aliases.set(name, index);
     }
     return index;
   }
@@ -564,19 +827,21 @@ class ComponentEncoder {
   }
 
   private options(
+    unit: Unit,
     r: Requirements,
     realloc: string | undefined,
     encoding: ComponentStringEncoding,
     func: Function,
+    site: "lower" | "lift",
   ): CanonOptions {
     const o: CanonOptions = {};
     if (r.memory) o.memory = this.requireMemory(`function ${func.name}`);
-    if (r.realloc) o.realloc = this.coreExport(this.requireRealloc(realloc, `function ${func.name}`));
+    if (r.realloc) o.realloc = this.reallocIndex(unit, this.requireRealloc(realloc, `function ${func.name}`), site);
     if (r.stringEncoding) o.stringEncoding = encoding;
     return o;
   }
 
-  private lift(e: ExportedFunc, type: number): number {
+  private lift(unit: Unit, e: ExportedFunc, type: number): number {
     const r = requiredOptions(this.resolve, e.func, "export", e.async !== undefined);
     if (e.async) {
       const t = taskReturnRequirements(this.resolve, e.func);
@@ -584,52 +849,58 @@ class ComponentEncoder {
       r.stringEncoding ||= t.stringEncoding;
     }
     const options = this.options(
+      unit,
       r,
-      this.fit.exportRealloc,
-      this.encodingOf(this.b.exportEncodings, e.key, e.func),
+      unit.fit.exportRealloc,
+      this.encodingOf(unit.exportEncodings ?? this.b.exportEncodings, e.key, e.func),
       e.func,
+      "lift",
     );
-    if (e.postReturn !== undefined) options.postReturn = this.coreExport(e.postReturn);
+    if (e.postReturn !== undefined) options.postReturn = this.entry(unit, e.postReturn);
     if (e.async) {
       options.async = true;
-      if (e.async.callback !== undefined) options.callback = this.coreExport(e.async.callback);
+      if (e.async.callback !== undefined) options.callback = this.entry(unit, e.async.callback);
     }
-    return this.c.lift(this.coreExport(e.coreName), type, options);
+    return this.c.lift(this.entry(unit, e.coreName), type, options);
   }
 
+  /** The main module's exports, then each adapter's, as wit-component orders them. */
   private encodeExports(): void {
-    const byKey = new Map<string, ExportedFunc[]>();
-    for (const e of this.fit.exports) {
-      const k = this.resolve.nameWorldKey(e.key);
-      let list = byKey.get(k);
-      if (!list) byKey.set(k, (list = []));
-      list.push(e);
-    }
-    for (const { key, item } of this.world.exports.values()) {
-      const name = this.resolve.nameWorldKey(key);
-      if (item.kind === "function") {
-        const e = byKey.get(name)![0]!;
-        const type = encodeFuncType(this.resolve, this.rootSink(undefined, true), item.func);
-        const index = this.lift(e, type);
-        this.c.export(externName(name, item.func.externalId), "func", index);
-      } else if (item.kind === "interface") {
-        const exportName: ExternName = externName(name, item.externalId);
-        if (key.kind === "name" && this.resolve.interfaces[item.id].name !== undefined) {
-          exportName.implements = this.resolve.idOf(item.id);
+    for (const unit of this.units) {
+      const byKey = new Map<string, ExportedFunc[]>();
+      for (const e of unit.fit.exports) {
+        const k = this.resolve.nameWorldKey(e.key);
+        let list = byKey.get(k);
+        if (!list) byKey.set(k, (list = []));
+        list.push(e);
+      }
+      for (const { key, item } of this.world.exports.values()) {
+        const name = this.resolve.nameWorldKey(key);
+        if (!unit.exports.has(name)) continue;
+        if (item.kind === "function") {
+          const e = byKey.get(name)![0]!;
+          const type = encodeFuncType(this.resolve, this.rootSink(undefined, true), item.func);
+          const index = this.lift(unit, e, type);
+          this.c.export(externName(name, item.func.externalId), "func", index);
+        } else if (item.kind === "interface") {
+          const exportName: ExternName = externName(name, item.externalId);
+          if (key.kind === "name" && this.resolve.interfaces[item.id].name !== undefined) {
+            exportName.implements = this.resolve.idOf(item.id);
+          }
+          this.encodeInterfaceExport(unit, exportName, item.id, byKey.get(name) ?? []);
         }
-        this.encodeInterfaceExport(exportName, item.id, byKey.get(name) ?? []);
       }
     }
   }
 
-  private encodeInterfaceExport(exportName: ExternName, iface: InterfaceId, funcs: ExportedFunc[]): void {
+  private encodeInterfaceExport(unit: Unit, exportName: ExternName, iface: InterfaceId, funcs: ExportedFunc[]): void {
     const resolve = this.resolve;
     const i = resolve.interfaces[iface];
     const args: [string, "func" | "type", number][] = [];
     const root = this.rootSink(iface, false);
     for (const e of funcs) {
       const type = encodeFuncType(resolve, root, e.func);
-      args.push([importFuncName(e.func), "func", this.lift(e, type)]);
+      args.push([importFuncName(e.func), "func", this.lift(unit, e, type)]);
     }
 
     const nested = new ComponentBuilder();
@@ -725,20 +996,141 @@ class ComponentEncoder {
   }
 }
 
+/** An adapter module for the component wrapper (`--adapt NAME=adapter.wasm`), with its own world decoded. */
+export interface AdapterModule {
+  /** The core import module name it implements (`wasi_snapshot_preview1`), or a WIT interface name. */
+  name: string;
+  /** The adapter without `component-type` sections. */
+  wasm: Uint8Array;
+  /** The names of the world exports the adapter's own world has (`wasi:cli/run@0.2.6`). */
+  exports: readonly string[];
+  importEncodings?: Map<string, ComponentStringEncoding>;
+  exportEncodings?: Map<string, ComponentStringEncoding>;
+}
+
+export interface EncodeOptions {
+  /** Adapters, whose worlds are already merged into the bindings' world. */
+  adapters?: readonly AdapterModule[];
+  /** The world exports the main module implements (all those no adapter exports, when absent). */
+  mainExports?: readonly string[];
+  /**
+   * Adapters get `cabi_realloc` and their stack from `memory.grow` instead
+   * of the main module's realloc (wit-component's `realloc_via_memory_grow`).
+   */
+  reallocViaMemoryGrow?: boolean;
+  /**
+   * Trampolines tail-call functions held in globals (`return_call_ref`)
+   * instead of calling through a table (wit-component's `shim_return_call_ref`).
+   */
+  returnCallRef?: boolean;
+}
+
+/** Runs `f`, prefixing a `ComponentEncodingError`'s message with `context`. */
+function inContext<T>(context: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof ComponentEncodingError) throw new ComponentEncodingError(`${context}: ${e.message}`);
+    throw e;
+  }
+}
+
+/**
+ * wit-component's adapter processing: an adapter nothing needs is dropped;
+ * the others are garbage-collected down to the functions the main module
+ * imports from them and the exports their world gives a meaning to, and
+ * matched against the world again once minimized.
+ */
+function fitAdapters(
+  resolve: Resolve,
+  world: World,
+  renamed: Map<string, string>,
+  mainFit: ModuleFit,
+  adapters: readonly AdapterModule[],
+  reallocViaMemoryGrow: boolean,
+): EncodedModule[] {
+  const out: EncodedModule[] = [];
+  for (const adapter of adapters) {
+    const requiredByImport = new Map<string, CoreFuncType>();
+    for (const use of mainFit.imports) {
+      if (use.kind === "adapter-export" && use.module === adapter.name) requiredByImport.set(use.export, use.sig);
+    }
+    const exports = new Set(adapter.exports);
+    const exportsFunctions = [...world.exports.values()].some(({ key, item }) => {
+      if (!exports.has(resolve.nameWorldKey(key))) return false;
+      if (item.kind === "function") return true;
+      return item.kind === "interface" && resolve.interfaces[item.id].functions.size > 0;
+    });
+    if (requiredByImport.size === 0 && !exportsFunctions) continue;
+    const role = { adapter: true, exports };
+    const check = (fit: ModuleFit, info: CoreModuleInfo) => {
+      for (const [name, sig] of requiredByImport) {
+        const e = info.exports.find((x) => x.name === name && x.kind === "func");
+        if (!e) throw new ComponentEncodingError(`adapter module did not export \`${name}\``);
+        if (signatureString(e.type!) !== signatureString(sig)) {
+          throw new ComponentEncodingError(
+            `type mismatch for function \`${name}\`: expected \`${signatureString(sig)}\` but found \`${signatureString(e.type!)}\``,
+          );
+        }
+      }
+      return fit;
+    };
+    const before = inContext(`failed to validate the imports of the adapter module \`${adapter.name}\``, () => {
+      const info = readCoreModule(adapter.wasm);
+      return check(fitModule(resolve, world, info, renamed, role), info);
+    });
+    const required = new Set([...requiredByImport.keys(), ...before.classified]);
+    const minimized = inContext("failed to reduce input adapter module to its minimal size", () =>
+      // As wit-component, the adapter's function bodies are not validated here.
+      gcAdapter(adapter.wasm, required, reallocViaMemoryGrow ? undefined : mainFit.adapterRealloc, {
+        validate: false,
+      }),
+    );
+    const fit = inContext(`failed to validate the imports of the minimized adapter module \`${adapter.name}\``, () => {
+      const info = readCoreModule(minimized);
+      return check(fitModule(resolve, world, info, renamed, role), info);
+    });
+    out.push({
+      name: adapter.name,
+      bytes: minimized,
+      fit,
+      exports,
+      importEncodings: adapter.importEncodings,
+      exportEncodings: adapter.exportEncodings,
+    });
+  }
+  return out;
+}
+
 /**
  * Wraps `core` (a core module without `component-type` sections) into a
- * component for `bindings`. Throws `ComponentEncodingError` when the module
- * does not fit the world.
+ * component for `bindings`, with `options.adapters` (whose worlds must
+ * already be merged into `bindings`). Throws `ComponentEncodingError` when a
+ * module does not fit the world.
  */
-export function encodeComponent(core: Uint8Array, bindings: WorldBindings): Uint8Array {
+export function encodeComponent(input: Uint8Array, bindings: WorldBindings, options: EncodeOptions = {}): Uint8Array {
+  const { module: core, originals } = dedupeImports(input);
   const info = readCoreModule(core);
-  const wasi = info.imports.find((i) => i.module === "wasi_snapshot_preview1");
+  const adapters = options.adapters ?? [];
+  const adapterNames = new Set(adapters.map((a) => a.name));
+  const wasi = info.imports.find((i) => i.module === "wasi_snapshot_preview1" && !adapterNames.has(i.module));
   if (wasi) {
     throw new ComponentEncodingError(
-      `module imports \`wasi_snapshot_preview1::${wasi.name}\`: adapting WASI preview 1 modules (\`--adapt\`) is not supported yet`,
+      `module imports \`wasi_snapshot_preview1::${wasi.name}\`: give the WASI preview 1 adapter (\`--adapt wasi_snapshot_preview1=<adapter.wasm>\`)`,
     );
   }
-  const { world, renamed } = mergeImportsBasedOnSemver(bindings.resolve, bindings.world);
-  const fit = fitModule(bindings.resolve, world, info, renamed);
-  return new ComponentEncoder(bindings, world, core, fit).encode();
+  const merged = mergeImportsBasedOnSemver(bindings.resolve, bindings.world);
+  const { world, renamed, resolve } = merged;
+  if (resolve !== bindings.resolve) bindings = { ...bindings, resolve };
+  const adapterExports = new Set(adapters.flatMap((a) => a.exports));
+  const mainExports = new Set(
+    options.mainExports ??
+      [...world.exports.values()].map(({ key }) => resolve.nameWorldKey(key)).filter((n) => !adapterExports.has(n)),
+  );
+  const fit = fitModule(resolve, world, info, renamed, { adapters: adapterNames, exports: mainExports, originals });
+  const modules: EncodedModule[] = [
+    { name: undefined, bytes: core, fit, exports: mainExports },
+    ...fitAdapters(resolve, world, renamed, fit, adapters, options.reallocViaMemoryGrow === true),
+  ];
+  return new ComponentEncoder(bindings, world, modules, options).encode();
 }

@@ -10,6 +10,11 @@
  * and the *fixup* module, whose only job is an active element segment, writes
  * them into the table. The fixup module's start function also runs the
  * guest's `_initialize`, if it has one, once everything is in place.
+ *
+ * With `returnCallRef` (wit-component's `shim_return_call_ref`), there is no
+ * table: each trampoline tail-calls (`return_call_ref`) the function held in
+ * its own mutable global `g<i>`, which starts as a stub that traps, and the
+ * fixup module's start function stores the real functions in the globals.
  */
 import type { CoreFuncType, CoreValType } from "./core-module.js";
 import { ByteWriter } from "./writer.js";
@@ -63,17 +68,43 @@ export const SHIM_MEMORY = "$memory";
  * guest imports (exported as "$memory"), so that lowerings can use it before
  * the guest exists.
  */
-export function shimModule(signatures: CoreFuncType[], memory?: MemoryLimits): Uint8Array {
+export const TLS_BASE_GET = "$get-tls-base";
+export const TLS_BASE_SET = "$set-tls-base";
+
+export function shimModule(
+  signatures: CoreFuncType[],
+  memory?: MemoryLimits,
+  options: { returnCallRef?: boolean; tlsBase?: "i32" | "i64" } = {},
+): Uint8Array {
+  const tls = options.tlsBase;
   const types = new TypeTable();
   const funcTypes = signatures.map((s) => types.of(s));
   const n = signatures.length;
+  const byRef = options.returnCallRef === true && n > 0;
+  // Function index space: with `byRef`, one trapping stub per signature, each
+  // defined before the first trampoline that needs it (as wit-component does).
+  const funcs: { type: number; stub: boolean }[] = [];
+  const stubs = new Map<number, number>();
+  const trampolines: number[] = [];
+  funcTypes.forEach((t) => {
+    if (byRef && !stubs.has(t)) {
+      stubs.set(t, funcs.length);
+      funcs.push({ type: t, stub: true });
+    }
+    trampolines.push(funcs.length);
+    funcs.push({ type: t, stub: false });
+  });
+  // With `tlsBase`: a mutable global holding the TLS base, and its accessors.
+  const tlsGet = tls && { index: funcs.length, type: types.of({ params: [], results: [tls] }) };
+  const tlsSet = tls && { index: funcs.length + 1, type: types.of({ params: [tls], results: [] }) };
+  const funcTypeList = [...funcs.map((f) => f.type), ...(tls ? [tlsGet!.type, tlsSet!.type] : [])];
   const out = new ByteWriter().raw(HEADER);
   out.section(1, types.section());
   out.section(
     3,
-    new ByteWriter().vec(funcTypes, (w, t) => w.u32(t)),
+    new ByteWriter().vec(funcTypeList, (w, t) => w.u32(t)),
   );
-  if (n > 0) out.section(4, new ByteWriter().u32(1).byte(0x70).byte(0x01).u32(n).u32(n));
+  if (n > 0 && !byRef) out.section(4, new ByteWriter().u32(1).byte(0x70).byte(0x01).u32(n).u32(n));
   if (memory) {
     const m = new ByteWriter().u32(1);
     const flags =
@@ -87,50 +118,58 @@ export function shimModule(signatures: CoreFuncType[], memory?: MemoryLimits): U
     if (memory.pageSizeLog2 !== undefined) m.u32(memory.pageSizeLog2);
     out.section(5, m);
   }
-  const exports = new ByteWriter().u32(n + (n > 0 ? 1 : 0) + (memory ? 1 : 0));
-  signatures.forEach((_, i) => exports.name(String(i)).byte(0x00).u32(i));
-  if (n > 0) exports.name(SHIM_TABLE).byte(0x01).u32(0);
+  const tlsGlobal = byRef ? n : 0;
+  if (byRef || tls) {
+    // (global (mut (ref $t)) (ref.func $stub)) per trampoline; the TLS base global.
+    const globals = new ByteWriter().u32((byRef ? n : 0) + (tls ? 1 : 0));
+    if (byRef) {
+      for (const t of funcTypes) {
+        globals.byte(0x64).sleb(t).byte(0x01);
+        globals.byte(0xd2).u32(stubs.get(t)!).byte(0x0b);
+      }
+    }
+    if (tls)
+      globals
+        .byte(tls === "i32" ? 0x7f : 0x7e)
+        .byte(0x01)
+        .byte(tls === "i32" ? 0x41 : 0x42)
+        .byte(0x00)
+        .byte(0x0b);
+    out.section(6, globals);
+  }
+  const exportCount = n + (n > 0 ? 1 : 0) * (byRef ? n : 1) + (memory ? 1 : 0) + (tls ? 2 : 0);
+  const exports = new ByteWriter().u32(exportCount);
+  signatures.forEach((_, i) => {
+    exports.name(String(i)).byte(0x00).u32(trampolines[i]!);
+    if (byRef) exports.name(`g${i}`).byte(0x03).u32(i);
+  });
+  if (n > 0 && !byRef) exports.name(SHIM_TABLE).byte(0x01).u32(0);
   if (memory) exports.name(SHIM_MEMORY).byte(0x02).u32(0);
+  if (tls) {
+    exports.name(TLS_BASE_GET).byte(0x00).u32(tlsGet!.index);
+    exports.name(TLS_BASE_SET).byte(0x00).u32(tlsSet!.index);
+  }
   out.section(7, exports);
-  const code = new ByteWriter().u32(n);
-  signatures.forEach((s, i) => {
+  const code = new ByteWriter().u32(funcTypeList.length);
+  let slot = 0;
+  for (const f of funcs) {
     const body = new ByteWriter().u32(0);
-    s.params.forEach((_, p) => body.byte(0x20).u32(p));
-    body.byte(0x41).sleb(i);
-    body.byte(0x11).u32(funcTypes[i]).u32(0);
+    if (f.stub) body.byte(0x00);
+    else {
+      const i = slot++;
+      signatures[i]!.params.forEach((_, p) => body.byte(0x20).u32(p));
+      if (byRef) body.byte(0x23).u32(i).byte(0x15).u32(funcTypes[i]!);
+      else body.byte(0x41).sleb(i).byte(0x11).u32(funcTypes[i]!).u32(0);
+    }
     body.byte(0x0b);
     code.sized(body);
-  });
-  if (n > 0) out.section(10, code);
-  out.custom("name", new ByteWriter().byte(0x00).sized(new ByteWriter().name("wit-component:shim")).finish());
-  return out.finish();
-}
-
-/**
- * The fixup module: imports the shim's table and the real functions (all from
- * module ""), and fills the table; `initialize` (imported as "" "_initialize")
- * becomes the start function.
- */
-export function fixupModule(signatures: CoreFuncType[], initialize: boolean): Uint8Array {
-  const types = new TypeTable();
-  const funcTypes = signatures.map((s) => types.of(s));
-  const initType = initialize ? types.of({ params: [], results: [] }) : 0;
-  const n = signatures.length;
-  const out = new ByteWriter().raw(HEADER);
-  out.section(1, types.section());
-  const imports = new ByteWriter().u32(n + (n > 0 ? 1 : 0) + (initialize ? 1 : 0));
-  signatures.forEach((_, i) => imports.name("").name(String(i)).byte(0x00).u32(funcTypes[i]));
-  if (initialize) imports.name("").name("_initialize").byte(0x00).u32(initType);
-  if (n > 0) imports.name("").name(SHIM_TABLE).byte(0x01).byte(0x70).byte(0x01).u32(n).u32(n);
-  out.section(2, imports);
-  if (initialize) out.section(8, new ByteWriter().u32(n));
-  if (n > 0) {
-    const elem = new ByteWriter().u32(1).u32(0).byte(0x41).sleb(0).byte(0x0b);
-    elem.u32(n);
-    for (let i = 0; i < n; i++) elem.u32(i);
-    out.section(9, elem);
   }
-  out.custom("name", new ByteWriter().byte(0x00).sized(new ByteWriter().name("wit-component:fixups")).finish());
+  if (tls) {
+    code.sized(new ByteWriter().u32(0).byte(0x23).u32(tlsGlobal).byte(0x0b));
+    code.sized(new ByteWriter().u32(0).byte(0x20).u32(0).byte(0x24).u32(tlsGlobal).byte(0x0b));
+  }
+  if (funcTypeList.length > 0) out.section(10, code);
+  out.custom("name", new ByteWriter().byte(0x00).sized(new ByteWriter().name("wit-component:shim")).finish());
   return out.finish();
 }
 

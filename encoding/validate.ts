@@ -7,10 +7,17 @@
  */
 import { futuresAndStreams } from "../ir/abi/async.js";
 import { AbiLayout, flattenFunctionType } from "../ir/abi/layout.js";
+import { parseVersion, versionCompatTrack } from "../parser/semver.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, World, WorldKey } from "../ir/types.js";
-import { futureStreamBuiltin, rootBuiltin, type Builtin } from "./builtins.js";
-import { signatureString, type CoreFuncType, type CoreImport, type CoreModuleInfo } from "./core-module.js";
+import { contextBuiltin, futureStreamBuiltin, rootBuiltin, type Builtin } from "./builtins.js";
+import {
+  signatureString,
+  type CoreExternKind,
+  type CoreFuncType,
+  type CoreImport,
+  type CoreModuleInfo,
+} from "./core-module.js";
 
 export class ComponentEncodingError extends Error {
   constructor(message: string) {
@@ -35,6 +42,18 @@ export type ImportUse =
   | { kind: "task-return"; module: string; name: string; func: Function; key: WorldKey }
   | { kind: "builtin"; module: string; name: string; builtin: Builtin }
   | { kind: "resource-drop"; module: string; name: string; resource: TypeId }
+  /** A function the main module imports from an adapter (`--adapt NAME=…`), by the adapter's export name. */
+  | { kind: "adapter-export"; module: string; name: string; export: string; sig: CoreFuncType }
+  /** An adapter's import of the main module's memory (`env.memory`). */
+  | { kind: "main-memory"; module: string; name: string }
+  /**
+   * `env::__wasm_{get,set}_tls_base`, which wasm-ld's threaded output
+   * imports: context slot 1 when the component uses threads, else a global
+   * of the shim module.
+   */
+  | { kind: "tls-base"; module: string; name: string; set: boolean; type: "i32" | "i64" }
+  /** An adapter's import of one of the main module's exports (`__main_module__`). */
+  | { kind: "main-export"; module: string; name: string; sort: CoreExternKind }
   | {
       kind: "exported-resource";
       op: "new" | "rep" | "drop";
@@ -65,6 +84,26 @@ export interface ModuleFit {
   initialize: string | undefined;
   /** A memory the module imports (instead of exporting one). */
   importedMemory: { module: string; name: string; limits: NonNullable<CoreImport["memory"]> } | undefined;
+  /** `cabi_realloc` (the general-purpose realloc). */
+  realloc: string | undefined;
+  /** The realloc an adapter imports from this module: `cabi_realloc_adapter`, else `cabi_realloc`. */
+  adapterRealloc: string | undefined;
+  /** `__wasm_task_hook`: called around every entry into the module (wit-component's task hooks). */
+  taskHook: string | undefined;
+  /** Every core export the world gives a meaning to (functions, post-returns, reallocs, memory…). */
+  classified: Set<string>;
+}
+
+/** Who a module is among the modules of one component: the main module and its adapters. */
+export interface FitRole {
+  /** The adapters' import module names: the main module's imports from them are adapter exports. */
+  adapters?: ReadonlySet<string>;
+  /** This module is an adapter: it may import the main module's memory and exports. */
+  adapter?: boolean;
+  /** The world exports (by name) this module implements; all of them when absent. */
+  exports?: ReadonlySet<string>;
+  /** Renamed duplicate imports (`module\0renamed` → original name), from `dedupeImports`. */
+  originals?: ReadonlyMap<string, string>;
 }
 
 const I32_TO_NONE: CoreFuncType = { params: ["i32"], results: [] };
@@ -129,6 +168,7 @@ export function fitModule(
   world: World,
   module: CoreModuleInfo,
   renamed: Map<string, string> = new Map(),
+  role: FitRole = {},
 ): ModuleFit {
   const importedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
   const rootFuncs = new Map<string, { key: WorldKey; func: Function }>();
@@ -139,6 +179,27 @@ export function fitModule(
     else if (item.kind === "function") rootFuncs.set(name, { key, func: item.func });
     else rootTypes.set(resolve.types[item.id].name!, item.id);
   }
+  // wit-component's `module_to_interface`: an exact name, else an interface of a semver-compatible version.
+  const compatibleImports = new Map<string, { key: WorldKey; id: InterfaceId }>();
+  for (const entry of importedInterfaces.values()) {
+    if (entry.key.kind !== "interface") continue;
+    const i = resolve.interfaces[entry.id];
+    const track = resolve.canonicalizedIdOfName(i.package!, i.name!);
+    if (!compatibleImports.has(track)) compatibleImports.set(track, entry);
+  }
+  const importedInterface = (module: string) => {
+    const exact = importedInterfaces.get(renamed.get(module) ?? module);
+    if (exact) return exact;
+    const m = /^([^:/@]+:[^/@]+)\/([^@]+)@(.+)$/.exec(module);
+    if (!m) return undefined;
+    let track: string;
+    try {
+      track = `${m[1]}/${m[2]}@${versionCompatTrack(parseVersion(m[3]!))}`;
+    } catch {
+      return undefined;
+    }
+    return compatibleImports.get(track);
+  };
   const exportedInterfaces = new Map<string, { key: WorldKey; id: InterfaceId }>();
   const rootExportFuncs = new Map<string, { key: WorldKey; func: Function }>();
   for (const { key, item } of world.exports.values()) {
@@ -148,18 +209,63 @@ export function fitModule(
 
   const imports: ImportUse[] = [];
   let importedMemory: ModuleFit["importedMemory"];
-  for (const original of module.imports) {
+  for (const renamedImport of module.imports) {
+    // A duplicate import, renamed by `dedupeImports`, is matched by the name it had.
+    const before = imports.length;
+    const originalName = role.originals?.get(`${renamedImport.module}\0${renamedImport.name}`);
+    const original = originalName === undefined ? renamedImport : { ...renamedImport, name: originalName };
+    classify(original);
+    if (originalName !== undefined && imports.length > before) imports[before]!.name = renamedImport.name;
+  }
+  function classify(original: CoreImport): void {
     const imp = { ...original, ...legacyImportName(resolve, world, original.module, original.name) };
     const where = `failed to resolve import \`${imp.module}::${imp.name}\``;
     const fail = (msg: string): never => {
       throw new ComponentEncodingError(`module was not valid: ${where}: ${msg}`);
     };
+    if (role.adapter && original.module === "env" && original.name === "memory" && original.kind === "memory") {
+      imports.push({ kind: "main-memory", module: original.module, name: original.name });
+      return;
+    }
+    if (role.adapter && original.module === "__main_module__") {
+      imports.push({ kind: "main-export", module: original.module, name: original.name, sort: original.kind });
+      return;
+    }
     if (imp.kind === "memory" && !importedMemory && !rootFuncs.has(imp.module) && !importedInterfaces.has(imp.module)) {
       importedMemory = { module: original.module, name: original.name, limits: imp.memory! };
-      continue;
+      return;
     }
     if (imp.kind !== "func") fail("module is only allowed to import functions");
     const sig = imp.type!;
+    if (role.adapters?.has(original.module)) {
+      imports.push({
+        kind: "adapter-export",
+        module: original.module,
+        name: original.name,
+        export: original.name,
+        sig,
+      });
+      return;
+    }
+    if (original.module === "env") {
+      // The stack pointer and TLS base symbols of wasm-ld's threaded output.
+      const m = /^__wasm_(get|set)_(stack_pointer|tls_base)$/.exec(original.name);
+      const get = m?.[1] === "get";
+      const type = get ? sig.results[0] : sig.params[0];
+      if (m && (type === "i32" || type === "i64")) {
+        const shape = get ? { params: [], results: [type] } : { params: [type], results: [] };
+        if (signatureString(shape) !== signatureString(sig)) {
+          fail(`type mismatch for function \`${original.name}\`: expected \`${signatureString(shape)}\``);
+        }
+        if (m[2] === "stack_pointer") {
+          const builtin = contextBuiltin(get, 0, type);
+          imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
+        } else {
+          imports.push({ kind: "tls-base", module: original.module, name: original.name, set: !get, type });
+        }
+        return;
+      }
+    }
     const expect = (what: string, expected: CoreFuncType) => {
       try {
         checkSignature(what, expected, sig);
@@ -188,7 +294,7 @@ export function fitModule(
         func: func!.func,
         key: func!.key,
       });
-      continue;
+      return;
     }
     if (imp.module.startsWith("[export]") && imp.name === "[task-cancel]") {
       expect(`function \`${imp.name}\``, THUNK);
@@ -200,14 +306,14 @@ export function fitModule(
         write: (w) => w.byte(0x05),
       };
       imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
-      continue;
+      return;
     }
     if (imp.module === "$root") {
       const builtin = rootBuiltin(imp.name);
       if (builtin) {
         expect(`function \`${imp.name}\``, builtin.sig);
         imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
-        continue;
+        return;
       }
     }
     const payload =
@@ -223,7 +329,7 @@ export function fitModule(
       let func: Function | undefined;
       if (scope === "$root") func = (exporting ? rootExportFuncs : rootFuncs).get(funcName!)?.func;
       else {
-        const iface = (exporting ? exportedInterfaces : importedInterfaces).get(renamed.get(scope) ?? scope);
+        const iface = exporting ? exportedInterfaces.get(scope) : importedInterface(scope);
         func = iface && resolve.interfaces[iface.id].functions.get(funcName!);
       }
       if (!func) fail(`no function \`${funcName}\` for \`${imp.name}\``);
@@ -250,7 +356,7 @@ export function fitModule(
       )!;
       expect(`function \`${imp.name}\``, builtin.sig);
       imports.push({ kind: "builtin", module: original.module, name: original.name, builtin });
-      continue;
+      return;
     }
     const asyncLower = /^\[async-lower\](.*)$/.exec(imp.name);
     if (asyncLower) {
@@ -259,7 +365,7 @@ export function fitModule(
         imp.module === "$root"
           ? rootTarget && { ...rootTarget, iface: undefined }
           : (() => {
-              const iface = importedInterfaces.get(renamed.get(imp.module) ?? imp.module);
+              const iface = importedInterface(imp.module);
               const func = iface && resolve.interfaces[iface.id].functions.get(asyncLower[1]!);
               return func && iface ? { key: iface.key, func, iface: iface.id } : undefined;
             })();
@@ -274,7 +380,7 @@ export function fitModule(
         iface: target!.iface,
         async: true,
       });
-      continue;
+      return;
     }
     if (ASYNC_INTRINSIC.test(imp.name) || imp.module === "[export]$root") {
       fail(`the async ABI intrinsic \`${imp.name}\` is not supported yet`);
@@ -291,14 +397,14 @@ export function fitModule(
           key: f.key,
           iface: undefined,
         });
-        continue;
+        return;
       }
       const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
       const resource = drop ? resourceNamed(resolve, rootTypes, drop[1]!) : undefined;
       if (resource !== undefined) {
         expect(`function \`${imp.name}\``, I32_TO_NONE);
         imports.push({ kind: "resource-drop", module: original.module, name: original.name, resource });
-        continue;
+        return;
       }
       fail(`no top-level imported function \`${imp.name}\` specified`);
     }
@@ -316,9 +422,9 @@ export function fitModule(
         name: original.name,
         resource: resource!,
       });
-      continue;
+      return;
     }
-    const iface = importedInterfaces.get(renamed.get(imp.module) ?? imp.module);
+    const iface = importedInterface(imp.module);
     if (!iface) {
       if (imp.module.startsWith("[export]"))
         fail(`module requires an export interface named \`${imp.module.slice(8)}\``);
@@ -341,14 +447,14 @@ export function fitModule(
         key: iface!.key,
         iface: iface!.id,
       });
-      continue;
+      return;
     }
     const drop = /^\[resource-drop\](.*)$/.exec(imp.name);
     const resource = drop ? resourceNamed(resolve, i.types, drop[1]!) : undefined;
     if (resource !== undefined) {
       expect(`function \`${imp.name}\``, I32_TO_NONE);
       imports.push({ kind: "resource-drop", module: original.module, name: original.name, resource });
-      continue;
+      return;
     }
     fail(`import interface \`${imp.module}\` is missing function \`${imp.name}\` that is required by the module`);
   }
@@ -422,6 +528,7 @@ export function fitModule(
     exports.push({ func, key, iface, coreName: e.name, postReturn });
   };
   for (const { key, item } of world.exports.values()) {
+    if (role.exports && !role.exports.has(resolve.nameWorldKey(key))) continue;
     if (item.kind === "function") {
       addFunc(item.func, key, undefined, item.func.name, `failed to find export of function \`${item.func.name}\``);
     } else if (item.kind === "interface") {
@@ -460,7 +567,36 @@ export function fitModule(
   const importRealloc = exportFit("function `cabi_import_realloc`", "cabi_import_realloc", REALLOC) ?? realloc;
   const exportRealloc = exportFit("function `cabi_export_realloc`", "cabi_export_realloc", REALLOC) ?? realloc;
   const initialize = exportFit("function `_initialize`", "_initialize", THUNK);
-  return { imports, exports, dtors, memory, importRealloc, exportRealloc, initialize, importedMemory };
+  const adapterRealloc = exportFit("function `cabi_realloc_adapter`", "cabi_realloc_adapter", REALLOC) ?? realloc;
+  const taskHook = exportFit("function `__wasm_task_hook`", "__wasm_task_hook", I32_TO_NONE);
+  const classified = new Set<string>();
+  for (const e of exports) {
+    classified.add(e.coreName);
+    if (e.postReturn !== undefined) classified.add(e.postReturn);
+    if (e.async?.callback !== undefined) classified.add(e.async.callback);
+  }
+  for (const name of dtors.values()) classified.add(name);
+  for (const name of [memory, realloc, importRealloc, exportRealloc, initialize, adapterRealloc, taskHook]) {
+    if (name !== undefined) classified.add(name);
+  }
+  for (const e of module.exports) {
+    if (e.kind === "table" && e.name === "__indirect_function_table") classified.add(e.name);
+    if (e.kind === "func" && e.name === "canonical_abi_realloc") classified.add(e.name);
+  }
+  return {
+    imports,
+    exports,
+    dtors,
+    memory,
+    importRealloc,
+    exportRealloc,
+    initialize,
+    importedMemory,
+    realloc,
+    adapterRealloc,
+    taskHook,
+    classified,
+  };
 }
 
 /**

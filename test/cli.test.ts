@@ -2,27 +2,17 @@
  * The `witx-bindgen` executable as users run it (the bundled `dist/` build;
  * `npm test` builds it first).
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadWitPath, resolveToJson } from "../index.js";
+import { repoRoot, run } from "./helpers/cli.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const bin = path.join(root, "dist", "cli", "launch.js");
+const root = repoRoot;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-cli-"));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], {
-    cwd: root,
-    encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1" },
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 function write(name: string, text: string): string {
   const p = path.join(tmp, name);
@@ -207,11 +197,13 @@ describe("witx-bindgen embed and component", () => {
     expect(r.stderr).toContain("has no component-type custom section");
   });
 
-  it("refuses --adapt until adapters are supported", async () => {
+  it("reports an --adapt file that cannot be read", async () => {
     const core = await guestModule();
-    const r = run("component", core, "--adapt", "wasi_snapshot_preview1=a.wasm", "-o", path.join(tmp, "x.wasm"));
-    expect(r.status).toBe(2);
-    expect(r.stderr).toContain("adapters are not supported yet");
+    const missing = path.join(tmp, "missing-adapter.wasm");
+    const r = run("component", core, "--adapt", `wasi_snapshot_preview1=${missing}`, "-o", path.join(tmp, "x.wasm"));
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^error: .*missing-adapter\.wasm/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it("reports a file that is not WebAssembly", () => {

@@ -870,11 +870,11 @@ world w { import host; export api; }`;
     expect(e.message).toMatch(/import interface named `test:refuse\/other`/);
   });
 
-  it("a wasi_snapshot_preview1 import: says adapters are not supported", async () => {
+  it("a wasi_snapshot_preview1 import without an adapter: asks for --adapt", async () => {
     const e = await refusal(`(module
       (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32))) ${add})`);
     expect(e.message).toMatch(/wasi_snapshot_preview1::fd_write/);
-    expect(e.message).toMatch(/not supported/);
+    expect(e.message).toMatch(/--adapt wasi_snapshot_preview1=/);
   });
 
   it("a string import without memory: says what is missing", async () => {

@@ -292,25 +292,31 @@ function mergeEncodings(
  * `undefined` when there is no such section.
  */
 export function decodeComponentTypeSections(core: Uint8Array): { bindgen: Bindgen; module: Uint8Array } | undefined {
-  let kind: string;
-  try {
-    kind = readHeader(core);
-  } catch (e) {
-    if (e instanceof BinaryError) throw new DecodeError(`core module: ${e.message}`);
-    throw e;
-  }
-  if (kind !== "module") throw new DecodeError("decoding a component is not supported (expected a core module)");
+  const decoded = decodeModulesComponentTypes([core]);
+  if (!decoded) return undefined;
+  return { bindgen: decoded.bindgen, module: decoded.modules[0]!.module };
+}
 
-  let split: ReturnType<typeof splitComponentTypeSections>;
-  try {
-    split = splitComponentTypeSections(core);
-  } catch (e) {
-    if (e instanceof BinaryError) throw new DecodeError(`core module: ${e.message}`);
-    throw e;
-  }
-  const sections = split.sections;
-  if (sections.length === 0) return undefined;
+/** What one module of `decodeModulesComponentTypes` contributed. */
+export interface ModuleBindings {
+  /** The module without its `component-type*` sections. */
+  module: Uint8Array;
+  /** The names (`Resolve.nameWorldKey`) of the exports its own world has, in its order. */
+  exports: string[];
+  importEncodings: Map<string, ComponentStringEncoding>;
+  exportEncodings: Map<string, ComponentStringEncoding>;
+}
 
+/**
+ * The `component-type*` sections of several modules (a main module, then its
+ * adapters) merged into one `root:root/root` world, in that order, as
+ * wit-component's `ComponentEncoder` merges an adapter's metadata into the
+ * main module's. Each module keeps its own string encodings and the list of
+ * exports its world has. `undefined` when no module has such a section.
+ */
+export function decodeModulesComponentTypes(
+  cores: Uint8Array[],
+): { bindgen: Bindgen; modules: ModuleBindings[] } | undefined {
   const merged = new MergedModel();
   const root = new ModelBuilder();
   const rootPkg = root.package("root", "root", undefined);
@@ -323,32 +329,66 @@ export function decodeComponentTypeSections(core: Uint8Array): { bindgen: Bindge
   };
   rootPkg.worlds.set("root", rootWorld);
   merged.add(root);
-  const importEncodings = new Map<string, ComponentStringEncoding>();
-  const exportEncodings = new Map<string, ComponentStringEncoding>();
-
-  for (const { name, payload } of sections) {
-    const what = `custom section \`${name}\``;
-    let decoded: SectionBindgen;
+  const modules: ModuleBindings[] = [];
+  let any = false;
+  cores.forEach((core, n) => {
+    const which = n === 0 ? "core module" : "adapter module";
+    let kind: string;
     try {
-      decoded = payload[0] === 0x03 ? worldOfV3Payload(payload, what) : worldOfPayload(payload, what);
+      kind = readHeader(core);
     } catch (e) {
-      if (e instanceof BinaryError) throw new DecodeError(`${what}: ${e.message}`);
+      if (e instanceof BinaryError) throw new DecodeError(`${which}: ${e.message}`);
       throw e;
     }
-    const { builder, world, encoding } = decoded;
-    mergeEncodings(importEncodings, encodingKeys(builder, world.imports), encoding, what);
-    mergeEncodings(exportEncodings, encodingKeys(builder, world.exports), encoding, what);
+    if (kind !== "module") throw new DecodeError("decoding a component is not supported (expected a core module)");
+    let split: ReturnType<typeof splitComponentTypeSections>;
     try {
-      merged.add(builder);
-      merged.mergeWorlds(merged.canonicalWorld(world), rootWorld);
+      split = splitComponentTypeSections(core);
     } catch (e) {
-      if (e instanceof DecodeError) throw new DecodeError(`${what}: ${e.message}`);
+      if (e instanceof BinaryError) throw new DecodeError(`${which}: ${e.message}`);
       throw e;
     }
-  }
+    const own: ModuleBindings = {
+      module: split.module,
+      exports: [],
+      importEncodings: new Map(),
+      exportEncodings: new Map(),
+    };
+    modules.push(own);
+    for (const { name, payload } of split.sections) {
+      any = true;
+      const what = `custom section \`${name}\``;
+      let decoded: SectionBindgen;
+      try {
+        decoded = payload[0] === 0x03 ? worldOfV3Payload(payload, what) : worldOfPayload(payload, what);
+      } catch (e) {
+        if (e instanceof BinaryError) throw new DecodeError(`${what}: ${e.message}`);
+        throw e;
+      }
+      const { builder, world, encoding } = decoded;
+      mergeEncodings(own.importEncodings, encodingKeys(builder, world.imports), encoding, what);
+      mergeEncodings(own.exportEncodings, encodingKeys(builder, world.exports), encoding, what);
+      for (const item of world.exports.values()) {
+        const name = item.kind === "interface" ? item.id : item.name;
+        if (!own.exports.includes(name)) own.exports.push(name);
+      }
+      try {
+        merged.add(builder);
+        merged.mergeWorlds(merged.canonicalWorld(world), rootWorld);
+      } catch (e) {
+        if (e instanceof DecodeError) throw new DecodeError(`${what}: ${e.message}`);
+        throw e;
+      }
+    }
+  });
+  if (!any) return undefined;
 
   const resolve = new Resolve();
   const pkg = pushModel(resolve, merged.packages, merged.interfaces, "root:root", "component-type");
   const worldId = resolve.packages[pkg]!.worlds.get("root")!;
-  return { bindgen: { resolve, world: worldId, importEncodings, exportEncodings }, module: split.module };
+  const main = modules[0]!;
+  return {
+    bindgen: { resolve, world: worldId, importEncodings: main.importEncodings, exportEncodings: main.exportEncodings },
+    modules,
+  };
 }

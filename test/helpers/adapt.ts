@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { componentNew, type WorldBindings } from "../../encoding/index.js";
+import { componentNew } from "../../encoding/index.js";
 import { clang, compileGuest, guestsDir as cGuestsDir, STRICT_FLAGS } from "../guests/c/harness.js";
 import { packageRoot } from "./c-libc.js";
 import { loadComponentHost } from "./component-host.js";
@@ -68,20 +68,13 @@ export const wrapWithJco: Wrap = async (core, adapters) => {
   );
 };
 
-/** `componentNew` with its third parameter, the options that take the adapters. */
-const componentNewWithAdapters = componentNew as (
-  core: Uint8Array,
-  bindings?: WorldBindings,
-  options?: { adapters?: Adapter[] },
-) => Uint8Array;
-
 /**
  * Our `componentNew(core, undefined, { adapters })`: the world comes from
  * the module's `component-type` sections, when it has any (a command built
  * by a plain libc toolchain has none: its world is what the adapter
  * exports).
  */
-export const wrapWithOurs: Wrap = async (core, adapters) => componentNewWithAdapters(core, undefined, { adapters });
+export const wrapWithOurs: Wrap = async (core, adapters) => componentNew(core, undefined, { adapters });
 
 /** The wrappers under test, by the name the test titles use (`vitest -t jco` runs the reference's alone). */
 export const WRAPPERS = { jco: wrapWithJco, ours: wrapWithOurs } satisfies Record<string, Wrap>;
