@@ -33,7 +33,9 @@ export { worldAbi, type WorldAbi } from "./ir/abi/world.js";
 export {
   ComponentEncodingError,
   componentNew,
+  linkComponent,
   type ComponentNewOptions,
+  type LinkComponentOptions,
   embedMetadata,
   encodeComponent,
   encodeMetadata,

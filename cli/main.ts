@@ -20,7 +20,13 @@ import {
   type GeneratedFile,
   type LoadOptions,
 } from "../index.js";
-import { ComponentEncodingError, componentNew, embedMetadata, type WorldBindings } from "../encoding/index.js";
+import {
+  ComponentEncodingError,
+  componentNew,
+  embedMetadata,
+  linkComponent,
+  type WorldBindings,
+} from "../encoding/index.js";
 import { splitComponentTypeSections } from "../encoding/metadata.js";
 import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
@@ -157,6 +163,19 @@ function readBinary(file: string): Uint8Array {
   } catch (e) {
     usage(`failed to read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+/**
+ * A `[NAME=]FILE` argument: the module and its name (for an adapter, the
+ * file's name without `.wasm` by default; for a library, the file's name).
+ */
+function namedModule(flag: string, spec: string, stripWasm: boolean): { name: string; wasm: Uint8Array } {
+  const eq = spec.indexOf("=");
+  const file = eq < 0 ? spec : spec.slice(eq + 1);
+  const base = path.basename(file);
+  const name = eq < 0 ? (stripWasm ? base.replace(/\.wasm$/, "") : base) : spec.slice(0, eq);
+  if (name === "") usage(`${flag} ${spec}: the name is empty`);
+  return { name, wasm: readBinary(file) };
 }
 
 /** Runs an encoding step; a module that does not fit, or bytes that do not parse, are the user's error. */
@@ -595,6 +614,66 @@ async function main(): Promise<void> {
       },
     )
     .command(
+      "link <libs..>",
+      "link tool-conventions shared libraries (dylink.0) into one component (as `wasm-tools component link`)",
+      (y) =>
+        y
+          .positional("libs", {
+            type: "string",
+            array: true,
+            demandOption: true,
+            describe: "[NAME=]lib.so: the libraries (NAME defaults to the file's name, as `needed` entries name it)",
+          })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            demandOption: true,
+            describe: "where to write the component",
+          })
+          .option("dl-openable", {
+            type: "string",
+            array: true,
+            describe: "[NAME=]lib.so: a library whose exports dlopen/dlsym can find",
+          })
+          .option("adapt", {
+            type: "string",
+            array: true,
+            describe: "[NAME=]adapter.wasm: an adapter module for a core import module (e.g. wasi_snapshot_preview1)",
+          })
+          .option("stub-missing-functions", {
+            type: "boolean",
+            describe: "satisfy unresolved function imports with functions that trap",
+          })
+          .option("use-built-in-libdl", { type: "boolean", describe: "add a built-in libdl.so (dlopen, dlsym…)" })
+          .option("stack-size", { type: "number", describe: "bytes of stack in the main module (default 1 MiB)" })
+          .option("realloc-via-memory-grow", {
+            type: "boolean",
+            describe: "adapters allocate (and get their stack) with memory.grow",
+          }),
+      (argv) => {
+        const libs = [
+          ...argv.libs.map((spec) => ({ ...namedModule("library", spec, false), dlOpenable: false })),
+          ...(argv["dl-openable"] ?? []).map((spec) => ({
+            ...namedModule("--dl-openable", spec, false),
+            dlOpenable: true,
+          })),
+        ];
+        const adapters = (argv.adapt ?? []).map((spec) => namedModule("--adapt", spec, true));
+        writeFileSync(
+          argv.output,
+          encodingStep(() =>
+            linkComponent(libs, {
+              adapters,
+              stubMissingFunctions: argv["stub-missing-functions"],
+              useBuiltInLibdl: argv["use-built-in-libdl"],
+              stackSize: argv["stack-size"],
+              reallocViaMemoryGrow: argv["realloc-via-memory-grow"],
+            }),
+          ),
+        );
+      },
+    )
+    .command(
       "component <core>",
       "wrap a core module into a component (as `wasm-tools component new`), using its embedded component-type sections or --wit",
       (y) =>
@@ -627,13 +706,7 @@ async function main(): Promise<void> {
           }),
       (argv) => {
         const core = readBinary(argv.core);
-        const adapters = (argv.adapt ?? []).map((spec) => {
-          const eq = spec.indexOf("=");
-          const file = eq < 0 ? spec : spec.slice(eq + 1);
-          const name = eq < 0 ? path.basename(file).replace(/\.wasm$/, "") : spec.slice(0, eq);
-          if (name === "") usage(`--adapt ${spec}: the adapter's name is empty`);
-          return { name, wasm: readBinary(file) };
-        });
+        const adapters = (argv.adapt ?? []).map((spec) => namedModule("--adapt", spec, true));
         let bindings: WorldBindings | undefined;
         if (argv.wit !== undefined) {
           const loaded = loadWitPath(argv.wit, loadOptions(argv));

@@ -21,8 +21,10 @@ import {
   componentNew,
   embedMetadata,
   encodeWitPackage,
-  type ComponentNewOptions,
+  linkComponent,
+  type LinkComponentOptions,
 } from "../encoding/index.js";
+import type { LinkInput } from "../encoding/link/index.js";
 import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError, readSections } from "../encoding/reader.js";
 
@@ -104,11 +106,13 @@ function adapterName(wat: string, stem: string): string {
 }
 
 /** The encoder options a `;;!` configuration names, or why the case cannot run. */
-function encoderOptions(config: Map<string, string>): ComponentNewOptions | string {
-  const out: ComponentNewOptions = {};
+function encoderOptions(config: Map<string, string>): LinkComponentOptions | string {
+  const out: LinkComponentOptions = {};
   for (const [key, value] of config) {
     if (key === "realloc-via-memory-grow") out.reallocViaMemoryGrow = value === "true";
     else if (key === "return-call-ref") out.returnCallRef = value === "true";
+    else if (key === "stub-missing-functions") out.stubMissingFunctions = value === "true";
+    else if (key === "use-built-in-libdl") out.useBuiltInLibdl = value === "true";
     else return `option \`${key}\` is not supported`;
   }
   return out;
@@ -128,17 +132,20 @@ async function components(dir: string, tools: WasmTools, verbose: boolean): Prom
     total: 0,
     failures: [],
   };
-  const linker: string[] = [];
+  const linked: SuiteResult = {
+    name: "wit-component components: link (lib-*, dlopen-lib-*)",
+    passed: 0,
+    total: 0,
+    failures: [],
+  };
   for (const name of fs.readdirSync(dir).sort()) {
     const caseDir = path.join(dir, name);
     const files = fs.readdirSync(caseDir);
-    if (!files.includes("module.wat")) {
-      linker.push(name);
-      continue;
-    }
+    const libFiles = files.filter((f) => /^(dlopen-)?lib-.*\.wat$/.test(f)).sort();
+    const isLink = !files.includes("module.wat");
     const adapterFiles = files.filter((f) => f.startsWith("adapt-") && f.endsWith(".wat")).sort();
     const config = caseConfig(caseDir, files);
-    const result = config.size > 0 ? optioned : adapterFiles.length > 0 ? adapted : plain;
+    const result = isLink ? linked : config.size > 0 ? optioned : adapterFiles.length > 0 ? adapted : plain;
     result.total++;
     const expectError = files.includes("error.txt");
     const fail = (why: string) => result.failures.push(`${name}: ${why}`);
@@ -156,11 +163,6 @@ async function components(dir: string, tools: WasmTools, verbose: boolean): Prom
     };
     let component: Uint8Array;
     try {
-      const main = await embedWorld("module.wat");
-      if (typeof main === "string") {
-        fail(main);
-        continue;
-      }
       const adapters: { name: string; wasm: Uint8Array }[] = [];
       let wit: string | undefined;
       for (const f of adapterFiles) {
@@ -175,7 +177,32 @@ async function components(dir: string, tools: WasmTools, verbose: boolean): Prom
         fail(wit);
         continue;
       }
-      component = componentNew(main, undefined, { ...options, adapters });
+      if (isLink) {
+        const libs: LinkInput[] = [];
+        for (const f of libFiles) {
+          const wasm = await embedWorld(f);
+          if (typeof wasm === "string") {
+            wit = wasm;
+            break;
+          }
+          const dlOpenable = f.startsWith("dlopen-");
+          const stem = f.slice(0, -4).slice(dlOpenable ? "dlopen-lib-".length : "lib-".length);
+          const named = adapterName(fs.readFileSync(path.join(caseDir, f), "utf8"), `adapt-${stem}`);
+          libs.push({ name: named, wasm, dlOpenable });
+        }
+        if (wit !== undefined) {
+          fail(wit);
+          continue;
+        }
+        component = linkComponent(libs, { ...options, adapters });
+      } else {
+        const main = await embedWorld("module.wat");
+        if (typeof main === "string") {
+          fail(main);
+          continue;
+        }
+        component = componentNew(main, undefined, { ...options, adapters });
+      }
     } catch (e) {
       if (expectError && isOurError(e)) {
         result.passed++;
@@ -198,10 +225,7 @@ async function components(dir: string, tools: WasmTools, verbose: boolean): Prom
     if (printed.trim() === expected.trim()) result.passed++;
     else fail("printed WIT differs from component.wit.print");
   }
-  plain.failures.push(
-    `(apart) linker cases (no module.wat, \`witx-bindgen link\` not supported yet): ${linker.length}`,
-  );
-  return [plain, adapted, optioned];
+  return [plain, adapted, optioned, linked];
 }
 
 /** The sections of a binary other than custom sections, for comparing encodings. */

@@ -303,6 +303,7 @@ export class ComponentBuilder {
   coreMemories = 0;
   coreTables = 0;
   coreGlobals = 0;
+  coreTags = 0;
   coreTypes = 0;
 
   private item(kind: SectionKind): ByteWriter {
@@ -422,6 +423,8 @@ export class ComponentBuilder {
         return this.coreTables++;
       case "global":
         return this.coreGlobals++;
+      case "tag":
+        return this.coreTags++;
       default:
         throw new Error(`unsupported core alias sort ${sort}`);
     }

@@ -56,6 +56,7 @@ import {
   taskReturnSignature,
   type ExportedFunc,
   type ImportUse,
+  type LinkedImport,
   type ModuleFit,
 } from "./validate.js";
 import { encodeFuncType, encodeValType, externName, TypeMaps, type TypeSink } from "./valtype.js";
@@ -153,6 +154,8 @@ export interface EncodedModule {
   exportEncodings?: Map<string, ComponentStringEncoding>;
   /** The world exports (by name) this module implements. */
   exports: ReadonlySet<string>;
+  /** A linked library (not an adapter): its main-module realloc fallback applies. */
+  library?: boolean;
 }
 
 /** A module being encoded, with its core instance once instantiated. */
@@ -379,7 +382,7 @@ class ComponentEncoder {
           sig,
           deferred: deferredIf(r),
           make: () => {
-            const options = this.options(unit, r, fit.importRealloc, encoding, use.func, "lower");
+            const options = this.options(unit, r, this.importRealloc(unit), encoding, use.func, "lower");
             if (use.async) options.async = true;
             return this.c.lower(this.importedFunc(use.func, use.key, use.iface), options);
           },
@@ -410,7 +413,7 @@ class ComponentEncoder {
             // The module's table exists only once it is instantiated.
             deferred: true,
             make: () => {
-              this.indirectTable ??= this.c.aliasCoreExport(unit.instance, "__indirect_function_table", "table");
+              this.indirectTable ??= this.aliasExportOf("main", "__indirect_function_table", "table");
               this.startFuncType ??= this.c.defineCoreFuncType(["i32"], []);
               return this.c.canon((w) => b.write(w, this.indirectTable, undefined, this.startFuncType));
             },
@@ -420,9 +423,7 @@ class ComponentEncoder {
           deferred: deferredIf(b),
           make: () => {
             const memory = b.memory ? this.requireMemory(b.name) : undefined;
-            const realloc = b.realloc
-              ? this.reallocIndex(unit, this.requireRealloc(fit.importRealloc, b.name), "lower")
-              : undefined;
+            const realloc = b.realloc ? this.reallocFor(this.importRealloc(unit), b.name, "lower") : undefined;
             const fs = b.futureOrStream;
             let type: number | undefined;
             if (fs) {
@@ -483,7 +484,7 @@ class ComponentEncoder {
     for (const unit of this.units) {
       for (const use of unit.fit.imports) {
         if (use.kind === "adapter-export") {
-          const adapter = adapters.find((a) => a.name === use.module)!;
+          const adapter = this.units.find((a) => a !== main && a.name === use.module)!;
           slotOf.set(use, slots.length);
           slots.push({ sig: use.sig, make: () => this.coreExport(adapter, use.export) });
           continue;
@@ -571,10 +572,13 @@ class ComponentEncoder {
         } else if (use.kind === "main-memory") {
           index = this.requireMemory(`adapter \`${unit.name}\``);
           sort = "memory";
+        } else if (use.kind === "linked") {
+          sort = use.item.sort === "tag" ? "tag" : use.item.sort;
+          index = this.aliasExportOf(use.item.from, use.item.name, use.item.sort);
         } else if (use.kind === "main-export") {
           if (use.sort === "tag") throw new ComponentEncodingError(`adapter \`${unit.name}\` imports a tag`);
           sort = use.sort;
-          index = this.aliasMainExport(use.name, use.sort);
+          index = this.aliasExportOf("main", use.name, use.sort);
         } else throw new Error(`unhandled import ${use.module}::${use.name}`);
         add(use.module, { name: use.name, sort, index });
       }
@@ -607,6 +611,18 @@ class ComponentEncoder {
       const inst = this.c.coreInstanceFromExports(fixupExports);
       const instance = this.c.instantiateCore(fixup, [["", inst]]);
       if (hooks) this.hooks = { ...hooks, instance, aliases: new Map() };
+    }
+
+    const init = this.encodeOptions.init;
+    if (init) {
+      const module = this.c.coreModule(init.wasm);
+      const args: [string, number][] = init.imports.map(({ module, items }) => [
+        module,
+        this.c.coreInstanceFromExports(
+          items.map((it) => ({ name: it.alias, sort: it.sort, index: this.aliasExportOf(it.from, it.name, it.sort) })),
+        ),
+      ]);
+      this.c.instantiateCore(module, args);
     }
   }
 
@@ -699,12 +715,14 @@ class ComponentEncoder {
       }
     }
     const slotHooks = new Map<number, number>();
-    for (const unit of this.units) {
-      const name = unit.fit.importRealloc;
-      if (name === undefined || !this.lowersWithRealloc(unit)) continue;
-      this.reallocSlots.set(this.unitKey(unit, name), slots.length);
-      slotHooks.set(slots.length, exported.get(this.unitKey(unit, name))!);
-      slots.push({ sig: REALLOC, make: () => this.coreExport(unit, name) });
+    for (const user of this.units) {
+      const realloc = this.importRealloc(user);
+      if (realloc === undefined || !this.lowersWithRealloc(user)) continue;
+      const key = this.unitKey(realloc.unit, realloc.name);
+      if (this.reallocSlots.has(key)) continue;
+      this.reallocSlots.set(key, slots.length);
+      slotHooks.set(slots.length, exported.get(key)!);
+      slots.push({ sig: REALLOC, make: () => this.coreExport(realloc.unit, realloc.name) });
     }
     for (const slot of dtorSlots) {
       slotHooks.set(slot, hooked.length);
@@ -736,6 +754,49 @@ class ComponentEncoder {
     if (index === undefined) {
       index = this.c.aliasCoreExport(h.instance, `hook${i}`, "func");
       h.aliases.set(i, index);
+    }
+    return index;
+  }
+
+  /**
+   * The realloc that lowerings into `unit` use: its own; for a linked
+   * library without one, the main module's (wit-component's `resolve_realloc`).
+   */
+  private importRealloc(unit: Unit): { unit: Unit; name: string } | undefined {
+    if (unit.fit.importRealloc !== undefined) return { unit, name: unit.fit.importRealloc };
+    if (unit.library && this.main.fit.realloc !== undefined) return { unit: this.main, name: this.main.fit.realloc };
+    return undefined;
+  }
+
+  /** The realloc that lifts out of `unit` use: its own; for a linked library without one, the main module's. */
+  private exportRealloc(unit: Unit): { unit: Unit; name: string } | undefined {
+    if (unit.fit.exportRealloc !== undefined) return { unit, name: unit.fit.exportRealloc };
+    if (unit.library && this.main.fit.realloc !== undefined) return { unit: this.main, name: this.main.fit.realloc };
+    return undefined;
+  }
+
+  private reallocFor(realloc: { unit: Unit; name: string } | undefined, what: string, site: "lower" | "lift"): number {
+    if (realloc === undefined) this.requireRealloc(undefined, what);
+    return this.reallocIndex(realloc!.unit, realloc!.name, site);
+  }
+
+  /** An export of the main module's instance or of a linked library's. */
+  private aliasExportOf(
+    from: "main" | { library: string },
+    name: string,
+    sort: "func" | "table" | "memory" | "global" | "tag",
+  ): number {
+    const unit = from === "main" ? this.main : this.units.find((u) => u !== this.main && u.name === from.library);
+    if (!unit)
+      throw new ComponentEncodingError(
+        `linked library \`${(from as { library: string }).library}\` is not instantiated yet`,
+      );
+    if (sort === "func") return this.coreExport(unit, name);
+    const key = `${sort}:${name}`;
+    let index = unit.aliases.get(key);
+    if (index === undefined) {
+      index = this.c.aliasCoreExport(unit.instance, name, sort);
+      unit.aliases.set(key, index);
     }
     return index;
   }
@@ -778,18 +839,6 @@ class ComponentEncoder {
     return type;
   }
 
-  /** An export of the main module that an adapter imports (`__main_module__`). */
-  private aliasMainExport(name: string, sort: "func" | "table" | "memory" | "global"): number {
-    if (sort === "func") return this.coreExport(this.main, name);
-    const key = `${sort}:${name}`;
-    let index = this.main.aliases.get(key);
-    if (index === undefined) {
-      index = this.c.aliasCoreExport(this.main.instance, name, sort);
-      this.main.aliases.set(key, index);
-    }
-    return index;
-  }
-
   private importedFunc(func: Function, key: WorldKey, iface: InterfaceId | undefined): number {
     if (iface === undefined) return this.importedFuncs.get(this.resolve.nameWorldKey(key))!;
     const cacheKey = `${iface}/${func.name}`;
@@ -829,14 +878,14 @@ class ComponentEncoder {
   private options(
     unit: Unit,
     r: Requirements,
-    realloc: string | undefined,
+    realloc: { unit: Unit; name: string } | undefined,
     encoding: ComponentStringEncoding,
     func: Function,
     site: "lower" | "lift",
   ): CanonOptions {
     const o: CanonOptions = {};
     if (r.memory) o.memory = this.requireMemory(`function ${func.name}`);
-    if (r.realloc) o.realloc = this.reallocIndex(unit, this.requireRealloc(realloc, `function ${func.name}`), site);
+    if (r.realloc) o.realloc = this.reallocFor(realloc, `function ${func.name}`, site);
     if (r.stringEncoding) o.stringEncoding = encoding;
     return o;
   }
@@ -851,7 +900,7 @@ class ComponentEncoder {
     const options = this.options(
       unit,
       r,
-      unit.fit.exportRealloc,
+      this.exportRealloc(unit),
       this.encodingOf(unit.exportEncodings ?? this.b.exportEncodings, e.key, e.func),
       e.func,
       "lift",
@@ -1008,9 +1057,25 @@ export interface AdapterModule {
   exportEncodings?: Map<string, ComponentStringEncoding>;
 }
 
+/** A library of `witx-bindgen link`, with the imports the linker gives it. */
+export interface LibraryModule extends AdapterModule {
+  /** By import module and field: the exports of other instances that satisfy them. */
+  args: ReadonlyMap<string, ReadonlyMap<string, LinkedImport>>;
+}
+
+/** The linker's last module: instantiated after everything else, with exports of the other instances. */
+export interface InitModule {
+  wasm: Uint8Array;
+  imports: readonly { module: string; items: readonly (LinkedImport & { alias: string })[] }[];
+}
+
 export interface EncodeOptions {
   /** Adapters, whose worlds are already merged into the bindings' world. */
   adapters?: readonly AdapterModule[];
+  /** Linked libraries, in instantiation order, after the adapters (`witx-bindgen link`). */
+  libraries?: readonly LibraryModule[];
+  /** The linker's init module. */
+  init?: InitModule;
   /** The world exports the main module implements (all those no adapter exports, when absent). */
   mainExports?: readonly string[];
   /**
@@ -1112,7 +1177,8 @@ export function encodeComponent(input: Uint8Array, bindings: WorldBindings, opti
   const { module: core, originals } = dedupeImports(input);
   const info = readCoreModule(core);
   const adapters = options.adapters ?? [];
-  const adapterNames = new Set(adapters.map((a) => a.name));
+  const libraries = options.libraries ?? [];
+  const adapterNames = new Set([...adapters, ...libraries].map((a) => a.name));
   const wasi = info.imports.find((i) => i.module === "wasi_snapshot_preview1" && !adapterNames.has(i.module));
   if (wasi) {
     throw new ComponentEncodingError(
@@ -1122,7 +1188,7 @@ export function encodeComponent(input: Uint8Array, bindings: WorldBindings, opti
   const merged = mergeImportsBasedOnSemver(bindings.resolve, bindings.world);
   const { world, renamed, resolve } = merged;
   if (resolve !== bindings.resolve) bindings = { ...bindings, resolve };
-  const adapterExports = new Set(adapters.flatMap((a) => a.exports));
+  const adapterExports = new Set([...adapters, ...libraries].flatMap((a) => a.exports));
   const mainExports = new Set(
     options.mainExports ??
       [...world.exports.values()].map(({ key }) => resolve.nameWorldKey(key)).filter((n) => !adapterExports.has(n)),
@@ -1131,6 +1197,13 @@ export function encodeComponent(input: Uint8Array, bindings: WorldBindings, opti
   const modules: EncodedModule[] = [
     { name: undefined, bytes: core, fit, exports: mainExports },
     ...fitAdapters(resolve, world, renamed, fit, adapters, options.reallocViaMemoryGrow === true),
+    ...libraries.map((lib): EncodedModule => {
+      const exports = new Set(lib.exports);
+      const libFit = inContext(`failed to validate library \`${lib.name}\``, () =>
+        fitModule(resolve, world, readCoreModule(lib.wasm), renamed, { exports, linked: lib.args }),
+      );
+      return { ...lib, bytes: lib.wasm, fit: libFit, exports, library: true };
+    }),
   ];
   return new ComponentEncoder(bindings, world, modules, options).encode();
 }

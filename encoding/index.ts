@@ -23,6 +23,7 @@ import {
 } from "./component.js";
 import { decodeComponentTypeSections, decodeModulesComponentTypes, DecodeError } from "./decode/index.js";
 import { embedMetadata } from "./metadata.js";
+import { link, type LinkInput, type LinkOptions } from "./link/index.js";
 
 /** Options of `componentNew` beyond the world. */
 export interface ComponentNewOptions {
@@ -108,4 +109,45 @@ function inAdapterContext<T>(adapters: { name: string }[], f: () => T): T {
     }
     throw e;
   }
+}
+
+/** Options of `linkComponent`: the linker's, and the component wrapper's. */
+export interface LinkComponentOptions extends LinkOptions, Omit<ComponentNewOptions, "adapters"> {
+  adapters?: { name: string; wasm: Uint8Array }[];
+}
+
+/**
+ * `wasm-tools component link`: shared-everything dynamic linking of
+ * tool-conventions shared libraries (`dylink.0`) into one component. The
+ * linker (`link/`) synthesizes the main module that owns the memory, the
+ * table and the heap, orders the libraries and computes what each one
+ * imports from the others; each library's `component-type` world joins the
+ * component's, and its world exports are lifted from it.
+ */
+export function linkComponent(libraries: LinkInput[], options: LinkComponentOptions = {}): Uint8Array {
+  const adapters = options.adapters ?? [];
+  const linked = link(libraries, { ...options, adapterNames: new Set(adapters.map((a) => a.name)) });
+  const modules = [linked.main, ...adapters.map((a) => a.wasm), ...linked.libraries.map((l) => l.wasm)];
+  const decoded = inAdapterContext(adapters, () => decodeModulesComponentTypes(modules, { allowNone: true }))!;
+  const [main, ...rest] = decoded.modules;
+  const named = (m: (typeof rest)[number], name: string) => ({
+    name,
+    wasm: m.module,
+    exports: m.exports,
+    importEncodings: m.importEncodings,
+    exportEncodings: m.exportEncodings,
+  });
+  return encodeComponent(main!.module, decoded.bindgen, {
+    reallocViaMemoryGrow: options.reallocViaMemoryGrow,
+    returnCallRef: options.returnCallRef,
+    mainExports: [],
+    adapters: adapters.map((a, n) => named(rest[n]!, a.name)),
+    libraries: linked.libraries.map((l, n) => ({
+      ...named(rest[adapters.length + n]!, l.name),
+      args: new Map(
+        l.args.map(({ module, items }) => [module, new Map(items.map((it) => [it.alias, it] as const))] as const),
+      ),
+    })),
+    init: linked.init,
+  });
 }

@@ -54,6 +54,8 @@ export type ImportUse =
   | { kind: "tls-base"; module: string; name: string; set: boolean; type: "i32" | "i64" }
   /** An adapter's import of one of the main module's exports (`__main_module__`). */
   | { kind: "main-export"; module: string; name: string; sort: CoreExternKind }
+  /** A linked library's import that the linker satisfies. */
+  | { kind: "linked"; module: string; name: string; item: LinkedImport }
   | {
       kind: "exported-resource";
       op: "new" | "rep" | "drop";
@@ -104,6 +106,19 @@ export interface FitRole {
   exports?: ReadonlySet<string>;
   /** Renamed duplicate imports (`module\0renamed` → original name), from `dedupeImports`. */
   originals?: ReadonlyMap<string, string>;
+  /**
+   * A linked library (`witx-bindgen link`): its imports from these modules
+   * are given by the linker, by module and field; the others are its world's.
+   */
+  linked?: ReadonlyMap<string, ReadonlyMap<string, LinkedImport>>;
+}
+
+/** An import of a linked library that an export of another core instance satisfies. */
+export interface LinkedImport {
+  sort: CoreExternKind;
+  /** The main module's instance, or a library instantiated before. */
+  from: "main" | { library: string };
+  name: string;
 }
 
 const I32_TO_NONE: CoreFuncType = { params: ["i32"], results: [] };
@@ -225,6 +240,12 @@ export function fitModule(
     };
     if (role.adapter && original.module === "env" && original.name === "memory" && original.kind === "memory") {
       imports.push({ kind: "main-memory", module: original.module, name: original.name });
+      return;
+    }
+    // The linker's items; an import it does not list (`env::__wasm_get_stack_pointer`) is classified as usual.
+    const item = role.linked?.get(original.module)?.get(original.name);
+    if (item) {
+      imports.push({ kind: "linked", module: original.module, name: original.name, item });
       return;
     }
     if (role.adapter && original.module === "__main_module__") {
@@ -556,7 +577,10 @@ export function fitModule(
   const memory = memories[0]?.name;
   if (memory !== undefined && importedMemory)
     throw new ComponentEncodingError("module both imports and exports a memory");
+  // `thread.new-indirect` uses the main module's table.
   if (
+    !role.adapter &&
+    !role.linked &&
     imports.some((i) => i.kind === "builtin" && i.builtin.indirectTable) &&
     !module.exports.some((e) => e.kind === "table" && e.name === "__indirect_function_table")
   )

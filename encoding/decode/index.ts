@@ -312,10 +312,12 @@ export interface ModuleBindings {
  * adapters) merged into one `root:root/root` world, in that order, as
  * wit-component's `ComponentEncoder` merges an adapter's metadata into the
  * main module's. Each module keeps its own string encodings and the list of
- * exports its world has. `undefined` when no module has such a section.
+ * exports its world has. `undefined` when no module has such a section,
+ * unless `allowNone` (then the world is empty).
  */
 export function decodeModulesComponentTypes(
   cores: Uint8Array[],
+  options: { allowNone?: boolean } = {},
 ): { bindgen: Bindgen; modules: ModuleBindings[] } | undefined {
   const merged = new MergedModel();
   const root = new ModelBuilder();
@@ -381,7 +383,7 @@ export function decodeModulesComponentTypes(
       }
     }
   });
-  if (!any) return undefined;
+  if (!any && !options.allowNone) return undefined;
 
   const resolve = new Resolve();
   const pkg = pushModel(resolve, merged.packages, merged.interfaces, "root:root", "component-type");
