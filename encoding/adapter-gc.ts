@@ -50,8 +50,9 @@ import {
   readValType,
   rewriteExpr,
   rewriteFunctionBody,
+  scanBody,
   scanExpr,
-  scanFunctionBody,
+  type ScannedBody,
   valTypeIndex,
   writeU64,
   writeValType,
@@ -88,7 +89,9 @@ export function gcAdapter(
   const names = new Set(required);
   if (names.size === 0) throw new ComponentEncodingError("an adapter must be reduced to at least one export");
   try {
-    const module = parseAdapter(wasm, options.validate ?? true);
+    // A plain view (not a Node.js Buffer, whose views are slower to make).
+    const bytes = new Uint8Array(wasm.buffer, wasm.byteOffset, wasm.byteLength);
+    const module = parseAdapter(bytes, options.validate ?? true);
     // Make sure all the required names are exported, then remove the others.
     for (const name of names) {
       if (!module.exports.some((e) => e.name === name)) {
@@ -136,6 +139,8 @@ interface Func {
   import?: Import;
   /** The body of a local function (locals and code, without its size). */
   body?: Range;
+  /** Its immediates, once the liveness pass has decoded it. */
+  scanned?: ScannedBody;
 }
 
 interface Table {
@@ -410,24 +415,36 @@ function liveness(m: Module): void {
   };
   // Data and element segments and tags can't exist in an adapter; locals and labels aren't items.
   const use = (kind: IndexKind, i: number) => {
-    const walks: Partial<Record<IndexKind, (j: number) => void>> = { type: ty, func, global, table, memory };
-    walks[kind]?.(i);
+    switch (kind) {
+      case "type":
+        return ty(i);
+      case "func":
+        return func(i);
+      case "global":
+        return global(i);
+      case "table":
+        return table(i);
+      case "memory":
+        return memory(i);
+    }
   };
   const func = (i: number): void =>
     mark("funcs", i, () => {
       const f = m.funcs[i]!;
       ty(f.type);
       if (!f.body) return;
-      const locals = scanFunctionBody(m.bytes, f.body.start, f.body.end, (ins) => {
+      const scanned = scanBody(m.bytes, f.body.start, f.body.end, (ins) => {
         if (ins.name === "try_table") fail("`try_table` is not supported in adapter modules");
-        immediates(ins.indices);
+        immediates(ins.immediates);
       });
-      immediates(locals.immediates);
+      immediates(scanned.locals.immediates);
+      // Kept for the rewrite, which then need not decode the body again.
+      f.scanned = scanned;
     });
   const global = (i: number): void =>
     mark("globals", i, () => {
       const init = m.globals[i]!.init;
-      if (init) scanExpr(m.bytes, init.start, init.end, (ins) => immediates(ins.indices));
+      if (init) scanExpr(m.bytes, init.start, init.end, (ins) => immediates(ins.immediates));
     });
   const table = (i: number): void => mark("tables", i, () => valty(m.tables[i]!.element));
   const memory = (i: number): void => mark("memories", i);
@@ -587,8 +604,8 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
   const memories: Uint8Array[] = [];
   const globals: Uint8Array[] = [];
   const code: Uint8Array[] = [];
-  const entry = (f: (w: ByteWriter) => void) => {
-    const w = new ByteWriter();
+  const entry = (f: (w: ByteWriter) => void, capacity?: number) => {
+    const w = new ByteWriter(capacity);
     f(w);
     return w.finish();
   };
@@ -705,7 +722,17 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     if (!f.body) continue;
     const prologue =
       lazyStackInit !== undefined && exportedFuncs.has(i) ? entry((w) => ins.call(w, lazyStackInit)) : undefined;
-    code.push(entry((w) => rewriteFunctionBody(m.bytes, f.body!.start, f.body!.end, remap, w, { ...CANON, prologue })));
+    code.push(
+      entry(
+        (w) =>
+          rewriteFunctionBody(m.bytes, f.body!.start, f.body!.end, remap, w, {
+            ...CANON,
+            prologue,
+            scanned: f.scanned,
+          }),
+        f.body.end - f.body.start + 16,
+      ),
+    );
   }
 
   // Note: like gc.rs, the stack functions use the stack pointer's and the

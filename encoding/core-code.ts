@@ -586,6 +586,22 @@ function immediate(r: Reader, imm: Imm, out: Immediate[]): void {
   }
 }
 
+class DecodedInstruction implements Instruction {
+  constructor(
+    readonly name: string,
+    readonly offset: number,
+    readonly end: number,
+    readonly prefix: number | undefined,
+    readonly opcode: number,
+    readonly immediates: Immediate[],
+  ) {}
+
+  /** Computed when asked: most scans only copy the immediates. */
+  get indices(): IndexImmediate[] {
+    return this.immediates.filter((i): i is IndexImmediate => i.kind !== undefined);
+  }
+}
+
 /** Decodes the instruction at `r.pos`. */
 export function readInstruction(r: Reader): Instruction {
   const offset = r.pos;
@@ -605,8 +621,7 @@ export function readInstruction(r: Reader): Instruction {
     r.fail(`unknown ${what}: 0x${opcode.toString(16)}`, offset);
   }
   for (const imm of op.imms) immediate(r, imm, immediates);
-  const indices = immediates.filter((i): i is IndexImmediate => i.kind !== undefined);
-  return { name: op.name, offset, end: r.pos, prefix, opcode, indices, immediates };
+  return new DecodedInstruction(op.name, offset, r.pos, prefix, opcode, immediates);
 }
 
 /** Whether an instruction opens a block that a later `end` closes. */
@@ -685,6 +700,27 @@ export function scanFunctionBody(
   return locals;
 }
 
+/** A function body's local declarations and the immediates of its instructions, as a rewrite needs them. */
+export interface ScannedBody {
+  locals: FunctionBodyLocals;
+  body: Immediate[];
+}
+
+/** Scans a function body once, for `rewriteFunctionBody`; `visit` sees each instruction too. */
+export function scanBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  visit?: (ins: Instruction) => void,
+): ScannedBody {
+  const body: Immediate[] = [];
+  const locals = scanFunctionBody(bytes, start, end, (ins) => {
+    for (const imm of ins.immediates) body.push(imm);
+    visit?.(ins);
+  });
+  return { locals, body };
+}
+
 // --------------------------------------------------------------- rewriting
 
 /** The new index of an item; returning the same index leaves its encoding untouched. */
@@ -739,6 +775,12 @@ export function writeImmediate(w: ByteWriter, imm: Immediate, value: number | bi
   }
 }
 
+/** The length of the shortest LEB128 encoding of a u32. */
+function u32Size(value: number | bigint): number {
+  const v = Number(value);
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
 /**
  * Copies `bytes[start, end)` to `out`, re-encoding the immediates (sorted,
  * within the range) whose index `remap` changes, or all of them when
@@ -756,12 +798,14 @@ function copyRemapped(
   let cursor = start;
   for (const imm of immediates) {
     const next = imm.kind === undefined ? imm.value : remap(imm.kind, imm.value as number);
-    if (!canonical && next === imm.value) continue;
-    out.raw(bytes.subarray(cursor, imm.start));
+    if (next === imm.value && (!canonical || (imm.encoding === "u32" && imm.end - imm.start === u32Size(next)))) {
+      continue;
+    }
+    out.copy(bytes, cursor, imm.start);
     writeImmediate(out, imm, next);
     cursor = imm.end;
   }
-  out.raw(bytes.subarray(cursor, end));
+  out.copy(bytes, cursor, end);
 }
 
 /** Copies the expression `bytes[start, end)` (instructions only) to `out` with its indices remapped. */
@@ -790,11 +834,10 @@ export function rewriteFunctionBody(
   end: number,
   remap: IndexRemap,
   out: ByteWriter,
-  options: RewriteOptions & { prologue?: Uint8Array } = {},
+  options: RewriteOptions & { prologue?: Uint8Array; scanned?: ScannedBody } = {},
 ): void {
   const canonical = options.canonical ?? false;
-  const body: Immediate[] = [];
-  const locals = scanFunctionBody(bytes, start, end, (ins) => body.push(...ins.immediates));
+  const { locals, body } = options.scanned ?? scanBody(bytes, start, end);
   copyRemapped(bytes, start, locals.codeStart, locals.immediates, remap, out, canonical);
   if (options.prologue) out.raw(options.prologue);
   copyRemapped(bytes, locals.codeStart, end, body, remap, out, canonical);

@@ -90,14 +90,27 @@ export function splitComponentTypeSections(core: Uint8Array): {
   sections: { name: string; payload: Uint8Array }[];
   module: Uint8Array;
 } {
-  const out = new ByteWriter().raw(core.subarray(0, 8));
   const sections: { name: string; payload: Uint8Array }[] = [];
+  const kept: { start: number; end: number }[] = [{ start: 0, end: 8 }];
+  let size = 8;
   for (const s of readSections(core)) {
     if (s.id === 0 && s.name!.startsWith("component-type")) {
       sections.push({ name: s.name!, payload: core.subarray(s.dataStart!, s.end) });
-    } else out.raw(core.subarray(s.offset, s.end));
+      continue;
+    }
+    const last = kept[kept.length - 1]!;
+    if (last.end === s.offset) last.end = s.end;
+    else kept.push({ start: s.offset, end: s.end });
+    size += s.end - s.offset;
   }
-  return { sections, module: out.finish() };
+  if (sections.length === 0) return { sections, module: core };
+  const module = new Uint8Array(size);
+  let at = 0;
+  for (const k of kept) {
+    module.set(core.subarray(k.start, k.end), at);
+    at += k.end - k.start;
+  }
+  return { sections, module };
 }
 
 /** The core module without its `component-type*` custom sections. */

@@ -7,8 +7,13 @@
 const utf8 = new TextEncoder();
 
 export class ByteWriter {
-  private buf = new Uint8Array(64);
+  private buf: Uint8Array;
   length = 0;
+
+  /** `capacity`: the bytes to reserve at first (it grows as needed). */
+  constructor(capacity = 64) {
+    this.buf = new Uint8Array(Math.max(16, capacity));
+  }
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
@@ -29,6 +34,19 @@ export class ByteWriter {
     this.reserve(bytes.length);
     this.buf.set(bytes, this.length);
     this.length += bytes.length;
+    return this;
+  }
+
+  /** Copies `bytes[start, end)`: short ranges byte by byte, without making a view. */
+  copy(bytes: Uint8Array, start: number, end: number): this {
+    const n = end - start;
+    this.reserve(n);
+    if (n <= 16) {
+      const buf = this.buf;
+      let at = this.length;
+      for (let i = start; i < end; i++) buf[at++] = bytes[i]!;
+    } else this.buf.set(bytes.subarray(start, end), this.length);
+    this.length += n;
     return this;
   }
 

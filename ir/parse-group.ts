@@ -1,8 +1,7 @@
 /**
  * WIT source files (already read) parsed into one unresolved package group:
  * the files' package, and the `package x:y { ... }` blocks nested in them.
- * Shared by the loader (ir/load.ts) and the decoder of binary WIT, which
- * prints what it decodes as WIT text and parses it here.
+ * Used by the loader (ir/load.ts).
  */
 import { parseWitFile } from "../parser/index.js";
 import { WitError } from "./errors.js";

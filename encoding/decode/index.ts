@@ -9,11 +9,13 @@
  *   `Bindgen::merge` does.
  *
  * The component types are read into linked entries (binary.ts), turned into
- * a structural model of packages, interfaces and worlds (model.ts), printed
- * as WIT text (print.ts) and resolved by the front-end, which elaborates the
- * worlds as it does for any WIT.
+ * a structural model of packages, interfaces and worlds (model.ts), built
+ * into the syntax tree the parser would make of their WIT (ast.ts), and
+ * resolved by the front-end, which elaborates the worlds as it does for any
+ * WIT.
  */
-import { parseGroup } from "../../ir/parse-group.js";
+import type { PackageFile } from "../../parser/ast.js";
+import { PackageResolver } from "../../ir/unresolved.js";
 import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
 import type { PackageId } from "../../ir/types.js";
 import { splitComponentTypeSections } from "../metadata.js";
@@ -38,7 +40,7 @@ import {
   type MPackage,
   type MWorld,
 } from "./model.js";
-import { WitPrinter } from "./print.js";
+import { AstBuilder } from "./ast.js";
 
 export { DecodeError } from "./binary.js";
 
@@ -136,8 +138,8 @@ function pushModel(
   main: string,
   fileName: string,
 ): PackageId {
-  const printer = new WitPrinter(packages, interfaces);
-  const texts: string[] = [];
+  const files: PackageFile[] = [];
+  let builder: AstBuilder | undefined;
   for (const [key, pkg] of packages) {
     const existing = resolve.packageNames.get(key);
     if (existing !== undefined) {
@@ -146,11 +148,17 @@ function pushModel(
       }
       continue;
     }
-    texts.push(printer.package(pkg));
+    // Spans point at the start of an empty source named after the binary.
+    builder ??= new AstBuilder(packages, interfaces, resolve.sourceMap.push(fileName, ""));
+    files.push(builder.package(pkg));
   }
-  if (texts.length) {
+  if (files.length) {
     try {
-      const groups: UnresolvedGroup[] = texts.map((contents) => parseGroup(resolve, [{ path: fileName, contents }]));
+      const groups: UnresolvedGroup[] = files.map((file) => {
+        const r = new PackageResolver();
+        r.push(file);
+        return { main: r.resolve(), nested: [] };
+      });
       resolve.pushGroups(groups[0]!, groups.slice(1));
     } catch (e) {
       if (e instanceof Error) {
