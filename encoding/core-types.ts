@@ -93,3 +93,60 @@ export function readCoreLimits(r: Reader): CoreLimits {
   const pageSizeLog2 = flags & 0x08 ? r.u32() : undefined;
   return { min, max, shared: (flags & 0x02) !== 0, memory64, ...(pageSizeLog2 === undefined ? {} : { pageSizeLog2 }) };
 }
+
+/**
+ * Skips a constant expression up to and including its `end`: the constant
+ * instructions of the core spec, extended constants and the GC proposal's;
+ * anything else is refused.
+ */
+export function skipConstExpr(r: Reader): void {
+  for (;;) {
+    const op = r.u8();
+    switch (op) {
+      case 0x0b:
+        return;
+      case 0x41:
+        r.sleb(32);
+        break;
+      case 0x42:
+        r.sleb(64);
+        break;
+      case 0x43:
+        r.take(4);
+        break;
+      case 0x44:
+        r.take(8);
+        break;
+      case 0x23:
+      case 0xd2:
+        r.u32();
+        break;
+      case 0xd0:
+        r.s33();
+        break;
+      case 0x6a:
+      case 0x6b:
+      case 0x6c:
+      case 0x7c:
+      case 0x7d:
+      case 0x7e:
+        break;
+      case 0xfd:
+        if (r.u32() !== 12) r.fail("unsupported vector instruction in a constant expression");
+        r.take(16);
+        break;
+      case 0xfb: {
+        const sub = r.u32();
+        // struct.new, struct.new_default, array.new, array.new_default: a type index.
+        if (sub <= 1 || sub === 6 || sub === 7) r.u32();
+        else if (sub === 8 || sub === 9 || sub === 10) {
+          r.u32();
+          r.u32();
+        } else if (sub < 0x1a || sub > 0x1e) r.fail(`unsupported instruction 0xfb ${sub} in a constant expression`);
+        break;
+      }
+      default:
+        r.fail(`unsupported instruction 0x${op.toString(16)} in a constant expression`, r.pos - 1);
+    }
+  }
+}

@@ -13,8 +13,8 @@
  * the hook with an end code; `_initialize` is bracketed the same way. The
  * wrappers are exported as `hook<N>` and used instead of the raw exports.
  */
-import type { CoreFuncType, CoreValType } from "./core-module.js";
-import { SHIM_TABLE } from "./shim.js";
+import type { CoreFuncType } from "./core-module.js";
+import { SHIM_TABLE, TypeTable } from "./shim.js";
 import { ByteWriter } from "./writer.js";
 
 /** wit-component's task hook codes (the argument of `__wasm_task_hook`). */
@@ -61,29 +61,6 @@ export interface FixupSpec {
 }
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
-const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
-
-class Types {
-  readonly list: CoreFuncType[] = [];
-  private readonly index = new Map<string, number>();
-  of(t: CoreFuncType): number {
-    const key = `${t.params.join(",")}>${t.results.join(",")}`;
-    let i = this.index.get(key);
-    if (i === undefined) {
-      i = this.list.length;
-      this.list.push(t);
-      this.index.set(key, i);
-    }
-    return i;
-  }
-}
-
-function valType(w: ByteWriter, v: CoreValType): void {
-  const code = VALTYPE[v];
-  if (code === undefined) throw new Error(`unsupported core value type ${v} in the fixup module`);
-  w.byte(code);
-}
-
 /** The names the fixup module imports from its single argument instance "", in order. */
 export function fixupImports(spec: FixupSpec): { name: string; sort: "func" | "table" | "global" }[] {
   const out: { name: string; sort: "func" | "table" | "global" }[] = [];
@@ -117,7 +94,7 @@ export function fixupModule(spec: FixupSpec): Uint8Array {
   const n = signatures.length;
   const hooked = spec.hooked ?? [];
   const hasHook = spec.hooked !== undefined;
-  const types = new Types();
+  const types = new TypeTable();
   const thunk = types.of({ params: [], results: [] });
   const hookType = types.of({ params: ["i32"], results: [] });
 
@@ -195,12 +172,7 @@ export function fixupModule(spec: FixupSpec): Uint8Array {
   }
 
   const out = new ByteWriter().raw(HEADER);
-  out.section(
-    1,
-    new ByteWriter().vec(types.list, (w, t) => {
-      w.byte(0x60).vec(t.params, valType).vec(t.results, valType);
-    }),
-  );
+  out.section(1, types.section());
   out.section(2, new ByteWriter().u32(importCount).raw(imports.finish()));
   if (defined.length > 0) {
     out.section(

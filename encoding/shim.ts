@@ -21,7 +21,8 @@ import { ByteWriter } from "./writer.js";
 
 const VALTYPE: Record<string, number> = { i32: 0x7f, i64: 0x7e, f32: 0x7d, f64: 0x7c };
 
-function writeFuncType(w: ByteWriter, t: CoreFuncType): void {
+/** A core function type (`0x60 params results`), of numeric value types. */
+export function writeFuncType(w: ByteWriter, t: CoreFuncType): void {
   const vt = (w: ByteWriter, v: CoreValType) => {
     const code = VALTYPE[v];
     if (code === undefined) throw new Error(`unsupported core value type ${v} in a trampoline`);
@@ -30,7 +31,8 @@ function writeFuncType(w: ByteWriter, t: CoreFuncType): void {
   w.byte(0x60).vec(t.params, vt).vec(t.results, vt);
 }
 
-class TypeTable {
+/** Core function types, each defined once, in first-use order. */
+export class TypeTable {
   readonly list: CoreFuncType[] = [];
   private readonly index = new Map<string, number>();
   of(t: CoreFuncType): number {

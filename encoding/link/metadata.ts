@@ -12,7 +12,8 @@ import { readCoreSubType } from "../core-types.js";
 import type { CoreFuncType } from "../core-module.js";
 import { decodeComponentTypeSections } from "../decode/index.js";
 import { BinaryError, readSections, Reader } from "../reader.js";
-import { globalType, readImportType, showRaw, skipConstExpr, type RawType } from "./read.js";
+import { skipConstExpr } from "../core-types.js";
+import { globalType, readImportType, showRaw, type RawType } from "./read.js";
 import { ComponentEncodingError } from "../validate.js";
 import type { FunctionType, ValueType } from "./module.js";
 

@@ -5,7 +5,7 @@
  * "import matching", with wasm-tools' messages).
  */
 import { BinaryError, Reader, readSections } from "../reader.js";
-import { readCoreLimits, readCoreSubType, readCoreValType } from "../core-types.js";
+import { readCoreLimits, readCoreSubType, readCoreValType, skipConstExpr } from "../core-types.js";
 import type { CoreFuncType, CoreValType } from "../core-module.js";
 import { signatureString } from "../core-module.js";
 
@@ -109,7 +109,7 @@ export function coreModuleSig(bytes: Uint8Array): CoreModuleSig {
             r.u8();
             const elem = valType(r);
             tables.push({ kind: "table", elem, limits: limits(r).limits });
-            skipExpr(r);
+            skipConstExpr(r);
           } else {
             const elem = valType(r);
             tables.push({ kind: "table", elem, limits: limits(r).limits });
@@ -124,7 +124,7 @@ export function coreModuleSig(bytes: Uint8Array): CoreModuleSig {
           const type = valType(r);
           const mutable = (r.u8() & 1) === 1;
           globals.push({ kind: "global", type, mutable });
-          skipExpr(r);
+          skipConstExpr(r);
         });
         break;
       case 13:
@@ -158,46 +158,6 @@ export function checkUniqueNames(sig: CoreModuleSig): void {
     const key = `${i.module}\0${i.name}`;
     if (seen.has(key)) throw new BinaryError(`duplicate import name \`${i.module}:${i.name}\``, 0);
     seen.add(key);
-  }
-}
-
-/** Skips a constant expression (up to and including its `end`). */
-function skipExpr(r: Reader): void {
-  for (;;) {
-    const op = r.u8();
-    switch (op) {
-      case 0x0b:
-        return;
-      case 0x41:
-        r.sleb(32);
-        break;
-      case 0x42:
-        r.sleb(64);
-        break;
-      case 0x43:
-        r.take(4);
-        break;
-      case 0x44:
-        r.take(8);
-        break;
-      case 0x23:
-      case 0xd2:
-        r.u32();
-        break;
-      case 0xd0:
-        r.s33();
-        break;
-      case 0xfd:
-        r.u32();
-        r.take(16);
-        break;
-      case 0xfb:
-        r.u32();
-        r.u32();
-        break;
-      default:
-        break;
-    }
   }
 }
 
