@@ -426,11 +426,12 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (def.kind !== "flags") throw new Error("lower-flags of a non-flags");
         const v = this.bind(ops[0]);
         const bits = this.temp();
-        out.push(
-          `if (typeof ${v} !== "object" || ${v} === null) ${this.typeError(inst.path, "an object of flags", v)};`,
-        );
+        // As jco: `undefined` and `null` stand for no flags set.
         out.push(`let ${bits} = 0;`);
+        out.push(`if (${v} !== undefined && ${v} !== null) {`);
+        out.push(`if (typeof ${v} !== "object") ${this.typeError(inst.path, "an object of flags", v)};`);
         def.flags.forEach((f, i) => out.push(`if (${ownProperty(v, camelCase(f.name))}) ${bits} |= ${1 << i};`));
+        out.push(`}`);
         return [bits];
       }
       case "lift-flags": {
@@ -502,10 +503,10 @@ export class FunctionEmitter implements AbiEmitter<string> {
           this.target.eagerCalls ? "{ signal: $signal, hooks: $hooks, eager: true }" : "{ signal: $signal }",
         ]);
         if (this.target.directResult) {
-          // A thrown (or rejected) `{ payload }` is the `result`'s error.
-          this.module.use("$isComponentError");
+          // What the call throws (or rejects with) is the `result`'s error, read by `$errorPayload`.
+          this.module.use("$errorPayload");
           const okVoid = this.module.types.directResult(this.func)!.ok === undefined;
-          call = `Promise.resolve(${call}).then((v) => ({ tag: "ok", val: ${okVoid ? "undefined" : "v"} }), (e) => { if (!$isComponentError(e)) throw e; return { tag: "err", val: e.payload as any }; })`;
+          call = `Promise.resolve(${call}).then((v) => ({ tag: "ok", val: ${okVoid ? "undefined" : "v"} }), (e) => ({ tag: "err", val: $errorPayload(e) as any }))`;
         }
         const type = this.func.result === undefined ? "unknown" : this.module.types.expr(this.func.result);
         const t = this.temp();
@@ -644,15 +645,14 @@ export class FunctionEmitter implements AbiEmitter<string> {
     // What the host's function gives the guest: typed as broadly as it is accepted.
     const type = this.module.types.expr(this.func.result, true);
     if (this.target.directResult) {
-      this.module.use("$isComponentError");
+      this.module.use("$errorPayload");
       const okVoid = this.module.types.directResult(this.func)!.ok === undefined;
       out.push(
         `let ${t}: ${type};`,
         `try {`,
         okVoid ? `${call};\n${t} = { tag: "ok", val: undefined };` : `${t} = { tag: "ok", val: ${call} };`,
         `} catch (e) {`,
-        `if (!$isComponentError(e)) throw e;`,
-        `${t} = { tag: "err", val: e.payload as any };`,
+        `${t} = { tag: "err", val: $errorPayload(e) as any };`,
         `}`,
       );
     } else {

@@ -105,12 +105,21 @@ export function liveHandles(exports: Exports): number {
 }
 const $liveHandles = new WeakMap<object, () => number>();
 
+/**
+ * The error of a `result` that a host function threw, read as jco reads it:
+ * the `payload` of a `ComponentError` (or of any object that has one); an
+ * `Error` without one is not a result at all and is thrown on (a trap); any
+ * other value is the error itself, as WASI shims throw `"no-entry"`.
+ */
+function $errorPayload(e: unknown): unknown {
+  if (typeof e === "object" && e !== null && "payload" in e)
+    return (e as { payload: unknown }).payload;
+  if (e instanceof Error) throw e;
+  return e;
+}
 const $argumentErrors = new WeakSet<object>();
 const $rep = Symbol("rep");
 const $lends = Symbol("lends");
-function $isComponentError(e: unknown): e is { payload: unknown } {
-  return typeof e === "object" && e !== null && "payload" in e;
-}
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
@@ -741,8 +750,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         try {
           $2 = { tag: "ok", val: $0.read($1) };
         } catch (e) {
-          if (!$isComponentError(e)) throw e;
-          $2 = { tag: "err", val: e.payload as any };
+          $2 = { tag: "err", val: $errorPayload(e) as any };
         }
         $releaseLends();
         const $3 = $checkPointer($p2, 12, 4, "results");

@@ -85,10 +85,19 @@ export function liveHandles(exports: Exports): number {
 }
 const $liveHandles = new WeakMap<object, () => number>();
 
-const $argumentErrors = new WeakSet<object>();
-function $isComponentError(e: unknown): e is { payload: unknown } {
-  return typeof e === "object" && e !== null && "payload" in e;
+/**
+ * The error of a `result` that a host function threw, read as jco reads it:
+ * the `payload` of a `ComponentError` (or of any object that has one); an
+ * `Error` without one is not a result at all and is thrown on (a trap); any
+ * other value is the error itself, as WASI shims throw `"no-entry"`.
+ */
+function $errorPayload(e: unknown): unknown {
+  if (typeof e === "object" && e !== null && "payload" in e)
+    return (e as { payload: unknown }).payload;
+  if (e instanceof Error) throw e;
+  return e;
 }
+const $argumentErrors = new WeakSet<object>();
 const $utf16Decoder = new TextDecoder("utf-16le", { fatal: true, ignoreBOM: true });
 function $describe(v: unknown): string {
   if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
@@ -575,8 +584,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         try {
           $1 = { tag: "ok", val: imports["snap:strings/text"].validate($0) };
         } catch (e) {
-          if (!$isComponentError(e)) throw e;
-          $1 = { tag: "err", val: e.payload as any };
+          $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p2, 12, 4, "results");
         if (typeof $1 !== "object" || $1 === null)

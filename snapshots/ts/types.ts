@@ -133,10 +133,19 @@ function $i64ToF64(i: bigint): number {
   $scratch.setBigInt64(0, i, true);
   return $scratch.getFloat64(0, true);
 }
-const $argumentErrors = new WeakSet<object>();
-function $isComponentError(e: unknown): e is { payload: unknown } {
-  return typeof e === "object" && e !== null && "payload" in e;
+/**
+ * The error of a `result` that a host function threw, read as jco reads it:
+ * the `payload` of a `ComponentError` (or of any object that has one); an
+ * `Error` without one is not a result at all and is thrown on (a trap); any
+ * other value is the error itself, as WASI shims throw `"no-entry"`.
+ */
+function $errorPayload(e: unknown): unknown {
+  if (typeof e === "object" && e !== null && "payload" in e)
+    return (e as { payload: unknown }).payload;
+  if (e instanceof Error) throw e;
+  return e;
 }
+const $argumentErrors = new WeakSet<object>();
 const $utf8Decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 const $utf8Encoder = new TextEncoder();
 let $utf8Scratch = new Uint8Array(1024);
@@ -545,12 +554,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           }
           $u8[$1 + 17] = $17;
         }
-        if (typeof $5 !== "object" || $5 === null)
-          $typeError("items[].perms", "an object of flags", $5);
         let $18 = 0;
-        if ($5.read) $18 |= 1;
-        if ($5.write) $18 |= 2;
-        if ($5.exec) $18 |= 4;
+        if ($5 !== undefined && $5 !== null) {
+          if (typeof $5 !== "object") $typeError("items[].perms", "an object of flags", $5);
+          if ($5.read) $18 |= 1;
+          if ($5.write) $18 |= 2;
+          if ($5.exec) $18 |= 4;
+        }
         $u8[$1 + 18] = $18;
         const $19 = $h1($6, "items[].bytes");
         const $20 = $lowered;
@@ -707,11 +717,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:types/shapes#check";
     let $result: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
     try {
-      if (typeof p !== "object" || p === null) $typeError("p", "an object of flags", p);
       let $0 = 0;
-      if (p.read) $0 |= 1;
-      if (p.write) $0 |= 2;
-      if (p.exec) $0 |= 4;
+      if (p !== undefined && p !== null) {
+        if (typeof p !== "object") $typeError("p", "an object of flags", p);
+        if (p.read) $0 |= 1;
+        if (p.write) $0 |= 2;
+        if (p.exec) $0 |= 4;
+      }
       const $1 = $core4($0);
       if ($u8.byteLength === 0) $refresh();
       const $2 = $checkPointer($1, 12, 4, "results");
@@ -1092,12 +1104,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             }
             $u8[$30 + 21] = $47;
           }
-          if (typeof $35 !== "object" || $35 === null)
-            $typeError("result.perms", "an object of flags", $35);
           let $48 = 0;
-          if ($35.read) $48 |= 1;
-          if ($35.write) $48 |= 2;
-          if ($35.exec) $48 |= 4;
+          if ($35 !== undefined && $35 !== null) {
+            if (typeof $35 !== "object") $typeError("result.perms", "an object of flags", $35);
+            if ($35.read) $48 |= 1;
+            if ($35.write) $48 |= 2;
+            if ($35.exec) $48 |= 4;
+          }
           $u8[$30 + 22] = $48;
           const $49 = $h1($36, "result.bytes");
           const $50 = $lowered;
@@ -1124,8 +1137,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         try {
           $1 = { tag: "ok", val: imports["snap:types/shapes"].parse($0) };
         } catch (e) {
-          if (!$isComponentError(e)) throw e;
-          $1 = { tag: "err", val: e.payload as any };
+          $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p2, 16, 4, "results");
         if (typeof $1 !== "object" || $1 === null)
@@ -1196,8 +1208,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           imports["snap:types/shapes"].check($0);
           $1 = { tag: "ok", val: undefined };
         } catch (e) {
-          if (!$isComponentError(e)) throw e;
-          $1 = { tag: "err", val: e.payload as any };
+          $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p1, 12, 4, "results");
         if (typeof $1 !== "object" || $1 === null)
@@ -1320,8 +1331,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         try {
           $3 = { tag: "ok", val: imports["snap:types/shapes"].nested($2) };
         } catch (e) {
-          if (!$isComponentError(e)) throw e;
-          $3 = { tag: "err", val: e.payload as any };
+          $3 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $4 = $checkPointer($p3, 3, 1, "results");
         if (typeof $3 !== "object" || $3 === null)

@@ -80,17 +80,15 @@ function $turn(label: string, f: () => number): number {
   }
 }
 
-// @section $asResult scope=module needs=$async,$isComponentError
+// @section $asResult scope=module needs=$async,$errorPayload
 /**
- * The `result` a host function returning it directly gives (a thrown, or
- * rejected, `ComponentError` is its error): at once, or a promise of it.
+ * The `result` a host function returning it directly gives (what it throws,
+ * or rejects with, is its error: see `$errorPayload`): at once, or a
+ * promise of it.
  */
 function $asResult(f: () => unknown): any {
   const ok = (val: unknown) => ({ tag: "ok", val });
-  const err = (e: unknown) => {
-    if (!$isComponentError(e)) throw e;
-    return { tag: "err", val: e.payload };
-  };
+  const err = (e: unknown) => ({ tag: "err", val: $errorPayload(e) });
   let value: unknown;
   try {
     value = f();

@@ -7,9 +7,17 @@
  * file uses (the three files are type-checked as one program).
  */
 
-// @section $isComponentError scope=module
-function $isComponentError(e: unknown): e is { payload: unknown } {
-  return typeof e === "object" && e !== null && "payload" in e;
+// @section $errorPayload scope=module
+/**
+ * The error of a `result` that a host function threw, read as jco reads it:
+ * the `payload` of a `ComponentError` (or of any object that has one); an
+ * `Error` without one is not a result at all and is thrown on (a trap); any
+ * other value is the error itself, as WASI shims throw `"no-entry"`.
+ */
+function $errorPayload(e: unknown): unknown {
+  if (typeof e === "object" && e !== null && "payload" in e) return (e as { payload: unknown }).payload;
+  if (e instanceof Error) throw e;
+  return e;
 }
 
 // @section $resourceKeys scope=module

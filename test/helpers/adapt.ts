@@ -116,7 +116,7 @@ export interface Runner {
 
 /**
  * The two transpilers a component runs through, each given the preview2
- * shim's import object (to our host through `forComponentHost`).
+ * shim's import object as it is.
  */
 export const RUNNERS = {
   reference: {
@@ -130,7 +130,7 @@ export const RUNNERS = {
     title: "transpiled by generateComponentHost",
     async load(component) {
       const host = await loadComponentHost(component);
-      return (imports) => host.instantiate(forComponentHost(imports));
+      return (imports) => host.instantiate(imports);
     },
   },
 } satisfies Record<string, Runner>;
@@ -176,83 +176,6 @@ export async function preview2Imports(config: WasiConfig): Promise<Record<string
     },
   };
   return imports;
-}
-
-/** An error of a WASI function as our host takes it: thrown with its `payload`. */
-class ShimError extends Error {
-  constructor(readonly payload: unknown) {
-    super(typeof payload === "string" ? payload : JSON.stringify(payload));
-  }
-}
-
-const isClass = (f: unknown) => typeof f === "function" && /^class\b/.test(Function.prototype.toString.call(f));
-
-/**
- * The preview2 shim's import object as our component host takes it. The
- * shim follows jco's conventions, two of which our host does not share:
- *  - a function returning a `result` reports its error by throwing the bare
- *    payload (`"no-entry"`; `{ tag: "closed" }` at the end of a stream),
- *    where our host takes an error only from a thrown object with a
- *    `payload` (a `ComponentError`) and traps on anything else;
- *  - `descriptor.get-flags` of a preopened directory returns `undefined`,
- *    which jco lowers as no flags and our host rejects (not an object of
- *    flags).
- * Every function of `imports`, and every method of the resources the shim
- * returns (proxies calling the shim's own objects, which are unwrapped again
- * when passed back), rethrows such a payload as `{ payload }` and answers
- * `get-flags` with `{}` for `undefined`. Without this, the guests' file
- * reads trap in our host.
- */
-export function forComponentHost(imports: Record<string, unknown>): Record<string, unknown> {
-  const targets = new WeakMap<object, object>();
-  const proxies = new WeakMap<object, object>();
-  const unwrap = (v: unknown): unknown =>
-    Array.isArray(v) ? v.map(unwrap) : (v !== null && typeof v === "object" && targets.get(v)) || v;
-  const wrap = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(wrap);
-    if (v === null || typeof v !== "object" || ArrayBuffer.isView(v)) return v;
-    const proto = Object.getPrototypeOf(v);
-    if (proto === Object.prototype || proto === null) return v; // a record or a variant: no methods
-    let proxy = proxies.get(v);
-    if (proxy === undefined) {
-      proxy = new Proxy(v, {
-        get(target, key) {
-          const member = Reflect.get(target, key, target);
-          if (typeof member !== "function") return member;
-          const bridged = bridge(member as (...args: unknown[]) => unknown, target);
-          return key === "getFlags" ? (...args: unknown[]) => bridged(...args) ?? {} : bridged;
-        },
-      });
-      proxies.set(v, proxy);
-      targets.set(proxy, v);
-    }
-    return proxy;
-  };
-  const bridge =
-    (fn: (...args: unknown[]) => unknown, self: unknown) =>
-    (...args: unknown[]) => {
-      try {
-        return wrap(fn.apply(self, args.map(unwrap)));
-      } catch (e) {
-        if (e instanceof Error || (e !== null && typeof e === "object" && "payload" in e)) throw e;
-        throw new ShimError(e);
-      }
-    };
-  return Object.fromEntries(
-    Object.entries(imports).map(([name, namespace]) => [
-      name,
-      namespace === null || typeof namespace !== "object"
-        ? namespace
-        : Object.fromEntries(
-            Object.entries(namespace).map(([key, value]) => [
-              key,
-              typeof value === "function" && !isClass(value)
-                ? bridge(value as (...args: unknown[]) => unknown, namespace)
-                : value,
-            ]),
-          ),
-    ]),
-  );
 }
 
 /** What one call of a guest did: its outcome and what it wrote to stdout and stderr. */
