@@ -23,6 +23,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { gcAdapter } from "../encoding/adapter-gc.js";
+import { readCoreModule } from "../encoding/core-module.js";
+import { componentNew } from "../encoding/index.js";
 import {
   readInstruction,
   rewriteFunctionBody,
@@ -346,6 +348,59 @@ describe("gcAdapter on jco's WASI preview1 adapters", () => {
         expect(ours).toEqual(new Uint8Array(theirs));
       });
     }
+  }
+});
+
+/** A deterministic pseudo-random sequence (xorshift32), for reproducible subsets. */
+function xorshift(seed: number): () => number {
+  let x = seed || 1;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return (x >>> 0) / 0x100000000;
+  };
+}
+
+describe("componentNew --adapt: random subsets of preview1, the adapter as wit-component embeds it", () => {
+  const wasmType = (t: string) => (t === "i64" ? "i64" : t === "f32" ? "f32" : t === "f64" ? "f64" : "i32");
+  for (const kind of ["reactor", "command"] as const) {
+    it(`the ${kind} adapter, 6 subsets of its functions, with and without a main realloc`, async () => {
+      const adapter = adapters[kind];
+      const info = readCoreModule(adapter);
+      const preview1 = info.exports.filter(
+        (e) => e.kind === "func" && !e.name.startsWith("cabi_") && !e.name.includes(":") && !e.name.startsWith("_"),
+      );
+      expect(preview1.length).toBeGreaterThan(40);
+      const random = xorshift(kind === "reactor" ? 0x5eed : 0xc0ffee);
+      for (let round = 0; round < 6; round++) {
+        const picked = preview1.filter(() => random() < 0.25);
+        const realloc = round % 2 === 0;
+        const module = await wat(`(module
+          ${picked
+            .map(
+              (e) =>
+                `(import "wasi_snapshot_preview1" "${e.name}" (func (param ${e.type!.params.map(wasmType).join(" ")}) (result ${e.type!.results.map(wasmType).join(" ")})))`,
+            )
+            .join("\n")}
+          (memory (export "memory") 1)
+          ${realloc ? `(func (export "cabi_realloc") (param i32 i32 i32 i32) (result i32) unreachable)` : ""}
+          ${kind === "command" ? `(func (export "_start"))` : ""})`);
+        const ours = componentNew(module, undefined, { adapters: [{ name: "wasi_snapshot_preview1", wasm: adapter }] });
+        const theirs = await tools.componentNew(module, [["wasi_snapshot_preview1", adapter]]);
+        const adapterOf = (component: Uint8Array) => {
+          const modules = readSections(component)
+            .filter((s) => s.id === 1)
+            .map((s) => component.subarray(s.start, s.end));
+          return modules.find((m) => exports(m).includes("cabi_import_realloc"));
+        };
+        const [a, b] = [adapterOf(ours), adapterOf(theirs)];
+        const what = `${kind}, round ${round}: ${picked.map((e) => e.name).join(" ")}`;
+        expect(a === undefined, what).toBe(b === undefined);
+        if (a && b) expect(new Uint8Array(a), what).toEqual(new Uint8Array(b));
+        expect(await tools.componentWit(ours), what).toBe(await tools.componentWit(theirs));
+      }
+    });
   }
 });
 
