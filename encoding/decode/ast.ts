@@ -46,7 +46,6 @@ function parseFuncName(name: string): ResourceFunc {
 
 export class AstBuilder {
   constructor(
-    private readonly packages: Map<string, MPackage>,
     private readonly interfaces: Map<string, MInterface>,
     /** The offset every span points at. */
     private readonly at: number,

@@ -149,7 +149,7 @@ function pushModel(
       continue;
     }
     // Spans point at the start of an empty source named after the binary.
-    builder ??= new AstBuilder(packages, interfaces, resolve.sourceMap.push(fileName, ""));
+    builder ??= new AstBuilder(interfaces, resolve.sourceMap.push(fileName, ""));
     files.push(builder.package(pkg));
   }
   if (files.length) {
