@@ -433,10 +433,14 @@ function liveness(m: Module): void {
       const f = m.funcs[i]!;
       ty(f.type);
       if (!f.body) return;
-      const scanned = scanBody(m.bytes, f.body.start, f.body.end, (ins) => {
-        if (ins.name === "try_table") fail("`try_table` is not supported in adapter modules");
-        immediates(ins.immediates);
-      });
+      let scanned: ScannedBody;
+      try {
+        scanned = scanBody(m.bytes, f.body.start, f.body.end, REFUSED);
+      } catch (e) {
+        if (e instanceof BinaryError && e.message.startsWith(TRY_TABLE)) fail(TRY_TABLE);
+        throw e;
+      }
+      immediates(scanned.body);
       immediates(scanned.locals.immediates);
       // Kept for the rewrite, which then need not decode the body again.
       f.scanned = scanned;
@@ -820,6 +824,10 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
   }
   return out.finish();
 }
+
+const TRY_TABLE = "`try_table` is not supported in adapter modules";
+/** Instructions the GC refuses, as gc.rs does (it has no way to remap their catch clauses). */
+const REFUSED = new Map([["try_table", TRY_TABLE]]);
 
 /** Every instruction is re-encoded canonically, as wasm-encoder does when gc.rs re-encodes them. */
 const CANON = { canonical: true } as const;

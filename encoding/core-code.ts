@@ -706,18 +706,46 @@ export interface ScannedBody {
   body: Immediate[];
 }
 
-/** Scans a function body once, for `rewriteFunctionBody`; `visit` sees each instruction too. */
+/**
+ * Scans a function body once, for `rewriteFunctionBody`: its local
+ * declarations and the immediates of all its instructions, in order. Unlike
+ * `scanFunctionBody` it makes no object per instruction. `refuse`, when
+ * given, names instructions that are an error here (with the message).
+ */
 export function scanBody(
   bytes: Uint8Array,
   start: number,
   end: number,
-  visit?: (ins: Instruction) => void,
+  refuse?: ReadonlyMap<string, string>,
 ): ScannedBody {
+  const locals = readLocals(bytes, start, end);
   const body: Immediate[] = [];
-  const locals = scanFunctionBody(bytes, start, end, (ins) => {
-    for (const imm of ins.immediates) body.push(imm);
-    visit?.(ins);
-  });
+  const r = new Reader(bytes, locals.codeStart, end);
+  let depth = 0;
+  let lastIsEnd = false;
+  while (!r.done) {
+    const offset = r.pos;
+    const code = r.u8();
+    let prefix = 0;
+    let opcode = code;
+    if (code >= 0xfb && code <= 0xfe) {
+      prefix = code;
+      opcode = u32(r, body);
+    }
+    const op = OPS.get(prefix * 0x10000 + opcode);
+    if (!op) {
+      r.pos = offset;
+      readInstruction(r); // fails with the message for an unknown or refused opcode
+      continue;
+    }
+    const refused = refuse?.get(op.name);
+    if (refused !== undefined) throw new BinaryError(refused, offset);
+    for (const imm of op.imms) immediate(r, imm, body);
+    lastIsEnd = prefix === 0 && opcode === 0x0b;
+    if (prefix === 0 && (opcode <= 0x04 ? opcode >= 0x02 : opcode === 0x06 || opcode === 0x1f)) depth++;
+    else if (lastIsEnd) depth--;
+  }
+  if (!lastIsEnd || depth !== -1) throw new BinaryError("function body must end with `end`", end);
   return { locals, body };
 }
 
