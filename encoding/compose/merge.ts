@@ -98,8 +98,8 @@ export function mergeExtern(a: TypedExtern, b: TypedExtern, remap: Map<Entry, En
   }
   const rb = subst(b.entry, remap);
   // Functions, types and components must agree: each a subtype of the other.
-  externSub({ sort: a.sort, entry: rb }, { sort: a.sort, entry: a.entry }, new Map());
   externSub({ sort: a.sort, entry: a.entry }, { sort: a.sort, entry: rb }, new Map());
+  externSub({ sort: a.sort, entry: rb }, { sort: a.sort, entry: a.entry }, new Map());
   if (a.sort === "type") remap.set(b.entry, a.entry);
   return a;
 }
