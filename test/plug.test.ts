@@ -140,6 +140,15 @@ world calling-plug {
   import run: func() -> s32;
   export math;
 }
+
+world function-socket {
+  import add: func(a: s32, b: s32) -> s32;
+  export run: func() -> s32;
+}
+
+world function-plug {
+  export add: func(a: s32, b: s32) -> s32;
+}
 `;
 
 /** `test:plug/<name>` at version `v` ("" or "@x.y.z"), as core modules name it. */
@@ -278,6 +287,33 @@ world root {
       out,
       () => ({ "test:plug/draw": draw }),
       (e) => expect(e.run()).toBe(47),
+    );
+  });
+
+  it("functions of the world plug too", async () => {
+    const socket = await guest(
+      `(module
+        (import "$root" "add" (func $add (param i32 i32) (result i32)))
+        (func (export "run") (result i32) i32.const 20 i32.const 22 call $add))`,
+      MATH_WIT(),
+      "function-socket",
+    );
+    const add = await guest(
+      `(module (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))`,
+      MATH_WIT(),
+      "function-plug",
+    );
+    const out = plug(socket, [add]);
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> s32;
+}
+`);
+    await inBothHosts(
+      out,
+      () => ({}),
+      (e) => expect(e.run()).toBe(42),
     );
   });
 
