@@ -323,18 +323,18 @@ function checkImportable(
 ): void {
   for (const e of reachable(merged.entry)) {
     if (e.kind !== "resource" || importResources.has(e)) continue;
-    let from = "";
+    let what = "a resource defined inside the composition";
     for (const p of used) {
       for (const x of ps[p]!.type.exports) {
         const inst = x.sort === "instance" ? resolve(x.entry) : undefined;
         const r =
           inst?.kind === "instance" ? inst.exports.find((y) => y.sort === "type" && resolve(y.entry) === e) : undefined;
-        if (r && !from) from = ` \`${r.name}\` of export \`${x.name}\` of ${ps[p]!.label}`;
+        if (r) what = `resource \`${r.name}\` of export \`${x.name}\` of ${ps[p]!.label}`;
       }
     }
     const who = [...new Set(group.map((m) => labelOf(m.owner)))].join(" and ");
     throw new ComposeError(
-      `import \`${name}\` of ${who} is left to the composition, but its type uses resource${from || " of an instance inside it"}, which the composition cannot import`,
+      `import \`${name}\` of ${who} is left to the composition, but its type uses ${what}, which the composition cannot import`,
     );
   }
 }
