@@ -47,6 +47,7 @@ export {
   type WorldBindings,
 } from "./encoding/index.js";
 export { decodeComponentTypeSections, decodeWitPackage, DecodeError } from "./encoding/decode/index.js";
+export { ComposeError, plug, type PlugOptions } from "./encoding/compose/index.js";
 export type { Bindgen } from "./encoding/metadata-types.js";
 export {
   checkComponent,

@@ -27,6 +27,7 @@ import {
   linkComponent,
   type WorldBindings,
 } from "../encoding/index.js";
+import { ComposeError, plug } from "../encoding/compose/index.js";
 import { splitComponentTypeSections } from "../encoding/metadata.js";
 import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
@@ -183,12 +184,22 @@ function encodingStep<T>(step: () => T): T {
   try {
     return step();
   } catch (e) {
-    if (e instanceof ComponentEncodingError || e instanceof BinaryError || e instanceof DecodeError) {
-      process.stderr.write(`${pc.red(pc.bold("error"))}: ${e.message}\n`);
-      process.exit(1);
+    if (
+      e instanceof ComponentEncodingError ||
+      e instanceof BinaryError ||
+      e instanceof DecodeError ||
+      e instanceof ComposeError
+    ) {
+      userError(e.message);
     }
     throw e;
   }
+}
+
+/** `error: message`, exit status 1: what the user asked for cannot be done. */
+function userError(message: string): never {
+  process.stderr.write(`${pc.red(pc.bold("error"))}: ${message}\n`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
@@ -671,6 +682,44 @@ async function main(): Promise<void> {
             }),
           ),
         );
+      },
+    )
+    .command(
+      "plug <socket>",
+      "plug the exports of components into the imports of a socket component (as `wac plug`)",
+      (y) =>
+        y
+          .positional("socket", {
+            type: "string",
+            demandOption: true,
+            describe: "the socket component, whose imports the plugs' exports satisfy",
+          })
+          .option("plug", {
+            type: "string",
+            array: true,
+            demandOption: true,
+            describe: "a plug component (repeat for more): each export satisfies the socket's import of its name",
+          })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            describe: "where to write the composition (default: standard output, unless it is a terminal)",
+          }),
+      (argv) => {
+        if (argv.output === undefined && process.stdout.isTTY) {
+          userError("cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file");
+        }
+        const socket = readBinary(argv.socket);
+        const plugs = argv.plug.map(readBinary);
+        const out = encodingStep(() =>
+          plug(socket, plugs, {
+            socketName: argv.socket,
+            plugNames: argv.plug,
+            warn: (m) => process.stderr.write(`${pc.yellow("warning")}: ${m}\n`),
+          }),
+        );
+        if (argv.output === undefined) process.stdout.write(out);
+        else writeFileSync(argv.output, out);
       },
     )
     .command(

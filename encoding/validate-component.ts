@@ -80,6 +80,15 @@ export function validateComponent(ast: ComponentAst): void {
   new Validator(ast, undefined).run();
 }
 
+/**
+ * Validates a component and returns its type: the extern types of its
+ * imports (each imported instance with its own fresh resources, which later
+ * imports name) and of its exports. Throws `ComponentValidationError`.
+ */
+export function componentTypeOf(ast: ComponentAst): ComponentEntry {
+  return new Validator(ast, undefined).run();
+}
+
 type CoreInstance = Map<string, CoreExtern>;
 type CoreTypeInfo = { kind: "func"; type: CoreFuncType | undefined } | { kind: "module"; sig: CoreModuleSig };
 
