@@ -13,7 +13,7 @@
  * `plug` builds one of these; so can any other way of wiring components.
  */
 import { ComponentBuilder } from "../builder.js";
-import type { Entry, Extern, NameAttrs, ValType } from "../decode/binary.js";
+import { forEachDefinedChild, type Entry, type Extern, type NameAttrs, type ValType } from "../decode/binary.js";
 import type { SortName } from "../writer.js";
 import { ComposeError } from "./errors.js";
 import { externName, step, TypeEncoder, type TypedExtern } from "./types.js";
@@ -62,35 +62,8 @@ export function reachable(e: Entry, into = new Set<Entry>()): Set<Entry> {
     const next = step(x);
     if (next) return visit(next);
     switch (x.kind) {
-      case "defined": {
-        const d = x.def;
-        switch (d.kind) {
-          case "record":
-            return d.fields.forEach((f) => visitVal(f.type));
-          case "variant":
-            return d.cases.forEach((c) => visitVal(c.type));
-          case "tuple":
-            return d.types.forEach(visitVal);
-          case "list":
-          case "option":
-          case "fixed-length-list":
-            return visitVal(d.type);
-          case "map":
-            visitVal(d.key);
-            return visitVal(d.value);
-          case "result":
-            visitVal(d.ok);
-            return visitVal(d.err);
-          case "own":
-          case "borrow":
-            return visit(d.resource);
-          case "future":
-          case "stream":
-            return visitVal(d.type);
-          default:
-            return;
-        }
-      }
+      case "defined":
+        return forEachDefinedChild(x.def, visitVal, visit);
       case "func":
         x.params.forEach((p) => visitVal(p.type));
         return visitVal(x.result);

@@ -41,6 +41,43 @@ export type Defined =
   | { kind: "own" | "borrow"; resource: Entry }
   | { kind: "future" | "stream"; type: ValType | undefined };
 
+/**
+ * Visits what a defined type holds directly: its value types (`val`, given
+ * `undefined` for an absent payload) and the resource of a handle (`entry`).
+ */
+export function forEachDefinedChild(
+  d: Defined,
+  val: (v: ValType | undefined) => void,
+  entry: (e: Entry) => void,
+): void {
+  switch (d.kind) {
+    case "record":
+      return d.fields.forEach((f) => val(f.type));
+    case "variant":
+      return d.cases.forEach((c) => val(c.type));
+    case "tuple":
+      return d.types.forEach(val);
+    case "list":
+    case "option":
+    case "fixed-length-list":
+      return val(d.type);
+    case "map":
+      val(d.key);
+      return val(d.value);
+    case "result":
+      val(d.ok);
+      return val(d.err);
+    case "own":
+    case "borrow":
+      return entry(d.resource);
+    case "future":
+    case "stream":
+      return val(d.type);
+    default:
+      return;
+  }
+}
+
 export interface NameAttrs {
   implements?: string;
   versionSuffix?: string;

@@ -4,7 +4,7 @@
  * suffixes), strong uniqueness inside component and instance types, external
  * visibility of types, and which resources outer aliases may carry.
  */
-import type { Entry, Extern, NameAttrs, ValType } from "../decode/binary.js";
+import { forEachDefinedChild, type Entry, type Extern, type NameAttrs, type ValType } from "../decode/binary.js";
 import { ComponentValidationError } from "../validate-component.js";
 import { NameError, nameKey, parseName, versionError, type ParsedName } from "./names.js";
 import {
@@ -71,35 +71,8 @@ export function refersToResources(t: Entry): boolean {
       case "resource":
         if (!declared.has(e)) found = true;
         return;
-      case "defined": {
-        const d = e.def;
-        switch (d.kind) {
-          case "record":
-            return d.fields.forEach((f) => visitVal(f.type));
-          case "variant":
-            return d.cases.forEach((c) => visitVal(c.type));
-          case "tuple":
-            return d.types.forEach(visitVal);
-          case "list":
-          case "option":
-          case "fixed-length-list":
-            return visitVal(d.type);
-          case "map":
-            visitVal(d.key);
-            return visitVal(d.value);
-          case "result":
-            visitVal(d.ok);
-            return visitVal(d.err);
-          case "own":
-          case "borrow":
-            return visit(d.resource);
-          case "future":
-          case "stream":
-            return visitVal(d.type);
-          default:
-            return;
-        }
-      }
+      case "defined":
+        return forEachDefinedChild(e.def, visitVal, visit);
       case "func":
         e.params.forEach((p) => visitVal(p.type));
         return visitVal(e.result);
