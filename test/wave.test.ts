@@ -112,6 +112,8 @@ describe("values and round trips", () => {
     expect(roundTrip("3.4028235e38", "f32", "340282350000000000000000000000000000000")).toBe(3.4028234663852886e38);
     expect(roundTrip("1.17549435e-38", "f32", "0.000000000000000000000000000000000000011754944")).toBe(2 ** -126);
     expect(roundTrip("16777217", "f32", "16777216")).toBe(16777216);
+    // Two shortest candidates equally close (…819.25): Rust writes the larger.
+    expect(printWave(-1372088713925819.25, "f64", resolve)).toBe("-1372088713925819.3");
     expect(roundTrip("-3.1415", "f32")).toBe(Math.fround(-3.1415));
     expect(printWave(NaN, "f32", resolve)).toBe("nan");
     // `-nan`, `NaN`, `infinity` are not WAVE.

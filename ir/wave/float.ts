@@ -6,9 +6,10 @@
  *   type (an `f32` is not rounded through an `f64` first), ties to even,
  *   overflowing to infinity and underflowing to zero;
  * - writing gives the shortest digits that read back to the same value
- *   (the closest such when several), in positional notation, never with an
- *   exponent: `340282350000000000000000000000000000000`, `0.000001`, `-0`,
- *   and `nan`, `inf`, `-inf`.
+ *   (the closest such when several, the larger of two equally close), in
+ *   positional notation, never with an exponent:
+ *   `340282350000000000000000000000000000000`, `0.000001`, `-0`, and `nan`,
+ *   `inf`, `-inf`.
  */
 
 const view = new DataView(new ArrayBuffer(8));
@@ -136,6 +137,18 @@ function shortestF32(x: number): { digits: string; exp: number } {
   return splitExponential(x.toExponential());
 }
 
+/**
+ * Shortest digits that read back as the same `f64`. JS finds them, but
+ * between two equally close candidates it takes the even one, Rust the
+ * larger: the correctly rounded (ties up) value of as many digits wins when
+ * it reads back.
+ */
+function shortestF64(x: number): { digits: string; exp: number } {
+  const shortest = splitExponential(x.toExponential());
+  const tiesUp = x.toExponential(shortest.digits.length - 1);
+  return Number(tiesUp) === x ? splitExponential(tiesUp) : shortest;
+}
+
 /** A float as Rust's `Display` writes it, with `nan` for NaN. */
 export function formatFloat(x: number, f32: boolean): string {
   if (Number.isNaN(x)) return "nan";
@@ -144,7 +157,7 @@ export function formatFloat(x: number, f32: boolean): string {
   const sign = x < 0 || Object.is(x, -0) ? "-" : "";
   const abs = Math.abs(x);
   if (abs === 0) return `${sign}0`;
-  const { digits, exp } = f32 ? shortestF32(abs) : splitExponential(abs.toExponential());
+  const { digits, exp } = f32 ? shortestF32(abs) : shortestF64(abs);
   const point = exp + 1;
   let text: string;
   if (point <= 0) text = `0.${"0".repeat(-point)}${digits}`;
