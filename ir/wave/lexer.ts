@@ -180,10 +180,13 @@ function validChar(bytes: Uint8Array, start: number, end: number): boolean {
  * `ns:pkg/label.label`, each with an optional `@x.y.z`; `0` if there is none.
  */
 export function funcNameEnd(bytes: Uint8Array): number {
-  const text = new TextDecoder().decode(bytes);
+  const m = funcName.exec(new TextDecoder().decode(bytes));
+  return m ? m[0].length : 0; // ASCII only: characters are bytes
+}
+
+const funcName = (() => {
   const word = "(?:[0-9]+(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)?|[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)";
   const label = `(?:[a-z][a-z0-9]*|[A-Z][A-Z0-9]*)(?:-${word})*`;
   const num = "(?:0|[1-9][0-9]*)";
-  const m = new RegExp(`^(?:${label}:${label}/)?${label}(?:\\.${label})?(?:@${num}\\.${num}\\.${num})?`).exec(text);
-  return m ? m[0].length : 0; // ASCII only: characters are bytes
-}
+  return new RegExp(`^(?:${label}:${label}/)?${label}(?:\\.${label})?(?:@${num}\\.${num}\\.${num})?`);
+})();

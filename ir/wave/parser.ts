@@ -41,6 +41,8 @@ export interface WaveNode {
 
 const MAX_DEPTH = 100;
 
+const decoder = new TextDecoder();
+
 const keywords = new Set(["true", "false", "some", "none", "ok", "err", "inf", "nan"]);
 
 /** Whether a label must be written `%label` (it is a WAVE keyword). */
@@ -56,7 +58,7 @@ export class WaveSource {
   }
 
   slice(start: number, end: number): string {
-    return new TextDecoder().decode(this.bytes.subarray(start, end));
+    return decoder.decode(this.bytes.subarray(start, end));
   }
 
   /** A label node's name, without its `%`. */

@@ -57,7 +57,7 @@ export class Typer {
           throw this.conversion(node, `expected ${k.size} list elements; got ${node.children.length}`);
         const values = node.children.map((n) => this.value(n, k.type));
         const array = k.kind === "list" ? listArrayType(k.type, this.resolve) : undefined;
-        return array ? new array(values as never) : values;
+        return array ? new array(values as never[]) : values;
       }
       case "record": {
         this.ensure(node, type, "record");

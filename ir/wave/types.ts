@@ -19,7 +19,7 @@ export function shapeOf(t: Type, resolve: Resolve): Shape {
 }
 
 /** Element types whose lists are typed arrays in JS. */
-export const typedArrayOf: Record<string, { new (values: ArrayLike<never>): ArrayLike<unknown> } | undefined> = {
+export const typedArrayOf: Record<string, (new (values: never[]) => ArrayLike<unknown>) | undefined> = {
   u8: Uint8Array,
   s8: Int8Array,
   u16: Uint16Array,
@@ -30,7 +30,7 @@ export const typedArrayOf: Record<string, { new (values: ArrayLike<never>): Arra
   s64: BigInt64Array,
   f32: Float32Array,
   f64: Float64Array,
-} as never;
+};
 
 /** The typed-array constructor for a list of `element`, if the list is one. */
 export function listArrayType(element: Type, resolve: Resolve) {
