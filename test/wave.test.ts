@@ -308,6 +308,106 @@ describe("values and round trips", () => {
   });
 });
 
+/** Random JS values of an IR type, in the host's shapes. */
+function arbitrary(t: Type): fc.Arbitrary<unknown> {
+  if (typeof t === "string") {
+    const ints: Record<string, [number, number]> = {
+      u8: [0, 255],
+      s8: [-128, 127],
+      u16: [0, 65535],
+      s16: [-32768, 32767],
+      u32: [0, 4294967295],
+      s32: [-2147483648, 2147483647],
+    };
+    if (ints[t]) return fc.integer({ min: ints[t][0], max: ints[t][1] });
+    switch (t) {
+      case "u64":
+        return fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+      case "s64":
+        return fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n });
+      case "f32":
+        return fc.float();
+      case "f64":
+        return fc.double();
+      case "bool":
+        return fc.boolean();
+      case "char":
+        return fc.string({ unit: "grapheme-ascii", minLength: 1, maxLength: 1 });
+      case "string":
+        return fc.string({ unit: "binary" });
+    }
+    throw new Error(t);
+  }
+  const k = resolve.types[t].kind;
+  switch (k.kind) {
+    case "type":
+      return arbitrary(k.type);
+    case "list": {
+      const items = fc.array(arbitrary(k.type), { maxLength: 4 });
+      const array = { u8: Uint8Array, s64: BigInt64Array, f32: Float32Array } as Record<string, never>;
+      const typed = typeof k.type === "string" ? array[k.type] : undefined;
+      return typed ? items.map((xs) => new (typed as new (x: unknown[]) => unknown)(xs)) : items;
+    }
+    case "fixed-length-list":
+      return fc.array(arbitrary(k.type), { minLength: k.size, maxLength: k.size });
+    case "tuple":
+      return fc.tuple(...k.types.map(arbitrary));
+    case "record":
+      return fc.record(
+        Object.fromEntries(
+          k.fields.map((f) => [f.name.replace(/-(.)/g, (_, c) => c.toUpperCase()), arbitrary(f.type)]),
+        ),
+      );
+    case "variant":
+      return fc.oneof(
+        ...k.cases.map((c) =>
+          c.type === undefined ? fc.constant({ tag: c.name }) : arbitrary(c.type).map((val) => ({ tag: c.name, val })),
+        ),
+      );
+    case "enum":
+      return fc.constantFrom(...k.cases.map((c) => c.name));
+    case "flags":
+      return fc.record(
+        Object.fromEntries(k.flags.map((f) => [f.name.replace(/-(.)/g, (_, c) => c.toUpperCase()), fc.boolean()])),
+      );
+    case "option": {
+      const inner = typeof k.type === "number" && resolve.types[k.type].kind.kind === "option";
+      const some = arbitrary(k.type);
+      return inner
+        ? fc.oneof(
+            fc.constant({ tag: "none" }),
+            some.map((val) => ({ tag: "some", val })),
+          )
+        : fc.oneof(fc.constant(undefined), some);
+    }
+    case "result": {
+      const side = (tag: string, p: Type | undefined) =>
+        p === undefined ? fc.constant({ tag, val: undefined }) : arbitrary(p).map((val) => ({ tag, val }));
+      return fc.oneof(side("ok", k.ok), side("err", k.err));
+    }
+  }
+  throw new Error(k.kind);
+}
+
+describe("round trips of random values (property)", () => {
+  const types: [string, Type][] = [
+    ...["tuples", "lists", "options", "results", "misc", "ints", "floats", "texts"].flatMap((f) =>
+      func(f).params.map((p): [string, Type] => [`${f}.${p.name}`, p.type]),
+    ),
+  ];
+  it.each(types)("%s", (_, type) => {
+    fc.assert(
+      fc.property(arbitrary(type), (value) => {
+        const text = printWave(value, type, resolve);
+        const back = parseWave(text, type, resolve);
+        expect(back).toEqual(value);
+        expect(printWave(back, type, resolve)).toBe(text);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe("calls", () => {
   it("parses arguments by the parameters; trailing options may be left out", () => {
     expect(parseWaveCall('optional-tail(1, none, "x")', func("optional-tail"), resolve)).toEqual({
