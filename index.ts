@@ -66,6 +66,15 @@ export {
 export { validateComponent, ComponentValidationError } from "./encoding/validate-component.js";
 export { planComponent, PlanError, type Plan } from "./encoding/plan.js";
 export { printPlan } from "./encoding/plan-print.js";
+export {
+  parseWave,
+  parseWaveCall,
+  printWave,
+  printWaveCall,
+  UntypedWaveCall,
+  WaveError,
+  type WaveErrorKind,
+} from "./ir/wave/index.js";
 
 export interface LoadOptions {
   /** Features that enable `@unstable(feature = ...)` items. */

@@ -16,7 +16,9 @@
  *   ones included, must generate and compile cleanly (and the Rust file
  *   must be as rustfmt formats it);
  * - component encoding (components.ts): wit-component's `component new` and
- *   WIT-package encoding tests, judged by wasm-tools.
+ *   WIT-package encoding tests, judged by wasm-tools;
+ * - WAVE (wave.ts): wasm-wave's UI tests, each call accepted or refused as
+ *   expected and printed back (or its error) exactly as wasm-wave does.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -39,6 +41,7 @@ import { componentSuites } from "./components.js";
 import { rustGuestSuites } from "./rust.js";
 import { explainSpecFailures, specDirs, transpilerRunner } from "./spec.js";
 import { specSuites } from "./wast/run.js";
+import { waveSuites } from "./wave.js";
 import {
   allWorldsOf,
   findPackages,
@@ -333,6 +336,8 @@ async function main(): Promise<void> {
   results.push(...(await cGuestSuites(guests, verbose)));
 
   results.push(...(await componentSuites(corpus, verbose)));
+
+  results.push(...waveSuites(corpus, verbose));
 
   results.push(...explainSpecFailures(await specSuites(corpus, specDirs, transpilerRunner, verbose)));
   results.push(...specSuitesOnNode26(corpus));
