@@ -11,25 +11,14 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadWitText } from "../index.js";
-import { ComponentEncodingError, componentNew, embedMetadata } from "../encoding/index.js";
+import { ComponentEncodingError, componentNew } from "../encoding/index.js";
 import { loadComponentHost } from "./helpers/component-host.js";
 import { tempDir } from "./helpers/host.js";
 import { transpileComponent } from "./helpers/jco.js";
 import { run } from "./helpers/cli.js";
+import { embeddedModule, tools } from "./helpers/wasm-tools.js";
 
-interface WasmTools {
-  parse(wat: string): Promise<Uint8Array>;
-  print(bytes: Uint8Array): Promise<string>;
-  componentWit(bytes: Uint8Array): Promise<string>;
-}
-const tools = (await import("@bytecodealliance/jco-transpile/wasm-tools")) as unknown as WasmTools;
-
-/** `wat` assembled, with the `component-type` section of `world` in `wit`. */
-async function guest(wat: string, wit: string, world: string): Promise<Uint8Array> {
-  const loaded = loadWitText(wit, { world });
-  if (!loaded.ok) throw new Error(`bad test WIT: ${JSON.stringify(loaded.diagnostics)}`);
-  return embedMetadata(await tools.parse(wat), loaded.resolve, loaded.world!);
-}
+const guest = embeddedModule;
 
 const LOG_WIT = `
 package test:adapt;

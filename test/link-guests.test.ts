@@ -22,12 +22,7 @@ import { run } from "./helpers/cli.js";
 import { tempDir } from "./helpers/host.js";
 import { transpileComponent } from "./helpers/jco.js";
 import { skipReason, wasmClang } from "./helpers/toolchains.js";
-
-interface WasmTools {
-  componentWit(bytes: Uint8Array): Promise<string>;
-  print(bytes: Uint8Array): Promise<string>;
-}
-const tools = (await import("@bytecodealliance/jco-transpile/wasm-tools")) as unknown as WasmTools;
+import { tools } from "./helpers/wasm-tools.js";
 
 const guests = path.join(path.dirname(fileURLToPath(import.meta.url)), "guests", "link");
 const reason = skipReason(wasmClang());

@@ -9,8 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { loadWitText } from "../index.js";
-import { componentNew, embedMetadata } from "../encoding/index.js";
+import { componentNew } from "../encoding/index.js";
 import { ComposeError, encodeComposition, plug, type Composition } from "../encoding/compose/index.js";
 import { readComponent } from "../encoding/decode/component.js";
 import { validateComponent } from "../encoding/validate-component.js";
@@ -18,19 +17,11 @@ import { loadComponentHost } from "./helpers/component-host.js";
 import { componentize, transpileComponent } from "./helpers/jco.js";
 import { tempDir } from "./helpers/host.js";
 import { repoRoot, run } from "./helpers/cli.js";
-
-interface WasmTools {
-  parse(wat: string): Promise<Uint8Array>;
-  print(bytes: Uint8Array): Promise<string>;
-  componentWit(bytes: Uint8Array): Promise<string>;
-}
-const tools = (await import("@bytecodealliance/jco-transpile/wasm-tools")) as unknown as WasmTools;
+import { embeddedModule, tools } from "./helpers/wasm-tools.js";
 
 /** The component of `wat` for `world` of `wit`, made by our `componentNew`. */
 async function guest(wat: string, wit: string, world: string): Promise<Uint8Array> {
-  const loaded = loadWitText(wit, { world });
-  if (!loaded.ok) throw new Error(`bad test WIT: ${JSON.stringify(loaded.diagnostics)}`);
-  return componentNew(embedMetadata(await tools.parse(wat), loaded.resolve, loaded.world!));
+  return componentNew(await embeddedModule(wat, wit, world));
 }
 
 /** The same, made by wasm-tools (`component embed` and `component new`, in jco). */
