@@ -33,6 +33,7 @@ import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
 import { isComponentBinary } from "../encoding/decode/component.js";
 import { ComponentHostError, generateComponentHost, type ComponentHostFile } from "../generators/ts/component/index.js";
+import { RUN_COMMAND, RUN_SUMMARY, runMain } from "./run.js";
 
 /** The version in the nearest package.json above this file (the source and bundled layouts differ). */
 function packageVersion(): string {
@@ -203,6 +204,8 @@ function userError(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // `run` reads its own arguments: the flags after a function name are that function's parameters.
+  if (hideBin(process.argv)[0] === "run") return runMain(hideBin(process.argv).slice(1), packageVersion());
   await yargs(hideBin(process.argv))
     .scriptName("witx-bindgen")
     .usage("$0 <command> [options]")
@@ -779,6 +782,7 @@ async function main(): Promise<void> {
         );
       },
     )
+    .command(RUN_COMMAND, RUN_SUMMARY)
     .fail((message, error, y) => {
       if (error) throw error;
       process.stderr.write(`${y.help()}\n\n${pc.red("error")}: ${message}\n`);
