@@ -1,0 +1,80 @@
+/**
+ * `witx-bindgen run --invoke` as a whole process: the time from spawning
+ * `witx-bindgen run --invoke 'noop()' noop.wasm` to its exit, for a
+ * component whose one export does nothing, against `node -e 0` (Node.js
+ * starting and exiting) measured in the same run, both as medians.
+ *
+ * The first run of a component also generates its host's JavaScript and
+ * caches it (in a temporary cache directory here); the runs timed are the
+ * ones after it, as a user meets them from the second run on. The first
+ * run's time is printed as well.
+ *
+ * Nothing here asserts on timings. Usage:
+ * npm run bench:run [-- --runs <N, default 21>]
+ */
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const cli = path.join(root, "dist", "cli", "launch.js");
+
+/** A component exporting `noop: func()`, written as text and assembled by the reference wasm-tools. */
+const NOOP_WAT = `(component
+  (core module $m (func (export "noop")))
+  (core instance $i (instantiate $m))
+  (func (export "noop") (canon lift (core func $i "noop"))))`;
+
+function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? fallback : Number(process.argv[i + 1]);
+}
+
+/** Milliseconds from spawning `command args` to its exit; throws if it fails. */
+function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const r = spawnSync(command, args, { env, encoding: "utf8" });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+async function main(): Promise<void> {
+  const runs = option("runs", 21);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bindgen-bench-run-"));
+  const tools = (await import("@bytecodealliance/jco-transpile/wasm-tools")) as unknown as {
+    parse(wat: string): Promise<Uint8Array>;
+  };
+  const component = path.join(dir, "noop.wasm");
+  fs.writeFileSync(component, await tools.parse(NOOP_WAT));
+  const env = { ...process.env, NO_COLOR: "1", WITX_BINDGEN_CACHE_DIR: path.join(dir, "cache") };
+  const runArgs = [cli, "run", "--invoke", "noop()", component];
+
+  const first = timeProcess(process.execPath, runArgs, env);
+  const node: number[] = [];
+  const run: number[] = [];
+  // Interleaved, so that both see the same machine load.
+  for (let i = 0; i < runs; i++) {
+    node.push(timeProcess(process.execPath, ["-e", "0"], env));
+    run.push(timeProcess(process.execPath, runArgs, env));
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
+  console.log(`witx-bindgen run --invoke 'noop()' (median of ${runs}, host cached): ${fmt(median(run))}`);
+  console.log(`node -e 0 (median of ${runs}):                               ${fmt(median(node))}`);
+  console.log(`difference:                                                 ${fmt(median(run) - median(node))}`);
+  console.log(`first run of the component (generates and caches its host): ${fmt(first)}`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
