@@ -25,6 +25,7 @@ import { checkComponent } from "../generators/ts/component/index.js";
 import { ComponentEmitter } from "../generators/ts/component/emit.js";
 import { camelCase, topLevelExportName } from "../generators/ts/naming.js";
 import { requireDependency } from "../generators/output.js";
+import { decodePackageDocs, PACKAGE_DOCS_SECTION, type PackageDocs } from "../encoding/package-docs.js";
 
 /** A function the component exports, as `run` calls it. */
 export interface ExportedFunction {
@@ -55,6 +56,8 @@ export class RunnableComponent {
     this.types = new ComponentTypes(plan);
     for (const e of plan.exports) this.collectTypeNames(e, 0);
     for (const e of plan.exports) this.collect(e, undefined);
+    const docs = packageDocsOf(bytes);
+    if (docs) for (const f of this.functions) f.func.docs = { contents: docsOf(docs, f) };
   }
 
   /**
@@ -202,6 +205,63 @@ export class RunnableComponent {
     }
     return missing;
   }
+}
+
+/**
+ * The `package-docs` custom section of the component itself, if it has one
+ * (as a WIT package encoded by wit-component does): where `run` finds the
+ * doc comments of exported functions. A malformed one is ignored.
+ */
+function packageDocsOf(bytes: Uint8Array): PackageDocs | undefined {
+  let pos = 8;
+  const leb = (): number => {
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[pos++];
+      if (b === undefined) throw new RangeError("truncated");
+      result += (b & 0x7f) * 2 ** shift;
+      shift += 7;
+      if (!(b & 0x80)) return result;
+    }
+  };
+  try {
+    while (pos < bytes.length) {
+      const id = bytes[pos++];
+      const size = leb();
+      const end = pos + size;
+      if (id === 0) {
+        const nameLength = leb();
+        const name = new TextDecoder().decode(bytes.subarray(pos, pos + nameLength));
+        if (name === PACKAGE_DOCS_SECTION) return decodePackageDocs(bytes.subarray(pos + nameLength, end));
+      }
+      pos = end;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** The doc comment of an exported function in a package's docs: by its interface's name, or a world's. */
+function docsOf(docs: PackageDocs, f: ExportedFunction): string | undefined {
+  const name = f.func.name;
+  if (f.instance === undefined) {
+    for (const w of docs.worlds.values()) {
+      const d = w.funcExports.get(name)?.docs ?? w.funcs.get(name)?.docs;
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  const iface = f.instance.replace(/@.*$/, "");
+  const short = iface.slice(iface.indexOf("/") + 1);
+  const fromPackage = docs.interfaces.get(short)?.funcs.get(name)?.docs;
+  if (fromPackage !== undefined) return fromPackage;
+  for (const w of docs.worlds.values()) {
+    const d = (w.interfaceExports.get(iface) ?? w.interfaces.get(iface))?.funcs.get(name)?.docs;
+    if (d !== undefined) return d;
+  }
+  return undefined;
 }
 
 /** A text telling value types apart by structure (names of fields and cases included); nominal kinds only at the top. */
