@@ -14,6 +14,7 @@ import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { fileURLToPath } from "node:url";
 import * as vm from "node:vm";
 import type { ValType } from "../encoding/decode/binary.js";
 import type { Plan, PlanExport, TypeEnv, TypeValue } from "../encoding/plan.js";
@@ -21,7 +22,9 @@ import { ComponentTypes } from "../ir/component-types.js";
 import type { Resolve } from "../ir/resolve.js";
 import type { Function, Type } from "../ir/types.js";
 import { witTypeText } from "../ir/wave/types.js";
-import { checkComponent } from "../generators/ts/component/index.js";
+import { checkComponent, ComponentHostError } from "../generators/ts/component/index.js";
+import { ComponentReadError, readComponent } from "../encoding/decode/component.js";
+import { planComponent, PlanError } from "../encoding/plan.js";
 import { ComponentEmitter } from "../generators/ts/component/emit.js";
 import { camelCase, topLevelExportName } from "../generators/ts/naming.js";
 import { requireDependency } from "../generators/output.js";
@@ -52,6 +55,9 @@ export class RunnableComponent {
   constructor(
     readonly bytes: Uint8Array,
     readonly plan: Plan,
+    /** Where the host's JavaScript is cached, and the cached text if it is. */
+    readonly cacheFile: string,
+    readonly cachedScript: string | undefined,
   ) {
     this.types = new ComponentTypes(plan);
     for (const e of plan.exports) this.collectTypeNames(e, 0);
@@ -290,12 +296,26 @@ function structureKey(v: ValType | undefined, env: TypeEnv, depth: number): stri
   }
 }
 
-/** Reads, validates and plans a component; a bad one is a `RunError`. */
-export function loadRunnable(bytes: Uint8Array): RunnableComponent {
+/**
+ * Reads, validates and plans a component; a bad one is a `RunError`. A
+ * component whose host is cached was valid when it was cached: it is
+ * planned without validating it again.
+ */
+export function loadRunnable(bytes: Uint8Array, version: string): RunnableComponent {
+  const cache = cacheFile(bytes, version);
+  let cached: string | undefined;
   try {
-    return new RunnableComponent(bytes, checkComponent(bytes));
+    cached = fs.readFileSync(cache, "utf8");
+  } catch {
+    cached = undefined;
+  }
+  try {
+    const plan = cached === undefined ? checkComponent(bytes) : planComponent(readComponent(bytes));
+    return new RunnableComponent(bytes, plan, cache, cached);
   } catch (e) {
-    if (e instanceof Error && e.name === "ComponentHostError") throw new RunError(e.message);
+    if (e instanceof ComponentHostError || e instanceof ComponentReadError || e instanceof PlanError) {
+      throw new RunError(e.message);
+    }
     throw e;
   }
 }
@@ -362,15 +382,45 @@ function cacheDir(): string {
   return path.join(base, "witx-bindgen", "run");
 }
 
+/**
+ * What the host's JavaScript depends on besides the component: the version,
+ * and the modification times and sizes of the code that generates it (this
+ * file, which is the whole CLI when bundled, and the emitter) and of the
+ * runtime templates.
+ */
+function generatorStamp(version: string): string {
+  const parts = [version];
+  const here = fileURLToPath(import.meta.url);
+  const files = [here, fileURLToPath(new URL("../generators/ts/component/emit.js", import.meta.url))];
+  for (let dir = path.dirname(here); ; dir = path.dirname(dir)) {
+    const templates = path.join(dir, "templates", "ts");
+    if (fs.existsSync(path.join(dir, "package.json")) && fs.existsSync(templates)) {
+      for (const f of fs.readdirSync(templates).sort()) files.push(path.join(templates, f));
+      break;
+    }
+    if (path.dirname(dir) === dir) break;
+  }
+  for (const f of files) {
+    try {
+      const st = fs.statSync(f);
+      parts.push(`${path.basename(f)}:${st.size}:${st.mtimeMs}`);
+    } catch {
+      parts.push(f);
+    }
+  }
+  return parts.join("\n");
+}
+
+/** The cache file of the host of `bytes`: named by the SHA-256 of the generator's stamp and the component. */
+function cacheFile(bytes: Uint8Array, version: string): string {
+  const key = createHash("sha256").update(generatorStamp(version)).update("\0").update(bytes).digest("hex");
+  return path.join(cacheDir(), `${key}.cjs`);
+}
+
 /** The host's JavaScript (CommonJS), from the cache or generated now (and cached). */
 function hostScript(component: RunnableComponent, version: string): string {
-  const key = createHash("sha256").update(version).update("\0").update(component.bytes).digest("hex");
-  const file = path.join(cacheDir(), `${key}.cjs`);
-  try {
-    return fs.readFileSync(file, "utf8");
-  } catch {
-    // not cached yet
-  }
+  if (component.cachedScript !== undefined) return component.cachedScript;
+  const file = component.cacheFile;
   const moduleFiles = component.plan.modules.map((_, i) => `core${i}.wasm`);
   const { source } = new ComponentEmitter(component.plan, {
     generator: `witx-bindgen ${version}`,

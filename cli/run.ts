@@ -306,7 +306,7 @@ async function runCommand(args: string[], version: string): Promise<number> {
   if (!isComponentBinary(bytes)) {
     throw new RunError(`${o.component} is not a component (make one of a core module with \`witx-bindgen component\`)`);
   }
-  const component = loadRunnable(bytes);
+  const component = loadRunnable(bytes, version);
   if (o.list) {
     process.stdout.write(listText(component.functions, component.resolve));
     return 0;

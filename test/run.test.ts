@@ -261,6 +261,29 @@ describe("run <function> --flags: typed arguments", () => {
   });
 });
 
+describe("run: the host cache", () => {
+  it("generates a component's host once and loads it from the cache afterwards", () => {
+    const cache = tempDir();
+    const env = process.env.WITX_BINDGEN_CACHE_DIR;
+    process.env.WITX_BINDGEN_CACHE_DIR = cache;
+    try {
+      expect(run("run", "--invoke", "count()", resource).stdout).toBe("1\n");
+      const files = fs.readdirSync(cache);
+      expect(files).toHaveLength(1);
+      // A mark in the cached script shows that the next run loads it.
+      fs.appendFileSync(path.join(cache, files[0]!), '\nprocess.stderr.write("from the cache\\n");\n');
+      expect(run("run", "--invoke", "count()", resource)).toEqual({
+        status: 0,
+        stdout: "1\n",
+        stderr: "from the cache\n",
+      });
+      expect(fs.readdirSync(cache)).toEqual(files);
+    } finally {
+      process.env.WITX_BINDGEN_CACHE_DIR = env;
+    }
+  });
+});
+
 describe("run --list", () => {
   it("lists the exported functions with their signatures", () => {
     const r = run("run", resource, "--list");
