@@ -6,15 +6,16 @@
  * component's files anywhere.
  *
  * The host's JavaScript (the TypeScript of `generateComponentHost` with its
- * types stripped) is kept in a cache directory under the SHA-256 of the
- * component, so that only the first run of a component strips types; later
- * runs load the cached script straight away.
+ * types stripped by the TypeScript compiler, in this process) is kept in a
+ * cache directory under the SHA-256 of the component and of the generator,
+ * so that only the first run of a component generates it; later runs load
+ * the cached script straight away.
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as vm from "node:vm";
 import type { ValType } from "../encoding/decode/binary.js";
 import type { Plan, PlanExport, TypeEnv, TypeValue } from "../encoding/plan.js";
@@ -427,8 +428,14 @@ function hostScript(component: RunnableComponent, version: string): string {
     name: "component",
     moduleFiles,
   }).generate();
-  const esbuild = requireDependency("esbuild") as typeof import("esbuild");
-  const js = esbuild.transformSync(source, { loader: "ts", format: "cjs", target: "es2022", logLevel: "silent" }).code;
+  // TypeScript strips the types in this process (esbuild would start its service process).
+  const ts = requireDependency("typescript") as typeof import("typescript");
+  // The script is not a module: the one `import.meta.url` (where the core modules would be read from,
+  // unused since `getCoreModule` gives them) becomes a parameter of its wrapper.
+  const js = ts.transpileModule(source.replaceAll("import.meta.url", "$moduleBase"), {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, removeComments: true },
+    reportDiagnostics: false,
+  }).outputText;
   try {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
@@ -444,10 +451,10 @@ function hostScript(component: RunnableComponent, version: string): string {
 export function loadHost(component: RunnableComponent, version: string): HostModule {
   const code = hostScript(component, version);
   const module = { exports: {} as Record<string, unknown> };
-  const wrapped = vm.runInThisContext(`(function (module, exports, require) {${code}\n})`, {
-    filename: "component.cjs",
-  }) as (m: typeof module, e: unknown, r: NodeJS.Require) => void;
-  wrapped(module, module.exports, requireDependency);
+  const wrapped = vm.runInThisContext(`(function (module, exports, require, $moduleBase) {${code}\n})`, {
+    filename: component.cacheFile,
+  }) as (m: typeof module, e: unknown, r: NodeJS.Require, base: string) => void;
+  wrapped(module, module.exports, requireDependency, pathToFileURL(component.cacheFile).href);
   return module.exports as unknown as HostModule;
 }
 
