@@ -77,11 +77,6 @@ function collect(tokens: string[], isBoolPath: (path: string) => boolean): Given
   return given;
 }
 
-/** The type with aliases followed, as a kind name and definition. */
-function kindOf(t: Type, resolve: Resolve) {
-  return shapeOf(t, resolve);
-}
-
 /** Reads function arguments from flags. */
 export class TypedArguments {
   constructor(
@@ -93,8 +88,8 @@ export class TypedArguments {
   private isBoolPath(path: string): boolean {
     const t = this.typeAt(path);
     if (t === undefined) return false;
-    let s = kindOf(t, this.resolve);
-    if (s.kind === "def" && s.def.kind === "option") s = kindOf(s.def.type, this.resolve);
+    let s = shapeOf(t, this.resolve);
+    if (s.kind === "def" && s.def.kind === "option") s = shapeOf(s.def.type, this.resolve);
     return s.kind === "primitive" && s.name === "bool";
   }
 
@@ -104,8 +99,8 @@ export class TypedArguments {
     let t: Type | undefined = this.func.params.find((p) => p.name === first)?.type;
     for (const seg of rest) {
       if (t === undefined) return undefined;
-      let s = kindOf(t, this.resolve);
-      if (s.kind === "def" && s.def.kind === "option") s = kindOf(s.def.type, this.resolve);
+      let s = shapeOf(t, this.resolve);
+      if (s.kind === "def" && s.def.kind === "option") s = shapeOf(s.def.type, this.resolve);
       if (s.kind !== "def" || s.def.kind !== "record") return undefined;
       t = s.def.fields.find((f) => f.name === seg)?.type;
     }
@@ -124,7 +119,7 @@ export class TypedArguments {
         );
       }
     }
-    return this.func.params.map((p) => this.value(p.name, p.type, given, true));
+    return this.func.params.map((p) => this.value(p.name, p.type, given));
   }
 
   /** Whether anything was given at `path` or below it. */
@@ -133,19 +128,19 @@ export class TypedArguments {
     return false;
   }
 
-  private value(path: string, type: Type, given: Given, required: boolean): unknown {
-    const s = kindOf(type, this.resolve);
+  /** The value at `path`, of type `type`: an option is `none` when nothing is given at or below its path. */
+  private value(path: string, type: Type, given: Given): unknown {
+    const s = shapeOf(type, this.resolve);
     const here = given.get(path);
     if (s.kind === "def" && s.def.kind === "option") {
       if (!this.anyAt(path, given)) return undefined;
-      const v = this.value(path, s.def.type, given, true);
+      const v = this.value(path, s.def.type, given);
       return isTaggedOption(s.def.type, this.resolve) ? { tag: "some", val: v } : v;
     }
     if (s.kind === "def" && s.def.kind === "list") {
       if (here === undefined) {
         if (this.anyAt(path, given)) throw new ArgumentError(`--${path} is a list: give its elements as --${path}`);
-        if (required) return this.missing(path, type);
-        return undefined;
+        return this.missing(path, type);
       }
       const element = s.def.type;
       if (here.length === 1 && here[0]!.text?.trimStart().startsWith("[")) {
@@ -156,18 +151,9 @@ export class TypedArguments {
       return array ? new array(items as never[]) : items;
     }
     if (s.kind === "def" && s.def.kind === "record" && here === undefined) {
-      if (!this.anyAt(path, given)) {
-        if (required) return this.missing(path, type);
-        return undefined;
-      }
+      if (!this.anyAt(path, given)) return this.missing(path, type);
       const out: Record<string, unknown> = {};
-      for (const f of s.def.fields) {
-        const fs = kindOf(f.type, this.resolve);
-        const optional = fs.kind === "def" && fs.def.kind === "option";
-        out[camelCase(f.name)] = optional
-          ? this.value(`${path}.${f.name}`, f.type, given, false)
-          : this.value(`${path}.${f.name}`, f.type, given, true);
-      }
+      for (const f of s.def.fields) out[camelCase(f.name)] = this.value(`${path}.${f.name}`, f.type, given);
       return out;
     }
     if (here === undefined) {
@@ -191,7 +177,7 @@ export class TypedArguments {
 
   /** One flag's text read by `type`: raw text for strings and chars, a case name for enums, WAVE otherwise. */
   private scalar(path: string, g: { text: string | undefined; arg: string; valueStart: number }, type: Type): unknown {
-    const s = kindOf(type, this.resolve);
+    const s = shapeOf(type, this.resolve);
     if (g.text === undefined) {
       if (s.kind === "primitive" && s.name === "bool") return true;
       throw new ArgumentError(`--${path} needs a value`);
@@ -237,7 +223,7 @@ export class TypedArguments {
 export function flagLines(func: Function, resolve: Resolve): Array<[string, string]> {
   const lines: Array<[string, string]> = [];
   const walk = (path: string, type: Type, optional: boolean, depth: number): void => {
-    const s = kindOf(type, resolve);
+    const s = shapeOf(type, resolve);
     const text = witTypeText(type, resolve);
     const opt = optional ? "optional; " : "";
     if (s.kind === "def" && s.def.kind === "option") {
