@@ -2,8 +2,8 @@
  * `witx-bindgen run`, spawned as users run it (the built CLI):
  *
  * - a C command built against wasi-libc and wrapped with the preview1
- *   command adapter: arguments, environment, a preopened file, and exit
- *   status 3 through `wasi:cli/exit`'s `exit-with-code`;
+ *   command adapter: arguments, environment, stdin, a preopened file, and
+ *   exit status 3 through `wasi:cli/exit`'s `exit-with-code`;
  * - `--invoke` with WAVE arguments and results of every value kind, on the
  *   aggregates guest of test/guests/values (a WAT core module made a
  *   component), named as wasmtime names functions of exported interfaces;
@@ -15,6 +15,7 @@
  * The C command needs clang-19 with wasi-libc: without it that test is
  * skipped, unless WITX_BINDGEN_E2E=required.
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -32,6 +33,7 @@ const dir = tempDir();
 process.env.WITX_BINDGEN_CACHE_DIR = path.join(dir, "cache");
 
 const values = path.join(repoRoot, "test", "guests", "values");
+const cliBin = path.join(repoRoot, "dist", "cli", "launch.js");
 const runGuests = path.join(repoRoot, "test", "guests", "run");
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
@@ -67,7 +69,7 @@ function invoke(call: string): string {
 }
 
 describe("run: a command", () => {
-  it("reads a preopened file, sees its arguments and environment, exits with exit-with-code(3)", (ctx) => {
+  it("reads a preopened file and stdin, sees its arguments and environment, exits with exit-with-code(3)", (ctx) => {
     const skip = skipReason(wasiLibc());
     if (skip) return ctx.skip(skip);
     const build = tempDir();
@@ -91,9 +93,15 @@ describe("run: a command", () => {
     expect(wrapped.status).toBe(0);
     const data = tempDir();
     fs.writeFileSync(path.join(data, "input.txt"), "first line\nsecond — ✓\n");
-    const r = run("run", "--dir", `${data}::/data`, "--env", "RUN_USER=Ada", component, "--", "one", "two words");
+    const r = spawnSync(
+      process.execPath,
+      [cliBin, "run", "--dir", `${data}::/data`, "--env", "RUN_USER=Ada", component, "--", "one", "two words"],
+      { input: "from stdin ✓\nbye\n", encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
+    );
     expect(r.stderr).toBe("");
-    expect(r.stdout).toBe("arg 1: one\narg 2: two words\nuser: Ada\nfirst line\nsecond — ✓\n");
+    expect(r.stdout).toBe(
+      "arg 1: one\narg 2: two words\nuser: Ada\nstdin: from stdin ✓\nstdin: bye\nfirst line\nsecond — ✓\n",
+    );
     expect(r.status).toBe(3);
     // Without the preopen the guest cannot open the file: `main` returns 1, `run` returns err.
     const closed = run("run", component);

@@ -1,5 +1,6 @@
 // A command for `witx-bindgen run`: prints its arguments, an environment
-// variable and the preopened file /data/input.txt, then exits with status 3
+// variable, what it reads from stdin and the preopened file
+// /data/input.txt, then exits with status 3
 // through `wasi:cli/exit`'s `exit-with-code` (libc's `exit(3)` would reach
 // the host as `exit(err)`, status 1, through the preview1 adapter).
 #include <stdint.h>
@@ -13,6 +14,8 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) printf("arg %d: %s\n", i, argv[i]);
   const char *user = getenv("RUN_USER");
   printf("user: %s\n", user ? user : "(unset)");
+  char line[128];
+  while (fgets(line, sizeof line, stdin) != NULL) printf("stdin: %s", line);
   FILE *f = fopen("/data/input.txt", "r");
   if (f == NULL) {
     fprintf(stderr, "cannot open /data/input.txt\n");
