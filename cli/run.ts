@@ -1,7 +1,7 @@
 /**
  * `witx-bindgen run <component.wasm>`: runs a component in this Node.js
  * process, through its transpiled host (`run-component.ts`), with
- * `@bytecodealliance/preview2-shim` as WASI.
+ * `@bytecodealliance/preview2-shim` as WASI (`run-wasi.ts`).
  *
  * ```text
  * witx-bindgen run [--dir HOST[::GUEST]]... [--env K[=V]]... <component> [-- ARGS...]
@@ -31,7 +31,6 @@ import * as path from "node:path";
 import pc from "picocolors";
 import { isComponentBinary } from "../encoding/decode/component.js";
 import { printWave, UntypedWaveCall, WaveError } from "../ir/wave/index.js";
-import { requireDependency } from "../generators/output.js";
 import { ArgumentError, TypedArguments } from "./run-args.js";
 import {
   coreModules,
@@ -43,6 +42,7 @@ import {
   type RunnableComponent,
 } from "./run-component.js";
 import { functionHelp, listText } from "./run-help.js";
+import { GuestExit, wasiImports } from "./run-wasi.js";
 
 /** How `run` appears in the command list. */
 export const RUN_COMMAND = "run <component>";
@@ -67,13 +67,6 @@ Options:
 Arguments after -- are the guest's (its program name is the component's file name).
 Exit status: the guest's; 1 when it cannot run or traps; 2 for bad arguments.
 `;
-
-/** Thrown by our `wasi:cli/exit` in place of the shim's `process.exit`, so that output is flushed first. */
-class GuestExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
 
 /** A usage error: `error: message` (with a pointer into `at`), status 2. */
 class UsageError extends Error {
@@ -207,20 +200,10 @@ async function call(
   wasi: { preopens: Record<string, string>; env: Record<string, string>; args: string[] },
   version: string,
 ): Promise<Outcome> {
-  const { WASIShim } = requireDependency("@bytecodealliance/preview2-shim/instantiation") as {
-    WASIShim: new (config: unknown) => { getImportObject(): Record<string, unknown> };
-  };
-  const imports = new WASIShim({
-    sandbox: { preopens: wasi.preopens, env: wasi.env, args: wasi.args, enableNetwork: false },
-  }).getImportObject();
-  imports["wasi:cli/exit"] = {
-    exit(status: { tag: "ok" | "err" }): never {
-      throw new GuestExit(status.tag === "err" ? 1 : 0);
-    },
-    exitWithCode(code: number): never {
-      throw new GuestExit(code);
-    },
-  };
+  const imports = wasiImports(
+    component.plan.imports.map((i) => i.name),
+    wasi,
+  );
   const missing = component.missingImports(imports);
   if (missing.length) {
     throw new RunError(
