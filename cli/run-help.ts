@@ -123,6 +123,7 @@ export function functionHelp(program: string, component: string, f: ExportedFunc
       out.push(flag.length > width ? `  ${flag}\n  ${" ".repeat(width)}  ${what}` : `  ${flag.padEnd(width)}  ${what}`);
     }
   }
-  out.push("", `Or call it with WAVE: ${program} run --invoke '${f.name}(...)' ${component}`);
+  const call = `${f.name}(${hasParams ? "..." : ""})`;
+  out.push("", `Or call it with WAVE: ${program} run --invoke '${call}' ${component}`);
   return out.join("\n") + "\n";
 }
