@@ -174,6 +174,13 @@ describe("run --invoke: every kind of value, in WAVE both ways", () => {
     expect(r.stderr).toBe("error: the component exports no function `nope`; it exports `make`, `count`, `reset`\n");
   });
 
+  it("reports a trap with status 1", () => {
+    const r = run("run", "--invoke", "raw-color(7)", aggregates);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^error: `test:aggregates\/aggregates\.raw-color` failed: .*invalid enum discriminant 7/);
+  });
+
   it("refuses resources in the signature", () => {
     const r = run("run", "--invoke", "make()", resource);
     expect(r.status).toBe(1);
