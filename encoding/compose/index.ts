@@ -17,3 +17,4 @@ export {
   type CompositionInstance,
 } from "./graph.js";
 export { TypeEncoder, type TypedExtern } from "./types.js";
+export { parseComposeConfig, readComposeConfig, type ComposeConfig } from "./config.js";
