@@ -4,7 +4,8 @@
  *
  * - Each instance's arguments come from explicit sources first, then from
  *   the instances it spreads (`...`), in order: each fills the remaining
- *   imports of the names of its exports. An import given nothing is
+ *   imports of the names of its exports (a spread instance none of whose
+ *   exports is named as an import is an error). An import given nothing is
  *   imported by the composition under its own name; imports of one name (or
  *   semver-compatible names) are merged into one, as `plug` merges them, so
  *   everyone importing a name shares its instance and its resources.
@@ -31,7 +32,7 @@ import {
   type Member,
 } from "./imports.js";
 import { declaredResources } from "./merge.js";
-import { checkGraph, type ComposeGraph, type Plan, type Source } from "./spec.js";
+import { checkGraph, keyPath, type ComposeGraph, type Plan, type Source } from "./spec.js";
 
 export interface ComposeOptions {
   /** Where each component came from (e.g. its file), for messages about it. */
@@ -59,7 +60,7 @@ export function compose(graph: ComposeGraph, options: ComposeOptions = {}): Uint
     try {
       return load(bytes, label);
     } catch (e) {
-      if (e instanceof ComposeError) throw new ComposeError(e.message, `components.${name}`);
+      if (e instanceof ComposeError) throw new ComposeError(e.message, keyPath("components", name));
       throw e;
     }
   });
@@ -217,19 +218,19 @@ function argumentsOf(plan: Plan, i: number, typeOf: (i: number) => Loaded["type"
   }
   for (const { instance, path } of inst.spread) {
     const exports = typeOf(instance).exports;
-    let used = false;
-    imports.forEach((imp, k) => {
-      if (out.has(k) || !exports.some((x) => x.name === imp.name)) return;
-      out.set(k, { source: { kind: "export", instance }, path, export: imp.name });
-      used = true;
-    });
-    if (!used) {
+    const named = imports.filter((imp) => exports.some((x) => x.name === imp.name));
+    if (named.length === 0) {
       const from = plan.instances[instance]!.name;
       throw new ComposeError(
-        `instance \`${from}\` has no export that matches an import of ${component} still without an argument`,
+        `instance \`${from}\` has no export named as an import of ${component} (its exports: ${nameList(exports)})`,
         path,
       );
     }
+    imports.forEach((imp, k) => {
+      if (!out.has(k) && exports.some((x) => x.name === imp.name)) {
+        out.set(k, { source: { kind: "export", instance }, path, export: imp.name });
+      }
+    });
   }
   return out;
 }

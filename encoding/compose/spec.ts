@@ -64,9 +64,9 @@ export interface Plan {
   exportSpread: { instance: number; path: string }[];
 }
 
-/** A key path as messages print it: segments joined by dots, one holding a dot or a space quoted. */
-export function keyPath(...segments: string[]): string {
-  return segments.map((s) => (/[.\s]/.test(s) || s === "" ? JSON.stringify(s) : s)).join(".");
+/** `base` (a key path) and its child keys, as messages print them: a key holding a dot or a space is quoted. */
+export function keyPath(base: string, ...keys: string[]): string {
+  return [base, ...keys.map((k) => (/[.\s]/.test(k) || k === "" ? JSON.stringify(k) : k))].join(".");
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
