@@ -323,3 +323,212 @@ world root {
     );
   });
 });
+
+/** The plug tests' guests that the error cases need. */
+async function plugGuests() {
+  return {
+    socketBytes: await guest(SOCKET(), MATH_WIT(), "socket"),
+    badMathBytes: await guest(
+      MATH_PLUG().replace("(param i32 i32) (result i32)", "(param i32 i32 i32) (result i32)"),
+      MATH_WIT({ addParams: "a: s32, b: s32, c: s32" }),
+      "math-plug",
+    ),
+    typesBytes: await guest(TYPES_PLUG, RES_WIT, "types-plug"),
+    userSocketBytes: await guest(USER_SOCKET, RES_WIT, "user-socket"),
+  };
+}
+
+describe("compose: errors", () => {
+  async function graph(instances: ComposeGraph["instances"], exports?: ComposeGraph["exports"]): Promise<ComposeGraph> {
+    const { counter, client, pair } = await counterGuests();
+    return { components: { counter, client, pair }, instances, exports };
+  }
+  const message = async (instances: ComposeGraph["instances"], exports?: ComposeGraph["exports"]) => {
+    const g = await graph(instances, exports);
+    return composeError(() => compose(g)).message;
+  };
+
+  it("unknown names: components, instances, exports, imports", async () => {
+    const cases: [ComposeGraph["instances"], ComposeGraph["exports"], string][] = [
+      [
+        { a: "nope" },
+        undefined,
+        "instances.a.component: unknown component `nope` (the components are `counter`, `client`, `pair`)",
+      ],
+      [
+        { a: { component: "client", arguments: { counter: "c" } } },
+        undefined,
+        "instances.a.arguments.counter: unknown instance `c` (the instances are `a`)",
+      ],
+      [
+        { a: { component: "client", arguments: { "...": ["c"] } } },
+        undefined,
+        'instances.a.arguments."...": unknown instance `c` (the instances are `a`)',
+      ],
+      [{ a: "client" }, { run: "b.run" }, "exports.run: unknown instance `b` (the instances are `a`)"],
+      [
+        { c: "counter", a: { component: "client", arguments: { counter: "c.nope" } } },
+        undefined,
+        "instances.a.arguments.counter: instance `c` has no export `nope` (its exports: `test:compose/counter`)",
+      ],
+      [{ a: "client" }, { go: "a" }, "exports.go: instance `a` has no export `go` (its exports: `run`)"],
+      [
+        { c: "counter", a: { component: "client", arguments: { timer: "c" } } },
+        undefined,
+        "instances.a.arguments.timer: component `client` has no import `timer` (its imports: `test:compose/counter`)",
+      ],
+    ];
+    for (const [instances, exports, expected] of cases) {
+      expect(await message(instances, exports)).toBe(expected);
+    }
+  });
+
+  it("an argument given twice, by its name and by its interface's", async () => {
+    expect(
+      await message({
+        c: "counter",
+        a: { component: "client", arguments: { "test:compose/counter": "c", counter: "c" } },
+      }),
+    ).toBe(
+      "instances.a.arguments.counter: import `test:compose/counter` of component `client` is given an argument twice (also as `test:compose/counter`)",
+    );
+  });
+
+  it("a spread none of whose exports is named as an import; an export spread that adds nothing", async () => {
+    expect(await message({ a: "client", b: { component: "client", arguments: { "...": "a" } } })).toBe(
+      'instances.b.arguments."...": instance `a` has no export named as an import of component `client` (its exports: `run`)',
+    );
+    expect(await message({ a: "client" }, { run: "a", "...": ["a"] })).toBe(
+      'exports."...": spreading the exports of instance `a` has no effect: it has no exports, or all are exported already',
+    );
+  });
+
+  it("an export name used twice", async () => {
+    expect(await message({ a: "client", b: "client" }, { run: "a", RUN: "b.run" })).toBe(
+      "exports.RUN: export name `RUN` is used twice (also as `run`)",
+    );
+  });
+
+  it("an argument whose type is not the import's: the import, the export and what differs", async () => {
+    const { socketBytes, badMathBytes } = await plugGuests();
+    const out = composeError(() =>
+      compose({
+        components: {
+          socket: socketBytes,
+          math: badMathBytes,
+        },
+        instances: { m: "math", main: { component: "socket", arguments: { math: "m" } } },
+      }),
+    );
+    expect(out.message).toBe(
+      "instances.main.arguments.math: export `test:plug/math` of instance `m` does not match import `test:plug/math` of instance `main`: type mismatch in instance export `add`: expected 2 parameters, found 3",
+    );
+    expect(out.path).toBe("instances.main.arguments.math");
+  });
+
+  it("instances that take arguments from each other", async () => {
+    const { socketBytes } = await plugGuests();
+    const { client } = await counterGuests();
+    const calling = await guest(
+      MATH_PLUG({ imports: `(import "$root" "run" (func $run (result i32)))`, body: "call $run drop" }),
+      MATH_WIT(),
+      "calling-plug",
+    );
+    expect(
+      composeError(() =>
+        compose({
+          components: { socket: socketBytes, calling },
+          instances: {
+            m: { component: "calling", arguments: { run: "main" } },
+            main: { component: "socket", arguments: { "...": "m" } },
+          },
+        }),
+      ).message,
+    ).toBe("instances: the instances take arguments from each other in a cycle: `m` → `main` → `m`");
+    expect(
+      composeError(() =>
+        compose({
+          components: { client },
+          instances: { a: { component: "client", arguments: { counter: "a" } } },
+        }),
+      ).message,
+    ).toBe("instances.a.arguments.counter: instance `a` has no export `test:compose/counter` (its exports: `run`)");
+  });
+
+  it("imports left to the composition whose types conflict", async () => {
+    const math = await guest(
+      MATH_PLUG({ imports: `(import "test:plug/log" "log" (func $log (param i64)))`, body: "i64.const 1 call $log" }),
+      MATH_WIT({ logType: "s64" }),
+      "logging-plug",
+    );
+    const socket = await guest(SOCKET({ log: true }), MATH_WIT(), "socket-logging");
+    expect(
+      composeError(() =>
+        compose({
+          components: { socket, math },
+          instances: { m: "math", main: { component: "socket", arguments: { "...": "m" } } },
+        }),
+      ).message,
+    ).toBe(
+      "failed to merge the type definition for implicit import `test:plug/log` due to conflicting types: instance `m` imports `test:plug/log` and instance `main` imports `test:plug/log` with different types: type mismatch in instance export `log`: type mismatch in function parameter `n`: expected primitive `s64` found primitive `s32`",
+    );
+  });
+
+  it("an import left to the composition that uses a resource an instance defines", async () => {
+    const { typesBytes, userSocketBytes } = await plugGuests();
+    expect(
+      composeError(() =>
+        compose({
+          components: { types: typesBytes, socket: userSocketBytes },
+          instances: { t: "types", main: { component: "socket", arguments: { "...": "t" } } },
+        }),
+      ).message,
+    ).toBe(
+      "import `test:plug/user` of instance `main` is left to the composition, but its type uses resource `counter` of export `test:plug/types` of instance `t`, which the composition cannot import",
+    );
+  });
+
+  it("bytes that are not a component", async () => {
+    const core = await tools.parse("(module)");
+    expect(composeError(() => compose({ components: { core }, instances: {} })).message).toMatch(
+      /^components\.core: component `core` is not a valid component: /,
+    );
+  });
+
+  it("the shape of the graph", async () => {
+    const { client } = await counterGuests();
+    const cases: [unknown, string][] = [
+      [{ instances: {} }, "components: missing: the components to compose"],
+      [{ components: {} }, "instances: missing: the instances of the components"],
+      [
+        { components: {}, instances: {}, export: {} },
+        "unknown key `export` (expected `components`, `instances`, `exports`)",
+      ],
+      [
+        { components: { client: "client.wasm" }, instances: {} },
+        "components.client: expected a component's bytes, found string `client.wasm`",
+      ],
+      [
+        { components: { client }, instances: { "a.b": "client" } },
+        'instances."a.b": an instance name `a.b` must be non-empty, without dots or spaces',
+      ],
+      [
+        { components: { client }, instances: { a: { component: "client", args: {} } } },
+        "instances.a: unknown key `args` (expected `component`, `arguments`)",
+      ],
+      [
+        { components: { client }, instances: { a: { component: "client", arguments: { counter: 3 } } } },
+        "instances.a.arguments.counter: expected `instance.export`, `{ instance, export }` or `{ import }`, found number `3`",
+      ],
+      [
+        { components: { client }, instances: { a: "client" }, exports: { run: { import: "run" } } },
+        "exports.run: unknown key `import` (expected `instance`, `export`)",
+      ],
+      [
+        { components: { client }, instances: { a: "client" }, exports: ["a"] },
+        "exports: expected a mapping of export names to sources, found a list",
+      ],
+    ];
+    for (const [g, expected] of cases) expect(composeError(() => compose(g as ComposeGraph)).message).toBe(expected);
+  });
+});
