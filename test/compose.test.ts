@@ -532,3 +532,137 @@ describe("compose: errors", () => {
     for (const [g, expected] of cases) expect(composeError(() => compose(g as ComposeGraph)).message).toBe(expected);
   });
 });
+
+/** Writes the counter guests and `config` (named `name`) to a new directory; returns the config's path. */
+async function configFiles(name: string, config: string): Promise<string> {
+  const dir = tempDir();
+  const { counter, client } = await counterGuests();
+  fs.mkdirSync(path.join(dir, "wasm"));
+  fs.writeFileSync(path.join(dir, "wasm", "counter.wasm"), counter);
+  fs.writeFileSync(path.join(dir, "wasm", "client.wasm"), client);
+  fs.writeFileSync(path.join(dir, name), config);
+  return path.join(dir, name);
+}
+
+const YAML_CONFIG = `# two clients, each with its own counter
+components:
+  counter: wasm/counter.wasm
+  client: wasm/client.wasm
+instances:
+  c1: counter
+  c2: counter
+  a:
+    component: client
+    arguments:
+      test:compose/counter: c1
+  b:
+    component: client
+    arguments:
+      "...": c2
+exports:
+  run-a: a.run
+  run-b: { instance: b, export: run }
+`;
+
+describe("compose: config files", () => {
+  it("YAML, component paths relative to the config file", async () => {
+    const file = await configFiles("compose.yaml", YAML_CONFIG);
+    const { graph, componentFiles } = readComposeConfig(file);
+    expect(componentFiles).toEqual({ counter: "wasm/counter.wasm", client: "wasm/client.wasm" });
+    const out = compose(graph, { componentFiles });
+    expect(await checked(out)).toContain("export run-b: func() -> u32;");
+    await inBothHosts(
+      out,
+      () => ({}),
+      (e) => expect([e.runA(), e.runA(), e.runB()]).toEqual([1, 2, 1]),
+    );
+  });
+
+  it("JSON", async () => {
+    const json = {
+      components: { counter: "wasm/counter.wasm", client: "wasm/client.wasm" },
+      instances: { c: "counter", a: { component: "client", arguments: { "...": ["c"] } } },
+      exports: { run: "a" },
+    };
+    const file = await configFiles("compose.json", JSON.stringify(json, null, 2));
+    const { graph } = readComposeConfig(file);
+    expect(await checked(compose(graph))).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+  });
+
+  it("errors name the file and line, or the key", async () => {
+    const read = () => new Uint8Array();
+    const parseError = (text: string, name = "c.yaml") =>
+      composeError(() => parseComposeConfig(text, name, read)).message;
+    expect(parseError('{ "exports": { "run": "a", "run": "b" } }', "c.json")).toBe(
+      "c.json:1:28: Map keys must be unique",
+    );
+    expect(parseError("instances:\n  a: client\n  a: counter\n")).toBe("c.yaml:3:3: Map keys must be unique");
+    expect(parseError("components: [a.wasm\n")).toMatch(/^c\.yaml:2:1: /);
+    expect(parseError("- a\n- b\n")).toBe("c.yaml: expected a mapping of `components`, `instances` and `exports`");
+    expect(parseError("components:\n  a: 3\n")).toBe("components.a: expected the path of a component file");
+
+    const missing = await configFiles("compose.yaml", YAML_CONFIG.replace("wasm/client.wasm", "wasm/nope.wasm"));
+    expect(composeError(() => readComposeConfig(missing)).message).toBe(
+      "components.client: cannot read `wasm/nope.wasm`: ENOENT",
+    );
+    const nowhere = path.join(tempDir(), "none.yaml");
+    expect(composeError(() => readComposeConfig(nowhere)).message).toBe(`cannot read \`${nowhere}\`: ENOENT`);
+  });
+});
+
+const bin = path.join(repoRoot, "dist", "cli", "launch.js");
+
+describe("witx-bindgen compose", () => {
+  it("writes the composition to -o, or to standard output when that is not a terminal", async () => {
+    const file = await configFiles("compose.yaml", YAML_CONFIG);
+    const out = path.join(path.dirname(file), "out.wasm");
+    const r = run("compose", file, "-o", out);
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(await checked(new Uint8Array(fs.readFileSync(out)))).toContain("export run-a: func() -> u32;");
+
+    const piped = spawnSync(process.execPath, [bin, "compose", file], { env: { ...process.env, NO_COLOR: "1" } });
+    expect(piped.stderr.toString()).toBe("");
+    expect(piped.status).toBe(0);
+    expect(Buffer.from(piped.stdout).equals(fs.readFileSync(out))).toBe(true);
+  });
+
+  it("refuses to write a binary to a terminal", async () => {
+    const file = await configFiles("compose.yaml", YAML_CONFIG);
+    const command = [process.execPath, bin, "compose", file].map((a) => `'${a}'`).join(" ");
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], {
+      encoding: "utf8",
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    if (r.error) return; // no `script` here
+    expect(r.stdout).toContain(
+      "error: cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file",
+    );
+    expect(r.status).toBe(1);
+  });
+
+  it("errors: `error: …` and exit status 1, no stack trace, no output", async () => {
+    const file = await configFiles("compose.yaml", YAML_CONFIG.replace("component: client", "component: klient"));
+    const out = path.join(path.dirname(file), "out.wasm");
+    const r = run("compose", file, "-o", out);
+    expect(r.stderr).toBe(
+      "error: instances.a.component: unknown component `klient` (the components are `counter`, `client`)\n",
+    );
+    expect(r.status).toBe(1);
+    expect(fs.existsSync(out)).toBe(false);
+
+    const bad = await configFiles("compose.yaml", YAML_CONFIG.replace("  c1: counter\n", "  c1: [counter\n"));
+    const syntax = run("compose", bad, "-o", out);
+    expect(syntax.stderr).toMatch(/^error: .*compose\.yaml:\d+:\d+: /);
+    expect(syntax.status).toBe(1);
+
+    const usage = run("compose");
+    expect(usage.stderr).toContain("Not enough non-option arguments");
+    expect(usage.status).toBe(2);
+  });
+});

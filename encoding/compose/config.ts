@@ -20,7 +20,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument } from "yaml";
 import { ComposeError } from "./errors.js";
 import { keyPath, type ComposeGraph } from "./spec.js";
 
@@ -40,10 +40,11 @@ export function parseComposeConfig(
   fileName: string,
   readComponent: (file: string) => Uint8Array,
 ): ComposeConfig {
-  const doc = parseDocument(text, { prettyErrors: false });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter });
   const error = doc.errors[0] ?? doc.warnings[0];
   if (error) {
-    const at = error.linePos?.[0];
+    const at = lineCounter.linePos(error.pos[0]);
     const where = at ? `${fileName}:${at.line}:${at.col}` : fileName;
     throw new ComposeError(error.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, ""), where);
   }
