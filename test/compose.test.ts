@@ -488,6 +488,26 @@ describe("compose: errors", () => {
     );
   });
 
+  it("each instance has its own resources: one instance's counters are not another's", async () => {
+    const { typesBytes, userSocketBytes } = await plugGuests();
+    const user = await guest(USER_PLUG, RES_WIT, "user-plug");
+    expect(
+      composeError(() =>
+        compose({
+          components: { types: typesBytes, user, socket: userSocketBytes },
+          instances: {
+            t1: "types",
+            t2: "types",
+            u: { component: "user", arguments: { types: "t1" } },
+            main: { component: "socket", arguments: { "...": ["t2", "u"] } },
+          },
+        }),
+      ).message,
+    ).toBe(
+      'instances.main.arguments."...": export `test:plug/user` of instance `u` does not match import `test:plug/user` of instance `main`: type mismatch in instance export `counter`: resource types are not the same',
+    );
+  });
+
   it("bytes that are not a component", async () => {
     const core = await tools.parse("(module)");
     expect(composeError(() => compose({ components: { core }, instances: {} })).message).toMatch(
