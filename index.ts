@@ -47,7 +47,19 @@ export {
   type WorldBindings,
 } from "./encoding/index.js";
 export { decodeComponentTypeSections, decodeWitPackage, DecodeError } from "./encoding/decode/index.js";
-export { ComposeError, plug, type PlugOptions } from "./encoding/compose/index.js";
+export {
+  compose,
+  ComposeError,
+  parseComposeConfig,
+  plug,
+  readComposeConfig,
+  type ComposeConfig,
+  type ComposeGraph,
+  type ComposeInstance,
+  type ComposeOptions,
+  type ComposeSource,
+  type PlugOptions,
+} from "./encoding/compose/index.js";
 export type { Bindgen } from "./encoding/metadata-types.js";
 export {
   checkComponent,

@@ -27,7 +27,7 @@ import {
   linkComponent,
   type WorldBindings,
 } from "../encoding/index.js";
-import { ComposeError, plug } from "../encoding/compose/index.js";
+import { compose, ComposeError, plug, readComposeConfig } from "../encoding/compose/index.js";
 import { splitComponentTypeSections } from "../encoding/metadata.js";
 import { DecodeError } from "../encoding/decode/index.js";
 import { BinaryError } from "../encoding/reader.js";
@@ -721,6 +721,33 @@ async function main(): Promise<void> {
             warn: (m) => process.stderr.write(`${pc.yellow("warning")}: ${m}\n`),
           }),
         );
+        if (argv.output === undefined) process.stdout.write(out);
+        else writeFileSync(argv.output, out);
+      },
+    )
+    .command(
+      "compose <config>",
+      "instantiate components and wire them together as a YAML or JSON config says (as `wac compose`)",
+      (y) =>
+        y
+          .positional("config", {
+            type: "string",
+            demandOption: true,
+            describe: "the composition: components, their instances and arguments, and exports",
+          })
+          .option("output", {
+            alias: "o",
+            type: "string",
+            describe: "where to write the composition (default: standard output, unless it is a terminal)",
+          }),
+      (argv) => {
+        if (argv.output === undefined && process.stdout.isTTY) {
+          userError("cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file");
+        }
+        const out = encodingStep(() => {
+          const { graph, componentFiles } = readComposeConfig(argv.config);
+          return compose(graph, { componentFiles });
+        });
         if (argv.output === undefined) process.stdout.write(out);
         else writeFileSync(argv.output, out);
       },

@@ -450,3 +450,36 @@ describe("async components: threads", () => {
     },
   );
 });
+
+/** `f` sets context slot 0 and returns; its post-return reads the slot and overwrites it; `check` shows what it read. */
+const POST_RETURN_CONTEXT = `(component
+  (canon context.get i32 0 (core func $context.get))
+  (canon context.set i32 0 (core func $context.set))
+  (core module $M
+    (import "" "context.get" (func $context.get (result i32)))
+    (import "" "context.set" (func $context.set (param i32)))
+    (global $saved (mut i32) (i32.const 0))
+    (func (export "f") (param i32) (result i32)
+      (call $context.set (local.get 0))
+      (i32.const 7))
+    (func (export "f-pr") (param i32)
+      (global.set $saved (call $context.get))
+      (call $context.set (i32.const 99)))
+    (func (export "check") (result i32) (global.get $saved)))
+  (core instance $m (instantiate $M (with "" (instance
+    (export "context.get" (func $context.get))
+    (export "context.set" (func $context.set))))))
+  (func (export "f") (param "x" u32) (result u32) (canon lift (core func $m "f") (post-return (core func $m "f-pr"))))
+  (func (export "check") (result u32) (canon lift (core func $m "check"))))`;
+
+describe("async components: post-return", () => {
+  it("a synchronous export's post-return runs in the call's task, seeing its context slots", async () => {
+    const host = await loadComponentHost(await wat(POST_RETURN_CONTEXT));
+    const e = (await host.instantiate({})) as unknown as { f(x: number): number; check(): number };
+    expect(e.f(42)).toBe(7);
+    expect(e.check()).toBe(42);
+    // Each call is a new task: its slot starts at zero, not at the 99 the last post-return left.
+    expect(e.f(0)).toBe(7);
+    expect(e.check()).toBe(0);
+  });
+});

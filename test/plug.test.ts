@@ -1,197 +1,45 @@
 /**
  * `plug` (encoding/compose/) and `witx-bindgen plug`: the exports of plug
  * components satisfy the imports of a socket component, as `wac plug` does.
- * The components are built here from WIT and hand-written core modules with
- * our `componentNew`; each composition must validate (ours and wasm-tools'),
- * print the expected WIT, and run, in jco's host and in ours.
+ * The components are built from WIT and hand-written core modules with our
+ * `componentNew` (`helpers/compose.ts`); each composition must validate
+ * (ours and wasm-tools'), print the expected WIT, and run, in jco's host and
+ * in ours.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { componentNew } from "../encoding/index.js";
-import { ComposeError, encodeComposition, plug, type Composition } from "../encoding/compose/index.js";
-import { readComponent } from "../encoding/decode/component.js";
-import { validateComponent } from "../encoding/validate-component.js";
-import { loadComponentHost } from "./helpers/component-host.js";
-import { componentize, transpileComponent } from "./helpers/jco.js";
+import { encodeComposition, plug, type Composition } from "../encoding/compose/index.js";
 import { tempDir } from "./helpers/host.js";
 import { repoRoot, run } from "./helpers/cli.js";
-import { embeddedModule, tools } from "./helpers/wasm-tools.js";
-
-/** The component of `wat` for `world` of `wit`, made by our `componentNew`. */
-async function guest(wat: string, wit: string, world: string): Promise<Uint8Array> {
-  return componentNew(await embeddedModule(wat, wit, world));
-}
-
-/** The same, made by wasm-tools (`component embed` and `component new`, in jco). */
-async function wasmToolsGuest(wat: string, wit: string, world: string): Promise<Uint8Array> {
-  return componentize(await tools.parse(wat), wit, { world });
-}
-
-/** Validates `bytes` with our validator and wasm-tools', and returns the WIT wasm-tools prints. */
-async function checked(bytes: Uint8Array): Promise<string> {
-  validateComponent(readComponent(bytes));
-  return tools.componentWit(bytes);
-}
-
-/** Runs `f` on the exports of `bytes` instantiated by jco's host and by ours. */
-async function inBothHosts(
-  bytes: Uint8Array,
-  imports: (host: "jco" | "ours") => Record<string, unknown>,
-  f: (exports: Record<string, any>, host: "jco" | "ours") => void,
-): Promise<void> {
-  f(await (await transpileComponent(bytes)).instantiate(imports("jco")), "jco");
-  f(await (await loadComponentHost(bytes)).instantiate(imports("ours")), "ours");
-}
-
-/** How many components the composition instantiates (its own instances, not those inside nested components). */
-async function instantiations(bytes: Uint8Array): Promise<number> {
-  return ((await tools.print(bytes)).match(/^  \(instance \(;\d+;\) \(instantiate/gm) ?? []).length;
-}
-
-/** The top of a composition's text, before its first nested component: its imports. */
-async function importsWat(bytes: Uint8Array): Promise<string> {
-  const lines = (await tools.print(bytes)).split("\n").slice(1);
-  const end = lines.findIndex((l) => l.startsWith("  (component"));
-  return lines
-    .slice(0, end)
-    .map((l) => l.slice(2))
-    .join("\n");
-}
-
-function composeError(f: () => unknown): ComposeError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof ComposeError) return e;
-    throw e;
-  }
-  throw new Error("expected a ComposeError");
-}
-
-/**
- * The `test:plug` package at `version` (none by default). `log` takes
- * `logType`; `add` takes `addParams`.
- */
-const MATH_WIT = ({ version = "", logType = "s32", addParams = "a: s32, b: s32" } = {}) => `
-package test:plug${version && "@" + version};
-
-interface math {
-  record point { x: s32, y: s32 }
-  add: func(${addParams}) -> s32;
-  scale: func(p: point, k: s32) -> point;
-}
-
-interface log {
-  log: func(n: ${logType});
-  warn: func(n: s32);
-}
-
-interface shapes {
-  record rect { w: s32, h: s32 }
-}
-
-interface draw {
-  use shapes.{rect};
-  area: func(r: rect) -> s32;
-}
-
-world socket {
-  import math;
-  export run: func() -> s32;
-}
-
-world socket-logging {
-  import math;
-  import log;
-  export run: func() -> s32;
-}
-
-world drawing-socket {
-  import math;
-  import draw;
-  export run: func() -> s32;
-}
-
-world math-plug {
-  export math;
-}
-
-world logging-plug {
-  import log;
-  export math;
-}
-
-world log-plug {
-  export log;
-}
-
-world calling-plug {
-  import run: func() -> s32;
-  export math;
-}
-
-world function-socket {
-  import add: func(a: s32, b: s32) -> s32;
-  export run: func() -> s32;
-}
-
-world function-plug {
-  export add: func(a: s32, b: s32) -> s32;
-}
-`;
-
-/** `test:plug/<name>` at version `v` ("" or "@x.y.z"), as core modules name it. */
-const iface = (name: string, v = "") => `test:plug/${name}${v}`;
-
-/**
- * run = add(2, 3) + the sum of scale({1, 2}, 10)'s fields = 35; `log` first
- * calls log(1), `draw` adds area({3, 4}).
- */
-const SOCKET = ({ v = "", log = false, draw = false } = {}) => `(module
-  (import "${iface("math", v)}" "add" (func $add (param i32 i32) (result i32)))
-  (import "${iface("math", v)}" "scale" (func $scale (param i32 i32 i32 i32)))
-  ${log ? `(import "${iface("log", v)}" "log" (func $log (param i32)))` : ""}
-  ${draw ? `(import "${iface("draw", v)}" "area" (func $area (param i32 i32) (result i32)))` : ""}
-  (memory (export "memory") 1)
-  (func (export "run") (result i32)
-    ${log ? "i32.const 1 call $log" : ""}
-    i32.const 1 i32.const 2 i32.const 10 i32.const 64 call $scale
-    i32.const 2 i32.const 3 call $add
-    i32.const 64 i32.load i32.const 68 i32.load i32.add
-    call $add
-    ${draw ? "i32.const 3 i32.const 4 call $area i32.add" : ""}))`;
-
-/** The math plug; `imports` and `body` (run first in `add`) let it call out. */
-const MATH_PLUG = ({ v = "", imports = "", body = "" } = {}) => `(module
-  ${imports}
-  (memory (export "memory") 1)
-  (func (export "${iface("math", v)}#add") (param i32 i32) (result i32)
-    ${body}
-    local.get 0 local.get 1 i32.add)
-  (func (export "${iface("math", v)}#scale") (param i32 i32 i32) (result i32)
-    i32.const 128 local.get 0 local.get 2 i32.mul i32.store
-    i32.const 132 local.get 1 local.get 2 i32.mul i32.store
-    i32.const 128))`;
-
-/** The math plug calling `warn` of test:plug/log with `add`'s first argument. */
-const LOGGING_PLUG = (v = "") =>
-  MATH_PLUG({
-    v,
-    imports: `(import "${iface("log", v)}" "warn" (func $warn (param i32)))`,
-    body: "local.get 0 call $warn",
-  });
-
-/** Host functions for test:plug/log (under `name`), recording their calls in `calls`. */
-function hostLog(calls: string[], name = "test:plug/log") {
-  return {
-    [name]: {
-      log: (n: number) => calls.push(`log ${n}`),
-      warn: (n: number) => calls.push(`warn ${n}`),
-    },
-  };
-}
+import { tools } from "./helpers/wasm-tools.js";
+import {
+  ADD_PLUG,
+  API_SOCKET,
+  checked,
+  composeError,
+  guest,
+  hostLog,
+  hostTypes,
+  importsWat,
+  inBothHosts,
+  instantiations,
+  LOG_PLUG,
+  LOGGING_PLUG,
+  MATH_PLUG,
+  MATH_WIT,
+  RES_PLUG,
+  RES_SOCKET,
+  RES_WIT,
+  ROOT_TYPE_SOCKET,
+  SOCKET,
+  TYPES_PLUG,
+  USER_MATH_SOCKET,
+  USER_PLUG,
+  USER_SOCKET,
+  wasmToolsGuest,
+} from "./helpers/compose.js";
 
 describe("plug: functions and records", () => {
   it("an export of the plug satisfies the socket's import; the composition runs on its own", async () => {
@@ -395,12 +243,6 @@ world root {
   });
 });
 
-/** Exports test:plug/log's functions (doing nothing). */
-const LOG_PLUG = `(module
-  (memory (export "memory") 1)
-  (func (export "test:plug/log#log") (param i32))
-  (func (export "test:plug/log#warn") (param i32)))`;
-
 describe("plug: errors", () => {
   it("no export of any plug matches an import", async () => {
     const socket = await guest(SOCKET(), MATH_WIT(), "socket");
@@ -472,201 +314,6 @@ describe("plug: errors", () => {
     expect(composeError(() => plug(core, [socket])).message).toMatch(/^the socket is not a valid component: /);
   });
 });
-
-const RES_WIT = `
-package test:plug;
-
-interface res {
-  resource counter {
-    constructor(start: u32);
-    get: func() -> u32;
-    bump: func(by: u32);
-  }
-  make: func(n: u32) -> counter;
-  total: func(a: borrow<counter>, b: borrow<counter>) -> u32;
-}
-
-interface types {
-  resource counter {
-    constructor(start: u32);
-    get: func() -> u32;
-  }
-}
-
-interface user {
-  use types.{counter};
-  consume: func(c: borrow<counter>) -> u32;
-}
-
-world res-socket {
-  import res;
-  export run: func() -> u32;
-}
-
-world res-plug {
-  export res;
-}
-
-world user-socket {
-  import types;
-  import user;
-  export run: func() -> u32;
-}
-
-world user-plug {
-  import types;
-  export user;
-}
-
-world types-plug {
-  export types;
-}
-
-world user-math-socket {
-  import types;
-  import user;
-  import math;
-  export run: func() -> u32;
-}
-
-world math-plug {
-  export math;
-}
-
-interface math {
-  add: func(a: u32, b: u32) -> u32;
-}
-
-interface api {
-  use types.{counter};
-  twice: func(c: borrow<counter>) -> u32;
-}
-
-world api-socket {
-  import math;
-  export api;
-}
-
-world root-type-socket {
-  use types.{counter};
-  import make-counter: func(n: u32) -> counter;
-  import math;
-  export run: func() -> u32;
-}
-`;
-
-/** counter(5), bumped by 2; make(3) is a counter of 30; run = total * 100 + get = 3707. */
-const RES_SOCKET = `(module
-  (import "test:plug/res" "[constructor]counter" (func $new (param i32) (result i32)))
-  (import "test:plug/res" "[method]counter.get" (func $get (param i32) (result i32)))
-  (import "test:plug/res" "[method]counter.bump" (func $bump (param i32 i32)))
-  (import "test:plug/res" "make" (func $make (param i32) (result i32)))
-  (import "test:plug/res" "total" (func $total (param i32 i32) (result i32)))
-  (import "test:plug/res" "[resource-drop]counter" (func $drop (param i32)))
-  (memory (export "memory") 1)
-  (func (export "run") (result i32) (local $c i32) (local $m i32) (local $t i32)
-    i32.const 5 call $new local.set $c
-    local.get $c i32.const 2 call $bump
-    i32.const 3 call $make local.set $m
-    local.get $c local.get $m call $total local.set $t
-    local.get $t i32.const 100 i32.mul local.get $c call $get i32.add
-    local.get $c call $drop
-    local.get $m call $drop))`;
-
-/** A counter is a cell of the plug's memory. */
-const RES_PLUG = `(module
-  (import "[export]test:plug/res" "[resource-new]counter" (func $new (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (global $next (mut i32) (i32.const 16))
-  (func $alloc (param $v i32) (result i32) (local $p i32)
-    global.get $next local.set $p
-    local.get $p local.get $v i32.store
-    global.get $next i32.const 4 i32.add global.set $next
-    local.get $p)
-  (func (export "test:plug/res#[constructor]counter") (param i32) (result i32)
-    local.get 0 call $alloc call $new)
-  (func (export "test:plug/res#[method]counter.get") (param i32) (result i32)
-    local.get 0 i32.load)
-  (func (export "test:plug/res#[method]counter.bump") (param i32 i32)
-    local.get 0 local.get 0 i32.load local.get 1 i32.add i32.store)
-  (func (export "test:plug/res#make") (param i32) (result i32)
-    local.get 0 i32.const 10 i32.mul call $alloc call $new)
-  (func (export "test:plug/res#total") (param i32 i32) (result i32)
-    local.get 0 i32.load local.get 1 i32.load i32.add))`;
-
-/** run = consume(counter(21)), which the plug answers with get() * 2. */
-const USER_SOCKET = `(module
-  (import "test:plug/types" "[constructor]counter" (func $new (param i32) (result i32)))
-  (import "test:plug/types" "[resource-drop]counter" (func $drop (param i32)))
-  (import "test:plug/user" "consume" (func $consume (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "run") (result i32) (local $c i32) (local $r i32)
-    i32.const 21 call $new local.set $c
-    local.get $c call $consume local.set $r
-    local.get $c call $drop
-    local.get $r))`;
-
-/** consume = get() * 2, dropping the borrowed handle before returning. */
-const USER_PLUG = `(module
-  (import "test:plug/types" "[method]counter.get" (func $get (param i32) (result i32)))
-  (import "test:plug/types" "[resource-drop]counter" (func $drop (param i32)))
-  (memory (export "memory") 1)
-  (func (export "test:plug/user#consume") (param i32) (result i32) (local $r i32)
-    local.get 0 call $get i32.const 2 i32.mul local.set $r
-    local.get 0 call $drop
-    local.get $r))`;
-
-/** USER_SOCKET, and run = add(consume(counter(21)), 100). */
-const USER_MATH_SOCKET = USER_SOCKET.replace(
-  "(memory",
-  `(import "test:plug/math" "add" (func $add (param i32 i32) (result i32)))
-  (memory`,
-).replace("local.get $r))", "local.get $r i32.const 100 call $add))");
-
-const ADD_PLUG = `(module
-  (memory (export "memory") 1)
-  (func (export "test:plug/math#add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add))`;
-
-const TYPES_PLUG = `(module
-  (import "[export]test:plug/types" "[resource-new]counter" (func $new (param i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "test:plug/types#[constructor]counter") (param i32) (result i32) local.get 0 call $new)
-  (func (export "test:plug/types#[method]counter.get") (param i32) (result i32) local.get 0))`;
-
-/** api.twice(c) = add(c.get(), c.get()), dropping the borrowed handle. */
-const API_SOCKET = `(module
-  (import "test:plug/types" "[method]counter.get" (func $get (param i32) (result i32)))
-  (import "test:plug/types" "[resource-drop]counter" (func $drop (param i32)))
-  (import "test:plug/math" "add" (func $add (param i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "test:plug/api#twice") (param i32) (result i32) (local $r i32)
-    local.get 0 call $get local.get 0 call $get call $add local.set $r
-    local.get 0 call $drop
-    local.get $r))`;
-
-/** run = add(make-counter(21).get(), 100), through a type the world imports at its root. */
-const ROOT_TYPE_SOCKET = `(module
-  (import "$root" "make-counter" (func $make (param i32) (result i32)))
-  (import "test:plug/types" "[method]counter.get" (func $get (param i32) (result i32)))
-  (import "test:plug/types" "[resource-drop]counter" (func $drop (param i32)))
-  (import "test:plug/math" "add" (func $add (param i32 i32) (result i32)))
-  (memory (export "memory") 1)
-  (func (export "run") (result i32) (local $c i32) (local $r i32)
-    i32.const 21 call $make local.set $c
-    local.get $c call $get i32.const 100 call $add local.set $r
-    local.get $c call $drop
-    local.get $r))`;
-
-/** The host's counter, for imports of test:plug/types. */
-function hostTypes() {
-  class Counter {
-    constructor(readonly start: number) {}
-    get(): number {
-      return this.start;
-    }
-  }
-  return { "test:plug/types": { Counter } };
-}
 
 describe("plug: resources", () => {
   it("the plug's resource reaches the socket: constructors, methods, own and borrow handles", async () => {

@@ -1,10 +1,13 @@
 /**
- * Composing components: `plug` (as `wac plug`), on a small composition
- * model (`graph.ts`) whose imports are re-encoded from the types the
- * components declare (`types.ts`).
+ * Composing components: `plug` (as `wac plug`) and `compose` (as `wac
+ * compose`, from a graph or a config file), on a small composition model
+ * (`graph.ts`) whose imports are re-encoded from the types the components
+ * declare (`types.ts`).
  */
 export { ComposeError } from "./errors.js";
 export { plug, type PlugOptions } from "./plug.js";
+export { compose, type ComposeOptions } from "./compose.js";
+export { type ComposeGraph, type ComposeInstance, type ComposeSource } from "./spec.js";
 export {
   encodeComposition,
   type Argument,
@@ -14,3 +17,4 @@ export {
   type CompositionInstance,
 } from "./graph.js";
 export { TypeEncoder, type TypedExtern } from "./types.js";
+export { parseComposeConfig, readComposeConfig, type ComposeConfig } from "./config.js";

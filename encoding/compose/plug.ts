@@ -22,21 +22,21 @@
  * of the composition's import of that name; the types of later imports are
  * checked and re-encoded with those substitutions.
  */
-import { readComponent, ComponentReadError } from "../decode/component.js";
 import type { Entry, Extern } from "../decode/binary.js";
-import { ComponentValidationError, componentTypeOf, validateComponent } from "../validate-component.js";
-import { externSub, resolve, subst, TypeError_, type ComponentEntry, type ResourceMap } from "../validate/types.js";
+import { externSub, TypeError_, type ResourceMap } from "../validate/types.js";
 import { ComposeError } from "./errors.js";
+import { encodeComposition, type Argument, type Composition, type CompositionInstance } from "./graph.js";
 import {
-  dependencyOrder,
-  encodeComposition,
-  reachable,
-  type Argument,
-  type Composition,
-  type CompositionInstance,
-} from "./graph.js";
-import { declaredResources, highestVersion, importKey, mergeExtern, semverCompatible } from "./merge.js";
-import type { TypedExtern } from "./types.js";
+  canonical,
+  describeExportedResource,
+  ImportResources,
+  load,
+  mergeImports,
+  validated,
+  type Loaded,
+  type Member,
+} from "./imports.js";
+import { declaredResources, semverCompatible } from "./merge.js";
 
 export interface PlugOptions {
   /** How messages name the socket (e.g. its file); "the socket" by default. */
@@ -45,37 +45,6 @@ export interface PlugOptions {
   plugNames?: string[];
   /** Told of each export that matched an import by name but not by type, and was passed over. */
   warn?: (message: string) => void;
-}
-
-interface Loaded {
-  label: string;
-  bytes: Uint8Array;
-  type: ComponentEntry;
-}
-
-function load(bytes: Uint8Array, label: string): Loaded {
-  try {
-    return { label, bytes, type: componentTypeOf(readComponent(bytes)) };
-  } catch (e) {
-    if (e instanceof ComponentReadError || e instanceof ComponentValidationError) {
-      throw new ComposeError(`${label} is not a valid component: ${e.message}`);
-    }
-    throw e;
-  }
-}
-
-/** An extern's type with resources (and merged types) replaced by their canonical entries. */
-function canonical(x: TypedExtern, canon: Map<Entry, Entry>, memo?: Map<Entry, Entry>): TypedExtern {
-  return { sort: x.sort, entry: subst(x.entry, canon, memo) };
-}
-
-/** One import of one component, to be left to the composition. */
-interface Member {
-  /** The importing instance: -1 for the socket, else the plug's index. */
-  owner: number;
-  /** The import's position among its component's imports. */
-  position: number;
-  x: Extern;
 }
 
 /**
@@ -103,16 +72,8 @@ export function plug(socket: Uint8Array, plugs: Uint8Array[], options: PlugOptio
 
   // Every resource an import declares stands for the composition's import of that name, unless plugged.
   const canon = new Map<Entry, Entry>();
-  const importResources = new Map<string, Entry>();
-  const importResource = (name: string, path: string[]): Entry => {
-    const key = [importKey(name), ...path].join("\0");
-    let r = importResources.get(key);
-    if (!r) importResources.set(key, (r = { kind: "resource" }));
-    return r;
-  };
-  const leaveToComposition = (x: Extern) => {
-    for (const { resource, path } of declaredResources(x)) canon.set(resource, importResource(x.name, path));
-  };
+  const resources = new ImportResources();
+  const leaveToComposition = (x: Extern) => resources.leave(x, canon);
   for (const p of ps) p.type.imports.forEach(leaveToComposition);
 
   // The socket's imports in order: later ones may use the resources of earlier ones.
@@ -154,17 +115,7 @@ export function plug(socket: Uint8Array, plugs: Uint8Array[], options: PlugOptio
   for (const m of passedOver) options.warn?.(`${mismatch(m)}; the export is not used`);
 
   const used = [...new Set([...plugged.values()].map((c) => c.plug))].sort((a, b) => a - b);
-  const composition = compose(s, ps, used, plugged, canon, new Set(importResources.values()), labelOf);
-  const bytes = encodeComposition(composition);
-  try {
-    validateComponent(readComponent(bytes));
-  } catch (e) {
-    if (e instanceof ComponentReadError || e instanceof ComponentValidationError) {
-      throw new ComposeError(`the composition does not validate: ${e.message}`);
-    }
-    throw e;
-  }
-  return bytes;
+  return validated(encodeComposition(compose(s, ps, used, plugged, canon, resources, labelOf)));
 }
 
 /** The composition: merged imports, the plugs used, the socket, and the socket's exports. */
@@ -174,81 +125,31 @@ function compose(
   used: number[],
   plugged: Map<number, { plug: number; exp: Extern }>,
   canon: Map<Entry, Entry>,
-  importResources: Set<Entry>,
+  resources: ImportResources,
   labelOf: (owner: number) => string,
 ): Composition {
-  // What is left to the composition, grouped by name (semver-compatible names together).
+  // What is left to the composition: the socket's unplugged imports and every import of the plugs used.
   const members: Member[] = [];
   s.type.imports.forEach((x, position) => {
     if (!plugged.has(position)) members.push({ owner: -1, position, x });
   });
   for (const p of used) ps[p]!.type.imports.forEach((x, position) => members.push({ owner: p, position, x }));
-  const groupOf = new Map<string, number>();
-  const groups: Member[][] = [];
-  const memberGroup = members.map((m) => {
-    const key = importKey(m.x.name);
-    let g = groupOf.get(key);
-    if (g === undefined) {
-      groupOf.set(key, (g = groups.length));
-      groups.push([]);
-    }
-    groups[g]!.push(m);
-    return g;
-  });
-
-  // A group comes after the groups whose types its members use (each member's component says which).
-  const exposed = members.map((m) => exposedEntries(m.x));
-  const deps = groups.map(() => new Set<number>());
-  members.forEach((m, i) => {
-    const seen = reachable(m.x.entry);
-    members.forEach((n, j) => {
-      if (n.owner === m.owner && n.position < m.position && exposed[j]!.some((e) => seen.has(e))) {
-        if (memberGroup[j] !== memberGroup[i]) deps[memberGroup[i]!]!.add(memberGroup[j]!);
-      }
-    });
-  });
-  const order = dependencyOrder(
-    deps.map((d) => [...d]),
-    (cycle) =>
-      new ComposeError(
-        `the imports ${cycle.map((g) => `\`${groups[g]![0]!.x.name}\``).join(", ")} use each other's types, so they cannot be merged`,
+  const { imports, importOf } = mergeImports(members, {
+    canonOf: () => canon,
+    labelOf,
+    resources,
+    describeResource: (e) =>
+      describeExportedResource(
+        e,
+        used.map((p) => ({ label: ps[p]!.label, exports: ps[p]!.type.exports })),
       ),
-  );
-
-  const memo = new Map<Entry, Entry>();
-  const mergedTypes: TypedExtern[] = [];
-  const names: string[] = [];
-  for (const g of order) {
-    const group = groups[g]!;
-    const name = highestVersion(group.map((m) => m.x.name));
-    let merged: TypedExtern | undefined;
-    for (const m of group) {
-      const t = canonical(m.x, canon, memo);
-      if (!merged) {
-        merged = t;
-        continue;
-      }
-      try {
-        merged = mergeExtern(merged, t, new Map());
-      } catch (e) {
-        if (!(e instanceof TypeError_)) throw e;
-        throw new ComposeError(
-          `failed to merge the type definition for implicit import \`${name}\` due to conflicting types: ${labelOf(group[0]!.owner)} imports \`${group[0]!.x.name}\` and ${labelOf(m.owner)} imports \`${m.x.name}\` with different types: ${e.message}`,
-        );
-      }
-    }
-    // Later imports name these types through the members' own entries: they now mean the merged ones.
-    for (const m of group) remapTypes(m.x, merged!, canon);
-    checkImportable(name, group, merged!, importResources, ps, used, labelOf);
-    mergedTypes[g] = merged!;
-    names[g] = name;
-  }
+  });
 
   const instances: CompositionInstance[] = [];
   const instanceOf = new Map<number, number>();
   const argOf = (owner: number, position: number): Argument => {
     const i = members.findIndex((m) => m.owner === owner && m.position === position);
-    return { kind: "import", import: memberGroup[i]! };
+    return { kind: "import", import: importOf[i]! };
   };
   used.forEach((p, i) => {
     instanceOf.set(p, instances.length);
@@ -272,7 +173,7 @@ function compose(
   });
   return {
     components: [s.bytes, ...used.map((p) => ps[p]!.bytes)],
-    imports: groups.map((group, g) => ({ name: names[g]!, attrs: group[0]!.x.attrs, type: mergedTypes[g]! })),
+    imports,
     instances,
     exports: s.type.exports.map((x) => ({
       name: x.name,
@@ -282,59 +183,4 @@ function compose(
       sort: x.sort,
     })),
   };
-}
-
-/** The types an import offers to later imports of its component. */
-function exposedEntries(x: Extern): Entry[] {
-  if (x.sort === "type") return [x.entry];
-  const inst = x.sort === "instance" ? resolve(x.entry) : undefined;
-  return inst?.kind === "instance" ? inst.exports.filter((y) => y.sort === "type").map((y) => y.entry) : [];
-}
-
-/** Records that the types `x` offers are, from now on, those of the merged import. */
-function remapTypes(x: Extern, merged: TypedExtern, canon: Map<Entry, Entry>): void {
-  if (x.sort === "type") {
-    if (x.entry !== merged.entry) canon.set(x.entry, merged.entry);
-    return;
-  }
-  const inst = x.sort === "instance" ? resolve(x.entry) : undefined;
-  const into = resolve(merged.entry);
-  if (inst?.kind !== "instance" || into.kind !== "instance") return;
-  for (const y of inst.exports) {
-    if (y.sort !== "type") continue;
-    const z = into.exports.find((e) => e.name === y.name);
-    if (z && z.entry !== y.entry) canon.set(y.entry, z.entry);
-  }
-}
-
-/**
- * An import can only use resources the composition imports: not one a plug
- * defines (the socket's import of an interface that uses a plugged
- * interface's resource, say).
- */
-function checkImportable(
-  name: string,
-  group: Member[],
-  merged: TypedExtern,
-  importResources: Set<Entry>,
-  ps: Loaded[],
-  used: number[],
-  labelOf: (owner: number) => string,
-): void {
-  for (const e of reachable(merged.entry)) {
-    if (e.kind !== "resource" || importResources.has(e)) continue;
-    let what = "a resource defined inside the composition";
-    for (const p of used) {
-      for (const x of ps[p]!.type.exports) {
-        const inst = x.sort === "instance" ? resolve(x.entry) : undefined;
-        const r =
-          inst?.kind === "instance" ? inst.exports.find((y) => y.sort === "type" && resolve(y.entry) === e) : undefined;
-        if (r) what = `resource \`${r.name}\` of export \`${x.name}\` of ${ps[p]!.label}`;
-      }
-    }
-    const who = [...new Set(group.map((m) => labelOf(m.owner)))].join(" and ");
-    throw new ComposeError(
-      `import \`${name}\` of ${who} is left to the composition, but its type uses ${what}, which the composition cannot import`,
-    );
-  }
 }

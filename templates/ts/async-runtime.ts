@@ -885,15 +885,9 @@ export class AsyncInstance {
    * Runs `f` (a synchronously lifted export's core call) as a task of its
    * own, so that the built-ins it calls find one. Returns what `f` returns.
    */
-  syncTask<R>(f: () => R, suspendable = false): R {
+  syncTask<R>(f: () => R, suspendable = false, task?: Task): R {
+    task ??= this.newSyncTask(suspendable);
     const outer = this.current;
-    const task = new Task(
-      () => this.trap("task.return called by a synchronous task"),
-      () => this.trap("task.cancel called by a synchronous task"),
-    );
-    task.sync = true;
-    // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
-    task.suspendable = JSPI && suspendable;
     const outerThread = this.thread;
     this.current = task;
     this.thread = undefined;
@@ -910,6 +904,21 @@ export class AsyncInstance {
       this.thread = outerThread;
       setTurnDone(undefined);
     }
+  }
+
+  /**
+   * The task of a synchronously lifted call. Its post-return runs in the same
+   * task (`syncTask(post, false, task)`), so it sees the call's context slots.
+   */
+  newSyncTask(suspendable = false): Task {
+    const task = new Task(
+      () => this.trap("task.return called by a synchronous task"),
+      () => this.trap("task.cancel called by a synchronous task"),
+    );
+    task.sync = true;
+    // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
+    task.suspendable = JSPI && suspendable;
+    return task;
   }
 
   private releaseQueued(): void {

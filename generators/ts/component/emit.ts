@@ -451,16 +451,23 @@ function $live${n}(v: unknown, path: string): $Resource${n} {
       !light;
     const suspendableCore = `$async.suspendable(core as (...args: any[]) => any, "${coreLetters(signature.params)}", "${coreLetters(signature.results)}")`;
     // In an instance using the async ABI, a synchronous call is a task too (its built-ins need one).
+    // Its post-return runs in the same task, so that it sees the call's context slots.
+    const sharedTask = this.asyncSet.has(l.instance) && l.options.postReturn !== undefined;
+    const taskArg = (suspendable: boolean) =>
+      sharedTask ? `, ($task${l.id} = $rt.newSyncTask(${suspendable ? "true" : ""}))` : "";
     const coreCall = blocks
-      ? `(() => { const f = ${suspendableCore}; return (...args: any[]) => $rt.syncTask(() => f(...args), true); })()`
+      ? `(() => { const f = ${suspendableCore}; return (...args: any[]) => $rt.syncTask(() => f(...args), true${taskArg(true)}); })()`
       : this.asyncSet.has(l.instance)
-        ? `((...args: any[]) => $rt.syncTask(() => (core as (...args: any[]) => any)(...args)))`
+        ? `((...args: any[]) => $rt.syncTask(() => (core as (...args: any[]) => any)(...args)${sharedTask ? `, false${taskArg(false)}` : ""}))`
         : "core as (...args: any[]) => any";
     if (this.asyncSet.has(l.instance)) inst.use("$crt");
     const lines = [
       `function $bindLift${suffix}(core: unknown, post: unknown) {`,
+      ...(sharedTask ? [`let $task${l.id}: $async.Task | undefined;`] : []),
       `const $core${l.id} = ${coreCall};`,
-      `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
+      sharedTask
+        ? `const $post${l.id} = (...args: any[]) => $rt.syncTask(() => (post as (...args: any[]) => void)(...args), false, $task${l.id});`
+        : `const $post${l.id} = post as ((...args: any[]) => void) | undefined;`,
       blocks
         ? `return function $call(${[paramList, "$hooks?: $async.CallHooks"].filter(Boolean).join(", ")}): ${resultType} | Promise<${resultType}> {`
         : `return function (${paramList}): ${resultType} {`,
