@@ -47,11 +47,20 @@
  */
 import { readCoreLimits, type CoreLimits } from "./core-types.js";
 import {
+  EDIT_FUNC,
+  EDIT_GLOBAL,
+  EDIT_KINDS,
+  EDIT_MEMORY,
+  EDIT_TABLE,
+  EDIT_TYPE,
   readValType,
+  rewriteCompactBody,
   rewriteExpr,
   rewriteFunctionBody,
   scanBody,
+  scanCompactBody,
   scanExpr,
+  type CompactBody,
   type ScannedBody,
   valTypeIndex,
   writeU64,
@@ -139,8 +148,8 @@ interface Func {
   import?: Import;
   /** The body of a local function (locals and code, without its size). */
   body?: Range;
-  /** Its immediates, once the liveness pass has decoded it. */
-  scanned?: ScannedBody;
+  /** Its immediates, once the liveness pass has decoded it (compactly, unless that failed). */
+  scanned?: CompactBody | ScannedBody;
 }
 
 interface Table {
@@ -428,11 +437,33 @@ function liveness(m: Module): void {
         return memory(i);
     }
   };
+  const useCode = (code: number, i: number) => {
+    switch (code) {
+      case EDIT_TYPE:
+        return ty(i);
+      case EDIT_FUNC:
+        return func(i);
+      case EDIT_GLOBAL:
+        return global(i);
+      case EDIT_TABLE:
+        return table(i);
+      case EDIT_MEMORY:
+        return memory(i);
+    }
+  };
   const func = (i: number): void =>
     mark("funcs", i, () => {
       const f = m.funcs[i]!;
       ty(f.type);
       if (!f.body) return;
+      // Kept for the rewrite, which then need not decode the body again.
+      const compact = scanCompactBody(m.bytes, f.body.start, f.body.end, useCode, REFUSED);
+      if (compact) {
+        immediates(compact.locals.immediates);
+        f.scanned = compact;
+        return;
+      }
+      // The compact scan only handles well-formed bodies: the general one says what is wrong.
       let scanned: ScannedBody;
       try {
         scanned = scanBody(m.bytes, f.body.start, f.body.end, REFUSED);
@@ -442,7 +473,6 @@ function liveness(m: Module): void {
       }
       immediates(scanned.body);
       immediates(scanned.locals.immediates);
-      // Kept for the rewrite, which then need not decode the body again.
       f.scanned = scanned;
     });
   const global = (i: number): void =>
@@ -598,6 +628,7 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     memory: map.memories,
   };
   const remap = (kind: IndexKind, i: number): number => spaces[kind]?.get(i) ?? i;
+  const remapCode = (code: number, i: number): number => spaces[EDIT_KINDS[code]!]!.get(i);
   const mapType = (i: number) => map.types.get(i);
 
   // Sections, each an entry count and the entries.
@@ -726,14 +757,13 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     if (!f.body) continue;
     const prologue =
       lazyStackInit !== undefined && exportedFuncs.has(i) ? entry((w) => ins.call(w, lazyStackInit)) : undefined;
+    const scanned = f.scanned!;
     code.push(
       entry(
         (w) =>
-          rewriteFunctionBody(m.bytes, f.body!.start, f.body!.end, remap, w, {
-            ...CANON,
-            prologue,
-            scanned: f.scanned,
-          }),
+          "edits" in scanned
+            ? rewriteCompactBody(m.bytes, f.body!.start, f.body!.end, scanned, remapCode, w, prologue)
+            : rewriteFunctionBody(m.bytes, f.body!.start, f.body!.end, remap, w, { ...CANON, prologue, scanned }),
         f.body.end - f.body.start + 16,
       ),
     );
