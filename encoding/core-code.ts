@@ -1055,8 +1055,17 @@ function grow(edits: Int32Array): Int32Array {
 
 let editBuffer: Int32Array = new Int32Array(1024);
 
-/** The scan failed: leave it to `scanBody`, which throws the right error. */
-const FAILED = -1;
+/** The opcode keys of the instructions a `refuse` map names. */
+const refusedByMap = new WeakMap<ReadonlyMap<string, string>, Set<number>>();
+function refusedKeys(refuse: ReadonlyMap<string, string>): Set<number> {
+  let keys = refusedByMap.get(refuse);
+  if (!keys) {
+    keys = new Set();
+    for (const [key, op] of OPS) if (refuse.has(op.name)) keys.add(key);
+    refusedByMap.set(refuse, keys);
+  }
+  return keys;
+}
 
 /**
  * Scans the function body `bytes[start, end)` for `rewriteCompactBody`,
@@ -1079,21 +1088,16 @@ export function scanCompactBody(
     if (e instanceof BinaryError) return undefined;
     throw e;
   }
+  const refused = refuse && refusedKeys(refuse);
   let edits = editBuffer;
   let n = 0;
   let memory0 = false;
   let depth = 0;
   let lastIsEnd = false;
   let p = locals.codeStart;
-  const push = (s: number, e: number, code: number, value: number) => {
-    if (n + 4 > edits.length) editBuffer = edits = grow(edits);
-    edits[n] = s;
-    edits[n + 1] = e;
-    edits[n + 2] = code;
-    edits[n + 3] = value;
-    n += 4;
-  };
   while (p < end) {
+    // Room for the edits of one instruction (`br_table` and `select` have none).
+    if (n + 16 > edits.length) editBuffer = edits = grow(edits);
     const offset = p;
     const code = bytes[p++]!;
     let shapes: Uint8Array | undefined;
@@ -1108,7 +1112,7 @@ export function scanCompactBody(
       shapes = SHAPES.get(key);
     } else shapes = SHAPES_1[code];
     if (shapes === undefined) return undefined;
-    if (refuse !== undefined && refuse.has(OPS.get(key)!.name)) return undefined;
+    if (refused !== undefined && refused.has(key)) return undefined;
     const mark = n;
     for (let s = 0; s < shapes.length && !slow; s++) {
       const shape = shapes[s]!;
@@ -1119,7 +1123,11 @@ export function scanCompactBody(
           slow = true;
           break;
         }
-        push(p, lebEnd, shape, v);
+        edits[n] = p;
+        edits[n + 1] = lebEnd;
+        edits[n + 2] = shape;
+        edits[n + 3] = v;
+        n += 4;
         p = lebEnd;
         continue;
       }
@@ -1226,7 +1234,11 @@ export function scanCompactBody(
         const c = imm.kind === undefined ? undefined : EDIT_CODE[imm.kind];
         if (c !== undefined) use(c, imm.value as number);
       }
-      push(offset, ins.end, EDIT_INSTRUCTION, 0);
+      edits[n] = offset;
+      edits[n + 1] = ins.end;
+      edits[n + 2] = EDIT_INSTRUCTION;
+      edits[n + 3] = 0;
+      n += 4;
       p = ins.end;
     } else {
       for (let i = mark; i < n; i += 4) use(edits[i + 2]!, edits[i + 3]!);

@@ -120,13 +120,13 @@ export class ByteWriter {
 
   /** A length-prefixed copy of another writer's bytes. */
   sized(inner: ByteWriter): this {
-    return this.u32(inner.length).raw(inner.finish());
+    return this.u32(inner.length).append(inner);
   }
 
   /** A section: id, byte size, payload. */
   section(id: number, payload: ByteWriter | Uint8Array): this {
-    const bytes = payload instanceof ByteWriter ? payload.finish() : payload;
-    return this.byte(id).u32(bytes.length).raw(bytes);
+    this.byte(id).u32(payload.length);
+    return payload instanceof ByteWriter ? this.append(payload) : this.raw(payload);
   }
 
   /** A section whose payload is `count` and the entries written to `entries`. */
@@ -140,7 +140,7 @@ export class ByteWriter {
 
   /** A custom section (id 0) with its name. */
   custom(name: string, data: Uint8Array): this {
-    const payload = new ByteWriter().name(name).raw(data);
+    const payload = new ByteWriter(name.length + data.length + 8).name(name).raw(data);
     return this.section(0, payload);
   }
 
