@@ -122,10 +122,16 @@ function heapType(r: Reader): HeapType {
   return { kind: "index", index, exact: false };
 }
 
+/** The numeric and vector value types, shared (and frozen) rather than made for each occurrence. */
+const NUM_VALTYPES = new Map<number, ValType>(
+  [...NUM_TYPES].map((code) => [code, Object.freeze({ kind: "num", code })]),
+);
+
 function valType(r: Reader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (NUM_TYPES.has(b)) return { kind: "num", code: b };
+  const num = NUM_VALTYPES.get(b);
+  if (num !== undefined) return num;
   if (isAbstractHeap(b)) return { kind: "ref", nullable: true, heap: { kind: "abstract", code: b, shared: false } };
   if (b === 0x63 || b === 0x64) return { kind: "ref", nullable: b === 0x63, heap: heapType(r) };
   return r.fail(`invalid value type 0x${b.toString(16)}`, at);
