@@ -91,6 +91,12 @@ export class Reader {
 
   /** A signed LEB128 integer of at most 33 bits, as a number (block types, heap types). */
   s33(): number {
+    const b = this.pos < this.end ? this.bytes[this.pos]! : 0x80;
+    if (b < 0x80) {
+      // One byte (primitive value types, small indices): its sign is bit 6.
+      this.pos++;
+      return b & 0x40 ? b - 0x80 : b;
+    }
     return Number(this.sleb(33));
   }
 
