@@ -649,7 +649,12 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
   const tables = new Entries();
   const memories = new Entries();
   const globals = new Entries();
-  const code = new Entries(m.bytes.length);
+  let codeSize = 64;
+  for (const i of m.live.funcs) {
+    const body = m.funcs[i]!.body;
+    if (body) codeSize += body.end - body.start + 8;
+  }
+  const code = new Entries(codeSize);
   const importEntry = (imp: Import, name: string, desc: (w: ByteWriter) => void) =>
     desc(imports.add().name(imp.module).name(name));
   const funcTypeEntry = (params: ValType[], results: ValType[]) => {
