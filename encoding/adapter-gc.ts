@@ -47,11 +47,20 @@
  */
 import { readCoreLimits, type CoreLimits } from "./core-types.js";
 import {
+  EDIT_FUNC,
+  EDIT_GLOBAL,
+  EDIT_KINDS,
+  EDIT_MEMORY,
+  EDIT_TABLE,
+  EDIT_TYPE,
   readValType,
+  rewriteCompactBody,
   rewriteExpr,
   rewriteFunctionBody,
   scanBody,
+  scanCompactBody,
   scanExpr,
+  type CompactBody,
   type ScannedBody,
   valTypeIndex,
   writeU64,
@@ -139,8 +148,8 @@ interface Func {
   import?: Import;
   /** The body of a local function (locals and code, without its size). */
   body?: Range;
-  /** Its immediates, once the liveness pass has decoded it. */
-  scanned?: ScannedBody;
+  /** Its immediates, once the liveness pass has decoded it (compactly, unless that failed). */
+  scanned?: CompactBody | ScannedBody;
 }
 
 interface Table {
@@ -428,11 +437,33 @@ function liveness(m: Module): void {
         return memory(i);
     }
   };
+  const useCode = (code: number, i: number) => {
+    switch (code) {
+      case EDIT_TYPE:
+        return ty(i);
+      case EDIT_FUNC:
+        return func(i);
+      case EDIT_GLOBAL:
+        return global(i);
+      case EDIT_TABLE:
+        return table(i);
+      case EDIT_MEMORY:
+        return memory(i);
+    }
+  };
   const func = (i: number): void =>
     mark("funcs", i, () => {
       const f = m.funcs[i]!;
       ty(f.type);
       if (!f.body) return;
+      // Kept for the rewrite, which then need not decode the body again.
+      const compact = scanCompactBody(m.bytes, f.body.start, f.body.end, useCode, REFUSED);
+      if (compact) {
+        immediates(compact.locals.immediates);
+        f.scanned = compact;
+        return;
+      }
+      // The compact scan only handles well-formed bodies: the general one says what is wrong.
       let scanned: ScannedBody;
       try {
         scanned = scanBody(m.bytes, f.body.start, f.body.end, REFUSED);
@@ -442,7 +473,6 @@ function liveness(m: Module): void {
       }
       immediates(scanned.body);
       immediates(scanned.locals.immediates);
-      // Kept for the rewrite, which then need not decode the body again.
       f.scanned = scanned;
     });
   const global = (i: number): void =>
@@ -577,6 +607,17 @@ function writeLimits(w: ByteWriter, l: CoreLimits): void {
   if (l.pageSizeLog2 !== undefined) w.u32(l.pageSizeLog2);
 }
 
+/** The entries of a section being written, and their count. */
+class Entries extends ByteWriter {
+  count = 0;
+
+  /** Where the next entry goes. */
+  add(): this {
+    this.count++;
+    return this;
+  }
+}
+
 /** Whether an import is the adapter's import of the main module's realloc. */
 const isRealloc = (imp: Import) =>
   imp.module === "__main_module__" && (imp.name === "canonical_abi_realloc" || imp.name === "cabi_realloc");
@@ -598,47 +639,48 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     memory: map.memories,
   };
   const remap = (kind: IndexKind, i: number): number => spaces[kind]?.get(i) ?? i;
+  const remapCode = (code: number, i: number): number => spaces[EDIT_KINDS[code]!]!.get(i);
   const mapType = (i: number) => map.types.get(i);
 
   // Sections, each an entry count and the entries.
-  const types: Uint8Array[] = [];
-  const imports: Uint8Array[] = [];
+  const types = new Entries();
+  const imports = new Entries();
   const funcs: number[] = [];
-  const tables: Uint8Array[] = [];
-  const memories: Uint8Array[] = [];
-  const globals: Uint8Array[] = [];
-  const code: Uint8Array[] = [];
-  const entry = (f: (w: ByteWriter) => void, capacity?: number) => {
-    const w = new ByteWriter(capacity);
-    f(w);
-    return w.finish();
-  };
+  const tables = new Entries();
+  const memories = new Entries();
+  const globals = new Entries();
+  let codeSize = 64;
+  for (const i of m.live.funcs) {
+    const body = m.funcs[i]!.body;
+    if (body) codeSize += body.end - body.start + 8;
+  }
+  const code = new Entries(codeSize);
   const importEntry = (imp: Import, name: string, desc: (w: ByteWriter) => void) =>
-    entry((w) => desc(w.name(imp.module).name(name)));
-  const funcTypeEntry = (params: ValType[], results: ValType[]) =>
-    entry((w) => {
-      w.byte(0x60);
-      w.vec(params, (ww, t) => writeValType(ww, t, mapType));
-      w.vec(results, (ww, t) => writeValType(ww, t, mapType));
-    });
+    desc(imports.add().name(imp.module).name(name));
+  const funcTypeEntry = (params: ValType[], results: ValType[]) => {
+    const w = types.add().byte(0x60);
+    w.vec(params, (ww, t) => writeValType(ww, t, mapType));
+    w.vec(results, (ww, t) => writeValType(ww, t, mapType));
+    return types.count - 1;
+  };
   const i32 = { kind: "num", code: I32 } as const;
-  const addReallocType = () => types.push(funcTypeEntry([i32, i32, i32, i32], [i32])) - 1;
-  const addEmptyType = () => types.push(funcTypeEntry([], [])) - 1;
+  const addReallocType = () => funcTypeEntry([i32, i32, i32, i32], [i32]);
+  const addEmptyType = () => funcTypeEntry([], []);
+  const addCode = (body: Uint8Array) => code.add().u32(body.length).raw(body);
 
   // Keep track of the last empty function type to reuse for a start function.
   let emptyType: number | undefined;
   for (const [i, t] of live(m.types, m.live.types)) {
     map.types.push(i);
-    types.push(funcTypeEntry(t.params, t.results));
+    funcTypeEntry(t.params, t.results);
     if (t.params.length === 0 && t.results.length === 0) emptyType = map.types.get(i);
   }
 
   let numMemories = 0;
   for (const [i, mem] of live(m.memories, m.live.memories)) {
     map.memories.push(i);
-    if (mem.import)
-      imports.push(importEntry(mem.import, mem.import.name, (w) => writeLimits(w.byte(0x02), mem.limits)));
-    else memories.push(entry((w) => writeLimits(w, mem.limits)));
+    if (mem.import) importEntry(mem.import, mem.import.name, (w) => writeLimits(w.byte(0x02), mem.limits));
+    else writeLimits(memories.add(), mem.limits);
     numMemories++;
   }
 
@@ -648,8 +690,8 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
       writeValType(w, t.element, mapType);
       writeLimits(w, { ...t.limits, pageSizeLog2: undefined });
     };
-    if (t.import) imports.push(importEntry(t.import, t.import.name, (w) => tableType(w.byte(0x01))));
-    else tables.push(entry(tableType));
+    if (t.import) importEntry(t.import, t.import.name, (w) => tableType(w.byte(0x01)));
+    else tableType(tables.add());
   }
 
   for (const [i, g] of live(m.globals, m.live.globals)) {
@@ -658,8 +700,8 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
       writeValType(w, g.type, mapType);
       return w.byte((g.mutable ? 1 : 0) | (g.shared ? 2 : 0));
     };
-    if (g.import) imports.push(importEntry(g.import, g.import.name, (w) => globalType(w.byte(0x03))));
-    else globals.push(entry((w) => rewriteExpr(m.bytes, g.init!.start, g.init!.end, remap, globalType(w), CANON)));
+    if (g.import) importEntry(g.import, g.import.name, (w) => globalType(w.byte(0x03)));
+    else rewriteExpr(m.bytes, g.init!.start, g.init!.end, remap, globalType(globals.add()), CANON);
   }
 
   // Functions: first a new index for every function, then the bodies, so
@@ -680,7 +722,7 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
       reallocIndex = numFuncImports;
       name = mainModuleRealloc ?? name;
     }
-    imports.push(importEntry(f.import!, name, (w) => w.byte(0x00).u32(ty)));
+    importEntry(f.import!, name, (w) => w.byte(0x00).u32(ty));
     numFuncImports++;
   }
 
@@ -693,10 +735,9 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     // will be allocated with it: import it, in a reserved index.
     map.funcs.next++;
     reallocIndex = numFuncImports;
-    imports.push(
-      importEntry({ module: "__main_module__", name: mainModuleRealloc }, mainModuleRealloc, (w) =>
-        w.byte(0x00).u32(addReallocType()),
-      ),
+    const type = addReallocType();
+    importEntry({ module: "__main_module__", name: mainModuleRealloc }, mainModuleRealloc, (w) =>
+      w.byte(0x00).u32(type),
     );
     funcNames.push([numFuncImports, mainModuleRealloc]);
     numFuncImports++;
@@ -708,7 +749,7 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     if (f.import) {
       // The imported realloc the main module doesn't export: defined here instead.
       reallocIndex = numFuncImports + funcs.length - 1;
-      code.push(reallocViaMemoryGrow());
+      addCode(reallocViaMemoryGrow());
     }
   }
 
@@ -722,34 +763,29 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
   }
 
   const exportedFuncs = new Set(m.exports.filter((e) => e.kind === 0).map((e) => e.index));
+  const prologue = lazyStackInit !== undefined ? ins.call(new ByteWriter(8), lazyStackInit).finish() : undefined;
+  const body = new ByteWriter(4096);
   for (const [i, f] of liveFuncs) {
     if (!f.body) continue;
-    const prologue =
-      lazyStackInit !== undefined && exportedFuncs.has(i) ? entry((w) => ins.call(w, lazyStackInit)) : undefined;
-    code.push(
-      entry(
-        (w) =>
-          rewriteFunctionBody(m.bytes, f.body!.start, f.body!.end, remap, w, {
-            ...CANON,
-            prologue,
-            scanned: f.scanned,
-          }),
-        f.body.end - f.body.start + 16,
-      ),
-    );
+    const before = exportedFuncs.has(i) ? prologue : undefined;
+    const scanned = f.scanned!;
+    body.length = 0;
+    if ("edits" in scanned) rewriteCompactBody(m.bytes, f.body.start, f.body.end, scanned, remapCode, body, before);
+    else rewriteFunctionBody(m.bytes, f.body.start, f.body.end, remap, body, { ...CANON, prologue: before, scanned });
+    code.add().u32(body.length).append(body);
   }
 
   // Note: like gc.rs, the stack functions use the stack pointer's and the
   // allocation state's indices of the input (only the start function's
   // stack pointer is remapped).
-  if (lazyStackInit !== undefined) code.push(allocateStackViaRealloc(reallocIndex!, sp!, allocationState));
+  if (lazyStackInit !== undefined) addCode(allocateStackViaRealloc(reallocIndex!, sp!, allocationState));
 
   if (sp !== undefined && (reallocIndex === undefined || allocationState === undefined)) {
     // No realloc from the main module, or no way to short-circuit reentrance
     // into it: allocate the stack with `memory.grow`.
     reallocIndex = numFuncImports + funcs.length;
     funcs.push(addReallocType());
-    code.push(reallocViaMemoryGrow());
+    addCode(reallocViaMemoryGrow());
   }
 
   // A start function initializes the stack pointer when there is one and a
@@ -760,38 +796,32 @@ function encode(m: Module, mainModuleRealloc: string | undefined): Uint8Array {
     start = numFuncImports + funcs.length;
     funcs.push(emptyType ?? addEmptyType());
     funcNames.push([start, "allocate_stack"]);
-    code.push(allocateStackViaRealloc(reallocIndex!, map.globals.get(sp), allocationState));
+    addCode(allocateStackViaRealloc(reallocIndex!, map.globals.get(sp), allocationState));
   }
 
   // Sanity checks: no element segments means no use for tables; one memory at most, imported.
   if (m.live.tables.size !== 0) fail("tables should not be present in the final adapter module");
   if (m.live.memories.size > 1) fail("the adapter module should not use multi-memory");
-  if (memories.length !== 0) fail("locally-defined memories are not allowed define a local memory");
+  if (memories.count !== 0) fail("locally-defined memories are not allowed define a local memory");
 
-  const out = new ByteWriter().raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
-  const section = (id: number, entries: Uint8Array[]) => {
-    const payload = new ByteWriter().vec(entries, (w, e) => w.raw(e));
-    if (entries.length) out.section(id, payload);
+  const out = new ByteWriter(code.length + 4096).raw([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]);
+  const section = (id: number, entries: Entries) => {
+    if (entries.count) out.vecSection(id, entries.count, entries);
   };
   const exportKinds = [map.funcs, map.tables, map.memories, map.globals];
+  const funcSection = new Entries();
+  for (const t of funcs) funcSection.add().u32(t);
+  const exportSection = new Entries();
+  for (const e of m.exports) exportSection.add().name(e.name).byte(e.kind).u32(exportKinds[e.kind]!.get(e.index));
   section(1, types);
   section(2, imports);
-  section(
-    3,
-    funcs.map((t) => entry((w) => w.u32(t))),
-  );
+  section(3, funcSection);
   section(4, tables);
   section(5, memories);
   section(6, globals);
-  section(
-    7,
-    m.exports.map((e) => entry((w) => w.name(e.name).byte(e.kind).u32(exportKinds[e.kind]!.get(e.index)))),
-  );
+  section(7, exportSection);
   if (start !== undefined) out.section(8, new ByteWriter().u32(start));
-  section(
-    10,
-    code.map((body) => entry((w) => w.u32(body.length).raw(body))),
-  );
+  section(10, code);
 
   // A `name` section with the names of the input, for the live items.
   const globalNames: Array<[number, string]> = [];

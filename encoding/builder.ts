@@ -191,10 +191,10 @@ export function writeTypeDef(w: ByteWriter, t: TypeDef): void {
       else w.byte(0x01).u32(t.dtor);
       break;
     case "component":
-      w.byte(0x41).u32(t.decls.count).raw(t.decls.bytes.finish());
+      w.byte(0x41).u32(t.decls.count).append(t.decls.bytes);
       break;
     case "instance":
-      w.byte(0x42).u32(t.decls.count).raw(t.decls.bytes.finish());
+      w.byte(0x42).u32(t.decls.count).append(t.decls.bytes);
       break;
   }
 }
@@ -290,7 +290,8 @@ export interface CoreExport {
 
 /** A whole component: its sections and its index spaces. */
 export class ComponentBuilder {
-  private readonly out = new ByteWriter();
+  /** The component's bytes: its header, then the sections flushed so far. */
+  private readonly out = new ByteWriter(1024).raw([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
   private current: { kind: SectionKind; count: number; body: ByteWriter } | undefined;
 
   types = 0;
@@ -317,8 +318,7 @@ export class ComponentBuilder {
 
   private flush(): void {
     if (!this.current) return;
-    const payload = new ByteWriter().u32(this.current.count).raw(this.current.body.finish());
-    this.out.section(this.current.kind, payload);
+    this.out.vecSection(this.current.kind, this.current.count, this.current.body);
     this.current = undefined;
   }
 
@@ -489,7 +489,6 @@ export class ComponentBuilder {
 
   finish(): Uint8Array {
     this.flush();
-    const header = new ByteWriter().raw([0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00]);
-    return header.raw(this.out.finish()).finish();
+    return this.out.finish();
   }
 }

@@ -122,10 +122,16 @@ function heapType(r: Reader): HeapType {
   return { kind: "index", index, exact: false };
 }
 
+/** The numeric and vector value types, shared (and frozen) rather than made for each occurrence. */
+const NUM_VALTYPES = new Map<number, ValType>(
+  [...NUM_TYPES].map((code) => [code, Object.freeze({ kind: "num", code })]),
+);
+
 function valType(r: Reader): ValType {
   const at = r.pos;
   const b = r.u8();
-  if (NUM_TYPES.has(b)) return { kind: "num", code: b };
+  const num = NUM_VALTYPES.get(b);
+  if (num !== undefined) return num;
   if (isAbstractHeap(b)) return { kind: "ref", nullable: true, heap: { kind: "abstract", code: b, shared: false } };
   if (b === 0x63 || b === 0x64) return { kind: "ref", nullable: b === 0x63, heap: heapType(r) };
   return r.fail(`invalid value type 0x${b.toString(16)}`, at);
@@ -869,4 +875,433 @@ export function rewriteFunctionBody(
   copyRemapped(bytes, start, locals.codeStart, locals.immediates, remap, out, canonical);
   if (options.prologue) out.raw(options.prologue);
   copyRemapped(bytes, locals.codeStart, end, body, remap, out, canonical);
+}
+
+// ------------------------------------------------------- compact scanning
+
+/**
+ * What a compact scan records per edit: the index spaces a rewrite may
+ * renumber (as `u32` immediates), or `EDIT_INSTRUCTION` for a whole
+ * instruction to decode again and re-encode canonically.
+ */
+export const EDIT_TYPE = 0;
+export const EDIT_FUNC = 1;
+export const EDIT_GLOBAL = 2;
+export const EDIT_TABLE = 3;
+export const EDIT_MEMORY = 4;
+export const EDIT_INSTRUCTION = 5;
+
+/** The index kinds of the edit codes `EDIT_TYPE`… `EDIT_MEMORY`. */
+export const EDIT_KINDS: readonly IndexKind[] = ["type", "func", "global", "table", "memory"];
+const EDIT_CODE: Partial<Record<IndexKind, number>> = {
+  type: EDIT_TYPE,
+  func: EDIT_FUNC,
+  global: EDIT_GLOBAL,
+  table: EDIT_TABLE,
+  memory: EDIT_MEMORY,
+};
+
+/**
+ * A function body scanned for a canonical rewrite without an object per
+ * immediate: `edits` holds, in order, four numbers per edit (start, end,
+ * code, value) — an index immediate that a remap may change, or an
+ * instruction that is not canonically encoded already (or has immediates
+ * too rare to be worth a fast path), to decode again. Everything between
+ * edits is copied as it is.
+ */
+export interface CompactBody {
+  locals: FunctionBodyLocals;
+  edits: Int32Array;
+  /** Whether a memarg without a memory index (memory 0) occurs. */
+  memory0: boolean;
+}
+
+/** The shapes of immediates, as numbers, for the compact scanner. */
+const S_U32 = 5; // any `u32` no remap changes (locals, labels, data, elements, tags, plain numbers)
+const S_I32 = 6;
+const S_I64 = 7;
+const S_F32 = 8;
+const S_F64 = 9;
+const S_V128 = 10;
+const S_LANE = 11;
+const S_BLOCKTYPE = 12;
+const S_MEMARG = 13;
+const S_BRTABLE = 14;
+const S_VALTYPES = 15;
+const S_HEAPTYPE = 16;
+const S_ZERO = 17;
+const S_ORDERING = 18;
+/** Shapes left to `readInstruction`: the instruction becomes an `EDIT_INSTRUCTION`. */
+const S_SLOW = 19;
+
+function shapeOf(imm: Imm): number {
+  switch (imm) {
+    case "type":
+    case "func":
+    case "global":
+    case "table":
+    case "memory":
+      return EDIT_CODE[imm]!;
+    case "data":
+    case "elem":
+    case "tag":
+    case "local":
+    case "label":
+    case "u32":
+      return S_U32;
+    case "i32":
+      return S_I32;
+    case "i64":
+      return S_I64;
+    case "f32":
+      return S_F32;
+    case "f64":
+      return S_F64;
+    case "v128":
+    case "shuffle":
+      return S_V128;
+    case "lane":
+      return S_LANE;
+    case "blocktype":
+      return S_BLOCKTYPE;
+    case "memarg":
+      return S_MEMARG;
+    case "brtable":
+      return S_BRTABLE;
+    case "valtypes":
+      return S_VALTYPES;
+    case "heaptype":
+      return S_HEAPTYPE;
+    case "zero":
+      return S_ZERO;
+    case "ordering":
+      return S_ORDERING;
+    case "cast":
+    case "catches":
+      return S_SLOW;
+  }
+}
+
+/** The immediate shapes of every opcode, by `prefix << 16 | opcode` as `OPS`; one-byte opcodes in an array too. */
+const SHAPES = new Map<number, Uint8Array>();
+const SHAPES_1 = new Array<Uint8Array | undefined>(256);
+for (const [key, op] of OPS) {
+  const shapes = Uint8Array.from(op.imms, shapeOf);
+  SHAPES.set(key, shapes);
+  if (key < 0x100) SHAPES_1[key] = shapes;
+}
+
+/** Where the last `leb` read by the compact scanner ended. */
+let lebEnd = 0;
+
+/** A `u32` LEB128 at `p` (before `end`); -1 when it is malformed or runs past `end`. Sets `lebEnd`. */
+function leb(bytes: Uint8Array, p: number, end: number): number {
+  if (p >= end) return -1;
+  let byte = bytes[p]!;
+  if (byte < 0x80) {
+    lebEnd = p + 1;
+    return byte;
+  }
+  let result = byte & 0x7f;
+  let scale = 0x80;
+  for (let i = 1; ; i++) {
+    if (p + i >= end || i > 4) return -1;
+    byte = bytes[p + i]!;
+    result += (byte & 0x7f) * scale;
+    scale *= 0x80;
+    if (byte < 0x80) {
+      if (result > 0xffffffff) return -1;
+      lebEnd = p + i + 1;
+      return result;
+    }
+  }
+}
+
+/** Whether the `u32` at `[start, lebEnd)` with value `value` is in its shortest form. */
+const shortest = (value: number, start: number) => lebEnd - start === u32Size(value);
+
+/**
+ * Skips a LEB128 of at most `bits` bits at `p` (signed when `signed`): 1
+ * when it is valid and in its shortest form, 0 when it is not (or too long
+ * to tell cheaply), -1 when it runs past `end`. Sets `lebEnd`.
+ */
+function skipLeb(bytes: Uint8Array, p: number, end: number, bits: number, signed: boolean): number {
+  const start = p;
+  const max = Math.ceil(bits / 7);
+  for (;;) {
+    if (p >= end) return -1;
+    const byte = bytes[p++]!;
+    if (byte < 0x80) break;
+    if (p - start >= max) return 0;
+  }
+  lebEnd = p;
+  const n = p - start;
+  if (n === 1) return 1;
+  const last = bytes[p - 1]!;
+  if (n === max) {
+    // The last byte holds the top `rest` bits; the ones above must be zero (or the sign).
+    const rest = bits - 7 * (max - 1);
+    const above = signed ? last >> (rest - 1) : last >> rest;
+    if (above !== 0 && !(signed && above === 0x7f >> (rest - 1))) return 0;
+  }
+  if (!signed) return last !== 0 ? 1 : 0;
+  const sign = bytes[p - 2]! & 0x40;
+  return (last === 0 && sign === 0) || (last === 0x7f && sign !== 0) ? 0 : 1;
+}
+
+/** One-byte value types whose canonical encoding is that byte: numeric, vector and nullable abstract references. */
+const isShortValType = (b: number) => NUM_TYPES.has(b) || isAbstractHeap(b);
+
+/** Grows the edit buffer. */
+function grow(edits: Int32Array): Int32Array {
+  const next = new Int32Array(edits.length * 2);
+  next.set(edits);
+  return next;
+}
+
+let editBuffer: Int32Array = new Int32Array(1024);
+
+/** The opcode keys of the instructions a `refuse` map names. */
+const refusedByMap = new WeakMap<ReadonlyMap<string, string>, Set<number>>();
+function refusedKeys(refuse: ReadonlyMap<string, string>): Set<number> {
+  let keys = refusedByMap.get(refuse);
+  if (!keys) {
+    keys = new Set();
+    for (const [key, op] of OPS) if (refuse.has(op.name)) keys.add(key);
+    refusedByMap.set(refuse, keys);
+  }
+  return keys;
+}
+
+/**
+ * Scans the function body `bytes[start, end)` for `rewriteCompactBody`,
+ * calling `use(code, index)` for each index immediate of the kinds
+ * `EDIT_KINDS` in the instructions (not in the local declarations, whose
+ * immediates `locals.immediates` lists). Returns `undefined` when the body
+ * is malformed or has an instruction of `refuse`: `scanBody` then says why.
+ */
+export function scanCompactBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  use: (code: number, index: number) => void,
+  refuse?: ReadonlyMap<string, string>,
+): CompactBody | undefined {
+  let locals: FunctionBodyLocals;
+  try {
+    locals = readLocals(bytes, start, end);
+  } catch (e) {
+    if (e instanceof BinaryError) return undefined;
+    throw e;
+  }
+  const refused = refuse && refusedKeys(refuse);
+  let edits = editBuffer;
+  let n = 0;
+  let memory0 = false;
+  let depth = 0;
+  let lastIsEnd = false;
+  let p = locals.codeStart;
+  while (p < end) {
+    // Room for the edits of one instruction (`br_table` and `select` have none).
+    if (n + 16 > edits.length) editBuffer = edits = grow(edits);
+    const offset = p;
+    const code = bytes[p++]!;
+    let shapes: Uint8Array | undefined;
+    let slow = false;
+    let key = code;
+    if (code >= 0xfb && code <= 0xfe) {
+      const sub = leb(bytes, p, end);
+      if (sub < 0) return undefined;
+      if (!shortest(sub, p)) slow = true;
+      p = lebEnd;
+      key = code * 0x10000 + sub;
+      shapes = SHAPES.get(key);
+    } else shapes = SHAPES_1[code];
+    if (shapes === undefined) return undefined;
+    if (refused !== undefined && refused.has(key)) return undefined;
+    const mark = n;
+    for (let s = 0; s < shapes.length && !slow; s++) {
+      const shape = shapes[s]!;
+      if (shape <= EDIT_MEMORY) {
+        const v = leb(bytes, p, end);
+        if (v < 0) return undefined;
+        if (v > 0x7fffffff) {
+          slow = true;
+          break;
+        }
+        edits[n] = p;
+        edits[n + 1] = lebEnd;
+        edits[n + 2] = shape;
+        edits[n + 3] = v;
+        n += 4;
+        p = lebEnd;
+        continue;
+      }
+      switch (shape) {
+        case S_U32:
+        case S_ORDERING: {
+          const v = leb(bytes, p, end);
+          if (v < 0) return undefined;
+          if (!shortest(v, p) || (shape === S_ORDERING && v > 1)) slow = true;
+          p = lebEnd;
+          break;
+        }
+        case S_I32:
+        case S_I64: {
+          const ok = skipLeb(bytes, p, end, shape === S_I32 ? 32 : 64, true);
+          if (ok < 0) return undefined;
+          if (ok === 0) slow = true;
+          else p = lebEnd;
+          break;
+        }
+        case S_F32:
+          p += 4;
+          break;
+        case S_F64:
+          p += 8;
+          break;
+        case S_V128:
+          p += 16;
+          break;
+        case S_LANE:
+          p += 1;
+          break;
+        case S_BLOCKTYPE:
+          if (p >= end) return undefined;
+          if (bytes[p] === 0x40 || isShortValType(bytes[p]!)) p++;
+          else slow = true;
+          break;
+        case S_HEAPTYPE:
+          if (p >= end) return undefined;
+          if (isAbstractHeap(bytes[p]!)) p++;
+          else slow = true;
+          break;
+        case S_MEMARG: {
+          const flags = leb(bytes, p, end);
+          if (flags < 0) return undefined;
+          if (!shortest(flags, p) || flags >= 0x40) {
+            slow = true;
+            break;
+          }
+          p = lebEnd;
+          memory0 = true;
+          use(EDIT_MEMORY, 0);
+          const ok = skipLeb(bytes, p, end, 64, false);
+          if (ok < 0) return undefined;
+          if (ok === 0) slow = true;
+          else p = lebEnd;
+          break;
+        }
+        case S_BRTABLE: {
+          const count = leb(bytes, p, end);
+          if (count < 0) return undefined;
+          if (!shortest(count, p)) slow = true;
+          p = lebEnd;
+          for (let i = 0; i <= count && !slow; i++) {
+            const label = leb(bytes, p, end);
+            if (label < 0) return undefined;
+            if (!shortest(label, p)) slow = true;
+            p = lebEnd;
+          }
+          break;
+        }
+        case S_VALTYPES: {
+          const count = leb(bytes, p, end);
+          if (count < 0) return undefined;
+          if (!shortest(count, p)) slow = true;
+          p = lebEnd;
+          for (let i = 0; i < count && !slow; i++) {
+            if (p >= end) return undefined;
+            if (isShortValType(bytes[p]!)) p++;
+            else slow = true;
+          }
+          break;
+        }
+        case S_ZERO:
+          if (p >= end || bytes[p] !== 0) return undefined;
+          p++;
+          break;
+        default:
+          slow = true;
+      }
+    }
+    if (p > end) return undefined;
+    if (slow) {
+      // Decoded the general way: it tells the immediates and where the instruction ends.
+      n = mark;
+      let ins: Instruction;
+      try {
+        ins = readInstruction(new Reader(bytes, offset, end));
+      } catch (e) {
+        if (e instanceof BinaryError) return undefined;
+        throw e;
+      }
+      for (const imm of ins.immediates) {
+        const c = imm.kind === undefined ? undefined : EDIT_CODE[imm.kind];
+        if (c !== undefined) use(c, imm.value as number);
+      }
+      edits[n] = offset;
+      edits[n + 1] = ins.end;
+      edits[n + 2] = EDIT_INSTRUCTION;
+      edits[n + 3] = 0;
+      n += 4;
+      p = ins.end;
+    } else {
+      for (let i = mark; i < n; i += 4) use(edits[i + 2]!, edits[i + 3]!);
+    }
+    lastIsEnd = key === 0x0b;
+    if (key <= 0x04 ? key >= 0x02 : key === 0x06 || key === 0x1f) depth++;
+    else if (lastIsEnd) depth--;
+  }
+  if (!lastIsEnd || depth !== -1) return undefined;
+  return { locals, edits: edits.slice(0, n), memory0 };
+}
+
+/**
+ * Copies a body scanned by `scanCompactBody` to `out`, re-encoding the index
+ * immediates `remap` changes (or that were not in their shortest form) and
+ * the instructions recorded whole, canonically, as `rewriteFunctionBody`
+ * with `canonical` does. `remap` takes an edit code.
+ */
+export function rewriteCompactBody(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  scanned: CompactBody,
+  remap: (code: number, index: number) => number,
+  out: ByteWriter,
+  prologue?: Uint8Array,
+): void {
+  const { locals, edits } = scanned;
+  const kindRemap: IndexRemap = (kind, i) => {
+    const c = EDIT_CODE[kind];
+    return c === undefined ? i : remap(c, i);
+  };
+  copyRemapped(bytes, start, locals.codeStart, locals.immediates, kindRemap, out, true);
+  if (prologue) out.raw(prologue);
+  if (scanned.memory0 && remap(EDIT_MEMORY, 0) !== 0) {
+    // Memory 0 moves: every memarg changes (no adapter does that).
+    copyRemapped(bytes, locals.codeStart, end, scanBody(bytes, start, end).body, kindRemap, out, true);
+    return;
+  }
+  let cursor = locals.codeStart;
+  for (let i = 0; i < edits.length; i += 4) {
+    const s = edits[i]!;
+    const e = edits[i + 1]!;
+    const code = edits[i + 2]!;
+    if (code === EDIT_INSTRUCTION) {
+      out.copy(bytes, cursor, s);
+      const ins = readInstruction(new Reader(bytes, s, e));
+      copyRemapped(bytes, s, e, ins.immediates, kindRemap, out, true);
+      cursor = e;
+      continue;
+    }
+    const value = edits[i + 3]!;
+    const next = remap(code, value);
+    if (next === value && e - s === u32Size(value)) continue;
+    out.copy(bytes, cursor, s);
+    out.u32(next);
+    cursor = e;
+  }
+  out.copy(bytes, cursor, end);
 }

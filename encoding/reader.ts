@@ -55,6 +55,11 @@ export class Reader {
   /** An unsigned LEB128 integer of at most `bits` bits (32 by default). */
   u32(bits = 32): number {
     const start = this.pos;
+    if (bits >= 7 && start < this.end && this.bytes[start]! < 0x80) {
+      // One byte: the common case.
+      this.pos++;
+      return this.bytes[start]!;
+    }
     let result = 0;
     let shift = 0;
     for (;;) {
@@ -86,6 +91,12 @@ export class Reader {
 
   /** A signed LEB128 integer of at most 33 bits, as a number (block types, heap types). */
   s33(): number {
+    const b = this.pos < this.end ? this.bytes[this.pos]! : 0x80;
+    if (b < 0x80) {
+      // One byte (primitive value types, small indices): its sign is bit 6.
+      this.pos++;
+      return b & 0x40 ? b - 0x80 : b;
+    }
     return Number(this.sleb(33));
   }
 
@@ -107,6 +118,22 @@ export class Reader {
   name(): string {
     const start = this.pos;
     const n = this.u32();
+    if (n <= 32 && this.pos + n <= this.end) {
+      // Short ASCII names (nearly all of them) without a decoder call.
+      const bytes = this.bytes;
+      const at = this.pos;
+      let s = "";
+      let i = 0;
+      for (; i < n; i++) {
+        const b = bytes[at + i]!;
+        if (b >= 0x80) break;
+        s += String.fromCharCode(b);
+      }
+      if (i === n) {
+        this.pos = at + n;
+        return s;
+      }
+    }
     try {
       return utf8.decode(this.take(n));
     } catch (e) {

@@ -138,6 +138,18 @@ function checkSignature(what: string, expected: CoreFuncType, found: CoreFuncTyp
   }
 }
 
+/**
+ * One layout per resolve, so that the flattenings of its types are computed
+ * once for all the signatures checked (a resolve's types do not change once
+ * added).
+ */
+const layouts = new WeakMap<Resolve, AbiLayout>();
+function layoutOf(resolve: Resolve): AbiLayout {
+  let layout = layouts.get(resolve);
+  if (!layout) layouts.set(resolve, (layout = new AbiLayout(resolve)));
+  return layout;
+}
+
 /** `flatten_functype` for the async ABI: a lifted export returns a callback code (or nothing when stackful); a lowered import takes a result pointer and returns a status. */
 export function asyncCoreSignature(
   resolve: Resolve,
@@ -145,8 +157,7 @@ export function asyncCoreSignature(
   context: "lift" | "lower",
   callback: boolean,
 ): CoreFuncType {
-  const layout = new AbiLayout(resolve);
-  let params = layout.flatten(func.params.map((p) => p.type));
+  let params = layoutOf(resolve).flatten(func.params.map((p) => p.type));
   if (context === "lift") {
     if (params.length > 16) params = ["i32"];
     return { params, results: callback ? ["i32"] : [] };
@@ -158,18 +169,19 @@ export function asyncCoreSignature(
 
 /** The core signature of `[task-return]f`: the flattened result, or a pointer to it. */
 export function taskReturnSignature(resolve: Resolve, func: Function): CoreFuncType {
-  const flat = func.result === undefined ? [] : new AbiLayout(resolve).flat(func.result);
-  return { params: flat.length > 16 ? ["i32"] : flat, results: [] };
+  const flat = func.result === undefined ? [] : layoutOf(resolve).flat(func.result);
+  return { params: flat.length > 16 ? ["i32"] : [...flat], results: [] };
 }
 
 export function coreSignature(resolve: Resolve, func: Function, context: "lift" | "lower"): CoreFuncType {
   const sig = flattenFunctionType(
-    new AbiLayout(resolve),
+    layoutOf(resolve),
     func.params.map((p) => p.type),
     func.result,
     context,
   );
-  return { params: sig.params, results: sig.results };
+  // Copies: the layout keeps the flattenings it returns.
+  return { params: [...sig.params], results: [...sig.results] };
 }
 
 function resourceNamed(resolve: Resolve, types: Map<string, TypeId>, name: string): TypeId | undefined {

@@ -52,18 +52,32 @@ export class ByteWriter {
 
   /** Unsigned LEB128 (u32 and smaller). */
   u32(value: number): this {
-    if (!Number.isInteger(value) || value < 0 || value > 0xffffffff) throw new RangeError(`not a u32: ${value}`);
-    do {
-      let b = value % 128;
-      value = Math.floor(value / 128);
-      if (value !== 0) b |= 0x80;
-      this.byte(b);
-    } while (value !== 0);
+    // `>>> 0` is the identity exactly on the integers of the u32 range.
+    if (value >>> 0 !== value) throw new RangeError(`not a u32: ${value}`);
+    this.reserve(5);
+    const buf = this.buf;
+    let at = this.length;
+    while (value >= 0x80) {
+      buf[at++] = (value & 0x7f) | 0x80;
+      value >>>= 7;
+    }
+    buf[at++] = value;
+    this.length = at;
     return this;
   }
 
   /** Signed LEB128 of any width. */
   sleb(value: number | bigint): this {
+    if (typeof value === "number" && (value | 0) === value) {
+      // An int32: arithmetic shifts keep the sign, as for the bigint below.
+      for (;;) {
+        const b = value & 0x7f;
+        value >>= 7;
+        const done = (value === 0 && (b & 0x40) === 0) || (value === -1 && (b & 0x40) !== 0);
+        this.byte(done ? b : b | 0x80);
+        if (done) return this;
+      }
+    }
     let v = BigInt(value);
     for (;;) {
       const b = Number(v & 0x7fn);
@@ -76,8 +90,20 @@ export class ByteWriter {
 
   /** A length-prefixed UTF-8 string. */
   name(s: string): this {
-    const bytes = utf8.encode(s);
-    return this.u32(bytes.length).raw(bytes);
+    const n = s.length;
+    for (let i = 0; i < n; i++) {
+      if (s.charCodeAt(i) >= 0x80) {
+        const bytes = utf8.encode(s);
+        return this.u32(bytes.length).raw(bytes);
+      }
+    }
+    // ASCII: one byte per character.
+    this.u32(n).reserve(n);
+    const buf = this.buf;
+    const at = this.length;
+    for (let i = 0; i < n; i++) buf[at + i] = s.charCodeAt(i);
+    this.length = at + n;
+    return this;
   }
 
   /** `vec(x)`: the count, then each item. */
@@ -87,20 +113,34 @@ export class ByteWriter {
     return this;
   }
 
+  /** A copy of another writer's bytes (without making an array of them). */
+  append(other: ByteWriter): this {
+    return this.copy(other.buf, 0, other.length);
+  }
+
   /** A length-prefixed copy of another writer's bytes. */
   sized(inner: ByteWriter): this {
-    return this.u32(inner.length).raw(inner.finish());
+    return this.u32(inner.length).append(inner);
   }
 
   /** A section: id, byte size, payload. */
   section(id: number, payload: ByteWriter | Uint8Array): this {
-    const bytes = payload instanceof ByteWriter ? payload.finish() : payload;
-    return this.byte(id).u32(bytes.length).raw(bytes);
+    this.byte(id).u32(payload.length);
+    return payload instanceof ByteWriter ? this.append(payload) : this.raw(payload);
+  }
+
+  /** A section whose payload is `count` and the entries written to `entries`. */
+  vecSection(id: number, count: number, entries: ByteWriter): this {
+    const countSize = count < 0x80 ? 1 : count < 0x4000 ? 2 : count < 0x200000 ? 3 : count < 0x10000000 ? 4 : 5;
+    return this.byte(id)
+      .u32(countSize + entries.length)
+      .u32(count)
+      .append(entries);
   }
 
   /** A custom section (id 0) with its name. */
   custom(name: string, data: Uint8Array): this {
-    const payload = new ByteWriter().name(name).raw(data);
+    const payload = new ByteWriter(name.length + data.length + 8).name(name).raw(data);
     return this.section(0, payload);
   }
 

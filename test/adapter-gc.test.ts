@@ -26,8 +26,12 @@ import { gcAdapter } from "../encoding/adapter-gc.js";
 import { readCoreModule } from "../encoding/core-module.js";
 import { componentNew } from "../encoding/index.js";
 import {
+  EDIT_KINDS,
   readInstruction,
+  rewriteCompactBody,
   rewriteFunctionBody,
+  scanBody,
+  scanCompactBody,
   scanFunctionBody,
   type IndexImmediate,
   type Instruction,
@@ -140,6 +144,94 @@ describe("core-code: the instruction scanner", () => {
       const back = rewrite(shifted, [0, shifted.length], (k, i) => (k === "func" ? i - 200 : i), true);
       expect(back).toEqual(rewrite(bytes, b, undefined, true));
     }
+  });
+
+  describe("the compact scan", () => {
+    /** A body rewritten from its compact scan, with the indices the scan reported. */
+    function compact(bytes: Uint8Array, [start, end]: [number, number], remap: (k: string, i: number) => number) {
+      const used = new Set<string>();
+      const scanned = scanCompactBody(bytes, start, end, (c, i) => used.add(`${EDIT_KINDS[c]}:${i}`));
+      if (!scanned) throw new Error("the compact scan failed");
+      for (const imm of scanned.locals.immediates) if (imm.kind) used.add(`${imm.kind}:${imm.value}`);
+      const w = new ByteWriter();
+      rewriteCompactBody(bytes, start, end, scanned, (c, i) => remap(EDIT_KINDS[c]!, i), w);
+      return { bytes: w.finish(), used };
+    }
+
+    /** The same from the general scan. */
+    function general(bytes: Uint8Array, [start, end]: [number, number], remap: (k: string, i: number) => number) {
+      const { locals, body } = scanBody(bytes, start, end);
+      const used = new Set<string>();
+      for (const imm of [...locals.immediates, ...body]) {
+        if (imm.kind && EDIT_KINDS.includes(imm.kind)) used.add(`${imm.kind}:${imm.value}`);
+      }
+      return { bytes: rewrite(bytes, [start, end], remap, true), used };
+    }
+
+    const shift = (k: string, i: number) => (k === "func" ? i + 200 : k === "global" ? i + 3 : i);
+
+    for (const [kind, bytes] of Object.entries(adapters)) {
+      it(`rewrites every body of the ${kind} adapter as the general scan does`, () => {
+        for (const b of bodies(bytes)) {
+          for (const remap of [(_k: string, i: number) => i, shift]) {
+            const ours = compact(bytes, b, remap);
+            const theirs = general(bytes, b, remap);
+            expect(ours.bytes).toEqual(theirs.bytes);
+            expect([...ours.used].sort()).toEqual([...theirs.used].sort());
+          }
+        }
+      });
+    }
+
+    it("re-encodes what is not in its shortest form, as the general scan does", () => {
+      // prettier-ignore
+      const code = [
+        0x01, 0x82, 0x00, 0x7f, // two i32 locals, the count padded
+        0x41, 0x80, 0x00, 0x1a, // i32.const 0, padded
+        0x41, 0x80, 0x80, 0x80, 0x80, 0x78, 0x1a, // i32.const -2^31, five bytes and shortest
+        0x41, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x1a, // i32.const -1, five bytes
+        0x42, 0xff, 0x7f, 0x1a, // i64.const -1, padded
+        0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7f, 0x1a, // i64.const -2^63
+        0x42, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0xc0, 0x00, 0x1a, // i64.const 2^62
+        0x41, 0x00, 0x28, 0x82, 0x00, 0x00, 0x1a, // i32.load, flags padded
+        0x41, 0x00, 0x28, 0x02, 0x80, 0x00, 0x1a, // i32.load, offset padded
+        0x41, 0x00, 0x28, 0x42, 0x00, 0x04, 0x1a, // i32.load, memory 0 given
+        0x10, 0x80, 0x80, 0x80, 0x80, 0x00, // call 0, padded
+        0x10, 0x01, // call 1
+        0x23, 0x81, 0x00, 0x1a, // global.get 1, padded
+        0x20, 0x80, 0x00, 0x1a, // local.get 0, padded
+        0x02, 0x00, 0x0b, // block (type 0)
+        0x02, 0x40, 0x41, 0x00, 0x0e, 0x81, 0x00, 0x80, 0x00, 0x00, 0x0b, // br_table, padded
+        0xd0, 0x70, 0x1a, // ref.null func
+        0x41, 0x00, 0x41, 0x00, 0x41, 0x00, 0x1c, 0x01, 0x63, 0x70, 0x1a, // select (result funcref), long form
+        0x41, 0x00, 0x11, 0x00, 0x00, // call_indirect (type 0) table 0
+        0xfc, 0x80, 0x00, 0x1a, // i32.trunc_sat_f32_s, sub-opcode padded
+        0x3f, 0x00, 0x1a, // memory.size
+        0x0b,
+      ];
+      const bytes = new Uint8Array(code);
+      const remap = (k: string, i: number) => (k === "func" ? i + 1 : i);
+      const ours = compact(bytes, [0, bytes.length], remap);
+      const theirs = general(bytes, [0, bytes.length], remap);
+      expect(ours.bytes).toEqual(theirs.bytes);
+      expect([...ours.used].sort()).toEqual([...theirs.used].sort());
+      expect(ours.bytes.length).toBeLessThan(bytes.length);
+    });
+
+    it("leaves malformed bodies and refused instructions to the general scan", () => {
+      const refuse = new Map([["try_table", "no try_table"]]);
+      for (const body of [
+        [0x00, 0x01], // no `end`
+        [0x00, 0x02, 0x40, 0x0b], // a block not closed
+        [0x00, 0x10], // a call without its index
+        [0x00, 0x41, 0x80], // a LEB128 past the end
+        [0x00, 0x27, 0x0b], // an unknown opcode
+        [0x00, 0x1f, 0x40, 0x00, 0x0b, 0x0b], // try_table
+      ]) {
+        const bytes = new Uint8Array(body);
+        expect(scanCompactBody(bytes, 0, bytes.length, () => {}, refuse)).toBeUndefined();
+      }
+    });
   });
 
   /** The instructions of the first function of `text`, with their index immediates as `kind:value`. */

@@ -44,23 +44,31 @@ function parseFuncName(name: string): ResourceFunc {
   };
 }
 
+/** The docs of every node: none (shared, and frozen so that nothing changes them). */
+const NO_DOCS: A.Docs = Object.freeze({ comments: Object.freeze([]) as unknown as string[], span: undefined });
+
 export class AstBuilder {
+  /** The one span of every node (shared, and frozen so that nothing moves it). */
+  private readonly at: A.Span;
+
   constructor(
     private readonly interfaces: Map<string, MInterface>,
     /** The offset every span points at. */
-    private readonly at: number,
-  ) {}
+    at: number,
+  ) {
+    this.at = Object.freeze({ start: at, end: at });
+  }
 
   private span(): A.Span {
-    return { start: this.at, end: this.at };
+    return this.at;
   }
 
   private id(name: string): A.Ident {
-    return { name, span: this.span() };
+    return { name, span: this.at };
   }
 
   private noDocs(): A.Docs {
-    return { comments: [], span: undefined };
+    return NO_DOCS;
   }
 
   private packageName(namespace: string, name: string, version: string | undefined): A.PackageName {
