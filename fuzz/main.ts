@@ -1,17 +1,22 @@
 /**
- * `npm run fuzz -- [--count N] [--seed S] [--hang-ms M] [--slow-ms M]`
+ * `npm run fuzz -- [--count N] [--seed S] [--hang-ms M] [--slow-ms M] [--format-every K]`
  *
  * Runs N (default 100,000) generated and mutated WIT inputs (the generators
  * of `wit-inputs.ts`, as in the property test) through `parseWitFile` and
  * `loadWitText` (parse and resolve), and every world of the inputs that
- * resolve through the TypeScript, Rust and C generators. The inputs run in a
+ * resolve through the TypeScript, Rust and C generators. The TypeScript host
+ * module is generated for every world, but formatted with prettier (what
+ * `generateTypeScript` adds, some 0.5 s a world for the runtime it carries)
+ * only for every K-th world (default 100). The inputs run in a
  * worker thread; before each input (and each generator) the worker writes
  * the input and the stage into shared memory, so that the main thread's
  * watchdog can name and print an input that hangs (no progress for
  * `--hang-ms`, default 10 s) after stopping the worker.
  *
- * Reported: the count, the throughput, the slowest input (printed,
- * truncated), and every input over `--slow-ms` (default 100 ms). Exit status:
+ * Reported: the count, the throughput, the time in each stage, the slowest
+ * input (printed, truncated), and every input whose parse and resolve take
+ * over `--slow-ms` (default 100 ms), and how many take that long with the
+ * generators. Exit status:
  * 0 when every input ends with a result or with diagnostics that all have a
  * location (or are wit-parser's known span-less messages); 1 when an input
  * throws (or a generator throws anything but its "unsupported world" error),
@@ -20,6 +25,7 @@
 import { performance } from "node:perf_hooks";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
 import fc from "fast-check";
+import { generateTsWorld, unsupportedReason } from "../generators/ts/world.js";
 import {
   generateC,
   generateRust,
@@ -59,6 +65,7 @@ interface Options {
   seed: number;
   hangMs: number;
   slowMs: number;
+  formatEvery: number;
 }
 
 interface Input {
@@ -71,6 +78,9 @@ interface Input {
 interface Timed {
   index: number;
   group: string;
+  /** Parse and resolve. */
+  frontMs: number;
+  /** Parse, resolve and generation. */
   ms: number;
   text: string;
 }
@@ -87,9 +97,16 @@ interface Summary {
   count: number;
   ms: number;
   groups: Record<string, { inputs: number; resolved: number; withDiagnostics: number; worlds: number }>;
-  generated: { ts: number; rust: number; c: number; unsupported: number };
+  generated: { ts: number; tsFormatted: number; rust: number; c: number; unsupported: number };
+  /** Milliseconds spent in each of `STAGES`. */
+  stageMs: number[];
   slowest: Timed | undefined;
+  slowestFront: Timed | undefined;
+  /** Inputs whose parse and resolve take over `slowMs` (the first 100). */
   slow: Timed[];
+  slowFrontCount: number;
+  /** Inputs that take over `slowMs` with generation. */
+  slowWithGeneration: number;
   failures: Failure[];
 }
 
@@ -113,19 +130,22 @@ const inputArb: fc.Arbitrary<Input> = fc
   .map(([[group, text], options]) => ({ group, text, options: group.startsWith("(c)") ? {} : options }));
 
 function parseArgs(argv: string[]): Options {
-  const options: Options = { count: 100_000, seed: 20240611, hangMs: 10_000, slowMs: 100 };
+  const options: Options = { count: 100_000, seed: 20240611, hangMs: 10_000, slowMs: 100, formatEvery: 100 };
   const keys: Record<string, keyof Options> = {
     "--count": "count",
     "--seed": "seed",
     "--hang-ms": "hangMs",
     "--slow-ms": "slowMs",
+    "--format-every": "formatEvery",
   };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i].split("=", 2);
     const key = keys[flag];
     const value = Number(inline ?? argv[++i]);
     if (!key || !Number.isInteger(value) || value < 0) {
-      console.error(`usage: npm run fuzz -- [--count N] [--seed S] [--hang-ms M] [--slow-ms M] (bad: ${argv[i]})`);
+      console.error(
+        `usage: npm run fuzz -- [--count N] [--seed S] [--hang-ms M] [--slow-ms M] [--format-every K] (bad: ${argv[i]})`,
+      );
       process.exit(64);
     }
     options[key] = value;
@@ -202,9 +222,13 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
     count: 0,
     ms: 0,
     groups: {},
-    generated: { ts: 0, rust: 0, c: 0, unsupported: 0 },
+    generated: { ts: 0, tsFormatted: 0, rust: 0, c: 0, unsupported: 0 },
+    stageMs: STAGES.map(() => 0),
     slowest: undefined,
+    slowestFront: undefined,
     slow: [],
+    slowFrontCount: 0,
+    slowWithGeneration: 0,
     failures: [],
   };
   const fail = (index: number, input: Input, stage: number, error: string) => {
@@ -212,11 +236,22 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
       summary.failures.push({ index, group: input.group, stage: STAGES[stage], text: input.text, error });
   };
 
-  const runOne = async (index: number, input: Input): Promise<void> => {
+  let worlds = 0;
+  /** Runs one input; returns the milliseconds of its parse and resolve. */
+  const runOne = async (index: number, input: Input): Promise<number> => {
     const group = (summary.groups[input.group] ??= { inputs: 0, resolved: 0, withDiagnostics: 0, worlds: 0 });
     group.inputs++;
     beacon.begin(index, input.text);
     let stage = 0;
+    const begun = performance.now();
+    let t = begun;
+    const front = () => performance.now() - begun;
+    const next = (s: number) => {
+      const now = performance.now();
+      summary.stageMs[stage] += now - t;
+      t = now;
+      beacon.stage((stage = s));
+    };
     try {
       const parsed = parseWitFile(input.text);
       for (const p of parsed.problems) {
@@ -227,20 +262,28 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
         group.withDiagnostics++;
         const problem = diagnosticProblem(result.diagnostics, input.text);
         if (problem) fail(index, input, 0, problem);
-        return;
+        return front();
       }
       group.resolved++;
+      const frontMs = front();
       for (const world of result.resolve.packages[result.package].worlds.values()) {
         group.worlds++;
-        beacon.stage((stage = 1));
+        next(1);
         try {
-          await generateTypeScript(result.resolve, world);
+          if (worlds++ % options.formatEvery === 0) {
+            await generateTypeScript(result.resolve, world);
+            summary.generated.tsFormatted++;
+          } else {
+            const reason = unsupportedReason(result.resolve, world);
+            if (reason) throw new UnsupportedWorldError(reason);
+            generateTsWorld(result.resolve, world, { encoding: "utf8", generator: "witx-bindgen" });
+          }
           summary.generated.ts++;
         } catch (e) {
           if (!(e instanceof UnsupportedWorldError)) throw e;
           summary.generated.unsupported++;
         }
-        beacon.stage((stage = 2));
+        next(2);
         try {
           generateRust(result.resolve, world);
           summary.generated.rust++;
@@ -248,7 +291,7 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
           if (!(e instanceof UnsupportedRustWorldError)) throw e;
           summary.generated.unsupported++;
         }
-        beacon.stage((stage = 3));
+        next(3);
         try {
           generateC(result.resolve, world);
           summary.generated.c++;
@@ -256,9 +299,14 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
           if (!(e instanceof UnsupportedCWorldError)) throw e;
           summary.generated.unsupported++;
         }
+        next(0);
       }
+      return frontMs;
     } catch (e) {
       fail(index, input, stage, describeError(e));
+      return front();
+    } finally {
+      summary.stageMs[stage] += performance.now() - t;
     }
   };
 
@@ -286,12 +334,13 @@ async function runWorker(options: Options, beacon: Beacon): Promise<Summary> {
     for (const input of inputs) {
       const index = summary.count++;
       const t0 = performance.now();
-      await runOne(index, input);
+      const frontMs = await runOne(index, input);
       const ms = performance.now() - t0;
-      if (summary.slowest === undefined || ms > summary.slowest.ms)
-        summary.slowest = { index, group: input.group, ms, text: input.text };
-      if (ms > options.slowMs && summary.slow.length < 100)
-        summary.slow.push({ index, group: input.group, ms, text: input.text });
+      const timed = { index, group: input.group, frontMs, ms, text: input.text };
+      if (summary.slowest === undefined || ms > summary.slowest.ms) summary.slowest = timed;
+      if (summary.slowestFront === undefined || frontMs > summary.slowestFront.frontMs) summary.slowestFront = timed;
+      if (ms > options.slowMs) summary.slowWithGeneration++;
+      if (frontMs > options.slowMs && summary.slowFrontCount++ < 100) summary.slow.push(timed);
     }
     parentPort!.postMessage({ kind: "progress", done: summary.count } satisfies Message);
   }
@@ -315,16 +364,26 @@ function report(options: Options, s: Summary): number {
   }
   const gen = s.generated;
   console.log(
-    `  generated: ${gen.ts} TypeScript, ${gen.rust} Rust, ${gen.c} C; ${gen.unsupported} refused as unsupported worlds`,
+    `  generated: ${gen.ts} TypeScript (${gen.tsFormatted} formatted), ${gen.rust} Rust, ${gen.c} C; ` +
+      `${gen.unsupported} refused as unsupported worlds`,
   );
-  if (s.slowest) {
-    console.log(`  slowest: #${s.slowest.index} ${s.slowest.group}, ${s.slowest.ms.toFixed(1)} ms`);
-    console.log(shown(s.slowest.text));
+  console.log(`  time: ${STAGES.map((name, i) => `${name} ${(s.stageMs[i] / 1000).toFixed(1)} s`).join(", ")}`);
+  const timing = (t: Timed) =>
+    `#${t.index} ${t.group}: ${t.frontMs.toFixed(1)} ms to parse and resolve, ${t.ms.toFixed(1)} ms in all`;
+  for (const [label, t] of [
+    ["slowest input", s.slowest],
+    ["slowest to parse and resolve", s.slowestFront],
+  ] as const) {
+    if (!t) continue;
+    console.log(`  ${label}: ${timing(t)}`);
+    console.log(shown(t.text));
   }
   console.log(
-    `  inputs over ${options.slowMs} ms: ${s.slow.length}${s.slow.length === 100 ? " (first 100 kept)" : ""}`,
+    `  inputs over ${options.slowMs} ms to parse and resolve: ${s.slowFrontCount}` +
+      (s.slowFrontCount > 100 ? " (the first 100 listed)" : ""),
   );
-  for (const t of s.slow) console.log(`    #${t.index} ${t.group}: ${t.ms.toFixed(1)} ms`);
+  for (const t of s.slow) console.log(`    ${timing(t)}`);
+  console.log(`  inputs over ${options.slowMs} ms with generation: ${s.slowWithGeneration}`);
   if (s.failures.length === 0) {
     console.log("  exceptions: none; every failed input has diagnostics with a location");
     return 0;
@@ -369,7 +428,7 @@ async function main(): Promise<void> {
 
   worker.on("message", (m: Message) => {
     if (m.kind === "progress") {
-      if (m.done % 10_000 === 0 || m.done === options.count) console.error(`fuzz: ${m.done}/${options.count}`);
+      if (m.done % 10_000 === 0 && m.done < options.count) console.error(`fuzz: ${m.done}/${options.count}`);
       return;
     }
     stop(report(options, m.summary));
