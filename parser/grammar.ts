@@ -118,10 +118,13 @@ class WitErrorMessages implements IParserErrorMessageProvider {
 
 const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
 
-/** +1 for an opening bracket, -1 for a closing one (`->` is a token of its own). */
-function bracketChange(t: TokenType): number {
-  if (t === T.LeftBrace || t === T.LeftParen || t === T.LessThan) return 1;
-  if (t === T.RightBrace || t === T.RightParen || t === T.GreaterThan) return -1;
+/**
+ * +1 for `{`, -1 for `}`. Only braces delimit items: a `;` or `}` ends an
+ * item whatever parentheses or angle brackets its error left open.
+ */
+function braceChange(t: TokenType): number {
+  if (t === T.LeftBrace) return 1;
+  if (t === T.RightBrace) return -1;
   return 0;
 }
 
@@ -184,7 +187,7 @@ export class WitParser extends CstParser {
    * abandons the item: the tokens up to its end are skipped, and parsing
    * goes on after it. `enclosed` says whether a `}` closes the body the item
    * sits in; `sync` lists the tokens that, first on their line and outside
-   * any bracket, begin the next item.
+   * any brace, begin the next item.
    */
   private item(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => void): void {
     if (this.RECORDING_PHASE) return grammar();
@@ -197,7 +200,7 @@ export class WitParser extends CstParser {
       if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
       this.typeDepth = typeDepth;
       this.packageDepth = packageDepth;
-      this.skipItem(this.bracketDepth(first), enclosed, sync, this.LA(1) !== first);
+      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
     }
   }
 
@@ -234,19 +237,19 @@ export class WitParser extends CstParser {
     }
   }
 
-  /** How many `{`, `(` and `<` are open between `first` and the next token. */
-  private bracketDepth(first: IToken): number {
+  /** How many `{` are open between `first` and the next token. */
+  private braceDepth(first: IToken): number {
     const tokens = this.input;
     const next = this.LA(1);
     let i = tokens.indexOf(first);
     if (i < 0) return 0;
     let depth = 0;
-    for (; i < tokens.length && tokens[i] !== next; i++) depth += bracketChange(tokens[i].tokenType);
+    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
     return Math.max(depth, 0);
   }
 
   /**
-   * Skips the rest of an item whose tokens up to here leave `depth` brackets
+   * Skips the rest of an item whose tokens up to here leave `depth` braces
    * open: up to and including its `;` or the `}` that closes it, or up to the
    * `}` of the enclosing body, the end of the file, or a token in `sync`
    * that begins a line. Without `progressed`, the next token is skipped in
@@ -264,7 +267,7 @@ export class WitParser extends CstParser {
       }
       first = false;
       this.SKIP_TOKEN();
-      depth = Math.max(depth + bracketChange(type), 0);
+      depth = Math.max(depth + braceChange(type), 0);
       if (depth === 0 && (type === T.Semicolon || type === T.RightBrace)) return;
     }
   }

@@ -1382,6 +1382,15 @@ describe("multiple errors", () => {
       ]);
     });
 
+    it("an error inside parentheses or angle brackets does not take the body's `}` with it", () => {
+      const src = "interface i {\n  f: func(;\n  g: func(a: list<u8;\n}\ninterface j {\n  type t = ;\n}\n";
+      expect(messages(src)).toEqual([
+        [pos(src, ";"), "expected an identifier or string, found ';'"],
+        [pos(src, ";", 1), "expected '>', found ';'"],
+        [pos(src, "= ;") + 2, "expected a type, found ';'"],
+      ]);
+    });
+
     it("bodies left open at the end of the file are reported once", () => {
       const src = "package a:b {\n  interface i {\n    f: func();\n";
       expect(messages(src)).toEqual([[src.length, "expected `type`, `resource` or `func`, found eof"]]);
