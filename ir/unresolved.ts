@@ -8,6 +8,7 @@
 import type * as A from "../parser/ast.js";
 import { versionToString } from "../parser/semver.js";
 import { WitError } from "./errors.js";
+import * as wellformed from "./wellformed.js";
 import { toposort } from "./toposort.js";
 import {
   noDocs,
@@ -325,6 +326,10 @@ export class PackageResolver {
         names.set(name.name, item);
       }
     }
+    wellformed.requireUniqueNames(
+      [...packageItems].map(([name, span]) => ({ name, span })),
+      wellformed.caseInsensitiveConflict,
+    );
 
     for (const items of declLists) {
       const ns = new Map<string, A.Ident | "foreign">();
@@ -563,6 +568,10 @@ export class PackageResolver {
       }
     }
     for (const f of funcs) iface.functions.set(f.name, f);
+    wellformed.requireUniqueNames(
+      [...this.typeLookup].map(([name, { span }]) => ({ name, span })),
+      wellformed.caseInsensitiveConflict,
+    );
     this.interfaceTypes[id] = this.typeLookup;
     this.typeLookup = new Map();
   }
@@ -753,9 +762,17 @@ export class PackageResolver {
             names.add(f.func.name.name);
           }
         }
+        wellformed.requireUniqueNames(
+          ty.funcs.filter((f) => f.kind !== "constructor").map((f) => f.func.name),
+          wellformed.caseInsensitiveConflict,
+        );
         return { kind: "resource" };
       }
       case "record":
+        wellformed.requireUniqueNames(
+          ty.fields.map((f) => f.name),
+          wellformed.recordFieldConflict,
+        );
         return {
           kind: "record",
           fields: ty.fields.map((f) => ({
@@ -766,6 +783,10 @@ export class PackageResolver {
           })),
         };
       case "flags":
+        wellformed.requireUniqueNames(
+          ty.flags.map((f) => f.name),
+          wellformed.flagConflict,
+        );
         return {
           kind: "flags",
           flags: ty.flags.map((f) => ({ docs: docsFromComments(f.docs), name: f.name.name, span: f.name.span })),
@@ -774,6 +795,10 @@ export class PackageResolver {
         return { kind: "tuple", types: ty.types.map((t) => this.resolveType(t, stability)) };
       case "variant":
         if (ty.cases.length === 0) throw new WitError("empty variant", ty.span);
+        wellformed.requireUniqueNames(
+          ty.cases.map((c) => c.name),
+          wellformed.variantCaseConflict,
+        );
         return {
           kind: "variant",
           cases: ty.cases.map((c) => ({
@@ -785,6 +810,10 @@ export class PackageResolver {
         };
       case "enum":
         if (ty.cases.length === 0) throw new WitError("empty enum", ty.span);
+        wellformed.requireUniqueNames(
+          ty.cases.map((c) => c.name),
+          wellformed.enumCaseConflict,
+        );
         return {
           kind: "enum",
           cases: ty.cases.map((c) => ({ docs: docsFromComments(c.docs), name: c.name.name, span: c.name.span })),
@@ -983,6 +1012,7 @@ export class PackageResolver {
       }
       out.push({ name: p.name.name, type: this.resolveType(p.type, unknownStability), span: p.name.span });
     }
+    wellformed.requireUniqueNames(out, wellformed.paramConflict);
     return out;
   }
 

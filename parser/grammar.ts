@@ -11,10 +11,20 @@
  *
  * Checks that wit-parser makes while parsing (identifier spelling, attribute
  * keys, semver strings, nesting limits) run as parser actions and are
- * collected in `semanticErrors`; Chevrotain collects syntax errors and
- * recovers, so independent errors in one file are all reported.
+ * collected in `semanticErrors`. Chevrotain's own recovery is off: a syntax
+ * error abandons the item it is in (a member of an interface, world or
+ * resource, or a top-level item), the parser skips to that item's end, and
+ * goes on with the next one (see `item` and `body`). So one mistake gives
+ * one error, and errors in later, independent items are still reported.
  */
-import { CstParser, EOF, type IParserErrorMessageProvider, type IToken, type TokenType } from "chevrotain";
+import {
+  CstParser,
+  EOF,
+  isRecognitionException,
+  type IParserErrorMessageProvider,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
 import * as T from "./tokens.js";
 import { describeToken } from "./tokens.js";
 import { parseVersion, SemverError } from "./semver.js";
@@ -108,6 +118,23 @@ class WitErrorMessages implements IParserErrorMessageProvider {
 
 const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
 
+/**
+ * +1 for `{`, -1 for `}`. Only braces delimit items: a `;` or `}` ends an
+ * item whatever parentheses or angle brackets its error left open.
+ */
+function braceChange(t: TokenType): number {
+  if (t === T.LeftBrace) return 1;
+  if (t === T.RightBrace) return -1;
+  return 0;
+}
+
+/** Tokens that begin an item, where a skipped item may end early (when first on a line). */
+const typeItemStarts = [T.Type, T.Record, T.Variant, T.Flags, T.Enum, T.Resource, T.Use, T.At];
+const TOP_SYNC: ReadonlySet<TokenType> = new Set([T.Interface, T.World, T.Use, T.Package, T.At]);
+const INTERFACE_SYNC: ReadonlySet<TokenType> = new Set(typeItemStarts);
+const WORLD_SYNC: ReadonlySet<TokenType> = new Set([...typeItemStarts, T.Import, T.Export, T.Include]);
+const RESOURCE_SYNC: ReadonlySet<TokenType> = new Set([T.Constructor, T.At]);
+
 export class WitParser extends CstParser {
   semanticErrors: SemanticError[] = [];
   typeDepth = 0;
@@ -117,7 +144,7 @@ export class WitParser extends CstParser {
   constructor(options: { validate?: boolean } = {}) {
     super(T.allTokens, {
       skipValidations: !options.validate,
-      recoveryEnabled: true,
+      recoveryEnabled: false,
       // wit-parser decides with one token (and peeks further only where a
       // gate below does the same), so its error messages follow from LL(1).
       maxLookahead: 1,
@@ -153,6 +180,103 @@ export class WitParser extends CstParser {
   /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
   private checkErrorBudget(): void {
     if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
+  }
+
+  /**
+   * Runs the grammar of one item; a syntax error in it (already recorded)
+   * abandons the item: the tokens up to its end are skipped, and parsing
+   * goes on after it. `enclosed` says whether a `}` closes the body the item
+   * sits in; `sync` lists the tokens that, first on their line and outside
+   * any brace, begin the next item.
+   */
+  private item(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => void): void {
+    if (this.RECORDING_PHASE) return grammar();
+    const first = this.LA(1);
+    const typeDepth = this.typeDepth;
+    const packageDepth = this.packageDepth;
+    try {
+      grammar();
+    } catch (e) {
+      if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
+      this.typeDepth = typeDepth;
+      this.packageDepth = packageDepth;
+      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
+    }
+  }
+
+  /**
+   * Items of a body up to its closing token `close`. A token that cannot
+   * begin an item is reported as the closing token's absence ("expected
+   * `type`, `resource` or `func`, found ..."), as wit-parser does; the parser
+   * then skips what follows as one item and goes on with the body. The body
+   * ends at `close`, or at the end of the file (whose absent `}` is reported
+   * once).
+   */
+  private body(close: TokenType, sync: ReadonlySet<TokenType>, items: () => void, closing: () => void): void {
+    if (this.RECORDING_PHASE) {
+      items();
+      closing();
+      return;
+    }
+    for (;;) {
+      items();
+      const before = this.errors.length;
+      try {
+        closing();
+        return;
+      } catch (e) {
+        if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
+        if (this.LA(1).tokenType === EOF) {
+          // Several bodies left open at the end of the file: one error says it.
+          const errors = this.errors;
+          if (errors.slice(0, before).some((x) => x.token.tokenType === EOF)) this.errors = errors.slice(0, before);
+          return;
+        }
+        this.skipItem(0, close === T.RightBrace, sync, false);
+      }
+    }
+  }
+
+  /** How many `{` are open between `first` and the next token. */
+  private braceDepth(first: IToken): number {
+    const tokens = this.input;
+    const next = this.LA(1);
+    let i = tokens.indexOf(first);
+    if (i < 0) return 0;
+    let depth = 0;
+    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
+    return Math.max(depth, 0);
+  }
+
+  /**
+   * Skips the rest of an item whose tokens up to here leave `depth` braces
+   * open: up to and including its `;` or the `}` that closes it, or up to the
+   * `}` of the enclosing body, the end of the file, or a token in `sync`
+   * that begins a line. Without `progressed`, the next token is skipped in
+   * any case, so the parser always moves on.
+   */
+  private skipItem(depth: number, enclosed: boolean, sync: ReadonlySet<TokenType>, progressed: boolean): void {
+    let first = !progressed;
+    for (;;) {
+      const t = this.LA(1);
+      const type = t.tokenType;
+      if (type === EOF) return;
+      if (!first) {
+        if (depth === 0 && type === T.RightBrace && enclosed) return;
+        if (depth === 0 && sync.has(type) && this.beginsLine(t)) return;
+      }
+      first = false;
+      this.SKIP_TOKEN();
+      depth = Math.max(depth + braceChange(type), 0);
+      if (depth === 0 && (type === T.Semicolon || type === T.RightBrace)) return;
+    }
+  }
+
+  /** Whether only whitespace and comments stand between the previous token and `t`'s line start. */
+  private beginsLine(t: IToken): boolean {
+    const previous = this.LA(0);
+    if (previous.tokenType === EOF || Number.isNaN(previous.startOffset)) return true;
+    return this.sourceText.slice(previous.startOffset, t.startOffset).includes("\n");
   }
 
   /**
@@ -207,8 +331,12 @@ export class WitParser extends CstParser {
       GATE: () => this.atPackageHeader(),
       DEF: () => this.SUBRULE(this.packageHeader),
     });
-    this.MANY(() => this.SUBRULE(this.topItem));
-    this.CONSUME(EOF);
+    this.body(
+      EOF,
+      TOP_SYNC,
+      () => this.MANY(() => this.SUBRULE(this.topItem)),
+      () => this.CONSUME(EOF),
+    );
   });
 
   public packageHeader = this.RULE("packageHeader", () => {
@@ -241,6 +369,10 @@ export class WitParser extends CstParser {
   // package-items ::= toplevel-use-item | interface-item | world-item
   public topItem = this.RULE("topItem", () => {
     this.ACTION(() => this.checkErrorBudget());
+    this.item(this.packageDepth > 0, TOP_SYNC, () => this.topItemGrammar());
+  });
+
+  private topItemGrammar(): void {
     let attributed = false;
     this.MANY(() => {
       this.SUBRULE(this.attribute);
@@ -260,7 +392,7 @@ export class WitParser extends CstParser {
       ],
       ERR_MSG: "`world`, `interface` or `use`",
     });
-  });
+  }
 
   // nested-package-definition ::= package-decl '{' package-items* '}'
   public nestedPackage = this.RULE("nestedPackage", () => {
@@ -271,8 +403,12 @@ export class WitParser extends CstParser {
     });
     this.SUBRULE(this.packageName);
     this.CONSUME(T.LeftBrace);
-    this.MANY(() => this.SUBRULE(this.topItem));
-    this.CONSUME(T.RightBrace);
+    this.body(
+      T.RightBrace,
+      TOP_SYNC,
+      () => this.MANY(() => this.SUBRULE(this.topItem)),
+      () => this.CONSUME(T.RightBrace),
+    );
     this.ACTION(() => this.packageDepth--);
   });
 
@@ -321,8 +457,12 @@ export class WitParser extends CstParser {
 
   public interfaceBody = this.RULE("interfaceBody", () => {
     this.CONSUME(T.LeftBrace);
-    this.MANY(() => this.SUBRULE(this.interfaceMember));
-    this.CONSUME(T.RightBrace);
+    this.body(
+      T.RightBrace,
+      INTERFACE_SYNC,
+      () => this.MANY(() => this.SUBRULE(this.interfaceMember)),
+      () => this.CONSUME(T.RightBrace),
+    );
   });
 
   // interface-items ::= gate (typedef-item | use-item | func-item)
@@ -331,19 +471,21 @@ export class WitParser extends CstParser {
       this.typeDepth = 0;
       this.checkErrorBudget();
     });
-    this.MANY(() => this.SUBRULE(this.attribute));
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.typeAlias) },
-        { ALT: () => this.SUBRULE(this.flagsItem) },
-        { ALT: () => this.SUBRULE(this.enumItem) },
-        { ALT: () => this.SUBRULE(this.variantItem) },
-        { ALT: () => this.SUBRULE(this.resourceItem) },
-        { ALT: () => this.SUBRULE(this.recordItem) },
-        { ALT: () => this.SUBRULE(this.funcItem) },
-        { ALT: () => this.SUBRULE(this.useItem) },
-      ],
-      ERR_MSG: "`type`, `resource` or `func`",
+    this.item(true, INTERFACE_SYNC, () => {
+      this.MANY(() => this.SUBRULE(this.attribute));
+      this.OR({
+        DEF: [
+          { ALT: () => this.SUBRULE(this.typeAlias) },
+          { ALT: () => this.SUBRULE(this.flagsItem) },
+          { ALT: () => this.SUBRULE(this.enumItem) },
+          { ALT: () => this.SUBRULE(this.variantItem) },
+          { ALT: () => this.SUBRULE(this.resourceItem) },
+          { ALT: () => this.SUBRULE(this.recordItem) },
+          { ALT: () => this.SUBRULE(this.funcItem) },
+          { ALT: () => this.SUBRULE(this.useItem) },
+        ],
+        ERR_MSG: "`type`, `resource` or `func`",
+      });
     });
   });
 
@@ -352,8 +494,12 @@ export class WitParser extends CstParser {
     this.CONSUME(T.World);
     this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
-    this.MANY(() => this.SUBRULE(this.worldMember));
-    this.CONSUME(T.RightBrace);
+    this.body(
+      T.RightBrace,
+      WORLD_SYNC,
+      () => this.MANY(() => this.SUBRULE(this.worldMember)),
+      () => this.CONSUME(T.RightBrace),
+    );
   });
 
   // world-items ::= gate (export-item | import-item | use-item | typedef-item | include-item)
@@ -362,21 +508,23 @@ export class WitParser extends CstParser {
       this.typeDepth = 0;
       this.checkErrorBudget();
     });
-    this.MANY(() => this.SUBRULE(this.attribute));
-    this.OR({
-      DEF: [
-        { ALT: () => this.SUBRULE(this.importItem) },
-        { ALT: () => this.SUBRULE(this.exportItem) },
-        { ALT: () => this.SUBRULE(this.useItem) },
-        { ALT: () => this.SUBRULE(this.typeAlias) },
-        { ALT: () => this.SUBRULE(this.flagsItem) },
-        { ALT: () => this.SUBRULE(this.resourceItem) },
-        { ALT: () => this.SUBRULE(this.recordItem) },
-        { ALT: () => this.SUBRULE(this.variantItem) },
-        { ALT: () => this.SUBRULE(this.enumItem) },
-        { ALT: () => this.SUBRULE(this.includeItem) },
-      ],
-      ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+    this.item(true, WORLD_SYNC, () => {
+      this.MANY(() => this.SUBRULE(this.attribute));
+      this.OR({
+        DEF: [
+          { ALT: () => this.SUBRULE(this.importItem) },
+          { ALT: () => this.SUBRULE(this.exportItem) },
+          { ALT: () => this.SUBRULE(this.useItem) },
+          { ALT: () => this.SUBRULE(this.typeAlias) },
+          { ALT: () => this.SUBRULE(this.flagsItem) },
+          { ALT: () => this.SUBRULE(this.resourceItem) },
+          { ALT: () => this.SUBRULE(this.recordItem) },
+          { ALT: () => this.SUBRULE(this.variantItem) },
+          { ALT: () => this.SUBRULE(this.enumItem) },
+          { ALT: () => this.SUBRULE(this.includeItem) },
+        ],
+        ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+      });
     });
   });
 
@@ -629,8 +777,12 @@ export class WitParser extends CstParser {
         {
           ALT: () => {
             this.CONSUME(T.LeftBrace);
-            this.MANY(() => this.SUBRULE(this.resourceMember));
-            this.CONSUME(T.RightBrace);
+            this.body(
+              T.RightBrace,
+              RESOURCE_SYNC,
+              () => this.MANY(() => this.SUBRULE(this.resourceMember)),
+              () => this.CONSUME(T.RightBrace),
+            );
           },
         },
         { ALT: () => this.CONSUME(T.Semicolon) },
@@ -641,32 +793,35 @@ export class WitParser extends CstParser {
 
   // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
   public resourceMember = this.RULE("resourceMember", () => {
-    this.MANY(() => this.SUBRULE(this.attribute));
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Constructor);
-            this.CONSUME(T.LeftParen);
-            this.SUBRULE(this.params);
-            this.OPTION(() => {
-              this.CONSUME(T.RArrow);
-              this.SUBRULE(this.type);
-            });
-            this.CONSUME(T.Semicolon);
+    this.ACTION(() => this.checkErrorBudget());
+    this.item(true, RESOURCE_SYNC, () => {
+      this.MANY(() => this.SUBRULE(this.attribute));
+      this.OR({
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Constructor);
+              this.CONSUME(T.LeftParen);
+              this.SUBRULE(this.params);
+              this.OPTION(() => {
+                this.CONSUME(T.RArrow);
+                this.SUBRULE(this.type);
+              });
+              this.CONSUME(T.Semicolon);
+            },
           },
-        },
-        {
-          ALT: () => {
-            this.SUBRULE(this.id);
-            this.CONSUME(T.Colon);
-            this.OPTION2(() => this.CONSUME(T.Static));
-            this.SUBRULE(this.funcType);
-            this.CONSUME2(T.Semicolon);
+          {
+            ALT: () => {
+              this.SUBRULE(this.id);
+              this.CONSUME(T.Colon);
+              this.OPTION2(() => this.CONSUME(T.Static));
+              this.SUBRULE(this.funcType);
+              this.CONSUME2(T.Semicolon);
+            },
           },
-        },
-      ],
-      ERR_MSG: "`constructor` or identifier",
+        ],
+        ERR_MSG: "`constructor` or identifier",
+      });
     });
   });
 

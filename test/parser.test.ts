@@ -1336,11 +1336,65 @@ describe("multiple errors", () => {
   });
 
   it("reports semantic and syntax errors together", () => {
-    const src = "@foo interface Bad {}\nworld w { import ; }";
+    // The malformed attribute abandons its item, so `Bad` is checked in an item of its own.
+    const src = "@foo interface i {}\ninterface Bad {}\nworld w { import ; }";
     const { problems } = parseWitFile(src);
     expect(problems[0]).toEqual({ message: "unknown attribute `foo`", span: { start: 1, end: 4 } });
     expect(problems.some((p) => p.message === "invalid character in identifier 'a'")).toBe(true);
     expect(problems.some((p) => p.message === "expected an identifier or string, found ';'")).toBe(true);
+  });
+
+  describe("recovery resumes after the item that failed", () => {
+    const messages = (src: string) => parseWitFile(src).problems.map((p) => [p.span.start, p.message]);
+
+    it("a function named with a keyword is one error, not one per token of its line", () => {
+      const src = "package a:b;\ninterface i {\n  f32: func(a: string, b: p) -> result<p, string>;\n  g: func();\n}\n";
+      expect(messages(src)).toEqual([[pos(src, "f32"), "expected `type`, `resource` or `func`, found keyword `f32`"]]);
+    });
+
+    it("two independent bad items give two errors", () => {
+      const src =
+        "package a:b;\ninterface i {\n  f32: func(a: string, b: p) -> result<p, string>;\n  g: func();\n" +
+        "  record r { a: u32 b: u32 }\n  h: func();\n}\n";
+      expect(messages(src)).toEqual([
+        [pos(src, "f32"), "expected `type`, `resource` or `func`, found keyword `f32`"],
+        [pos(src, "b: u32"), "expected '}', found an identifier"],
+      ]);
+    });
+
+    it("a missing `;` ends the item at the next line's item keyword", () => {
+      const src = "interface i {\n  f: func()\n  record r { a: u32 b: u32 }\n}\n";
+      expect(messages(src)).toEqual([
+        [pos(src, "record"), "expected ';', found keyword `record`"],
+        [pos(src, "b: u32"), "expected '}', found an identifier"],
+      ]);
+    });
+
+    it("errors in separate interfaces, worlds and resources are each reported once", () => {
+      const src =
+        "interface i { type x = ; }\nworld w { import x: func() }\n" +
+        "interface j { resource r { constructor(a) ; m: func(); } }\ninterface k { f: func() -> ; }\n";
+      expect(messages(src)).toEqual([
+        [pos(src, ";"), "expected a type, found ';'"],
+        [pos(src, "}", 1), "expected ';', found '}'"],
+        [pos(src, ") ;"), "expected ':', found ')'"],
+        [pos(src, "-> ;") + 3, "expected a type, found ';'"],
+      ]);
+    });
+
+    it("an error inside parentheses or angle brackets does not take the body's `}` with it", () => {
+      const src = "interface i {\n  f: func(;\n  g: func(a: list<u8;\n}\ninterface j {\n  type t = ;\n}\n";
+      expect(messages(src)).toEqual([
+        [pos(src, ";"), "expected an identifier or string, found ';'"],
+        [pos(src, ";", 1), "expected '>', found ';'"],
+        [pos(src, "= ;") + 2, "expected a type, found ';'"],
+      ]);
+    });
+
+    it("bodies left open at the end of the file are reported once", () => {
+      const src = "package a:b {\n  interface i {\n    f: func();\n";
+      expect(messages(src)).toEqual([[src.length, "expected `type`, `resource` or `func`, found eof"]]);
+    });
   });
 
   it("never throws on truncated input, and keeps problems sorted and in range", () => {

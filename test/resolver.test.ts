@@ -1013,6 +1013,93 @@ describe("duplicate names", () => {
 });
 
 // ---------------------------------------------------------------------------
+// Uniqueness rules that wit-parser leaves to the component validator: the
+// resolver reports them at the second name, in the validator's words.
+
+describe("names unique within their scope", () => {
+  const lineCol = (d: Diagnostic) => d.location && `${d.location.line}:${d.location.column}`;
+
+  it("rejects a repeated record field", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  record r {\n    a: u32,\n    b: u32,\n    a: string,\n  }\n}\n",
+      "record field name `a` conflicts with previous field name `a`",
+    );
+    expect(lineCol(d)).toBe("6:5");
+  });
+
+  it("rejects a repeated variant case", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  variant v { a(u32), b, a }\n}\n",
+      "variant case name `a` conflicts with previous case name `a`",
+    );
+    expect(lineCol(d)).toBe("3:26");
+  });
+
+  it("rejects a repeated flag", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  flags f { read, write, read }\n}\n",
+      "flag name `read` conflicts with previous flag name `read`",
+    );
+    expect(lineCol(d)).toBe("3:26");
+  });
+
+  it("rejects a repeated enum case", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  enum e { x, y, x }\n}\n",
+      "enum tag name `x` conflicts with previous tag name `x`",
+    );
+    expect(lineCol(d)).toBe("3:18");
+  });
+
+  it("compares case-insensitively, as kebab-case names are", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  record r { url: string, URL: string }\n}\n",
+      "record field name `URL` conflicts with previous field name `url`",
+    );
+    expect(lineCol(d)).toBe("3:27");
+  });
+
+  it("rejects parameters equal but for case; an exact repeat keeps wit-parser's message", () => {
+    const d = expectError(
+      "package foo:foo;\ninterface i {\n  f: func(id: u32, ID: u32);\n}\n",
+      "function parameter name `ID` conflicts with previous parameter name `id`",
+    );
+    expect(lineCol(d)).toBe("3:20");
+    const exact = expectError(
+      "package foo:foo;\ninterface i {\n  f: func(id: u32, id: u32);\n}\n",
+      "param `id` is defined more than once",
+    );
+    expect(lineCol(exact)).toBe("3:20");
+  });
+
+  it("rejects interface items, resource methods and package items equal but for case", () => {
+    const kebab = " (kebab-case identifiers are case-insensitive)";
+    let d = expectError(
+      "package foo:foo;\ninterface i {\n  type t = u32;\n  T: func();\n}\n",
+      "name `T` conflicts with previous name `t`" + kebab,
+    );
+    expect(lineCol(d)).toBe("4:3");
+    d = expectError(
+      "package foo:foo;\ninterface i {\n  resource r {\n    get: func();\n    GET: static func();\n  }\n}\n",
+      "name `GET` conflicts with previous name `get`" + kebab,
+    );
+    expect(lineCol(d)).toBe("5:5");
+    d = expectError(
+      "package foo:foo;\ninterface i {}\nworld I {}\n",
+      "name `I` conflicts with previous name `i`" + kebab,
+    );
+    expect(lineCol(d)).toBe("3:7");
+  });
+
+  it("still accepts distinct names, and one name in separate scopes", () => {
+    ok(
+      "package foo:foo;\ninterface i {\n  record r { a: u32, b: u32 }\n  variant v { a, b(r) }\n" +
+        "  flags f { a, b }\n  enum e { a, b }\n  a: func(a: u32, b: u32);\n}\ninterface a {}\n",
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------
 
 describe("map key types", () => {
   it("accepts every primitive key type wit-parser allows", () => {

@@ -1,0 +1,50 @@
+/**
+ * Uniqueness rules of WIT that wit-parser leaves to later stages.
+ *
+ * wit-parser accepts a record with two fields of one name, a variant, enum
+ * or flags with a repeated case, and names that differ only in case (WIT.md:
+ * "each name must be case-insensitively unique in the scope in which it is
+ * declared"); the component validator refuses them once the package is
+ * encoded. The resolver reports them here instead, at the second name, with
+ * the validator's words where it has them, so no generator ever sees them.
+ */
+import type { Span } from "../parser/ast.js";
+import { WitError } from "./errors.js";
+
+interface Named {
+  name: string;
+  span: Span;
+}
+
+/**
+ * Throws at the first name in `names` equal to an earlier one, kebab-case
+ * identifiers compared without regard to case. `message` words the error.
+ */
+export function requireUniqueNames(names: Iterable<Named>, message: (name: string, previous: string) => string): void {
+  const seen = new Map<string, string>();
+  for (const { name, span } of names) {
+    const key = name.toLowerCase();
+    const previous = seen.get(key);
+    if (previous !== undefined) throw new WitError(message(name, previous), span);
+    seen.set(key, name);
+  }
+}
+
+export const recordFieldConflict = (name: string, previous: string) =>
+  `record field name \`${name}\` conflicts with previous field name \`${previous}\``;
+
+export const variantCaseConflict = (name: string, previous: string) =>
+  `variant case name \`${name}\` conflicts with previous case name \`${previous}\``;
+
+export const flagConflict = (name: string, previous: string) =>
+  `flag name \`${name}\` conflicts with previous flag name \`${previous}\``;
+
+export const enumCaseConflict = (name: string, previous: string) =>
+  `enum tag name \`${name}\` conflicts with previous tag name \`${previous}\``;
+
+export const paramConflict = (name: string, previous: string) =>
+  `function parameter name \`${name}\` conflicts with previous parameter name \`${previous}\``;
+
+/** Names of one scope that are equal only without regard to case (exact repeats are wit-parser's errors). */
+export const caseInsensitiveConflict = (name: string, previous: string) =>
+  `name \`${name}\` conflicts with previous name \`${previous}\` (kebab-case identifiers are case-insensitive)`;
