@@ -6,15 +6,14 @@
  * in most cases).
  *
  * The wiring (`planComposition`): every import of the runner or of a
- * dependency is satisfied by the one dependency that exports that name,
- * among those listed after the importer (wit-bindgen composes the runner
- * with its dependencies in that order, so a dependency serves the runner
- * and the dependencies listed before it). A dependency that imports the
- * name it exports wraps it: the exporters listed after it serve it, not
- * the components above it. No exporter leaves the import to the
- * composition; two exporters left are an ambiguity, which refuses the
- * case. Each dependency is instantiated once, so a dependency that several
- * components import from is shared by them, resources included.
+ * dependency is satisfied by the one other dependency that exports that
+ * name. A dependency that imports the name it exports wraps it: the other
+ * exporters serve it, not the components above it (an intermediate that
+ * imports and re-exports a leaf's interface). No exporter leaves the
+ * import to the composition; two exporters left, or a cycle, are an
+ * ambiguity that refuses the case. Each dependency is instantiated once,
+ * so a dependency that several components import from is shared by them,
+ * resources included.
  *
  * The realization (`compose`): each dependency gets a level, one more than
  * the deepest component it serves (the runner is level 0), and the levels
@@ -64,55 +63,64 @@ export function externNames(bytes: Uint8Array): { imports: string[]; exports: st
 }
 
 /**
- * The wiring of `runner` and `deps` by names (see the module comment), from
- * each part's import and export names. Throws `WiringError`.
+ * The wiring of the runner (`parts[0]`) and its dependencies by names (see
+ * the module comment), from each part's import and export names. Throws
+ * `WiringError`.
  */
 export function planComposition(parts: { name: string; imports: string[]; exports: string[] }[]): Plan {
   const links: Link[] = [];
   const open: Plan["open"] = [];
+  const deps = parts.map((_, j) => j).filter((j) => j > 0);
   parts.forEach((p, i) => {
     for (const name of p.imports) {
-      const candidates: number[] = [];
-      for (let j = Math.max(1, i + 1); j < parts.length; j++) if (parts[j]!.exports.includes(name)) candidates.push(j);
-      // A candidate that imports the name itself wraps those listed after it: they serve it, not `i`.
-      const exporters = candidates.filter((k) => !candidates.some((j) => j < k && parts[j]!.imports.includes(name)));
-      if (exporters.length > 1)
+      const candidates = deps.filter((j) => j !== i && parts[j]!.exports.includes(name));
+      // A candidate that imports the name itself wraps the others: they serve it, not `i`.
+      const exporters = candidates.filter((k) => !candidates.some((j) => j !== k && parts[j]!.imports.includes(name)));
+      if (exporters.length > 1 || (exporters.length === 0 && candidates.length > 0))
         throw new WiringError(
-          `import \`${name}\` of ${parts[i]!.name} is exported by ${exporters.map((j) => parts[j]!.name).join(" and ")}: the names do not say which one`,
+          `import \`${name}\` of ${parts[i]!.name} is exported by ${candidates.map((j) => parts[j]!.name).join(" and ")}${exporters.length === 0 ? ", which all import it too" : ""}: the names do not say which one`,
         );
       if (exporters.length === 1) links.push({ importer: i, name, exporter: exporters[0]! });
       else open.push({ importer: i, name });
     }
   });
-  // Exporters come after importers in the list, so one pass in list order gives each its deepest consumer.
+  // Each part's level: one more than the deepest part it serves (the longest path from the runner).
   const levels = parts.map(() => -1);
-  levels[0] = 0;
-  parts.forEach((_, i) => {
-    if (levels[i]! < 0) return;
-    for (const l of links) if (l.importer === i) levels[l.exporter] = Math.max(levels[l.exporter]!, levels[i]! + 1);
-  });
-  const unused = parts.map((_, i) => i).filter((i) => levels[i]! < 0);
-  // `plug` satisfies an open import with any export of its name at each level after the importer's:
-  // the planned exporter must be the only part of a later level that exports the name.
+  const visiting = new Set<number>();
+  const visit = (i: number, level: number, path: number[]) => {
+    if (visiting.has(i))
+      throw new WiringError(
+        `the names wire a cycle: ${[...path.slice(path.indexOf(i)), i].map((j) => parts[j]!.name).join(" imports from ")}`,
+      );
+    if (levels[i]! >= level) return;
+    levels[i] = level;
+    visiting.add(i);
+    for (const l of links) if (l.importer === i) visit(l.exporter, level + 1, [...path, i]);
+    visiting.delete(i);
+  };
+  visit(0, 0, []);
+  const reached = (i: number) => levels[i]! >= 0;
+  // `plug` satisfies an open import with any export of its name at each level after the importer's,
+  // until the level of the planned exporter: no other part there may export the name.
   const check = (importer: number, name: string, exporter?: number) => {
-    if (levels[importer]! < 0) return;
-    for (let k = 1; k < parts.length; k++) {
-      if (k === exporter || levels[k]! <= levels[importer]! || !parts[k]!.exports.includes(name)) continue;
+    for (const k of deps) {
+      if (k === exporter || !reached(k) || levels[k]! <= levels[importer]! || !parts[k]!.exports.includes(name))
+        continue;
       if (exporter !== undefined && levels[k]! > levels[exporter]!) continue;
       throw new WiringError(
-        `import \`${name}\` of ${parts[importer]!.name} ${exporter === undefined ? "is exported by no later dependency" : `is wired to ${parts[exporter]!.name}`}, but ${parts[k]!.name} exports it too and is plugged ${exporter === undefined ? "later" : "no later"}`,
+        `import \`${name}\` of ${parts[importer]!.name} ${exporter === undefined ? "is left open" : `is wired to ${parts[exporter]!.name}`}, but ${parts[k]!.name}, which exports it too, is plugged ${exporter === undefined ? "after it" : "no later"}`,
       );
     }
   };
-  for (const l of links) check(l.importer, l.name, l.exporter);
-  for (const o of open) check(o.importer, o.name);
-  // A part no one reaches does not import either; its links are not part of the composition.
+  for (const l of links) if (reached(l.importer)) check(l.importer, l.name, l.exporter);
+  for (const o of open) if (reached(o.importer)) check(o.importer, o.name);
+  // A part no one reaches does not import either: its links are not part of the composition.
   return {
     parts: parts.map((p) => p.name),
-    links: links.filter((l) => levels[l.importer]! >= 0),
-    open: open.filter((o) => levels[o.importer]! >= 0),
+    links: links.filter((l) => reached(l.importer)),
+    open: open.filter((o) => reached(o.importer)),
     levels,
-    unused,
+    unused: deps.filter((j) => !reached(j)),
   };
 }
 
