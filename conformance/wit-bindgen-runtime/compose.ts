@@ -1,9 +1,8 @@
 /**
  * A multi-component case composed with our `plug`: the runner and its
  * dependency components (`//@ dependencies`), wired by the names of their
- * imports and exports alone, as wit-bindgen's composition does when a case
- * has no `.wac` script (and as the scripts of the cases that have one say
- * in most cases).
+ * imports and exports alone (the `.wac` script a case may have is not
+ * read; most scripts say what the names say).
  *
  * The wiring (`planComposition`): every import of the runner or of a
  * dependency is satisfied by the one other dependency that exports that
