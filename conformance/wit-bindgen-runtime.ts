@@ -84,6 +84,8 @@ interface PairOutcome {
   category?: string;
   error?: string;
   output?: string;
+  /** A composition the names cannot wire: why (not counted as passed or failed). */
+  skipped?: string;
 }
 
 interface CaseOutcome {
@@ -168,6 +170,10 @@ async function runComposedCase(c: Case, caseDir: string, built: Built[], args: A
     }
     const wasm = new Map(parts.map((p) => [p, built.find((b) => b.component === p)!.wasm!]));
     const prepared = await prepareComposition(combo, wasm, path.join(caseDir, `composed-${n}`));
+    if (!prepared.ok && prepared.wiring) {
+      outcome.skipped = prepared.error;
+      continue;
+    }
     if (!prepared.ok) {
       outcome.category = `not composed: ${prepared.category}`;
       outcome.error = prepared.error;
@@ -226,9 +232,9 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
   const { c } = o;
   if (c.components.length === 0) return [`skip  ${c.name} [${c.kind}]: ${c.skip}`];
   const lines: string[] = [];
-  const failed = o.pairs.filter((p) => !p.ok).length;
-  const pairs = o.pairs.map((p) => `${partsLabel(p)} ${p.ok ? "ok" : "FAIL"}`).join(", ");
-  const status = o.pairs.length === 0 ? "skip" : failed ? "FAIL" : "ok  ";
+  const failed = o.pairs.filter((p) => !p.ok && !p.skipped).length;
+  const pairs = o.pairs.map((p) => `${partsLabel(p)} ${p.skipped ? "skip" : p.ok ? "ok" : "FAIL"}`).join(", ");
+  const status = o.pairs.every((p) => p.skipped) ? "skip" : failed ? "FAIL" : "ok  ";
   const none = o.skip ?? "no runner × test pair in Rust or C";
   lines.push(`${status}  ${c.name} [${c.kind}]: ${o.pairs.length ? pairs : none}`);
   const detail = (what: string, s: Step | undefined) => {
@@ -243,8 +249,9 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
     if (b.hostError)
       lines.push(`        ${b.component.file} host: [TypeScript host]${verbose ? ` ${b.hostError}` : ""}`);
   }
-  for (const p of o.pairs)
-    if (!p.ok && !p.category?.startsWith("not built")) {
+  for (const p of o.pairs) {
+    if (p.skipped) lines.push(`        ${partsLabel(p)}: [skipped: wiring by names] ${p.skipped}`);
+    if (!p.ok && !p.skipped && !p.category?.startsWith("not built")) {
       lines.push(`        ${partsLabel(p)}: [${p.category}]${verbose ? ` ${p.error}` : ""}`);
       if (verbose && p.output?.trim())
         lines.push(
@@ -255,6 +262,7 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
             .map((l) => `          | ${l}`),
         );
     }
+  }
   return lines;
 }
 
@@ -333,7 +341,12 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
       const why = o.skip ? "multi-component, a world with no Rust/C component" : "no Rust/C runner × test pair";
       skipped.set(why, (skipped.get(why) ?? 0) + 1);
     }
+    if (o.pairs.length > 0 && o.pairs.every((p) => p.skipped)) {
+      const why = "multi-component, wiring not by names";
+      skipped.set(why, (skipped.get(why) ?? 0) + 1);
+    }
     for (const p of o.pairs) {
+      if (p.skipped) continue;
       const tallies = p.deps ? composed : pairs;
       if (!tallies.has(p.label)) tallies.set(p.label, new Tally());
       tallies.get(p.label)!.add(p.ok);

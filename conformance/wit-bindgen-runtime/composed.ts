@@ -40,7 +40,8 @@ export function combinationsOf(c: Case): Combination[] | string {
 
 /** The stage a composition stopped at, with its error; or the transpiled host ready to run. */
 export type Prepared =
-  { ok: true; host: string; wasi: boolean; warnings: string[] } | { ok: false; category: string; error: string };
+  | { ok: true; host: string; wasi: boolean; warnings: string[] }
+  | { ok: false; category: string; error: string; wiring?: boolean };
 
 const require = createRequire(import.meta.url);
 const PREVIEW1 = "wasi_snapshot_preview1";
@@ -84,8 +85,8 @@ export async function prepareComposition(
   try {
     ({ bytes, warnings } = compose(parts[0]!, parts.slice(1)));
   } catch (e) {
-    const category = e instanceof WiringError ? "wiring by names" : "plug";
-    return { ok: false, category, error: message(e) };
+    if (e instanceof WiringError) return { ok: false, category: "wiring by names", error: message(e), wiring: true };
+    return { ok: false, category: "plug", error: message(e) };
   }
   fs.writeFileSync(path.join(dir, "composed.wasm"), bytes);
   try {
