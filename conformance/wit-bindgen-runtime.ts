@@ -8,8 +8,12 @@
  * world (wit-bindgen's defaults, `--generate-all` for Rust, plus the file's
  * `//@ args`), the sources compiled to core modules (build.ts), then every
  * runner × test pair run in our host with no composition (run-pair.ts).
- * Multi-component cases (a `compose.wac`, or several test worlds) are
- * skipped. It ends with `N passed, M failed` over the pairs.
+ * Multi-component cases (a `compose.wac`, or several dependency worlds):
+ * every runner with one component of each dependency world, made
+ * components by our `componentNew`, composed by our `plug` with the wiring
+ * the names of their imports and exports give (compose.ts), transpiled by
+ * our component host generator and run (composed.ts, run-composed.ts).
+ * It ends with `N passed, M failed` over the pairs and compositions.
  *
  * Async guests may block in synchronous calls, which needs JSPI: on an engine
  * without it, the driver runs itself again under the Node.js 26 of the
@@ -24,6 +28,8 @@ import * as path from "node:path";
 import { Worker } from "node:worker_threads";
 import { buildComponent, tools, type Built, type Step } from "./wit-bindgen-runtime/build.js";
 import { discoverCases, pairsOf, type Case, type CaseKind, type Component } from "./wit-bindgen-runtime/cases.js";
+import { combinationsOf, prepareComposition } from "./wit-bindgen-runtime/composed.js";
+import type { ComposedJob } from "./wit-bindgen-runtime/run-composed.js";
 import type { PairJob, PairResult } from "./wit-bindgen-runtime/run-pair.js";
 
 interface Args {
@@ -70,24 +76,33 @@ type PairLabel = "rust×rust" | "c×c" | "rust×c" | "c×rust";
 interface PairOutcome {
   runner: Component;
   test: Component;
-  label: PairLabel;
+  /** A composition's dependencies (the first is `test`), in the order of `//@ dependencies`. */
+  deps?: Component[];
+  /** `runner×test` by language; for a composition, `runner×dep1+dep2…`. */
+  label: string;
   ok: boolean;
   category?: string;
   error?: string;
   output?: string;
+  /** A composition the names cannot wire: why (not counted as passed or failed). */
+  skipped?: string;
 }
 
 interface CaseOutcome {
   c: Case;
   built: Built[];
   pairs: PairOutcome[];
+  /** Why a case that has components ran none (a multi-component case with a world lacking one). */
+  skip?: string;
 }
 
 const label = (r: Component, t: Component) => `${r.language}×${t.language}` as PairLabel;
+const partsLabel = (p: PairOutcome) =>
+  p.deps ? `${p.runner.file}×${p.deps.map((d) => d.file).join("+")}` : `${p.runner.file}×${p.test.file}`;
 
-function runPair(job: PairJob, timeout: number): Promise<PairResult> {
+function runWorker(script: string, job: PairJob | ComposedJob, timeout: number): Promise<PairResult> {
   return new Promise((resolve) => {
-    const worker = new Worker(new URL("./wit-bindgen-runtime/run-pair.js", import.meta.url), { workerData: job });
+    const worker = new Worker(new URL(script, import.meta.url), { workerData: job });
     let done = false;
     const finish = (r: PairResult) => {
       if (done) return;
@@ -130,12 +145,61 @@ function blocker(b: Built): Step | undefined {
   return undefined;
 }
 
+/** The combinations of a multi-component case, each composed and run. */
+async function runComposedCase(c: Case, caseDir: string, built: Built[], args: Args): Promise<CaseOutcome> {
+  const combos = combinationsOf(c);
+  if (typeof combos === "string") return { c, built, pairs: [], skip: combos };
+  const pairs: PairOutcome[] = [];
+  for (const [n, combo] of combos.entries()) {
+    const parts = [combo.runner, ...combo.deps];
+    const outcome: PairOutcome = {
+      runner: combo.runner,
+      test: combo.deps[0]!,
+      deps: combo.deps,
+      label: `${combo.runner.language}×${combo.deps.map((d) => d.language).join("+")}`,
+      ok: false,
+    };
+    pairs.push(outcome);
+    // The host of each world alone is not used: the composition gets its own.
+    const blockerOf = (p: Component) => blocker({ ...built.find((b) => b.component === p)!, hostError: undefined });
+    const blocked = parts.map((p) => [p, blockerOf(p)] as const).find(([, s]) => s);
+    if (blocked) {
+      outcome.category = `not built: ${blocked[1]!.category}`;
+      outcome.error = `${blocked[0].file}: ${blocked[1]!.error}`;
+      continue;
+    }
+    const wasm = new Map(parts.map((p) => [p, built.find((b) => b.component === p)!.wasm!]));
+    const prepared = await prepareComposition(combo, wasm, path.join(caseDir, `composed-${n}`));
+    if (!prepared.ok && prepared.wiring) {
+      outcome.skipped = prepared.error;
+      continue;
+    }
+    if (!prepared.ok) {
+      outcome.category = `not composed: ${prepared.category}`;
+      outcome.error = prepared.error;
+      continue;
+    }
+    const result = await runWorker(
+      "./wit-bindgen-runtime/run-composed.js",
+      { host: prepared.host, wasi: prepared.wasi },
+      args.timeout,
+    );
+    outcome.ok = result.ok;
+    outcome.output = [...prepared.warnings.map((w) => `plug: ${w}`), result.output].join("\n");
+    if (!result.ok) {
+      outcome.category = runCategory(result.error ?? "");
+      outcome.error = result.error;
+    }
+  }
+  return { c, built, pairs };
+}
+
 async function runCase(c: Case, tmp: string, args: Args): Promise<CaseOutcome> {
   const built: Built[] = [];
-  if (c.kind === "multi-component") return { c, built, pairs: [] };
   const caseDir = path.join(tmp, c.name.replace(/[^A-Za-z0-9_-]/g, "_"));
   for (const comp of c.components)
     built.push(await buildComponent(c, comp, path.join(caseDir, `${comp.file.replace(/\./g, "_")}`)));
+  if (c.kind === "multi-component") return runComposedCase(c, caseDir, built, args);
   const pairs: PairOutcome[] = [];
   for (const [runner, test] of pairsOf(c)) {
     const r = built.find((b) => b.component === runner)!;
@@ -147,7 +211,8 @@ async function runCase(c: Case, tmp: string, args: Args): Promise<CaseOutcome> {
       outcome.category = `not built: ${blocked.category}`;
       outcome.error = `${who}: ${blocked.error}`;
     } else {
-      const result = await runPair(
+      const result = await runWorker(
+        "./wit-bindgen-runtime/run-pair.js",
         { runnerHost: r.host!, runnerWasm: r.wasm!, testHost: t.host!, testWasm: t.wasm! },
         args.timeout,
       );
@@ -165,13 +230,13 @@ async function runCase(c: Case, tmp: string, args: Args): Promise<CaseOutcome> {
 
 function caseLines(o: CaseOutcome, verbose: boolean): string[] {
   const { c } = o;
-  if (c.kind === "multi-component") return [`skip  ${c.name} [${c.kind}]: ${c.skip}`];
   if (c.components.length === 0) return [`skip  ${c.name} [${c.kind}]: ${c.skip}`];
   const lines: string[] = [];
-  const failed = o.pairs.filter((p) => !p.ok).length;
-  const pairs = o.pairs.map((p) => `${p.runner.file}×${p.test.file} ${p.ok ? "ok" : "FAIL"}`).join(", ");
-  const status = o.pairs.length === 0 ? "skip" : failed ? "FAIL" : "ok  ";
-  lines.push(`${status}  ${c.name} [${c.kind}]: ${o.pairs.length ? pairs : "no runner × test pair in Rust or C"}`);
+  const failed = o.pairs.filter((p) => !p.ok && !p.skipped).length;
+  const pairs = o.pairs.map((p) => `${partsLabel(p)} ${p.skipped ? "skip" : p.ok ? "ok" : "FAIL"}`).join(", ");
+  const status = o.pairs.every((p) => p.skipped) ? "skip" : failed ? "FAIL" : "ok  ";
+  const none = o.skip ?? "no runner × test pair in Rust or C";
+  lines.push(`${status}  ${c.name} [${c.kind}]: ${o.pairs.length ? pairs : none}`);
   const detail = (what: string, s: Step | undefined) => {
     if (!s || s.ok) return;
     lines.push(`        ${what}: [${s.category}]${verbose ? ` ${s.error}` : ""}`);
@@ -184,9 +249,10 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
     if (b.hostError)
       lines.push(`        ${b.component.file} host: [TypeScript host]${verbose ? ` ${b.hostError}` : ""}`);
   }
-  for (const p of o.pairs)
-    if (!p.ok && !p.category?.startsWith("not built")) {
-      lines.push(`        ${p.runner.file}×${p.test.file}: [${p.category}]${verbose ? ` ${p.error}` : ""}`);
+  for (const p of o.pairs) {
+    if (p.skipped) lines.push(`        ${partsLabel(p)}: [skipped: wiring by names] ${p.skipped}`);
+    if (!p.ok && !p.skipped && !p.category?.startsWith("not built")) {
+      lines.push(`        ${partsLabel(p)}: [${p.category}]${verbose ? ` ${p.error}` : ""}`);
       if (verbose && p.output?.trim())
         lines.push(
           ...p.output
@@ -196,6 +262,7 @@ function caseLines(o: CaseOutcome, verbose: boolean): string[] {
             .map((l) => `          | ${l}`),
         );
     }
+  }
   return lines;
 }
 
@@ -233,7 +300,8 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
   const current = new Tally();
   const clang = new Tally();
   const host = new Tally();
-  const pairs = new Map<PairLabel, Tally>();
+  const pairs = new Map<string, Tally>();
+  const composed = new Map<string, Tally>();
   const kinds = new Map<CaseKind, Tally>();
   const compCats = new Categories();
   const pairCats = new Categories();
@@ -241,8 +309,7 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
   const skipped = new Map<string, number>();
   for (const o of outcomes) {
     if (o.c.skip && o.pairs.length === 0 && o.built.length === 0) {
-      const why = o.c.kind === "multi-component" ? "multi-component" : o.c.skip;
-      skipped.set(why, (skipped.get(why) ?? 0) + 1);
+      skipped.set(o.c.skip, (skipped.get(o.c.skip) ?? 0) + 1);
       continue;
     }
     for (const b of o.built) {
@@ -270,20 +337,31 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
         if (b.hostError) compCats.add("TypeScript host", `${where}: ${b.hostError}`);
       }
     }
-    if (o.pairs.length === 0)
-      skipped.set("no Rust/C runner × test pair", (skipped.get("no Rust/C runner × test pair") ?? 0) + 1);
+    if (o.pairs.length === 0) {
+      const why = o.skip ? "multi-component, a world with no Rust/C component" : "no Rust/C runner × test pair";
+      skipped.set(why, (skipped.get(why) ?? 0) + 1);
+    }
+    if (o.pairs.length > 0 && o.pairs.every((p) => p.skipped)) {
+      const why = "multi-component, wiring not by names";
+      skipped.set(why, (skipped.get(why) ?? 0) + 1);
+    }
     for (const p of o.pairs) {
-      if (!pairs.has(p.label)) pairs.set(p.label, new Tally());
-      pairs.get(p.label)!.add(p.ok);
+      if (p.skipped) continue;
+      const tallies = p.deps ? composed : pairs;
+      if (!tallies.has(p.label)) tallies.set(p.label, new Tally());
+      tallies.get(p.label)!.add(p.ok);
       if (!kinds.has(o.c.kind)) kinds.set(o.c.kind, new Tally());
       kinds.get(o.c.kind)!.add(p.ok);
-      if (!p.ok) pairCats.add(p.category, `${o.c.name} ${p.runner.file}×${p.test.file}: ${p.error}`);
+      if (!p.ok) pairCats.add(p.category, `${o.c.name} ${partsLabel(p)}: ${p.error}`);
     }
   }
-  const all = [...pairs.values()].reduce((n, t) => ({ passed: n.passed + t.passed, total: n.total + t.total }), {
-    passed: 0,
-    total: 0,
-  });
+  const all = [...pairs.values(), ...composed.values()].reduce(
+    (n, t) => ({ passed: n.passed + t.passed, total: n.total + t.total }),
+    {
+      passed: 0,
+      total: 0,
+    },
+  );
   const lines = [
     "",
     "Summary",
@@ -294,6 +372,12 @@ function summary(outcomes: CaseOutcome[]): { lines: string[]; passed: number; fa
     `  C compiled with clang-19 (wasm32-wasi, wasi-libc): ${clang}`,
     `  TypeScript host generated for the built components: ${host}`,
     `  ran (runner×test): ${(["rust×rust", "c×c", "rust×c", "c×rust"] as PairLabel[]).map((l) => `${l} ${pairs.get(l) ?? "0/0"}`).join(", ")}`,
+    `  ran composed (runner×dependencies): ${
+      [...composed]
+        .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+        .map(([l, t]) => `${l} ${t}`)
+        .join(", ") || "none"
+    }`,
     `  ran by kind: ${[...kinds].map(([k, t]) => `${k} ${t}`).join(", ")}`,
     "  component failures by category:",
     ...compCats.lines(),

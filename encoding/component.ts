@@ -329,9 +329,12 @@ class ComponentEncoder {
     }
   }
 
+  /** The resource a `[resource-drop]` import of an imported interface (or of `$root`) drops. */
   private resourceIndex(id: TypeId): number {
     const def = this.resolve.types[id];
     if (def.owner.kind === "interface") {
+      // A world that imports and exports one interface has one type id for both resources: the drop is the import's.
+      if (this.instances.has(def.owner.id)) return this.aliasInstanceType(def.owner.id, id);
       const exported = this.rootMaps.idToIndex.get(id);
       if (exported !== undefined && this.exportedResources.has(id)) return exported;
       return this.aliasInstanceType(def.owner.id, id);

@@ -561,6 +561,38 @@ const importedRootResources: Guest = {
     (local.get $v)))`,
 };
 
+/**
+ * One interface imported and exported (one type id for both `thing`s): an
+ * exported `thing` holds an imported one, which its destructor drops with
+ * the import's `[resource-drop]`.
+ */
+const wrappedResources: Guest = {
+  name: "one interface imported and exported, with a resource",
+  world: "w",
+  wit: `package test:wrap;
+interface t {
+  resource thing {
+    constructor(v: u32);
+    get: func() -> u32;
+  }
+}
+world w { import t; export t; }`,
+  wat: `(module
+  (import "test:wrap/t" "[constructor]thing" (func $inner-new (param i32) (result i32)))
+  (import "test:wrap/t" "[method]thing.get" (func $inner-get (param i32) (result i32)))
+  (import "test:wrap/t" "[resource-drop]thing" (func $inner-drop (param i32)))
+  (import "[export]test:wrap/t" "[resource-new]thing" (func $new (param i32) (result i32)))
+  ${allocator}
+  (func (export "test:wrap/t#[constructor]thing") (param i32) (result i32)
+    (local $p i32)
+    (local.set $p (call $alloc (i32.const 4) (i32.const 4)))
+    (i32.store (local.get $p) (call $inner-new (i32.add (local.get 0) (i32.const 1))))
+    (call $new (local.get $p)))
+  (func (export "test:wrap/t#[method]thing.get") (param i32) (result i32)
+    (i32.mul (call $inner-get (i32.load (local.get 0))) (i32.const 10)))
+  (func (export "test:wrap/t#[dtor]thing") (param i32) (call $inner-drop (i32.load (local.get 0)))))`,
+};
+
 /** Latin-1+UTF-16 strings both ways. */
 const compactStrings: Guest = {
   name: "compact-utf16 strings",
@@ -653,6 +685,7 @@ const guests: Guest[] = [
   exportedResources,
   importedResources,
   importedRootResources,
+  wrappedResources,
   compactStrings,
   reservedNames,
   versioned,
@@ -803,6 +836,35 @@ describe("resources at run time: our component through jco, jco's component, our
       steps: scenario(r.e, r.log, r.imports["test:res/host"].Blob),
     }));
     expect(results[0]!.steps).toContainEqual(["sum", 5, [["disposed", 3]]]);
+    for (const r of results.slice(1)) expect(results[0]!.steps, `our component vs ${r.name}`).toEqual(r.steps);
+  });
+
+  it("one interface imported and exported: each exported thing wraps an imported one, dropped by its destructor", async () => {
+    const imports = () => {
+      const log: unknown[] = [];
+      class Thing {
+        constructor(public v: number) {}
+        get(): number {
+          return this.v;
+        }
+        [Symbol.dispose](): void {
+          log.push(["disposed", this.v]);
+        }
+      }
+      return { log, imports: { "test:wrap/t": { Thing } } };
+    };
+    const scenario = (e: any, log: unknown[]) => {
+      const out: unknown[] = [];
+      const step = (name: string, f: () => unknown) => out.push([name, outcome(f), [...log]]);
+      const x = new e.t.Thing(4);
+      step("get", () => x.get());
+      step("dispose", () => x[Symbol.dispose]());
+      step("another", () => new e.t.Thing(6).get());
+      return out;
+    };
+    const runs = await three(wrappedResources, imports);
+    const results = runs.map((r) => ({ name: r.name, steps: scenario(r.e, r.log) }));
+    expect(results[0]!.steps).toContainEqual(["dispose", undefined, [["disposed", 5]]]);
     for (const r of results.slice(1)) expect(results[0]!.steps, `our component vs ${r.name}`).toEqual(r.steps);
   });
 });

@@ -8,7 +8,9 @@
  *   other directories are searched recursively (a `wit/` folder beside no
  *   `test.wit` is a code-generation test: not ours);
  * - `test.wit` may say `//@ runner = 'w'` (default `runner`),
- *   `//@ dependencies = [...]` (default `['test']`), `//@ wac = 'file'`,
+ *   `//@ dependencies = [...]` (default `['test']`; more than one world, or
+ *   a `//@ wac = 'file'` script, make a multi-component case, whose wiring
+ *   compose.ts infers from names: the script is not read),
  *   `//@ async = true`, `//@ default-bindgen-args = false`;
  * - a source file belongs to the first of those worlds whose name starts its
  *   file name (`runner-nostd.rs` is a `runner`), and may say
@@ -178,9 +180,7 @@ function loadCase(root: string, dir: string): Case {
       ? "async"
       : "sync";
   let skip: string | undefined;
-  if (multi)
-    skip = `multi-component (${witConfig.wac !== undefined ? `composed by ${witConfig.wac}` : `worlds ${testWorlds.join(", ")}`}): needs composition`;
-  else if (components.length === 0) skip = "no Rust or C component";
+  if (components.length === 0) skip = "no Rust or C component";
   return {
     name,
     dir,
