@@ -8,7 +8,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { componentNew } from "../encoding/index.js";
-import { generateC, type COptions } from "../generators/c/index.js";
+import { generateC, UnsupportedCWorldError, type COptions } from "../generators/c/index.js";
 import { loadWitText, renderDiagnostics } from "../index.js";
 import { loadComponentHost } from "./helpers/component-host.js";
 import { loadHost } from "./helpers/host.js";
@@ -195,5 +195,33 @@ describe.skipIf(reason)("C guest options", () => {
       expect(guest.pair()).toEqual(["Grüße", "日本"]);
       expect(guest.liveAllocations()).toBe(0);
     }
+  });
+});
+
+describe("worlds the C generator refuses", () => {
+  const refusal = (text: string) => {
+    const loaded = loadWitText(text, { world: "w", fileName: "w.wit" });
+    if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
+    try {
+      generateC(loaded.resolve, loaded.world!);
+    } catch (e) {
+      expect(e).toBeInstanceOf(UnsupportedCWorldError);
+      return (e as Error).message;
+    }
+    throw new Error("generated");
+  };
+
+  it("an interface imported and exported under one plain name: their functions would share a C name", () => {
+    expect(
+      refusal("package a:b;\nworld w { import e: interface { f: func(); } export e: interface { f: func(); } }"),
+    ).toBe(
+      "the C generator does not support this world: two functions would both be named `e_f` in C (`--rename` can tell them apart)",
+    );
+  });
+
+  it("flags with no labels (which wit-parser accepts), as a value rather than a crash", () => {
+    expect(refusal("package a:b;\nworld w { import i: interface { flags none {} f: func(x: none); } }")).toBe(
+      "the C generator does not support this world: flags `i_none_t` has 0 labels, and the component model allows 1 to 32",
+    );
   });
 });

@@ -3,6 +3,7 @@
  * wasm32 (`<world>.h` and `<world>.c`), source-compatible with the C that
  * wit-bindgen generates for the same WIT.
  */
+import { CRefusal } from "./refusal.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import type { GeneratedFile } from "../output.js";
@@ -95,7 +96,7 @@ export function generateC(resolve: Resolve, world: WorldId, options: COptions = 
     try {
       return generateCWorld(resolve, world, cOptions);
     } catch (e) {
-      if (e instanceof UnsupportedAutodropError) throw new UnsupportedCWorldError(e.message);
+      if (e instanceof UnsupportedAutodropError || e instanceof CRefusal) throw new UnsupportedCWorldError(e.message);
       throw e;
     }
   };

@@ -15,6 +15,7 @@
  * then (keeping the imported types that exported interfaces refer to) the
  * exports.
  */
+import { CRefusal } from "./refusal.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { InterfaceId, Type, TypeDef, TypeId, WorldId, WorldKey } from "../../ir/types.js";
 import type { ResourceSide } from "../../ir/abi/instructions.js";
@@ -358,7 +359,7 @@ export class CTypes {
         return;
       case "flags":
         this.hDefs.push(
-          `\n${docs}typedef ${intRepr[flagsSize(k.flags.length)]} ${name};\n${constants(k.flags, (i) => `(1 << ${i})`)}`,
+          `\n${docs}typedef ${intRepr[cFlagsSize(k.flags.length, name)]} ${name};\n${constants(k.flags, (i) => `(1 << ${i})`)}`,
         );
         return;
       case "enum":
@@ -613,4 +614,11 @@ export function importedTypesUsedByExports(resolve: Resolve, world: WorldId): Se
   const importLive = new LiveTypes(resolve);
   for (const id of used) importLive.addInterface(id);
   return new Set(importLive.order);
+}
+
+/** The width of flags with `count` labels; the component model allows 1 to 32. */
+function cFlagsSize(count: number, name: string): 1 | 2 | 4 {
+  if (count === 0 || count > 32)
+    throw new CRefusal(`flags \`${name}\` has ${count} labels, and the component model allows 1 to 32`);
+  return flagsSize(count);
 }

@@ -4,6 +4,7 @@
  * glue, the helpers, `cabi_realloc`, and the world's `component-type`
  * custom section, embedded with an `__asm__` directive).
  */
+import { CRefusal } from "./refusal.js";
 import { futuresAndStreams } from "../../ir/abi/async.js";
 import { flattenAsyncFunctionType } from "../../ir/abi/layout.js";
 import { AbiWalker } from "../../ir/abi/walk.js";
@@ -113,7 +114,8 @@ class WorldGenerator implements GlueModule {
   }
 
   private uniqueName(name: string): string {
-    if (this.functionNames.has(name)) throw new Error(`two functions would both be named \`${name}\` in C`);
+    if (this.functionNames.has(name))
+      throw new CRefusal(`two functions would both be named \`${name}\` in C (\`--rename\` can tell them apart)`);
     this.functionNames.add(name);
     return name;
   }
