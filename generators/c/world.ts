@@ -114,8 +114,7 @@ class WorldGenerator implements GlueModule {
   }
 
   private uniqueName(name: string): string {
-    if (this.functionNames.has(name))
-      throw new CRefusal(`two functions would both be named \`${name}\` in C (\`--rename\` can tell them apart)`);
+    if (this.functionNames.has(name)) throw new CRefusal(`two functions would both be named \`${name}\` in C`);
     this.functionNames.add(name);
     return name;
   }
