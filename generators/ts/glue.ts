@@ -952,7 +952,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     if (inst.shape === "enum") {
       const table = this.module.constant(
         `enum:${inst.type}`,
-        (name) => `const ${name} = ${JSON.stringify(names)} as const;`,
+        (name) => `const ${name} = [${names.map((n) => JSON.stringify(n)).join(", ")}] as const;`,
       );
       out.push(
         `const ${t} = ${table}[${discriminant}];`,

@@ -69,7 +69,21 @@ export function propertyAccess(object: string, name: string): string {
 }
 
 export function stringLiteral(s: string): string {
-  return JSON.stringify(s);
+  const json = JSON.stringify(s);
+  // Single quotes when they need fewer escapes, as prettier prints strings.
+  let doubles = 0;
+  let singles = 0;
+  for (const c of s) {
+    if (c === '"') doubles++;
+    else if (c === "'") singles++;
+  }
+  if (doubles <= singles) return json;
+  const body = json
+    .slice(1, -1)
+    .replace(/\\(.)|'/g, (m, escaped: string | undefined) =>
+      escaped === undefined ? "\\'" : escaped === '"' ? '"' : m,
+    );
+  return `'${body}'`;
 }
 
 /** Documentation as a JSDoc block, with `*\/` made harmless. */
