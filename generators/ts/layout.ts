@@ -72,7 +72,7 @@ export function layoutTypeScript(source: string): string {
       pendingBlank = false;
       // `{` then `}`: an empty block or object, on one line.
       const prev = out.length - 1;
-      if (prev >= 0 && first === "}" && out[prev].endsWith("{") && !out[prev].trimStart().startsWith("//")) {
+      if (prev >= 0 && first === "}" && out[prev].endsWith("{") && mergesEmptyBlock(out[prev])) {
         stack.pop();
         out[prev] += "}";
         const rest = text.slice(1);
@@ -83,23 +83,26 @@ export function layoutTypeScript(source: string): string {
     } else if (first === "?" || (first === ":" && text[1] === " ")) {
       // The branches of a conditional expression broken over lines.
       level++;
-    } else if (/^(case\b|default:)/.test(text)) {
+    } else if ((first === "c" || first === "d") && /^(case\b|default:)/.test(text)) {
       const top = stack[stack.length - 1];
       if (top !== undefined && top.inCase) level--;
       if (top !== undefined) top.inCase = true;
     }
     if (pendingBlank) {
       const prev = out[out.length - 1];
-      if (!/[{([]$/.test(prev)) out.push("");
+      const last = prev[prev.length - 1];
+      if (last !== "{" && last !== "(" && last !== "[") out.push("");
       pendingBlank = false;
     }
     const line = indent(level) + text;
     const depth = stack.length;
     mode = scan(text, 0, stack, templates, level);
+    const end = text[text.length - 1];
     dangling =
+      (end === ")" || end === "e") &&
       mode === Mode.Code &&
       stack.length === depth &&
-      (/^(\} )?else$/.test(text) || (/^(\} )?(else )?(if|for|while) \(/.test(text) && text.endsWith(")")));
+      (/^(\} )?else$/.test(text) || (end === ")" && /^(\} )?(else )?(if|for|while) \(/.test(text)));
     if (line.length > WIDTH && mode === Mode.Code) out.push(...breakLine(text, level));
     else out.push(line);
   }
@@ -113,8 +116,20 @@ function levelOf(stack: Open[]): number {
   return top.level + 1 + (top.inCase ? 1 : 0);
 }
 
+const indents: string[] = [];
+
 function indent(level: number): string {
-  return "  ".repeat(level);
+  return (indents[level] ??= "  ".repeat(level));
+}
+
+/**
+ * Whether `{` at the end of `line` and a `}` after it print as `{}`: not
+ * for an `if` or `else` block, which prettier prints over two lines, nor
+ * after a line comment.
+ */
+function mergesEmptyBlock(line: string): boolean {
+  const text = line.trimStart();
+  return !/^(\} )?(if|else)\b/.test(text) && !text.startsWith("//");
 }
 
 /**

@@ -70,6 +70,7 @@ export function propertyAccess(object: string, name: string): string {
 
 export function stringLiteral(s: string): string {
   const json = JSON.stringify(s);
+  if (!s.includes('"')) return json;
   // Single quotes when they need fewer escapes, as prettier prints strings.
   let doubles = 0;
   let singles = 0;
