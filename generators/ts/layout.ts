@@ -132,6 +132,10 @@ function mergesEmptyBlock(line: string): boolean {
   return !/^(\} )?(if|else)\b/.test(text) && !text.startsWith("//");
 }
 
+/** The characters `scan` looks at. */
+const special = new Uint8Array(128);
+for (const c of "\"'`/()[]{}") special[c.charCodeAt(0)] = 1;
+
 /**
  * Scans `text` from `from`, pushing and popping brackets (opened at `level`),
  * and returns the mode at its end.
@@ -150,6 +154,12 @@ function scan(text: string, from: number, stack: Open[], templates: number[], le
     level = stack.length === 0 ? 0 : stack[stack.length - 1].level;
   }
   while (i < n) {
+    const code = text.charCodeAt(i);
+    // Most characters are none of `"'`/()[]{}` (0x22, 0x27, 0x28-0x29, 0x2f, 0x5b, 0x5d, 0x60, 0x7b, 0x7d).
+    if (!special[code]) {
+      i++;
+      continue;
+    }
     const c = text[i];
     if (c === '"' || c === "'") {
       i++;
