@@ -240,8 +240,9 @@ export class FunctionEmitter implements AbiEmitter<string> {
   }
 
   finishBlock(results: string[]): void {
-    const block = this.blocks.pop()!;
-    this.finished.push({ ...block, results });
+    const block = this.blocks.pop()! as FinishedBlock;
+    block.results = results;
+    this.finished.push(block);
   }
 
   private takeBlocks(n: number): FinishedBlock[] {

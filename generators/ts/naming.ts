@@ -29,15 +29,29 @@ function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** Case conversions already made (a world converts the same few names many times). */
+const camelCases = new Map<string, string>();
+const pascalCases = new Map<string, string>();
+
 /** `foo-bar-baz` → `fooBarBaz` (acronym words such as `HTTP` are kept as written). */
 export function camelCase(id: string): string {
-  const [first, ...rest] = words(id);
-  return (first ?? "") + rest.map(capitalize).join("");
+  let name = camelCases.get(id);
+  if (name === undefined) {
+    const [first, ...rest] = words(id);
+    name = (first ?? "") + rest.map(capitalize).join("");
+    camelCases.set(id, name);
+  }
+  return name;
 }
 
 /** `foo-bar` → `FooBar`. */
 export function pascalCase(id: string): string {
-  return words(id).map(capitalize).join("");
+  let name = pascalCases.get(id);
+  if (name === undefined) {
+    name = words(id).map(capitalize).join("");
+    pascalCases.set(id, name);
+  }
+  return name;
 }
 
 /** A camelCase identifier safe as a variable, parameter or function name. */
