@@ -11,7 +11,9 @@
  *   `record p { x: u32, y: string, z: list<u8> }`, for each generator as a
  *   whole process: wall time, peak resident memory, output size.
  *
- * Nothing here asserts on timings.
+ * Each time is given as wall time and as CPU time (user and system): on a
+ * shared machine the CPU time is the steadier of the two. Nothing here
+ * asserts on timings.
  *
  * Usage: npm run bench:generate [-- <corpus-dir>] [--sizes 100,1000,3000] [--runs <process runs, default 5>]
  */
@@ -45,17 +47,28 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** The mean of `fn` over at least `minMs` of runs (and at least 5), after 3 warm-up runs. */
-async function timeInProcess(fn: () => unknown): Promise<number> {
+interface Timing {
+  /** Wall time (ms). */
+  ms: number;
+  /** CPU time of this process, user and system (ms): the figure a busy machine disturbs least. */
+  cpuMs: number;
+}
+
+/** The median wall and CPU time of `fn` over at least 1 s of runs (and at least 5), after 3 warm-up runs. */
+async function timeInProcess(fn: () => unknown): Promise<Timing> {
   for (let i = 0; i < 3; i++) await fn();
   const times: number[] = [];
+  const cpu: number[] = [];
   const start = performance.now();
   while (times.length < 5 || performance.now() - start < 1000) {
     const t = performance.now();
+    const c = process.cpuUsage();
     await fn();
+    const used = process.cpuUsage(c);
     times.push(performance.now() - t);
+    cpu.push((used.user + used.system) / 1000);
   }
-  return median(times);
+  return { ms: median(times), cpuMs: median(cpu) };
 }
 
 async function proxyInProcess(): Promise<void> {
@@ -65,10 +78,10 @@ async function proxyInProcess(): Promise<void> {
   const world = loaded.world!;
   const ts = (await generateTypeScript(resolve, world))[0].contents;
   console.log(`generation of ${proxyWorld} in process (median after warm-up):`);
-  console.log("| generator | ms | output (bytes) |");
-  console.log("|---|---:|---:|");
-  const row = (name: string, ms: number, bytes: number): void =>
-    console.log(`| ${name} | ${ms.toFixed(2)} | ${bytes} |`);
+  console.log("| generator | wall (ms) | CPU (ms) | output (bytes) |");
+  console.log("|---|---:|---:|---:|");
+  const row = (name: string, t: Timing, bytes: number): void =>
+    console.log(`| ${name} | ${t.ms.toFixed(2)} | ${t.cpuMs.toFixed(2)} | ${bytes} |`);
   row("ts", await timeInProcess(() => generateTypeScript(resolve, world)), ts.length);
   const size = (files: { contents: string }[]): number => files.reduce((n, f) => n + f.contents.length, 0);
   row("rust", await timeInProcess(() => generateRust(resolve, world)), size(generateRust(resolve, world)));
@@ -76,7 +89,7 @@ async function proxyInProcess(): Promise<void> {
     const c = generateC(resolve, world);
     row("c", await timeInProcess(() => generateC(resolve, world)), size(c));
   } catch (e) {
-    console.log(`| c | (${(e as Error).message}) | |`);
+    console.log(`| c | (${(e as Error).message}) | | |`);
   }
   console.log(
     `TypeScript output: ${Buffer.byteLength(ts)} bytes raw, ${zlib.gzipSync(ts).length} bytes gzipped (level 6)\n`,
@@ -85,6 +98,8 @@ async function proxyInProcess(): Promise<void> {
 
 interface ProcessRun {
   ms: number;
+  /** User and system CPU time of the child (ms). */
+  cpuMs: number;
   maxRssKb: number;
 }
 
@@ -101,13 +116,14 @@ function runNode(nodeArgs: string[]): ProcessRun {
   });
   const ms = performance.now() - start;
   if (r.status !== 0) throw new Error(`node ${nodeArgs.join(" ")} failed:\n${r.stderr}`);
-  const match = /witx-bench-maxrss=(\d+)/.exec(r.stderr);
-  return { ms, maxRssKb: match ? Number(match[1]) : NaN };
+  const match = /witx-bench-maxrss=(\d+) cpu=(\d+)/.exec(r.stderr);
+  return { ms, cpuMs: match ? Number(match[2]) / 1000 : NaN, maxRssKb: match ? Number(match[1]) : NaN };
 }
 const rssReporter = path.join(scratch, "report-rss.mjs");
 fs.writeFileSync(
   rssReporter,
-  'process.on("exit", () => process.stderr.write(`witx-bench-maxrss=${process.resourceUsage().maxRSS}\\n`));\n',
+  "const u = () => process.resourceUsage();\n" +
+    'process.on("exit", () => process.stderr.write(`witx-bench-maxrss=${u().maxRSS} cpu=${u().userCPUTime + u().systemCPUTime}\\n`));\n',
 );
 
 function processes(): void {
@@ -123,12 +139,16 @@ function processes(): void {
     for (const [name, a] of commands) results.set(name, [...(results.get(name) ?? []), runNode(a)]);
   const floor = median(results.get("node -e 0")!.map((r) => r.ms));
   console.log(`whole processes on ${proxyWorld} (median of ${runs}):`);
-  console.log("| command | wall (ms) | over `node -e 0` (ms) | peak RSS (MB) |");
-  console.log("|---|---:|---:|---:|");
+  const cpuFloor = median(results.get("node -e 0")!.map((r) => r.cpuMs));
+  console.log("| command | wall (ms) | over `node -e 0` (ms) | CPU (ms) | CPU over `node -e 0` (ms) | peak RSS (MB) |");
+  console.log("|---|---:|---:|---:|---:|---:|");
   for (const [name, rs] of results) {
     const ms = median(rs.map((r) => r.ms));
+    const cpu = median(rs.map((r) => r.cpuMs));
     const rss = Math.max(...rs.map((r) => r.maxRssKb)) / 1024;
-    console.log(`| ${name} | ${ms.toFixed(0)} | ${(ms - floor).toFixed(0)} | ${rss.toFixed(0)} |`);
+    console.log(
+      `| ${name} | ${ms.toFixed(0)} | ${(ms - floor).toFixed(0)} | ${cpu.toFixed(0)} | ${(cpu - cpuFloor).toFixed(0)} | ${rss.toFixed(0)} |`,
+    );
   }
   console.log();
 }
@@ -154,8 +174,8 @@ function scaleWit(n: number): string {
 
 function scale(): void {
   console.log("scale: `n` functions `func(a: string, b: p, c: list<p>) -> result<p, string>`, whole process:");
-  console.log("| functions | generator | wall (ms) | peak RSS (MB) | output (bytes) | bytes per function |");
-  console.log("|---:|---|---:|---:|---:|---:|");
+  console.log("| functions | generator | wall (ms) | CPU (ms) | peak RSS (MB) | output (bytes) | bytes per function |");
+  console.log("|---:|---|---:|---:|---:|---:|---:|");
   for (const n of sizes) {
     const wit = path.join(scratch, `scale-${n}.wit`);
     fs.writeFileSync(wit, scaleWit(n));
@@ -165,7 +185,7 @@ function scale(): void {
       const r = runNode([cli, generator, wit, "--out-dir", out]);
       const bytes = fs.readdirSync(out).reduce((sum, f) => sum + fs.statSync(path.join(out, f)).size, 0);
       console.log(
-        `| ${n} | ${generator} | ${r.ms.toFixed(0)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${bytes} | ${(bytes / n).toFixed(0)} |`,
+        `| ${n} | ${generator} | ${r.ms.toFixed(0)} | ${r.cpuMs.toFixed(0)} | ${(r.maxRssKb / 1024).toFixed(0)} | ${bytes} | ${(bytes / n).toFixed(0)} |`,
       );
     }
   }
