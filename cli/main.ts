@@ -262,6 +262,11 @@ async function main(): Promise<void> {
             describe: "the string encoding of the guest's memory",
           })
           .option("js", { type: "boolean", default: false, describe: "emit .js and .d.ts instead of .ts" })
+          .option("format", {
+            type: "boolean",
+            default: false,
+            describe: "run the output through prettier (it is emitted formatted already)",
+          })
           .option("check", {
             type: "boolean",
             default: false,
@@ -298,6 +303,7 @@ async function main(): Promise<void> {
           files = await generateTypeScript(loaded.resolve, loaded.world, {
             stringEncoding: argv["string-encoding"],
             js: argv.js,
+            format: argv.format,
           });
         } catch (e) {
           if (e instanceof UnsupportedWorldError) {

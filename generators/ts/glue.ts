@@ -240,8 +240,9 @@ export class FunctionEmitter implements AbiEmitter<string> {
   }
 
   finishBlock(results: string[]): void {
-    const block = this.blocks.pop()!;
-    this.finished.push({ ...block, results });
+    const block = this.blocks.pop()! as FinishedBlock;
+    block.results = results;
+    this.finished.push(block);
   }
 
   private takeBlocks(n: number): FinishedBlock[] {
@@ -805,21 +806,33 @@ export class FunctionEmitter implements AbiEmitter<string> {
         ),
       ];
     }
-    const ptr = this.temp();
-    const len = this.temp();
-    const arr = this.temp();
-    const i = this.temp();
-    this.out.push(
-      `const ${ptr} = ${ops[0]} >>> 0;`,
-      `const ${len} = ${ops[1]} >>> 0;`,
+    const listType = this.module.types.expr(inst.listType);
+    const loop = (ptr: string, len: string, arr: string, i: string): string[] => [
       `$checkRange(${ptr}, ${len}, ${inst.elementSize}, ${inst.elementAlign});`,
-      `const ${arr}: ${this.module.types.expr(inst.listType)} = new Array(${len});`,
+      `const ${arr}: ${listType} = new Array(${len});`,
       `for (let ${i} = 0; ${i} < ${len}; ${i}++) {`,
       `const ${body.listBase} = ${ptr} + ${i} * ${inst.elementSize};`,
       ...body.lines,
       `${arr}[${i}] = ${body.results[0]};`,
       `}`,
-    );
+    ];
+    if (!this.module.types.layout.contains(inst.element, (shape) => holdsState.has(shape.kind))) {
+      // Plain data: one helper a list type, the loop the same at every use.
+      const fn = this.module.instanceHelper(`liftList:${typeKey(inst.element)}:${listType}`, (name) =>
+        [
+          `function ${name}(ptr: number, len: number): ${listType} {`,
+          ...loop("ptr", "len", "list", "i"),
+          "return list;",
+          "}",
+        ].join("\n"),
+      );
+      return [this.bind(`${fn}(${ops[0]} >>> 0, ${ops[1]} >>> 0)`)];
+    }
+    const ptr = this.temp();
+    const len = this.temp();
+    const arr = this.temp();
+    const i = this.temp();
+    this.out.push(`const ${ptr} = ${ops[0]} >>> 0;`, `const ${len} = ${ops[1]} >>> 0;`, ...loop(ptr, len, arr, i));
     return [arr];
   }
 
@@ -952,7 +965,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     if (inst.shape === "enum") {
       const table = this.module.constant(
         `enum:${inst.type}`,
-        (name) => `const ${name} = ${JSON.stringify(names)} as const;`,
+        (name) => `const ${name} = [${names.map((n) => JSON.stringify(n)).join(", ")}] as const;`,
       );
       out.push(
         `const ${t} = ${table}[${discriminant}];`,
@@ -983,6 +996,9 @@ export class FunctionEmitter implements AbiEmitter<string> {
     return [t];
   }
 }
+
+/** Shapes whose lifting depends on the call (handles it lends or takes, channels, error contexts). */
+const holdsState = new Set(["own", "borrow", "future", "stream", "error-context"]);
 
 function typeKey(t: Type): string {
   return typeof t === "number" ? `t${t}` : t;

@@ -5,6 +5,7 @@ import type { StringEncoding } from "../../ir/abi/layout.js";
 import type { Resolve } from "../../ir/resolve.js";
 import type { WorldId } from "../../ir/types.js";
 import { formatTypeScript, requireDependency, type GeneratedFile } from "../output.js";
+import { layoutTypeScript } from "./layout.js";
 import { generateTsWorld, unsupportedReason } from "./world.js";
 
 export { unsupportedReason } from "./world.js";
@@ -16,6 +17,12 @@ export interface TsOptions {
   js?: boolean;
   /** The generator named in the header (default `witx-bindgen`). */
   generator?: string;
+  /**
+   * Run the output through prettier. The emitted code is already laid out
+   * the way prettier prints it (`layout.ts`), so this is for a check or for
+   * a world whose code the layout does not fully cover.
+   */
+  format?: boolean;
 }
 
 /** Thrown for a world the TypeScript host cannot serve yet (async functions, streams, futures). */
@@ -29,12 +36,15 @@ export async function generateTypeScript(
 ): Promise<GeneratedFile[]> {
   const reason = unsupportedReason(resolve, world);
   if (reason) throw new UnsupportedWorldError(`the TypeScript host does not support this world yet: ${reason}`);
-  const source = generateTsWorld(resolve, world, {
-    encoding: options.stringEncoding ?? "utf8",
-    generator: options.generator ?? "witx-bindgen",
-  });
+  const source = layoutTypeScript(
+    generateTsWorld(resolve, world, {
+      encoding: options.stringEncoding ?? "utf8",
+      generator: options.generator ?? "witx-bindgen",
+    }),
+  );
   const base = resolve.worlds[world].name;
-  if (!options.js) return [{ path: `${base}.ts`, contents: await formatTypeScript(source, `${base}.ts`) }];
+  if (!options.js)
+    return [{ path: `${base}.ts`, contents: options.format ? await formatTypeScript(source, `${base}.ts`) : source }];
   const ts = requireDependency("typescript") as typeof import("typescript");
   const compilerOptions = {
     target: ts.ScriptTarget.ES2022,

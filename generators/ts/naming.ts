@@ -29,15 +29,29 @@ function capitalize(word: string): string {
   return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
+/** Case conversions already made (a world converts the same few names many times). */
+const camelCases = new Map<string, string>();
+const pascalCases = new Map<string, string>();
+
 /** `foo-bar-baz` → `fooBarBaz` (acronym words such as `HTTP` are kept as written). */
 export function camelCase(id: string): string {
-  const [first, ...rest] = words(id);
-  return (first ?? "") + rest.map(capitalize).join("");
+  let name = camelCases.get(id);
+  if (name === undefined) {
+    const [first, ...rest] = words(id);
+    name = (first ?? "") + rest.map(capitalize).join("");
+    camelCases.set(id, name);
+  }
+  return name;
 }
 
 /** `foo-bar` → `FooBar`. */
 export function pascalCase(id: string): string {
-  return words(id).map(capitalize).join("");
+  let name = pascalCases.get(id);
+  if (name === undefined) {
+    name = words(id).map(capitalize).join("");
+    pascalCases.set(id, name);
+  }
+  return name;
 }
 
 /** A camelCase identifier safe as a variable, parameter or function name. */
@@ -69,7 +83,22 @@ export function propertyAccess(object: string, name: string): string {
 }
 
 export function stringLiteral(s: string): string {
-  return JSON.stringify(s);
+  const json = JSON.stringify(s);
+  if (!s.includes('"')) return json;
+  // Single quotes when they need fewer escapes, as prettier prints strings.
+  let doubles = 0;
+  let singles = 0;
+  for (const c of s) {
+    if (c === '"') doubles++;
+    else if (c === "'") singles++;
+  }
+  if (doubles <= singles) return json;
+  const body = json
+    .slice(1, -1)
+    .replace(/\\(.)|'/g, (m, escaped: string | undefined) =>
+      escaped === undefined ? "\\'" : escaped === '"' ? '"' : m,
+    );
+  return `'${body}'`;
 }
 
 /** Documentation as a JSDoc block, with `*\/` made harmless. */

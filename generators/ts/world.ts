@@ -703,7 +703,7 @@ ${lower.lines.join("\n")}
       list.push(code);
       coreImports.set(module, list);
     };
-    const wanted: { module: string; fields: string[]; check: string }[] = [];
+    const wanted: { module: string; fields: string[]; check: string | undefined }[] = [];
 
     // Imported functions; an `async` one may be lowered synchronously too.
     const lowered: string[] = [];
@@ -823,9 +823,10 @@ ${lower.lines.join("\n")}
     };
     const out: string[] = [];
     const wantedChecks = wanted
+      .filter((w) => w.check !== undefined)
       .map(
         (w) =>
-          `if (${w.fields.map((field) => `wanted.has(${stringLiteral(`${w.module}\n${field}`)})`).join(" || ")}) ${w.check}`,
+          `if (${w.fields.map((field) => `wanted.has(${stringLiteral(`${w.module}\n${field}`)})`).join(" || ")}) {\n${w.check}\n}`,
       )
       .join("\n");
     const ours = [...coreImports.keys()];
@@ -837,7 +838,7 @@ ${lower.lines.join("\n")}
       ...coreVars,
       ...(asyncWorld ? ["let $blocks = false;"] : []),
       ...body,
-      `const ours = new Set<string>(${JSON.stringify(ours)});`,
+      `const ours = new Set<string>([${ours.map((m) => JSON.stringify(m)).join(", ")}]);`,
       `const wanted = new Set<string>();`,
       `for (const i of WebAssembly.Module.imports(module)) {`,
       `if (ours.has(i.module)) wanted.add(\`\${i.module}\\n\${i.name}\`);`,
@@ -848,7 +849,9 @@ ${lower.lines.join("\n")}
       `const coreImports: WebAssembly.Imports = { ...options.coreImports };`,
     );
     for (const [module, fns] of coreImports) {
-      out.push(`coreImports[${stringLiteral(module)}] = {`, fns.join(",\n"), `};`);
+      // A key is quoted only when it must be.
+      const entries = fns.map((f) => f.replace(/^"([A-Za-z_$][\w$]*)"(?=\()/, "$1"));
+      out.push(`coreImports[${stringLiteral(module)}] = {`, entries.map((f) => `${f},`).join("\n"), `};`);
     }
     // With JSPI, the built-ins that may block suspend the guest's stack when they must wait.
     if (asyncWorld)
@@ -900,7 +903,8 @@ ${lower.lines.join("\n")}
     return this.resolve.idOfName(w.package, w.name);
   }
 
-  private importCheck(f: ImportedFunctionAbi): string {
+  /** The check that the import object has the function `f` imports (none for a method: its class is checked). */
+  private importCheck(f: ImportedFunctionAbi): string | undefined {
     const holder = this.importHolder(f);
     const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
     const func = f.func;
@@ -915,16 +919,16 @@ ${lower.lines.join("\n")}
           func.kind.kind === "constructor"
             ? `${where}.${this.resourceTsName(resource)}`
             : `${where}.${this.resourceTsName(resource)}.${staticName(methodName(func.name))}`;
-        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))}); }`;
+        return `if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))});`;
       }
       case "method":
-        return "{}";
+        return undefined;
       default: {
         const target =
           f.interfaceName === undefined
             ? `imports?.${propertyKeyAccess(camelCase(func.name))}`
             : `${holder}?.${propertyKeyAccess(camelCase(func.name))}`;
-        return `{ if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)}); }`;
+        return `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
       }
     }
   }
@@ -1302,12 +1306,12 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
         }
         for (const r of resources)
           if (r.iface === item.id) members.push(`${typeName(r.name)}: $Resource${this.resourceIndex(r)}`);
-        entries.push(`${stringLiteral(full)}: { ${members.join(", ")} }`);
+        entries.push(`${stringLiteral(full)}: ${members.length === 0 ? "{}" : `{ ${members.join(", ")} }`}`);
         const alias = aliases.get(full);
         if (alias) after.push(`${alias}: undefined as unknown as Exports[${stringLiteral(full)}]`);
       }
     }
-    if (after.length === 0) return `{ ${entries.join(", ")} }`;
+    if (after.length === 0) return entries.length === 0 ? "{}" : `{ ${entries.join(", ")} }`;
     const fixups = [...aliases].map(([full, alias]) => `result.${alias} = result[${stringLiteral(full)}];`);
     return `(() => {\nconst result: Exports = { ${[...entries, ...after].join(", ")} };\n${fixups.join("\n")}\nreturn result;\n})()`;
   }

@@ -1116,6 +1116,20 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         if (!ascii) $decodeUtf8Check(ptr, len);
         return new $RawString(copy ? bytes.slice() : bytes, len);
       }
+      function $h0(ptr: number, len: number): Array<[number, number]> {
+        $checkRange(ptr, len, 8, 4);
+        const list: Array<[number, number]> = new Array(len);
+        for (let i = 0; i < len; i++) {
+          const $2 = ptr + i * 8;
+          const $3 = $dv.getInt32($2, true);
+          const $4 = $3 >>> 0;
+          const $5 = $dv.getInt32($2 + 4, true);
+          const $6 = $5 >>> 0;
+          const $7: [number, number] = [$4, $6];
+          list[i] = $7;
+        }
+        return list;
+      }
       function $bindLift4(core: unknown, post: unknown) {
         const $core4 = core as (...args: any[]) => any;
         const $post4 = post as ((...args: any[]) => void) | undefined;
@@ -1191,25 +1205,13 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
             const $1 = $checkPointer($0, 8, 4, "results");
             const $8 = $dv.getInt32($1, true);
             const $9 = $dv.getInt32($1 + 4, true);
-            const $10 = $8 >>> 0;
-            const $11 = $9 >>> 0;
-            $checkRange($10, $11, 8, 4);
-            const $12: Array<[number, number]> = new Array($11);
-            for (let $13 = 0; $13 < $11; $13++) {
-              const $2 = $10 + $13 * 8;
-              const $3 = $dv.getInt32($2, true);
-              const $4 = $3 >>> 0;
-              const $5 = $dv.getInt32($2 + 4, true);
-              const $6 = $5 >>> 0;
-              const $7: [number, number] = [$4, $6];
-              $12[$13] = $7;
-            }
+            const $10 = $h0($8 >>> 0, $9 >>> 0);
             if ($post5 !== undefined) {
               $state = 3;
               $post5($0);
               $state = 1;
             }
-            $result = $12;
+            $result = $10;
           } catch (e) {
             $fail(e);
           }

@@ -28,17 +28,7 @@ export interface ImportObject {
     feed(
       n: number,
       options?: { signal: AbortSignal },
-    ):
-      | [
-          ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-          PromiseLike<string> | string,
-        ]
-      | PromiseLike<
-          [
-            ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-            PromiseLike<string> | string,
-          ]
-        >;
+    ): [ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, PromiseLike<string> | string] | PromiseLike<[ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, PromiseLike<string> | string]>;
   };
 }
 
@@ -479,10 +469,10 @@ namespace $async {
             },
             cancellable
               ? () => {
-                  set.waiting--;
-                  store(0, 0);
-                  return EVENT_TASK_CANCELLED;
-                }
+                set.waiting--;
+                store(0, 0);
+                return EVENT_TASK_CANCELLED;
+              }
               : undefined,
           );
         }
@@ -572,9 +562,7 @@ namespace $async {
 
     /** The slots of the running thread: a made thread's own, else the task's. */
     private contextOf(task: Task): number[] {
-      return this.thread !== undefined && this.thread.task === task
-        ? this.thread.context
-        : task.context;
+      return this.thread !== undefined && this.thread.task === task ? this.thread.context : task.context;
     }
 
     // -------------------------------------------------------------- threads
@@ -795,9 +783,7 @@ namespace $async {
         handled = true;
         if (subtask.cancelRequested)
           resolve(
-            error instanceof NotStarted
-              ? SUBTASK_CANCELLED_BEFORE_STARTED
-              : SUBTASK_CANCELLED_BEFORE_RETURNED,
+            error instanceof NotStarted ? SUBTASK_CANCELLED_BEFORE_STARTED : SUBTASK_CANCELLED_BEFORE_RETURNED,
           );
         else this.fail(error);
       };
@@ -931,8 +917,11 @@ namespace $async {
             }
             return;
           }
-          this.drive(task, start as () => number, callback, (error) =>
-            error === undefined ? exited() : failed(error),
+          this.drive(
+            task,
+            start as () => number,
+            callback,
+            (error) => (error === undefined ? exited() : failed(error)),
           );
         };
         const signal = options?.signal;
@@ -977,15 +966,9 @@ namespace $async {
      * Runs `f` (a synchronously lifted export's core call) as a task of its
      * own, so that the built-ins it calls find one. Returns what `f` returns.
      */
-    syncTask<R>(f: () => R, suspendable = false): R {
+    syncTask<R>(f: () => R, suspendable = false, task?: Task): R {
+      task ??= this.newSyncTask(suspendable);
       const outer = this.current;
-      const task = new Task(
-        () => this.trap("task.return called by a synchronous task"),
-        () => this.trap("task.cancel called by a synchronous task"),
-      );
-      task.sync = true;
-      // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
-      task.suspendable = JSPI && suspendable;
       const outerThread = this.thread;
       this.current = task;
       this.thread = undefined;
@@ -1004,9 +987,23 @@ namespace $async {
       }
     }
 
+    /**
+     * The task of a synchronously lifted call. Its post-return runs in the same
+     * task (`syncTask(post, false, task)`), so it sees the call's context slots.
+     */
+    newSyncTask(suspendable = false): Task {
+      const task = new Task(
+        () => this.trap("task.return called by a synchronous task"),
+        () => this.trap("task.cancel called by a synchronous task"),
+      );
+      task.sync = true;
+      // A synchronously lifted function of async type may block (with JSPI), its code run by `suspendable`.
+      task.suspendable = JSPI && suspendable;
+      return task;
+    }
+
     private releaseQueued(): void {
-      while (this.backpressure === 0 && this.exclusive === 0 && this.queued.length > 0)
-        this.queued.shift()!();
+      while (this.backpressure === 0 && this.exclusive === 0 && this.queued.length > 0) this.queued.shift()!();
     }
 
     /**
@@ -1028,9 +1025,7 @@ namespace $async {
 
     /** Whether a new call must wait to start: backpressure, a blocked task's hold, or calls waiting already. */
     mustWait(): boolean {
-      return (
-        !this.starting && (this.backpressure > 0 || this.exclusive > 0 || this.queued.length > 0)
-      );
+      return !this.starting && (this.backpressure > 0 || this.exclusive > 0 || this.queued.length > 0);
     }
     /** Set while a call that waited starts (it does not wait again). */
     private starting = false;
@@ -1140,9 +1135,7 @@ namespace $async {
     private canSuspend(task: Task | undefined): boolean {
       if (task === undefined) return false;
       const t = this.thread;
-      return t !== undefined && t.task === task && t !== task.thread
-        ? t.suspendable
-        : task.suspendable;
+      return t !== undefined && t.task === task && t !== task.thread ? t.suspendable : task.suspendable;
     }
 
     /**
@@ -1215,8 +1208,7 @@ namespace $async {
 
     /** Runs other instances' waiting tasks until `ready()` holds; false when nothing could run first. */
     private waitSync(ready: () => boolean): boolean {
-      for (let rounds = 0; !ready(); rounds++)
-        if (rounds === NESTED_ROUNDS || !pump(true)) return false;
+      for (let rounds = 0; !ready(); rounds++) if (rounds === NESTED_ROUNDS || !pump(true)) return false;
       return true;
     }
 
@@ -1285,13 +1277,13 @@ namespace $async {
       }
       const buffer = new GuestBuffer(this, payload, ptr, count);
       const code =
-        kind === "stream"
-          ? op === "read"
-            ? EVENT_STREAM_READ
-            : EVENT_STREAM_WRITE
-          : op === "read"
-            ? EVENT_FUTURE_READ
-            : EVENT_FUTURE_WRITE;
+      kind === "stream"
+        ? op === "read"
+        ? EVENT_STREAM_READ
+        : EVENT_STREAM_WRITE
+        : op === "read"
+        ? EVENT_FUTURE_READ
+        : EVENT_FUTURE_WRITE;
       const future = kind === "future";
       const event = (result: number, reclaim: () => void) => (): [number, number] => {
         reclaim();
@@ -1462,18 +1454,18 @@ namespace $async {
       const index = this.add(new CopyEnd(this, "future-readable", shared));
       hostBegin();
       Promise.resolve(value)
-        .then(
-          (v) => {
-            if (this.poisoned !== undefined) return;
-            try {
-              shared.write(new HostBuffer([v], 1), () => {});
-            } catch (error) {
-              this.fail(error);
-            }
-          },
-          (error: unknown) => this.fail(error),
-        )
-        .finally(hostEnd);
+      .then(
+        (v) => {
+          if (this.poisoned !== undefined) return;
+          try {
+            shared.write(new HostBuffer([v], 1), () => {});
+          } catch (error) {
+            this.fail(error);
+          }
+        },
+        (error: unknown) => this.fail(error),
+      )
+      .finally(hostEnd);
       return index;
     }
 
@@ -1495,28 +1487,28 @@ namespace $async {
       return new ReadableStream<unknown>(
         {
           pull: (controller) =>
-            new Promise<void>((resolve) => {
-              const dst = bytes ? new HostBytes(undefined, chunk) : new HostBuffer([], chunk);
-              let settled = false;
-              const settle = (result: number): void => {
-                if (settled) return;
-                settled = true;
-                if (dst.progress > 0) {
-                  if (dst instanceof HostBytes) controller.enqueue(dst.take());
-                  else for (const v of dst.values) controller.enqueue(v);
-                }
-                if (result === COPY_DROPPED) controller.close();
-                resolve();
-              };
-              shared.read(
-                dst,
-                (reclaim) => {
-                  reclaim();
-                  settle(COPY_COMPLETED);
-                },
-                settle,
-              );
-            }),
+          new Promise<void>((resolve) => {
+            const dst = bytes ? new HostBytes(undefined, chunk) : new HostBuffer([], chunk);
+            let settled = false;
+            const settle = (result: number): void => {
+              if (settled) return;
+              settled = true;
+              if (dst.progress > 0) {
+                if (dst instanceof HostBytes) controller.enqueue(dst.take());
+                else for (const v of dst.values) controller.enqueue(v);
+              }
+              if (result === COPY_DROPPED) controller.close();
+              resolve();
+            };
+            shared.read(
+              dst,
+              (reclaim) => {
+                reclaim();
+                settle(COPY_COMPLETED);
+              },
+              settle,
+            );
+          }),
           cancel: () => shared.drop(),
         },
         { highWaterMark: 0 },
@@ -1944,14 +1936,15 @@ namespace $async {
     }
     read(n: number): unknown[] {
       const out: unknown[] = [];
-      for (let i = 0; i < n; i++)
-        out.push(this.payload.lift(this.ptr + (this.progress + i) * this.payload.size));
+      for (let i = 0; i < n; i++) out.push(
+        this.payload.lift(this.ptr + (this.progress + i) * this.payload.size),
+      );
       this.progress += n;
       return out;
     }
     write(values: unknown[]): void {
-      values.forEach((v, i) =>
-        this.payload.lower(v, this.ptr + (this.progress + i) * this.payload.size),
+      values.forEach(
+        (v, i) => this.payload.lower(v, this.ptr + (this.progress + i) * this.payload.size),
       );
       this.progress += values.length;
     }
@@ -2070,11 +2063,7 @@ namespace $async {
   }
 
   /** `SharedStreamImpl`: the state both ends of a stream share; copies meet at a rendezvous. */
-  export class SharedStream extends SharedChannel<{
-    buffer: CopyBuffer;
-    onCopy: OnCopy;
-    onCopyDone: OnCopyDone;
-  }> {
+  export class SharedStream extends SharedChannel<{ buffer: CopyBuffer; onCopy: OnCopy; onCopyDone: OnCopyDone }> {
     read(dst: CopyBuffer, onCopy: OnCopy, onCopyDone: OnCopyDone): void {
       this.copy(dst, onCopy, onCopyDone, "read");
     }
@@ -2220,8 +2209,8 @@ namespace $async {
    *   JavaScript frame is left between the two when the stack is suspended.
    */
   export const JSPI =
-    typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
-    typeof (WebAssembly as { promising?: unknown }).promising === "function";
+  typeof (WebAssembly as { Suspending?: unknown }).Suspending === "function" &&
+  typeof (WebAssembly as { promising?: unknown }).promising === "function";
 
   /**
    * What a blocking built-in parked for `blocking`'s module: the promise to
@@ -2261,11 +2250,7 @@ namespace $async {
     return [id, ...leb(body.length), ...body];
   }
   function funcType(params: string, results: string): number[] {
-    return [
-      0x60,
-      ...vec([...params].map((c) => [valTypes[c]!])),
-      ...vec([...results].map((c) => [valTypes[c]!])),
-    ];
+    return [0x60, ...vec([...params].map((c) => [valTypes[c]!])), ...vec([...results].map((c) => [valTypes[c]!]))];
   }
 
   /**
@@ -2337,10 +2322,8 @@ namespace $async {
         code,
       );
     });
-    const calls = new Map<
-      number,
-      { value?: { value: unknown }; returned: boolean; done?: () => void }
-    >();
+    const calls =
+      new Map<number, { value?: { value: unknown }; returned: boolean; done?: () => void }>();
     let next = 0;
     const instance = new WebAssembly.Instance(module, {
       "": {
@@ -2356,9 +2339,9 @@ namespace $async {
         },
       },
     });
-    const run = (
-      WebAssembly as unknown as { promising(f: unknown): (...args: unknown[]) => Promise<unknown> }
-    ).promising(instance.exports.run);
+    const run = (WebAssembly as unknown as { promising(f: unknown): (...args: unknown[]) => Promise<unknown> }).promising(
+      instance.exports.run,
+    );
     return (...args) => {
       const token = (next = (next + 1) | 0);
       const call: { value?: { value: unknown }; returned: boolean; done?: () => void } = {
@@ -2469,9 +2452,7 @@ namespace $async {
         code,
       );
     });
-    const Suspending = (
-      WebAssembly as unknown as { Suspending: new (f: unknown) => WebAssembly.ImportValue }
-    ).Suspending;
+    const Suspending = (WebAssembly as unknown as { Suspending: new (f: unknown) => WebAssembly.ImportValue }).Suspending;
     const instance = new WebAssembly.Instance(module, {
       "": {
         plain: builtin,
@@ -2804,10 +2785,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return handle;
   }
   const $rt = new $async.AsyncInstance(
-    {
-      ...$instanceHooks,
-      memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),
-    },
+    { ...$instanceHooks, memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength) },
     $table,
     $free,
   );
@@ -2844,9 +2822,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     if (typeof exports[`[async-lift]${name}`] !== "function" && typeof plain === "function") {
       const [p, r] = sync.split(":") as [string, string];
-      const f = blocks
-        ? $async.suspendable(plain as (...args: any[]) => any, p, r)
-        : (plain as (...args: any[]) => any);
+      const f =
+        blocks
+          ? $async.suspendable(plain as (...args: any[]) => any, p, r)
+          : (plain as (...args: any[]) => any);
       const post = exports[`cabi_post_${name}`] as ((...args: any[]) => void) | undefined;
       return { core: (...args) => $rt.syncTask(() => f(...args), blocks), post, sync: true };
     }
@@ -3085,25 +3064,25 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $state = 0;
           $rt.enterExclusive();
           return ($called as Promise<unknown>)
-            .then(($value) => {
-              if ($state !== 0) $enterFailed("count");
-              $state = 1;
-              try {
-                const $1 = $value as any;
-                const $2 = $rt.liftFuture($1, $h2) as Promise<number>;
-                if ($post0 !== undefined) {
-                  $state = 3;
-                  $post0($1);
-                  $state = 1;
-                }
-                $result = $2;
-              } catch (e) {
-                $fail(e);
+          .then(($value) => {
+            if ($state !== 0) $enterFailed("count");
+            $state = 1;
+            try {
+              const $1 = $value as any;
+              const $2 = $rt.liftFuture($1, $h2) as Promise<number>;
+              if ($post0 !== undefined) {
+                $state = 3;
+                $post0($1);
+                $state = 1;
               }
-              $state = 0;
-              return $result;
-            })
-            .finally(() => $rt.leaveExclusive());
+              $result = $2;
+            } catch (e) {
+              $fail(e);
+            }
+            $state = 0;
+            return $result;
+          })
+          .finally(() => $rt.leaveExclusive());
         }
         const $1 = $called;
         const $2 = $rt.liftFuture($1, $h2) as Promise<number>;
@@ -3139,10 +3118,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $rt.lowerStream(text, $h0, true);
         const $1 = $rt.callExport(
           () => $turn("[async-lift]count", () => $core0($0)),
-          $callback0 === undefined
-            ? undefined
-            : (code: number, handle: number, payload: number) =>
-                $turn("[async-lift]count", () => $callback0!(code, handle, payload)),
+          $callback0 === undefined ? undefined : (code: number, handle: number, payload: number) => $turn(
+            "[async-lift]count",
+            () => $callback0!(code, handle, payload),
+          ),
           (values) => values[0] as Promise<number>,
           { signal: $options?.signal, suspendable: $blocks },
         ) as Promise<Promise<number>>;
@@ -3172,46 +3151,46 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $state = 0;
           $rt.enterExclusive();
           return ($called as Promise<unknown>)
-            .then(($value) => {
-              if ($state !== 0) $enterFailed("greet");
-              $state = 1;
-              try {
-                const $2 = $value as any;
-                if ($u8.byteLength === 0) $refresh();
-                const $3 = $checkPointer($2, 12, 4, "results");
-                const $9 = $u8[$3];
-                let $10: { tag: "ok"; val: string } | { tag: "err"; val: Error };
-                switch ($9) {
-                  case 0: {
-                    const $4 = $dv.getInt32($3 + 4, true);
-                    const $5 = $dv.getInt32($3 + 8, true);
-                    const $6 = $liftUtf8($4, $5);
-                    $10 = { tag: "ok", val: $6 };
-                    break;
-                  }
-                  case 1: {
-                    const $7 = $dv.getInt32($3 + 4, true);
-                    const $8 = $rt.liftErrorContext($7);
-                    $10 = { tag: "err", val: $8 };
-                    break;
-                  }
-                  default:
-                    $trap(`invalid discriminant ${$9} for a result of 2 cases`);
+          .then(($value) => {
+            if ($state !== 0) $enterFailed("greet");
+            $state = 1;
+            try {
+              const $2 = $value as any;
+              if ($u8.byteLength === 0) $refresh();
+              const $3 = $checkPointer($2, 12, 4, "results");
+              const $9 = $u8[$3];
+              let $10: { tag: "ok"; val: string } | { tag: "err"; val: Error };
+              switch ($9) {
+                case 0: {
+                  const $4 = $dv.getInt32($3 + 4, true);
+                  const $5 = $dv.getInt32($3 + 8, true);
+                  const $6 = $liftUtf8($4, $5);
+                  $10 = { tag: "ok", val: $6 };
+                  break;
                 }
-                if ($post1 !== undefined) {
-                  $state = 3;
-                  $post1($2);
-                  $state = 1;
+                case 1: {
+                  const $7 = $dv.getInt32($3 + 4, true);
+                  const $8 = $rt.liftErrorContext($7);
+                  $10 = { tag: "err", val: $8 };
+                  break;
                 }
-                $result = $10;
-              } catch (e) {
-                $fail(e);
+                default:
+                  $trap(`invalid discriminant ${$9} for a result of 2 cases`);
               }
-              $state = 0;
-              if ($result.tag === "err") throw new ComponentError($result.val);
-              return $result.val;
-            })
-            .finally(() => $rt.leaveExclusive());
+              if ($post1 !== undefined) {
+                $state = 3;
+                $post1($2);
+                $state = 1;
+              }
+              $result = $10;
+            } catch (e) {
+              $fail(e);
+            }
+            $state = 0;
+            if ($result.tag === "err") throw new ComponentError($result.val);
+            return $result.val;
+          })
+          .finally(() => $rt.leaveExclusive());
         }
         const $2 = $called;
         if ($u8.byteLength === 0) $refresh();
@@ -3266,10 +3245,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $1 = $lowered;
         const $2 = $rt.callExport(
           () => $turn("[async-lift]greet", () => $core1($0, $1)),
-          $callback1 === undefined
-            ? undefined
-            : (code: number, handle: number, payload: number) =>
-                $turn("[async-lift]greet", () => $callback1!(code, handle, payload)),
+          $callback1 === undefined ? undefined : (code: number, handle: number, payload: number) => $turn(
+            "[async-lift]greet",
+            () => $callback1!(code, handle, payload),
+          ),
           (values) => values[0] as { tag: "ok"; val: string } | { tag: "err"; val: Error },
           { signal: $options?.signal, suspendable: $blocks },
         ) as Promise<{ tag: "ok"; val: string } | { tag: "err"; val: Error }>;
@@ -3317,19 +3296,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world test:snap-async/guest (give extra core imports in options.coreImports)`,
       );
   }
-  if (
-    wanted.has("test:snap-async/backend\n[async-lower]fetch") ||
-    wanted.has("test:snap-async/backend\nfetch")
-  ) {
+  if (wanted.has("test:snap-async/backend\n[async-lower]fetch") || wanted.has("test:snap-async/backend\nfetch")) {
     if (typeof imports["test:snap-async/backend"]?.fetch !== "function")
       throw new TypeError(
         "imports['test:snap-async/backend'].fetch is missing from the import object",
       );
   }
-  if (
-    wanted.has("test:snap-async/backend\n[async-lower]feed") ||
-    wanted.has("test:snap-async/backend\nfeed")
-  ) {
+  if (wanted.has("test:snap-async/backend\n[async-lower]feed") || wanted.has("test:snap-async/backend\nfeed")) {
     if (typeof imports["test:snap-async/backend"]?.feed !== "function")
       throw new TypeError(
         "imports['test:snap-async/backend'].feed is missing from the import object",
@@ -3345,8 +3318,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         if ($u8.byteLength === 0) $refresh();
         const $0 = $liftUtf8($p0, $p1);
         const $4 = $rt.callImport(
-          ($signal: AbortSignal) =>
-            imports["test:snap-async/backend"].fetch($0, { signal: $signal }),
+          ($signal: AbortSignal) => imports["test:snap-async/backend"].fetch(
+            $0,
+            { signal: $signal },
+          ),
           ($value: unknown) => {
             if ($u8.byteLength === 0) $refresh();
             const $result = $value as string;
@@ -3408,8 +3383,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         if ($u8.byteLength === 0) $refresh();
         const $0 = $p0 >>> 0;
         const $6 = $rt.callImport(
-          ($signal: AbortSignal) =>
-            imports["test:snap-async/backend"].feed($0, { signal: $signal }),
+          ($signal: AbortSignal) => imports["test:snap-async/backend"].feed(
+            $0,
+            { signal: $signal },
+          ),
           ($value: unknown) => {
             if ($u8.byteLength === 0) $refresh();
             const $result = $value as [ReadableStream<Uint8Array>, Promise<string>];
@@ -3457,10 +3434,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           });
           return undefined as any;
         }
-        const $1: [
-          ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-          PromiseLike<string> | string,
-        ] = $mustNotBlock($pending, "test:snap-async/backend#feed");
+        const $1: [ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | Iterable<Uint8Array>, PromiseLike<string> | string] =
+          $mustNotBlock($pending, "test:snap-async/backend#feed");
         const $2 = $checkPointer($p1, 8, 4, "results");
         if (!Array.isArray($1) || $1.length !== 2)
           $typeError("result", "an array of 2 elements", $1);
@@ -3707,8 +3682,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $rt.backpressureDec();
     },
     "[backpressure-set]"(on: number): void {
-      if (on !== 0) $rt.backpressureInc();
-      else $rt.backpressureDec();
+      if (on !== 0) $rt.backpressureInc(); else $rt.backpressureDec();
     },
     "[thread-yield]"(): number {
       return $rt.threadYield();
@@ -3767,7 +3741,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       if ($u8.byteLength === 0) $refresh();
       let $handle = 0;
       const $0 = $liftUtf8(ptr, len);
-      $handle = $rt.errorContextNew($0);
+      ($handle = $rt.errorContextNew($0));
       return $handle;
     },
     "[error-context-debug-message-utf8]"(index: number, ptr: number): void {
@@ -3783,10 +3757,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $rt.errorContextDrop(index);
     },
   };
-  $blocks = $async.wrapBlocking(module, coreImports, {
-    "test:snap-async/backend\nfetch": "iii:",
-    "test:snap-async/backend\nfeed": "ii:",
-  });
+  $blocks = $async.wrapBlocking(
+    module,
+    coreImports,
+    { "test:snap-async/backend\nfetch": "iii:", "test:snap-async/backend\nfeed": "ii:" },
+  );
   for (const i of WebAssembly.Module.imports(module)) {
     if (ours.has(i.module) && !(i.name in coreImports[i.module]))
       throw new TypeError(
@@ -3801,18 +3776,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         : undefined;
     if ($memory !== undefined) $refresh();
     $realloc = exports["cabi_realloc"] as typeof $realloc;
-    ({
-      core: $core0,
-      callback: $callback0,
-      post: $post0,
-      sync: $sync0,
-    } = $asyncExport(exports, "count", $blocks, "i", "i:i"));
-    ({
-      core: $core1,
-      callback: $callback1,
-      post: $post1,
-      sync: $sync1,
-    } = $asyncExport(exports, "greet", $blocks, "ii", "ii:i"));
+    ({ core: $core0, callback: $callback0, post: $post0, sync: $sync0 } = $asyncExport(exports, "count", $blocks, "i", "i:i"));
+    ({ core: $core1, callback: $callback1, post: $post1, sync: $sync1 } = $asyncExport(exports, "greet", $blocks, "ii", "ii:i"));
     $core2 = $exportedFunction(exports, "plain");
     $post2 = exports["cabi_post_plain"] as typeof $post2;
     {

@@ -709,12 +709,6 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if (typeof imports["snap:resources/files"]?.File !== "function")
       throw new TypeError("imports['snap:resources/files'].File is missing from the import object");
   }
-  if (wanted.has("snap:resources/files\n[method]file.read")) {
-  }
-  if (wanted.has("snap:resources/files\n[method]file.size")) {
-  }
-  if (wanted.has("snap:resources/files\n[method]file.open-sibling")) {
-  }
   if (wanted.has("snap:resources/files\nopen")) {
     if (typeof imports["snap:resources/files"]?.open !== "function")
       throw new TypeError("imports['snap:resources/files'].open is missing from the import object");

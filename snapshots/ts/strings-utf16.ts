@@ -254,6 +254,34 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
+  function $h0(ptr: number, len: number): Array<string> {
+    $checkRange(ptr, len, 8, 4);
+    const list: Array<string> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $4 = ptr + i * 8;
+      const $5 = $dv.getInt32($4, true);
+      const $6 = $dv.getInt32($4 + 4, true);
+      const $7 = $liftUtf16($5, $6);
+      list[i] = $7;
+    }
+    return list;
+  }
+  function $h1(ptr: number, len: number): Array<SnapStringsText.Entry> {
+    $checkRange(ptr, len, 16, 4);
+    const list: Array<SnapStringsText.Entry> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $0 = ptr + i * 16;
+      const $1 = $dv.getInt32($0, true);
+      const $2 = $dv.getInt32($0 + 4, true);
+      const $3 = $liftUtf16($1, $2);
+      const $8 = $dv.getInt32($0 + 8, true);
+      const $9 = $dv.getInt32($0 + 12, true);
+      const $10 = $h0($8 >>> 0, $9 >>> 0);
+      const $11: SnapStringsText.Entry = { key: $3, values: $10 };
+      list[i] = $11;
+    }
+    return list;
+  }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
   let $core1: (...args: any[]) => any;
@@ -303,23 +331,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $4 = $checkPointer($3, 8, 4, "results");
       const $9 = $dv.getInt32($4, true);
       const $10 = $dv.getInt32($4 + 4, true);
-      const $11 = $9 >>> 0;
-      const $12 = $10 >>> 0;
-      $checkRange($11, $12, 8, 4);
-      const $13: Array<string> = new Array($12);
-      for (let $14 = 0; $14 < $12; $14++) {
-        const $5 = $11 + $14 * 8;
-        const $6 = $dv.getInt32($5, true);
-        const $7 = $dv.getInt32($5 + 4, true);
-        const $8 = $liftUtf16($6, $7);
-        $13[$14] = $8;
-      }
+      const $11 = $h0($9 >>> 0, $10 >>> 0);
       if ($post1 !== undefined) {
         $state = 3;
         $post1($3);
         $state = 1;
       }
-      $result = $13;
+      $result = $11;
     } catch (e) {
       $fail(e);
     }
@@ -527,43 +545,19 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:strings/text#lookup";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $15 = $p0 >>> 0;
-        const $16 = $p1 >>> 0;
-        $checkRange($15, $16, 16, 4);
-        const $17: Array<SnapStringsText.Entry> = new Array($16);
-        for (let $18 = 0; $18 < $16; $18++) {
-          const $0 = $15 + $18 * 16;
-          const $1 = $dv.getInt32($0, true);
-          const $2 = $dv.getInt32($0 + 4, true);
-          const $3 = $liftUtf16($1, $2);
-          const $8 = $dv.getInt32($0 + 8, true);
-          const $9 = $dv.getInt32($0 + 12, true);
-          const $10 = $8 >>> 0;
-          const $11 = $9 >>> 0;
-          $checkRange($10, $11, 8, 4);
-          const $12: Array<string> = new Array($11);
-          for (let $13 = 0; $13 < $11; $13++) {
-            const $4 = $10 + $13 * 8;
-            const $5 = $dv.getInt32($4, true);
-            const $6 = $dv.getInt32($4 + 4, true);
-            const $7 = $liftUtf16($5, $6);
-            $12[$13] = $7;
-          }
-          const $14: SnapStringsText.Entry = { key: $3, values: $12 };
-          $17[$18] = $14;
-        }
-        const $19 = $liftUtf16($p2, $p3);
-        const $20: string | undefined = imports["snap:strings/text"].lookup($17, $19);
-        const $21 = $checkPointer($p4, 12, 4, "results");
-        if ($20 === undefined || $20 === null) {
-          $u8[$21] = 0;
+        const $12 = $h1($p0 >>> 0, $p1 >>> 0);
+        const $13 = $liftUtf16($p2, $p3);
+        const $14: string | undefined = imports["snap:strings/text"].lookup($12, $13);
+        const $15 = $checkPointer($p4, 12, 4, "results");
+        if ($14 === undefined || $14 === null) {
+          $u8[$15] = 0;
         } else {
-          const $22 = $20;
-          $u8[$21] = 1;
-          const $23 = $lowerUtf16($22, "result");
-          const $24 = $lowered;
-          $dv.setInt32($21 + 8, $24, true);
-          $dv.setInt32($21 + 4, $23, true);
+          const $16 = $14;
+          $u8[$15] = 1;
+          const $17 = $lowerUtf16($16, "result");
+          const $18 = $lowered;
+          $dv.setInt32($15 + 8, $18, true);
+          $dv.setInt32($15 + 4, $17, true);
         }
         return;
       } catch (e) {

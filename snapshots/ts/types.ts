@@ -317,14 +317,68 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
-  function $h0(ptr: number, len: number): Uint8Array {
+  function $h0(ptr: number, len: number): Array<string> {
+    $checkRange(ptr, len, 8, 4);
+    const list: Array<string> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $4 = ptr + i * 8;
+      const $5 = $dv.getInt32($4, true);
+      const $6 = $dv.getInt32($4 + 4, true);
+      const $7 = $liftUtf8($5, $6);
+      list[i] = $7;
+    }
+    return list;
+  }
+  function $h1(ptr: number, len: number): Uint8Array {
     ptr >>>= 0;
     len >>>= 0;
     $checkRange(ptr, len, 1, 1);
     const a = new Uint8Array($u8.buffer.slice(ptr, ptr + len * 1));
     return a;
   }
-  function $h1(v: Uint8Array | ArrayLike<number>, path: string): number {
+  function $h2(ptr: number, len: number): Array<SnapTypesShapes.Item> {
+    $checkRange(ptr, len, 28, 4);
+    const list: Array<SnapTypesShapes.Item> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $0 = ptr + i * 28;
+      const $1 = $dv.getInt32($0, true);
+      const $2 = $dv.getInt32($0 + 4, true);
+      const $3 = $liftUtf8($1, $2);
+      const $8 = $dv.getInt32($0 + 8, true);
+      const $9 = $dv.getInt32($0 + 12, true);
+      const $10 = $h0($8 >>> 0, $9 >>> 0);
+      const $13 = $u8[$0 + 16];
+      let $14: SnapTypesShapes.Color | undefined;
+      switch ($13) {
+        case 0: {
+          $14 = undefined;
+          break;
+        }
+        case 1: {
+          const $11 = $u8[$0 + 17];
+          const $12 = $c0[$11];
+          if ($12 === undefined) $trap(`invalid enum discriminant ${$11} (3 cases)`);
+          $14 = $12;
+          break;
+        }
+        default:
+          $trap(`invalid discriminant ${$13} for a option of 2 cases`);
+      }
+      const $15 = $u8[$0 + 18];
+      const $16: SnapTypesShapes.Permissions = {
+        read: ($15 & 1) !== 0,
+        write: ($15 & 2) !== 0,
+        exec: ($15 & 4) !== 0,
+      };
+      const $17 = $dv.getInt32($0 + 20, true);
+      const $18 = $dv.getInt32($0 + 24, true);
+      const $19 = $h1($17, $18);
+      const $20: SnapTypesShapes.Item = { name: $3, tags: $10, color: $14, perms: $16, bytes: $19 };
+      list[i] = $20;
+    }
+    return list;
+  }
+  function $h3(v: Uint8Array | ArrayLike<number>, path: string): number {
     if (v instanceof Uint8Array) {
       const ptr = $alloc(1, v.byteLength);
       $u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);
@@ -342,6 +396,49 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = len;
     return ptr;
+  }
+  function $h4(ptr: number, len: number): Array<[number, string]> {
+    $checkRange(ptr, len, 12, 4);
+    const list: Array<[number, string]> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $0 = ptr + i * 12;
+      const $1 = $dv.getInt32($0, true);
+      const $2 = $1 >>> 0;
+      const $3 = $dv.getInt32($0 + 4, true);
+      const $4 = $dv.getInt32($0 + 8, true);
+      const $5 = $liftUtf8($3, $4);
+      const $6: [number, string] = [$2, $5];
+      list[i] = $6;
+    }
+    return list;
+  }
+  function $h5(ptr: number, len: number): Array<TypesWorld.Point> {
+    $checkRange(ptr, len, 8, 4);
+    const list: Array<TypesWorld.Point> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $11 = ptr + i * 8;
+      const $12 = $dv.getInt32($11, true);
+      const $13 = $12 | 0;
+      const $14 = $dv.getInt32($11 + 4, true);
+      const $15 = $14 | 0;
+      const $16: SnapTypesShapes.Point = { x: $13, y: $15 };
+      list[i] = $16;
+    }
+    return list;
+  }
+  function $h6(ptr: number, len: number): Array<SnapTypesShapes.Point> {
+    $checkRange(ptr, len, 8, 4);
+    const list: Array<SnapTypesShapes.Point> = new Array(len);
+    for (let i = 0; i < len; i++) {
+      const $13 = ptr + i * 8;
+      const $14 = $dv.getInt32($13, true);
+      const $15 = $14 | 0;
+      const $16 = $dv.getInt32($13 + 4, true);
+      const $17 = $16 | 0;
+      const $18: SnapTypesShapes.Point = { x: $15, y: $17 };
+      list[i] = $18;
+    }
+    return list;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -394,25 +491,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $10 = $checkPointer($9, 8, 4, "results");
       const $17 = $dv.getInt32($10, true);
       const $18 = $dv.getInt32($10 + 4, true);
-      const $19 = $17 >>> 0;
-      const $20 = $18 >>> 0;
-      $checkRange($19, $20, 8, 4);
-      const $21: Array<TypesWorld.Point> = new Array($20);
-      for (let $22 = 0; $22 < $20; $22++) {
-        const $11 = $19 + $22 * 8;
-        const $12 = $dv.getInt32($11, true);
-        const $13 = $12 | 0;
-        const $14 = $dv.getInt32($11 + 4, true);
-        const $15 = $14 | 0;
-        const $16: SnapTypesShapes.Point = { x: $13, y: $15 };
-        $21[$22] = $16;
-      }
+      const $19 = $h5($17 >>> 0, $18 >>> 0);
       if ($post0 !== undefined) {
         $state = 3;
         $post0($9);
         $state = 1;
       }
-      $result = $21;
+      $result = $19;
     } catch (e) {
       $fail(e);
     }
@@ -562,7 +647,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           if ($5.exec) $18 |= 4;
         }
         $u8[$1 + 18] = $18;
-        const $19 = $h1($6, "items[].bytes");
+        const $19 = $h3($6, "items[].bytes");
         const $20 = $lowered;
         $dv.setInt32($1 + 24, $20, true);
         $dv.setInt32($1 + 20, $19, true);
@@ -572,11 +657,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $26 = $core2($21, $22, $24, $25);
       if ($u8.byteLength === 0) $refresh();
       const $27 = $checkPointer($26, 32, 4, "results");
-      const $51 = $u8[$27];
-      let $52: SnapTypesShapes.Item | undefined;
-      switch ($51) {
+      const $48 = $u8[$27];
+      let $49: SnapTypesShapes.Item | undefined;
+      switch ($48) {
         case 0: {
-          $52 = undefined;
+          $49 = undefined;
           break;
         }
         case 1: {
@@ -585,62 +670,52 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           const $30 = $liftUtf8($28, $29);
           const $35 = $dv.getInt32($27 + 12, true);
           const $36 = $dv.getInt32($27 + 16, true);
-          const $37 = $35 >>> 0;
-          const $38 = $36 >>> 0;
-          $checkRange($37, $38, 8, 4);
-          const $39: Array<string> = new Array($38);
-          for (let $40 = 0; $40 < $38; $40++) {
-            const $31 = $37 + $40 * 8;
-            const $32 = $dv.getInt32($31, true);
-            const $33 = $dv.getInt32($31 + 4, true);
-            const $34 = $liftUtf8($32, $33);
-            $39[$40] = $34;
-          }
-          const $43 = $u8[$27 + 20];
-          let $44: SnapTypesShapes.Color | undefined;
-          switch ($43) {
+          const $37 = $h0($35 >>> 0, $36 >>> 0);
+          const $40 = $u8[$27 + 20];
+          let $41: SnapTypesShapes.Color | undefined;
+          switch ($40) {
             case 0: {
-              $44 = undefined;
+              $41 = undefined;
               break;
             }
             case 1: {
-              const $41 = $u8[$27 + 21];
-              const $42 = $c0[$41];
-              if ($42 === undefined) $trap(`invalid enum discriminant ${$41} (3 cases)`);
-              $44 = $42;
+              const $38 = $u8[$27 + 21];
+              const $39 = $c0[$38];
+              if ($39 === undefined) $trap(`invalid enum discriminant ${$38} (3 cases)`);
+              $41 = $39;
               break;
             }
             default:
-              $trap(`invalid discriminant ${$43} for a option of 2 cases`);
+              $trap(`invalid discriminant ${$40} for a option of 2 cases`);
           }
-          const $45 = $u8[$27 + 22];
-          const $46: SnapTypesShapes.Permissions = {
-            read: ($45 & 1) !== 0,
-            write: ($45 & 2) !== 0,
-            exec: ($45 & 4) !== 0,
+          const $42 = $u8[$27 + 22];
+          const $43: SnapTypesShapes.Permissions = {
+            read: ($42 & 1) !== 0,
+            write: ($42 & 2) !== 0,
+            exec: ($42 & 4) !== 0,
           };
-          const $47 = $dv.getInt32($27 + 24, true);
-          const $48 = $dv.getInt32($27 + 28, true);
-          const $49 = $h0($47, $48);
-          const $50: SnapTypesShapes.Item = {
+          const $44 = $dv.getInt32($27 + 24, true);
+          const $45 = $dv.getInt32($27 + 28, true);
+          const $46 = $h1($44, $45);
+          const $47: SnapTypesShapes.Item = {
             name: $30,
-            tags: $39,
-            color: $44,
-            perms: $46,
-            bytes: $49,
+            tags: $37,
+            color: $41,
+            perms: $43,
+            bytes: $46,
           };
-          $52 = $50;
+          $49 = $47;
           break;
         }
         default:
-          $trap(`invalid discriminant ${$51} for a option of 2 cases`);
+          $trap(`invalid discriminant ${$48} for a option of 2 cases`);
       }
       if ($post2 !== undefined) {
         $state = 3;
         $post2($26);
         $state = 1;
       }
-      $result = $52;
+      $result = $49;
     } catch (e) {
       $fail(e);
     }
@@ -787,26 +862,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $12 = BigInt.asUintN(64, $11);
       const $19 = $dv.getInt32($10 + 8, true);
       const $20 = $dv.getInt32($10 + 12, true);
-      const $21 = $19 >>> 0;
-      const $22 = $20 >>> 0;
-      $checkRange($21, $22, 8, 4);
-      const $23: Array<SnapTypesShapes.Point> = new Array($22);
-      for (let $24 = 0; $24 < $22; $24++) {
-        const $13 = $21 + $24 * 8;
-        const $14 = $dv.getInt32($13, true);
-        const $15 = $14 | 0;
-        const $16 = $dv.getInt32($13 + 4, true);
-        const $17 = $16 | 0;
-        const $18: SnapTypesShapes.Point = { x: $15, y: $17 };
-        $23[$24] = $18;
-      }
-      const $25: [bigint, Array<SnapTypesShapes.Point>] = [$12, $23];
+      const $21 = $h6($19 >>> 0, $20 >>> 0);
+      const $22: [bigint, Array<SnapTypesShapes.Point>] = [$12, $21];
       if ($post5 !== undefined) {
         $state = 3;
         $post5($9);
         $state = 1;
       }
-      $result = $25;
+      $result = $22;
     } catch (e) {
       $fail(e);
     }
@@ -995,127 +1058,71 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#find";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $24 = $p0 >>> 0;
-        const $25 = $p1 >>> 0;
-        $checkRange($24, $25, 28, 4);
-        const $26: Array<SnapTypesShapes.Item> = new Array($25);
-        for (let $27 = 0; $27 < $25; $27++) {
-          const $0 = $24 + $27 * 28;
-          const $1 = $dv.getInt32($0, true);
-          const $2 = $dv.getInt32($0 + 4, true);
-          const $3 = $liftUtf8($1, $2);
-          const $8 = $dv.getInt32($0 + 8, true);
-          const $9 = $dv.getInt32($0 + 12, true);
-          const $10 = $8 >>> 0;
-          const $11 = $9 >>> 0;
-          $checkRange($10, $11, 8, 4);
-          const $12: Array<string> = new Array($11);
-          for (let $13 = 0; $13 < $11; $13++) {
-            const $4 = $10 + $13 * 8;
-            const $5 = $dv.getInt32($4, true);
-            const $6 = $dv.getInt32($4 + 4, true);
-            const $7 = $liftUtf8($5, $6);
-            $12[$13] = $7;
-          }
-          const $16 = $u8[$0 + 16];
-          let $17: SnapTypesShapes.Color | undefined;
-          switch ($16) {
-            case 0: {
-              $17 = undefined;
-              break;
-            }
-            case 1: {
-              const $14 = $u8[$0 + 17];
-              const $15 = $c0[$14];
-              if ($15 === undefined) $trap(`invalid enum discriminant ${$14} (3 cases)`);
-              $17 = $15;
-              break;
-            }
-            default:
-              $trap(`invalid discriminant ${$16} for a option of 2 cases`);
-          }
-          const $18 = $u8[$0 + 18];
-          const $19: SnapTypesShapes.Permissions = {
-            read: ($18 & 1) !== 0,
-            write: ($18 & 2) !== 0,
-            exec: ($18 & 4) !== 0,
-          };
-          const $20 = $dv.getInt32($0 + 20, true);
-          const $21 = $dv.getInt32($0 + 24, true);
-          const $22 = $h0($20, $21);
-          const $23: SnapTypesShapes.Item = {
-            name: $3,
-            tags: $12,
-            color: $17,
-            perms: $19,
-            bytes: $22,
-          };
-          $26[$27] = $23;
-        }
-        const $28 = $liftUtf8($p2, $p3);
-        const $29: SnapTypesShapes.Item | undefined = imports["snap:types/shapes"].find($26, $28);
-        const $30 = $checkPointer($p4, 32, 4, "results");
-        if ($29 === undefined || $29 === null) {
-          $u8[$30] = 0;
+        const $21 = $h2($p0 >>> 0, $p1 >>> 0);
+        const $22 = $liftUtf8($p2, $p3);
+        const $23: SnapTypesShapes.Item | undefined = imports["snap:types/shapes"].find($21, $22);
+        const $24 = $checkPointer($p4, 32, 4, "results");
+        if ($23 === undefined || $23 === null) {
+          $u8[$24] = 0;
         } else {
-          const $31 = $29;
-          $u8[$30] = 1;
-          if (typeof $31 !== "object" || $31 === null) $typeError("result", "an object", $31);
-          const $32 = $31.name;
-          const $33 = $31.tags;
-          const $34 = $31.color;
-          const $35 = $31.perms;
-          const $36 = $31.bytes;
-          const $37 = $lowerUtf8($32, "result.name");
-          const $38 = $lowered;
-          $dv.setInt32($30 + 8, $38, true);
-          $dv.setInt32($30 + 4, $37, true);
-          if (!Array.isArray($33)) $typeError("result.tags", "an array", $33);
-          const $44 = $33.length;
-          const $43 = $alloc(4, $44 * 8);
-          for (let $45 = 0; $45 < $44; $45++) {
-            const $39 = $33[$45];
-            const $40 = $43 + $45 * 8;
-            const $41 = $lowerUtf8($39, "result.tags[]");
-            const $42 = $lowered;
-            $dv.setInt32($40 + 4, $42, true);
-            $dv.setInt32($40, $41, true);
+          const $25 = $23;
+          $u8[$24] = 1;
+          if (typeof $25 !== "object" || $25 === null) $typeError("result", "an object", $25);
+          const $26 = $25.name;
+          const $27 = $25.tags;
+          const $28 = $25.color;
+          const $29 = $25.perms;
+          const $30 = $25.bytes;
+          const $31 = $lowerUtf8($26, "result.name");
+          const $32 = $lowered;
+          $dv.setInt32($24 + 8, $32, true);
+          $dv.setInt32($24 + 4, $31, true);
+          if (!Array.isArray($27)) $typeError("result.tags", "an array", $27);
+          const $38 = $27.length;
+          const $37 = $alloc(4, $38 * 8);
+          for (let $39 = 0; $39 < $38; $39++) {
+            const $33 = $27[$39];
+            const $34 = $37 + $39 * 8;
+            const $35 = $lowerUtf8($33, "result.tags[]");
+            const $36 = $lowered;
+            $dv.setInt32($34 + 4, $36, true);
+            $dv.setInt32($34, $35, true);
           }
-          $dv.setInt32($30 + 16, $44, true);
-          $dv.setInt32($30 + 12, $43, true);
-          if ($34 === undefined || $34 === null) {
-            $u8[$30 + 20] = 0;
+          $dv.setInt32($24 + 16, $38, true);
+          $dv.setInt32($24 + 12, $37, true);
+          if ($28 === undefined || $28 === null) {
+            $u8[$24 + 20] = 0;
           } else {
-            const $46 = $34;
-            $u8[$30 + 20] = 1;
-            let $47: number;
-            switch ($46) {
+            const $40 = $28;
+            $u8[$24 + 20] = 1;
+            let $41: number;
+            switch ($40) {
               case "red":
-                $47 = 0;
+                $41 = 0;
                 break;
               case "green":
-                $47 = 1;
+                $41 = 1;
                 break;
               case "blue":
-                $47 = 2;
+                $41 = 2;
                 break;
               default:
-                $typeError("result.color", 'one of "red", "green", "blue"', $46);
+                $typeError("result.color", 'one of "red", "green", "blue"', $40);
             }
-            $u8[$30 + 21] = $47;
+            $u8[$24 + 21] = $41;
           }
-          let $48 = 0;
-          if ($35 !== undefined && $35 !== null) {
-            if (typeof $35 !== "object") $typeError("result.perms", "an object of flags", $35);
-            if ($35.read) $48 |= 1;
-            if ($35.write) $48 |= 2;
-            if ($35.exec) $48 |= 4;
+          let $42 = 0;
+          if ($29 !== undefined && $29 !== null) {
+            if (typeof $29 !== "object") $typeError("result.perms", "an object of flags", $29);
+            if ($29.read) $42 |= 1;
+            if ($29.write) $42 |= 2;
+            if ($29.exec) $42 |= 4;
           }
-          $u8[$30 + 22] = $48;
-          const $49 = $h1($36, "result.bytes");
-          const $50 = $lowered;
-          $dv.setInt32($30 + 28, $50, true);
-          $dv.setInt32($30 + 24, $49, true);
+          $u8[$24 + 22] = $42;
+          const $43 = $h3($30, "result.bytes");
+          const $44 = $lowered;
+          $dv.setInt32($24 + 28, $44, true);
+          $dv.setInt32($24 + 24, $43, true);
         }
         return;
       } catch (e) {
@@ -1244,47 +1251,34 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#pairs";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $7 = $p0 >>> 0;
-        const $8 = $p1 >>> 0;
-        $checkRange($7, $8, 12, 4);
-        const $9: Array<[number, string]> = new Array($8);
-        for (let $10 = 0; $10 < $8; $10++) {
-          const $0 = $7 + $10 * 12;
-          const $1 = $dv.getInt32($0, true);
-          const $2 = $1 >>> 0;
-          const $3 = $dv.getInt32($0 + 4, true);
-          const $4 = $dv.getInt32($0 + 8, true);
-          const $5 = $liftUtf8($3, $4);
-          const $6: [number, string] = [$2, $5];
-          $9[$10] = $6;
+        const $7 = $h4($p0 >>> 0, $p1 >>> 0);
+        const $8: [bigint, Array<SnapTypesShapes.Point>] = imports["snap:types/shapes"].pairs($7);
+        const $9 = $checkPointer($p2, 16, 8, "results");
+        if (!Array.isArray($8) || $8.length !== 2)
+          $typeError("result", "an array of 2 elements", $8);
+        const $10 = $8[0];
+        const $11 = $8[1];
+        if (typeof $10 !== "bigint" || BigInt.asUintN(64, $10) !== $10)
+          $typeError("result[0]", "a bigint from 0n to 18446744073709551615n (u64)", $10);
+        $dv.setBigInt64($9, $10, true);
+        if (!Array.isArray($11)) $typeError("result[1]", "an array", $11);
+        const $17 = $11.length;
+        const $16 = $alloc(4, $17 * 8);
+        for (let $18 = 0; $18 < $17; $18++) {
+          const $12 = $11[$18];
+          const $13 = $16 + $18 * 8;
+          if (typeof $12 !== "object" || $12 === null) $typeError("result[1][]", "an object", $12);
+          const $14 = $12.x;
+          const $15 = $12.y;
+          if (($14 | 0) !== $14)
+            $typeError("result[1][].x", "an integer from -2147483648 to 2147483647 (s32)", $14);
+          $dv.setInt32($13, $14, true);
+          if (($15 | 0) !== $15)
+            $typeError("result[1][].y", "an integer from -2147483648 to 2147483647 (s32)", $15);
+          $dv.setInt32($13 + 4, $15, true);
         }
-        const $11: [bigint, Array<SnapTypesShapes.Point>] = imports["snap:types/shapes"].pairs($9);
-        const $12 = $checkPointer($p2, 16, 8, "results");
-        if (!Array.isArray($11) || $11.length !== 2)
-          $typeError("result", "an array of 2 elements", $11);
-        const $13 = $11[0];
-        const $14 = $11[1];
-        if (typeof $13 !== "bigint" || BigInt.asUintN(64, $13) !== $13)
-          $typeError("result[0]", "a bigint from 0n to 18446744073709551615n (u64)", $13);
-        $dv.setBigInt64($12, $13, true);
-        if (!Array.isArray($14)) $typeError("result[1]", "an array", $14);
-        const $20 = $14.length;
-        const $19 = $alloc(4, $20 * 8);
-        for (let $21 = 0; $21 < $20; $21++) {
-          const $15 = $14[$21];
-          const $16 = $19 + $21 * 8;
-          if (typeof $15 !== "object" || $15 === null) $typeError("result[1][]", "an object", $15);
-          const $17 = $15.x;
-          const $18 = $15.y;
-          if (($17 | 0) !== $17)
-            $typeError("result[1][].x", "an integer from -2147483648 to 2147483647 (s32)", $17);
-          $dv.setInt32($16, $17, true);
-          if (($18 | 0) !== $18)
-            $typeError("result[1][].y", "an integer from -2147483648 to 2147483647 (s32)", $18);
-          $dv.setInt32($16 + 4, $18, true);
-        }
-        $dv.setInt32($12 + 12, $20, true);
-        $dv.setInt32($12 + 8, $19, true);
+        $dv.setInt32($9 + 12, $17, true);
+        $dv.setInt32($9 + 8, $16, true);
         return;
       } catch (e) {
         $state = 2;
