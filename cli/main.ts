@@ -74,6 +74,18 @@ function fail(diagnostics: Diagnostic[]): never {
   process.exit(1);
 }
 
+/** A composition goes to standard output only when that is not a terminal. */
+function refuseTerminal(output: string | undefined): void {
+  if (output === undefined && process.stdout.isTTY) {
+    userError("cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file");
+  }
+}
+
+function writeBinary(bytes: Uint8Array, output: string | undefined): void {
+  if (output === undefined) process.stdout.write(bytes);
+  else writeFileSync(output, bytes);
+}
+
 function usage(message: string): never {
   process.stderr.write(`${pc.red("error")}: ${message}\n`);
   process.exit(2);
@@ -715,9 +727,7 @@ async function main(): Promise<void> {
             describe: "where to write the composition (default: standard output, unless it is a terminal)",
           }),
       (argv) => {
-        if (argv.output === undefined && process.stdout.isTTY) {
-          userError("cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file");
-        }
+        refuseTerminal(argv.output);
         const socket = readBinary(argv.socket);
         const plugs = argv.plug.map(readBinary);
         const out = encodingStep(() =>
@@ -727,8 +737,7 @@ async function main(): Promise<void> {
             warn: (m) => process.stderr.write(`${pc.yellow("warning")}: ${m}\n`),
           }),
         );
-        if (argv.output === undefined) process.stdout.write(out);
-        else writeFileSync(argv.output, out);
+        writeBinary(out, argv.output);
       },
     )
     .command(
@@ -747,15 +756,12 @@ async function main(): Promise<void> {
             describe: "where to write the composition (default: standard output, unless it is a terminal)",
           }),
       (argv) => {
-        if (argv.output === undefined && process.stdout.isTTY) {
-          userError("cannot print binary wasm output to a terminal; pass `-o FILE` to write it to a file");
-        }
+        refuseTerminal(argv.output);
         const out = encodingStep(() => {
           const { graph, componentFiles } = readComposeConfig(argv.config);
           return compose(graph, { componentFiles });
         });
-        if (argv.output === undefined) process.stdout.write(out);
-        else writeFileSync(argv.output, out);
+        writeBinary(out, argv.output);
       },
     )
     .command(
