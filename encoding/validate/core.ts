@@ -99,7 +99,7 @@ export function coreModuleSig(bytes: Uint8Array): CoreModuleSig {
         });
         break;
       case 3:
-        r.vec((r) => funcs.push(types[r.u32()]));
+        for (let n = r.u32(); n > 0; n--) funcs.push(types[r.u32()]);
         break;
       case 4:
         r.vec((r) => {
