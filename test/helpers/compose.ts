@@ -386,3 +386,50 @@ export function hostTypes() {
   }
   return { "test:plug/types": { Counter } };
 }
+
+/**
+ * A world-level `use` of a resource: `runner` imports `t`, then the type
+ * `float` bounded by `t`'s; a plug exporting `t` must give it both.
+ */
+export const FLOAT_WIT = `
+package test:f;
+
+interface t {
+  resource float {
+    get: func() -> u32;
+  }
+  make: func(n: u32) -> float;
+}
+
+world leaf {
+  export t;
+}
+
+world runner {
+  use t.{float};
+  export run: func() -> u32;
+}
+
+world bare-runner {
+  use t.{float};
+  export run: func();
+}
+`;
+
+/** `make(n)` is the float of rep `n`; its `get` returns the rep. */
+export const FLOAT_LEAF = `(module
+  (import "[export]test:f/t" "[resource-new]float" (func $new (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "test:f/t#make") (param i32) (result i32) local.get 0 call $new)
+  (func (export "test:f/t#[method]float.get") (param i32) (result i32) local.get 0))`;
+
+/** run = make(42).get(), through `t` (the world's `use` also imports the type `float`). */
+export const FLOAT_RUNNER = `(module
+  (import "test:f/t" "make" (func $make (param i32) (result i32)))
+  (import "test:f/t" "[method]float.get" (func $get (param i32) (result i32)))
+  (import "test:f/t" "[resource-drop]float" (func $drop (param i32)))
+  (func (export "run") (result i32) (local $f i32) (local $r i32)
+    i32.const 42 call $make local.set $f
+    local.get $f call $get local.set $r
+    local.get $f call $drop
+    local.get $r))`;
