@@ -17,6 +17,9 @@ import { tools } from "./helpers/wasm-tools.js";
 import {
   checked,
   composeError,
+  FLOAT_LEAF,
+  FLOAT_RUNNER,
+  FLOAT_WIT,
   guest,
   hostLog,
   hostTypes,
@@ -170,6 +173,50 @@ world root {
       () => ({}),
       (e) => expect(e.run()).toBe(42),
     );
+  });
+
+  it("a type import bounded by an interface's resource is given the type of the instance that exports it", async () => {
+    // The runner's world `use`s `t.{float}`: it imports `t` and the type `float`, both satisfied by `leaf`.
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner"),
+    };
+    for (const args of [{ t: "leaf" }, { "...": "leaf" }]) {
+      const out = compose({
+        components,
+        instances: { leaf: "leaf", main: { component: "runner", arguments: args } },
+        exports: { run: "main.run" },
+      });
+      expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+      expect(await importsWat(out)).toBe("");
+      await inBothHosts(
+        out,
+        () => ({}),
+        (e) => expect(e.run()).toBe(42),
+      );
+    }
+  });
+
+  it("a type import bounded by an interface the composition imports stays the composition's import", async () => {
+    const out = compose({
+      components: { runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner") },
+      instances: { main: "runner" },
+      exports: { run: "main.run" },
+    });
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  import test:f/t;
+  use test:f/t.{float};
+
+  export run: func() -> u32;
+}
+`);
   });
 
   it("one component instantiated twice: embedded once, each instance with its own state", async () => {

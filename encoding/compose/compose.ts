@@ -22,6 +22,7 @@ import { externSub, subst, TypeError_, type ResourceMap } from "../validate/type
 import { ComposeError } from "./errors.js";
 import { dependencyOrder, encodeComposition, reachable, type Argument, type CompositionExport } from "./graph.js";
 import {
+  boundSource,
   canonical,
   describeExportedResource,
   ImportResources,
@@ -45,6 +46,8 @@ interface Given {
   path: string;
   /** For an export: its name, once resolved. */
   export?: string;
+  /** For a type import: the type of this name the export (an instance) exports, rather than the export itself. */
+  member?: string;
 }
 
 /**
@@ -87,6 +90,16 @@ export function compose(graph: ComposeGraph, options: ComposeOptions = {}): Uint
     const type = typeOf(i);
     type.imports.forEach((imp, position) => {
       const arg = given[i]!.get(position);
+      // A type import given nothing, bounded by a type of an import given an export, is given that export's type.
+      const bound = arg ? undefined : boundSource(type.imports, position);
+      const from = bound && given[i]!.get(bound.position);
+      if (bound && from?.source.kind === "export") {
+        const member = bound.member ?? from.member;
+        if (bound.member === undefined || from.member === undefined) {
+          given[i]!.set(position, { ...from, member });
+          return;
+        }
+      }
       if (!arg || arg.source.kind === "import") {
         const name = arg?.source.kind === "import" ? arg.source.name : imp.name;
         resources.leave(imp, canon[i]!, name);
@@ -141,7 +154,7 @@ export function compose(graph: ComposeGraph, options: ComposeOptions = {}): Uint
       const g = given[i]!.get(position);
       const arg: Argument =
         g && g.source.kind === "export"
-          ? { kind: "export", instance: g.source.instance, name: g.export!, sort: imp.sort }
+          ? { kind: "export", instance: g.source.instance, name: g.export!, sort: imp.sort, member: g.member }
           : { kind: "import", import: importArg.get(`${i}\0${position}`)! };
       return { name: imp.name, arg };
     }),
