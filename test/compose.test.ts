@@ -181,7 +181,12 @@ world root {
       leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
       runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner"),
     };
-    for (const args of [{ t: "leaf" }, { "...": "leaf" }]) {
+    // Given nothing, `float` follows `t`; given explicitly, it names the type `leaf`'s `t` exports.
+    const explicit = [
+      { t: "leaf", float: "leaf.test:f/t.float" },
+      { "...": "leaf", float: { instance: "leaf", export: "t.float" } },
+    ];
+    for (const args of [{ t: "leaf" }, { "...": "leaf" }, ...explicit]) {
       const out = compose({
         components,
         instances: { leaf: "leaf", main: { component: "runner", arguments: args } },
@@ -200,6 +205,26 @@ world root {
         (e) => expect(e.run()).toBe(42),
       );
     }
+  });
+
+  it("a type import given the type of an instance the bound's interface does not come from", async () => {
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner"),
+    };
+    const graph = (float: string): ComposeGraph => ({
+      components,
+      instances: { leaf: "leaf", other: "leaf", main: { component: "runner", arguments: { t: "leaf", float } } },
+      exports: { run: "main.run" },
+    });
+    const e = composeError(() => compose(graph("other.t.float")));
+    expect(e.path).toBe("instances.main.arguments.float");
+    expect(e.message).toBe(
+      "instances.main.arguments.float: export `test:f/t.float` of instance `other` does not match import `float` of instance `main`: resource types are not the same",
+    );
+    expect(composeError(() => compose(graph("leaf.t.double"))).message).toBe(
+      "instances.main.arguments.float: instance `leaf` has no export `t.double` (its exports: `test:f/t`)",
+    );
   });
 
   it("a type import bounded by an interface the composition imports stays the composition's import", async () => {

@@ -9,6 +9,9 @@
  *   export that matches by name but not by type is passed over (and
  *   reported to `warn`); two exports that both satisfy one import are an
  *   error.
+ * - A type import whose `eq` bound is a type of an earlier import that a
+ *   plug satisfies (a world's `use t.{r}` imports `t`, then `r` bounded by
+ *   `t`'s `r`) is given that plug's type, aliased from its export.
  * - Each plug is instantiated once, and only if one of its exports is used.
  * - What is left unsatisfied, among the socket's imports and those of the
  *   plugs used, is imported by the composition; imports of one name (or of
