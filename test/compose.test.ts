@@ -18,6 +18,8 @@ import {
   checked,
   composeError,
   FLOAT_LEAF,
+  FLOAT_MIDDLE,
+  FLOAT_MIDDLE_RUNNER,
   FLOAT_RUNNER,
   FLOAT_WIT,
   guest,
@@ -190,6 +192,39 @@ world root {
       const out = compose({
         components,
         instances: { leaf: "leaf", main: { component: "runner", arguments: args } },
+        exports: { run: "main.run" },
+      });
+      expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+      expect(await importsWat(out)).toBe("");
+      await inBothHosts(
+        out,
+        () => ({}),
+        (e) => expect(e.run()).toBe(42),
+      );
+    }
+  });
+
+  it("resource_floats' shape: the middle's export uses the type it imports, which the runner imports too", async () => {
+    // `leaf` gives both the middle and the runner `t` and `float`; the runner passes a float to the middle.
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      middle: await guest(FLOAT_MIDDLE, FLOAT_WIT, "middle"),
+      runner: await guest(FLOAT_MIDDLE_RUNNER, FLOAT_WIT, "middle-runner"),
+    };
+    // As the case's compose.wac wires it, and by names alone.
+    for (const args of [{ t: "leaf", float: "leaf.t.float" }, { "...": "leaf" }]) {
+      const out = compose({
+        components,
+        instances: {
+          leaf: "leaf",
+          middle: { component: "middle", arguments: args },
+          main: { component: "runner", arguments: { "...": ["leaf", "middle"] } },
+        },
         exports: { run: "main.run" },
       });
       expect(await checked(out)).toBe(`package root:component;

@@ -20,6 +20,8 @@ import {
   checked,
   composeError,
   FLOAT_LEAF,
+  FLOAT_MIDDLE,
+  FLOAT_MIDDLE_RUNNER,
   FLOAT_RUNNER,
   FLOAT_WIT,
   guest,
@@ -483,6 +485,35 @@ world root {
 }
 `);
     expect(await tools.print(out)).toMatch(/\(alias export \d+ "float" \(type/);
+    await inBothHosts(
+      out,
+      () => ({}),
+      (e) => expect(e.run()).toBe(42),
+    );
+  });
+
+  it("resource_floats' shape, plugged level by level: the middle first, then the leaf", async () => {
+    // The middle's `twice` uses its `float`, left open with the runner's; the leaf then gives both.
+    const runner = await guest(FLOAT_MIDDLE_RUNNER, FLOAT_WIT, "middle-runner");
+    const middle = await guest(FLOAT_MIDDLE, FLOAT_WIT, "middle");
+    const leaf = await guest(FLOAT_LEAF, FLOAT_WIT, "leaf");
+    const half = plug(runner, [middle]);
+    expect(await checked(half)).toBe(`package root:component;
+
+world root {
+  import test:f/t;
+  use test:f/t.{float};
+
+  export run: func() -> u32;
+}
+`);
+    const out = plug(half, [leaf]);
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
     await inBothHosts(
       out,
       () => ({}),
