@@ -17,6 +17,11 @@ import { tools } from "./helpers/wasm-tools.js";
 import {
   checked,
   composeError,
+  FLOAT_LEAF,
+  FLOAT_MIDDLE,
+  FLOAT_MIDDLE_RUNNER,
+  FLOAT_RUNNER,
+  FLOAT_WIT,
   guest,
   hostLog,
   hostTypes,
@@ -170,6 +175,108 @@ world root {
       () => ({}),
       (e) => expect(e.run()).toBe(42),
     );
+  });
+
+  it("a type import bounded by an interface's resource is given the type of the instance that exports it", async () => {
+    // The runner's world `use`s `t.{float}`: it imports `t` and the type `float`, both satisfied by `leaf`.
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner"),
+    };
+    // Given nothing, `float` follows `t`; given explicitly, it names the type `leaf`'s `t` exports.
+    const explicit = [
+      { t: "leaf", float: "leaf.test:f/t.float" },
+      { "...": "leaf", float: { instance: "leaf", export: "t.float" } },
+    ];
+    for (const args of [{ t: "leaf" }, { "...": "leaf" }, ...explicit]) {
+      const out = compose({
+        components,
+        instances: { leaf: "leaf", main: { component: "runner", arguments: args } },
+        exports: { run: "main.run" },
+      });
+      expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+      expect(await importsWat(out)).toBe("");
+      await inBothHosts(
+        out,
+        () => ({}),
+        (e) => expect(e.run()).toBe(42),
+      );
+    }
+  });
+
+  it("resource_floats' shape: the middle's export uses the type it imports, which the runner imports too", async () => {
+    // `leaf` gives both the middle and the runner `t` and `float`; the runner passes a float to the middle.
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      middle: await guest(FLOAT_MIDDLE, FLOAT_WIT, "middle"),
+      runner: await guest(FLOAT_MIDDLE_RUNNER, FLOAT_WIT, "middle-runner"),
+    };
+    // As the case's compose.wac wires it, and by names alone.
+    for (const args of [{ t: "leaf", float: "leaf.t.float" }, { "...": "leaf" }]) {
+      const out = compose({
+        components,
+        instances: {
+          leaf: "leaf",
+          middle: { component: "middle", arguments: args },
+          main: { component: "runner", arguments: { "...": ["leaf", "middle"] } },
+        },
+        exports: { run: "main.run" },
+      });
+      expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+      expect(await importsWat(out)).toBe("");
+      await inBothHosts(
+        out,
+        () => ({}),
+        (e) => expect(e.run()).toBe(42),
+      );
+    }
+  });
+
+  it("a type import given the type of an instance the bound's interface does not come from", async () => {
+    const components = {
+      leaf: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf"),
+      runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner"),
+    };
+    const graph = (float: string): ComposeGraph => ({
+      components,
+      instances: { leaf: "leaf", other: "leaf", main: { component: "runner", arguments: { t: "leaf", float } } },
+      exports: { run: "main.run" },
+    });
+    const e = composeError(() => compose(graph("other.t.float")));
+    expect(e.path).toBe("instances.main.arguments.float");
+    expect(e.message).toBe(
+      "instances.main.arguments.float: export `test:f/t.float` of instance `other` does not match import `float` of instance `main`: resource types are not the same",
+    );
+    expect(composeError(() => compose(graph("leaf.t.double"))).message).toBe(
+      "instances.main.arguments.float: instance `leaf` has no export `t.double` (its exports: `test:f/t`)",
+    );
+  });
+
+  it("a type import bounded by an interface the composition imports stays the composition's import", async () => {
+    const out = compose({
+      components: { runner: await guest(FLOAT_RUNNER, FLOAT_WIT, "runner") },
+      instances: { main: "runner" },
+      exports: { run: "main.run" },
+    });
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  import test:f/t;
+  use test:f/t.{float};
+
+  export run: func() -> u32;
+}
+`);
   });
 
   it("one component instantiated twice: embedded once, each instance with its own state", async () => {

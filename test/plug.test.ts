@@ -19,6 +19,11 @@ import {
   API_SOCKET,
   checked,
   composeError,
+  FLOAT_LEAF,
+  FLOAT_MIDDLE,
+  FLOAT_MIDDLE_RUNNER,
+  FLOAT_RUNNER,
+  FLOAT_WIT,
   guest,
   hostLog,
   hostTypes,
@@ -450,6 +455,69 @@ world root {
         return { ...types, ...(host === "jco" ? { "make-counter": { default: make } } : { makeCounter: make }) };
       },
       (e) => expect(e.run()).toBe(121),
+    );
+  });
+
+  it("a type the socket imports bounded by a plugged interface's resource is given the plug's type", async () => {
+    // The brief's shape: `use t.{float}` in the world, and nothing else from `t`.
+    const bare = await guest('(module (func (export "run")))', FLOAT_WIT, "bare-runner");
+    const leaf = await guest(FLOAT_LEAF, FLOAT_WIT, "leaf");
+    expect(await importsWat(bare)).toContain('(import "float" (type');
+    const out = plug(bare, [leaf]);
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func();
+}
+`);
+    expect(await importsWat(out)).toBe("");
+    expect(await instantiations(out)).toBe(2);
+  });
+
+  it("the runner calls a method on a float the plug makes, through the type it imports", async () => {
+    const runner = await guest(FLOAT_RUNNER, FLOAT_WIT, "runner");
+    const leaf = await guest(FLOAT_LEAF, FLOAT_WIT, "leaf");
+    const out = plug(runner, [leaf]);
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+    expect(await tools.print(out)).toMatch(/\(alias export \d+ "float" \(type/);
+    await inBothHosts(
+      out,
+      () => ({}),
+      (e) => expect(e.run()).toBe(42),
+    );
+  });
+
+  it("resource_floats' shape, plugged level by level: the middle first, then the leaf", async () => {
+    // The middle's `twice` uses its `float`, left open with the runner's; the leaf then gives both.
+    const runner = await guest(FLOAT_MIDDLE_RUNNER, FLOAT_WIT, "middle-runner");
+    const middle = await guest(FLOAT_MIDDLE, FLOAT_WIT, "middle");
+    const leaf = await guest(FLOAT_LEAF, FLOAT_WIT, "leaf");
+    const half = plug(runner, [middle]);
+    expect(await checked(half)).toBe(`package root:component;
+
+world root {
+  import test:f/t;
+  use test:f/t.{float};
+
+  export run: func() -> u32;
+}
+`);
+    const out = plug(half, [leaf]);
+    expect(await checked(out)).toBe(`package root:component;
+
+world root {
+  export run: func() -> u32;
+}
+`);
+    await inBothHosts(
+      out,
+      () => ({}),
+      (e) => expect(e.run()).toBe(42),
     );
   });
 

@@ -21,6 +21,7 @@ import { compose, externNames, planComposition, WiringError } from "../conforman
 import { componentNew } from "../encoding/index.js";
 import { buildGuest } from "./guests/c/harness.js";
 import { loadComponentHost } from "./helpers/component-host.js";
+import { FLOAT_LEAF, FLOAT_MIDDLE, FLOAT_MIDDLE_RUNNER, FLOAT_WIT, guest } from "./helpers/compose.js";
 import { e2eRequired, skipReason, wasmClang } from "./helpers/toolchains.js";
 
 const part = (name: string, imports: string[], exports: string[]) => ({ name, imports, exports });
@@ -85,6 +86,23 @@ describe("wiring multi-component cases by names", () => {
     ]);
     expect(plan.unused).toEqual([3]);
     expect(plan.open).toEqual([{ importer: 1, name: "toplevel-import" }]);
+  });
+
+  it("resource_floats' shape: the type a world `use`s, left open by names, is given by the leaf that exports it", async () => {
+    // The runner and the middle import `t` and the type `float`; no one exports `float`, the leaf exports `t`.
+    const runner = { name: "runner", bytes: await guest(FLOAT_MIDDLE_RUNNER, FLOAT_WIT, "middle-runner") };
+    const middle = { name: "middle", bytes: await guest(FLOAT_MIDDLE, FLOAT_WIT, "middle") };
+    const leaf = { name: "leaf", bytes: await guest(FLOAT_LEAF, FLOAT_WIT, "leaf") };
+    const { bytes, plan, warnings } = compose(runner, [middle, leaf]);
+    expect(plan.levels).toEqual([0, 1, 2]);
+    expect(plan.open).toEqual([
+      { importer: 0, name: "float" },
+      { importer: 1, name: "float" },
+    ]);
+    expect(warnings).toEqual([]);
+    expect(externNames(bytes)).toEqual({ imports: [], exports: ["run"] });
+    const run = (await (await loadComponentHost(bytes)).instantiate({})).run as () => number;
+    expect(run()).toBe(42);
   });
 });
 

@@ -19,7 +19,10 @@
  * are plugged in turn into the composition so far: `plug` merges the
  * imports of one name that are left open, so every component that imports
  * a name from a dependency of a deeper level still waits for it, and gets
- * the same instance when that level is plugged.
+ * the same instance when that level is plugged. A type import a world's
+ * `use` makes (`float` of `use test.{float}`) is exported by no one, so it
+ * stays open until the level that plugs the interface its bound names:
+ * `plug` then gives it that interface's type.
  */
 import { readComponent } from "../../encoding/decode/component.js";
 import { plug } from "../../encoding/compose/index.js";

@@ -8,7 +8,10 @@
  *   exports is named as an import is an error). An import given nothing is
  *   imported by the composition under its own name; imports of one name (or
  *   semver-compatible names) are merged into one, as `plug` merges them, so
- *   everyone importing a name shares its instance and its resources.
+ *   everyone importing a name shares its instance and its resources. A
+ *   type import given nothing whose `eq` bound is a type of an earlier
+ *   import given an export (a world's `use t.{r}`: `t`, then `r`) is given
+ *   that export's type instead.
  * - Every argument's type must be a subtype of the import's (the validator's
  *   check, resources by identity). Each instance has resources of its own:
  *   two instances of one component export different resources.
@@ -18,10 +21,11 @@
  *   exports of instances, except names exported already.
  */
 import type { Entry, Extern } from "../decode/binary.js";
-import { externSub, subst, TypeError_, type ResourceMap } from "../validate/types.js";
+import { externSub, resolve, subst, TypeError_, type ResourceMap } from "../validate/types.js";
 import { ComposeError } from "./errors.js";
 import { dependencyOrder, encodeComposition, reachable, type Argument, type CompositionExport } from "./graph.js";
 import {
+  boundSource,
   canonical,
   describeExportedResource,
   ImportResources,
@@ -45,6 +49,8 @@ interface Given {
   path: string;
   /** For an export: its name, once resolved. */
   export?: string;
+  /** For a type import: the type of this name the export (an instance) exports, rather than the export itself. */
+  member?: string;
 }
 
 /**
@@ -87,13 +93,23 @@ export function compose(graph: ComposeGraph, options: ComposeOptions = {}): Uint
     const type = typeOf(i);
     type.imports.forEach((imp, position) => {
       const arg = given[i]!.get(position);
+      // A type import given nothing, bounded by a type of an import given an export, is given that export's type.
+      const bound = arg ? undefined : boundSource(type.imports, position);
+      const from = bound && given[i]!.get(bound.position);
+      if (bound && from?.source.kind === "export") {
+        const member = bound.member ?? from.member;
+        if (bound.member === undefined || from.member === undefined) {
+          given[i]!.set(position, { ...from, member });
+          return;
+        }
+      }
       if (!arg || arg.source.kind === "import") {
         const name = arg?.source.kind === "import" ? arg.source.name : imp.name;
         resources.leave(imp, canon[i]!, name);
         members.push({ owner: i, position, x: imp, name });
         return;
       }
-      const actual = exportsOf[arg.source.instance]!.find((x) => x.name === arg.export)!;
+      const actual = exported(exportsOf[arg.source.instance]!, arg.export!, arg.member);
       const map: ResourceMap = new Map();
       try {
         externSub(actual, canonical(imp, canon[i]!), map);
@@ -141,7 +157,7 @@ export function compose(graph: ComposeGraph, options: ComposeOptions = {}): Uint
       const g = given[i]!.get(position);
       const arg: Argument =
         g && g.source.kind === "export"
-          ? { kind: "export", instance: g.source.instance, name: g.export!, sort: imp.sort }
+          ? { kind: "export", instance: g.source.instance, name: g.export!, sort: imp.sort, member: g.member }
           : { kind: "import", import: importArg.get(`${i}\0${position}`)! };
       return { name: imp.name, arg };
     }),
@@ -177,6 +193,30 @@ function interfaceName(name: string): string | undefined {
   return name.slice(slash + 1, at < 0 ? undefined : at);
 }
 
+/**
+ * `name.member`: the type `member` that an instance export `name` (an
+ * interface name works as for arguments) exports, if there is one.
+ */
+function typeMember(exports: Extern[], wanted: string): { export: string; member: string } | undefined {
+  const dot = wanted.lastIndexOf(".");
+  if (dot <= 0) return undefined;
+  const e = importNamed(exports, wanted.slice(0, dot));
+  const x = exports[e];
+  const inst = x?.sort === "instance" ? resolve(x.entry) : undefined;
+  const member = wanted.slice(dot + 1);
+  if (inst?.kind !== "instance" || !inst.exports.some((y) => y.sort === "type" && y.name === member)) return undefined;
+  return { export: x!.name, member };
+}
+
+/** Export `name` of `exports`, or with `member` the type of that name it exports (named `name.member`). */
+function exported(exports: Extern[], name: string, member: string | undefined): Extern {
+  const x = exports.find((y) => y.name === name)!;
+  if (member === undefined) return x;
+  const inst = resolve(x.entry);
+  const y = inst.kind === "instance" ? inst.exports.find((z) => z.sort === "type" && z.name === member) : undefined;
+  return { name: `${name}.${member}`, attrs: y!.attrs, sort: "type", entry: y!.entry };
+}
+
 function nameList(externs: Extern[]): string {
   return externs.length === 0 ? "none" : externs.map((x) => `\`${x.name}\``).join(", ");
 }
@@ -207,6 +247,11 @@ function argumentsOf(plan: Plan, i: number, typeOf: (i: number) => Loaded["type"
     const exports = typeOf(source.instance).exports;
     const wanted = source.export ?? imports[k]!.name;
     const e = source.export === undefined ? exports.findIndex((x) => x.name === wanted) : importNamed(exports, wanted);
+    const member = e < 0 && source.export !== undefined ? typeMember(exports, wanted) : undefined;
+    if (member) {
+      out.set(k, { source, path, ...member });
+      continue;
+    }
     if (e < 0) {
       const from = plan.instances[source.instance]!.name;
       throw new ComposeError(

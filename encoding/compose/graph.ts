@@ -24,9 +24,14 @@ export interface CompositionImport {
   type: TypedExtern;
 }
 
-/** What an instantiation argument is: an import of the composition, or an export of an instance. */
+/**
+ * What an instantiation argument is: an import of the composition, or an
+ * export of an instance; with `member`, the type of that name the export (an
+ * instance) exports, whose sort is then `type`.
+ */
 export type Argument =
-  { kind: "import"; import: number } | { kind: "export"; instance: number; name: string; sort: Extern["sort"] };
+  | { kind: "import"; import: number }
+  | { kind: "export"; instance: number; name: string; sort: Extern["sort"]; member?: string };
 
 export interface CompositionInstance {
   /** Index into `components`. */
@@ -164,6 +169,15 @@ export function encodeComposition(c: Composition): Uint8Array {
     }
     return index;
   };
+  const aliasMember = (instance: number, name: string, member: string): number => {
+    const key = `${instance}\0${name}\0${member}`;
+    let index = aliases.get(key);
+    if (index === undefined) {
+      index = b.aliasExport(alias(instance, name, "instance"), member, "type");
+      aliases.set(key, index);
+    }
+    return index;
+  };
   for (const i of instanceOrder) {
     const inst = c.instances[i]!;
     let component = componentIndex.get(inst.component);
@@ -176,6 +190,7 @@ export function encodeComposition(c: Composition): Uint8Array {
         const imp = c.imports[arg.import]!;
         return [name, sortName(imp.type.sort, `import \`${imp.name}\``), importIndex[arg.import]!];
       }
+      if (arg.member !== undefined) return [name, "type", aliasMember(arg.instance, arg.name, arg.member)];
       return [name, sortName(arg.sort, `argument \`${name}\``), alias(arg.instance, arg.name, arg.sort)];
     });
     instanceIndex[i] = b.instantiate(component, args);

@@ -22,7 +22,7 @@ import { resolve, subst, TypeError_, type ComponentEntry } from "../validate/typ
 import { ComposeError } from "./errors.js";
 import { dependencyOrder, reachable, type CompositionImport } from "./graph.js";
 import { declaredResources, highestVersion, importKey, mergeExtern } from "./merge.js";
-import type { TypedExtern } from "./types.js";
+import { step, type TypedExtern } from "./types.js";
 
 /** A component to compose: how messages name it, its bytes, and its type. */
 export interface Loaded {
@@ -250,4 +250,34 @@ export function describeExportedResource(
     }
   }
   return what;
+}
+
+/** Where a type import's bound comes from: an earlier import of the same component, and which of its types. */
+export interface BoundSource {
+  /** The earlier import's position. */
+  position: number;
+  /** The name of the type that import (an instance) exports; undefined when the import is itself a type. */
+  member?: string;
+}
+
+/**
+ * For the type import at `k` of `imports`: the nearest earlier import whose
+ * type (or type export) its `eq` bound names, if any. A world's `use t.{r}`
+ * imports `t`, then `r` bounded by `t`'s `r`.
+ */
+export function boundSource(imports: Extern[], k: number): BoundSource | undefined {
+  const imp = imports[k]!;
+  if (imp.sort !== "type") return undefined;
+  const chain = new Set<Entry>();
+  for (let e: Entry | undefined = imp.entry; e && !chain.has(e); e = step(e)) chain.add(e);
+  chain.delete(imp.entry);
+  for (let j = k - 1; j >= 0; j--) {
+    const x = imports[j]!;
+    if (x.sort === "type" && chain.has(x.entry)) return { position: j };
+    const inst = x.sort === "instance" ? resolve(x.entry) : undefined;
+    if (inst?.kind !== "instance") continue;
+    const y = inst.exports.find((y) => y.sort === "type" && chain.has(y.entry));
+    if (y) return { position: j, member: y.name };
+  }
+  return undefined;
 }

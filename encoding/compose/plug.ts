@@ -9,6 +9,9 @@
  *   export that matches by name but not by type is passed over (and
  *   reported to `warn`); two exports that both satisfy one import are an
  *   error.
+ * - A type import whose `eq` bound is a type of an earlier import that a
+ *   plug satisfies (a world's `use t.{r}` imports `t`, then `r` bounded by
+ *   `t`'s `r`) is given that plug's type, aliased from its export.
  * - Each plug is instantiated once, and only if one of its exports is used.
  * - What is left unsatisfied, among the socket's imports and those of the
  *   plugs used, is imported by the composition; imports of one name (or of
@@ -27,6 +30,7 @@ import { externSub, TypeError_, type ResourceMap } from "../validate/types.js";
 import { ComposeError } from "./errors.js";
 import { encodeComposition, type Argument, type Composition, type CompositionInstance } from "./graph.js";
 import {
+  boundSource,
   canonical,
   describeExportedResource,
   ImportResources,
@@ -78,6 +82,7 @@ export function plug(socket: Uint8Array, plugs: Uint8Array[], options: PlugOptio
 
   // The socket's imports in order: later ones may use the resources of earlier ones.
   const plugged = new Map<number, { plug: number; exp: Extern }>();
+  const typeArgs = new Map<number, TypeArg>();
   const passedOver: { k: number; plug: number; exp: Extern; reason: string }[] = [];
   imports.forEach((imp, k) => {
     const accepted: { plug: number; exp: Extern; map: ResourceMap }[] = [];
@@ -98,7 +103,18 @@ export function plug(socket: Uint8Array, plugs: Uint8Array[], options: PlugOptio
       );
     }
     const chosen = accepted[0];
-    if (!chosen) return leaveToComposition(imp);
+    if (!chosen) {
+      // A type import bounded by a type of a plugged import is given the plug's type.
+      const bound = boundSource(imports, k);
+      const from = bound && plugged.get(bound.position);
+      const given = from ? { plug: from.plug, name: from.exp.name, member: bound.member } : undefined;
+      const arg = given ?? (bound?.member === undefined ? bound && typeArgs.get(bound.position) : undefined);
+      if (arg) {
+        typeArgs.set(k, arg);
+        return;
+      }
+      return leaveToComposition(imp);
+    }
     plugged.set(k, chosen);
     for (const { resource } of declaredResources(imp)) {
       const actual = chosen.map.get(resource);
@@ -115,7 +131,16 @@ export function plug(socket: Uint8Array, plugs: Uint8Array[], options: PlugOptio
   for (const m of passedOver) options.warn?.(`${mismatch(m)}; the export is not used`);
 
   const used = [...new Set([...plugged.values()].map((c) => c.plug))].sort((a, b) => a - b);
-  return validated(encodeComposition(compose(s, ps, used, plugged, canon, resources, labelOf)));
+  return validated(encodeComposition(compose(s, ps, used, plugged, typeArgs, canon, resources, labelOf)));
+}
+
+/** A socket's type import given a type a plug's export (an instance) exports. */
+interface TypeArg {
+  plug: number;
+  /** The plug's export. */
+  name: string;
+  /** The name of the type it exports; none when the export is the type itself. */
+  member?: string;
 }
 
 /** The composition: merged imports, the plugs used, the socket, and the socket's exports. */
@@ -124,6 +149,7 @@ function compose(
   ps: Loaded[],
   used: number[],
   plugged: Map<number, { plug: number; exp: Extern }>,
+  typeArgs: Map<number, TypeArg>,
   canon: Map<Entry, Entry>,
   resources: ImportResources,
   labelOf: (owner: number) => string,
@@ -131,7 +157,7 @@ function compose(
   // What is left to the composition: the socket's unplugged imports and every import of the plugs used.
   const members: Member[] = [];
   s.type.imports.forEach((x, position) => {
-    if (!plugged.has(position)) members.push({ owner: -1, position, x });
+    if (!plugged.has(position) && !typeArgs.has(position)) members.push({ owner: -1, position, x });
   });
   for (const p of used) ps[p]!.type.imports.forEach((x, position) => members.push({ owner: p, position, x }));
   const { imports, importOf } = mergeImports(members, {
@@ -165,9 +191,12 @@ function compose(
     label: s.label,
     args: s.type.imports.map((x, position) => {
       const c = plugged.get(position);
+      const t = typeArgs.get(position);
       const arg: Argument = c
         ? { kind: "export", instance: instanceOf.get(c.plug)!, name: c.exp.name, sort: c.exp.sort }
-        : argOf(-1, position);
+        : t
+          ? { kind: "export", instance: instanceOf.get(t.plug)!, name: t.name, sort: "type", member: t.member }
+          : argOf(-1, position);
       return { name: x.name, arg };
     }),
   });

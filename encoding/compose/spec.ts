@@ -13,7 +13,9 @@ import { ComposeError } from "./errors.js";
  *   the export);
  * - `"inst.name"` or `{ instance: "inst", export: "name" }`: its export
  *   `name` (or, when it has no export of that name, its one export of an
- *   interface of that name: `leaf` for `test:x/leaf`);
+ *   interface of that name: `leaf` for `test:x/leaf`); for a type import,
+ *   `"inst.iface.type"` names the type `type` that its export `iface` (an
+ *   instance, named as above) exports;
  * - `{ import: "name" }` (arguments only): the composition's import `name`,
  *   merged with every other import of that name.
  */

@@ -386,3 +386,81 @@ export function hostTypes() {
   }
   return { "test:plug/types": { Counter } };
 }
+
+/**
+ * A world-level `use` of a resource: `runner` imports `t`, then the type
+ * `float` bounded by `t`'s; a plug exporting `t` must give it both.
+ */
+export const FLOAT_WIT = `
+package test:f;
+
+interface t {
+  resource float {
+    get: func() -> u32;
+  }
+  make: func(n: u32) -> float;
+}
+
+world leaf {
+  export t;
+}
+
+world runner {
+  use t.{float};
+  export run: func() -> u32;
+}
+
+world bare-runner {
+  use t.{float};
+  export run: func();
+}
+
+world middle {
+  use t.{float};
+  export twice: func(f: borrow<float>) -> u32;
+}
+
+world middle-runner {
+  use t.{float};
+  import twice: func(f: borrow<float>) -> u32;
+  export run: func() -> u32;
+}
+`;
+
+/** twice(f) = 2 * f.get(), through its own imports of `t` and `float`. */
+export const FLOAT_MIDDLE = `(module
+  (import "test:f/t" "[method]float.get" (func $get (param i32) (result i32)))
+  (import "test:f/t" "[resource-drop]float" (func $drop (param i32)))
+  (func (export "twice") (param i32) (result i32) (local $r i32)
+    local.get 0 call $get i32.const 2 i32.mul local.set $r
+    local.get 0 call $drop
+    local.get $r))`;
+
+/** run = twice(make(21)): a float of the leaf passed to the middle. */
+export const FLOAT_MIDDLE_RUNNER = `(module
+  (import "test:f/t" "make" (func $make (param i32) (result i32)))
+  (import "test:f/t" "[resource-drop]float" (func $drop (param i32)))
+  (import "$root" "twice" (func $twice (param i32) (result i32)))
+  (func (export "run") (result i32) (local $f i32) (local $r i32)
+    i32.const 21 call $make local.set $f
+    local.get $f call $twice local.set $r
+    local.get $f call $drop
+    local.get $r))`;
+
+/** `make(n)` is the float of rep `n`; its `get` returns the rep. */
+export const FLOAT_LEAF = `(module
+  (import "[export]test:f/t" "[resource-new]float" (func $new (param i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "test:f/t#make") (param i32) (result i32) local.get 0 call $new)
+  (func (export "test:f/t#[method]float.get") (param i32) (result i32) local.get 0))`;
+
+/** run = make(42).get(), through `t` (the world's `use` also imports the type `float`). */
+export const FLOAT_RUNNER = `(module
+  (import "test:f/t" "make" (func $make (param i32) (result i32)))
+  (import "test:f/t" "[method]float.get" (func $get (param i32) (result i32)))
+  (import "test:f/t" "[resource-drop]float" (func $drop (param i32)))
+  (func (export "run") (result i32) (local $f i32) (local $r i32)
+    i32.const 42 call $make local.set $f
+    local.get $f call $get local.set $r
+    local.get $f call $drop
+    local.get $r))`;
