@@ -169,7 +169,7 @@ async function runComposedCase(c: Case, caseDir: string, built: Built[], args: A
       continue;
     }
     const wasm = new Map(parts.map((p) => [p, built.find((b) => b.component === p)!.wasm!]));
-    const prepared = await prepareComposition(combo, wasm, path.join(caseDir, `composed-${n}`));
+    const prepared = await prepareComposition(combo, wasm, path.join(caseDir, `composed-${n}`), c.wac);
     if (!prepared.ok && prepared.wiring) {
       outcome.skipped = prepared.error;
       continue;

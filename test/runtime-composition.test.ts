@@ -18,6 +18,7 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { beforeAll, describe, expect, it } from "vitest";
 import { compose, externNames, planComposition, WiringError } from "../conformance/wit-bindgen-runtime/compose.js";
+import { wacGraph, WacError } from "../conformance/wit-bindgen-runtime/wac.js";
 import { componentNew } from "../encoding/index.js";
 import { buildGuest } from "./guests/c/harness.js";
 import { loadComponentHost } from "./helpers/component-host.js";
@@ -157,4 +158,48 @@ describe.skipIf(reason)("resource_with_lists composed by plug and run in our com
     const call = await run(compose(runner, [leaf]).bytes);
     expect(call).toThrow();
   }, 120_000);
+});
+
+describe("runtime cases: the wiring of their WAC scripts", () => {
+  const bytes = (n: number) => new Uint8Array([n]);
+  const worlds: Record<string, Uint8Array> = { leaf: bytes(1), intermediate: bytes(2), runner: bytes(3) };
+
+  it("reads let/new, named arguments (exports and types of exports), spreads and export spreads", () => {
+    const graph = wacGraph(
+      `package example:composition;
+// a comment
+let leaf = new test:leaf { ... };
+let mid = new test:intermediate {
+  test: leaf.test,
+  float: leaf.test.float,
+  ...leaf,
+  ...
+};
+let runner = new test:runner { exports: mid.exports, ... };
+export runner...;
+`,
+      (w) => worlds[w],
+    );
+    expect(graph).toEqual({
+      components: { leaf: bytes(1), intermediate: bytes(2), runner: bytes(3) },
+      instances: {
+        leaf: { component: "leaf", arguments: {} },
+        mid: { component: "intermediate", arguments: { test: "leaf.test", float: "leaf.test.float", "...": ["leaf"] } },
+        runner: { component: "runner", arguments: { exports: "mid.exports" } },
+      },
+      exports: { "...": ["runner"] },
+    });
+  });
+
+  it("refuses what it does not know, naming the line, rather than composing differently", () => {
+    expect(() => wacGraph("let a = new test:leaf { ... };\nlet b = a;\n", (w) => worlds[w])).toThrow(
+      new WacError("line 2: not a statement this reader knows: `let b = a`"),
+    );
+    expect(() => wacGraph("let a = new test:other { ... };\n", (w) => worlds[w])).toThrow(
+      "line 1: no component of world `other`",
+    );
+    expect(() => wacGraph("let a = new test:leaf { x: new test:leaf {} };\n", (w) => worlds[w])).toThrow(
+      /an argument this reader does not know/,
+    );
+  });
 });

@@ -119,6 +119,8 @@ export interface Case {
   runnerWorld: string;
   testWorlds: string[];
   components: Component[];
+  /** The `//@ wac` script that wires a multi-component case, when it names one and it exists. */
+  wac?: string;
 }
 
 const DEFAULT_ARGS: Record<Language, string[]> = { rust: ["--generate-all", "--format"], c: [] };
@@ -190,7 +192,14 @@ function loadCase(root: string, dir: string): Case {
     runnerWorld,
     testWorlds,
     components,
+    wac: wacScript(dir, witConfig.wac),
   };
+}
+
+function wacScript(dir: string, value: unknown): string | undefined {
+  if (typeof value !== "string") return undefined;
+  const file = path.join(dir, value);
+  return fs.existsSync(file) ? file : undefined;
 }
 
 /** The runtime cases under `root`, sorted by name. */

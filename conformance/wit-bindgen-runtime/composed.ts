@@ -14,6 +14,8 @@ import { componentNew } from "../../encoding/index.js";
 import { generateComponentHost } from "../../generators/ts/component/index.js";
 import type { Case, Component } from "./cases.js";
 import { compose, WiringError } from "./compose.js";
+import { compose as composeGraph } from "../../encoding/compose/index.js";
+import { wacGraph, WacError } from "./wac.js";
 
 /** One composition of a multi-component case. */
 export interface Combination {
@@ -60,11 +62,16 @@ function preview1Adapter(): Uint8Array {
 
 const message = (e: unknown) => (e instanceof Error ? e.message.split("\n")[0]! : String(e));
 
-/** Wraps, composes and transpiles one combination from the core modules in `wasm`, in `dir` (created). */
+/**
+ * Wraps, composes and transpiles one combination from the core modules in
+ * `wasm`, in `dir` (created): as the case's `wac` script wires it when there
+ * is one (wac.ts), else by names (compose.ts).
+ */
 export async function prepareComposition(
   combo: Combination,
   wasm: Map<Component, string>,
   dir: string,
+  wac?: string,
 ): Promise<Prepared> {
   fs.mkdirSync(dir, { recursive: true });
   const parts: { name: string; bytes: Uint8Array }[] = [];
@@ -82,11 +89,22 @@ export async function prepareComposition(
   }
   let bytes: Uint8Array;
   let warnings: string[];
-  try {
-    ({ bytes, warnings } = compose(parts[0]!, parts.slice(1)));
-  } catch (e) {
-    if (e instanceof WiringError) return { ok: false, category: "wiring by names", error: message(e), wiring: true };
-    return { ok: false, category: "plug", error: message(e) };
+  if (wac !== undefined) {
+    const byWorld = new Map([combo.runner, ...combo.deps].map((c, i) => [c.world, parts[i]!.bytes]));
+    try {
+      bytes = composeGraph(wacGraph(fs.readFileSync(wac, "utf8"), (world) => byWorld.get(world)));
+      warnings = [];
+    } catch (e) {
+      if (e instanceof WacError) return { ok: false, category: "wac script", error: message(e), wiring: true };
+      return { ok: false, category: "compose", error: message(e) };
+    }
+  } else {
+    try {
+      ({ bytes, warnings } = compose(parts[0]!, parts.slice(1)));
+    } catch (e) {
+      if (e instanceof WiringError) return { ok: false, category: "wiring by names", error: message(e), wiring: true };
+      return { ok: false, category: "plug", error: message(e) };
+    }
   }
   fs.writeFileSync(path.join(dir, "composed.wasm"), bytes);
   try {
