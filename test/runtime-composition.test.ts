@@ -22,7 +22,17 @@ import { wacGraph, WacError } from "../conformance/wit-bindgen-runtime/wac.js";
 import { componentNew } from "../encoding/index.js";
 import { buildGuest } from "./guests/c/harness.js";
 import { loadComponentHost } from "./helpers/component-host.js";
-import { FLOAT_LEAF, FLOAT_MIDDLE, FLOAT_MIDDLE_RUNNER, FLOAT_WIT, guest } from "./helpers/compose.js";
+import {
+  checked,
+  FLOAT_LEAF,
+  FLOAT_MIDDLE,
+  FLOAT_MIDDLE_RUNNER,
+  FLOAT_WIT,
+  guest,
+  inBothHosts,
+  instantiations,
+} from "./helpers/compose.js";
+import { compose as composeGraph } from "../encoding/compose/index.js";
 import { e2eRequired, skipReason, wasmClang } from "./helpers/toolchains.js";
 
 const part = (name: string, imports: string[], exports: string[]) => ({ name, imports, exports });
@@ -152,6 +162,32 @@ describe.skipIf(reason)("resource_with_lists composed by plug and run in our com
       // Again: the same instances keep working (the things of the first run were dropped).
       call();
     }
+  }, 120_000);
+
+  it("composed by compose() from a graph (two instances of the leaf), valid for wasm-tools, runs in jco's host and ours", async () => {
+    const graph = {
+      components: { runner: runner.bytes, middle: middle.bytes, leaf: leaf.bytes },
+      instances: {
+        spare: "leaf",
+        leaf: "leaf",
+        middle: { component: "middle", arguments: { test: "leaf.test" } },
+        runner: { component: "runner", arguments: { test: "middle.test" } },
+      },
+      exports: { run: "runner", "spare-test": { instance: "spare", export: "test" } },
+    };
+    const bytes = composeGraph(graph);
+    const wit = await checked(bytes);
+    expect(wit).toContain("export run: func();");
+    expect(wit).toContain("export spare-test: interface {");
+    expect(await instantiations(bytes)).toBe(4);
+    await inBothHosts(
+      bytes,
+      () => ({}),
+      (e) => {
+        e.run();
+        e.run();
+      },
+    );
   }, 120_000);
 
   it("the runner notices when the middle is left out", async () => {
