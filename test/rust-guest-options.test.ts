@@ -405,6 +405,40 @@ bindings::export!(Component with_types_in bindings);
     expect(guest.liveAllocations()).toBe(0);
   });
 
+  it("--merge-structurally-equal-types with an interface imported and exported: the exported copy is the import's where no exported resource is held, and exports use the exported copy", async () => {
+    const nominal = rustScenario("nominal");
+    const options = { mergeStructurallyEqualTypes: true };
+    const source = rustBindings(nominal, options);
+    expect(source).toContain("pub type Kind = super::super::super::super::test::rust_nominal::shared::Kind;");
+    expect(source).toMatch(
+      /pub type Holder =\s+super::super::super::super::exports::test::rust_nominal::shared::Holder;/,
+    );
+    const core = await buildRustGuest(nominal, options);
+    const host = await loadHost(nominal.wit, { world: nominal.world });
+    class Counter {
+      constructor(readonly start: number) {}
+      get(): number {
+        return this.start;
+      }
+    }
+    const guest = (await host.instantiate(core, {
+      "test:rust-nominal/shared": {
+        Counter,
+        flip: (k: { tag: string; val?: bigint }) =>
+          k.tag === "a" ? { tag: "c" } : k.tag === "c" ? { tag: "a" } : { tag: "b", val: k.val! + 1n },
+        make: (start: number) => ({ c: new Counter(start) }),
+      },
+    })) as any;
+    expect(guest.shared.flip({ tag: "a" })).toEqual({ tag: "c" });
+    expect(guest.shared.flip({ tag: "b", val: 41n })).toEqual({ tag: "b", val: 42n });
+    expect(guest.user.relay({ tag: "c" })).toEqual({ tag: "a" });
+    const held = guest.user.wrap(3).c;
+    expect(held).toBeInstanceOf(guest.shared.Counter);
+    expect([held.get(), held.get()]).toEqual([30, 31]);
+    const made = guest.shared.make(7).c;
+    expect(made.get()).toBe(7);
+  });
+
   it("--async filters bind functions with the other ABI: async ones synchronously, and back", () => {
     const asyncs = rustScenario("asyncs");
     const sync = rustBindings(asyncs, { async: ["-all"] });

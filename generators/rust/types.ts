@@ -523,8 +523,42 @@ export class RustTypes {
     const owner = this.resolve.types[id].owner;
     if (owner.kind !== "interface") return false;
     if (owner.id === this.context.iface) return this.context.exported;
-    if (owner.id === this.context.exportedCopy) return true;
+    if (owner.id === this.context.exportedCopy || this.exportedDependency(owner.id)) return true;
     return this.interfacePaths.get(owner.id)?.exported ?? false;
+  }
+
+  /**
+   * Whether `id` is an interface the world exports, used from the module of
+   * another exported interface: there its types are the export's, even when
+   * the world imports the interface too (wit-parser's nominal type ids give
+   * an export's dependencies on other exports the exports' types).
+   */
+  private exportedDependency(id: InterfaceId): boolean {
+    return this.context.exported && this.context.iface !== undefined && this.exportPaths.has(id);
+  }
+
+  /** Whether a type reaches a resource of an exported interface (so its exported copy differs from the imported). */
+  private reachesExportedResource(t: Type | undefined, seen = new Set<TypeId>()): boolean {
+    if (typeof t !== "number" || seen.has(t)) return false;
+    seen.add(t);
+    const def = this.resolve.types[t];
+    if (def.kind.kind === "resource") return def.owner.kind === "interface" && this.exportPaths.has(def.owner.id);
+    return typeDefParts(def.kind).some((u) => this.reachesExportedResource(u, seen));
+  }
+
+  /**
+   * With equal types merged, a type of an exported interface the world also
+   * imports is its imported copy when it reaches no exported resource (the
+   * two are structurally equal, and wit-bindgen keeps the first, the
+   * import's): the path of that copy, or undefined.
+   */
+  private importedCopy(id: TypeId, rustName: string): string | undefined {
+    if (this.equal === undefined || !this.context.exported) return undefined;
+    const owner = this.resolve.types[id].owner;
+    if (owner.kind !== "interface" || owner.id !== this.context.iface) return undefined;
+    const imported = this.interfacePaths.get(owner.id);
+    if (imported === undefined || imported.exported || this.reachesExportedResource(id)) return undefined;
+    return [...this.context.path.map(() => "super"), ...imported.path, rustName].join("::");
   }
 
   /** The path of a named type (or of `name` beside it) from the current module. */
@@ -534,7 +568,10 @@ export class RustTypes {
     if (remapped !== undefined) return [...this.context.path.map(() => "super"), remapped].join("::");
     if (owner.kind === "interface") {
       if (owner.id === this.context.iface) return name;
-      const exportPath = owner.id === this.context.exportedCopy ? this.exportPaths.get(owner.id) : undefined;
+      const exportPath =
+        owner.id === this.context.exportedCopy || this.exportedDependency(owner.id)
+          ? this.exportPaths.get(owner.id)
+          : undefined;
       if (exportPath) return [...this.context.path.map(() => "super"), ...exportPath, name].join("::");
       const target = this.interfacePaths.get(owner.id);
       if (target === undefined) throw new Error(`interface of type ${name} is not in the world`);
@@ -584,7 +621,11 @@ export class RustTypes {
   define(out: RustSource, id: TypeId, name: string): void {
     const rep = this.equal?.get(id);
     for (const [rustName, mode] of this.modesOf(id)) {
-      if (rep === undefined || rep === id) this.defineAs(out, id, name, rustName, mode);
+      const importedCopy = rep === undefined || rep === id ? this.importedCopy(id, rustName) : undefined;
+      if (importedCopy !== undefined) {
+        out.line(...docLines(this.resolve.types[id].docs.contents));
+        out.assign(`pub type ${rustName}${generics(mode.lifetime)}`, `${importedCopy}${generics(mode.lifetime)}`);
+      } else if (rep === undefined || rep === id) this.defineAs(out, id, name, rustName, mode);
       else {
         out.line(...docLines(this.resolve.types[id].docs.contents));
         out.assign(`pub type ${rustName}${generics(mode.lifetime)}`, this.print(rep, mode));
