@@ -11,20 +11,15 @@
  * Nothing here asserts on timings. Usage:
  * npm run bench:plug [-- --runs <N, default 11>]
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median, option, timeProcess } from "./processes.js";
 import { plug } from "../encoding/compose/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = path.join(root, "dist", "cli", "launch.js");
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-}
 
 /** About 1 MB of functions and 1 MB of data, as core module fields. */
 function bulk(seed: number): string {
@@ -63,21 +58,6 @@ const PLUG = `(component
   (instance $math (export "add" (func $add)))
   (export "test:bench/math" (instance $math)))`;
 
-/** Milliseconds from spawning `command args` to its exit; throws if it fails. */
-function timeProcess(command: string, args: string[]): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 async function main(): Promise<void> {
   const runs = option("runs", 11);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bindgen-bench-plug-"));
@@ -92,14 +72,15 @@ async function main(): Promise<void> {
   fs.writeFileSync(plugFile, plugged);
   const out = path.join(dir, "out.wasm");
   const args = [cli, "plug", socketFile, "--plug", plugFile, "-o", out];
+  const env = { ...process.env, NO_COLOR: "1" };
 
-  timeProcess(process.execPath, args);
+  timeProcess(process.execPath, args, env);
   const node: number[] = [];
   const whole: number[] = [];
   // Interleaved, so that both see the same machine load.
   for (let i = 0; i < runs; i++) {
-    node.push(timeProcess(process.execPath, ["-e", "0"]));
-    whole.push(timeProcess(process.execPath, args));
+    node.push(timeProcess(process.execPath, ["-e", "0"], env));
+    whole.push(timeProcess(process.execPath, args, env));
   }
   const inProcess: number[] = [];
   for (let i = 0; i < runs; i++) {

@@ -12,11 +12,11 @@
  * Nothing here asserts on timings. Usage:
  * npm run bench:run [-- --runs <N, default 21>]
  */
-import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
+import { median, option, timeProcess } from "./processes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 const cli = path.join(root, "dist", "cli", "launch.js");
@@ -26,26 +26,6 @@ const NOOP_WAT = `(component
   (core module $m (func (export "noop")))
   (core instance $i (instantiate $m))
   (func (export "noop") (canon lift (core func $i "noop"))))`;
-
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(process.argv[i + 1]);
-}
-
-/** Milliseconds from spawning `command args` to its exit; throws if it fails. */
-function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint();
-  const r = spawnSync(command, args, { env, encoding: "utf8" });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (r.status !== 0) throw new Error(`${command} ${args.join(" ")} failed (${r.status}): ${r.stderr}`);
-  return ms;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 async function main(): Promise<void> {
   const runs = option("runs", 21);
