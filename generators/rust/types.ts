@@ -553,12 +553,27 @@ export class RustTypes {
    * import's): the path of that copy, or undefined.
    */
   private importedCopy(id: TypeId, rustName: string): string | undefined {
-    if (this.equal === undefined || !this.context.exported) return undefined;
+    if (!this.context.exported || !this.sharesImportedCopy(id)) return undefined;
     const owner = this.resolve.types[id].owner;
     if (owner.kind !== "interface" || owner.id !== this.context.iface) return undefined;
-    const imported = this.interfacePaths.get(owner.id);
-    if (imported === undefined || imported.exported || this.reachesExportedResource(id)) return undefined;
-    return [...this.context.path.map(() => "super"), ...imported.path, rustName].join("::");
+    return [...this.context.path.map(() => "super"), ...this.interfacePaths.get(owner.id)!.path, rustName].join("::");
+  }
+
+  /**
+   * With equal types merged, whether the exported copy of `id` (a type of an
+   * interface the world imports and exports) is its imported copy.
+   */
+  sharesImportedCopy(id: TypeId): boolean {
+    if (this.equal === undefined) return false;
+    const def = this.resolve.types[id];
+    if (def.owner.kind !== "interface" || def.kind.kind === "resource") return false;
+    const imported = this.interfacePaths.get(def.owner.id);
+    return (
+      imported !== undefined &&
+      !imported.exported &&
+      this.exportPaths.has(def.owner.id) &&
+      !this.reachesExportedResource(id)
+    );
   }
 
   /** The path of a named type (or of `name` beside it) from the current module. */

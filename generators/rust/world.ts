@@ -1074,7 +1074,8 @@ class RustWorld {
     const def = this.resolve.types[target];
     const nominal = (id: TypeId) => {
       const owner = this.resolve.types[id].owner;
-      return `#${id}${owner.kind === "interface" && owner.id === exportedCopy ? "e" : ""}`;
+      const ownCopy = owner.kind === "interface" && owner.id === exportedCopy && !this.types.sharesImportedCopy(id);
+      return `#${id}${ownCopy ? "e" : ""}`;
     };
     const key = (u: Type | undefined) => this.rustTypeKey(u, exportedCopy);
     switch (def.kind.kind) {
