@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
+import { AsyncInstance } from "../templates/ts/async-runtime.js";
 import {
-  AsyncInstance,
   BLOCKED,
   CALLBACK_EXIT,
   COPY_COMPLETED,
@@ -20,7 +20,7 @@ import {
   SUBTASK_RETURNED,
   Task,
   type Payload,
-} from "../templates/ts/async-runtime.js";
+} from "../templates/ts/async-tasks.js";
 import { wat } from "./helpers/host.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -156,15 +156,18 @@ const later = <T>(value: T, ms = 1) => new Promise<T>((resolve) => setTimeout(()
 
 describe("the async runtime", () => {
   it("type-checks under strict", () => {
-    const program = ts.createProgram([path.join(root, "templates/ts/async-runtime.ts")], {
-      strict: true,
-      noEmit: true,
-      noImplicitOverride: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.ESNext,
-      lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
-      types: [],
-    });
+    const program = ts.createProgram(
+      [path.join(root, "templates/ts/async-runtime.ts"), path.join(root, "templates/ts/async-tasks.ts")],
+      {
+        strict: true,
+        noEmit: true,
+        noImplicitOverride: true,
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.ESNext,
+        lib: ["lib.es2022.d.ts", "lib.dom.d.ts"],
+        types: [],
+      },
+    );
     expect(ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, "\n"))).toEqual(
       [],
     );

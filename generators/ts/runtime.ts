@@ -21,13 +21,14 @@ interface Helper {
 const helperFiles = ["ts/helpers.ts", "ts/helpers-resources.ts", "ts/helpers-async.ts"];
 
 /**
- * The asynchronous ABI: the runtime's files (templates/ts/async-runtime.ts,
+ * The asynchronous ABI: the runtime's files (templates/ts/async-runtime.ts, its tasks,
  * its scheduler, waitables and channels, its JSPI part, its threads) embedded together as the
  * namespace `$async` (module scope), without the imports that join them as
  * modules. The other async helpers (`$rt`, `$turn`, …) are in
  * templates/ts/helpers-async.ts.
  */
 const asyncRuntimeFiles = [
+  "ts/async-tasks.ts",
   "ts/async-runtime.ts",
   "ts/async-scheduler.ts",
   "ts/async-channels.ts",

@@ -94,22 +94,11 @@ const $liveHandles = new WeakMap<object, () => number>();
 
 namespace $async {
   /**
-   * The asynchronous canonical ABI for generated JavaScript hosts: tasks,
-   * subtasks, waitable sets, futures and streams of one component instance,
-   * after CanonicalABI.md (the Python names are in the comments).
-   *
-   * This file is runtime code that hosts embed when a world or component uses
-   * the async ABI; a synchronous host never contains it. It needs no stack
-   * switching: a callback-lifted export is driven by its callback from the
-   * JavaScript event loop, an async-lowered import returns at once with a
-   * subtask. A guest that would have to block (a synchronous wait with no
-   * event ready) blocks with JSPI where the engine has it and the task may
-   * (see `suspendable` and `blocking` below), and otherwise traps with a
-   * message that names JSPI.
-   *
-   * The generated glue supplies what depends on types (lifting a result,
-   * lowering arguments, a payload's layout) as functions; everything here is
-   * independent of the world.
+   * The asynchronous canonical ABI's vocabulary: the codes the built-ins
+   * exchange with guests (subtask states, callback codes, events, copy
+   * results), a payload's description, and a task (`Task`) with the options and
+   * hooks of the call that made it. Part of the runtime of async-runtime.ts:
+   * hosts embed the files together, in one namespace, without their imports.
    */
 
   /** `SubtaskState`: what `canon lower async` packs below a subtask's handle. */
@@ -177,7 +166,7 @@ namespace $async {
   };
 
   /** Whether two payloads are of the same type. */
-  function sameType(a: Payload, b: Payload): boolean {
+  export function sameType(a: Payload, b: Payload): boolean {
     return a === b || (a.key !== undefined && a.key === b.key);
   }
 
@@ -248,8 +237,6 @@ namespace $async {
     ) {}
   }
 
-  type Entry = Waitable | WaitableSet | ErrorContextEntry;
-
   /** How the caller of an export learns that a call queued behind backpressure started. */
   export interface CallHooks {
     queued(): void;
@@ -266,12 +253,12 @@ namespace $async {
    * synchronously (see `settleNow`). A registered symbol, so that the runtimes
    * of two generated hosts linked in JavaScript read each other's.
    */
-  const OUTCOME = Symbol.for("witx-bindgen.call-outcome");
+  export const OUTCOME = Symbol.for("witx-bindgen.call-outcome");
 
-  type Outcome = { value: unknown } | { error: unknown } | undefined;
+  export type Outcome = { value: unknown } | { error: unknown } | undefined;
 
   /** How to read the outcome of `value`, when it is a promise of a call into a component. */
-  function outcomeOf(value: unknown): (() => Outcome) | undefined {
+  export function outcomeOf(value: unknown): (() => Outcome) | undefined {
     return (value as { [OUTCOME]?: () => Outcome })[OUTCOME];
   }
 
@@ -298,7 +285,7 @@ namespace $async {
    * How many rounds of other tasks' turns a synchronous wait runs before it
    * gives up (tasks that only yield would otherwise keep it going for ever).
    */
-  const NESTED_ROUNDS = 10000;
+  export const NESTED_ROUNDS = 10000;
 
   /** The options of a call of an async export. */
   export interface CallOptions {
@@ -313,6 +300,40 @@ namespace $async {
     /** The borrow handles lent to the task: all must be dropped before it returns. */
     borrows?: { n: number };
   }
+
+  /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
+  export function isPending(x: unknown): boolean {
+    return isPromiseLike(x);
+  }
+
+  export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
+    return (
+      (typeof x === "object" || typeof x === "function") &&
+      x !== null &&
+      typeof (x as { then?: unknown }).then === "function"
+    );
+  }
+
+  /**
+   * The asynchronous canonical ABI for generated JavaScript hosts: tasks,
+   * subtasks, waitable sets, futures and streams of one component instance,
+   * after CanonicalABI.md (the Python names are in the comments).
+   *
+   * This file is runtime code that hosts embed when a world or component uses
+   * the async ABI; a synchronous host never contains it. It needs no stack
+   * switching: a callback-lifted export is driven by its callback from the
+   * JavaScript event loop, an async-lowered import returns at once with a
+   * subtask. A guest that would have to block (a synchronous wait with no
+   * event ready) blocks with JSPI where the engine has it and the task may
+   * (see `suspendable` and `blocking` below), and otherwise traps with a
+   * message that names JSPI.
+   *
+   * The generated glue supplies what depends on types (lifting a result,
+   * lowering arguments, a payload's layout) as functions; everything here is
+   * independent of the world.
+   */
+
+  type Entry = Waitable | WaitableSet | ErrorContextEntry;
 
   /** The rejection of a call cancelled while queued behind backpressure. */
   export class NotStarted extends Error {}
@@ -1589,19 +1610,6 @@ namespace $async {
       })();
       return index;
     }
-  }
-
-  /** Whether a call gave a promise (of a guest call that blocked, with JSPI) rather than its value. */
-  export function isPending(x: unknown): boolean {
-    return isPromiseLike(x);
-  }
-
-  export function isPromiseLike(x: unknown): x is PromiseLike<unknown> {
-    return (
-      (typeof x === "object" || typeof x === "function") &&
-      x !== null &&
-      typeof (x as { then?: unknown }).then === "function"
-    );
   }
 
   /** An `AbortError`, as `AbortSignal`-aware APIs reject with (a plain Error where `DOMException` is missing). */

@@ -5,14 +5,8 @@
  * `CopyEnd`), and error contexts. Part of the runtime of async-runtime.ts: hosts embed the
  * files together, in one namespace, without their imports.
  */
-import {
-  COPY_CANCELLED,
-  COPY_COMPLETED,
-  COPY_DROPPED,
-  SUBTASK_STARTING,
-  type AsyncInstance,
-  type Payload,
-} from "./async-runtime.js";
+import { type AsyncInstance } from "./async-runtime.js";
+import { SUBTASK_STARTING, COPY_COMPLETED, COPY_DROPPED, COPY_CANCELLED, type Payload } from "./async-tasks.js";
 
 // ------------------------------------------------------------ error contexts
 

@@ -4,17 +4,17 @@
  * every instance of a module; the microtask pump that runs what can go on;
  * and deadlock detection, from what the host still owes.
  */
+import { type AsyncInstance } from "./async-runtime.js";
+import type { WaitableSet } from "./async-channels.js";
 import {
   CALLBACK_EXIT,
-  CALLBACK_WAIT,
   CALLBACK_YIELD,
+  CALLBACK_WAIT,
   EVENT_NONE,
   EVENT_TASK_CANCELLED,
-  isPromiseLike,
-  type AsyncInstance,
   type Task,
-} from "./async-runtime.js";
-import type { WaitableSet } from "./async-channels.js";
+  isPromiseLike,
+} from "./async-tasks.js";
 
 /** The tasks that wait for an event or yielded, across every instance of the module. */
 export const runners = new Set<Runner>();

@@ -16,9 +16,10 @@
  * event loop's microtasks, once the thread that resumed it suspends or
  * returns to the event loop.
  */
-import { isPromiseLike, type AsyncInstance, type Task } from "./async-runtime.js";
+import { type AsyncInstance } from "./async-runtime.js";
 import { hostBegin, hostEnd, queuePump } from "./async-scheduler.js";
 import { JSPI, suspendable } from "./async-jspi.js";
+import { isPromiseLike, type Task } from "./async-tasks.js";
 
 /** `Thread`: the implicit thread of a task, or one that `thread.new-indirect` made. */
 export class Thread {

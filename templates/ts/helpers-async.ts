@@ -10,7 +10,9 @@
  * files it imports), which the generator embeds as the namespace `$async`;
  * the type-checker sees that namespace as those modules.
  */
-declare const $async: typeof import("./async-runtime.js") & typeof import("./async-jspi.js");
+declare const $async: typeof import("./async-runtime.js") &
+  typeof import("./async-tasks.js") &
+  typeof import("./async-jspi.js");
 
 // @section $instanceHooks scope=instance needs=$trap
 /** How the async runtime sees the instance: whether it runs code, and entering or leaving it for a blocked task. */
