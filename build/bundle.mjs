@@ -1,0 +1,74 @@
+// Bundles the CLI (dist/cli/main.js, after tsc) into dist/cli/witx-bindgen.cjs,
+// the file that dist/cli/launch.js runs, then writes its V8 code cache.
+//
+// - The modules of a command are loaded by a dynamic import() in main.ts;
+//   esbuild turns each into a module initialised on first use, so a command
+//   initialises only what it uses.
+// - yargs imports cliui and string-width only to lay out help text, and
+//   string-width makes an Intl.Segmenter when it is initialised (several ms):
+//   those two are bundled behind a function that requires them on first call.
+// - typescript, prettier and esbuild stay outside the bundle: they are
+//   required only for the options that use them.
+import { spawnSync } from "node:child_process";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outfile = path.join(root, "dist", "cli", "witx-bindgen.cjs");
+
+/** Modules that yargs' Node.js shim imports for their default export, a function, used only for help text. */
+const lazyDefaults = new Set(["cliui", "string-width"]);
+const yargsShim = /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+
+/** Bundles each of `lazyDefaults`, imported by the yargs shim, behind a function that initialises it on first call. */
+const lazyHelpModules = {
+  name: "lazy-help-modules",
+  setup(build) {
+    build.onResolve({ filter: /^(cliui|string-width)$/ }, async (args) => {
+      if (!lazyDefaults.has(args.path) || !yargsShim.test(args.importer) || args.pluginData === "real")
+        return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "real",
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "lazy-default" };
+    });
+    build.onLoad({ filter: /.*/, namespace: "lazy-default" }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      contents:
+        `let real;\n` +
+        `export default function lazyDefault(...args) {\n` +
+        `  real ??= require(${JSON.stringify(args.path)}).default;\n` +
+        `  return real(...args);\n` +
+        `}\n`,
+    }));
+  },
+};
+
+await esbuild.build({
+  entryPoints: [path.join(root, "dist", "cli", "main.js")],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  outfile,
+  define: { "import.meta.url": "importMetaUrl" },
+  inject: [path.join(root, "build", "import-meta-url.js")],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  external: ["typescript", "esbuild", "prettier"],
+  plugins: [lazyHelpModules],
+  logLevel: "warning",
+});
+
+// The code cache: written by a run of the bundle, so that it holds the
+// functions that run compiled too (see launch.ts).
+const r = spawnSync(
+  process.execPath,
+  [path.join(root, "dist", "cli", "launch.js"), "json", path.join(root, "examples", "greeter", "wit")],
+  { env: { ...process.env, WITX_BINDGEN_WRITE_CODE_CACHE: "1" }, stdio: ["ignore", "ignore", "inherit"] },
+);
+if (r.status !== 0) throw new Error(`writing the code cache failed (status ${r.status})`);
