@@ -9,7 +9,15 @@
 //   those two are bundled behind a function that requires them on first call.
 // - typescript, prettier and esbuild stay outside the bundle: they are
 //   required only for the options that use them.
+// - The bundle is the text of a function of the CommonJS module arguments,
+//   which dist/cli/launch.cjs compiles as it reads it.
+//
+// Then it writes the code caches: one for each of `cachedCommands`, made by
+// a run of the command on the greeter example, so that it holds the
+// functions that command compiles (see cli/launch.cts).
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
@@ -59,16 +67,33 @@ await esbuild.build({
   inject: [path.join(root, "build", "import-meta-url.js")],
   minifyWhitespace: true,
   minifySyntax: true,
+  minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
   plugins: [lazyHelpModules],
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
+  footer: { js: "\n})" },
   logLevel: "warning",
 });
 
-// The code cache: written by a run of the bundle, so that it holds the
-// functions that run compiled too (see launch.ts).
-const r = spawnSync(
-  process.execPath,
-  [path.join(root, "dist", "cli", "launch.js"), "json", path.join(root, "examples", "greeter", "wit")],
-  { env: { ...process.env, WITX_BINDGEN_WRITE_CODE_CACHE: "1" }, stdio: ["ignore", "ignore", "inherit"] },
-);
-if (r.status !== 0) throw new Error(`writing the code cache failed (status ${r.status})`);
+const cliDir = path.dirname(outfile);
+for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen\..*\.?cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
+const greeter = path.join(root, "examples", "greeter", "wit");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bindgen-bundle-"));
+/** The commands with a code cache of their own, and the run that makes it. */
+const cachedCommands = {
+  json: [greeter],
+  ts: [greeter, "--out-dir", scratch],
+  rust: [greeter, "--out-dir", scratch],
+  c: [greeter, "--out-dir", scratch],
+};
+try {
+  for (const [command, args] of Object.entries(cachedCommands)) {
+    const r = spawnSync(process.execPath, [path.join(cliDir, "launch.cjs"), command, ...args], {
+      env: { ...process.env, WITX_BINDGEN_WRITE_CODE_CACHE: command },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    if (r.status !== 0) throw new Error(`writing the code cache of ${command} failed (status ${r.status})`);
+  }
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `witx-bindgen` command line.
  *
