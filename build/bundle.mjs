@@ -7,6 +7,10 @@
 // - yargs imports cliui and string-width only to lay out help text, and
 //   string-width makes an Intl.Segmenter when it is initialised (several ms):
 //   those two are bundled behind a function that requires them on first call.
+// - The Handlebars templates (templates/**/*.hbs) are compiled here, so that
+//   a run renders them with the Handlebars runtime alone: the compiler
+//   (most of Handlebars, and its start-up) is initialised only for a
+//   template whose text or options differ from those compiled here.
 // - typescript, prettier and esbuild stay outside the bundle: they are
 //   required only for the options that use them.
 // - The bundle is the text of a function of the CommonJS module arguments,
@@ -21,6 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
+import Handlebars from "handlebars";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = path.join(root, "dist", "cli", "witx-bindgen.cjs");
@@ -57,6 +62,49 @@ const lazyHelpModules = {
   },
 };
 
+/** The options generators/output.ts compiles templates with. */
+const templateOptions = { noEscape: true, strict: true };
+
+/** Every template of the package, by its text, compiled with `templateOptions`. */
+function precompiledTemplates() {
+  const entries = [];
+  for (const file of fs.readdirSync(path.join(root, "templates"), { recursive: true })) {
+    if (!file.endsWith(".hbs")) continue;
+    const text = fs.readFileSync(path.join(root, "templates", file), "utf8");
+    entries.push(`  [${JSON.stringify(text)}, ${Handlebars.precompile(text, { ...templateOptions })}],`);
+  }
+  return entries.join("\n");
+}
+
+/**
+ * generators/output.ts's `handlebars` in the bundle: `compile` of a template
+ * compiled here is the runtime's `template` of its compiled form; anything
+ * else goes to the Handlebars compiler, required (and initialised) then.
+ */
+const precompiledHandlebars = {
+  name: "precompiled-handlebars",
+  setup(build) {
+    build.onResolve({ filter: /^handlebars$/ }, (args) =>
+      /[\\/]dist[\\/]generators[\\/]output\.js$/.test(args.importer)
+        ? { path: "handlebars", namespace: "precompiled-handlebars" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "precompiled-handlebars" }, () => ({
+      resolveDir: root,
+      contents:
+        `import runtime from "handlebars/runtime";\n` +
+        `const compiled = new Map([\n${precompiledTemplates()}\n]);\n` +
+        `const options = ${JSON.stringify(JSON.stringify(templateOptions))};\n` +
+        `export default {\n` +
+        `  compile(text, compileOptions) {\n` +
+        `    const spec = JSON.stringify(compileOptions) === options ? compiled.get(text) : undefined;\n` +
+        `    return spec ? runtime.template(spec) : require("handlebars").compile(text, compileOptions);\n` +
+        `  },\n` +
+        `};\n`,
+    }));
+  },
+};
+
 await esbuild.build({
   entryPoints: [path.join(root, "dist", "cli", "main.js")],
   bundle: true,
@@ -69,7 +117,7 @@ await esbuild.build({
   minifySyntax: true,
   minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
-  plugins: [lazyHelpModules],
+  plugins: [lazyHelpModules, precompiledHandlebars],
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
