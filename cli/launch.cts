@@ -50,5 +50,9 @@ if (cacheName) {
   );
 }
 const run = script.runInThisContext() as (...args: unknown[]) => void;
-const bundleModule = { exports: {} };
-run(bundleModule.exports, createRequire(bundle), bundleModule, bundle, __dirname);
+const bundleRequire = createRequire(bundle);
+// The module object has `require` as Node.js's have: bundled lodash (under
+// chevrotain) looks there for `util`, and without it calls the deprecated,
+// slower process.binding("util").
+const bundleModule = { exports: {}, require: bundleRequire };
+run(bundleModule.exports, bundleRequire, bundleModule, bundle, __dirname);
