@@ -6,7 +6,7 @@
 //   initialises only what it uses.
 // - yargs imports cliui and string-width only to lay out help text, and
 //   string-width makes an Intl.Segmenter when it is initialised (several ms):
-//   those two are bundled behind a function that requires them on first call.
+//   those two, and picocolors, are initialised on first use (lazyStartup).
 // - The Handlebars templates (templates/**/*.hbs) are compiled here, so that
 //   a run renders them with the Handlebars runtime alone: the compiler
 //   (most of Handlebars, and its start-up) is initialised only for a
@@ -30,17 +30,44 @@ import Handlebars from "handlebars";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const outfile = path.join(root, "dist", "cli", "witx-bindgen.cjs");
 
-/** Modules that yargs' Node.js shim imports for their default export, a function, used only for help text. */
-const lazyDefaults = new Set(["cliui", "string-width"]);
 const yargsShim = /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+const cliModule = /[\\/]dist[\\/]cli[\\/]/;
 
-/** Bundles each of `lazyDefaults`, imported by the yargs shim, behind a function that initialises it on first call. */
-const lazyHelpModules = {
-  name: "lazy-help-modules",
+/**
+ * Modules bundled behind their default export, initialised when it is first
+ * used: what yargs' Node.js shim imports only to lay out help text (each a
+ * function), and picocolors, which the CLI uses only to report errors (an
+ * object; it reads process.stdout when initialised, which creates that
+ * stream, a pipe's costing some milliseconds, for commands that write only
+ * files).
+ */
+const lazyModules = {
+  cliui: { importer: yargsShim, kind: "function" },
+  "string-width": { importer: yargsShim, kind: "function" },
+  picocolors: { importer: cliModule, kind: "object" },
+};
+
+function lazyModuleText(real, kind) {
+  const load = `real ??= require(${JSON.stringify(real)});\n`;
+  return kind === "function"
+    ? `let real;\nexport default function lazyDefault(...args) {\n  ${load}  return real.default(...args);\n}\n`
+    : `let real;\nexport default new Proxy({}, {\n  get(_, key) {\n    ${load}    return real[key];\n  },\n});\n`;
+}
+
+/** The text of the `stdColumns` of yargs' shim, read when the shim is initialised, and the same as a getter. */
+const stdColumns = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+const stdColumnsGetter = `get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }`;
+
+/**
+ * Defers the `lazyModules` to first use, and yargs' read of the terminal's
+ * width (process.stdout) to the help text that uses it.
+ */
+const lazyStartup = {
+  name: "lazy-startup",
   setup(build) {
-    build.onResolve({ filter: /^(cliui|string-width)$/ }, async (args) => {
-      if (!lazyDefaults.has(args.path) || !yargsShim.test(args.importer) || args.pluginData === "real")
-        return undefined;
+    build.onResolve({ filter: /^(cliui|string-width|picocolors)$/ }, async (args) => {
+      const lazy = lazyModules[args.path];
+      if (lazy === undefined || !lazy.importer.test(args.importer) || args.pluginData === "real") return undefined;
       const real = await build.resolve(args.path, {
         kind: args.kind,
         importer: args.importer,
@@ -48,17 +75,23 @@ const lazyHelpModules = {
         pluginData: "real",
       });
       if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: "lazy-default" };
+      return { path: real.path, namespace: "lazy-module", pluginData: lazy.kind };
     });
-    build.onLoad({ filter: /.*/, namespace: "lazy-default" }, (args) => ({
+    build.onLoad({ filter: /.*/, namespace: "lazy-module" }, (args) => ({
       resolveDir: path.dirname(args.path),
-      contents:
-        `let real;\n` +
-        `export default function lazyDefault(...args) {\n` +
-        `  real ??= require(${JSON.stringify(args.path)}).default;\n` +
-        `  return real(...args);\n` +
-        `}\n`,
+      contents: lazyModuleText(args.path, args.pluginData),
     }));
+    build.onLoad({ filter: yargsShim }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      if (!text.includes(stdColumns)) {
+        return {
+          contents: text,
+          loader: "js",
+          warnings: [{ text: "yargs' shim has no stdColumns as expected: left as it is" }],
+        };
+      }
+      return { contents: text.replace(stdColumns, stdColumnsGetter), loader: "js" };
+    });
   },
 };
 
@@ -117,7 +150,7 @@ await esbuild.build({
   minifySyntax: true,
   minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
-  plugins: [lazyHelpModules, precompiledHandlebars],
+  plugins: [lazyStartup, precompiledHandlebars],
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
