@@ -26,7 +26,7 @@ import * as zlib from "node:zlib";
 import { generateC, generateRust, generateTypeScript, loadWitPath, renderDiagnostics } from "../index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "dist", "cli", "launch.js");
+const cli = path.join(root, "dist", "cli", "launch.cjs");
 const args = process.argv.slice(2);
 const valueOf = (flag: string): string | undefined => {
   const i = args.indexOf(flag);
@@ -106,11 +106,11 @@ interface ProcessRun {
 /**
  * Runs `node <args>` once; the wall time is measured here, the peak
  * resident memory by the child itself (`process.resourceUsage().maxRSS`,
- * reported on stderr at exit through a preloaded module).
+ * reported on stderr at exit through a preloaded CommonJS module).
  */
 function runNode(nodeArgs: string[]): ProcessRun {
   const start = performance.now();
-  const r = spawnSync(process.execPath, ["--import", rssReporter, ...nodeArgs], {
+  const r = spawnSync(process.execPath, ["--require", rssReporter, ...nodeArgs], {
     encoding: "utf8",
     maxBuffer: 1 << 30,
   });
@@ -119,7 +119,9 @@ function runNode(nodeArgs: string[]): ProcessRun {
   const match = /witx-bench-maxrss=(\d+) cpu=(\d+)/.exec(r.stderr);
   return { ms, cpuMs: match ? Number(match[2]) / 1000 : NaN, maxRssKb: match ? Number(match[1]) : NaN };
 }
-const rssReporter = path.join(scratch, "report-rss.mjs");
+// CommonJS, preloaded with --require: an ES module (--import) would start
+// Node.js's ES module loader in every process measured, which the CLI does not.
+const rssReporter = path.join(scratch, "report-rss.cjs");
 fs.writeFileSync(
   rssReporter,
   "const u = () => process.resourceUsage();\n" +

@@ -44,11 +44,6 @@ import {
 import { functionHelp, listText } from "./run-help.js";
 import { GuestExit, wasiImports } from "./run-wasi.js";
 
-/** How `run` appears in the command list. */
-export const RUN_COMMAND = "run <component>";
-export const RUN_SUMMARY =
-  "run a component: a command (wasi:cli/run), or one export with --invoke '<call>' (WAVE) or with typed flags (`run <component> <function> --help`)";
-
 const RUN_HELP = `Usage:
   witx-bindgen run [OPTIONS] <component> [-- ARGS...]      run a command (wasi:cli/run)
   witx-bindgen run [OPTIONS] --invoke '<call>' <component>  call an export, arguments in WAVE

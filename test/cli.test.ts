@@ -2,12 +2,13 @@
  * The `witx-bindgen` executable as users run it (the bundled `dist/` build;
  * `npm test` builds it first).
  */
+import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadWitPath, resolveToJson } from "../index.js";
+import { generateC, generateRust, generateTypeScript, loadWitPath, resolveToJson } from "../index.js";
 import { repoRoot, run } from "./helpers/cli.js";
 
 const root = repoRoot;
@@ -351,5 +352,70 @@ describe("witx-bindgen c and rust", () => {
     );
     expect(rust.stderr).toBe("");
     expect(rust.status).toBe(0);
+  });
+});
+
+describe("witx-bindgen start-up", () => {
+  it("ts, rust and c write what the library generates (the bundle's compiled templates, each command's own modules)", async () => {
+    const wit = path.join(root, "examples/greeter/wit");
+    const loaded = loadWitPath(wit);
+    if (!loaded.ok || loaded.world === undefined) throw new Error("example does not load");
+    const expected = {
+      ts: await generateTypeScript(loaded.resolve, loaded.world),
+      rust: generateRust(loaded.resolve, loaded.world),
+      c: generateC(loaded.resolve, loaded.world),
+    };
+    for (const [command, files] of Object.entries(expected)) {
+      const out = path.join(tmp, `library-${command}`);
+      const r = run(command, "examples/greeter/wit", "--out-dir", out);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(fs.readdirSync(out).sort()).toEqual(files.map((f) => f.path).sort());
+      for (const f of files) expect(fs.readFileSync(path.join(out, f.path), "utf8")).toBe(f.contents);
+    }
+  });
+
+  it("runs a command whose name follows global options", () => {
+    const plain = run("json", "examples/greeter/wit");
+    expect(plain.status).toBe(0);
+    for (const args of [
+      ["--world", "greeter", "json", "examples/greeter/wit"],
+      ["--features", "x", "--all-features", "json", "examples/greeter/wit"],
+      ["--world=greeter", "json", "examples/greeter/wit"],
+    ]) {
+      const r = run(...args);
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toBe(plain.stdout);
+    }
+  });
+
+  it("prints the version, and help listing every command", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { version: string };
+    const version = run("--version");
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(pkg.version);
+    const help = run("--help");
+    expect(help.status).toBe(0);
+    for (const command of ["json", "ts", "rust", "c", "embed", "link", "plug", "compose", "component", "run"]) {
+      expect(help.stdout).toMatch(new RegExp(`witx-bindgen ${command} `));
+    }
+    const ts = run("ts", "--help");
+    expect(ts.status).toBe(0);
+    expect(ts.stdout).toContain("--out-dir");
+    expect(ts.stdout).toContain("--world");
+  });
+
+  it("runs from another directory, and through the former launcher", () => {
+    const r = spawnSync(
+      process.execPath,
+      [path.join(root, "dist/cli/launch.js"), "json", path.join(root, "examples/greeter/wit")],
+      {
+        cwd: os.tmpdir(),
+        encoding: "utf8",
+      },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(run("json", "examples/greeter/wit").stdout);
   });
 });

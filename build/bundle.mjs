@@ -1,0 +1,180 @@
+// Bundles the CLI (dist/cli/main.js, after tsc) into dist/cli/witx-bindgen.cjs,
+// the file that dist/cli/launch.js runs, then writes its V8 code cache.
+//
+// - The modules of a command are loaded by a dynamic import() in main.ts;
+//   esbuild turns each into a module initialised on first use, so a command
+//   initialises only what it uses.
+// - yargs imports cliui and string-width only to lay out help text, and
+//   string-width makes an Intl.Segmenter when it is initialised (several ms):
+//   those two, and picocolors, are initialised on first use (lazyStartup).
+// - The Handlebars templates (templates/**/*.hbs) are compiled here, so that
+//   a run renders them with the Handlebars runtime alone: the compiler
+//   (most of Handlebars, and its start-up) is initialised only for a
+//   template whose text or options differ from those compiled here.
+// - typescript, prettier and esbuild stay outside the bundle: they are
+//   required only for the options that use them.
+// - The bundle is the text of a function of the CommonJS module arguments,
+//   which dist/cli/launch.cjs compiles as it reads it.
+//
+// Then it writes the code caches: one for each of `cachedCommands`, made by
+// a run of the command on the greeter example, so that it holds the
+// functions that command compiles (see cli/launch.cts).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+import Handlebars from "handlebars";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const outfile = path.join(root, "dist", "cli", "witx-bindgen.cjs");
+
+const yargsShim = /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/;
+const cliModule = /[\\/]dist[\\/]cli[\\/]/;
+
+/**
+ * Modules bundled behind their default export, initialised when it is first
+ * used: what yargs' Node.js shim imports only to lay out help text (each a
+ * function), and picocolors, which the CLI uses only to report errors (an
+ * object; it reads process.stdout when initialised, which creates that
+ * stream, a pipe's costing some milliseconds, for commands that write only
+ * files).
+ */
+const lazyModules = {
+  cliui: { importer: yargsShim, kind: "function" },
+  "string-width": { importer: yargsShim, kind: "function" },
+  picocolors: { importer: cliModule, kind: "object" },
+};
+
+function lazyModuleText(real, kind) {
+  const load = `real ??= require(${JSON.stringify(real)});\n`;
+  return kind === "function"
+    ? `let real;\nexport default function lazyDefault(...args) {\n  ${load}  return real.default(...args);\n}\n`
+    : `let real;\nexport default new Proxy({}, {\n  get(_, key) {\n    ${load}    return real[key];\n  },\n});\n`;
+}
+
+/** The text of the `stdColumns` of yargs' shim, read when the shim is initialised, and the same as a getter. */
+const stdColumns = "stdColumns: typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null";
+const stdColumnsGetter = `get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }`;
+
+/**
+ * Defers the `lazyModules` to first use, and yargs' read of the terminal's
+ * width (process.stdout) to the help text that uses it.
+ */
+const lazyStartup = {
+  name: "lazy-startup",
+  setup(build) {
+    build.onResolve({ filter: /^(cliui|string-width|picocolors)$/ }, async (args) => {
+      const lazy = lazyModules[args.path];
+      if (lazy === undefined || !lazy.importer.test(args.importer) || args.pluginData === "real") return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "real",
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      return { path: real.path, namespace: "lazy-module", pluginData: lazy.kind };
+    });
+    build.onLoad({ filter: /.*/, namespace: "lazy-module" }, (args) => ({
+      resolveDir: path.dirname(args.path),
+      contents: lazyModuleText(args.path, args.pluginData),
+    }));
+    build.onLoad({ filter: yargsShim }, (args) => {
+      const text = fs.readFileSync(args.path, "utf8");
+      if (!text.includes(stdColumns)) {
+        return {
+          contents: text,
+          loader: "js",
+          warnings: [{ text: "yargs' shim has no stdColumns as expected: left as it is" }],
+        };
+      }
+      return { contents: text.replace(stdColumns, stdColumnsGetter), loader: "js" };
+    });
+  },
+};
+
+/** The options generators/output.ts compiles templates with. */
+const templateOptions = { noEscape: true, strict: true };
+
+/** Every template of the package, by its text, compiled with `templateOptions`. */
+function precompiledTemplates() {
+  const entries = [];
+  for (const file of fs.readdirSync(path.join(root, "templates"), { recursive: true })) {
+    if (!file.endsWith(".hbs")) continue;
+    const text = fs.readFileSync(path.join(root, "templates", file), "utf8");
+    entries.push(`  [${JSON.stringify(text)}, ${Handlebars.precompile(text, { ...templateOptions })}],`);
+  }
+  return entries.join("\n");
+}
+
+/**
+ * generators/output.ts's `handlebars` in the bundle: `compile` of a template
+ * compiled here is the runtime's `template` of its compiled form; anything
+ * else goes to the Handlebars compiler, required (and initialised) then.
+ */
+const precompiledHandlebars = {
+  name: "precompiled-handlebars",
+  setup(build) {
+    build.onResolve({ filter: /^handlebars$/ }, (args) =>
+      /[\\/]dist[\\/]generators[\\/]output\.js$/.test(args.importer)
+        ? { path: "handlebars", namespace: "precompiled-handlebars" }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "precompiled-handlebars" }, () => ({
+      resolveDir: root,
+      contents:
+        `import runtime from "handlebars/runtime";\n` +
+        `const compiled = new Map([\n${precompiledTemplates()}\n]);\n` +
+        `const options = ${JSON.stringify(JSON.stringify(templateOptions))};\n` +
+        `export default {\n` +
+        `  compile(text, compileOptions) {\n` +
+        `    const spec = JSON.stringify(compileOptions) === options ? compiled.get(text) : undefined;\n` +
+        `    return spec ? runtime.template(spec) : require("handlebars").compile(text, compileOptions);\n` +
+        `  },\n` +
+        `};\n`,
+    }));
+  },
+};
+
+await esbuild.build({
+  entryPoints: [path.join(root, "dist", "cli", "main.js")],
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  outfile,
+  define: { "import.meta.url": "importMetaUrl" },
+  inject: [path.join(root, "build", "import-meta-url.js")],
+  minifyWhitespace: true,
+  minifySyntax: true,
+  minifyIdentifiers: process.env.MINIFY_IDS === "1",
+  external: ["typescript", "esbuild", "prettier"],
+  plugins: [lazyStartup, precompiledHandlebars],
+  banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
+  footer: { js: "\n})" },
+  logLevel: "warning",
+});
+
+const cliDir = path.dirname(outfile);
+for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen\..*\.?cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
+const greeter = path.join(root, "examples", "greeter", "wit");
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bindgen-bundle-"));
+/** The commands with a code cache of their own, and the run that makes it. */
+const cachedCommands = {
+  json: [greeter],
+  ts: [greeter, "--out-dir", scratch],
+  rust: [greeter, "--out-dir", scratch],
+  c: [greeter, "--out-dir", scratch],
+};
+try {
+  for (const [command, args] of Object.entries(cachedCommands)) {
+    const r = spawnSync(process.execPath, [path.join(cliDir, "launch.cjs"), command, ...args], {
+      env: { ...process.env, WITX_BINDGEN_WRITE_CODE_CACHE: command },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    if (r.status !== 0) throw new Error(`writing the code cache of ${command} failed (status ${r.status})`);
+  }
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
