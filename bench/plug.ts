@@ -19,7 +19,7 @@ import { median, option, timeProcess } from "./processes.js";
 import { plug } from "../encoding/compose/index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "dist", "cli", "launch.js");
+const cli = path.join(root, "dist", "cli", "launch.cjs");
 
 /** About 1 MB of functions and 1 MB of data, as core module fields. */
 function bulk(seed: number): string {

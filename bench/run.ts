@@ -19,7 +19,7 @@ import { fileURLToPath } from "node:url";
 import { median, option, timeProcess } from "./processes.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "dist", "cli", "launch.js");
+const cli = path.join(root, "dist", "cli", "launch.cjs");
 
 /** A component exporting `noop: func()`, written as text and assembled by the reference wasm-tools. */
 const NOOP_WAT = `(component

@@ -742,7 +742,7 @@ world root {
   });
 });
 
-const bin = path.join(repoRoot, "dist", "cli", "launch.js");
+const bin = path.join(repoRoot, "dist", "cli", "launch.cjs");
 
 describe("witx-bindgen compose", () => {
   it("writes the composition to -o, or to standard output when that is not a terminal", async () => {

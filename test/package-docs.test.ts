@@ -361,7 +361,7 @@ describe("package-docs: our encoder and decoder", () => {
     const out = path.join(tmp, "ts-out");
     const r = spawnSync(
       process.execPath,
-      [path.join(root, "dist/cli/launch.js"), "ts", dir, "--world", "host", "--out-dir", out, "--all-features"],
+      [path.join(root, "dist/cli/launch.cjs"), "ts", dir, "--world", "host", "--out-dir", out, "--all-features"],
       { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } },
     );
     expect(r.stderr).toBe("");

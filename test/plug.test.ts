@@ -589,7 +589,7 @@ describe("plug: the composition model", () => {
   });
 });
 
-const bin = path.join(repoRoot, "dist", "cli", "launch.js");
+const bin = path.join(repoRoot, "dist", "cli", "launch.cjs");
 
 describe("witx-bindgen plug", () => {
   async function files() {

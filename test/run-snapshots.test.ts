@@ -37,7 +37,7 @@ function checkSnapshot(file: string, actual: string): void {
 
 /** `witx-bindgen run ...args` in the directory of the component (so that its name is relative). */
 function runIn(...args: string[]) {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, "dist", "cli", "launch.js"), "run", ...args], {
+  const r = spawnSync(process.execPath, [path.join(repoRoot, "dist", "cli", "launch.cjs"), "run", ...args], {
     cwd: dir,
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", WITX_BINDGEN_CACHE_DIR: path.join(dir, "cache") },

@@ -33,7 +33,7 @@ const dir = tempDir();
 process.env.WITX_BINDGEN_CACHE_DIR = path.join(dir, "cache");
 
 const values = path.join(repoRoot, "test", "guests", "values");
-const cliBin = path.join(repoRoot, "dist", "cli", "launch.js");
+const cliBin = path.join(repoRoot, "dist", "cli", "launch.cjs");
 const runGuests = path.join(repoRoot, "test", "guests", "run");
 const read = (file: string) => fs.readFileSync(file, "utf8");
 
