@@ -88,6 +88,35 @@ function typeKey(t: Type | undefined): string {
   return t === undefined ? "_" : typeof t === "number" ? `#${t}` : t;
 }
 
+/**
+ * `toposort`'s order: when every item depends only on items before it (as
+ * in a binary, where types refer to earlier ones), that is the items' own
+ * order, found without sorting; otherwise `toposort` sorts (or reports).
+ */
+function sortByDeps(kind: string, deps: Map<string, Ident[]>): string[] {
+  const placed = new Set<string>();
+  for (const [name, edges] of deps) {
+    for (const e of edges) if (!placed.has(e.name)) return toposort(kind, deps);
+    placed.add(name);
+  }
+  return [...deps.keys()];
+}
+
+/** `requireUniqueNames`, without its map when there are few names and none conflict. */
+function requireUnique(
+  names: { name: string; span: Span }[],
+  message: (name: string, previous: string) => string,
+): void {
+  if (names.length < 2) return;
+  if (names.length > 8) return wellformed.requireUniqueNames(names, message);
+  for (let i = 1; i < names.length; i++) {
+    const a = names[i]!.name.toLowerCase();
+    for (let j = 0; j < i; j++) {
+      if (names[j]!.name.toLowerCase() === a) return wellformed.requireUniqueNames(names, message);
+    }
+  }
+}
+
 function collectDeps(t: WType, out: string[]): void {
   switch (t.kind) {
     case "primitive":
@@ -193,7 +222,7 @@ class PackageBuilder {
     const order = new Map<string, Ident[]>();
     for (const [n, iface] of pkg.interfaces) {
       const deps: Ident[] = [];
-      for (const use of this.uses(iface.key, [...iface.types])) {
+      for (const use of this.uses(iface.key, iface.types)) {
         if (this.isLocal(use.owner)) deps.push({ name: this.interfaces.get(use.owner)!.name!, span: this.at });
       }
       order.set(n, deps);
@@ -201,7 +230,7 @@ class PackageBuilder {
     for (const n of pkg.worlds.keys()) order.set(n, []);
     const ifaceOrder: InterfaceId[] = [];
     const worldOrder: MWorld[] = [];
-    for (const n of toposort("interface or world", order)) {
+    for (const n of sortByDeps("interface or world", order)) {
       const iface = pkg.interfaces.get(n);
       if (iface) {
         const id = this.allocInterface();
@@ -273,7 +302,7 @@ class PackageBuilder {
    * The `use`s of a scope: the aliases of its types into other owners,
    * grouped by owner in order of first appearance.
    */
-  private uses(scope: string, types: [string, MTypeDef][]): Use[] {
+  private uses(scope: string, types: Iterable<[string, MTypeDef]>): Use[] {
     let out = this.usesOf.get(scope);
     if (out) return out;
     out = [];
@@ -310,14 +339,14 @@ class PackageBuilder {
    */
   private visitPaths(f: (owner: string, names: Use["names"] | undefined) => void): void {
     for (const iface of this.pkg.interfaces.values()) {
-      for (const use of this.uses(iface.key, [...iface.types])) f(use.owner, use.names);
+      for (const use of this.uses(iface.key, iface.types)) f(use.owner, use.names);
     }
     for (const world of this.pkg.worlds.values()) {
       for (const use of this.uses(world.key, this.worldTypes(world))) f(use.owner, use.names);
       for (const items of [world.imports, world.exports]) {
         for (const it of items.values()) {
           if (it.kind === "inline") {
-            for (const use of this.uses(it.iface.key, [...it.iface.types])) f(use.owner, use.names);
+            for (const use of this.uses(it.iface.key, it.iface.types)) f(use.owner, use.names);
           } else if (it.kind === "interface" || it.kind === "implements") {
             const iface = this.interfaces.get(it.id);
             if (iface && iface.pkg === this.key) {
@@ -506,7 +535,7 @@ class PackageBuilder {
         names.map((n) => ({ name: n, span: this.at })),
       );
     }
-    for (const name of toposort("type", deps)) {
+    for (const name of sortByDeps("type", deps)) {
       const d = defs.get(name);
       if (!d) continue;
       const kind = this.typeDefKind(d, scope, byResource.get(name));
@@ -543,7 +572,7 @@ class PackageBuilder {
     for (const f of funcs) iface.functions.set(f.name, f);
     const names: { name: string; span: Span }[] = [];
     for (const n of this.lookup.keys()) names.push({ name: n, span: this.at });
-    wellformed.requireUniqueNames(names, wellformed.caseInsensitiveConflict);
+    requireUnique(names, wellformed.caseInsensitiveConflict);
     this.lookups[id] = this.lookup;
     this.lookup = new Map();
   }
@@ -695,7 +724,7 @@ class PackageBuilder {
       for (const q of params) if (q.name === p.name) refuse("duplicate parameter");
       params.push({ name: p.name, type: this.type(p.type, scope), span: this.at });
     }
-    wellformed.requireUniqueNames(params, wellformed.paramConflict);
+    requireUnique(params, wellformed.paramConflict);
     let result: Type | undefined;
     if (kind.kind !== "constructor") result = f.result === undefined ? undefined : this.type(f.result, scope);
     else if (f.result?.kind === "result") {
@@ -755,7 +784,7 @@ class PackageBuilder {
             names.push({ name: parsed.name, span: this.at });
           }
         }
-        wellformed.requireUniqueNames(names, wellformed.caseInsensitiveConflict);
+        requireUnique(names, wellformed.caseInsensitiveConflict);
         return { kind: "resource" };
       }
       case "alias":
