@@ -50,8 +50,29 @@ export function externName(name: string, externalId: string | undefined): Extern
   return externalId === undefined ? { name } : { name, externalId };
 }
 
-function kindKey(kind: TypeDefKind): string {
-  return JSON.stringify(kind);
+/**
+ * The structural key of an anonymous type's kind (its JSON), computed once
+ * per kind object: a resolved type is not changed after it is added.
+ */
+const kindKeys = new WeakMap<TypeDefKind, string>();
+export function kindKey(kind: TypeDefKind): string {
+  let key = kindKeys.get(kind);
+  if (key === undefined) {
+    key = JSON.stringify(kind);
+    kindKeys.set(kind, key);
+  }
+  return key;
+}
+
+/** The key under which a function's type is shared, computed once per function. */
+const funcKeys = new WeakMap<Function, string>();
+function funcTypeKey(func: Function): string {
+  let key = funcKeys.get(func);
+  if (key === undefined) {
+    key = JSON.stringify([isAsync(func), func.params.map((p) => [p.name, p.type]), func.result ?? null]);
+    funcKeys.set(func, key);
+  }
+  return key;
 }
 
 function lookup(resolve: Resolve, maps: TypeMaps, id: TypeId): number | undefined {
@@ -74,7 +95,7 @@ function isAsync(func: Function): boolean {
 
 /** The type index of `func`'s component function type in `sink`. */
 export function encodeFuncType(resolve: Resolve, sink: TypeSink, func: Function): number {
-  const key = JSON.stringify([isAsync(func), func.params.map((p) => [p.name, p.type]), func.result ?? null]);
+  const key = funcTypeKey(func);
   const existing = sink.maps.funcTypes.get(key);
   if (existing !== undefined) return existing;
   const params = func.params.map((p): [string, ValType] => [p.name, encodeValType(resolve, sink, p.type)]);
