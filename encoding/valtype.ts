@@ -64,15 +64,15 @@ export function kindKey(kind: TypeDefKind): string {
   return key;
 }
 
-/** The key under which a function's type is shared, computed once per function. */
-const funcKeys = new WeakMap<Function, string>();
+/**
+ * The key under which functions share a type: async or not, each
+ * parameter's name and type, the result. Names are identifiers and types
+ * are ids or primitive names, so NUL separates them unambiguously.
+ */
 function funcTypeKey(func: Function): string {
-  let key = funcKeys.get(func);
-  if (key === undefined) {
-    key = JSON.stringify([isAsync(func), func.params.map((p) => [p.name, p.type]), func.result ?? null]);
-    funcKeys.set(func, key);
-  }
-  return key;
+  let key = isAsync(func) ? "a" : "s";
+  for (const p of func.params) key += `\0${p.name}\0${p.type}`;
+  return `${key}\0\0${func.result ?? ""}`;
 }
 
 function lookup(resolve: Resolve, maps: TypeMaps, id: TypeId): number | undefined {
