@@ -27,8 +27,8 @@ import { toposort } from "../../ir/toposort.js";
 import * as wellformed from "../../ir/wellformed.js";
 import type { ForeignDep, UnresolvedPackage } from "../../ir/unresolved.js";
 import {
-  noDocs,
   unknownStability,
+  type Docs,
   worldKeyString,
   type Function,
   type FunctionKind,
@@ -52,6 +52,17 @@ import { parseInterfaceId } from "./model.js";
 
 /** Thrown where the syntax-tree path would refuse the model; the caller falls back to it. */
 class Refused extends Error {}
+
+/**
+ * The docs of every item: none. One object, frozen: nothing changes docs in
+ * place (package-docs.ts gives an item new docs), and a change would throw.
+ */
+const NO_DOCS: Docs = Object.freeze({ contents: undefined });
+
+/** `parseFuncName`, without its pattern for the plain names of most functions. */
+function funcName(name: string): ResourceFunc {
+  return name.charCodeAt(0) === 0x5b ? parseFuncName(name) : { kind: "freestanding", name, async: false };
+}
 
 function refuse(why: string): never {
   throw new Refused(why);
@@ -254,7 +265,7 @@ class PackageBuilder {
       for (const n of withNames) {
         if (lookup.has(n.target)) continue;
         this.types.push({
-          docs: noDocs(),
+          docs: NO_DOCS,
           stability: unknownStability,
           kind: { kind: "unknown" },
           name: n.target,
@@ -277,7 +288,7 @@ class PackageBuilder {
 
     return {
       name,
-      docs: noDocs(),
+      docs: NO_DOCS,
       worlds: this.worlds,
       interfaces: this.ifaces,
       types: this.types,
@@ -401,7 +412,7 @@ class PackageBuilder {
     this.ifaces.push({
       name: undefined,
       types: new Map(),
-      docs: noDocs(),
+      docs: NO_DOCS,
       stability: unknownStability,
       functions: new Map(),
       package: undefined,
@@ -414,7 +425,7 @@ class PackageBuilder {
   private allocWorld(): number {
     this.worlds.push({
       name: "",
-      docs: noDocs(),
+      docs: NO_DOCS,
       exports: new Map(),
       imports: new Map(),
       package: undefined,
@@ -446,7 +457,7 @@ class PackageBuilder {
     const free: { f: MFunc; name: string; async: boolean }[] = [];
     let resources: Set<string> | undefined;
     for (const f of funcs) {
-      const parsed = parseFuncName(f.name);
+      const parsed = funcName(f.name);
       if (parsed.kind === "freestanding") {
         free.push({ f, name: parsed.name, async: parsed.async || f.async });
         continue;
@@ -492,7 +503,7 @@ class PackageBuilder {
         const found = lookup.get(n.target);
         if (!found || found.kind !== "type") refuse("used name does not exist");
         this.types.push({
-          docs: noDocs(),
+          docs: NO_DOCS,
           stability: unknownStability,
           kind: { kind: "type", type: found.id },
           name: n.local,
@@ -503,44 +514,58 @@ class PackageBuilder {
         this.define(n.local, { kind: "type", id: this.types.length - 1 });
       }
     }
-    const deps = new Map<string, Ident[]>();
-    const defs = new Map<string, MTypeDef | undefined>();
-    for (const use of uses) {
-      for (const n of use.names) {
-        deps.set(n.local, []);
-        defs.set(n.local, undefined);
-      }
-    }
-    for (const [name, d] of types) {
-      if (d.kind === "alias" && d.target.owner !== scope) continue;
-      if (defs.has(name)) refuse("defined twice");
-      defs.set(name, d);
-      const names: string[] = [];
+    // The definitions (not the `use`s), in the order the resolver adds
+    // them: their own order when each refers only to names before it,
+    // otherwise `toposort`'s over the uses' and definitions' names.
+    const defs: [string, MTypeDef][] = [];
+    const names = new Set<string>();
+    for (const use of uses) for (const n of use.names) names.add(n.local);
+    let ordered = true;
+    const depsOf = (d: MTypeDef): string[] => {
+      const out: string[] = [];
       switch (d.kind) {
         case "alias":
-          names.push(d.target.name);
+          out.push(d.target.name);
           break;
         case "record":
-          for (const f of d.fields) collectDeps(f.type, names);
+          for (const f of d.fields) collectDeps(f.type, out);
           break;
         case "variant":
-          for (const c of d.cases) if (c.type) collectDeps(c.type, names);
+          for (const c of d.cases) if (c.type) collectDeps(c.type, out);
           break;
         case "type":
-          collectDeps(d.type, names);
+          collectDeps(d.type, out);
           break;
       }
-      deps.set(
-        name,
-        names.map((n) => ({ name: n, span: this.at })),
-      );
+      return out;
+    };
+    for (const entry of types) {
+      const [name, d] = entry;
+      if (d.kind === "alias" && d.target.owner !== scope) continue;
+      if (names.has(name)) refuse("defined twice");
+      if (ordered) for (const dep of depsOf(d)) if (!names.has(dep)) ordered = false;
+      names.add(name);
+      defs.push(entry);
     }
-    for (const name of sortByDeps("type", deps)) {
-      const d = defs.get(name);
-      if (!d) continue;
+    if (!ordered) {
+      const deps = new Map<string, Ident[]>();
+      for (const use of uses) for (const n of use.names) deps.set(n.local, []);
+      for (const [name, d] of defs)
+        deps.set(
+          name,
+          depsOf(d).map((n) => ({ name: n, span: this.at })),
+        );
+      const byName = new Map(defs);
+      defs.length = 0;
+      for (const name of toposort("type", deps)) {
+        const d = byName.get(name);
+        if (d) defs.push([name, d]);
+      }
+    }
+    for (const [name, d] of defs) {
       const kind = this.typeDefKind(d, scope, byResource.get(name));
       this.types.push({
-        docs: noDocs(),
+        docs: NO_DOCS,
         stability: unknownStability,
         kind,
         name,
@@ -554,7 +579,7 @@ class PackageBuilder {
 
   private resolveInterface(id: InterfaceId, m: MInterface): void {
     const iface = this.ifaces[id]!;
-    iface.docs = noDocs();
+    iface.docs = NO_DOCS;
     iface.stability = unknownStability;
     const types = [...m.types];
     const { byResource, free } = this.splitFuncs(m.key, types, m.funcs.values());
@@ -579,15 +604,15 @@ class PackageBuilder {
 
   private resolveWorld(id: number, m: MWorld): void {
     const w = this.worlds[id]!;
-    w.docs = noDocs();
+    w.docs = NO_DOCS;
     w.stability = unknownStability;
     const types = this.worldTypes(m);
     const resourceFuncs: MFunc[] = [];
     for (const it of m.imports.values()) {
-      if (it.kind === "func" && parseFuncName(it.func.name).kind !== "freestanding") resourceFuncs.push(it.func);
+      if (it.kind === "func" && funcName(it.func.name).kind !== "freestanding") resourceFuncs.push(it.func);
     }
     for (const it of m.exports.values()) {
-      if (it.kind === "func" && parseFuncName(it.func.name).kind !== "freestanding") refuse("exported resource func");
+      if (it.kind === "func" && funcName(it.func.name).kind !== "freestanding") refuse("exported resource func");
     }
     const { byResource } = this.splitFuncs(m.key, types, resourceFuncs);
     this.resolveTypes({ kind: "world", id }, m.key, types, byResource);
@@ -618,7 +643,7 @@ class PackageBuilder {
         case "type":
           return;
         case "func": {
-          const parsed = parseFuncName(it.func.name);
+          const parsed = funcName(it.func.name);
           if (parsed.kind !== "freestanding") return;
           const func = this.func(
             it.func,
@@ -641,7 +666,7 @@ class PackageBuilder {
             kind: "interface",
             id: ifaceId,
             stability: this.ifaces[ifaceId]!.stability,
-            docs: noDocs(),
+            docs: NO_DOCS,
             span: this.at,
             externalId: it.externalId,
           };
@@ -656,7 +681,7 @@ class PackageBuilder {
             id: ifaceId,
             stability: unknownStability,
             externalId: it.externalId,
-            docs: noDocs(),
+            docs: NO_DOCS,
             span: this.at,
           };
           key = it.kind === "interface" ? { kind: "interface", id: ifaceId } : { kind: "name", name: it.name };
@@ -734,7 +759,7 @@ class PackageBuilder {
       result = this.anon({ kind: "result", ok: kind.resource, err });
     } else result = kind.resource;
     return {
-      docs: noDocs(),
+      docs: NO_DOCS,
       stability: unknownStability,
       name,
       kind,
@@ -797,7 +822,7 @@ class PackageBuilder {
         return {
           kind: "record",
           fields: d.fields.map((f) => ({
-            docs: noDocs(),
+            docs: NO_DOCS,
             name: f.name,
             type: this.type(f.type, scope),
             span: this.at,
@@ -812,7 +837,7 @@ class PackageBuilder {
         return {
           kind: "variant",
           cases: d.cases.map((c) => ({
-            docs: noDocs(),
+            docs: NO_DOCS,
             name: c.name,
             type: c.type ? this.type(c.type, scope) : undefined,
             span: this.at,
@@ -824,13 +849,13 @@ class PackageBuilder {
           d.names.map((n) => ({ name: n, span: this.at })),
           wellformed.enumCaseConflict,
         );
-        return { kind: "enum", cases: d.names.map((n) => ({ docs: noDocs(), name: n, span: this.at })) };
+        return { kind: "enum", cases: d.names.map((n) => ({ docs: NO_DOCS, name: n, span: this.at })) };
       case "flags":
         wellformed.requireUniqueNames(
           d.names.map((n) => ({ name: n, span: this.at })),
           wellformed.flagConflict,
         );
-        return { kind: "flags", flags: d.names.map((n) => ({ docs: noDocs(), name: n, span: this.at })) };
+        return { kind: "flags", flags: d.names.map((n) => ({ docs: NO_DOCS, name: n, span: this.at })) };
       case "type":
         return this.kindOf(d.type, scope);
     }
@@ -916,7 +941,7 @@ class PackageBuilder {
       this.types.push({
         kind: k,
         name: undefined,
-        docs: noDocs(),
+        docs: NO_DOCS,
         stability: unknownStability,
         owner: { kind: "none" },
         span: this.at,
