@@ -17,7 +17,6 @@
  *    interface re-typed through a small nested component (which names its
  *    types and threads its resources through), instantiated and exported.
  */
-import { AbiLayout } from "../ir/abi/layout.js";
 import type { Resolve } from "../ir/resolve.js";
 import {
   worldKeyString,
@@ -53,11 +52,12 @@ import {
   ComponentEncodingError,
   coreSignature,
   fitModule,
+  layoutOf,
   taskReturnSignature,
   type ExportedFunc,
   type ImportUse,
 } from "./validate.js";
-import { encodeFuncType, encodeValType, externName, TypeMaps, type TypeSink } from "./valtype.js";
+import { encodeFuncType, encodeValType, externName, kindKey, TypeMaps, type TypeSink } from "./valtype.js";
 
 export { ComponentEncodingError } from "./validate.js";
 export type { AdapterModule, EncodedModule, EncodeOptions, InitModule, LibraryModule } from "./adapters.js";
@@ -78,6 +78,9 @@ interface Requirements {
   stringEncoding: boolean;
 }
 
+/** `requiredOptions` of each function, by direction (a resolve's functions and types do not change once added). */
+const requirementsCache = new WeakMap<Function, { resolve: Resolve; byKind: Map<string, Requirements> }>();
+
 /** The canonical options a lowering (import) or lifting (export) of `func` needs, as wit-component decides them. */
 function requiredOptions(
   resolve: Resolve,
@@ -85,7 +88,21 @@ function requiredOptions(
   direction: "import" | "export",
   async = false,
 ): Requirements {
-  const layout = new AbiLayout(resolve);
+  let cached = requirementsCache.get(func);
+  if (cached?.resolve !== resolve) requirementsCache.set(func, (cached = { resolve, byKind: new Map() }));
+  const kind = `${direction}${async ? "-async" : ""}`;
+  let r = cached.byKind.get(kind);
+  if (!r) cached.byKind.set(kind, (r = computeRequiredOptions(resolve, func, direction, async)));
+  return { ...r };
+}
+
+function computeRequiredOptions(
+  resolve: Resolve,
+  func: Function,
+  direction: "import" | "export",
+  async: boolean,
+): Requirements {
+  const layout = layoutOf(resolve);
   const contents = (types: Type[]) => {
     let memory = false;
     let string = false;
@@ -125,7 +142,7 @@ function requiredOptions(
 
 /** What `canon task.return` of an async export's result needs (it lifts the result from memory). */
 function taskReturnRequirements(resolve: Resolve, func: Function): Requirements {
-  const layout = new AbiLayout(resolve);
+  const layout = layoutOf(resolve);
   const r: Requirements = { memory: false, realloc: false, stringEncoding: false };
   if (func.result !== undefined) {
     if (layout.contains(func.result, (x) => x.kind === "list" || x.kind === "map" || x.kind === "string"))
@@ -1024,7 +1041,7 @@ class ComponentEncoder {
     for (const id of i.types.values()) {
       this.rootMaps.idToIndex.delete(id);
       const def = resolve.types[id];
-      if (def.name === undefined) this.rootMaps.defToIndex.delete(JSON.stringify(def.kind));
+      if (def.name === undefined) this.rootMaps.defToIndex.delete(kindKey(def.kind));
     }
   }
 }

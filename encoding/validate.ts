@@ -144,7 +144,7 @@ function checkSignature(what: string, expected: CoreFuncType, found: CoreFuncTyp
  * added).
  */
 const layouts = new WeakMap<Resolve, AbiLayout>();
-function layoutOf(resolve: Resolve): AbiLayout {
+export function layoutOf(resolve: Resolve): AbiLayout {
   let layout = layouts.get(resolve);
   if (!layout) layouts.set(resolve, (layout = new AbiLayout(resolve)));
   return layout;
@@ -372,7 +372,7 @@ export function fitModule(
         fail(`function \`${funcName}\` has no ${kind} number ${nth}`);
       }
       const payloadType = (resolve.types[type!].kind as { type: Type | undefined }).type;
-      const layout = new AbiLayout(resolve);
+      const layout = layoutOf(resolve);
       const contents =
         payloadType === undefined
           ? { lists: false, strings: false }

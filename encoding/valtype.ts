@@ -50,8 +50,29 @@ export function externName(name: string, externalId: string | undefined): Extern
   return externalId === undefined ? { name } : { name, externalId };
 }
 
-function kindKey(kind: TypeDefKind): string {
-  return JSON.stringify(kind);
+/**
+ * The structural key of an anonymous type's kind (its JSON), computed once
+ * per kind object: a resolved type is not changed after it is added.
+ */
+const kindKeys = new WeakMap<TypeDefKind, string>();
+export function kindKey(kind: TypeDefKind): string {
+  let key = kindKeys.get(kind);
+  if (key === undefined) {
+    key = JSON.stringify(kind);
+    kindKeys.set(kind, key);
+  }
+  return key;
+}
+
+/**
+ * The key under which functions share a type: async or not, each
+ * parameter's name and type, the result. Names are identifiers and types
+ * are ids or primitive names, so NUL separates them unambiguously.
+ */
+function funcTypeKey(func: Function): string {
+  let key = isAsync(func) ? "a" : "s";
+  for (const p of func.params) key += `\0${p.name}\0${p.type}`;
+  return `${key}\0\0${func.result ?? ""}`;
 }
 
 function lookup(resolve: Resolve, maps: TypeMaps, id: TypeId): number | undefined {
@@ -74,7 +95,7 @@ function isAsync(func: Function): boolean {
 
 /** The type index of `func`'s component function type in `sink`. */
 export function encodeFuncType(resolve: Resolve, sink: TypeSink, func: Function): number {
-  const key = JSON.stringify([isAsync(func), func.params.map((p) => [p.name, p.type]), func.result ?? null]);
+  const key = funcTypeKey(func);
   const existing = sink.maps.funcTypes.get(key);
   if (existing !== undefined) return existing;
   const params = func.params.map((p): [string, ValType] => [p.name, encodeValType(resolve, sink, p.type)]);

@@ -22,13 +22,14 @@ import {
   type WType,
 } from "./model.js";
 
-type ResourceFunc =
+/** What a function's name says about the resource it belongs to, if any. */
+export type ResourceFunc =
   | { kind: "constructor"; resource: string }
   | { kind: "method" | "static"; resource: string; name: string; async: boolean }
   | { kind: "freestanding"; name: string; async: boolean };
 
 /** What a function's name says (`[method]r.m`, and the older `[async method]r.m` forms). */
-function parseFuncName(name: string): ResourceFunc {
+export function parseFuncName(name: string): ResourceFunc {
   const m = /^\[(constructor|method|static|async|async method|async static)\](.*)$/.exec(name);
   if (!m) return { kind: "freestanding", name, async: false };
   const [, tag, rest] = m as unknown as [string, string, string];

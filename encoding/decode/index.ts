@@ -9,13 +9,14 @@
  *   `Bindgen::merge` does.
  *
  * The component types are read into linked entries (binary.ts), turned into
- * a structural model of packages, interfaces and worlds (model.ts), built
- * into the syntax tree the parser would make of their WIT (ast.ts), and
- * resolved by the front-end, which elaborates the worlds as it does for any
- * WIT.
+ * a structural model of packages, interfaces and worlds (model.ts), turned
+ * straight into the front-end's unresolved packages (direct.ts; the syntax
+ * tree the parser would make of their WIT, ast.ts, is the reference path and
+ * words the errors of malformed models), and added to the `Resolve` by
+ * `Resolve.pushGroups`, which connects packages and elaborates the worlds as
+ * it does for any WIT.
  */
-import type { PackageFile } from "../../parser/ast.js";
-import { PackageResolver } from "../../ir/unresolved.js";
+import { PackageResolver, type UnresolvedPackage } from "../../ir/unresolved.js";
 import { Resolve, type UnresolvedGroup } from "../../ir/resolve.js";
 import type { PackageId } from "../../ir/types.js";
 import { splitComponentTypeSections } from "../metadata.js";
@@ -41,6 +42,7 @@ import {
   type MWorld,
 } from "./model.js";
 import { AstBuilder } from "./ast.js";
+import { unresolvedFromModel } from "./direct.js";
 
 export { DecodeError } from "./binary.js";
 
@@ -128,8 +130,21 @@ function coveredBy(resolve: Resolve, id: PackageId, pkg: MPackage): boolean {
 }
 
 /**
- * Prints the model's packages as WIT and adds them to `resolve` (those not
- * there yet); returns the id of package `main`.
+ * How `pushModel` adds decoded packages to a `Resolve`. `direct` (the
+ * default) builds each package's `UnresolvedPackage` straight from the model
+ * (direct.ts); `ast` builds the syntax tree the parser would make and runs
+ * the front-end's resolver on it, the reference the direct path is tested
+ * against. Both give the same `Resolve`; a model the direct path refuses
+ * (malformed) goes through the syntax tree, which words the error.
+ */
+export const decodeSettings: { path: "direct" | "ast" } = { path: "direct" };
+
+/** How many `pushModel` calls took each path (for tests). */
+export const decodeStats = { direct: 0, ast: 0 };
+
+/**
+ * Adds the model's packages to `resolve` (those not there yet); returns the
+ * id of package `main`.
  */
 function pushModel(
   resolve: Resolve,
@@ -138,8 +153,8 @@ function pushModel(
   main: string,
   fileName: string,
 ): PackageId {
-  const files: PackageFile[] = [];
-  let builder: AstBuilder | undefined;
+  const fresh: [string, MPackage][] = [];
+  let at: number | undefined;
   for (const [key, pkg] of packages) {
     const existing = resolve.packageNames.get(key);
     if (existing !== undefined) {
@@ -149,16 +164,39 @@ function pushModel(
       continue;
     }
     // Spans point at the start of an empty source named after the binary.
-    builder ??= new AstBuilder(interfaces, resolve.sourceMap.push(fileName, ""));
-    files.push(builder.package(pkg));
+    at ??= resolve.sourceMap.push(fileName, "");
+    fresh.push([key, pkg]);
   }
-  if (files.length) {
+  if (at !== undefined) {
+    const span = Object.freeze({ start: at, end: at });
+    let unresolved: UnresolvedPackage[] | undefined;
+    if (decodeSettings.path === "direct") {
+      try {
+        unresolved = fresh.map(([key, pkg]) => unresolvedFromModel(pkg, key, interfaces, span));
+      } catch {
+        unresolved = undefined;
+      }
+    }
+    if (unresolved) decodeStats.direct++;
+    else {
+      decodeStats.ast++;
+      const builder = new AstBuilder(interfaces, at);
+      const files = fresh.map(([, pkg]) => builder.package(pkg));
+      try {
+        unresolved = files.map((file) => {
+          const r = new PackageResolver();
+          r.push(file);
+          return r.resolve();
+        });
+      } catch (e) {
+        if (e instanceof Error) {
+          throw new DecodeError(`${fileName}: the decoded WIT does not resolve: ${e.message}`);
+        }
+        throw e;
+      }
+    }
     try {
-      const groups: UnresolvedGroup[] = files.map((file) => {
-        const r = new PackageResolver();
-        r.push(file);
-        return { main: r.resolve(), nested: [] };
-      });
+      const groups: UnresolvedGroup[] = unresolved.map((main) => ({ main, nested: [] }));
       resolve.pushGroups(groups[0]!, groups.slice(1));
     } catch (e) {
       if (e instanceof Error) {
