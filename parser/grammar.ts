@@ -21,7 +21,9 @@ import {
   CstParser,
   EOF,
   isRecognitionException,
+  type IOrAlt,
   type IParserErrorMessageProvider,
+  type OrMethodOpts,
   type IToken,
   type TokenType,
 } from "chevrotain";
@@ -116,6 +118,8 @@ class WitErrorMessages implements IParserErrorMessageProvider {
   }
 }
 
+type OrAlternatives = IOrAlt<unknown>[] | OrMethodOpts<unknown>;
+
 const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
 
 /**
@@ -136,6 +140,12 @@ const WORLD_SYNC: ReadonlySet<TokenType> = new Set([...typeItemStarts, T.Import,
 const RESOURCE_SYNC: ReadonlySet<TokenType> = new Set([T.Constructor, T.At]);
 
 export class WitParser extends CstParser {
+  /**
+   * The alternatives of each `OR`, built on first use rather than at every
+   * call: a rule such as `type` runs for every type in a file, and building
+   * its closures each time is most of the garbage parsing makes.
+   */
+  private readonly alternatives: Record<string, OrAlternatives> = {};
   semanticErrors: SemanticError[] = [];
   typeDepth = 0;
   packageDepth = 0;
@@ -473,19 +483,21 @@ export class WitParser extends CstParser {
     });
     this.item(true, INTERFACE_SYNC, () => {
       this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
-        DEF: [
-          { ALT: () => this.SUBRULE(this.typeAlias) },
-          { ALT: () => this.SUBRULE(this.flagsItem) },
-          { ALT: () => this.SUBRULE(this.enumItem) },
-          { ALT: () => this.SUBRULE(this.variantItem) },
-          { ALT: () => this.SUBRULE(this.resourceItem) },
-          { ALT: () => this.SUBRULE(this.recordItem) },
-          { ALT: () => this.SUBRULE(this.funcItem) },
-          { ALT: () => this.SUBRULE(this.useItem) },
-        ],
-        ERR_MSG: "`type`, `resource` or `func`",
-      });
+      this.OR(
+        (this.alternatives["interfaceMember"] ??= {
+          DEF: [
+            { ALT: () => this.SUBRULE(this.typeAlias) },
+            { ALT: () => this.SUBRULE(this.flagsItem) },
+            { ALT: () => this.SUBRULE(this.enumItem) },
+            { ALT: () => this.SUBRULE(this.variantItem) },
+            { ALT: () => this.SUBRULE(this.resourceItem) },
+            { ALT: () => this.SUBRULE(this.recordItem) },
+            { ALT: () => this.SUBRULE(this.funcItem) },
+            { ALT: () => this.SUBRULE(this.useItem) },
+          ],
+          ERR_MSG: "`type`, `resource` or `func`",
+        }),
+      );
     });
   });
 
@@ -510,21 +522,23 @@ export class WitParser extends CstParser {
     });
     this.item(true, WORLD_SYNC, () => {
       this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
-        DEF: [
-          { ALT: () => this.SUBRULE(this.importItem) },
-          { ALT: () => this.SUBRULE(this.exportItem) },
-          { ALT: () => this.SUBRULE(this.useItem) },
-          { ALT: () => this.SUBRULE(this.typeAlias) },
-          { ALT: () => this.SUBRULE(this.flagsItem) },
-          { ALT: () => this.SUBRULE(this.resourceItem) },
-          { ALT: () => this.SUBRULE(this.recordItem) },
-          { ALT: () => this.SUBRULE(this.variantItem) },
-          { ALT: () => this.SUBRULE(this.enumItem) },
-          { ALT: () => this.SUBRULE(this.includeItem) },
-        ],
-        ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
-      });
+      this.OR(
+        (this.alternatives["worldMember"] ??= {
+          DEF: [
+            { ALT: () => this.SUBRULE(this.importItem) },
+            { ALT: () => this.SUBRULE(this.exportItem) },
+            { ALT: () => this.SUBRULE(this.useItem) },
+            { ALT: () => this.SUBRULE(this.typeAlias) },
+            { ALT: () => this.SUBRULE(this.flagsItem) },
+            { ALT: () => this.SUBRULE(this.resourceItem) },
+            { ALT: () => this.SUBRULE(this.recordItem) },
+            { ALT: () => this.SUBRULE(this.variantItem) },
+            { ALT: () => this.SUBRULE(this.enumItem) },
+            { ALT: () => this.SUBRULE(this.includeItem) },
+          ],
+          ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+        }),
+      );
     });
   });
 
@@ -547,59 +561,63 @@ export class WitParser extends CstParser {
    */
   public externKind = this.RULE("externKind", () => {
     this.SUBRULE(this.id, { LABEL: "first" });
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Colon);
-            this.OR2({
-              DEF: [
-                {
-                  GATE: () => this.LA(1).tokenType === T.Func || this.LA(1).tokenType === T.Async,
-                  ALT: () => {
-                    this.SUBRULE(this.funcType);
-                    this.CONSUME(T.Semicolon);
-                  },
-                },
-                {
-                  ALT: () => {
-                    this.CONSUME(T.Interface);
-                    this.SUBRULE(this.interfaceBody);
-                  },
-                },
-                {
-                  GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
-                  ALT: () => {
-                    this.SUBRULE2(this.id, { LABEL: "package" });
-                    this.CONSUME(T.Slash);
-                    this.SUBRULE3(this.id, { LABEL: "name" });
-                    this.MANY(() => {
-                      this.CONSUME2(T.Slash);
-                      this.SUBRULE4(this.id, { LABEL: "extraPath" });
-                    });
-                    this.OPTION(() => {
-                      this.CONSUME(T.At);
-                      this.SUBRULE(this.version);
-                    });
-                    this.CONSUME2(T.Semicolon);
-                  },
-                },
-                {
-                  ALT: () => {
-                    this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
-                    this.CONSUME3(T.Semicolon);
-                  },
-                },
-              ],
-              IGNORE_AMBIGUITIES: true,
-              ERR_MSG: "an identifier or string",
-            });
+    this.OR(
+      (this.alternatives["externKind"] ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Colon);
+              this.OR2(
+                (this.alternatives["externKindColon"] ??= {
+                  DEF: [
+                    {
+                      GATE: () => this.LA(1).tokenType === T.Func || this.LA(1).tokenType === T.Async,
+                      ALT: () => {
+                        this.SUBRULE(this.funcType);
+                        this.CONSUME(T.Semicolon);
+                      },
+                    },
+                    {
+                      ALT: () => {
+                        this.CONSUME(T.Interface);
+                        this.SUBRULE(this.interfaceBody);
+                      },
+                    },
+                    {
+                      GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
+                      ALT: () => {
+                        this.SUBRULE2(this.id, { LABEL: "package" });
+                        this.CONSUME(T.Slash);
+                        this.SUBRULE3(this.id, { LABEL: "name" });
+                        this.MANY(() => {
+                          this.CONSUME2(T.Slash);
+                          this.SUBRULE4(this.id, { LABEL: "extraPath" });
+                        });
+                        this.OPTION(() => {
+                          this.CONSUME(T.At);
+                          this.SUBRULE(this.version);
+                        });
+                        this.CONSUME2(T.Semicolon);
+                      },
+                    },
+                    {
+                      ALT: () => {
+                        this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
+                        this.CONSUME3(T.Semicolon);
+                      },
+                    },
+                  ],
+                  IGNORE_AMBIGUITIES: true,
+                  ERR_MSG: "an identifier or string",
+                }),
+              );
+            },
           },
-        },
-        { ALT: () => this.CONSUME4(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
+          { ALT: () => this.CONSUME4(T.Semicolon) },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    );
   });
 
   /**
@@ -611,26 +629,28 @@ export class WitParser extends CstParser {
    */
   private commaList(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => void) {
     return this.RULE(name, () => {
-      this.OR({
-        DEF: [
-          { ALT: () => this.consume(8, close) },
-          {
-            ALT: () => {
-              item(1);
-              this.MANY({
-                GATE: () => this.LA(2).tokenType !== close,
-                DEF: () => {
-                  this.consume(8, T.Comma);
-                  item(2);
-                },
-              });
-              this.option(8, () => this.consume(9, T.Comma));
-              this.consume(9, close);
+      this.OR(
+        (this.alternatives[name] ??= {
+          DEF: [
+            { ALT: () => this.consume(8, close) },
+            {
+              ALT: () => {
+                item(1);
+                this.MANY({
+                  GATE: () => this.LA(2).tokenType !== close,
+                  DEF: () => {
+                    this.consume(8, T.Comma);
+                    item(2);
+                  },
+                });
+                this.option(8, () => this.consume(9, T.Comma));
+                this.consume(9, close);
+              },
             },
-          },
-        ],
-        ERR_MSG: itemDescription,
-      });
+          ],
+          ERR_MSG: itemDescription,
+        }),
+      );
     });
   }
 
@@ -638,19 +658,21 @@ export class WitParser extends CstParser {
   public includeItem = this.RULE("includeItem", () => {
     this.CONSUME(T.Include);
     this.SUBRULE(this.usePath);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.With);
-            this.CONSUME(T.LeftBrace);
-            this.SUBRULE(this.includeNames);
+    this.OR(
+      (this.alternatives["includeItem"] ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.With);
+              this.CONSUME(T.LeftBrace);
+              this.SUBRULE(this.includeNames);
+            },
           },
-        },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
+          { ALT: () => this.CONSUME(T.Semicolon) },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    );
   });
 
   // include-names-list ::= include-names-item | include-names-list ',' include-names-item
@@ -772,23 +794,25 @@ export class WitParser extends CstParser {
   public resourceItem = this.RULE("resourceItem", () => {
     this.CONSUME(T.Resource);
     this.SUBRULE(this.id);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.LeftBrace);
-            this.body(
-              T.RightBrace,
-              RESOURCE_SYNC,
-              () => this.MANY(() => this.SUBRULE(this.resourceMember)),
-              () => this.CONSUME(T.RightBrace),
-            );
+    this.OR(
+      (this.alternatives["resourceItem"] ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.LeftBrace);
+              this.body(
+                T.RightBrace,
+                RESOURCE_SYNC,
+                () => this.MANY(() => this.SUBRULE(this.resourceMember)),
+                () => this.CONSUME(T.RightBrace),
+              );
+            },
           },
-        },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
+          { ALT: () => this.CONSUME(T.Semicolon) },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    );
   });
 
   // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
@@ -796,71 +820,76 @@ export class WitParser extends CstParser {
     this.ACTION(() => this.checkErrorBudget());
     this.item(true, RESOURCE_SYNC, () => {
       this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
-        DEF: [
-          {
-            ALT: () => {
-              this.CONSUME(T.Constructor);
-              this.CONSUME(T.LeftParen);
-              this.SUBRULE(this.params);
-              this.OPTION(() => {
-                this.CONSUME(T.RArrow);
-                this.SUBRULE(this.type);
-              });
-              this.CONSUME(T.Semicolon);
+      this.OR(
+        (this.alternatives["resourceMember"] ??= {
+          DEF: [
+            {
+              ALT: () => {
+                this.CONSUME(T.Constructor);
+                this.CONSUME(T.LeftParen);
+                this.SUBRULE(this.params);
+                this.OPTION(() => {
+                  this.CONSUME(T.RArrow);
+                  this.SUBRULE(this.type);
+                });
+                this.CONSUME(T.Semicolon);
+              },
             },
-          },
-          {
-            ALT: () => {
-              this.SUBRULE(this.id);
-              this.CONSUME(T.Colon);
-              this.OPTION2(() => this.CONSUME(T.Static));
-              this.SUBRULE(this.funcType);
-              this.CONSUME2(T.Semicolon);
+            {
+              ALT: () => {
+                this.SUBRULE(this.id);
+                this.CONSUME(T.Colon);
+                this.OPTION2(() => this.CONSUME(T.Static));
+                this.SUBRULE(this.funcType);
+                this.CONSUME2(T.Semicolon);
+              },
             },
-          },
-        ],
-        ERR_MSG: "`constructor` or identifier",
-      });
+          ],
+          ERR_MSG: "`constructor` or identifier",
+        }),
+      );
     });
   });
 
   // ty ::= primitive | tuple | list | option | result | handle | future | stream | map | id
   public type = this.RULE("type", () => {
     const outer = this.typeDepth;
-    this.ACTION(() => {
+    // `ACTION`s without their closures: this runs for every type.
+    if (!this.RECORDING_PHASE) {
       this.typeDepth = outer + 1;
       if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
-    });
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.U8) },
-        { ALT: () => this.CONSUME(T.U16) },
-        { ALT: () => this.CONSUME(T.U32) },
-        { ALT: () => this.CONSUME(T.U64) },
-        { ALT: () => this.CONSUME(T.S8) },
-        { ALT: () => this.CONSUME(T.S16) },
-        { ALT: () => this.CONSUME(T.S32) },
-        { ALT: () => this.CONSUME(T.S64) },
-        { ALT: () => this.CONSUME(T.F32) },
-        { ALT: () => this.CONSUME(T.F64) },
-        { ALT: () => this.CONSUME(T.Char) },
-        { ALT: () => this.CONSUME(T.Bool) },
-        { ALT: () => this.CONSUME(T.StringKw) },
-        { ALT: () => this.CONSUME(T.ErrorContext) },
-        { ALT: () => this.SUBRULE(this.tupleType) },
-        { ALT: () => this.SUBRULE(this.listType) },
-        { ALT: () => this.SUBRULE(this.mapType) },
-        { ALT: () => this.SUBRULE(this.optionType) },
-        { ALT: () => this.SUBRULE(this.resultType) },
-        { ALT: () => this.SUBRULE(this.futureType) },
-        { ALT: () => this.SUBRULE(this.streamType) },
-        { ALT: () => this.SUBRULE(this.handleType) },
-        { ALT: () => this.SUBRULE(this.id) },
-      ],
-      ERR_MSG: "a type",
-    });
-    this.ACTION(() => (this.typeDepth = outer));
+    }
+    this.OR(
+      (this.alternatives["type"] ??= {
+        DEF: [
+          { ALT: () => this.CONSUME(T.U8) },
+          { ALT: () => this.CONSUME(T.U16) },
+          { ALT: () => this.CONSUME(T.U32) },
+          { ALT: () => this.CONSUME(T.U64) },
+          { ALT: () => this.CONSUME(T.S8) },
+          { ALT: () => this.CONSUME(T.S16) },
+          { ALT: () => this.CONSUME(T.S32) },
+          { ALT: () => this.CONSUME(T.S64) },
+          { ALT: () => this.CONSUME(T.F32) },
+          { ALT: () => this.CONSUME(T.F64) },
+          { ALT: () => this.CONSUME(T.Char) },
+          { ALT: () => this.CONSUME(T.Bool) },
+          { ALT: () => this.CONSUME(T.StringKw) },
+          { ALT: () => this.CONSUME(T.ErrorContext) },
+          { ALT: () => this.SUBRULE(this.tupleType) },
+          { ALT: () => this.SUBRULE(this.listType) },
+          { ALT: () => this.SUBRULE(this.mapType) },
+          { ALT: () => this.SUBRULE(this.optionType) },
+          { ALT: () => this.SUBRULE(this.resultType) },
+          { ALT: () => this.SUBRULE(this.futureType) },
+          { ALT: () => this.SUBRULE(this.streamType) },
+          { ALT: () => this.SUBRULE(this.handleType) },
+          { ALT: () => this.SUBRULE(this.id) },
+        ],
+        ERR_MSG: "a type",
+      }),
+    );
+    if (!this.RECORDING_PHASE) this.typeDepth = outer;
   });
 
   // tuple ::= 'tuple' '<' tuple-list '>'
@@ -914,27 +943,29 @@ export class WitParser extends CstParser {
     this.CONSUME(T.ResultKw);
     this.OPTION(() => {
       this.CONSUME(T.LessThan);
-      this.OR({
-        DEF: [
-          {
-            ALT: () => {
-              this.CONSUME(T.Underscore);
-              this.CONSUME(T.Comma);
-              this.SUBRULE(this.type, { LABEL: "err" });
+      this.OR(
+        (this.alternatives["resultType"] ??= {
+          DEF: [
+            {
+              ALT: () => {
+                this.CONSUME(T.Underscore);
+                this.CONSUME(T.Comma);
+                this.SUBRULE(this.type, { LABEL: "err" });
+              },
             },
-          },
-          {
-            ALT: () => {
-              this.SUBRULE2(this.type, { LABEL: "ok" });
-              this.OPTION2(() => {
-                this.CONSUME2(T.Comma);
-                this.SUBRULE3(this.type, { LABEL: "err" });
-              });
+            {
+              ALT: () => {
+                this.SUBRULE2(this.type, { LABEL: "ok" });
+                this.OPTION2(() => {
+                  this.CONSUME2(T.Comma);
+                  this.SUBRULE3(this.type, { LABEL: "err" });
+                });
+              },
             },
-          },
-        ],
-        ERR_MSG: "a type",
-      });
+          ],
+          ERR_MSG: "a type",
+        }),
+      );
       this.CONSUME(T.GreaterThan);
     });
   });
@@ -961,7 +992,9 @@ export class WitParser extends CstParser {
 
   // handle ::= id | 'borrow' '<' id '>'   (and `own<id>`)
   public handleType = this.RULE("handleType", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]);
+    this.OR(
+      (this.alternatives["handleType"] ??= [{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]),
+    );
     this.CONSUME(T.LessThan);
     this.SUBRULE(this.id);
     this.CONSUME(T.GreaterThan);
@@ -1072,11 +1105,13 @@ export class WitParser extends CstParser {
 
   public versionPart = this.RULE("versionPart", () => {
     this.OPTION(() => this.CONSUME(T.Period));
-    this.OR([
-      { ALT: () => this.CONSUME(T.Id) },
-      { ALT: () => this.CONSUME(T.Integer) },
-      { ALT: () => this.CONSUME(T.Minus) },
-    ]);
+    this.OR(
+      (this.alternatives["versionPart"] ??= [
+        { ALT: () => this.CONSUME(T.Id) },
+        { ALT: () => this.CONSUME(T.Integer) },
+        { ALT: () => this.CONSUME(T.Minus) },
+      ]),
+    );
     this.ACTION(() => (this.versionEnd = this.LA(0)));
   });
 
@@ -1086,21 +1121,22 @@ export class WitParser extends CstParser {
   // id ::= '%'? [a-z][a-z0-9]* ('-' [a-z][a-z0-9]*)*   (spelling checked by `validateId`)
   public id = this.RULE("id", () => {
     const t = this.LA(1);
-    this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
-      ERR_MSG: "an identifier or string",
-    });
-    this.ACTION(() => {
-      if (!isId(t.tokenType)) return;
-      const text = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
-      const problem = validateId(text);
-      if (problem && !t.isInsertedInRecovery) {
-        this.semanticErrors.push({
-          offset: t.startOffset,
-          end: t.startOffset + 1,
-          message: problem,
-        });
-      }
-    });
+    this.OR(
+      (this.alternatives["id"] ??= {
+        DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
+        ERR_MSG: "an identifier or string",
+      }),
+    );
+    // `ACTION` without its closure: this runs for every identifier.
+    if (this.RECORDING_PHASE || !isId(t.tokenType)) return;
+    const text = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
+    const problem = validateId(text);
+    if (problem && !t.isInsertedInRecovery) {
+      this.semanticErrors.push({
+        offset: t.startOffset,
+        end: t.startOffset + 1,
+        message: problem,
+      });
+    }
   });
 }

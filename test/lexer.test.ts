@@ -9,6 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Lexer, type IToken } from "chevrotain";
 import { describe, expect, it } from "vitest";
+import { checkId, validateId } from "../parser/identifiers.js";
 import { lex } from "../parser/lexer.js";
 import { allTokens } from "../parser/tokens.js";
 
@@ -87,6 +88,23 @@ describe("hand-written lexer", () => {
       const len = next() % 30;
       for (let i = 0; i < len; i++) text += parts[next() % parts.length];
       compare(text);
+    }
+  });
+});
+
+describe("identifier validation", () => {
+  it("takes the fast path only for identifiers the full check accepts", () => {
+    const parts = ["a", "z", "A", "Z", "0", "9", "-", "_", "é", "%"];
+    let seed = 777;
+    const next = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed;
+    };
+    for (let k = 0; k < 20000; k++) {
+      let id = "";
+      const len = next() % 8;
+      for (let i = 0; i < len; i++) id += parts[next() % parts.length];
+      expect(validateId(id)).toBe(checkId(id));
     }
   });
 });
