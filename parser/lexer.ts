@@ -52,9 +52,14 @@ export function rustCharDebug(ch: string): string {
 const bidiOverrides = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
 const discouraged = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5]);
 
+const notPlainAscii = /[^\t\n\r\x20-\x7e]/;
+
 /** wit-parser refuses a file containing these before reading any token. */
 function detectInvalidInput(text: string, base: number): LexError | undefined {
-  for (let i = 0; i < text.length; i++) {
+  // Most files are printable ASCII throughout: one native scan says so.
+  const from = text.search(notPlainAscii);
+  if (from < 0) return undefined;
+  for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80 && c >= 0x20 && c !== 0x7f) continue;
     if (c === 0x0a || c === 0x0d || c === 0x09) continue;
@@ -185,8 +190,8 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
   }
 }
 
-/** Token types of the one-character punctuation, by character code. */
-const punctuation: (TokenType | undefined)[] = [];
+/** Token types of the one-character punctuation, by ASCII character code (a packed array: no holes). */
+const punctuation: (TokenType | undefined)[] = new Array<TokenType | undefined>(128).fill(undefined);
 for (const [ch, type] of [
   ["=", T.Equals],
   [",", T.Comma],
@@ -267,7 +272,7 @@ function tokenStartsAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c === 0x20 || c === 0x09 || c === 0x0a) return true;
   if (c === 0x0d) return text.charCodeAt(i + 1) === 0x0a;
-  if (punctuation[c] !== undefined) return true;
+  if (c < 128 && punctuation[c] !== undefined) return true;
   if (c === 0x2f || c === 0x2d || c === 0x22 || c === 0x25 || (c >= 0x30 && c <= 0x39)) return true;
   return identifierEnd(text, i) >= 0;
 }
@@ -309,10 +314,16 @@ export function lex(text: string, base: number): LexResult {
     const c = text.charCodeAt(i);
     if (c === 0x20 || c === 0x0a || c === 0x09 || (c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
       i += c === 0x0d ? 2 : 1;
+      for (;;) {
+        const w = text.charCodeAt(i);
+        if (w === 0x20 || w === 0x0a || w === 0x09) i++;
+        else if (w === 0x0d && text.charCodeAt(i + 1) === 0x0a) i += 2;
+        else break;
+      }
       continue;
     }
     const start = i;
-    let type: TokenType | undefined = punctuation[c];
+    let type: TokenType | undefined = c < 128 ? punctuation[c] : undefined;
     if (type !== undefined) {
       i++;
     } else if (c === 0x2f) {
