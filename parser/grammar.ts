@@ -1010,40 +1010,47 @@ export class WitParser extends CstParser {
     this.SUBRULE(this.id, { LABEL: "kind" });
     const kind = kindToken.image;
     const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
-    this.ACTION(() => {
-      if (isId(kindToken.tokenType) && !known)
-        this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
-    });
+    if (!this.RECORDING_PHASE && isId(kindToken.tokenType) && !known) {
+      this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
+    }
     this.CONSUME(T.LeftParen);
     const external = kind === "external-id";
-    this.OR({
-      DEF: [
-        { GATE: () => external, ALT: () => this.CONSUME(T.StringLiteral) },
-        {
-          GATE: () => !external,
-          ALT: () => {
-            const key = this.LA(1);
-            this.SUBRULE2(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key, kind === "unstable" ? "feature" : "version"));
-            this.CONSUME(T.Equals);
-            this.OR2({
-              DEF: [
-                {
-                  GATE: () => kind !== "unstable",
-                  ALT: () => this.SUBRULE(this.version),
-                },
-                {
-                  GATE: () => kind === "unstable",
-                  ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
-                },
-              ],
-              ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
-            });
+    // Every item of a versioned package has an attribute, so the alternatives
+    // are built once for each of the three forms (`external-id`, `unstable`,
+    // the rest) that the closures below tell apart.
+    const form = external ? "attributeExternal" : kind === "unstable" ? "attributeUnstable" : "attribute";
+    this.OR(
+      (this.alternatives[form] ??= {
+        DEF: [
+          { GATE: () => external, ALT: () => this.CONSUME(T.StringLiteral) },
+          {
+            GATE: () => !external,
+            ALT: () => {
+              const key = this.LA(1);
+              this.SUBRULE2(this.id, { LABEL: "key" });
+              if (!this.RECORDING_PHASE) this.checkKey(key, kind === "unstable" ? "feature" : "version");
+              this.CONSUME(T.Equals);
+              this.OR2(
+                (this.alternatives[`${form}Value`] ??= {
+                  DEF: [
+                    {
+                      GATE: () => kind !== "unstable",
+                      ALT: () => this.SUBRULE(this.version),
+                    },
+                    {
+                      GATE: () => kind === "unstable",
+                      ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
+                    },
+                  ],
+                  ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
+                }),
+              );
+            },
           },
-        },
-      ],
-      ERR_MSG: external ? `${ONE_CHAR}a string literal` : "an identifier or string",
-    });
+        ],
+        ERR_MSG: external ? `${ONE_CHAR}a string literal` : "an identifier or string",
+      }),
+    );
     this.CONSUME(T.RightParen);
   });
 
@@ -1064,25 +1071,24 @@ export class WitParser extends CstParser {
     this.CONSUME2(T.Integer);
     this.CONSUME2(T.Period);
     const patch = this.CONSUME3(T.Integer);
-    this.ACTION(() => (this.versionEnd = patch));
-    const morePart = () => {
-      const t = this.LA(1).tokenType;
-      if (t === T.Id || t === T.Integer || t === T.Minus) return true;
-      const u = this.LA(2).tokenType;
-      return t === T.Period && (u === T.Id || u === T.Integer || u === T.Minus);
-    };
-    this.OPTION(() => {
-      this.CONSUME(T.Minus);
-      this.MANY({ GATE: morePart, DEF: () => this.SUBRULE(this.versionPart) });
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.Plus);
-      this.MANY2({
-        GATE: morePart,
-        DEF: () => this.SUBRULE2(this.versionPart),
-      });
-    });
-    this.ACTION(() => {
+    if (!this.RECORDING_PHASE) this.versionEnd = patch;
+    this.OPTION(
+      (this.versionParts.prerelease ??= () => {
+        this.CONSUME(T.Minus);
+        this.MANY(
+          (this.versionParts.prereleaseParts ??= { GATE: this.morePart, DEF: () => this.SUBRULE(this.versionPart) }),
+        );
+      }),
+    );
+    this.OPTION2(
+      (this.versionParts.build ??= () => {
+        this.CONSUME(T.Plus);
+        this.MANY2(
+          (this.versionParts.buildParts ??= { GATE: this.morePart, DEF: () => this.SUBRULE2(this.versionPart) }),
+        );
+      }),
+    );
+    if (!this.RECORDING_PHASE) {
       const last = this.versionEnd!;
       // A version the grammar already refused gets no second opinion.
       if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return;
@@ -1097,8 +1103,24 @@ export class WitParser extends CstParser {
           message: e.message,
         });
       }
-    });
+    }
   });
+
+  /** The closures and options of `version`, built once. */
+  private readonly versionParts: {
+    prerelease?: () => void;
+    build?: () => void;
+    prereleaseParts?: { GATE: () => boolean; DEF: () => void };
+    buildParts?: { GATE: () => boolean; DEF: () => void };
+  } = {};
+
+  /** Whether another part of a prerelease or build suffix follows. */
+  private readonly morePart = (): boolean => {
+    const t = this.LA(1).tokenType;
+    if (t === T.Id || t === T.Integer || t === T.Minus) return true;
+    const u = this.LA(2).tokenType;
+    return t === T.Period && (u === T.Id || u === T.Integer || u === T.Minus);
+  };
 
   /** The last token of the version being read (wit-parser's span ends there). */
   private versionEnd: IToken | undefined;
@@ -1112,7 +1134,7 @@ export class WitParser extends CstParser {
         { ALT: () => this.CONSUME(T.Minus) },
       ]),
     );
-    this.ACTION(() => (this.versionEnd = this.LA(0)));
+    if (!this.RECORDING_PHASE) this.versionEnd = this.LA(0);
   });
 
   /** The text being parsed, for reading back spans such as versions. */
