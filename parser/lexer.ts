@@ -379,7 +379,9 @@ export function lex(text: string, base: number): LexResult {
       continue;
     }
     commentCounts.push(comments.length);
-    const t = token(type, text.slice(start, i), start);
+    // Punctuation reuses its pattern string as the image rather than slicing a new one.
+    const pattern = type.PATTERN;
+    const t = token(type, typeof pattern === "string" ? pattern : text.slice(start, i), start);
     tokens.push(t);
     if (type === T.StringLiteral) checkStringLiteral(t, base, errors, base + n);
   }
