@@ -4,6 +4,9 @@
  * reference (wit-parser compiled to wasm inside jco, given the same packages
  * as one WIT text) measured in the same run.
  *
+ * A last table checks that the cost stays linear in the input: the same
+ * synthetic package at 1x, 10x and 100x its size, in time per interface.
+ *
  * Usage: npm run bench:frontend -- <corpus-dir>
  */
 import { spawnSync } from "node:child_process";
@@ -82,6 +85,57 @@ function wasi030(corpus: string, tmp: string): Case {
     ...packages.filter((p) => p !== "http").map((p) => asNestedBlock(witFiles(path.join(base, p, "wit")))),
   ].join("\n");
   return { name: "WASI 0.3.0, all packages", dir, world: "wasi:http/service@0.3.0", source };
+}
+
+/**
+ * A package of `n` interfaces, each with a record, a variant, a resource and
+ * a function, gated and documented like WASI's, each using a type of the
+ * previous one, and a world importing them all.
+ */
+function syntheticPackage(n: number): string {
+  const parts = ["package bench:scaling@1.0.0;\n"];
+  for (let i = 0; i < n; i++) {
+    parts.push(`/// Interface number ${i}.\n@since(version = 1.0.0)\ninterface i${i} {\n`);
+    if (i > 0) parts.push(`  use i${i - 1}.{r${i - 1}};\n`);
+    parts.push(
+      `  /// A record.\n  record r${i} { a: u32, b: string, c: list<option<u8>> }\n` +
+        `  variant v${i} { x(u32), y, z(result<string, r${i}>) }\n` +
+        `  resource h${i} { constructor(x: u32); get: func() -> r${i}; }\n` +
+        `  fn${i}: func(a: r${i}, b: borrow<h${i}>) -> result<v${i}, string>;\n}\n`,
+    );
+  }
+  parts.push("world w {\n");
+  for (let i = 0; i < n; i++) parts.push(`  import i${i};\n`);
+  parts.push("}\n");
+  return parts.join("");
+}
+
+/** Mean time of `f` over about `budget` ms, after a warm-up. */
+function meanTime(f: () => void, budget: number): number {
+  const warm = performance.now();
+  do f();
+  while (performance.now() - warm < budget / 4);
+  let runs = 0;
+  const t0 = performance.now();
+  do {
+    f();
+    runs++;
+  } while (performance.now() - t0 < budget);
+  return (performance.now() - t0) / runs;
+}
+
+function scalingTable(): string[] {
+  const out = ["| synthetic package | size | parse + resolve | per interface |", "|---|---|---|---|"];
+  for (const n of [30, 300, 3000]) {
+    const text = syntheticPackage(n);
+    const check = loadWitText(text, { world: "w" });
+    if (!check.ok) throw new Error(`synthetic package: ${check.diagnostics[0].rendered}`);
+    const ms = meanTime(() => loadWitText(text, { world: "w" }), 1500);
+    out.push(
+      `| ${n} interfaces | ${(text.length / 1024).toFixed(0)} KB | ${ms.toFixed(2)} ms | ${((ms / n) * 1000).toFixed(1)} µs |`,
+    );
+  }
+  return out;
 }
 
 function median(xs: number[]): number {
@@ -189,6 +243,8 @@ async function main(): Promise<void> {
     console.log("| input | measure | witx-bindgen | reference (wit-parser in jco) | speed-up |");
     console.log("|---|---|---|---|---|");
     for (const r of rows) console.log(`| ${r.join(" | ")} |`);
+    console.log();
+    for (const line of scalingTable()) console.log(line);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }

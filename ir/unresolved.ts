@@ -142,25 +142,44 @@ function externSpan(k: A.ExternKind): Span {
 
 /** Turns the comments before an item into its documentation, as wit-parser does. */
 export function docsFromComments(docs: A.Docs): Docs {
-  if (docs.comments.length === 0) return noDocs();
-  let lines = docs.comments.map((c) => {
-    const body = c.startsWith("/**") ? c.slice(3, c.endsWith("*/") ? -2 : undefined) : c.replace(/^\/+/, "");
-    return body.trimEnd();
-  });
-  const indents = lines.filter((l) => l !== "").map((l) => l.length - l.replace(/^[\t\n\v\f\r ]+/, "").length);
-  const minIndent = indents.length ? Math.min(...indents) : 0;
-  if (minIndent > 0) {
-    const prefix = " ".repeat(minIndent);
-    lines = lines.map((l) => (l.startsWith(prefix) ? l.slice(minIndent) : l));
+  const comments = docs.comments;
+  if (comments.length === 0) return noDocs();
+  // Each comment's text without its markers and trailing whitespace.
+  const lines: string[] = new Array<string>(comments.length);
+  let minIndent = Infinity;
+  for (let i = 0; i < comments.length; i++) {
+    const c = comments[i];
+    let body: string;
+    if (c.startsWith("/**")) body = c.slice(3, c.endsWith("*/") ? -2 : undefined);
+    else {
+      let slashes = 0;
+      while (c.charCodeAt(slashes) === 0x2f) slashes++;
+      body = c.slice(slashes);
+    }
+    const line = body.trimEnd();
+    lines[i] = line;
+    if (line === "") continue;
+    let indent = 0;
+    for (;;) {
+      const ch = line.charCodeAt(indent);
+      // \t \n \v \f \r and space
+      if (ch === 0x20 || (ch >= 0x09 && ch <= 0x0d)) indent++;
+      else break;
+    }
+    if (indent < minIndent) minIndent = indent;
   }
-  if (lines.length === 0) return noDocs();
+  if (minIndent === Infinity) minIndent = 0;
+  const prefix = minIndent > 0 ? " ".repeat(minIndent) : "";
   let contents = "";
-  for (const l of lines) {
+  for (let l of lines) {
+    if (minIndent > 0 && l.startsWith(prefix)) l = l.slice(minIndent);
     if (l === "") contents += "\n";
+    else if (!l.includes("\n")) contents += l + "\n";
     else for (const part of l.split(/\r?\n/)) contents += part + "\n";
   }
-  contents = contents.replace(/\n+$/, "");
-  return { contents };
+  let end = contents.length;
+  while (end > 0 && contents.charCodeAt(end - 1) === 0x0a) end--;
+  return { contents: contents.slice(0, end) };
 }
 
 function typeKey(t: Type | undefined): string {
@@ -889,6 +908,9 @@ export class PackageResolver {
   }
 
   private resolveType(ty: A.AstType, stability: Stability): Type {
+    // What `anonTypeDef` would make of a primitive or a named type, without building its definition.
+    if (ty.kind === "primitive") return ty.name;
+    if (ty.kind === "name") return this.resolveTypeName(ty.id);
     const kind = this.resolveTypeDef(ty, stability);
     return this.anonTypeDef({
       kind,

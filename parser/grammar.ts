@@ -1,384 +1,158 @@
 /**
- * The WIT grammar as a Chevrotain `CstParser`.
+ * The WIT grammar as a Chevrotain parser with embedded actions: each rule
+ * returns its piece of the AST (ast.ts), so no concrete syntax tree is
+ * built. Spans are offsets in the source map (the file's base added).
  *
  * Rules follow the productions of WIT.md. Every decision is made on the
  * next token, as wit-parser makes it (see `lookahead.ts`), with gates where
  * wit-parser peeks further. Inside a `{ ... }` body or a comma list the parser
  * commits to an item as soon as the closing token is absent, so a syntax
  * error names what the item needed, as wit-parser's does ("expected `type`,
- * `resource` or `func`, found ..."); the error message provider below words
- * every message as wit-parser does.
+ * `resource` or `func`, found ..."); parser-base.ts words every message as
+ * wit-parser does and holds the recovery: a syntax error abandons the item
+ * it is in, so one mistake gives one error, and errors in later, independent
+ * items are still reported. A file with any problem has no AST.
  *
  * Checks that wit-parser makes while parsing (identifier spelling, attribute
  * keys, semver strings, nesting limits) run as parser actions and are
- * collected in `semanticErrors`. Chevrotain's own recovery is off: a syntax
- * error abandons the item it is in (a member of an interface, world or
- * resource, or a top-level item), the parser skips to that item's end, and
- * goes on with the next one (see `item` and `body`). So one mistake gives
- * one error, and errors in later, independent items are still reported.
+ * collected in `semanticErrors`.
+ *
+ * Chevrotain runs every rule once at construction to record the grammar
+ * (`RECORDING_PHASE`), with placeholder tokens and sub-rule results: a rule
+ * builds its AST only outside that phase.
  */
-import {
-  CstParser,
-  EOF,
-  isRecognitionException,
-  type IParserErrorMessageProvider,
-  type IToken,
-  type TokenType,
-} from "chevrotain";
+import { EOF, type IToken, type TokenType } from "chevrotain";
+import type * as A from "./ast.js";
 import * as T from "./tokens.js";
-import { describeToken } from "./tokens.js";
-import { parseVersion, SemverError } from "./semver.js";
+import { parseVersion, SemverError, type Version } from "./semver.js";
 import { validateId } from "./identifiers.js";
-import { FirstTokenLookahead } from "./lookahead.js";
+import {
+  INTERFACE_SYNC,
+  isId,
+  MAX_PACKAGE_DEPTH,
+  MAX_TYPE_DEPTH,
+  ONE_CHAR,
+  RESOURCE_SYNC,
+  TOP_SYNC,
+  WitParserBase,
+  WORLD_SYNC,
+} from "./parser-base.js";
 
-export const MAX_TYPE_DEPTH = 100;
-export const MAX_PACKAGE_DEPTH = 100;
-/** Syntax errors reported for one file at most. */
-export const MAX_ERRORS = 50;
+export { AbandonedParse, MAX_ERRORS, MAX_PACKAGE_DEPTH, MAX_TYPE_DEPTH, ONE_CHAR, WHOLE_TOKEN } from "./parser-base.js";
+export type { SemanticError } from "./parser-base.js";
 
-/** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
-export class AbandonedParse extends Error {}
+/** What a rule returns while Chevrotain records the grammar: never looked at. */
+const RECORDED = undefined as never;
 
-/**
- * Marks a missing-token message that wit-parser reports as "no item fits
- * here", pointing at the whole token rather than at its first character.
- */
-export const WHOLE_TOKEN = "\u0001";
+const noDocs = (): A.Docs => ({ comments: [], span: undefined });
 
-/**
- * Marks a "no alternative fits" message that wit-parser reports as a
- * missing token (`expected ';', found ...`), pointing at one character.
- */
-export const ONE_CHAR = "\u0002";
+/** A member of an interface, before its docs, attributes and extent are added. */
+type InterfaceMemberParts =
+  | { tag: "typedef"; name: A.Ident; type: A.AstType }
+  | { tag: "func"; name: A.Ident; func: A.Func }
+  | { tag: "use"; from: A.UsePath; names: A.Use["names"] };
 
-export interface SemanticError {
-  /** Offset within the lexed text (not yet shifted by the file's base). */
-  offset: number;
-  end: number;
-  message: string;
-}
+/** A member of a world, likewise. */
+type WorldMemberParts =
+  | InterfaceMemberParts
+  | { tag: "import" | "export"; extern: A.ExternKind }
+  | { tag: "include"; from: A.UsePath; names: A.Include["names"] };
 
-function found(token: IToken): string {
-  return token.tokenType === EOF ? "eof" : describeToken(token.tokenType);
-}
+/** A top-level item, likewise. */
+type TopItemParts =
+  | { tag: "interface"; name: A.Ident; items: A.InterfaceItem[] }
+  | { tag: "world"; name: A.Ident; items: A.WorldItem[] }
+  | { tag: "use"; span: A.Span; item: A.UsePath; as: A.Ident | undefined }
+  | { tag: "package"; packageId: A.PackageName; items: A.AstItem[] };
 
-/**
- * What wit-parser says it expected where a body's closing token is missing:
- * it looks for the closing token only between items, so its absence means
- * an item was expected.
- */
-const closingTokenExpectations: Record<string, string> = {
-  "witFile:EOF": "`world`, `interface` or `use`",
-  "nestedPackage:RightBrace": "`world`, `interface` or `use`",
-  "interfaceBody:RightBrace": "`type`, `resource` or `func`",
-  "worldItem:RightBrace": "`import`, `export`, `include`, `use`, or type definition",
-  "resourceItem:RightBrace": "`constructor` or identifier",
-  "listType:Integer": "fixed-length",
-};
+type VersionAst = { span: A.Span; version: Version };
 
-/** Comma lists: after a `,` an item or the closing token may follow. */
-const listItemExpectations: Record<string, string> = {
-  includeNames: "an identifier or string",
-  useNames: "an identifier or string",
-  params: "an identifier or string",
-  recordFields: "an identifier or string",
-  nameList: "an identifier or string",
-  variantCases: "an identifier or string",
-  typeList: "a type",
-};
-
-class WitErrorMessages implements IParserErrorMessageProvider {
-  buildMismatchTokenMessage(options: {
-    expected: TokenType;
-    actual: IToken;
-    previous: IToken;
-    ruleName: string;
-  }): string {
-    const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
-    const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
-    if (custom) return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
-    return `expected ${describeToken(options.expected)}, found ${found(options.actual)}`;
-  }
-
-  buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
-    return `expected \`world\`, \`interface\` or \`use\`, found ${found(options.firstRedundant)}`;
-  }
-
-  buildNoViableAltMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
-    const actual = options.actual[0];
-    const description = options.customUserDescription ?? "something else";
-    const marker = description.startsWith(ONE_CHAR) ? ONE_CHAR : "";
-    return `${marker}expected ${description.replace(ONE_CHAR, "")}, found ${actual ? found(actual) : "eof"}`;
-  }
-
-  buildEarlyExitMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
-    return `expected ${options.customUserDescription ?? "more input"}, found ${found(options.actual[0])}`;
-  }
-}
-
-const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
-
-/**
- * +1 for `{`, -1 for `}`. Only braces delimit items: a `;` or `}` ends an
- * item whatever parentheses or angle brackets its error left open.
- */
-function braceChange(t: TokenType): number {
-  if (t === T.LeftBrace) return 1;
-  if (t === T.RightBrace) return -1;
-  return 0;
-}
-
-/** Tokens that begin an item, where a skipped item may end early (when first on a line). */
-const typeItemStarts = [T.Type, T.Record, T.Variant, T.Flags, T.Enum, T.Resource, T.Use, T.At];
-const TOP_SYNC: ReadonlySet<TokenType> = new Set([T.Interface, T.World, T.Use, T.Package, T.At]);
-const INTERFACE_SYNC: ReadonlySet<TokenType> = new Set(typeItemStarts);
-const WORLD_SYNC: ReadonlySet<TokenType> = new Set([...typeItemStarts, T.Import, T.Export, T.Include]);
-const RESOURCE_SYNC: ReadonlySet<TokenType> = new Set([T.Constructor, T.At]);
-
-export class WitParser extends CstParser {
-  semanticErrors: SemanticError[] = [];
-  typeDepth = 0;
-  packageDepth = 0;
-
-  /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
+export class WitParser extends WitParserBase {
   constructor(options: { validate?: boolean } = {}) {
-    super(T.allTokens, {
-      skipValidations: !options.validate,
-      recoveryEnabled: false,
-      // wit-parser decides with one token (and peeks further only where a
-      // gate below does the same), so its error messages follow from LL(1).
-      maxLookahead: 1,
-      lookaheadStrategy: new FirstTokenLookahead(),
-      nodeLocationTracking: "onlyOffset",
-      errorMessageProvider: new WitErrorMessages(),
-    });
+    super(options);
     this.performSelfAnalysis();
   }
 
-  /** Whether every token of the input has been consumed. */
-  atEnd(): boolean {
-    return this.LA(1).tokenType === EOF;
-  }
-
-  beginFile(text: string): void {
-    this.sourceText = text;
-    this.semanticErrors = [];
-    this.typeDepth = 0;
-    this.packageDepth = 0;
-  }
-
-  /**
-   * Records an error and abandons the whole file: past a nesting limit, or
-   * after too many errors, wit-parser would long have stopped, and going on
-   * would only repeat the same error.
-   */
-  private abort(token: IToken, message: string): never {
-    this.report(token, message);
-    throw new AbandonedParse();
-  }
-
-  /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
-  private checkErrorBudget(): void {
-    if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
-  }
-
-  /**
-   * Runs the grammar of one item; a syntax error in it (already recorded)
-   * abandons the item: the tokens up to its end are skipped, and parsing
-   * goes on after it. `enclosed` says whether a `}` closes the body the item
-   * sits in; `sync` lists the tokens that, first on their line and outside
-   * any brace, begin the next item.
-   */
-  private item(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => void): void {
-    if (this.RECORDING_PHASE) return grammar();
-    const first = this.LA(1);
-    const typeDepth = this.typeDepth;
-    const packageDepth = this.packageDepth;
-    try {
-      grammar();
-    } catch (e) {
-      if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
-      this.typeDepth = typeDepth;
-      this.packageDepth = packageDepth;
-      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
-    }
-  }
-
-  /**
-   * Items of a body up to its closing token `close`. A token that cannot
-   * begin an item is reported as the closing token's absence ("expected
-   * `type`, `resource` or `func`, found ..."), as wit-parser does; the parser
-   * then skips what follows as one item and goes on with the body. The body
-   * ends at `close`, or at the end of the file (whose absent `}` is reported
-   * once).
-   */
-  private body(close: TokenType, sync: ReadonlySet<TokenType>, items: () => void, closing: () => void): void {
-    if (this.RECORDING_PHASE) {
-      items();
-      closing();
-      return;
-    }
-    for (;;) {
-      items();
-      const before = this.errors.length;
-      try {
-        closing();
-        return;
-      } catch (e) {
-        if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
-        if (this.LA(1).tokenType === EOF) {
-          // Several bodies left open at the end of the file: one error says it.
-          const errors = this.errors;
-          if (errors.slice(0, before).some((x) => x.token.tokenType === EOF)) this.errors = errors.slice(0, before);
-          return;
-        }
-        this.skipItem(0, close === T.RightBrace, sync, false);
-      }
-    }
-  }
-
-  /** How many `{` are open between `first` and the next token. */
-  private braceDepth(first: IToken): number {
-    const tokens = this.input;
-    const next = this.LA(1);
-    let i = tokens.indexOf(first);
-    if (i < 0) return 0;
-    let depth = 0;
-    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
-    return Math.max(depth, 0);
-  }
-
-  /**
-   * Skips the rest of an item whose tokens up to here leave `depth` braces
-   * open: up to and including its `;` or the `}` that closes it, or up to the
-   * `}` of the enclosing body, the end of the file, or a token in `sync`
-   * that begins a line. Without `progressed`, the next token is skipped in
-   * any case, so the parser always moves on.
-   */
-  private skipItem(depth: number, enclosed: boolean, sync: ReadonlySet<TokenType>, progressed: boolean): void {
-    let first = !progressed;
-    for (;;) {
-      const t = this.LA(1);
-      const type = t.tokenType;
-      if (type === EOF) return;
-      if (!first) {
-        if (depth === 0 && type === T.RightBrace && enclosed) return;
-        if (depth === 0 && sync.has(type) && this.beginsLine(t)) return;
-      }
-      first = false;
-      this.SKIP_TOKEN();
-      depth = Math.max(depth + braceChange(type), 0);
-      if (depth === 0 && (type === T.Semicolon || type === T.RightBrace)) return;
-    }
-  }
-
-  /** Whether only whitespace and comments stand between the previous token and `t`'s line start. */
-  private beginsLine(t: IToken): boolean {
-    const previous = this.LA(0);
-    if (previous.tokenType === EOF || Number.isNaN(previous.startOffset)) return true;
-    return this.sourceText.slice(previous.startOffset, t.startOffset).includes("\n");
-  }
-
-  /**
-   * WIT.md's nested namespaces and package paths (`a:b:c`, `a:b/c`, gated by
-   * 🪺) are read into the AST but not supported by the resolver yet; saying
-   * so at the separator keeps errors in source order.
-   */
-  private nestedNamespace(separator: IToken): void {
-    this.report(separator, "nested namespaces and package paths (🪺) are not supported yet");
-  }
-
-  private report(token: IToken, message: string): void {
-    if (token.isInsertedInRecovery) return;
-    if (token.tokenType === EOF || Number.isNaN(token.startOffset)) {
-      this.semanticErrors.push({ offset: this.sourceText.length, end: this.sourceText.length, message });
-      return;
-    }
-    this.semanticErrors.push({ offset: token.startOffset, end: token.startOffset + token.image.length, message });
-  }
-
-  /**
-   * `package-decl` at the head of a file is `package name ;`; anything else
-   * after `package name` makes it a nested package item. Mirrors wit-parser,
-   * which reads a package name ahead and looks for the `;`.
-   */
-  private atPackageHeader(): boolean {
-    if (this.LA(1).tokenType !== T.Package) return false;
-    let i = 2;
-    const id = () => isId(this.LA(i).tokenType) && (i++, true);
-    const is = (t: TokenType) => this.LA(i).tokenType === t && (i++, true);
-    if (!id() || !is(T.Colon) || !id()) return false;
-    while (this.LA(i).tokenType === T.Colon && isId(this.LA(i + 1).tokenType)) i += 2;
-    while (this.LA(i).tokenType === T.Slash && isId(this.LA(i + 1).tokenType)) i += 2;
-    if (is(T.At)) {
-      if (!is(T.Integer) || !is(T.Period) || !is(T.Integer) || !is(T.Period) || !is(T.Integer)) return false;
-      const part = (t: TokenType) => t === T.Id || t === T.Integer || t === T.Minus;
-      for (const prefix of [T.Minus, T.Plus]) {
-        if (!is(prefix)) continue;
-        for (;;) {
-          if (part(this.LA(i).tokenType)) i++;
-          else if (this.LA(i).tokenType === T.Period && part(this.LA(i + 1).tokenType)) i += 2;
-          else break;
-        }
-      }
-    }
-    return this.LA(i).tokenType === T.Semicolon;
+  /** A primitive type from its keyword token. */
+  private primitive(t: IToken, name: A.PrimitiveName): A.AstType {
+    return { kind: "primitive", name, span: this.span(t) };
   }
 
   // wit-file ::= package-decl? (package-items | nested-package-definition)*
-  public witFile = this.RULE("witFile", () => {
-    this.OPTION({
+  public witFile = this.RULE("witFile", (): A.PackageFile => {
+    const header = this.OPTION({
       GATE: () => this.atPackageHeader(),
       DEF: () => this.SUBRULE(this.packageHeader),
     });
+    const items: A.AstItem[] = [];
     this.body(
       EOF,
       TOP_SYNC,
-      () => this.MANY(() => this.SUBRULE(this.topItem)),
+      () => this.MANY(() => items.push(this.SUBRULE(this.topItem))),
       () => this.CONSUME(EOF),
     );
+    if (this.noAst) return RECORDED;
+    return { packageId: header, items, span: header?.span ?? { start: this.base, end: this.base } };
   });
 
-  public packageHeader = this.RULE("packageHeader", () => {
-    this.CONSUME(T.Package);
-    this.SUBRULE(this.packageName);
+  public packageHeader = this.RULE("packageHeader", (): A.PackageName => {
+    const first = this.CONSUME(T.Package);
+    const name = this.SUBRULE(this.packageName);
     this.CONSUME(T.Semicolon);
+    if (this.noAst) return RECORDED;
+    name.docs = this.docs(first);
+    return name;
   });
 
   // package-name ::= id ':' id ('@' valid-semver)?   (and the 🪺 form ( id ':' )+ id ( '/' id )*)
-  public packageName = this.RULE("packageName", () => {
-    this.SUBRULE(this.id, { LABEL: "namespace" });
+  /** The name with empty docs: the caller knows whose comments they are. */
+  public packageName = this.RULE("packageName", (): A.PackageName => {
+    const namespace = this.SUBRULE(this.id, { LABEL: "namespace" });
     this.CONSUME(T.Colon);
-    this.SUBRULE2(this.id, { LABEL: "name" });
+    const name = this.SUBRULE2(this.id, { LABEL: "name" });
+    const extraNames: A.Ident[] = [];
+    const extraPath: A.Ident[] = [];
     this.MANY(() => {
       const sep = this.CONSUME2(T.Colon);
       this.ACTION(() => this.nestedNamespace(sep));
-      this.SUBRULE3(this.id, { LABEL: "extraName" });
+      extraNames.push(this.SUBRULE3(this.id, { LABEL: "extraName" }));
     });
     this.MANY2(() => {
       const sep = this.CONSUME(T.Slash);
       this.ACTION(() => this.nestedNamespace(sep));
-      this.SUBRULE4(this.id, { LABEL: "extraPath" });
+      extraPath.push(this.SUBRULE4(this.id, { LABEL: "extraPath" }));
     });
-    this.OPTION(() => {
+    const version = this.OPTION(() => {
       this.CONSUME(T.At);
-      this.SUBRULE(this.version);
+      return this.SUBRULE(this.version);
     });
+    if (this.noAst) return RECORDED;
+    return {
+      docs: noDocs(),
+      namespace,
+      name,
+      extraNames,
+      extraPath,
+      version,
+      span: { start: namespace.span.start, end: version ? version.span.end : name.span.end },
+    };
   });
 
   // package-items ::= toplevel-use-item | interface-item | world-item
-  public topItem = this.RULE("topItem", () => {
-    this.ACTION(() => this.checkErrorBudget());
-    this.item(this.packageDepth > 0, TOP_SYNC, () => this.topItemGrammar());
+  public topItem = this.RULE("topItem", (): A.AstItem => {
+    if (!this.RECORDING_PHASE) this.checkErrorBudget();
+    return this.item(this.packageDepth > 0, TOP_SYNC, () => this.topItemGrammar())!;
   });
 
-  private topItemGrammar(): void {
+  private topItemGrammar(): A.AstItem {
+    const first = this.LA(1);
     let attributed = false;
+    const attributes: A.Attribute[] = [];
     this.MANY(() => {
-      this.SUBRULE(this.attribute);
+      attributes.push(this.SUBRULE(this.attribute));
       attributed = true;
     });
-    this.OR({
+    const parts = this.OR<TopItemParts>({
       DEF: [
         { ALT: () => this.SUBRULE(this.interfaceItem) },
         { ALT: () => this.SUBRULE(this.worldItem) },
@@ -386,157 +160,246 @@ export class WitParser extends CstParser {
         {
           ALT: () => {
             this.ACTION(() => attributed && this.report(this.LA(1), "cannot place attributes on nested packages"));
-            this.SUBRULE(this.nestedPackage);
+            return this.SUBRULE(this.nestedPackage);
           },
         },
       ],
       ERR_MSG: "`world`, `interface` or `use`",
     });
+    if (this.noAst) return RECORDED;
+    const docs = this.docs(first);
+    switch (parts.tag) {
+      case "interface":
+        return {
+          kind: "interface",
+          value: { span: this.extent(first), docs, attributes, name: parts.name, items: parts.items },
+        };
+      case "world":
+        return {
+          kind: "world",
+          value: { span: this.extent(first), docs, attributes, name: parts.name, items: parts.items },
+        };
+      case "use":
+        return { kind: "use", value: { span: parts.span, attributes, item: parts.item, as: parts.as } };
+      case "package":
+        parts.packageId.docs = docs;
+        return {
+          kind: "package",
+          value: { packageId: parts.packageId, items: parts.items, span: parts.packageId.span },
+        };
+    }
   }
 
   // nested-package-definition ::= package-decl '{' package-items* '}'
-  public nestedPackage = this.RULE("nestedPackage", () => {
+  public nestedPackage = this.RULE("nestedPackage", (): TopItemParts => {
     const pkg = this.CONSUME(T.Package);
     this.ACTION(() => {
       if (this.packageDepth >= MAX_PACKAGE_DEPTH) this.abort(pkg, "package nesting too deep");
       this.packageDepth++;
     });
-    this.SUBRULE(this.packageName);
+    const packageId = this.SUBRULE(this.packageName);
     this.CONSUME(T.LeftBrace);
+    const items: A.AstItem[] = [];
     this.body(
       T.RightBrace,
       TOP_SYNC,
-      () => this.MANY(() => this.SUBRULE(this.topItem)),
+      () => this.MANY(() => items.push(this.SUBRULE(this.topItem))),
       () => this.CONSUME(T.RightBrace),
     );
     this.ACTION(() => this.packageDepth--);
+    return { tag: "package", packageId, items };
   });
 
   // toplevel-use-item ::= 'use' use-path ('as' id)? ';'
-  public toplevelUse = this.RULE("toplevelUse", () => {
-    this.CONSUME(T.Use);
-    this.SUBRULE(this.usePath);
-    this.OPTION(() => {
+  public toplevelUse = this.RULE("toplevelUse", (): TopItemParts => {
+    const use = this.CONSUME(T.Use);
+    const item = this.SUBRULE(this.usePath);
+    const as = this.OPTION(() => {
       this.CONSUME(T.As);
-      this.SUBRULE(this.id, { LABEL: "as" });
+      return this.SUBRULE(this.id, { LABEL: "as" });
     });
     this.CONSUME(T.Semicolon);
+    return { tag: "use", span: this.span(use), item, as };
   });
 
   // use-path ::= id | id ':' id '/' id ('@' valid-semver)?   (and the 🪺 form)
-  public usePath = this.RULE("usePath", () => {
-    this.SUBRULE(this.id, { LABEL: "first" });
-    this.OPTION(() => {
+  public usePath = this.RULE("usePath", (): A.UsePath => {
+    const first = this.SUBRULE(this.id, { LABEL: "first" });
+    const path = this.OPTION(() => {
       this.CONSUME(T.Colon);
-      this.SUBRULE2(this.id, { LABEL: "package" });
+      const pkg = this.SUBRULE2(this.id, { LABEL: "package" });
+      const extraNames: A.Ident[] = [];
+      const extraPath: A.Ident[] = [];
       this.MANY(() => {
         const sep = this.CONSUME2(T.Colon);
         this.ACTION(() => this.nestedNamespace(sep));
-        this.SUBRULE3(this.id, { LABEL: "extraName" });
+        extraNames.push(this.SUBRULE3(this.id, { LABEL: "extraName" }));
       });
       this.CONSUME(T.Slash);
-      this.SUBRULE4(this.id, { LABEL: "name" });
+      const name = this.SUBRULE4(this.id, { LABEL: "name" });
       this.MANY2(() => {
         const sep = this.CONSUME2(T.Slash);
         this.ACTION(() => this.nestedNamespace(sep));
-        this.SUBRULE5(this.id, { LABEL: "extraPath" });
+        extraPath.push(this.SUBRULE5(this.id, { LABEL: "extraPath" }));
       });
-      this.OPTION2(() => {
+      const version = this.OPTION2(() => {
         this.CONSUME(T.At);
-        this.SUBRULE(this.version);
+        return this.SUBRULE(this.version);
       });
+      if (this.noAst) return RECORDED;
+      return packagePath(first, pkg, extraNames, extraPath, version, name);
     });
+    if (this.noAst) return RECORDED;
+    return path ?? { kind: "id", id: first };
   });
 
   // interface-item ::= 'interface' id '{' interface-items* '}'
-  public interfaceItem = this.RULE("interfaceItem", () => {
+  public interfaceItem = this.RULE("interfaceItem", (): TopItemParts => {
     this.CONSUME(T.Interface);
-    this.SUBRULE(this.id);
-    this.SUBRULE(this.interfaceBody);
+    const name = this.SUBRULE(this.id);
+    const items = this.SUBRULE(this.interfaceBody);
+    return { tag: "interface", name, items };
   });
 
-  public interfaceBody = this.RULE("interfaceBody", () => {
+  public interfaceBody = this.RULE("interfaceBody", (): A.InterfaceItem[] => {
     this.CONSUME(T.LeftBrace);
+    const items: A.InterfaceItem[] = [];
     this.body(
       T.RightBrace,
       INTERFACE_SYNC,
-      () => this.MANY(() => this.SUBRULE(this.interfaceMember)),
+      () => this.MANY(() => items.push(this.SUBRULE(this.interfaceMember))),
       () => this.CONSUME(T.RightBrace),
     );
+    return items;
   });
 
+  /** Attributes before a member, as many as there are. */
+  private attributes(): A.Attribute[] {
+    const attributes: A.Attribute[] = [];
+    this.MANY(() => attributes.push(this.SUBRULE(this.attribute)));
+    return attributes;
+  }
+
+  /** An interface member, or a type definition or `use` in a world, from its parts. */
+  private interfaceItemOf(parts: InterfaceMemberParts, first: IToken, attributes: A.Attribute[]): A.InterfaceItem {
+    const span = this.extent(first);
+    switch (parts.tag) {
+      case "func":
+        return {
+          kind: "func",
+          value: { span, docs: this.docs(first), attributes, name: parts.name, func: parts.func },
+        };
+      case "use":
+        return { kind: "use", value: { span, attributes, from: parts.from, names: parts.names } };
+      case "typedef":
+        return {
+          kind: "typedef",
+          value: { span, docs: this.docs(first), attributes, name: parts.name, type: parts.type },
+        };
+    }
+  }
+
   // interface-items ::= gate (typedef-item | use-item | func-item)
-  public interfaceMember = this.RULE("interfaceMember", () => {
-    this.ACTION(() => {
+  public interfaceMember = this.RULE("interfaceMember", (): A.InterfaceItem => {
+    if (!this.RECORDING_PHASE) {
       this.typeDepth = 0;
       this.checkErrorBudget();
-    });
-    this.item(true, INTERFACE_SYNC, () => {
-      this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
-        DEF: [
-          { ALT: () => this.SUBRULE(this.typeAlias) },
-          { ALT: () => this.SUBRULE(this.flagsItem) },
-          { ALT: () => this.SUBRULE(this.enumItem) },
-          { ALT: () => this.SUBRULE(this.variantItem) },
-          { ALT: () => this.SUBRULE(this.resourceItem) },
-          { ALT: () => this.SUBRULE(this.recordItem) },
-          { ALT: () => this.SUBRULE(this.funcItem) },
-          { ALT: () => this.SUBRULE(this.useItem) },
-        ],
-        ERR_MSG: "`type`, `resource` or `func`",
-      });
-    });
+    }
+    return this.item(true, INTERFACE_SYNC, () => {
+      const first = this.LA(1);
+      const attributes = this.attributes();
+      const parts = this.OR(
+        (this.alternatives["interfaceMember"] ??= {
+          DEF: [
+            { ALT: () => this.SUBRULE(this.typeAlias) },
+            { ALT: () => this.SUBRULE(this.flagsItem) },
+            { ALT: () => this.SUBRULE(this.enumItem) },
+            { ALT: () => this.SUBRULE(this.variantItem) },
+            { ALT: () => this.SUBRULE(this.resourceItem) },
+            { ALT: () => this.SUBRULE(this.recordItem) },
+            { ALT: () => this.SUBRULE(this.funcItem) },
+            { ALT: () => this.SUBRULE(this.useItem) },
+          ],
+          ERR_MSG: "`type`, `resource` or `func`",
+        }),
+      ) as InterfaceMemberParts;
+      if (this.noAst) return RECORDED;
+      return this.interfaceItemOf(parts, first, attributes);
+    })!;
   });
 
   // world-item ::= 'world' id '{' world-items* '}'
-  public worldItem = this.RULE("worldItem", () => {
+  public worldItem = this.RULE("worldItem", (): TopItemParts => {
     this.CONSUME(T.World);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
+    const items: A.WorldItem[] = [];
     this.body(
       T.RightBrace,
       WORLD_SYNC,
-      () => this.MANY(() => this.SUBRULE(this.worldMember)),
+      () => this.MANY(() => items.push(this.SUBRULE(this.worldMember))),
       () => this.CONSUME(T.RightBrace),
     );
+    return { tag: "world", name, items };
   });
 
   // world-items ::= gate (export-item | import-item | use-item | typedef-item | include-item)
-  public worldMember = this.RULE("worldMember", () => {
-    this.ACTION(() => {
+  public worldMember = this.RULE("worldMember", (): A.WorldItem => {
+    if (!this.RECORDING_PHASE) {
       this.typeDepth = 0;
       this.checkErrorBudget();
-    });
-    this.item(true, WORLD_SYNC, () => {
-      this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
-        DEF: [
-          { ALT: () => this.SUBRULE(this.importItem) },
-          { ALT: () => this.SUBRULE(this.exportItem) },
-          { ALT: () => this.SUBRULE(this.useItem) },
-          { ALT: () => this.SUBRULE(this.typeAlias) },
-          { ALT: () => this.SUBRULE(this.flagsItem) },
-          { ALT: () => this.SUBRULE(this.resourceItem) },
-          { ALT: () => this.SUBRULE(this.recordItem) },
-          { ALT: () => this.SUBRULE(this.variantItem) },
-          { ALT: () => this.SUBRULE(this.enumItem) },
-          { ALT: () => this.SUBRULE(this.includeItem) },
-        ],
-        ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
-      });
-    });
+    }
+    return this.item(true, WORLD_SYNC, () => {
+      const first = this.LA(1);
+      const attributes = this.attributes();
+      const parts = this.OR(
+        (this.alternatives["worldMember"] ??= {
+          DEF: [
+            { ALT: () => this.SUBRULE(this.importItem) },
+            { ALT: () => this.SUBRULE(this.exportItem) },
+            { ALT: () => this.SUBRULE(this.useItem) },
+            { ALT: () => this.SUBRULE(this.typeAlias) },
+            { ALT: () => this.SUBRULE(this.flagsItem) },
+            { ALT: () => this.SUBRULE(this.resourceItem) },
+            { ALT: () => this.SUBRULE(this.recordItem) },
+            { ALT: () => this.SUBRULE(this.variantItem) },
+            { ALT: () => this.SUBRULE(this.enumItem) },
+            { ALT: () => this.SUBRULE(this.includeItem) },
+          ],
+          ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+        }),
+      ) as WorldMemberParts;
+      if (this.noAst) return RECORDED;
+      switch (parts.tag) {
+        case "import":
+        case "export":
+          return {
+            kind: parts.tag,
+            span: this.extent(first),
+            docs: this.docs(first),
+            attributes,
+            extern: parts.extern,
+          };
+        case "include":
+          return {
+            kind: "include",
+            value: { span: this.extent(first), attributes, from: parts.from, names: parts.names },
+          };
+        default:
+          return this.interfaceItemOf(parts, first, attributes) as A.WorldItem;
+      }
+    })!;
   });
 
   // import-item ::= 'import' id ':' extern-type | 'import' use-path ';'
-  public importItem = this.RULE("importItem", () => {
+  public importItem = this.RULE("importItem", (): WorldMemberParts => {
     this.CONSUME(T.Import);
-    this.SUBRULE(this.externKind);
+    return { tag: "import", extern: this.SUBRULE(this.externKind) };
   });
 
-  public exportItem = this.RULE("exportItem", () => {
+  public exportItem = this.RULE("exportItem", (): WorldMemberParts => {
     this.CONSUME(T.Export);
-    this.SUBRULE(this.externKind);
+    return { tag: "export", extern: this.SUBRULE(this.externKind) };
   });
 
   /**
@@ -545,341 +408,454 @@ export class WitParser extends CstParser {
    * `: interface`, `: ns/...` (the id was a namespace), `: path` (a labelled
    * import of an existing interface), or `;` (a plain path).
    */
-  public externKind = this.RULE("externKind", () => {
-    this.SUBRULE(this.id, { LABEL: "first" });
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.Colon);
-            this.OR2({
-              DEF: [
-                {
-                  GATE: () => this.LA(1).tokenType === T.Func || this.LA(1).tokenType === T.Async,
-                  ALT: () => {
-                    this.SUBRULE(this.funcType);
-                    this.CONSUME(T.Semicolon);
-                  },
-                },
-                {
-                  ALT: () => {
-                    this.CONSUME(T.Interface);
-                    this.SUBRULE(this.interfaceBody);
-                  },
-                },
-                {
-                  GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
-                  ALT: () => {
-                    this.SUBRULE2(this.id, { LABEL: "package" });
-                    this.CONSUME(T.Slash);
-                    this.SUBRULE3(this.id, { LABEL: "name" });
-                    this.MANY(() => {
-                      this.CONSUME2(T.Slash);
-                      this.SUBRULE4(this.id, { LABEL: "extraPath" });
-                    });
-                    this.OPTION(() => {
-                      this.CONSUME(T.At);
-                      this.SUBRULE(this.version);
-                    });
-                    this.CONSUME2(T.Semicolon);
-                  },
-                },
-                {
-                  ALT: () => {
-                    this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
-                    this.CONSUME3(T.Semicolon);
-                  },
-                },
-              ],
-              IGNORE_AMBIGUITIES: true,
-              ERR_MSG: "an identifier or string",
-            });
+  public externKind = this.RULE("externKind", (): A.ExternKind => {
+    const first = this.SUBRULE(this.id, { LABEL: "first" });
+    this.externFirst = first;
+    const kind = this.OR(
+      (this.alternatives["externKind"] ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.Colon);
+              return this.OR2(
+                (this.alternatives["externKindColon"] ??= {
+                  DEF: [
+                    {
+                      GATE: () => this.LA(1).tokenType === T.Func || this.LA(1).tokenType === T.Async,
+                      ALT: (): A.ExternKind => {
+                        const func = this.SUBRULE(this.funcType);
+                        this.CONSUME(T.Semicolon);
+                        return { kind: "func", name: this.externFirst!, func };
+                      },
+                    },
+                    {
+                      ALT: (): A.ExternKind => {
+                        this.CONSUME(T.Interface);
+                        return { kind: "interface", name: this.externFirst!, items: this.SUBRULE(this.interfaceBody) };
+                      },
+                    },
+                    {
+                      GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
+                      ALT: (): A.ExternKind => {
+                        const namespace = this.externFirst!;
+                        const pkg = this.SUBRULE2(this.id, { LABEL: "package" });
+                        this.CONSUME(T.Slash);
+                        const name = this.SUBRULE3(this.id, { LABEL: "name" });
+                        const extraPath: A.Ident[] = [];
+                        this.MANY(() => {
+                          this.CONSUME2(T.Slash);
+                          extraPath.push(this.SUBRULE4(this.id, { LABEL: "extraPath" }));
+                        });
+                        const version = this.OPTION(() => {
+                          this.CONSUME(T.At);
+                          return this.SUBRULE(this.version);
+                        });
+                        this.CONSUME2(T.Semicolon);
+                        if (this.noAst) return RECORDED;
+                        return { kind: "path", path: packagePath(namespace, pkg, [], extraPath, version, name) };
+                      },
+                    },
+                    {
+                      ALT: (): A.ExternKind => {
+                        const name = this.externFirst!;
+                        const path = this.SUBRULE(this.usePath, { LABEL: "labelledPath" });
+                        this.CONSUME3(T.Semicolon);
+                        return { kind: "named-path", name, path };
+                      },
+                    },
+                  ],
+                  IGNORE_AMBIGUITIES: true,
+                  ERR_MSG: "an identifier or string",
+                }),
+              );
+            },
           },
-        },
-        { ALT: () => this.CONSUME4(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
+          {
+            ALT: (): A.ExternKind => (
+              this.CONSUME4(T.Semicolon),
+              { kind: "path", path: { kind: "id", id: this.externFirst! } }
+            ),
+          },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    ) as A.ExternKind;
+    return kind;
   });
+
+  /**
+   * The first identifier of the `externKind` being read, for its cached
+   * alternatives (which cannot close over it); read before any nested rule
+   * can start another.
+   */
+  private externFirst: A.Ident | undefined;
 
   /**
    * A comma list ending at `close`, after an opening token the caller has
    * consumed: `close` at once, or items separated by commas with an optional
    * trailing comma. As in wit-parser, an item is expected wherever `close`
    * is absent, so the error names what the item needed. `item` receives an
-   * occurrence index (1 or 2) for its Chevrotain DSL calls.
+   * occurrence index (1 or 2) for its Chevrotain DSL calls, and returns the
+   * item's AST; the rule returns them in order.
    */
-  private commaList(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => void) {
-    return this.RULE(name, () => {
-      this.OR({
-        DEF: [
-          { ALT: () => this.consume(8, close) },
-          {
-            ALT: () => {
-              item(1);
-              this.MANY({
-                GATE: () => this.LA(2).tokenType !== close,
-                DEF: () => {
-                  this.consume(8, T.Comma);
-                  item(2);
-                },
-              });
-              this.option(8, () => this.consume(9, T.Comma));
-              this.consume(9, close);
+  private commaList<R>(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => R) {
+    return this.RULE(name, (): R[] => {
+      return this.OR(
+        (this.alternatives[name] ??= {
+          DEF: [
+            { ALT: (): R[] => (this.consume(8, close), []) },
+            {
+              ALT: (): R[] => {
+                const items = [item(1)];
+                this.MANY({
+                  GATE: () => this.LA(2).tokenType !== close,
+                  DEF: () => {
+                    this.consume(8, T.Comma);
+                    items.push(item(2));
+                  },
+                });
+                this.option(8, () => this.consume(9, T.Comma));
+                this.consume(9, close);
+                return items;
+              },
             },
-          },
-        ],
-        ERR_MSG: itemDescription,
-      });
+          ],
+          ERR_MSG: itemDescription,
+        }),
+      ) as R[];
     });
   }
 
   // include-item ::= 'include' use-path ';' | 'include' use-path 'with' '{' include-names-list '}'
-  public includeItem = this.RULE("includeItem", () => {
+  public includeItem = this.RULE("includeItem", (): WorldMemberParts => {
     this.CONSUME(T.Include);
-    this.SUBRULE(this.usePath);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.With);
-            this.CONSUME(T.LeftBrace);
-            this.SUBRULE(this.includeNames);
+    const from = this.SUBRULE(this.usePath);
+    const names = this.OR(
+      (this.alternatives["includeItem"] ??= {
+        DEF: [
+          {
+            ALT: () => {
+              this.CONSUME(T.With);
+              this.CONSUME(T.LeftBrace);
+              return this.SUBRULE(this.includeNames);
+            },
           },
-        },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
+          { ALT: () => (this.CONSUME(T.Semicolon), []) },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    ) as A.Include["names"];
+    return { tag: "include", from, names };
   });
 
   // include-names-list ::= include-names-item | include-names-list ',' include-names-item
   public includeNames = this.commaList("includeNames", T.RightBrace, "an identifier or string", (i) => {
-    this.subrule(i, this.id, { LABEL: "name" });
+    const name = this.subrule(i, this.id, { LABEL: "name" });
     this.consume(i, T.As);
-    this.subrule(i + 2, this.id, { LABEL: "as" });
+    const as = this.subrule(i + 2, this.id, { LABEL: "as" });
+    if (this.noAst) return RECORDED;
+    return { span: join(name.span, as.span), name, as };
   });
 
   // use-item ::= 'use' use-path '.' '{' use-names-list '}' ';'
-  public useItem = this.RULE("useItem", () => {
+  public useItem = this.RULE("useItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Use);
-    this.SUBRULE(this.usePath);
+    const from = this.SUBRULE(this.usePath);
     this.CONSUME(T.Period);
     this.CONSUME(T.LeftBrace);
-    this.SUBRULE(this.useNames);
+    const names = this.SUBRULE(this.useNames);
     this.CONSUME(T.Semicolon);
+    return { tag: "use", from, names };
   });
 
   public useNames = this.commaList("useNames", T.RightBrace, "an identifier or string", (i) => {
-    this.subrule(i, this.id, { LABEL: "name" });
-    this.option(i, () => {
+    const name = this.subrule(i, this.id, { LABEL: "name" });
+    const as = this.option(i, () => {
       this.consume(i, T.As);
-      this.subrule(i + 2, this.id, { LABEL: "as" });
+      return this.subrule(i + 2, this.id, { LABEL: "as" });
     });
+    if (this.noAst) return RECORDED;
+    return { span: as ? join(name.span, as.span) : name.span, name, as };
   });
 
   // func-item ::= id ':' func-type ';'
-  public funcItem = this.RULE("funcItem", () => {
-    this.SUBRULE(this.id);
+  public funcItem = this.RULE("funcItem", (): InterfaceMemberParts => {
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.Colon);
-    this.SUBRULE(this.funcType);
+    const func = this.SUBRULE(this.funcType);
     this.CONSUME(T.Semicolon);
+    return { tag: "func", name, func };
   });
 
   // func-type ::= 'async'? 'func' param-list result-list
-  public funcType = this.RULE("funcType", () => {
-    this.OPTION(() => this.CONSUME(T.Async));
-    this.CONSUME(T.Func);
+  public funcType = this.RULE("funcType", (): A.Func => {
+    const async = this.OPTION(() => this.CONSUME(T.Async));
+    const func = this.CONSUME(T.Func);
     this.CONSUME(T.LeftParen);
-    this.SUBRULE(this.params);
-    this.OPTION2(() => {
+    const params = this.SUBRULE(this.params);
+    const result = this.OPTION2(() => {
       this.CONSUME(T.RArrow);
-      this.SUBRULE(this.type);
+      return this.SUBRULE(this.type);
     });
+    return { span: this.span(func), async: async !== undefined, params, result };
   });
 
   // named-type-list ::= ϵ | named-type ( ',' named-type )*
   public params = this.commaList("params", T.RightParen, "an identifier or string", (i) => {
-    this.subrule(i, this.id);
+    const first = this.LA(1);
+    const name = this.subrule(i, this.id);
     this.consume(i, T.Colon);
-    this.subrule(i, this.type);
+    const type = this.subrule(i, this.type);
+    if (this.noAst) return RECORDED;
+    return { span: this.extent(first), name, type };
   });
 
   // type-item ::= 'type' id '=' ty ';'
-  public typeAlias = this.RULE("typeAlias", () => {
+  public typeAlias = this.RULE("typeAlias", (): InterfaceMemberParts => {
     this.CONSUME(T.Type);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.Equals);
-    this.SUBRULE(this.type);
+    const type = this.SUBRULE(this.type);
     this.CONSUME(T.Semicolon);
+    return { tag: "typedef", name, type };
   });
 
   // record-item ::= 'record' id '{' record-fields '}'
-  public recordItem = this.RULE("recordItem", () => {
+  public recordItem = this.RULE("recordItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Record);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
-    this.SUBRULE(this.recordFields);
+    const fields = this.SUBRULE(this.recordFields);
+    if (this.noAst) return RECORDED;
+    return { tag: "typedef", name, type: { kind: "record", fields, span: name.span } };
   });
 
   // record-fields ::= record-field | record-field ',' record-fields?
   public recordFields = this.commaList("recordFields", T.RightBrace, "an identifier or string", (i) => {
-    this.subrule(i, this.id);
+    const first = this.LA(1);
+    const name = this.subrule(i, this.id);
     this.consume(i, T.Colon);
-    this.subrule(i, this.type);
+    const type = this.subrule(i, this.type);
+    if (this.noAst) return RECORDED;
+    return { span: this.extent(first), docs: this.docs(first), name, type };
   });
 
   // flags-items ::= 'flags' id '{' flags-fields '}'
-  public flagsItem = this.RULE("flagsItem", () => {
+  public flagsItem = this.RULE("flagsItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Flags);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
-    this.SUBRULE(this.nameList);
+    const flags = this.SUBRULE(this.nameList);
+    if (this.noAst) return RECORDED;
+    return { tag: "typedef", name, type: { kind: "flags", flags, span: name.span } };
   });
 
   // enum-items ::= 'enum' id '{' enum-cases '}'
-  public enumItem = this.RULE("enumItem", () => {
+  public enumItem = this.RULE("enumItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Enum);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
-    this.SUBRULE(this.nameList);
+    const cases = this.SUBRULE(this.nameList);
+    if (this.noAst) return RECORDED;
+    return { tag: "typedef", name, type: { kind: "enum", cases, span: name.span } };
   });
 
   /** flags-fields / enum-cases: `id (',' id)* ','? '}'` */
   public nameList = this.commaList("nameList", T.RightBrace, "an identifier or string", (i) => {
-    this.subrule(i, this.id);
+    const first = this.LA(1);
+    const name = this.subrule(i, this.id);
+    if (this.noAst) return RECORDED;
+    return { span: name.span, docs: this.docs(first), name };
   });
 
   // variant-items ::= 'variant' id '{' variant-cases '}'
-  public variantItem = this.RULE("variantItem", () => {
+  public variantItem = this.RULE("variantItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Variant);
-    this.SUBRULE(this.id);
+    const name = this.SUBRULE(this.id);
     this.CONSUME(T.LeftBrace);
-    this.SUBRULE(this.variantCases);
+    const cases = this.SUBRULE(this.variantCases);
+    if (this.noAst) return RECORDED;
+    return { tag: "typedef", name, type: { kind: "variant", cases, span: name.span } };
   });
 
   // variant-case ::= id | id '(' ty ')'
   public variantCases = this.commaList("variantCases", T.RightBrace, "an identifier or string", (i) => {
-    this.subrule(i, this.id);
-    this.option(i, () => {
+    const first = this.LA(1);
+    const name = this.subrule(i, this.id);
+    const type = this.option(i, () => {
       this.consume(i, T.LeftParen);
-      this.subrule(i, this.type);
+      const type = this.subrule(i, this.type);
       this.consume(i, T.RightParen);
+      return type;
     });
+    if (this.noAst) return RECORDED;
+    return { span: type ? this.extent(first) : name.span, docs: this.docs(first), name, type };
   });
 
   // resource-item ::= 'resource' id ';' | 'resource' id '{' resource-method* '}'
-  public resourceItem = this.RULE("resourceItem", () => {
+  public resourceItem = this.RULE("resourceItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Resource);
-    this.SUBRULE(this.id);
-    this.OR({
-      DEF: [
-        {
-          ALT: () => {
-            this.CONSUME(T.LeftBrace);
-            this.body(
-              T.RightBrace,
-              RESOURCE_SYNC,
-              () => this.MANY(() => this.SUBRULE(this.resourceMember)),
-              () => this.CONSUME(T.RightBrace),
-            );
-          },
-        },
-        { ALT: () => this.CONSUME(T.Semicolon) },
-      ],
-      ERR_MSG: `${ONE_CHAR}';'`,
-    });
-  });
-
-  // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
-  public resourceMember = this.RULE("resourceMember", () => {
-    this.ACTION(() => this.checkErrorBudget());
-    this.item(true, RESOURCE_SYNC, () => {
-      this.MANY(() => this.SUBRULE(this.attribute));
-      this.OR({
+    const name = this.SUBRULE(this.id);
+    const funcs = this.OR(
+      (this.alternatives["resourceItem"] ??= {
         DEF: [
           {
             ALT: () => {
-              this.CONSUME(T.Constructor);
-              this.CONSUME(T.LeftParen);
-              this.SUBRULE(this.params);
-              this.OPTION(() => {
-                this.CONSUME(T.RArrow);
-                this.SUBRULE(this.type);
-              });
-              this.CONSUME(T.Semicolon);
+              this.CONSUME(T.LeftBrace);
+              const funcs: A.ResourceFunc[] = [];
+              this.body(
+                T.RightBrace,
+                RESOURCE_SYNC,
+                () => this.MANY(() => funcs.push(this.SUBRULE(this.resourceMember))),
+                () => this.CONSUME(T.RightBrace),
+              );
+              return funcs;
             },
           },
+          { ALT: () => (this.CONSUME(T.Semicolon), []) },
+        ],
+        ERR_MSG: `${ONE_CHAR}';'`,
+      }),
+    ) as A.ResourceFunc[];
+    if (this.noAst) return RECORDED;
+    return { tag: "typedef", name, type: { kind: "resource", funcs, span: name.span } };
+  });
+
+  // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
+  public resourceMember = this.RULE("resourceMember", (): A.ResourceFunc => {
+    if (!this.RECORDING_PHASE) this.checkErrorBudget();
+    return this.item(true, RESOURCE_SYNC, () => {
+      const first = this.LA(1);
+      const attributes = this.attributes();
+      this.resourceMemberStart = first;
+      this.resourceMemberAttributes = attributes;
+      return this.OR(
+        (this.alternatives["resourceMember"] ??= {
+          DEF: [
+            {
+              ALT: (): A.ResourceFunc => {
+                const first = this.resourceMemberStart!;
+                const attributes = this.resourceMemberAttributes!;
+                const ctor = this.CONSUME(T.Constructor);
+                this.CONSUME(T.LeftParen);
+                const params = this.SUBRULE(this.params);
+                const result = this.OPTION(() => {
+                  this.CONSUME(T.RArrow);
+                  return this.SUBRULE(this.type);
+                });
+                this.CONSUME(T.Semicolon);
+                if (this.noAst) return RECORDED;
+                const span = this.span(ctor);
+                const whole = this.extent(first);
+                return {
+                  span: whole,
+                  kind: "constructor",
+                  func: {
+                    span: whole,
+                    docs: this.docs(first),
+                    attributes,
+                    name: { name: "constructor", span },
+                    func: { span, async: false, params, result },
+                  },
+                };
+              },
+            },
+            {
+              ALT: (): A.ResourceFunc => {
+                const first = this.resourceMemberStart!;
+                const attributes = this.resourceMemberAttributes!;
+                const name = this.SUBRULE(this.id);
+                this.CONSUME(T.Colon);
+                const isStatic = this.OPTION2(() => this.CONSUME(T.Static));
+                const func = this.SUBRULE(this.funcType);
+                this.CONSUME2(T.Semicolon);
+                if (this.noAst) return RECORDED;
+                const whole = this.extent(first);
+                return {
+                  span: whole,
+                  kind: isStatic ? "static" : "method",
+                  func: { span: whole, docs: this.docs(first), attributes, name, func },
+                };
+              },
+            },
+          ],
+          ERR_MSG: "`constructor` or identifier",
+        }),
+      ) as A.ResourceFunc;
+    })!;
+  });
+
+  /**
+   * The first token and the attributes of the resource member being read,
+   * for its cached alternatives; read before any nested rule runs (members
+   * do not nest).
+   */
+  private resourceMemberStart: IToken | undefined;
+  private resourceMemberAttributes: A.Attribute[] | undefined;
+
+  // ty ::= primitive | tuple | list | option | result | handle | future | stream | map | id
+  public type = this.RULE("type", (): A.AstType => {
+    const outer = this.typeDepth;
+    // `ACTION`s without their closures: this runs for every type.
+    if (!this.RECORDING_PHASE) {
+      this.typeDepth = outer + 1;
+      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
+    }
+    const type = this.OR(
+      (this.alternatives["type"] ??= {
+        DEF: [
+          { ALT: () => this.primitive(this.CONSUME(T.U8), "u8") },
+          { ALT: () => this.primitive(this.CONSUME(T.U16), "u16") },
+          { ALT: () => this.primitive(this.CONSUME(T.U32), "u32") },
+          { ALT: () => this.primitive(this.CONSUME(T.U64), "u64") },
+          { ALT: () => this.primitive(this.CONSUME(T.S8), "s8") },
+          { ALT: () => this.primitive(this.CONSUME(T.S16), "s16") },
+          { ALT: () => this.primitive(this.CONSUME(T.S32), "s32") },
+          { ALT: () => this.primitive(this.CONSUME(T.S64), "s64") },
+          { ALT: () => this.primitive(this.CONSUME(T.F32), "f32") },
+          { ALT: () => this.primitive(this.CONSUME(T.F64), "f64") },
+          { ALT: () => this.primitive(this.CONSUME(T.Char), "char") },
+          { ALT: () => this.primitive(this.CONSUME(T.Bool), "bool") },
+          { ALT: () => this.primitive(this.CONSUME(T.StringKw), "string") },
+          { ALT: () => this.primitive(this.CONSUME(T.ErrorContext), "error-context") },
+          { ALT: () => this.SUBRULE(this.tupleType) },
+          { ALT: () => this.SUBRULE(this.listType) },
+          { ALT: () => this.SUBRULE(this.mapType) },
+          { ALT: () => this.SUBRULE(this.optionType) },
+          { ALT: () => this.SUBRULE(this.resultType) },
+          { ALT: () => this.SUBRULE(this.futureType) },
+          { ALT: () => this.SUBRULE(this.streamType) },
+          { ALT: () => this.SUBRULE(this.handleType) },
           {
-            ALT: () => {
-              this.SUBRULE(this.id);
-              this.CONSUME(T.Colon);
-              this.OPTION2(() => this.CONSUME(T.Static));
-              this.SUBRULE(this.funcType);
-              this.CONSUME2(T.Semicolon);
+            ALT: (): A.AstType => {
+              const id = this.SUBRULE(this.id);
+              return { kind: "name", id, span: id.span };
             },
           },
         ],
-        ERR_MSG: "`constructor` or identifier",
-      });
-    });
-  });
-
-  // ty ::= primitive | tuple | list | option | result | handle | future | stream | map | id
-  public type = this.RULE("type", () => {
-    const outer = this.typeDepth;
-    this.ACTION(() => {
-      this.typeDepth = outer + 1;
-      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
-    });
-    this.OR({
-      DEF: [
-        { ALT: () => this.CONSUME(T.U8) },
-        { ALT: () => this.CONSUME(T.U16) },
-        { ALT: () => this.CONSUME(T.U32) },
-        { ALT: () => this.CONSUME(T.U64) },
-        { ALT: () => this.CONSUME(T.S8) },
-        { ALT: () => this.CONSUME(T.S16) },
-        { ALT: () => this.CONSUME(T.S32) },
-        { ALT: () => this.CONSUME(T.S64) },
-        { ALT: () => this.CONSUME(T.F32) },
-        { ALT: () => this.CONSUME(T.F64) },
-        { ALT: () => this.CONSUME(T.Char) },
-        { ALT: () => this.CONSUME(T.Bool) },
-        { ALT: () => this.CONSUME(T.StringKw) },
-        { ALT: () => this.CONSUME(T.ErrorContext) },
-        { ALT: () => this.SUBRULE(this.tupleType) },
-        { ALT: () => this.SUBRULE(this.listType) },
-        { ALT: () => this.SUBRULE(this.mapType) },
-        { ALT: () => this.SUBRULE(this.optionType) },
-        { ALT: () => this.SUBRULE(this.resultType) },
-        { ALT: () => this.SUBRULE(this.futureType) },
-        { ALT: () => this.SUBRULE(this.streamType) },
-        { ALT: () => this.SUBRULE(this.handleType) },
-        { ALT: () => this.SUBRULE(this.id) },
-      ],
-      ERR_MSG: "a type",
-    });
-    this.ACTION(() => (this.typeDepth = outer));
+        ERR_MSG: "a type",
+      }),
+    ) as A.AstType;
+    if (!this.RECORDING_PHASE) this.typeDepth = outer;
+    return type;
   });
 
   // tuple ::= 'tuple' '<' tuple-list '>'
-  public tupleType = this.RULE("tupleType", () => {
-    this.CONSUME(T.Tuple);
+  public tupleType = this.RULE("tupleType", (): A.AstType => {
+    const tuple = this.CONSUME(T.Tuple);
     this.CONSUME(T.LessThan);
-    this.SUBRULE(this.typeList);
+    const types = this.SUBRULE(this.typeList);
+    return { kind: "tuple", types, span: this.span(tuple) };
   });
 
-  public typeList = this.commaList("typeList", T.GreaterThan, "a type", (i) => {
-    this.subrule(i, this.type);
-  });
+  public typeList = this.commaList("typeList", T.GreaterThan, "a type", (i) => this.subrule(i, this.type));
 
   // list ::= 'list' '<' ty '>' | 'list' '<' ty ',' uint '>'
-  public listType = this.RULE("listType", () => {
-    this.CONSUME(T.List);
+  public listType = this.RULE("listType", (): A.AstType => {
+    const list = this.CONSUME(T.List);
     this.CONSUME(T.LessThan);
-    this.SUBRULE(this.type);
-    this.OPTION(() => {
+    const element = this.SUBRULE(this.type);
+    const size = this.OPTION(() => {
       this.CONSUME(T.Comma);
       const size = this.CONSUME(T.Integer);
       this.ACTION(() => {
@@ -887,131 +863,171 @@ export class WitParser extends CstParser {
           this.report(size, "invalid list size: number too large to fit in target type");
         }
       });
+      return size;
     });
     this.CONSUME(T.GreaterThan);
+    const span = this.span(list);
+    return size
+      ? { kind: "fixed-length-list", element, size: Number(size.image), span }
+      : { kind: "list", element, span };
   });
 
   // map ::= 'map' '<' ty ',' ty '>'
-  public mapType = this.RULE("mapType", () => {
-    this.CONSUME(T.MapKw);
+  public mapType = this.RULE("mapType", (): A.AstType => {
+    const map = this.CONSUME(T.MapKw);
     this.CONSUME(T.LessThan);
-    this.SUBRULE(this.type, { LABEL: "key" });
+    const key = this.SUBRULE(this.type, { LABEL: "key" });
     this.CONSUME(T.Comma);
-    this.SUBRULE2(this.type, { LABEL: "value" });
+    const value = this.SUBRULE2(this.type, { LABEL: "value" });
     this.CONSUME(T.GreaterThan);
+    return { kind: "map", key, value, span: this.span(map) };
   });
 
   // option ::= 'option' '<' ty '>'
-  public optionType = this.RULE("optionType", () => {
-    this.CONSUME(T.OptionKw);
+  public optionType = this.RULE("optionType", (): A.AstType => {
+    const option = this.CONSUME(T.OptionKw);
     this.CONSUME(T.LessThan);
-    this.SUBRULE(this.type);
+    const type = this.SUBRULE(this.type);
     this.CONSUME(T.GreaterThan);
+    return { kind: "option", type, span: this.span(option) };
   });
 
   // result ::= 'result' '<' ty ',' ty '>' | 'result' '<' '_' ',' ty '>' | 'result' '<' ty '>' | 'result'
-  public resultType = this.RULE("resultType", () => {
-    this.CONSUME(T.ResultKw);
-    this.OPTION(() => {
+  public resultType = this.RULE("resultType", (): A.AstType => {
+    const result = this.CONSUME(T.ResultKw);
+    const types = this.OPTION(() => {
       this.CONSUME(T.LessThan);
-      this.OR({
-        DEF: [
-          {
-            ALT: () => {
-              this.CONSUME(T.Underscore);
-              this.CONSUME(T.Comma);
-              this.SUBRULE(this.type, { LABEL: "err" });
+      const types = this.OR(
+        (this.alternatives["resultType"] ??= {
+          DEF: [
+            {
+              ALT: () => {
+                this.CONSUME(T.Underscore);
+                this.CONSUME(T.Comma);
+                return { ok: undefined, err: this.SUBRULE(this.type, { LABEL: "err" }) };
+              },
             },
-          },
-          {
-            ALT: () => {
-              this.SUBRULE2(this.type, { LABEL: "ok" });
-              this.OPTION2(() => {
-                this.CONSUME2(T.Comma);
-                this.SUBRULE3(this.type, { LABEL: "err" });
-              });
+            {
+              ALT: () => {
+                const ok = this.SUBRULE2(this.type, { LABEL: "ok" });
+                const err = this.OPTION2(() => {
+                  this.CONSUME2(T.Comma);
+                  return this.SUBRULE3(this.type, { LABEL: "err" });
+                });
+                return { ok, err };
+              },
             },
-          },
-        ],
-        ERR_MSG: "a type",
-      });
+          ],
+          ERR_MSG: "a type",
+        }),
+      ) as { ok: A.AstType | undefined; err: A.AstType | undefined };
       this.CONSUME(T.GreaterThan);
+      return types;
     });
+    return { kind: "result", ok: types?.ok, err: types?.err, span: this.span(result) };
   });
 
   // future ::= 'future' '<' ty '>' | 'future'
-  public futureType = this.RULE("futureType", () => {
-    this.CONSUME(T.Future);
-    this.OPTION(() => {
+  public futureType = this.RULE("futureType", (): A.AstType => {
+    const future = this.CONSUME(T.Future);
+    const type = this.OPTION(() => {
       this.CONSUME(T.LessThan);
-      this.SUBRULE(this.type);
+      const type = this.SUBRULE(this.type);
       this.CONSUME(T.GreaterThan);
+      return type;
     });
+    return { kind: "future", type, span: this.span(future) };
   });
 
   // stream ::= 'stream' '<' ty '>' | 'stream'
-  public streamType = this.RULE("streamType", () => {
-    this.CONSUME(T.Stream);
-    this.OPTION(() => {
+  public streamType = this.RULE("streamType", (): A.AstType => {
+    const stream = this.CONSUME(T.Stream);
+    const type = this.OPTION(() => {
       this.CONSUME(T.LessThan);
-      this.SUBRULE(this.type);
+      const type = this.SUBRULE(this.type);
       this.CONSUME(T.GreaterThan);
+      return type;
     });
+    return { kind: "stream", type, span: this.span(stream) };
   });
 
   // handle ::= id | 'borrow' '<' id '>'   (and `own<id>`)
-  public handleType = this.RULE("handleType", () => {
-    this.OR([{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]);
+  public handleType = this.RULE("handleType", (): A.AstType => {
+    const handle = this.OR(
+      (this.alternatives["handleType"] ??= [{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]),
+    ) as IToken;
     this.CONSUME(T.LessThan);
-    this.SUBRULE(this.id);
+    const resource = this.SUBRULE(this.id);
     this.CONSUME(T.GreaterThan);
+    if (this.noAst) return RECORDED;
+    return { kind: "handle", handle: handle.tokenType === T.Own ? "own" : "borrow", resource, span: resource.span };
   });
 
   /**
    * gate-item ::= since-gate | unstable-gate | deprecated-gate
    * (plus `@external-id("...")`, which wit-parser also reads).
    */
-  public attribute = this.RULE("attribute", () => {
+  public attribute = this.RULE("attribute", (): A.Attribute => {
     this.CONSUME(T.At);
     const kindToken = this.LA(1);
-    this.SUBRULE(this.id, { LABEL: "kind" });
+    const kindId = this.SUBRULE(this.id, { LABEL: "kind" });
     const kind = kindToken.image;
     const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
-    this.ACTION(() => {
-      if (isId(kindToken.tokenType) && !known)
-        this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
-    });
+    if (!this.RECORDING_PHASE && isId(kindToken.tokenType) && !known) {
+      this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
+    }
     this.CONSUME(T.LeftParen);
     const external = kind === "external-id";
-    this.OR({
-      DEF: [
-        { GATE: () => external, ALT: () => this.CONSUME(T.StringLiteral) },
-        {
-          GATE: () => !external,
-          ALT: () => {
-            const key = this.LA(1);
-            this.SUBRULE2(this.id, { LABEL: "key" });
-            this.ACTION(() => this.checkKey(key, kind === "unstable" ? "feature" : "version"));
-            this.CONSUME(T.Equals);
-            this.OR2({
-              DEF: [
-                {
-                  GATE: () => kind !== "unstable",
-                  ALT: () => this.SUBRULE(this.version),
-                },
-                {
-                  GATE: () => kind === "unstable",
-                  ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
-                },
-              ],
-              ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
-            });
+    // Every item of a versioned package has an attribute, so the alternatives
+    // are built once for each of the three forms (`external-id`, `unstable`,
+    // the rest) that the closures below tell apart.
+    const form = external ? "attributeExternal" : kind === "unstable" ? "attributeUnstable" : "attribute";
+    const value = this.OR(
+      (this.alternatives[form] ??= {
+        DEF: [
+          { GATE: () => external, ALT: () => this.CONSUME(T.StringLiteral) },
+          {
+            GATE: () => !external,
+            ALT: () => {
+              const key = this.LA(1);
+              this.SUBRULE2(this.id, { LABEL: "key" });
+              if (!this.RECORDING_PHASE) this.checkKey(key, kind === "unstable" ? "feature" : "version");
+              this.CONSUME(T.Equals);
+              return this.OR2(
+                (this.alternatives[`${form}Value`] ??= {
+                  DEF: [
+                    {
+                      GATE: () => kind !== "unstable",
+                      ALT: () => this.SUBRULE(this.version),
+                    },
+                    {
+                      GATE: () => kind === "unstable",
+                      ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
+                    },
+                  ],
+                  ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
+                }),
+              );
+            },
           },
-        },
-      ],
-      ERR_MSG: external ? `${ONE_CHAR}a string literal` : "an identifier or string",
-    });
+        ],
+        ERR_MSG: external ? `${ONE_CHAR}a string literal` : "an identifier or string",
+      }),
+    );
     this.CONSUME(T.RightParen);
+    if (this.noAst) return RECORDED;
+    // Only the four known kinds, spelled without `%`, get here without an error.
+    const span = kindId.span;
+    switch (kind) {
+      case "since":
+        return { kind: "since", span, version: (value as VersionAst).version };
+      case "deprecated":
+        return { kind: "deprecated", span, version: (value as VersionAst).version };
+      case "unstable":
+        return { kind: "unstable", span, feature: value as A.Ident };
+      default:
+        return { kind: "external-id", span, id: decodeStringLiteral((value as IToken).image) };
+    }
   });
 
   private checkKey(t: IToken, expected: string): void {
@@ -1022,85 +1038,158 @@ export class WitParser extends CstParser {
   /**
    * valid-semver, read as wit-parser reads it: three integers, then any run of
    * identifiers, integers, `-` and `.` after a `-` and after a `+`; the text
-   * is then checked by the semver rules.
+   * is then checked by the semver rules. Its span ends at its last
+   * identifier, number or `-`, not at a bare `-`/`+` prefix.
    */
-  public version = this.RULE("version", () => {
+  public version = this.RULE("version", (): VersionAst => {
     const errorsBefore = this.errors.length;
     const first = this.CONSUME(T.Integer);
     this.CONSUME(T.Period);
     this.CONSUME2(T.Integer);
     this.CONSUME2(T.Period);
     const patch = this.CONSUME3(T.Integer);
-    this.ACTION(() => (this.versionEnd = patch));
-    const morePart = () => {
-      const t = this.LA(1).tokenType;
-      if (t === T.Id || t === T.Integer || t === T.Minus) return true;
-      const u = this.LA(2).tokenType;
-      return t === T.Period && (u === T.Id || u === T.Integer || u === T.Minus);
-    };
-    this.OPTION(() => {
-      this.CONSUME(T.Minus);
-      this.MANY({ GATE: morePart, DEF: () => this.SUBRULE(this.versionPart) });
-    });
-    this.OPTION2(() => {
-      this.CONSUME(T.Plus);
-      this.MANY2({
-        GATE: morePart,
-        DEF: () => this.SUBRULE2(this.versionPart),
-      });
-    });
-    this.ACTION(() => {
-      const last = this.versionEnd!;
-      // A version the grammar already refused gets no second opinion.
-      if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return;
-      const text = this.sourceText.slice(first.startOffset, last.startOffset + last.image.length);
-      try {
-        parseVersion(text);
-      } catch (e) {
-        if (!(e instanceof SemverError)) throw e;
-        this.semanticErrors.push({
-          offset: first.startOffset,
-          end: last.startOffset + last.image.length,
-          message: e.message,
-        });
-      }
-    });
+    if (!this.RECORDING_PHASE) this.versionEnd = patch;
+    this.OPTION(
+      (this.versionParts.prerelease ??= () => {
+        this.CONSUME(T.Minus);
+        this.MANY(
+          (this.versionParts.prereleaseParts ??= { GATE: this.morePart, DEF: () => this.SUBRULE(this.versionPart) }),
+        );
+      }),
+    );
+    this.OPTION2(
+      (this.versionParts.build ??= () => {
+        this.CONSUME(T.Plus);
+        this.MANY2(
+          (this.versionParts.buildParts ??= { GATE: this.morePart, DEF: () => this.SUBRULE2(this.versionPart) }),
+        );
+      }),
+    );
+    if (this.RECORDING_PHASE) return RECORDED;
+    const last = this.versionEnd!;
+    // A version the grammar already refused gets no second opinion.
+    if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
+    const end = last.startOffset + last.image.length;
+    try {
+      const version = parseVersion(this.sourceText.slice(first.startOffset, end));
+      return { span: { start: this.base + first.startOffset, end: this.base + end }, version };
+    } catch (e) {
+      if (!(e instanceof SemverError)) throw e;
+      this.semanticErrors.push({ offset: first.startOffset, end, message: e.message });
+      return RECORDED;
+    }
   });
+
+  /** The closures and options of `version`, built once. */
+  private readonly versionParts: {
+    prerelease?: () => void;
+    build?: () => void;
+    prereleaseParts?: { GATE: () => boolean; DEF: () => void };
+    buildParts?: { GATE: () => boolean; DEF: () => void };
+  } = {};
+
+  /** Whether another part of a prerelease or build suffix follows. */
+  private readonly morePart = (): boolean => {
+    const t = this.LA(1).tokenType;
+    if (t === T.Id || t === T.Integer || t === T.Minus) return true;
+    const u = this.LA(2).tokenType;
+    return t === T.Period && (u === T.Id || u === T.Integer || u === T.Minus);
+  };
 
   /** The last token of the version being read (wit-parser's span ends there). */
   private versionEnd: IToken | undefined;
 
   public versionPart = this.RULE("versionPart", () => {
     this.OPTION(() => this.CONSUME(T.Period));
-    this.OR([
-      { ALT: () => this.CONSUME(T.Id) },
-      { ALT: () => this.CONSUME(T.Integer) },
-      { ALT: () => this.CONSUME(T.Minus) },
-    ]);
-    this.ACTION(() => (this.versionEnd = this.LA(0)));
+    this.OR(
+      (this.alternatives["versionPart"] ??= [
+        { ALT: () => this.CONSUME(T.Id) },
+        { ALT: () => this.CONSUME(T.Integer) },
+        { ALT: () => this.CONSUME(T.Minus) },
+      ]),
+    );
+    if (!this.RECORDING_PHASE) this.versionEnd = this.LA(0);
   });
-
-  /** The text being parsed, for reading back spans such as versions. */
-  sourceText = "";
 
   // id ::= '%'? [a-z][a-z0-9]* ('-' [a-z][a-z0-9]*)*   (spelling checked by `validateId`)
-  public id = this.RULE("id", () => {
+  public id = this.RULE("id", (): A.Ident => {
     const t = this.LA(1);
-    this.OR({
-      DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
-      ERR_MSG: "an identifier or string",
-    });
-    this.ACTION(() => {
-      if (!isId(t.tokenType)) return;
-      const text = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
-      const problem = validateId(text);
-      if (problem && !t.isInsertedInRecovery) {
-        this.semanticErrors.push({
-          offset: t.startOffset,
-          end: t.startOffset + 1,
-          message: problem,
-        });
-      }
-    });
+    this.OR(
+      (this.alternatives["id"] ??= {
+        DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
+        ERR_MSG: "an identifier or string",
+      }),
+    );
+    // `ACTION` without its closure: this runs for every identifier.
+    if (this.RECORDING_PHASE) return RECORDED;
+    const name = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
+    const problem = validateId(name);
+    if (problem && !t.isInsertedInRecovery) {
+      this.semanticErrors.push({
+        offset: t.startOffset,
+        end: t.startOffset + 1,
+        message: problem,
+      });
+    }
+    return { name, span: this.span(t) };
   });
+}
+
+/** `namespace:package/name@version` as a use path. */
+function packagePath(
+  namespace: A.Ident,
+  pkg: A.Ident,
+  extraNames: A.Ident[],
+  extraPath: A.Ident[],
+  version: VersionAst | undefined,
+  name: A.Ident,
+): A.UsePath {
+  return {
+    kind: "package",
+    package: {
+      docs: noDocs(),
+      span: { start: namespace.span.start, end: pkg.span.end },
+      namespace,
+      name: pkg,
+      extraNames,
+      extraPath,
+      version,
+    },
+    name,
+  };
+}
+
+function join(a: A.Span, b: A.Span): A.Span {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+/** The value of a string literal already checked by the lexer. */
+export function decodeStringLiteral(image: string): string {
+  const bytes: number[] = [];
+  const body = image.slice(1, -1);
+  const enc = new TextEncoder();
+  for (let i = 0; i < body.length;) {
+    const ch = body[i];
+    if (ch !== "\\") {
+      const cp = body.codePointAt(i)!;
+      const s = String.fromCodePoint(cp);
+      bytes.push(...enc.encode(s));
+      i += s.length;
+      continue;
+    }
+    const e = body[i + 1];
+    const simple: Record<string, number> = { '"': 0x22, "'": 0x27, t: 9, n: 10, r: 13, "\\": 0x5c };
+    if (e in simple) {
+      bytes.push(simple[e]);
+      i += 2;
+    } else if (e === "u") {
+      const close = body.indexOf("}", i);
+      const cp = parseInt(body.slice(i + 3, close).replace(/_/g, ""), 16);
+      bytes.push(...enc.encode(String.fromCodePoint(cp)));
+      i = close + 1;
+    } else {
+      bytes.push(parseInt(body.slice(i + 1, i + 3), 16));
+      i += 3;
+    }
+  }
+  return new TextDecoder().decode(new Uint8Array(bytes));
 }

@@ -6,16 +6,43 @@
  */
 import { rustCharDebug } from "./lexer.js";
 
-const verdicts = new Map<string, string | undefined>();
-
 export function validateId(id: string): string | undefined {
-  if (verdicts.has(id)) return verdicts.get(id);
-  const verdict = checkId(id);
-  if (verdicts.size < 100_000) verdicts.set(id, verdict);
-  return verdict;
+  return isPlainValidId(id) ? undefined : checkId(id);
 }
 
-function checkId(id: string): string | undefined {
+/**
+ * The common case, checked in one pass without allocating: words of ASCII
+ * letters and digits separated by single `-`s, each word all lowercase or
+ * all uppercase, the first starting with a letter. Anything else goes to
+ * `checkId`, which finds the first violation.
+ */
+function isPlainValidId(id: string): boolean {
+  const n = id.length;
+  if (n === 0) return false;
+  const first = id.charCodeAt(0);
+  if (!((first >= 0x61 && first <= 0x7a) || (first >= 0x41 && first <= 0x5a))) return false;
+  // 0: no letter in this word yet, 1: lowercase word, 2: uppercase word.
+  let wordCase = 0;
+  let wordEmpty = true;
+  for (let i = 0; i < n; i++) {
+    const c = id.charCodeAt(i);
+    if (c === 0x2d) {
+      if (wordEmpty) return false;
+      wordEmpty = true;
+      wordCase = 0;
+      continue;
+    }
+    wordEmpty = false;
+    if (c >= 0x30 && c <= 0x39) continue;
+    const letterCase = c >= 0x61 && c <= 0x7a ? 1 : c >= 0x41 && c <= 0x5a ? 2 : 0;
+    if (letterCase === 0 || (wordCase !== 0 && wordCase !== letterCase)) return false;
+    wordCase = letterCase;
+  }
+  return !wordEmpty;
+}
+
+/** The full check, character by character, with wit-parser's message for the first violation. */
+export function checkId(id: string): string | undefined {
   if (id === "") return "identifiers must have characters between '-'s";
   const parts = id.split("-");
   for (let idx = 0; idx < parts.length; idx++) {

@@ -1,13 +1,13 @@
 /**
- * Parsing of one WIT file: lexing, the Chevrotain grammar, and the CST → AST
- * visitor. Never throws for bad input; every problem is a `SyntaxProblem`
- * with a span, in source order.
+ * Parsing of one WIT file: lexing (lexer.ts), then the Chevrotain grammar
+ * (grammar.ts), whose rules build the AST (ast.ts) as they go. Never throws
+ * for bad input; every problem is a `SyntaxProblem` with a span, in source
+ * order.
  */
 import { EOF } from "chevrotain";
 import type { PackageFile, Span, UsePath } from "./ast.js";
 import { AbandonedParse, ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
 import { lex } from "./lexer.js";
-import { AstBuilder } from "./visitor.js";
 
 export * from "./ast.js";
 export { validateId } from "./identifiers.js";
@@ -32,7 +32,12 @@ function parser(): WitParser {
   return sharedParser;
 }
 
-/** Parses `text`, whose first character sits at offset `base` of its source map. */
+/**
+ * Parses `text`, whose first character sits at offset `base` of its source
+ * map (every span in the AST is an offset in that map). The AST is given
+ * only for a file without problems; the problems are wit-parser's, with its
+ * messages and spans, at most one for each item in error.
+ */
 export function parseWitFile(text: string, base = 0): ParsedFile {
   const lexed = lex(text, base);
   const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
@@ -40,11 +45,10 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
     message: e.message,
   }));
   const p = parser();
-  p.beginFile(text);
-  p.input = lexed.tokens;
-  let cst: ReturnType<WitParser["witFile"]> | undefined;
+  p.beginFile(text, lexed, base);
+  let file: PackageFile | undefined;
   try {
-    cst = p.witFile();
+    file = p.witFile();
   } catch (e) {
     if (!(e instanceof AbandonedParse)) throw e;
   }
@@ -65,8 +69,8 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
   }
   problems.sort((a, b) => a.span.start - b.span.start);
-  if (problems.length || !cst) return { file: undefined, problems };
-  return { file: new AstBuilder(lexed, text, base).file(cst), problems };
+  if (problems.length || !file) return { file: undefined, problems };
+  return { file, problems };
 }
 
 /**
@@ -77,9 +81,8 @@ export function parseUsePath(text: string): { path: UsePath } | { error: string 
   const lexed = lex(text, 0);
   if (lexed.errors.length) return { error: lexed.errors[0].message };
   const p = parser();
-  p.beginFile(text);
-  p.input = lexed.tokens;
-  const cst = p.usePath();
+  p.beginFile(text, lexed, 0);
+  const path = p.usePath();
   const problems = [
     ...p.errors
       .filter((e) => e.name !== "NotAllInputParsedException")
@@ -88,5 +91,5 @@ export function parseUsePath(text: string): { path: UsePath } | { error: string 
   ].sort((a, b) => a.at - b.at);
   if (problems.length) return { error: problems[0].message.replace(WHOLE_TOKEN, "").replace(ONE_CHAR, "") };
   if (!p.atEnd()) return { error: "trailing tokens in path specifier" };
-  return { path: new AstBuilder(lexed, text, 0).usePath(cst) };
+  return { path };
 }

@@ -5,8 +5,8 @@
  * file's base offset in its source map, so every span in the project is one
  * number range in one address space.
  */
-import { Lexer, type IToken } from "chevrotain";
-import { allTokens, BlockComment, StringLiteral } from "./tokens.js";
+import type { IToken, TokenType } from "chevrotain";
+import * as T from "./tokens.js";
 
 export interface LexError {
   offset: number;
@@ -24,17 +24,6 @@ export interface LexResult {
    */
   commentsBefore: Int32Array;
   errors: LexError[];
-}
-
-let sharedLexer: Lexer | undefined;
-
-function lexer(): Lexer {
-  sharedLexer ??= new Lexer(allTokens, {
-    positionTracking: "full",
-    ensureOptimizations: true,
-    skipValidations: true,
-  });
-  return sharedLexer;
 }
 
 /** Formats a character the way Rust's `{:?}` prints a `char`. */
@@ -63,9 +52,14 @@ export function rustCharDebug(ch: string): string {
 const bidiOverrides = new Set([0x202a, 0x202b, 0x202c, 0x202d, 0x202e, 0x2066, 0x2067, 0x2068, 0x2069]);
 const discouraged = new Set([0x149, 0x673, 0xf77, 0xf79, 0x17a3, 0x17a4, 0x17b4, 0x17b5]);
 
+const notPlainAscii = /[^\t\n\r\x20-\x7e]/;
+
 /** wit-parser refuses a file containing these before reading any token. */
 function detectInvalidInput(text: string, base: number): LexError | undefined {
-  for (let i = 0; i < text.length; i++) {
+  // Most files are printable ASCII throughout: one native scan says so.
+  const from = text.search(notPlainAscii);
+  if (from < 0) return undefined;
+  for (let i = from; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x80 && c >= 0x20 && c !== 0x7f) continue;
     if (c === 0x0a || c === 0x0d || c === 0x09) continue;
@@ -196,37 +190,203 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
   }
 }
 
+/** Token types of the one-character punctuation, by ASCII character code (a packed array: no holes). */
+const punctuation: (TokenType | undefined)[] = new Array<TokenType | undefined>(128).fill(undefined);
+for (const [ch, type] of [
+  ["=", T.Equals],
+  [",", T.Comma],
+  [":", T.Colon],
+  [".", T.Period],
+  [";", T.Semicolon],
+  ["(", T.LeftParen],
+  [")", T.RightParen],
+  ["{", T.LeftBrace],
+  ["}", T.RightBrace],
+  ["<", T.LessThan],
+  [">", T.GreaterThan],
+  ["*", T.Star],
+  ["@", T.At],
+  ["+", T.Plus],
+] as const) {
+  punctuation[ch.charCodeAt(0)] = type;
+}
+
+const keywordTypes = new Map<string, TokenType>(T.keywordTokens.map((t) => [t.PATTERN as string, t]));
+
+/** Whether `c` may continue an ASCII identifier run: letters, digits, `_` and `-`. */
+function asciiIdContinue(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
+}
+
+const identifierRun = /[\p{XID_Start}_][\p{XID_Continue}-]*/uy;
+
+/**
+ * The end of the identifier run (`[XID_Start _][XID_Continue -]*`) starting
+ * at `i`, or -1 when none starts there. ASCII runs are scanned by hand; a
+ * run that meets another character is matched by the Unicode regex.
+ */
+function identifierEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
+    let j = i + 1;
+    while (j < text.length && asciiIdContinue(text.charCodeAt(j))) j++;
+    if (j >= text.length || text.charCodeAt(j) < 0x80) return j;
+  } else if (c < 0x80 || Number.isNaN(c)) {
+    return -1;
+  }
+  identifierRun.lastIndex = i;
+  return identifierRun.test(text) ? identifierRun.lastIndex : -1;
+}
+
+/** The end of the nested block comment starting at `i` (the end of the text when unterminated). */
+function blockCommentEnd(text: string, i: number): number {
+  let depth = 1;
+  i += 2;
+  while (depth > 0 && i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x2f && text.charCodeAt(i + 1) === 0x2a) {
+      depth++;
+      i += 2;
+    } else if (c === 0x2a && text.charCodeAt(i + 1) === 0x2f) {
+      depth--;
+      i += 2;
+    } else i++;
+  }
+  return i;
+}
+
+/** The end of the string literal starting at `i`: after its closing quote, or the end of the text. */
+function stringEnd(text: string, i: number): number {
+  i++;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === 0x5c) i += 2;
+    else if (c === 0x22) return i + 1;
+    else i++;
+  }
+  return text.length;
+}
+
+/** Whether some token (or whitespace, or a comment) can begin at `i`; lexing resumes there after an error. */
+function tokenStartsAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c === 0x20 || c === 0x09 || c === 0x0a) return true;
+  if (c === 0x0d) return text.charCodeAt(i + 1) === 0x0a;
+  if (c < 128 && punctuation[c] !== undefined) return true;
+  if (c === 0x2f || c === 0x2d || c === 0x22 || c === 0x25 || (c >= 0x30 && c <= 0x39)) return true;
+  return identifierEnd(text, i) >= 0;
+}
+
+function token(tokenType: TokenType, image: string, startOffset: number): IToken {
+  return {
+    image,
+    startOffset,
+    endOffset: startOffset + image.length - 1,
+    tokenTypeIdx: tokenType.tokenTypeIdx!,
+    tokenType,
+  };
+}
+
 /**
  * Lexes `text`, whose first character sits at `base` in the source map.
  * Never throws: problems are returned as `errors`, sorted by position.
+ *
+ * The tokens are what the token definitions in `tokens.ts` describe (and
+ * what Chevrotain's lexer would make of them, which a test checks): the
+ * first definition in `allTokens` order that matches wins, a keyword only
+ * when no longer identifier run matches, and after a character nothing
+ * matches, lexing resumes at the next character where something does, with
+ * one error for the run.
  */
 export function lex(text: string, base: number): LexResult {
   const errors: LexError[] = [];
   const invalid = detectInvalidInput(text, base);
   // wit-parser refuses such a file before reading any token.
   if (invalid) return { tokens: [], comments: [], commentsBefore: new Int32Array(1), errors: [invalid] };
-  const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const body = bom ? " " + text.slice(1) : text;
-  const result = lexer().tokenize(body);
-  for (const e of result.errors) {
-    const ch = String.fromCodePoint(body.codePointAt(e.offset)!);
-    errors.push({ offset: base + e.offset, message: `unexpected character ${rustCharDebug(ch)}` });
+  const tokens: IToken[] = [];
+  const comments: IToken[] = [];
+  /** For each token, how many comments precede it. */
+  const commentCounts: number[] = [];
+  const n = text.length;
+  // A byte-order mark reads as one character of whitespace.
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  while (i < n) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || (c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
+      i += c === 0x0d ? 2 : 1;
+      for (;;) {
+        const w = text.charCodeAt(i);
+        if (w === 0x20 || w === 0x0a || w === 0x09) i++;
+        else if (w === 0x0d && text.charCodeAt(i + 1) === 0x0a) i += 2;
+        else break;
+      }
+      continue;
+    }
+    const start = i;
+    let type: TokenType | undefined = c < 128 ? punctuation[c] : undefined;
+    if (type !== undefined) {
+      i++;
+    } else if (c === 0x2f) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 0x2f) {
+        const eol = text.indexOf("\n", i + 2);
+        i = eol < 0 ? n : eol + 1;
+        comments.push(token(T.LineComment, text.slice(start, i), start));
+        continue;
+      }
+      if (d === 0x2a) {
+        i = blockCommentEnd(text, i);
+        const comment = token(T.BlockComment, text.slice(start, i), start);
+        comments.push(comment);
+        checkBlockComment(comment, base, errors);
+        continue;
+      }
+      type = T.Slash;
+      i++;
+    } else if (c === 0x2d) {
+      if (text.charCodeAt(i + 1) === 0x3e) {
+        type = T.RArrow;
+        i += 2;
+      } else {
+        type = T.Minus;
+        i++;
+      }
+    } else if (c >= 0x30 && c <= 0x39) {
+      i++;
+      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
+      type = T.Integer;
+    } else if (c === 0x22) {
+      i = stringEnd(text, i);
+      type = T.StringLiteral;
+    } else if (c === 0x25) {
+      const end = identifierEnd(text, i + 1);
+      i = end < 0 ? i + 1 : end;
+      type = T.ExplicitId;
+    } else {
+      const end = identifierEnd(text, i);
+      if (end < 0) {
+        // Nothing matches: one error for the run of characters up to where a token can begin.
+        const ch = String.fromCodePoint(text.codePointAt(i)!);
+        errors.push({ offset: base + i, message: `unexpected character ${rustCharDebug(ch)}` });
+        i++;
+        while (i < n && !tokenStartsAt(text, i)) i++;
+        continue;
+      }
+      i = end;
+      const image = text.slice(start, end);
+      commentCounts.push(comments.length);
+      tokens.push(token(keywordTypes.get(image) ?? T.Id, image, start));
+      continue;
+    }
+    commentCounts.push(comments.length);
+    // Punctuation reuses its pattern string as the image rather than slicing a new one.
+    const pattern = type.PATTERN;
+    const t = token(type, typeof pattern === "string" ? pattern : text.slice(start, i), start);
+    tokens.push(t);
+    if (type === T.StringLiteral) checkStringLiteral(t, base, errors, base + n);
   }
-  const comments = (result.groups.comments ?? []) as IToken[];
-  for (const c of comments) {
-    if (c.tokenType === BlockComment) checkBlockComment(c, base, errors);
-  }
-  const tokens = result.tokens;
-  for (const t of tokens) {
-    if (t.tokenType === StringLiteral) checkStringLiteral(t, base, errors, base + text.length);
-  }
-  let start = 0;
-  const firsts = new Int32Array(tokens.length + 1);
-  for (let ti = 0; ti <= tokens.length; ti++) {
-    const prevEnd = ti === 0 ? -1 : tokens[ti - 1].startOffset;
-    while (start < comments.length && comments[start].startOffset < prevEnd) start++;
-    firsts[ti] = start;
-  }
+  const commentsBefore = new Int32Array(tokens.length + 1);
+  for (let ti = 1; ti <= tokens.length; ti++) commentsBefore[ti] = commentCounts[ti - 1];
   errors.sort((a, b) => a.offset - b.offset);
-  return { tokens, comments, commentsBefore: firsts, errors };
+  return { tokens, comments, commentsBefore, errors };
 }

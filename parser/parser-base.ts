@@ -1,0 +1,403 @@
+/**
+ * The machinery under the WIT grammar (grammar.ts): wit-parser's wording of
+ * syntax errors, and the recovery that abandons one item per error.
+ *
+ * Rules follow the productions of WIT.md. Every decision is made on the
+ * next token, as wit-parser makes it (see `lookahead.ts`), with gates where
+ * wit-parser peeks further. Inside a `{ ... }` body or a comma list the parser
+ * commits to an item as soon as the closing token is absent, so a syntax
+ * error names what the item needed, as wit-parser's does ("expected `type`,
+ * `resource` or `func`, found ..."); the error message provider below words
+ * every message as wit-parser does.
+ *
+ * Checks that wit-parser makes while parsing (identifier spelling, attribute
+ * keys, semver strings, nesting limits) run as parser actions and are
+ * collected in `semanticErrors`. Chevrotain's own recovery is off: a syntax
+ * error abandons the item it is in (a member of an interface, world or
+ * resource, or a top-level item), the parser skips to that item's end, and
+ * goes on with the next one (see `item` and `body`). So one mistake gives
+ * one error, and errors in later, independent items are still reported.
+ */
+import {
+  EmbeddedActionsParser,
+  EOF,
+  isRecognitionException,
+  type IOrAlt,
+  type IParserErrorMessageProvider,
+  type OrMethodOpts,
+  type IToken,
+  type TokenType,
+} from "chevrotain";
+import * as T from "./tokens.js";
+import { describeToken } from "./tokens.js";
+import type * as A from "./ast.js";
+import type { LexResult } from "./lexer.js";
+import { FirstTokenLookahead } from "./lookahead.js";
+
+export const MAX_TYPE_DEPTH = 100;
+export const MAX_PACKAGE_DEPTH = 100;
+/** Syntax errors reported for one file at most. */
+export const MAX_ERRORS = 50;
+
+/** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
+export class AbandonedParse extends Error {}
+
+/**
+ * Marks a missing-token message that wit-parser reports as "no item fits
+ * here", pointing at the whole token rather than at its first character.
+ */
+export const WHOLE_TOKEN = "\u0001";
+
+/**
+ * Marks a "no alternative fits" message that wit-parser reports as a
+ * missing token (`expected ';', found ...`), pointing at one character.
+ */
+export const ONE_CHAR = "\u0002";
+
+export interface SemanticError {
+  /** Offset within the lexed text (not yet shifted by the file's base). */
+  offset: number;
+  end: number;
+  message: string;
+}
+
+function found(token: IToken): string {
+  return token.tokenType === EOF ? "eof" : describeToken(token.tokenType);
+}
+
+/**
+ * What wit-parser says it expected where a body's closing token is missing:
+ * it looks for the closing token only between items, so its absence means
+ * an item was expected.
+ */
+const closingTokenExpectations: Record<string, string> = {
+  "witFile:EOF": "`world`, `interface` or `use`",
+  "nestedPackage:RightBrace": "`world`, `interface` or `use`",
+  "interfaceBody:RightBrace": "`type`, `resource` or `func`",
+  "worldItem:RightBrace": "`import`, `export`, `include`, `use`, or type definition",
+  "resourceItem:RightBrace": "`constructor` or identifier",
+  "listType:Integer": "fixed-length",
+};
+
+/** Comma lists: after a `,` an item or the closing token may follow. */
+const listItemExpectations: Record<string, string> = {
+  includeNames: "an identifier or string",
+  useNames: "an identifier or string",
+  params: "an identifier or string",
+  recordFields: "an identifier or string",
+  nameList: "an identifier or string",
+  variantCases: "an identifier or string",
+  typeList: "a type",
+};
+
+class WitErrorMessages implements IParserErrorMessageProvider {
+  buildMismatchTokenMessage(options: {
+    expected: TokenType;
+    actual: IToken;
+    previous: IToken;
+    ruleName: string;
+  }): string {
+    const afterComma = options.previous?.tokenType === T.Comma && listItemExpectations[options.ruleName];
+    const custom = afterComma || closingTokenExpectations[`${options.ruleName}:${options.expected.name}`];
+    if (custom) return `${WHOLE_TOKEN}expected ${custom}, found ${found(options.actual)}`;
+    return `expected ${describeToken(options.expected)}, found ${found(options.actual)}`;
+  }
+
+  buildNotAllInputParsedMessage(options: { firstRedundant: IToken }): string {
+    return `expected \`world\`, \`interface\` or \`use\`, found ${found(options.firstRedundant)}`;
+  }
+
+  buildNoViableAltMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+    const actual = options.actual[0];
+    const description = options.customUserDescription ?? "something else";
+    const marker = description.startsWith(ONE_CHAR) ? ONE_CHAR : "";
+    return `${marker}expected ${description.replace(ONE_CHAR, "")}, found ${actual ? found(actual) : "eof"}`;
+  }
+
+  buildEarlyExitMessage(options: { actual: IToken[]; customUserDescription?: string }): string {
+    return `expected ${options.customUserDescription ?? "more input"}, found ${found(options.actual[0])}`;
+  }
+}
+
+export type OrAlternatives = IOrAlt<unknown>[] | OrMethodOpts<unknown>;
+
+export const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
+
+/**
+ * +1 for `{`, -1 for `}`. Only braces delimit items: a `;` or `}` ends an
+ * item whatever parentheses or angle brackets its error left open.
+ */
+function braceChange(t: TokenType): number {
+  if (t === T.LeftBrace) return 1;
+  if (t === T.RightBrace) return -1;
+  return 0;
+}
+
+/** Tokens that begin an item, where a skipped item may end early (when first on a line). */
+const typeItemStarts = [T.Type, T.Record, T.Variant, T.Flags, T.Enum, T.Resource, T.Use, T.At];
+export const TOP_SYNC: ReadonlySet<TokenType> = new Set([T.Interface, T.World, T.Use, T.Package, T.At]);
+export const INTERFACE_SYNC: ReadonlySet<TokenType> = new Set(typeItemStarts);
+export const WORLD_SYNC: ReadonlySet<TokenType> = new Set([...typeItemStarts, T.Import, T.Export, T.Include]);
+export const RESOURCE_SYNC: ReadonlySet<TokenType> = new Set([T.Constructor, T.At]);
+
+/**
+ * The parser state and the error recovery shared by the grammar's rules.
+ * The AST is built by the rules themselves (Chevrotain's embedded actions):
+ * there is no concrete syntax tree.
+ */
+export abstract class WitParserBase extends EmbeddedActionsParser {
+  /**
+   * The alternatives of each `OR`, built on first use rather than at every
+   * call: a rule such as `type` runs for every type in a file, and building
+   * its closures each time is most of the garbage parsing makes.
+   */
+  protected readonly alternatives: Record<string, OrAlternatives> = {};
+  semanticErrors: SemanticError[] = [];
+  typeDepth = 0;
+  packageDepth = 0;
+  /** The text being parsed, for reading back spans such as versions. */
+  sourceText = "";
+  /** The offset of the text's first character in its source map; AST spans are shifted by it. */
+  protected base = 0;
+  /** The tokens and comments of the text, for doc comments. */
+  protected lexed: LexResult | undefined;
+
+  /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
+  constructor(options: { validate?: boolean } = {}) {
+    super(T.allTokens, {
+      skipValidations: !options.validate,
+      recoveryEnabled: false,
+      // wit-parser decides with one token (and peeks further only where a
+      // gate below does the same), so its error messages follow from LL(1).
+      maxLookahead: 1,
+      lookaheadStrategy: new FirstTokenLookahead(),
+      errorMessageProvider: new WitErrorMessages(),
+    });
+  }
+
+  /** Whether every token of the input has been consumed. */
+  atEnd(): boolean {
+    return this.LA(1).tokenType === EOF;
+  }
+
+  /** Starts a file: `lexed` is `text` lexed, and `base` the offset of its first character in its source map. */
+  beginFile(text: string, lexed: LexResult, base: number): void {
+    this.sourceText = text;
+    this.lexed = lexed;
+    this.base = base;
+    this.input = lexed.tokens;
+    this.semanticErrors = [];
+    this.typeDepth = 0;
+    this.packageDepth = 0;
+  }
+
+  /**
+   * Records an error and abandons the whole file: past a nesting limit, or
+   * after too many errors, wit-parser would long have stopped, and going on
+   * would only repeat the same error.
+   */
+  protected abort(token: IToken, message: string): never {
+    this.report(token, message);
+    throw new AbandonedParse();
+  }
+
+  /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
+  protected checkErrorBudget(): void {
+    if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
+  }
+
+  /**
+   * Runs the grammar of one item; a syntax error in it (already recorded)
+   * abandons the item: the tokens up to its end are skipped, and parsing
+   * goes on after it. `enclosed` says whether a `}` closes the body the item
+   * sits in; `sync` lists the tokens that, first on their line and outside
+   * any brace, begin the next item.
+   */
+  protected item<R>(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => R): R | undefined {
+    if (this.RECORDING_PHASE) return grammar();
+    const first = this.LA(1);
+    const typeDepth = this.typeDepth;
+    const packageDepth = this.packageDepth;
+    try {
+      return grammar();
+    } catch (e) {
+      if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
+      this.typeDepth = typeDepth;
+      this.packageDepth = packageDepth;
+      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
+      return undefined;
+    }
+  }
+
+  /**
+   * Items of a body up to its closing token `close`. A token that cannot
+   * begin an item is reported as the closing token's absence ("expected
+   * `type`, `resource` or `func`, found ..."), as wit-parser does; the parser
+   * then skips what follows as one item and goes on with the body. The body
+   * ends at `close`, or at the end of the file (whose absent `}` is reported
+   * once).
+   */
+  protected body(close: TokenType, sync: ReadonlySet<TokenType>, items: () => void, closing: () => void): void {
+    if (this.RECORDING_PHASE) {
+      items();
+      closing();
+      return;
+    }
+    for (;;) {
+      items();
+      const before = this.errors.length;
+      try {
+        closing();
+        return;
+      } catch (e) {
+        if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
+        if (this.LA(1).tokenType === EOF) {
+          // Several bodies left open at the end of the file: one error says it.
+          const errors = this.errors;
+          if (errors.slice(0, before).some((x) => x.token.tokenType === EOF)) this.errors = errors.slice(0, before);
+          return;
+        }
+        this.skipItem(0, close === T.RightBrace, sync, false);
+      }
+    }
+  }
+
+  /** How many `{` are open between `first` and the next token. */
+  protected braceDepth(first: IToken): number {
+    const tokens = this.input;
+    const next = this.LA(1);
+    let i = tokens.indexOf(first);
+    if (i < 0) return 0;
+    let depth = 0;
+    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
+    return Math.max(depth, 0);
+  }
+
+  /**
+   * Skips the rest of an item whose tokens up to here leave `depth` braces
+   * open: up to and including its `;` or the `}` that closes it, or up to the
+   * `}` of the enclosing body, the end of the file, or a token in `sync`
+   * that begins a line. Without `progressed`, the next token is skipped in
+   * any case, so the parser always moves on.
+   */
+  protected skipItem(depth: number, enclosed: boolean, sync: ReadonlySet<TokenType>, progressed: boolean): void {
+    let first = !progressed;
+    for (;;) {
+      const t = this.LA(1);
+      const type = t.tokenType;
+      if (type === EOF) return;
+      if (!first) {
+        if (depth === 0 && type === T.RightBrace && enclosed) return;
+        if (depth === 0 && sync.has(type) && this.beginsLine(t)) return;
+      }
+      first = false;
+      this.SKIP_TOKEN();
+      depth = Math.max(depth + braceChange(type), 0);
+      if (depth === 0 && (type === T.Semicolon || type === T.RightBrace)) return;
+    }
+  }
+
+  /** Whether only whitespace and comments stand between the previous token and `t`'s line start. */
+  protected beginsLine(t: IToken): boolean {
+    const previous = this.LA(0);
+    if (previous.tokenType === EOF || Number.isNaN(previous.startOffset)) return true;
+    return this.sourceText.slice(previous.startOffset, t.startOffset).includes("\n");
+  }
+
+  /**
+   * WIT.md's nested namespaces and package paths (`a:b:c`, `a:b/c`, gated by
+   * 🪺) are read into the AST but not supported by the resolver yet; saying
+   * so at the separator keeps errors in source order.
+   */
+  protected nestedNamespace(separator: IToken): void {
+    this.report(separator, "nested namespaces and package paths (🪺) are not supported yet");
+  }
+
+  protected report(token: IToken, message: string): void {
+    if (token.isInsertedInRecovery) return;
+    if (token.tokenType === EOF || Number.isNaN(token.startOffset)) {
+      this.semanticErrors.push({ offset: this.sourceText.length, end: this.sourceText.length, message });
+      return;
+    }
+    this.semanticErrors.push({ offset: token.startOffset, end: token.startOffset + token.image.length, message });
+  }
+
+  /**
+   * `package-decl` at the head of a file is `package name ;`; anything else
+   * after `package name` makes it a nested package item. Mirrors wit-parser,
+   * which reads a package name ahead and looks for the `;`.
+   */
+  protected atPackageHeader(): boolean {
+    if (this.LA(1).tokenType !== T.Package) return false;
+    let i = 2;
+    const id = () => isId(this.LA(i).tokenType) && (i++, true);
+    const is = (t: TokenType) => this.LA(i).tokenType === t && (i++, true);
+    if (!id() || !is(T.Colon) || !id()) return false;
+    while (this.LA(i).tokenType === T.Colon && isId(this.LA(i + 1).tokenType)) i += 2;
+    while (this.LA(i).tokenType === T.Slash && isId(this.LA(i + 1).tokenType)) i += 2;
+    if (is(T.At)) {
+      if (!is(T.Integer) || !is(T.Period) || !is(T.Integer) || !is(T.Period) || !is(T.Integer)) return false;
+      const part = (t: TokenType) => t === T.Id || t === T.Integer || t === T.Minus;
+      for (const prefix of [T.Minus, T.Plus]) {
+        if (!is(prefix)) continue;
+        for (;;) {
+          if (part(this.LA(i).tokenType)) i++;
+          else if (this.LA(i).tokenType === T.Period && part(this.LA(i + 1).tokenType)) i += 2;
+          else break;
+        }
+      }
+    }
+    return this.LA(i).tokenType === T.Semicolon;
+  }
+
+  // wit-file ::= package-decl? (package-items | nested-package-definition)*
+
+  /**
+   * Whether rules skip building the AST: while Chevrotain records the
+   * grammar, and once the file has a problem, since such a file gets no AST
+   * and the parts of an item in error may be missing.
+   */
+  protected get noAst(): boolean {
+    return (
+      this.RECORDING_PHASE || this.errors.length > 0 || this.semanticErrors.length > 0 || this.lexed!.errors.length > 0
+    );
+  }
+
+  /** The span of token `t`. */
+  protected span(t: IToken): A.Span {
+    return { start: this.base + t.startOffset, end: this.base + t.startOffset + t.image.length };
+  }
+
+  /** From the start of token `first` to the end of the last token consumed. */
+  protected extent(first: IToken): A.Span {
+    const last = this.LA(0);
+    return { start: this.base + first.startOffset, end: this.base + last.startOffset + last.image.length };
+  }
+
+  /** The comments between the token before `first` and `first`. */
+  protected docs(first: IToken): A.Docs {
+    const lexed = this.lexed!;
+    const offset = first.startOffset;
+    const toks = lexed.tokens;
+    let lo = 0;
+    let hi = toks.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (toks[mid].startOffset < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    const from = lexed.commentsBefore[lo];
+    const to = lo + 1 < lexed.commentsBefore.length ? lexed.commentsBefore[lo + 1] : lexed.comments.length;
+    const comments: string[] = [];
+    let span: A.Span | undefined;
+    for (let i = from; i < to; i++) {
+      const c = lexed.comments[i];
+      if (c.startOffset >= offset) break;
+      comments.push(c.image);
+      const trimmed = c.image.length - (c.image.length - c.image.trimEnd().length);
+      const end = this.base + c.startOffset + trimmed;
+      span = span ? { start: span.start, end } : { start: this.base + c.startOffset, end };
+    }
+    return { comments, span };
+  }
+}
