@@ -18,7 +18,7 @@ import { Bench } from "tinybench";
 import { loadWitPath, loadWitText } from "../index.js";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const cli = path.join(root, "dist", "cli", "launch.js");
+const cli = path.join(root, "dist", "cli", "launch.cjs");
 
 interface Case {
   name: string;
