@@ -187,7 +187,39 @@ export interface GlueTarget {
   rawChannels?: boolean;
   /** For an `async` import: the callee is another component's export, called eagerly (see `CallOptions`). */
   eagerCalls?: boolean;
+  /**
+   * The function's label as a string literal: its argument errors name it
+   * themselves, so that glue whose only errors they are need not keep
+   * `$current` (see `FunctionEmitter.needsCurrent`).
+   */
+  label?: string;
 }
+
+/**
+ * Instructions whose code reports no error, or reports it through
+ * `typeError` (which names `GlueTarget.label`): glue made of these alone
+ * needs no `$current`. Scalars are listed apart (`char` uses helpers).
+ */
+const labelledOps = new Set<Instruction["op"]>([
+  "argument",
+  "const",
+  "coerce",
+  "call-core",
+  "call-user",
+  "return",
+  "post-return",
+  "load",
+  "store",
+  "lower-record",
+  "lift-record",
+  "lower-tuple",
+  "lift-tuple",
+  "lower-fixed-list",
+  "lift-fixed-list",
+  "lower-flags",
+  "lift-flags",
+  "variant-payload",
+]);
 
 export class FunctionEmitter implements AbiEmitter<string> {
   private blocks: Block[] = [{ lines: [] }];
@@ -203,13 +235,20 @@ export class FunctionEmitter implements AbiEmitter<string> {
   lowersHandles = false;
   /** The final value of a `call` glue, set by `return`. */
   resultVar: string | undefined;
+  /**
+   * The code may report errors through `$current` (traps, helpers): the
+   * glue must set it to its label while it runs. Without `target.label`, always.
+   */
+  needsCurrent: boolean;
 
   constructor(
     private readonly module: GlueModule,
     private readonly func: Function,
     private readonly kind: "call" | "implement",
     private readonly target: GlueTarget,
-  ) {}
+  ) {
+    this.needsCurrent = target.label === undefined;
+  }
 
   get lines(): string[] {
     return this.blocks[0].lines;
@@ -251,11 +290,18 @@ export class FunctionEmitter implements AbiEmitter<string> {
 
   private typeError(path: string, expected: string, value: string): string {
     this.module.use("$typeError");
-    return `$typeError(${stringLiteral(path)}, ${stringLiteral(expected)}, ${value})`;
+    const label = this.target.label === undefined ? "" : `, ${this.target.label}`;
+    return `$typeError(${stringLiteral(path)}, ${stringLiteral(expected)}, ${value}${label})`;
   }
 
   emit(inst: Instruction, ops: string[]): string[] {
     const out = this.out;
+    if (
+      !labelledOps.has(inst.op) &&
+      !((inst.op === "lower-scalar" || inst.op === "lift-scalar") && inst.type !== "char") &&
+      inst.op !== "lower-variant"
+    )
+      this.needsCurrent = true;
     switch (inst.op) {
       case "argument":
         return [this.target.args[inst.index]];

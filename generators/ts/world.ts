@@ -86,6 +86,8 @@ class Module implements GlueModule {
   private instanceHelpers = new Map<string, { name: string; code: string }>();
   memory = false;
   realloc = false;
+  /** Exports set `$current` whatever their glue: the built-ins the guest calls during them report through it. */
+  private builtinsNameExport = true;
   private readonly exportedInterfaces: Set<InterfaceId>;
 
   constructor(
@@ -287,6 +289,7 @@ ${lower.lines.join("\n")}
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "import" }),
       directResult: direct && !sync,
+      label: sync ? undefined : label,
     });
     this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", field);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
@@ -303,6 +306,7 @@ ${lower.lines.join("\n")}
       `${stringLiteral(field)}(${params}): ${ret}`,
       label,
       `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${body.join("\n")}`,
+      emitter.needsCurrent,
     );
   }
 
@@ -311,8 +315,19 @@ ${lower.lines.join("\n")}
    * runs a call of ours; errors name `label`, and any exception leaves the
    * instance trapped (the guest's stack was unwound).
    */
-  private calledByGuest(signature: string, label: string, body: string): string {
+  private calledByGuest(signature: string, label: string, body: string, current = true): string {
     this.use("$mayLeave");
+    // Glue that names itself in its errors (`FunctionEmitter.needsCurrent`) leaves `$current` alone.
+    if (!current)
+      return `${signature} {
+  if ($state !== 1) $cannotLeave(${label});
+  try {
+    ${body}
+  } catch (e) {
+    $state = 2;
+    throw e;
+  }
+}`;
     return `${signature} {
   if ($state !== 1) $cannotLeave();
   const $prev = $current;
@@ -358,6 +373,7 @@ ${lower.lines.join("\n")}
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
       directResult: direct !== undefined,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+      label: promise ? undefined : stringLiteral(promise ? f.syncName : f.exportName),
     });
     const coreName = promise ? f.syncName : f.exportName;
     this.walker(emitter, "export").walkFunction(func, "guest-export", "call", coreName, f.postReturnName);
@@ -397,7 +413,9 @@ ${lower.lines.join("\n")}
         { label, after, done, onError },
       );
     } else lines.push(`function ${name}(${paramList}): ${this.types.returnType(func)} {`);
-    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
+    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;");
+    // Glue whose only errors name it themselves leaves `$current` alone (a hot path: small calls).
+    if (emitter.needsCurrent || this.builtinsNameExport) lines.push(`$current = ${label};`);
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
     lines.push(
       "try {",
@@ -740,6 +758,8 @@ ${lower.lines.join("\n")}
     const bindLines: string[] = [];
     const exportFns = new Map<ExportedFunctionAbi, string>();
     const asyncWorld = [...this.abi.imports, ...this.abi.exports].some((f) => f.async);
+    // The built-ins the guest may call during an export (resource intrinsics, the async ABI's) name it in their traps.
+    this.builtinsNameExport = exportedResources.length > 0 || asyncWorld;
     this.abi.exports.forEach((f, i) => {
       const coreVar = `$core${i}`;
       const postVar = `$post${i}`;
@@ -831,8 +851,9 @@ ${lower.lines.join("\n")}
       .join("\n");
     const ours = [...coreImports.keys()];
     out.push(
-      `let $state = 0;`,
-      `let $current = "";`,
+      // `var`: read by every call, and closures' reads of a `let` check it is initialised.
+      `var $state = 0;`,
+      `var $current = "";`,
       ...instanceRuntime,
       ...instanceHelpers,
       ...coreVars,

@@ -2719,8 +2719,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   function $trap(message: string): never {
     $state = 2;
     throw new Error(`${$current}: ${message}`);
@@ -2906,10 +2906,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
     return ptr;
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -2956,7 +2960,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -3271,7 +3276,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "plain";
     let $result: number;
     try {
-      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x);
+      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x, "plain");
       const $0 = $core2(x);
       const $1 = $0 >>> 0;
       if ($post2 !== undefined) {
@@ -3392,7 +3397,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             const $result = $value as [ReadableStream<Uint8Array>, Promise<string>];
             const $1 = $checkPointer($p1, 8, 4, "results");
             if (!Array.isArray($result) || $result.length !== 2)
-              $typeError("result", "an array of 2 elements", $result);
+              $typeError(
+                "result",
+                "an array of 2 elements",
+                $result,
+                "test:snap-async/backend#[async-lower]feed",
+              );
             const $2 = $result[0];
             const $3 = $result[1];
             const $4 = $rt.lowerStream($2, $h0, true);

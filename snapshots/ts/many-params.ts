@@ -170,8 +170,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -261,10 +261,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -319,7 +323,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -360,43 +365,70 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     let $result: number;
     try {
       const $0 = $alloc(8, 80);
-      if (a1 >>> 0 !== a1) $typeError("a1", "an integer from 0 to 4294967295 (u32)", a1);
+      if (a1 >>> 0 !== a1)
+        $typeError("a1", "an integer from 0 to 4294967295 (u32)", a1, "snap:many-params/wide#many");
       $dv.setInt32($0, a1, true);
-      if (a2 >>> 0 !== a2) $typeError("a2", "an integer from 0 to 4294967295 (u32)", a2);
+      if (a2 >>> 0 !== a2)
+        $typeError("a2", "an integer from 0 to 4294967295 (u32)", a2, "snap:many-params/wide#many");
       $dv.setInt32($0 + 4, a2, true);
-      if (a3 >>> 0 !== a3) $typeError("a3", "an integer from 0 to 4294967295 (u32)", a3);
+      if (a3 >>> 0 !== a3)
+        $typeError("a3", "an integer from 0 to 4294967295 (u32)", a3, "snap:many-params/wide#many");
       $dv.setInt32($0 + 8, a3, true);
-      if (a4 >>> 0 !== a4) $typeError("a4", "an integer from 0 to 4294967295 (u32)", a4);
+      if (a4 >>> 0 !== a4)
+        $typeError("a4", "an integer from 0 to 4294967295 (u32)", a4, "snap:many-params/wide#many");
       $dv.setInt32($0 + 12, a4, true);
-      if (a5 >>> 0 !== a5) $typeError("a5", "an integer from 0 to 4294967295 (u32)", a5);
+      if (a5 >>> 0 !== a5)
+        $typeError("a5", "an integer from 0 to 4294967295 (u32)", a5, "snap:many-params/wide#many");
       $dv.setInt32($0 + 16, a5, true);
-      if (a6 >>> 0 !== a6) $typeError("a6", "an integer from 0 to 4294967295 (u32)", a6);
+      if (a6 >>> 0 !== a6)
+        $typeError("a6", "an integer from 0 to 4294967295 (u32)", a6, "snap:many-params/wide#many");
       $dv.setInt32($0 + 20, a6, true);
-      if (a7 >>> 0 !== a7) $typeError("a7", "an integer from 0 to 4294967295 (u32)", a7);
+      if (a7 >>> 0 !== a7)
+        $typeError("a7", "an integer from 0 to 4294967295 (u32)", a7, "snap:many-params/wide#many");
       $dv.setInt32($0 + 24, a7, true);
-      if (a8 >>> 0 !== a8) $typeError("a8", "an integer from 0 to 4294967295 (u32)", a8);
+      if (a8 >>> 0 !== a8)
+        $typeError("a8", "an integer from 0 to 4294967295 (u32)", a8, "snap:many-params/wide#many");
       $dv.setInt32($0 + 28, a8, true);
       if (typeof a9 !== "bigint" || BigInt.asUintN(64, a9) !== a9)
-        $typeError("a9", "a bigint from 0n to 18446744073709551615n (u64)", a9);
+        $typeError(
+          "a9",
+          "a bigint from 0n to 18446744073709551615n (u64)",
+          a9,
+          "snap:many-params/wide#many",
+        );
       $dv.setBigInt64($0 + 32, a9, true);
       if (typeof a10 !== "bigint" || BigInt.asUintN(64, a10) !== a10)
-        $typeError("a10", "a bigint from 0n to 18446744073709551615n (u64)", a10);
+        $typeError(
+          "a10",
+          "a bigint from 0n to 18446744073709551615n (u64)",
+          a10,
+          "snap:many-params/wide#many",
+        );
       $dv.setBigInt64($0 + 40, a10, true);
-      if (typeof a11 !== "number") $typeError("a11", "a number (f32)", a11);
+      if (typeof a11 !== "number")
+        $typeError("a11", "a number (f32)", a11, "snap:many-params/wide#many");
       $dv.setFloat32($0 + 48, a11, true);
-      if (typeof a12 !== "number") $typeError("a12", "a number (f64)", a12);
+      if (typeof a12 !== "number")
+        $typeError("a12", "a number (f64)", a12, "snap:many-params/wide#many");
       $dv.setFloat64($0 + 56, a12, true);
       const $1 = $lowerUtf8(a13, "a13");
       const $2 = $lowered;
       $dv.setInt32($0 + 68, $2, true);
       $dv.setInt32($0 + 64, $1, true);
-      if (typeof a14 !== "boolean") $typeError("a14", "a boolean", a14);
+      if (typeof a14 !== "boolean")
+        $typeError("a14", "a boolean", a14, "snap:many-params/wide#many");
       const $3 = a14 ? 1 : 0;
       $u8[$0 + 72] = $3;
-      if ((a15 & 0xff) !== a15) $typeError("a15", "an integer from 0 to 255 (u8)", a15);
+      if ((a15 & 0xff) !== a15)
+        $typeError("a15", "an integer from 0 to 255 (u8)", a15, "snap:many-params/wide#many");
       $u8[$0 + 73] = a15;
       if ((a16 << 16) >> 16 !== a16)
-        $typeError("a16", "an integer from -32768 to 32767 (s16)", a16);
+        $typeError(
+          "a16",
+          "an integer from -32768 to 32767 (s16)",
+          a16,
+          "snap:many-params/wide#many",
+        );
       $dv.setUint16($0 + 74, a16, true);
       const $4 = $lowerChar(a17, "a17");
       $dv.setInt32($0 + 76, $4, true);
@@ -449,7 +481,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:many-params/wide#big-result";
     let $result: SnapManyParamsWide.Big;
     try {
-      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x);
+      if (x >>> 0 !== x)
+        $typeError(
+          "x",
+          "an integer from 0 to 4294967295 (u32)",
+          x,
+          "snap:many-params/wide#big-result",
+        );
       const $0 = $core2(x);
       if ($u8.byteLength === 0) $refresh();
       const $1 = $checkPointer($0, 32, 8, "results");
@@ -679,7 +717,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $33,
           $35,
         );
-        if ($36 >>> 0 !== $36) $typeError("result", "an integer from 0 to 4294967295 (u32)", $36);
+        if ($36 >>> 0 !== $36)
+          $typeError(
+            "result",
+            "an integer from 0 to 4294967295 (u32)",
+            $36,
+            "snap:many-params/wide#many",
+          );
         return $36;
       } catch (e) {
         $state = 2;
@@ -697,10 +741,16 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0: [number, string] = imports["snap:many-params/wide"].pair();
         const $1 = $checkPointer($p0, 12, 4, "results");
         if (!Array.isArray($0) || $0.length !== 2)
-          $typeError("result", "an array of 2 elements", $0);
+          $typeError("result", "an array of 2 elements", $0, "snap:many-params/wide#pair");
         const $2 = $0[0];
         const $3 = $0[1];
-        if ($2 >>> 0 !== $2) $typeError("result[0]", "an integer from 0 to 4294967295 (u32)", $2);
+        if ($2 >>> 0 !== $2)
+          $typeError(
+            "result[0]",
+            "an integer from 0 to 4294967295 (u32)",
+            $2,
+            "snap:many-params/wide#pair",
+          );
         $dv.setInt32($1, $2, true);
         const $4 = $lowerUtf8($3, "result[1]");
         const $5 = $lowered;
@@ -723,26 +773,39 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $p0 >>> 0;
         const $1: SnapManyParamsWide.Big = imports["snap:many-params/wide"].bigResult($0);
         const $2 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $1 !== "object" || $1 === null) $typeError("result", "an object", $1);
+        if (typeof $1 !== "object" || $1 === null)
+          $typeError("result", "an object", $1, "snap:many-params/wide#big-result");
         const $3 = $1.a;
         const $4 = $1.b;
         const $5 = $1.c;
         const $6 = $1.d;
         if (typeof $3 !== "bigint" || BigInt.asUintN(64, $3) !== $3)
-          $typeError("result.a", "a bigint from 0n to 18446744073709551615n (u64)", $3);
+          $typeError(
+            "result.a",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $3,
+            "snap:many-params/wide#big-result",
+          );
         $dv.setBigInt64($2, $3, true);
         const $7 = $lowerUtf8($4, "result.b");
         const $8 = $lowered;
         $dv.setInt32($2 + 12, $8, true);
         $dv.setInt32($2 + 8, $7, true);
-        if (typeof $5 !== "number") $typeError("result.c", "a number (f32)", $5);
+        if (typeof $5 !== "number")
+          $typeError("result.c", "a number (f32)", $5, "snap:many-params/wide#big-result");
         $dv.setFloat32($2 + 16, $5, true);
         if ($6 === undefined || $6 === null) {
           $u8[$2 + 20] = 0;
         } else {
           const $9 = $6;
           $u8[$2 + 20] = 1;
-          if ($9 >>> 0 !== $9) $typeError("result.d", "an integer from 0 to 4294967295 (u32)", $9);
+          if ($9 >>> 0 !== $9)
+            $typeError(
+              "result.d",
+              "an integer from 0 to 4294967295 (u32)",
+              $9,
+              "snap:many-params/wide#big-result",
+            );
           $dv.setInt32($2 + 24, $9, true);
         }
         return;
@@ -799,19 +862,26 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $27,
         );
         const $29 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $28 !== "object" || $28 === null) $typeError("result", "an object", $28);
+        if (typeof $28 !== "object" || $28 === null)
+          $typeError("result", "an object", $28, "snap:many-params/wide#both");
         const $30 = $28.a;
         const $31 = $28.b;
         const $32 = $28.c;
         const $33 = $28.d;
         if (typeof $30 !== "bigint" || BigInt.asUintN(64, $30) !== $30)
-          $typeError("result.a", "a bigint from 0n to 18446744073709551615n (u64)", $30);
+          $typeError(
+            "result.a",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $30,
+            "snap:many-params/wide#both",
+          );
         $dv.setBigInt64($29, $30, true);
         const $34 = $lowerUtf8($31, "result.b");
         const $35 = $lowered;
         $dv.setInt32($29 + 12, $35, true);
         $dv.setInt32($29 + 8, $34, true);
-        if (typeof $32 !== "number") $typeError("result.c", "a number (f32)", $32);
+        if (typeof $32 !== "number")
+          $typeError("result.c", "a number (f32)", $32, "snap:many-params/wide#both");
         $dv.setFloat32($29 + 16, $32, true);
         if ($33 === undefined || $33 === null) {
           $u8[$29 + 20] = 0;
@@ -819,7 +889,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           const $36 = $33;
           $u8[$29 + 20] = 1;
           if ($36 >>> 0 !== $36)
-            $typeError("result.d", "an integer from 0 to 4294967295 (u32)", $36);
+            $typeError(
+              "result.d",
+              "an integer from 0 to 4294967295 (u32)",
+              $36,
+              "snap:many-params/wide#both",
+            );
           $dv.setInt32($29 + 24, $36, true);
         }
         return;

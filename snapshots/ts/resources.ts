@@ -146,8 +146,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -288,10 +288,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -338,7 +342,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -749,7 +754,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         $releaseLends();
         const $3 = $checkPointer($p2, 12, 4, "results");
         if (typeof $2 !== "object" || $2 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $2);
+          $typeError(
+            "result",
+            'an object with `tag` "ok", "err"',
+            $2,
+            "snap:resources/files#[method]file.read",
+          );
         switch ($2.tag) {
           case "ok": {
             const $4 = $2.val;
@@ -770,7 +780,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             break;
           }
           default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $2);
+            $typeError(
+              "result",
+              'an object with `tag` "ok", "err"',
+              $2,
+              "snap:resources/files#[method]file.read",
+            );
         }
         return;
       } catch (e) {
@@ -789,7 +804,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $1: bigint = $0.size();
         $releaseLends();
         if (typeof $1 !== "bigint" || BigInt.asUintN(64, $1) !== $1)
-          $typeError("result", "a bigint from 0n to 18446744073709551615n (u64)", $1);
+          $typeError(
+            "result",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $1,
+            "snap:resources/files#[method]file.size",
+          );
         return $1;
       } catch (e) {
         $state = 2;

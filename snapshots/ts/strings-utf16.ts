@@ -141,8 +141,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -220,10 +220,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-16 in the string of ${len} code units at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -246,7 +250,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -351,20 +356,23 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:strings/text#lookup";
     let $result: string | undefined;
     try {
-      if (!Array.isArray(entries)) $typeError("entries", "an array", entries);
+      if (!Array.isArray(entries))
+        $typeError("entries", "an array", entries, "snap:strings/text#lookup");
       const $14 = entries.length;
       const $13 = $alloc(4, $14 * 16);
       for (let $15 = 0; $15 < $14; $15++) {
         const $0 = entries[$15];
         const $1 = $13 + $15 * 16;
-        if (typeof $0 !== "object" || $0 === null) $typeError("entries[]", "an object", $0);
+        if (typeof $0 !== "object" || $0 === null)
+          $typeError("entries[]", "an object", $0, "snap:strings/text#lookup");
         const $2 = $0.key;
         const $3 = $0.values;
         const $4 = $lowerUtf16($2, "entries[].key");
         const $5 = $lowered;
         $dv.setInt32($1 + 4, $5, true);
         $dv.setInt32($1, $4, true);
-        if (!Array.isArray($3)) $typeError("entries[].values", "an array", $3);
+        if (!Array.isArray($3))
+          $typeError("entries[].values", "an array", $3, "snap:strings/text#lookup");
         const $11 = $3.length;
         const $10 = $alloc(4, $11 * 8);
         for (let $12 = 0; $12 < $11; $12++) {
@@ -518,7 +526,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $1 = $liftChar($p2);
         const $2: Array<string> = imports["snap:strings/text"].split($0, $1);
         const $3 = $checkPointer($p3, 8, 4, "results");
-        if (!Array.isArray($2)) $typeError("result", "an array", $2);
+        if (!Array.isArray($2)) $typeError("result", "an array", $2, "snap:strings/text#split");
         const $9 = $2.length;
         const $8 = $alloc(4, $9 * 8);
         for (let $10 = 0; $10 < $9; $10++) {
@@ -582,7 +590,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         const $2 = $checkPointer($p2, 12, 4, "results");
         if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
+          $typeError(
+            "result",
+            'an object with `tag` "ok", "err"',
+            $1,
+            "snap:strings/text#validate",
+          );
         switch ($1.tag) {
           case "ok": {
             const $3 = $1.val;
@@ -603,7 +616,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             break;
           }
           default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
+            $typeError(
+              "result",
+              'an object with `tag` "ok", "err"',
+              $1,
+              "snap:strings/text#validate",
+            );
         }
         return;
       } catch (e) {

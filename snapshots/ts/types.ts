@@ -173,8 +173,8 @@ const $c0 = ["red", "green", "blue"] as const;
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -259,10 +259,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -309,7 +313,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -463,29 +468,40 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "transform";
     let $result: Array<TypesWorld.Point>;
     try {
-      if (!Array.isArray(points)) $typeError("points", "an array", points);
+      if (!Array.isArray(points)) $typeError("points", "an array", points, "transform");
       const $5 = points.length;
       const $4 = $alloc(4, $5 * 8);
       for (let $6 = 0; $6 < $5; $6++) {
         const $0 = points[$6];
         const $1 = $4 + $6 * 8;
-        if (typeof $0 !== "object" || $0 === null) $typeError("points[]", "an object", $0);
+        if (typeof $0 !== "object" || $0 === null)
+          $typeError("points[]", "an object", $0, "transform");
         const $2 = $0.x;
         const $3 = $0.y;
         if (($2 | 0) !== $2)
-          $typeError("points[].x", "an integer from -2147483648 to 2147483647 (s32)", $2);
+          $typeError(
+            "points[].x",
+            "an integer from -2147483648 to 2147483647 (s32)",
+            $2,
+            "transform",
+          );
         $dv.setInt32($1, $2, true);
         if (($3 | 0) !== $3)
-          $typeError("points[].y", "an integer from -2147483648 to 2147483647 (s32)", $3);
+          $typeError(
+            "points[].y",
+            "an integer from -2147483648 to 2147483647 (s32)",
+            $3,
+            "transform",
+          );
         $dv.setInt32($1 + 4, $3, true);
       }
-      if (typeof by !== "object" || by === null) $typeError("by", "an object", by);
+      if (typeof by !== "object" || by === null) $typeError("by", "an object", by, "transform");
       const $7 = by.x;
       const $8 = by.y;
       if (($7 | 0) !== $7)
-        $typeError("by.x", "an integer from -2147483648 to 2147483647 (s32)", $7);
+        $typeError("by.x", "an integer from -2147483648 to 2147483647 (s32)", $7, "transform");
       if (($8 | 0) !== $8)
-        $typeError("by.y", "an integer from -2147483648 to 2147483647 (s32)", $8);
+        $typeError("by.y", "an integer from -2147483648 to 2147483647 (s32)", $8, "transform");
       const $9 = $core0($4, $5, $7, $8);
       if ($u8.byteLength === 0) $refresh();
       const $10 = $checkPointer($9, 8, 4, "results");
@@ -508,16 +524,21 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $export1(s: SnapTypesShapes.Shape): number {
     if ($state !== 0) $enterFailed("snap:types/shapes#area");
     $state = 1;
-    $current = "snap:types/shapes#area";
     let $result: number;
     try {
       let $10: number, $11: bigint, $12: number, $13: number, $14: number;
       if (typeof s !== "object" || s === null)
-        $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
+        $typeError(
+          "s",
+          'an object with `tag` "circle", "rect", "empty"',
+          s,
+          "snap:types/shapes#area",
+        );
       switch (s.tag) {
         case "circle": {
           const $0 = s.val;
-          if (typeof $0 !== "number") $typeError("s.circle", "a number (f64)", $0);
+          if (typeof $0 !== "number")
+            $typeError("s.circle", "a number (f64)", $0, "snap:types/shapes#area");
           const $1 = $f64ToI64($0);
           $10 = 0;
           $11 = $1;
@@ -529,23 +550,45 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         case "rect": {
           const $2 = s.val;
           if (!Array.isArray($2) || $2.length !== 2)
-            $typeError("s.rect", "an array of 2 elements", $2);
+            $typeError("s.rect", "an array of 2 elements", $2, "snap:types/shapes#area");
           const $3 = $2[0];
           const $4 = $2[1];
-          if (typeof $3 !== "object" || $3 === null) $typeError("s.rect[0]", "an object", $3);
+          if (typeof $3 !== "object" || $3 === null)
+            $typeError("s.rect[0]", "an object", $3, "snap:types/shapes#area");
           const $5 = $3.x;
           const $6 = $3.y;
           if (($5 | 0) !== $5)
-            $typeError("s.rect[0].x", "an integer from -2147483648 to 2147483647 (s32)", $5);
+            $typeError(
+              "s.rect[0].x",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $5,
+              "snap:types/shapes#area",
+            );
           if (($6 | 0) !== $6)
-            $typeError("s.rect[0].y", "an integer from -2147483648 to 2147483647 (s32)", $6);
-          if (typeof $4 !== "object" || $4 === null) $typeError("s.rect[1]", "an object", $4);
+            $typeError(
+              "s.rect[0].y",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $6,
+              "snap:types/shapes#area",
+            );
+          if (typeof $4 !== "object" || $4 === null)
+            $typeError("s.rect[1]", "an object", $4, "snap:types/shapes#area");
           const $7 = $4.x;
           const $8 = $4.y;
           if (($7 | 0) !== $7)
-            $typeError("s.rect[1].x", "an integer from -2147483648 to 2147483647 (s32)", $7);
+            $typeError(
+              "s.rect[1].x",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $7,
+              "snap:types/shapes#area",
+            );
           if (($8 | 0) !== $8)
-            $typeError("s.rect[1].y", "an integer from -2147483648 to 2147483647 (s32)", $8);
+            $typeError(
+              "s.rect[1].y",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $8,
+              "snap:types/shapes#area",
+            );
           const $9 = BigInt($5 >>> 0);
           $10 = 1;
           $11 = $9;
@@ -563,7 +606,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           break;
         }
         default:
-          $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
+          $typeError(
+            "s",
+            'an object with `tag` "circle", "rect", "empty"',
+            s,
+            "snap:types/shapes#area",
+          );
       }
       const $15 = $core1($10, $11, $12, $13, $14);
       const $16 = $15 === $15 ? $15 : 0 / 0;
@@ -589,13 +637,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:types/shapes#find";
     let $result: SnapTypesShapes.Item | undefined;
     try {
-      if (!Array.isArray(items)) $typeError("items", "an array", items);
+      if (!Array.isArray(items)) $typeError("items", "an array", items, "snap:types/shapes#find");
       const $22 = items.length;
       const $21 = $alloc(4, $22 * 28);
       for (let $23 = 0; $23 < $22; $23++) {
         const $0 = items[$23];
         const $1 = $21 + $23 * 28;
-        if (typeof $0 !== "object" || $0 === null) $typeError("items[]", "an object", $0);
+        if (typeof $0 !== "object" || $0 === null)
+          $typeError("items[]", "an object", $0, "snap:types/shapes#find");
         const $2 = $0.name;
         const $3 = $0.tags;
         const $4 = $0.color;
@@ -605,7 +654,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $8 = $lowered;
         $dv.setInt32($1 + 4, $8, true);
         $dv.setInt32($1, $7, true);
-        if (!Array.isArray($3)) $typeError("items[].tags", "an array", $3);
+        if (!Array.isArray($3))
+          $typeError("items[].tags", "an array", $3, "snap:types/shapes#find");
         const $14 = $3.length;
         const $13 = $alloc(4, $14 * 8);
         for (let $15 = 0; $15 < $14; $15++) {
@@ -635,13 +685,19 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
               $17 = 2;
               break;
             default:
-              $typeError("items[].color", 'one of "red", "green", "blue"', $16);
+              $typeError(
+                "items[].color",
+                'one of "red", "green", "blue"',
+                $16,
+                "snap:types/shapes#find",
+              );
           }
           $u8[$1 + 17] = $17;
         }
         let $18 = 0;
         if ($5 !== undefined && $5 !== null) {
-          if (typeof $5 !== "object") $typeError("items[].perms", "an object of flags", $5);
+          if (typeof $5 !== "object")
+            $typeError("items[].perms", "an object of flags", $5, "snap:types/shapes#find");
           if ($5.read) $18 |= 1;
           if ($5.write) $18 |= 2;
           if ($5.exec) $18 |= 4;
@@ -794,7 +850,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     try {
       let $0 = 0;
       if (p !== undefined && p !== null) {
-        if (typeof p !== "object") $typeError("p", "an object of flags", p);
+        if (typeof p !== "object")
+          $typeError("p", "an object of flags", p, "snap:types/shapes#check");
         if (p.read) $0 |= 1;
         if (p.write) $0 |= 2;
         if (p.exec) $0 |= 4;
@@ -839,16 +896,23 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:types/shapes#pairs";
     let $result: [bigint, Array<SnapTypesShapes.Point>];
     try {
-      if (!Array.isArray(a)) $typeError("a", "an array", a);
+      if (!Array.isArray(a)) $typeError("a", "an array", a, "snap:types/shapes#pairs");
       const $7 = a.length;
       const $6 = $alloc(4, $7 * 12);
       for (let $8 = 0; $8 < $7; $8++) {
         const $0 = a[$8];
         const $1 = $6 + $8 * 12;
-        if (!Array.isArray($0) || $0.length !== 2) $typeError("a[]", "an array of 2 elements", $0);
+        if (!Array.isArray($0) || $0.length !== 2)
+          $typeError("a[]", "an array of 2 elements", $0, "snap:types/shapes#pairs");
         const $2 = $0[0];
         const $3 = $0[1];
-        if ($2 >>> 0 !== $2) $typeError("a[][0]", "an integer from 0 to 4294967295 (u32)", $2);
+        if ($2 >>> 0 !== $2)
+          $typeError(
+            "a[][0]",
+            "an integer from 0 to 4294967295 (u32)",
+            $2,
+            "snap:types/shapes#pairs",
+          );
         $dv.setInt32($1, $2, true);
         const $4 = $lowerUtf8($3, "a[][1]");
         const $5 = $lowered;
@@ -887,7 +951,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     try {
       let $5: number, $6: number, $7: number;
       if (typeof x !== "object" || x === null)
-        $typeError("x", 'an object with `tag` "none", "some"', x);
+        $typeError("x", 'an object with `tag` "none", "some"', x, "snap:types/shapes#nested");
       switch (x.tag) {
         case "none": {
           $5 = 0;
@@ -915,7 +979,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
                 $2 = 2;
                 break;
               default:
-                $typeError("x", 'one of "red", "green", "blue"', $1);
+                $typeError("x", 'one of "red", "green", "blue"', $1, "snap:types/shapes#nested");
             }
             $3 = 1;
             $4 = $2;
@@ -926,7 +990,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           break;
         }
         default:
-          $typeError("x", 'an object with `tag` "none", "some"', x);
+          $typeError("x", 'an object with `tag` "none", "some"', x, "snap:types/shapes#nested");
       }
       const $8 = $core6($5, $6, $7);
       if ($u8.byteLength === 0) $refresh();
@@ -1043,7 +1107,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             $trap(`invalid discriminant ${$p0} for a variant of 3 cases`);
         }
         const $11: number = imports["snap:types/shapes"].area($10);
-        if (typeof $11 !== "number") $typeError("result", "a number (f64)", $11);
+        if (typeof $11 !== "number")
+          $typeError("result", "a number (f64)", $11, "snap:types/shapes#area");
         return $11;
       } catch (e) {
         $state = 2;
@@ -1067,7 +1132,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         } else {
           const $25 = $23;
           $u8[$24] = 1;
-          if (typeof $25 !== "object" || $25 === null) $typeError("result", "an object", $25);
+          if (typeof $25 !== "object" || $25 === null)
+            $typeError("result", "an object", $25, "snap:types/shapes#find");
           const $26 = $25.name;
           const $27 = $25.tags;
           const $28 = $25.color;
@@ -1077,7 +1143,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           const $32 = $lowered;
           $dv.setInt32($24 + 8, $32, true);
           $dv.setInt32($24 + 4, $31, true);
-          if (!Array.isArray($27)) $typeError("result.tags", "an array", $27);
+          if (!Array.isArray($27))
+            $typeError("result.tags", "an array", $27, "snap:types/shapes#find");
           const $38 = $27.length;
           const $37 = $alloc(4, $38 * 8);
           for (let $39 = 0; $39 < $38; $39++) {
@@ -1107,13 +1174,19 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
                 $41 = 2;
                 break;
               default:
-                $typeError("result.color", 'one of "red", "green", "blue"', $40);
+                $typeError(
+                  "result.color",
+                  'one of "red", "green", "blue"',
+                  $40,
+                  "snap:types/shapes#find",
+                );
             }
             $u8[$24 + 21] = $41;
           }
           let $42 = 0;
           if ($29 !== undefined && $29 !== null) {
-            if (typeof $29 !== "object") $typeError("result.perms", "an object of flags", $29);
+            if (typeof $29 !== "object")
+              $typeError("result.perms", "an object of flags", $29, "snap:types/shapes#find");
             if ($29.read) $42 |= 1;
             if ($29.write) $42 |= 2;
             if ($29.exec) $42 |= 4;
@@ -1148,19 +1221,30 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         const $2 = $checkPointer($p2, 16, 4, "results");
         if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
+          $typeError("result", 'an object with `tag` "ok", "err"', $1, "snap:types/shapes#parse");
         switch ($1.tag) {
           case "ok": {
             const $3 = $1.val;
             $u8[$2] = 0;
-            if (typeof $3 !== "object" || $3 === null) $typeError("result.ok", "an object", $3);
+            if (typeof $3 !== "object" || $3 === null)
+              $typeError("result.ok", "an object", $3, "snap:types/shapes#parse");
             const $4 = $3.x;
             const $5 = $3.y;
             if (($4 | 0) !== $4)
-              $typeError("result.ok.x", "an integer from -2147483648 to 2147483647 (s32)", $4);
+              $typeError(
+                "result.ok.x",
+                "an integer from -2147483648 to 2147483647 (s32)",
+                $4,
+                "snap:types/shapes#parse",
+              );
             $dv.setInt32($2 + 4, $4, true);
             if (($5 | 0) !== $5)
-              $typeError("result.ok.y", "an integer from -2147483648 to 2147483647 (s32)", $5);
+              $typeError(
+                "result.ok.y",
+                "an integer from -2147483648 to 2147483647 (s32)",
+                $5,
+                "snap:types/shapes#parse",
+              );
             $dv.setInt32($2 + 8, $5, true);
             break;
           }
@@ -1168,7 +1252,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             const $6 = $1.val;
             $u8[$2] = 1;
             if (typeof $6 !== "object" || $6 === null)
-              $typeError("result.err", 'an object with `tag` "not-found", "invalid"', $6);
+              $typeError(
+                "result.err",
+                'an object with `tag` "not-found", "invalid"',
+                $6,
+                "snap:types/shapes#parse",
+              );
             switch ($6.tag) {
               case "not-found": {
                 const $7 = $6.val;
@@ -1184,12 +1273,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
                 break;
               }
               default:
-                $typeError("result.err", 'an object with `tag` "not-found", "invalid"', $6);
+                $typeError(
+                  "result.err",
+                  'an object with `tag` "not-found", "invalid"',
+                  $6,
+                  "snap:types/shapes#parse",
+                );
             }
             break;
           }
           default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
+            $typeError("result", 'an object with `tag` "ok", "err"', $1, "snap:types/shapes#parse");
         }
         return;
       } catch (e) {
@@ -1219,7 +1313,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         const $2 = $checkPointer($p1, 12, 4, "results");
         if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
+          $typeError("result", 'an object with `tag` "ok", "err"', $1, "snap:types/shapes#check");
         switch ($1.tag) {
           case "ok": {
             $u8[$2] = 0;
@@ -1235,7 +1329,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             break;
           }
           default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
+            $typeError("result", 'an object with `tag` "ok", "err"', $1, "snap:types/shapes#check");
         }
         return;
       } catch (e) {
@@ -1255,26 +1349,43 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $8: [bigint, Array<SnapTypesShapes.Point>] = imports["snap:types/shapes"].pairs($7);
         const $9 = $checkPointer($p2, 16, 8, "results");
         if (!Array.isArray($8) || $8.length !== 2)
-          $typeError("result", "an array of 2 elements", $8);
+          $typeError("result", "an array of 2 elements", $8, "snap:types/shapes#pairs");
         const $10 = $8[0];
         const $11 = $8[1];
         if (typeof $10 !== "bigint" || BigInt.asUintN(64, $10) !== $10)
-          $typeError("result[0]", "a bigint from 0n to 18446744073709551615n (u64)", $10);
+          $typeError(
+            "result[0]",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $10,
+            "snap:types/shapes#pairs",
+          );
         $dv.setBigInt64($9, $10, true);
-        if (!Array.isArray($11)) $typeError("result[1]", "an array", $11);
+        if (!Array.isArray($11))
+          $typeError("result[1]", "an array", $11, "snap:types/shapes#pairs");
         const $17 = $11.length;
         const $16 = $alloc(4, $17 * 8);
         for (let $18 = 0; $18 < $17; $18++) {
           const $12 = $11[$18];
           const $13 = $16 + $18 * 8;
-          if (typeof $12 !== "object" || $12 === null) $typeError("result[1][]", "an object", $12);
+          if (typeof $12 !== "object" || $12 === null)
+            $typeError("result[1][]", "an object", $12, "snap:types/shapes#pairs");
           const $14 = $12.x;
           const $15 = $12.y;
           if (($14 | 0) !== $14)
-            $typeError("result[1][].x", "an integer from -2147483648 to 2147483647 (s32)", $14);
+            $typeError(
+              "result[1][].x",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $14,
+              "snap:types/shapes#pairs",
+            );
           $dv.setInt32($13, $14, true);
           if (($15 | 0) !== $15)
-            $typeError("result[1][].y", "an integer from -2147483648 to 2147483647 (s32)", $15);
+            $typeError(
+              "result[1][].y",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $15,
+              "snap:types/shapes#pairs",
+            );
           $dv.setInt32($13 + 4, $15, true);
         }
         $dv.setInt32($9 + 12, $17, true);
@@ -1329,7 +1440,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         const $4 = $checkPointer($p3, 3, 1, "results");
         if (typeof $3 !== "object" || $3 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $3);
+          $typeError("result", 'an object with `tag` "ok", "err"', $3, "snap:types/shapes#nested");
         switch ($3.tag) {
           case "ok": {
             const $5 = $3.val;
@@ -1339,7 +1450,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             } else {
               const $6 = $5;
               $u8[$4 + 1] = 1;
-              if (($6 & 0xff) !== $6) $typeError("result.ok", "an integer from 0 to 255 (u8)", $6);
+              if (($6 & 0xff) !== $6)
+                $typeError(
+                  "result.ok",
+                  "an integer from 0 to 255 (u8)",
+                  $6,
+                  "snap:types/shapes#nested",
+                );
               $u8[$4 + 2] = $6;
             }
             break;
@@ -1349,7 +1466,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             break;
           }
           default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $3);
+            $typeError(
+              "result",
+              'an object with `tag` "ok", "err"',
+              $3,
+              "snap:types/shapes#nested",
+            );
         }
         return;
       } catch (e) {
