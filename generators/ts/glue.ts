@@ -2,7 +2,7 @@
  * The TypeScript emitter of the canonical-ABI walk: turns the instructions
  * of one function into straight-line TypeScript.
  */
-import type { AbiEmitter, Instruction, ScalarType } from "../../ir/abi/instructions.js";
+import type { AbiEmitter, HelperCall, Instruction, ScalarType } from "../../ir/abi/instructions.js";
 import type { CoreType } from "../../ir/abi/layout.js";
 import { fusedCopy, type CopyStep } from "../../ir/abi/copy.js";
 import type { Function, Type, TypeId } from "../../ir/types.js";
@@ -23,6 +23,11 @@ export interface GlueModule {
   constant(key: string, code: (name: string) => string): string;
   /** Declares an instance-level helper once (typed-array list lowering and lifting). */
   instanceHelper(key: string, code: (name: string) => string): string;
+  /**
+   * The instance-level helper that lowers or lifts values of a type (see
+   * `HelperCall`), declared once; absent: values are lowered and lifted inline.
+   */
+  typeHelper?(call: HelperCall): string;
   /** Records that the glue reads or writes guest memory, or allocates in it. */
   usesMemory(): void;
   usesRealloc(): void;
@@ -193,6 +198,11 @@ export interface GlueTarget {
    * `$current` (see `FunctionEmitter.needsCurrent`).
    */
   label?: string;
+  /**
+   * The glue is a helper for one type (`GlueModule.typeHelper`): the paths
+   * in its errors continue the path held by this variable.
+   */
+  pathParam?: string;
 }
 
 /**
@@ -291,7 +301,47 @@ export class FunctionEmitter implements AbiEmitter<string> {
   private typeError(path: string, expected: string, value: string): string {
     this.module.use("$typeError");
     const label = this.target.label === undefined ? "" : `, ${this.target.label}`;
-    return `$typeError(${stringLiteral(path)}, ${stringLiteral(expected)}, ${value}${label})`;
+    return `$typeError(${this.pathCode(path)}, ${stringLiteral(expected)}, ${value}${label})`;
+  }
+
+  /** The code of the error path `path` (relative to `target.pathParam` in a type's helper). */
+  private pathCode(path: string): string {
+    const root = this.target.pathParam;
+    if (root === undefined) return stringLiteral(path);
+    return path === "" ? root : `${root} + ${stringLiteral(path)}`;
+  }
+
+  /**
+   * Values of compound types go through one helper a type (`GlueModule.typeHelper`),
+   * except where this glue lowers or lifts them in its own way (raw values
+   * between components, list views, maps as pairs), where they hold state
+   * of the call (handles, channels, error contexts), and lists lifted (plain
+   * ones have a helper a list type already).
+   */
+  wantsHelper(call: HelperCall): boolean {
+    if (this.module.typeHelper === undefined) return false;
+    const t = this.target;
+    if (t.rawValues || t.listViews || t.stringBytes || t.rawResults !== undefined || t.mapsAsPairs) return false;
+    const layout = this.module.types.layout;
+    if (call.kind !== "store" && layout.shape(call.type).kind === "list") return false;
+    return !layout.contains(call.type, (shape) => holdsState.has(shape.kind));
+  }
+
+  callHelper(call: HelperCall, ops: string[]): string[] {
+    // Helpers report errors through `$current`.
+    this.needsCurrent = true;
+    this.module.usesMemory();
+    const fn = this.module.typeHelper!(call);
+    const at = (base: string) => (call.offset === 0 ? base : `${base} + ${call.offset}`);
+    switch (call.kind) {
+      case "store":
+        this.out.push(`${fn}(${ops[0]}, ${at(ops[1])}, ${this.pathCode(call.path)});`);
+        return [];
+      case "load":
+        return [this.bind(`${fn}(${at(ops[0])})`)];
+      case "lift-flat":
+        return [this.bind(`${fn}(${ops.join(", ")})`)];
+    }
   }
 
   emit(inst: Instruction, ops: string[]): string[] {
@@ -390,7 +440,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           // From another component using the same encoding: its bytes, copied as they are.
           this.module.use("$lowerRawString");
           const v = this.bind(ops[0]);
-          const path = stringLiteral(inst.path);
+          const path = this.pathCode(inst.path);
           const align = inst.encoding === "utf8" ? 1 : 2;
           out.push(
             `const ${ptr} = typeof ${v} === "string" ? ${fn}(${v}, ${path}) : $lowerRawString(${v}, ${path}, ${align});`,
@@ -398,7 +448,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           );
           return [ptr, len];
         }
-        out.push(`const ${ptr} = ${fn}(${ops[0]}, ${stringLiteral(inst.path)});`, `const ${len} = $lowered;`);
+        out.push(`const ${ptr} = ${fn}(${ops[0]}, ${this.pathCode(inst.path)});`, `const ${len} = $lowered;`);
         return [ptr, len];
       }
       case "lift-string": {
@@ -496,7 +546,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
         if (inst.handle === "borrow" && inst.side === "imported") this.lendsBorrows = true;
         if (inst.handle === "borrow" && inst.side === "exported") this.hostLends = true;
         if (this.kind === "call" && !(inst.handle === "borrow" && inst.side === "exported")) this.lowersHandles = true;
-        return [this.bind(`${fn}(${ops[0]}, ${stringLiteral(inst.path)})`)];
+        return [this.bind(`${fn}(${ops[0]}, ${this.pathCode(inst.path)})`)];
       }
       case "lift-handle": {
         const fn = this.resourceHelper(inst.handle === "own" ? "liftOwn" : "liftBorrow", inst.resource, inst.side);
@@ -673,7 +723,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
   private lowerScalar(type: ScalarType, v: string, path: string): string {
     if (type === "char") {
       this.module.use("$lowerChar");
-      return this.bind(`$lowerChar(${v}, ${stringLiteral(path)})`);
+      return this.bind(`$lowerChar(${v}, ${this.pathCode(path)})`);
     }
     this.out.push(`if (${scalarCheck[type](v)}) ${this.typeError(path, scalarExpected[type], v)};`);
     return type === "bool" ? this.bind(`${v} ? 1 : 0`) : v;
@@ -739,7 +789,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     });
     const ptr = this.temp();
     const len = this.temp();
-    this.out.push(`const ${ptr} = ${fn}(${v}, ${stringLiteral(path)});`, `const ${len} = $lowered;`);
+    this.out.push(`const ${ptr} = ${fn}(${v}, ${this.pathCode(path)});`, `const ${len} = $lowered;`);
     return [ptr, len];
   }
 

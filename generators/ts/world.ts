@@ -15,6 +15,7 @@ import {
 } from "../../ir/abi/async.js";
 import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
+import type { HelperCall } from "../../ir/abi/instructions.js";
 import {
   INITIALIZE_EXPORT,
   MEMORY_EXPORT,
@@ -187,6 +188,40 @@ if ($u8.byteLength === 0) $refresh();
 ${lower.lines.join("\n")}
 },
 };`;
+    });
+  }
+
+  /**
+   * The helper of `call`'s kind for its type, shared by every function (and
+   * every helper) that lowers or lifts a value of the type: its body is the
+   * ABI walk of the type (`AbiWalker.walkHelper`); the error paths of the
+   * value continue its `$path` argument.
+   */
+  typeHelper(call: HelperCall): string {
+    const t = call.type;
+    return this.instanceHelper(`${call.kind}:${this.structuralKey(t)}:${call.owned}`, (name) => {
+      const holder = {
+        name: "helper",
+        kind: { kind: "freestanding" },
+        params: [],
+        result: undefined,
+      } as unknown as Function;
+      const flat = this.layout.flat(t);
+      const args =
+        call.kind === "store" ? ["$v", "$ptr"] : call.kind === "load" ? ["$ptr"] : flat.map((_, i) => `$p${i}`);
+      const emitter = new FunctionEmitter(this, holder, "implement", { args, directResult: false, pathParam: "$path" });
+      this.walker(emitter, "import").walkHelper({ ...call, offset: 0, path: "" });
+      const params =
+        call.kind === "store"
+          ? `$v: ${this.types.expr(t, true)}, $ptr: number, $path: string`
+          : call.kind === "load"
+            ? "$ptr: number"
+            : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
+      const result = call.kind === "store" ? "void" : this.types.expr(t);
+      // A store's closing \`return;\` says nothing.
+      const body =
+        call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
+      return `function ${name}(${params}): ${result} {\n${body.join("\n")}\n}`;
     });
   }
 

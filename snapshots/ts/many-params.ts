@@ -332,6 +332,84 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
+  function $h0($v: [number, string], $ptr: number, $path: string): void {
+    if (!Array.isArray($v) || $v.length !== 2) $typeError($path, "an array of 2 elements", $v);
+    const $0 = $v[0];
+    const $1 = $v[1];
+    if ($0 >>> 0 !== $0) $typeError($path + "[0]", "an integer from 0 to 4294967295 (u32)", $0);
+    $dv.setInt32($ptr, $0, true);
+    const $2 = $lowerUtf8($1, $path + "[1]");
+    const $3 = $lowered;
+    $dv.setInt32($ptr + 8, $3, true);
+    $dv.setInt32($ptr + 4, $2, true);
+  }
+  function $h1($v: SnapManyParamsWide.Big, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null) $typeError($path, "an object", $v);
+    const $0 = $v.a;
+    const $1 = $v.b;
+    const $2 = $v.c;
+    const $3 = $v.d;
+    if (typeof $0 !== "bigint" || BigInt.asUintN(64, $0) !== $0)
+      $typeError($path + ".a", "a bigint from 0n to 18446744073709551615n (u64)", $0);
+    $dv.setBigInt64($ptr, $0, true);
+    const $4 = $lowerUtf8($1, $path + ".b");
+    const $5 = $lowered;
+    $dv.setInt32($ptr + 12, $5, true);
+    $dv.setInt32($ptr + 8, $4, true);
+    if (typeof $2 !== "number") $typeError($path + ".c", "a number (f32)", $2);
+    $dv.setFloat32($ptr + 16, $2, true);
+    $h2($3, $ptr + 20, $path + ".d");
+  }
+  function $h2($v: number | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      if ($0 >>> 0 !== $0) $typeError($path, "an integer from 0 to 4294967295 (u32)", $0);
+      $dv.setInt32($ptr + 4, $0, true);
+    }
+  }
+  function $h3($ptr: number): [number, string] {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $0 >>> 0;
+    const $2 = $dv.getInt32($ptr + 4, true);
+    const $3 = $dv.getInt32($ptr + 8, true);
+    const $4 = $liftUtf8($2, $3);
+    const $5: [number, string] = [$1, $4];
+    return $5;
+  }
+  function $h4($ptr: number): SnapManyParamsWide.Big {
+    const $0 = $dv.getBigInt64($ptr, true);
+    const $1 = BigInt.asUintN(64, $0);
+    const $2 = $dv.getInt32($ptr + 8, true);
+    const $3 = $dv.getInt32($ptr + 12, true);
+    const $4 = $liftUtf8($2, $3);
+    const $5 = $dv.getFloat32($ptr + 16, true);
+    const $6 = $5 === $5 ? $5 : 0 / 0;
+    const $7 = $h5($ptr + 20);
+    const $8: SnapManyParamsWide.Big = { a: $1, b: $4, c: $6, d: $7 };
+    return $8;
+  }
+  function $h5($ptr: number): number | undefined {
+    const $2 = $u8[$ptr];
+    let $3: number | undefined;
+    switch ($2) {
+      case 0: {
+        $3 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $0 >>> 0;
+        $3 = $1;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$2} for a option of 2 cases`);
+    }
+    return $3;
+  }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
   let $core1: (...args: any[]) => any;
@@ -456,18 +534,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $0 = $core1();
       if ($u8.byteLength === 0) $refresh();
       const $1 = $checkPointer($0, 12, 4, "results");
-      const $2 = $dv.getInt32($1, true);
-      const $3 = $2 >>> 0;
-      const $4 = $dv.getInt32($1 + 4, true);
-      const $5 = $dv.getInt32($1 + 8, true);
-      const $6 = $liftUtf8($4, $5);
-      const $7: [number, string] = [$3, $6];
+      const $2 = $h3($1);
       if ($post1 !== undefined) {
         $state = 3;
         $post1($0);
         $state = 1;
       }
-      $result = $7;
+      $result = $2;
     } catch (e) {
       $fail(e);
     }
@@ -491,36 +564,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $0 = $core2(x);
       if ($u8.byteLength === 0) $refresh();
       const $1 = $checkPointer($0, 32, 8, "results");
-      const $2 = $dv.getBigInt64($1, true);
-      const $3 = BigInt.asUintN(64, $2);
-      const $4 = $dv.getInt32($1 + 8, true);
-      const $5 = $dv.getInt32($1 + 12, true);
-      const $6 = $liftUtf8($4, $5);
-      const $7 = $dv.getFloat32($1 + 16, true);
-      const $8 = $7 === $7 ? $7 : 0 / 0;
-      const $11 = $u8[$1 + 20];
-      let $12: number | undefined;
-      switch ($11) {
-        case 0: {
-          $12 = undefined;
-          break;
-        }
-        case 1: {
-          const $9 = $dv.getInt32($1 + 24, true);
-          const $10 = $9 >>> 0;
-          $12 = $10;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$11} for a option of 2 cases`);
-      }
-      const $13: SnapManyParamsWide.Big = { a: $3, b: $6, c: $8, d: $12 };
+      const $2 = $h4($1);
       if ($post2 !== undefined) {
         $state = 3;
         $post2($0);
         $state = 1;
       }
-      $result = $13;
+      $result = $2;
     } catch (e) {
       $fail(e);
     }
@@ -584,36 +634,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $19 = $core3($0);
       if ($u8.byteLength === 0) $refresh();
       const $20 = $checkPointer($19, 32, 8, "results");
-      const $21 = $dv.getBigInt64($20, true);
-      const $22 = BigInt.asUintN(64, $21);
-      const $23 = $dv.getInt32($20 + 8, true);
-      const $24 = $dv.getInt32($20 + 12, true);
-      const $25 = $liftUtf8($23, $24);
-      const $26 = $dv.getFloat32($20 + 16, true);
-      const $27 = $26 === $26 ? $26 : 0 / 0;
-      const $30 = $u8[$20 + 20];
-      let $31: number | undefined;
-      switch ($30) {
-        case 0: {
-          $31 = undefined;
-          break;
-        }
-        case 1: {
-          const $28 = $dv.getInt32($20 + 24, true);
-          const $29 = $28 >>> 0;
-          $31 = $29;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$30} for a option of 2 cases`);
-      }
-      const $32: SnapManyParamsWide.Big = { a: $22, b: $25, c: $27, d: $31 };
+      const $21 = $h4($20);
       if ($post3 !== undefined) {
         $state = 3;
         $post3($19);
         $state = 1;
       }
-      $result = $32;
+      $result = $21;
     } catch (e) {
       $fail(e);
     }
@@ -740,22 +767,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         if ($u8.byteLength === 0) $refresh();
         const $0: [number, string] = imports["snap:many-params/wide"].pair();
         const $1 = $checkPointer($p0, 12, 4, "results");
-        if (!Array.isArray($0) || $0.length !== 2)
-          $typeError("result", "an array of 2 elements", $0, "snap:many-params/wide#pair");
-        const $2 = $0[0];
-        const $3 = $0[1];
-        if ($2 >>> 0 !== $2)
-          $typeError(
-            "result[0]",
-            "an integer from 0 to 4294967295 (u32)",
-            $2,
-            "snap:many-params/wide#pair",
-          );
-        $dv.setInt32($1, $2, true);
-        const $4 = $lowerUtf8($3, "result[1]");
-        const $5 = $lowered;
-        $dv.setInt32($1 + 8, $5, true);
-        $dv.setInt32($1 + 4, $4, true);
+        $h0($0, $1, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -773,41 +785,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $p0 >>> 0;
         const $1: SnapManyParamsWide.Big = imports["snap:many-params/wide"].bigResult($0);
         const $2 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", "an object", $1, "snap:many-params/wide#big-result");
-        const $3 = $1.a;
-        const $4 = $1.b;
-        const $5 = $1.c;
-        const $6 = $1.d;
-        if (typeof $3 !== "bigint" || BigInt.asUintN(64, $3) !== $3)
-          $typeError(
-            "result.a",
-            "a bigint from 0n to 18446744073709551615n (u64)",
-            $3,
-            "snap:many-params/wide#big-result",
-          );
-        $dv.setBigInt64($2, $3, true);
-        const $7 = $lowerUtf8($4, "result.b");
-        const $8 = $lowered;
-        $dv.setInt32($2 + 12, $8, true);
-        $dv.setInt32($2 + 8, $7, true);
-        if (typeof $5 !== "number")
-          $typeError("result.c", "a number (f32)", $5, "snap:many-params/wide#big-result");
-        $dv.setFloat32($2 + 16, $5, true);
-        if ($6 === undefined || $6 === null) {
-          $u8[$2 + 20] = 0;
-        } else {
-          const $9 = $6;
-          $u8[$2 + 20] = 1;
-          if ($9 >>> 0 !== $9)
-            $typeError(
-              "result.d",
-              "an integer from 0 to 4294967295 (u32)",
-              $9,
-              "snap:many-params/wide#big-result",
-            );
-          $dv.setInt32($2 + 24, $9, true);
-        }
+        $h1($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -862,41 +840,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $27,
         );
         const $29 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $28 !== "object" || $28 === null)
-          $typeError("result", "an object", $28, "snap:many-params/wide#both");
-        const $30 = $28.a;
-        const $31 = $28.b;
-        const $32 = $28.c;
-        const $33 = $28.d;
-        if (typeof $30 !== "bigint" || BigInt.asUintN(64, $30) !== $30)
-          $typeError(
-            "result.a",
-            "a bigint from 0n to 18446744073709551615n (u64)",
-            $30,
-            "snap:many-params/wide#both",
-          );
-        $dv.setBigInt64($29, $30, true);
-        const $34 = $lowerUtf8($31, "result.b");
-        const $35 = $lowered;
-        $dv.setInt32($29 + 12, $35, true);
-        $dv.setInt32($29 + 8, $34, true);
-        if (typeof $32 !== "number")
-          $typeError("result.c", "a number (f32)", $32, "snap:many-params/wide#both");
-        $dv.setFloat32($29 + 16, $32, true);
-        if ($33 === undefined || $33 === null) {
-          $u8[$29 + 20] = 0;
-        } else {
-          const $36 = $33;
-          $u8[$29 + 20] = 1;
-          if ($36 >>> 0 !== $36)
-            $typeError(
-              "result.d",
-              "an integer from 0 to 4294967295 (u32)",
-              $36,
-              "snap:many-params/wide#both",
-            );
-          $dv.setInt32($29 + 24, $36, true);
-        }
+        $h1($28, $29, "result");
         return;
       } catch (e) {
         $state = 2;

@@ -376,7 +376,40 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $argumentErrors.add(error);
     throw error;
   }
-  function $h0(v: Uint8Array | ArrayLike<number>, path: string): number {
+  function $h0(
+    $v: { tag: "ok"; val: Uint8Array } | { tag: "err"; val: string },
+    $ptr: number,
+    $path: string,
+  ): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        $h1($0, $ptr + 4, $path + ".ok");
+        break;
+      }
+      case "err": {
+        const $1 = $v.val;
+        $u8[$ptr] = 1;
+        const $2 = $lowerUtf8($1, $path + ".err");
+        const $3 = $lowered;
+        $dv.setInt32($ptr + 8, $3, true);
+        $dv.setInt32($ptr + 4, $2, true);
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h1($v: Uint8Array, $ptr: number, $path: string): void {
+    const $0 = $h2($v, $path);
+    const $1 = $lowered;
+    $dv.setInt32($ptr + 4, $1, true);
+    $dv.setInt32($ptr, $0, true);
+  }
+  function $h2(v: Uint8Array | ArrayLike<number>, path: string): number {
     if (v instanceof Uint8Array) {
       const ptr = $alloc(1, v.byteLength);
       $u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);
@@ -394,6 +427,28 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = len;
     return ptr;
+  }
+  function $h3($ptr: number): { tag: "ok"; val: number } | { tag: "err"; val: string } {
+    const $5 = $u8[$ptr];
+    let $6: { tag: "ok"; val: number } | { tag: "err"; val: string };
+    switch ($5) {
+      case 0: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $0 >>> 0;
+        $6 = { tag: "ok", val: $1 };
+        break;
+      }
+      case 1: {
+        const $2 = $dv.getInt32($ptr + 4, true);
+        const $3 = $dv.getInt32($ptr + 8, true);
+        const $4 = $liftUtf8($2, $3);
+        $6 = { tag: "err", val: $4 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$5} for a result of 2 cases`);
+    }
+    return $6;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -437,7 +492,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#[constructor]blob";
     let $result: SnapResourcesStore.Blob;
     try {
-      const $0 = $h0(data, "data");
+      const $0 = $h2(data, "data");
       const $1 = $lowered;
       const $2 = $core0($0, $1);
       const $3 = $liftOwn1($2);
@@ -544,31 +599,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $commitLowering();
       if ($u8.byteLength === 0) $refresh();
       const $3 = $checkPointer($2, 12, 4, "results");
-      const $9 = $u8[$3];
-      let $10: { tag: "ok"; val: number } | { tag: "err"; val: string };
-      switch ($9) {
-        case 0: {
-          const $4 = $dv.getInt32($3 + 4, true);
-          const $5 = $4 >>> 0;
-          $10 = { tag: "ok", val: $5 };
-          break;
-        }
-        case 1: {
-          const $6 = $dv.getInt32($3 + 4, true);
-          const $7 = $dv.getInt32($3 + 8, true);
-          const $8 = $liftUtf8($6, $7);
-          $10 = { tag: "err", val: $8 };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$9} for a result of 2 cases`);
-      }
+      const $4 = $h3($3);
       if ($post4 !== undefined) {
         $state = 3;
         $post4($2);
         $state = 1;
       }
-      $result = $10;
+      $result = $4;
     } catch (e) {
       $undoLowering();
       $borrows = { n: 0 };
@@ -753,40 +790,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         $releaseLends();
         const $3 = $checkPointer($p2, 12, 4, "results");
-        if (typeof $2 !== "object" || $2 === null)
-          $typeError(
-            "result",
-            'an object with `tag` "ok", "err"',
-            $2,
-            "snap:resources/files#[method]file.read",
-          );
-        switch ($2.tag) {
-          case "ok": {
-            const $4 = $2.val;
-            $u8[$3] = 0;
-            const $5 = $h0($4, "result.ok");
-            const $6 = $lowered;
-            $dv.setInt32($3 + 8, $6, true);
-            $dv.setInt32($3 + 4, $5, true);
-            break;
-          }
-          case "err": {
-            const $7 = $2.val;
-            $u8[$3] = 1;
-            const $8 = $lowerUtf8($7, "result.err");
-            const $9 = $lowered;
-            $dv.setInt32($3 + 8, $9, true);
-            $dv.setInt32($3 + 4, $8, true);
-            break;
-          }
-          default:
-            $typeError(
-              "result",
-              'an object with `tag` "ok", "err"',
-              $2,
-              "snap:resources/files#[method]file.read",
-            );
-        }
+        $h0($2, $3, "result");
         return;
       } catch (e) {
         $state = 2;
