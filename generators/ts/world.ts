@@ -17,6 +17,7 @@ import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEn
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
 import type { HelperCall } from "../../ir/abi/instructions.js";
 import {
+  ROOT_MODULE,
   INITIALIZE_EXPORT,
   MEMORY_EXPORT,
   REALLOC_EXPORT,
@@ -76,6 +77,9 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   }
   return undefined;
 }
+
+/** How the generated host checks that the import object has an imported function (`importCheck`). */
+type ImportCheck = string | { name: string; code: string };
 
 class Module implements GlueModule {
   readonly layout: AbiLayout;
@@ -756,7 +760,7 @@ ${lower.lines.join("\n")}
       list.push(code);
       coreImports.set(module, list);
     };
-    const wanted: { module: string; fields: string[]; check: string | undefined }[] = [];
+    const wanted: { module: string; fields: string[]; check: ImportCheck | undefined }[] = [];
 
     // Imported functions; an `async` one may be lowered synchronously too.
     const lowered: string[] = [];
@@ -877,13 +881,45 @@ ${lower.lines.join("\n")}
       ),
     };
     const out: string[] = [];
-    const wantedChecks = wanted
-      .filter((w) => w.check !== undefined)
-      .map(
-        (w) =>
-          `if (${w.fields.map((field) => `wanted.has(${stringLiteral(`${w.module}\n${field}`)})`).join(" || ")}) {\n${w.check}\n}`,
-      )
-      .join("\n");
+    const coreKeys = (w: (typeof wanted)[number]) => w.fields.map((field) => stringLiteral(`${w.module}\n${field}`));
+    // Plain functions are checked from a table (a short line each: the core
+    // module, which is the import object's key, the name and the core names);
+    // constructors and statics one by one.
+    // (A table of one would be laid out on one line: checked as the others are.)
+    if (wanted.filter((w) => typeof w.check === "object").length < 2)
+      for (const w of wanted) if (typeof w.check === "object") w.check = w.check.code;
+    const table = wanted.flatMap((w) => {
+      if (w.check === undefined || typeof w.check === "string") return [];
+      const entry = [w.module, w.check.name, ...w.fields].map(stringLiteral);
+      const line = `[${entry.join(", ")}],`;
+      // Laid out as prettier does (printWidth 100, at an indent of 4).
+      return 4 + line.length <= 100 ? [line] : ["[", ...entry.map((e) => `${e},`), "],"];
+    });
+    const wantedChecks = [
+      ...wanted.flatMap((w) =>
+        typeof w.check === "string"
+          ? [
+              `if (${coreKeys(w)
+                .map((key) => `wanted.has(${key})`)
+                .join(" || ")}) {\n${w.check}\n}`,
+            ]
+          : [],
+      ),
+      ...(table.length === 0
+        ? []
+        : [
+            "for (const [iface, name, ...fields] of [",
+            ...table,
+            "] as string[][]) {",
+            "if (!fields.some((f) => wanted.has(`${iface}\\n${f}`))) continue;",
+            `const where: any = iface === ${stringLiteral(ROOT_MODULE)} ? imports : (imports as any)[iface!];`,
+            'if (typeof where?.[name!] !== "function")',
+            "throw new TypeError(",
+            `\`\${iface === ${stringLiteral(ROOT_MODULE)} ? "imports" : \`imports['\${iface}']\`}.\${name} is missing from the import object\`,`,
+            ");",
+            "}",
+          ]),
+    ].join("\n");
     const ours = [...coreImports.keys()];
     out.push(
       // `var`: read by every call, and closures' reads of a `let` check it is initialised.
@@ -959,8 +995,12 @@ ${lower.lines.join("\n")}
     return this.resolve.idOfName(w.package, w.name);
   }
 
-  /** The check that the import object has the function `f` imports (none for a method: its class is checked). */
-  private importCheck(f: ImportedFunctionAbi): string | undefined {
+  /**
+   * The check that the import object has the function `f` imports (none for
+   * a method: its class is checked): code, or for a plain function where it
+   * is (the import object's key, none for the world's own functions) and its name.
+   */
+  private importCheck(f: ImportedFunctionAbi): ImportCheck | undefined {
     const holder = this.importHolder(f);
     const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
     const func = f.func;
@@ -980,11 +1020,13 @@ ${lower.lines.join("\n")}
       case "method":
         return undefined;
       default: {
+        // In the table of plain functions, where the import object's key is the core module's name.
         const target =
           f.interfaceName === undefined
             ? `imports?.${propertyKeyAccess(camelCase(func.name))}`
             : `${holder}?.${propertyKeyAccess(camelCase(func.name))}`;
-        return `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
+        const code = `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
+        return (f.interfaceName ?? ROOT_MODULE) === f.module ? { name: camelCase(func.name), code } : code;
       }
     }
   }

@@ -3301,16 +3301,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world test:snap-async/guest (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("test:snap-async/backend\n[async-lower]fetch") || wanted.has("test:snap-async/backend\nfetch")) {
-    if (typeof imports["test:snap-async/backend"]?.fetch !== "function")
+  for (const [iface, name, ...fields] of [
+    ["test:snap-async/backend", "fetch", "[async-lower]fetch", "fetch"],
+    ["test:snap-async/backend", "feed", "[async-lower]feed", "feed"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['test:snap-async/backend'].fetch is missing from the import object",
-      );
-  }
-  if (wanted.has("test:snap-async/backend\n[async-lower]feed") || wanted.has("test:snap-async/backend\nfeed")) {
-    if (typeof imports["test:snap-async/backend"]?.feed !== "function")
-      throw new TypeError(
-        "imports['test:snap-async/backend'].feed is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };

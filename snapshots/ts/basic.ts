@@ -436,17 +436,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:basic/basic (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:basic/logger\nlog")) {
-    if (typeof imports["snap:basic/logger"]?.log !== "function")
-      throw new TypeError("imports['snap:basic/logger'].log is missing from the import object");
-  }
-  if (wanted.has("snap:basic/logger\nnow")) {
-    if (typeof imports["snap:basic/logger"]?.now !== "function")
-      throw new TypeError("imports['snap:basic/logger'].now is missing from the import object");
-  }
-  if (wanted.has("$root\nrandom-u32")) {
-    if (typeof imports?.randomU32 !== "function")
-      throw new TypeError("imports.randomU32 is missing from the import object");
+  for (const [iface, name, ...fields] of [
+    ["snap:basic/logger", "log", "log"],
+    ["snap:basic/logger", "now", "now"],
+    ["$root", "randomU32", "random-u32"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
+      throw new TypeError(
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
+      );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:basic/logger"] = {

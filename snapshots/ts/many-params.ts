@@ -657,28 +657,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:many-params/many-params (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:many-params/wide\nmany")) {
-    if (typeof imports["snap:many-params/wide"]?.many !== "function")
+  for (const [iface, name, ...fields] of [
+    ["snap:many-params/wide", "many", "many"],
+    ["snap:many-params/wide", "pair", "pair"],
+    ["snap:many-params/wide", "bigResult", "big-result"],
+    ["snap:many-params/wide", "both", "both"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['snap:many-params/wide'].many is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\npair")) {
-    if (typeof imports["snap:many-params/wide"]?.pair !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].pair is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\nbig-result")) {
-    if (typeof imports["snap:many-params/wide"]?.bigResult !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].bigResult is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\nboth")) {
-    if (typeof imports["snap:many-params/wide"]?.both !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].both is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };

@@ -533,22 +533,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:strings/strings (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:strings/text\nupper")) {
-    if (typeof imports["snap:strings/text"]?.upper !== "function")
-      throw new TypeError("imports['snap:strings/text'].upper is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nsplit")) {
-    if (typeof imports["snap:strings/text"]?.split !== "function")
-      throw new TypeError("imports['snap:strings/text'].split is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nlookup")) {
-    if (typeof imports["snap:strings/text"]?.lookup !== "function")
-      throw new TypeError("imports['snap:strings/text'].lookup is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nvalidate")) {
-    if (typeof imports["snap:strings/text"]?.validate !== "function")
+  for (const [iface, name, ...fields] of [
+    ["snap:strings/text", "upper", "upper"],
+    ["snap:strings/text", "split", "split"],
+    ["snap:strings/text", "lookup", "lookup"],
+    ["snap:strings/text", "validate", "validate"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['snap:strings/text'].validate is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };

@@ -1285,29 +1285,20 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:types/types (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:types/shapes\narea")) {
-    if (typeof imports["snap:types/shapes"]?.area !== "function")
-      throw new TypeError("imports['snap:types/shapes'].area is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nfind")) {
-    if (typeof imports["snap:types/shapes"]?.find !== "function")
-      throw new TypeError("imports['snap:types/shapes'].find is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nparse")) {
-    if (typeof imports["snap:types/shapes"]?.parse !== "function")
-      throw new TypeError("imports['snap:types/shapes'].parse is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\ncheck")) {
-    if (typeof imports["snap:types/shapes"]?.check !== "function")
-      throw new TypeError("imports['snap:types/shapes'].check is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\npairs")) {
-    if (typeof imports["snap:types/shapes"]?.pairs !== "function")
-      throw new TypeError("imports['snap:types/shapes'].pairs is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nnested")) {
-    if (typeof imports["snap:types/shapes"]?.nested !== "function")
-      throw new TypeError("imports['snap:types/shapes'].nested is missing from the import object");
+  for (const [iface, name, ...fields] of [
+    ["snap:types/shapes", "area", "area"],
+    ["snap:types/shapes", "find", "find"],
+    ["snap:types/shapes", "parse", "parse"],
+    ["snap:types/shapes", "check", "check"],
+    ["snap:types/shapes", "pairs", "pairs"],
+    ["snap:types/shapes", "nested", "nested"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
+      throw new TypeError(
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
+      );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:types/shapes"] = {
