@@ -9,6 +9,31 @@ import type { Function, Type, TypeId } from "../../ir/types.js";
 import { camelCase, propertyAccess, propertyKey, stringLiteral } from "./naming.js";
 import { typedArrays, type TsTypes } from "./types.js";
 
+/**
+ * How a function sees the handles in its values: its interface's view of
+ * the world's resources, and whether it is imported or exported. A type's
+ * helper that holds handles is one per view.
+ */
+export interface HelperView {
+  fn: { iface: number | undefined; interfaceName: string | undefined };
+  direction: "import" | "export";
+}
+
+/** A type's helper (`GlueModule.typeHelper`): its name, and what its handles make the calling glue do. */
+export interface TypeHelper {
+  name: string;
+  handles: HandleEffects;
+}
+
+/** What lowering and lifting handles asks of the glue around it (see the flags of `FunctionEmitter`). */
+export interface HandleEffects {
+  lendsBorrows: boolean;
+  liftsBorrows: boolean;
+  hostLends: boolean;
+  /** Lowers handles other than borrows of exported resources (a `call` glue records them: `lowersHandles`). */
+  movesHandles: boolean;
+}
+
 /** What the emitter needs from the module being generated. */
 export interface GlueModule {
   types: TsTypes;
@@ -27,7 +52,7 @@ export interface GlueModule {
    * The instance-level helper that lowers or lifts values of a type (see
    * `HelperCall`), declared once; absent: values are lowered and lifted inline.
    */
-  typeHelper?(call: HelperCall): string;
+  typeHelper?(call: HelperCall, view?: HelperView): TypeHelper;
   /** Records that the glue reads or writes guest memory, or allocates in it. */
   usesMemory(): void;
   usesRealloc(): void;
@@ -203,6 +228,8 @@ export interface GlueTarget {
    * in its errors continue the path held by this variable.
    */
   pathParam?: string;
+  /** How this function sees handles, for the helpers of types that hold them; without it such types are walked inline. */
+  helperView?: HelperView;
 }
 
 /**
@@ -243,6 +270,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
   hostLends = false;
   /** The function lowers handles (moves objects or makes handles) before its core call. */
   lowersHandles = false;
+  /** The code lowers handles other than borrows of exported resources (see `HandleEffects`). */
+  movesHandles = false;
   /** The final value of a `call` glue, set by `return`. */
   resultVar: string | undefined;
   /**
@@ -324,14 +353,25 @@ export class FunctionEmitter implements AbiEmitter<string> {
     if (t.rawValues || t.listViews || t.stringBytes || t.rawResults !== undefined || t.mapsAsPairs) return false;
     const layout = this.module.types.layout;
     if (call.kind !== "store" && layout.shape(call.type).kind === "list") return false;
-    return !layout.contains(call.type, (shape) => holdsState.has(shape.kind));
+    // Handles are seen as the function sees them; channels and error contexts belong to the call.
+    const handles = t.helperView !== undefined && t.resourceKey !== undefined;
+    return !layout.contains(call.type, (shape) =>
+      shape.kind === "own" || shape.kind === "borrow" ? !handles : holdsState.has(shape.kind),
+    );
   }
 
   callHelper(call: HelperCall, ops: string[]): string[] {
     // Helpers report errors through `$current`.
     this.needsCurrent = true;
     this.module.usesMemory();
-    const fn = this.module.typeHelper!(call);
+    const { name: fn, handles } = this.module.typeHelper!(call, this.target.helperView);
+    if (handles.lendsBorrows) this.lendsBorrows = true;
+    if (handles.liftsBorrows) this.liftsBorrows = true;
+    if (handles.hostLends) this.hostLends = true;
+    if (handles.movesHandles) {
+      this.movesHandles = true;
+      if (this.kind === "call") this.lowersHandles = true;
+    }
     const at = (base: string) => (call.offset === 0 ? base : `${base} + ${call.offset}`);
     switch (call.kind) {
       case "store":
@@ -545,7 +585,8 @@ export class FunctionEmitter implements AbiEmitter<string> {
         const fn = this.resourceHelper(inst.handle === "own" ? "lowerOwn" : "lowerBorrow", inst.resource, inst.side);
         if (inst.handle === "borrow" && inst.side === "imported") this.lendsBorrows = true;
         if (inst.handle === "borrow" && inst.side === "exported") this.hostLends = true;
-        if (this.kind === "call" && !(inst.handle === "borrow" && inst.side === "exported")) this.lowersHandles = true;
+        if (!(inst.handle === "borrow" && inst.side === "exported")) this.movesHandles = true;
+        if (this.kind === "call" && this.movesHandles) this.lowersHandles = true;
         return [this.bind(`${fn}(${ops[0]}, ${this.pathCode(inst.path)})`)];
       }
       case "lift-handle": {

@@ -31,7 +31,14 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
 import { resumableLift, resumableLowering } from "./blocking.js";
-import { coreLetters, FunctionEmitter, type GlueModule } from "./glue.js";
+import {
+  coreLetters,
+  FunctionEmitter,
+  type GlueModule,
+  type HandleEffects,
+  type HelperView,
+  type TypeHelper,
+} from "./glue.js";
 import {
   camelCase,
   classMemberKey,
@@ -91,6 +98,8 @@ class Module implements GlueModule {
   private instanceHelpers = new Map<string, { name: string; code: string }>();
   memory = false;
   realloc = false;
+  /** What each type's helper (by name) does with handles (`typeHelper`). */
+  private helperEffects = new Map<string, HandleEffects>();
   /** Exports set `$current` whatever their glue: the built-ins the guest calls during them report through it. */
   private builtinsNameExport = true;
   private readonly exportedInterfaces: Set<InterfaceId>;
@@ -201,9 +210,14 @@ ${lower.lines.join("\n")}
    * ABI walk of the type (`AbiWalker.walkHelper`); the error paths of the
    * value continue its `$path` argument.
    */
-  typeHelper(call: HelperCall): string {
+  typeHelper(call: HelperCall, view?: HelperView): TypeHelper {
     const t = call.type;
-    return this.instanceHelper(`${call.kind}:${this.structuralKey(t)}:${call.owned}`, (name) => {
+    // Handles in the type are the resources the function sees: one helper per function's view.
+    const handles = this.layout.contains(t, (s) => s.kind === "own" || s.kind === "borrow");
+    if (handles && view === undefined) throw new Error("a helper of a type with handles needs the function's view");
+    const key = `${call.kind}:${this.structuralKey(t)}:${call.owned}${handles ? `:${view!.direction}:${view!.fn.interfaceName ?? ""}` : ""}`;
+    const effects: HandleEffects = { lendsBorrows: false, liftsBorrows: false, hostLends: false, movesHandles: false };
+    const name = this.instanceHelper(key, (name) => {
       const holder = {
         name: "helper",
         kind: { kind: "freestanding" },
@@ -213,8 +227,18 @@ ${lower.lines.join("\n")}
       const flat = this.layout.flat(t);
       const args =
         call.kind === "store" ? ["$v", "$ptr"] : call.kind === "load" ? ["$ptr"] : flat.map((_, i) => `$p${i}`);
-      const emitter = new FunctionEmitter(this, holder, "implement", { args, directResult: false, pathParam: "$path" });
-      this.walker(emitter, "import").walkHelper({ ...call, offset: 0, path: "" });
+      const emitter = new FunctionEmitter(this, holder, "implement", {
+        args,
+        directResult: false,
+        pathParam: "$path",
+        resourceKey: view === undefined ? undefined : (resource, side) => this.resourceKey(view.fn, resource, side),
+        helperView: view,
+      });
+      this.walker(emitter, view?.direction ?? "import").walkHelper({ ...call, offset: 0, path: "" });
+      effects.lendsBorrows = emitter.lendsBorrows;
+      effects.liftsBorrows = emitter.liftsBorrows;
+      effects.hostLends = emitter.hostLends;
+      effects.movesHandles = emitter.movesHandles;
       const params =
         call.kind === "store"
           ? `$v: ${this.types.expr(t, true)}, $ptr: number, $path: string`
@@ -222,11 +246,14 @@ ${lower.lines.join("\n")}
             ? "$ptr: number"
             : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
       const result = call.kind === "store" ? "void" : this.types.expr(t);
-      // A store's closing \`return;\` says nothing.
+      // A store's closing `return;` says nothing.
       const body =
         call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
       return `function ${name}(${params}): ${result} {\n${body.join("\n")}\n}`;
     });
+    const known = this.helperEffects.get(name) ?? effects;
+    this.helperEffects.set(name, known);
+    return { name, handles: known };
   }
 
   /** A key equal for types that are the same type: structural, but named definitions by identity. */
@@ -327,6 +354,7 @@ ${lower.lines.join("\n")}
       callUser,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "import" }),
+      helperView: { fn: f, direction: "import" },
       directResult: direct && !sync,
       label: sync ? undefined : label,
     });
@@ -410,6 +438,7 @@ ${lower.lines.join("\n")}
       postReturn: postVar,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
+      helperView: { fn: f, direction: "export" },
       directResult: direct !== undefined,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
       label: promise ? undefined : stringLiteral(promise ? f.syncName : f.exportName),

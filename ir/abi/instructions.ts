@@ -250,8 +250,8 @@ export interface AbiEmitter<Operand> {
   /** Emits `instruction` over `operands` (taken off the stack); returns the results to push. */
   emit(instruction: Instruction, operands: Operand[]): Operand[];
   /**
-   * Whether a value of a compound type (anything but a scalar or a string)
-   * is to go through a named helper, one per type and kind, rather than be
+   * Whether a value of a compound type (a record, tuple, fixed-size list,
+   * flags, enum, variant, option, result, list or map) is to go through a named helper, one per type and kind, rather than be
    * walked inline here; then the walker calls `callHelper` instead. Absent:
    * always inline.
    */

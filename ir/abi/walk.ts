@@ -103,6 +103,20 @@ const scalarStore: Record<ScalarType, MemoryStore> = {
 const widthLoad = { 1: "i32.load8_u", 2: "i32.load16_u", 4: "i32.load" } as const;
 const widthStore = { 1: "i32.store8", 2: "i32.store16", 4: "i32.store" } as const;
 
+/** The shapes whose values may go through a helper of the emitter's (`AbiEmitter.wantsHelper`). */
+const compoundShapes = new Set<AbiShape["kind"]>([
+  "record",
+  "tuple",
+  "fixed-list",
+  "flags",
+  "enum",
+  "variant",
+  "option",
+  "result",
+  "list",
+  "map",
+]);
+
 /** Number types whose lists are copied as the bytes of a typed array. */
 export function isNumericScalar(t: ScalarType): boolean {
   return t !== "bool" && t !== "char";
@@ -303,8 +317,7 @@ export class AbiWalker<Operand> {
       this.inlineRoot = false;
       return false;
     }
-    const shape = this.layout.shape(t);
-    if (shape.kind === "primitive" || shape.kind === "string") return false;
+    if (!compoundShapes.has(this.layout.shape(t).kind)) return false;
     const call: HelperCall = { kind, type: t, offset, path, owned: this.ownedLowering };
     if (!this.emitter.wantsHelper(call)) return false;
     if (pointer !== undefined) this.stack.push(pointer);

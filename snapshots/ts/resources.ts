@@ -428,7 +428,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = len;
     return ptr;
   }
-  function $h3($ptr: number): { tag: "ok"; val: number } | { tag: "err"; val: string } {
+  function $h3($v: SnapResourcesFiles.File | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      const $1 = $lowerOwn0($0, $path);
+      $dv.setInt32($ptr + 4, $1, true);
+    }
+  }
+  function $h4($ptr: number): { tag: "ok"; val: number } | { tag: "err"; val: string } {
     const $5 = $u8[$ptr];
     let $6: { tag: "ok"; val: number } | { tag: "err"; val: string };
     switch ($5) {
@@ -599,7 +609,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $commitLowering();
       if ($u8.byteLength === 0) $refresh();
       const $3 = $checkPointer($2, 12, 4, "results");
-      const $4 = $h3($3);
+      const $4 = $h4($3);
       if ($post4 !== undefined) {
         $state = 3;
         $post4($2);
@@ -850,14 +860,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $liftUtf8($p0, $p1);
         const $1: SnapResourcesFiles.File | undefined = imports["snap:resources/files"].open($0);
         const $2 = $checkPointer($p2, 8, 4, "results");
-        if ($1 === undefined || $1 === null) {
-          $u8[$2] = 0;
-        } else {
-          const $3 = $1;
-          $u8[$2] = 1;
-          const $4 = $lowerOwn0($3, "result");
-          $dv.setInt32($2 + 4, $4, true);
-        }
+        $h3($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;
