@@ -239,9 +239,11 @@ ${lower.lines.join("\n")}
       effects.liftsBorrows = emitter.liftsBorrows;
       effects.hostLends = emitter.hostLends;
       effects.movesHandles = emitter.movesHandles;
+      // A long type (a union of objects) is left out: prettier would break it over lines.
+      const accepted = this.types.expr(t, true);
       const params =
         call.kind === "store"
-          ? `$v: ${this.types.expr(t, true)}, $ptr: number, $path: string`
+          ? `$v: ${accepted.length > 60 ? "any" : accepted}, $ptr: number, $path: string`
           : call.kind === "load"
             ? "$ptr: number"
             : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
@@ -249,7 +251,8 @@ ${lower.lines.join("\n")}
       // A store's closing `return;` says nothing.
       const body =
         call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
-      return `function ${name}(${params}): ${result} {\n${body.join("\n")}\n}`;
+      const annotation = result.length > 60 ? "" : `: ${result}`;
+      return `function ${name}(${params})${annotation} {\n${body.join("\n")}\n}`;
     });
     const known = this.helperEffects.get(name) ?? effects;
     this.helperEffects.set(name, known);

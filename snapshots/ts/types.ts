@@ -547,11 +547,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = len;
     return ptr;
   }
-  function $h18(
-    $v: { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ },
-    $ptr: number,
-    $path: string,
-  ): void {
+  function $h18($v: any, $ptr: number, $path: string): void {
     if (typeof $v !== "object" || $v === null)
       $typeError($path, 'an object with `tag` "ok", "err"', $v);
     switch ($v.tag) {
@@ -676,11 +672,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $dv.setInt32($ptr + 4, $3, true);
     $dv.setInt32($ptr, $2, true);
   }
-  function $h27(
-    $p0: number,
-    $p1: number,
-    $p2: number,
-  ): { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined } {
+  function $h27($p0: number, $p1: number, $p2: number) {
     let $1: { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined };
     switch ($p0) {
       case 0: {
@@ -719,11 +711,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if ($0 === undefined) $trap(`invalid enum discriminant ${$p0} (3 cases)`);
     return $0;
   }
-  function $h30(
-    $v: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined },
-    $ptr: number,
-    $path: string,
-  ): void {
+  function $h30($v: any, $ptr: number, $path: string): void {
     if (typeof $v !== "object" || $v === null)
       $typeError($path, 'an object with `tag` "ok", "err"', $v);
     switch ($v.tag) {
@@ -787,9 +775,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     return $2;
   }
-  function $h35(
-    $ptr: number,
-  ): { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ } {
+  function $h35($ptr: number) {
     const $2 = $u8[$ptr];
     let $3: { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ };
     switch ($2) {
@@ -878,9 +864,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     return list;
   }
-  function $h41(
-    $ptr: number,
-  ): { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined } {
+  function $h41($ptr: number) {
     const $1 = $u8[$ptr];
     let $2: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
     switch ($1) {
