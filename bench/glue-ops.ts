@@ -279,8 +279,9 @@ export async function handWritten(module: WebAssembly.Module, host: Host): Promi
       const result: Point[] = new Array(len);
       for (let i = 0; i < len; i++) {
         const at = ptr + i * 16;
+        // Canonical NaN as a constant (`NaN` is a global load, which keeps V8 from unboxing).
         const y = dv.getFloat64(at + 8, true);
-        result[i] = { x: dv.getUint32(at, true), y: y === y ? y : NaN };
+        result[i] = { x: dv.getUint32(at, true), y: y === y ? y : 0 / 0 };
       }
       postReturn(pointsPost, ret);
       return result;
