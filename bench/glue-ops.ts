@@ -69,14 +69,22 @@ type CoreFn = (...args: number[]) => number;
  * Hand-written glue for bench.wat: validates u32 arguments, encodes strings
  * with `encodeInto` into memory from `cabi_realloc`, decodes with a fatal
  * `TextDecoder`, copies typed arrays, calls `cabi_post_*`, re-creates its
- * views when memory grows. No state machine, no bounds checks beyond what
- * typed arrays do, no per-call closures.
+ * views when memory grows, canonicalises NaNs it lifts. It also does what the
+ * canonical ABI requires of any glue, as cheaply as it can be written: a
+ * call may not enter the instance while another runs, nor after a trap (one
+ * `state` number: a call that throws out of the guest leaves it set, which
+ * refuses later calls); the guest may not call out from `cabi_realloc` or
+ * `cabi_post_*`, nor outside a call; pointers the guest gives (its return
+ * area, strings, lists, what `cabi_realloc` returns) are checked to be
+ * aligned and within memory. No per-call closures, no try/finally.
  */
 export async function handWritten(module: WebAssembly.Module, host: Host): Promise<Guest> {
   let u8 = new Uint8Array(0);
   let u32 = new Uint32Array(0);
   let dv = new DataView(u8.buffer);
   let lowered = 0;
+  // 0: idle; 1: in a call; 2: trapped; 3: in cabi_realloc or cabi_post_*.
+  let state = 0;
 
   function refresh(): void {
     u8 = new Uint8Array(memory.buffer);
@@ -84,32 +92,68 @@ export async function handWritten(module: WebAssembly.Module, host: Host): Promi
     dv = new DataView(memory.buffer);
   }
 
+  function trap(message: string): never {
+    state = 2;
+    throw new Error(message);
+  }
+
+  function cannotEnter(): never {
+    if (state === 2) throw new Error("the instance trapped earlier");
+    trap("the instance was entered again");
+  }
+
+  function cannotLeave(): never {
+    trap("the guest may not call out now");
+  }
+
+  /** `cabi_realloc(0, 0, align, size)`, checked. */
+  function alloc(align: number, size: number): number {
+    state = 3;
+    const ptr = realloc(0, 0, align, size) >>> 0;
+    state = 1;
+    if (u8.byteLength === 0) refresh();
+    if ((ptr & (align - 1)) !== 0 || ptr + size > u8.byteLength) trap("bad pointer from cabi_realloc");
+    return ptr;
+  }
+
+  /** A pointer the guest gave to `size` bytes aligned to `align`, checked. */
+  function checked(ptr: number, size: number, align: number): number {
+    ptr >>>= 0;
+    if ((ptr & (align - 1)) !== 0 || ptr + size > u8.byteLength) trap("bad pointer from the guest");
+    return ptr;
+  }
+
   function lowerString(s: string): number {
     if (typeof s !== "string") throw new TypeError("expected a string");
     // The worst case, then the exact size: guests' allocators may rely on
     // the size given to `cabi_realloc` when they free the string.
     const capacity = s.length * 3;
-    let ptr = realloc(0, 0, 1, capacity) >>> 0;
-    if (u8.byteLength === 0) refresh();
+    let ptr = alloc(1, capacity);
     const written = utf8Encoder.encodeInto(s, u8.subarray(ptr, ptr + capacity)).written;
     if (written < capacity) {
+      state = 3;
       ptr = realloc(ptr, capacity, 1, written) >>> 0;
+      state = 1;
       if (u8.byteLength === 0) refresh();
+      if (ptr + written > u8.byteLength) trap("bad pointer from cabi_realloc");
     }
     lowered = written;
     return ptr;
   }
 
   function liftString(ptr: number, len: number): string {
+    checked(ptr, len, 1);
     return utf8Decoder.decode(u8.subarray(ptr, ptr + len));
   }
 
   const imports = {
     "bench:host/host": {
       "take-u32"(x: number): void {
+        if (state !== 1) cannotLeave();
         host.takeU32(x >>> 0);
       },
       "take-string"(ptr: number, len: number): void {
+        if (state !== 1) cannotLeave();
         if (u8.byteLength === 0) refresh();
         host.takeString(liftString(ptr >>> 0, len >>> 0));
       },
@@ -133,82 +177,127 @@ export async function handWritten(module: WebAssembly.Module, host: Host): Promi
   const callStringCore = exports["call-string"] as CoreFn;
   refresh();
 
+  /** Calls `post` (a `cabi_post_*`) with `ret`, during which the guest may not call out, and leaves the instance. */
+  function postReturn(post: CoreFn, ret: number): void {
+    state = 3;
+    post(ret);
+    state = 0;
+  }
+
+  /** The (pointer, length) pair at the return area `ret`, checked. */
+  function returnedRange(ret: number, size: number, align: number): number {
+    ret = checked(ret, 8, 4);
+    const ptr = dv.getUint32(ret, true);
+    lowered = dv.getUint32(ret + 4, true);
+    return checked(ptr, lowered * size, align);
+  }
+
   return {
     noop(): void {
+      if (state !== 0) cannotEnter();
+      state = 1;
       noopCore();
+      state = 0;
     },
     add(a: number, b: number): number {
+      if (state !== 0) cannotEnter();
       if (a >>> 0 !== a) throw new TypeError("a must be a u32");
       if (b >>> 0 !== b) throw new TypeError("b must be a u32");
-      return addCore(a, b) >>> 0;
+      state = 1;
+      const result = addCore(a, b) >>> 0;
+      state = 0;
+      return result;
     },
     echo(s: string): string {
+      if (state !== 0) cannotEnter();
+      state = 1;
       const ptr = lowerString(s);
-      const ret = echoCore(ptr, lowered) >>> 0;
+      const ret = echoCore(ptr, lowered);
       if (u8.byteLength === 0) refresh();
-      const result = liftString(dv.getUint32(ret, true), dv.getUint32(ret + 4, true));
-      echoPost(ret);
+      const at = returnedRange(ret, 1, 1);
+      const result = liftString(at, lowered);
+      postReturn(echoPost, ret);
       return result;
     },
     sum(xs: Uint32Array | number[]): number {
+      if (state !== 0) cannotEnter();
       let ptr: number;
       if (xs instanceof Uint32Array) {
-        ptr = realloc(0, 0, 4, xs.byteLength) >>> 0;
-        if (u8.byteLength === 0) refresh();
+        state = 1;
+        ptr = alloc(4, xs.byteLength);
         u32.set(xs, ptr >>> 2);
       } else {
         if (!Array.isArray(xs)) throw new TypeError("xs must be a Uint32Array or an array");
-        ptr = realloc(0, 0, 4, xs.length * 4) >>> 0;
-        if (u8.byteLength === 0) refresh();
+        state = 1;
+        ptr = alloc(4, xs.length * 4);
         const base = ptr >>> 2;
         const len = xs.length;
         const view = u32;
         for (let i = 0; i < len; i++) {
           const x = xs[i];
-          if (x >>> 0 !== x) throw new TypeError(`xs[${i}] must be a u32`);
+          if (x >>> 0 !== x) {
+            state = 0;
+            throw new TypeError(`xs[${i}] must be a u32`);
+          }
           view[base + i] = x;
         }
       }
-      return sumCore(ptr, xs.length) >>> 0;
+      const result = sumCore(ptr, xs.length) >>> 0;
+      state = 0;
+      return result;
     },
     echoBytes(bytes: Uint8Array): Uint8Array {
+      if (state !== 0) cannotEnter();
       if (!(bytes instanceof Uint8Array)) throw new TypeError("bytes must be a Uint8Array");
-      const ptr = realloc(0, 0, 1, bytes.length) >>> 0;
-      if (u8.byteLength === 0) refresh();
+      state = 1;
+      const ptr = alloc(1, bytes.length);
       u8.set(bytes, ptr);
-      const ret = echoBytesCore(ptr, bytes.length) >>> 0;
+      const ret = echoBytesCore(ptr, bytes.length);
       if (u8.byteLength === 0) refresh();
-      const at = dv.getUint32(ret, true);
-      const result = u8.slice(at, at + dv.getUint32(ret + 4, true));
-      echoBytesPost(ret);
+      const at = returnedRange(ret, 1, 1);
+      const result = u8.slice(at, at + lowered);
+      postReturn(echoBytesPost, ret);
       return result;
     },
     text(): string {
-      const ret = textCore() >>> 0;
+      if (state !== 0) cannotEnter();
+      state = 1;
+      const ret = textCore();
       if (u8.byteLength === 0) refresh();
-      const result = liftString(dv.getUint32(ret, true), dv.getUint32(ret + 4, true));
-      textPost(ret);
+      const at = returnedRange(ret, 1, 1);
+      const result = liftString(at, lowered);
+      postReturn(textPost, ret);
       return result;
     },
     points(): Point[] {
-      const ret = pointsCore() >>> 0;
+      if (state !== 0) cannotEnter();
+      state = 1;
+      const ret = pointsCore();
       if (u8.byteLength === 0) refresh();
-      const ptr = dv.getUint32(ret, true);
-      const len = dv.getUint32(ret + 4, true);
+      const ptr = returnedRange(ret, 16, 8);
+      const len = lowered;
       const result: Point[] = new Array(len);
       for (let i = 0; i < len; i++) {
         const at = ptr + i * 16;
-        result[i] = { x: dv.getUint32(at, true), y: dv.getFloat64(at + 8, true) };
+        // Canonical NaN as a constant (`NaN` is a global load, which keeps V8 from unboxing).
+        const y = dv.getFloat64(at + 8, true);
+        result[i] = { x: dv.getUint32(at, true), y: y === y ? y : 0 / 0 };
       }
-      pointsPost(ret);
+      postReturn(pointsPost, ret);
       return result;
     },
     callU32(x: number): void {
+      if (state !== 0) cannotEnter();
       if (x >>> 0 !== x) throw new TypeError("x must be a u32");
+      state = 1;
       callU32Core(x);
+      state = 0;
     },
     callString(): void {
+      if (state !== 0) cannotEnter();
+      state = 1;
       callStringCore();
+      state = 0;
     },
   };
 }

@@ -2,12 +2,37 @@
  * The TypeScript emitter of the canonical-ABI walk: turns the instructions
  * of one function into straight-line TypeScript.
  */
-import type { AbiEmitter, Instruction, ScalarType } from "../../ir/abi/instructions.js";
+import type { AbiEmitter, HelperCall, Instruction, ScalarType } from "../../ir/abi/instructions.js";
 import type { CoreType } from "../../ir/abi/layout.js";
 import { fusedCopy, type CopyStep } from "../../ir/abi/copy.js";
 import type { Function, Type, TypeId } from "../../ir/types.js";
 import { camelCase, propertyAccess, propertyKey, stringLiteral } from "./naming.js";
 import { typedArrays, type TsTypes } from "./types.js";
+
+/**
+ * How a function sees the handles in its values: its interface's view of
+ * the world's resources, and whether it is imported or exported. A type's
+ * helper that holds handles is one per view.
+ */
+export interface HelperView {
+  fn: { iface: number | undefined; interfaceName: string | undefined };
+  direction: "import" | "export";
+}
+
+/** A type's helper (`GlueModule.typeHelper`): its name, and what its handles make the calling glue do. */
+export interface TypeHelper {
+  name: string;
+  handles: HandleEffects;
+}
+
+/** What lowering and lifting handles asks of the glue around it (see the flags of `FunctionEmitter`). */
+export interface HandleEffects {
+  lendsBorrows: boolean;
+  liftsBorrows: boolean;
+  hostLends: boolean;
+  /** Lowers handles other than borrows of exported resources (a `call` glue records them: `lowersHandles`). */
+  movesHandles: boolean;
+}
 
 /** What the emitter needs from the module being generated. */
 export interface GlueModule {
@@ -23,6 +48,11 @@ export interface GlueModule {
   constant(key: string, code: (name: string) => string): string;
   /** Declares an instance-level helper once (typed-array list lowering and lifting). */
   instanceHelper(key: string, code: (name: string) => string): string;
+  /**
+   * The instance-level helper that lowers or lifts values of a type (see
+   * `HelperCall`), declared once; absent: values are lowered and lifted inline.
+   */
+  typeHelper?(call: HelperCall, view?: HelperView): TypeHelper;
   /** Records that the glue reads or writes guest memory, or allocates in it. */
   usesMemory(): void;
   usesRealloc(): void;
@@ -187,7 +217,46 @@ export interface GlueTarget {
   rawChannels?: boolean;
   /** For an `async` import: the callee is another component's export, called eagerly (see `CallOptions`). */
   eagerCalls?: boolean;
+  /**
+   * The function's label as a string literal: its argument errors name it
+   * themselves, so that glue whose only errors they are need not keep
+   * `$current` (see `FunctionEmitter.needsCurrent`).
+   */
+  label?: string;
+  /**
+   * The glue is a helper for one type (`GlueModule.typeHelper`): the paths
+   * in its errors continue the path held by this variable.
+   */
+  pathParam?: string;
+  /** How this function sees handles, for the helpers of types that hold them; without it such types are walked inline. */
+  helperView?: HelperView;
 }
+
+/**
+ * Instructions whose code reports no error, or reports it through
+ * `typeError` (which names `GlueTarget.label`): glue made of these alone
+ * needs no `$current`. Scalars are listed apart (`char` uses helpers).
+ */
+const labelledOps = new Set<Instruction["op"]>([
+  "argument",
+  "const",
+  "coerce",
+  "call-core",
+  "call-user",
+  "return",
+  "post-return",
+  "load",
+  "store",
+  "lower-record",
+  "lift-record",
+  "lower-tuple",
+  "lift-tuple",
+  "lower-fixed-list",
+  "lift-fixed-list",
+  "lower-flags",
+  "lift-flags",
+  "variant-payload",
+]);
 
 export class FunctionEmitter implements AbiEmitter<string> {
   private blocks: Block[] = [{ lines: [] }];
@@ -201,15 +270,24 @@ export class FunctionEmitter implements AbiEmitter<string> {
   hostLends = false;
   /** The function lowers handles (moves objects or makes handles) before its core call. */
   lowersHandles = false;
+  /** The code lowers handles other than borrows of exported resources (see `HandleEffects`). */
+  movesHandles = false;
   /** The final value of a `call` glue, set by `return`. */
   resultVar: string | undefined;
+  /**
+   * The code may report errors through `$current` (traps, helpers): the
+   * glue must set it to its label while it runs. Without `target.label`, always.
+   */
+  needsCurrent: boolean;
 
   constructor(
     private readonly module: GlueModule,
     private readonly func: Function,
     private readonly kind: "call" | "implement",
     private readonly target: GlueTarget,
-  ) {}
+  ) {
+    this.needsCurrent = target.label === undefined;
+  }
 
   get lines(): string[] {
     return this.blocks[0].lines;
@@ -251,11 +329,69 @@ export class FunctionEmitter implements AbiEmitter<string> {
 
   private typeError(path: string, expected: string, value: string): string {
     this.module.use("$typeError");
-    return `$typeError(${stringLiteral(path)}, ${stringLiteral(expected)}, ${value})`;
+    const label = this.target.label === undefined ? "" : `, ${this.target.label}`;
+    return `$typeError(${this.pathCode(path)}, ${stringLiteral(expected)}, ${value}${label})`;
+  }
+
+  /** The code of the error path `path` (relative to `target.pathParam` in a type's helper). */
+  private pathCode(path: string): string {
+    const root = this.target.pathParam;
+    if (root === undefined) return stringLiteral(path);
+    return path === "" ? root : `${root} + ${stringLiteral(path)}`;
+  }
+
+  /**
+   * Values of compound types go through one helper a type (`GlueModule.typeHelper`),
+   * except where this glue lowers or lifts them in its own way (raw values
+   * between components, list views, maps as pairs), where they hold state
+   * of the call (handles, channels, error contexts), and lists lifted (plain
+   * ones have a helper a list type already).
+   */
+  wantsHelper(call: HelperCall): boolean {
+    if (this.module.typeHelper === undefined) return false;
+    const t = this.target;
+    if (t.rawValues || t.listViews || t.stringBytes || t.rawResults !== undefined || t.mapsAsPairs) return false;
+    const layout = this.module.types.layout;
+    if (call.kind !== "store" && layout.shape(call.type).kind === "list") return false;
+    // Handles are seen as the function sees them; channels and error contexts belong to the call.
+    const handles = t.helperView !== undefined && t.resourceKey !== undefined;
+    return !layout.contains(call.type, (shape) =>
+      shape.kind === "own" || shape.kind === "borrow" ? !handles : holdsState.has(shape.kind),
+    );
+  }
+
+  callHelper(call: HelperCall, ops: string[]): string[] {
+    // Helpers report errors through `$current`.
+    this.needsCurrent = true;
+    this.module.usesMemory();
+    const { name: fn, handles } = this.module.typeHelper!(call, this.target.helperView);
+    if (handles.lendsBorrows) this.lendsBorrows = true;
+    if (handles.liftsBorrows) this.liftsBorrows = true;
+    if (handles.hostLends) this.hostLends = true;
+    if (handles.movesHandles) {
+      this.movesHandles = true;
+      if (this.kind === "call") this.lowersHandles = true;
+    }
+    const at = (base: string) => (call.offset === 0 ? base : `${base} + ${call.offset}`);
+    switch (call.kind) {
+      case "store":
+        this.out.push(`${fn}(${ops[0]}, ${at(ops[1])}, ${this.pathCode(call.path)});`);
+        return [];
+      case "load":
+        return [this.bind(`${fn}(${at(ops[0])})`)];
+      case "lift-flat":
+        return [this.bind(`${fn}(${ops.join(", ")})`)];
+    }
   }
 
   emit(inst: Instruction, ops: string[]): string[] {
     const out = this.out;
+    if (
+      !labelledOps.has(inst.op) &&
+      !((inst.op === "lower-scalar" || inst.op === "lift-scalar") && inst.type !== "char") &&
+      inst.op !== "lower-variant"
+    )
+      this.needsCurrent = true;
     switch (inst.op) {
       case "argument":
         return [this.target.args[inst.index]];
@@ -344,7 +480,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           // From another component using the same encoding: its bytes, copied as they are.
           this.module.use("$lowerRawString");
           const v = this.bind(ops[0]);
-          const path = stringLiteral(inst.path);
+          const path = this.pathCode(inst.path);
           const align = inst.encoding === "utf8" ? 1 : 2;
           out.push(
             `const ${ptr} = typeof ${v} === "string" ? ${fn}(${v}, ${path}) : $lowerRawString(${v}, ${path}, ${align});`,
@@ -352,7 +488,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
           );
           return [ptr, len];
         }
-        out.push(`const ${ptr} = ${fn}(${ops[0]}, ${stringLiteral(inst.path)});`, `const ${len} = $lowered;`);
+        out.push(`const ${ptr} = ${fn}(${ops[0]}, ${this.pathCode(inst.path)});`, `const ${len} = $lowered;`);
         return [ptr, len];
       }
       case "lift-string": {
@@ -449,8 +585,9 @@ export class FunctionEmitter implements AbiEmitter<string> {
         const fn = this.resourceHelper(inst.handle === "own" ? "lowerOwn" : "lowerBorrow", inst.resource, inst.side);
         if (inst.handle === "borrow" && inst.side === "imported") this.lendsBorrows = true;
         if (inst.handle === "borrow" && inst.side === "exported") this.hostLends = true;
-        if (this.kind === "call" && !(inst.handle === "borrow" && inst.side === "exported")) this.lowersHandles = true;
-        return [this.bind(`${fn}(${ops[0]}, ${stringLiteral(inst.path)})`)];
+        if (!(inst.handle === "borrow" && inst.side === "exported")) this.movesHandles = true;
+        if (this.kind === "call" && this.movesHandles) this.lowersHandles = true;
+        return [this.bind(`${fn}(${ops[0]}, ${this.pathCode(inst.path)})`)];
       }
       case "lift-handle": {
         const fn = this.resourceHelper(inst.handle === "own" ? "liftOwn" : "liftBorrow", inst.resource, inst.side);
@@ -627,7 +764,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
   private lowerScalar(type: ScalarType, v: string, path: string): string {
     if (type === "char") {
       this.module.use("$lowerChar");
-      return this.bind(`$lowerChar(${v}, ${stringLiteral(path)})`);
+      return this.bind(`$lowerChar(${v}, ${this.pathCode(path)})`);
     }
     this.out.push(`if (${scalarCheck[type](v)}) ${this.typeError(path, scalarExpected[type], v)};`);
     return type === "bool" ? this.bind(`${v} ? 1 : 0`) : v;
@@ -693,7 +830,7 @@ export class FunctionEmitter implements AbiEmitter<string> {
     });
     const ptr = this.temp();
     const len = this.temp();
-    this.out.push(`const ${ptr} = ${fn}(${v}, ${stringLiteral(path)});`, `const ${len} = $lowered;`);
+    this.out.push(`const ${ptr} = ${fn}(${v}, ${this.pathCode(path)});`, `const ${len} = $lowered;`);
     return [ptr, len];
   }
 

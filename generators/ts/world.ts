@@ -15,7 +15,9 @@ import {
 } from "../../ir/abi/async.js";
 import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEncoding } from "../../ir/abi/layout.js";
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
+import type { HelperCall } from "../../ir/abi/instructions.js";
 import {
+  ROOT_MODULE,
   INITIALIZE_EXPORT,
   MEMORY_EXPORT,
   REALLOC_EXPORT,
@@ -29,7 +31,14 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
 import { resumableLift, resumableLowering } from "./blocking.js";
-import { coreLetters, FunctionEmitter, type GlueModule } from "./glue.js";
+import {
+  coreLetters,
+  FunctionEmitter,
+  type GlueModule,
+  type HandleEffects,
+  type HelperView,
+  type TypeHelper,
+} from "./glue.js";
 import {
   camelCase,
   classMemberKey,
@@ -76,6 +85,9 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   return undefined;
 }
 
+/** How the generated host checks that the import object has an imported function (`importCheck`). */
+type ImportCheck = string | { name: string; code: string };
+
 class Module implements GlueModule {
   readonly layout: AbiLayout;
   readonly names: TsNames;
@@ -86,6 +98,10 @@ class Module implements GlueModule {
   private instanceHelpers = new Map<string, { name: string; code: string }>();
   memory = false;
   realloc = false;
+  /** What each type's helper (by name) does with handles (`typeHelper`). */
+  private helperEffects = new Map<string, HandleEffects>();
+  /** Exports set `$current` whatever their glue: the built-ins the guest calls during them report through it. */
+  private builtinsNameExport = true;
   private readonly exportedInterfaces: Set<InterfaceId>;
 
   constructor(
@@ -188,6 +204,61 @@ ${lower.lines.join("\n")}
     });
   }
 
+  /**
+   * The helper of `call`'s kind for its type, shared by every function (and
+   * every helper) that lowers or lifts a value of the type: its body is the
+   * ABI walk of the type (`AbiWalker.walkHelper`); the error paths of the
+   * value continue its `$path` argument.
+   */
+  typeHelper(call: HelperCall, view?: HelperView): TypeHelper {
+    const t = call.type;
+    // Handles in the type are the resources the function sees: one helper per function's view.
+    const handles = this.layout.contains(t, (s) => s.kind === "own" || s.kind === "borrow");
+    if (handles && view === undefined) throw new Error("a helper of a type with handles needs the function's view");
+    const key = `${call.kind}:${this.structuralKey(t)}:${call.owned}${handles ? `:${view!.direction}:${view!.fn.interfaceName ?? ""}` : ""}`;
+    const effects: HandleEffects = { lendsBorrows: false, liftsBorrows: false, hostLends: false, movesHandles: false };
+    const name = this.instanceHelper(key, (name) => {
+      const holder = {
+        name: "helper",
+        kind: { kind: "freestanding" },
+        params: [],
+        result: undefined,
+      } as unknown as Function;
+      const flat = this.layout.flat(t);
+      const args =
+        call.kind === "store" ? ["$v", "$ptr"] : call.kind === "load" ? ["$ptr"] : flat.map((_, i) => `$p${i}`);
+      const emitter = new FunctionEmitter(this, holder, "implement", {
+        args,
+        directResult: false,
+        pathParam: "$path",
+        resourceKey: view === undefined ? undefined : (resource, side) => this.resourceKey(view.fn, resource, side),
+        helperView: view,
+      });
+      this.walker(emitter, view?.direction ?? "import").walkHelper({ ...call, offset: 0, path: "" });
+      effects.lendsBorrows = emitter.lendsBorrows;
+      effects.liftsBorrows = emitter.liftsBorrows;
+      effects.hostLends = emitter.hostLends;
+      effects.movesHandles = emitter.movesHandles;
+      // A long type (a union of objects) is left out: prettier would break it over lines.
+      const accepted = this.types.expr(t, true);
+      const params =
+        call.kind === "store"
+          ? `$v: ${accepted.length > 60 ? "any" : accepted}, $ptr: number, $path: string`
+          : call.kind === "load"
+            ? "$ptr: number"
+            : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
+      const result = call.kind === "store" ? "void" : this.types.expr(t);
+      // A store's closing `return;` says nothing.
+      const body =
+        call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
+      const annotation = result.length > 60 ? "" : `: ${result}`;
+      return `function ${name}(${params})${annotation} {\n${body.join("\n")}\n}`;
+    });
+    const known = this.helperEffects.get(name) ?? effects;
+    this.helperEffects.set(name, known);
+    return { name, handles: known };
+  }
+
   /** A key equal for types that are the same type: structural, but named definitions by identity. */
   private structuralKey(t: Type): string {
     if (typeof t !== "number") return t;
@@ -286,7 +357,9 @@ ${lower.lines.join("\n")}
       callUser,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "import" }),
+      helperView: { fn: f, direction: "import" },
       directResult: direct && !sync,
+      label: sync ? undefined : label,
     });
     this.walker(emitter, "import").walkFunction(func, "guest-import", "implement", field);
     const params = args.map((a, i) => `${a}: ${coreTs(sigTypes.params[i])}`).join(", ");
@@ -303,6 +376,7 @@ ${lower.lines.join("\n")}
       `${stringLiteral(field)}(${params}): ${ret}`,
       label,
       `${needsViews ? "if ($u8.byteLength === 0) $refresh();\n" : ""}${body.join("\n")}`,
+      emitter.needsCurrent,
     );
   }
 
@@ -311,8 +385,19 @@ ${lower.lines.join("\n")}
    * runs a call of ours; errors name `label`, and any exception leaves the
    * instance trapped (the guest's stack was unwound).
    */
-  private calledByGuest(signature: string, label: string, body: string): string {
+  private calledByGuest(signature: string, label: string, body: string, current = true): string {
     this.use("$mayLeave");
+    // Glue that names itself in its errors (`FunctionEmitter.needsCurrent`) leaves `$current` alone.
+    if (!current)
+      return `${signature} {
+  if ($state !== 1) $cannotLeave(${label});
+  try {
+    ${body}
+  } catch (e) {
+    $state = 2;
+    throw e;
+  }
+}`;
     return `${signature} {
   if ($state !== 1) $cannotLeave();
   const $prev = $current;
@@ -356,8 +441,10 @@ ${lower.lines.join("\n")}
       postReturn: postVar,
       resourceKey: (resource, side) => this.resourceKey(f, resource, side),
       payloadOf: (type) => this.payloadCodec(type, { fn: f, direction: "export" }),
+      helperView: { fn: f, direction: "export" },
       directResult: direct !== undefined,
       refreshAfterCall: signature.resultsSpilled || (func.result !== undefined && this.layout.needsMemory(func.result)),
+      label: promise ? undefined : stringLiteral(promise ? f.syncName : f.exportName),
     });
     const coreName = promise ? f.syncName : f.exportName;
     this.walker(emitter, "export").walkFunction(func, "guest-export", "call", coreName, f.postReturnName);
@@ -397,7 +484,9 @@ ${lower.lines.join("\n")}
         { label, after, done, onError },
       );
     } else lines.push(`function ${name}(${paramList}): ${this.types.returnType(func)} {`);
-    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;", `$current = ${label};`);
+    lines.push(`if ($state !== 0) $enterFailed(${label});`, "$state = 1;");
+    // Glue whose only errors name it themselves leaves `$current` alone (a hot path: small calls).
+    if (emitter.needsCurrent || this.builtinsNameExport) lines.push(`$current = ${label};`);
     if (func.result !== undefined) lines.push(`let $result: ${resultType};`);
     lines.push(
       "try {",
@@ -703,7 +792,7 @@ ${lower.lines.join("\n")}
       list.push(code);
       coreImports.set(module, list);
     };
-    const wanted: { module: string; fields: string[]; check: string | undefined }[] = [];
+    const wanted: { module: string; fields: string[]; check: ImportCheck | undefined }[] = [];
 
     // Imported functions; an `async` one may be lowered synchronously too.
     const lowered: string[] = [];
@@ -740,6 +829,8 @@ ${lower.lines.join("\n")}
     const bindLines: string[] = [];
     const exportFns = new Map<ExportedFunctionAbi, string>();
     const asyncWorld = [...this.abi.imports, ...this.abi.exports].some((f) => f.async);
+    // The built-ins the guest may call during an export (resource intrinsics, the async ABI's) name it in their traps.
+    this.builtinsNameExport = exportedResources.length > 0 || asyncWorld;
     this.abi.exports.forEach((f, i) => {
       const coreVar = `$core${i}`;
       const postVar = `$post${i}`;
@@ -822,17 +913,50 @@ ${lower.lines.join("\n")}
       ),
     };
     const out: string[] = [];
-    const wantedChecks = wanted
-      .filter((w) => w.check !== undefined)
-      .map(
-        (w) =>
-          `if (${w.fields.map((field) => `wanted.has(${stringLiteral(`${w.module}\n${field}`)})`).join(" || ")}) {\n${w.check}\n}`,
-      )
-      .join("\n");
+    const coreKeys = (w: (typeof wanted)[number]) => w.fields.map((field) => stringLiteral(`${w.module}\n${field}`));
+    // Plain functions are checked from a table (a short line each: the core
+    // module, which is the import object's key, the name and the core names);
+    // constructors and statics one by one.
+    // (A table of one would be laid out on one line: checked as the others are.)
+    if (wanted.filter((w) => typeof w.check === "object").length < 2)
+      for (const w of wanted) if (typeof w.check === "object") w.check = w.check.code;
+    const table = wanted.flatMap((w) => {
+      if (w.check === undefined || typeof w.check === "string") return [];
+      const entry = [w.module, w.check.name, ...w.fields].map(stringLiteral);
+      const line = `[${entry.join(", ")}],`;
+      // Laid out as prettier does (printWidth 100, at an indent of 4).
+      return 4 + line.length <= 100 ? [line] : ["[", ...entry.map((e) => `${e},`), "],"];
+    });
+    const wantedChecks = [
+      ...wanted.flatMap((w) =>
+        typeof w.check === "string"
+          ? [
+              `if (${coreKeys(w)
+                .map((key) => `wanted.has(${key})`)
+                .join(" || ")}) {\n${w.check}\n}`,
+            ]
+          : [],
+      ),
+      ...(table.length === 0
+        ? []
+        : [
+            "for (const [iface, name, ...fields] of [",
+            ...table,
+            "] as string[][]) {",
+            "if (!fields.some((f) => wanted.has(`${iface}\\n${f}`))) continue;",
+            `const where: any = iface === ${stringLiteral(ROOT_MODULE)} ? imports : (imports as any)[iface!];`,
+            'if (typeof where?.[name!] !== "function")',
+            "throw new TypeError(",
+            `\`\${iface === ${stringLiteral(ROOT_MODULE)} ? "imports" : \`imports['\${iface}']\`}.\${name} is missing from the import object\`,`,
+            ");",
+            "}",
+          ]),
+    ].join("\n");
     const ours = [...coreImports.keys()];
     out.push(
-      `let $state = 0;`,
-      `let $current = "";`,
+      // `var`: read by every call, and closures' reads of a `let` check it is initialised.
+      `var $state = 0;`,
+      `var $current = "";`,
       ...instanceRuntime,
       ...instanceHelpers,
       ...coreVars,
@@ -903,8 +1027,12 @@ ${lower.lines.join("\n")}
     return this.resolve.idOfName(w.package, w.name);
   }
 
-  /** The check that the import object has the function `f` imports (none for a method: its class is checked). */
-  private importCheck(f: ImportedFunctionAbi): string | undefined {
+  /**
+   * The check that the import object has the function `f` imports (none for
+   * a method: its class is checked): code, or for a plain function where it
+   * is (the import object's key, none for the world's own functions) and its name.
+   */
+  private importCheck(f: ImportedFunctionAbi): ImportCheck | undefined {
     const holder = this.importHolder(f);
     const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
     const func = f.func;
@@ -924,11 +1052,13 @@ ${lower.lines.join("\n")}
       case "method":
         return undefined;
       default: {
+        // In the table of plain functions, where the import object's key is the core module's name.
         const target =
           f.interfaceName === undefined
             ? `imports?.${propertyKeyAccess(camelCase(func.name))}`
             : `${holder}?.${propertyKeyAccess(camelCase(func.name))}`;
-        return `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
+        const code = `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
+        return (f.interfaceName ?? ROOT_MODULE) === f.module ? { name: camelCase(func.name), code } : code;
       }
     }
   }

@@ -229,10 +229,35 @@ export type Instruction =
   | { op: "lower-error-context"; path: string }
   | { op: "lift-error-context" };
 
+/**
+ * What a helper of the emitter's does for a value of `type` (see
+ * `AbiEmitter.wantsHelper`): `store` lowers the value (operand 0) into
+ * memory at operand 1 + `offset`; `load` lifts a value from memory at
+ * operand 0 + `offset`; `lift-flat` lifts it from its flat core values (the
+ * operands). `path` names the value as lowering instructions' `path` do, and
+ * `owned` is their `owned`. The helper's body is `AbiWalker.walkHelper`.
+ */
+export interface HelperCall {
+  kind: "store" | "load" | "lift-flat";
+  type: Type;
+  offset: number;
+  path: string;
+  owned: boolean;
+}
+
 /** The target of a walk: code for each instruction, and the nesting of blocks. */
 export interface AbiEmitter<Operand> {
   /** Emits `instruction` over `operands` (taken off the stack); returns the results to push. */
   emit(instruction: Instruction, operands: Operand[]): Operand[];
+  /**
+   * Whether a value of a compound type (a record, tuple, fixed-size list,
+   * flags, enum, variant, option, result, list or map) is to go through a named helper, one per type and kind, rather than be
+   * walked inline here; then the walker calls `callHelper` instead. Absent:
+   * always inline.
+   */
+  wantsHelper?(call: HelperCall): boolean;
+  /** Emits the call of the helper for `call` over `operands`; returns the results to push (none for `store`, the value otherwise). */
+  callHelper?(call: HelperCall, operands: Operand[]): Operand[];
   /** Opens a block: the instructions until `finishBlock` form its body. */
   pushBlock(): void;
   /** Closes the innermost block, which yields `results`. */

@@ -22,7 +22,15 @@
  * constants to temporaries.
  */
 import type { Function, Type } from "../types.js";
-import type { AbiEmitter, Instruction, MemoryAccess, MemoryStore, ResourceSide, ScalarType } from "./instructions.js";
+import type {
+  AbiEmitter,
+  HelperCall,
+  Instruction,
+  MemoryAccess,
+  MemoryStore,
+  ResourceSide,
+  ScalarType,
+} from "./instructions.js";
 import {
   AbiLayout,
   flagsSize,
@@ -95,6 +103,20 @@ const scalarStore: Record<ScalarType, MemoryStore> = {
 const widthLoad = { 1: "i32.load8_u", 2: "i32.load16_u", 4: "i32.load" } as const;
 const widthStore = { 1: "i32.store8", 2: "i32.store16", 4: "i32.store" } as const;
 
+/** The shapes whose values may go through a helper of the emitter's (`AbiEmitter.wantsHelper`). */
+const compoundShapes = new Set<AbiShape["kind"]>([
+  "record",
+  "tuple",
+  "fixed-list",
+  "flags",
+  "enum",
+  "variant",
+  "option",
+  "result",
+  "list",
+  "map",
+]);
+
 /** Number types whose lists are copied as the bytes of a typed array. */
 export function isNumericScalar(t: ScalarType): boolean {
   return t !== "bool" && t !== "char";
@@ -104,6 +126,8 @@ export class AbiWalker<Operand> {
   private stack: Operand[] = [];
   /** Whether lowered memory outlives the glue being walked (`owned` on `lower-string`/`lower-list`). */
   private ownedLowering = true;
+  /** Set by `walkHelper`: the value at its root is walked inline, not through the helper being made. */
+  private inlineRoot = false;
 
   constructor(
     readonly layout: AbiLayout,
@@ -242,6 +266,67 @@ export class AbiWalker<Operand> {
     this.load(t, pointer, 0);
     this.emit({ op: "return", count: 1 }, 1, 0);
     if (this.stack.length !== 0) throw new Error(`payload lifting left ${this.stack.length} operands`);
+  }
+
+  /**
+   * Emits the body of the emitter's helper for `call` (`AbiEmitter.wantsHelper`):
+   * for `store`, the value is argument 0 and the pointer argument 1; for
+   * `load`, the pointer is argument 0; for `lift-flat`, the arguments are
+   * the flat core values. Paths start at `call.path`. Values inside it of
+   * other compound types may go through helpers of their own.
+   */
+  walkHelper(call: HelperCall): void {
+    this.ownedLowering = call.owned;
+    this.inlineRoot = true;
+    if (call.kind === "store") {
+      this.emit({ op: "argument", index: 1 }, 0);
+      const pointer = this.pop();
+      this.emit({ op: "argument", index: 0 }, 0);
+      this.store(call.type, pointer, 0, call.path);
+      this.emit({ op: "return", count: 0 }, 0, 0);
+    } else {
+      if (call.kind === "load") {
+        this.emit({ op: "argument", index: 0 }, 0);
+        this.load(call.type, this.pop(), 0);
+      } else {
+        const count = this.layout.flat(call.type).length;
+        for (let i = 0; i < count; i++) this.emit({ op: "argument", index: i }, 0);
+        this.liftFlat(call.type);
+      }
+      this.emit({ op: "return", count: 1 }, 1, 0);
+    }
+    this.inlineRoot = false;
+    if (this.stack.length !== 0) throw new Error(`helper walk left ${this.stack.length} operands`);
+  }
+
+  /**
+   * Goes through the emitter's helper for a value of `t` if it wants one
+   * (`AbiEmitter.wantsHelper`), with `operandCount` operands (for `store`,
+   * the value then `pointer`; for `load`, `pointer`); returns whether it did.
+   */
+  private viaHelper(
+    kind: HelperCall["kind"],
+    t: Type,
+    operandCount: number,
+    pointer?: Operand,
+    offset = 0,
+    path = "",
+  ): boolean {
+    if (this.emitter.wantsHelper === undefined || this.emitter.callHelper === undefined) return false;
+    if (this.inlineRoot) {
+      this.inlineRoot = false;
+      return false;
+    }
+    if (!compoundShapes.has(this.layout.shape(t).kind)) return false;
+    const call: HelperCall = { kind, type: t, offset, path, owned: this.ownedLowering };
+    if (!this.emitter.wantsHelper(call)) return false;
+    if (pointer !== undefined) this.stack.push(pointer);
+    if (this.stack.length < operandCount) throw new Error(`ABI walk: a ${kind} helper needs ${operandCount} operands`);
+    const results = this.emitter.callHelper(call, this.stack.splice(this.stack.length - operandCount));
+    if (results.length !== (kind === "store" ? 0 : 1))
+      throw new Error(`emitter gave ${results.length} results for a ${kind} helper`);
+    this.stack.push(...results);
+    return true;
   }
 
   /**
@@ -672,6 +757,7 @@ export class AbiWalker<Operand> {
 
   /** Pops the flat core values of `t`, pushes the value. */
   liftFlat(t: Type): void {
+    if (this.viaHelper("lift-flat", t, this.layout.flat(t).length)) return;
     const shape = this.layout.shape(t);
     switch (shape.kind) {
       case "primitive":
@@ -797,6 +883,7 @@ export class AbiWalker<Operand> {
 
   /** Pops a value of type `t` and stores it at `pointer + offset`. */
   store(t: Type, pointer: Operand, offset: number, path: string): void {
+    if (this.viaHelper("store", t, 2, pointer, offset, path)) return;
     const shape = this.layout.shape(t);
     const storeTop = (access: MemoryStore, at: number) => {
       this.stack.push(pointer);
@@ -893,6 +980,7 @@ export class AbiWalker<Operand> {
 
   /** Loads a value of type `t` from `pointer + offset` and pushes it. */
   load(t: Type, pointer: Operand, offset: number): void {
+    if (this.viaHelper("load", t, 1, pointer, offset)) return;
     const shape = this.layout.shape(t);
     const loadAt = (access: MemoryAccess, at: number) => {
       this.stack.push(pointer);

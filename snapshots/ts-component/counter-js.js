@@ -178,13 +178,14 @@ function $link(modules, imports) {
       for (const handle of $lent) handle.lends--;
       $lent.length = 0;
     }
-    function $cannotLeave() {
+    function $cannotLeave(label = $current) {
+      $current = label;
       if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3) $trap("cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids");
       $trap("cannot leave component instance: the guest called out when no call into it was running");
     }
-    function $typeError(path, expected, got) {
-      const error = new TypeError(`${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
+    function $typeError(path, expected, got, label = $current) {
+      const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
       $argumentErrors.add(error);
       throw error;
     }

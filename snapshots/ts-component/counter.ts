@@ -276,7 +276,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       $lent.length = 0;
     }
     /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-    function $cannotLeave(): never {
+    function $cannotLeave(label: string = $current): never {
+      $current = label;
       if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3)
         $trap(
@@ -286,9 +287,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         "cannot leave component instance: the guest called out when no call into it was running",
       );
     }
-    function $typeError(path: string, expected: string, got: unknown): never {
+    /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+    function $typeError(
+      path: string,
+      expected: string,
+      got: unknown,
+      label: string = $current,
+    ): never {
       const error = new TypeError(
-        `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
+        `${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
       );
       $argumentErrors.add(error);
       throw error;

@@ -206,7 +206,8 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
       return String.fromCodePoint(i);
     }
     /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-    function $cannotLeave(): never {
+    function $cannotLeave(label: string = $current): never {
+      $current = label;
       if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
       if ($state === 3)
         $trap(
@@ -216,9 +217,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
         "cannot leave component instance: the guest called out when no call into it was running",
       );
     }
-    function $typeError(path: string, expected: string, got: unknown): never {
+    /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+    function $typeError(
+      path: string,
+      expected: string,
+      got: unknown,
+      label: string = $current,
+    ): never {
       const error = new TypeError(
-        `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
+        `${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
       );
       $argumentErrors.add(error);
       throw error;
@@ -733,9 +740,15 @@ function $link(modules: WebAssembly.Module[], imports: ImportObject): Exports {
           : 2;
       throw error;
     }
-    function $typeError(path: string, expected: string, got: unknown): never {
+    /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+    function $typeError(
+      path: string,
+      expected: string,
+      got: unknown,
+      label: string = $current,
+    ): never {
       const error = new TypeError(
-        `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
+        `${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
       );
       $argumentErrors.add(error);
       throw error;

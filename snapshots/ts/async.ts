@@ -2727,8 +2727,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   function $trap(message: string): never {
     $state = 2;
     throw new Error(`${$current}: ${message}`);
@@ -2914,10 +2914,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`cabi_realloc returned ${ptr}, out of bounds for ${size} bytes`);
     return ptr;
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -2964,7 +2968,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -3279,7 +3284,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "plain";
     let $result: number;
     try {
-      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x);
+      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x, "plain");
       const $0 = $core2(x);
       const $1 = $0 >>> 0;
       if ($post2 !== undefined) {
@@ -3304,16 +3309,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world test:snap-async/guest (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("test:snap-async/backend\n[async-lower]fetch") || wanted.has("test:snap-async/backend\nfetch")) {
-    if (typeof imports["test:snap-async/backend"]?.fetch !== "function")
+  for (const [iface, name, ...fields] of [
+    ["test:snap-async/backend", "fetch", "[async-lower]fetch", "fetch"],
+    ["test:snap-async/backend", "feed", "[async-lower]feed", "feed"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['test:snap-async/backend'].fetch is missing from the import object",
-      );
-  }
-  if (wanted.has("test:snap-async/backend\n[async-lower]feed") || wanted.has("test:snap-async/backend\nfeed")) {
-    if (typeof imports["test:snap-async/backend"]?.feed !== "function")
-      throw new TypeError(
-        "imports['test:snap-async/backend'].feed is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
@@ -3400,7 +3404,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
             const $result = $value as [ReadableStream<Uint8Array>, Promise<string>];
             const $1 = $checkPointer($p1, 8, 4, "results");
             if (!Array.isArray($result) || $result.length !== 2)
-              $typeError("result", "an array of 2 elements", $result);
+              $typeError(
+                "result",
+                "an array of 2 elements",
+                $result,
+                "test:snap-async/backend#[async-lower]feed",
+              );
             const $2 = $result[0];
             const $3 = $result[1];
             const $4 = $rt.lowerStream($2, $h0, true);

@@ -114,8 +114,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -185,10 +185,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -258,7 +262,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -304,11 +309,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $export1(a: number, b: number): number {
     if ($state !== 0) $enterFailed("snap:basic/calc#add");
     $state = 1;
-    $current = "snap:basic/calc#add";
     let $result: number;
     try {
-      if (a >>> 0 !== a) $typeError("a", "an integer from 0 to 4294967295 (u32)", a);
-      if (b >>> 0 !== b) $typeError("b", "an integer from 0 to 4294967295 (u32)", b);
+      if (a >>> 0 !== a)
+        $typeError("a", "an integer from 0 to 4294967295 (u32)", a, "snap:basic/calc#add");
+      if (b >>> 0 !== b)
+        $typeError("b", "an integer from 0 to 4294967295 (u32)", b, "snap:basic/calc#add");
       const $0 = $core1(a, b);
       const $1 = $0 >>> 0;
       if ($post1 !== undefined) {
@@ -327,11 +333,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $export2(x: bigint): bigint {
     if ($state !== 0) $enterFailed("snap:basic/calc#neg");
     $state = 1;
-    $current = "snap:basic/calc#neg";
     let $result: bigint;
     try {
       if (typeof x !== "bigint" || BigInt.asIntN(64, x) !== x)
-        $typeError("x", "a bigint from -9223372036854775808n to 9223372036854775807n (s64)", x);
+        $typeError(
+          "x",
+          "a bigint from -9223372036854775808n to 9223372036854775807n (s64)",
+          x,
+          "snap:basic/calc#neg",
+        );
       const $0 = $core2(x);
       const $1 = BigInt.asIntN(64, $0);
       if ($post2 !== undefined) {
@@ -362,13 +372,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:basic/calc#mix";
     let $result: number;
     try {
-      if ((a & 0xff) !== a) $typeError("a", "an integer from 0 to 255 (u8)", a);
-      if ((b << 24) >> 24 !== b) $typeError("b", "an integer from -128 to 127 (s8)", b);
-      if ((c & 0xffff) !== c) $typeError("c", "an integer from 0 to 65535 (u16)", c);
-      if ((d << 16) >> 16 !== d) $typeError("d", "an integer from -32768 to 32767 (s16)", d);
-      if (typeof e !== "number") $typeError("e", "a number (f32)", e);
-      if (typeof f !== "number") $typeError("f", "a number (f64)", f);
-      if (typeof g !== "boolean") $typeError("g", "a boolean", g);
+      if ((a & 0xff) !== a)
+        $typeError("a", "an integer from 0 to 255 (u8)", a, "snap:basic/calc#mix");
+      if ((b << 24) >> 24 !== b)
+        $typeError("b", "an integer from -128 to 127 (s8)", b, "snap:basic/calc#mix");
+      if ((c & 0xffff) !== c)
+        $typeError("c", "an integer from 0 to 65535 (u16)", c, "snap:basic/calc#mix");
+      if ((d << 16) >> 16 !== d)
+        $typeError("d", "an integer from -32768 to 32767 (s16)", d, "snap:basic/calc#mix");
+      if (typeof e !== "number") $typeError("e", "a number (f32)", e, "snap:basic/calc#mix");
+      if (typeof f !== "number") $typeError("f", "a number (f64)", f, "snap:basic/calc#mix");
+      if (typeof g !== "boolean") $typeError("g", "a boolean", g, "snap:basic/calc#mix");
       const $0 = g ? 1 : 0;
       const $1 = $lowerChar(h, "h");
       const $2 = $core3(a, b, c, d, e, f, $0, $1);
@@ -422,17 +436,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:basic/basic (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:basic/logger\nlog")) {
-    if (typeof imports["snap:basic/logger"]?.log !== "function")
-      throw new TypeError("imports['snap:basic/logger'].log is missing from the import object");
-  }
-  if (wanted.has("snap:basic/logger\nnow")) {
-    if (typeof imports["snap:basic/logger"]?.now !== "function")
-      throw new TypeError("imports['snap:basic/logger'].now is missing from the import object");
-  }
-  if (wanted.has("$root\nrandom-u32")) {
-    if (typeof imports?.randomU32 !== "function")
-      throw new TypeError("imports.randomU32 is missing from the import object");
+  for (const [iface, name, ...fields] of [
+    ["snap:basic/logger", "log", "log"],
+    ["snap:basic/logger", "now", "now"],
+    ["$root", "randomU32", "random-u32"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
+      throw new TypeError(
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
+      );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:basic/logger"] = {
@@ -453,36 +467,34 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       }
     },
     now(): bigint {
-      if ($state !== 1) $cannotLeave();
-      const $prev = $current;
-      $current = "snap:basic/logger#now";
+      if ($state !== 1) $cannotLeave("snap:basic/logger#now");
       try {
         const $0: bigint = imports["snap:basic/logger"].now();
         if (typeof $0 !== "bigint" || BigInt.asUintN(64, $0) !== $0)
-          $typeError("result", "a bigint from 0n to 18446744073709551615n (u64)", $0);
+          $typeError(
+            "result",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $0,
+            "snap:basic/logger#now",
+          );
         return $0;
       } catch (e) {
         $state = 2;
         throw e;
-      } finally {
-        $current = $prev;
       }
     },
   };
   coreImports["$root"] = {
     "random-u32"(): number {
-      if ($state !== 1) $cannotLeave();
-      const $prev = $current;
-      $current = "random-u32";
+      if ($state !== 1) $cannotLeave("random-u32");
       try {
         const $0: number = imports.randomU32();
-        if ($0 >>> 0 !== $0) $typeError("result", "an integer from 0 to 4294967295 (u32)", $0);
+        if ($0 >>> 0 !== $0)
+          $typeError("result", "an integer from 0 to 4294967295 (u32)", $0, "random-u32");
         return $0;
       } catch (e) {
         $state = 2;
         throw e;
-      } finally {
-        $current = $prev;
       }
     },
   };

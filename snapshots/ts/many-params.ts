@@ -170,8 +170,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -261,10 +261,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -319,13 +323,92 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
         "cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids",
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
+  }
+  function $h0($v: [number, string], $ptr: number, $path: string): void {
+    if (!Array.isArray($v) || $v.length !== 2) $typeError($path, "an array of 2 elements", $v);
+    const $0 = $v[0];
+    const $1 = $v[1];
+    if ($0 >>> 0 !== $0) $typeError($path + "[0]", "an integer from 0 to 4294967295 (u32)", $0);
+    $dv.setInt32($ptr, $0, true);
+    const $2 = $lowerUtf8($1, $path + "[1]");
+    const $3 = $lowered;
+    $dv.setInt32($ptr + 8, $3, true);
+    $dv.setInt32($ptr + 4, $2, true);
+  }
+  function $h1($v: SnapManyParamsWide.Big, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null) $typeError($path, "an object", $v);
+    const $0 = $v.a;
+    const $1 = $v.b;
+    const $2 = $v.c;
+    const $3 = $v.d;
+    if (typeof $0 !== "bigint" || BigInt.asUintN(64, $0) !== $0)
+      $typeError($path + ".a", "a bigint from 0n to 18446744073709551615n (u64)", $0);
+    $dv.setBigInt64($ptr, $0, true);
+    const $4 = $lowerUtf8($1, $path + ".b");
+    const $5 = $lowered;
+    $dv.setInt32($ptr + 12, $5, true);
+    $dv.setInt32($ptr + 8, $4, true);
+    if (typeof $2 !== "number") $typeError($path + ".c", "a number (f32)", $2);
+    $dv.setFloat32($ptr + 16, $2, true);
+    $h2($3, $ptr + 20, $path + ".d");
+  }
+  function $h2($v: number | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      if ($0 >>> 0 !== $0) $typeError($path, "an integer from 0 to 4294967295 (u32)", $0);
+      $dv.setInt32($ptr + 4, $0, true);
+    }
+  }
+  function $h3($ptr: number): [number, string] {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $0 >>> 0;
+    const $2 = $dv.getInt32($ptr + 4, true);
+    const $3 = $dv.getInt32($ptr + 8, true);
+    const $4 = $liftUtf8($2, $3);
+    const $5: [number, string] = [$1, $4];
+    return $5;
+  }
+  function $h4($ptr: number): SnapManyParamsWide.Big {
+    const $0 = $dv.getBigInt64($ptr, true);
+    const $1 = BigInt.asUintN(64, $0);
+    const $2 = $dv.getInt32($ptr + 8, true);
+    const $3 = $dv.getInt32($ptr + 12, true);
+    const $4 = $liftUtf8($2, $3);
+    const $5 = $dv.getFloat32($ptr + 16, true);
+    const $6 = $5 === $5 ? $5 : 0 / 0;
+    const $7 = $h5($ptr + 20);
+    const $8: SnapManyParamsWide.Big = { a: $1, b: $4, c: $6, d: $7 };
+    return $8;
+  }
+  function $h5($ptr: number): number | undefined {
+    const $2 = $u8[$ptr];
+    let $3: number | undefined;
+    switch ($2) {
+      case 0: {
+        $3 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $0 >>> 0;
+        $3 = $1;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$2} for a option of 2 cases`);
+    }
+    return $3;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -360,43 +443,70 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     let $result: number;
     try {
       const $0 = $alloc(8, 80);
-      if (a1 >>> 0 !== a1) $typeError("a1", "an integer from 0 to 4294967295 (u32)", a1);
+      if (a1 >>> 0 !== a1)
+        $typeError("a1", "an integer from 0 to 4294967295 (u32)", a1, "snap:many-params/wide#many");
       $dv.setInt32($0, a1, true);
-      if (a2 >>> 0 !== a2) $typeError("a2", "an integer from 0 to 4294967295 (u32)", a2);
+      if (a2 >>> 0 !== a2)
+        $typeError("a2", "an integer from 0 to 4294967295 (u32)", a2, "snap:many-params/wide#many");
       $dv.setInt32($0 + 4, a2, true);
-      if (a3 >>> 0 !== a3) $typeError("a3", "an integer from 0 to 4294967295 (u32)", a3);
+      if (a3 >>> 0 !== a3)
+        $typeError("a3", "an integer from 0 to 4294967295 (u32)", a3, "snap:many-params/wide#many");
       $dv.setInt32($0 + 8, a3, true);
-      if (a4 >>> 0 !== a4) $typeError("a4", "an integer from 0 to 4294967295 (u32)", a4);
+      if (a4 >>> 0 !== a4)
+        $typeError("a4", "an integer from 0 to 4294967295 (u32)", a4, "snap:many-params/wide#many");
       $dv.setInt32($0 + 12, a4, true);
-      if (a5 >>> 0 !== a5) $typeError("a5", "an integer from 0 to 4294967295 (u32)", a5);
+      if (a5 >>> 0 !== a5)
+        $typeError("a5", "an integer from 0 to 4294967295 (u32)", a5, "snap:many-params/wide#many");
       $dv.setInt32($0 + 16, a5, true);
-      if (a6 >>> 0 !== a6) $typeError("a6", "an integer from 0 to 4294967295 (u32)", a6);
+      if (a6 >>> 0 !== a6)
+        $typeError("a6", "an integer from 0 to 4294967295 (u32)", a6, "snap:many-params/wide#many");
       $dv.setInt32($0 + 20, a6, true);
-      if (a7 >>> 0 !== a7) $typeError("a7", "an integer from 0 to 4294967295 (u32)", a7);
+      if (a7 >>> 0 !== a7)
+        $typeError("a7", "an integer from 0 to 4294967295 (u32)", a7, "snap:many-params/wide#many");
       $dv.setInt32($0 + 24, a7, true);
-      if (a8 >>> 0 !== a8) $typeError("a8", "an integer from 0 to 4294967295 (u32)", a8);
+      if (a8 >>> 0 !== a8)
+        $typeError("a8", "an integer from 0 to 4294967295 (u32)", a8, "snap:many-params/wide#many");
       $dv.setInt32($0 + 28, a8, true);
       if (typeof a9 !== "bigint" || BigInt.asUintN(64, a9) !== a9)
-        $typeError("a9", "a bigint from 0n to 18446744073709551615n (u64)", a9);
+        $typeError(
+          "a9",
+          "a bigint from 0n to 18446744073709551615n (u64)",
+          a9,
+          "snap:many-params/wide#many",
+        );
       $dv.setBigInt64($0 + 32, a9, true);
       if (typeof a10 !== "bigint" || BigInt.asUintN(64, a10) !== a10)
-        $typeError("a10", "a bigint from 0n to 18446744073709551615n (u64)", a10);
+        $typeError(
+          "a10",
+          "a bigint from 0n to 18446744073709551615n (u64)",
+          a10,
+          "snap:many-params/wide#many",
+        );
       $dv.setBigInt64($0 + 40, a10, true);
-      if (typeof a11 !== "number") $typeError("a11", "a number (f32)", a11);
+      if (typeof a11 !== "number")
+        $typeError("a11", "a number (f32)", a11, "snap:many-params/wide#many");
       $dv.setFloat32($0 + 48, a11, true);
-      if (typeof a12 !== "number") $typeError("a12", "a number (f64)", a12);
+      if (typeof a12 !== "number")
+        $typeError("a12", "a number (f64)", a12, "snap:many-params/wide#many");
       $dv.setFloat64($0 + 56, a12, true);
       const $1 = $lowerUtf8(a13, "a13");
       const $2 = $lowered;
       $dv.setInt32($0 + 68, $2, true);
       $dv.setInt32($0 + 64, $1, true);
-      if (typeof a14 !== "boolean") $typeError("a14", "a boolean", a14);
+      if (typeof a14 !== "boolean")
+        $typeError("a14", "a boolean", a14, "snap:many-params/wide#many");
       const $3 = a14 ? 1 : 0;
       $u8[$0 + 72] = $3;
-      if ((a15 & 0xff) !== a15) $typeError("a15", "an integer from 0 to 255 (u8)", a15);
+      if ((a15 & 0xff) !== a15)
+        $typeError("a15", "an integer from 0 to 255 (u8)", a15, "snap:many-params/wide#many");
       $u8[$0 + 73] = a15;
       if ((a16 << 16) >> 16 !== a16)
-        $typeError("a16", "an integer from -32768 to 32767 (s16)", a16);
+        $typeError(
+          "a16",
+          "an integer from -32768 to 32767 (s16)",
+          a16,
+          "snap:many-params/wide#many",
+        );
       $dv.setUint16($0 + 74, a16, true);
       const $4 = $lowerChar(a17, "a17");
       $dv.setInt32($0 + 76, $4, true);
@@ -424,18 +534,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $0 = $core1();
       if ($u8.byteLength === 0) $refresh();
       const $1 = $checkPointer($0, 12, 4, "results");
-      const $2 = $dv.getInt32($1, true);
-      const $3 = $2 >>> 0;
-      const $4 = $dv.getInt32($1 + 4, true);
-      const $5 = $dv.getInt32($1 + 8, true);
-      const $6 = $liftUtf8($4, $5);
-      const $7: [number, string] = [$3, $6];
+      const $2 = $h3($1);
       if ($post1 !== undefined) {
         $state = 3;
         $post1($0);
         $state = 1;
       }
-      $result = $7;
+      $result = $2;
     } catch (e) {
       $fail(e);
     }
@@ -449,40 +554,23 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:many-params/wide#big-result";
     let $result: SnapManyParamsWide.Big;
     try {
-      if (x >>> 0 !== x) $typeError("x", "an integer from 0 to 4294967295 (u32)", x);
+      if (x >>> 0 !== x)
+        $typeError(
+          "x",
+          "an integer from 0 to 4294967295 (u32)",
+          x,
+          "snap:many-params/wide#big-result",
+        );
       const $0 = $core2(x);
       if ($u8.byteLength === 0) $refresh();
       const $1 = $checkPointer($0, 32, 8, "results");
-      const $2 = $dv.getBigInt64($1, true);
-      const $3 = BigInt.asUintN(64, $2);
-      const $4 = $dv.getInt32($1 + 8, true);
-      const $5 = $dv.getInt32($1 + 12, true);
-      const $6 = $liftUtf8($4, $5);
-      const $7 = $dv.getFloat32($1 + 16, true);
-      const $8 = $7 === $7 ? $7 : 0 / 0;
-      const $11 = $u8[$1 + 20];
-      let $12: number | undefined;
-      switch ($11) {
-        case 0: {
-          $12 = undefined;
-          break;
-        }
-        case 1: {
-          const $9 = $dv.getInt32($1 + 24, true);
-          const $10 = $9 >>> 0;
-          $12 = $10;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$11} for a option of 2 cases`);
-      }
-      const $13: SnapManyParamsWide.Big = { a: $3, b: $6, c: $8, d: $12 };
+      const $2 = $h4($1);
       if ($post2 !== undefined) {
         $state = 3;
         $post2($0);
         $state = 1;
       }
-      $result = $13;
+      $result = $2;
     } catch (e) {
       $fail(e);
     }
@@ -546,36 +634,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $19 = $core3($0);
       if ($u8.byteLength === 0) $refresh();
       const $20 = $checkPointer($19, 32, 8, "results");
-      const $21 = $dv.getBigInt64($20, true);
-      const $22 = BigInt.asUintN(64, $21);
-      const $23 = $dv.getInt32($20 + 8, true);
-      const $24 = $dv.getInt32($20 + 12, true);
-      const $25 = $liftUtf8($23, $24);
-      const $26 = $dv.getFloat32($20 + 16, true);
-      const $27 = $26 === $26 ? $26 : 0 / 0;
-      const $30 = $u8[$20 + 20];
-      let $31: number | undefined;
-      switch ($30) {
-        case 0: {
-          $31 = undefined;
-          break;
-        }
-        case 1: {
-          const $28 = $dv.getInt32($20 + 24, true);
-          const $29 = $28 >>> 0;
-          $31 = $29;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$30} for a option of 2 cases`);
-      }
-      const $32: SnapManyParamsWide.Big = { a: $22, b: $25, c: $27, d: $31 };
+      const $21 = $h4($20);
       if ($post3 !== undefined) {
         $state = 3;
         $post3($19);
         $state = 1;
       }
-      $result = $32;
+      $result = $21;
     } catch (e) {
       $fail(e);
     }
@@ -592,28 +657,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:many-params/many-params (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:many-params/wide\nmany")) {
-    if (typeof imports["snap:many-params/wide"]?.many !== "function")
+  for (const [iface, name, ...fields] of [
+    ["snap:many-params/wide", "many", "many"],
+    ["snap:many-params/wide", "pair", "pair"],
+    ["snap:many-params/wide", "bigResult", "big-result"],
+    ["snap:many-params/wide", "both", "both"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['snap:many-params/wide'].many is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\npair")) {
-    if (typeof imports["snap:many-params/wide"]?.pair !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].pair is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\nbig-result")) {
-    if (typeof imports["snap:many-params/wide"]?.bigResult !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].bigResult is missing from the import object",
-      );
-  }
-  if (wanted.has("snap:many-params/wide\nboth")) {
-    if (typeof imports["snap:many-params/wide"]?.both !== "function")
-      throw new TypeError(
-        "imports['snap:many-params/wide'].both is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
@@ -679,7 +733,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $33,
           $35,
         );
-        if ($36 >>> 0 !== $36) $typeError("result", "an integer from 0 to 4294967295 (u32)", $36);
+        if ($36 >>> 0 !== $36)
+          $typeError(
+            "result",
+            "an integer from 0 to 4294967295 (u32)",
+            $36,
+            "snap:many-params/wide#many",
+          );
         return $36;
       } catch (e) {
         $state = 2;
@@ -696,16 +756,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         if ($u8.byteLength === 0) $refresh();
         const $0: [number, string] = imports["snap:many-params/wide"].pair();
         const $1 = $checkPointer($p0, 12, 4, "results");
-        if (!Array.isArray($0) || $0.length !== 2)
-          $typeError("result", "an array of 2 elements", $0);
-        const $2 = $0[0];
-        const $3 = $0[1];
-        if ($2 >>> 0 !== $2) $typeError("result[0]", "an integer from 0 to 4294967295 (u32)", $2);
-        $dv.setInt32($1, $2, true);
-        const $4 = $lowerUtf8($3, "result[1]");
-        const $5 = $lowered;
-        $dv.setInt32($1 + 8, $5, true);
-        $dv.setInt32($1 + 4, $4, true);
+        $h0($0, $1, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -723,28 +774,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $p0 >>> 0;
         const $1: SnapManyParamsWide.Big = imports["snap:many-params/wide"].bigResult($0);
         const $2 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $1 !== "object" || $1 === null) $typeError("result", "an object", $1);
-        const $3 = $1.a;
-        const $4 = $1.b;
-        const $5 = $1.c;
-        const $6 = $1.d;
-        if (typeof $3 !== "bigint" || BigInt.asUintN(64, $3) !== $3)
-          $typeError("result.a", "a bigint from 0n to 18446744073709551615n (u64)", $3);
-        $dv.setBigInt64($2, $3, true);
-        const $7 = $lowerUtf8($4, "result.b");
-        const $8 = $lowered;
-        $dv.setInt32($2 + 12, $8, true);
-        $dv.setInt32($2 + 8, $7, true);
-        if (typeof $5 !== "number") $typeError("result.c", "a number (f32)", $5);
-        $dv.setFloat32($2 + 16, $5, true);
-        if ($6 === undefined || $6 === null) {
-          $u8[$2 + 20] = 0;
-        } else {
-          const $9 = $6;
-          $u8[$2 + 20] = 1;
-          if ($9 >>> 0 !== $9) $typeError("result.d", "an integer from 0 to 4294967295 (u32)", $9);
-          $dv.setInt32($2 + 24, $9, true);
-        }
+        $h1($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -799,29 +829,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $27,
         );
         const $29 = $checkPointer($p1, 32, 8, "results");
-        if (typeof $28 !== "object" || $28 === null) $typeError("result", "an object", $28);
-        const $30 = $28.a;
-        const $31 = $28.b;
-        const $32 = $28.c;
-        const $33 = $28.d;
-        if (typeof $30 !== "bigint" || BigInt.asUintN(64, $30) !== $30)
-          $typeError("result.a", "a bigint from 0n to 18446744073709551615n (u64)", $30);
-        $dv.setBigInt64($29, $30, true);
-        const $34 = $lowerUtf8($31, "result.b");
-        const $35 = $lowered;
-        $dv.setInt32($29 + 12, $35, true);
-        $dv.setInt32($29 + 8, $34, true);
-        if (typeof $32 !== "number") $typeError("result.c", "a number (f32)", $32);
-        $dv.setFloat32($29 + 16, $32, true);
-        if ($33 === undefined || $33 === null) {
-          $u8[$29 + 20] = 0;
-        } else {
-          const $36 = $33;
-          $u8[$29 + 20] = 1;
-          if ($36 >>> 0 !== $36)
-            $typeError("result.d", "an integer from 0 to 4294967295 (u32)", $36);
-          $dv.setInt32($29 + 24, $36, true);
-        }
+        $h1($28, $29, "result");
         return;
       } catch (e) {
         $state = 2;

@@ -146,8 +146,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -288,10 +288,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -338,7 +342,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -371,7 +376,40 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $argumentErrors.add(error);
     throw error;
   }
-  function $h0(v: Uint8Array | ArrayLike<number>, path: string): number {
+  function $h0(
+    $v: { tag: "ok"; val: Uint8Array } | { tag: "err"; val: string },
+    $ptr: number,
+    $path: string,
+  ): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        $h1($0, $ptr + 4, $path + ".ok");
+        break;
+      }
+      case "err": {
+        const $1 = $v.val;
+        $u8[$ptr] = 1;
+        const $2 = $lowerUtf8($1, $path + ".err");
+        const $3 = $lowered;
+        $dv.setInt32($ptr + 8, $3, true);
+        $dv.setInt32($ptr + 4, $2, true);
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h1($v: Uint8Array, $ptr: number, $path: string): void {
+    const $0 = $h2($v, $path);
+    const $1 = $lowered;
+    $dv.setInt32($ptr + 4, $1, true);
+    $dv.setInt32($ptr, $0, true);
+  }
+  function $h2(v: Uint8Array | ArrayLike<number>, path: string): number {
     if (v instanceof Uint8Array) {
       const ptr = $alloc(1, v.byteLength);
       $u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);
@@ -389,6 +427,38 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     $lowered = len;
     return ptr;
+  }
+  function $h3($v: SnapResourcesFiles.File | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      const $1 = $lowerOwn0($0, $path);
+      $dv.setInt32($ptr + 4, $1, true);
+    }
+  }
+  function $h4($ptr: number): { tag: "ok"; val: number } | { tag: "err"; val: string } {
+    const $5 = $u8[$ptr];
+    let $6: { tag: "ok"; val: number } | { tag: "err"; val: string };
+    switch ($5) {
+      case 0: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $0 >>> 0;
+        $6 = { tag: "ok", val: $1 };
+        break;
+      }
+      case 1: {
+        const $2 = $dv.getInt32($ptr + 4, true);
+        const $3 = $dv.getInt32($ptr + 8, true);
+        const $4 = $liftUtf8($2, $3);
+        $6 = { tag: "err", val: $4 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$5} for a result of 2 cases`);
+    }
+    return $6;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -432,7 +502,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:resources/store#[constructor]blob";
     let $result: SnapResourcesStore.Blob;
     try {
-      const $0 = $h0(data, "data");
+      const $0 = $h2(data, "data");
       const $1 = $lowered;
       const $2 = $core0($0, $1);
       const $3 = $liftOwn1($2);
@@ -539,31 +609,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $commitLowering();
       if ($u8.byteLength === 0) $refresh();
       const $3 = $checkPointer($2, 12, 4, "results");
-      const $9 = $u8[$3];
-      let $10: { tag: "ok"; val: number } | { tag: "err"; val: string };
-      switch ($9) {
-        case 0: {
-          const $4 = $dv.getInt32($3 + 4, true);
-          const $5 = $4 >>> 0;
-          $10 = { tag: "ok", val: $5 };
-          break;
-        }
-        case 1: {
-          const $6 = $dv.getInt32($3 + 4, true);
-          const $7 = $dv.getInt32($3 + 8, true);
-          const $8 = $liftUtf8($6, $7);
-          $10 = { tag: "err", val: $8 };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$9} for a result of 2 cases`);
-      }
+      const $4 = $h4($3);
       if ($post4 !== undefined) {
         $state = 3;
         $post4($2);
         $state = 1;
       }
-      $result = $10;
+      $result = $4;
     } catch (e) {
       $undoLowering();
       $borrows = { n: 0 };
@@ -748,30 +800,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         }
         $releaseLends();
         const $3 = $checkPointer($p2, 12, 4, "results");
-        if (typeof $2 !== "object" || $2 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $2);
-        switch ($2.tag) {
-          case "ok": {
-            const $4 = $2.val;
-            $u8[$3] = 0;
-            const $5 = $h0($4, "result.ok");
-            const $6 = $lowered;
-            $dv.setInt32($3 + 8, $6, true);
-            $dv.setInt32($3 + 4, $5, true);
-            break;
-          }
-          case "err": {
-            const $7 = $2.val;
-            $u8[$3] = 1;
-            const $8 = $lowerUtf8($7, "result.err");
-            const $9 = $lowered;
-            $dv.setInt32($3 + 8, $9, true);
-            $dv.setInt32($3 + 4, $8, true);
-            break;
-          }
-          default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $2);
-        }
+        $h0($2, $3, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -789,7 +818,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $1: bigint = $0.size();
         $releaseLends();
         if (typeof $1 !== "bigint" || BigInt.asUintN(64, $1) !== $1)
-          $typeError("result", "a bigint from 0n to 18446744073709551615n (u64)", $1);
+          $typeError(
+            "result",
+            "a bigint from 0n to 18446744073709551615n (u64)",
+            $1,
+            "snap:resources/files#[method]file.size",
+          );
         return $1;
       } catch (e) {
         $state = 2;
@@ -826,14 +860,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $0 = $liftUtf8($p0, $p1);
         const $1: SnapResourcesFiles.File | undefined = imports["snap:resources/files"].open($0);
         const $2 = $checkPointer($p2, 8, 4, "results");
-        if ($1 === undefined || $1 === null) {
-          $u8[$2] = 0;
-        } else {
-          const $3 = $1;
-          $u8[$2] = 1;
-          const $4 = $lowerOwn0($3, "result");
-          $dv.setInt32($2 + 4, $4, true);
-        }
+        $h3($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;

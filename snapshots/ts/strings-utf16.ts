@@ -141,8 +141,8 @@ async function $compile(
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -220,10 +220,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-16 in the string of ${len} code units at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -246,7 +250,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -254,33 +259,147 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
-  function $h0(ptr: number, len: number): Array<string> {
+  function $h0($v: Array<string>, $ptr: number, $path: string): void {
+    if (!Array.isArray($v)) $typeError($path, "an array", $v);
+    const $5 = $v.length;
+    const $4 = $alloc(4, $5 * 8);
+    for (let $6 = 0; $6 < $5; $6++) {
+      const $0 = $v[$6];
+      const $1 = $4 + $6 * 8;
+      const $2 = $lowerUtf16($0, $path + "[]");
+      const $3 = $lowered;
+      $dv.setInt32($1 + 4, $3, true);
+      $dv.setInt32($1, $2, true);
+    }
+    $dv.setInt32($ptr + 4, $5, true);
+    $dv.setInt32($ptr, $4, true);
+  }
+  function $h1($ptr: number): SnapStringsText.Entry {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $dv.getInt32($ptr + 4, true);
+    const $2 = $liftUtf16($0, $1);
+    const $7 = $dv.getInt32($ptr + 8, true);
+    const $8 = $dv.getInt32($ptr + 12, true);
+    const $9 = $h2($7 >>> 0, $8 >>> 0);
+    const $10: SnapStringsText.Entry = { key: $2, values: $9 };
+    return $10;
+  }
+  function $h2(ptr: number, len: number): Array<string> {
     $checkRange(ptr, len, 8, 4);
     const list: Array<string> = new Array(len);
     for (let i = 0; i < len; i++) {
-      const $4 = ptr + i * 8;
-      const $5 = $dv.getInt32($4, true);
-      const $6 = $dv.getInt32($4 + 4, true);
-      const $7 = $liftUtf16($5, $6);
-      list[i] = $7;
+      const $3 = ptr + i * 8;
+      const $4 = $dv.getInt32($3, true);
+      const $5 = $dv.getInt32($3 + 4, true);
+      const $6 = $liftUtf16($4, $5);
+      list[i] = $6;
     }
     return list;
   }
-  function $h1(ptr: number, len: number): Array<SnapStringsText.Entry> {
+  function $h3(ptr: number, len: number): Array<SnapStringsText.Entry> {
     $checkRange(ptr, len, 16, 4);
     const list: Array<SnapStringsText.Entry> = new Array(len);
     for (let i = 0; i < len; i++) {
       const $0 = ptr + i * 16;
-      const $1 = $dv.getInt32($0, true);
-      const $2 = $dv.getInt32($0 + 4, true);
-      const $3 = $liftUtf16($1, $2);
-      const $8 = $dv.getInt32($0 + 8, true);
-      const $9 = $dv.getInt32($0 + 12, true);
-      const $10 = $h0($8 >>> 0, $9 >>> 0);
-      const $11: SnapStringsText.Entry = { key: $3, values: $10 };
-      list[i] = $11;
+      const $1 = $h1($0);
+      list[i] = $1;
     }
     return list;
+  }
+  function $h4($v: string | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      const $1 = $lowerUtf16($0, $path);
+      const $2 = $lowered;
+      $dv.setInt32($ptr + 8, $2, true);
+      $dv.setInt32($ptr + 4, $1, true);
+    }
+  }
+  function $h5(
+    $v: { tag: "ok"; val: string } | { tag: "err"; val: string },
+    $ptr: number,
+    $path: string,
+  ): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        const $1 = $lowerUtf16($0, $path + ".ok");
+        const $2 = $lowered;
+        $dv.setInt32($ptr + 8, $2, true);
+        $dv.setInt32($ptr + 4, $1, true);
+        break;
+      }
+      case "err": {
+        const $3 = $v.val;
+        $u8[$ptr] = 1;
+        const $4 = $lowerUtf16($3, $path + ".err");
+        const $5 = $lowered;
+        $dv.setInt32($ptr + 8, $5, true);
+        $dv.setInt32($ptr + 4, $4, true);
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h6($v: SnapStringsText.Entry, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null) $typeError($path, "an object", $v);
+    const $0 = $v.key;
+    const $1 = $v.values;
+    const $2 = $lowerUtf16($0, $path + ".key");
+    const $3 = $lowered;
+    $dv.setInt32($ptr + 4, $3, true);
+    $dv.setInt32($ptr, $2, true);
+    $h0($1, $ptr + 8, $path + ".values");
+  }
+  function $h7($ptr: number): string | undefined {
+    const $3 = $u8[$ptr];
+    let $4: string | undefined;
+    switch ($3) {
+      case 0: {
+        $4 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $dv.getInt32($ptr + 8, true);
+        const $2 = $liftUtf16($0, $1);
+        $4 = $2;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$3} for a option of 2 cases`);
+    }
+    return $4;
+  }
+  function $h8($ptr: number): { tag: "ok"; val: string } | { tag: "err"; val: string } {
+    const $6 = $u8[$ptr];
+    let $7: { tag: "ok"; val: string } | { tag: "err"; val: string };
+    switch ($6) {
+      case 0: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $dv.getInt32($ptr + 8, true);
+        const $2 = $liftUtf16($0, $1);
+        $7 = { tag: "ok", val: $2 };
+        break;
+      }
+      case 1: {
+        const $3 = $dv.getInt32($ptr + 4, true);
+        const $4 = $dv.getInt32($ptr + 8, true);
+        const $5 = $liftUtf16($3, $4);
+        $7 = { tag: "err", val: $5 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$6} for a result of 2 cases`);
+    }
+    return $7;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -331,7 +450,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $4 = $checkPointer($3, 8, 4, "results");
       const $9 = $dv.getInt32($4, true);
       const $10 = $dv.getInt32($4 + 4, true);
-      const $11 = $h0($9 >>> 0, $10 >>> 0);
+      const $11 = $h2($9 >>> 0, $10 >>> 0);
       if ($post1 !== undefined) {
         $state = 3;
         $post1($3);
@@ -351,61 +470,27 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:strings/text#lookup";
     let $result: string | undefined;
     try {
-      if (!Array.isArray(entries)) $typeError("entries", "an array", entries);
-      const $14 = entries.length;
-      const $13 = $alloc(4, $14 * 16);
-      for (let $15 = 0; $15 < $14; $15++) {
-        const $0 = entries[$15];
-        const $1 = $13 + $15 * 16;
-        if (typeof $0 !== "object" || $0 === null) $typeError("entries[]", "an object", $0);
-        const $2 = $0.key;
-        const $3 = $0.values;
-        const $4 = $lowerUtf16($2, "entries[].key");
-        const $5 = $lowered;
-        $dv.setInt32($1 + 4, $5, true);
-        $dv.setInt32($1, $4, true);
-        if (!Array.isArray($3)) $typeError("entries[].values", "an array", $3);
-        const $11 = $3.length;
-        const $10 = $alloc(4, $11 * 8);
-        for (let $12 = 0; $12 < $11; $12++) {
-          const $6 = $3[$12];
-          const $7 = $10 + $12 * 8;
-          const $8 = $lowerUtf16($6, "entries[].values[]");
-          const $9 = $lowered;
-          $dv.setInt32($7 + 4, $9, true);
-          $dv.setInt32($7, $8, true);
-        }
-        $dv.setInt32($1 + 12, $11, true);
-        $dv.setInt32($1 + 8, $10, true);
+      if (!Array.isArray(entries))
+        $typeError("entries", "an array", entries, "snap:strings/text#lookup");
+      const $3 = entries.length;
+      const $2 = $alloc(4, $3 * 16);
+      for (let $4 = 0; $4 < $3; $4++) {
+        const $0 = entries[$4];
+        const $1 = $2 + $4 * 16;
+        $h6($0, $1, "entries[]");
       }
-      const $16 = $lowerUtf16(key, "key");
-      const $17 = $lowered;
-      const $18 = $core2($13, $14, $16, $17);
+      const $5 = $lowerUtf16(key, "key");
+      const $6 = $lowered;
+      const $7 = $core2($2, $3, $5, $6);
       if ($u8.byteLength === 0) $refresh();
-      const $19 = $checkPointer($18, 12, 4, "results");
-      const $23 = $u8[$19];
-      let $24: string | undefined;
-      switch ($23) {
-        case 0: {
-          $24 = undefined;
-          break;
-        }
-        case 1: {
-          const $20 = $dv.getInt32($19 + 4, true);
-          const $21 = $dv.getInt32($19 + 8, true);
-          const $22 = $liftUtf16($20, $21);
-          $24 = $22;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$23} for a option of 2 cases`);
-      }
+      const $8 = $checkPointer($7, 12, 4, "results");
+      const $9 = $h7($8);
       if ($post2 !== undefined) {
         $state = 3;
-        $post2($18);
+        $post2($7);
         $state = 1;
       }
-      $result = $24;
+      $result = $9;
     } catch (e) {
       $fail(e);
     }
@@ -424,32 +509,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $2 = $core3($0, $1);
       if ($u8.byteLength === 0) $refresh();
       const $3 = $checkPointer($2, 12, 4, "results");
-      const $10 = $u8[$3];
-      let $11: { tag: "ok"; val: string } | { tag: "err"; val: string };
-      switch ($10) {
-        case 0: {
-          const $4 = $dv.getInt32($3 + 4, true);
-          const $5 = $dv.getInt32($3 + 8, true);
-          const $6 = $liftUtf16($4, $5);
-          $11 = { tag: "ok", val: $6 };
-          break;
-        }
-        case 1: {
-          const $7 = $dv.getInt32($3 + 4, true);
-          const $8 = $dv.getInt32($3 + 8, true);
-          const $9 = $liftUtf16($7, $8);
-          $11 = { tag: "err", val: $9 };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$10} for a result of 2 cases`);
-      }
+      const $4 = $h8($3);
       if ($post3 !== undefined) {
         $state = 3;
         $post3($2);
         $state = 1;
       }
-      $result = $11;
+      $result = $4;
     } catch (e) {
       $fail(e);
     }
@@ -467,22 +533,17 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:strings/strings (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:strings/text\nupper")) {
-    if (typeof imports["snap:strings/text"]?.upper !== "function")
-      throw new TypeError("imports['snap:strings/text'].upper is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nsplit")) {
-    if (typeof imports["snap:strings/text"]?.split !== "function")
-      throw new TypeError("imports['snap:strings/text'].split is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nlookup")) {
-    if (typeof imports["snap:strings/text"]?.lookup !== "function")
-      throw new TypeError("imports['snap:strings/text'].lookup is missing from the import object");
-  }
-  if (wanted.has("snap:strings/text\nvalidate")) {
-    if (typeof imports["snap:strings/text"]?.validate !== "function")
+  for (const [iface, name, ...fields] of [
+    ["snap:strings/text", "upper", "upper"],
+    ["snap:strings/text", "split", "split"],
+    ["snap:strings/text", "lookup", "lookup"],
+    ["snap:strings/text", "validate", "validate"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
       throw new TypeError(
-        "imports['snap:strings/text'].validate is missing from the import object",
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
       );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
@@ -518,19 +579,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         const $1 = $liftChar($p2);
         const $2: Array<string> = imports["snap:strings/text"].split($0, $1);
         const $3 = $checkPointer($p3, 8, 4, "results");
-        if (!Array.isArray($2)) $typeError("result", "an array", $2);
-        const $9 = $2.length;
-        const $8 = $alloc(4, $9 * 8);
-        for (let $10 = 0; $10 < $9; $10++) {
-          const $4 = $2[$10];
-          const $5 = $8 + $10 * 8;
-          const $6 = $lowerUtf16($4, "result[]");
-          const $7 = $lowered;
-          $dv.setInt32($5 + 4, $7, true);
-          $dv.setInt32($5, $6, true);
-        }
-        $dv.setInt32($3 + 4, $9, true);
-        $dv.setInt32($3, $8, true);
+        $h0($2, $3, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -545,20 +594,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:strings/text#lookup";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $12 = $h1($p0 >>> 0, $p1 >>> 0);
-        const $13 = $liftUtf16($p2, $p3);
-        const $14: string | undefined = imports["snap:strings/text"].lookup($12, $13);
-        const $15 = $checkPointer($p4, 12, 4, "results");
-        if ($14 === undefined || $14 === null) {
-          $u8[$15] = 0;
-        } else {
-          const $16 = $14;
-          $u8[$15] = 1;
-          const $17 = $lowerUtf16($16, "result");
-          const $18 = $lowered;
-          $dv.setInt32($15 + 8, $18, true);
-          $dv.setInt32($15 + 4, $17, true);
-        }
+        const $2 = $h3($p0 >>> 0, $p1 >>> 0);
+        const $3 = $liftUtf16($p2, $p3);
+        const $4: string | undefined = imports["snap:strings/text"].lookup($2, $3);
+        const $5 = $checkPointer($p4, 12, 4, "results");
+        $h4($4, $5, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -581,30 +621,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p2, 12, 4, "results");
-        if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        switch ($1.tag) {
-          case "ok": {
-            const $3 = $1.val;
-            $u8[$2] = 0;
-            const $4 = $lowerUtf16($3, "result.ok");
-            const $5 = $lowered;
-            $dv.setInt32($2 + 8, $5, true);
-            $dv.setInt32($2 + 4, $4, true);
-            break;
-          }
-          case "err": {
-            const $6 = $1.val;
-            $u8[$2] = 1;
-            const $7 = $lowerUtf16($6, "result.err");
-            const $8 = $lowered;
-            $dv.setInt32($2 + 8, $8, true);
-            $dv.setInt32($2 + 4, $7, true);
-            break;
-          }
-          default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        }
+        $h5($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;

@@ -173,8 +173,8 @@ const $c0 = ["red", "green", "blue"] as const;
 
 /** Links one instance: its state, handle tables, core imports and the glue of every function. */
 function $link(module: WebAssembly.Module, imports: ImportObject, options: InstantiateOptions) {
-  let $state = 0;
-  let $current = "";
+  var $state = 0;
+  var $current = "";
   let $memory: WebAssembly.Memory | undefined;
   let $u8 = new Uint8Array(0);
   let $dv = new DataView($u8.buffer);
@@ -259,10 +259,14 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $trap(`invalid UTF-8 in the string of ${len} bytes at ${ptr}`);
     }
   }
-  function $typeError(path: string, expected: string, got: unknown): never {
-    const error = new TypeError(
-      `${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`,
-    );
+  /** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+  function $typeError(
+    path: string,
+    expected: string,
+    got: unknown,
+    label: string = $current,
+  ): never {
+    const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
     $argumentErrors.add(error);
     throw error;
   }
@@ -309,7 +313,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     return ptr;
   }
   /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-  function $cannotLeave(): never {
+  function $cannotLeave(label: string = $current): never {
+    $current = label;
     if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
     if ($state === 3)
       $trap(
@@ -317,68 +322,213 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       );
     $trap("cannot leave component instance: the guest called out when no call into it was running");
   }
-  function $h0(ptr: number, len: number): Array<string> {
+  function $h0(
+    $p0: number,
+    $p1: bigint,
+    $p2: number,
+    $p3: number,
+    $p4: number,
+  ): SnapTypesShapes.Shape {
+    let $4: SnapTypesShapes.Shape;
+    switch ($p0) {
+      case 0: {
+        const $0 = $i64ToF64($p1);
+        const $1 = $0 === $0 ? $0 : 0 / 0;
+        $4 = { tag: "circle", val: $1 };
+        break;
+      }
+      case 1: {
+        const $2 = Number(BigInt.asIntN(32, $p1));
+        const $3 = $h1($2, $p2, $p3, $p4);
+        $4 = { tag: "rect", val: $3 };
+        break;
+      }
+      case 2: {
+        $4 = { tag: "empty" };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$p0} for a variant of 3 cases`);
+    }
+    return $4;
+  }
+  function $h1(
+    $p0: number,
+    $p1: number,
+    $p2: number,
+    $p3: number,
+  ): [SnapTypesShapes.Point, SnapTypesShapes.Point] {
+    const $0 = $h2($p0, $p1);
+    const $1 = $h2($p2, $p3);
+    const $2: [SnapTypesShapes.Point, SnapTypesShapes.Point] = [$0, $1];
+    return $2;
+  }
+  function $h2($p0: number, $p1: number): SnapTypesShapes.Point {
+    const $0 = $p0 | 0;
+    const $1 = $p1 | 0;
+    const $2: SnapTypesShapes.Point = { x: $0, y: $1 };
+    return $2;
+  }
+  function $h3($ptr: number): SnapTypesShapes.Item {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $dv.getInt32($ptr + 4, true);
+    const $2 = $liftUtf8($0, $1);
+    const $7 = $dv.getInt32($ptr + 8, true);
+    const $8 = $dv.getInt32($ptr + 12, true);
+    const $9 = $h4($7 >>> 0, $8 >>> 0);
+    const $10 = $h5($ptr + 16);
+    const $11 = $h7($ptr + 18);
+    const $12 = $dv.getInt32($ptr + 20, true);
+    const $13 = $dv.getInt32($ptr + 24, true);
+    const $14 = $h8($12, $13);
+    const $15: SnapTypesShapes.Item = { name: $2, tags: $9, color: $10, perms: $11, bytes: $14 };
+    return $15;
+  }
+  function $h4(ptr: number, len: number): Array<string> {
     $checkRange(ptr, len, 8, 4);
     const list: Array<string> = new Array(len);
     for (let i = 0; i < len; i++) {
-      const $4 = ptr + i * 8;
-      const $5 = $dv.getInt32($4, true);
-      const $6 = $dv.getInt32($4 + 4, true);
-      const $7 = $liftUtf8($5, $6);
-      list[i] = $7;
+      const $3 = ptr + i * 8;
+      const $4 = $dv.getInt32($3, true);
+      const $5 = $dv.getInt32($3 + 4, true);
+      const $6 = $liftUtf8($4, $5);
+      list[i] = $6;
     }
     return list;
   }
-  function $h1(ptr: number, len: number): Uint8Array {
+  function $h5($ptr: number): SnapTypesShapes.Color | undefined {
+    const $1 = $u8[$ptr];
+    let $2: SnapTypesShapes.Color | undefined;
+    switch ($1) {
+      case 0: {
+        $2 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $h6($ptr + 1);
+        $2 = $0;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$1} for a option of 2 cases`);
+    }
+    return $2;
+  }
+  function $h6($ptr: number): SnapTypesShapes.Color {
+    const $0 = $u8[$ptr];
+    const $1 = $c0[$0];
+    if ($1 === undefined) $trap(`invalid enum discriminant ${$0} (3 cases)`);
+    return $1;
+  }
+  function $h7($ptr: number): SnapTypesShapes.Permissions {
+    const $0 = $u8[$ptr];
+    const $1: SnapTypesShapes.Permissions = {
+      read: ($0 & 1) !== 0,
+      write: ($0 & 2) !== 0,
+      exec: ($0 & 4) !== 0,
+    };
+    return $1;
+  }
+  function $h8(ptr: number, len: number): Uint8Array {
     ptr >>>= 0;
     len >>>= 0;
     $checkRange(ptr, len, 1, 1);
     const a = new Uint8Array($u8.buffer.slice(ptr, ptr + len * 1));
     return a;
   }
-  function $h2(ptr: number, len: number): Array<SnapTypesShapes.Item> {
+  function $h9(ptr: number, len: number): Array<SnapTypesShapes.Item> {
     $checkRange(ptr, len, 28, 4);
     const list: Array<SnapTypesShapes.Item> = new Array(len);
     for (let i = 0; i < len; i++) {
       const $0 = ptr + i * 28;
-      const $1 = $dv.getInt32($0, true);
-      const $2 = $dv.getInt32($0 + 4, true);
-      const $3 = $liftUtf8($1, $2);
-      const $8 = $dv.getInt32($0 + 8, true);
-      const $9 = $dv.getInt32($0 + 12, true);
-      const $10 = $h0($8 >>> 0, $9 >>> 0);
-      const $13 = $u8[$0 + 16];
-      let $14: SnapTypesShapes.Color | undefined;
-      switch ($13) {
-        case 0: {
-          $14 = undefined;
-          break;
-        }
-        case 1: {
-          const $11 = $u8[$0 + 17];
-          const $12 = $c0[$11];
-          if ($12 === undefined) $trap(`invalid enum discriminant ${$11} (3 cases)`);
-          $14 = $12;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$13} for a option of 2 cases`);
-      }
-      const $15 = $u8[$0 + 18];
-      const $16: SnapTypesShapes.Permissions = {
-        read: ($15 & 1) !== 0,
-        write: ($15 & 2) !== 0,
-        exec: ($15 & 4) !== 0,
-      };
-      const $17 = $dv.getInt32($0 + 20, true);
-      const $18 = $dv.getInt32($0 + 24, true);
-      const $19 = $h1($17, $18);
-      const $20: SnapTypesShapes.Item = { name: $3, tags: $10, color: $14, perms: $16, bytes: $19 };
-      list[i] = $20;
+      const $1 = $h3($0);
+      list[i] = $1;
     }
     return list;
   }
-  function $h3(v: Uint8Array | ArrayLike<number>, path: string): number {
+  function $h10($v: SnapTypesShapes.Item | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      $h11($0, $ptr + 4, $path);
+    }
+  }
+  function $h11($v: SnapTypesShapes.Item, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null) $typeError($path, "an object", $v);
+    const $0 = $v.name;
+    const $1 = $v.tags;
+    const $2 = $v.color;
+    const $3 = $v.perms;
+    const $4 = $v.bytes;
+    const $5 = $lowerUtf8($0, $path + ".name");
+    const $6 = $lowered;
+    $dv.setInt32($ptr + 4, $6, true);
+    $dv.setInt32($ptr, $5, true);
+    $h12($1, $ptr + 8, $path + ".tags");
+    $h13($2, $ptr + 16, $path + ".color");
+    $h15($3, $ptr + 18, $path + ".perms");
+    $h16($4, $ptr + 20, $path + ".bytes");
+  }
+  function $h12($v: Array<string>, $ptr: number, $path: string): void {
+    if (!Array.isArray($v)) $typeError($path, "an array", $v);
+    const $5 = $v.length;
+    const $4 = $alloc(4, $5 * 8);
+    for (let $6 = 0; $6 < $5; $6++) {
+      const $0 = $v[$6];
+      const $1 = $4 + $6 * 8;
+      const $2 = $lowerUtf8($0, $path + "[]");
+      const $3 = $lowered;
+      $dv.setInt32($1 + 4, $3, true);
+      $dv.setInt32($1, $2, true);
+    }
+    $dv.setInt32($ptr + 4, $5, true);
+    $dv.setInt32($ptr, $4, true);
+  }
+  function $h13($v: SnapTypesShapes.Color | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      $h14($0, $ptr + 1, $path);
+    }
+  }
+  function $h14($v: SnapTypesShapes.Color, $ptr: number, $path: string): void {
+    let $0: number;
+    switch ($v) {
+      case "red":
+        $0 = 0;
+        break;
+      case "green":
+        $0 = 1;
+        break;
+      case "blue":
+        $0 = 2;
+        break;
+      default:
+        $typeError($path, 'one of "red", "green", "blue"', $v);
+    }
+    $u8[$ptr] = $0;
+  }
+  function $h15($v: SnapTypesShapes.Permissions, $ptr: number, $path: string): void {
+    let $0 = 0;
+    if ($v !== undefined && $v !== null) {
+      if (typeof $v !== "object") $typeError($path, "an object of flags", $v);
+      if ($v.read) $0 |= 1;
+      if ($v.write) $0 |= 2;
+      if ($v.exec) $0 |= 4;
+    }
+    $u8[$ptr] = $0;
+  }
+  function $h16($v: Uint8Array, $ptr: number, $path: string): void {
+    const $0 = $h17($v, $path);
+    const $1 = $lowered;
+    $dv.setInt32($ptr + 4, $1, true);
+    $dv.setInt32($ptr, $0, true);
+  }
+  function $h17(v: Uint8Array | ArrayLike<number>, path: string): number {
     if (v instanceof Uint8Array) {
       const ptr = $alloc(1, v.byteLength);
       $u8.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptr);
@@ -397,48 +547,359 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = len;
     return ptr;
   }
-  function $h4(ptr: number, len: number): Array<[number, string]> {
+  function $h18($v: any, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        $h19($0, $ptr + 4, $path + ".ok");
+        break;
+      }
+      case "err": {
+        const $1 = $v.val;
+        $u8[$ptr] = 1;
+        $h20($1, $ptr + 4, $path + ".err");
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h19($v: SnapTypesShapes.Point, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null) $typeError($path, "an object", $v);
+    const $0 = $v.x;
+    const $1 = $v.y;
+    if (($0 | 0) !== $0)
+      $typeError($path + ".x", "an integer from -2147483648 to 2147483647 (s32)", $0);
+    $dv.setInt32($ptr, $0, true);
+    if (($1 | 0) !== $1)
+      $typeError($path + ".y", "an integer from -2147483648 to 2147483647 (s32)", $1);
+    $dv.setInt32($ptr + 4, $1, true);
+  }
+  function $h20($v: SnapTypesShapes.Error_, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "not-found", "invalid"', $v);
+    switch ($v.tag) {
+      case "not-found": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        const $1 = $lowerUtf8($0, $path + ".not-found");
+        const $2 = $lowered;
+        $dv.setInt32($ptr + 8, $2, true);
+        $dv.setInt32($ptr + 4, $1, true);
+        break;
+      }
+      case "invalid": {
+        $u8[$ptr] = 1;
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "not-found", "invalid"', $v);
+    }
+  }
+  function $h21($p0: number): SnapTypesShapes.Permissions {
+    const $0: SnapTypesShapes.Permissions = {
+      read: ($p0 & 1) !== 0,
+      write: ($p0 & 2) !== 0,
+      exec: ($p0 & 4) !== 0,
+    };
+    return $0;
+  }
+  function $h22(
+    $v: { tag: "ok"; val: undefined } | { tag: "err"; val: string },
+    $ptr: number,
+    $path: string,
+  ): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        $u8[$ptr] = 0;
+        break;
+      }
+      case "err": {
+        const $0 = $v.val;
+        $u8[$ptr] = 1;
+        const $1 = $lowerUtf8($0, $path + ".err");
+        const $2 = $lowered;
+        $dv.setInt32($ptr + 8, $2, true);
+        $dv.setInt32($ptr + 4, $1, true);
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h23($ptr: number): [number, string] {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $0 >>> 0;
+    const $2 = $dv.getInt32($ptr + 4, true);
+    const $3 = $dv.getInt32($ptr + 8, true);
+    const $4 = $liftUtf8($2, $3);
+    const $5: [number, string] = [$1, $4];
+    return $5;
+  }
+  function $h24(ptr: number, len: number): Array<[number, string]> {
     $checkRange(ptr, len, 12, 4);
     const list: Array<[number, string]> = new Array(len);
     for (let i = 0; i < len; i++) {
       const $0 = ptr + i * 12;
-      const $1 = $dv.getInt32($0, true);
-      const $2 = $1 >>> 0;
-      const $3 = $dv.getInt32($0 + 4, true);
-      const $4 = $dv.getInt32($0 + 8, true);
-      const $5 = $liftUtf8($3, $4);
-      const $6: [number, string] = [$2, $5];
-      list[i] = $6;
+      const $1 = $h23($0);
+      list[i] = $1;
     }
     return list;
   }
-  function $h5(ptr: number, len: number): Array<TypesWorld.Point> {
+  function $h25($v: [bigint, Array<SnapTypesShapes.Point>], $ptr: number, $path: string): void {
+    if (!Array.isArray($v) || $v.length !== 2) $typeError($path, "an array of 2 elements", $v);
+    const $0 = $v[0];
+    const $1 = $v[1];
+    if (typeof $0 !== "bigint" || BigInt.asUintN(64, $0) !== $0)
+      $typeError($path + "[0]", "a bigint from 0n to 18446744073709551615n (u64)", $0);
+    $dv.setBigInt64($ptr, $0, true);
+    $h26($1, $ptr + 8, $path + "[1]");
+  }
+  function $h26($v: Array<SnapTypesShapes.Point>, $ptr: number, $path: string): void {
+    if (!Array.isArray($v)) $typeError($path, "an array", $v);
+    const $3 = $v.length;
+    const $2 = $alloc(4, $3 * 8);
+    for (let $4 = 0; $4 < $3; $4++) {
+      const $0 = $v[$4];
+      const $1 = $2 + $4 * 8;
+      $h19($0, $1, $path + "[]");
+    }
+    $dv.setInt32($ptr + 4, $3, true);
+    $dv.setInt32($ptr, $2, true);
+  }
+  function $h27($p0: number, $p1: number, $p2: number) {
+    let $1: { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined };
+    switch ($p0) {
+      case 0: {
+        $1 = { tag: "none" };
+        break;
+      }
+      case 1: {
+        const $0 = $h28($p1, $p2);
+        $1 = { tag: "some", val: $0 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$p0} for a option of 2 cases`);
+    }
+    return $1;
+  }
+  function $h28($p0: number, $p1: number): SnapTypesShapes.Color | undefined {
+    let $1: SnapTypesShapes.Color | undefined;
+    switch ($p0) {
+      case 0: {
+        $1 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $h29($p1);
+        $1 = $0;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$p0} for a option of 2 cases`);
+    }
+    return $1;
+  }
+  function $h29($p0: number): SnapTypesShapes.Color {
+    const $0 = $c0[$p0];
+    if ($0 === undefined) $trap(`invalid enum discriminant ${$p0} (3 cases)`);
+    return $0;
+  }
+  function $h30($v: any, $ptr: number, $path: string): void {
+    if (typeof $v !== "object" || $v === null)
+      $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    switch ($v.tag) {
+      case "ok": {
+        const $0 = $v.val;
+        $u8[$ptr] = 0;
+        $h31($0, $ptr + 1, $path + ".ok");
+        break;
+      }
+      case "err": {
+        $u8[$ptr] = 1;
+        break;
+      }
+      default:
+        $typeError($path, 'an object with `tag` "ok", "err"', $v);
+    }
+  }
+  function $h31($v: number | undefined, $ptr: number, $path: string): void {
+    if ($v === undefined || $v === null) {
+      $u8[$ptr] = 0;
+    } else {
+      const $0 = $v;
+      $u8[$ptr] = 1;
+      if (($0 & 0xff) !== $0) $typeError($path, "an integer from 0 to 255 (u8)", $0);
+      $u8[$ptr + 1] = $0;
+    }
+  }
+  function $h32($ptr: number): TypesWorld.Point {
+    const $0 = $dv.getInt32($ptr, true);
+    const $1 = $0 | 0;
+    const $2 = $dv.getInt32($ptr + 4, true);
+    const $3 = $2 | 0;
+    const $4: SnapTypesShapes.Point = { x: $1, y: $3 };
+    return $4;
+  }
+  function $h33(ptr: number, len: number): Array<TypesWorld.Point> {
     $checkRange(ptr, len, 8, 4);
     const list: Array<TypesWorld.Point> = new Array(len);
     for (let i = 0; i < len; i++) {
-      const $11 = ptr + i * 8;
-      const $12 = $dv.getInt32($11, true);
-      const $13 = $12 | 0;
-      const $14 = $dv.getInt32($11 + 4, true);
-      const $15 = $14 | 0;
-      const $16: SnapTypesShapes.Point = { x: $13, y: $15 };
-      list[i] = $16;
+      const $9 = ptr + i * 8;
+      const $10 = $h32($9);
+      list[i] = $10;
     }
     return list;
   }
-  function $h6(ptr: number, len: number): Array<SnapTypesShapes.Point> {
+  function $h34($ptr: number): SnapTypesShapes.Item | undefined {
+    const $1 = $u8[$ptr];
+    let $2: SnapTypesShapes.Item | undefined;
+    switch ($1) {
+      case 0: {
+        $2 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $h3($ptr + 4);
+        $2 = $0;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$1} for a option of 2 cases`);
+    }
+    return $2;
+  }
+  function $h35($ptr: number) {
+    const $2 = $u8[$ptr];
+    let $3: { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ };
+    switch ($2) {
+      case 0: {
+        const $0 = $h32($ptr + 4);
+        $3 = { tag: "ok", val: $0 };
+        break;
+      }
+      case 1: {
+        const $1 = $h36($ptr + 4);
+        $3 = { tag: "err", val: $1 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$2} for a result of 2 cases`);
+    }
+    return $3;
+  }
+  function $h36($ptr: number): SnapTypesShapes.Error_ {
+    const $3 = $u8[$ptr];
+    let $4: SnapTypesShapes.Error_;
+    switch ($3) {
+      case 0: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $dv.getInt32($ptr + 8, true);
+        const $2 = $liftUtf8($0, $1);
+        $4 = { tag: "not-found", val: $2 };
+        break;
+      }
+      case 1: {
+        $4 = { tag: "invalid" };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$3} for a variant of 2 cases`);
+    }
+    return $4;
+  }
+  function $h37($ptr: number): { tag: "ok"; val: undefined } | { tag: "err"; val: string } {
+    const $3 = $u8[$ptr];
+    let $4: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
+    switch ($3) {
+      case 0: {
+        $4 = { tag: "ok", val: undefined };
+        break;
+      }
+      case 1: {
+        const $0 = $dv.getInt32($ptr + 4, true);
+        const $1 = $dv.getInt32($ptr + 8, true);
+        const $2 = $liftUtf8($0, $1);
+        $4 = { tag: "err", val: $2 };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$3} for a result of 2 cases`);
+    }
+    return $4;
+  }
+  function $h38($v: [number, string], $ptr: number, $path: string): void {
+    if (!Array.isArray($v) || $v.length !== 2) $typeError($path, "an array of 2 elements", $v);
+    const $0 = $v[0];
+    const $1 = $v[1];
+    if ($0 >>> 0 !== $0) $typeError($path + "[0]", "an integer from 0 to 4294967295 (u32)", $0);
+    $dv.setInt32($ptr, $0, true);
+    const $2 = $lowerUtf8($1, $path + "[1]");
+    const $3 = $lowered;
+    $dv.setInt32($ptr + 8, $3, true);
+    $dv.setInt32($ptr + 4, $2, true);
+  }
+  function $h39($ptr: number): [bigint, Array<SnapTypesShapes.Point>] {
+    const $0 = $dv.getBigInt64($ptr, true);
+    const $1 = BigInt.asUintN(64, $0);
+    const $4 = $dv.getInt32($ptr + 8, true);
+    const $5 = $dv.getInt32($ptr + 12, true);
+    const $6 = $h40($4 >>> 0, $5 >>> 0);
+    const $7: [bigint, Array<SnapTypesShapes.Point>] = [$1, $6];
+    return $7;
+  }
+  function $h40(ptr: number, len: number): Array<SnapTypesShapes.Point> {
     $checkRange(ptr, len, 8, 4);
     const list: Array<SnapTypesShapes.Point> = new Array(len);
     for (let i = 0; i < len; i++) {
-      const $13 = ptr + i * 8;
-      const $14 = $dv.getInt32($13, true);
-      const $15 = $14 | 0;
-      const $16 = $dv.getInt32($13 + 4, true);
-      const $17 = $16 | 0;
-      const $18: SnapTypesShapes.Point = { x: $15, y: $17 };
-      list[i] = $18;
+      const $2 = ptr + i * 8;
+      const $3 = $h32($2);
+      list[i] = $3;
     }
     return list;
+  }
+  function $h41($ptr: number) {
+    const $1 = $u8[$ptr];
+    let $2: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
+    switch ($1) {
+      case 0: {
+        const $0 = $h42($ptr + 1);
+        $2 = { tag: "ok", val: $0 };
+        break;
+      }
+      case 1: {
+        $2 = { tag: "err", val: undefined };
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$1} for a result of 2 cases`);
+    }
+    return $2;
+  }
+  function $h42($ptr: number): number | undefined {
+    const $2 = $u8[$ptr];
+    let $3: number | undefined;
+    switch ($2) {
+      case 0: {
+        $3 = undefined;
+        break;
+      }
+      case 1: {
+        const $0 = $u8[$ptr + 1];
+        const $1 = $0 & 0xff;
+        $3 = $1;
+        break;
+      }
+      default:
+        $trap(`invalid discriminant ${$2} for a option of 2 cases`);
+    }
+    return $3;
   }
   let $core0: (...args: any[]) => any;
   let $post0: ((...args: any[]) => void) | undefined;
@@ -463,41 +924,33 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "transform";
     let $result: Array<TypesWorld.Point>;
     try {
-      if (!Array.isArray(points)) $typeError("points", "an array", points);
-      const $5 = points.length;
-      const $4 = $alloc(4, $5 * 8);
-      for (let $6 = 0; $6 < $5; $6++) {
-        const $0 = points[$6];
-        const $1 = $4 + $6 * 8;
-        if (typeof $0 !== "object" || $0 === null) $typeError("points[]", "an object", $0);
-        const $2 = $0.x;
-        const $3 = $0.y;
-        if (($2 | 0) !== $2)
-          $typeError("points[].x", "an integer from -2147483648 to 2147483647 (s32)", $2);
-        $dv.setInt32($1, $2, true);
-        if (($3 | 0) !== $3)
-          $typeError("points[].y", "an integer from -2147483648 to 2147483647 (s32)", $3);
-        $dv.setInt32($1 + 4, $3, true);
+      if (!Array.isArray(points)) $typeError("points", "an array", points, "transform");
+      const $3 = points.length;
+      const $2 = $alloc(4, $3 * 8);
+      for (let $4 = 0; $4 < $3; $4++) {
+        const $0 = points[$4];
+        const $1 = $2 + $4 * 8;
+        $h19($0, $1, "points[]");
       }
-      if (typeof by !== "object" || by === null) $typeError("by", "an object", by);
-      const $7 = by.x;
-      const $8 = by.y;
-      if (($7 | 0) !== $7)
-        $typeError("by.x", "an integer from -2147483648 to 2147483647 (s32)", $7);
-      if (($8 | 0) !== $8)
-        $typeError("by.y", "an integer from -2147483648 to 2147483647 (s32)", $8);
-      const $9 = $core0($4, $5, $7, $8);
+      if (typeof by !== "object" || by === null) $typeError("by", "an object", by, "transform");
+      const $5 = by.x;
+      const $6 = by.y;
+      if (($5 | 0) !== $5)
+        $typeError("by.x", "an integer from -2147483648 to 2147483647 (s32)", $5, "transform");
+      if (($6 | 0) !== $6)
+        $typeError("by.y", "an integer from -2147483648 to 2147483647 (s32)", $6, "transform");
+      const $7 = $core0($2, $3, $5, $6);
       if ($u8.byteLength === 0) $refresh();
-      const $10 = $checkPointer($9, 8, 4, "results");
-      const $17 = $dv.getInt32($10, true);
-      const $18 = $dv.getInt32($10 + 4, true);
-      const $19 = $h5($17 >>> 0, $18 >>> 0);
+      const $8 = $checkPointer($7, 8, 4, "results");
+      const $11 = $dv.getInt32($8, true);
+      const $12 = $dv.getInt32($8 + 4, true);
+      const $13 = $h33($11 >>> 0, $12 >>> 0);
       if ($post0 !== undefined) {
         $state = 3;
-        $post0($9);
+        $post0($7);
         $state = 1;
       }
-      $result = $19;
+      $result = $13;
     } catch (e) {
       $fail(e);
     }
@@ -508,16 +961,21 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
   function $export1(s: SnapTypesShapes.Shape): number {
     if ($state !== 0) $enterFailed("snap:types/shapes#area");
     $state = 1;
-    $current = "snap:types/shapes#area";
     let $result: number;
     try {
       let $10: number, $11: bigint, $12: number, $13: number, $14: number;
       if (typeof s !== "object" || s === null)
-        $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
+        $typeError(
+          "s",
+          'an object with `tag` "circle", "rect", "empty"',
+          s,
+          "snap:types/shapes#area",
+        );
       switch (s.tag) {
         case "circle": {
           const $0 = s.val;
-          if (typeof $0 !== "number") $typeError("s.circle", "a number (f64)", $0);
+          if (typeof $0 !== "number")
+            $typeError("s.circle", "a number (f64)", $0, "snap:types/shapes#area");
           const $1 = $f64ToI64($0);
           $10 = 0;
           $11 = $1;
@@ -529,23 +987,45 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         case "rect": {
           const $2 = s.val;
           if (!Array.isArray($2) || $2.length !== 2)
-            $typeError("s.rect", "an array of 2 elements", $2);
+            $typeError("s.rect", "an array of 2 elements", $2, "snap:types/shapes#area");
           const $3 = $2[0];
           const $4 = $2[1];
-          if (typeof $3 !== "object" || $3 === null) $typeError("s.rect[0]", "an object", $3);
+          if (typeof $3 !== "object" || $3 === null)
+            $typeError("s.rect[0]", "an object", $3, "snap:types/shapes#area");
           const $5 = $3.x;
           const $6 = $3.y;
           if (($5 | 0) !== $5)
-            $typeError("s.rect[0].x", "an integer from -2147483648 to 2147483647 (s32)", $5);
+            $typeError(
+              "s.rect[0].x",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $5,
+              "snap:types/shapes#area",
+            );
           if (($6 | 0) !== $6)
-            $typeError("s.rect[0].y", "an integer from -2147483648 to 2147483647 (s32)", $6);
-          if (typeof $4 !== "object" || $4 === null) $typeError("s.rect[1]", "an object", $4);
+            $typeError(
+              "s.rect[0].y",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $6,
+              "snap:types/shapes#area",
+            );
+          if (typeof $4 !== "object" || $4 === null)
+            $typeError("s.rect[1]", "an object", $4, "snap:types/shapes#area");
           const $7 = $4.x;
           const $8 = $4.y;
           if (($7 | 0) !== $7)
-            $typeError("s.rect[1].x", "an integer from -2147483648 to 2147483647 (s32)", $7);
+            $typeError(
+              "s.rect[1].x",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $7,
+              "snap:types/shapes#area",
+            );
           if (($8 | 0) !== $8)
-            $typeError("s.rect[1].y", "an integer from -2147483648 to 2147483647 (s32)", $8);
+            $typeError(
+              "s.rect[1].y",
+              "an integer from -2147483648 to 2147483647 (s32)",
+              $8,
+              "snap:types/shapes#area",
+            );
           const $9 = BigInt($5 >>> 0);
           $10 = 1;
           $11 = $9;
@@ -563,7 +1043,12 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           break;
         }
         default:
-          $typeError("s", 'an object with `tag` "circle", "rect", "empty"', s);
+          $typeError(
+            "s",
+            'an object with `tag` "circle", "rect", "empty"',
+            s,
+            "snap:types/shapes#area",
+          );
       }
       const $15 = $core1($10, $11, $12, $13, $14);
       const $16 = $15 === $15 ? $15 : 0 / 0;
@@ -589,133 +1074,26 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:types/shapes#find";
     let $result: SnapTypesShapes.Item | undefined;
     try {
-      if (!Array.isArray(items)) $typeError("items", "an array", items);
-      const $22 = items.length;
-      const $21 = $alloc(4, $22 * 28);
-      for (let $23 = 0; $23 < $22; $23++) {
-        const $0 = items[$23];
-        const $1 = $21 + $23 * 28;
-        if (typeof $0 !== "object" || $0 === null) $typeError("items[]", "an object", $0);
-        const $2 = $0.name;
-        const $3 = $0.tags;
-        const $4 = $0.color;
-        const $5 = $0.perms;
-        const $6 = $0.bytes;
-        const $7 = $lowerUtf8($2, "items[].name");
-        const $8 = $lowered;
-        $dv.setInt32($1 + 4, $8, true);
-        $dv.setInt32($1, $7, true);
-        if (!Array.isArray($3)) $typeError("items[].tags", "an array", $3);
-        const $14 = $3.length;
-        const $13 = $alloc(4, $14 * 8);
-        for (let $15 = 0; $15 < $14; $15++) {
-          const $9 = $3[$15];
-          const $10 = $13 + $15 * 8;
-          const $11 = $lowerUtf8($9, "items[].tags[]");
-          const $12 = $lowered;
-          $dv.setInt32($10 + 4, $12, true);
-          $dv.setInt32($10, $11, true);
-        }
-        $dv.setInt32($1 + 12, $14, true);
-        $dv.setInt32($1 + 8, $13, true);
-        if ($4 === undefined || $4 === null) {
-          $u8[$1 + 16] = 0;
-        } else {
-          const $16 = $4;
-          $u8[$1 + 16] = 1;
-          let $17: number;
-          switch ($16) {
-            case "red":
-              $17 = 0;
-              break;
-            case "green":
-              $17 = 1;
-              break;
-            case "blue":
-              $17 = 2;
-              break;
-            default:
-              $typeError("items[].color", 'one of "red", "green", "blue"', $16);
-          }
-          $u8[$1 + 17] = $17;
-        }
-        let $18 = 0;
-        if ($5 !== undefined && $5 !== null) {
-          if (typeof $5 !== "object") $typeError("items[].perms", "an object of flags", $5);
-          if ($5.read) $18 |= 1;
-          if ($5.write) $18 |= 2;
-          if ($5.exec) $18 |= 4;
-        }
-        $u8[$1 + 18] = $18;
-        const $19 = $h3($6, "items[].bytes");
-        const $20 = $lowered;
-        $dv.setInt32($1 + 24, $20, true);
-        $dv.setInt32($1 + 20, $19, true);
+      if (!Array.isArray(items)) $typeError("items", "an array", items, "snap:types/shapes#find");
+      const $3 = items.length;
+      const $2 = $alloc(4, $3 * 28);
+      for (let $4 = 0; $4 < $3; $4++) {
+        const $0 = items[$4];
+        const $1 = $2 + $4 * 28;
+        $h11($0, $1, "items[]");
       }
-      const $24 = $lowerUtf8(name, "name");
-      const $25 = $lowered;
-      const $26 = $core2($21, $22, $24, $25);
+      const $5 = $lowerUtf8(name, "name");
+      const $6 = $lowered;
+      const $7 = $core2($2, $3, $5, $6);
       if ($u8.byteLength === 0) $refresh();
-      const $27 = $checkPointer($26, 32, 4, "results");
-      const $48 = $u8[$27];
-      let $49: SnapTypesShapes.Item | undefined;
-      switch ($48) {
-        case 0: {
-          $49 = undefined;
-          break;
-        }
-        case 1: {
-          const $28 = $dv.getInt32($27 + 4, true);
-          const $29 = $dv.getInt32($27 + 8, true);
-          const $30 = $liftUtf8($28, $29);
-          const $35 = $dv.getInt32($27 + 12, true);
-          const $36 = $dv.getInt32($27 + 16, true);
-          const $37 = $h0($35 >>> 0, $36 >>> 0);
-          const $40 = $u8[$27 + 20];
-          let $41: SnapTypesShapes.Color | undefined;
-          switch ($40) {
-            case 0: {
-              $41 = undefined;
-              break;
-            }
-            case 1: {
-              const $38 = $u8[$27 + 21];
-              const $39 = $c0[$38];
-              if ($39 === undefined) $trap(`invalid enum discriminant ${$38} (3 cases)`);
-              $41 = $39;
-              break;
-            }
-            default:
-              $trap(`invalid discriminant ${$40} for a option of 2 cases`);
-          }
-          const $42 = $u8[$27 + 22];
-          const $43: SnapTypesShapes.Permissions = {
-            read: ($42 & 1) !== 0,
-            write: ($42 & 2) !== 0,
-            exec: ($42 & 4) !== 0,
-          };
-          const $44 = $dv.getInt32($27 + 24, true);
-          const $45 = $dv.getInt32($27 + 28, true);
-          const $46 = $h1($44, $45);
-          const $47: SnapTypesShapes.Item = {
-            name: $30,
-            tags: $37,
-            color: $41,
-            perms: $43,
-            bytes: $46,
-          };
-          $49 = $47;
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$48} for a option of 2 cases`);
-      }
+      const $8 = $checkPointer($7, 32, 4, "results");
+      const $9 = $h34($8);
       if ($post2 !== undefined) {
         $state = 3;
-        $post2($26);
+        $post2($7);
         $state = 1;
       }
-      $result = $49;
+      $result = $9;
     } catch (e) {
       $fail(e);
     }
@@ -735,49 +1113,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $2 = $core3($0, $1);
       if ($u8.byteLength === 0) $refresh();
       const $3 = $checkPointer($2, 16, 4, "results");
-      const $14 = $u8[$3];
-      let $15:
-        { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ };
-      switch ($14) {
-        case 0: {
-          const $4 = $dv.getInt32($3 + 4, true);
-          const $5 = $4 | 0;
-          const $6 = $dv.getInt32($3 + 8, true);
-          const $7 = $6 | 0;
-          const $8: SnapTypesShapes.Point = { x: $5, y: $7 };
-          $15 = { tag: "ok", val: $8 };
-          break;
-        }
-        case 1: {
-          const $12 = $u8[$3 + 4];
-          let $13: SnapTypesShapes.Error_;
-          switch ($12) {
-            case 0: {
-              const $9 = $dv.getInt32($3 + 8, true);
-              const $10 = $dv.getInt32($3 + 12, true);
-              const $11 = $liftUtf8($9, $10);
-              $13 = { tag: "not-found", val: $11 };
-              break;
-            }
-            case 1: {
-              $13 = { tag: "invalid" };
-              break;
-            }
-            default:
-              $trap(`invalid discriminant ${$12} for a variant of 2 cases`);
-          }
-          $15 = { tag: "err", val: $13 };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$14} for a result of 2 cases`);
-      }
+      const $4 = $h35($3);
       if ($post3 !== undefined) {
         $state = 3;
         $post3($2);
         $state = 1;
       }
-      $result = $15;
+      $result = $4;
     } catch (e) {
       $fail(e);
     }
@@ -794,7 +1136,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     try {
       let $0 = 0;
       if (p !== undefined && p !== null) {
-        if (typeof p !== "object") $typeError("p", "an object of flags", p);
+        if (typeof p !== "object")
+          $typeError("p", "an object of flags", p, "snap:types/shapes#check");
         if (p.read) $0 |= 1;
         if (p.write) $0 |= 2;
         if (p.exec) $0 |= 4;
@@ -802,29 +1145,13 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $1 = $core4($0);
       if ($u8.byteLength === 0) $refresh();
       const $2 = $checkPointer($1, 12, 4, "results");
-      const $6 = $u8[$2];
-      let $7: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
-      switch ($6) {
-        case 0: {
-          $7 = { tag: "ok", val: undefined };
-          break;
-        }
-        case 1: {
-          const $3 = $dv.getInt32($2 + 4, true);
-          const $4 = $dv.getInt32($2 + 8, true);
-          const $5 = $liftUtf8($3, $4);
-          $7 = { tag: "err", val: $5 };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$6} for a result of 2 cases`);
-      }
+      const $3 = $h37($2);
       if ($post4 !== undefined) {
         $state = 3;
         $post4($1);
         $state = 1;
       }
-      $result = $7;
+      $result = $3;
     } catch (e) {
       $fail(e);
     }
@@ -839,37 +1166,24 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $current = "snap:types/shapes#pairs";
     let $result: [bigint, Array<SnapTypesShapes.Point>];
     try {
-      if (!Array.isArray(a)) $typeError("a", "an array", a);
-      const $7 = a.length;
-      const $6 = $alloc(4, $7 * 12);
-      for (let $8 = 0; $8 < $7; $8++) {
-        const $0 = a[$8];
-        const $1 = $6 + $8 * 12;
-        if (!Array.isArray($0) || $0.length !== 2) $typeError("a[]", "an array of 2 elements", $0);
-        const $2 = $0[0];
-        const $3 = $0[1];
-        if ($2 >>> 0 !== $2) $typeError("a[][0]", "an integer from 0 to 4294967295 (u32)", $2);
-        $dv.setInt32($1, $2, true);
-        const $4 = $lowerUtf8($3, "a[][1]");
-        const $5 = $lowered;
-        $dv.setInt32($1 + 8, $5, true);
-        $dv.setInt32($1 + 4, $4, true);
+      if (!Array.isArray(a)) $typeError("a", "an array", a, "snap:types/shapes#pairs");
+      const $3 = a.length;
+      const $2 = $alloc(4, $3 * 12);
+      for (let $4 = 0; $4 < $3; $4++) {
+        const $0 = a[$4];
+        const $1 = $2 + $4 * 12;
+        $h38($0, $1, "a[]");
       }
-      const $9 = $core5($6, $7);
+      const $5 = $core5($2, $3);
       if ($u8.byteLength === 0) $refresh();
-      const $10 = $checkPointer($9, 16, 8, "results");
-      const $11 = $dv.getBigInt64($10, true);
-      const $12 = BigInt.asUintN(64, $11);
-      const $19 = $dv.getInt32($10 + 8, true);
-      const $20 = $dv.getInt32($10 + 12, true);
-      const $21 = $h6($19 >>> 0, $20 >>> 0);
-      const $22: [bigint, Array<SnapTypesShapes.Point>] = [$12, $21];
+      const $6 = $checkPointer($5, 16, 8, "results");
+      const $7 = $h39($6);
       if ($post5 !== undefined) {
         $state = 3;
-        $post5($9);
+        $post5($5);
         $state = 1;
       }
-      $result = $22;
+      $result = $7;
     } catch (e) {
       $fail(e);
     }
@@ -887,7 +1201,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     try {
       let $5: number, $6: number, $7: number;
       if (typeof x !== "object" || x === null)
-        $typeError("x", 'an object with `tag` "none", "some"', x);
+        $typeError("x", 'an object with `tag` "none", "some"', x, "snap:types/shapes#nested");
       switch (x.tag) {
         case "none": {
           $5 = 0;
@@ -915,7 +1229,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
                 $2 = 2;
                 break;
               default:
-                $typeError("x", 'one of "red", "green", "blue"', $1);
+                $typeError("x", 'one of "red", "green", "blue"', $1, "snap:types/shapes#nested");
             }
             $3 = 1;
             $4 = $2;
@@ -926,47 +1240,18 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           break;
         }
         default:
-          $typeError("x", 'an object with `tag` "none", "some"', x);
+          $typeError("x", 'an object with `tag` "none", "some"', x, "snap:types/shapes#nested");
       }
       const $8 = $core6($5, $6, $7);
       if ($u8.byteLength === 0) $refresh();
       const $9 = $checkPointer($8, 3, 1, "results");
-      const $14 = $u8[$9];
-      let $15: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
-      switch ($14) {
-        case 0: {
-          const $12 = $u8[$9 + 1];
-          let $13: number | undefined;
-          switch ($12) {
-            case 0: {
-              $13 = undefined;
-              break;
-            }
-            case 1: {
-              const $10 = $u8[$9 + 2];
-              const $11 = $10 & 0xff;
-              $13 = $11;
-              break;
-            }
-            default:
-              $trap(`invalid discriminant ${$12} for a option of 2 cases`);
-          }
-          $15 = { tag: "ok", val: $13 };
-          break;
-        }
-        case 1: {
-          $15 = { tag: "err", val: undefined };
-          break;
-        }
-        default:
-          $trap(`invalid discriminant ${$14} for a result of 2 cases`);
-      }
+      const $10 = $h41($9);
       if ($post6 !== undefined) {
         $state = 3;
         $post6($8);
         $state = 1;
       }
-      $result = $15;
+      $result = $10;
     } catch (e) {
       $fail(e);
     }
@@ -984,29 +1269,20 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
         `the core module imports ${i.module}#${i.name}, which is not in the world snap:types/types (give extra core imports in options.coreImports)`,
       );
   }
-  if (wanted.has("snap:types/shapes\narea")) {
-    if (typeof imports["snap:types/shapes"]?.area !== "function")
-      throw new TypeError("imports['snap:types/shapes'].area is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nfind")) {
-    if (typeof imports["snap:types/shapes"]?.find !== "function")
-      throw new TypeError("imports['snap:types/shapes'].find is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nparse")) {
-    if (typeof imports["snap:types/shapes"]?.parse !== "function")
-      throw new TypeError("imports['snap:types/shapes'].parse is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\ncheck")) {
-    if (typeof imports["snap:types/shapes"]?.check !== "function")
-      throw new TypeError("imports['snap:types/shapes'].check is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\npairs")) {
-    if (typeof imports["snap:types/shapes"]?.pairs !== "function")
-      throw new TypeError("imports['snap:types/shapes'].pairs is missing from the import object");
-  }
-  if (wanted.has("snap:types/shapes\nnested")) {
-    if (typeof imports["snap:types/shapes"]?.nested !== "function")
-      throw new TypeError("imports['snap:types/shapes'].nested is missing from the import object");
+  for (const [iface, name, ...fields] of [
+    ["snap:types/shapes", "area", "area"],
+    ["snap:types/shapes", "find", "find"],
+    ["snap:types/shapes", "parse", "parse"],
+    ["snap:types/shapes", "check", "check"],
+    ["snap:types/shapes", "pairs", "pairs"],
+    ["snap:types/shapes", "nested", "nested"],
+  ] as string[][]) {
+    if (!fields.some((f) => wanted.has(`${iface}\n${f}`))) continue;
+    const where: any = iface === "$root" ? imports : (imports as any)[iface!];
+    if (typeof where?.[name!] !== "function")
+      throw new TypeError(
+        `${iface === "$root" ? "imports" : `imports['${iface}']`}.${name} is missing from the import object`,
+      );
   }
   const coreImports: WebAssembly.Imports = { ...options.coreImports };
   coreImports["snap:types/shapes"] = {
@@ -1015,36 +1291,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       const $prev = $current;
       $current = "snap:types/shapes#area";
       try {
-        let $10: SnapTypesShapes.Shape;
-        switch ($p0) {
-          case 0: {
-            const $0 = $i64ToF64($p1);
-            const $1 = $0 === $0 ? $0 : 0 / 0;
-            $10 = { tag: "circle", val: $1 };
-            break;
-          }
-          case 1: {
-            const $2 = Number(BigInt.asIntN(32, $p1));
-            const $3 = $2 | 0;
-            const $4 = $p2 | 0;
-            const $5: SnapTypesShapes.Point = { x: $3, y: $4 };
-            const $6 = $p3 | 0;
-            const $7 = $p4 | 0;
-            const $8: SnapTypesShapes.Point = { x: $6, y: $7 };
-            const $9: [SnapTypesShapes.Point, SnapTypesShapes.Point] = [$5, $8];
-            $10 = { tag: "rect", val: $9 };
-            break;
-          }
-          case 2: {
-            $10 = { tag: "empty" };
-            break;
-          }
-          default:
-            $trap(`invalid discriminant ${$p0} for a variant of 3 cases`);
-        }
-        const $11: number = imports["snap:types/shapes"].area($10);
-        if (typeof $11 !== "number") $typeError("result", "a number (f64)", $11);
-        return $11;
+        const $0 = $h0($p0, $p1, $p2, $p3, $p4);
+        const $1: number = imports["snap:types/shapes"].area($0);
+        if (typeof $1 !== "number")
+          $typeError("result", "a number (f64)", $1, "snap:types/shapes#area");
+        return $1;
       } catch (e) {
         $state = 2;
         throw e;
@@ -1058,72 +1309,11 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#find";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $21 = $h2($p0 >>> 0, $p1 >>> 0);
-        const $22 = $liftUtf8($p2, $p3);
-        const $23: SnapTypesShapes.Item | undefined = imports["snap:types/shapes"].find($21, $22);
-        const $24 = $checkPointer($p4, 32, 4, "results");
-        if ($23 === undefined || $23 === null) {
-          $u8[$24] = 0;
-        } else {
-          const $25 = $23;
-          $u8[$24] = 1;
-          if (typeof $25 !== "object" || $25 === null) $typeError("result", "an object", $25);
-          const $26 = $25.name;
-          const $27 = $25.tags;
-          const $28 = $25.color;
-          const $29 = $25.perms;
-          const $30 = $25.bytes;
-          const $31 = $lowerUtf8($26, "result.name");
-          const $32 = $lowered;
-          $dv.setInt32($24 + 8, $32, true);
-          $dv.setInt32($24 + 4, $31, true);
-          if (!Array.isArray($27)) $typeError("result.tags", "an array", $27);
-          const $38 = $27.length;
-          const $37 = $alloc(4, $38 * 8);
-          for (let $39 = 0; $39 < $38; $39++) {
-            const $33 = $27[$39];
-            const $34 = $37 + $39 * 8;
-            const $35 = $lowerUtf8($33, "result.tags[]");
-            const $36 = $lowered;
-            $dv.setInt32($34 + 4, $36, true);
-            $dv.setInt32($34, $35, true);
-          }
-          $dv.setInt32($24 + 16, $38, true);
-          $dv.setInt32($24 + 12, $37, true);
-          if ($28 === undefined || $28 === null) {
-            $u8[$24 + 20] = 0;
-          } else {
-            const $40 = $28;
-            $u8[$24 + 20] = 1;
-            let $41: number;
-            switch ($40) {
-              case "red":
-                $41 = 0;
-                break;
-              case "green":
-                $41 = 1;
-                break;
-              case "blue":
-                $41 = 2;
-                break;
-              default:
-                $typeError("result.color", 'one of "red", "green", "blue"', $40);
-            }
-            $u8[$24 + 21] = $41;
-          }
-          let $42 = 0;
-          if ($29 !== undefined && $29 !== null) {
-            if (typeof $29 !== "object") $typeError("result.perms", "an object of flags", $29);
-            if ($29.read) $42 |= 1;
-            if ($29.write) $42 |= 2;
-            if ($29.exec) $42 |= 4;
-          }
-          $u8[$24 + 22] = $42;
-          const $43 = $h3($30, "result.bytes");
-          const $44 = $lowered;
-          $dv.setInt32($24 + 28, $44, true);
-          $dv.setInt32($24 + 24, $43, true);
-        }
+        const $2 = $h9($p0 >>> 0, $p1 >>> 0);
+        const $3 = $liftUtf8($p2, $p3);
+        const $4: SnapTypesShapes.Item | undefined = imports["snap:types/shapes"].find($2, $3);
+        const $5 = $checkPointer($p4, 32, 4, "results");
+        $h10($4, $5, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -1147,50 +1337,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p2, 16, 4, "results");
-        if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        switch ($1.tag) {
-          case "ok": {
-            const $3 = $1.val;
-            $u8[$2] = 0;
-            if (typeof $3 !== "object" || $3 === null) $typeError("result.ok", "an object", $3);
-            const $4 = $3.x;
-            const $5 = $3.y;
-            if (($4 | 0) !== $4)
-              $typeError("result.ok.x", "an integer from -2147483648 to 2147483647 (s32)", $4);
-            $dv.setInt32($2 + 4, $4, true);
-            if (($5 | 0) !== $5)
-              $typeError("result.ok.y", "an integer from -2147483648 to 2147483647 (s32)", $5);
-            $dv.setInt32($2 + 8, $5, true);
-            break;
-          }
-          case "err": {
-            const $6 = $1.val;
-            $u8[$2] = 1;
-            if (typeof $6 !== "object" || $6 === null)
-              $typeError("result.err", 'an object with `tag` "not-found", "invalid"', $6);
-            switch ($6.tag) {
-              case "not-found": {
-                const $7 = $6.val;
-                $u8[$2 + 4] = 0;
-                const $8 = $lowerUtf8($7, "result.err.not-found");
-                const $9 = $lowered;
-                $dv.setInt32($2 + 12, $9, true);
-                $dv.setInt32($2 + 8, $8, true);
-                break;
-              }
-              case "invalid": {
-                $u8[$2 + 4] = 1;
-                break;
-              }
-              default:
-                $typeError("result.err", 'an object with `tag` "not-found", "invalid"', $6);
-            }
-            break;
-          }
-          default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        }
+        $h18($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -1205,11 +1352,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#check";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $0: SnapTypesShapes.Permissions = {
-          read: ($p0 & 1) !== 0,
-          write: ($p0 & 2) !== 0,
-          exec: ($p0 & 4) !== 0,
-        };
+        const $0 = $h21($p0);
         let $1: { tag: "ok"; val: undefined } | { tag: "err"; val: string };
         try {
           imports["snap:types/shapes"].check($0);
@@ -1218,25 +1361,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
           $1 = { tag: "err", val: $errorPayload(e) as any };
         }
         const $2 = $checkPointer($p1, 12, 4, "results");
-        if (typeof $1 !== "object" || $1 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        switch ($1.tag) {
-          case "ok": {
-            $u8[$2] = 0;
-            break;
-          }
-          case "err": {
-            const $3 = $1.val;
-            $u8[$2] = 1;
-            const $4 = $lowerUtf8($3, "result.err");
-            const $5 = $lowered;
-            $dv.setInt32($2 + 8, $5, true);
-            $dv.setInt32($2 + 4, $4, true);
-            break;
-          }
-          default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $1);
-        }
+        $h22($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -1251,34 +1376,10 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#pairs";
       try {
         if ($u8.byteLength === 0) $refresh();
-        const $7 = $h4($p0 >>> 0, $p1 >>> 0);
-        const $8: [bigint, Array<SnapTypesShapes.Point>] = imports["snap:types/shapes"].pairs($7);
-        const $9 = $checkPointer($p2, 16, 8, "results");
-        if (!Array.isArray($8) || $8.length !== 2)
-          $typeError("result", "an array of 2 elements", $8);
-        const $10 = $8[0];
-        const $11 = $8[1];
-        if (typeof $10 !== "bigint" || BigInt.asUintN(64, $10) !== $10)
-          $typeError("result[0]", "a bigint from 0n to 18446744073709551615n (u64)", $10);
-        $dv.setBigInt64($9, $10, true);
-        if (!Array.isArray($11)) $typeError("result[1]", "an array", $11);
-        const $17 = $11.length;
-        const $16 = $alloc(4, $17 * 8);
-        for (let $18 = 0; $18 < $17; $18++) {
-          const $12 = $11[$18];
-          const $13 = $16 + $18 * 8;
-          if (typeof $12 !== "object" || $12 === null) $typeError("result[1][]", "an object", $12);
-          const $14 = $12.x;
-          const $15 = $12.y;
-          if (($14 | 0) !== $14)
-            $typeError("result[1][].x", "an integer from -2147483648 to 2147483647 (s32)", $14);
-          $dv.setInt32($13, $14, true);
-          if (($15 | 0) !== $15)
-            $typeError("result[1][].y", "an integer from -2147483648 to 2147483647 (s32)", $15);
-          $dv.setInt32($13 + 4, $15, true);
-        }
-        $dv.setInt32($9 + 12, $17, true);
-        $dv.setInt32($9 + 8, $16, true);
+        const $2 = $h24($p0 >>> 0, $p1 >>> 0);
+        const $3: [bigint, Array<SnapTypesShapes.Point>] = imports["snap:types/shapes"].pairs($2);
+        const $4 = $checkPointer($p2, 16, 8, "results");
+        $h25($3, $4, "result");
         return;
       } catch (e) {
         $state = 2;
@@ -1293,64 +1394,15 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
       $current = "snap:types/shapes#nested";
       try {
         if ($u8.byteLength === 0) $refresh();
-        let $2: { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined };
-        switch ($p0) {
-          case 0: {
-            $2 = { tag: "none" };
-            break;
-          }
-          case 1: {
-            let $1: SnapTypesShapes.Color | undefined;
-            switch ($p1) {
-              case 0: {
-                $1 = undefined;
-                break;
-              }
-              case 1: {
-                const $0 = $c0[$p2];
-                if ($0 === undefined) $trap(`invalid enum discriminant ${$p2} (3 cases)`);
-                $1 = $0;
-                break;
-              }
-              default:
-                $trap(`invalid discriminant ${$p1} for a option of 2 cases`);
-            }
-            $2 = { tag: "some", val: $1 };
-            break;
-          }
-          default:
-            $trap(`invalid discriminant ${$p0} for a option of 2 cases`);
-        }
-        let $3: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
+        const $0 = $h27($p0, $p1, $p2);
+        let $1: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
         try {
-          $3 = { tag: "ok", val: imports["snap:types/shapes"].nested($2) };
+          $1 = { tag: "ok", val: imports["snap:types/shapes"].nested($0) };
         } catch (e) {
-          $3 = { tag: "err", val: $errorPayload(e) as any };
+          $1 = { tag: "err", val: $errorPayload(e) as any };
         }
-        const $4 = $checkPointer($p3, 3, 1, "results");
-        if (typeof $3 !== "object" || $3 === null)
-          $typeError("result", 'an object with `tag` "ok", "err"', $3);
-        switch ($3.tag) {
-          case "ok": {
-            const $5 = $3.val;
-            $u8[$4] = 0;
-            if ($5 === undefined || $5 === null) {
-              $u8[$4 + 1] = 0;
-            } else {
-              const $6 = $5;
-              $u8[$4 + 1] = 1;
-              if (($6 & 0xff) !== $6) $typeError("result.ok", "an integer from 0 to 255 (u8)", $6);
-              $u8[$4 + 2] = $6;
-            }
-            break;
-          }
-          case "err": {
-            $u8[$4] = 1;
-            break;
-          }
-          default:
-            $typeError("result", 'an object with `tag` "ok", "err"', $3);
-        }
+        const $2 = $checkPointer($p3, 3, 1, "results");
+        $h30($1, $2, "result");
         return;
       } catch (e) {
         $state = 2;

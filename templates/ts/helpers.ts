@@ -107,8 +107,9 @@ function $trap(message: string): never {
 }
 
 // @section $typeError scope=instance needs=$describe,$argumentErrors
-function $typeError(path: string, expected: string, got: unknown): never {
-  const error = new TypeError(`${$current}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
+/** A bad value from the caller; `label` names the call when the glue does not keep `$current`. */
+function $typeError(path: string, expected: string, got: unknown, label: string = $current): never {
+  const error = new TypeError(`${label}: \`${path}\` must be ${expected}, got ${$describe(got)}`);
   $argumentErrors.add(error);
   throw error;
 }
@@ -122,7 +123,8 @@ function $enterFailed(name: string): never {
 
 // @section $mayLeave scope=instance needs=$trap
 /** The guest called out while it may not: outside a call, after a trap, or from cabi_realloc or cabi_post_*. */
-function $cannotLeave(): never {
+function $cannotLeave(label: string = $current): never {
+  $current = label;
   if ($state === 2) $trap("cannot leave component instance: it trapped earlier");
   if ($state === 3) $trap("cannot leave component instance: the guest called out of cabi_realloc or a cabi_post_* function, which the canonical ABI forbids");
   $trap("cannot leave component instance: the guest called out when no call into it was running");
