@@ -35,7 +35,21 @@ type Entry =
     }
   | { depth: number; chain: string[] }
   | { depth: number; assign: [string, string] }
-  | { depth: number; arm: [string, string[]] };
+  | { depth: number; arm: [string, string[]] }
+  /** Another buffer's first `count` entries, nested `depth` levels in. */
+  | { depth: number; nested: Entry[]; count: number };
+
+/** The last line-producing entry of `entries`, looking into nested buffers. */
+function lastEntry(entries: readonly Entry[], count = entries.length): Entry | undefined {
+  const last = entries[count - 1];
+  return last !== undefined && "nested" in last ? lastEntry(last.nested, last.count) : last;
+}
+
+const INDENTS: string[] = [""];
+const indentation = (depth: number): string => {
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + "    ");
+  return INDENTS[depth];
+};
 
 export class RustSource {
   private readonly entries: Entry[] = [];
@@ -76,12 +90,14 @@ export class RustSource {
 
   /** Appends another buffer's contents, nested at the current indentation. */
   append(other: RustSource): void {
-    for (const e of other.entries) this.entries.push({ ...e, depth: e.depth + this.depth });
+    // Buffers only grow, so their first `count` entries are what they hold now: no copy is needed.
+    if (other.entries.length > 0)
+      this.entries.push({ depth: this.depth, nested: other.entries, count: other.entries.length });
   }
 
   /** A blank line, unless the buffer is empty or already ends with one or with an opening brace. */
   blank(): void {
-    const last = this.entries[this.entries.length - 1];
+    const last = lastEntry(this.entries);
     if (last === undefined || ("text" in last && (last.text === "" || last.text.endsWith("{")))) return;
     this.entries.push({ depth: this.depth, text: "" });
   }
@@ -121,104 +137,137 @@ export class RustSource {
     const out: string[] = [];
     const push = (depth: number, text: string) => {
       // No blank line before a closing brace or after an opening one.
-      if (/^[}\])]/.test(text)) while (out.length && out[out.length - 1] === "") out.pop();
-      if (text === "" && (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{"))) return;
-      out.push(text === "" ? "" : "    ".repeat(depth) + text);
+      const c = text.charCodeAt(0);
+      if (c === 0x7d /* } */ || c === 0x5d /* ] */ || c === 0x29 /* ) */)
+        while (out.length && out[out.length - 1] === "") out.pop();
+      if (text === "") {
+        if (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{")) return;
+        out.push("");
+      } else out.push(indentation(depth) + text);
+    };
+    // Generated code repeats lines (each function's glue numbers its variables from 0), so each distinct
+    // line is laid out once per call: the layout depends only on the text and the indentation.
+    const laidOut = new Map<string, string[] | null>();
+    const openers = new Map<string, { lines: string[]; nextLine: boolean } | null>();
+    const emit = (depth: number, lines: string[]) => {
+      push(depth, lines[0]);
+      for (let i = 1; i < lines.length; i++) out.push(lines[i]);
     };
     // A line rustfmt would lay out differently is replaced by its layout; its first line carries no indentation.
     const formatted = (depth: number, text: string): boolean => {
-      const laid = layoutLine(text, depth * 4, edition2024);
+      const key = `${depth} ${text}`;
+      let laid = laidOut.get(key);
+      if (laid === undefined) {
+        const l = layoutLine(text, depth * 4, edition2024);
+        laid = l === null ? null : l.split("\n");
+        laidOut.set(key, laid);
+      }
       if (laid === null) return false;
-      const [first, ...rest] = laid.split("\n");
-      push(depth, first);
-      for (const l of rest) out.push(l);
+      emit(depth, laid);
       return true;
     };
     // Depths of the `let … = match … {` statements whose `match` rustfmt moves to the next line: their
     // arms and closing brace move one level in with it.
     const shifted: number[] = [];
-    for (const entry of this.entries) {
-      const e = { ...entry, depth: entry.depth + shifted.length };
-      if ("text" in e) {
-        const closes = shifted.length > 0 && entry.depth === shifted[shifted.length - 1] && /^}/.test(e.text);
-        const opener = e.text.endsWith(" {") ? formatBlockOpener(e.text, e.depth * 4, edition2024) : null;
-        if (opener) {
-          const [first, ...rest] = opener.text.split("\n");
-          push(e.depth, first);
-          for (const l of rest) out.push(l);
-          if (opener.nextLine) shifted.push(entry.depth);
-        } else if (!formatted(e.depth, e.text)) push(e.depth, e.text);
-        if (closes) shifted.pop();
-      } else if ("list" in e) {
-        const { head, items, tail, open, close, kind } = e.list;
-        const one = `${head}${open}${items.join(", ")}${close}${tail}`;
-        if (formatted(e.depth, one)) continue;
-        const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && e.depth * 4 + one.length <= MAX_WIDTH;
-        if (items.length === 0 || fits) push(e.depth, one);
-        else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
-          // rustfmt packs short simple items as many to a line as fit.
-          push(e.depth, head + open.trimEnd());
-          let current = "";
-          for (const item of items) {
-            const next = current === "" ? `${item},` : `${current} ${item},`;
-            if ((e.depth + 1) * 4 + next.length > MAX_WIDTH) {
-              push(e.depth + 1, current);
-              current = `${item},`;
-            } else current = next;
+    const layOut = (entries: readonly Entry[], count: number, offset: number): void => {
+      for (let n = 0; n < count; n++) {
+        const entry = entries[n];
+        const abs = entry.depth + offset;
+        if ("nested" in entry) {
+          layOut(entry.nested, entry.count, abs);
+          continue;
+        }
+        const depth = abs + shifted.length;
+        if ("text" in entry) {
+          const text = entry.text;
+          const closes = shifted.length > 0 && abs === shifted[shifted.length - 1] && text.charCodeAt(0) === 0x7d;
+          let opener: { lines: string[]; nextLine: boolean } | null | undefined = null;
+          if (text.endsWith(" {")) {
+            const key = `${depth} ${text}`;
+            opener = openers.get(key);
+            if (opener === undefined) {
+              const o = formatBlockOpener(text, depth * 4, edition2024);
+              opener = o && { lines: o.text.split("\n"), nextLine: o.nextLine };
+              openers.set(key, opener);
+            }
           }
-          push(e.depth + 1, current);
-          push(e.depth, close.trimStart() + tail);
-        } else {
-          push(e.depth, head + open.trimEnd());
-          for (const item of items) push(e.depth + 1, `${item},`);
-          push(e.depth, close.trimStart() + tail);
-        }
-      } else if ("arm" in e) {
-        const [pattern, chain] = e.arm;
-        const body = chain.join("");
-        const line = `${pattern} => ${body},`;
-        if (body.length <= 60 && e.depth * 4 + line.length <= MAX_WIDTH) push(e.depth, line);
-        else if (body.length <= 60 || chain.length === 1) {
-          push(e.depth, `${pattern} => {`);
-          push(e.depth + 1, body);
-          push(e.depth, "}");
-        } else {
-          // rustfmt breaks a long chain right after the arm's arrow.
-          push(e.depth, `${pattern} => ${chain[0]}`);
-          chain.slice(1).forEach((part, i) => push(e.depth + 1, i === chain.length - 2 ? `${part},` : part));
-        }
-      } else if ("assign" in e) {
-        const [lhs, rhs] = e.assign;
-        const one = `${lhs} = ${rhs};`;
-        if (formatted(e.depth, one)) continue;
-        const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
-        if (e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
-        else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
-          // The call's arguments go one per line; its head stays on the `=` line if it fits there.
-          const sameLine = e.depth * 4 + `${lhs} = ${call[1]}(`.length <= MAX_WIDTH;
-          const at = sameLine ? e.depth : e.depth + 1;
-          if (sameLine) push(e.depth, `${lhs} = ${call[1]}(`);
+          if (opener) {
+            emit(depth, opener.lines);
+            if (opener.nextLine) shifted.push(abs);
+          } else if (!formatted(depth, text)) push(depth, text);
+          if (closes) shifted.pop();
+        } else if ("list" in entry) {
+          const { head, items, tail, open, close, kind } = entry.list;
+          const one = `${head}${open}${items.join(", ")}${close}${tail}`;
+          if (formatted(depth, one)) continue;
+          const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && depth * 4 + one.length <= MAX_WIDTH;
+          if (items.length === 0 || fits) push(depth, one);
+          else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
+            // rustfmt packs short simple items as many to a line as fit.
+            push(depth, head + open.trimEnd());
+            let current = "";
+            for (const item of items) {
+              const next = current === "" ? `${item},` : `${current} ${item},`;
+              if ((depth + 1) * 4 + next.length > MAX_WIDTH) {
+                push(depth + 1, current);
+                current = `${item},`;
+              } else current = next;
+            }
+            push(depth + 1, current);
+            push(depth, close.trimStart() + tail);
+          } else {
+            push(depth, head + open.trimEnd());
+            for (const item of items) push(depth + 1, `${item},`);
+            push(depth, close.trimStart() + tail);
+          }
+        } else if ("arm" in entry) {
+          const [pattern, chain] = entry.arm;
+          const body = chain.join("");
+          const line = `${pattern} => ${body},`;
+          if (body.length <= 60 && depth * 4 + line.length <= MAX_WIDTH) push(depth, line);
+          else if (body.length <= 60 || chain.length === 1) {
+            push(depth, `${pattern} => {`);
+            push(depth + 1, body);
+            push(depth, "}");
+          } else {
+            // rustfmt breaks a long chain right after the arm's arrow.
+            push(depth, `${pattern} => ${chain[0]}`);
+            chain.slice(1).forEach((part, i) => push(depth + 1, i === chain.length - 2 ? `${part},` : part));
+          }
+        } else if ("assign" in entry) {
+          const [lhs, rhs] = entry.assign;
+          const one = `${lhs} = ${rhs};`;
+          if (formatted(depth, one)) continue;
+          const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
+          if (depth * 4 + one.length <= MAX_WIDTH) push(depth, one);
+          else if ((depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
+            // The call's arguments go one per line; its head stays on the `=` line if it fits there.
+            const sameLine = depth * 4 + `${lhs} = ${call[1]}(`.length <= MAX_WIDTH;
+            const at = sameLine ? depth : depth + 1;
+            if (sameLine) push(depth, `${lhs} = ${call[1]}(`);
+            else {
+              push(depth, `${lhs} =`);
+              push(at, `${call[1]}(`);
+            }
+            for (const arg of splitTopLevel(call[2])) push(at + 1, `${arg},`);
+            push(at, ");");
+          } else if ((depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) push(depth, one);
           else {
-            push(e.depth, `${lhs} =`);
-            push(at, `${call[1]}(`);
+            push(depth, `${lhs} =`);
+            push(depth + 1, `${rhs};`);
           }
-          for (const arg of splitTopLevel(call[2])) push(at + 1, `${arg},`);
-          push(at, sameLine ? ");" : ");");
-        } else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) push(e.depth, one);
-        else {
-          push(e.depth, `${lhs} =`);
-          push(e.depth + 1, `${rhs};`);
-        }
-      } else {
-        const one = e.chain.join("");
-        if (formatted(e.depth, one)) continue;
-        if (one.length <= 60 && e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
-        else {
-          push(e.depth, e.chain[0]);
-          for (const part of e.chain.slice(1)) push(e.depth + 1, part);
+        } else {
+          const one = entry.chain.join("");
+          if (formatted(depth, one)) continue;
+          if (one.length <= 60 && depth * 4 + one.length <= MAX_WIDTH) push(depth, one);
+          else {
+            push(depth, entry.chain[0]);
+            for (const part of entry.chain.slice(1)) push(depth + 1, part);
+          }
         }
       }
-    }
+    };
+    layOut(this.entries, this.entries.length, 0);
     while (out.length && out[out.length - 1] === "") out.pop();
     return out;
   }
