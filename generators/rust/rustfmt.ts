@@ -31,7 +31,8 @@ interface Shape {
 const indented = (indent: number): Shape => ({ width: Math.max(0, MAX - indent), indent, offset: 0 });
 const offsetLeft = (s: Shape, w: number): Shape | null =>
   s.width < w ? null : { width: s.width - w, indent: s.indent, offset: s.offset + w };
-const subWidth = (s: Shape, w: number): Shape | null => (s.width < w ? null : { ...s, width: s.width - w });
+const subWidth = (s: Shape, w: number): Shape | null =>
+  s.width < w ? null : { width: s.width - w, indent: s.indent, offset: s.offset };
 const blockIndent = (s: Shape, n: number): Shape => ({
   width: Math.max(0, MAX - s.indent - n),
   indent: s.indent + n,
@@ -41,23 +42,32 @@ const usedWidth = (s: Shape) => s.indent + s.offset;
 const rhsOverhead = (s: Shape) => Math.max(0, MAX - (usedWidth(s) + s.width));
 const spaces = (n: number) => " ".repeat(n);
 
-const firstLine = (s: string) => s.split("\n")[0];
+const firstLine = (s: string) => {
+  const nl = s.indexOf("\n");
+  return nl < 0 ? s : s.slice(0, nl);
+};
 const lastLine = (s: string) => s.slice(s.lastIndexOf("\n") + 1);
-const firstLineWidth = (s: string) => firstLine(s).length;
+const firstLineWidth = (s: string) => {
+  const nl = s.indexOf("\n");
+  return nl < 0 ? s.length : nl;
+};
 const lastLineWidth = (s: string) => lastLine(s).length;
-const newlines = (s: string) => s.split("\n").length - 1;
+const newlines = (s: string) => {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+};
 
 /** rustfmt's `wrap_str`/`filtered_str_fits`. */
 function fits(s: string, shape: Shape): boolean {
   if (firstLineWidth(s) > shape.width) return false;
-  if (!s.includes("\n")) return true;
-  if (
-    s
-      .split("\n")
-      .slice(1)
-      .some((l) => l.length > MAX)
-  )
-    return false;
+  let nl = s.indexOf("\n");
+  if (nl < 0) return true;
+  while (nl >= 0) {
+    const next = s.indexOf("\n", nl + 1);
+    if ((next < 0 ? s.length : next) - nl - 1 > MAX) return false;
+    nl = next;
+  }
   return lastLineWidth(s) <= usedWidth(shape) + shape.width;
 }
 const wrap = (s: string | null, shape: Shape) => (s !== null && fits(s, shape) ? s : null);
@@ -67,55 +77,84 @@ const wrap = (s: string | null, shape: Shape) => (s !== null && fits(s, shape) ?
 
 type Tok = { t: "id" | "lt" | "lit" | "p"; v: string };
 
+const PUNCTS = [
+  "::",
+  "->",
+  "=>",
+  "==",
+  "!=",
+  "<=",
+  ">=",
+  "&&",
+  "||",
+  "..=",
+  "..",
+  "+=",
+  "-=",
+  "*=",
+  "/=",
+  "|=",
+  "&=",
+  "^=",
+  "<<",
+  ">>",
+];
+const SINGLE_PUNCTS = "()[]{}<>,;:.=+-*/%!&|^?#@$";
+// Sticky, so that each matches at `lastIndex` without slicing the text.
+const CHAR_LIT = /'(?:[^'\\]|\\.[^']*)'/y;
+const LIFETIME = /'[A-Za-z_][A-Za-z0-9_]*/y;
+const NUMBER = /(0x[0-9A-Fa-f_]+|[0-9][0-9_]*(\.[0-9]+)?(e[0-9]+)?)([iuf](8|16|32|64|128|size))?/y;
+const STRING = /"(?:[^"\\]|\\.)*"/y;
+
+const isIdentStart = (c: number) => (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+const isIdentChar = (c: number) => isIdentStart(c) || (c >= 0x30 && c <= 0x39);
+
+function sticky(re: RegExp, text: string, at: number): string | null {
+  re.lastIndex = at;
+  const m = re.exec(text);
+  return m === null ? null : m[0];
+}
+
 function tokenize(text: string): Tok[] | null {
   const out: Tok[] = [];
-  const puncts = [
-    "::",
-    "->",
-    "=>",
-    "==",
-    "!=",
-    "<=",
-    ">=",
-    "&&",
-    "||",
-    "..=",
-    "..",
-    "+=",
-    "-=",
-    "*=",
-    "/=",
-    "|=",
-    "&=",
-    "^=",
-    "<<",
-    ">>",
-  ];
   let i = 0;
   while (i < text.length) {
-    const c = text[i];
-    if (c === " " || c === "\t") {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x09) {
       i++;
       continue;
     }
-    const rest = text.slice(i);
-    let m: RegExpMatchArray | null;
-    if ((m = rest.match(/^(r#)?[A-Za-z_][A-Za-z0-9_]*/))) out.push({ t: "id", v: m[0] });
-    else if ((m = rest.match(/^'(?:[^'\\]|\\.[^']*)'/))) out.push({ t: "lit", v: m[0] });
-    else if ((m = rest.match(/^'[A-Za-z_][A-Za-z0-9_]*/))) out.push({ t: "lt", v: m[0] });
-    else if ((m = rest.match(/^(0x[0-9A-Fa-f_]+|[0-9][0-9_]*(\.[0-9]+)?(e[0-9]+)?)([iuf](8|16|32|64|128|size))?/)))
-      out.push({ t: "lit", v: m[0] });
-    else if ((m = rest.match(/^b?"(?:[^"\\]|\\.)*"/))) out.push({ t: "lit", v: m[0] });
-    else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) return null;
-    else {
-      const p = puncts.find((p) => rest.startsWith(p));
-      if (p) out.push({ t: "p", v: p });
-      else if ("()[]{}<>,;:.=+-*/%!&|^?#@$".includes(c)) out.push({ t: "p", v: c });
-      else return null;
-      i += (p ?? c).length;
+    if (isIdentStart(c)) {
+      // `r#` starts a raw identifier only when an identifier follows.
+      let j = c === 0x72 && text.charCodeAt(i + 1) === 0x23 && isIdentStart(text.charCodeAt(i + 2)) ? i + 3 : i + 1;
+      while (j < text.length && isIdentChar(text.charCodeAt(j))) j++;
+      out.push({ t: "id", v: text.slice(i, j) });
+      i = j;
       continue;
     }
-    i += m[0].length;
+    let v: string | null = null;
+    let t: Tok["t"] = "lit";
+    if (c === 0x27 /* ' */) {
+      v = sticky(CHAR_LIT, text, i);
+      if (v === null) {
+        v = sticky(LIFETIME, text, i);
+        t = "lt";
+      }
+    } else if (c >= 0x30 && c <= 0x39) v = sticky(NUMBER, text, i);
+    // A byte string's `b` is read as an identifier above, as it always was.
+    else if (c === 0x22 /* " */) v = sticky(STRING, text, i);
+    if (v !== null) {
+      out.push({ t, v });
+      i += v.length;
+      continue;
+    }
+    if (c === 0x2f /* / */ && (text[i + 1] === "/" || text[i + 1] === "*")) return null;
+    const p = PUNCTS.find((p) => text.startsWith(p, i));
+    const ch = text[i];
+    if (p) out.push({ t: "p", v: p });
+    else if (SINGLE_PUNCTS.includes(ch)) out.push({ t: "p", v: ch });
+    else return null;
+    i += (p ?? ch).length;
   }
   return out;
 }
@@ -550,8 +589,8 @@ function overflow(
   const used = ident.includes("\n") ? Math.max(0, lastLineWidth(ident) - usedWidth(shape)) : ident.length;
   const oneLineWidth = Math.max(0, shape.width - (used + 2));
   const ols = offsetLeft(shape, lastLineWidth(ident) + 1);
-  const oneLineShape = (ols && subWidth(ols, 1)) ?? { ...shape, width: 0 };
-  const nested: Shape = { indent: shape.indent + TAB, offset: 0, width: Math.max(0, MAX - shape.indent - TAB - 1) };
+  const oneLineShape = (ols && subWidth(ols, 1)) ?? { width: 0, indent: shape.indent, offset: shape.offset };
+  const nested: Shape = { width: Math.max(0, MAX - shape.indent - TAB - 1), indent: shape.indent + TAB, offset: 0 };
   const list: (string | null)[] = items.map((i) => i.rewrite(nested));
   const n = items.length;
   const last = items[n - 1];
@@ -566,7 +605,10 @@ function overflow(
     if (n === 1 && !last.nestedCall) argShape = oneLineShape;
     else {
       const off = list.slice(0, -1).reduce((a, s) => a + 2 + (s ?? "").length, 0);
-      argShape = offsetLeft({ ...oneLineShape, width: Math.min(itemMaxWidth, oneLineShape.width) }, off);
+      argShape = offsetLeft(
+        { width: Math.min(itemMaxWidth, oneLineShape.width), indent: oneLineShape.indent, offset: oneLineShape.offset },
+        off,
+      );
     }
     const rw = argShape ? last.rewrite(argShape) : null;
     if (rw !== null) {
@@ -842,7 +884,7 @@ function rewritePair(
   front: boolean,
 ): string | null {
   const overhead = front ? usedWidth(shape) : usedWidth(shape) + prefix.length + infix.trimEnd().length;
-  const l = lhs({ ...shape, width: Math.max(0, MAX - overhead) });
+  const l = lhs({ width: Math.max(0, MAX - overhead), indent: shape.indent, offset: shape.offset });
   if (l === null) return null;
   const left = prefix + l;
   const s = offsetLeft(shape, lastLineWidth(left) + infix.length);
@@ -856,7 +898,10 @@ function rewritePair(
     )
       return left + infix + r + suffix;
   }
-  let rhsShape: Shape | null = subWidth(blockIndent({ ...shape, offset: 0 }, TAB), rhsOverhead(shape));
+  let rhsShape: Shape | null = subWidth(
+    blockIndent({ width: shape.width, indent: shape.indent, offset: 0 }, TAB),
+    rhsOverhead(shape),
+  );
   const inf = front ? infix.trimStart() : infix.trimEnd();
   if (rhsShape && front) rhsShape = offsetLeft(rhsShape, inf.length);
   if (!rhsShape) return null;
@@ -875,12 +920,12 @@ interface Field {
 function rewriteStruct(path: string, fields: Field[], shape: Shape): string | null {
   if (path.length > shape.width - 2) return null;
   if (fields.length === 0) return `${path} {}`;
-  const vShape: Shape = blockIndent({ ...shape, offset: 0 }, TAB);
+  const vShape: Shape = blockIndent({ width: shape.width, indent: shape.indent, offset: 0 }, TAB);
   const hWidth = shape.width - (path.length + 3) - 2;
   const h = hWidth >= 0 ? Math.min(hWidth, STRUCT_LIT_WIDTH) : null;
   const items = fields.map((f) => {
     if (!f.rewrite) return f.name;
-    const s = offsetLeft({ ...vShape, width: vShape.width - 1 }, f.name.length + 2);
+    const s = offsetLeft({ width: vShape.width - 1, indent: vShape.indent, offset: vShape.offset }, f.name.length + 2);
     const v = s && f.rewrite(s);
     return v === null ? null : `${f.name}: ${v}`;
   });
@@ -1032,7 +1077,11 @@ function rewritePat(p: Expr, shape: Shape): string | null {
       return p.text;
     case "unary":
       if (p.op !== "&" && p.op !== "&mut ") return null;
-      return p.op + (rewritePat(p.e, offsetLeft(shape, p.op.length) ?? { ...shape, width: 0 }) ?? "");
+      return (
+        p.op +
+        (rewritePat(p.e, offsetLeft(shape, p.op.length) ?? { width: 0, indent: shape.indent, offset: shape.offset }) ??
+          "")
+      );
     case "call": {
       if (p.callee.k !== "path") return null;
       const path = atom(p.callee.text, shape);
@@ -1068,10 +1117,10 @@ function parsePattern(p: Parser): { mut: boolean; pat: Expr } {
 /** rustfmt's `rewrite_assign_rhs`: `lhs` ends with `=`. */
 function assignRhs(lhs: string, rhs: (s: Shape) => string | null, shape: Shape): string | null {
   const llw = lastLineWidth(lhs) - (lhs.includes("\n") ? shape.indent : 0);
-  const orig = offsetLeft(shape, llw + 1) ?? { ...shape, width: 0, offset: shape.offset + llw + 1 };
+  const orig = offsetLeft(shape, llw + 1) ?? { width: 0, indent: shape.indent, offset: shape.offset + llw + 1 };
   const o = rhs(orig);
   if (o !== null && !o.includes("\n") && o.length <= orig.width) return `${lhs} ${o}`;
-  const newShape = subWidth(blockIndent({ ...orig, offset: 0 }, TAB), rhsOverhead(orig));
+  const newShape = subWidth(blockIndent({ width: orig.width, indent: orig.indent, offset: 0 }, TAB), rhsOverhead(orig));
   const n = newShape && rhs(newShape);
   const nl = `\n${spaces(orig.indent + TAB)}`;
   if (o !== null && n !== null) {
@@ -1131,11 +1180,14 @@ export function formatStatement(text: string, indent: number, edition2024 = fals
     const patShape = ps && subWidth(ps, 1);
     if (!patShape) return null;
     const prefix = parsed.mut ? "mut " : "";
-    const pat = rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
+    const pat = rewritePat(
+      parsed.pat,
+      offsetLeft(patShape, prefix.length) ?? { width: 0, indent: patShape.indent, offset: patShape.offset },
+    );
     if (pat === null) return null;
     let lhs = `let ${prefix}${pat}`;
     if (parsed.ty) {
-      const base = pat.includes("\n") ? { ...shape, width: MAX - indent } : shape;
+      const base = pat.includes("\n") ? { width: MAX - indent, indent: shape.indent, offset: shape.offset } : shape;
       const ts = offsetLeft(base, lastLineWidth(lhs) - (lhs.includes("\n") ? indent : 0) + 2);
       const ts2 = ts && subWidth(ts, 2);
       const t = ts2 && rewriteType(parsed.ty, ts2);
@@ -1384,7 +1436,12 @@ export function formatBlockOpener(
   const ps = offsetLeft(shape, 4);
   const patShape = ps && subWidth(ps, 1);
   const prefix = parsed.mut ? "mut " : "";
-  const pat = patShape && rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
+  const pat =
+    patShape &&
+    rewritePat(
+      parsed.pat,
+      offsetLeft(patShape, prefix.length) ?? { width: 0, indent: patShape.indent, offset: patShape.offset },
+    );
   if (pat === null) return null;
   const lhs = `let ${prefix}${pat} =`;
   // The `match` head must fit after `= `: `match ` before the scrutinee. When ` {` does not fit
@@ -1393,14 +1450,14 @@ export function formatBlockOpener(
   const orig = offsetLeft(shape, llw + 1);
   const cond =
     orig && orig.width >= 6
-      ? rewriteExpr(scrutinee, { ...orig, width: orig.width - 6, offset: orig.offset + 6 })
+      ? rewriteExpr(scrutinee, { width: orig.width - 6, indent: orig.indent, offset: orig.offset + 6 })
       : null;
   if (cond !== null && !cond.includes("\n")) {
     if (cond.length + 2 <= orig!.width - 6) return { text: `${lhs} match ${cond} {`, nextLine: false };
     return { text: `${lhs} match ${cond}\n${spaces(indent)}{`, nextLine: false };
   }
   const next = blockIndent(shape, TAB);
-  const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { ...next, width: next.width - 9, offset: 6 }) : null;
+  const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { width: next.width - 9, indent: next.indent, offset: 6 }) : null;
   if (c2 === null || c2.includes("\n")) return null;
   return { text: `${lhs}\n${spaces(indent + TAB)}match ${c2} {`, nextLine: true };
 }
