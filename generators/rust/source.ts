@@ -28,21 +28,22 @@ export type ListKind = "call" | "struct" | "array" | "params";
 const ITEMS_WIDTH: Record<ListKind, number> = { call: 60, struct: 18, array: 60, params: MAX_WIDTH };
 
 type Entry =
-  | { depth: number; text: string }
+  | { k: "text"; depth: number; text: string }
   | {
+      k: "list";
       depth: number;
       list: { head: string; items: string[]; tail: string; open: string; close: string; kind: ListKind };
     }
-  | { depth: number; chain: string[] }
-  | { depth: number; assign: [string, string] }
-  | { depth: number; arm: [string, string[]] }
+  | { k: "chain"; depth: number; chain: string[] }
+  | { k: "assign"; depth: number; assign: [string, string] }
+  | { k: "arm"; depth: number; arm: [string, string[]] }
   /** Another buffer's first `count` entries, nested `depth` levels in. */
-  | { depth: number; nested: Entry[]; count: number };
+  | { k: "nested"; depth: number; nested: Entry[]; count: number };
 
 /** The last line-producing entry of `entries`, looking into nested buffers. */
 function lastEntry(entries: readonly Entry[], count = entries.length): Entry | undefined {
   const last = entries[count - 1];
-  return last !== undefined && "nested" in last ? lastEntry(last.nested, last.count) : last;
+  return last !== undefined && last.k === "nested" ? lastEntry(last.nested, last.count) : last;
 }
 
 const INDENTS: string[] = [""];
@@ -61,7 +62,7 @@ export class RustSource {
 
   /** Appends lines at the current indentation (an empty string is a blank line). */
   line(...texts: string[]): void {
-    for (const text of texts) this.entries.push({ depth: this.depth, text });
+    for (const text of texts) this.entries.push({ k: "text", depth: this.depth, text });
   }
 
   /** Appends a line and indents what follows (`{` ends it). */
@@ -92,14 +93,14 @@ export class RustSource {
   append(other: RustSource): void {
     // Buffers only grow, so their first `count` entries are what they hold now: no copy is needed.
     if (other.entries.length > 0)
-      this.entries.push({ depth: this.depth, nested: other.entries, count: other.entries.length });
+      this.entries.push({ k: "nested", depth: this.depth, nested: other.entries, count: other.entries.length });
   }
 
   /** A blank line, unless the buffer is empty or already ends with one or with an opening brace. */
   blank(): void {
     const last = lastEntry(this.entries);
-    if (last === undefined || ("text" in last && (last.text === "" || last.text.endsWith("{")))) return;
-    this.entries.push({ depth: this.depth, text: "" });
+    if (last === undefined || (last.k === "text" && (last.text === "" || last.text.endsWith("{")))) return;
+    this.entries.push({ k: "text", depth: this.depth, text: "" });
   }
 
   get empty(): boolean {
@@ -111,7 +112,7 @@ export class RustSource {
    * line, and `)tail`. `open`/`close` are the brackets.
    */
   list(head: string, items: string[], tail: string, kind: ListKind, open = "(", close = ")"): void {
-    this.entries.push({ depth: this.depth, list: { head, items, tail, open, close, kind } });
+    this.entries.push({ k: "list", depth: this.depth, list: { head, items, tail, open, close, kind } });
   }
 
   /**
@@ -119,17 +120,17 @@ export class RustSource {
    * `rhs` on the next line, indented, as rustfmt puts it.
    */
   assign(lhs: string, rhs: string): void {
-    this.entries.push({ depth: this.depth, assign: [lhs, rhs] });
+    this.entries.push({ k: "assign", depth: this.depth, assign: [lhs, rhs] });
   }
 
   /** A match arm whose body is a method chain: on the arm's line when it fits, else in a block. */
   arm(pattern: string, chain: string[]): void {
-    this.entries.push({ depth: this.depth, arm: [pattern, chain] });
+    this.entries.push({ k: "arm", depth: this.depth, arm: [pattern, chain] });
   }
 
   /** A method chain: on one line when it is short (rustfmt's `chain_width`), else one call per line. */
   chain(parts: string[]): void {
-    this.entries.push({ depth: this.depth, chain: parts });
+    this.entries.push({ k: "chain", depth: this.depth, chain: parts });
   }
 
   /** The lines, laid out; `edition2024` selects rustfmt's 2024 style where it differs. */
@@ -147,20 +148,21 @@ export class RustSource {
     };
     // Generated code repeats lines (each function's glue numbers its variables from 0), so each distinct
     // line is laid out once per call: the layout depends only on the text and the indentation.
-    const laidOut = new Map<string, string[] | null>();
-    const openers = new Map<string, { lines: string[]; nextLine: boolean } | null>();
+    // By text, then by depth: a text's hash is computed once, a joined key's would be on every lookup.
+    const laidOut = new Map<string, (string[] | null)[]>();
+    const openers = new Map<string, ({ lines: string[]; nextLine: boolean } | null)[]>();
     const emit = (depth: number, lines: string[]) => {
       push(depth, lines[0]);
       for (let i = 1; i < lines.length; i++) out.push(lines[i]);
     };
     // A line rustfmt would lay out differently is replaced by its layout; its first line carries no indentation.
     const formatted = (depth: number, text: string): boolean => {
-      const key = `${depth} ${text}`;
-      let laid = laidOut.get(key);
+      let byDepth = laidOut.get(text);
+      if (byDepth === undefined) laidOut.set(text, (byDepth = []));
+      let laid = byDepth[depth];
       if (laid === undefined) {
         const l = layoutLine(text, depth * 4, edition2024);
-        laid = l === null ? null : l.split("\n");
-        laidOut.set(key, laid);
+        laid = byDepth[depth] = l === null ? null : l.split("\n");
       }
       if (laid === null) return false;
       emit(depth, laid);
@@ -173,22 +175,22 @@ export class RustSource {
       for (let n = 0; n < count; n++) {
         const entry = entries[n];
         const abs = entry.depth + offset;
-        if ("nested" in entry) {
+        if (entry.k === "nested") {
           layOut(entry.nested, entry.count, abs);
           continue;
         }
         const depth = abs + shifted.length;
-        if ("text" in entry) {
+        if (entry.k === "text") {
           const text = entry.text;
           const closes = shifted.length > 0 && abs === shifted[shifted.length - 1] && text.charCodeAt(0) === 0x7d;
           let opener: { lines: string[]; nextLine: boolean } | null | undefined = null;
           if (text.endsWith(" {")) {
-            const key = `${depth} ${text}`;
-            opener = openers.get(key);
+            let byDepth = openers.get(text);
+            if (byDepth === undefined) openers.set(text, (byDepth = []));
+            opener = byDepth[depth];
             if (opener === undefined) {
               const o = formatBlockOpener(text, depth * 4, edition2024);
-              opener = o && { lines: o.text.split("\n"), nextLine: o.nextLine };
-              openers.set(key, opener);
+              opener = byDepth[depth] = o && { lines: o.text.split("\n"), nextLine: o.nextLine };
             }
           }
           if (opener) {
@@ -196,7 +198,7 @@ export class RustSource {
             if (opener.nextLine) shifted.push(abs);
           } else if (!formatted(depth, text)) push(depth, text);
           if (closes) shifted.pop();
-        } else if ("list" in entry) {
+        } else if (entry.k === "list") {
           const { head, items, tail, open, close, kind } = entry.list;
           const one = `${head}${open}${items.join(", ")}${close}${tail}`;
           if (formatted(depth, one)) continue;
@@ -220,7 +222,7 @@ export class RustSource {
             for (const item of items) push(depth + 1, `${item},`);
             push(depth, close.trimStart() + tail);
           }
-        } else if ("arm" in entry) {
+        } else if (entry.k === "arm") {
           const [pattern, chain] = entry.arm;
           const body = chain.join("");
           const line = `${pattern} => ${body},`;
@@ -234,7 +236,7 @@ export class RustSource {
             push(depth, `${pattern} => ${chain[0]}`);
             chain.slice(1).forEach((part, i) => push(depth + 1, i === chain.length - 2 ? `${part},` : part));
           }
-        } else if ("assign" in entry) {
+        } else if (entry.k === "assign") {
           const [lhs, rhs] = entry.assign;
           const one = `${lhs} = ${rhs};`;
           if (formatted(depth, one)) continue;
