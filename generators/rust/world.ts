@@ -597,7 +597,9 @@ class RustWorld {
       const r = resourceOf(f.func);
       // A resource `--with` maps elsewhere has its methods there.
       if (r !== undefined && this.types.remappedTypes.has(r)) continue;
-      byResource.set(r, [...(byResource.get(r) ?? []), f]);
+      const list = byResource.get(r);
+      if (list) list.push(f);
+      else byResource.set(r, [f]);
     }
     for (const f of byResource.get(undefined) ?? []) {
       out.blank();
