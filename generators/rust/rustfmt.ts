@@ -237,6 +237,13 @@ const KEYWORDS = new Set([
   "ref",
 ]);
 
+/**
+ * What the parser throws at text it does not know, caught by `parseWith`:
+ * one object, since creating an error (and its stack trace) at every failed
+ * attempt costs more than the parse.
+ */
+const UNPARSED = new Error("not a construct the formatter knows");
+
 class Parser {
   pos = 0;
   constructor(readonly toks: Tok[]) {}
@@ -255,7 +262,7 @@ class Parser {
     return false;
   }
   expect(v: string): void {
-    if (!this.eat(v)) throw new Error(`expected ${v}`);
+    if (!this.eat(v)) throw UNPARSED;
   }
   done(): boolean {
     return this.pos >= this.toks.length;
@@ -265,13 +272,13 @@ class Parser {
     const t = this.peek();
     if (t?.v === ">>") {
       this.toks.splice(this.pos, 1, { t: "p", v: ">" }, { t: "p", v: ">" });
-    } else if (t?.v === ">=") throw new Error("unsupported");
+    } else if (t?.v === ">=") throw UNPARSED;
     this.expect(">");
   }
 
   ty(): Ty {
     const t = this.peek();
-    if (!t) throw new Error("eof");
+    if (!t) throw UNPARSED;
     if (this.eat("&")) {
       let prefix = "&";
       if (this.peek()?.t === "lt") prefix += this.toks[this.pos++].v + " ";
@@ -281,7 +288,7 @@ class Parser {
     if (this.is("*")) {
       this.pos++;
       const m = this.peek()?.v;
-      if (m !== "mut" && m !== "const") throw new Error("ptr");
+      if (m !== "mut" && m !== "const") throw UNPARSED;
       this.pos++;
       return { k: "ref", prefix: `*${m} `, inner: this.ty() };
     }
@@ -321,8 +328,8 @@ class Parser {
     const segs: { name: string; args?: Ty[] }[] = [];
     for (;;) {
       const id = this.peek();
-      if (!id || id.t !== "id" || (KEYWORDS.has(id.v) && id.v !== "dyn")) throw new Error("type");
-      if (id.v === "dyn" || id.v === "impl" || id.v === "fn") throw new Error("unsupported type");
+      if (!id || id.t !== "id" || (KEYWORDS.has(id.v) && id.v !== "dyn")) throw UNPARSED;
+      if (id.v === "dyn" || id.v === "impl" || id.v === "fn") throw UNPARSED;
       this.pos++;
       const seg: { name: string; args?: Ty[] } = { name: id.v };
       if (this.is("<")) {
@@ -362,7 +369,7 @@ class Parser {
     if (this.eat("::")) text = "::";
     for (;;) {
       const id = this.peek();
-      if (!id || id.t !== "id" || KEYWORDS.has(id.v)) throw new Error("path");
+      if (!id || id.t !== "id" || KEYWORDS.has(id.v)) throw UNPARSED;
       this.pos++;
       text += id.v;
       if (this.is("::") && this.is("<", 1)) {
@@ -405,7 +412,7 @@ class Parser {
       const op = this.eat("mut") ? "&mut " : "&";
       return { k: "unary", op, e: this.unary() };
     }
-    if (this.is("&&")) throw new Error("&&");
+    if (this.is("&&")) throw UNPARSED;
     for (const op of ["*", "!", "-"]) if (this.eat(op)) return { k: "unary", op, e: this.unary() };
     return this.postfix(this.primary());
   }
@@ -416,7 +423,7 @@ class Parser {
       else if (this.is(".")) {
         this.pos++;
         const t = this.peek();
-        if (!t || (t.t !== "id" && !(t.t === "lit" && /^[0-9]+$/.test(t.v)))) throw new Error("field");
+        if (!t || (t.t !== "id" && !(t.t === "lit" && /^[0-9]+$/.test(t.v)))) throw UNPARSED;
         this.pos++;
         let name = t.v;
         if (this.is("::") && this.is("<", 1)) {
@@ -430,7 +437,7 @@ class Parser {
           name += `::<${args.map(tyText).join(", ")}>`;
         }
         if (this.eat("(")) e = { k: "method", recv: e, name, args: this.seq(")", () => this.expr()) };
-        else if (name === "await") throw new Error("await");
+        else if (name === "await") throw UNPARSED;
         else e = { k: "field", recv: e, name };
       } else if (this.eat("(")) e = { k: "call", callee: e, args: this.seq(")", () => this.expr()) };
       else if (this.eat("[")) {
@@ -443,7 +450,7 @@ class Parser {
 
   primary(): Expr {
     const t = this.peek();
-    if (!t) throw new Error("eof");
+    if (!t) throw UNPARSED;
     if (t.t === "lit") {
       this.pos++;
       return { k: "lit", text: t.v };
@@ -482,7 +489,7 @@ class Parser {
         this.pos++;
         const fields = this.seq("}", () => {
           const id = this.peek();
-          if (!id || (id.t !== "id" && id.t !== "lit")) throw new Error("field");
+          if (!id || (id.t !== "id" && id.t !== "lit")) throw UNPARSED;
           this.pos++;
           return { name: id.v, value: this.eat(":") ? this.expr() : null };
         });
@@ -490,7 +497,7 @@ class Parser {
       }
       return { k: "path", text: path };
     }
-    throw new Error(`unexpected ${t.v}`);
+    throw UNPARSED;
   }
 }
 
@@ -531,13 +538,67 @@ export const parseType = (text: string): Ty | null => parseWith(text, (p) => p.t
 // ---------------------------------------------------------------------------
 // Lists (rustfmt's `overflow` module)
 
-interface Item {
-  rewrite(shape: Shape): string | null;
-  canOverflow(len: number): boolean;
-  nestedCall: boolean;
-  simple: boolean;
-  methodCall: boolean;
-  isExpr: boolean;
+const EXPR_ITEM = 0;
+const TYPE_ITEM = 1;
+const PAT_ITEM = 2;
+/** Text kept as written. */
+const TEXT_ITEM = 3;
+/** A type that never overflows (a tuple variant's field). */
+const FIELD_ITEM = 4;
+
+/**
+ * A list item: its rewrite and what rustfmt's `overflow` asks of it. One
+ * class for every kind, with what it asks computed only when asked.
+ */
+class Item {
+  constructor(
+    private readonly kind: number,
+    private readonly expr: Expr | null,
+    private readonly ty: Ty | null,
+    private readonly text: string,
+  ) {}
+
+  rewrite(shape: Shape): string | null {
+    switch (this.kind) {
+      case EXPR_ITEM:
+        return rewriteExpr(this.expr!, shape);
+      case PAT_ITEM:
+        return rewritePat(this.expr!, shape);
+      case TEXT_ITEM:
+        return this.text;
+      default:
+        return rewriteType(this.ty!, shape);
+    }
+  }
+
+  canOverflow(len: number): boolean {
+    switch (this.kind) {
+      case EXPR_ITEM:
+        return canOverflowExpr(this.expr!, len);
+      case TYPE_ITEM:
+        return canOverflowType(this.ty!, len);
+      case PAT_ITEM:
+        return canOverflowPat(this.expr!, len);
+      default:
+        return false;
+    }
+  }
+
+  get nestedCall(): boolean {
+    return this.kind === EXPR_ITEM && isNestedCall(this.expr!);
+  }
+
+  get simple(): boolean {
+    return this.kind === EXPR_ITEM && isSimpleExpr(this.expr!);
+  }
+
+  get methodCall(): boolean {
+    return this.kind === EXPR_ITEM && isMethodCall(this.expr!);
+  }
+
+  get isExpr(): boolean {
+    return this.kind === EXPR_ITEM;
+  }
 }
 
 let forceOneLineChain = false;
@@ -656,16 +717,7 @@ function canOverflowType(t: Ty, len: number): boolean {
   return false;
 }
 
-function typeItem(t: Ty): Item {
-  return {
-    rewrite: (s) => rewriteType(t, s),
-    canOverflow: (len) => canOverflowType(t, len),
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  };
-}
+const typeItem = (t: Ty): Item => new Item(TYPE_ITEM, null, t, "");
 
 export function rewriteType(t: Ty, shape: Shape): string | null {
   switch (t.k) {
@@ -768,16 +820,7 @@ function isMethodCall(e: Expr): boolean {
   return false;
 }
 
-function exprItem(e: Expr): Item {
-  return {
-    rewrite: (s) => rewriteExpr(e, s),
-    canOverflow: (len) => canOverflowExpr(e, len),
-    nestedCall: isNestedCall(e),
-    simple: isSimpleExpr(e),
-    methodCall: isMethodCall(e),
-    isExpr: true,
-  };
-}
+const exprItem = (e: Expr): Item => new Item(EXPR_ITEM, e, null, "");
 
 const atom = (text: string, shape: Shape) => (text.length <= shape.width ? text : null);
 
@@ -1057,16 +1100,7 @@ function canOverflowPat(p: Expr, len: number): boolean {
   return false;
 }
 
-function patItem(p: Expr): Item {
-  return {
-    rewrite: (s) => rewritePat(p, s),
-    canOverflow: (len) => canOverflowPat(p, len),
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  };
-}
+const patItem = (p: Expr): Item => new Item(PAT_ITEM, p, null, "");
 
 /** A pattern, parsed as an expression of the same shape (`P { a: x }`, `P(x)`, `(a, b)`, `[a, b]`). */
 function rewritePat(p: Expr, shape: Shape): string | null {
@@ -1227,14 +1261,7 @@ function formatAttribute(text: string, shape: Shape): string | null {
   const s2 = s && subWidth(s, 1);
   if (!s2) return null;
   // rustfmt keeps a `name = "literal"` item as written even past the width.
-  const list = items.map((text): Item => ({
-    rewrite: () => text,
-    canOverflow: () => false,
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  }));
+  const list = items.map((text) => new Item(TEXT_ITEM, null, null, text));
   const r = overflow(m[1], list, s2, ATTR_FN_LIKE_WIDTH, ["(", ")"], "never");
   return r === null ? null : `#[${r}]`;
 }
@@ -1404,7 +1431,7 @@ export function formatTupleFields(head: string, types: string[], suffix: string,
   if (tys.some((t) => t === null)) return null;
   const shape = subWidth(indented(indent), suffix.length);
   if (!shape) return null;
-  const items = (tys as Ty[]).map((t): Item => ({ ...typeItem(t), canOverflow: () => false }));
+  const items = (tys as Ty[]).map((t) => new Item(FIELD_ITEM, null, t, ""));
   const r = overflow(head, items, shape, FN_CALL_WIDTH);
   return r === null ? null : r + suffix;
 }
