@@ -46,12 +46,11 @@ const firstLine = (s: string) => {
   const nl = s.indexOf("\n");
   return nl < 0 ? s : s.slice(0, nl);
 };
-const lastLine = (s: string) => s.slice(s.lastIndexOf("\n") + 1);
 const firstLineWidth = (s: string) => {
   const nl = s.indexOf("\n");
   return nl < 0 ? s.length : nl;
 };
-const lastLineWidth = (s: string) => lastLine(s).length;
+const lastLineWidth = (s: string) => s.length - s.lastIndexOf("\n") - 1;
 const newlines = (s: string) => {
   let n = 0;
   for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
@@ -99,6 +98,9 @@ const PUNCTS = [
   "<<",
   ">>",
 ];
+/** The punctuation of more than one character, by first character, in the order they are tried. */
+const PUNCTS_BY_CHAR: (string[] | undefined)[] = [];
+for (const p of PUNCTS) (PUNCTS_BY_CHAR[p.charCodeAt(0)] ??= []).push(p);
 const SINGLE_PUNCTS = "()[]{}<>,;:.=+-*/%!&|^?#@$";
 // Sticky, so that each matches at `lastIndex` without slicing the text.
 const CHAR_LIT = /'(?:[^'\\]|\\.[^']*)'/y;
@@ -149,7 +151,7 @@ function tokenize(text: string): Tok[] | null {
       continue;
     }
     if (c === 0x2f /* / */ && (text[i + 1] === "/" || text[i + 1] === "*")) return null;
-    const p = PUNCTS.find((p) => text.startsWith(p, i));
+    const p = PUNCTS_BY_CHAR[c]?.find((p) => text.startsWith(p, i));
     const ch = text[i];
     if (p) out.push({ t: "p", v: p });
     else if (SINGLE_PUNCTS.includes(ch)) out.push({ t: "p", v: ch });
