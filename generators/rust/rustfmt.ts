@@ -12,6 +12,8 @@
  * does not fit, as rustfmt's rewrites return `None`; callers then keep the
  * text as it is, as rustfmt does.
  */
+import { type Expr, Parser, parseType, parseWith, type Ty, tyText } from "./rustfmt-parse.js";
+
 const MAX = 100;
 const TAB = 4;
 const FN_CALL_WIDTH = 60;
@@ -31,7 +33,8 @@ interface Shape {
 const indented = (indent: number): Shape => ({ width: Math.max(0, MAX - indent), indent, offset: 0 });
 const offsetLeft = (s: Shape, w: number): Shape | null =>
   s.width < w ? null : { width: s.width - w, indent: s.indent, offset: s.offset + w };
-const subWidth = (s: Shape, w: number): Shape | null => (s.width < w ? null : { ...s, width: s.width - w });
+const subWidth = (s: Shape, w: number): Shape | null =>
+  s.width < w ? null : { width: s.width - w, indent: s.indent, offset: s.offset };
 const blockIndent = (s: Shape, n: number): Shape => ({
   width: Math.max(0, MAX - s.indent - n),
   indent: s.indent + n,
@@ -41,464 +44,99 @@ const usedWidth = (s: Shape) => s.indent + s.offset;
 const rhsOverhead = (s: Shape) => Math.max(0, MAX - (usedWidth(s) + s.width));
 const spaces = (n: number) => " ".repeat(n);
 
-const firstLine = (s: string) => s.split("\n")[0];
-const lastLine = (s: string) => s.slice(s.lastIndexOf("\n") + 1);
-const firstLineWidth = (s: string) => firstLine(s).length;
-const lastLineWidth = (s: string) => lastLine(s).length;
-const newlines = (s: string) => s.split("\n").length - 1;
+const firstLine = (s: string) => {
+  const nl = s.indexOf("\n");
+  return nl < 0 ? s : s.slice(0, nl);
+};
+const firstLineWidth = (s: string) => {
+  const nl = s.indexOf("\n");
+  return nl < 0 ? s.length : nl;
+};
+const lastLineWidth = (s: string) => s.length - s.lastIndexOf("\n") - 1;
+const newlines = (s: string) => {
+  let n = 0;
+  for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) n++;
+  return n;
+};
 
 /** rustfmt's `wrap_str`/`filtered_str_fits`. */
 function fits(s: string, shape: Shape): boolean {
   if (firstLineWidth(s) > shape.width) return false;
-  if (!s.includes("\n")) return true;
-  if (
-    s
-      .split("\n")
-      .slice(1)
-      .some((l) => l.length > MAX)
-  )
-    return false;
+  let nl = s.indexOf("\n");
+  if (nl < 0) return true;
+  while (nl >= 0) {
+    const next = s.indexOf("\n", nl + 1);
+    if ((next < 0 ? s.length : next) - nl - 1 > MAX) return false;
+    nl = next;
+  }
   return lastLineWidth(s) <= usedWidth(shape) + shape.width;
 }
 const wrap = (s: string | null, shape: Shape) => (s !== null && fits(s, shape) ? s : null);
 
 // ---------------------------------------------------------------------------
-// Tokens and trees
-
-type Tok = { t: "id" | "lt" | "lit" | "p"; v: string };
-
-function tokenize(text: string): Tok[] | null {
-  const out: Tok[] = [];
-  const puncts = [
-    "::",
-    "->",
-    "=>",
-    "==",
-    "!=",
-    "<=",
-    ">=",
-    "&&",
-    "||",
-    "..=",
-    "..",
-    "+=",
-    "-=",
-    "*=",
-    "/=",
-    "|=",
-    "&=",
-    "^=",
-    "<<",
-    ">>",
-  ];
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === " " || c === "\t") {
-      i++;
-      continue;
-    }
-    const rest = text.slice(i);
-    let m: RegExpMatchArray | null;
-    if ((m = rest.match(/^(r#)?[A-Za-z_][A-Za-z0-9_]*/))) out.push({ t: "id", v: m[0] });
-    else if ((m = rest.match(/^'(?:[^'\\]|\\.[^']*)'/))) out.push({ t: "lit", v: m[0] });
-    else if ((m = rest.match(/^'[A-Za-z_][A-Za-z0-9_]*/))) out.push({ t: "lt", v: m[0] });
-    else if ((m = rest.match(/^(0x[0-9A-Fa-f_]+|[0-9][0-9_]*(\.[0-9]+)?(e[0-9]+)?)([iuf](8|16|32|64|128|size))?/)))
-      out.push({ t: "lit", v: m[0] });
-    else if ((m = rest.match(/^b?"(?:[^"\\]|\\.)*"/))) out.push({ t: "lit", v: m[0] });
-    else if (c === "/" && (text[i + 1] === "/" || text[i + 1] === "*")) return null;
-    else {
-      const p = puncts.find((p) => rest.startsWith(p));
-      if (p) out.push({ t: "p", v: p });
-      else if ("()[]{}<>,;:.=+-*/%!&|^?#@$".includes(c)) out.push({ t: "p", v: c });
-      else return null;
-      i += (p ?? c).length;
-      continue;
-    }
-    i += m[0].length;
-  }
-  return out;
-}
-
-export type Ty =
-  | { k: "path"; global: boolean; segs: { name: string; args?: Ty[] }[] }
-  | { k: "tuple"; items: Ty[] }
-  | { k: "ref"; prefix: string; inner: Ty }
-  | { k: "slice"; inner: Ty }
-  | { k: "array"; inner: Ty; len: string }
-  | { k: "atom"; text: string };
-
-type Expr =
-  | { k: "path"; text: string }
-  | { k: "lit"; text: string }
-  | { k: "call"; callee: Expr; args: Expr[] }
-  | { k: "macro"; name: string; delim: "(" | "["; args: Expr[] }
-  | { k: "method"; recv: Expr; name: string; args: Expr[] }
-  | { k: "field"; recv: Expr; name: string }
-  | { k: "try"; e: Expr }
-  | { k: "index"; e: Expr; i: Expr }
-  | { k: "unary"; op: string; e: Expr }
-  | { k: "binary"; op: string; l: Expr; r: Expr }
-  | { k: "cast"; e: Expr; ty: Ty }
-  | { k: "struct"; path: string; fields: { name: string; value: Expr | null }[] }
-  | { k: "tuple"; items: Expr[] }
-  | { k: "array"; items: Expr[] }
-  | { k: "repeat"; e: Expr; n: Expr }
-  | { k: "paren"; e: Expr };
-
-const BINARY: Record<string, number> = {
-  "||": 1,
-  "&&": 2,
-  "==": 3,
-  "!=": 3,
-  "<": 3,
-  ">": 3,
-  "<=": 3,
-  ">=": 3,
-  "|": 4,
-  "^": 5,
-  "&": 6,
-  "<<": 7,
-  ">>": 7,
-  "+": 8,
-  "-": 8,
-  "*": 9,
-  "/": 9,
-  "%": 9,
-};
-const KEYWORDS = new Set([
-  "match",
-  "if",
-  "else",
-  "unsafe",
-  "loop",
-  "for",
-  "while",
-  "return",
-  "break",
-  "continue",
-  "move",
-  "let",
-  "fn",
-  "impl",
-  "dyn",
-  "where",
-  "in",
-  "async",
-  "await",
-  "static",
-  "const",
-  "type",
-  "struct",
-  "enum",
-  "mod",
-  "use",
-  "extern",
-  "pub",
-  "ref",
-]);
-
-class Parser {
-  pos = 0;
-  constructor(readonly toks: Tok[]) {}
-  peek(n = 0): Tok | undefined {
-    return this.toks[this.pos + n];
-  }
-  is(v: string, n = 0): boolean {
-    const t = this.peek(n);
-    return t !== undefined && t.v === v && (t.t === "p" || t.t === "id");
-  }
-  eat(v: string): boolean {
-    if (this.is(v)) {
-      this.pos++;
-      return true;
-    }
-    return false;
-  }
-  expect(v: string): void {
-    if (!this.eat(v)) throw new Error(`expected ${v}`);
-  }
-  done(): boolean {
-    return this.pos >= this.toks.length;
-  }
-  /** Splits a `>>` token when closing nested generics. */
-  closeAngle(): void {
-    const t = this.peek();
-    if (t?.v === ">>") {
-      this.toks.splice(this.pos, 1, { t: "p", v: ">" }, { t: "p", v: ">" });
-    } else if (t?.v === ">=") throw new Error("unsupported");
-    this.expect(">");
-  }
-
-  ty(): Ty {
-    const t = this.peek();
-    if (!t) throw new Error("eof");
-    if (this.eat("&")) {
-      let prefix = "&";
-      if (this.peek()?.t === "lt") prefix += this.toks[this.pos++].v + " ";
-      if (this.eat("mut")) prefix += "mut ";
-      return { k: "ref", prefix, inner: this.ty() };
-    }
-    if (this.is("*")) {
-      this.pos++;
-      const m = this.peek()?.v;
-      if (m !== "mut" && m !== "const") throw new Error("ptr");
-      this.pos++;
-      return { k: "ref", prefix: `*${m} `, inner: this.ty() };
-    }
-    if (this.eat("(")) {
-      const items = this.seq(")", () => this.ty());
-      if (items.length === 1 && !this.lastTrailingComma) return items[0];
-      return { k: "tuple", items };
-    }
-    if (this.eat("[")) {
-      const inner = this.ty();
-      if (this.eat(";")) {
-        const start = this.pos;
-        this.expr();
-        const len = this.toks
-          .slice(start, this.pos)
-          .map((t) => t.v)
-          .join("");
-        this.expect("]");
-        return { k: "array", inner, len };
-      }
-      this.expect("]");
-      return { k: "slice", inner };
-    }
-    if (t.t === "lt") {
-      this.pos++;
-      return { k: "atom", text: t.v };
-    }
-    if (t.t === "lit") {
-      this.pos++;
-      return { k: "atom", text: t.v };
-    }
-    if (this.is("_")) {
-      this.pos++;
-      return { k: "atom", text: "_" };
-    }
-    const global = this.eat("::");
-    const segs: { name: string; args?: Ty[] }[] = [];
-    for (;;) {
-      const id = this.peek();
-      if (!id || id.t !== "id" || (KEYWORDS.has(id.v) && id.v !== "dyn")) throw new Error("type");
-      if (id.v === "dyn" || id.v === "impl" || id.v === "fn") throw new Error("unsupported type");
-      this.pos++;
-      const seg: { name: string; args?: Ty[] } = { name: id.v };
-      if (this.is("<")) {
-        this.pos++;
-        seg.args = [];
-        while (!this.is(">") && !this.is(">>")) {
-          seg.args.push(this.ty());
-          if (!this.eat(",")) break;
-        }
-        this.closeAngle();
-      }
-      segs.push(seg);
-      if (!this.eat("::")) break;
-    }
-    return { k: "path", global, segs };
-  }
-
-  lastTrailingComma = false;
-  seq<T>(close: string, item: () => T): T[] {
-    const out: T[] = [];
-    this.lastTrailingComma = false;
-    while (!this.eat(close)) {
-      out.push(item());
-      this.lastTrailingComma = false;
-      if (this.eat(",")) this.lastTrailingComma = true;
-      else {
-        this.expect(close);
-        break;
-      }
-    }
-    return out;
-  }
-
-  /** A path in an expression or pattern, turbofish included, as text. */
-  pathText(): string {
-    let text = "";
-    if (this.eat("::")) text = "::";
-    for (;;) {
-      const id = this.peek();
-      if (!id || id.t !== "id" || KEYWORDS.has(id.v)) throw new Error("path");
-      this.pos++;
-      text += id.v;
-      if (this.is("::") && this.is("<", 1)) {
-        this.pos += 2;
-        const args: Ty[] = [];
-        while (!this.is(">") && !this.is(">>")) {
-          args.push(this.ty());
-          if (!this.eat(",")) break;
-        }
-        this.closeAngle();
-        text += `::<${args.map(tyText).join(", ")}>`;
-      }
-      if (this.is("::") && this.peek(1)?.t === "id") {
-        this.pos++;
-        text += "::";
-      } else return text;
-    }
-  }
-
-  expr(minPrec = 0): Expr {
-    let left = this.unary();
-    for (;;) {
-      const t = this.peek();
-      if (!t) return left;
-      if (t.v === "as" && t.t === "id") {
-        this.pos++;
-        left = { k: "cast", e: left, ty: this.ty() };
-        continue;
-      }
-      const prec = t.t === "p" ? BINARY[t.v] : undefined;
-      if (prec === undefined || prec <= minPrec) return left;
-      this.pos++;
-      const right = this.expr(prec);
-      left = { k: "binary", op: t.v, l: left, r: right };
-    }
-  }
-
-  unary(): Expr {
-    if (this.eat("&")) {
-      const op = this.eat("mut") ? "&mut " : "&";
-      return { k: "unary", op, e: this.unary() };
-    }
-    if (this.is("&&")) throw new Error("&&");
-    for (const op of ["*", "!", "-"]) if (this.eat(op)) return { k: "unary", op, e: this.unary() };
-    return this.postfix(this.primary());
-  }
-
-  postfix(e: Expr): Expr {
-    for (;;) {
-      if (this.eat("?")) e = { k: "try", e };
-      else if (this.is(".")) {
-        this.pos++;
-        const t = this.peek();
-        if (!t || (t.t !== "id" && !(t.t === "lit" && /^[0-9]+$/.test(t.v)))) throw new Error("field");
-        this.pos++;
-        let name = t.v;
-        if (this.is("::") && this.is("<", 1)) {
-          this.pos += 2;
-          const args: Ty[] = [];
-          while (!this.is(">") && !this.is(">>")) {
-            args.push(this.ty());
-            if (!this.eat(",")) break;
-          }
-          this.closeAngle();
-          name += `::<${args.map(tyText).join(", ")}>`;
-        }
-        if (this.eat("(")) e = { k: "method", recv: e, name, args: this.seq(")", () => this.expr()) };
-        else if (name === "await") throw new Error("await");
-        else e = { k: "field", recv: e, name };
-      } else if (this.eat("(")) e = { k: "call", callee: e, args: this.seq(")", () => this.expr()) };
-      else if (this.eat("[")) {
-        const i = this.expr();
-        this.expect("]");
-        e = { k: "index", e, i };
-      } else return e;
-    }
-  }
-
-  primary(): Expr {
-    const t = this.peek();
-    if (!t) throw new Error("eof");
-    if (t.t === "lit") {
-      this.pos++;
-      return { k: "lit", text: t.v };
-    }
-    if (this.eat("(")) {
-      const items = this.seq(")", () => this.expr());
-      if (items.length === 1 && !this.lastTrailingComma) return { k: "paren", e: items[0] };
-      return { k: "tuple", items };
-    }
-    if (this.eat("[")) {
-      if (this.eat("]")) return { k: "array", items: [] };
-      const first = this.expr();
-      if (this.eat(";")) {
-        const n = this.expr();
-        this.expect("]");
-        return { k: "repeat", e: first, n };
-      }
-      const items = [first];
-      if (this.eat(",")) items.push(...this.seq("]", () => this.expr()));
-      else this.expect("]");
-      return { k: "array", items };
-    }
-    if (t.t === "id" && (t.v === "true" || t.v === "false")) {
-      this.pos++;
-      return { k: "lit", text: t.v };
-    }
-    if (t.t === "id" || t.v === "::") {
-      const path = this.pathText();
-      if (this.is("!") && (this.is("(", 1) || this.is("[", 1))) {
-        this.pos++;
-        const delim = this.peek()!.v as "(" | "[";
-        this.pos++;
-        return { k: "macro", name: `${path}!`, delim, args: this.seq(delim === "(" ? ")" : "]", () => this.expr()) };
-      }
-      if (this.is("{")) {
-        this.pos++;
-        const fields = this.seq("}", () => {
-          const id = this.peek();
-          if (!id || (id.t !== "id" && id.t !== "lit")) throw new Error("field");
-          this.pos++;
-          return { name: id.v, value: this.eat(":") ? this.expr() : null };
-        });
-        return { k: "struct", path, fields };
-      }
-      return { k: "path", text: path };
-    }
-    throw new Error(`unexpected ${t.v}`);
-  }
-}
-
-function tyText(t: Ty): string {
-  switch (t.k) {
-    case "path":
-      return (
-        (t.global ? "::" : "") +
-        t.segs.map((s) => s.name + (s.args ? `<${s.args.map(tyText).join(", ")}>` : "")).join("::")
-      );
-    case "tuple":
-      return `(${t.items.map(tyText).join(", ")}${t.items.length === 1 ? "," : ""})`;
-    case "ref":
-      return t.prefix + tyText(t.inner);
-    case "slice":
-      return `[${tyText(t.inner)}]`;
-    case "array":
-      return `[${tyText(t.inner)}; ${t.len}]`;
-    case "atom":
-      return t.text;
-  }
-}
-
-function parseWith<T>(text: string, f: (p: Parser) => T): T | null {
-  const toks = tokenize(text);
-  if (!toks) return null;
-  const p = new Parser(toks);
-  try {
-    const v = f(p);
-    return p.done() ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-export const parseType = (text: string): Ty | null => parseWith(text, (p) => p.ty());
-
-// ---------------------------------------------------------------------------
 // Lists (rustfmt's `overflow` module)
 
-interface Item {
-  rewrite(shape: Shape): string | null;
-  canOverflow(len: number): boolean;
-  nestedCall: boolean;
-  simple: boolean;
-  methodCall: boolean;
-  isExpr: boolean;
+const EXPR_ITEM = 0;
+const TYPE_ITEM = 1;
+const PAT_ITEM = 2;
+/** Text kept as written. */
+const TEXT_ITEM = 3;
+/** A type that never overflows (a tuple variant's field). */
+const FIELD_ITEM = 4;
+
+/**
+ * A list item: its rewrite and what rustfmt's `overflow` asks of it. One
+ * class for every kind, with what it asks computed only when asked.
+ */
+class Item {
+  constructor(
+    private readonly kind: number,
+    private readonly expr: Expr | null,
+    private readonly ty: Ty | null,
+    private readonly text: string,
+  ) {}
+
+  rewrite(shape: Shape): string | null {
+    switch (this.kind) {
+      case EXPR_ITEM:
+        return rewriteExpr(this.expr!, shape);
+      case PAT_ITEM:
+        return rewritePat(this.expr!, shape);
+      case TEXT_ITEM:
+        return this.text;
+      default:
+        return rewriteType(this.ty!, shape);
+    }
+  }
+
+  canOverflow(len: number): boolean {
+    switch (this.kind) {
+      case EXPR_ITEM:
+        return canOverflowExpr(this.expr!, len);
+      case TYPE_ITEM:
+        return canOverflowType(this.ty!, len);
+      case PAT_ITEM:
+        return canOverflowPat(this.expr!, len);
+      default:
+        return false;
+    }
+  }
+
+  get nestedCall(): boolean {
+    return this.kind === EXPR_ITEM && isNestedCall(this.expr!);
+  }
+
+  get simple(): boolean {
+    return this.kind === EXPR_ITEM && isSimpleExpr(this.expr!);
+  }
+
+  get methodCall(): boolean {
+    return this.kind === EXPR_ITEM && isMethodCall(this.expr!);
+  }
+
+  get isExpr(): boolean {
+    return this.kind === EXPR_ITEM;
+  }
 }
 
 let forceOneLineChain = false;
@@ -550,8 +188,8 @@ function overflow(
   const used = ident.includes("\n") ? Math.max(0, lastLineWidth(ident) - usedWidth(shape)) : ident.length;
   const oneLineWidth = Math.max(0, shape.width - (used + 2));
   const ols = offsetLeft(shape, lastLineWidth(ident) + 1);
-  const oneLineShape = (ols && subWidth(ols, 1)) ?? { ...shape, width: 0 };
-  const nested: Shape = { indent: shape.indent + TAB, offset: 0, width: Math.max(0, MAX - shape.indent - TAB - 1) };
+  const oneLineShape = (ols && subWidth(ols, 1)) ?? { width: 0, indent: shape.indent, offset: shape.offset };
+  const nested: Shape = { width: Math.max(0, MAX - shape.indent - TAB - 1), indent: shape.indent + TAB, offset: 0 };
   const list: (string | null)[] = items.map((i) => i.rewrite(nested));
   const n = items.length;
   const last = items[n - 1];
@@ -566,7 +204,10 @@ function overflow(
     if (n === 1 && !last.nestedCall) argShape = oneLineShape;
     else {
       const off = list.slice(0, -1).reduce((a, s) => a + 2 + (s ?? "").length, 0);
-      argShape = offsetLeft({ ...oneLineShape, width: Math.min(itemMaxWidth, oneLineShape.width) }, off);
+      argShape = offsetLeft(
+        { width: Math.min(itemMaxWidth, oneLineShape.width), indent: oneLineShape.indent, offset: oneLineShape.offset },
+        off,
+      );
     }
     const rw = argShape ? last.rewrite(argShape) : null;
     if (rw !== null) {
@@ -614,16 +255,7 @@ function canOverflowType(t: Ty, len: number): boolean {
   return false;
 }
 
-function typeItem(t: Ty): Item {
-  return {
-    rewrite: (s) => rewriteType(t, s),
-    canOverflow: (len) => canOverflowType(t, len),
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  };
-}
+const typeItem = (t: Ty): Item => new Item(TYPE_ITEM, null, t, "");
 
 export function rewriteType(t: Ty, shape: Shape): string | null {
   switch (t.k) {
@@ -726,16 +358,7 @@ function isMethodCall(e: Expr): boolean {
   return false;
 }
 
-function exprItem(e: Expr): Item {
-  return {
-    rewrite: (s) => rewriteExpr(e, s),
-    canOverflow: (len) => canOverflowExpr(e, len),
-    nestedCall: isNestedCall(e),
-    simple: isSimpleExpr(e),
-    methodCall: isMethodCall(e),
-    isExpr: true,
-  };
-}
+const exprItem = (e: Expr): Item => new Item(EXPR_ITEM, e, null, "");
 
 const atom = (text: string, shape: Shape) => (text.length <= shape.width ? text : null);
 
@@ -842,7 +465,7 @@ function rewritePair(
   front: boolean,
 ): string | null {
   const overhead = front ? usedWidth(shape) : usedWidth(shape) + prefix.length + infix.trimEnd().length;
-  const l = lhs({ ...shape, width: Math.max(0, MAX - overhead) });
+  const l = lhs({ width: Math.max(0, MAX - overhead), indent: shape.indent, offset: shape.offset });
   if (l === null) return null;
   const left = prefix + l;
   const s = offsetLeft(shape, lastLineWidth(left) + infix.length);
@@ -856,7 +479,10 @@ function rewritePair(
     )
       return left + infix + r + suffix;
   }
-  let rhsShape: Shape | null = subWidth(blockIndent({ ...shape, offset: 0 }, TAB), rhsOverhead(shape));
+  let rhsShape: Shape | null = subWidth(
+    blockIndent({ width: shape.width, indent: shape.indent, offset: 0 }, TAB),
+    rhsOverhead(shape),
+  );
   const inf = front ? infix.trimStart() : infix.trimEnd();
   if (rhsShape && front) rhsShape = offsetLeft(rhsShape, inf.length);
   if (!rhsShape) return null;
@@ -875,12 +501,12 @@ interface Field {
 function rewriteStruct(path: string, fields: Field[], shape: Shape): string | null {
   if (path.length > shape.width - 2) return null;
   if (fields.length === 0) return `${path} {}`;
-  const vShape: Shape = blockIndent({ ...shape, offset: 0 }, TAB);
+  const vShape: Shape = blockIndent({ width: shape.width, indent: shape.indent, offset: 0 }, TAB);
   const hWidth = shape.width - (path.length + 3) - 2;
   const h = hWidth >= 0 ? Math.min(hWidth, STRUCT_LIT_WIDTH) : null;
   const items = fields.map((f) => {
     if (!f.rewrite) return f.name;
-    const s = offsetLeft({ ...vShape, width: vShape.width - 1 }, f.name.length + 2);
+    const s = offsetLeft({ width: vShape.width - 1, indent: vShape.indent, offset: vShape.offset }, f.name.length + 2);
     const v = s && f.rewrite(s);
     return v === null ? null : `${f.name}: ${v}`;
   });
@@ -1012,16 +638,7 @@ function canOverflowPat(p: Expr, len: number): boolean {
   return false;
 }
 
-function patItem(p: Expr): Item {
-  return {
-    rewrite: (s) => rewritePat(p, s),
-    canOverflow: (len) => canOverflowPat(p, len),
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  };
-}
+const patItem = (p: Expr): Item => new Item(PAT_ITEM, p, null, "");
 
 /** A pattern, parsed as an expression of the same shape (`P { a: x }`, `P(x)`, `(a, b)`, `[a, b]`). */
 function rewritePat(p: Expr, shape: Shape): string | null {
@@ -1032,7 +649,11 @@ function rewritePat(p: Expr, shape: Shape): string | null {
       return p.text;
     case "unary":
       if (p.op !== "&" && p.op !== "&mut ") return null;
-      return p.op + (rewritePat(p.e, offsetLeft(shape, p.op.length) ?? { ...shape, width: 0 }) ?? "");
+      return (
+        p.op +
+        (rewritePat(p.e, offsetLeft(shape, p.op.length) ?? { width: 0, indent: shape.indent, offset: shape.offset }) ??
+          "")
+      );
     case "call": {
       if (p.callee.k !== "path") return null;
       const path = atom(p.callee.text, shape);
@@ -1068,10 +689,10 @@ function parsePattern(p: Parser): { mut: boolean; pat: Expr } {
 /** rustfmt's `rewrite_assign_rhs`: `lhs` ends with `=`. */
 function assignRhs(lhs: string, rhs: (s: Shape) => string | null, shape: Shape): string | null {
   const llw = lastLineWidth(lhs) - (lhs.includes("\n") ? shape.indent : 0);
-  const orig = offsetLeft(shape, llw + 1) ?? { ...shape, width: 0, offset: shape.offset + llw + 1 };
+  const orig = offsetLeft(shape, llw + 1) ?? { width: 0, indent: shape.indent, offset: shape.offset + llw + 1 };
   const o = rhs(orig);
   if (o !== null && !o.includes("\n") && o.length <= orig.width) return `${lhs} ${o}`;
-  const newShape = subWidth(blockIndent({ ...orig, offset: 0 }, TAB), rhsOverhead(orig));
+  const newShape = subWidth(blockIndent({ width: orig.width, indent: orig.indent, offset: 0 }, TAB), rhsOverhead(orig));
   const n = newShape && rhs(newShape);
   const nl = `\n${spaces(orig.indent + TAB)}`;
   if (o !== null && n !== null) {
@@ -1131,11 +752,14 @@ export function formatStatement(text: string, indent: number, edition2024 = fals
     const patShape = ps && subWidth(ps, 1);
     if (!patShape) return null;
     const prefix = parsed.mut ? "mut " : "";
-    const pat = rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
+    const pat = rewritePat(
+      parsed.pat,
+      offsetLeft(patShape, prefix.length) ?? { width: 0, indent: patShape.indent, offset: patShape.offset },
+    );
     if (pat === null) return null;
     let lhs = `let ${prefix}${pat}`;
     if (parsed.ty) {
-      const base = pat.includes("\n") ? { ...shape, width: MAX - indent } : shape;
+      const base = pat.includes("\n") ? { width: MAX - indent, indent: shape.indent, offset: shape.offset } : shape;
       const ts = offsetLeft(base, lastLineWidth(lhs) - (lhs.includes("\n") ? indent : 0) + 2);
       const ts2 = ts && subWidth(ts, 2);
       const t = ts2 && rewriteType(parsed.ty, ts2);
@@ -1175,14 +799,7 @@ function formatAttribute(text: string, shape: Shape): string | null {
   const s2 = s && subWidth(s, 1);
   if (!s2) return null;
   // rustfmt keeps a `name = "literal"` item as written even past the width.
-  const list = items.map((text): Item => ({
-    rewrite: () => text,
-    canOverflow: () => false,
-    nestedCall: false,
-    simple: false,
-    methodCall: false,
-    isExpr: false,
-  }));
+  const list = items.map((text) => new Item(TEXT_ITEM, null, null, text));
   const r = overflow(m[1], list, s2, ATTR_FN_LIKE_WIDTH, ["(", ")"], "never");
   return r === null ? null : `#[${r}]`;
 }
@@ -1352,7 +969,7 @@ export function formatTupleFields(head: string, types: string[], suffix: string,
   if (tys.some((t) => t === null)) return null;
   const shape = subWidth(indented(indent), suffix.length);
   if (!shape) return null;
-  const items = (tys as Ty[]).map((t): Item => ({ ...typeItem(t), canOverflow: () => false }));
+  const items = (tys as Ty[]).map((t) => new Item(FIELD_ITEM, null, t, ""));
   const r = overflow(head, items, shape, FN_CALL_WIDTH);
   return r === null ? null : r + suffix;
 }
@@ -1384,7 +1001,12 @@ export function formatBlockOpener(
   const ps = offsetLeft(shape, 4);
   const patShape = ps && subWidth(ps, 1);
   const prefix = parsed.mut ? "mut " : "";
-  const pat = patShape && rewritePat(parsed.pat, offsetLeft(patShape, prefix.length) ?? { ...patShape, width: 0 });
+  const pat =
+    patShape &&
+    rewritePat(
+      parsed.pat,
+      offsetLeft(patShape, prefix.length) ?? { width: 0, indent: patShape.indent, offset: patShape.offset },
+    );
   if (pat === null) return null;
   const lhs = `let ${prefix}${pat} =`;
   // The `match` head must fit after `= `: `match ` before the scrutinee. When ` {` does not fit
@@ -1393,14 +1015,14 @@ export function formatBlockOpener(
   const orig = offsetLeft(shape, llw + 1);
   const cond =
     orig && orig.width >= 6
-      ? rewriteExpr(scrutinee, { ...orig, width: orig.width - 6, offset: orig.offset + 6 })
+      ? rewriteExpr(scrutinee, { width: orig.width - 6, indent: orig.indent, offset: orig.offset + 6 })
       : null;
   if (cond !== null && !cond.includes("\n")) {
     if (cond.length + 2 <= orig!.width - 6) return { text: `${lhs} match ${cond} {`, nextLine: false };
     return { text: `${lhs} match ${cond}\n${spaces(indent)}{`, nextLine: false };
   }
   const next = blockIndent(shape, TAB);
-  const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { ...next, width: next.width - 9, offset: 6 }) : null;
+  const c2 = next.width >= 9 ? rewriteExpr(scrutinee, { width: next.width - 9, indent: next.indent, offset: 6 }) : null;
   if (c2 === null || c2.includes("\n")) return null;
   return { text: `${lhs}\n${spaces(indent + TAB)}match ${c2} {`, nextLine: true };
 }

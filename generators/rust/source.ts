@@ -27,15 +27,49 @@ export type ListKind = "call" | "struct" | "array" | "params";
 
 const ITEMS_WIDTH: Record<ListKind, number> = { call: 60, struct: 18, array: 60, params: MAX_WIDTH };
 
-type Entry =
-  | { depth: number; text: string }
-  | {
-      depth: number;
-      list: { head: string; items: string[]; tail: string; open: string; close: string; kind: ListKind };
-    }
-  | { depth: number; chain: string[] }
-  | { depth: number; assign: [string, string] }
-  | { depth: number; arm: [string, string[]] };
+const TEXT = 0;
+const LIST = 1;
+const CHAIN = 2;
+const ASSIGN = 3;
+const ARM = 4;
+const NESTED = 5;
+
+/**
+ * One entry of a buffer. Every entry has the same fields, whatever its kind,
+ * so that the layout loop meets one object shape.
+ */
+class Entry {
+  constructor(
+    readonly kind: number,
+    readonly depth: number,
+    /** A line; a list's head; an assignment's left side; an arm's pattern. */
+    readonly text: string,
+    /** A list's tail; an assignment's right side. */
+    readonly tail: string,
+    /** A list's items; a chain's or an arm's parts. */
+    readonly parts: readonly string[] | null,
+    readonly open: string,
+    readonly close: string,
+    readonly listKind: ListKind,
+    /** Another buffer's entries, of which the first `count` are nested here. */
+    readonly nested: readonly Entry[] | null,
+    readonly count: number,
+  ) {}
+}
+
+const textEntry = (depth: number, text: string) => new Entry(TEXT, depth, text, "", null, "", "", "call", null, 0);
+
+/** The last line-producing entry of `entries`, looking into nested buffers. */
+function lastEntry(entries: readonly Entry[], count = entries.length): Entry | undefined {
+  const last = entries[count - 1];
+  return last !== undefined && last.kind === NESTED ? lastEntry(last.nested!, last.count) : last;
+}
+
+const INDENTS: string[] = [""];
+const indentation = (depth: number): string => {
+  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + "    ");
+  return INDENTS[depth];
+};
 
 export class RustSource {
   private readonly entries: Entry[] = [];
@@ -47,7 +81,7 @@ export class RustSource {
 
   /** Appends lines at the current indentation (an empty string is a blank line). */
   line(...texts: string[]): void {
-    for (const text of texts) this.entries.push({ depth: this.depth, text });
+    for (const text of texts) this.entries.push(textEntry(this.depth, text));
   }
 
   /** Appends a line and indents what follows (`{` ends it). */
@@ -76,14 +110,18 @@ export class RustSource {
 
   /** Appends another buffer's contents, nested at the current indentation. */
   append(other: RustSource): void {
-    for (const e of other.entries) this.entries.push({ ...e, depth: e.depth + this.depth });
+    // Buffers only grow, so their first `count` entries are what they hold now: no copy is needed.
+    if (other.entries.length > 0)
+      this.entries.push(
+        new Entry(NESTED, this.depth, "", "", null, "", "", "call", other.entries, other.entries.length),
+      );
   }
 
   /** A blank line, unless the buffer is empty or already ends with one or with an opening brace. */
   blank(): void {
-    const last = this.entries[this.entries.length - 1];
-    if (last === undefined || ("text" in last && (last.text === "" || last.text.endsWith("{")))) return;
-    this.entries.push({ depth: this.depth, text: "" });
+    const last = lastEntry(this.entries);
+    if (last === undefined || (last.kind === TEXT && (last.text === "" || last.text.endsWith("{")))) return;
+    this.entries.push(textEntry(this.depth, ""));
   }
 
   get empty(): boolean {
@@ -95,7 +133,7 @@ export class RustSource {
    * line, and `)tail`. `open`/`close` are the brackets.
    */
   list(head: string, items: string[], tail: string, kind: ListKind, open = "(", close = ")"): void {
-    this.entries.push({ depth: this.depth, list: { head, items, tail, open, close, kind } });
+    this.entries.push(new Entry(LIST, this.depth, head, tail, items, open, close, kind, null, 0));
   }
 
   /**
@@ -103,128 +141,192 @@ export class RustSource {
    * `rhs` on the next line, indented, as rustfmt puts it.
    */
   assign(lhs: string, rhs: string): void {
-    this.entries.push({ depth: this.depth, assign: [lhs, rhs] });
+    this.entries.push(new Entry(ASSIGN, this.depth, lhs, rhs, null, "", "", "call", null, 0));
   }
 
   /** A match arm whose body is a method chain: on the arm's line when it fits, else in a block. */
   arm(pattern: string, chain: string[]): void {
-    this.entries.push({ depth: this.depth, arm: [pattern, chain] });
+    this.entries.push(new Entry(ARM, this.depth, pattern, "", chain, "", "", "call", null, 0));
   }
 
   /** A method chain: on one line when it is short (rustfmt's `chain_width`), else one call per line. */
   chain(parts: string[]): void {
-    this.entries.push({ depth: this.depth, chain: parts });
+    this.entries.push(new Entry(CHAIN, this.depth, "", "", parts, "", "", "call", null, 0));
   }
 
   /** The lines, laid out; `edition2024` selects rustfmt's 2024 style where it differs. */
   toLines(edition2024 = false): string[] {
-    const out: string[] = [];
-    const push = (depth: number, text: string) => {
-      // No blank line before a closing brace or after an opening one.
-      if (/^[}\])]/.test(text)) while (out.length && out[out.length - 1] === "") out.pop();
-      if (text === "" && (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{"))) return;
-      out.push(text === "" ? "" : "    ".repeat(depth) + text);
-    };
-    // A line rustfmt would lay out differently is replaced by its layout; its first line carries no indentation.
-    const formatted = (depth: number, text: string): boolean => {
-      const laid = layoutLine(text, depth * 4, edition2024);
-      if (laid === null) return false;
-      const [first, ...rest] = laid.split("\n");
-      push(depth, first);
-      for (const l of rest) out.push(l);
-      return true;
-    };
-    // Depths of the `let … = match … {` statements whose `match` rustfmt moves to the next line: their
-    // arms and closing brace move one level in with it.
-    const shifted: number[] = [];
-    for (const entry of this.entries) {
-      const e = { ...entry, depth: entry.depth + shifted.length };
-      if ("text" in e) {
-        const closes = shifted.length > 0 && entry.depth === shifted[shifted.length - 1] && /^}/.test(e.text);
-        const opener = e.text.endsWith(" {") ? formatBlockOpener(e.text, e.depth * 4, edition2024) : null;
-        if (opener) {
-          const [first, ...rest] = opener.text.split("\n");
-          push(e.depth, first);
-          for (const l of rest) out.push(l);
-          if (opener.nextLine) shifted.push(entry.depth);
-        } else if (!formatted(e.depth, e.text)) push(e.depth, e.text);
-        if (closes) shifted.pop();
-      } else if ("list" in e) {
-        const { head, items, tail, open, close, kind } = e.list;
-        const one = `${head}${open}${items.join(", ")}${close}${tail}`;
-        if (formatted(e.depth, one)) continue;
-        const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && e.depth * 4 + one.length <= MAX_WIDTH;
-        if (items.length === 0 || fits) push(e.depth, one);
-        else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
-          // rustfmt packs short simple items as many to a line as fit.
-          push(e.depth, head + open.trimEnd());
-          let current = "";
-          for (const item of items) {
-            const next = current === "" ? `${item},` : `${current} ${item},`;
-            if ((e.depth + 1) * 4 + next.length > MAX_WIDTH) {
-              push(e.depth + 1, current);
-              current = `${item},`;
-            } else current = next;
-          }
-          push(e.depth + 1, current);
-          push(e.depth, close.trimStart() + tail);
-        } else {
-          push(e.depth, head + open.trimEnd());
-          for (const item of items) push(e.depth + 1, `${item},`);
-          push(e.depth, close.trimStart() + tail);
-        }
-      } else if ("arm" in e) {
-        const [pattern, chain] = e.arm;
-        const body = chain.join("");
-        const line = `${pattern} => ${body},`;
-        if (body.length <= 60 && e.depth * 4 + line.length <= MAX_WIDTH) push(e.depth, line);
-        else if (body.length <= 60 || chain.length === 1) {
-          push(e.depth, `${pattern} => {`);
-          push(e.depth + 1, body);
-          push(e.depth, "}");
-        } else {
-          // rustfmt breaks a long chain right after the arm's arrow.
-          push(e.depth, `${pattern} => ${chain[0]}`);
-          chain.slice(1).forEach((part, i) => push(e.depth + 1, i === chain.length - 2 ? `${part},` : part));
-        }
-      } else if ("assign" in e) {
-        const [lhs, rhs] = e.assign;
-        const one = `${lhs} = ${rhs};`;
-        if (formatted(e.depth, one)) continue;
-        const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
-        if (e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
-        else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
-          // The call's arguments go one per line; its head stays on the `=` line if it fits there.
-          const sameLine = e.depth * 4 + `${lhs} = ${call[1]}(`.length <= MAX_WIDTH;
-          const at = sameLine ? e.depth : e.depth + 1;
-          if (sameLine) push(e.depth, `${lhs} = ${call[1]}(`);
-          else {
-            push(e.depth, `${lhs} =`);
-            push(at, `${call[1]}(`);
-          }
-          for (const arg of splitTopLevel(call[2])) push(at + 1, `${arg},`);
-          push(at, sameLine ? ");" : ");");
-        } else if ((e.depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) push(e.depth, one);
-        else {
-          push(e.depth, `${lhs} =`);
-          push(e.depth + 1, `${rhs};`);
-        }
-      } else {
-        const one = e.chain.join("");
-        if (formatted(e.depth, one)) continue;
-        if (one.length <= 60 && e.depth * 4 + one.length <= MAX_WIDTH) push(e.depth, one);
-        else {
-          push(e.depth, e.chain[0]);
-          for (const part of e.chain.slice(1)) push(e.depth + 1, part);
-        }
-      }
-    }
+    const layout = new Layout(edition2024);
+    layout.entries(this.entries, this.entries.length, 0);
+    const out = layout.out;
     while (out.length && out[out.length - 1] === "") out.pop();
     return out;
   }
 
   toString(edition2024 = false): string {
     return this.toLines(edition2024).join("\n") + "\n";
+  }
+}
+
+/** The laying out of a buffer's entries, in order, into lines. */
+class Layout {
+  readonly out: string[] = [];
+  /**
+   * Depths of the `let … = match … {` statements whose `match` rustfmt moves
+   * to the next line: their arms and closing brace move one level in with it.
+   */
+  private readonly shifted: number[] = [];
+  /**
+   * Generated code repeats lines (each function's glue numbers its variables
+   * from 0), so each distinct line is laid out once: its layout depends only
+   * on its text and indentation. By text, then by depth: a text's hash is
+   * computed once, a joined key's would be on every lookup.
+   */
+  private readonly laidOut = new Map<string, (string[] | null)[]>();
+  private readonly openers = new Map<string, ({ lines: string[]; nextLine: boolean } | null)[]>();
+
+  constructor(private readonly edition2024: boolean) {}
+
+  entries(entries: readonly Entry[], count: number, offset: number): void {
+    for (let n = 0; n < count; n++) {
+      const entry = entries[n];
+      const abs = entry.depth + offset;
+      const kind = entry.kind;
+      if (kind === NESTED) this.entries(entry.nested!, entry.count, abs);
+      else if (kind === TEXT) this.text(entry.text, abs);
+      else if (kind === LIST) this.list(entry, abs + this.shifted.length);
+      else if (kind === ASSIGN) this.assign(entry.text, entry.tail, abs + this.shifted.length);
+      else if (kind === ARM) this.arm(entry.text, entry.parts!, abs + this.shifted.length);
+      else this.chain(entry.parts!, abs + this.shifted.length);
+    }
+  }
+
+  private push(depth: number, text: string): void {
+    const out = this.out;
+    // No blank line before a closing brace or after an opening one.
+    const c = text.charCodeAt(0);
+    if (c === 0x7d /* } */ || c === 0x5d /* ] */ || c === 0x29 /* ) */)
+      while (out.length && out[out.length - 1] === "") out.pop();
+    if (text === "") {
+      if (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{")) return;
+      out.push("");
+    } else out.push(indentation(depth) + text);
+  }
+
+  /** A laid-out line: its first line carries no indentation, the others do. */
+  private emit(depth: number, lines: readonly string[]): void {
+    this.push(depth, lines[0]);
+    for (let i = 1; i < lines.length; i++) this.out.push(lines[i]);
+  }
+
+  /** Pushes the line as rustfmt would lay it out, if it lays it out differently; false to keep it as it is. */
+  private formatted(depth: number, text: string): boolean {
+    let byDepth = this.laidOut.get(text);
+    if (byDepth === undefined) this.laidOut.set(text, (byDepth = []));
+    let laid = byDepth[depth];
+    if (laid === undefined) {
+      const l = layoutLine(text, depth * 4, this.edition2024);
+      laid = byDepth[depth] = l === null ? null : l.split("\n");
+    }
+    if (laid === null) return false;
+    this.emit(depth, laid);
+    return true;
+  }
+
+  private text(text: string, abs: number): void {
+    const shifted = this.shifted;
+    const depth = abs + shifted.length;
+    const closes = shifted.length > 0 && abs === shifted[shifted.length - 1] && text.charCodeAt(0) === 0x7d;
+    let opener: { lines: string[]; nextLine: boolean } | null | undefined = null;
+    if (text.endsWith(" {")) {
+      let byDepth = this.openers.get(text);
+      if (byDepth === undefined) this.openers.set(text, (byDepth = []));
+      opener = byDepth[depth];
+      if (opener === undefined) {
+        const o = formatBlockOpener(text, depth * 4, this.edition2024);
+        opener = byDepth[depth] = o && { lines: o.text.split("\n"), nextLine: o.nextLine };
+      }
+    }
+    if (opener) {
+      this.emit(depth, opener.lines);
+      if (opener.nextLine) shifted.push(abs);
+    } else if (!this.formatted(depth, text)) this.push(depth, text);
+    if (closes) shifted.pop();
+  }
+
+  private list(entry: Entry, depth: number): void {
+    const { text: head, parts, tail, open, close, listKind: kind } = entry;
+    const items = parts!;
+    const one = `${head}${open}${items.join(", ")}${close}${tail}`;
+    if (this.formatted(depth, one)) return;
+    const fits = items.join(", ").length <= ITEMS_WIDTH[kind] && depth * 4 + one.length <= MAX_WIDTH;
+    if (items.length === 0 || fits) this.push(depth, one);
+    else if (kind !== "struct" && kind !== "params" && items.every((i) => /^[A-Za-z0-9_]{1,10}$/.test(i))) {
+      // rustfmt packs short simple items as many to a line as fit.
+      this.push(depth, head + open.trimEnd());
+      let current = "";
+      for (const item of items) {
+        const next = current === "" ? `${item},` : `${current} ${item},`;
+        if ((depth + 1) * 4 + next.length > MAX_WIDTH) {
+          this.push(depth + 1, current);
+          current = `${item},`;
+        } else current = next;
+      }
+      this.push(depth + 1, current);
+      this.push(depth, close.trimStart() + tail);
+    } else {
+      this.push(depth, head + open.trimEnd());
+      for (const item of items) this.push(depth + 1, `${item},`);
+      this.push(depth, close.trimStart() + tail);
+    }
+  }
+
+  private arm(pattern: string, chain: readonly string[], depth: number): void {
+    const body = chain.join("");
+    const line = `${pattern} => ${body},`;
+    if (body.length <= 60 && depth * 4 + line.length <= MAX_WIDTH) this.push(depth, line);
+    else if (body.length <= 60 || chain.length === 1) {
+      this.push(depth, `${pattern} => {`);
+      this.push(depth + 1, body);
+      this.push(depth, "}");
+    } else {
+      // rustfmt breaks a long chain right after the arm's arrow.
+      this.push(depth, `${pattern} => ${chain[0]}`);
+      chain.slice(1).forEach((part, i) => this.push(depth + 1, i === chain.length - 2 ? `${part},` : part));
+    }
+  }
+
+  private assign(lhs: string, rhs: string, depth: number): void {
+    const one = `${lhs} = ${rhs};`;
+    if (this.formatted(depth, one)) return;
+    const call = rhs.match(/^([A-Za-z0-9_:<>]+)\((.*)\)$/);
+    if (depth * 4 + one.length <= MAX_WIDTH) this.push(depth, one);
+    else if ((depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH && call) {
+      // The call's arguments go one per line; its head stays on the `=` line if it fits there.
+      const sameLine = depth * 4 + `${lhs} = ${call[1]}(`.length <= MAX_WIDTH;
+      const at = sameLine ? depth : depth + 1;
+      if (sameLine) this.push(depth, `${lhs} = ${call[1]}(`);
+      else {
+        this.push(depth, `${lhs} =`);
+        this.push(at, `${call[1]}(`);
+      }
+      for (const arg of splitTopLevel(call[2])) this.push(at + 1, `${arg},`);
+      this.push(at, ");");
+    } else if ((depth + 1) * 4 + rhs.length + 1 > MAX_WIDTH) this.push(depth, one);
+    else {
+      this.push(depth, `${lhs} =`);
+      this.push(depth + 1, `${rhs};`);
+    }
+  }
+
+  private chain(parts: readonly string[], depth: number): void {
+    const one = parts.join("");
+    if (this.formatted(depth, one)) return;
+    if (one.length <= 60 && depth * 4 + one.length <= MAX_WIDTH) this.push(depth, one);
+    else {
+      this.push(depth, parts[0]);
+      for (let i = 1; i < parts.length; i++) this.push(depth + 1, parts[i]);
+    }
   }
 }
 

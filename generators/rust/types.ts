@@ -1024,18 +1024,27 @@ function sameMode(a: TypeMode, b: TypeMode): boolean {
  */
 function analyzeUsage(resolve: Resolve): Map<TypeId, Usage> {
   const usage = new Map<TypeId, Usage>();
+  // The named types each type reaches (itself included), found once per type: WIT types are not recursive.
+  const reached = new Map<TypeId, TypeId[]>();
+  const reach = (t: TypeId): TypeId[] => {
+    let named = reached.get(t);
+    if (named !== undefined) return named;
+    const set = new Set<TypeId>();
+    for (const part of typeDefParts(resolve.types[t].kind))
+      if (typeof part === "number") for (const u of reach(part)) set.add(u);
+    if (resolve.types[t].name !== undefined) set.add(t);
+    reached.set(t, (named = [...set]));
+    return named;
+  };
   const mark = (types: (Type | undefined)[], position: keyof Usage) => {
-    const seen = new Set<TypeId>();
-    const visit = (t: Type | undefined): void => {
-      if (typeof t !== "number" || seen.has(t)) return;
-      seen.add(t);
-      typeDefParts(resolve.types[t].kind).forEach(visit);
-      if (resolve.types[t].name === undefined) return;
-      let entry = usage.get(t);
-      if (entry === undefined) usage.set(t, (entry = { borrowed: false, owned: false }));
-      entry[position] = true;
-    };
-    types.forEach(visit);
+    for (const t of types) {
+      if (typeof t !== "number") continue;
+      for (const u of reach(t)) {
+        let entry = usage.get(u);
+        if (entry === undefined) usage.set(u, (entry = { borrowed: false, owned: false }));
+        entry[position] = true;
+      }
+    }
   };
   const func = (f: Function, imported: boolean) => {
     mark(

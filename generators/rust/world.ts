@@ -597,7 +597,9 @@ class RustWorld {
       const r = resourceOf(f.func);
       // A resource `--with` maps elsewhere has its methods there.
       if (r !== undefined && this.types.remappedTypes.has(r)) continue;
-      byResource.set(r, [...(byResource.get(r) ?? []), f]);
+      const list = byResource.get(r);
+      if (list) list.push(f);
+      else byResource.set(r, [f]);
     }
     for (const f of byResource.get(undefined) ?? []) {
       out.blank();
@@ -1261,11 +1263,12 @@ function resourceOf(func: Function): TypeId | undefined {
   return "resource" in func.kind ? func.kind.resource : undefined;
 }
 
+const BYTE_ESCAPES = Array.from({ length: 256 }, (_, b) =>
+  b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, "0")}`,
+);
+
 function byteString(bytes: Uint8Array): string {
-  let s = "";
-  for (const b of bytes) {
-    if (b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c) s += String.fromCharCode(b);
-    else s += `\\x${b.toString(16).padStart(2, "0")}`;
-  }
-  return s;
+  const parts: string[] = new Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) parts[i] = BYTE_ESCAPES[bytes[i]];
+  return parts.join("");
 }
