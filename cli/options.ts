@@ -36,6 +36,20 @@ export interface CommandSpec<A> {
 /** The parsed arguments of a command. */
 export type ArgsOf<C> = C extends CommandSpec<infer A> ? ArgumentsCamelCase<A> : never;
 
+/** The WIT input of the generators: a file or a directory. */
+const witPath = {
+  type: "string",
+  demandOption: true,
+  describe: "a .wit file or a WIT directory (with deps/)",
+} as const;
+
+/** `--check` of the generators. */
+const checkOption = {
+  type: "boolean",
+  default: false,
+  describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
+} as const;
+
 /** Keeps the options' types of a command literal. */
 function spec<A>(c: CommandSpec<A>): CommandSpec<A> {
   return c;
@@ -44,12 +58,7 @@ function spec<A>(c: CommandSpec<A>): CommandSpec<A> {
 export const jsonCommand = spec({
   usage: "json <path>",
   describe: "print the resolved packages as wit-parser's Resolve JSON",
-  builder: (y) =>
-    y.positional("path", {
-      type: "string",
-      demandOption: true,
-      describe: "a .wit file or a WIT directory (with deps/)",
-    }),
+  builder: (y) => y.positional("path", witPath),
 });
 export type JsonArgs = ArgsOf<typeof jsonCommand>;
 
@@ -79,11 +88,7 @@ export const tsCommand = spec({
         default: false,
         describe: "run the output through prettier (it is emitted formatted already)",
       })
-      .option("check", {
-        type: "boolean",
-        default: false,
-        describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
-      }),
+      .option("check", checkOption),
 });
 export type TsArgs = ArgsOf<typeof tsCommand>;
 
@@ -92,11 +97,7 @@ export const rustCommand = spec({
   describe: "generate the Rust guest bindings of a world: one self-contained <world>.rs",
   builder: (y) =>
     y
-      .positional("path", {
-        type: "string",
-        demandOption: true,
-        describe: "a .wit file or a WIT directory (with deps/)",
-      })
+      .positional("path", witPath)
       .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the file to" })
       .option("edition", {
         choices: [2021, 2024] as const,
@@ -236,11 +237,7 @@ export const rustCommand = spec({
         default: false,
         describe: "the exports do not run the static constructors on their first call",
       })
-      .option("check", {
-        type: "boolean",
-        default: false,
-        describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
-      }),
+      .option("check", checkOption),
 });
 export type RustArgs = ArgsOf<typeof rustCommand>;
 
@@ -249,11 +246,7 @@ export const cCommand = spec({
   describe: "generate the C guest bindings of a world: <world>.h and <world>.c",
   builder: (y) =>
     y
-      .positional("path", {
-        type: "string",
-        demandOption: true,
-        describe: "a .wit file or a WIT directory (with deps/)",
-      })
+      .positional("path", witPath)
       .option("out-dir", { type: "string", demandOption: true, describe: "directory to write the files to" })
       .option("string-encoding", {
         choices: ["utf8", "utf16", "compact-utf16"] as const,
@@ -314,11 +307,7 @@ export const cCommand = spec({
         default: false,
         describe: "emit the async helpers even when no function is async",
       })
-      .option("check", {
-        type: "boolean",
-        default: false,
-        describe: "compare with the files in --out-dir, list the stale ones, exit 1 if any; write nothing",
-      }),
+      .option("check", checkOption),
 });
 export type CArgs = ArgsOf<typeof cCommand>;
 
