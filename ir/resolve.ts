@@ -53,7 +53,9 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
 }
 
 function stabilityEquals(a: Stability, b: Stability): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  // Different kinds never print the same; the same object always does.
+  if (a.kind !== b.kind) return false;
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A version as Rust's `{:?}` prints a `semver::Version`. */
@@ -869,7 +871,14 @@ class Remap {
     const copy = (entries: WorldEntry[], into: WorldItems, what: string) => {
       for (const { key, item } of entries) {
         if (key.kind === "name") {
-          const n = names.map((x) => renameIncluded(key.name, x)).find((x) => x !== undefined) ?? key.name;
+          let n = key.name;
+          for (const x of names) {
+            const renamed = renameIncluded(key.name, x);
+            if (renamed !== undefined) {
+              n = renamed;
+              break;
+            }
+          }
           const newItem = structuredClone(item);
           const newKey: WorldKey = { kind: "name", name: n };
           cloner.worldItem(newKey, newItem);
@@ -889,7 +898,7 @@ class Remap {
           const target = prev.item as WorldItem & { kind: "interface" };
           if (isExternal && from.stability.kind === "stable") {
             target.stability = unknownStability;
-          } else if (!stabilityEquals(from.stability, target.stability) && from.stability.kind !== "unknown") {
+          } else if (from.stability.kind !== "unknown" && !stabilityEquals(from.stability, target.stability)) {
             if (target.stability.kind === "unknown") target.stability = structuredClone(from.stability);
             else {
               throw new WitError(
