@@ -1036,7 +1036,8 @@ export class PackageResolver {
       }
       out.push({ name: p.name.name, type: this.resolveType(p.type, unknownStability), span: p.name.span });
     }
-    wellformed.requireUniqueNames(out, wellformed.paramConflict);
+    // One parameter (or none) cannot conflict.
+    if (out.length > 1) wellformed.requireUniqueNames(out, wellformed.paramConflict);
     return out;
   }
 
