@@ -549,9 +549,14 @@ class Remap {
       const ty = resolve.types[id];
       if (ty.owner.kind === "interface") {
         const owner = ty.owner.id;
+        // The common case without a closure; `forType` words the error otherwise.
+        const mapped = this.interfaces[owner];
         ty.owner = {
           kind: "interface",
-          id: this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
+          id:
+            owner < this.interfaces.length && mapped !== undefined
+              ? mapped
+              : this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
         };
       }
     }
@@ -573,7 +578,14 @@ class Remap {
       const ty = resolve.types[id];
       if (ty.owner.kind === "world") {
         const owner = ty.owner.id;
-        ty.owner = { kind: "world", id: this.forType("world", ty.span, () => this.mapWorld(owner, ty.span)) };
+        const mapped = this.worlds[owner];
+        ty.owner = {
+          kind: "world",
+          id:
+            owner < this.worlds.length && mapped !== undefined
+              ? mapped
+              : this.forType("world", ty.span, () => this.mapWorld(owner, ty.span)),
+        };
       }
     }
 
