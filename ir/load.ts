@@ -47,13 +47,13 @@ function ioMessage(e: unknown): string {
   return (code && ioErrors[code]) ?? (e as Error).message;
 }
 
-/** Runs a file-system operation; its error becomes a `WitError`, after `context` when given. */
-function io<T>(context: string | undefined, f: () => T): T {
+/** Runs a file-system operation; its error becomes a `WitError`, after `context` (made only then) when given. */
+function io<T>(context: (() => string) | undefined, f: () => T): T {
   try {
     return f();
   } catch (e) {
     if (e instanceof WitError) throw e;
-    throw new WitError(context ? `${context}: ${ioMessage(e)}` : ioMessage(e));
+    throw new WitError(context ? `${context()}: ${ioMessage(e)}` : ioMessage(e));
   }
 }
 
@@ -75,7 +75,10 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
  * package id is returned instead.
  */
 function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup | PackageId {
-  const bytes = io(`failed to read path for WIT [${file}]`, () => fs.readFileSync(file));
+  const bytes = io(
+    () => `failed to read path for WIT [${file}]`,
+    () => fs.readFileSync(file),
+  );
   let text: string;
   if (isWasm(bytes)) {
     try {
@@ -100,8 +103,10 @@ function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup | Packag
 
 /** The `*.wit` files directly in `dir` (sub-directories, and links to them, are skipped). */
 function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
-  const context = `failed to read directory ${debugPath(dir)}`;
-  const entries = io(context, () => fs.readdirSync(dir, { withFileTypes: true }));
+  const entries = io(
+    () => `failed to read directory ${debugPath(dir)}`,
+    () => fs.readdirSync(dir, { withFileTypes: true }),
+  );
   const files: { path: string; contents: string }[] = [];
   for (const entry of entries) {
     const p = joinPath(dir, entry.name);
@@ -116,7 +121,10 @@ function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
       if (target?.isDirectory()) continue;
     }
     if (!entry.name.endsWith(".wit")) continue;
-    const bytes = io(`failed to read file ${debugPath(p)}`, () => fs.readFileSync(p));
+    const bytes = io(
+      () => `failed to read file ${debugPath(p)}`,
+      () => fs.readFileSync(p),
+    );
     let contents: string;
     try {
       contents = strictUtf8.decode(bytes);
@@ -131,9 +139,10 @@ function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
 /** The packages of a `deps/` folder: sub-directories and `.wit` (or encoded) files, in name order. */
 function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
   if (!fs.existsSync(deps)) return [];
-  const entries = io("failed to read directory", () => fs.readdirSync(deps, { withFileTypes: true })).sort((a, b) =>
-    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-  );
+  const entries = io(
+    () => "failed to read directory",
+    () => fs.readdirSync(deps, { withFileTypes: true }),
+  ).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const groups: UnresolvedGroup[] = [];
   for (const entry of entries) {
     const p = joinPath(deps, entry.name);

@@ -10,7 +10,11 @@ import { PackageResolver } from "./unresolved.js";
 
 /** Parses files (already read) as one package group. Files are parsed in path order. */
 export function parseGroup(resolve: Resolve, files: { path: string; contents: string }[]): UnresolvedGroup {
-  const placed = files.map((f) => ({ ...f, base: resolve.sourceMap.push(f.path, f.contents) }));
+  const placed = files.map((f) => ({
+    path: f.path,
+    contents: f.contents,
+    base: resolve.sourceMap.push(f.path, f.contents),
+  }));
   placed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const main = new PackageResolver();
   const nested = [];

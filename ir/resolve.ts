@@ -53,7 +53,9 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
 }
 
 function stabilityEquals(a: Stability, b: Stability): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  // Different kinds never print the same; the same object always does.
+  if (a.kind !== b.kind) return false;
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** A version as Rust's `{:?}` prints a `semver::Version`. */
@@ -157,16 +159,15 @@ export class Resolve {
         const pkg = this.packages[pkgId];
         if (!pkg) return true;
         const version = pkg.name.version;
-        const name = packageNameKey(pkg.name);
         if (!version) {
           throw new WitError(
-            `package [${name}] contains a feature gate with a version specifier, so it must have a version`,
+            `package [${packageNameKey(pkg.name)}] contains a feature gate with a version specifier, so it must have a version`,
             span,
           );
         }
         if (compareVersions(stability.since, version) > 0) {
           throw new WitError(
-            `feature gate cannot reference unreleased version ${versionToString(stability.since)} of package [${name}] (current version ${versionToString(version)})`,
+            `feature gate cannot reference unreleased version ${versionToString(stability.since)} of package [${packageNameKey(pkg.name)}] (current version ${versionToString(version)})`,
             span,
           );
         }
@@ -548,9 +549,14 @@ class Remap {
       const ty = resolve.types[id];
       if (ty.owner.kind === "interface") {
         const owner = ty.owner.id;
+        // The common case without a closure; `forType` words the error otherwise.
+        const mapped = this.interfaces[owner];
         ty.owner = {
           kind: "interface",
-          id: this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
+          id:
+            owner < this.interfaces.length && mapped !== undefined
+              ? mapped
+              : this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
         };
       }
     }
@@ -572,7 +578,14 @@ class Remap {
       const ty = resolve.types[id];
       if (ty.owner.kind === "world") {
         const owner = ty.owner.id;
-        ty.owner = { kind: "world", id: this.forType("world", ty.span, () => this.mapWorld(owner, ty.span)) };
+        const mapped = this.worlds[owner];
+        ty.owner = {
+          kind: "world",
+          id:
+            owner < this.worlds.length && mapped !== undefined
+              ? mapped
+              : this.forType("world", ty.span, () => this.mapWorld(owner, ty.span)),
+        };
       }
     }
 
@@ -753,16 +766,18 @@ class Remap {
   }
 
   private updateInterface(resolve: Resolve, iface: Interface): void {
-    for (const [name, ty] of [...iface.types]) {
-      if (this.types[ty] === undefined) iface.types.delete(name);
+    // Deleting the entry being visited, or re-setting it, is safe while iterating a Map.
+    for (const [name, ty] of iface.types) {
+      const mapped = this.types[ty];
+      if (mapped === undefined) iface.types.delete(name);
+      else iface.types.set(name, mapped);
     }
-    for (const [name, ty] of iface.types) iface.types.set(name, this.mapType(ty, iface.span));
     const pkg = iface.package!;
     for (const func of iface.functions.values()) {
       if (!resolve.includeStability(func.stability, pkg, func.span)) continue;
       this.updateFunction(resolve, func, func.span);
     }
-    for (const [name, func] of [...iface.functions]) {
+    for (const [name, func] of iface.functions) {
       if (!resolve.includeStability(func.stability, pkg, func.span)) iface.functions.delete(name);
     }
   }
@@ -782,28 +797,35 @@ class Remap {
   }
 
   private updateWorld(world: World, resolve: Resolve, pkgId: PackageId): void {
-    const entries: [WorldEntry, boolean][] = [
-      ...[...world.imports.values()].map((e) => [e, true] as [WorldEntry, boolean]),
-      ...[...world.exports.values()].map((e) => [e, false] as [WorldEntry, boolean]),
-    ];
+    const imports = world.imports;
+    const exports = world.exports;
     world.imports = new Map();
     world.exports = new Map();
-    for (const [{ key, item }, isImport] of entries) {
-      const span = item.kind === "function" ? item.func.span : item.span;
-      if (item.kind === "type") item.id = this.mapType(item.id, span);
-      const stability =
-        item.kind === "interface"
-          ? item.stability
-          : item.kind === "function"
-            ? item.func.stability
-            : resolve.types[item.id].stability;
-      if (!resolve.includeStability(stability, pkgId, span)) continue;
-      const newKey: WorldKey =
-        key.kind === "interface" ? { kind: "interface", id: this.mapInterface(key.id, span) } : key;
-      if (item.kind === "interface") item.id = this.mapInterface(item.id, span);
-      else if (item.kind === "function") this.updateFunction(resolve, item.func, span);
-      (isImport ? world.imports : world.exports).set(worldKeyString(newKey), { key: newKey, item });
-    }
+    for (const entry of imports.values()) this.updateWorldEntry(world, entry, true, resolve, pkgId);
+    for (const entry of exports.values()) this.updateWorldEntry(world, entry, false, resolve, pkgId);
+  }
+
+  private updateWorldEntry(
+    world: World,
+    { key, item }: WorldEntry,
+    isImport: boolean,
+    resolve: Resolve,
+    pkgId: PackageId,
+  ): void {
+    const span = item.kind === "function" ? item.func.span : item.span;
+    if (item.kind === "type") item.id = this.mapType(item.id, span);
+    const stability =
+      item.kind === "interface"
+        ? item.stability
+        : item.kind === "function"
+          ? item.func.stability
+          : resolve.types[item.id].stability;
+    if (!resolve.includeStability(stability, pkgId, span)) return;
+    const newKey: WorldKey =
+      key.kind === "interface" ? { kind: "interface", id: this.mapInterface(key.id, span) } : key;
+    if (item.kind === "interface") item.id = this.mapInterface(item.id, span);
+    else if (item.kind === "function") this.updateFunction(resolve, item.func, span);
+    (isImport ? world.imports : world.exports).set(worldKeyString(newKey), { key: newKey, item });
   }
 
   private processWorldIncludes(id: WorldId, resolve: Resolve, pkgId: PackageId): void {
@@ -861,7 +883,14 @@ class Remap {
     const copy = (entries: WorldEntry[], into: WorldItems, what: string) => {
       for (const { key, item } of entries) {
         if (key.kind === "name") {
-          const n = names.map((x) => renameIncluded(key.name, x)).find((x) => x !== undefined) ?? key.name;
+          let n = key.name;
+          for (const x of names) {
+            const renamed = renameIncluded(key.name, x);
+            if (renamed !== undefined) {
+              n = renamed;
+              break;
+            }
+          }
           const newItem = structuredClone(item);
           const newKey: WorldKey = { kind: "name", name: n };
           cloner.worldItem(newKey, newItem);
@@ -881,7 +910,7 @@ class Remap {
           const target = prev.item as WorldItem & { kind: "interface" };
           if (isExternal && from.stability.kind === "stable") {
             target.stability = unknownStability;
-          } else if (!stabilityEquals(from.stability, target.stability) && from.stability.kind !== "unknown") {
+          } else if (from.stability.kind !== "unknown" && !stabilityEquals(from.stability, target.stability)) {
             if (target.stability.kind === "unknown") target.stability = structuredClone(from.stability);
             else {
               throw new WitError(

@@ -912,7 +912,7 @@ export class PackageResolver {
     if (ty.kind === "primitive") return ty.name;
     if (ty.kind === "name") return this.resolveTypeName(ty.id);
     const kind = this.resolveTypeDef(ty, stability);
-    return this.anonTypeDef({
+    return this.anonTypeDef(kind, () => ({
       kind,
       name: undefined,
       docs: noDocs(),
@@ -920,12 +920,14 @@ export class PackageResolver {
       owner: { kind: "none" },
       span: ty.span,
       externalId: undefined,
-    });
+    }));
   }
 
-  /** Interns an anonymous type so that structurally equal ones share an id. */
-  private anonTypeDef(def: TypeDef): Type {
-    const k = def.kind;
+  /**
+   * Interns an anonymous type of kind `k` so that structurally equal ones
+   * share an id; `make` builds its definition when it is the first.
+   */
+  private anonTypeDef(k: TypeDefKind, make: () => TypeDef): Type {
     let key: string;
     switch (k.kind) {
       case "type":
@@ -971,7 +973,7 @@ export class PackageResolver {
     }
     let id = this.anonTypes.get(key);
     if (id === undefined) {
-      this.types.push(def);
+      this.types.push(make());
       id = this.types.length - 1;
       this.anonTypes.set(key, id);
     }
@@ -1017,7 +1019,7 @@ export class PackageResolver {
     const out: Param[] = [];
     if (kind.kind === "method" || kind.kind === "async-method") {
       const handle: TypeDefKind = { kind: "handle", handle: "borrow", resource: kind.resource };
-      const shared = this.anonTypeDef({
+      const shared = this.anonTypeDef(handle, () => ({
         docs: noDocs(),
         stability: this.findStability(handle, unknownStability),
         kind: handle,
@@ -1025,7 +1027,7 @@ export class PackageResolver {
         owner: { kind: "none" },
         span,
         externalId: undefined,
-      });
+      }));
       out.push({ name: "self", type: shared, span });
     }
     for (const p of params) {
@@ -1034,7 +1036,8 @@ export class PackageResolver {
       }
       out.push({ name: p.name.name, type: this.resolveType(p.type, unknownStability), span: p.name.span });
     }
-    wellformed.requireUniqueNames(out, wellformed.paramConflict);
+    // One parameter (or none) cannot conflict.
+    if (out.length > 1) wellformed.requireUniqueNames(out, wellformed.paramConflict);
     return out;
   }
 
