@@ -569,9 +569,7 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
   const childCount = children.length;
   const tabWidth = Math.max(0, TAB - shape.offset);
   const rk = root.k;
-  let endsWithBlock =
-    rootRw.includes("\n") &&
-    (rk === "call" || rk === "macro" || rk === "array" || rk === "struct");
+  let endsWithBlock = rootRw.includes("\n") && (rk === "call" || rk === "macro" || rk === "array" || rk === "struct");
   while (rootRw.length <= tabWidth && !rootRw.includes("\n")) {
     const s = offsetLeft(shape, rootRw.length);
     if (!s) return null;

@@ -374,7 +374,7 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 function digitPattern(text: string): string {
   let out: string | null = null;
   let from = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const c = text.charCodeAt(i);
     if (!isWordChar(c)) {
       i++;
