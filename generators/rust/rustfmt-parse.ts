@@ -28,10 +28,16 @@ const PUNCTS = [
   "<<",
   ">>",
 ];
-/** The punctuation of more than one character, by first character, in the order they are tried. */
-const PUNCTS_BY_CHAR: (string[] | undefined)[] = [];
-for (const p of PUNCTS) (PUNCTS_BY_CHAR[p.charCodeAt(0)] ??= []).push(p);
-const SINGLE_PUNCTS = "()[]{}<>,;:.=+-*/%!&|^?#@$";
+/**
+ * The tokens of the punctuation of more than one character, by first
+ * character, in the order they are tried. Tokens are never changed once
+ * made (the parser replaces them in its list), so each punctuation has one.
+ */
+const PUNCTS_BY_CHAR: (Tok[] | undefined)[] = [];
+for (const p of PUNCTS) (PUNCTS_BY_CHAR[p.charCodeAt(0)] ??= []).push({ t: "p", v: p });
+/** The token of each one-character punctuation, by its character. */
+const SINGLE_PUNCTS: (Tok | undefined)[] = [];
+for (const ch of "()[]{}<>,;:.=+-*/%!&|^?#@$") SINGLE_PUNCTS[ch.charCodeAt(0)] = { t: "p", v: ch };
 // Sticky, so that each matches at `lastIndex` without slicing the text.
 const CHAR_LIT = /'(?:[^'\\]|\\.[^']*)'/y;
 const LIFETIME = /'[A-Za-z_][A-Za-z0-9_]*/y;
@@ -81,12 +87,10 @@ function tokenize(text: string): Tok[] | null {
       continue;
     }
     if (c === 0x2f /* / */ && (text[i + 1] === "/" || text[i + 1] === "*")) return null;
-    const p = PUNCTS_BY_CHAR[c]?.find((p) => text.startsWith(p, i));
-    const ch = text[i];
-    if (p) out.push({ t: "p", v: p });
-    else if (SINGLE_PUNCTS.includes(ch)) out.push({ t: "p", v: ch });
-    else return null;
-    i += (p ?? ch).length;
+    const tok = PUNCTS_BY_CHAR[c]?.find((p) => text.startsWith(p.v, i)) ?? SINGLE_PUNCTS[c];
+    if (tok === undefined) return null;
+    out.push(tok);
+    i += tok.v.length;
   }
   return out;
 }

@@ -542,6 +542,7 @@ function lastLineExtendable(s: string): boolean {
 }
 
 function rewriteChain(e: Expr, shape: Shape): string | null {
+  // Collected from the outermost call in, then reversed: `unshift` moves every element each time.
   const children: Child[] = [];
   let root = e;
   let tries = 0;
@@ -550,15 +551,16 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
       tries++;
       root = root.e;
     } else if (root.k === "method") {
-      children.unshift({ text: root.name, args: root.args, tries });
+      children.push({ text: root.name, args: root.args, tries });
       tries = 0;
       root = root.recv;
     } else if (root.k === "field") {
-      children.unshift({ text: root.name, tries });
+      children.push({ text: root.name, tries });
       tries = 0;
       root = root.recv;
     } else break;
   }
+  children.reverse();
   const rootShape = subWidth(shape, tries);
   let rootRw = rootShape && rewriteExpr(root, rootShape);
   if (rootRw === null) return null;
@@ -566,7 +568,8 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
   if (children.length === 0) return rootRw;
   const childCount = children.length;
   const tabWidth = Math.max(0, TAB - shape.offset);
-  let endsWithBlock = rootRw.includes("\n") && ["call", "macro", "method", "array", "struct"].includes(root.k);
+  const rk = root.k;
+  let endsWithBlock = rootRw.includes("\n") && (rk === "call" || rk === "macro" || rk === "array" || rk === "struct");
   while (rootRw.length <= tabWidth && !rootRw.includes("\n")) {
     const s = offsetLeft(shape, rootRw.length);
     if (!s) return null;
@@ -582,8 +585,8 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
     ? { width: MAX - shape.indent, indent: shape.indent, offset: 0 }
     : blockIndent(shape, TAB);
   const rewrites: string[] = [rootRw];
-  for (const c of children.slice(0, -1)) {
-    const rw = rewriteChild(c, childShape);
+  for (let i = 0; i < children.length - 1; i++) {
+    const rw = rewriteChild(children[i], childShape);
     if (rw === null) return null;
     rewrites.push(rw);
   }
@@ -597,20 +600,21 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
   let lastRw: string | null = null;
   const lastShape = allInOne ? subWidth(shape, last.tries) : subWidth(childShape, rhsOverhead(shape) + last.tries);
   if (!lastShape) return null;
+  const lastBare: Child = last.tries === 0 ? last : { ...last, tries: 0 };
   if (allInOne) {
     const one = offsetLeft(lastShape, almostTotal);
-    const rw = one && rewriteChild({ ...last, tries: 0 }, one);
+    const rw = one && rewriteChild(lastBare, one);
     if (rw !== null) {
-      const lines = rw.split("\n").length;
+      const lines = newlines(rw) + 1;
       const couldFit = firstLineWidth(rw) <= budget;
       if (couldFit && lines >= 5) {
         lastRw = rw;
         fitsSingle = true;
       } else {
         const ls = subWidth(childShape, rhsOverhead(shape) + last.tries);
-        const nrw = ls && rewriteChild({ ...last, tries: 0 }, ls);
+        const nrw = ls && rewriteChild(lastBare, ls);
         if (nrw !== null && !couldFit) lastRw = nrw;
-        else if (nrw !== null && nrw.split("\n").length >= lines) {
+        else if (nrw !== null && newlines(nrw) + 1 >= lines) {
           lastRw = rw;
           fitsSingle = couldFit;
         } else if (nrw !== null) lastRw = nrw;
@@ -621,9 +625,9 @@ function rewriteChain(e: Expr, shape: Shape): string | null {
       }
     }
   }
-  if (lastRw === null) lastRw = rewriteChild({ ...last, tries: 0 }, lastShape);
+  if (lastRw === null) lastRw = rewriteChild(lastBare, lastShape);
   if (lastRw === null) return null;
-  rewrites.push(lastRw + "?".repeat(last.tries));
+  rewrites.push(last.tries === 0 ? lastRw : lastRw + "?".repeat(last.tries));
   if (!fitsSingle && forceOneLineChain) return null;
   const sep = fitsSingle ? "" : `\n${spaces(childShape.indent)}`;
   return wrap(rewrites.join(sep), shape);

@@ -183,6 +183,12 @@ class Layout {
    * computed once, a joined key's would be on every lookup.
    */
   private readonly laidOut = new Map<string, (string[] | null)[]>();
+  /**
+   * Layouts by the text with the digits of its identifiers zeroed
+   * (`digitPattern`), for the lines that differ only in their variables'
+   * numbers (`let _t2 = …` and `let _t7 = …`), by depth.
+   */
+  private readonly byPattern = new Map<string, (PatternLayout | null)[]>();
   private readonly openers = new Map<string, ({ lines: string[]; nextLine: boolean } | null)[]>();
 
   constructor(private readonly edition2024: boolean) {}
@@ -224,13 +230,26 @@ class Layout {
     let byDepth = this.laidOut.get(text);
     if (byDepth === undefined) this.laidOut.set(text, (byDepth = []));
     let laid = byDepth[depth];
-    if (laid === undefined) {
-      const l = layoutLine(text, depth * 4, this.edition2024);
-      laid = byDepth[depth] = l === null ? null : l.split("\n");
-    }
+    if (laid === undefined) laid = byDepth[depth] = this.layOut(text, depth);
     if (laid === null) return false;
     this.emit(depth, laid);
     return true;
+  }
+
+  /** The layout of a line not yet laid out at this depth: from a line of the same digit pattern when there is one. */
+  private layOut(text: string, depth: number): string[] | null {
+    const pattern = digitPattern(text);
+    if (pattern === text) return layoutLines(text, depth, this.edition2024);
+    let byDepth = this.byPattern.get(pattern);
+    if (byDepth === undefined) this.byPattern.set(pattern, (byDepth = []));
+    const known = byDepth[depth];
+    if (known === undefined) {
+      const lines = layoutLines(text, depth, this.edition2024);
+      byDepth[depth] = lines === null || sameDigits(text, lines) ? { lines } : null;
+      return lines;
+    }
+    if (known === null) return layoutLines(text, depth, this.edition2024);
+    return known.lines && withDigitsOf(text, known.lines);
   }
 
   private text(text: string, abs: number): void {
@@ -328,6 +347,86 @@ class Layout {
       for (let i = 1; i < parts.length; i++) this.push(depth + 1, parts[i]);
     }
   }
+}
+
+/**
+ * A line's layout that holds for every line of its digit pattern, with that
+ * line's digits in place of these: `null` lines when they are kept as they are.
+ */
+interface PatternLayout {
+  lines: string[] | null;
+}
+
+const isWordChar = (c: number) =>
+  (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0x30 && c <= 0x39);
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * The text with every digit of its identifiers (runs of word characters
+ * that start with a letter or `_`) made `0`; other digits (numbers, their
+ * suffixes such as `u32`) stay. The formatter treats all digits of an
+ * identifier alike: it tells tokens apart by their characters' classes,
+ * compares identifiers only with keywords (which have no digits) and
+ * measures them only by length, which the change keeps; and it writes the
+ * tokens back in their order. So two lines of the same pattern are laid out
+ * alike, but for the digits, which come in the same order.
+ */
+function digitPattern(text: string): string {
+  let out: string | null = null;
+  let from = 0;
+  for (let i = 0; i < text.length;) {
+    const c = text.charCodeAt(i);
+    if (!isWordChar(c)) {
+      i++;
+      continue;
+    }
+    const ident = !isDigit(c);
+    let j = i + 1;
+    while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
+    if (ident)
+      for (let k = i + 1; k < j; k++) {
+        const d = text.charCodeAt(k);
+        if (isDigit(d) && d !== 0x30) {
+          out = (out ?? "") + text.slice(from, k) + "0";
+          from = k + 1;
+        }
+      }
+    i = j;
+  }
+  return out === null ? text : out + text.slice(from);
+}
+
+/** The digits of the text, in order. */
+function digitsOf(text: string): string {
+  let out = "";
+  for (let i = 0; i < text.length; i++) if (isDigit(text.charCodeAt(i))) out += text[i];
+  return out;
+}
+
+/** Whether the layout has the text's digits in the same order (so that another line's can replace them). */
+function sameDigits(text: string, lines: readonly string[]): boolean {
+  return lines.map(digitsOf).join("") === digitsOf(text);
+}
+
+/** The layout with the text's digits in place of its own, in order. */
+function withDigitsOf(text: string, lines: readonly string[]): string[] {
+  const digits = digitsOf(text);
+  let n = 0;
+  return lines.map((line) => {
+    let out = "";
+    let from = 0;
+    for (let i = 0; i < line.length; i++)
+      if (isDigit(line.charCodeAt(i))) {
+        out += line.slice(from, i) + digits[n++];
+        from = i + 1;
+      }
+    return from === 0 ? line : out + line.slice(from);
+  });
+}
+
+function layoutLines(text: string, depth: number, edition2024: boolean): string[] | null {
+  const l = layoutLine(text, depth * 4, edition2024);
+  return l === null ? null : l.split("\n");
 }
 
 /** A line of Rust as rustfmt lays it out at `indent` columns, or `null` to keep it as it is. */
