@@ -186,6 +186,43 @@ function typeKey(t: Type | undefined): string {
   return t === undefined ? "_" : typeof t === "number" ? `#${t}` : t;
 }
 
+/**
+ * The key under which an anonymous type is interned, so that structurally
+ * equal ones share an id (`typeKey` names the types it refers to). The
+ * resolver and the decoder (which builds unresolved packages from binaries)
+ * intern with the same keys. An alias and an owned handle are not interned:
+ * they stand for their target.
+ */
+export function anonTypeKey(k: TypeDefKind): string {
+  switch (k.kind) {
+    case "handle":
+      return `${k.handle}(${k.resource})`;
+    case "variant":
+      return `variant(${k.cases.map((c) => `${c.name}:${typeKey(c.type)}`).join(",")})`;
+    case "record":
+      return `record(${k.fields.map((f) => `${f.name}:${typeKey(f.type)}`).join(",")})`;
+    case "flags":
+      return `flags(${k.flags.map((f) => f.name).join(",")})`;
+    case "enum":
+      return `enum(${k.cases.map((c) => c.name).join(",")})`;
+    case "tuple":
+      return `tuple(${k.types.map(typeKey).join(",")})`;
+    case "list":
+    case "option":
+    case "future":
+    case "stream":
+      return `${k.kind}(${typeKey(k.type)})`;
+    case "fixed-length-list":
+      return `fixed(${typeKey(k.type)},${k.size})`;
+    case "map":
+      return `map(${typeKey(k.key)},${typeKey(k.value)})`;
+    case "result":
+      return `result(${typeKey(k.ok)},${typeKey(k.err)})`;
+    default:
+      throw new Error(`unexpected anonymous ${k.kind}`);
+  }
+}
+
 /** Resolves the files of one package (pushed in path order) into an `UnresolvedPackage`. */
 export class PackageResolver {
   private packageName: { name: PackageName; span: Span } | undefined;
@@ -928,49 +965,9 @@ export class PackageResolver {
    * share an id; `make` builds its definition when it is the first.
    */
   private anonTypeDef(k: TypeDefKind, make: () => TypeDef): Type {
-    let key: string;
-    switch (k.kind) {
-      case "type":
-        return k.type;
-      case "handle":
-        if (k.handle === "own") return k.resource;
-        key = `borrow(${k.resource})`;
-        break;
-      case "variant":
-        key = `variant(${k.cases.map((c) => `${c.name}:${typeKey(c.type)}`).join(",")})`;
-        break;
-      case "record":
-        key = `record(${k.fields.map((f) => `${f.name}:${typeKey(f.type)}`).join(",")})`;
-        break;
-      case "flags":
-        key = `flags(${k.flags.map((f) => f.name).join(",")})`;
-        break;
-      case "enum":
-        key = `enum(${k.cases.map((c) => c.name).join(",")})`;
-        break;
-      case "tuple":
-        key = `tuple(${k.types.map(typeKey).join(",")})`;
-        break;
-      case "list":
-      case "option":
-        key = `${k.kind}(${typeKey(k.type)})`;
-        break;
-      case "future":
-      case "stream":
-        key = `${k.kind}(${typeKey(k.type)})`;
-        break;
-      case "fixed-length-list":
-        key = `fixed(${typeKey(k.type)},${k.size})`;
-        break;
-      case "map":
-        key = `map(${typeKey(k.key)},${typeKey(k.value)})`;
-        break;
-      case "result":
-        key = `result(${typeKey(k.ok)},${typeKey(k.err)})`;
-        break;
-      default:
-        throw new Error(`unexpected anonymous ${k.kind}`);
-    }
+    if (k.kind === "type") return k.type;
+    if (k.kind === "handle" && k.handle === "own") return k.resource;
+    const key = anonTypeKey(k);
     let id = this.anonTypes.get(key);
     if (id === undefined) {
       this.types.push(make());

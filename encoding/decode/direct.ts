@@ -25,7 +25,7 @@ import type { Ident } from "../../parser/ast.js";
 import { parseVersion, versionToString, type Version } from "../../parser/semver.js";
 import { toposort } from "../../ir/toposort.js";
 import * as wellformed from "../../ir/wellformed.js";
-import type { ForeignDep, UnresolvedPackage } from "../../ir/unresolved.js";
+import { anonTypeKey, type ForeignDep, type UnresolvedPackage } from "../../ir/unresolved.js";
 import {
   unknownStability,
   type Docs,
@@ -93,10 +93,6 @@ function version(v: string): { version: Version; text: string } {
     versionCache.set(v, found);
   }
   return found;
-}
-
-function typeKey(t: Type | undefined): string {
-  return t === undefined ? "_" : typeof t === "number" ? `#${t}` : t;
 }
 
 /**
@@ -907,35 +903,23 @@ class PackageBuilder {
 
   /** `PackageResolver.anonTypeDef`: structurally equal anonymous types share an id. */
   private anon(k: TypeDefKind): Type {
-    let key: string;
+    if (k.kind === "type") return k.type;
+    if (k.kind === "handle" && k.handle === "own") return k.resource;
     switch (k.kind) {
-      case "type":
-        return k.type;
       case "handle":
-        if (k.handle === "own") return k.resource;
-        key = `borrow(${k.resource})`;
-        break;
       case "tuple":
-        key = `tuple(${k.types.map(typeKey).join(",")})`;
-        break;
       case "list":
       case "option":
       case "future":
       case "stream":
-        key = `${k.kind}(${typeKey(k.type)})`;
-        break;
       case "fixed-length-list":
-        key = `fixed(${typeKey(k.type)},${k.size})`;
-        break;
       case "map":
-        key = `map(${typeKey(k.key)},${typeKey(k.value)})`;
-        break;
       case "result":
-        key = `result(${typeKey(k.ok)},${typeKey(k.err)})`;
         break;
       default:
         refuse(`unexpected anonymous ${k.kind}`);
     }
+    const key = anonTypeKey(k);
     let id = this.anonTypes.get(key);
     if (id === undefined) {
       this.types.push({
