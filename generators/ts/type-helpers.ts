@@ -40,9 +40,17 @@ export interface TypeHelperModule extends GlueModule {
   ): number;
 }
 
+/** The length past which a type in a helper's signature is written through an alias (`typeText`). */
+const LONG_TYPE = 60;
+
 export class TypeHelpers {
   /** What each type's helper (by name) does with handles (`typeHelper`). */
   private helperEffects = new Map<string, HandleEffects>();
+
+  /** The local type aliases of long types (`typeText`), by their definition's type. */
+  private aliases = new Map<string, string>();
+  /** The declarations of the aliases made for the helper being made. */
+  private pendingAliases: string[] = [];
 
   constructor(private readonly module: TypeHelperModule) {}
 
@@ -141,24 +149,51 @@ ${lower.lines.join("\n")}
       effects.liftsBorrows = emitter.liftsBorrows;
       effects.hostLends = emitter.hostLends;
       effects.movesHandles = emitter.movesHandles;
-      // A long type (a union of objects) is left out: prettier would break it over lines.
-      const accepted = m.types.expr(t, true);
+      // A long type is written through local aliases (`typeText`), declared with the helper.
       const params =
         call.kind === "store"
-          ? `$v: ${accepted.length > 60 ? "any" : accepted}, $ptr: number, $path: string`
+          ? `$v: ${this.typeText(t, true)}, $ptr: number, $path: string`
           : call.kind === "load"
             ? "$ptr: number"
             : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
-      const result = call.kind === "store" ? "void" : m.types.expr(t);
+      const result = call.kind === "store" ? "void" : this.typeText(t, false);
+      const aliases = this.pendingAliases.splice(0);
       // A store's closing `return;` says nothing.
       const body =
         call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
-      const annotation = result.length > 60 ? "" : `: ${result}`;
-      return `function ${name}(${params})${annotation} {\n${body.join("\n")}\n}`;
+      return `${aliases.map((a) => `${a}\n`).join("")}function ${name}(${params}): ${result} {\n${body.join("\n")}\n}`;
     });
     const known = this.helperEffects.get(name) ?? effects;
     this.helperEffects.set(name, known);
     return { name, handles: known };
+  }
+
+  /**
+   * `t` (as the guest is given it, with `toGuest`) as a helper's signature
+   * writes it: its expression, or when that is longer than `limit`, a local
+   * type alias, `$T0`. The alias's definition writes the types it is made of
+   * the same way, so each fits on a line of its own: the layout breaks the
+   * definition's union (or tuple) one member a line, as prettier does.
+   */
+  private typeText(t: Type, toGuest: boolean, limit = LONG_TYPE): string {
+    const m = this.module;
+    const expr = m.types.expr(t, toGuest);
+    if (expr.length <= limit) return expr;
+    let definition = expr;
+    const def = typeof t === "number" ? m.resolve.types[t] : undefined;
+    if (def !== undefined && def.name === undefined) {
+      if (def.kind.kind === "type") return this.typeText(def.kind.type, toGuest, limit);
+      // A map's key and value types share its line.
+      const inner = def.kind.kind === "map" ? LONG_TYPE / 2 : LONG_TYPE;
+      definition = m.types.structural(t as TypeId, toGuest, (x) => this.typeText(x, toGuest, inner));
+    }
+    let name = this.aliases.get(definition);
+    if (name === undefined) {
+      name = `$T${this.aliases.size}`;
+      this.aliases.set(definition, name);
+      this.pendingAliases.push(`type ${name} = ${definition};`);
+    }
+    return name;
   }
 
   /** A key equal for types that are the same type: structural, but named definitions by identity. */
