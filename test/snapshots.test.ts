@@ -139,6 +139,16 @@ describe("TypeScript host snapshots", () => {
     const fixed = knownTypeErrors.filter((k) => !all.some((d) => d.key === k));
     expect(fixed, "known type errors that no longer occur: remove them from `knownTypeErrors`").toEqual([]);
   });
+
+  it("types the values of the per-type helpers (no `any`, every result annotated)", () => {
+    const dir = path.join(root, "snapshots", "ts");
+    const signatures = fs
+      .readdirSync(dir)
+      .filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))
+      .flatMap((n) => fs.readFileSync(path.join(dir, n), "utf8").match(/^\s*function \$h\d+\(.*\).*\{$/gm) ?? []);
+    expect(signatures.length).toBeGreaterThan(0);
+    expect(signatures.filter((s) => /: any\b/.test(s) || !/\): .+ \{$/.test(s))).toEqual([]);
+  });
 });
 
 describe("TypeScript host portability", () => {

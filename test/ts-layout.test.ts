@@ -107,4 +107,13 @@ describe("TypeScript layout", () => {
     expect(laid.split("\n").every((line) => line.length <= 100)).toBe(true);
     expect(await formatTypeScript(laid)).toBe(laid);
   });
+
+  it("breaks a type alias's long tuple and union the way prettier does", async () => {
+    const tuple = `type Wide = [${["string", ...Array(10).fill("number"), "bigint"].join(", ")}];`;
+    const union = `type Tagged = { tag: "ok"; val: Array<[number, string]> } | { tag: "err"; val: Map<string, number> };`;
+    const source = `export namespace N {\n${tuple}\n${union}\n}\nfunction f(): void {\n${tuple}\n}\n`;
+    const laid = layoutTypeScript(source);
+    expect(laid.split("\n").every((line) => line.length <= 100)).toBe(true);
+    expect(await formatTypeScript(laid)).toBe(laid);
+  });
 });

@@ -72,6 +72,11 @@ interface FinishedBlock extends Block {
 
 const coreTsType: Record<CoreType, string> = { i32: "number", i64: "bigint", f32: "number", f64: "number" };
 
+/** The TypeScript type of a core value. */
+export function coreTs(t: string): string {
+  return t === "i64" ? "bigint" : "number";
+}
+
 /**
  * `obj.name` for a field or flag of a JS object, except that a name every object inherits
  * (`toString`, `valueOf`, `constructor`…) reads as missing unless the object has it itself.

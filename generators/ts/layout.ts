@@ -334,7 +334,8 @@ function breakItem(item: string, level: number): string[] {
 
 /**
  * A line longer than the print width, broken the way prettier breaks it:
- * the body of an `if` on its own line, a union type one member a line, and
+ * the body of an `if` on its own line, a union type one member a line, a
+ * type alias's tuple one element a line, and
  * the arguments (or parameters) of the first call (or signature) one a line.
  */
 function breakLine(text: string, level: number): string[] {
@@ -351,6 +352,15 @@ function breakLine(text: string, level: number): string[] {
     if (members.length > 1) {
       if (fits(rhs + ";", level + 1)) return [indent(level) + alias[0].trimEnd(), indent(level + 1) + rhs + ";"];
       return breakUnion(alias[0].trimEnd(), members, ";", level);
+    }
+    if (rhs.startsWith("[") && matchClose(rhs, 0) === rhs.length - 1) {
+      // A tuple type hugs the `=`: one element a line.
+      const items = splitTop(rhs.slice(1, -1), ", ");
+      return [
+        indent(level) + alias[0] + "[",
+        ...items.flatMap((item) => breakItem(item, level + 1)),
+        indent(level) + "];",
+      ];
     }
   }
   const assignment = /^((let|const|var) )?[\w$.]+(: [^=]*)? = /.exec(text);

@@ -105,55 +105,56 @@ export class TsTypes {
     return this.structural(t, toGuest);
   }
 
-  /** The type of a type definition, ignoring its name. */
-  structural(id: TypeId, toGuest = false): string {
+  /**
+   * The type of a type definition, ignoring its name; `inner` writes the
+   * types it is made of (by default as `expr` does).
+   */
+  structural(id: TypeId, toGuest = false, inner?: (t: Type) => string): string {
     const kind = this.resolve.types[id].kind;
+    const expr = inner ?? ((t: Type) => this.expr(t, toGuest));
     switch (kind.kind) {
       case "type":
-        return this.expr(kind.type, toGuest);
+        return expr(kind.type);
       case "list": {
         const el = this.layout.dealias(kind.type);
         if (typeof el === "string" && typedArrays[el]) return typedArrays[el];
-        return `Array<${this.expr(kind.type, toGuest)}>`;
+        return `Array<${expr(kind.type)}>`;
       }
       case "fixed-length-list":
-        return `Array<${this.expr(kind.type, toGuest)}>`;
+        return `Array<${expr(kind.type)}>`;
       case "map":
-        return `Map<${this.expr(kind.key, toGuest)}, ${this.expr(kind.value, toGuest)}>`;
+        return `Map<${expr(kind.key)}, ${expr(kind.value)}>`;
       case "tuple":
-        return `[${kind.types.map((x) => this.expr(x, toGuest)).join(", ")}]`;
+        return `[${kind.types.map((x) => expr(x)).join(", ")}]`;
       case "option": {
-        if (this.isTaggedOption(id)) return `{ tag: "none" } | { tag: "some"; val: ${this.expr(kind.type, toGuest)} }`;
-        return `${this.expr(kind.type, toGuest)} | undefined`;
+        if (this.isTaggedOption(id)) return `{ tag: "none" } | { tag: "some"; val: ${expr(kind.type)} }`;
+        return `${expr(kind.type)} | undefined`;
       }
       case "result":
-        return `{ tag: "ok"; val: ${this.payload(kind.ok, toGuest)} } | { tag: "err"; val: ${this.payload(kind.err, toGuest)} }`;
+        return `{ tag: "ok"; val: ${this.payload(kind.ok, expr)} } | { tag: "err"; val: ${this.payload(kind.err, expr)} }`;
       case "handle":
         return this.expr(kind.resource, toGuest);
       case "record":
-        return `{ ${kind.fields.map((f) => `${this.fieldKey(f.name, f.type)}: ${this.expr(f.type, toGuest)}`).join("; ")} }`;
+        return `{ ${kind.fields.map((f) => `${this.fieldKey(f.name, f.type)}: ${expr(f.type)}`).join("; ")} }`;
       case "flags":
         return `{ ${kind.flags.map((f) => `${propertyKey(camelCase(f.name))}?: boolean`).join("; ")} }`;
       case "enum":
         return kind.cases.map((c) => JSON.stringify(c.name)).join(" | ");
       case "variant":
         return kind.cases
-          .map(
-            (c) =>
-              `{ tag: ${JSON.stringify(c.name)}${c.type === undefined ? "" : `; val: ${this.expr(c.type, toGuest)}`} }`,
-          )
+          .map((c) => `{ tag: ${JSON.stringify(c.name)}${c.type === undefined ? "" : `; val: ${expr(c.type)}`} }`)
           .join(" | ");
       case "resource":
         return "never";
       case "future": {
         // Given to the host as a promise; a promise-like or a plain value is accepted from it.
-        const value = kind.type === undefined ? "void" : this.expr(kind.type, toGuest);
+        const value = kind.type === undefined ? "void" : expr(kind.type);
         return toGuest ? `PromiseLike<${value}> | ${value}` : `Promise<${value}>`;
       }
       case "stream": {
         // Given to the host as a web stream (of byte chunks for `stream<u8>`); an iterable is accepted from it.
         const bytes = kind.type !== undefined && this.layout.dealias(kind.type) === "u8";
-        const item = bytes ? "Uint8Array" : kind.type === undefined ? "void" : this.expr(kind.type, toGuest);
+        const item = bytes ? "Uint8Array" : kind.type === undefined ? "void" : expr(kind.type);
         return toGuest
           ? `ReadableStream<${item}> | AsyncIterable<${item}> | Iterable<${item}>`
           : `ReadableStream<${item}>`;
@@ -171,8 +172,8 @@ export class TsTypes {
     return optional ? `${key}?` : key;
   }
 
-  private payload(t: Type | undefined, toGuest = false): string {
-    return t === undefined ? "undefined" : this.expr(t, toGuest);
+  private payload(t: Type | undefined, expr: (t: Type) => string): string {
+    return t === undefined ? "undefined" : expr(t);
   }
 
   /** An option whose payload is itself an option is represented tagged, as jco does. */

@@ -1,8 +1,8 @@
 /**
  * The TypeScript host for one world: the module's frame (types, the import
  * and export interfaces, `instantiate`), the per-instance link step, and the
- * glue of every function, put together from `types.ts`, `glue.ts` and
- * `runtime.ts`.
+ * glue of every function, put together from `types.ts`, `glue.ts`,
+ * `type-helpers.ts`, `import-checks.ts` and `runtime.ts`.
  */
 import {
   TASK_BUILTINS,
@@ -17,7 +17,6 @@ import { AbiLayout, flattenAsyncFunctionType, flattenFunctionType, type StringEn
 import { AbiWalker, unsupportedShape } from "../../ir/abi/walk.js";
 import type { HelperCall } from "../../ir/abi/instructions.js";
 import {
-  ROOT_MODULE,
   INITIALIZE_EXPORT,
   MEMORY_EXPORT,
   REALLOC_EXPORT,
@@ -28,17 +27,10 @@ import {
   type WorldAbi,
 } from "../../ir/abi/world.js";
 import type { Resolve } from "../../ir/resolve.js";
-import type { Function, InterfaceId, Type, TypeId, WorldId } from "../../ir/types.js";
+import type { Function, InterfaceId, TypeId, WorldId } from "../../ir/types.js";
 import { renderTemplate } from "../output.js";
 import { resumableLift, resumableLowering } from "./blocking.js";
-import {
-  coreLetters,
-  FunctionEmitter,
-  type GlueModule,
-  type HandleEffects,
-  type HelperView,
-  type TypeHelper,
-} from "./glue.js";
+import { coreLetters, coreTs, FunctionEmitter, type HelperView, type TypeHelper } from "./glue.js";
 import {
   camelCase,
   classMemberKey,
@@ -52,7 +44,9 @@ import {
   typeName,
   valueName,
 } from "./naming.js";
+import { importCheck, importChecks, importHolder, type WantedImport } from "./import-checks.js";
 import { helperClosure, helperCode } from "./runtime.js";
+import { TypeHelpers, type PayloadContext, type TypeHelperModule } from "./type-helpers.js";
 import { functionsByResource, methodName, plainKind, TsNames, TsTypes } from "./types.js";
 
 export interface TsWorldOptions {
@@ -85,10 +79,7 @@ export function unsupportedReason(resolve: Resolve, world: WorldId): string | un
   return undefined;
 }
 
-/** How the generated host checks that the import object has an imported function (`importCheck`). */
-type ImportCheck = string | { name: string; code: string };
-
-class Module implements GlueModule {
+class Module implements TypeHelperModule {
   readonly layout: AbiLayout;
   readonly names: TsNames;
   readonly types: TsTypes;
@@ -98,8 +89,8 @@ class Module implements GlueModule {
   private instanceHelpers = new Map<string, { name: string; code: string }>();
   memory = false;
   realloc = false;
-  /** What each type's helper (by name) does with handles (`typeHelper`). */
-  private helperEffects = new Map<string, HandleEffects>();
+  /** The per-type helpers and payload codecs (`typeHelper`, `payloadCodec`). */
+  private readonly typeHelpers = new TypeHelpers(this);
   /** Exports set `$current` whatever their glue: the built-ins the guest calls during them report through it. */
   private builtinsNameExport = true;
   private readonly exportedInterfaces: Set<InterfaceId>;
@@ -141,144 +132,12 @@ class Module implements GlueModule {
     return c.name;
   }
 
-  payloadCodec(
-    channelType: TypeId,
-    context?: {
-      fn: { iface: InterfaceId | undefined; interfaceName: string | undefined };
-      direction: "import" | "export";
-    },
-  ): string {
-    const kind = this.resolve.types[channelType].kind;
-    const t = kind.kind === "future" || kind.kind === "stream" ? kind.type : undefined;
-    this.use("$async");
-    if (t === undefined) return "$async.UNIT_PAYLOAD";
-    // Handles in the payload are the resources the function sees: one codec per function's view.
-    const handles = this.layout.contains(t, (s) => s.kind === "own" || s.kind === "borrow");
-    const view = handles && context ? `:${context.direction}:${context.fn.interfaceName ?? ""}` : "";
-    const resourceKey =
-      handles && context
-        ? (resource: TypeId, side: "imported" | "exported") => this.resourceKey(context.fn, resource, side)
-        : undefined;
-    const direction = context?.direction ?? "import";
-    return this.instanceHelper(`payload:${this.structuralKey(t)}${view}`, (name) => {
-      const { size, align } = this.layout.sizeAlign(t);
-      const holder = {
-        name: "payload",
-        kind: { kind: "freestanding" },
-        params: [],
-        result: undefined,
-      } as unknown as Function;
-      // Futures and streams inside the payload are seen as the function sees them too.
-      const payloadOf = (type: TypeId) => this.payloadCodec(type, context);
-      const lift = new FunctionEmitter(this, holder, "implement", {
-        args: ["ptr"],
-        directResult: false,
-        resourceKey,
-        payloadOf,
-      });
-      this.walker(lift, direction).walkPayloadLift(t);
-      const lower = new FunctionEmitter(this, holder, "implement", {
-        args: ["value", "ptr"],
-        directResult: false,
-        resourceKey,
-        payloadOf,
-      });
-      this.walker(lower, direction).walkPayloadLower(t);
-      this.usesMemory();
-      const bytes =
-        this.layout.dealias(t) === "u8"
-          ? `bytes(): Uint8Array {\nif ($u8.byteLength === 0) $refresh();\nreturn $u8;\n},\n`
-          : "";
-      return `const ${name}: $async.Payload = {
-size: ${size},
-align: ${align},
-${bytes}lift(ptr: number): unknown {
-if ($u8.byteLength === 0) $refresh();
-${lift.lines.join("\n")}
-},
-lower(value: any, ptr: number): void {
-if ($u8.byteLength === 0) $refresh();
-${lower.lines.join("\n")}
-},
-};`;
-    });
+  payloadCodec(channelType: TypeId, context?: PayloadContext): string {
+    return this.typeHelpers.payloadCodec(channelType, context);
   }
 
-  /**
-   * The helper of `call`'s kind for its type, shared by every function (and
-   * every helper) that lowers or lifts a value of the type: its body is the
-   * ABI walk of the type (`AbiWalker.walkHelper`); the error paths of the
-   * value continue its `$path` argument.
-   */
   typeHelper(call: HelperCall, view?: HelperView): TypeHelper {
-    const t = call.type;
-    // Handles in the type are the resources the function sees: one helper per function's view.
-    const handles = this.layout.contains(t, (s) => s.kind === "own" || s.kind === "borrow");
-    if (handles && view === undefined) throw new Error("a helper of a type with handles needs the function's view");
-    const key = `${call.kind}:${this.structuralKey(t)}:${call.owned}${handles ? `:${view!.direction}:${view!.fn.interfaceName ?? ""}` : ""}`;
-    const effects: HandleEffects = { lendsBorrows: false, liftsBorrows: false, hostLends: false, movesHandles: false };
-    const name = this.instanceHelper(key, (name) => {
-      const holder = {
-        name: "helper",
-        kind: { kind: "freestanding" },
-        params: [],
-        result: undefined,
-      } as unknown as Function;
-      const flat = this.layout.flat(t);
-      const args =
-        call.kind === "store" ? ["$v", "$ptr"] : call.kind === "load" ? ["$ptr"] : flat.map((_, i) => `$p${i}`);
-      const emitter = new FunctionEmitter(this, holder, "implement", {
-        args,
-        directResult: false,
-        pathParam: "$path",
-        resourceKey: view === undefined ? undefined : (resource, side) => this.resourceKey(view.fn, resource, side),
-        helperView: view,
-      });
-      this.walker(emitter, view?.direction ?? "import").walkHelper({ ...call, offset: 0, path: "" });
-      effects.lendsBorrows = emitter.lendsBorrows;
-      effects.liftsBorrows = emitter.liftsBorrows;
-      effects.hostLends = emitter.hostLends;
-      effects.movesHandles = emitter.movesHandles;
-      // A long type (a union of objects) is left out: prettier would break it over lines.
-      const accepted = this.types.expr(t, true);
-      const params =
-        call.kind === "store"
-          ? `$v: ${accepted.length > 60 ? "any" : accepted}, $ptr: number, $path: string`
-          : call.kind === "load"
-            ? "$ptr: number"
-            : args.map((a, i) => `${a}: ${coreTs(flat[i])}`).join(", ");
-      const result = call.kind === "store" ? "void" : this.types.expr(t);
-      // A store's closing `return;` says nothing.
-      const body =
-        call.kind === "store" && emitter.lines.at(-1) === "return;" ? emitter.lines.slice(0, -1) : emitter.lines;
-      const annotation = result.length > 60 ? "" : `: ${result}`;
-      return `function ${name}(${params})${annotation} {\n${body.join("\n")}\n}`;
-    });
-    const known = this.helperEffects.get(name) ?? effects;
-    this.helperEffects.set(name, known);
-    return { name, handles: known };
-  }
-
-  /** A key equal for types that are the same type: structural, but named definitions by identity. */
-  private structuralKey(t: Type): string {
-    if (typeof t !== "number") return t;
-    const kind = this.resolve.types[t].kind;
-    switch (kind.kind) {
-      case "type":
-        return this.structuralKey(kind.type);
-      case "list":
-      case "option":
-        return `${kind.kind}<${this.structuralKey(kind.type)}>`;
-      case "future":
-      case "stream":
-        return `${kind.kind}<${kind.type === undefined ? "" : this.structuralKey(kind.type)}>`;
-      case "tuple":
-        return `tuple<${kind.types.map((x) => this.structuralKey(x)).join(",")}>`;
-      case "result":
-        return `result<${kind.ok === undefined ? "_" : this.structuralKey(kind.ok)},${kind.err === undefined ? "_" : this.structuralKey(kind.err)}>`;
-      default:
-        return `#${t}`;
-    }
+    return this.typeHelpers.typeHelper(call, view);
   }
 
   usesMemory(): void {
@@ -295,7 +154,7 @@ ${lower.lines.join("\n")}
    * the resources of exported interfaces as exported (an interface both
    * imported and exported has two resource types of the same definition).
    */
-  private walker(emitter: FunctionEmitter, direction: "import" | "export"): AbiWalker<string> {
+  walker(emitter: FunctionEmitter, direction: "import" | "export"): AbiWalker<string> {
     const exported = this.exportedInterfaces;
     return new AbiWalker(this.layout, emitter, {
       encoding: this.options.encoding,
@@ -308,11 +167,6 @@ ${lower.lines.join("\n")}
   }
 
   // ---------------------------------------------------------------- imports
-
-  /** The expression for the host's object of an imported interface (or the import object itself). */
-  private importHolder(f: ImportedFunctionAbi): string {
-    return f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
-  }
 
   private label(module: string | undefined, name: string): string {
     return module === undefined || module === "$root" ? name : `${module}#${name}`;
@@ -327,7 +181,7 @@ ${lower.lines.join("\n")}
     const func = sync ? syncForm(f.func) : f.func;
     const field = sync ? f.syncField : f.field;
     const label = stringLiteral(this.label(f.module, field));
-    const holder = this.importHolder(f);
+    const holder = importHolder(f);
     const hostCall = (args: string[]): string => {
       const resource = "resource" in func.kind ? func.kind.resource : -1;
       switch (plainKind(func)) {
@@ -600,12 +454,7 @@ ${lower.lines.join("\n")}
   }
 
   /** The built-ins of the `index`th future or stream type of function `funcName`. */
-  private channelBuiltins(
-    type: TypeId,
-    index: number,
-    funcName: string,
-    context: Parameters<Module["payloadCodec"]>[1],
-  ): string[] {
+  private channelBuiltins(type: TypeId, index: number, funcName: string, context: PayloadContext): string[] {
     const kind = this.resolve.types[type].kind.kind === "stream" ? "stream" : "future";
     const payload = this.payloadCodec(type, context);
     this.use("$rt");
@@ -792,7 +641,7 @@ ${lower.lines.join("\n")}
       list.push(code);
       coreImports.set(module, list);
     };
-    const wanted: { module: string; fields: string[]; check: ImportCheck | undefined }[] = [];
+    const wanted: WantedImport[] = [];
 
     // Imported functions; an `async` one may be lowered synchronously too.
     const lowered: string[] = [];
@@ -801,7 +650,7 @@ ${lower.lines.join("\n")}
       wanted.push({
         module: f.module,
         fields: f.async ? [f.field, f.syncField] : [f.field],
-        check: this.importCheck(f),
+        check: importCheck(this.resolve, f),
       });
       if (!f.async) continue;
       addImport(f.module, this.importGlue(f, true));
@@ -913,45 +762,7 @@ ${lower.lines.join("\n")}
       ),
     };
     const out: string[] = [];
-    const coreKeys = (w: (typeof wanted)[number]) => w.fields.map((field) => stringLiteral(`${w.module}\n${field}`));
-    // Plain functions are checked from a table (a short line each: the core
-    // module, which is the import object's key, the name and the core names);
-    // constructors and statics one by one.
-    // (A table of one would be laid out on one line: checked as the others are.)
-    if (wanted.filter((w) => typeof w.check === "object").length < 2)
-      for (const w of wanted) if (typeof w.check === "object") w.check = w.check.code;
-    const table = wanted.flatMap((w) => {
-      if (w.check === undefined || typeof w.check === "string") return [];
-      const entry = [w.module, w.check.name, ...w.fields].map(stringLiteral);
-      const line = `[${entry.join(", ")}],`;
-      // Laid out as prettier does (printWidth 100, at an indent of 4).
-      return 4 + line.length <= 100 ? [line] : ["[", ...entry.map((e) => `${e},`), "],"];
-    });
-    const wantedChecks = [
-      ...wanted.flatMap((w) =>
-        typeof w.check === "string"
-          ? [
-              `if (${coreKeys(w)
-                .map((key) => `wanted.has(${key})`)
-                .join(" || ")}) {\n${w.check}\n}`,
-            ]
-          : [],
-      ),
-      ...(table.length === 0
-        ? []
-        : [
-            "for (const [iface, name, ...fields] of [",
-            ...table,
-            "] as string[][]) {",
-            "if (!fields.some((f) => wanted.has(`${iface}\\n${f}`))) continue;",
-            `const where: any = iface === ${stringLiteral(ROOT_MODULE)} ? imports : (imports as any)[iface!];`,
-            'if (typeof where?.[name!] !== "function")',
-            "throw new TypeError(",
-            `\`\${iface === ${stringLiteral(ROOT_MODULE)} ? "imports" : \`imports['\${iface}']\`}.\${name} is missing from the import object\`,`,
-            ");",
-            "}",
-          ]),
-    ].join("\n");
+    const wantedChecks = importChecks(wanted);
     const ours = [...coreImports.keys()];
     out.push(
       // `var`: read by every call, and closures' reads of a `let` check it is initialised.
@@ -1027,42 +838,6 @@ ${lower.lines.join("\n")}
     return this.resolve.idOfName(w.package, w.name);
   }
 
-  /**
-   * The check that the import object has the function `f` imports (none for
-   * a method: its class is checked): code, or for a plain function where it
-   * is (the import object's key, none for the world's own functions) and its name.
-   */
-  private importCheck(f: ImportedFunctionAbi): ImportCheck | undefined {
-    const holder = this.importHolder(f);
-    const where = f.interfaceName === undefined ? "imports" : `imports[${stringLiteral(f.interfaceName)}]`;
-    const func = f.func;
-    const describe = (what: string) => stringLiteral(`${what} is missing from the import object`);
-    switch (plainKind(func)) {
-      case "constructor":
-      case "static": {
-        const resource = (func.kind as { resource: TypeId }).resource;
-        const cls = `${holder}?.${this.resourceTsName(resource)}`;
-        const target = func.kind.kind === "constructor" ? cls : `${cls}?.${staticName(methodName(func.name))}`;
-        const what =
-          func.kind.kind === "constructor"
-            ? `${where}.${this.resourceTsName(resource)}`
-            : `${where}.${this.resourceTsName(resource)}.${staticName(methodName(func.name))}`;
-        return `if (typeof ${target} !== "function") throw new TypeError(${describe(what.replace(/imports\["(.*)"\]/, "imports['$1']"))});`;
-      }
-      case "method":
-        return undefined;
-      default: {
-        // In the table of plain functions, where the import object's key is the core module's name.
-        const target =
-          f.interfaceName === undefined
-            ? `imports?.${propertyKeyAccess(camelCase(func.name))}`
-            : `${holder}?.${propertyKeyAccess(camelCase(func.name))}`;
-        const code = `if (typeof ${target} !== "function") throw new TypeError(${describe(`${where.replace(/imports\["(.*)"\]/, "imports['$1']")}.${camelCase(func.name)}`)});`;
-        return (f.interfaceName ?? ROOT_MODULE) === f.module ? { name: camelCase(func.name), code } : code;
-      }
-    }
-  }
-
   // ------------------------------------------------------------- resources
 
   private resourceIndex(r: ResourceAbi): number {
@@ -1075,7 +850,7 @@ ${lower.lines.join("\n")}
    * is that import's (or export's) copy; another interface's resource is the
    * copy of the first import (or export) of that interface.
    */
-  private resourceKey(
+  resourceKey(
     fn: { iface: InterfaceId | undefined; interfaceName: string | undefined },
     resource: TypeId,
     side: "imported" | "exported",
@@ -1445,15 +1220,6 @@ function $lowerBorrow${n}(v: ${t}, path: string): number {
     const fixups = [...aliases].map(([full, alias]) => `result.${alias} = result[${stringLiteral(full)}];`);
     return `(() => {\nconst result: Exports = { ${[...entries, ...after].join(", ")} };\n${fixups.join("\n")}\nreturn result;\n})()`;
   }
-}
-
-/** `name` or `["name"]` after `?.`. */
-function propertyKeyAccess(name: string): string {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : `[${JSON.stringify(name)}]`;
-}
-
-function coreTs(t: string): string {
-  return t === "i64" ? "bigint" : "number";
 }
 
 /** Generates the TypeScript host module of `world`. */

@@ -547,7 +547,9 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $lowered = len;
     return ptr;
   }
-  function $h18($v: any, $ptr: number, $path: string): void {
+  type $T0 =
+    { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ };
+  function $h18($v: $T0, $ptr: number, $path: string): void {
     if (typeof $v !== "object" || $v === null)
       $typeError($path, 'an object with `tag` "ok", "err"', $v);
     switch ($v.tag) {
@@ -672,7 +674,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     $dv.setInt32($ptr + 4, $3, true);
     $dv.setInt32($ptr, $2, true);
   }
-  function $h27($p0: number, $p1: number, $p2: number) {
+  type $T1 = { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined };
+  function $h27($p0: number, $p1: number, $p2: number): $T1 {
     let $1: { tag: "none" } | { tag: "some"; val: SnapTypesShapes.Color | undefined };
     switch ($p0) {
       case 0: {
@@ -711,7 +714,8 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     if ($0 === undefined) $trap(`invalid enum discriminant ${$p0} (3 cases)`);
     return $0;
   }
-  function $h30($v: any, $ptr: number, $path: string): void {
+  type $T2 = { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
+  function $h30($v: $T2, $ptr: number, $path: string): void {
     if (typeof $v !== "object" || $v === null)
       $typeError($path, 'an object with `tag` "ok", "err"', $v);
     switch ($v.tag) {
@@ -775,7 +779,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     return $2;
   }
-  function $h35($ptr: number) {
+  function $h35($ptr: number): $T0 {
     const $2 = $u8[$ptr];
     let $3: { tag: "ok"; val: SnapTypesShapes.Point } | { tag: "err"; val: SnapTypesShapes.Error_ };
     switch ($2) {
@@ -864,7 +868,7 @@ function $link(module: WebAssembly.Module, imports: ImportObject, options: Insta
     }
     return list;
   }
-  function $h41($ptr: number) {
+  function $h41($ptr: number): $T2 {
     const $1 = $u8[$ptr];
     let $2: { tag: "ok"; val: number | undefined } | { tag: "err"; val: undefined };
     switch ($1) {
