@@ -15,6 +15,9 @@
 //   required only for the options that use them.
 // - The bundle is the text of a function of the CommonJS module arguments,
 //   which dist/cli/launch.cjs compiles as it reads it.
+// - The parser's lookahead table is made here (prebuiltLookahead), so that
+//   the CLI's parser neither records nor analyses its grammar when it is
+//   made.
 //
 // Then it writes the code caches: one for each of `cachedCommands`, made by
 // a run of the command on the greeter example, so that it holds the
@@ -23,7 +26,7 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import Handlebars from "handlebars";
 
@@ -138,6 +141,22 @@ const precompiledHandlebars = {
   },
 };
 
+/**
+ * dist/parser/prebuilt-lookahead.js in the bundle: the lookahead table of
+ * the grammar being bundled, made by a parser that analyses it.
+ */
+const prebuiltLookahead = {
+  name: "prebuilt-lookahead",
+  async setup(build) {
+    const grammar = await import(pathToFileURL(path.join(root, "dist", "parser", "grammar.js")).href);
+    const table = new grammar.WitParser({ lookahead: null }).lookaheadTable();
+    build.onLoad({ filter: /[\\/]dist[\\/]parser[\\/]prebuilt-lookahead\.js$/ }, () => ({
+      contents: `export const prebuiltLookahead = ${JSON.stringify(table)};\n`,
+      loader: "js",
+    }));
+  },
+};
+
 await esbuild.build({
   entryPoints: [path.join(root, "dist", "cli", "main.js")],
   bundle: true,
@@ -150,7 +169,7 @@ await esbuild.build({
   minifySyntax: true,
   minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
-  plugins: [lazyStartup, precompiledHandlebars],
+  plugins: [lazyStartup, precompiledHandlebars, prebuiltLookahead],
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
