@@ -62,8 +62,19 @@ const stdColumns = "stdColumns: typeof process.stdout.columns !== 'undefined' ? 
 const stdColumnsGetter = `get stdColumns() { return typeof process.stdout.columns !== 'undefined' ? process.stdout.columns : null; }`;
 
 /**
- * Defers the `lazyModules` to first use, and yargs' read of the terminal's
- * width (process.stdout) to the help text that uses it.
+ * The import of Node.js's `assert` by yargs' shim, for the two checks yargs
+ * makes of its own state, and the same checks without the module (a few
+ * milliseconds to load): `assert` is required only to throw, as it would.
+ */
+const assertImport = "import { notStrictEqual, strictEqual } from 'assert'";
+const assertChecks =
+  "const notStrictEqual = (actual, expected, message) => { if (Object.is(actual, expected)) require('assert').notStrictEqual(actual, expected, message); };\n" +
+  "const strictEqual = (actual, expected, message) => { if (!Object.is(actual, expected)) require('assert').strictEqual(actual, expected, message); };";
+
+/**
+ * Defers the `lazyModules` to first use, yargs' read of the terminal's width
+ * (process.stdout) to the help text that uses it, and its load of `assert`
+ * to a failed check.
  */
 const lazyStartup = {
   name: "lazy-startup",
@@ -85,15 +96,16 @@ const lazyStartup = {
       contents: lazyModuleText(args.path, args.pluginData),
     }));
     build.onLoad({ filter: yargsShim }, (args) => {
-      const text = fs.readFileSync(args.path, "utf8");
-      if (!text.includes(stdColumns)) {
-        return {
-          contents: text,
-          loader: "js",
-          warnings: [{ text: "yargs' shim has no stdColumns as expected: left as it is" }],
-        };
+      let text = fs.readFileSync(args.path, "utf8");
+      const warnings = [];
+      for (const [from, to, what] of [
+        [stdColumns, stdColumnsGetter, "stdColumns"],
+        [assertImport, assertChecks, "import of assert"],
+      ]) {
+        if (text.includes(from)) text = text.replace(from, to);
+        else warnings.push({ text: `yargs' shim has no ${what} as expected: left as it is` });
       }
-      return { contents: text.replace(stdColumns, stdColumnsGetter), loader: "js" };
+      return { contents: text, loader: "js", warnings };
     });
   },
 };
