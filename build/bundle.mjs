@@ -20,8 +20,9 @@
 //   made.
 //
 // Then it writes the code caches: one for each of `cachedCommands`, made by
-// a run of the command on the greeter example, so that it holds the
-// functions that command compiles (see cli/launch.cts).
+// a run of the command on build/code-cache (a package that uses most of
+// WIT), so that it holds the functions that command compiles (see
+// cli/launch.cts).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -210,14 +211,20 @@ await esbuild.build({
 
 const cliDir = path.dirname(outfile);
 for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen\..*\.?cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
-const greeter = path.join(root, "examples", "greeter", "wit");
+/**
+ * The input of the runs that make the code caches: a package with
+ * dependencies that uses most of WIT, so that the functions that reading
+ * such a package needs are compiled in the run, and so cached (a function
+ * the run does not call is compiled on its first call in every process).
+ */
+const cacheInput = [path.join(root, "build", "code-cache"), "--world", "app"];
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bindgen-bundle-"));
 /** The commands with a code cache of their own, and the run that makes it. */
 const cachedCommands = {
-  json: [greeter],
-  ts: [greeter, "--out-dir", scratch],
-  rust: [greeter, "--out-dir", scratch],
-  c: [greeter, "--out-dir", scratch],
+  json: [...cacheInput],
+  ts: [...cacheInput, "--out-dir", scratch],
+  rust: [...cacheInput, "--out-dir", scratch],
+  c: [...cacheInput, "--out-dir", scratch],
 };
 try {
   for (const [command, args] of Object.entries(cachedCommands)) {
