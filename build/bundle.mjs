@@ -176,6 +176,33 @@ const precompiledHandlebars = {
 };
 
 /**
+ * Chevrotain as its own single-module build (lib/chevrotain.mjs, with the
+ * parts of lodash it uses), rather than its ~280 modules (lib/src, and
+ * lodash-es), each of which the bundle would initialise on its own.
+ */
+const chevrotainBundled = {
+  name: "chevrotain-bundled",
+  setup(build) {
+    build.onResolve({ filter: /^chevrotain$/ }, async (args) => {
+      if (args.pluginData === "real") return undefined;
+      const real = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "real",
+      });
+      if (real.errors.length > 0) return { errors: real.errors };
+      // lib/src/api.js -> lib/chevrotain.mjs
+      const single = path.join(path.dirname(path.dirname(real.path)), "chevrotain.mjs");
+      if (!fs.existsSync(single)) {
+        return { path: real.path, warnings: [{ text: `no ${single}: Chevrotain bundled from its modules` }] };
+      }
+      return { path: single };
+    });
+  },
+};
+
+/**
  * dist/parser/prebuilt-lookahead.js in the bundle: the lookahead table of
  * the grammar being bundled, made by a parser that analyses it.
  */
@@ -203,7 +230,7 @@ await esbuild.build({
   minifySyntax: true,
   minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
-  plugins: [lazyStartup, precompiledHandlebars, prebuiltLookahead],
+  plugins: [lazyStartup, precompiledHandlebars, prebuiltLookahead, chevrotainBundled],
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
