@@ -152,7 +152,8 @@ export class FirstTokenLookahead implements ILookaheadStrategy {
     return this.built({ optional: [...inner.tokens].map(this.index.name) }) as () => boolean;
   }
 
-  private built(decision: Decision): object {
+  /** The function that makes `decision` (from a `LookaheadTable`), known here as one built here. */
+  built(decision: Decision): object {
     const fn = lookaheadFunction(decision, this.index);
     this.decisions.set(fn, decision);
     return fn;

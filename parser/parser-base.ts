@@ -33,7 +33,7 @@ import * as T from "./tokens.js";
 import { describeToken } from "./tokens.js";
 import type * as A from "./ast.js";
 import type { LexResult } from "./lexer.js";
-import { FirstTokenLookahead, lookaheadFunction, tokenIndex, type LookaheadTable } from "./lookahead.js";
+import { FirstTokenLookahead, tokenIndex, type LookaheadTable } from "./lookahead.js";
 import { prebuiltLookahead } from "./prebuilt-lookahead.js";
 
 export const MAX_TYPE_DEPTH = 100;
@@ -238,7 +238,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     for (const [rule, offset, decision] of table.decisions)
       internals.lookAheadFuncsCache.set(
         internals.fullRuleNameToShort[rule]! + offset,
-        lookaheadFunction(decision, tokens),
+        internals.lookaheadStrategy.built(decision),
       );
   }
 

@@ -65,6 +65,10 @@ describe("lookahead table", () => {
     }
   });
 
+  it("is the same from a parser made from it", () => {
+    expect(fromTable(analysed).lookaheadTable()).toEqual(analysed.lookaheadTable());
+  });
+
   it("is not used for another grammar's rules", () => {
     const table = analysed.lookaheadTable();
     const p = new WitParser({ lookahead: { ...table, rules: table.rules.slice(1) } });
