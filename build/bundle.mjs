@@ -18,6 +18,9 @@
 // - The parser's lookahead table is made here (prebuiltLookahead), so that
 //   the CLI's parser neither records nor analyses its grammar when it is
 //   made.
+// - `json` also has a bundle of its own, dist/cli/witx-bindgen-json.cjs,
+//   without the other commands' modules (wholeCliFallback): a smaller file
+//   and code cache for the launcher to load.
 //
 // Then it writes the code caches: one for each of `cachedCommands`, made by
 // a run of the command on build/code-cache (a package that uses most of
@@ -218,26 +221,70 @@ const prebuiltLookahead = {
   },
 };
 
-await esbuild.build({
+/**
+ * In a command's own bundle (`witx-bindgen-<command>.cjs`), the modules of
+ * the other commands, which main.js loads by a dynamic import(): each export
+ * hands the run over to the whole CLI (the launcher's `whole-cli` function,
+ * see cli/launch.cts), which parses the same command line again.
+ */
+function wholeCliFallback(command) {
+  const own = `./commands/${command}.js`;
+  return {
+    name: "whole-cli-fallback",
+    setup(build) {
+      build.onResolve({ filter: /^\.\/(commands\/[a-z-]+|run)\.js$/ }, (args) =>
+        args.kind === "dynamic-import" && /[\\/]dist[\\/]cli[\\/]main\.js$/.test(args.importer) && args.path !== own
+          ? { path: args.path, namespace: "whole-cli" }
+          : undefined,
+      );
+      build.onLoad({ filter: /.*/, namespace: "whole-cli" }, (args) => {
+        const names = fs
+          .readFileSync(path.join(root, "dist", "cli", args.path), "utf8")
+          .matchAll(/^export (?:async )?function ([A-Za-z0-9_$]+)/gm);
+        const exports = [...names].map((m) => `export const ${m[1]} = wholeCli;\n`).join("");
+        return {
+          contents:
+            `function wholeCli() {\n` +
+            `  globalThis[Symbol.for("witx-bindgen.whole-cli")]();\n` +
+            `  return new Promise(() => {});\n` +
+            `}\n` +
+            exports,
+          loader: "js",
+        };
+      });
+    },
+  };
+}
+
+/** The commands with a bundle of their own (cli/launch.cts has the same list). */
+const ownBundles = ["json"];
+
+const bundleOptions = {
   entryPoints: [path.join(root, "dist", "cli", "main.js")],
   bundle: true,
   platform: "node",
   format: "cjs",
-  outfile,
   define: { "import.meta.url": "importMetaUrl" },
   inject: [path.join(root, "build", "import-meta-url.js")],
   minifyWhitespace: true,
   minifySyntax: true,
   minifyIdentifiers: process.env.MINIFY_IDS === "1",
   external: ["typescript", "esbuild", "prettier"],
-  plugins: [lazyStartup, precompiledHandlebars, prebuiltLookahead, chevrotainBundled],
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
-});
-
+};
+const plugins = [lazyStartup, precompiledHandlebars, prebuiltLookahead, chevrotainBundled];
+await esbuild.build({ ...bundleOptions, outfile, plugins });
+for (const command of ownBundles) {
+  await esbuild.build({
+    ...bundleOptions,
+    outfile: path.join(path.dirname(outfile), `witx-bindgen-${command}.cjs`),
+    plugins: [...plugins, wholeCliFallback(command)],
+  });
+}
 const cliDir = path.dirname(outfile);
-for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen\..*\.?cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
+for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen[.-].*\.cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
 /**
  * The input of the runs that make the code caches: a package with
  * dependencies that uses most of WIT, so that the functions that reading
