@@ -9,9 +9,13 @@
  * - CommonJS, so that Node.js runs it without starting its ES module loader.
  * - The bundle is the text of a function of the CommonJS module arguments
  *   (esbuild's banner and footer), compiled here as it is read.
+ * - `json` has a bundle of its own (`witx-bindgen-json.cjs`), without the
+ *   modules of the other commands: a smaller file to read and a smaller
+ *   cache to load. Were the command line to name another command after all,
+ *   that bundle hands the run over to the whole CLI (`wholeCli` below).
  * - Each of the commands `json`, `ts`, `rust` and `c` has a cache of its own,
  *   made by a run of that command, so that it holds the functions that
- *   command compiles and no others; every other command uses `json`'s.
+ *   command compiles and no others; every other command uses `ts`'s.
  */
 import fs = require("node:fs");
 import path = require("node:path");
@@ -27,32 +31,45 @@ function commandOf(args: string[]): string | undefined {
   return undefined;
 }
 
-function readCache(name: string): Buffer | undefined {
+/** The commands with a bundle of their own. */
+const ownBundles: ReadonlySet<string> = new Set(["json"]);
+
+function readCache(bundleName: string, name: string): Buffer | undefined {
   try {
-    return fs.readFileSync(path.join(__dirname, `witx-bindgen.${name}.cache`));
+    return fs.readFileSync(path.join(__dirname, `${bundleName}.${name}.cache`));
   } catch {
     return undefined;
   }
 }
 
-const bundle = path.join(__dirname, "witx-bindgen.cjs");
-// esbuild writes ASCII (its default charset), which latin1 reads as it is.
-const source = fs.readFileSync(bundle, "latin1");
-const command = commandOf(process.argv.slice(2));
-const own = command !== undefined && /^[a-z]+$/.test(command) ? readCache(command) : undefined;
-const cachedData = own ?? readCache("json");
-const script = new vm.Script(source, { filename: bundle, cachedData });
-const cacheName = process.env.WITX_BINDGEN_WRITE_CODE_CACHE;
-if (cacheName) {
-  // Written after the run, so that the functions it compiled are cached too.
-  process.once("exit", () =>
-    fs.writeFileSync(path.join(__dirname, `witx-bindgen.${cacheName}.cache`), script.createCachedData()),
-  );
+/** Runs the bundle `bundleName` (`witx-bindgen` is the whole CLI) with the code cache of `command`. */
+function runBundle(bundleName: string, command: string | undefined): void {
+  const bundle = path.join(__dirname, `${bundleName}.cjs`);
+  // esbuild writes ASCII (its default charset), which latin1 reads as it is.
+  const source = fs.readFileSync(bundle, "latin1");
+  const cacheName = process.env.WITX_BINDGEN_WRITE_CODE_CACHE;
+  const own = command !== undefined && /^[a-z]+$/.test(command) ? readCache(bundleName, command) : undefined;
+  // A cache is made from a run without one, so that it holds what that run compiles and no more.
+  const cachedData = cacheName ? undefined : (own ?? readCache(bundleName, "ts"));
+  const script = new vm.Script(source, { filename: bundle, cachedData });
+  if (cacheName) {
+    // Written after the run, so that the functions it compiled are cached too.
+    process.once("exit", () =>
+      fs.writeFileSync(path.join(__dirname, `${bundleName}.${cacheName}.cache`), script.createCachedData()),
+    );
+  }
+  const run = script.runInThisContext() as (...args: unknown[]) => void;
+  const bundleRequire = createRequire(bundle);
+  // The module object has `require` as Node.js's have: bundled lodash (under
+  // chevrotain) looks there for `util`, and without it calls the deprecated,
+  // slower process.binding("util").
+  const bundleModule = { exports: {}, require: bundleRequire };
+  run(bundleModule.exports, bundleRequire, bundleModule, bundle, __dirname);
 }
-const run = script.runInThisContext() as (...args: unknown[]) => void;
-const bundleRequire = createRequire(bundle);
-// The module object has `require` as Node.js's have: bundled lodash (under
-// chevrotain) looks there for `util`, and without it calls the deprecated,
-// slower process.binding("util").
-const bundleModule = { exports: {}, require: bundleRequire };
-run(bundleModule.exports, bundleRequire, bundleModule, bundle, __dirname);
+
+const command = commandOf(process.argv.slice(2));
+// What a command's own bundle calls to run a command it does not hold: the
+// whole CLI, on the same command line.
+(globalThis as Record<symbol, unknown>)[Symbol.for("witx-bindgen.whole-cli")] = () =>
+  runBundle("witx-bindgen", command);
+runBundle(command !== undefined && ownBundles.has(command) ? `witx-bindgen-${command}` : "witx-bindgen", command);

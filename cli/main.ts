@@ -7,7 +7,7 @@
  * the encoders. The commands have no yargs handlers: yargs would build the
  * whole help text after running one.
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import pc from "picocolors";
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
@@ -28,14 +28,22 @@ import {
   type CommandSpec,
 } from "./options.js";
 
-/** The version in the nearest package.json above this file (the source and bundled layouts differ). */
+/**
+ * The version in the nearest package.json above this file (the source and
+ * bundled layouts differ). A directory without one is passed over without
+ * an attempt to read it: a failed read throws, which costs more than the
+ * check.
+ */
 function packageVersion(): string {
   for (let dir = new URL(".", import.meta.url); ; dir = new URL("..", dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL("package.json", dir), "utf8")) as { name?: string; version: string };
-      if (pkg.name === "witx-bindgen") return pkg.version;
-    } catch {
-      // keep looking
+    const file = new URL("package.json", dir);
+    if (existsSync(file)) {
+      try {
+        const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version: string };
+        if (pkg.name === "witx-bindgen") return pkg.version;
+      } catch {
+        // keep looking
+      }
     }
     if (dir.pathname === "/") return "unknown";
   }

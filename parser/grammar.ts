@@ -36,10 +36,11 @@ import {
   TOP_SYNC,
   WitParserBase,
   WORLD_SYNC,
+  type WitParserOptions,
 } from "./parser-base.js";
 
 export { AbandonedParse, MAX_ERRORS, MAX_PACKAGE_DEPTH, MAX_TYPE_DEPTH, ONE_CHAR, WHOLE_TOKEN } from "./parser-base.js";
-export type { SemanticError } from "./parser-base.js";
+export type { SemanticError, WitParserOptions } from "./parser-base.js";
 
 /** What a rule returns while Chevrotain records the grammar: never looked at. */
 const RECORDED = undefined as never;
@@ -68,7 +69,7 @@ type TopItemParts =
 type VersionAst = { span: A.Span; version: Version };
 
 export class WitParser extends WitParserBase {
-  constructor(options: { validate?: boolean } = {}) {
+  constructor(options: WitParserOptions = {}) {
     super(options);
     this.performSelfAnalysis();
   }

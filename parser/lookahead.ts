@@ -34,7 +34,7 @@ interface First {
   nullable: boolean;
 }
 
-type LookaheadHost = { LA(n: number): { tokenTypeIdx: number } };
+export type LookaheadHost = { LA(n: number): { tokenTypeIdx: number } };
 
 const optionalClasses: Record<OptionalProductionType, new (...args: never[]) => IProduction> = {
   Option,
@@ -44,11 +44,88 @@ const optionalClasses: Record<OptionalProductionType, new (...args: never[]) => 
   RepetitionWithSeparator,
 };
 
+/**
+ * One lookahead decision, by token names, so that it can be written out as
+ * JSON at build time and made into the same function again (see
+ * `lookaheadFunction`): for an `OR`, the first tokens of each alternative
+ * and whether it can match nothing; for an optional production, its first
+ * tokens.
+ */
+export type Decision = { or: { tokens: string[]; nullable: boolean }[]; predicates: boolean } | { optional: string[] };
+
+/** Token names and their indices, both ways. */
+export interface TokenIndex {
+  idx(name: string): number;
+  name(idx: number): string;
+}
+
+/** The index of `tokens` (whose names must differ). */
+export function tokenIndex(tokens: readonly TokenType[]): TokenIndex {
+  const byName = new Map<string, number>();
+  const byIdx = new Map<number, string>();
+  for (const t of tokens) {
+    if (byName.has(t.name) && byName.get(t.name) !== t.tokenTypeIdx)
+      throw new Error(`lookahead: two tokens named ${t.name}`);
+    byName.set(t.name, t.tokenTypeIdx!);
+    byIdx.set(t.tokenTypeIdx!, t.name);
+  }
+  const get = <K, V>(map: Map<K, V>, key: K): V => {
+    const value = map.get(key);
+    if (value === undefined) throw new Error(`lookahead: unknown token ${String(key)}`);
+    return value;
+  };
+  return { idx: (name) => get(byName, name), name: (idx) => get(byIdx, idx) };
+}
+
+/** The lookahead function that makes `decision`. */
+export function lookaheadFunction(
+  decision: Decision,
+  index: TokenIndex,
+): ((this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) => number | undefined) | ((this: LookaheadHost) => boolean) {
+  if ("optional" in decision) {
+    const tokens = new Set(decision.optional.map(index.idx));
+    return function (this: LookaheadHost) {
+      return tokens.has(this.LA(1).tokenTypeIdx);
+    };
+  }
+  const alts = decision.or.map((alt) => ({ tokens: new Set(alt.tokens.map(index.idx)), nullable: alt.nullable }));
+  if (decision.predicates) {
+    return function (this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) {
+      const next = this.LA(1).tokenTypeIdx;
+      for (let i = 0; i < alts.length; i++) {
+        const gate = orAlts?.[i]?.GATE;
+        if (gate !== undefined && !gate.call(this)) continue;
+        if (alts[i].nullable || alts[i].tokens.has(next)) return i;
+      }
+      return undefined;
+    };
+  }
+  const choice = new Map<number, number>();
+  let fallback: number | undefined;
+  alts.forEach((alt, i) => {
+    for (const t of alt.tokens) if (!choice.has(t)) choice.set(t, i);
+    if (alt.nullable && fallback === undefined) fallback = i;
+  });
+  return function (this: LookaheadHost) {
+    return choice.get(this.LA(1).tokenTypeIdx) ?? fallback;
+  };
+}
+
 export class FirstTokenLookahead implements ILookaheadStrategy {
   private readonly ruleFirst = new Map<Rule, First>();
+  /** The decision behind each function built here. */
+  private readonly decisions = new WeakMap<object, Decision>();
+
+  /** `index`: the names of the token types the grammar consumes. */
+  constructor(private readonly index: TokenIndex) {}
 
   validate(options: { rules: Rule[]; tokenTypes: TokenType[]; grammarName: string }): ILookaheadValidationError[] {
     return new LLkLookaheadStrategy({ maxLookahead: 1 }).validate(options);
+  }
+
+  /** The decision that `fn`, a function built here, makes. */
+  decisionOf(fn: object): Decision | undefined {
+    return this.decisions.get(fn);
   }
 
   buildLookaheadForAlternation(options: {
@@ -58,26 +135,11 @@ export class FirstTokenLookahead implements ILookaheadStrategy {
   }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
     const or = findProduction(options.rule.definition, Alternation, options.prodOccurrence) as unknown as Alternation;
     const alts = or.definition.map((alt) => this.sequence((alt as unknown as Alternative).definition));
-    if (options.hasPredicates) {
-      return function (this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) {
-        const next = this.LA(1).tokenTypeIdx;
-        for (let i = 0; i < alts.length; i++) {
-          const gate = orAlts?.[i]?.GATE;
-          if (gate !== undefined && !gate.call(this)) continue;
-          if (alts[i].nullable || alts[i].tokens.has(next)) return i;
-        }
-        return undefined;
-      };
-    }
-    const choice = new Map<number, number>();
-    let fallback: number | undefined;
-    alts.forEach((alt, i) => {
-      for (const t of alt.tokens) if (!choice.has(t)) choice.set(t, i);
-      if (alt.nullable && fallback === undefined) fallback = i;
-    });
-    return function (this: LookaheadHost) {
-      return choice.get(this.LA(1).tokenTypeIdx) ?? fallback;
+    const decision: Decision = {
+      or: alts.map((alt) => ({ tokens: [...alt.tokens].map(this.index.name), nullable: alt.nullable })),
+      predicates: options.hasPredicates,
     };
+    return this.built(decision) as (orAlts?: IOrAlt<unknown>[]) => number | undefined;
   }
 
   buildLookaheadForOptional(options: {
@@ -87,9 +149,14 @@ export class FirstTokenLookahead implements ILookaheadStrategy {
   }): () => boolean {
     const prod = findProduction(options.rule.definition, optionalClasses[options.prodType], options.prodOccurrence);
     const inner = this.sequence((prod as unknown as { definition: IProduction[] }).definition);
-    return function (this: LookaheadHost) {
-      return inner.tokens.has(this.LA(1).tokenTypeIdx);
-    };
+    return this.built({ optional: [...inner.tokens].map(this.index.name) }) as () => boolean;
+  }
+
+  /** The function that makes `decision` (from a `LookaheadTable`), known here as one built here. */
+  built(decision: Decision): object {
+    const fn = lookaheadFunction(decision, this.index);
+    this.decisions.set(fn, decision);
+    return fn;
   }
 
   private sequence(items: IProduction[]): First {
@@ -146,4 +213,14 @@ function findProduction(items: IProduction[], kind: new (...args: never[]) => IP
     }
   }
   throw new Error(`lookahead: no ${kind.name} with occurrence ${idx}`);
+}
+
+/**
+ * The lookahead functions of a parser, as `FirstTokenLookahead` built them:
+ * the names of its rules in the order they are defined, and the decision of
+ * each function, by rule and by its key's offset from the rule's own key.
+ */
+export interface LookaheadTable {
+  rules: string[];
+  decisions: [rule: string, offset: number, decision: Decision][];
 }

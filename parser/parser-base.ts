@@ -26,13 +26,15 @@ import {
   type IParserErrorMessageProvider,
   type OrMethodOpts,
   type IToken,
+  type Rule,
   type TokenType,
 } from "chevrotain";
 import * as T from "./tokens.js";
 import { describeToken } from "./tokens.js";
 import type * as A from "./ast.js";
 import type { LexResult } from "./lexer.js";
-import { FirstTokenLookahead } from "./lookahead.js";
+import { FirstTokenLookahead, tokenIndex, type LookaheadTable } from "./lookahead.js";
+import { prebuiltLookahead } from "./prebuilt-lookahead.js";
 
 export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
@@ -123,6 +125,29 @@ export type OrAlternatives = IOrAlt<unknown>[] | OrMethodOpts<unknown>;
 
 export const isId = (t: TokenType) => t === T.Id || t === T.ExplicitId;
 
+/** The names of the token types the grammar consumes. */
+const tokens = tokenIndex([...T.allTokens, EOF]);
+
+/** What of Chevrotain's parser is used here beyond its typings. */
+interface ParserInternals {
+  definedRulesNames: string[];
+  fullRuleNameToShort: Record<string, number>;
+  lookAheadFuncsCache: Map<number, unknown>;
+  lookaheadStrategy: FirstTokenLookahead;
+}
+
+export interface WitParserOptions {
+  /** Chevrotain's grammar checks (ambiguities, left recursion); tests turn them on. */
+  validate?: boolean;
+  /**
+   * The lookahead functions from this table (`lookaheadTable` of a parser of
+   * the same grammar) rather than from an analysis of the grammar; `null`
+   * for the analysis. By default, the table made at build time if any (the
+   * CLI's bundle has one).
+   */
+  lookahead?: LookaheadTable | null;
+}
+
 /**
  * +1 for `{`, -1 for `}`. Only braces delimit items: a `;` or `}` ends an
  * item whatever parentheses or angle brackets its error left open.
@@ -162,17 +187,85 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   /** The tokens and comments of the text, for doc comments. */
   protected lexed: LexResult | undefined;
 
-  /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
-  constructor(options: { validate?: boolean } = {}) {
+  /** The table the lookahead functions are made from, if they are not analysed. */
+  private readonly table: LookaheadTable | null;
+  /** Whether the lookahead functions were made from `table`. */
+  private fromTable = false;
+  /** The grammar of a parser that analysed it, made when an error message needs it (`getGAstProductions`). */
+  private analysedGrammar: Record<string, Rule> | undefined = undefined;
+
+  constructor(options: WitParserOptions = {}) {
     super(T.allTokens, {
       skipValidations: !options.validate,
       recoveryEnabled: false,
       // wit-parser decides with one token (and peeks further only where a
       // gate below does the same), so its error messages follow from LL(1).
       maxLookahead: 1,
-      lookaheadStrategy: new FirstTokenLookahead(),
+      lookaheadStrategy: new FirstTokenLookahead(tokens),
       errorMessageProvider: new WitErrorMessages(),
     });
+    this.table = options.validate
+      ? null
+      : options.lookahead === undefined
+        ? (prebuiltLookahead ?? null)
+        : options.lookahead;
+  }
+
+  /**
+   * Chevrotain's analysis records the grammar by running every rule, then
+   * builds the lookahead functions from it: the larger part of the cost of
+   * making a parser, at every start of the CLI. With a lookahead table of
+   * the same rules, the functions are made from it instead, and the grammar
+   * is recorded only if an error message asks for it (`getGAstProductions`).
+   */
+  protected override performSelfAnalysis(): void {
+    const internals = this as unknown as ParserInternals;
+    const rules = internals.definedRulesNames;
+    const table = this.table;
+    if (table === null || table.rules.length !== rules.length || table.rules.some((r, i) => r !== rules[i])) {
+      super.performSelfAnalysis();
+      return;
+    }
+    // Chevrotain's own analysis of no rules: the rest of what it does (the
+    // parser's state, its object made fast) as usual.
+    internals.definedRulesNames = [];
+    try {
+      super.performSelfAnalysis();
+    } finally {
+      internals.definedRulesNames = rules;
+    }
+    this.fromTable = true;
+    for (const [rule, offset, decision] of table.decisions)
+      internals.lookAheadFuncsCache.set(
+        internals.fullRuleNameToShort[rule]! + offset,
+        internals.lookaheadStrategy.built(decision),
+      );
+  }
+
+  override getGAstProductions(): Record<string, Rule> {
+    if (!this.fromTable) return super.getGAstProductions();
+    const Parser = this.constructor as new (options: WitParserOptions) => WitParserBase;
+    this.analysedGrammar ??= new Parser({ lookahead: null }).getGAstProductions();
+    return this.analysedGrammar;
+  }
+
+  /** The table that makes this parser's lookahead functions again (see `WitParserOptions.lookahead`). */
+  lookaheadTable(): LookaheadTable {
+    const internals = this as unknown as ParserInternals;
+    const rules = internals.definedRulesNames;
+    // Each rule's keys lie between its own key and the next rule's.
+    const starts = rules
+      .map((rule) => [internals.fullRuleNameToShort[rule]!, rule] as const)
+      .sort((a, b) => a[0] - b[0]);
+    const decisions: LookaheadTable["decisions"] = [];
+    for (const [key, fn] of internals.lookAheadFuncsCache) {
+      const decision = internals.lookaheadStrategy.decisionOf(fn as object);
+      let start = starts[0]!;
+      for (const s of starts) if (s[0] <= key) start = s;
+      if (decision === undefined || key < start[0]) throw new Error(`lookahead: no decision for key ${key}`);
+      decisions.push([start[1], key - start[0], decision]);
+    }
+    return { rules: [...rules], decisions };
   }
 
   /** Whether every token of the input has been consumed. */

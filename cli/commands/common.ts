@@ -3,7 +3,7 @@
  * from the global flags, and how a failure is reported (a diagnostic, a
  * usage error, an error the input causes).
  */
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync, writeSync } from "node:fs";
 import * as path from "node:path";
 import pc from "picocolors";
 import type { Diagnostic } from "../../ir/errors.js";
@@ -31,6 +31,27 @@ export function loadOptions(argv: { world?: string; features?: string[]; "all-fe
       .filter(Boolean),
     allFeatures: argv["all-features"] ?? false,
   };
+}
+
+/**
+ * Writes `text` to the standard output at once, as `process.stdout` does on
+ * POSIX for files and pipes, but without making `process.stdout` (for a
+ * pipe, that loads Node.js's stream and net modules: some milliseconds of a
+ * short command). Whatever cannot be written so (a non-blocking descriptor,
+ * a closed pipe) goes through `process.stdout`, which reports as usual.
+ */
+export function writeStdout(text: string): void {
+  if (process.platform === "win32") {
+    process.stdout.write(text);
+    return;
+  }
+  const bytes = Buffer.from(text, "utf8");
+  let written = 0;
+  try {
+    while (written < bytes.length) written += writeSync(1, bytes, written);
+  } catch {
+    process.stdout.write(bytes.subarray(written));
+  }
 }
 
 export function fail(diagnostics: Diagnostic[]): never {

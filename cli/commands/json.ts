@@ -2,10 +2,10 @@
 import { resolveToJsonString } from "../../ir/json.js";
 import { loadWitPath } from "../../load-wit.js";
 import type { JsonArgs } from "../options.js";
-import { fail, loadOptions } from "./common.js";
+import { fail, loadOptions, writeStdout } from "./common.js";
 
 export function json(argv: JsonArgs): void {
   const loaded = loadWitPath(argv.path, loadOptions(argv));
   if (!loaded.ok) fail(loaded.diagnostics);
-  process.stdout.write(resolveToJsonString(loaded.resolve) + "\n");
+  writeStdout(resolveToJsonString(loaded.resolve) + "\n");
 }
