@@ -1042,7 +1042,7 @@ export class WitParser extends WitParserBase {
    * identifier, number or `-`, not at a bare `-`/`+` prefix.
    */
   public version = this.RULE("version", (): VersionAst => {
-    const errorsBefore = this.errors.length;
+    const errorsBefore = this.errorCount;
     const first = this.CONSUME(T.Integer);
     this.CONSUME(T.Period);
     this.CONSUME2(T.Integer);
@@ -1068,7 +1068,7 @@ export class WitParser extends WitParserBase {
     if (this.RECORDING_PHASE) return RECORDED;
     const last = this.versionEnd!;
     // A version the grammar already refused gets no second opinion.
-    if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
+    if (this.errorCount > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
     const end = last.startOffset + last.image.length;
     try {
       const version = parseVersion(this.sourceText.slice(first.startOffset, end));

@@ -161,6 +161,8 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   protected base = 0;
   /** The tokens and comments of the text, for doc comments. */
   protected lexed: LexResult | undefined;
+  /** Chevrotain's syntax errors (its `errors` getter returns a copy). */
+  declare private _errors: unknown[];
 
   /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
   constructor(options: { validate?: boolean } = {}) {
@@ -173,6 +175,11 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       lookaheadStrategy: new FirstTokenLookahead(),
       errorMessageProvider: new WitErrorMessages(),
     });
+  }
+
+  /** How many syntax errors have been recorded, without copying them as `errors` does. */
+  protected get errorCount(): number {
+    return this._errors.length;
   }
 
   /** Whether every token of the input has been consumed. */
@@ -203,7 +210,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
 
   /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
   protected checkErrorBudget(): void {
-    if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
+    if (this.errorCount + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
   }
 
   /**
@@ -245,7 +252,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     }
     for (;;) {
       items();
-      const before = this.errors.length;
+      const before = this.errorCount;
       try {
         closing();
         return;
@@ -359,7 +366,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
    */
   protected get noAst(): boolean {
     return (
-      this.RECORDING_PHASE || this.errors.length > 0 || this.semanticErrors.length > 0 || this.lexed!.errors.length > 0
+      this.RECORDING_PHASE || this.errorCount > 0 || this.semanticErrors.length > 0 || this.lexed!.errors.length > 0
     );
   }
 
