@@ -38,6 +38,8 @@ export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
 /** Syntax errors reported for one file at most. */
 export const MAX_ERRORS = 50;
+/** Tokens are made in blocks of 2^TOKEN_BLOCK_BITS (see `WitParserBase.LA`). */
+const TOKEN_BLOCK_BITS = 7;
 
 /** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
 export class AbandonedParse extends Error {}
@@ -161,8 +163,14 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   protected base = 0;
   /** The tokens and comments of the text, for doc comments. */
   protected lexed: LexResult | undefined;
+  /** Chevrotain's token vector and position (see `LA`). */
+  declare protected tokVector: (IToken | undefined)[];
+  declare protected tokVectorLength: number;
+  declare protected currIdx: number;
   /** Chevrotain's syntax errors (its `errors` getter returns a copy). */
   declare private _errors: unknown[];
+  /** Tokens before this index have been dropped from the token vector. */
+  private dropped = 0;
 
   /** `validate` runs Chevrotain's grammar checks (ambiguities, left recursion); tests turn it on. */
   constructor(options: { validate?: boolean } = {}) {
@@ -192,10 +200,58 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.sourceText = text;
     this.lexed = lexed;
     this.base = base;
-    this.input = lexed.tokens;
+    // The token vector starts empty (`undefined` for every token): `LA` makes
+    // the tokens as the parser reaches them. (Filled by `push`: V8 would give
+    // a long `new Array(n)` slow, dictionary-mode elements.)
+    const vector: IToken[] = [];
+    for (let i = 0; i < lexed.count; i++) vector.push(undefined as unknown as IToken);
+    this.input = vector;
+    this.dropped = 0;
     this.semanticErrors = [];
     this.typeDepth = 0;
     this.packageDepth = 0;
+  }
+
+  /** Lets go of the file's text and tokens once its parse is over. */
+  endFile(): void {
+    this.lexed = undefined;
+    this.sourceText = "";
+    this.tokVector = [];
+    this.tokVectorLength = 0;
+  }
+
+  /**
+   * The token vector is filled a block of tokens at a time as the parser
+   * looks ahead, and the blocks well behind the parser are emptied again: a
+   * file's tokens die young rather than all staying alive (and being copied
+   * by the garbage collector) until the end of its parse. Nothing reads a
+   * token more than a block behind the current one (`LA(0)` is the furthest
+   * back Chevrotain and the rules look).
+   */
+  protected override LA(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    if (i < 0 || i >= this.tokVectorLength) return super.LA(howMuch);
+    return this.tokVector[i] ?? this.fill(i);
+  }
+
+  protected override LA_FAST(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    return this.tokVector[i] ?? this.LA(howMuch);
+  }
+
+  /** Makes the block of tokens holding token `i`, and drops the blocks well behind the parser. */
+  private fill(i: number): IToken {
+    const vector = this.tokVector;
+    const lexed = this.lexed!;
+    const keep = Math.min(((this.currIdx >> TOKEN_BLOCK_BITS) - 1) << TOKEN_BLOCK_BITS, i);
+    if (keep > this.dropped) {
+      vector.fill(undefined, this.dropped, keep);
+      this.dropped = keep;
+    }
+    const from = (i >> TOKEN_BLOCK_BITS) << TOKEN_BLOCK_BITS;
+    const to = Math.min(from + (1 << TOKEN_BLOCK_BITS), this.tokVectorLength);
+    for (let j = from; j < to; j++) if (vector[j] === undefined) vector[j] = lexed.token(j);
+    return vector[i]!;
   }
 
   /**
@@ -222,7 +278,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
    */
   protected item<R>(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => R): R | undefined {
     if (this.RECORDING_PHASE) return grammar();
-    const first = this.LA(1);
+    const first = this.currIdx + 1;
     const typeDepth = this.typeDepth;
     const packageDepth = this.packageDepth;
     try {
@@ -231,7 +287,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
       this.typeDepth = typeDepth;
       this.packageDepth = packageDepth;
-      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
+      this.skipItem(this.braceDepth(first), enclosed, sync, this.currIdx + 1 !== first);
       return undefined;
     }
   }
@@ -269,14 +325,12 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     }
   }
 
-  /** How many `{` are open between `first` and the next token. */
-  protected braceDepth(first: IToken): number {
-    const tokens = this.input;
-    const next = this.LA(1);
-    let i = tokens.indexOf(first);
-    if (i < 0) return 0;
+  /** How many `{` are open between token `first` (an index) and the next token. */
+  protected braceDepth(first: number): number {
+    const lexed = this.lexed!;
+    const next = Math.min(this.currIdx + 1, lexed.count);
     let depth = 0;
-    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
+    for (let i = first; i < next; i++) depth += braceChange(lexed.typeOf(i));
     return Math.max(depth, 0);
   }
 
@@ -385,25 +439,25 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   protected docs(first: IToken): A.Docs {
     const lexed = this.lexed!;
     const offset = first.startOffset;
-    const toks = lexed.tokens;
     let lo = 0;
-    let hi = toks.length;
+    let hi = lexed.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (toks[mid].startOffset < offset) lo = mid + 1;
+      if (lexed.startOf(mid) < offset) lo = mid + 1;
       else hi = mid;
     }
-    const from = lexed.commentsBefore[lo];
-    const to = lo + 1 < lexed.commentsBefore.length ? lexed.commentsBefore[lo + 1] : lexed.comments.length;
+    const from = lexed.commentsBefore(lo);
+    const to = lo < lexed.count ? lexed.commentsBefore(lo + 1) : lexed.commentCount;
     const comments: string[] = [];
     let span: A.Span | undefined;
     for (let i = from; i < to; i++) {
-      const c = lexed.comments[i];
-      if (c.startOffset >= offset) break;
-      comments.push(c.image);
-      const trimmed = c.image.length - (c.image.length - c.image.trimEnd().length);
-      const end = this.base + c.startOffset + trimmed;
-      span = span ? { start: span.start, end } : { start: this.base + c.startOffset, end };
+      const start = lexed.commentStart(i);
+      if (start >= offset) break;
+      const image = lexed.text.slice(start, lexed.commentEnd(i));
+      comments.push(image);
+      const trimmed = image.length - (image.length - image.trimEnd().length);
+      const end = this.base + start + trimmed;
+      span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
     return { comments, span };
   }
