@@ -21,6 +21,20 @@ interface Named {
  * identifiers compared without regard to case. `message` words the error.
  */
 export function requireUniqueNames(names: Iterable<Named>, message: (name: string, previous: string) => string): void {
+  if (Array.isArray(names) && names.length <= 16) {
+    // Most scopes are small: comparing every pair costs less than a map.
+    const list = names as Named[];
+    for (let i = 1; i < list.length; i++) {
+      const { name, span } = list[i];
+      for (let j = 0; j < i; j++) {
+        const previous = list[j].name;
+        if (previous === name || previous.toLowerCase() === name.toLowerCase()) {
+          throw new WitError(message(name, previous), span);
+        }
+      }
+    }
+    return;
+  }
   const seen = new Map<string, string>();
   for (const { name, span } of names) {
     const key = name.toLowerCase();
