@@ -31,6 +31,7 @@ import {
   isId,
   MAX_PACKAGE_DEPTH,
   MAX_TYPE_DEPTH,
+  NO_DOCS,
   ONE_CHAR,
   RESOURCE_SYNC,
   TOP_SYNC,
@@ -44,7 +45,7 @@ export type { SemanticError } from "./parser-base.js";
 /** What a rule returns while Chevrotain records the grammar: never looked at. */
 const RECORDED = undefined as never;
 
-const noDocs = (): A.Docs => ({ comments: [], span: undefined });
+const noDocs = (): A.Docs => NO_DOCS;
 
 /** A member of an interface, before its docs, attributes and extent are added. */
 type InterfaceMemberParts =

@@ -56,6 +56,12 @@ export const WHOLE_TOKEN = "\u0001";
  */
 export const ONE_CHAR = "\u0002";
 
+/**
+ * The docs of an item without doc comments, shared (and frozen: an item's
+ * docs are replaced, never changed).
+ */
+export const NO_DOCS: A.Docs = Object.freeze({ comments: Object.freeze([]) as unknown as string[], span: undefined });
+
 export interface SemanticError {
   /** Offset within the lexed text (not yet shifted by the file's base). */
   offset: number;
@@ -459,6 +465,6 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       const end = this.base + start + trimmed;
       span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
-    return { comments, span };
+    return comments.length === 0 ? NO_DOCS : { comments, span };
   }
 }
