@@ -40,6 +40,12 @@ export const MAX_PACKAGE_DEPTH = 100;
 export const MAX_ERRORS = 50;
 /** Tokens are made in blocks of 2^TOKEN_BLOCK_BITS (see `WitParserBase.LA`). */
 const TOKEN_BLOCK_BITS = 7;
+/**
+ * Up to this many tokens a file's tokens are all made before its parse:
+ * cheaper than making them as the parser goes while they are too few for
+ * the garbage collector to copy many of them.
+ */
+const EAGER_TOKENS = 4096;
 
 /** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
 export class AbandonedParse extends Error {}
@@ -206,11 +212,13 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.sourceText = text;
     this.lexed = lexed;
     this.base = base;
-    // The token vector starts empty (`undefined` for every token): `LA` makes
-    // the tokens as the parser reaches them. (Filled by `push`: V8 would give
-    // a long `new Array(n)` slow, dictionary-mode elements.)
+    // A small file's tokens are made at once; a larger file's token vector
+    // starts empty (`undefined` for every token), and `LA` makes the tokens
+    // as the parser reaches them. (Filled by `push`: V8 would give a long
+    // `new Array(n)` slow, dictionary-mode elements.)
     const vector: IToken[] = [];
-    for (let i = 0; i < lexed.count; i++) vector.push(undefined as unknown as IToken);
+    if (lexed.count <= EAGER_TOKENS) for (let i = 0; i < lexed.count; i++) vector.push(lexed.token(i));
+    else for (let i = 0; i < lexed.count; i++) vector.push(undefined as unknown as IToken);
     this.input = vector;
     this.dropped = 0;
     this.semanticErrors = [];
@@ -227,12 +235,13 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   }
 
   /**
-   * The token vector is filled a block of tokens at a time as the parser
-   * looks ahead, and the blocks well behind the parser are emptied again: a
-   * file's tokens die young rather than all staying alive (and being copied
-   * by the garbage collector) until the end of its parse. Nothing reads a
-   * token more than a block behind the current one (`LA(0)` is the furthest
-   * back Chevrotain and the rules look).
+   * For a file of more than `EAGER_TOKENS` tokens, the token vector is
+   * filled a block of tokens at a time as the parser looks ahead, and the
+   * blocks well behind the parser are emptied again: the file's tokens die
+   * young rather than all staying alive (and being copied by the garbage
+   * collector) until the end of its parse. Nothing reads a token more than
+   * a block behind the current one (`LA(0)` is the furthest back Chevrotain
+   * and the rules look).
    */
   protected override LA(howMuch: number): IToken {
     const i = this.currIdx + howMuch;
