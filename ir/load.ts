@@ -121,15 +121,20 @@ function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
       if (target?.isDirectory()) continue;
     }
     if (!entry.name.endsWith(".wit")) continue;
-    const bytes = io(
-      () => `failed to read file ${debugPath(p)}`,
-      () => fs.readFileSync(p),
-    );
-    let contents: string;
-    try {
-      contents = strictUtf8.decode(bytes);
-    } catch {
-      throw new WitError(`failed to read file ${debugPath(p)}: stream did not contain valid UTF-8`);
+    const context = () => `failed to read file ${debugPath(p)}`;
+    // One call reads and decodes the file; it turns invalid UTF-8 into U+FFFD,
+    // so only a text holding that character is read again and checked.
+    let contents = io(context, () => fs.readFileSync(p, "utf8"));
+    if (contents.includes("\uFFFD")) {
+      const bytes = io(context, () => fs.readFileSync(p));
+      try {
+        contents = strictUtf8.decode(bytes);
+      } catch {
+        throw new WitError(`failed to read file ${debugPath(p)}: stream did not contain valid UTF-8`);
+      }
+    } else if (contents.charCodeAt(0) === 0xfeff) {
+      // As the strict decoder does, drop a byte-order mark.
+      contents = contents.slice(1);
     }
     files.push({ path: p, contents });
   }

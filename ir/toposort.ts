@@ -8,6 +8,17 @@ import type { Ident } from "../parser/ast.js";
 import { WitError } from "./errors.js";
 
 export function toposort(kind: string, deps: Map<string, Ident[]>): string[] {
+  // Items written after their dependencies (the usual case) keep their order:
+  // the sort below would place each one as soon as it is reached.
+  const placed = new Set<string>();
+  for (const [name, edges] of deps) {
+    for (const e of edges) if (!placed.has(e.name)) return sortByDependencies(kind, deps);
+    placed.add(name);
+  }
+  return [...deps.keys()];
+}
+
+function sortByDependencies(kind: string, deps: Map<string, Ident[]>): string[] {
   const names = [...deps.keys()];
   const index = new Map(names.map((n, i) => [n, i]));
   const remaining = new Array<number>(names.length).fill(0);

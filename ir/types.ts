@@ -205,8 +205,11 @@ export function worldKeyString(key: WorldKey): string {
   return key.kind === "name" ? `n:${key.name}` : `i:${key.id}`;
 }
 
+const NO_DOCS: Docs = Object.freeze({ contents: undefined });
+
+/** No documentation: one shared, frozen object (docs are replaced, never changed). */
 export function noDocs(): Docs {
-  return { contents: undefined };
+  return NO_DOCS;
 }
 
 export const unknownStability: Stability = { kind: "unknown" };

@@ -21,13 +21,34 @@ interface Named {
  * identifiers compared without regard to case. `message` words the error.
  */
 export function requireUniqueNames(names: Iterable<Named>, message: (name: string, previous: string) => string): void {
+  if (Array.isArray(names) && names.length <= 16) {
+    // Most scopes are small: comparing every pair costs less than a map.
+    const list = names as Named[];
+    if (list.length < 2) return;
+    const keys = list.map((n) => foldCase(n.name));
+    for (let i = 1; i < list.length; i++) {
+      for (let j = 0; j < i; j++) {
+        if (keys[j] === keys[i]) throw new WitError(message(list[i].name, list[j].name), list[i].span);
+      }
+    }
+    return;
+  }
   const seen = new Map<string, string>();
   for (const { name, span } of names) {
-    const key = name.toLowerCase();
+    const key = foldCase(name);
     const previous = seen.get(key);
     if (previous !== undefined) throw new WitError(message(name, previous), span);
     seen.set(key, name);
   }
+}
+
+/** `s.toLowerCase()`, without the call for a string that has no uppercase ASCII letter and no other character. */
+function foldCase(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return s.toLowerCase();
+  }
+  return s;
 }
 
 export const recordFieldConflict = (name: string, previous: string) =>

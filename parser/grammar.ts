@@ -31,6 +31,7 @@ import {
   isId,
   MAX_PACKAGE_DEPTH,
   MAX_TYPE_DEPTH,
+  NO_DOCS,
   ONE_CHAR,
   RESOURCE_SYNC,
   TOP_SYNC,
@@ -45,7 +46,7 @@ export type { SemanticError, WitParserOptions } from "./parser-base.js";
 /** What a rule returns while Chevrotain records the grammar: never looked at. */
 const RECORDED = undefined as never;
 
-const noDocs = (): A.Docs => ({ comments: [], span: undefined });
+const noDocs = (): A.Docs => NO_DOCS;
 
 /** A member of an interface, before its docs, attributes and extent are added. */
 type InterfaceMemberParts =
@@ -1043,7 +1044,7 @@ export class WitParser extends WitParserBase {
    * identifier, number or `-`, not at a bare `-`/`+` prefix.
    */
   public version = this.RULE("version", (): VersionAst => {
-    const errorsBefore = this.errors.length;
+    const errorsBefore = this.errorCount;
     const first = this.CONSUME(T.Integer);
     this.CONSUME(T.Period);
     this.CONSUME2(T.Integer);
@@ -1069,7 +1070,7 @@ export class WitParser extends WitParserBase {
     if (this.RECORDING_PHASE) return RECORDED;
     const last = this.versionEnd!;
     // A version the grammar already refused gets no second opinion.
-    if (this.errors.length > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
+    if (this.errorCount > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
     const end = last.startOffset + last.image.length;
     try {
       const version = parseVersion(this.sourceText.slice(first.startOffset, end));

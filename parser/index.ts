@@ -68,6 +68,7 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
   for (const e of p.semanticErrors) {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
   }
+  p.endFile();
   problems.sort((a, b) => a.span.start - b.span.start);
   if (problems.length || !file) return { file: undefined, problems };
   return { file, problems };
@@ -89,7 +90,9 @@ export function parseUsePath(text: string): { path: UsePath } | { error: string 
       .map((e) => ({ at: Number.isNaN(e.token.startOffset) ? text.length : e.token.startOffset, message: e.message })),
     ...p.semanticErrors.map((e) => ({ at: e.offset, message: e.message })),
   ].sort((a, b) => a.at - b.at);
+  const atEnd = p.atEnd();
+  p.endFile();
   if (problems.length) return { error: problems[0].message.replace(WHOLE_TOKEN, "").replace(ONE_CHAR, "") };
-  if (!p.atEnd()) return { error: "trailing tokens in path specifier" };
+  if (!atEnd) return { error: "trailing tokens in path specifier" };
   return { path };
 }

@@ -13,17 +13,129 @@ export interface LexError {
   message: string;
 }
 
-export interface LexResult {
-  tokens: IToken[];
-  comments: IToken[];
+/** Token types by `tokenTypeIdx`. */
+const typesByIdx: TokenType[] = [];
+/** The image of every token of a type by `tokenTypeIdx`, for keywords and punctuation. */
+const fixedImages: (string | undefined)[] = [];
+for (const t of T.allTokens) {
+  typesByIdx[t.tokenTypeIdx!] = t;
+  fixedImages[t.tokenTypeIdx!] = typeof t.PATTERN === "string" ? t.PATTERN : undefined;
+}
+
+/**
+ * The tokens and comments of a file, packed into integer arrays; token
+ * objects are made only when the parser reaches them (`token`), so that
+ * they die young instead of all living until the end of the file's parse.
+ */
+export class LexResult {
+  /** How many tokens the text has. */
+  count = 0;
   /**
-   * For each token index `i`, the index in `comments` of the first comment
-   * after token `i - 1`: comments `[commentsBefore[i], commentsBefore[i + 1])`
-   * sit between token `i - 1` and token `i`. The extra last entry starts the
-   * comments that trail the last token.
+   * Four numbers for each token: its `tokenTypeIdx`, its start and end
+   * offsets in the text (end exclusive), and how many comments precede it.
    */
-  commentsBefore: Int32Array;
-  errors: LexError[];
+  data: Int32Array;
+  commentCount = 0;
+  /** Two numbers for each comment: its start and end offsets. */
+  commentData: Int32Array;
+  errors: LexError[] = [];
+
+  constructor(
+    readonly text: string,
+    capacity: number,
+  ) {
+    this.data = new Int32Array(capacity * 4);
+    this.commentData = new Int32Array(32);
+  }
+
+  /** The type of token `i`. */
+  typeOf(i: number): TokenType {
+    return typesByIdx[this.data[i * 4]];
+  }
+
+  /** Where token `i` starts in the text. */
+  startOf(i: number): number {
+    return this.data[i * 4 + 1];
+  }
+
+  /**
+   * The index of the first comment after token `i - 1`: comments
+   * `[commentsBefore(i), commentsBefore(i + 1))` sit between token `i - 1`
+   * and token `i`; `commentsBefore(count)` starts the comments that trail
+   * the last token.
+   */
+  commentsBefore(i: number): number {
+    return i === 0 ? 0 : this.data[i * 4 - 1];
+  }
+
+  commentStart(i: number): number {
+    return this.commentData[i * 2];
+  }
+
+  commentEnd(i: number): number {
+    return this.commentData[i * 2 + 1];
+  }
+
+  /** Token `i` as a new Chevrotain token. */
+  token(i: number): IToken {
+    const data = this.data;
+    const type = data[i * 4];
+    const start = data[i * 4 + 1];
+    const end = data[i * 4 + 2];
+    // Keywords and punctuation reuse their pattern string rather than slicing a new one.
+    const image = fixedImages[type] ?? this.text.slice(start, end);
+    return { image, startOffset: start, endOffset: end - 1, tokenTypeIdx: type, tokenType: typesByIdx[type] };
+  }
+
+  /** Every token, as new Chevrotain tokens. */
+  get tokens(): IToken[] {
+    const out: IToken[] = [];
+    for (let i = 0; i < this.count; i++) out.push(this.token(i));
+    return out;
+  }
+
+  /** Every comment, as new Chevrotain tokens. */
+  get comments(): IToken[] {
+    const out: IToken[] = [];
+    for (let i = 0; i < this.commentCount; i++) {
+      const start = this.commentStart(i);
+      const end = this.commentEnd(i);
+      const type = this.text.charCodeAt(start + 1) === 0x2a ? T.BlockComment : T.LineComment;
+      out.push({
+        image: this.text.slice(start, end),
+        startOffset: start,
+        endOffset: end - 1,
+        tokenTypeIdx: type.tokenTypeIdx!,
+        tokenType: type,
+      });
+    }
+    return out;
+  }
+
+  push(type: number, start: number, end: number): void {
+    const k = this.count * 4;
+    if (k === this.data.length) this.data = grown(this.data);
+    const data = this.data;
+    data[k] = type;
+    data[k + 1] = start;
+    data[k + 2] = end;
+    data[k + 3] = this.commentCount;
+    this.count++;
+  }
+
+  pushComment(start: number, end: number): void {
+    const k = this.commentCount * 2;
+    if (k === this.commentData.length) this.commentData = grown(this.commentData);
+    this.commentData[k] = start;
+    this.commentData[k + 1] = end;
+    this.commentCount++;
+  }
+}
+
+function grown(a: Int32Array): Int32Array {
+  const b = new Int32Array(Math.max(64, a.length * 2));
+  b.set(a);
+  return b;
 }
 
 /** Formats a character the way Rust's `{:?}` prints a `char`. */
@@ -82,30 +194,13 @@ function detectInvalidInput(text: string, base: number): LexError | undefined {
   return undefined;
 }
 
-function checkBlockComment(tok: IToken, base: number, errors: LexError[]): void {
-  const t = tok.image;
-  let depth = 0;
-  let i = 0;
-  while (i < t.length) {
-    if (t.startsWith("/*", i)) {
-      depth++;
-      i += 2;
-    } else if (t.startsWith("*/", i)) {
-      depth--;
-      i += 2;
-    } else i++;
-  }
-  if (depth > 0) errors.push({ offset: base + tok.startOffset, message: "unterminated block comment" });
-}
-
 /**
  * Validates a string literal the way wit-parser's tokenizer reads it: escapes
  * `\" \' \t \n \r \\`, `\u{hex}` and two-digit byte escapes `\hh`; the
  * bytes must form valid UTF-8.
  */
-function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileEnd: number): void {
-  const t = tok.image;
-  const at0 = base + tok.startOffset;
+function checkStringLiteral(t: string, startOffset: number, base: number, errors: LexError[], fileEnd: number): void {
+  const at0 = base + startOffset;
   const bytes: number[] = [];
   const enc = new TextEncoder();
   const fail = (offset: number, message: string) => errors.push({ offset, message });
@@ -190,8 +285,8 @@ function checkStringLiteral(tok: IToken, base: number, errors: LexError[], fileE
   }
 }
 
-/** Token types of the one-character punctuation, by ASCII character code (a packed array: no holes). */
-const punctuation: (TokenType | undefined)[] = new Array<TokenType | undefined>(128).fill(undefined);
+/** `tokenTypeIdx` of the one-character punctuation by ASCII character code, or -1. */
+const punctuation = new Int32Array(128).fill(-1);
 for (const [ch, type] of [
   ["=", T.Equals],
   [",", T.Comma],
@@ -208,10 +303,36 @@ for (const [ch, type] of [
   ["@", T.At],
   ["+", T.Plus],
 ] as const) {
-  punctuation[ch.charCodeAt(0)] = type;
+  punctuation[ch.charCodeAt(0)] = type.tokenTypeIdx!;
 }
 
-const keywordTypes = new Map<string, TokenType>(T.keywordTokens.map((t) => [t.PATTERN as string, t]));
+const SLASH = T.Slash.tokenTypeIdx!;
+const RARROW = T.RArrow.tokenTypeIdx!;
+const MINUS = T.Minus.tokenTypeIdx!;
+const INTEGER = T.Integer.tokenTypeIdx!;
+const STRING_LITERAL = T.StringLiteral.tokenTypeIdx!;
+const EXPLICIT_ID = T.ExplicitId.tokenTypeIdx!;
+const ID = T.Id.tokenTypeIdx!;
+
+/**
+ * Keywords by length and first character (`length * 128 + code`), so that an
+ * identifier run is told from a keyword without slicing it out of the text.
+ */
+const keywordsByShape: ({ keyword: string; type: number }[] | undefined)[] = [];
+for (const t of T.keywordTokens) {
+  const keyword = t.PATTERN as string;
+  (keywordsByShape[keyword.length * 128 + keyword.charCodeAt(0)] ??= []).push({ keyword, type: t.tokenTypeIdx! });
+}
+
+/** The `tokenTypeIdx` of the keyword that the identifier run `[start, end)` spells, or of `Id`. */
+function identifierType(text: string, start: number, end: number): number {
+  const first = text.charCodeAt(start);
+  const candidates = first < 128 ? keywordsByShape[(end - start) * 128 + first] : undefined;
+  if (candidates !== undefined) {
+    for (const k of candidates) if (text.startsWith(k.keyword, start)) return k.type;
+  }
+  return ID;
+}
 
 /** Whether `c` may continue an ASCII identifier run: letters, digits, `_` and `-`. */
 function asciiIdContinue(c: number): boolean {
@@ -238,7 +359,10 @@ function identifierEnd(text: string, i: number): number {
   return identifierRun.test(text) ? identifierRun.lastIndex : -1;
 }
 
-/** The end of the nested block comment starting at `i` (the end of the text when unterminated). */
+/**
+ * The end of the nested block comment starting at `i`: after its closing
+ * `*\/`, or (negated, minus one) the end of the text when it is unterminated.
+ */
 function blockCommentEnd(text: string, i: number): number {
   let depth = 1;
   i += 2;
@@ -252,7 +376,7 @@ function blockCommentEnd(text: string, i: number): number {
       i += 2;
     } else i++;
   }
-  return i;
+  return depth > 0 ? -i - 1 : i;
 }
 
 /** The end of the string literal starting at `i`: after its closing quote, or the end of the text. */
@@ -272,19 +396,9 @@ function tokenStartsAt(text: string, i: number): boolean {
   const c = text.charCodeAt(i);
   if (c === 0x20 || c === 0x09 || c === 0x0a) return true;
   if (c === 0x0d) return text.charCodeAt(i + 1) === 0x0a;
-  if (c < 128 && punctuation[c] !== undefined) return true;
+  if (c < 128 && punctuation[c] >= 0) return true;
   if (c === 0x2f || c === 0x2d || c === 0x22 || c === 0x25 || (c >= 0x30 && c <= 0x39)) return true;
   return identifierEnd(text, i) >= 0;
-}
-
-function token(tokenType: TokenType, image: string, startOffset: number): IToken {
-  return {
-    image,
-    startOffset,
-    endOffset: startOffset + image.length - 1,
-    tokenTypeIdx: tokenType.tokenTypeIdx!,
-    tokenType,
-  };
 }
 
 /**
@@ -299,15 +413,17 @@ function token(tokenType: TokenType, image: string, startOffset: number): IToken
  * one error for the run.
  */
 export function lex(text: string, base: number): LexResult {
-  const errors: LexError[] = [];
   const invalid = detectInvalidInput(text, base);
   // wit-parser refuses such a file before reading any token.
-  if (invalid) return { tokens: [], comments: [], commentsBefore: new Int32Array(1), errors: [invalid] };
-  const tokens: IToken[] = [];
-  const comments: IToken[] = [];
-  /** For each token, how many comments precede it. */
-  const commentCounts: number[] = [];
+  if (invalid) {
+    const refused = new LexResult(text, 0);
+    refused.errors.push(invalid);
+    return refused;
+  }
   const n = text.length;
+  // About one token for every six characters in real WIT; the arrays grow if need be.
+  const out = new LexResult(text, Math.floor(n / 6) + 16);
+  const errors = out.errors;
   // A byte-order mark reads as one character of whitespace.
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
@@ -323,45 +439,48 @@ export function lex(text: string, base: number): LexResult {
       continue;
     }
     const start = i;
-    let type: TokenType | undefined = c < 128 ? punctuation[c] : undefined;
-    if (type !== undefined) {
+    let type = c < 128 ? punctuation[c] : -1;
+    if (type >= 0) {
       i++;
     } else if (c === 0x2f) {
       const d = text.charCodeAt(i + 1);
       if (d === 0x2f) {
         const eol = text.indexOf("\n", i + 2);
         i = eol < 0 ? n : eol + 1;
-        comments.push(token(T.LineComment, text.slice(start, i), start));
+        out.pushComment(start, i);
         continue;
       }
       if (d === 0x2a) {
         i = blockCommentEnd(text, i);
-        const comment = token(T.BlockComment, text.slice(start, i), start);
-        comments.push(comment);
-        checkBlockComment(comment, base, errors);
+        if (i < 0) {
+          i = -i - 1;
+          errors.push({ offset: base + start, message: "unterminated block comment" });
+        }
+        out.pushComment(start, i);
         continue;
       }
-      type = T.Slash;
+      type = SLASH;
       i++;
     } else if (c === 0x2d) {
       if (text.charCodeAt(i + 1) === 0x3e) {
-        type = T.RArrow;
+        type = RARROW;
         i += 2;
       } else {
-        type = T.Minus;
+        type = MINUS;
         i++;
       }
     } else if (c >= 0x30 && c <= 0x39) {
       i++;
       while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-      type = T.Integer;
+      type = INTEGER;
     } else if (c === 0x22) {
       i = stringEnd(text, i);
-      type = T.StringLiteral;
+      type = STRING_LITERAL;
+      checkStringLiteral(text.slice(start, i), start, base, errors, base + n);
     } else if (c === 0x25) {
       const end = identifierEnd(text, i + 1);
       i = end < 0 ? i + 1 : end;
-      type = T.ExplicitId;
+      type = EXPLICIT_ID;
     } else {
       const end = identifierEnd(text, i);
       if (end < 0) {
@@ -373,20 +492,10 @@ export function lex(text: string, base: number): LexResult {
         continue;
       }
       i = end;
-      const image = text.slice(start, end);
-      commentCounts.push(comments.length);
-      tokens.push(token(keywordTypes.get(image) ?? T.Id, image, start));
-      continue;
+      type = identifierType(text, start, end);
     }
-    commentCounts.push(comments.length);
-    // Punctuation reuses its pattern string as the image rather than slicing a new one.
-    const pattern = type.PATTERN;
-    const t = token(type, typeof pattern === "string" ? pattern : text.slice(start, i), start);
-    tokens.push(t);
-    if (type === T.StringLiteral) checkStringLiteral(t, base, errors, base + n);
+    out.push(type, start, i);
   }
-  const commentsBefore = new Int32Array(tokens.length + 1);
-  for (let ti = 1; ti <= tokens.length; ti++) commentsBefore[ti] = commentCounts[ti - 1];
   errors.sort((a, b) => a.offset - b.offset);
-  return { tokens, comments, commentsBefore, errors };
+  return out;
 }

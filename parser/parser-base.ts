@@ -40,6 +40,14 @@ export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
 /** Syntax errors reported for one file at most. */
 export const MAX_ERRORS = 50;
+/** Tokens are made in blocks of 2^TOKEN_BLOCK_BITS (see `WitParserBase.LA`). */
+const TOKEN_BLOCK_BITS = 7;
+/**
+ * Up to this many tokens a file's tokens are all made before its parse:
+ * cheaper than making them as the parser goes while they are too few for
+ * the garbage collector to copy many of them.
+ */
+const EAGER_TOKENS = 4096;
 
 /** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
 export class AbandonedParse extends Error {}
@@ -55,6 +63,12 @@ export const WHOLE_TOKEN = "\u0001";
  * missing token (`expected ';', found ...`), pointing at one character.
  */
 export const ONE_CHAR = "\u0002";
+
+/**
+ * The docs of an item without doc comments, shared (and frozen: an item's
+ * docs are replaced, never changed).
+ */
+export const NO_DOCS: A.Docs = Object.freeze({ comments: Object.freeze([]) as unknown as string[], span: undefined });
 
 export interface SemanticError {
   /** Offset within the lexed text (not yet shifted by the file's base). */
@@ -186,6 +200,14 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   protected base = 0;
   /** The tokens and comments of the text, for doc comments. */
   protected lexed: LexResult | undefined;
+  /** Chevrotain's token vector and position (see `LA`). */
+  declare protected tokVector: (IToken | undefined)[];
+  declare protected tokVectorLength: number;
+  declare protected currIdx: number;
+  /** Chevrotain's syntax errors (its `errors` getter returns a copy). */
+  declare private _errors: unknown[];
+  /** Tokens before this index have been dropped from the token vector. */
+  private dropped = 0;
 
   /** The table the lookahead functions are made from, if they are not analysed. */
   private readonly table: LookaheadTable | null;
@@ -268,6 +290,11 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     return { rules: [...rules], decisions };
   }
 
+  /** How many syntax errors have been recorded, without copying them as `errors` does. */
+  protected get errorCount(): number {
+    return this._errors.length;
+  }
+
   /** Whether every token of the input has been consumed. */
   atEnd(): boolean {
     return this.LA(1).tokenType === EOF;
@@ -278,10 +305,61 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.sourceText = text;
     this.lexed = lexed;
     this.base = base;
-    this.input = lexed.tokens;
+    // A small file's tokens are made at once; a larger file's token vector
+    // starts empty (`undefined` for every token), and `LA` makes the tokens
+    // as the parser reaches them. (Filled by `push`: V8 would give a long
+    // `new Array(n)` slow, dictionary-mode elements.)
+    const vector: IToken[] = [];
+    if (lexed.count <= EAGER_TOKENS) for (let i = 0; i < lexed.count; i++) vector.push(lexed.token(i));
+    else for (let i = 0; i < lexed.count; i++) vector.push(undefined as unknown as IToken);
+    this.input = vector;
+    this.dropped = 0;
     this.semanticErrors = [];
     this.typeDepth = 0;
     this.packageDepth = 0;
+  }
+
+  /** Lets go of the file's text and tokens once its parse is over. */
+  endFile(): void {
+    this.lexed = undefined;
+    this.sourceText = "";
+    this.tokVector = [];
+    this.tokVectorLength = 0;
+  }
+
+  /**
+   * For a file of more than `EAGER_TOKENS` tokens, the token vector is
+   * filled a block of tokens at a time as the parser looks ahead, and the
+   * blocks well behind the parser are emptied again: the file's tokens die
+   * young rather than all staying alive (and being copied by the garbage
+   * collector) until the end of its parse. Nothing reads a token more than
+   * a block behind the current one (`LA(0)` is the furthest back Chevrotain
+   * and the rules look).
+   */
+  protected override LA(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    if (i < 0 || i >= this.tokVectorLength) return super.LA(howMuch);
+    return this.tokVector[i] ?? this.fill(i);
+  }
+
+  protected override LA_FAST(howMuch: number): IToken {
+    const i = this.currIdx + howMuch;
+    return this.tokVector[i] ?? this.LA(howMuch);
+  }
+
+  /** Makes the block of tokens holding token `i`, and drops the blocks well behind the parser. */
+  private fill(i: number): IToken {
+    const vector = this.tokVector;
+    const lexed = this.lexed!;
+    const keep = Math.min(((this.currIdx >> TOKEN_BLOCK_BITS) - 1) << TOKEN_BLOCK_BITS, i);
+    if (keep > this.dropped) {
+      vector.fill(undefined, this.dropped, keep);
+      this.dropped = keep;
+    }
+    const from = (i >> TOKEN_BLOCK_BITS) << TOKEN_BLOCK_BITS;
+    const to = Math.min(from + (1 << TOKEN_BLOCK_BITS), this.tokVectorLength);
+    for (let j = from; j < to; j++) if (vector[j] === undefined) vector[j] = lexed.token(j);
+    return vector[i]!;
   }
 
   /**
@@ -296,7 +374,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
 
   /** Stops once a file has this many syntax errors; the first one is wit-parser's. */
   protected checkErrorBudget(): void {
-    if (this.errors.length + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
+    if (this.errorCount + this.semanticErrors.length >= MAX_ERRORS) throw new AbandonedParse();
   }
 
   /**
@@ -308,7 +386,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
    */
   protected item<R>(enclosed: boolean, sync: ReadonlySet<TokenType>, grammar: () => R): R | undefined {
     if (this.RECORDING_PHASE) return grammar();
-    const first = this.LA(1);
+    const first = this.currIdx + 1;
     const typeDepth = this.typeDepth;
     const packageDepth = this.packageDepth;
     try {
@@ -317,7 +395,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       if (!(e instanceof Error) || !isRecognitionException(e)) throw e;
       this.typeDepth = typeDepth;
       this.packageDepth = packageDepth;
-      this.skipItem(this.braceDepth(first), enclosed, sync, this.LA(1) !== first);
+      this.skipItem(this.braceDepth(first), enclosed, sync, this.currIdx + 1 !== first);
       return undefined;
     }
   }
@@ -338,7 +416,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     }
     for (;;) {
       items();
-      const before = this.errors.length;
+      const before = this.errorCount;
       try {
         closing();
         return;
@@ -355,14 +433,12 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     }
   }
 
-  /** How many `{` are open between `first` and the next token. */
-  protected braceDepth(first: IToken): number {
-    const tokens = this.input;
-    const next = this.LA(1);
-    let i = tokens.indexOf(first);
-    if (i < 0) return 0;
+  /** How many `{` are open between token `first` (an index) and the next token. */
+  protected braceDepth(first: number): number {
+    const lexed = this.lexed!;
+    const next = Math.min(this.currIdx + 1, lexed.count);
     let depth = 0;
-    for (; i < tokens.length && tokens[i] !== next; i++) depth += braceChange(tokens[i].tokenType);
+    for (let i = first; i < next; i++) depth += braceChange(lexed.typeOf(i));
     return Math.max(depth, 0);
   }
 
@@ -452,7 +528,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
    */
   protected get noAst(): boolean {
     return (
-      this.RECORDING_PHASE || this.errors.length > 0 || this.semanticErrors.length > 0 || this.lexed!.errors.length > 0
+      this.RECORDING_PHASE || this.errorCount > 0 || this.semanticErrors.length > 0 || this.lexed!.errors.length > 0
     );
   }
 
@@ -471,26 +547,26 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   protected docs(first: IToken): A.Docs {
     const lexed = this.lexed!;
     const offset = first.startOffset;
-    const toks = lexed.tokens;
     let lo = 0;
-    let hi = toks.length;
+    let hi = lexed.count;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (toks[mid].startOffset < offset) lo = mid + 1;
+      if (lexed.startOf(mid) < offset) lo = mid + 1;
       else hi = mid;
     }
-    const from = lexed.commentsBefore[lo];
-    const to = lo + 1 < lexed.commentsBefore.length ? lexed.commentsBefore[lo + 1] : lexed.comments.length;
+    const from = lexed.commentsBefore(lo);
+    const to = lo < lexed.count ? lexed.commentsBefore(lo + 1) : lexed.commentCount;
     const comments: string[] = [];
     let span: A.Span | undefined;
     for (let i = from; i < to; i++) {
-      const c = lexed.comments[i];
-      if (c.startOffset >= offset) break;
-      comments.push(c.image);
-      const trimmed = c.image.length - (c.image.length - c.image.trimEnd().length);
-      const end = this.base + c.startOffset + trimmed;
-      span = span ? { start: span.start, end } : { start: this.base + c.startOffset, end };
+      const start = lexed.commentStart(i);
+      if (start >= offset) break;
+      const image = lexed.text.slice(start, lexed.commentEnd(i));
+      comments.push(image);
+      const trimmed = image.length - (image.length - image.trimEnd().length);
+      const end = this.base + start + trimmed;
+      span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
-    return { comments, span };
+    return comments.length === 0 ? NO_DOCS : { comments, span };
   }
 }

@@ -32,7 +32,7 @@ function compare(text: string): void {
   // Comments between token i - 1 and token i.
   for (let i = 0; i < ours.tokens.length; i++) {
     const prev = i === 0 ? -1 : ours.tokens[i - 1].startOffset;
-    for (let k = ours.commentsBefore[i]; k < ours.commentsBefore[i + 1]; k++) {
+    for (let k = ours.commentsBefore(i); k < ours.commentsBefore(i + 1); k++) {
       expect(ours.comments[k].startOffset).toBeGreaterThan(prev);
       expect(ours.comments[k].startOffset).toBeLessThan(ours.tokens[i].startOffset);
     }

@@ -1626,3 +1626,41 @@ describe("spans of items and entries", () => {
     expect(inc.value.names.map((n) => text(n.span))).toEqual(["a as b"]);
   });
 });
+
+describe("large files (tokens made as the parser reaches them)", () => {
+  /** An interface of about 150 tokens, documented, gated and with every kind of item. */
+  const item = (i: number) =>
+    `/// Interface ${i}.\n@since(version = 1.0.0)\ninterface i${i} {\n` +
+    `  /// A record.\n  record r { a: u32, b: string, c: list<option<u8>> }\n` +
+    `  variant v { x(u32), y, z(result<string, r>) }\n` +
+    `  resource h { constructor(x: u32); get: func() -> r; }\n` +
+    `  /** f */ f: func(a: r, b: borrow<h>) -> result<v, string>;\n}\n`;
+  const header = "package a:b@1.0.0;\n";
+  const items = Array.from({ length: 200 }, (_, i) => item(i));
+  const big = header + items.join("");
+  const offsetOf = (k: number) => header.length + items.slice(0, k).join("").length;
+
+  it("gives each item the AST it has on its own, spans shifted by its offset", () => {
+    const parsed = parseWitFile(big, 7);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.file!.items).toHaveLength(200);
+    for (const k of [0, 1, 57, 130, 199]) {
+      const alone = parseWitFile(items[k], 7 + offsetOf(k));
+      expect(parsed.file!.items[k]).toEqual(alone.file!.items[0]);
+    }
+  });
+
+  it("reports one error for one bad item far into the file, as for the item on its own", () => {
+    for (const [k, bad] of [
+      [150, item(150).replace("-> result<v, string>;", "-> result<v, string>")],
+      [170, item(170).replace("x(u32), y", "x(u32) y")],
+      [199, item(199).replace("b: string", "b string")],
+    ] as const) {
+      const text = header + items.slice(0, k).join("") + bad + items.slice(k + 1).join("");
+      const alone = parseWitFile(bad, offsetOf(k));
+      const parsed = parseWitFile(text);
+      expect(alone.problems).toHaveLength(1);
+      expect(parsed.problems).toEqual(alone.problems);
+    }
+  });
+});
