@@ -4,8 +4,9 @@
  * reference (wit-parser compiled to wasm inside jco, given the same packages
  * as one WIT text) measured in the same run.
  *
- * A last table checks that the cost stays linear in the input: the same
- * synthetic package at 1x, 10x and 100x its size, in time per interface.
+ * A last table checks that the cost stays linear in the input: a synthetic
+ * package at 1x, 10x and 100x the size of the proxy world's text, in time
+ * per interface.
  *
  * Usage: npm run bench:frontend -- <corpus-dir>
  */
@@ -111,28 +112,44 @@ function syntheticPackage(n: number): string {
 }
 
 /** Mean time of `f` over about `budget` ms, after a warm-up. */
-function meanTime(f: () => void, budget: number): number {
+async function meanTime(f: () => unknown, budget: number): Promise<number> {
   const warm = performance.now();
-  do f();
+  do await f();
   while (performance.now() - warm < budget / 4);
   let runs = 0;
   const t0 = performance.now();
   do {
-    f();
+    await f();
     runs++;
   } while (performance.now() - t0 < budget);
   return (performance.now() - t0) / runs;
 }
 
-function scalingTable(): string[] {
-  const out = ["| synthetic package | size | parse + resolve | per interface |", "|---|---|---|---|"];
-  for (const n of [30, 300, 3000]) {
+type Reference = typeof import("@bytecodealliance/jco-transpile/wasm-tools");
+
+/**
+ * The synthetic package at 1x, 10x and 100x the size of `proxy` (the proxy
+ * world's text): the number of interfaces is scaled from a small package's
+ * size per interface. The reference, if there is one, parses the same text.
+ */
+async function scalingTable(proxy: Case, ref: Reference | undefined): Promise<string[]> {
+  const out = [
+    "| synthetic package | size | parse + resolve | per interface | reference per interface |",
+    "|---|---|---|---|---|",
+  ];
+  const perInterface = syntheticPackage(100).length / 100;
+  for (const times of [1, 10, 100]) {
+    const n = Math.round((times * proxy.source.length) / perInterface);
     const text = syntheticPackage(n);
     const check = loadWitText(text, { world: "w" });
     if (!check.ok) throw new Error(`synthetic package: ${check.diagnostics[0].rendered}`);
-    const ms = meanTime(() => loadWitText(text, { world: "w" }), 1500);
+    const ms = await meanTime(() => loadWitText(text, { world: "w" }), 1500);
+    const theirs = ref
+      ? await meanTime(() => ref.componentWitMetadataForWorld({ tag: "source", val: text }, "w"), 1500)
+      : undefined;
+    const us = (t: number | undefined) => (t === undefined ? "-" : `${((t / n) * 1000).toFixed(1)} µs`);
     out.push(
-      `| ${n} interfaces | ${(text.length / 1024).toFixed(0)} KB | ${ms.toFixed(2)} ms | ${((ms / n) * 1000).toFixed(1)} µs |`,
+      `| ${times}x the proxy world: ${n} interfaces | ${(text.length / 1024).toFixed(0)} KB | ${ms.toFixed(2)} ms | ${us(ms)} | ${us(theirs)} |`,
     );
   }
   return out;
@@ -223,7 +240,7 @@ async function main(): Promise<void> {
         }
       }
       const fmt = (x: number | undefined) => (x === undefined ? "-" : `${x.toFixed(2)} ms`);
-      const ratio = (a: number, b: number | undefined) => (b === undefined ? "-" : `${(b / a).toFixed(1)}x`);
+      const ratio = (a: number, b: number | undefined) => (b === undefined ? "-" : `${(b / a).toFixed(2)}x`);
       rows.push([
         c.name,
         "in process, from the files (mean after warm-up)",
@@ -250,7 +267,7 @@ async function main(): Promise<void> {
     console.log("|---|---|---|---|---|");
     for (const r of rows) console.log(`| ${r.join(" | ")} |`);
     console.log();
-    for (const line of scalingTable()) console.log(line);
+    for (const line of await scalingTable(cases[0], reference)) console.log(line);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
