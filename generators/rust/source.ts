@@ -227,6 +227,11 @@ class Layout {
 
   /** Pushes the line as rustfmt would lay it out, if it lays it out differently; false to keep it as it is. */
   private formatted(depth: number, text: string): boolean {
+    if (keptAt(text, depth)) {
+      if (checkKept) checkKeptLine(text, depth, this.edition2024);
+      this.push(depth, text);
+      return true;
+    }
     let byDepth = this.laidOut.get(text);
     if (byDepth === undefined) this.laidOut.set(text, (byDepth = []));
     let laid = byDepth[depth];
@@ -269,7 +274,7 @@ class Layout {
     if (opener) {
       this.emit(depth, opener.lines);
       if (opener.nextLine) shifted.push(abs);
-    } else if (!this.formatted(depth, text)) this.push(depth, text);
+    } else if (keptAsIs(text) || !this.formatted(depth, text)) this.push(depth, text);
     if (closes) shifted.pop();
   }
 
@@ -424,6 +429,127 @@ function withDigitsOf(text: string, lines: readonly string[]): string[] {
   });
 }
 
+/**
+ * Whether the formatter keeps a line as it is at this depth, told without
+ * laying it out (and without the memo): a line with no brace (no struct
+ * literal, whose width is 18, and no block) but a signature's last ` {`, no
+ * `fn ` but a signature's, that fits with room to
+ * spare at every level of nesting the formatter tries its parts at.
+ *
+ * The formatter lays out the items of a list (`(`, `[`, `<`) one level in,
+ * and the calls of a method chain one level in; a level is 4 columns, and
+ * list and chain levels alternate, so the items of a list inside `b`
+ * brackets are tried at most `2b` levels in, and a chain's calls in it at
+ * most `2b + 1`. When every list's items, at most 60 columns (calls,
+ * arrays and chains allow 60, attributes 70, generics 100), fit `2b + 1`
+ * levels in with 4 columns to spare, and every chain, at most the run of
+ * the line between two spaces outside brackets, is at most 60 columns and
+ * fits a level in, then every part fits wherever the formatter tries it,
+ * every list takes its one-line tactic, every chain stays on one line, and
+ * the formatter writes the line's tokens back as they are (the generator
+ * writes them with rustfmt's spacing). A list entry kept this way is the
+ * line its own fallback writes too (its kinds other than `struct` allow 60
+ * or more). That holds for most lines, the glue's `let _t3 = …;` above all.
+ * Brackets that do not pair (`<` as an operator) make the line go to the
+ * formatter. `verifyKeptLines` checks the claim line by line.
+ */
+function keptAt(text: string, depth: number): boolean {
+  const slack = MAX_WIDTH - 4 - depth * 4;
+  let end = text.length;
+  if (end > slack) return false;
+  const fn = text.indexOf("fn ");
+  if (fn >= 0 && (text.indexOf("fn ", fn + 1) >= 0 || !FN_HEAD.test(text))) return false;
+  if (text.charCodeAt(end - 1) === 0x7b /* { */) {
+    if (fn < 0 || text.charCodeAt(end - 2) !== 0x20) return false;
+    end -= 2;
+  }
+  let sp = 0;
+  // The run since the last space outside brackets, and whether it holds a chain (a `.` outside brackets).
+  let run = 0;
+  let chain = false;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (sp === 0 && c === 0x20) {
+      if (chain && (run > 60 || run + 4 > slack)) return false;
+      run = 0;
+      chain = false;
+      continue;
+    }
+    run++;
+    if (c === 0x22 /* " */) {
+      // A string literal is one token, kept as it is.
+      for (i++; i < end && text.charCodeAt(i) !== 0x22; i++, run++)
+        if (text.charCodeAt(i) === 0x5c /* \ */) (i++, run++);
+      if (i >= end) return false;
+      run++;
+    } else if (c === 0x28 /* ( */ || c === 0x5b /* [ */ || c === 0x3c /* < */) {
+      OPENED[sp] = i;
+      KIND[sp++] = c;
+    } else if (c === 0x29 /* ) */ || c === 0x5d /* ] */ || c === 0x3e /* > */) {
+      if (c === 0x3e) {
+        const before = text.charCodeAt(i - 1);
+        if (before === 0x2d /* - */ || before === 0x3d /* = */) continue;
+      }
+      if (sp === 0 || KIND[--sp] !== (c === 0x29 ? 0x28 : c === 0x5d ? 0x5b : 0x3c)) return false;
+      const content = i - OPENED[sp] - 1;
+      if (content > 60 || content + 4 * (2 * sp + 3) > slack) return false;
+    } else if (c === 0x2e /* . */) chain ||= sp === 0;
+    // A character literal (`'x'`, `'\n'`), which could hold a quote or a bracket; lifetimes (`'a`) are plain.
+    else if (c === 0x27 /* ' */ && (text.charCodeAt(i + 1) === 0x5c || text.charCodeAt(i + 2) === 0x27)) return false;
+    else if (c === 0x7b /* { */ || c === 0x7d /* } */) return false;
+  }
+  return sp === 0 && !(chain && (run > 60 || run + 4 > slack));
+}
+
+/** The open brackets' positions and characters, for `keptAt`. */
+const OPENED: number[] = [];
+const KIND: number[] = [];
+
+let checkKept = false;
+
+/**
+ * Makes every layout check that the formatter keeps, at their depth, the
+ * lines `keptAt` lets through unlaid (throwing where it would not), or
+ * stops checking: for tests.
+ */
+export function verifyKeptLines(on: boolean): void {
+  checkKept = on;
+}
+
+function checkKeptLine(text: string, depth: number, edition2024: boolean): void {
+  const lines = layoutLines(text, depth, edition2024);
+  if (lines !== null && (lines.length !== 1 || lines[0] !== text))
+    throw new Error(`the formatter changes a line taken as kept, at depth ${depth}: ${text}`);
+}
+
+const FN_HEAD = /^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /;
+
+/**
+ * Whether `layoutLine` keeps the line as it is at every indentation, told
+ * from its first and last characters alone: a blank line or a comment; a
+ * line ending with a brace that is neither a signature nor a match arm
+ * (`formatStatement` keeps those); an attribute that is not `name(...)`
+ * (`formatAttribute` lays out only those). Such lines, the most common
+ * (`}`, doc comments, `impl … {`, `#[link_name = "…"]`), need no layout
+ * and no memo.
+ */
+function keptAsIs(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return true;
+  const first = text.charCodeAt(0);
+  if (first === 0x2f /* / */ && text.charCodeAt(1) === 0x2f) return true;
+  const last = text.charCodeAt(n - 1);
+  if (last === 0x7b /* { */ || last === 0x7d /* } */) return !text.includes(" => ") && !FN_HEAD.test(text);
+  if (first === 0x23 /* # */ && last === 0x5d /* ] */ && text.charCodeAt(1) === 0x5b /* [ */) {
+    let i = 2;
+    while (i < n && isPathChar(text.charCodeAt(i))) i++;
+    return text.charCodeAt(i) !== 0x28 /* ( */ && !text.includes(" => ");
+  }
+  return false;
+}
+
+const isPathChar = (c: number) => isWordChar(c) || c === 0x3a; /* : */
+
 function layoutLines(text: string, depth: number, edition2024: boolean): string[] | null {
   const l = layoutLine(text, depth * 4, edition2024);
   return l === null ? null : l.split("\n");
@@ -432,8 +558,7 @@ function layoutLines(text: string, depth: number, edition2024: boolean): string[
 /** A line of Rust as rustfmt lays it out at `indent` columns, or `null` to keep it as it is. */
 function layoutLine(text: string, indent: number, edition2024: boolean): string | null {
   if (text === "" || text.startsWith("//")) return null;
-  if (/^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /.test(text))
-    return formatFnSignature(text, indent, edition2024);
+  if (FN_HEAD.test(text)) return formatFnSignature(text, indent, edition2024);
   if (text.includes(" => ")) return formatMatchArm(text, indent, edition2024);
   // A struct field or a tuple variant.
   const field = text.match(/^((?:pub )?[a-z_][A-Za-z0-9_]*: )(.*),$/);
