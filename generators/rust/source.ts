@@ -262,7 +262,8 @@ class Layout {
     const depth = abs + shifted.length;
     const closes = shifted.length > 0 && abs === shifted[shifted.length - 1] && text.charCodeAt(0) === 0x7d;
     let opener: { lines: string[]; nextLine: boolean } | null | undefined = null;
-    if (text.endsWith(" {")) {
+    // `formatBlockOpener` lays out only `pattern => {` and `let pattern = match scrutinee {`.
+    if (text.endsWith(" {") && (text.startsWith("let ") || text.endsWith(" => {"))) {
       let byDepth = this.openers.get(text);
       if (byDepth === undefined) this.openers.set(text, (byDepth = []));
       opener = byDepth[depth];
@@ -528,14 +529,14 @@ const FN_HEAD = /^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /;
  * Whether `layoutLine` keeps the line as it is at every indentation, told
  * from its first and last characters alone: a blank line or a comment; a
  * line ending with a brace that is neither a signature nor a match arm
- * (`formatStatement` keeps those); an attribute that is not `name(...)`
+ * (`formatStatement` keeps those), or `};`; an attribute that is not `name(...)`
  * (`formatAttribute` lays out only those). Such lines, the most common
  * (`}`, doc comments, `impl … {`, `#[link_name = "…"]`), need no layout
  * and no memo.
  */
 function keptAsIs(text: string): boolean {
   const n = text.length;
-  if (n === 0) return true;
+  if (n === 0 || text === "};") return true;
   const first = text.charCodeAt(0);
   if (first === 0x2f /* / */ && text.charCodeAt(1) === 0x2f) return true;
   const last = text.charCodeAt(n - 1);
