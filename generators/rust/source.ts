@@ -369,13 +369,16 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /**
  * The text with every digit of its identifiers (runs of word characters
- * that start with a letter or `_`) made `0`; other digits (numbers, their
- * suffixes such as `u32`) stay. The formatter treats all digits of an
- * identifier alike: it tells tokens apart by their characters' classes,
- * compares identifiers only with keywords (which have no digits) and
- * measures them only by length, which the change keeps; and it writes the
- * tokens back in their order. So two lines of the same pattern are laid out
- * alike, but for the digits, which come in the same order.
+ * that start with a letter or `_`) and of its numbers' integer parts (up to
+ * a letter: `x`, `e`, a suffix such as `u32`) made `0`; the digits after a
+ * number's letter stay. The formatter treats all digits of an identifier
+ * alike: it tells tokens apart by their characters' classes, compares
+ * identifiers only with keywords (which have no digits) and measures them
+ * only by length, which the change keeps; a number's value matters to it no
+ * more (it reads the same token, all digits still digits, and measures it);
+ * and it writes the tokens back in their order. So two lines of the same
+ * pattern are laid out alike, but for the digits, which come in the same
+ * order.
  */
 function digitPattern(text: string): string {
   let out: string | null = null;
@@ -386,17 +389,18 @@ function digitPattern(text: string): string {
       i++;
       continue;
     }
-    const ident = !isDigit(c);
     let j = i + 1;
     while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-    if (ident)
-      for (let k = i + 1; k < j; k++) {
-        const d = text.charCodeAt(k);
-        if (isDigit(d) && d !== 0x30) {
-          out = (out ?? "") + text.slice(from, k) + "0";
-          from = k + 1;
-        }
+    // An identifier's digits after its first character; a number's before its first letter (`x`, `e`, a suffix).
+    let end = j;
+    if (isDigit(c)) for (end = i; end < j && (isDigit(text.charCodeAt(end)) || text.charCodeAt(end) === 0x5f);) end++;
+    for (let k = isDigit(c) ? i : i + 1; k < end; k++) {
+      const d = text.charCodeAt(k);
+      if (isDigit(d) && d !== 0x30) {
+        out = (out ?? "") + text.slice(from, k) + "0";
+        from = k + 1;
       }
+    }
     i = j;
   }
   return out === null ? text : out + text.slice(from);
