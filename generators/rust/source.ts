@@ -156,21 +156,39 @@ export class RustSource {
 
   /** The lines, laid out; `edition2024` selects rustfmt's 2024 style where it differs. */
   toLines(edition2024 = false): string[] {
-    const layout = new Layout(edition2024);
-    layout.entries(this.entries, this.entries.length, 0);
-    const out = layout.out;
-    while (out.length && out[out.length - 1] === "") out.pop();
-    return out;
+    const layout = this.laidOut(edition2024);
+    const { out, depths } = layout;
+    const lines: string[] = [];
+    for (let i = 0, n = layout.end(); i < n; i++) lines.push(indentation(depths[i]) + out[i]);
+    return lines;
   }
 
+  /** The lines joined, each ended by a newline: from the lines and their indentation, with no string made per line. */
   toString(edition2024 = false): string {
-    return this.toLines(edition2024).join("\n") + "\n";
+    const layout = this.laidOut(edition2024);
+    const { out, depths } = layout;
+    const n = layout.end();
+    if (n === 0) return "\n";
+    const parts: string[] = [];
+    for (let i = 0; i < n; i++) {
+      if (depths[i] > 0) parts.push(indentation(depths[i]));
+      parts.push(out[i], "\n");
+    }
+    return parts.join("");
+  }
+
+  private laidOut(edition2024: boolean): Layout {
+    const layout = new Layout(edition2024);
+    layout.entries(this.entries, this.entries.length, 0);
+    return layout;
   }
 }
 
 /** The laying out of a buffer's entries, in order, into lines. */
 class Layout {
+  /** The lines without their indentation, which `depths` holds (0 for the later lines of a laid-out line, which carry theirs). */
   readonly out: string[] = [];
+  readonly depths: number[] = [];
   /**
    * Depths of the `let … = match … {` statements whose `match` rustfmt moves
    * to the next line: their arms and closing brace move one level in with it.
@@ -207,22 +225,39 @@ class Layout {
     }
   }
 
+  /** The number of lines but the trailing blank ones. */
+  end(): number {
+    let n = this.out.length;
+    while (n > 0 && this.out[n - 1] === "") n--;
+    return n;
+  }
+
   private push(depth: number, text: string): void {
     const out = this.out;
     // No blank line before a closing brace or after an opening one.
     const c = text.charCodeAt(0);
     if (c === 0x7d /* } */ || c === 0x5d /* ] */ || c === 0x29 /* ) */)
-      while (out.length && out[out.length - 1] === "") out.pop();
+      while (out.length && out[out.length - 1] === "") {
+        out.pop();
+        this.depths.pop();
+      }
     if (text === "") {
       if (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{")) return;
       out.push("");
-    } else out.push(indentation(depth) + text);
+      this.depths.push(0);
+    } else {
+      out.push(text);
+      this.depths.push(depth);
+    }
   }
 
   /** A laid-out line: its first line carries no indentation, the others do. */
   private emit(depth: number, lines: readonly string[]): void {
     this.push(depth, lines[0]);
-    for (let i = 1; i < lines.length; i++) this.out.push(lines[i]);
+    for (let i = 1; i < lines.length; i++) {
+      this.out.push(lines[i]);
+      this.depths.push(0);
+    }
   }
 
   /** Pushes the line as rustfmt would lay it out, if it lays it out differently; false to keep it as it is. */
