@@ -497,12 +497,13 @@ function keptAt(text: string, depth: number): boolean {
   const slack = MAX_WIDTH - 4 - depth * 4;
   let end = text.length;
   if (end > slack) return false;
-  const fn = text.indexOf("fn ");
-  if (fn >= 0 && (text.indexOf("fn ", fn + 1) >= 0 || !FN_HEAD.test(text))) return false;
-  if (text.charCodeAt(end - 1) === 0x7b /* { */) {
-    if (fn < 0 || text.charCodeAt(end - 2) !== 0x20) return false;
+  // A signature's ` {`, checked once the signature is known.
+  const brace = text.charCodeAt(end - 1) === 0x7b; /* { */
+  if (brace) {
+    if (text.charCodeAt(end - 2) !== 0x20) return false;
     end -= 2;
   }
+  let fns = 0;
   let sp = 0;
   // The run since the last space outside brackets, and whether it holds a chain (a `.` outside brackets).
   let run = 0;
@@ -534,11 +535,13 @@ function keptAt(text: string, depth: number): boolean {
       const content = i - OPENED[sp] - 1;
       if (content > 60 || content + 4 * (2 * sp + 3) > slack) return false;
     } else if (c === 0x2e /* . */) chain ||= sp === 0;
+    else if (c === 0x66 /* f */ && text.charCodeAt(i + 1) === 0x6e /* n */ && text.charCodeAt(i + 2) === 0x20) fns++;
     // A character literal (`'x'`, `'\n'`), which could hold a quote or a bracket; lifetimes (`'a`) are plain.
     else if (c === 0x27 /* ' */ && (text.charCodeAt(i + 1) === 0x5c || text.charCodeAt(i + 2) === 0x27)) return false;
     else if (c === 0x7b /* { */ || c === 0x7d /* } */) return false;
   }
-  return sp === 0 && !(chain && (run > 60 || run + 4 > slack));
+  if (sp !== 0 || (chain && (run > 60 || run + 4 > slack))) return false;
+  return fns === 0 ? !brace : fns === 1 && FN_HEAD.test(text);
 }
 
 /** The open brackets' positions and characters, for `keptAt`. */
