@@ -169,11 +169,14 @@ export class RustSource {
     const { out, depths } = layout;
     const n = layout.end();
     if (n === 0) return "\n";
-    const parts: string[] = [];
+    const parts: string[] = new Array(3 * n);
+    let k = 0;
     for (let i = 0; i < n; i++) {
-      if (depths[i] > 0) parts.push(indentation(depths[i]));
-      parts.push(out[i], "\n");
+      if (depths[i] > 0) parts[k++] = indentation(depths[i]);
+      parts[k++] = out[i];
+      parts[k++] = "\n";
     }
+    parts.length = k;
     return parts.join("");
   }
 
