@@ -2,13 +2,16 @@
  * The Rust guest bindings of representative worlds, kept as files under
  * `snapshots/rust/` so that every change to the generated Rust shows up in
  * review; each must also be left unchanged by rustfmt (when rustfmt is
- * installed). Update with `npm run snapshots:update`.
+ * installed). Update with `npm run snapshots:update`. Each is generated with
+ * the layout checking that the lines it keeps without the formatter are
+ * lines the formatter keeps.
  */
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { verifyKeptLines } from "../generators/rust/source.js";
 import { generateRust, loadWitPath, renderDiagnostics, type RustOptions } from "../index.js";
 import { rustfmt } from "./helpers/toolchains.js";
 
@@ -59,7 +62,13 @@ describe("Rust guest snapshots", () => {
       const loaded = loadWitPath(path.join(root, c.input));
       if (!loaded.ok) throw new Error(renderDiagnostics(loaded.diagnostics));
       if (loaded.world === undefined) throw new Error(`${c.input}: no single world`);
-      const [file] = generateRust(loaded.resolve, loaded.world, c.options);
+      verifyKeptLines(true);
+      let file;
+      try {
+        [file] = generateRust(loaded.resolve, loaded.world, c.options);
+      } finally {
+        verifyKeptLines(false);
+      }
       const target = path.join(root, "snapshots", "rust", `${c.name}.rs`);
       if (update) {
         fs.mkdirSync(path.dirname(target), { recursive: true });

@@ -4,7 +4,7 @@
  * line met again is laid out for the depth it is met at.
  */
 import { describe, expect, it } from "vitest";
-import { RustSource } from "../generators/rust/source.js";
+import { RustSource, verifyKeptLines } from "../generators/rust/source.js";
 
 describe("RustSource", () => {
   it("holds an appended buffer as it was when appended", () => {
@@ -56,5 +56,26 @@ describe("RustSource", () => {
       `${pad});`,
       text,
     ]);
+  });
+
+  it("keeps the lines that fit with room to spare, and lays out a struct literal past its width that fits", () => {
+    verifyKeptLines(true);
+    try {
+      const out = new RustSource();
+      out.shift(2);
+      out.line("let _t14 = i32::from(*_ptr1.add(17).cast::<u8>());");
+      out.line("let _t7 = Datetime { seconds: _t4, nanoseconds: _t6 };");
+      out.line("pub fn set(&self, name: &str, value: &[u8]) -> bool {");
+      expect(out.toLines()).toEqual([
+        "        let _t14 = i32::from(*_ptr1.add(17).cast::<u8>());",
+        "        let _t7 = Datetime {",
+        "            seconds: _t4,",
+        "            nanoseconds: _t6,",
+        "        };",
+        "        pub fn set(&self, name: &str, value: &[u8]) -> bool {",
+      ]);
+    } finally {
+      verifyKeptLines(false);
+    }
   });
 });

@@ -68,7 +68,47 @@ function words(name: string): string[] {
   return name.split(/[-_]/).filter((w) => w.length > 0);
 }
 
+/**
+ * Whether the name is ASCII, where changing a word's case a character at a
+ * time is what `toLowerCase`/`toUpperCase` do to the whole word.
+ */
+function ascii(name: string): boolean {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+const isSeparator = (c: number) => c === 0x2d /* - */ || c === 0x5f; /* _ */
+const lower = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 0x20 : c);
+const upper = (c: number) => (c >= 0x61 && c <= 0x7a ? c - 0x20 : c);
+
+/**
+ * The words of the name (split at `-` and `_`, empty ones dropped), each
+ * cased by `first` at its first character and `rest` at the others, joined
+ * by `join` (`""` for none): one pass, with no intermediate strings.
+ */
+function recase(name: string, first: (c: number) => number, rest: (c: number) => number, join: string): string {
+  const n = name.length;
+  let out = "";
+  let i = 0;
+  for (;;) {
+    while (i < n && isSeparator(name.charCodeAt(i))) i++;
+    if (i === n) return out;
+    if (out !== "") out += join;
+    out += String.fromCharCode(first(name.charCodeAt(i)));
+    const from = ++i;
+    let same = true;
+    for (; i < n; i++) {
+      const c = name.charCodeAt(i);
+      if (isSeparator(c)) break;
+      if (rest(c) !== c) same = false;
+    }
+    if (same) out += name.slice(from, i);
+    else for (let k = from; k < i; k++) out += String.fromCharCode(rest(name.charCodeAt(k)));
+  }
+}
+
 export function snakeCase(name: string): string {
+  if (ascii(name)) return recase(name, lower, lower, "_");
   return words(name)
     .map((w) => w.toLowerCase())
     .join("_");
@@ -79,9 +119,11 @@ export function shoutyCase(name: string): string {
 }
 
 export function camelCase(name: string): string {
-  const camel = words(name)
-    .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
-    .join("");
+  const camel = ascii(name)
+    ? recase(name, upper, lower, "")
+    : words(name)
+        .map((w) => w[0].toUpperCase() + w.slice(1).toLowerCase())
+        .join("");
   // `Self` is a keyword in every position a type or case name takes.
   return camel === "Self" ? "Self_" : camel;
 }

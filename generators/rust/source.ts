@@ -156,21 +156,42 @@ export class RustSource {
 
   /** The lines, laid out; `edition2024` selects rustfmt's 2024 style where it differs. */
   toLines(edition2024 = false): string[] {
-    const layout = new Layout(edition2024);
-    layout.entries(this.entries, this.entries.length, 0);
-    const out = layout.out;
-    while (out.length && out[out.length - 1] === "") out.pop();
-    return out;
+    const layout = this.laidOut(edition2024);
+    const { out, depths } = layout;
+    const lines: string[] = [];
+    for (let i = 0, n = layout.end(); i < n; i++) lines.push(indentation(depths[i]) + out[i]);
+    return lines;
   }
 
+  /** The lines joined, each ended by a newline: from the lines and their indentation, with no string made per line. */
   toString(edition2024 = false): string {
-    return this.toLines(edition2024).join("\n") + "\n";
+    const layout = this.laidOut(edition2024);
+    const { out, depths } = layout;
+    const n = layout.end();
+    if (n === 0) return "\n";
+    const parts: string[] = new Array(3 * n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      if (depths[i] > 0) parts[k++] = indentation(depths[i]);
+      parts[k++] = out[i];
+      parts[k++] = "\n";
+    }
+    parts.length = k;
+    return parts.join("");
+  }
+
+  private laidOut(edition2024: boolean): Layout {
+    const layout = new Layout(edition2024);
+    layout.entries(this.entries, this.entries.length, 0);
+    return layout;
   }
 }
 
 /** The laying out of a buffer's entries, in order, into lines. */
 class Layout {
+  /** The lines without their indentation, which `depths` holds (0 for the later lines of a laid-out line, which carry theirs). */
   readonly out: string[] = [];
+  readonly depths: number[] = [];
   /**
    * Depths of the `let … = match … {` statements whose `match` rustfmt moves
    * to the next line: their arms and closing brace move one level in with it.
@@ -207,26 +228,48 @@ class Layout {
     }
   }
 
+  /** The number of lines but the trailing blank ones. */
+  end(): number {
+    let n = this.out.length;
+    while (n > 0 && this.out[n - 1] === "") n--;
+    return n;
+  }
+
   private push(depth: number, text: string): void {
     const out = this.out;
     // No blank line before a closing brace or after an opening one.
     const c = text.charCodeAt(0);
     if (c === 0x7d /* } */ || c === 0x5d /* ] */ || c === 0x29 /* ) */)
-      while (out.length && out[out.length - 1] === "") out.pop();
+      while (out.length && out[out.length - 1] === "") {
+        out.pop();
+        this.depths.pop();
+      }
     if (text === "") {
       if (out.length === 0 || out[out.length - 1] === "" || out[out.length - 1].endsWith("{")) return;
       out.push("");
-    } else out.push(indentation(depth) + text);
+      this.depths.push(0);
+    } else {
+      out.push(text);
+      this.depths.push(depth);
+    }
   }
 
   /** A laid-out line: its first line carries no indentation, the others do. */
   private emit(depth: number, lines: readonly string[]): void {
     this.push(depth, lines[0]);
-    for (let i = 1; i < lines.length; i++) this.out.push(lines[i]);
+    for (let i = 1; i < lines.length; i++) {
+      this.out.push(lines[i]);
+      this.depths.push(0);
+    }
   }
 
   /** Pushes the line as rustfmt would lay it out, if it lays it out differently; false to keep it as it is. */
   private formatted(depth: number, text: string): boolean {
+    if (keptAt(text, depth)) {
+      if (checkKept) checkKeptLine(text, depth, this.edition2024);
+      this.push(depth, text);
+      return true;
+    }
     let byDepth = this.laidOut.get(text);
     if (byDepth === undefined) this.laidOut.set(text, (byDepth = []));
     let laid = byDepth[depth];
@@ -257,7 +300,8 @@ class Layout {
     const depth = abs + shifted.length;
     const closes = shifted.length > 0 && abs === shifted[shifted.length - 1] && text.charCodeAt(0) === 0x7d;
     let opener: { lines: string[]; nextLine: boolean } | null | undefined = null;
-    if (text.endsWith(" {")) {
+    // `formatBlockOpener` lays out only `pattern => {` and `let pattern = match scrutinee {`.
+    if (text.endsWith(" {") && (text.startsWith("let ") || text.endsWith(" => {"))) {
       let byDepth = this.openers.get(text);
       if (byDepth === undefined) this.openers.set(text, (byDepth = []));
       opener = byDepth[depth];
@@ -269,7 +313,7 @@ class Layout {
     if (opener) {
       this.emit(depth, opener.lines);
       if (opener.nextLine) shifted.push(abs);
-    } else if (!this.formatted(depth, text)) this.push(depth, text);
+    } else if (keptAsIs(text) || !this.formatted(depth, text)) this.push(depth, text);
     if (closes) shifted.pop();
   }
 
@@ -363,13 +407,16 @@ const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
 
 /**
  * The text with every digit of its identifiers (runs of word characters
- * that start with a letter or `_`) made `0`; other digits (numbers, their
- * suffixes such as `u32`) stay. The formatter treats all digits of an
- * identifier alike: it tells tokens apart by their characters' classes,
- * compares identifiers only with keywords (which have no digits) and
- * measures them only by length, which the change keeps; and it writes the
- * tokens back in their order. So two lines of the same pattern are laid out
- * alike, but for the digits, which come in the same order.
+ * that start with a letter or `_`) and of its numbers' integer parts (up to
+ * a letter: `x`, `e`, a suffix such as `u32`) made `0`; the digits after a
+ * number's letter stay. The formatter treats all digits of an identifier
+ * alike: it tells tokens apart by their characters' classes, compares
+ * identifiers only with keywords (which have no digits) and measures them
+ * only by length, which the change keeps; a number's value matters to it no
+ * more (it reads the same token, all digits still digits, and measures it);
+ * and it writes the tokens back in their order. So two lines of the same
+ * pattern are laid out alike, but for the digits, which come in the same
+ * order.
  */
 function digitPattern(text: string): string {
   let out: string | null = null;
@@ -380,17 +427,18 @@ function digitPattern(text: string): string {
       i++;
       continue;
     }
-    const ident = !isDigit(c);
     let j = i + 1;
     while (j < text.length && isWordChar(text.charCodeAt(j))) j++;
-    if (ident)
-      for (let k = i + 1; k < j; k++) {
-        const d = text.charCodeAt(k);
-        if (isDigit(d) && d !== 0x30) {
-          out = (out ?? "") + text.slice(from, k) + "0";
-          from = k + 1;
-        }
+    // An identifier's digits after its first character; a number's before its first letter (`x`, `e`, a suffix).
+    let end = j;
+    if (isDigit(c)) for (end = i; end < j && (isDigit(text.charCodeAt(end)) || text.charCodeAt(end) === 0x5f);) end++;
+    for (let k = isDigit(c) ? i : i + 1; k < end; k++) {
+      const d = text.charCodeAt(k);
+      if (isDigit(d) && d !== 0x30) {
+        out = (out ?? "") + text.slice(from, k) + "0";
+        from = k + 1;
       }
+    }
     i = j;
   }
   return out === null ? text : out + text.slice(from);
@@ -424,6 +472,130 @@ function withDigitsOf(text: string, lines: readonly string[]): string[] {
   });
 }
 
+/**
+ * Whether the formatter keeps a line as it is at this depth, told without
+ * laying it out (and without the memo): a line with no brace (no struct
+ * literal, whose width is 18, and no block) but a signature's last ` {`, no
+ * `fn ` but a signature's, that fits with room to
+ * spare at every level of nesting the formatter tries its parts at.
+ *
+ * The formatter lays out the items of a list (`(`, `[`, `<`) one level in,
+ * and the calls of a method chain one level in; a level is 4 columns, and
+ * list and chain levels alternate, so the items of a list inside `b`
+ * brackets are tried at most `2b` levels in, and a chain's calls in it at
+ * most `2b + 1`. When every list's items, at most 60 columns (calls,
+ * arrays and chains allow 60, attributes 70, generics 100), fit `2b + 1`
+ * levels in with 4 columns to spare, and every chain, at most the run of
+ * the line between two spaces outside brackets, is at most 60 columns and
+ * fits a level in, then every part fits wherever the formatter tries it,
+ * every list takes its one-line tactic, every chain stays on one line, and
+ * the formatter writes the line's tokens back as they are (the generator
+ * writes them with rustfmt's spacing). A list entry kept this way is the
+ * line its own fallback writes too (its kinds other than `struct` allow 60
+ * or more). That holds for most lines, the glue's `let _t3 = …;` above all.
+ * Brackets that do not pair (`<` as an operator) make the line go to the
+ * formatter. `verifyKeptLines` checks the claim line by line.
+ */
+function keptAt(text: string, depth: number): boolean {
+  const slack = MAX_WIDTH - 4 - depth * 4;
+  let end = text.length;
+  if (end > slack) return false;
+  // A signature's ` {`, checked once the signature is known.
+  const brace = text.charCodeAt(end - 1) === 0x7b; /* { */
+  if (brace) {
+    if (text.charCodeAt(end - 2) !== 0x20) return false;
+    end -= 2;
+  }
+  let fns = 0;
+  let sp = 0;
+  // The run since the last space outside brackets, and whether it holds a chain (a `.` outside brackets).
+  let run = 0;
+  let chain = false;
+  for (let i = 0; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (sp === 0 && c === 0x20) {
+      if (chain && (run > 60 || run + 4 > slack)) return false;
+      run = 0;
+      chain = false;
+      continue;
+    }
+    run++;
+    if (c === 0x22 /* " */) {
+      // A string literal is one token, kept as it is.
+      for (i++; i < end && text.charCodeAt(i) !== 0x22; i++, run++)
+        if (text.charCodeAt(i) === 0x5c /* \ */) (i++, run++);
+      if (i >= end) return false;
+      run++;
+    } else if (c === 0x28 /* ( */ || c === 0x5b /* [ */ || c === 0x3c /* < */) {
+      OPENED[sp] = i;
+      KIND[sp++] = c;
+    } else if (c === 0x29 /* ) */ || c === 0x5d /* ] */ || c === 0x3e /* > */) {
+      if (c === 0x3e) {
+        const before = text.charCodeAt(i - 1);
+        if (before === 0x2d /* - */ || before === 0x3d /* = */) continue;
+      }
+      if (sp === 0 || KIND[--sp] !== (c === 0x29 ? 0x28 : c === 0x5d ? 0x5b : 0x3c)) return false;
+      const content = i - OPENED[sp] - 1;
+      if (content > 60 || content + 4 * (2 * sp + 3) > slack) return false;
+    } else if (c === 0x2e /* . */) chain ||= sp === 0;
+    else if (c === 0x66 /* f */ && text.charCodeAt(i + 1) === 0x6e /* n */ && text.charCodeAt(i + 2) === 0x20) fns++;
+    // A character literal (`'x'`, `'\n'`), which could hold a quote or a bracket; lifetimes (`'a`) are plain.
+    else if (c === 0x27 /* ' */ && (text.charCodeAt(i + 1) === 0x5c || text.charCodeAt(i + 2) === 0x27)) return false;
+    else if (c === 0x7b /* { */ || c === 0x7d /* } */) return false;
+  }
+  if (sp !== 0 || (chain && (run > 60 || run + 4 > slack))) return false;
+  return fns === 0 ? !brace : fns === 1 && FN_HEAD.test(text);
+}
+
+/** The open brackets' positions and characters, for `keptAt`. */
+const OPENED: number[] = [];
+const KIND: number[] = [];
+
+let checkKept = false;
+
+/**
+ * Makes every layout check that the formatter keeps, at their depth, the
+ * lines `keptAt` lets through unlaid (throwing where it would not), or
+ * stops checking: for tests.
+ */
+export function verifyKeptLines(on: boolean): void {
+  checkKept = on;
+}
+
+function checkKeptLine(text: string, depth: number, edition2024: boolean): void {
+  const lines = layoutLines(text, depth, edition2024);
+  if (lines !== null && (lines.length !== 1 || lines[0] !== text))
+    throw new Error(`the formatter changes a line taken as kept, at depth ${depth}: ${text}`);
+}
+
+const FN_HEAD = /^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /;
+
+/**
+ * Whether `layoutLine` keeps the line as it is at every indentation, told
+ * from its first and last characters alone: a blank line or a comment; a
+ * line ending with a brace that is neither a signature nor a match arm
+ * (`formatStatement` keeps those), or `};`; an attribute that is not `name(...)`
+ * (`formatAttribute` lays out only those). Such lines, the most common
+ * (`}`, doc comments, `impl … {`, `#[link_name = "…"]`), need no layout
+ * and no memo.
+ */
+function keptAsIs(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || text === "};") return true;
+  const first = text.charCodeAt(0);
+  if (first === 0x2f /* / */ && text.charCodeAt(1) === 0x2f) return true;
+  const last = text.charCodeAt(n - 1);
+  if (last === 0x7b /* { */ || last === 0x7d /* } */) return !text.includes(" => ") && !FN_HEAD.test(text);
+  if (first === 0x23 /* # */ && last === 0x5d /* ] */ && text.charCodeAt(1) === 0x5b /* [ */) {
+    let i = 2;
+    while (i < n && isPathChar(text.charCodeAt(i))) i++;
+    return text.charCodeAt(i) !== 0x28 /* ( */ && !text.includes(" => ");
+  }
+  return false;
+}
+
+const isPathChar = (c: number) => isWordChar(c) || c === 0x3a; /* : */
+
 function layoutLines(text: string, depth: number, edition2024: boolean): string[] | null {
   const l = layoutLine(text, depth * 4, edition2024);
   return l === null ? null : l.split("\n");
@@ -432,8 +604,7 @@ function layoutLines(text: string, depth: number, edition2024: boolean): string[
 /** A line of Rust as rustfmt lays it out at `indent` columns, or `null` to keep it as it is. */
 function layoutLine(text: string, indent: number, edition2024: boolean): string | null {
   if (text === "" || text.startsWith("//")) return null;
-  if (/^(pub(\([a-z]+\))? )?(async )?(unsafe )?(extern "C" )?fn /.test(text))
-    return formatFnSignature(text, indent, edition2024);
+  if (FN_HEAD.test(text)) return formatFnSignature(text, indent, edition2024);
   if (text.includes(" => ")) return formatMatchArm(text, indent, edition2024);
   // A struct field or a tuple variant.
   const field = text.match(/^((?:pub )?[a-z_][A-Za-z0-9_]*: )(.*),$/);
