@@ -94,22 +94,8 @@ export class TypeHelpers {
       });
       m.walker(lower, direction).walkPayloadLower(t);
       m.usesMemory();
-      const bytes =
-        m.layout.dealias(t) === "u8"
-          ? `bytes(): Uint8Array {\nif ($u8.byteLength === 0) $refresh();\nreturn $u8;\n},\n`
-          : "";
-      return `const ${name}: $async.Payload = {
-size: ${size},
-align: ${align},
-${bytes}lift(ptr: number): unknown {
-if ($u8.byteLength === 0) $refresh();
-${lift.lines.join("\n")}
-},
-lower(value: any, ptr: number): void {
-if ($u8.byteLength === 0) $refresh();
-${lower.lines.join("\n")}
-},
-};`;
+      const bytes = m.layout.dealias(t) === "u8";
+      return payloadConst(name, [`size: ${size}`, `align: ${align}`], bytes, lift.lines, lower.lines);
     });
   }
 
@@ -217,4 +203,28 @@ ${lower.lines.join("\n")}
         return `#${t}`;
     }
   }
+}
+
+/**
+ * A future's or stream's payload codec (`$async.Payload`): `fields` first,
+ * then `bytes()` for a payload of `u8`, then the lift and lower bodies.
+ */
+export function payloadConst(
+  name: string,
+  fields: readonly string[],
+  bytes: boolean,
+  lift: readonly string[],
+  lower: readonly string[],
+): string {
+  const bytesMethod = bytes ? `bytes(): Uint8Array {\nif ($u8.byteLength === 0) $refresh();\nreturn $u8;\n},\n` : "";
+  return `const ${name}: $async.Payload = {
+${fields.map((f) => `${f},\n`).join("")}${bytesMethod}lift(ptr: number): unknown {
+if ($u8.byteLength === 0) $refresh();
+${lift.join("\n")}
+},
+lower(value: any, ptr: number): void {
+if ($u8.byteLength === 0) $refresh();
+${lower.join("\n")}
+},
+};`;
 }

@@ -14,6 +14,7 @@ import { AbiWalker } from "../../../ir/abi/walk.js";
 import type { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
 import { FunctionEmitter } from "../glue.js";
+import { payloadConst } from "../type-helpers.js";
 import { camelCase, stringLiteral, valueName } from "../naming.js";
 import type { TsTypes } from "../types.js";
 import type { InstanceScope, OptionScope } from "./scopes.js";
@@ -163,29 +164,14 @@ export class AsyncBuiltins {
       scope.usesMemory();
       const dealiased = this.host.layout.dealias(t);
       const plain = typeof dealiased === "string" && numbers.has(dealiased);
-      return `const ${name}: $async.Payload = {
-size: ${size},
-align: ${align},
-key: ${stringLiteral(key)},
-plain: ${plain},
-memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength),${
-        dealiased === "u8"
-          ? `
-bytes(): Uint8Array {
-if ($u8.byteLength === 0) $refresh();
-return $u8;
-},`
-          : ""
-      }
-lift(ptr: number): unknown {
-if ($u8.byteLength === 0) $refresh();
-${lift.lines.join("\n")}
-},
-lower(value: any, ptr: number): void {
-if ($u8.byteLength === 0) $refresh();
-${lower.lines.join("\n")}
-},
-};`;
+      const fields = [
+        `size: ${size}`,
+        `align: ${align}`,
+        `key: ${stringLiteral(key)}`,
+        `plain: ${plain}`,
+        "memoryBytes: () => ($memory === undefined ? 0 : $memory.buffer.byteLength)",
+      ];
+      return payloadConst(name, fields, dealiased === "u8", lift.lines, lower.lines);
     });
   }
 
