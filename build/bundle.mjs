@@ -48,6 +48,19 @@ const cliModule = /[\\/]dist[\\/]cli[\\/]/;
  * stream, a pipe's costing some milliseconds, for commands that write only
  * files).
  */
+/**
+ * What esbuild would resolve `args` to without the plugin asking (the
+ * plugin's own `onResolve` steps aside for `pluginData: "real"`).
+ */
+function resolveReal(build, args) {
+  return build.resolve(args.path, {
+    kind: args.kind,
+    importer: args.importer,
+    resolveDir: args.resolveDir,
+    pluginData: "real",
+  });
+}
+
 const lazyModules = {
   cliui: { importer: yargsShim, kind: "function" },
   "string-width": { importer: yargsShim, kind: "function" },
@@ -96,12 +109,7 @@ const lazyStartup = {
     build.onResolve({ filter: /^(cliui|string-width|picocolors)$/ }, async (args) => {
       const lazy = lazyModules[args.path];
       if (lazy === undefined || !lazy.importer.test(args.importer) || args.pluginData === "real") return undefined;
-      const real = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: "real",
-      });
+      const real = await resolveReal(build, args);
       if (real.errors.length > 0) return { errors: real.errors };
       return { path: real.path, namespace: "lazy-module", pluginData: lazy.kind };
     });
@@ -188,12 +196,7 @@ const chevrotainBundled = {
   setup(build) {
     build.onResolve({ filter: /^chevrotain$/ }, async (args) => {
       if (args.pluginData === "real") return undefined;
-      const real = await build.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: "real",
-      });
+      const real = await resolveReal(build, args);
       if (real.errors.length > 0) return { errors: real.errors };
       // lib/src/api.js -> lib/chevrotain.mjs
       const single = path.join(path.dirname(path.dirname(real.path)), "chevrotain.mjs");
