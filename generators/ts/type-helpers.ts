@@ -71,12 +71,7 @@ export class TypeHelpers {
     const direction = context?.direction ?? "import";
     return m.instanceHelper(`payload:${this.structuralKey(t)}${view}`, (name) => {
       const { size, align } = m.layout.sizeAlign(t);
-      const holder = {
-        name: "payload",
-        kind: { kind: "freestanding" },
-        params: [],
-        result: undefined,
-      } as unknown as Function;
+      const holder = glueFunction("payload", []);
       // Futures and streams inside the payload are seen as the function sees them too.
       const payloadOf = (type: TypeId) => this.payloadCodec(type, context);
       const lift = new FunctionEmitter(m, holder, "implement", {
@@ -114,12 +109,7 @@ export class TypeHelpers {
     const key = `${call.kind}:${this.structuralKey(t)}:${call.owned}${handles ? `:${view!.direction}:${view!.fn.interfaceName ?? ""}` : ""}`;
     const effects: HandleEffects = { lendsBorrows: false, liftsBorrows: false, hostLends: false, movesHandles: false };
     const name = m.instanceHelper(key, (name) => {
-      const holder = {
-        name: "helper",
-        kind: { kind: "freestanding" },
-        params: [],
-        result: undefined,
-      } as unknown as Function;
+      const holder = glueFunction("helper", []);
       const flat = m.layout.flat(t);
       const args =
         call.kind === "store" ? ["$v", "$ptr"] : call.kind === "load" ? ["$ptr"] : flat.map((_, i) => `$p${i}`);
@@ -227,4 +217,9 @@ if ($u8.byteLength === 0) $refresh();
 ${lower.join("\n")}
 },
 };`;
+}
+
+/** A function with no result that only exists to be walked (a built-in's glue, a helper, a payload codec). */
+export function glueFunction(name: string, params: { name: string; type: Type }[]): Function {
+  return { name, kind: { kind: "freestanding" }, params, result: undefined } as unknown as Function;
 }

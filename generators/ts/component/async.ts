@@ -14,7 +14,7 @@ import { AbiWalker } from "../../../ir/abi/walk.js";
 import type { ComponentTypes } from "../../../ir/component-types.js";
 import type { Function, Type, TypeId } from "../../../ir/types.js";
 import { FunctionEmitter } from "../glue.js";
-import { payloadConst } from "../type-helpers.js";
+import { glueFunction, payloadConst } from "../type-helpers.js";
 import { camelCase, stringLiteral, valueName } from "../naming.js";
 import type { TsTypes } from "../types.js";
 import type { InstanceScope, OptionScope } from "./scopes.js";
@@ -68,11 +68,6 @@ export function blockingInstances(plan: Plan): Set<number> {
     }
   }
   return out;
-}
-
-/** A function with no result that only exists to be walked (a built-in's glue, a payload codec). */
-function glueFunction(name: string, params: { name: string; type: Type }[]): Function {
-  return { name, kind: { kind: "freestanding" }, params, result: undefined } as unknown as Function;
 }
 
 /**
