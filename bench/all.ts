@@ -36,7 +36,7 @@ function main(): number {
   const args = process.argv.slice(2);
   const onlyAt = args.indexOf("--only");
   const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]?.split(",")) : undefined;
-  const corpus = args.find((a, i) => !a.startsWith("--") && i !== onlyAt + 1);
+  const corpus = args.find((a, i) => !a.startsWith("--") && (onlyAt < 0 || i !== onlyAt + 1));
   const unknown = only && [...only].filter((n) => !benches.some((b) => b.name === n));
   if (unknown?.length) {
     console.error(`error: no benchmark named ${unknown.join(", ")} (have ${benches.map((b) => b.name).join(", ")})`);

@@ -172,9 +172,9 @@ function timeProcess(args: string[], runs: number): number {
 }
 
 async function main(): Promise<void> {
-  const corpus = process.argv.slice(2).find((a) => !a.startsWith("--"));
-  if (!corpus) {
-    console.error("usage: npm run bench:frontend -- <corpus-dir>");
+  const corpus = process.argv.slice(2).find((a) => !a.startsWith("--")) ?? path.join(root, "..", "shared", "corpus");
+  if (!fs.existsSync(path.join(corpus, "wasi"))) {
+    console.error(`error: no WASI packages under ${corpus}\nusage: npm run bench:frontend -- <corpus-dir>`);
     process.exit(2);
   }
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "witx-bench-"));
