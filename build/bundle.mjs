@@ -276,6 +276,10 @@ const bundleOptions = {
   banner: { js: "(function (exports, require, module, __filename, __dirname) {" },
   footer: { js: "\n})" },
   logLevel: "warning",
+  // The launcher reads a bundle as latin1 (cli/launch.cts), which is exact
+  // only for ASCII: esbuild escapes every other character (its default,
+  // stated here and checked below).
+  charset: "ascii",
 };
 const plugins = [lazyStartup, precompiledHandlebars, prebuiltLookahead, chevrotainBundled];
 await esbuild.build({ ...bundleOptions, outfile, plugins });
@@ -287,6 +291,10 @@ for (const command of ownBundles) {
   });
 }
 const cliDir = path.dirname(outfile);
+for (const f of fs.readdirSync(cliDir).filter((f) => /^witx-bindgen.*\.cjs$/.test(f))) {
+  const at = fs.readFileSync(path.join(cliDir, f)).findIndex((byte) => byte > 0x7f);
+  if (at >= 0) throw new Error(`${f}: a byte that is not ASCII at offset ${at}; the launcher reads bundles as latin1`);
+}
 for (const f of fs.readdirSync(cliDir)) if (/^witx-bindgen[.-].*\.cache$/.test(f)) fs.rmSync(path.join(cliDir, f));
 /**
  * The input of the runs that make the code caches: a package with
