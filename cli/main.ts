@@ -27,6 +27,7 @@ import {
   type ArgsOf,
   type CommandSpec,
 } from "./options.js";
+import { quietOnClosedStdout } from "./stdout.js";
 
 /**
  * The version in the nearest package.json above this file (the source and
@@ -85,6 +86,7 @@ function skipHelpCache(cli: Argv): void {
 }
 
 async function main(): Promise<void> {
+  quietOnClosedStdout();
   const args = hideBin(process.argv);
   // `run` reads its own arguments: the flags after a function name are that function's parameters.
   if (args[0] === "run") return (await import("./run.js")).runMain(args.slice(1), packageVersion());

@@ -11,6 +11,7 @@ import type { Resolve } from "../../ir/resolve.js";
 import type { GeneratedFile } from "../../generators/output.js";
 import type { ComponentHostFile } from "../../generators/ts/component/index.js";
 import type { LoadOptions } from "../../load-wit.js";
+import { isClosedPipe } from "../stdout.js";
 
 /** `error: message` followed by wit-parser's location and excerpt, colored on a terminal. */
 export function formatDiagnostic(d: Diagnostic, color = pc.isColorSupported): string {
@@ -37,8 +38,9 @@ export function loadOptions(argv: { world?: string; features?: string[]; "all-fe
  * Writes `text` to the standard output at once, as `process.stdout` does on
  * POSIX for files and pipes, but without making `process.stdout` (for a
  * pipe, that loads Node.js's stream and net modules: some milliseconds of a
- * short command). Whatever cannot be written so (a non-blocking descriptor,
- * a closed pipe) goes through `process.stdout`, which reports as usual.
+ * short command). A closed pipe ends the command quietly (see
+ * `cli/stdout.ts`); whatever else cannot be written so (a non-blocking
+ * descriptor) goes through `process.stdout`.
  */
 export function writeStdout(text: string): void {
   if (process.platform === "win32") {
@@ -49,7 +51,8 @@ export function writeStdout(text: string): void {
   let written = 0;
   try {
     while (written < bytes.length) written += writeSync(1, bytes, written);
-  } catch {
+  } catch (e) {
+    if (isClosedPipe(e)) process.exit(0);
     process.stdout.write(bytes.subarray(written));
   }
 }
