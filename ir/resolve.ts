@@ -563,9 +563,13 @@ class Remap {
     return this.apply(this.worlds, id, "world", span);
   }
 
-  private forType<T>(what: string, span: Span, f: () => T): T {
+  /** The new id of a type's owner; an owner gated off is an error about the type. */
+  private mapOwner(what: "interface" | "world", id: number, span: Span): number {
+    const map = what === "interface" ? this.interfaces : this.worlds;
+    const mapped = map[id];
+    if (id < map.length && mapped !== undefined) return mapped;
     try {
-      return f();
+      return this.apply(map, id, what, span);
     } catch (e) {
       if (e instanceof WitError) {
         throw new WitError(`${e.message}; this type is not gated by a feature but its ${what} is`, span);
@@ -621,13 +625,7 @@ class Remap {
       if (id === undefined) continue;
       const ty = resolve.types[id];
       if (ty.owner.kind === "interface") {
-        const owner = ty.owner.id;
-        // The common case without a closure; `forType` words the error otherwise.
-        const mapped = this.interfaces[owner];
-        const newId =
-          owner < this.interfaces.length && mapped !== undefined
-            ? mapped
-            : this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span));
+        const newId = this.mapOwner("interface", ty.owner.id, ty.span);
         ty.owner = owners[newId] ??= { kind: "interface", id: newId };
       }
     }
@@ -649,12 +647,7 @@ class Remap {
       if (id === undefined) continue;
       const ty = resolve.types[id];
       if (ty.owner.kind === "world") {
-        const owner = ty.owner.id;
-        const mapped = this.worlds[owner];
-        const newId =
-          owner < this.worlds.length && mapped !== undefined
-            ? mapped
-            : this.forType("world", ty.span, () => this.mapWorld(owner, ty.span));
+        const newId = this.mapOwner("world", ty.owner.id, ty.span);
         ty.owner = worldOwners[newId] ??= { kind: "world", id: newId };
       }
     }
@@ -787,9 +780,13 @@ class Remap {
       case "record":
         for (const f of k.fields) f.type = this.updateTy(resolve, f.type, f.span);
         break;
-      case "tuple":
-        k.types = k.types.map((t) => this.updateTy(resolve, t, span));
+      case "tuple": {
+        // A loop, not `map`: a closure here would cost every call a context.
+        const types: Type[] = [];
+        for (const t of k.types) types.push(this.updateTy(resolve, t, span));
+        k.types = types;
         break;
+      }
       case "variant":
         for (const c of k.cases) if (c.type !== undefined) c.type = this.updateTy(resolve, c.type, span);
         break;
@@ -848,17 +845,19 @@ class Remap {
   }
 
   private updateInterface(resolve: Resolve, iface: Interface): void {
+    // `forEach` rather than `for...of` makes no `[key, value]` array per entry.
     // Deleting the entry being visited, or re-setting it, is safe while iterating a Map.
-    for (const [name, ty] of iface.types) {
-      const mapped = this.types[ty];
-      if (mapped === undefined) iface.types.delete(name);
-      else iface.types.set(name, mapped);
-    }
+    const map = this.types;
+    iface.types.forEach((ty, name, types) => {
+      const mapped = map[ty];
+      if (mapped === undefined) types.delete(name);
+      else types.set(name, mapped);
+    });
     const pkg = iface.package!;
-    for (const [name, func] of iface.functions) {
+    iface.functions.forEach((func, name, functions) => {
       if (resolve.includeStability(func.stability, pkg, func.span)) this.updateFunction(resolve, func, func.span);
-      else iface.functions.delete(name);
-    }
+      else functions.delete(name);
+    });
   }
 
   private updateFunction(resolve: Resolve, func: Function, span: Span): void {
