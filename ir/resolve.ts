@@ -99,7 +99,67 @@ function visitPackage(
 function stabilityEquals(a: Stability, b: Stability): boolean {
   // Different kinds never print the same; the same object always does.
   if (a.kind !== b.kind) return false;
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  return a === b || sameJson(a, b);
+}
+
+/** Whether `JSON.stringify` prints two values of plain data (objects, arrays, strings, numbers, booleans) the same. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    // Only numbers print the same without being equal (`NaN` and infinities print `null`).
+    return typeof a === "number" && typeof b === "number" && JSON.stringify(a) === JSON.stringify(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  // Properties print in order, except those whose value is `undefined` or a function.
+  const ka = printedKeys(a as Record<string, unknown>);
+  const kb = printedKeys(b as Record<string, unknown>);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
+  }
+  return true;
+}
+
+function printedKeys(o: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined && typeof v !== "function" && typeof v !== "symbol") keys.push(k);
+  }
+  return keys;
+}
+
+function isPlainObject(x: object): boolean {
+  const proto = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && typeof (x as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/**
+ * A deep copy of plain data, as `structuredClone` makes of the IR (objects
+ * with their properties in order, arrays, maps) without its serialisation;
+ * anything else is left to `structuredClone`. Objects met twice are copied
+ * twice, which the IR cannot tell: it replaces its parts, never changes them.
+ */
+function clonePlain<T>(x: T): T {
+  if (typeof x !== "object" || x === null) return x;
+  if (Array.isArray(x)) {
+    const out: unknown[] = [];
+    for (let i = 0; i < x.length; i++) out.push(clonePlain(x[i]));
+    return out as T;
+  }
+  if (x instanceof Map) {
+    const out = new Map();
+    x.forEach((v, k) => out.set(clonePlain(k), clonePlain(v)));
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(x);
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(x)) out[k] = clonePlain((x as Record<string, unknown>)[k]);
+  return out as T;
 }
 
 /** A version as Rust's `{:?}` prints a `semver::Version`. */
@@ -953,7 +1013,8 @@ class Remap {
     let unmatched = [...names];
     for (const items of [included.imports, included.exports]) {
       for (const { key } of items.values()) {
-        if (key.kind === "name") unmatched = unmatched.filter((n) => renameIncluded(key.name, n) === undefined);
+        if (key.kind === "name" && unmatched.length)
+          unmatched = unmatched.filter((n) => renameIncluded(key.name, n) === undefined);
       }
     }
     if (unmatched.length) {
@@ -974,7 +1035,7 @@ class Remap {
               break;
             }
           }
-          const newItem = structuredClone(item);
+          const newItem = clonePlain(item);
           const newKey: WorldKey = { kind: "name", name: n };
           cloner.worldItem(newKey, newItem);
           if (newItem.kind === "function") newItem.func.name = n;
@@ -986,7 +1047,7 @@ class Remap {
           const k = worldKeyString(key);
           let prev = into.get(k);
           if (!prev) {
-            prev = { key, item: structuredClone(item) };
+            prev = { key, item: clonePlain(item) };
             into.set(k, prev);
           }
           const from = item as WorldItem & { kind: "interface" };
@@ -994,7 +1055,7 @@ class Remap {
           if (isExternal && from.stability.kind === "stable") {
             target.stability = unknownStability;
           } else if (from.stability.kind !== "unknown" && !stabilityEquals(from.stability, target.stability)) {
-            if (target.stability.kind === "unknown") target.stability = structuredClone(from.stability);
+            if (target.stability.kind === "unknown") target.stability = clonePlain(from.stability);
             else {
               throw new WitError(
                 `mismatch in stability from '${stabilityDebug(from.stability)}' to '${stabilityDebug(target.stability)}'`,
@@ -1092,7 +1153,7 @@ class Cloner {
   private typeId(id: TypeId): TypeId {
     let mapped = this.typeMap.get(id);
     if (mapped === undefined) {
-      const copy = structuredClone(this.resolve.types[id]);
+      const copy = clonePlain(this.resolve.types[id]);
       this.typeDef(copy);
       this.resolve.types.push(copy);
       mapped = this.resolve.types.length - 1;
@@ -1155,7 +1216,7 @@ class Cloner {
   }
 
   private interface(oldId: InterfaceId): InterfaceId {
-    const copy = structuredClone(this.resolve.interfaces[oldId]);
+    const copy = clonePlain(this.resolve.interfaces[oldId]);
     const nextId = this.resolve.interfaces.length;
     const inner = new Cloner(
       this.resolve,
