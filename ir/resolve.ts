@@ -53,6 +53,22 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
   return compareVersions(a.version, b.version);
 }
 
+/**
+ * `compareVersions(a, b) > 0`; the usual case, major.minor.patch deciding
+ * (numbers without leading zeros: the longer is the larger), is told at once.
+ */
+function versionAfter(a: Version, b: Version): boolean {
+  const c = numericOrder(a.major, b.major) || numericOrder(a.minor, b.minor) || numericOrder(a.patch, b.patch);
+  if (c !== 0) return c > 0;
+  if (a.pre.length === 0 && b.pre.length === 0 && a.build.length === 0 && b.build.length === 0) return false;
+  return compareVersions(a, b) > 0;
+}
+
+function numericOrder(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 function addByName(
   byName: Map<string, UnresolvedPackage>,
   keys: Map<UnresolvedPackage, string>,
@@ -109,6 +125,11 @@ function sameJson(a: unknown, b: unknown): boolean {
     // Only numbers print the same without being equal (`NaN` and infinities print `null`).
     return typeof a === "number" && typeof b === "number" && JSON.stringify(a) === JSON.stringify(b);
   }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(printedElement(a[i]), printedElement(b[i]))) return false;
+    return true;
+  }
   if (Array.isArray(a) || Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) {
     return JSON.stringify(a) === JSON.stringify(b);
   }
@@ -121,6 +142,11 @@ function sameJson(a: unknown, b: unknown): boolean {
     if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
   }
   return true;
+}
+
+/** An array element as `JSON.stringify` prints it: what it leaves out of objects prints `null`. */
+function printedElement(x: unknown): unknown {
+  return x === undefined || typeof x === "function" || typeof x === "symbol" ? null : x;
 }
 
 function printedKeys(o: Record<string, unknown>): string[] {
@@ -145,9 +171,13 @@ function isPlainObject(x: object): boolean {
  */
 function clonePlain<T>(x: T): T {
   if (typeof x !== "object" || x === null) return x;
+  // Copy first (in order, primitives and all), then replace the parts that are objects.
   if (Array.isArray(x)) {
-    const out: unknown[] = [];
-    for (let i = 0; i < x.length; i++) out.push(clonePlain(x[i]));
+    const out: unknown[] = x.slice();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (typeof v === "object" && v !== null) out[i] = clonePlain(v);
+    }
     return out as T;
   }
   if (x instanceof Map) {
@@ -157,8 +187,11 @@ function clonePlain<T>(x: T): T {
   }
   const proto = Object.getPrototypeOf(x);
   if (proto !== Object.prototype && proto !== null) return structuredClone(x);
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(x)) out[k] = clonePlain((x as Record<string, unknown>)[k]);
+  const out: Record<string, unknown> = { ...(x as Record<string, unknown>) };
+  for (const k of Object.keys(out)) {
+    const v = out[k];
+    if (typeof v === "object" && v !== null) out[k] = clonePlain(v);
+  }
   return out as T;
 }
 
@@ -256,7 +289,7 @@ export class Resolve {
             span,
           );
         }
-        if (compareVersions(stability.since, version) > 0) {
+        if (versionAfter(stability.since, version)) {
           throw new WitError(
             `feature gate cannot reference unreleased version ${versionToString(stability.since)} of package [${packageNameKey(pkg.name)}] (current version ${versionToString(version)})`,
             span,
