@@ -10,6 +10,7 @@
  *   elaborates every world.
  */
 import { parseUsePath } from "../parser/index.js";
+import { keywordTokens } from "../parser/tokens.js";
 import { compareVersions, versionCompatTrack, versionToString, type Version } from "../parser/semver.js";
 import { WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
@@ -67,6 +68,41 @@ function versionAfter(a: Version, b: Version): boolean {
 function numericOrder(a: string, b: string): number {
   if (a.length !== b.length) return a.length < b.length ? -1 : 1;
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A world specifier: a plain name, or `ns:name/world` with an optional version. */
+interface WorldSpec {
+  world: string;
+  ns?: string;
+  name?: string;
+  version?: Version;
+}
+
+const ID = "[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*";
+const NUM = "(0|[1-9][0-9]{0,8})";
+/** The usual spelling of a world specifier, which the parser need not be asked about (keywords aside). */
+const SIMPLE_WORLD = new RegExp(`^(${ID})(?::(${ID})/(${ID})(?:@${NUM}\\.${NUM}\\.${NUM})?)?$`);
+const keywords = new Set(keywordTokens.map((t) => t.PATTERN as string));
+
+function worldSpec(world: string): WorldSpec {
+  const m = SIMPLE_WORLD.exec(world);
+  if (m !== null && !keywords.has(m[1])) {
+    if (m[2] === undefined) return { world: m[1] };
+    if (!keywords.has(m[2]) && !keywords.has(m[3])) {
+      const version = m[4] === undefined ? undefined : { major: m[4], minor: m[5], patch: m[6], pre: [], build: [] };
+      return { world: m[3], ns: m[1], name: m[2], version };
+    }
+  }
+  const parsed = parseUsePath(world);
+  if ("error" in parsed) throw new WitError(`failed to parse world specifier \`${world}\`: ${parsed.error}`);
+  const path = parsed.path;
+  if (path.kind === "id") return { world: path.id.name };
+  return {
+    world: path.name.name,
+    ns: path.package.namespace.name,
+    name: path.package.name.name,
+    version: path.package.version?.version,
+  };
 }
 
 function addByName(
@@ -350,21 +386,17 @@ export class Resolve {
    */
   selectWorld(mainPackages: PackageId[], world: string | undefined): WorldId {
     if (world !== undefined) {
-      const parsed = parseUsePath(world);
-      if ("error" in parsed) throw new WitError(`failed to parse world specifier \`${world}\`: ${parsed.error}`);
-      const path = parsed.path;
+      const spec = worldSpec(world);
       if (mainPackages.length === 0) throw new WitError("No main packages defined");
       let pkg: PackageId;
-      let worldName: string;
-      if (path.kind === "id") {
+      const worldName = spec.world;
+      if (spec.ns === undefined) {
         if (mainPackages.length > 1) throw new WitError(this.multipleMainMessage());
         pkg = mainPackages[0];
-        worldName = path.id.name;
       } else {
-        worldName = path.name.name;
-        const ns = path.package.namespace.name;
-        const name = path.package.name.name;
-        const version = path.package.version?.version;
+        const ns = spec.ns;
+        const name = spec.name!;
+        const version = spec.version;
         const wanted = `${ns}:${name}${version ? "@" + versionToString(version) : ""}`;
         const exact = this.packageNames.get(wanted);
         if (exact !== undefined) pkg = exact;
