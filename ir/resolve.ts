@@ -806,15 +806,15 @@ class Remap {
     const keys: string[] = [];
     const ifaceTargets: ForeignTarget[] = [];
     const worldTargets: ForeignTarget[] = [];
-    for (const [key, { items }] of pkg.foreignDeps) {
+    pkg.foreignDeps.forEach(({ items }, key) => {
       const pkgIndex = keys.length;
       keys.push(key);
-      for (const [name, dep] of items) {
+      items.forEach((dep, name) => {
         const target = { pkgIndex, name, stabilities: dep.stabilities };
         if (dep.item.kind === "interface") ifaceTargets[dep.item.id] = target;
         else worldTargets[dep.item.id] = target;
-      }
-    }
+      });
+    });
     this.connect(resolve, pkgId, pkg, keys, "interface", pkg.interfaces, ifaceTargets, this.interfaces);
     this.connect(resolve, pkgId, pkg, keys, "world", pkg.worlds, worldTargets, this.worlds);
     for (let id = 0; id < pkg.types.length; id++) {
