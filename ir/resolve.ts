@@ -298,14 +298,16 @@ export class Resolve {
     for (const pkg of list) visitPackage(pkg, byName, placed, visiting, order);
 
     let mainId: PackageId | undefined;
-    this.memo = { hasBorrow: new Uint8Array(64), hasBorrowLen: 0, deps: [] };
+    // Arenas only grow while packages are added, so a call within another may keep its answers.
+    const outer = this.memo;
+    this.memo ??= { hasBorrow: new Uint8Array(64), hasBorrowLen: 0, deps: [] };
     try {
       for (const pkg of order) {
         const id = new Remap().append(this, pkg, keys.get(pkg)!);
         if (pkg === main.main) mainId = id;
       }
     } finally {
-      this.memo = undefined;
+      this.memo = outer;
     }
     return mainId!;
   }
