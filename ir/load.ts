@@ -101,9 +101,12 @@ function readFileGroup(resolve: Resolve, file: string): UnresolvedGroup | Packag
   return parseGroup(resolve, [{ path: file, contents: text }]);
 }
 
-/** The `*.wit` files directly in `dir` (sub-directories, and links to them, are skipped). */
-function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
-  const entries = io(
+/**
+ * The `*.wit` files directly in `dir` (sub-directories, and links to them, are
+ * skipped); `entries` when the directory has already been read.
+ */
+function readDirGroup(resolve: Resolve, dir: string, entries?: fs.Dirent[]): UnresolvedGroup {
+  entries ??= io(
     () => `failed to read directory ${debugPath(dir)}`,
     () => fs.readdirSync(dir, { withFileTypes: true }),
   );
@@ -143,15 +146,21 @@ function readDirGroup(resolve: Resolve, dir: string): UnresolvedGroup {
 
 /** The packages of a `deps/` folder: sub-directories and `.wit` (or encoded) files, in name order. */
 function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
-  if (!fs.existsSync(deps)) return [];
-  const entries = io(
-    () => "failed to read directory",
-    () => fs.readdirSync(deps, { withFileTypes: true }),
-  ).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // Reading at once saves a stat when `deps` exists; when it cannot be read,
+  // a `deps` that does not exist (as `existsSync` tells) means no dependencies.
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(deps, { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT" || !fs.existsSync(deps)) return [];
+    throw new WitError(`failed to read directory: ${ioMessage(e)}`);
+  }
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const groups: UnresolvedGroup[] = [];
   for (const entry of entries) {
     const p = joinPath(deps, entry.name);
-    if (entry.isDirectory() || io(undefined, () => fs.statSync(p)).isDirectory()) {
+    // Only a link (or an entry of unknown type) needs a stat to tell a directory.
+    if (entry.isDirectory() || (!entry.isFile() && io(undefined, () => fs.statSync(p)).isDirectory())) {
       groups.push(
         withContext(
           () => `failed to parse package: ${p}`,
@@ -171,19 +180,31 @@ function readDeps(resolve: Resolve, deps: string): UnresolvedGroup[] {
  * `deps/`) and everything it depends on; returns the main package's id.
  */
 export function pushPath(resolve: Resolve, p: string): PackageId {
-  let stat: fs.Stats | undefined;
+  // A directory is read at once, which saves a stat; a path that is not one
+  // (`ENOTDIR`) or does not exist is read as a file; otherwise `stat` decides,
+  // and the directory's error, if any, comes with its context as usual.
+  let entries: fs.Dirent[] | undefined;
+  let isDir = false;
   try {
-    stat = fs.statSync(p);
-  } catch {
-    stat = undefined;
+    entries = fs.readdirSync(p, { withFileTypes: true });
+    isDir = true;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== "ENOTDIR" && code !== "ENOENT") {
+      try {
+        isDir = fs.statSync(p).isDirectory();
+      } catch {
+        isDir = false;
+      }
+    }
   }
-  if (stat?.isDirectory()) {
+  if (isDir) {
     return withContext(
       () => `failed to resolve directory while parsing WIT for path [${p}]`,
       () => {
         const main = withContext(
           () => `failed to parse package: ${p}`,
-          () => readDirGroup(resolve, p),
+          () => readDirGroup(resolve, p, entries),
         );
         const depsDir = joinPath(p, "deps");
         const deps = withContext(

@@ -10,6 +10,7 @@
  *   elaborates every world.
  */
 import { parseUsePath } from "../parser/index.js";
+import { keywordTokens } from "../parser/tokens.js";
 import { compareVersions, versionCompatTrack, versionToString, type Version } from "../parser/semver.js";
 import { WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
@@ -28,6 +29,7 @@ import {
   type Stability,
   type Type,
   type TypeDef,
+  type TypeDefKind,
   type TypeId,
   type TypeOwner,
   type World,
@@ -52,10 +54,181 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
   return compareVersions(a.version, b.version);
 }
 
+/**
+ * `compareVersions(a, b) > 0`; the usual case, major.minor.patch deciding
+ * (numbers without leading zeros: the longer is the larger), is told at once.
+ */
+function versionAfter(a: Version, b: Version): boolean {
+  const c = numericOrder(a.major, b.major) || numericOrder(a.minor, b.minor) || numericOrder(a.patch, b.patch);
+  if (c !== 0) return c > 0;
+  if (a.pre.length === 0 && b.pre.length === 0 && a.build.length === 0 && b.build.length === 0) return false;
+  return compareVersions(a, b) > 0;
+}
+
+function numericOrder(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A world specifier: a plain name, or `ns:name/world` with an optional version. */
+interface WorldSpec {
+  world: string;
+  ns?: string;
+  name?: string;
+  version?: Version;
+}
+
+const ID = "[a-z][a-z0-9]*(?:-[a-z][a-z0-9]*)*";
+const NUM = "(0|[1-9][0-9]{0,8})";
+/** The usual spelling of a world specifier, which the parser need not be asked about (keywords aside). */
+const SIMPLE_WORLD = new RegExp(`^(${ID})(?::(${ID})/(${ID})(?:@${NUM}\\.${NUM}\\.${NUM})?)?$`);
+const keywords = new Set(keywordTokens.map((t) => t.PATTERN as string));
+
+function worldSpec(world: string): WorldSpec {
+  const m = SIMPLE_WORLD.exec(world);
+  if (m !== null && !keywords.has(m[1])) {
+    if (m[2] === undefined) return { world: m[1] };
+    if (!keywords.has(m[2]) && !keywords.has(m[3])) {
+      const version = m[4] === undefined ? undefined : { major: m[4], minor: m[5], patch: m[6], pre: [], build: [] };
+      return { world: m[3], ns: m[1], name: m[2], version };
+    }
+  }
+  const parsed = parseUsePath(world);
+  if ("error" in parsed) throw new WitError(`failed to parse world specifier \`${world}\`: ${parsed.error}`);
+  const path = parsed.path;
+  if (path.kind === "id") return { world: path.id.name };
+  return {
+    world: path.name.name,
+    ns: path.package.namespace.name,
+    name: path.package.name.name,
+    version: path.package.version?.version,
+  };
+}
+
+function addByName(
+  byName: Map<string, UnresolvedPackage>,
+  keys: Map<UnresolvedPackage, string>,
+  list: UnresolvedPackage[],
+  pkg: UnresolvedPackage,
+): void {
+  const key = packageNameKey(pkg.name);
+  const prev = byName.get(key);
+  if (prev) {
+    throw new WitError(
+      `package \`${key}\` is defined in two different locations`,
+      pkg.packageNameSpan,
+      (sources) =>
+        `package \`${key}\` is defined in two different locations:\n  * ${sources.renderLocation(pkg.packageNameSpan)}\n  * ${sources.renderLocation(prev.packageNameSpan)}`,
+    );
+  }
+  byName.set(key, pkg);
+  keys.set(pkg, key);
+  list.push(pkg);
+}
+
+/** Places `pkg` in `order` after the packages it depends on (depth-first). */
+function visitPackage(
+  pkg: UnresolvedPackage,
+  byName: Map<string, UnresolvedPackage>,
+  placed: Set<UnresolvedPackage>,
+  visiting: Set<string>,
+  order: UnresolvedPackage[],
+): void {
+  if (placed.has(pkg)) return;
+  let i = 0;
+  for (const depKey of pkg.foreignDeps.keys()) {
+    const span = pkg.foreignDepSpans[i++];
+    if (visiting.has(depKey)) throw new WitError(`package \`${depKey}\` creates a dependency cycle`, span);
+    visiting.add(depKey);
+    const dep = byName.get(depKey);
+    if (dep) visitPackage(dep, byName, placed, visiting, order);
+    visiting.delete(depKey);
+  }
+  placed.add(pkg);
+  order.push(pkg);
+}
+
 function stabilityEquals(a: Stability, b: Stability): boolean {
   // Different kinds never print the same; the same object always does.
   if (a.kind !== b.kind) return false;
-  return a === b || JSON.stringify(a) === JSON.stringify(b);
+  return a === b || sameJson(a, b);
+}
+
+/** Whether `JSON.stringify` prints two values of plain data (objects, arrays, strings, numbers, booleans) the same. */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
+    // Only numbers print the same without being equal (`NaN` and infinities print `null`).
+    return typeof a === "number" && typeof b === "number" && JSON.stringify(a) === JSON.stringify(b);
+  }
+  if (Array.isArray(a) && Array.isArray(b)) {
+    if (a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(printedElement(a[i]), printedElement(b[i]))) return false;
+    return true;
+  }
+  if (Array.isArray(a) || Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) {
+    return JSON.stringify(a) === JSON.stringify(b);
+  }
+  // Properties print in order, except those whose value is `undefined` or a function.
+  const ka = printedKeys(a as Record<string, unknown>);
+  const kb = printedKeys(b as Record<string, unknown>);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i] !== kb[i]) return false;
+    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
+  }
+  return true;
+}
+
+/** An array element as `JSON.stringify` prints it: what it leaves out of objects prints `null`. */
+function printedElement(x: unknown): unknown {
+  return x === undefined || typeof x === "function" || typeof x === "symbol" ? null : x;
+}
+
+function printedKeys(o: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  for (const k of Object.keys(o)) {
+    const v = o[k];
+    if (v !== undefined && typeof v !== "function" && typeof v !== "symbol") keys.push(k);
+  }
+  return keys;
+}
+
+function isPlainObject(x: object): boolean {
+  const proto = Object.getPrototypeOf(x);
+  return (proto === Object.prototype || proto === null) && typeof (x as { toJSON?: unknown }).toJSON !== "function";
+}
+
+/**
+ * A deep copy of plain data, as `structuredClone` makes of the IR (objects
+ * with their properties in order, arrays, maps) without its serialisation;
+ * anything else is left to `structuredClone`. Objects met twice are copied
+ * twice, which the IR cannot tell: it replaces its parts, never changes them.
+ */
+function clonePlain<T>(x: T): T {
+  if (typeof x !== "object" || x === null) return x;
+  // Copy first (in order, primitives and all), then replace the parts that are objects.
+  if (Array.isArray(x)) {
+    const out: unknown[] = x.slice();
+    for (let i = 0; i < out.length; i++) {
+      const v = out[i];
+      if (typeof v === "object" && v !== null) out[i] = clonePlain(v);
+    }
+    return out as T;
+  }
+  if (x instanceof Map) {
+    const out = new Map();
+    x.forEach((v, k) => out.set(clonePlain(k), clonePlain(v)));
+    return out as T;
+  }
+  const proto = Object.getPrototypeOf(x);
+  if (proto !== Object.prototype && proto !== null) return structuredClone(x);
+  const out: Record<string, unknown> = { ...(x as Record<string, unknown>) };
+  for (const k of Object.keys(out)) {
+    const v = out[k];
+    if (typeof v === "object" && v !== null) out[k] = clonePlain(v);
+  }
+  return out as T;
 }
 
 /** A version as Rust's `{:?}` prints a `semver::Version`. */
@@ -101,51 +274,40 @@ export class Resolve {
   features = new Set<string>();
   allFeatures = false;
   readonly sourceMap = new SourceMap();
+  /** Answers remembered while `pushGroups` runs (only then are the arenas known not to change). */
+  memo: PushMemo | undefined;
 
   /**
    * Adds `main` and `deps`, dependencies first, and returns the id of
    * `main.main`. All packages must have been parsed into `this.sourceMap`.
    */
   pushGroups(main: UnresolvedGroup, deps: UnresolvedGroup[]): PackageId {
-    const all = [...main.nested, main.main, ...deps.flatMap((d) => [...d.nested, d.main])];
     const byName = new Map<string, UnresolvedPackage>();
-    for (const pkg of all) {
-      const key = packageNameKey(pkg.name);
-      const prev = byName.get(key);
-      if (prev) {
-        throw new WitError(
-          `package \`${key}\` is defined in two different locations`,
-          pkg.packageNameSpan,
-          (sources) =>
-            `package \`${key}\` is defined in two different locations:\n  * ${sources.renderLocation(pkg.packageNameSpan)}\n  * ${sources.renderLocation(prev.packageNameSpan)}`,
-        );
-      }
-      byName.set(key, pkg);
+    const keys = new Map<UnresolvedPackage, string>();
+    const list: UnresolvedPackage[] = [];
+    for (const pkg of main.nested) addByName(byName, keys, list, pkg);
+    addByName(byName, keys, list, main.main);
+    for (const d of deps) {
+      for (const pkg of d.nested) addByName(byName, keys, list, pkg);
+      addByName(byName, keys, list, d.main);
     }
-    const sorted = [...byName.values()].sort((a, b) => comparePackageNames(a.name, b.name));
+    list.sort((a, b) => comparePackageNames(a.name, b.name));
     const order: UnresolvedPackage[] = [];
-    const placed = new Set<string>();
+    const placed = new Set<UnresolvedPackage>();
     const visiting = new Set<string>();
-    const visit = (pkg: UnresolvedPackage) => {
-      if (placed.has(packageNameKey(pkg.name))) return;
-      let i = 0;
-      for (const [depKey] of pkg.foreignDeps) {
-        const span = pkg.foreignDepSpans[i++];
-        if (visiting.has(depKey)) throw new WitError(`package \`${depKey}\` creates a dependency cycle`, span);
-        visiting.add(depKey);
-        const dep = byName.get(depKey);
-        if (dep) visit(dep);
-        visiting.delete(depKey);
-      }
-      placed.add(packageNameKey(pkg.name));
-      order.push(pkg);
-    };
-    for (const pkg of sorted) visit(pkg);
+    for (const pkg of list) visitPackage(pkg, byName, placed, visiting, order);
 
     let mainId: PackageId | undefined;
-    for (const pkg of order) {
-      const id = new Remap().append(this, pkg);
-      if (pkg === main.main) mainId = id;
+    // Arenas only grow while packages are added, so a call within another may keep its answers.
+    const outer = this.memo;
+    this.memo ??= { hasBorrow: new Uint8Array(64), hasBorrowLen: 0, deps: [] };
+    try {
+      for (const pkg of order) {
+        const id = new Remap().append(this, pkg, keys.get(pkg)!);
+        if (pkg === main.main) mainId = id;
+      }
+    } finally {
+      this.memo = outer;
     }
     return mainId!;
   }
@@ -165,7 +327,7 @@ export class Resolve {
             span,
           );
         }
-        if (compareVersions(stability.since, version) > 0) {
+        if (versionAfter(stability.since, version)) {
           throw new WitError(
             `feature gate cannot reference unreleased version ${versionToString(stability.since)} of package [${packageNameKey(pkg.name)}] (current version ${versionToString(version)})`,
             span,
@@ -226,21 +388,17 @@ export class Resolve {
    */
   selectWorld(mainPackages: PackageId[], world: string | undefined): WorldId {
     if (world !== undefined) {
-      const parsed = parseUsePath(world);
-      if ("error" in parsed) throw new WitError(`failed to parse world specifier \`${world}\`: ${parsed.error}`);
-      const path = parsed.path;
+      const spec = worldSpec(world);
       if (mainPackages.length === 0) throw new WitError("No main packages defined");
       let pkg: PackageId;
-      let worldName: string;
-      if (path.kind === "id") {
+      const worldName = spec.world;
+      if (spec.ns === undefined) {
         if (mainPackages.length > 1) throw new WitError(this.multipleMainMessage());
         pkg = mainPackages[0];
-        worldName = path.id.name;
       } else {
-        worldName = path.name.name;
-        const ns = path.package.namespace.name;
-        const name = path.package.name.name;
-        const version = path.package.version?.version;
+        const ns = spec.ns;
+        const name = spec.name!;
+        const version = spec.version;
         const wanted = `${ns}:${name}${version ? "@" + versionToString(version) : ""}`;
         const exact = this.packageNames.get(wanted);
         if (exact !== undefined) pkg = exact;
@@ -293,45 +451,38 @@ export class Resolve {
    */
   elaborateWorld(worldId: WorldId, span: Span): void {
     const world = this.worlds[worldId];
-    const sortKey = (item: WorldItem): number => {
-      switch (item.kind) {
-        case "interface":
-          return 0;
-        case "type": {
-          const ty = this.types[item.id];
-          if (ty.kind.kind === "type" && typeof ty.kind.type === "number") {
-            if (!ownerEquals(this.types[ty.kind.type].owner, ty.owner)) return 1;
-          }
-          return 2;
-        }
-        case "function":
-          return isResourceFunction(item.func) ? 4 : 3;
-      }
-    };
+    const imports = world.imports;
+    // The imports stably sorted by `sortKey` (0 to 4): one pass per key present.
+    let present = 0;
+    for (const entry of imports.values()) present |= 1 << this.sortKey(entry.item);
     const newImports: WorldItems = new Map();
-    const sortedImports = stableSortBy([...world.imports.values()], (e) => sortKey(e.item));
-    for (const { key, item } of sortedImports) {
-      switch (item.kind) {
-        case "interface":
-          this.elaborateImport(newImports, key, item.id, item.stability, item.docs, item.externalId);
-          break;
-        case "function":
-          newImports.set(worldKeyString(key), { key, item });
-          break;
-        case "type": {
-          const dep = this.typeInterfaceDep(item.id);
-          if (dep !== undefined) {
-            this.elaborateImport(
-              newImports,
-              { kind: "interface", id: dep },
-              dep,
-              this.types[item.id].stability,
-              noDocs(),
-              undefined,
-            );
+    for (let pass = 0; pass < 5; pass++) {
+      if (!(present & (1 << pass))) continue;
+      for (const entry of imports.values()) {
+        const item = entry.item;
+        if (this.sortKey(item) !== pass) continue;
+        switch (item.kind) {
+          case "interface":
+            this.elaborateImport(newImports, entry.key, item.id, item.stability, item.docs, item.externalId);
+            break;
+          case "function":
+            newImports.set(worldKeyString(entry.key), { key: entry.key, item });
+            break;
+          case "type": {
+            const dep = this.typeInterfaceDep(item.id);
+            if (dep !== undefined) {
+              this.elaborateImport(
+                newImports,
+                { kind: "interface", id: dep },
+                dep,
+                this.types[item.id].stability,
+                noDocs(),
+                undefined,
+              );
+            }
+            newImports.set(worldKeyString(entry.key), { key: entry.key, item });
+            break;
           }
-          newImports.set(worldKeyString(key), { key, item });
-          break;
         }
       }
     }
@@ -344,8 +495,50 @@ export class Resolve {
     }
     this.elaborateExports(exportInterfaces, newImports, newExports, span);
 
-    world.imports = new Map(stableSortBy([...newImports.entries()], ([, e]) => sortKey(e.item)));
+    // Exports may have added interfaces after other kinds of items: sort again if so.
+    let sorted = true;
+    let last = 0;
+    for (const entry of newImports.values()) {
+      const k = this.sortKey(entry.item);
+      if (k < last) {
+        sorted = false;
+        break;
+      }
+      last = k;
+    }
+    if (sorted) world.imports = newImports;
+    else {
+      const out: WorldItems = new Map();
+      for (let pass = 0; pass < 5; pass++) {
+        for (const [k, entry] of newImports) if (this.sortKey(entry.item) === pass) out.set(k, entry);
+      }
+      world.imports = out;
+    }
     world.exports = newExports;
+  }
+
+  /** Where an import goes in an elaborated world: interfaces, types from interfaces, other types, functions, resource functions. */
+  private sortKey(item: WorldItem): number {
+    switch (item.kind) {
+      case "interface":
+        return 0;
+      case "type": {
+        const ty = this.types[item.id];
+        if (ty.kind.kind === "type" && typeof ty.kind.type === "number") {
+          if (!ownerEquals(this.types[ty.kind.type].owner, ty.owner)) return 1;
+        }
+        return 2;
+      }
+      case "function":
+        return isResourceFunction(item.func) ? 4 : 3;
+    }
+  }
+
+  /** `interfaceDirectDeps`, remembered while `pushGroups` runs. */
+  private directDeps(id: InterfaceId): InterfaceId[] {
+    const memo = this.memo;
+    if (memo === undefined) return this.interfaceDirectDeps(id);
+    return (memo.deps[id] ??= this.interfaceDirectDeps(id));
   }
 
   /** Adds an interface import after the interfaces it depends on (transitively, without recursion). */
@@ -357,45 +550,38 @@ export class Resolve {
     docs: { contents: string | undefined },
     externalId: string | undefined,
   ): void {
-    type Frame = {
-      key: WorldKey;
-      id: InterfaceId;
-      docs: typeof docs;
-      externalId: string | undefined;
-      deps: InterfaceId[];
-      next: number;
-    };
     if (imports.has(worldKeyString(key))) return;
-    const stack: Frame[] = [{ key, id, docs, externalId, deps: this.interfaceDirectDeps(id), next: 0 }];
-    while (stack.length) {
-      const top = stack[stack.length - 1];
-      if (top.next < top.deps.length) {
-        const dep = top.deps[top.next++];
-        const depKey: WorldKey = { kind: "interface", id: dep };
-        if (!imports.has(worldKeyString(depKey))) {
-          stack.push({
-            key: depKey,
-            id: dep,
-            docs: noDocs(),
-            externalId: undefined,
-            deps: this.interfaceDirectDeps(dep),
-            next: 0,
-          });
+    // Depth first: for each interface on the stack, its dependencies and the index of the next one.
+    const ids = [id];
+    const depsOf = [this.directDeps(id)];
+    const next = [0];
+    while (ids.length) {
+      const top = ids.length - 1;
+      const deps = depsOf[top];
+      if (next[top] < deps.length) {
+        const dep = deps[next[top]++];
+        if (!imports.has(interfaceKeyString(dep))) {
+          ids.push(dep);
+          depsOf.push(this.directDeps(dep));
+          next.push(0);
         }
         continue;
       }
-      stack.pop();
-      const k = worldKeyString(top.key);
+      const cur = ids.pop()!;
+      depsOf.pop();
+      next.pop();
+      // The bottom of the stack is the import itself; the others are its dependencies.
+      const k = top === 0 ? worldKeyString(key) : interfaceKeyString(cur);
       if (imports.has(k)) continue;
       imports.set(k, {
-        key: top.key,
+        key: top === 0 ? key : { kind: "interface", id: cur },
         item: {
           kind: "interface",
-          id: top.id,
+          id: cur,
           stability,
-          docs: top.docs,
+          docs: top === 0 ? docs : noDocs(),
           span: unknownSpan,
-          externalId: top.externalId,
+          externalId: top === 0 ? externalId : undefined,
         },
       });
     }
@@ -407,7 +593,7 @@ export class Resolve {
       const k = worldKeyString(key);
       if (exports.has(k)) return addExport;
       if (!addExport && requiredImports.has(item.id)) return true;
-      for (const dep of this.interfaceDirectDeps(item.id)) {
+      for (const dep of this.directDeps(item.id)) {
         const depKey: WorldKey = { kind: "interface", id: dep };
         const depItem = {
           kind: "interface" as const,
@@ -417,7 +603,7 @@ export class Resolve {
           span: unknownSpan,
           externalId: item.externalId,
         };
-        if (!add(depKey, depItem, addExport && exportInterfaces.has(worldKeyString(depKey)))) return false;
+        if (!add(depKey, depItem, addExport && exportInterfaces.has(interfaceKeyString(dep)))) return false;
       }
       if (addExport) {
         if (requiredImports.has(item.id)) return false;
@@ -437,19 +623,33 @@ export class Resolve {
   }
 }
 
+/** A foreign interface or world: its package (an index in `foreignDeps`), name and gates. */
+interface ForeignTarget {
+  pkgIndex: number;
+  name: string;
+  stabilities: Stability[];
+}
+
+/** What `pushGroups` remembers: `typeHasBorrow` by type id, below `hasBorrowLen`; direct interface dependencies. */
+interface PushMemo {
+  hasBorrow: Uint8Array;
+  hasBorrowLen: number;
+  deps: (InterfaceId[] | undefined)[];
+}
+
+const interfaceKeys: string[] = [];
+
+/** `worldKeyString` of an interface key, without making the key or, once made, the string. */
+function interfaceKeyString(id: InterfaceId): string {
+  return (interfaceKeys[id] ??= worldKeyString({ kind: "interface", id }));
+}
+
 function isResourceFunction(f: Function): boolean {
   return f.kind.kind !== "freestanding" && f.kind.kind !== "async-freestanding";
 }
 
 function ownerEquals(a: TypeOwner, b: TypeOwner): boolean {
   return a.kind === b.kind && (a.kind === "none" || a.id === (b as { id: number }).id);
-}
-
-function stableSortBy<T>(items: T[], key: (x: T) => number): T[] {
-  return items
-    .map((x, i) => [x, key(x), i] as const)
-    .sort((a, b) => a[1] - b[1] || a[2] - b[2])
-    .map(([x]) => x);
 }
 
 function functionResource(f: Function): TypeId | undefined {
@@ -465,8 +665,6 @@ class Remap {
   interfaces: (InterfaceId | undefined)[] = [];
   worlds: (WorldId | undefined)[] = [];
   private ownHandles = new Map<TypeId, TypeId>();
-  /** `typeHasBorrow` of every type id below its length. */
-  private hasBorrow: boolean[] = [];
 
   private apply(map: (number | undefined)[], id: number, desc: string, span: Span): number {
     if (id >= map.length) throw new Error(`request to remap a ${desc} that has not yet been registered`);
@@ -492,9 +690,13 @@ class Remap {
     return this.apply(this.worlds, id, "world", span);
   }
 
-  private forType<T>(what: string, span: Span, f: () => T): T {
+  /** The new id of a type's owner; an owner gated off is an error about the type. */
+  private mapOwner(what: "interface" | "world", id: number, span: Span): number {
+    const map = what === "interface" ? this.interfaces : this.worlds;
+    const mapped = map[id];
+    if (id < map.length && mapped !== undefined) return mapped;
     try {
-      return f();
+      return this.apply(map, id, what, span);
     } catch (e) {
       if (e instanceof WitError) {
         throw new WitError(`${e.message}; this type is not gated by a feature but its ${what} is`, span);
@@ -504,10 +706,10 @@ class Remap {
   }
 
   /** Moves `pkg`'s items into `resolve` (the package is consumed: its items are reused, not copied). */
-  append(resolve: Resolve, pkg: UnresolvedPackage): PackageId {
+  append(resolve: Resolve, pkg: UnresolvedPackage, key: string): PackageId {
     const pkgId = resolve.packages.length;
     resolve.packages.push({ name: pkg.name, docs: pkg.docs, interfaces: new Map(), worlds: new Map() });
-    resolve.packageNames.set(packageNameKey(pkg.name), pkgId);
+    resolve.packageNames.set(key, pkgId);
     this.processForeignDeps(resolve, pkgId, pkg);
 
     const foreignTypes = this.types.length;
@@ -543,21 +745,15 @@ class Remap {
       this.interfaces.push(resolve.interfaces.length - 1);
     }
 
+    // Types of one interface share their new owner (owners are replaced, never changed).
+    const owners: TypeOwner[] = [];
     for (let i = foreignTypes; i < this.types.length; i++) {
       const id = this.types[i];
       if (id === undefined) continue;
       const ty = resolve.types[id];
       if (ty.owner.kind === "interface") {
-        const owner = ty.owner.id;
-        // The common case without a closure; `forType` words the error otherwise.
-        const mapped = this.interfaces[owner];
-        ty.owner = {
-          kind: "interface",
-          id:
-            owner < this.interfaces.length && mapped !== undefined
-              ? mapped
-              : this.forType("interface", ty.span, () => this.mapInterface(owner, ty.span)),
-        };
+        const newId = this.mapOwner("interface", ty.owner.id, ty.span);
+        ty.owner = owners[newId] ??= { kind: "interface", id: newId };
       }
     }
 
@@ -572,20 +768,14 @@ class Remap {
       this.worlds.push(resolve.worlds.length - 1);
     }
 
+    const worldOwners: TypeOwner[] = [];
     for (let i = foreignTypes; i < this.types.length; i++) {
       const id = this.types[i];
       if (id === undefined) continue;
       const ty = resolve.types[id];
       if (ty.owner.kind === "world") {
-        const owner = ty.owner.id;
-        const mapped = this.worlds[owner];
-        ty.owner = {
-          kind: "world",
-          id:
-            owner < this.worlds.length && mapped !== undefined
-              ? mapped
-              : this.forType("world", ty.span, () => this.mapWorld(owner, ty.span)),
-        };
+        const newId = this.mapOwner("world", ty.owner.id, ty.span);
+        ty.owner = worldOwners[newId] ??= { kind: "world", id: newId };
       }
     }
 
@@ -614,58 +804,21 @@ class Remap {
   }
 
   private processForeignDeps(resolve: Resolve, pkgId: PackageId, pkg: UnresolvedPackage): void {
-    type Target = { pkgName: PackageName; name: string; span: Span; stabilities: Stability[] };
-    const ifaceTargets = new Map<InterfaceId, Target>();
-    const worldTargets = new Map<WorldId, Target>();
-    let i = 0;
-    for (const { name: pkgName, items } of pkg.foreignDeps.values()) {
-      const span = pkg.foreignDepSpans[i++];
-      for (const [name, dep] of items) {
-        const target = { pkgName, name, span, stabilities: dep.stabilities };
-        if (dep.item.kind === "interface") ifaceTargets.set(dep.item.id, target);
-        else worldTargets.set(dep.item.id, target);
-      }
-    }
-
-    const findPackage = (t: Target): PackageId => {
-      const id = resolve.packageNames.get(packageNameKey(t.pkgName));
-      if (id !== undefined) return id;
-      const known = [...resolve.packageNames.keys()];
-      throw new WitError(
-        known.length
-          ? `package '${packageNameKey(t.pkgName)}' not found. known packages:${known.map((k) => `\n    ${k}`).join("")}`
-          : `package '${packageNameKey(t.pkgName)}' not found`,
-        t.span,
-      );
-    };
-    const enabled = (t: Target, span: Span) => t.stabilities.some((s) => resolve.includeStability(s, pkgId, span));
-
-    // Foreign interfaces and worlds come first in their arenas: map each to
-    // the item of the dependency package, or to nothing when gated off.
-    const connect = (
-      what: "interface" | "world",
-      items: { span: Span }[],
-      targets: Map<number, Target>,
-      map: (number | undefined)[],
-    ) => {
-      for (let id = 0; id < items.length; id++) {
-        const t = targets.get(id);
-        if (!t) break;
-        const depPkg = resolve.packages[findPackage(t)];
-        const span = items[id].span;
-        if (!enabled(t, span)) {
-          map.push(undefined);
-          continue;
-        }
-        const found = (what === "interface" ? depPkg.interfaces : depPkg.worlds).get(t.name);
-        if (found === undefined) {
-          throw new WitError(`${what} '${t.name}' not found in package '${packageNameKey(depPkg.name)}'`, span);
-        }
-        map.push(found);
-      }
-    };
-    connect("interface", pkg.interfaces, ifaceTargets, this.interfaces);
-    connect("world", pkg.worlds, worldTargets, this.worlds);
+    // Foreign interfaces and worlds by id, with the index of their package in `foreignDeps`.
+    const keys: string[] = [];
+    const ifaceTargets: ForeignTarget[] = [];
+    const worldTargets: ForeignTarget[] = [];
+    pkg.foreignDeps.forEach(({ items }, key) => {
+      const pkgIndex = keys.length;
+      keys.push(key);
+      items.forEach((dep, name) => {
+        const target = { pkgIndex, name, stabilities: dep.stabilities };
+        if (dep.item.kind === "interface") ifaceTargets[dep.item.id] = target;
+        else worldTargets[dep.item.id] = target;
+      });
+    });
+    this.connect(resolve, pkgId, pkg, keys, "interface", pkg.interfaces, ifaceTargets, this.interfaces);
+    this.connect(resolve, pkgId, pkg, keys, "world", pkg.worlds, worldTargets, this.worlds);
     for (let id = 0; id < pkg.types.length; id++) {
       const ty = pkg.types[id];
       if (ty.kind.kind !== "unknown") break;
@@ -696,6 +849,55 @@ class Remap {
     }
   }
 
+  /**
+   * Foreign interfaces and worlds come first in their arenas: maps each to
+   * the item of the dependency package, or to nothing when gated off.
+   */
+  private connect(
+    resolve: Resolve,
+    pkgId: PackageId,
+    pkg: UnresolvedPackage,
+    keys: string[],
+    what: "interface" | "world",
+    items: { span: Span }[],
+    targets: ForeignTarget[],
+    map: (number | undefined)[],
+  ): void {
+    for (let id = 0; id < items.length; id++) {
+      const t = targets[id];
+      if (!t) break;
+      const key = keys[t.pkgIndex];
+      const depId = resolve.packageNames.get(key);
+      if (depId === undefined) {
+        const known = [...resolve.packageNames.keys()];
+        throw new WitError(
+          known.length
+            ? `package '${key}' not found. known packages:${known.map((k) => `\n    ${k}`).join("")}`
+            : `package '${key}' not found`,
+          pkg.foreignDepSpans[t.pkgIndex],
+        );
+      }
+      const depPkg = resolve.packages[depId];
+      const span = items[id].span;
+      let enabled = false;
+      for (const s of t.stabilities) {
+        if (resolve.includeStability(s, pkgId, span)) {
+          enabled = true;
+          break;
+        }
+      }
+      if (!enabled) {
+        map.push(undefined);
+        continue;
+      }
+      const found = (what === "interface" ? depPkg.interfaces : depPkg.worlds).get(t.name);
+      if (found === undefined) {
+        throw new WitError(`${what} '${t.name}' not found in package '${packageNameKey(depPkg.name)}'`, span);
+      }
+      map.push(found);
+    }
+  }
+
   private updateTypeDef(resolve: Resolve, ty: TypeDef, span: Span): void {
     const k = ty.kind;
     switch (k.kind) {
@@ -705,9 +907,13 @@ class Remap {
       case "record":
         for (const f of k.fields) f.type = this.updateTy(resolve, f.type, f.span);
         break;
-      case "tuple":
-        k.types = k.types.map((t) => this.updateTy(resolve, t, span));
+      case "tuple": {
+        // A loop, not `map`: a closure here would cost every call a context.
+        const types: Type[] = [];
+        for (const t of k.types) types.push(this.updateTy(resolve, t, span));
+        k.types = types;
         break;
+      }
       case "variant":
         for (const c of k.cases) if (c.type !== undefined) c.type = this.updateTy(resolve, c.type, span);
         break;
@@ -766,20 +972,19 @@ class Remap {
   }
 
   private updateInterface(resolve: Resolve, iface: Interface): void {
+    // `forEach` rather than `for...of` makes no `[key, value]` array per entry.
     // Deleting the entry being visited, or re-setting it, is safe while iterating a Map.
-    for (const [name, ty] of iface.types) {
-      const mapped = this.types[ty];
-      if (mapped === undefined) iface.types.delete(name);
-      else iface.types.set(name, mapped);
-    }
+    const map = this.types;
+    iface.types.forEach((ty, name, types) => {
+      const mapped = map[ty];
+      if (mapped === undefined) types.delete(name);
+      else types.set(name, mapped);
+    });
     const pkg = iface.package!;
-    for (const func of iface.functions.values()) {
-      if (!resolve.includeStability(func.stability, pkg, func.span)) continue;
-      this.updateFunction(resolve, func, func.span);
-    }
-    for (const [name, func] of iface.functions) {
-      if (!resolve.includeStability(func.stability, pkg, func.span)) iface.functions.delete(name);
-    }
+    iface.functions.forEach((func, name, functions) => {
+      if (resolve.includeStability(func.stability, pkg, func.span)) this.updateFunction(resolve, func, func.span);
+      else functions.delete(name);
+    });
   }
 
   private updateFunction(resolve: Resolve, func: Function, span: Span): void {
@@ -821,11 +1026,16 @@ class Remap {
           ? item.func.stability
           : resolve.types[item.id].stability;
     if (!resolve.includeStability(stability, pkgId, span)) return;
-    const newKey: WorldKey =
-      key.kind === "interface" ? { kind: "interface", id: this.mapInterface(key.id, span) } : key;
+    let newKey = key;
+    let k: string;
+    if (key.kind === "interface") {
+      const id = this.mapInterface(key.id, span);
+      newKey = { kind: "interface", id };
+      k = interfaceKeyString(id);
+    } else k = worldKeyString(key);
     if (item.kind === "interface") item.id = this.mapInterface(item.id, span);
     else if (item.kind === "function") this.updateFunction(resolve, item.func, span);
-    (isImport ? world.imports : world.exports).set(worldKeyString(newKey), { key: newKey, item });
+    (isImport ? world.imports : world.exports).set(k, { key: newKey, item });
   }
 
   private processWorldIncludes(id: WorldId, resolve: Resolve, pkgId: PackageId): void {
@@ -870,7 +1080,8 @@ class Remap {
     let unmatched = [...names];
     for (const items of [included.imports, included.exports]) {
       for (const { key } of items.values()) {
-        if (key.kind === "name") unmatched = unmatched.filter((n) => renameIncluded(key.name, n) === undefined);
+        if (key.kind === "name" && unmatched.length)
+          unmatched = unmatched.filter((n) => renameIncluded(key.name, n) === undefined);
       }
     }
     if (unmatched.length) {
@@ -891,7 +1102,7 @@ class Remap {
               break;
             }
           }
-          const newItem = structuredClone(item);
+          const newItem = clonePlain(item);
           const newKey: WorldKey = { kind: "name", name: n };
           cloner.worldItem(newKey, newItem);
           if (newItem.kind === "function") newItem.func.name = n;
@@ -903,7 +1114,7 @@ class Remap {
           const k = worldKeyString(key);
           let prev = into.get(k);
           if (!prev) {
-            prev = { key, item: structuredClone(item) };
+            prev = { key, item: clonePlain(item) };
             into.set(k, prev);
           }
           const from = item as WorldItem & { kind: "interface" };
@@ -911,7 +1122,7 @@ class Remap {
           if (isExternal && from.stability.kind === "stable") {
             target.stability = unknownStability;
           } else if (from.stability.kind !== "unknown" && !stabilityEquals(from.stability, target.stability)) {
-            if (target.stability.kind === "unknown") target.stability = structuredClone(from.stability);
+            if (target.stability.kind === "unknown") target.stability = clonePlain(from.stability);
             else {
               throw new WitError(
                 `mismatch in stability from '${stabilityDebug(from.stability)}' to '${stabilityDebug(target.stability)}'`,
@@ -933,43 +1144,53 @@ class Remap {
    */
   private typeHasBorrow(resolve: Resolve, ty: Type): boolean {
     if (typeof ty !== "number") return false;
-    const known = this.hasBorrow;
-    const has = (t: Type | undefined) => typeof t === "number" && known[t];
-    for (let id = known.length; id <= ty; id++) {
-      const k = resolve.types[id].kind;
-      switch (k.kind) {
-        case "type":
-        case "list":
-        case "fixed-length-list":
-        case "option":
-        case "future":
-        case "stream":
-          known.push(has(k.type));
-          break;
-        case "variant":
-          known.push(k.cases.some((c) => has(c.type)));
-          break;
-        case "handle":
-          known.push(k.handle === "borrow");
-          break;
-        case "record":
-          known.push(k.fields.some((f) => has(f.type)));
-          break;
-        case "tuple":
-          known.push(k.types.some(has));
-          break;
-        case "map":
-          known.push(has(k.key) || has(k.value));
-          break;
-        case "result":
-          known.push(has(k.ok) || has(k.err));
-          break;
-        default:
-          known.push(false);
+    const memo = resolve.memo!;
+    let known = memo.hasBorrow;
+    if (ty >= memo.hasBorrowLen) {
+      if (ty >= known.length) {
+        const grown = new Uint8Array(Math.max(2 * known.length, ty + 1));
+        grown.set(known);
+        known = memo.hasBorrow = grown;
       }
+      for (let id = memo.hasBorrowLen; id <= ty; id++) known[id] = kindHasBorrow(resolve.types[id].kind, known) ? 1 : 0;
+      memo.hasBorrowLen = ty + 1;
     }
-    return known[ty];
+    return known[ty] === 1;
   }
+}
+
+/** Whether a type of this kind has a `borrow` handle, given the answers for its parts. */
+function kindHasBorrow(k: TypeDefKind, known: Uint8Array): boolean {
+  switch (k.kind) {
+    case "type":
+    case "list":
+    case "fixed-length-list":
+    case "option":
+    case "future":
+    case "stream":
+      return partHasBorrow(k.type, known);
+    case "variant":
+      for (const c of k.cases) if (partHasBorrow(c.type, known)) return true;
+      return false;
+    case "handle":
+      return k.handle === "borrow";
+    case "record":
+      for (const f of k.fields) if (partHasBorrow(f.type, known)) return true;
+      return false;
+    case "tuple":
+      for (const t of k.types) if (partHasBorrow(t, known)) return true;
+      return false;
+    case "map":
+      return partHasBorrow(k.key, known) || partHasBorrow(k.value, known);
+    case "result":
+      return partHasBorrow(k.ok, known) || partHasBorrow(k.err, known);
+    default:
+      return false;
+  }
+}
+
+function partHasBorrow(t: Type | undefined, known: Uint8Array): boolean {
+  return typeof t === "number" && known[t] === 1;
 }
 
 /**
@@ -999,7 +1220,7 @@ class Cloner {
   private typeId(id: TypeId): TypeId {
     let mapped = this.typeMap.get(id);
     if (mapped === undefined) {
-      const copy = structuredClone(this.resolve.types[id]);
+      const copy = clonePlain(this.resolve.types[id]);
       this.typeDef(copy);
       this.resolve.types.push(copy);
       mapped = this.resolve.types.length - 1;
@@ -1062,7 +1283,7 @@ class Cloner {
   }
 
   private interface(oldId: InterfaceId): InterfaceId {
-    const copy = structuredClone(this.resolve.interfaces[oldId]);
+    const copy = clonePlain(this.resolve.interfaces[oldId]);
     const nextId = this.resolve.interfaces.length;
     const inner = new Cloner(
       this.resolve,
