@@ -40,12 +40,14 @@ export class LexResult {
   commentData: Int32Array;
   errors: LexError[] = [];
 
+  /** `spare`: the arrays of a result no longer used, to fill again if they are large enough. */
   constructor(
     readonly text: string,
     capacity: number,
+    spare?: Spare,
   ) {
-    this.data = new Int32Array(capacity * 4);
-    this.commentData = new Int32Array(32);
+    this.data = spare && spare.data.length >= capacity * 4 ? spare.data : new Int32Array(capacity * 4);
+    this.commentData = spare?.commentData ?? new Int32Array(32);
   }
 
   /** The type of token `i`. */
@@ -85,6 +87,19 @@ export class LexResult {
     // Keywords and punctuation reuse their pattern string rather than slicing a new one.
     const image = fixedImages[type] ?? this.text.slice(start, end);
     return { image, startOffset: start, endOffset: end - 1, tokenTypeIdx: type, tokenType: typesByIdx[type] };
+  }
+
+  /** Makes `t`, a token of another text, token `i` of this one. */
+  rewriteToken(t: IToken, i: number): void {
+    const data = this.data;
+    const type = data[i * 4];
+    const start = data[i * 4 + 1];
+    const end = data[i * 4 + 2];
+    t.image = fixedImages[type] ?? this.text.slice(start, end);
+    t.startOffset = start;
+    t.endOffset = end - 1;
+    t.tokenTypeIdx = type;
+    t.tokenType = typesByIdx[type];
   }
 
   /** Every token, as new Chevrotain tokens. */
@@ -401,9 +416,20 @@ function tokenStartsAt(text: string, i: number): boolean {
   return identifierEnd(text, i) >= 0;
 }
 
+type Spare = { data: Int32Array; commentData: Int32Array };
+
+/** The arrays of the last `lex` asked to reuse them, which the next such call fills again. */
+let spare: Spare | undefined;
+
+/** Arrays larger than this (in elements) are not kept for reuse. */
+const MAX_SPARE = 1 << 16;
+
 /**
  * Lexes `text`, whose first character sits at `base` in the source map.
  * Never throws: problems are returned as `errors`, sorted by position.
+ * With `reuse`, the result's arrays are those of the previous such call's
+ * result, which must no longer be in use: allocating them anew for every
+ * file costs more than the lexing of a small one.
  *
  * The tokens are what the token definitions in `tokens.ts` describe (and
  * what Chevrotain's lexer would make of them, which a test checks): the
@@ -412,7 +438,7 @@ function tokenStartsAt(text: string, i: number): boolean {
  * matches, lexing resumes at the next character where something does, with
  * one error for the run.
  */
-export function lex(text: string, base: number): LexResult {
+export function lex(text: string, base: number, reuse = false): LexResult {
   const invalid = detectInvalidInput(text, base);
   // wit-parser refuses such a file before reading any token.
   if (invalid) {
@@ -422,7 +448,7 @@ export function lex(text: string, base: number): LexResult {
   }
   const n = text.length;
   // About one token for every six characters in real WIT; the arrays grow if need be.
-  const out = new LexResult(text, Math.floor(n / 6) + 16);
+  const out = new LexResult(text, Math.floor(n / 6) + 16, reuse ? spare : undefined);
   const errors = out.errors;
   // A byte-order mark reads as one character of whitespace.
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
@@ -497,5 +523,8 @@ export function lex(text: string, base: number): LexResult {
     out.push(type, start, i);
   }
   errors.sort((a, b) => a.offset - b.offset);
+  if (reuse && out.data.length <= MAX_SPARE && out.commentData.length <= MAX_SPARE) {
+    spare = { data: out.data, commentData: out.commentData };
+  }
   return out;
 }
