@@ -216,6 +216,8 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   private readonly pool: IToken[] = [];
   /** The token vector of small files, likewise reused. */
   private readonly pooledVector: IToken[] = [];
+  /** How many tokens of `pooledVector` are set (the rest are `undefined`). */
+  private pooledCount = 0;
 
   /** The table the lookahead functions are made from, if they are not analysed. */
   private readonly table: LookaheadTable | null;
@@ -328,7 +330,8 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       // storage); the slots past this file's tokens read as the end of input.
       const vector = this.pooledVector;
       for (let i = 0; i < count; i++) vector[i] = pool[i];
-      vector.fill(undefined as unknown as IToken, count);
+      vector.fill(undefined as unknown as IToken, count, this.pooledCount);
+      this.pooledCount = count;
       this.input = vector;
       this.tokVectorLength = count;
     } else {
