@@ -43,6 +43,27 @@ import {
 export { AbandonedParse, MAX_ERRORS, MAX_PACKAGE_DEPTH, MAX_TYPE_DEPTH, ONE_CHAR, WHOLE_TOKEN } from "./parser-base.js";
 export type { SemanticError, WitParserOptions } from "./parser-base.js";
 
+/** The name of each primitive type by its keyword's `tokenTypeIdx`. */
+const primitiveNames: (A.PrimitiveName | undefined)[] = [];
+for (const [token, name] of [
+  [T.U8, "u8"],
+  [T.U16, "u16"],
+  [T.U32, "u32"],
+  [T.U64, "u64"],
+  [T.S8, "s8"],
+  [T.S16, "s16"],
+  [T.S32, "s32"],
+  [T.S64, "s64"],
+  [T.F32, "f32"],
+  [T.F64, "f64"],
+  [T.Char, "char"],
+  [T.Bool, "bool"],
+  [T.StringKw, "string"],
+  [T.ErrorContext, "error-context"],
+] as const) {
+  primitiveNames[token.tokenTypeIdx!] = name;
+}
+
 /** The occurrence indices of the `OR` and `CONSUME`s of `ident`, above those the rules use. */
 const IDENT_OCCURRENCE = 200;
 
@@ -809,7 +830,21 @@ export class WitParser extends WitParserBase {
     // `ACTION`s without their closures: this runs for every type.
     if (!this.RECORDING_PHASE) {
       this.typeDepth = outer + 1;
-      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
+      const next = this.LA(1);
+      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(next, "type nesting too deep");
+      // Most types are a primitive or a name: the alternatives the `OR` below
+      // would choose for their first token, taken without it.
+      const primitive = primitiveNames[next.tokenTypeIdx];
+      if (primitive !== undefined) {
+        this.currIdx++;
+        this.typeDepth = outer;
+        return this.primitive(next, primitive);
+      }
+      if (next.tokenType === T.Id || next.tokenType === T.ExplicitId) {
+        const id = this.ident(0);
+        this.typeDepth = outer;
+        return { kind: "name", id, span: id.span };
+      }
     }
     const type = this.OR(
       (this.alternatives["type"] ??= {

@@ -172,6 +172,18 @@ function braceChange(t: TokenType): number {
   return 0;
 }
 
+/** `s.trimEnd().length`, without making the trimmed string when the trailing whitespace is ASCII. */
+function trimmedLength(s: string): number {
+  let end = s.length;
+  for (;;) {
+    const c = s.charCodeAt(end - 1);
+    // The ASCII characters `trimEnd` removes: tab, LF, VT, FF, CR and space.
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) end--;
+    else if (c >= 0x80) return s.slice(0, end).trimEnd().length;
+    else return end;
+  }
+}
+
 /** Tokens that begin an item, where a skipped item may end early (when first on a line). */
 const typeItemStarts = [T.Type, T.Record, T.Variant, T.Flags, T.Enum, T.Resource, T.Use, T.At];
 export const TOP_SYNC: ReadonlySet<TokenType> = new Set([T.Interface, T.World, T.Use, T.Package, T.At]);
@@ -589,8 +601,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       if (start >= offset) break;
       const image = lexed.text.slice(start, lexed.commentEnd(i));
       comments.push(image);
-      const trimmed = image.length - (image.length - image.trimEnd().length);
-      const end = this.base + start + trimmed;
+      const end = this.base + start + trimmedLength(image);
       span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
     return comments.length === 0 ? NO_DOCS : { comments, span };
