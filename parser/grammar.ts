@@ -330,33 +330,44 @@ export class WitParser extends WitParserBase {
     }
   }
 
+  /** The grammar of each kind of member, for `item`: one closure each, rather than one for every member. */
+  private readonly memberGrammars: {
+    interface?: () => A.InterfaceItem;
+    world?: () => A.WorldItem;
+    resource?: () => A.ResourceFunc;
+  } = {};
+
   // interface-items ::= gate (typedef-item | use-item | func-item)
   public interfaceMember = this.RULE("interfaceMember", (): A.InterfaceItem => {
     if (!this.RECORDING_PHASE) {
       this.typeDepth = 0;
       this.checkErrorBudget();
     }
-    return this.item(true, INTERFACE_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      const parts = this.OR(
-        (this.alternatives["interfaceMember"] ??= {
-          DEF: [
-            { ALT: () => this.SUBRULE(this.typeAlias) },
-            { ALT: () => this.SUBRULE(this.flagsItem) },
-            { ALT: () => this.SUBRULE(this.enumItem) },
-            { ALT: () => this.SUBRULE(this.variantItem) },
-            { ALT: () => this.SUBRULE(this.resourceItem) },
-            { ALT: () => this.SUBRULE(this.recordItem) },
-            { ALT: () => this.SUBRULE(this.funcItem) },
-            { ALT: () => this.SUBRULE(this.useItem) },
-          ],
-          ERR_MSG: "`type`, `resource` or `func`",
-        }),
-      ) as InterfaceMemberParts;
-      if (this.noAst) return RECORDED;
-      return this.interfaceItemOf(parts, first, attributes);
-    })!;
+    return this.item(
+      true,
+      INTERFACE_SYNC,
+      (this.memberGrammars.interface ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        const parts = this.OR(
+          (this.alternatives["interfaceMember"] ??= {
+            DEF: [
+              { ALT: () => this.SUBRULE(this.typeAlias) },
+              { ALT: () => this.SUBRULE(this.flagsItem) },
+              { ALT: () => this.SUBRULE(this.enumItem) },
+              { ALT: () => this.SUBRULE(this.variantItem) },
+              { ALT: () => this.SUBRULE(this.resourceItem) },
+              { ALT: () => this.SUBRULE(this.recordItem) },
+              { ALT: () => this.SUBRULE(this.funcItem) },
+              { ALT: () => this.SUBRULE(this.useItem) },
+            ],
+            ERR_MSG: "`type`, `resource` or `func`",
+          }),
+        ) as InterfaceMemberParts;
+        if (this.noAst) return RECORDED;
+        return this.interfaceItemOf(parts, first, attributes);
+      }),
+    )!;
   });
 
   // world-item ::= 'world' id '{' world-items* '}'
@@ -380,46 +391,50 @@ export class WitParser extends WitParserBase {
       this.typeDepth = 0;
       this.checkErrorBudget();
     }
-    return this.item(true, WORLD_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      const parts = this.OR(
-        (this.alternatives["worldMember"] ??= {
-          DEF: [
-            { ALT: () => this.SUBRULE(this.importItem) },
-            { ALT: () => this.SUBRULE(this.exportItem) },
-            { ALT: () => this.SUBRULE(this.useItem) },
-            { ALT: () => this.SUBRULE(this.typeAlias) },
-            { ALT: () => this.SUBRULE(this.flagsItem) },
-            { ALT: () => this.SUBRULE(this.resourceItem) },
-            { ALT: () => this.SUBRULE(this.recordItem) },
-            { ALT: () => this.SUBRULE(this.variantItem) },
-            { ALT: () => this.SUBRULE(this.enumItem) },
-            { ALT: () => this.SUBRULE(this.includeItem) },
-          ],
-          ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
-        }),
-      ) as WorldMemberParts;
-      if (this.noAst) return RECORDED;
-      switch (parts.tag) {
-        case "import":
-        case "export":
-          return {
-            kind: parts.tag,
-            span: this.extent(first),
-            docs: this.docs(first),
-            attributes,
-            extern: parts.extern,
-          };
-        case "include":
-          return {
-            kind: "include",
-            value: { span: this.extent(first), attributes, from: parts.from, names: parts.names },
-          };
-        default:
-          return this.interfaceItemOf(parts, first, attributes) as A.WorldItem;
-      }
-    })!;
+    return this.item(
+      true,
+      WORLD_SYNC,
+      (this.memberGrammars.world ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        const parts = this.OR(
+          (this.alternatives["worldMember"] ??= {
+            DEF: [
+              { ALT: () => this.SUBRULE(this.importItem) },
+              { ALT: () => this.SUBRULE(this.exportItem) },
+              { ALT: () => this.SUBRULE(this.useItem) },
+              { ALT: () => this.SUBRULE(this.typeAlias) },
+              { ALT: () => this.SUBRULE(this.flagsItem) },
+              { ALT: () => this.SUBRULE(this.resourceItem) },
+              { ALT: () => this.SUBRULE(this.recordItem) },
+              { ALT: () => this.SUBRULE(this.variantItem) },
+              { ALT: () => this.SUBRULE(this.enumItem) },
+              { ALT: () => this.SUBRULE(this.includeItem) },
+            ],
+            ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+          }),
+        ) as WorldMemberParts;
+        if (this.noAst) return RECORDED;
+        switch (parts.tag) {
+          case "import":
+          case "export":
+            return {
+              kind: parts.tag,
+              span: this.extent(first),
+              docs: this.docs(first),
+              attributes,
+              extern: parts.extern,
+            };
+          case "include":
+            return {
+              kind: "include",
+              value: { span: this.extent(first), attributes, from: parts.from, names: parts.names },
+            };
+          default:
+            return this.interfaceItemOf(parts, first, attributes) as A.WorldItem;
+        }
+      }),
+    )!;
   });
 
   // import-item ::= 'import' id ':' extern-type | 'import' use-path ';'
@@ -530,6 +545,18 @@ export class WitParser extends WitParserBase {
    * item's AST; the rule returns them in order.
    */
   private commaList<R>(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => R) {
+    // The items of the list being read, for closures made once rather than
+    // for every list; a list nested in an item restores its outer list's.
+    let current: R[] = [];
+    const more = {
+      GATE: () => this.LA(2).tokenType !== close,
+      DEF: () => {
+        const items = current;
+        this.consume(8, T.Comma);
+        items.push(item(2));
+      },
+    };
+    const trailingComma = () => this.consume(9, T.Comma);
     return this.RULE(name, (): R[] => {
       return this.OR(
         (this.alternatives[name] ??= {
@@ -538,14 +565,11 @@ export class WitParser extends WitParserBase {
             {
               ALT: (): R[] => {
                 const items = [item(1)];
-                this.MANY({
-                  GATE: () => this.LA(2).tokenType !== close,
-                  DEF: () => {
-                    this.consume(8, T.Comma);
-                    items.push(item(2));
-                  },
-                });
-                this.option(8, () => this.consume(9, T.Comma));
+                const outer = current;
+                current = items;
+                this.MANY(more);
+                current = outer;
+                this.option(8, trailingComma);
                 this.consume(9, close);
                 return items;
               },
@@ -620,16 +644,21 @@ export class WitParser extends WitParserBase {
 
   // func-type ::= 'async'? 'func' param-list result-list
   public funcType = this.RULE("funcType", (): A.Func => {
-    const async = this.OPTION(() => this.CONSUME(T.Async));
+    const async = this.OPTION((this.funcParts.async ??= () => this.CONSUME(T.Async)));
     const func = this.CONSUME(T.Func);
     this.CONSUME(T.LeftParen);
     const params = this.SUBRULE(this.params);
-    const result = this.OPTION2(() => {
-      this.CONSUME(T.RArrow);
-      return this.SUBRULE(this.type);
-    });
+    const result = this.OPTION2(
+      (this.funcParts.result ??= () => {
+        this.CONSUME(T.RArrow);
+        return this.SUBRULE(this.type);
+      }),
+    );
     return { span: this.span(func), async: async !== undefined, params, result };
   });
+
+  /** The closures of `funcType`, made once. */
+  private readonly funcParts: { async?: () => IToken; result?: () => A.AstType } = {};
 
   // named-type-list ::= ϵ | named-type ( ',' named-type )*
   public params = this.commaList("params", T.RightParen, "an identifier or string", (i) => {
@@ -755,65 +784,69 @@ export class WitParser extends WitParserBase {
   // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
   public resourceMember = this.RULE("resourceMember", (): A.ResourceFunc => {
     if (!this.RECORDING_PHASE) this.checkErrorBudget();
-    return this.item(true, RESOURCE_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      this.resourceMemberStart = first;
-      this.resourceMemberAttributes = attributes;
-      return this.OR(
-        (this.alternatives["resourceMember"] ??= {
-          DEF: [
-            {
-              ALT: (): A.ResourceFunc => {
-                const first = this.resourceMemberStart!;
-                const attributes = this.resourceMemberAttributes!;
-                const ctor = this.CONSUME(T.Constructor);
-                this.CONSUME(T.LeftParen);
-                const params = this.SUBRULE(this.params);
-                const result = this.OPTION(() => {
-                  this.CONSUME(T.RArrow);
-                  return this.SUBRULE(this.type);
-                });
-                this.CONSUME(T.Semicolon);
-                if (this.noAst) return RECORDED;
-                const span = this.span(ctor);
-                const whole = this.extent(first);
-                return {
-                  span: whole,
-                  kind: "constructor",
-                  func: {
+    return this.item(
+      true,
+      RESOURCE_SYNC,
+      (this.memberGrammars.resource ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        this.resourceMemberStart = first;
+        this.resourceMemberAttributes = attributes;
+        return this.OR(
+          (this.alternatives["resourceMember"] ??= {
+            DEF: [
+              {
+                ALT: (): A.ResourceFunc => {
+                  const first = this.resourceMemberStart!;
+                  const attributes = this.resourceMemberAttributes!;
+                  const ctor = this.CONSUME(T.Constructor);
+                  this.CONSUME(T.LeftParen);
+                  const params = this.SUBRULE(this.params);
+                  const result = this.OPTION(() => {
+                    this.CONSUME(T.RArrow);
+                    return this.SUBRULE(this.type);
+                  });
+                  this.CONSUME(T.Semicolon);
+                  if (this.noAst) return RECORDED;
+                  const span = this.span(ctor);
+                  const whole = this.extent(first);
+                  return {
                     span: whole,
-                    docs: this.docs(first),
-                    attributes,
-                    name: { name: "constructor", span },
-                    func: { span, async: false, params, result },
-                  },
-                };
+                    kind: "constructor",
+                    func: {
+                      span: whole,
+                      docs: this.docs(first),
+                      attributes,
+                      name: { name: "constructor", span },
+                      func: { span, async: false, params, result },
+                    },
+                  };
+                },
               },
-            },
-            {
-              ALT: (): A.ResourceFunc => {
-                const first = this.resourceMemberStart!;
-                const attributes = this.resourceMemberAttributes!;
-                const name = this.ident(0);
-                this.CONSUME(T.Colon);
-                const isStatic = this.OPTION2(() => this.CONSUME(T.Static));
-                const func = this.SUBRULE(this.funcType);
-                this.CONSUME2(T.Semicolon);
-                if (this.noAst) return RECORDED;
-                const whole = this.extent(first);
-                return {
-                  span: whole,
-                  kind: isStatic ? "static" : "method",
-                  func: { span: whole, docs: this.docs(first), attributes, name, func },
-                };
+              {
+                ALT: (): A.ResourceFunc => {
+                  const first = this.resourceMemberStart!;
+                  const attributes = this.resourceMemberAttributes!;
+                  const name = this.ident(0);
+                  this.CONSUME(T.Colon);
+                  const isStatic = this.OPTION2(() => this.CONSUME(T.Static));
+                  const func = this.SUBRULE(this.funcType);
+                  this.CONSUME2(T.Semicolon);
+                  if (this.noAst) return RECORDED;
+                  const whole = this.extent(first);
+                  return {
+                    span: whole,
+                    kind: isStatic ? "static" : "method",
+                    func: { span: whole, docs: this.docs(first), attributes, name, func },
+                  };
+                },
               },
-            },
-          ],
-          ERR_MSG: "`constructor` or identifier",
-        }),
-      ) as A.ResourceFunc;
-    })!;
+            ],
+            ERR_MSG: "`constructor` or identifier",
+          }),
+        ) as A.ResourceFunc;
+      }),
+    )!;
   });
 
   /**
