@@ -1060,6 +1060,12 @@ export class WitParser extends WitParserBase {
     // are built once for each of the three forms (`external-id`, `unstable`,
     // the rest) that the closures below tell apart.
     const form = external ? "attributeExternal" : kind === "unstable" ? "attributeUnstable" : "attribute";
+    // A constant key: one made by concatenation would be hashed at every lookup.
+    const valueForm = external
+      ? "attributeExternalValue"
+      : kind === "unstable"
+        ? "attributeUnstableValue"
+        : "attributeValue";
     const value = this.OR(
       (this.alternatives[form] ??= {
         DEF: [
@@ -1072,7 +1078,7 @@ export class WitParser extends WitParserBase {
               if (!this.RECORDING_PHASE) this.checkKey(key, kind === "unstable" ? "feature" : "version");
               this.CONSUME(T.Equals);
               return this.OR2(
-                (this.alternatives[`${form}Value`] ??= {
+                (this.alternatives[valueForm] ??= {
                   DEF: [
                     {
                       GATE: () => kind !== "unstable",
@@ -1109,7 +1115,7 @@ export class WitParser extends WitParserBase {
   });
 
   private checkKey(t: IToken, expected: string): void {
-    const name = t.image.replace(/^%/, "");
+    const name = t.image.charCodeAt(0) === 0x25 ? t.image.slice(1) : t.image;
     if (isId(t.tokenType) && name !== expected) this.report(t, `expected \`${expected}\`, found \`${name}\``);
   }
 
