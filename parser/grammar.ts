@@ -43,10 +43,42 @@ import {
 export { AbandonedParse, MAX_ERRORS, MAX_PACKAGE_DEPTH, MAX_TYPE_DEPTH, ONE_CHAR, WHOLE_TOKEN } from "./parser-base.js";
 export type { SemanticError, WitParserOptions } from "./parser-base.js";
 
+/** The name of each primitive type by its keyword's `tokenTypeIdx`. */
+const primitiveNames: (A.PrimitiveName | undefined)[] = [];
+for (const [token, name] of [
+  [T.U8, "u8"],
+  [T.U16, "u16"],
+  [T.U32, "u32"],
+  [T.U64, "u64"],
+  [T.S8, "s8"],
+  [T.S16, "s16"],
+  [T.S32, "s32"],
+  [T.S64, "s64"],
+  [T.F32, "f32"],
+  [T.F64, "f64"],
+  [T.Char, "char"],
+  [T.Bool, "bool"],
+  [T.StringKw, "string"],
+  [T.ErrorContext, "error-context"],
+] as const) {
+  primitiveNames[token.tokenTypeIdx!] = name;
+}
+
+/** The occurrence indices of the `OR` and `CONSUME`s of `ident`, above those the rules use. */
+const IDENT_OCCURRENCE = 200;
+
 /** What a rule returns while Chevrotain records the grammar: never looked at. */
 const RECORDED = undefined as never;
 
+/** What `ident` returns while Chevrotain records the grammar, for rules that read it then. */
+const RECORDED_IDENT: A.Ident = Object.freeze({ name: "", span: Object.freeze({ start: 0, end: 0 }) });
+
 const noDocs = (): A.Docs => NO_DOCS;
+
+/** The attributes of an item without any, shared (and frozen, as `NO_DOCS` is). */
+const NO_ATTRIBUTES = Object.freeze([]) as unknown as A.Attribute[];
+
+const KNOWN_ATTRIBUTES = new Set(["since", "unstable", "deprecated", "external-id"]);
 
 /** A member of an interface, before its docs, attributes and extent are added. */
 type InterfaceMemberParts =
@@ -109,20 +141,20 @@ export class WitParser extends WitParserBase {
   // package-name ::= id ':' id ('@' valid-semver)?   (and the 🪺 form ( id ':' )+ id ( '/' id )*)
   /** The name with empty docs: the caller knows whose comments they are. */
   public packageName = this.RULE("packageName", (): A.PackageName => {
-    const namespace = this.SUBRULE(this.id, { LABEL: "namespace" });
+    const namespace = this.ident(0);
     this.CONSUME(T.Colon);
-    const name = this.SUBRULE2(this.id, { LABEL: "name" });
+    const name = this.ident(2);
     const extraNames: A.Ident[] = [];
     const extraPath: A.Ident[] = [];
     this.MANY(() => {
       const sep = this.CONSUME2(T.Colon);
       this.ACTION(() => this.nestedNamespace(sep));
-      extraNames.push(this.SUBRULE3(this.id, { LABEL: "extraName" }));
+      extraNames.push(this.ident(3));
     });
     this.MANY2(() => {
       const sep = this.CONSUME(T.Slash);
       this.ACTION(() => this.nestedNamespace(sep));
-      extraPath.push(this.SUBRULE4(this.id, { LABEL: "extraPath" }));
+      extraPath.push(this.ident(4));
     });
     const version = this.OPTION(() => {
       this.CONSUME(T.At);
@@ -148,12 +180,8 @@ export class WitParser extends WitParserBase {
 
   private topItemGrammar(): A.AstItem {
     const first = this.LA(1);
-    let attributed = false;
-    const attributes: A.Attribute[] = [];
-    this.MANY(() => {
-      attributes.push(this.SUBRULE(this.attribute));
-      attributed = true;
-    });
+    const attributes = this.attributes();
+    const attributed = attributes.length > 0;
     const parts = this.OR<TopItemParts>({
       DEF: [
         { ALT: () => this.SUBRULE(this.interfaceItem) },
@@ -218,7 +246,7 @@ export class WitParser extends WitParserBase {
     const item = this.SUBRULE(this.usePath);
     const as = this.OPTION(() => {
       this.CONSUME(T.As);
-      return this.SUBRULE(this.id, { LABEL: "as" });
+      return this.ident(0);
     });
     this.CONSUME(T.Semicolon);
     return { tag: "use", span: this.span(use), item, as };
@@ -226,23 +254,23 @@ export class WitParser extends WitParserBase {
 
   // use-path ::= id | id ':' id '/' id ('@' valid-semver)?   (and the 🪺 form)
   public usePath = this.RULE("usePath", (): A.UsePath => {
-    const first = this.SUBRULE(this.id, { LABEL: "first" });
+    const first = this.ident(0);
     const path = this.OPTION(() => {
       this.CONSUME(T.Colon);
-      const pkg = this.SUBRULE2(this.id, { LABEL: "package" });
+      const pkg = this.ident(2);
       const extraNames: A.Ident[] = [];
       const extraPath: A.Ident[] = [];
       this.MANY(() => {
         const sep = this.CONSUME2(T.Colon);
         this.ACTION(() => this.nestedNamespace(sep));
-        extraNames.push(this.SUBRULE3(this.id, { LABEL: "extraName" }));
+        extraNames.push(this.ident(3));
       });
       this.CONSUME(T.Slash);
-      const name = this.SUBRULE4(this.id, { LABEL: "name" });
+      const name = this.ident(4);
       this.MANY2(() => {
         const sep = this.CONSUME2(T.Slash);
         this.ACTION(() => this.nestedNamespace(sep));
-        extraPath.push(this.SUBRULE5(this.id, { LABEL: "extraPath" }));
+        extraPath.push(this.ident(5));
       });
       const version = this.OPTION2(() => {
         this.CONSUME(T.At);
@@ -258,7 +286,7 @@ export class WitParser extends WitParserBase {
   // interface-item ::= 'interface' id '{' interface-items* '}'
   public interfaceItem = this.RULE("interfaceItem", (): TopItemParts => {
     this.CONSUME(T.Interface);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     const items = this.SUBRULE(this.interfaceBody);
     return { tag: "interface", name, items };
   });
@@ -275,8 +303,9 @@ export class WitParser extends WitParserBase {
     return items;
   });
 
-  /** Attributes before a member, as many as there are. */
+  /** Attributes before an item, as many as there are; most items have none, and share one empty array. */
   private attributes(): A.Attribute[] {
+    if (!this.RECORDING_PHASE && this.LA(1).tokenType !== T.At) return NO_ATTRIBUTES;
     const attributes: A.Attribute[] = [];
     this.MANY(() => attributes.push(this.SUBRULE(this.attribute)));
     return attributes;
@@ -301,39 +330,50 @@ export class WitParser extends WitParserBase {
     }
   }
 
+  /** The grammar of each kind of member, for `item`: one closure each, rather than one for every member. */
+  private readonly memberGrammars: {
+    interface?: () => A.InterfaceItem;
+    world?: () => A.WorldItem;
+    resource?: () => A.ResourceFunc;
+  } = {};
+
   // interface-items ::= gate (typedef-item | use-item | func-item)
   public interfaceMember = this.RULE("interfaceMember", (): A.InterfaceItem => {
     if (!this.RECORDING_PHASE) {
       this.typeDepth = 0;
       this.checkErrorBudget();
     }
-    return this.item(true, INTERFACE_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      const parts = this.OR(
-        (this.alternatives["interfaceMember"] ??= {
-          DEF: [
-            { ALT: () => this.SUBRULE(this.typeAlias) },
-            { ALT: () => this.SUBRULE(this.flagsItem) },
-            { ALT: () => this.SUBRULE(this.enumItem) },
-            { ALT: () => this.SUBRULE(this.variantItem) },
-            { ALT: () => this.SUBRULE(this.resourceItem) },
-            { ALT: () => this.SUBRULE(this.recordItem) },
-            { ALT: () => this.SUBRULE(this.funcItem) },
-            { ALT: () => this.SUBRULE(this.useItem) },
-          ],
-          ERR_MSG: "`type`, `resource` or `func`",
-        }),
-      ) as InterfaceMemberParts;
-      if (this.noAst) return RECORDED;
-      return this.interfaceItemOf(parts, first, attributes);
-    })!;
+    return this.item(
+      true,
+      INTERFACE_SYNC,
+      (this.memberGrammars.interface ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        const parts = this.OR(
+          (this.alternatives["interfaceMember"] ??= {
+            DEF: [
+              { ALT: () => this.SUBRULE(this.typeAlias) },
+              { ALT: () => this.SUBRULE(this.flagsItem) },
+              { ALT: () => this.SUBRULE(this.enumItem) },
+              { ALT: () => this.SUBRULE(this.variantItem) },
+              { ALT: () => this.SUBRULE(this.resourceItem) },
+              { ALT: () => this.SUBRULE(this.recordItem) },
+              { ALT: () => this.SUBRULE(this.funcItem) },
+              { ALT: () => this.SUBRULE(this.useItem) },
+            ],
+            ERR_MSG: "`type`, `resource` or `func`",
+          }),
+        ) as InterfaceMemberParts;
+        if (this.noAst) return RECORDED;
+        return this.interfaceItemOf(parts, first, attributes);
+      }),
+    )!;
   });
 
   // world-item ::= 'world' id '{' world-items* '}'
   public worldItem = this.RULE("worldItem", (): TopItemParts => {
     this.CONSUME(T.World);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.LeftBrace);
     const items: A.WorldItem[] = [];
     this.body(
@@ -351,46 +391,50 @@ export class WitParser extends WitParserBase {
       this.typeDepth = 0;
       this.checkErrorBudget();
     }
-    return this.item(true, WORLD_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      const parts = this.OR(
-        (this.alternatives["worldMember"] ??= {
-          DEF: [
-            { ALT: () => this.SUBRULE(this.importItem) },
-            { ALT: () => this.SUBRULE(this.exportItem) },
-            { ALT: () => this.SUBRULE(this.useItem) },
-            { ALT: () => this.SUBRULE(this.typeAlias) },
-            { ALT: () => this.SUBRULE(this.flagsItem) },
-            { ALT: () => this.SUBRULE(this.resourceItem) },
-            { ALT: () => this.SUBRULE(this.recordItem) },
-            { ALT: () => this.SUBRULE(this.variantItem) },
-            { ALT: () => this.SUBRULE(this.enumItem) },
-            { ALT: () => this.SUBRULE(this.includeItem) },
-          ],
-          ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
-        }),
-      ) as WorldMemberParts;
-      if (this.noAst) return RECORDED;
-      switch (parts.tag) {
-        case "import":
-        case "export":
-          return {
-            kind: parts.tag,
-            span: this.extent(first),
-            docs: this.docs(first),
-            attributes,
-            extern: parts.extern,
-          };
-        case "include":
-          return {
-            kind: "include",
-            value: { span: this.extent(first), attributes, from: parts.from, names: parts.names },
-          };
-        default:
-          return this.interfaceItemOf(parts, first, attributes) as A.WorldItem;
-      }
-    })!;
+    return this.item(
+      true,
+      WORLD_SYNC,
+      (this.memberGrammars.world ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        const parts = this.OR(
+          (this.alternatives["worldMember"] ??= {
+            DEF: [
+              { ALT: () => this.SUBRULE(this.importItem) },
+              { ALT: () => this.SUBRULE(this.exportItem) },
+              { ALT: () => this.SUBRULE(this.useItem) },
+              { ALT: () => this.SUBRULE(this.typeAlias) },
+              { ALT: () => this.SUBRULE(this.flagsItem) },
+              { ALT: () => this.SUBRULE(this.resourceItem) },
+              { ALT: () => this.SUBRULE(this.recordItem) },
+              { ALT: () => this.SUBRULE(this.variantItem) },
+              { ALT: () => this.SUBRULE(this.enumItem) },
+              { ALT: () => this.SUBRULE(this.includeItem) },
+            ],
+            ERR_MSG: "`import`, `export`, `include`, `use`, or type definition",
+          }),
+        ) as WorldMemberParts;
+        if (this.noAst) return RECORDED;
+        switch (parts.tag) {
+          case "import":
+          case "export":
+            return {
+              kind: parts.tag,
+              span: this.extent(first),
+              docs: this.docs(first),
+              attributes,
+              extern: parts.extern,
+            };
+          case "include":
+            return {
+              kind: "include",
+              value: { span: this.extent(first), attributes, from: parts.from, names: parts.names },
+            };
+          default:
+            return this.interfaceItemOf(parts, first, attributes) as A.WorldItem;
+        }
+      }),
+    )!;
   });
 
   // import-item ::= 'import' id ':' extern-type | 'import' use-path ';'
@@ -411,7 +455,7 @@ export class WitParser extends WitParserBase {
    * import of an existing interface), or `;` (a plain path).
    */
   public externKind = this.RULE("externKind", (): A.ExternKind => {
-    const first = this.SUBRULE(this.id, { LABEL: "first" });
+    const first = this.ident(0);
     this.externFirst = first;
     const kind = this.OR(
       (this.alternatives["externKind"] ??= {
@@ -440,13 +484,13 @@ export class WitParser extends WitParserBase {
                       GATE: () => isId(this.LA(1).tokenType) && this.LA(2).tokenType === T.Slash,
                       ALT: (): A.ExternKind => {
                         const namespace = this.externFirst!;
-                        const pkg = this.SUBRULE2(this.id, { LABEL: "package" });
+                        const pkg = this.ident(2);
                         this.CONSUME(T.Slash);
-                        const name = this.SUBRULE3(this.id, { LABEL: "name" });
+                        const name = this.ident(3);
                         const extraPath: A.Ident[] = [];
                         this.MANY(() => {
                           this.CONSUME2(T.Slash);
-                          extraPath.push(this.SUBRULE4(this.id, { LABEL: "extraPath" }));
+                          extraPath.push(this.ident(4));
                         });
                         const version = this.OPTION(() => {
                           this.CONSUME(T.At);
@@ -501,6 +545,18 @@ export class WitParser extends WitParserBase {
    * item's AST; the rule returns them in order.
    */
   private commaList<R>(name: string, close: TokenType, itemDescription: string, item: (occurrence: number) => R) {
+    // The items of the list being read, for closures made once rather than
+    // for every list; a list nested in an item restores its outer list's.
+    let current: R[] = [];
+    const more = {
+      GATE: () => this.LA(2).tokenType !== close,
+      DEF: () => {
+        const items = current;
+        this.consume(8, T.Comma);
+        items.push(item(2));
+      },
+    };
+    const trailingComma = () => this.consume(9, T.Comma);
     return this.RULE(name, (): R[] => {
       return this.OR(
         (this.alternatives[name] ??= {
@@ -509,14 +565,11 @@ export class WitParser extends WitParserBase {
             {
               ALT: (): R[] => {
                 const items = [item(1)];
-                this.MANY({
-                  GATE: () => this.LA(2).tokenType !== close,
-                  DEF: () => {
-                    this.consume(8, T.Comma);
-                    items.push(item(2));
-                  },
-                });
-                this.option(8, () => this.consume(9, T.Comma));
+                const outer = current;
+                current = items;
+                this.MANY(more);
+                current = outer;
+                this.option(8, trailingComma);
                 this.consume(9, close);
                 return items;
               },
@@ -552,9 +605,9 @@ export class WitParser extends WitParserBase {
 
   // include-names-list ::= include-names-item | include-names-list ',' include-names-item
   public includeNames = this.commaList("includeNames", T.RightBrace, "an identifier or string", (i) => {
-    const name = this.subrule(i, this.id, { LABEL: "name" });
+    const name = this.ident(i);
     this.consume(i, T.As);
-    const as = this.subrule(i + 2, this.id, { LABEL: "as" });
+    const as = this.ident(i + 2);
     if (this.noAst) return RECORDED;
     return { span: join(name.span, as.span), name, as };
   });
@@ -571,10 +624,10 @@ export class WitParser extends WitParserBase {
   });
 
   public useNames = this.commaList("useNames", T.RightBrace, "an identifier or string", (i) => {
-    const name = this.subrule(i, this.id, { LABEL: "name" });
+    const name = this.ident(i);
     const as = this.option(i, () => {
       this.consume(i, T.As);
-      return this.subrule(i + 2, this.id, { LABEL: "as" });
+      return this.ident(i + 2);
     });
     if (this.noAst) return RECORDED;
     return { span: as ? join(name.span, as.span) : name.span, name, as };
@@ -582,7 +635,7 @@ export class WitParser extends WitParserBase {
 
   // func-item ::= id ':' func-type ';'
   public funcItem = this.RULE("funcItem", (): InterfaceMemberParts => {
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.Colon);
     const func = this.SUBRULE(this.funcType);
     this.CONSUME(T.Semicolon);
@@ -591,21 +644,26 @@ export class WitParser extends WitParserBase {
 
   // func-type ::= 'async'? 'func' param-list result-list
   public funcType = this.RULE("funcType", (): A.Func => {
-    const async = this.OPTION(() => this.CONSUME(T.Async));
+    const async = this.OPTION((this.funcParts.async ??= () => this.CONSUME(T.Async)));
     const func = this.CONSUME(T.Func);
     this.CONSUME(T.LeftParen);
     const params = this.SUBRULE(this.params);
-    const result = this.OPTION2(() => {
-      this.CONSUME(T.RArrow);
-      return this.SUBRULE(this.type);
-    });
+    const result = this.OPTION2(
+      (this.funcParts.result ??= () => {
+        this.CONSUME(T.RArrow);
+        return this.SUBRULE(this.type);
+      }),
+    );
     return { span: this.span(func), async: async !== undefined, params, result };
   });
+
+  /** The closures of `funcType`, made once. */
+  private readonly funcParts: { async?: () => IToken; result?: () => A.AstType } = {};
 
   // named-type-list ::= ϵ | named-type ( ',' named-type )*
   public params = this.commaList("params", T.RightParen, "an identifier or string", (i) => {
     const first = this.LA(1);
-    const name = this.subrule(i, this.id);
+    const name = this.ident(i);
     this.consume(i, T.Colon);
     const type = this.subrule(i, this.type);
     if (this.noAst) return RECORDED;
@@ -615,7 +673,7 @@ export class WitParser extends WitParserBase {
   // type-item ::= 'type' id '=' ty ';'
   public typeAlias = this.RULE("typeAlias", (): InterfaceMemberParts => {
     this.CONSUME(T.Type);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.Equals);
     const type = this.SUBRULE(this.type);
     this.CONSUME(T.Semicolon);
@@ -625,7 +683,7 @@ export class WitParser extends WitParserBase {
   // record-item ::= 'record' id '{' record-fields '}'
   public recordItem = this.RULE("recordItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Record);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.LeftBrace);
     const fields = this.SUBRULE(this.recordFields);
     if (this.noAst) return RECORDED;
@@ -635,7 +693,7 @@ export class WitParser extends WitParserBase {
   // record-fields ::= record-field | record-field ',' record-fields?
   public recordFields = this.commaList("recordFields", T.RightBrace, "an identifier or string", (i) => {
     const first = this.LA(1);
-    const name = this.subrule(i, this.id);
+    const name = this.ident(i);
     this.consume(i, T.Colon);
     const type = this.subrule(i, this.type);
     if (this.noAst) return RECORDED;
@@ -645,7 +703,7 @@ export class WitParser extends WitParserBase {
   // flags-items ::= 'flags' id '{' flags-fields '}'
   public flagsItem = this.RULE("flagsItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Flags);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.LeftBrace);
     const flags = this.SUBRULE(this.nameList);
     if (this.noAst) return RECORDED;
@@ -655,7 +713,7 @@ export class WitParser extends WitParserBase {
   // enum-items ::= 'enum' id '{' enum-cases '}'
   public enumItem = this.RULE("enumItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Enum);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.LeftBrace);
     const cases = this.SUBRULE(this.nameList);
     if (this.noAst) return RECORDED;
@@ -665,7 +723,7 @@ export class WitParser extends WitParserBase {
   /** flags-fields / enum-cases: `id (',' id)* ','? '}'` */
   public nameList = this.commaList("nameList", T.RightBrace, "an identifier or string", (i) => {
     const first = this.LA(1);
-    const name = this.subrule(i, this.id);
+    const name = this.ident(i);
     if (this.noAst) return RECORDED;
     return { span: name.span, docs: this.docs(first), name };
   });
@@ -673,7 +731,7 @@ export class WitParser extends WitParserBase {
   // variant-items ::= 'variant' id '{' variant-cases '}'
   public variantItem = this.RULE("variantItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Variant);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     this.CONSUME(T.LeftBrace);
     const cases = this.SUBRULE(this.variantCases);
     if (this.noAst) return RECORDED;
@@ -683,7 +741,7 @@ export class WitParser extends WitParserBase {
   // variant-case ::= id | id '(' ty ')'
   public variantCases = this.commaList("variantCases", T.RightBrace, "an identifier or string", (i) => {
     const first = this.LA(1);
-    const name = this.subrule(i, this.id);
+    const name = this.ident(i);
     const type = this.option(i, () => {
       this.consume(i, T.LeftParen);
       const type = this.subrule(i, this.type);
@@ -697,7 +755,7 @@ export class WitParser extends WitParserBase {
   // resource-item ::= 'resource' id ';' | 'resource' id '{' resource-method* '}'
   public resourceItem = this.RULE("resourceItem", (): InterfaceMemberParts => {
     this.CONSUME(T.Resource);
-    const name = this.SUBRULE(this.id);
+    const name = this.ident(0);
     const funcs = this.OR(
       (this.alternatives["resourceItem"] ??= {
         DEF: [
@@ -726,65 +784,69 @@ export class WitParser extends WitParserBase {
   // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
   public resourceMember = this.RULE("resourceMember", (): A.ResourceFunc => {
     if (!this.RECORDING_PHASE) this.checkErrorBudget();
-    return this.item(true, RESOURCE_SYNC, () => {
-      const first = this.LA(1);
-      const attributes = this.attributes();
-      this.resourceMemberStart = first;
-      this.resourceMemberAttributes = attributes;
-      return this.OR(
-        (this.alternatives["resourceMember"] ??= {
-          DEF: [
-            {
-              ALT: (): A.ResourceFunc => {
-                const first = this.resourceMemberStart!;
-                const attributes = this.resourceMemberAttributes!;
-                const ctor = this.CONSUME(T.Constructor);
-                this.CONSUME(T.LeftParen);
-                const params = this.SUBRULE(this.params);
-                const result = this.OPTION(() => {
-                  this.CONSUME(T.RArrow);
-                  return this.SUBRULE(this.type);
-                });
-                this.CONSUME(T.Semicolon);
-                if (this.noAst) return RECORDED;
-                const span = this.span(ctor);
-                const whole = this.extent(first);
-                return {
-                  span: whole,
-                  kind: "constructor",
-                  func: {
+    return this.item(
+      true,
+      RESOURCE_SYNC,
+      (this.memberGrammars.resource ??= () => {
+        const first = this.LA(1);
+        const attributes = this.attributes();
+        this.resourceMemberStart = first;
+        this.resourceMemberAttributes = attributes;
+        return this.OR(
+          (this.alternatives["resourceMember"] ??= {
+            DEF: [
+              {
+                ALT: (): A.ResourceFunc => {
+                  const first = this.resourceMemberStart!;
+                  const attributes = this.resourceMemberAttributes!;
+                  const ctor = this.CONSUME(T.Constructor);
+                  this.CONSUME(T.LeftParen);
+                  const params = this.SUBRULE(this.params);
+                  const result = this.OPTION(() => {
+                    this.CONSUME(T.RArrow);
+                    return this.SUBRULE(this.type);
+                  });
+                  this.CONSUME(T.Semicolon);
+                  if (this.noAst) return RECORDED;
+                  const span = this.span(ctor);
+                  const whole = this.extent(first);
+                  return {
                     span: whole,
-                    docs: this.docs(first),
-                    attributes,
-                    name: { name: "constructor", span },
-                    func: { span, async: false, params, result },
-                  },
-                };
+                    kind: "constructor",
+                    func: {
+                      span: whole,
+                      docs: this.docs(first),
+                      attributes,
+                      name: { name: "constructor", span },
+                      func: { span, async: false, params, result },
+                    },
+                  };
+                },
               },
-            },
-            {
-              ALT: (): A.ResourceFunc => {
-                const first = this.resourceMemberStart!;
-                const attributes = this.resourceMemberAttributes!;
-                const name = this.SUBRULE(this.id);
-                this.CONSUME(T.Colon);
-                const isStatic = this.OPTION2(() => this.CONSUME(T.Static));
-                const func = this.SUBRULE(this.funcType);
-                this.CONSUME2(T.Semicolon);
-                if (this.noAst) return RECORDED;
-                const whole = this.extent(first);
-                return {
-                  span: whole,
-                  kind: isStatic ? "static" : "method",
-                  func: { span: whole, docs: this.docs(first), attributes, name, func },
-                };
+              {
+                ALT: (): A.ResourceFunc => {
+                  const first = this.resourceMemberStart!;
+                  const attributes = this.resourceMemberAttributes!;
+                  const name = this.ident(0);
+                  this.CONSUME(T.Colon);
+                  const isStatic = this.OPTION2(() => this.CONSUME(T.Static));
+                  const func = this.SUBRULE(this.funcType);
+                  this.CONSUME2(T.Semicolon);
+                  if (this.noAst) return RECORDED;
+                  const whole = this.extent(first);
+                  return {
+                    span: whole,
+                    kind: isStatic ? "static" : "method",
+                    func: { span: whole, docs: this.docs(first), attributes, name, func },
+                  };
+                },
               },
-            },
-          ],
-          ERR_MSG: "`constructor` or identifier",
-        }),
-      ) as A.ResourceFunc;
-    })!;
+            ],
+            ERR_MSG: "`constructor` or identifier",
+          }),
+        ) as A.ResourceFunc;
+      }),
+    )!;
   });
 
   /**
@@ -801,7 +863,21 @@ export class WitParser extends WitParserBase {
     // `ACTION`s without their closures: this runs for every type.
     if (!this.RECORDING_PHASE) {
       this.typeDepth = outer + 1;
-      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(this.LA(1), "type nesting too deep");
+      const next = this.LA(1);
+      if (this.typeDepth > MAX_TYPE_DEPTH) this.abort(next, "type nesting too deep");
+      // Most types are a primitive or a name: the alternatives the `OR` below
+      // would choose for their first token, taken without it.
+      const primitive = primitiveNames[next.tokenTypeIdx];
+      if (primitive !== undefined) {
+        this.currIdx++;
+        this.typeDepth = outer;
+        return this.primitive(next, primitive);
+      }
+      if (next.tokenType === T.Id || next.tokenType === T.ExplicitId) {
+        const id = this.ident(0);
+        this.typeDepth = outer;
+        return { kind: "name", id, span: id.span };
+      }
     }
     const type = this.OR(
       (this.alternatives["type"] ??= {
@@ -830,7 +906,7 @@ export class WitParser extends WitParserBase {
           { ALT: () => this.SUBRULE(this.handleType) },
           {
             ALT: (): A.AstType => {
-              const id = this.SUBRULE(this.id);
+              const id = this.ident(0);
               return { kind: "name", id, span: id.span };
             },
           },
@@ -959,7 +1035,7 @@ export class WitParser extends WitParserBase {
       (this.alternatives["handleType"] ??= [{ ALT: () => this.CONSUME(T.Own) }, { ALT: () => this.CONSUME(T.Borrow) }]),
     ) as IToken;
     this.CONSUME(T.LessThan);
-    const resource = this.SUBRULE(this.id);
+    const resource = this.ident(0);
     this.CONSUME(T.GreaterThan);
     if (this.noAst) return RECORDED;
     return { kind: "handle", handle: handle.tokenType === T.Own ? "own" : "borrow", resource, span: resource.span };
@@ -972,9 +1048,9 @@ export class WitParser extends WitParserBase {
   public attribute = this.RULE("attribute", (): A.Attribute => {
     this.CONSUME(T.At);
     const kindToken = this.LA(1);
-    const kindId = this.SUBRULE(this.id, { LABEL: "kind" });
+    const kindId = this.ident(0);
     const kind = kindToken.image;
-    const known = ["since", "unstable", "deprecated", "external-id"].includes(kind);
+    const known = KNOWN_ATTRIBUTES.has(kind);
     if (!this.RECORDING_PHASE && isId(kindToken.tokenType) && !known) {
       this.report(kindToken, `unknown attribute \`${kind.replace(/^%/, "")}\``);
     }
@@ -984,6 +1060,12 @@ export class WitParser extends WitParserBase {
     // are built once for each of the three forms (`external-id`, `unstable`,
     // the rest) that the closures below tell apart.
     const form = external ? "attributeExternal" : kind === "unstable" ? "attributeUnstable" : "attribute";
+    // A constant key: one made by concatenation would be hashed at every lookup.
+    const valueForm = external
+      ? "attributeExternalValue"
+      : kind === "unstable"
+        ? "attributeUnstableValue"
+        : "attributeValue";
     const value = this.OR(
       (this.alternatives[form] ??= {
         DEF: [
@@ -992,11 +1074,11 @@ export class WitParser extends WitParserBase {
             GATE: () => !external,
             ALT: () => {
               const key = this.LA(1);
-              this.SUBRULE2(this.id, { LABEL: "key" });
+              this.ident(2);
               if (!this.RECORDING_PHASE) this.checkKey(key, kind === "unstable" ? "feature" : "version");
               this.CONSUME(T.Equals);
               return this.OR2(
-                (this.alternatives[`${form}Value`] ??= {
+                (this.alternatives[valueForm] ??= {
                   DEF: [
                     {
                       GATE: () => kind !== "unstable",
@@ -1004,7 +1086,7 @@ export class WitParser extends WitParserBase {
                     },
                     {
                       GATE: () => kind === "unstable",
-                      ALT: () => this.SUBRULE3(this.id, { LABEL: "feature" }),
+                      ALT: () => this.ident(3),
                     },
                   ],
                   ERR_MSG: kind === "unstable" ? "an identifier or string" : `${ONE_CHAR}an integer`,
@@ -1033,7 +1115,7 @@ export class WitParser extends WitParserBase {
   });
 
   private checkKey(t: IToken, expected: string): void {
-    const name = t.image.replace(/^%/, "");
+    const name = t.image.charCodeAt(0) === 0x25 ? t.image.slice(1) : t.image;
     if (isId(t.tokenType) && name !== expected) this.report(t, `expected \`${expected}\`, found \`${name}\``);
   }
 
@@ -1113,17 +1195,30 @@ export class WitParser extends WitParserBase {
     if (!this.RECORDING_PHASE) this.versionEnd = this.LA(0);
   });
 
-  // id ::= '%'? [a-z][a-z0-9]* ('-' [a-z][a-z0-9]*)*   (spelling checked by `validateId`)
-  public id = this.RULE("id", (): A.Ident => {
+  /**
+   * id ::= '%'? [a-z][a-z0-9]* ('-' [a-z][a-z0-9]*)*   (spelling checked by `validateId`)
+   *
+   * Not a rule: this runs for every identifier, and a rule invocation and
+   * its `OR` cost more than the rest. The `OR` (an `Id` or an `ExplicitId`)
+   * is run only to record the grammar and to report a missing identifier,
+   * in the words it always had. `occurrence` tells the calls of one rule
+   * apart, as a `SUBRULE` index would.
+   */
+  protected ident(occurrence: number): A.Ident {
     const t = this.LA(1);
-    this.OR(
-      (this.alternatives["id"] ??= {
-        DEF: [{ ALT: () => this.CONSUME(T.Id) }, { ALT: () => this.CONSUME(T.ExplicitId) }],
-        ERR_MSG: "an identifier or string",
-      }),
-    );
-    // `ACTION` without its closure: this runs for every identifier.
-    if (this.RECORDING_PHASE) return RECORDED;
+    if (this.RECORDING_PHASE || (t.tokenType !== T.Id && t.tokenType !== T.ExplicitId)) {
+      const idx = IDENT_OCCURRENCE + occurrence;
+      this.or(
+        idx,
+        (this.alternatives[`id${occurrence}`] ??= {
+          DEF: [{ ALT: () => this.consume(idx, T.Id) }, { ALT: () => this.consume(idx, T.ExplicitId) }],
+          ERR_MSG: "an identifier or string",
+        }),
+      );
+      // Only while recording: without an identifier, the `OR` has thrown.
+      return RECORDED_IDENT;
+    }
+    this.currIdx++;
     const name = t.tokenType === T.ExplicitId ? t.image.slice(1) : t.image;
     const problem = validateId(name);
     if (problem && !t.isInsertedInRecovery) {
@@ -1134,7 +1229,7 @@ export class WitParser extends WitParserBase {
       });
     }
     return { name, span: this.span(t) };
-  });
+  }
 }
 
 /** `namespace:package/name@version` as a use path. */

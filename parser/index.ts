@@ -39,7 +39,7 @@ function parser(): WitParser {
  * messages and spans, at most one for each item in error.
  */
 export function parseWitFile(text: string, base = 0): ParsedFile {
-  const lexed = lex(text, base);
+  const lexed = lex(text, base, true);
   const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
     span: { start: e.offset, end: e.offset + 1 },
     message: e.message,
@@ -79,7 +79,7 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
  * a world specifier: the path, or wit-parser's reason for refusing it.
  */
 export function parseUsePath(text: string): { path: UsePath } | { error: string } {
-  const lexed = lex(text, 0);
+  const lexed = lex(text, 0, true);
   if (lexed.errors.length) return { error: lexed.errors[0].message };
   const p = parser();
   p.beginFile(text, lexed, 0);

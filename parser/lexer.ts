@@ -40,12 +40,14 @@ export class LexResult {
   commentData: Int32Array;
   errors: LexError[] = [];
 
+  /** `spare`: the arrays of a result no longer used, to fill again if they are large enough. */
   constructor(
     readonly text: string,
     capacity: number,
+    spare?: Spare,
   ) {
-    this.data = new Int32Array(capacity * 4);
-    this.commentData = new Int32Array(32);
+    this.data = spare && spare.data.length >= capacity * 4 ? spare.data : new Int32Array(capacity * 4);
+    this.commentData = spare?.commentData ?? new Int32Array(32);
   }
 
   /** The type of token `i`. */
@@ -87,6 +89,19 @@ export class LexResult {
     return { image, startOffset: start, endOffset: end - 1, tokenTypeIdx: type, tokenType: typesByIdx[type] };
   }
 
+  /** Makes `t`, a token of another text, token `i` of this one. */
+  rewriteToken(t: IToken, i: number): void {
+    const data = this.data;
+    const type = data[i * 4];
+    const start = data[i * 4 + 1];
+    const end = data[i * 4 + 2];
+    t.image = fixedImages[type] ?? this.text.slice(start, end);
+    t.startOffset = start;
+    t.endOffset = end - 1;
+    t.tokenTypeIdx = type;
+    t.tokenType = typesByIdx[type];
+  }
+
   /** Every token, as new Chevrotain tokens. */
   get tokens(): IToken[] {
     const out: IToken[] = [];
@@ -110,17 +125,6 @@ export class LexResult {
       });
     }
     return out;
-  }
-
-  push(type: number, start: number, end: number): void {
-    const k = this.count * 4;
-    if (k === this.data.length) this.data = grown(this.data);
-    const data = this.data;
-    data[k] = type;
-    data[k + 1] = start;
-    data[k + 2] = end;
-    data[k + 3] = this.commentCount;
-    this.count++;
   }
 
   pushComment(start: number, end: number): void {
@@ -314,29 +318,54 @@ const STRING_LITERAL = T.StringLiteral.tokenTypeIdx!;
 const EXPLICIT_ID = T.ExplicitId.tokenTypeIdx!;
 const ID = T.Id.tokenTypeIdx!;
 
+/** The lexer's dispatch on the first character of a token, by ASCII character code. */
+const OTHER = 0;
+const SPACE = 1;
+const PUNCTUATION = 2;
+const ID_START = 3;
+const DIGIT = 4;
+const charClass = new Uint8Array(128);
+/** ASCII characters that continue an identifier run: letters, digits, `_` and `-`. */
+const idContinue = new Uint8Array(128);
+for (let c = 0; c < 128; c++) {
+  const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a);
+  const digit = c >= 0x30 && c <= 0x39;
+  if (c === 0x20 || c === 0x0a || c === 0x09) charClass[c] = SPACE;
+  else if (punctuation[c] >= 0) charClass[c] = PUNCTUATION;
+  else if (letter || c === 0x5f) charClass[c] = ID_START;
+  else if (digit) charClass[c] = DIGIT;
+  if (letter || digit || c === 0x5f || c === 0x2d) idContinue[c] = 1;
+}
+
+/** The hash of an identifier run: `h = first char; h = h * 31 + next char`, in 32 bits. */
+const KEYWORD_SLOTS = 512;
+/** Open-addressed table of keywords by hash: 1 + their index in `keywords`, or 0 for none. */
+const keywordSlots = new Uint8Array(KEYWORD_SLOTS);
+const keywords = T.keywordTokens.map((t) => ({ keyword: t.PATTERN as string, type: t.tokenTypeIdx! }));
+keywords.forEach(({ keyword }, index) => {
+  let h = keyword.charCodeAt(0);
+  for (let i = 1; i < keyword.length; i++) h = (Math.imul(h, 31) + keyword.charCodeAt(i)) | 0;
+  let slot = h & (KEYWORD_SLOTS - 1);
+  while (keywordSlots[slot] !== 0) slot = (slot + 1) & (KEYWORD_SLOTS - 1);
+  keywordSlots[slot] = index + 1;
+});
+
 /**
- * Keywords by length and first character (`length * 128 + code`), so that an
- * identifier run is told from a keyword without slicing it out of the text.
+ * The `tokenTypeIdx` of the keyword that the ASCII identifier run
+ * `[start, end)`, of hash `h`, spells, or of `Id`: the run is compared with a
+ * keyword only when their hashes agree, and is never sliced out of the text.
  */
-const keywordsByShape: ({ keyword: string; type: number }[] | undefined)[] = [];
-for (const t of T.keywordTokens) {
-  const keyword = t.PATTERN as string;
-  (keywordsByShape[keyword.length * 128 + keyword.charCodeAt(0)] ??= []).push({ keyword, type: t.tokenTypeIdx! });
-}
-
-/** The `tokenTypeIdx` of the keyword that the identifier run `[start, end)` spells, or of `Id`. */
-function identifierType(text: string, start: number, end: number): number {
-  const first = text.charCodeAt(start);
-  const candidates = first < 128 ? keywordsByShape[(end - start) * 128 + first] : undefined;
-  if (candidates !== undefined) {
-    for (const k of candidates) if (text.startsWith(k.keyword, start)) return k.type;
+function identifierType(text: string, start: number, end: number, h: number): number {
+  const length = end - start;
+  for (let slot = h & (KEYWORD_SLOTS - 1); ; slot = (slot + 1) & (KEYWORD_SLOTS - 1)) {
+    const entry = keywordSlots[slot];
+    if (entry === 0) return ID;
+    const { keyword, type } = keywords[entry - 1];
+    if (keyword.length !== length) continue;
+    let i = 0;
+    while (i < length && text.charCodeAt(start + i) === keyword.charCodeAt(i)) i++;
+    if (i === length) return type;
   }
-  return ID;
-}
-
-/** Whether `c` may continue an ASCII identifier run: letters, digits, `_` and `-`. */
-function asciiIdContinue(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x5f;
 }
 
 const identifierRun = /[\p{XID_Start}_][\p{XID_Continue}-]*/uy;
@@ -350,7 +379,7 @@ function identifierEnd(text: string, i: number): number {
   const c = text.charCodeAt(i);
   if ((c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f) {
     let j = i + 1;
-    while (j < text.length && asciiIdContinue(text.charCodeAt(j))) j++;
+    while (j < text.length && text.charCodeAt(j) < 128 && idContinue[text.charCodeAt(j)] === 1) j++;
     if (j >= text.length || text.charCodeAt(j) < 0x80) return j;
   } else if (c < 0x80 || Number.isNaN(c)) {
     return -1;
@@ -401,9 +430,20 @@ function tokenStartsAt(text: string, i: number): boolean {
   return identifierEnd(text, i) >= 0;
 }
 
+type Spare = { data: Int32Array; commentData: Int32Array };
+
+/** The arrays of the last `lex` asked to reuse them, which the next such call fills again. */
+let spare: Spare | undefined;
+
+/** Arrays larger than this (in elements) are not kept for reuse. */
+const MAX_SPARE = 1 << 16;
+
 /**
  * Lexes `text`, whose first character sits at `base` in the source map.
  * Never throws: problems are returned as `errors`, sorted by position.
+ * With `reuse`, the result's arrays are those of the previous such call's
+ * result, which must no longer be in use: allocating them anew for every
+ * file costs more than the lexing of a small one.
  *
  * The tokens are what the token definitions in `tokens.ts` describe (and
  * what Chevrotain's lexer would make of them, which a test checks): the
@@ -412,7 +452,7 @@ function tokenStartsAt(text: string, i: number): boolean {
  * matches, lexing resumes at the next character where something does, with
  * one error for the run.
  */
-export function lex(text: string, base: number): LexResult {
+export function lex(text: string, base: number, reuse = false): LexResult {
   const invalid = detectInvalidInput(text, base);
   // wit-parser refuses such a file before reading any token.
   if (invalid) {
@@ -422,26 +462,47 @@ export function lex(text: string, base: number): LexResult {
   }
   const n = text.length;
   // About one token for every six characters in real WIT; the arrays grow if need be.
-  const out = new LexResult(text, Math.floor(n / 6) + 16);
+  const out = new LexResult(text, Math.floor(n / 6) + 16, reuse ? spare : undefined);
   const errors = out.errors;
+  // Tokens are written straight into `data` (k: four times their count).
+  let data = out.data;
+  let capacity = data.length;
+  let k = 0;
   // A byte-order mark reads as one character of whitespace.
   let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   while (i < n) {
     const c = text.charCodeAt(i);
-    if (c === 0x20 || c === 0x0a || c === 0x09 || (c === 0x0d && text.charCodeAt(i + 1) === 0x0a)) {
-      i += c === 0x0d ? 2 : 1;
-      for (;;) {
-        const w = text.charCodeAt(i);
-        if (w === 0x20 || w === 0x0a || w === 0x09) i++;
-        else if (w === 0x0d && text.charCodeAt(i + 1) === 0x0a) i += 2;
-        else break;
-      }
+    const cls = c < 128 ? charClass[c] : OTHER;
+    if (cls === SPACE) {
+      i++;
       continue;
     }
     const start = i;
-    let type = c < 128 ? punctuation[c] : -1;
-    if (type >= 0) {
+    let type: number;
+    if (cls === ID_START) {
+      let h = c;
       i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d >= 128 || idContinue[d] === 0) break;
+        h = (Math.imul(h, 31) + d) | 0;
+        i++;
+      }
+      // The run may go on past ASCII (and is then no keyword).
+      const end = i < n && text.charCodeAt(i) >= 0x80 ? identifierEnd(text, start) : i;
+      type = end === i ? identifierType(text, start, i, h) : ID;
+      i = end;
+    } else if (cls === PUNCTUATION) {
+      type = punctuation[c];
+      i++;
+    } else if (cls === DIGIT) {
+      i++;
+      while (i < n) {
+        const d = text.charCodeAt(i);
+        if (d < 0x30 || d > 0x39) break;
+        i++;
+      }
+      type = INTEGER;
     } else if (c === 0x2f) {
       const d = text.charCodeAt(i + 1);
       if (d === 0x2f) {
@@ -469,10 +530,9 @@ export function lex(text: string, base: number): LexResult {
         type = MINUS;
         i++;
       }
-    } else if (c >= 0x30 && c <= 0x39) {
-      i++;
-      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-      type = INTEGER;
+    } else if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) {
+      i += 2;
+      continue;
     } else if (c === 0x22) {
       i = stringEnd(text, i);
       type = STRING_LITERAL;
@@ -492,10 +552,22 @@ export function lex(text: string, base: number): LexResult {
         continue;
       }
       i = end;
-      type = identifierType(text, start, end);
+      type = ID;
     }
-    out.push(type, start, i);
+    if (k === capacity) {
+      out.data = data = grown(data);
+      capacity = data.length;
+    }
+    data[k] = type;
+    data[k + 1] = start;
+    data[k + 2] = i;
+    data[k + 3] = out.commentCount;
+    k += 4;
   }
+  out.count = k >> 2;
   errors.sort((a, b) => a.offset - b.offset);
+  if (reuse && out.data.length <= MAX_SPARE && out.commentData.length <= MAX_SPARE) {
+    spare = { data: out.data, commentData: out.commentData };
+  }
   return out;
 }

@@ -77,25 +77,39 @@ export function tokenIndex(tokens: readonly TokenType[]): TokenIndex {
   return { idx: (name) => get(byName, name), name: (idx) => get(byIdx, idx) };
 }
 
+/**
+ * The set of `tokens` as a table by `tokenTypeIdx`: one array read per
+ * decision, where a `Set` or `Map` would hash.
+ */
+function table(tokens: number[], value: (idx: number) => number, fallback: number): Int8Array {
+  const out = new Int8Array(Math.max(0, ...tokens) + 1).fill(fallback);
+  for (const t of tokens) out[t] = value(t);
+  return out;
+}
+
 /** The lookahead function that makes `decision`. */
 export function lookaheadFunction(
   decision: Decision,
   index: TokenIndex,
 ): ((this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) => number | undefined) | ((this: LookaheadHost) => boolean) {
   if ("optional" in decision) {
-    const tokens = new Set(decision.optional.map(index.idx));
+    const tokens = table(decision.optional.map(index.idx), () => 1, 0);
     return function (this: LookaheadHost) {
-      return tokens.has(this.LA(1).tokenTypeIdx);
+      // A token past the table's end reads as `undefined`.
+      return tokens[this.LA(1).tokenTypeIdx] === 1;
     };
   }
-  const alts = decision.or.map((alt) => ({ tokens: new Set(alt.tokens.map(index.idx)), nullable: alt.nullable }));
+  const alts = decision.or.map((alt) => ({
+    tokens: table(alt.tokens.map(index.idx), () => 1, 0),
+    nullable: alt.nullable,
+  }));
   if (decision.predicates) {
     return function (this: LookaheadHost, orAlts?: IOrAlt<unknown>[]) {
       const next = this.LA(1).tokenTypeIdx;
       for (let i = 0; i < alts.length; i++) {
         const gate = orAlts?.[i]?.GATE;
         if (gate !== undefined && !gate.call(this)) continue;
-        if (alts[i].nullable || alts[i].tokens.has(next)) return i;
+        if (alts[i].nullable || alts[i].tokens[next] === 1) return i;
       }
       return undefined;
     };
@@ -103,11 +117,16 @@ export function lookaheadFunction(
   const choice = new Map<number, number>();
   let fallback: number | undefined;
   alts.forEach((alt, i) => {
-    for (const t of alt.tokens) if (!choice.has(t)) choice.set(t, i);
+    alt.tokens.forEach((member, t) => {
+      if (member === 1 && !choice.has(t)) choice.set(t, i);
+    });
     if (alt.nullable && fallback === undefined) fallback = i;
   });
+  // The alternative for each token, -1 for none.
+  const chosen = table([...choice.keys()], (t) => choice.get(t)!, -1);
   return function (this: LookaheadHost) {
-    return choice.get(this.LA(1).tokenTypeIdx) ?? fallback;
+    const alt = chosen[this.LA(1).tokenTypeIdx];
+    return alt === undefined || alt < 0 ? fallback : alt;
   };
 }
 

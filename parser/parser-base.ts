@@ -172,6 +172,18 @@ function braceChange(t: TokenType): number {
   return 0;
 }
 
+/** `s.trimEnd().length`, without making the trimmed string when the trailing whitespace is ASCII. */
+function trimmedLength(s: string): number {
+  let end = s.length;
+  for (;;) {
+    const c = s.charCodeAt(end - 1);
+    // The ASCII characters `trimEnd` removes: tab, LF, VT, FF, CR and space.
+    if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) end--;
+    else if (c >= 0x80) return s.slice(0, end).trimEnd().length;
+    else return end;
+  }
+}
+
 /** Tokens that begin an item, where a skipped item may end early (when first on a line). */
 const typeItemStarts = [T.Type, T.Record, T.Variant, T.Flags, T.Enum, T.Resource, T.Use, T.At];
 export const TOP_SYNC: ReadonlySet<TokenType> = new Set([T.Interface, T.World, T.Use, T.Package, T.At]);
@@ -208,6 +220,16 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   declare private _errors: unknown[];
   /** Tokens before this index have been dropped from the token vector. */
   private dropped = 0;
+  /**
+   * The token objects of small files, rewritten for each file rather than
+   * made anew: nothing keeps a token past `endFile` (the AST holds spans and
+   * strings, and syntax errors are read before it).
+   */
+  private readonly pool: IToken[] = [];
+  /** The token vector of small files, likewise reused. */
+  private readonly pooledVector: IToken[] = [];
+  /** How many tokens of `pooledVector` are set (the rest are `undefined`). */
+  private pooledCount = 0;
 
   /** The table the lookahead functions are made from, if they are not analysed. */
   private readonly table: LookaheadTable | null;
@@ -305,14 +327,30 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.sourceText = text;
     this.lexed = lexed;
     this.base = base;
-    // A small file's tokens are made at once; a larger file's token vector
-    // starts empty (`undefined` for every token), and `LA` makes the tokens
-    // as the parser reaches them. (Filled by `push`: V8 would give a long
-    // `new Array(n)` slow, dictionary-mode elements.)
-    const vector: IToken[] = [];
-    if (lexed.count <= EAGER_TOKENS) for (let i = 0; i < lexed.count; i++) vector.push(lexed.token(i));
-    else for (let i = 0; i < lexed.count; i++) vector.push(undefined as unknown as IToken);
-    this.input = vector;
+    // A small file's tokens are those of the pool, rewritten; a larger
+    // file's token vector starts empty (`undefined` for every token), and
+    // `LA` makes the tokens as the parser reaches them. (Filled by `push`:
+    // V8 would give a long `new Array(n)` slow, dictionary-mode elements.)
+    const count = lexed.count;
+    if (count <= EAGER_TOKENS) {
+      const pool = this.pool;
+      for (let i = 0; i < count; i++) {
+        if (i < pool.length) lexed.rewriteToken(pool[i], i);
+        else pool.push(lexed.token(i));
+      }
+      // The vector keeps its length (shortening it would give up its
+      // storage); the slots past this file's tokens read as the end of input.
+      const vector = this.pooledVector;
+      for (let i = 0; i < count; i++) vector[i] = pool[i];
+      vector.fill(undefined as unknown as IToken, count, this.pooledCount);
+      this.pooledCount = count;
+      this.input = vector;
+      this.tokVectorLength = count;
+    } else {
+      const vector: IToken[] = [];
+      for (let i = 0; i < count; i++) vector.push(undefined as unknown as IToken);
+      this.input = vector;
+    }
     this.dropped = 0;
     this.semanticErrors = [];
     this.typeDepth = 0;
@@ -563,8 +601,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       if (start >= offset) break;
       const image = lexed.text.slice(start, lexed.commentEnd(i));
       comments.push(image);
-      const trimmed = image.length - (image.length - image.trimEnd().length);
-      const end = this.base + start + trimmed;
+      const end = this.base + start + trimmedLength(image);
       span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
     return comments.length === 0 ? NO_DOCS : { comments, span };
