@@ -8,7 +8,7 @@
  * encoded. The resolver reports them here instead, at the second name, with
  * the validator's words where it has them, so no generator ever sees them.
  */
-import type { Span } from "../parser/ast.js";
+import type { Ident, Span } from "../parser/ast.js";
 import { WitError } from "./errors.js";
 
 interface Named {
@@ -44,11 +44,49 @@ export function requireUniqueNames(names: Iterable<Named>, message: (name: strin
 
 /** `s.toLowerCase()`, without the call for a string that has no uppercase ASCII letter and no other character. */
 function foldCase(s: string): string {
+  return needsFold(s) ? s.toLowerCase() : s;
+}
+
+/** Whether `s` may differ from `s.toLowerCase()`: it has an uppercase ASCII letter or a non-ASCII character. */
+export function needsFold(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return s.toLowerCase();
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return true;
   }
-  return s;
+  return false;
+}
+
+/**
+ * `requireUniqueNames` of the identifiers `items[i].name`, building the list
+ * only when two names are equal or some name has case to fold (the rare
+ * cases where there may be an error to report).
+ */
+export function requireUniqueIdents(
+  items: readonly { name: Ident }[],
+  message: (name: string, previous: string) => string,
+): void {
+  const n = items.length;
+  if (n < 2) return;
+  let suspect = false;
+  if (n <= 16) {
+    for (let i = 0; i < n && !suspect; i++) {
+      const name = items[i].name.name;
+      if (needsFold(name)) suspect = true;
+      for (let j = 0; j < i && !suspect; j++) if (items[j].name.name === name) suspect = true;
+    }
+  } else {
+    const seen = new Set<string>();
+    for (let i = 0; i < n && !suspect; i++) {
+      const name = items[i].name.name;
+      if (needsFold(name) || seen.has(name)) suspect = true;
+      seen.add(name);
+    }
+  }
+  if (suspect)
+    requireUniqueNames(
+      items.map((item) => item.name),
+      message,
+    );
 }
 
 export const recordFieldConflict = (name: string, previous: string) =>
