@@ -354,8 +354,8 @@ export class PackageResolver {
   private scopeFuncs: Map<string, Function> | undefined;
   private pendingFunc: string | undefined;
   private scopeWorld: World | undefined;
-  /** Whether a type of the scope has a name with case to fold (`wellformed.needsFold`). */
-  private scopeFold = false;
+  /** The names of the scope with case to fold (`wellformed.needsFold`), if any. */
+  private scopeFolding: string[] | undefined;
   private unknownTypeSpans: Span[] = [];
   private foreignDepSpans: Span[] = [];
   private requiredResourceTypes: [TypeId, Span][] = [];
@@ -705,9 +705,8 @@ export class PackageResolver {
     this.scopeFuncs = iface.functions;
     this.scopeWorld = undefined;
 
-    this.scopeFold = false;
+    this.scopeFolding = undefined;
     this.resolveTypes({ kind: "interface", id }, items);
-    let fold = this.scopeFold;
     for (const item of items) {
       if (item.kind === "func") {
         const f = item.value;
@@ -715,7 +714,7 @@ export class PackageResolver {
         if (iface.types.has(name) || iface.functions.has(name)) {
           throw new WitError(`name \`${name}\` is defined more than once`, f.name.span);
         }
-        if (!fold && wellformed.needsFold(name)) fold = true;
+        if (wellformed.needsFold(name)) (this.scopeFolding ??= []).push(name);
         this.pendingFunc = name;
         const func = this.resolveFunction(f.docs, f.attributes, name, f.name.span, f.func, {
           kind: f.func.async ? "async-freestanding" : "freestanding",
@@ -730,7 +729,10 @@ export class PackageResolver {
       }
     }
     // The names are distinct: only case can make two of them conflict.
-    if (fold) wellformed.requireUniqueNames(scopeNames(items, iface), wellformed.caseInsensitiveConflict);
+    const folding = this.scopeFolding;
+    if (folding && wellformed.mayConflictInCase(folding, (n) => iface.types.has(n) || iface.functions.has(n))) {
+      wellformed.requireUniqueNames(scopeNames(items, iface), wellformed.caseInsensitiveConflict);
+    }
 
     this.scopeTypes = outerTypes;
     this.scopeFuncs = outerFuncs;
@@ -739,7 +741,14 @@ export class PackageResolver {
 
   /** Resolves the `use`s, then the type definitions in dependency order (wit-parser's order). */
   private resolveTypes(owner: TypeOwner, items: readonly (A.InterfaceItem | A.WorldItem)[]): void {
-    for (const item of items) if (item.kind === "use") this.resolveUse(owner, item.value);
+    let typed = false;
+    for (const item of items) {
+      if (item.kind === "use") {
+        this.resolveUse(owner, item.value);
+        typed = true;
+      } else if (item.kind === "typedef") typed = true;
+    }
+    if (!typed) return;
     // Each name's rank, in the order first written, and the definition of each rank (none for a `use`).
     const ranks = new Map<string, number>();
     const defs: (A.TypeDef | undefined)[] = [];
@@ -911,7 +920,7 @@ export class PackageResolver {
       throw new WitError(`name \`${name.name}\` is defined more than once`, name.span);
     }
     this.scopeTypes.set(name.name, id);
-    if (!this.scopeFold && wellformed.needsFold(name.name)) this.scopeFold = true;
+    if (wellformed.needsFold(name.name)) (this.scopeFolding ??= []).push(name.name);
     const world = this.scopeWorld;
     if (world) {
       const key: WorldKey = { kind: "name", name: name.name };
@@ -1156,6 +1165,7 @@ export class PackageResolver {
   }
 
   private externalId(attrs: A.Attribute[]): string | undefined {
+    if (attrs.length === 0) return undefined;
     let id: string | undefined;
     for (const a of attrs) {
       if (a.kind !== "external-id") continue;

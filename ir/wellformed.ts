@@ -58,8 +58,8 @@ export function needsFold(s: string): boolean {
 
 /**
  * `requireUniqueNames` of the identifiers `items[i].name`, building the list
- * only when two names are equal or some name has case to fold (the rare
- * cases where there may be an error to report).
+ * only when two names may conflict: when two are equal, or when a name with
+ * case to fold folds to another name or to another name's folding.
  */
 export function requireUniqueIdents(
   items: readonly { name: Ident }[],
@@ -67,19 +67,26 @@ export function requireUniqueIdents(
 ): void {
   const n = items.length;
   if (n < 2) return;
+  const seen = n > 16 ? new Set<string>() : undefined;
+  let folded: string[] | undefined;
   let suspect = false;
-  if (n <= 16) {
-    for (let i = 0; i < n && !suspect; i++) {
-      const name = items[i].name.name;
-      if (needsFold(name)) suspect = true;
-      for (let j = 0; j < i && !suspect; j++) if (items[j].name.name === name) suspect = true;
-    }
-  } else {
-    const seen = new Set<string>();
-    for (let i = 0; i < n && !suspect; i++) {
-      const name = items[i].name.name;
-      if (needsFold(name) || seen.has(name)) suspect = true;
+  for (let i = 0; i < n && !suspect; i++) {
+    const name = items[i].name.name;
+    if (seen) {
+      suspect = seen.has(name);
       seen.add(name);
+    } else {
+      for (let j = 0; j < i && !suspect; j++) {
+        const other = items[j].name.name;
+        suspect = other.length === name.length && other === name;
+      }
+    }
+    if (needsFold(name)) (folded ??= []).push(name.toLowerCase());
+  }
+  if (!suspect && folded) {
+    for (let k = 0; k < folded.length && !suspect; k++) {
+      const key = folded[k];
+      suspect = folded.indexOf(key) !== k || (seen ? seen.has(key) : items.some((item) => item.name.name === key));
     }
   }
   if (suspect)
@@ -87,6 +94,19 @@ export function requireUniqueIdents(
       items.map((item) => item.name),
       message,
     );
+}
+
+/**
+ * Whether names known to be distinct may conflict without regard to case:
+ * `folding` lists those with case to fold, `has` tells whether a name is
+ * one of them all. `requireUniqueNames` finds the conflict when there is one.
+ */
+export function mayConflictInCase(folding: readonly string[], has: (name: string) => boolean): boolean {
+  const keys = folding.map((name) => name.toLowerCase());
+  for (let k = 0; k < keys.length; k++) {
+    if (keys.indexOf(keys[k]) !== k || (keys[k] !== folding[k] && has(keys[k]))) return true;
+  }
+  return false;
 }
 
 export const recordFieldConflict = (name: string, previous: string) =>
