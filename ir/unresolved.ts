@@ -173,7 +173,7 @@ export function docsFromComments(docs: A.Docs): Docs {
     const c = comments[i];
     let start: number;
     let end = c.length;
-    if (c.startsWith("/**")) {
+    if (c.charCodeAt(0) === 0x2f && c.charCodeAt(1) === 0x2a && c.charCodeAt(2) === 0x2a) {
       start = 3;
       if (c.endsWith("*/")) end = Math.max(start, end - 2);
     } else {
@@ -216,7 +216,8 @@ export function docsFromComments(docs: A.Docs): Docs {
       continue;
     }
     if (minIndent > 0 && hasSpaces(c, start, minIndent)) start += minIndent;
-    const nl = c.indexOf("\n", start);
+    // A line comment's only newline ends it (and is trimmed): only a block comment has lines.
+    const nl = c.charCodeAt(1) === 0x2a ? c.indexOf("\n", start) : -1;
     if (nl < 0 || nl >= end) {
       contents = appendLine(contents, newlines, c.slice(start, end));
       newlines = 1;
@@ -320,7 +321,7 @@ function partKind(part: Part, t: Type | undefined): TypeDefKind {
   }
 }
 
-/** An interface or a world, as written, with the file it is written in. */
+/** An interface or a world, as written. */
 type Declared = { kind: "interface"; value: A.Interface } | { kind: "world"; value: A.World };
 
 /** Resolves the files of one package (pushed in path order) into an `UnresolvedPackage`. */
@@ -332,7 +333,7 @@ export class PackageResolver {
   private types: TypeDef[] = [];
   private interfaces: Interface[] = [];
   private worlds: World[] = [];
-  /** Anonymous types interned by `anonTypeKey`, and by their parts (`internPart`, `internResult`). */
+  /** Anonymous types interned by `anonTypeKey`, or by their parts (`internPart`; results by `ok`, then `err`). */
   private anonTypes = new Map<string, TypeId>();
   private partTables: (Map<Type | undefined, TypeId> | undefined)[] = [];
   private resultTable: Map<Type | undefined, Map<Type | undefined, TypeId>> | undefined;
