@@ -203,10 +203,11 @@ export function docsFromComments(docs: A.Docs): Docs {
     if (indent < minIndent) minIndent = indent;
   }
   if (minIndent === Infinity) minIndent = 0;
-  // The lines joined, each ended by a newline, then trailing newlines removed:
-  // newlines are added only before text that follows them.
-  let contents = "";
-  let newlines = 0;
+  // The lines joined, each ended by a newline, then trailing newlines removed.
+  text = "";
+  held = "";
+  heldStart = heldEnd = 0;
+  newlines = 0;
   for (let i = 0; i < n; i++) {
     const c = comments[i];
     let start = docStarts[i];
@@ -219,8 +220,7 @@ export function docsFromComments(docs: A.Docs): Docs {
     // A line comment's only newline ends it (and is trimmed): only a block comment has lines.
     const nl = c.charCodeAt(1) === 0x2a ? c.indexOf("\n", start) : -1;
     if (nl < 0 || nl >= end) {
-      contents = appendLine(contents, newlines, c.slice(start, end));
-      newlines = 1;
+      addLine(c, start, end);
       continue;
     }
     // A block comment of several lines: each line on its own, as split by /\r?\n/.
@@ -229,14 +229,13 @@ export function docsFromComments(docs: A.Docs): Docs {
       const last = at < 0 || at >= end;
       const to = last ? end : at > from && c.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
       if (to === from) newlines++;
-      else {
-        contents = appendLine(contents, newlines, c.slice(from, to));
-        newlines = 1;
-      }
+      else addLine(c, from, to);
       if (last) break;
       from = at + 1;
     }
   }
+  const contents = held === "" ? text : text + held.slice(heldStart, heldEnd);
+  text = held = "";
   return { contents };
 }
 
@@ -245,9 +244,33 @@ function hasSpaces(s: string, start: number, count: number): boolean {
   return true;
 }
 
-function appendLine(contents: string, newlines: number, line: string): string {
-  if (newlines === 0) return contents + line;
-  return contents + (newlines === 1 ? "\n" : "\n".repeat(newlines)) + line;
+/**
+ * The text of `docsFromComments` so far, and the line held back until the
+ * next one shows whether a newline follows it: its slice then takes the
+ * newline written after it in the comment, when there is one, instead of a
+ * concatenation. `newlines` counts those owed before the next line.
+ */
+let text = "";
+let held = "";
+let heldStart = 0;
+let heldEnd = 0;
+let newlines = 0;
+
+const NEWLINES = ["", "\n", "\n\n", "\n\n\n", "\n\n\n\n"];
+
+function addLine(c: string, start: number, end: number): void {
+  if (held !== "") {
+    let owed = newlines;
+    if (held.charCodeAt(heldEnd) === 0x0a) {
+      text += held.slice(heldStart, heldEnd + 1);
+      owed--;
+    } else text += held.slice(heldStart, heldEnd);
+    if (owed > 0) text += owed < NEWLINES.length ? NEWLINES[owed] : "\n".repeat(owed);
+  } else if (newlines > 0) text = newlines < NEWLINES.length ? NEWLINES[newlines] : "\n".repeat(newlines);
+  held = c;
+  heldStart = start;
+  heldEnd = end;
+  newlines = 1;
 }
 
 function typeKey(t: Type | undefined): string {
