@@ -217,8 +217,7 @@ export function docsFromComments(docs: A.Docs): Docs {
       continue;
     }
     if (minIndent > 0 && hasSpaces(c, start, minIndent)) start += minIndent;
-    // A line comment's only newline ends it (and is trimmed): only a block comment has lines.
-    const nl = c.charCodeAt(1) === 0x2a ? c.indexOf("\n", start) : -1;
+    const nl = c.indexOf("\n", start);
     if (nl < 0 || nl >= end) {
       addLine(c, start, end);
       continue;
