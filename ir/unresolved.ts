@@ -74,9 +74,6 @@ export function astPackageName(p: A.PackageName): PackageName {
   return { namespace: p.namespace.name, name: p.name.name, version: p.version?.version };
 }
 
-type TypeOrItem = { kind: "type"; id: TypeId } | { kind: "item"; what: string };
-type Lookup = Map<string, { item: TypeOrItem; span: Span }>;
-
 type PathVisitor = (
   owner: A.Ident | undefined,
   attributes: A.Attribute[],
@@ -91,23 +88,12 @@ function forEachPath(items: A.AstItem[], f: PathVisitor): void {
     switch (item.kind) {
       case "world": {
         const world = item.value;
-        const imports: [A.ExternKind, A.Attribute[]][] = [];
-        const exports: [A.ExternKind, A.Attribute[]][] = [];
         for (const wi of world.items) {
           if (wi.kind === "use") f(undefined, wi.value.attributes, wi.value.from, wi.value.names, "interface");
           else if (wi.kind === "include") f(world.name, wi.value.attributes, wi.value.from, undefined, "world");
-          else if (wi.kind === "import") imports.push([wi.extern, wi.attributes]);
-          else if (wi.kind === "export") exports.push([wi.extern, wi.attributes]);
         }
-        for (const [kind, attrs] of [...imports, ...exports]) {
-          if (kind.kind === "interface") {
-            for (const ii of kind.items) {
-              if (ii.kind === "use") f(undefined, ii.value.attributes, ii.value.from, ii.value.names, "interface");
-            }
-          } else if (kind.kind === "path" || kind.kind === "named-path") {
-            f(undefined, attrs, kind.path, undefined, "interface");
-          }
-        }
+        for (const wi of world.items) if (wi.kind === "import") forEachExternPath(wi.extern, wi.attributes, f);
+        for (const wi of world.items) if (wi.kind === "export") forEachExternPath(wi.extern, wi.attributes, f);
         break;
       }
       case "interface":
@@ -125,8 +111,40 @@ function forEachPath(items: A.AstItem[], f: PathVisitor): void {
   }
 }
 
+function forEachExternPath(kind: A.ExternKind, attrs: A.Attribute[], f: PathVisitor): void {
+  if (kind.kind === "interface") {
+    for (const ii of kind.items) {
+      if (ii.kind === "use") f(undefined, ii.value.attributes, ii.value.from, ii.value.names, "interface");
+    }
+  } else if (kind.kind === "path" || kind.kind === "named-path") {
+    f(undefined, attrs, kind.path, undefined, "interface");
+  }
+}
+
 function usePathName(p: A.UsePath): A.Ident {
   return p.kind === "id" ? p.id : p.name;
+}
+
+/** Whether two package names of paths (the first already checked by `astPackageName`) name one package. */
+function samePackageName(a: A.PackageName, b: A.PackageName): boolean {
+  if (b.extraNames.length || b.extraPath.length) return false;
+  if (a.namespace.name !== b.namespace.name || a.name.name !== b.name.name) return false;
+  const v = a.version?.version;
+  const w = b.version?.version;
+  if (v === undefined || w === undefined) return v === w;
+  return (
+    v.major === w.major &&
+    v.minor === w.minor &&
+    v.patch === w.patch &&
+    sameStrings(v.pre, w.pre) &&
+    sameStrings(v.build, w.build)
+  );
+}
+
+function sameStrings(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function externSpan(k: A.ExternKind): Span {
@@ -140,28 +158,44 @@ function externSpan(k: A.ExternKind): Span {
   }
 }
 
+/** Bounds of each comment's text in `docsFromComments`, reused from call to call. */
+const docStarts: number[] = [];
+const docEnds: number[] = [];
+
 /** Turns the comments before an item into its documentation, as wit-parser does. */
 export function docsFromComments(docs: A.Docs): Docs {
   const comments = docs.comments;
-  if (comments.length === 0) return noDocs();
-  // Each comment's text without its markers and trailing whitespace.
-  const lines: string[] = new Array<string>(comments.length);
+  const n = comments.length;
+  if (n === 0) return noDocs();
+  // Each comment's text without its markers and trailing whitespace, as bounds in the comment.
   let minIndent = Infinity;
-  for (let i = 0; i < comments.length; i++) {
+  for (let i = 0; i < n; i++) {
     const c = comments[i];
-    let body: string;
-    if (c.startsWith("/**")) body = c.slice(3, c.endsWith("*/") ? -2 : undefined);
-    else {
-      let slashes = 0;
-      while (c.charCodeAt(slashes) === 0x2f) slashes++;
-      body = c.slice(slashes);
+    let start: number;
+    let end = c.length;
+    if (c.charCodeAt(0) === 0x2f && c.charCodeAt(1) === 0x2a && c.charCodeAt(2) === 0x2a) {
+      start = 3;
+      if (c.endsWith("*/")) end = Math.max(start, end - 2);
+    } else {
+      start = 0;
+      while (c.charCodeAt(start) === 0x2f) start++;
     }
-    const line = body.trimEnd();
-    lines[i] = line;
-    if (line === "") continue;
+    // `trimEnd`, called only when a character other than ASCII may be whitespace.
+    for (;;) {
+      if (end === start) break;
+      const ch = c.charCodeAt(end - 1);
+      if (ch === 0x20 || (ch >= 0x09 && ch <= 0x0d)) end--;
+      else {
+        if (ch >= 0x80) end = start + c.slice(start, end).trimEnd().length;
+        break;
+      }
+    }
+    docStarts[i] = start;
+    docEnds[i] = end;
+    if (start === end) continue;
     let indent = 0;
     for (;;) {
-      const ch = line.charCodeAt(indent);
+      const ch = c.charCodeAt(start + indent);
       // \t \n \v \f \r and space
       if (ch === 0x20 || (ch >= 0x09 && ch <= 0x0d)) indent++;
       else break;
@@ -169,17 +203,73 @@ export function docsFromComments(docs: A.Docs): Docs {
     if (indent < minIndent) minIndent = indent;
   }
   if (minIndent === Infinity) minIndent = 0;
-  const prefix = minIndent > 0 ? " ".repeat(minIndent) : "";
-  let contents = "";
-  for (let l of lines) {
-    if (minIndent > 0 && l.startsWith(prefix)) l = l.slice(minIndent);
-    if (l === "") contents += "\n";
-    else if (!l.includes("\n")) contents += l + "\n";
-    else for (const part of l.split(/\r?\n/)) contents += part + "\n";
+  // The lines joined, each ended by a newline, then trailing newlines removed.
+  text = "";
+  held = "";
+  heldStart = heldEnd = 0;
+  newlines = 0;
+  for (let i = 0; i < n; i++) {
+    const c = comments[i];
+    let start = docStarts[i];
+    const end = docEnds[i];
+    if (start === end) {
+      newlines++;
+      continue;
+    }
+    if (minIndent > 0 && hasSpaces(c, start, minIndent)) start += minIndent;
+    const nl = c.indexOf("\n", start);
+    if (nl < 0 || nl >= end) {
+      addLine(c, start, end);
+      continue;
+    }
+    // A block comment of several lines: each line on its own, as split by /\r?\n/.
+    let from = start;
+    for (let at = nl; ; at = c.indexOf("\n", from)) {
+      const last = at < 0 || at >= end;
+      const to = last ? end : at > from && c.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
+      if (to === from) newlines++;
+      else addLine(c, from, to);
+      if (last) break;
+      from = at + 1;
+    }
   }
-  let end = contents.length;
-  while (end > 0 && contents.charCodeAt(end - 1) === 0x0a) end--;
-  return { contents: contents.slice(0, end) };
+  const contents = held === "" ? text : text + held.slice(heldStart, heldEnd);
+  text = held = "";
+  return { contents };
+}
+
+function hasSpaces(s: string, start: number, count: number): boolean {
+  for (let i = start; i < start + count; i++) if (s.charCodeAt(i) !== 0x20) return false;
+  return true;
+}
+
+/**
+ * The text of `docsFromComments` so far, and the line held back until the
+ * next one shows whether a newline follows it: its slice then takes the
+ * newline written after it in the comment, when there is one, instead of a
+ * concatenation. `newlines` counts those owed before the next line.
+ */
+let text = "";
+let held = "";
+let heldStart = 0;
+let heldEnd = 0;
+let newlines = 0;
+
+const NEWLINES = ["", "\n", "\n\n", "\n\n\n", "\n\n\n\n"];
+
+function addLine(c: string, start: number, end: number): void {
+  if (held !== "") {
+    let owed = newlines;
+    if (held.charCodeAt(heldEnd) === 0x0a) {
+      text += held.slice(heldStart, heldEnd + 1);
+      owed--;
+    } else text += held.slice(heldStart, heldEnd);
+    if (owed > 0) text += owed < NEWLINES.length ? NEWLINES[owed] : "\n".repeat(owed);
+  } else if (newlines > 0) text = newlines < NEWLINES.length ? NEWLINES[newlines] : "\n".repeat(newlines);
+  held = c;
+  heldStart = start;
+  heldEnd = end;
+  newlines = 1;
 }
 
 function typeKey(t: Type | undefined): string {
@@ -223,6 +313,39 @@ export function anonTypeKey(k: TypeDefKind): string {
   }
 }
 
+/** The scope outside interfaces and worlds, where nothing is defined (it stays empty). */
+const NO_NAMES = new Map<string, TypeId>();
+
+/** The owner of every anonymous type. */
+const NO_OWNER: TypeOwner = Object.freeze({ kind: "none" });
+
+/** Kinds of anonymous types of one part, interned in a table each (`PackageResolver.internPart`). */
+const enum Part {
+  List,
+  Option,
+  Future,
+  Stream,
+  Borrow,
+}
+
+function partKind(part: Part, t: Type | undefined): TypeDefKind {
+  switch (part) {
+    case Part.List:
+      return { kind: "list", type: t! };
+    case Part.Option:
+      return { kind: "option", type: t! };
+    case Part.Future:
+      return { kind: "future", type: t };
+    case Part.Stream:
+      return { kind: "stream", type: t };
+    case Part.Borrow:
+      return { kind: "handle", handle: "borrow", resource: t as TypeId };
+  }
+}
+
+/** An interface or a world, as written. */
+type Declared = { kind: "interface"; value: A.Interface } | { kind: "world"; value: A.World };
+
 /** Resolves the files of one package (pushed in path order) into an `UnresolvedPackage`. */
 export class PackageResolver {
   private packageName: { name: PackageName; span: Span } | undefined;
@@ -232,14 +355,30 @@ export class PackageResolver {
   private types: TypeDef[] = [];
   private interfaces: Interface[] = [];
   private worlds: World[] = [];
+  /** Anonymous types interned by `anonTypeKey`, or by their parts (`internPart`; results by `ok`, then `err`). */
   private anonTypes = new Map<string, TypeId>();
+  private partTables: (Map<Type | undefined, TypeId> | undefined)[] = [];
+  private resultTable: Map<Type | undefined, Map<Type | undefined, TypeId>> | undefined;
   private curAst = 0;
-  private astItems: Map<string, AstItemRef>[] = [];
+  /** The top-level `use`s of each file (`undefined` when it has none). */
+  private fileUses: (Map<string, AstItemRef> | undefined)[] = [];
   private packageItems = new Map<string, AstItemRef>();
-  private interfaceTypes: Lookup[] = [];
   private foreignDeps = new Map<string, { name: PackageName; items: Map<string, ForeignDep> }>();
-  private foreignInterfaces = new Set<InterfaceId>();
-  private typeLookup: Lookup = new Map();
+  /** The packages named in foreign paths so far, with their entries (a package's paths find it without its key). */
+  private knownForeign: { ast: A.PackageName; deps: { name: PackageName; items: Map<string, ForeignDep> } }[] = [];
+  /** Interfaces with a smaller id are those of other packages. */
+  private foreignInterfaceCount = 0;
+  /**
+   * The names of the scope being resolved: its types, its functions (an
+   * interface's; `pendingFunc` is the one being resolved) and, in a world,
+   * the world, which imports each type as it is defined.
+   */
+  private scopeTypes: Map<string, TypeId> = NO_NAMES;
+  private scopeFuncs: Map<string, Function> | undefined;
+  private pendingFunc: string | undefined;
+  private scopeWorld: World | undefined;
+  /** The names of the scope with case to fold (`wellformed.needsFold`), if any. */
+  private scopeFolding: string[] | undefined;
   private unknownTypeSpans: Span[] = [];
   private foreignDepSpans: Span[] = [];
   private requiredResourceTypes: [TypeId, Span][] = [];
@@ -276,26 +415,21 @@ export class PackageResolver {
     }
     const declLists = this.declLists;
     this.populateForeignDeps(declLists);
-    const [ifaceOrder, worldOrder] = this.populateAstItems(declLists);
+    const sorted = this.populateAstItems(declLists);
     this.populateForeignTypes(declLists);
 
-    const ifaceAst = new Map<InterfaceId, [A.Interface, number]>();
-    const worldAst = new Map<WorldId, [A.World, number]>();
-    declLists.forEach((items, i) => {
-      for (const item of items) {
-        if (item.kind === "interface") ifaceAst.set(this.astItems[i].get(item.value.name.name)!.id, [item.value, i]);
-        else if (item.kind === "world") worldAst.set(this.astItems[i].get(item.value.name.name)!.id, [item.value, i]);
-      }
-    });
-    for (const id of ifaceOrder) {
-      const [iface, i] = ifaceAst.get(id)!;
-      this.curAst = i;
-      this.resolveInterface(id, iface.items, iface.docs, iface.attributes);
+    // Interfaces first, then worlds, each in dependency order.
+    for (let i = 0; i < sorted.items.length; i++) {
+      const item = sorted.items[i];
+      if (item.kind !== "interface") continue;
+      this.curAst = sorted.files[i];
+      this.resolveInterface(sorted.ids[i], item.value.items, item.value.docs, item.value.attributes);
     }
-    for (const id of worldOrder) {
-      const [world, i] = worldAst.get(id)!;
-      this.curAst = i;
-      this.resolveWorld(id, world);
+    for (let i = 0; i < sorted.items.length; i++) {
+      const item = sorted.items[i];
+      if (item.kind !== "world") continue;
+      this.curAst = sorted.files[i];
+      this.resolveWorld(sorted.ids[i], item.value);
     }
     return {
       name: this.packageName.name,
@@ -312,35 +446,40 @@ export class PackageResolver {
   }
 
   private populateForeignDeps(declLists: A.AstItem[][]): void {
-    for (const items of declLists) {
-      forEachPath(items, (_owner, attrs, path, _names, kind) => {
-        if (path.kind !== "package") return;
-        const stability = this.stability(attrs);
-        const pkgName = astPackageName(path.package);
-        const key = packageNameKey(pkgName);
-        let deps = this.foreignDeps.get(key);
-        if (!deps) {
-          this.foreignDepSpans.push(path.package.span);
-          deps = { name: pkgName, items: new Map() };
-          this.foreignDeps.set(key, deps);
-        }
-        let dep = deps.items.get(path.name.name);
-        if (!dep) {
-          const item: AstItemRef =
-            kind === "world"
-              ? { kind: "world", id: this.allocWorld(path.name.span) }
-              : { kind: "interface", id: this.allocInterface(path.name.span) };
-          dep = { item, stabilities: [] };
-          deps.items.set(path.name.name, dep);
-        }
-        dep.stabilities.push(stability);
-        if (dep.item.kind === "interface") this.foreignInterfaces.add(dep.item.id);
-      });
+    const visit: PathVisitor = (_owner, attrs, path, _names, kind) => {
+      if (path.kind !== "package") return;
+      const stability = this.stability(attrs);
+      const deps = this.foreignPackage(path.package, true);
+      let dep = deps.items.get(path.name.name);
+      if (!dep) {
+        const item: AstItemRef =
+          kind === "world"
+            ? { kind: "world", id: this.allocWorld(path.name.span) }
+            : { kind: "interface", id: this.allocInterface(path.name.span) };
+        deps.items.set(path.name.name, { item, stabilities: [stability] });
+      } else dep.stabilities.push(stability);
+    };
+    for (const items of declLists) forEachPath(items, visit);
+    this.foreignInterfaceCount = this.interfaces.length;
+  }
+
+  /** The entry of `foreignDeps` for the package named in a path, added when `add` (by `populateForeignDeps`). */
+  private foreignPackage(p: A.PackageName, add = false): { name: PackageName; items: Map<string, ForeignDep> } {
+    for (const known of this.knownForeign) if (samePackageName(known.ast, p)) return known.deps;
+    const name = astPackageName(p);
+    const key = packageNameKey(name);
+    let deps = this.foreignDeps.get(key);
+    if (!deps) {
+      if (!add) throw new Error(`foreign package ${key} not registered`);
+      this.foreignDepSpans.push(p.span);
+      deps = { name, items: new Map() };
+      this.foreignDeps.set(key, deps);
     }
+    this.knownForeign.push({ ast: p, deps });
+    return deps;
   }
 
   private allocInterface(span: Span): InterfaceId {
-    this.interfaceTypes.push(new Map());
     this.interfaces.push({
       name: undefined,
       types: new Map(),
@@ -368,24 +507,32 @@ export class PackageResolver {
     return this.worlds.length - 1;
   }
 
-  private populateAstItems(declLists: A.AstItem[][]): [InterfaceId[], WorldId[]] {
-    const packageItems = new Map<string, Span>();
-    const names = new Map<string, A.AstItem>();
+  /** Allocates the package's interfaces and worlds in dependency order, returned with their files. */
+  private populateAstItems(declLists: A.AstItem[][]): { items: Declared[]; files: number[]; ids: number[] } {
+    // Index of each name in `declared`.
+    const index = new Map<string, number>();
+    const declared: Declared[] = [];
+    const files: number[] = [];
     const order = new Map<string, A.Ident[]>();
-    for (const items of declLists) {
-      for (const item of items) {
+    let fold = false;
+    for (let i = 0; i < declLists.length; i++) {
+      for (const item of declLists[i]) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
         const name = item.value.name;
-        if (packageItems.has(name.name)) throw new WitError(`duplicate item named \`${name.name}\``, name.span);
-        packageItems.set(name.name, name.span);
+        if (index.has(name.name)) throw new WitError(`duplicate item named \`${name.name}\``, name.span);
+        index.set(name.name, declared.length);
+        declared.push(item);
+        files.push(i);
         order.set(name.name, []);
-        names.set(name.name, item);
+        if (!fold && wellformed.needsFold(name.name)) fold = true;
       }
     }
-    wellformed.requireUniqueNames(
-      [...packageItems].map(([name, span]) => ({ name, span })),
-      wellformed.caseInsensitiveConflict,
-    );
+    if (fold) {
+      wellformed.requireUniqueNames(
+        declared.map((d) => d.value.name),
+        wellformed.caseInsensitiveConflict,
+      );
+    }
 
     for (const items of declLists) {
       const ns = new Map<string, A.Ident | "foreign">();
@@ -408,121 +555,101 @@ export class PackageResolver {
         const local = ns.get(used.name);
         if (local === "foreign") return;
         if (local) order.get(owner.name)!.push(local);
-        else if (packageItems.has(used.name)) order.get(owner.name)!.push(used);
+        else if (index.has(used.name)) order.get(owner.name)!.push(used);
         else throw new WitError(`interface or world \`${used.name}\` does not exist`, used.span);
       });
     }
 
     const sorted = toposort("interface or world", order);
-    const ids = new Map<string, AstItemRef>();
-    const ifaceOrder: InterfaceId[] = [];
-    const worldOrder: WorldId[] = [];
+    const items: Declared[] = [];
+    const itemFiles: number[] = [];
+    const ids: number[] = [];
     for (const name of sorted) {
-      const item = names.get(name)!;
+      const at = index.get(name)!;
+      const item = declared[at];
+      let ref: AstItemRef;
       if (item.kind === "interface") {
-        const id = this.allocInterface(packageItems.get(name)!);
-        this.interfaces[id].name = name;
-        ids.set(name, { kind: "interface", id });
-        ifaceOrder.push(id);
+        ref = { kind: "interface", id: this.allocInterface(item.value.name.span) };
+        this.interfaces[ref.id].name = name;
       } else {
-        const id = this.allocWorld(packageItems.get(name)!);
-        this.worlds[id].name = name;
-        ids.set(name, { kind: "world", id });
-        worldOrder.push(id);
+        ref = { kind: "world", id: this.allocWorld(item.value.name.span) };
+        this.worlds[ref.id].name = name;
       }
+      this.packageItems.set(name, ref);
+      items.push(item);
+      itemFiles.push(files[at]);
+      ids.push(ref.id);
     }
-    for (const items of declLists) {
-      const map = new Map<string, AstItemRef>();
-      for (const item of items) {
-        if (item.kind === "use") {
-          const u = item.value;
-          if (u.attributes.length) throw new WitError("attributes not allowed on top-level use", u.span);
-          const name = u.as ?? usePathName(u.item);
-          let ref: AstItemRef;
-          if (u.item.kind === "id") {
-            const found = ids.get(u.item.id.name);
-            if (!found) throw new WitError(`interface or world \`${u.item.id.name}\` does not exist`, u.item.id.span);
-            ref = found;
-          } else {
-            ref = this.foreignDeps
-              .get(packageNameKey(astPackageName(u.item.package)))!
-              .items.get(u.item.name.name)!.item;
-          }
-          map.set(name.name, ref);
-        } else if (item.kind === "interface" || item.kind === "world") {
-          const ref = ids.get(item.value.name.name)!;
-          map.set(item.value.name.name, ref);
-          this.packageItems.set(item.value.name.name, ref);
+    for (const fileItems of declLists) {
+      let uses: Map<string, AstItemRef> | undefined;
+      for (const item of fileItems) {
+        if (item.kind !== "use") continue;
+        const u = item.value;
+        if (u.attributes.length) throw new WitError("attributes not allowed on top-level use", u.span);
+        const name = u.as ?? usePathName(u.item);
+        let ref: AstItemRef;
+        if (u.item.kind === "id") {
+          const found = this.packageItems.get(u.item.id.name);
+          if (!found) throw new WitError(`interface or world \`${u.item.id.name}\` does not exist`, u.item.id.span);
+          ref = found;
+        } else {
+          ref = this.foreignPackage(u.item.package).items.get(u.item.name.name)!.item;
         }
+        (uses ??= new Map()).set(name.name, ref);
       }
-      this.astItems.push(map);
+      this.fileUses.push(uses);
     }
-    return [ifaceOrder, worldOrder];
+    return { items, files: itemFiles, ids };
   }
 
   private populateForeignTypes(declLists: A.AstItem[][]): void {
-    declLists.forEach((items, i) => {
+    const visit: PathVisitor = (_owner, attrs, path, names) => {
+      if (!names) return;
+      const stability = this.stability(attrs);
+      const externalId = this.externalId(attrs);
+      const id = this.ifaceFromItem(this.resolveAstItemPath(path), path);
+      if (id >= this.foreignInterfaceCount) return;
+      const types = this.interfaces[id].types;
+      for (const n of names) {
+        if (types.has(n.name.name)) continue;
+        this.types.push({
+          docs: noDocs(),
+          stability,
+          kind: { kind: "unknown" },
+          name: n.name.name,
+          owner: { kind: "interface", id },
+          span: n.name.span,
+          externalId,
+        });
+        this.unknownTypeSpans.push(n.name.span);
+        types.set(n.name.name, this.types.length - 1);
+      }
+    };
+    for (let i = 0; i < declLists.length; i++) {
       this.curAst = i;
-      forEachPath(items, (_owner, attrs, path, names) => {
-        if (!names) return;
-        const stability = this.stability(attrs);
-        const externalId = this.externalId(attrs);
-        const [item, name, span] = this.resolveAstItemPath(path);
-        const iface = this.ifaceFromItem(item, name, span);
-        if (!this.foreignInterfaces.has(iface)) return;
-        const lookup = this.interfaceTypes[iface];
-        for (const n of names) {
-          if (lookup.has(n.name.name)) continue;
-          this.types.push({
-            docs: noDocs(),
-            stability,
-            kind: { kind: "unknown" },
-            name: n.name.name,
-            owner: { kind: "interface", id: iface },
-            span: n.name.span,
-            externalId,
-          });
-          const id = this.types.length - 1;
-          this.unknownTypeSpans.push(n.name.span);
-          lookup.set(n.name.name, { item: { kind: "type", id }, span: n.name.span });
-          this.interfaces[iface].types.set(n.name.name, id);
-        }
-      });
-    });
+      forEachPath(declLists[i], visit);
+    }
   }
 
   private resolveWorld(worldId: WorldId, world: A.World): void {
     const w = this.worlds[worldId];
     w.docs = docsFromComments(world.docs);
     w.stability = this.stability(world.attributes);
-    const typeItems: ({ kind: "use"; value: A.Use } | { kind: "def"; value: A.TypeDef })[] = [];
-    for (const item of world.items) {
-      if (item.kind === "use") typeItems.push({ kind: "use", value: item.value });
-      else if (item.kind === "typedef") typeItems.push({ kind: "def", value: item.value });
-    }
-    this.resolveTypes({ kind: "world", id: worldId }, typeItems);
+    // The world's types are its first imports (`defineType`).
+    this.scopeTypes = new Map();
+    this.scopeFuncs = undefined;
+    this.scopeWorld = w;
+    this.resolveTypes({ kind: "world", id: worldId }, world.items);
     for (const item of world.items) {
       if (item.kind === "include") this.resolveInclude(worldId, item.value);
     }
-    for (const [name, { item, span }] of this.typeLookup) {
-      const key = worldKeyString({ kind: "name", name });
-      if (w.imports.has(key)) throw new WitError(`import \`${name}\` conflicts with prior import of same name`, span);
-      w.imports.set(key, {
-        key: { kind: "name", name },
-        item: { kind: "type", id: (item as { id: TypeId }).id, span },
-      });
-    }
 
-    const imported = new Set<InterfaceId>();
-    const exported = new Set<InterfaceId>();
     for (const item of world.items) {
       if (item.kind === "typedef" && item.value.type.kind === "resource") {
         for (const f of item.value.type.funcs) {
           const func = this.resolveResourceFunc(f, item.value.name);
-          w.imports.set(worldKeyString({ kind: "name", name: func.name }), {
-            key: { kind: "name", name: func.name },
-            item: { kind: "function", func },
-          });
+          const key: WorldKey = { kind: "name", name: func.name };
+          w.imports.set(worldKeyString(key), { key, item: { kind: "function", func } });
         }
         continue;
       }
@@ -532,19 +659,15 @@ export class PackageResolver {
       const kind = item.extern;
       let key: WorldKey;
       if (kind.kind === "interface" || kind.kind === "named-path") key = { kind: "name", name: kind.name.name };
-      else if (kind.kind === "func") key = { kind: "name", name: (worldItem as { func: Function }).func.name };
-      else {
-        const [ref, name, span] = this.resolveAstItemPath(kind.path);
-        key = { kind: "interface", id: this.ifaceFromItem(ref, name, span) };
-      }
-      if (key.kind === "interface") {
-        const seen = desc === "import" ? imported : exported;
-        if (seen.has(key.id)) throw new WitError(`interface cannot be ${desc}ed more than once`, externSpan(kind));
-        seen.add(key.id);
-      }
+      else if (worldItem.kind === "function") key = { kind: "name", name: worldItem.func.name };
+      else key = { kind: "interface", id: worldItem.id };
       const dst = desc === "import" ? w.imports : w.exports;
       const k = worldKeyString(key);
       const prev = dst.get(k);
+      // Interface keys are added only here: one already there was named by an earlier item.
+      if (prev && key.kind === "interface") {
+        throw new WitError(`interface cannot be ${desc}ed more than once`, externSpan(kind));
+      }
       dst.set(k, { key, item: worldItem });
       if (prev) {
         const what = prev.item.kind === "interface" ? "interface" : prev.item.kind === "function" ? "func" : "type";
@@ -552,17 +675,14 @@ export class PackageResolver {
         throw new WitError(`${desc} \`${name}\` conflicts with prior ${what} of same name`, externSpan(kind));
       }
     }
-    this.typeLookup = new Map();
+    this.scopeWorld = undefined;
   }
 
   private resolveWorldItem(docs: A.Docs, attrs: A.Attribute[], kind: A.ExternKind): WorldItem {
     switch (kind.kind) {
       case "interface": {
-        const prev = this.typeLookup;
-        this.typeLookup = new Map();
         const id = this.allocInterface(kind.name.span);
         this.resolveInterface(id, kind.items, docs, attrs);
-        this.typeLookup = prev;
         return {
           kind: "interface",
           id,
@@ -577,15 +697,14 @@ export class PackageResolver {
         const stability = this.stability(attrs);
         const externalId = this.externalId(attrs);
         const d = docsFromComments(docs);
-        const [ref, name, span] = this.resolveAstItemPath(kind.path);
-        const id = this.ifaceFromItem(ref, name, span);
+        const id = this.ifaceFromItem(this.resolveAstItemPath(kind.path), kind.path);
         return {
           kind: "interface",
           id,
           stability,
           externalId,
           docs: d,
-          span: kind.kind === "path" ? span : kind.name.span,
+          span: kind.kind === "path" ? usePathName(kind.path).span : kind.name.span,
         };
       }
       case "func": {
@@ -597,63 +716,99 @@ export class PackageResolver {
     }
   }
 
+  /** Resolves an interface in a scope of its own (a world's inline interface is resolved within the world's). */
   private resolveInterface(id: InterfaceId, items: A.InterfaceItem[], docs: A.Docs, attrs: A.Attribute[]): void {
     const iface = this.interfaces[id];
     iface.docs = docsFromComments(docs);
     iface.stability = this.stability(attrs);
-    const typeItems: ({ kind: "use"; value: A.Use } | { kind: "def"; value: A.TypeDef })[] = [];
-    for (const item of items) {
-      if (item.kind === "use") typeItems.push({ kind: "use", value: item.value });
-      else if (item.kind === "typedef") typeItems.push({ kind: "def", value: item.value });
-    }
-    this.resolveTypes({ kind: "interface", id }, typeItems);
-    for (const [name, { item }] of this.typeLookup) iface.types.set(name, (item as { id: TypeId }).id);
+    const outerTypes = this.scopeTypes;
+    const outerFuncs = this.scopeFuncs;
+    const outerWorld = this.scopeWorld;
+    this.scopeTypes = iface.types;
+    this.scopeFuncs = iface.functions;
+    this.scopeWorld = undefined;
 
-    const funcs: Function[] = [];
+    this.scopeFolding = undefined;
+    this.resolveTypes({ kind: "interface", id }, items);
     for (const item of items) {
       if (item.kind === "func") {
         const f = item.value;
-        this.defineName(f.name, { kind: "item", what: "function" });
-        funcs.push(
-          this.resolveFunction(f.docs, f.attributes, f.name.name, f.name.span, f.func, {
-            kind: f.func.async ? "async-freestanding" : "freestanding",
-          }),
-        );
+        const name = f.name.name;
+        if (iface.types.has(name) || iface.functions.has(name)) {
+          throw new WitError(`name \`${name}\` is defined more than once`, f.name.span);
+        }
+        if (wellformed.needsFold(name)) (this.scopeFolding ??= []).push(name);
+        this.pendingFunc = name;
+        const func = this.resolveFunction(f.docs, f.attributes, name, f.name.span, f.func, {
+          kind: f.func.async ? "async-freestanding" : "freestanding",
+        });
+        this.pendingFunc = undefined;
+        iface.functions.set(name, func);
       } else if (item.kind === "typedef" && item.value.type.kind === "resource") {
-        for (const rf of item.value.type.funcs) funcs.push(this.resolveResourceFunc(rf, item.value.name));
-      }
-    }
-    for (const f of funcs) iface.functions.set(f.name, f);
-    wellformed.requireUniqueNames(
-      [...this.typeLookup].map(([name, { span }]) => ({ name, span })),
-      wellformed.caseInsensitiveConflict,
-    );
-    this.interfaceTypes[id] = this.typeLookup;
-    this.typeLookup = new Map();
-  }
-
-  private resolveTypes(
-    owner: TypeOwner,
-    items: ({ kind: "use"; value: A.Use } | { kind: "def"; value: A.TypeDef })[],
-  ): void {
-    for (const item of items) if (item.kind === "use") this.resolveUse(owner, item.value);
-    const deps = new Map<string, A.Ident[]>();
-    const defs = new Map<string, A.TypeDef | undefined>();
-    for (const item of items) {
-      if (item.kind === "def") {
-        const t = item.value;
-        if (defs.has(t.name.name)) throw new WitError(`name \`${t.name.name}\` is defined more than once`, t.name.span);
-        defs.set(t.name.name, t);
-        const d: A.Ident[] = [];
-        collectDeps(t.type, d);
-        deps.set(t.name.name, d);
-      } else {
-        for (const n of item.value.names) {
-          const name = n.as ?? n.name;
-          deps.set(name.name, []);
-          defs.set(name.name, undefined);
+        for (const rf of item.value.type.funcs) {
+          const func = this.resolveResourceFunc(rf, item.value.name);
+          iface.functions.set(func.name, func);
         }
       }
+    }
+    // The names are distinct: only case can make two of them conflict.
+    const folding = this.scopeFolding;
+    if (folding && wellformed.mayConflictInCase(folding, (n) => iface.types.has(n) || iface.functions.has(n))) {
+      wellformed.requireUniqueNames(scopeNames(items, iface), wellformed.caseInsensitiveConflict);
+    }
+
+    this.scopeTypes = outerTypes;
+    this.scopeFuncs = outerFuncs;
+    this.scopeWorld = outerWorld;
+  }
+
+  /** Resolves the `use`s, then the type definitions in dependency order (wit-parser's order). */
+  private resolveTypes(owner: TypeOwner, items: readonly (A.InterfaceItem | A.WorldItem)[]): void {
+    let typed = false;
+    for (const item of items) {
+      if (item.kind === "use") {
+        this.resolveUse(owner, item.value);
+        typed = true;
+      } else if (item.kind === "typedef") typed = true;
+    }
+    if (!typed) return;
+    // Each name's rank, in the order first written, and the definition of each rank (none for a `use`).
+    const ranks = new Map<string, number>();
+    const defs: (A.TypeDef | undefined)[] = [];
+    for (const item of items) {
+      if (item.kind === "typedef") {
+        const t = item.value;
+        if (ranks.has(t.name.name))
+          throw new WitError(`name \`${t.name.name}\` is defined more than once`, t.name.span);
+        ranks.set(t.name.name, defs.length);
+        defs.push(t);
+      } else if (item.kind === "use") {
+        for (const n of item.value.names) {
+          const name = (n.as ?? n.name).name;
+          const rank = ranks.get(name);
+          if (rank === undefined) {
+            ranks.set(name, defs.length);
+            defs.push(undefined);
+          } else defs[rank] = undefined;
+        }
+      }
+    }
+    // Types written after their dependencies (the usual case) keep their order (see `toposort`).
+    let inOrder = true;
+    for (let rank = 0; rank < defs.length && inOrder; rank++) {
+      const def = defs[rank];
+      if (def && !depsRankedBefore(def.type, ranks, rank)) inOrder = false;
+    }
+    if (inOrder) {
+      for (const def of defs) if (def) this.resolveNamedType(owner, def);
+      return;
+    }
+    const deps = new Map<string, A.Ident[]>();
+    for (const [name, rank] of ranks) {
+      const d: A.Ident[] = [];
+      const def = defs[rank];
+      if (def) collectDeps(def.type, d);
+      deps.set(name, d);
     }
     let order: string[];
     try {
@@ -672,59 +827,63 @@ export class PackageResolver {
       throw e;
     }
     for (const name of order) {
-      const def = defs.get(name);
-      defs.delete(name);
-      if (!def) continue;
-      const docs = docsFromComments(def.docs);
-      const stability = this.stability(def.attributes);
-      const externalId = this.externalId(def.attributes);
-      const kind = this.resolveTypeDef(def.type, stability);
-      this.types.push({ docs, stability, kind, name: def.name.name, owner, span: def.name.span, externalId });
-      this.defineName(def.name, { kind: "type", id: this.types.length - 1 });
+      const def = defs[ranks.get(name)!];
+      if (def) this.resolveNamedType(owner, def);
     }
   }
 
+  private resolveNamedType(owner: TypeOwner, def: A.TypeDef): void {
+    const docs = docsFromComments(def.docs);
+    const stability = this.stability(def.attributes);
+    const externalId = this.externalId(def.attributes);
+    const kind = this.resolveTypeDef(def.type, stability);
+    this.types.push({ docs, stability, kind, name: def.name.name, owner, span: def.name.span, externalId });
+    this.defineType(def.name, this.types.length - 1);
+  }
+
   private resolveUse(owner: TypeOwner, u: A.Use): void {
-    const [ref, name, span] = this.resolveAstItemPath(u.from);
-    const from = this.ifaceFromItem(ref, name, span);
+    const from = this.interfaces[this.ifaceFromItem(this.resolveAstItemPath(u.from), u.from)];
     const stability = this.stability(u.attributes);
     const externalId = this.externalId(u.attributes);
     for (const n of u.names) {
-      const found = this.interfaceTypes[from].get(n.name.name);
-      if (!found) throw new WitError(`name \`${n.name.name}\` does not exist`, n.name.span);
-      if (found.item.kind === "item") {
-        throw new WitError(`cannot import ${found.item.what} \`${n.name.name}\``, n.name.span);
+      const id = from.types.get(n.name.name);
+      if (id === undefined) {
+        if (from.functions.has(n.name.name))
+          throw new WitError(`cannot import function \`${n.name.name}\``, n.name.span);
+        throw new WitError(`name \`${n.name.name}\` does not exist`, n.name.span);
       }
       const local = n.as ?? n.name;
       this.types.push({
         docs: noDocs(),
         stability,
-        kind: { kind: "type", type: found.item.id },
+        kind: { kind: "type", type: id },
         name: local.name,
         owner,
         span: n.name.span,
         externalId,
       });
-      this.defineName(local, { kind: "type", id: this.types.length - 1 });
+      this.defineType(local, this.types.length - 1);
     }
   }
 
   private resolveInclude(worldId: WorldId, inc: A.Include): void {
     const stability = this.stability(inc.attributes);
-    const [ref, name, span] = this.resolveAstItemPath(inc.from);
-    if (ref.kind !== "world") throw new WitError(`name \`${name}\` is defined as an interface, not a world`, span);
+    const ref = this.resolveAstItemPath(inc.from);
+    const name = usePathName(inc.from);
+    if (ref.kind !== "world") {
+      throw new WitError(`name \`${name.name}\` is defined as an interface, not a world`, name.span);
+    }
     this.worlds[worldId].includes.push({
       stability,
       id: ref.id,
       names: inc.names.map((n) => ({ name: n.name.name, as: n.as.name })),
-      span,
+      span: name.span,
     });
   }
 
   private resolveResourceFunc(rf: A.ResourceFunc, resource: A.Ident): Function {
-    const found = this.typeLookup.get(resource.name);
-    if (!found || found.item.kind !== "type") throw new Error("type lookup for resource failed");
-    const resourceId = found.item.id;
+    const resourceId = this.scopeTypes.get(resource.name);
+    if (resourceId === undefined) throw new Error("type lookup for resource failed");
     const f = rf.func;
     let name: string;
     let kind: FunctionKind;
@@ -761,25 +920,35 @@ export class PackageResolver {
     return { docs: d, stability, name, kind, params, result, span: nameSpan, externalId };
   }
 
-  private resolveAstItemPath(path: A.UsePath): [AstItemRef, string, Span] {
+  private resolveAstItemPath(path: A.UsePath): AstItemRef {
     if (path.kind === "id") {
-      const item = this.astItems[this.curAst].get(path.id.name) ?? this.packageItems.get(path.id.name);
+      const item = this.fileUses[this.curAst]?.get(path.id.name) ?? this.packageItems.get(path.id.name);
       if (!item) throw new WitError(`interface or world \`${path.id.name}\` does not exist`, path.id.span);
-      return [item, path.id.name, path.id.span];
+      return item;
     }
-    const dep = this.foreignDeps.get(packageNameKey(astPackageName(path.package)))!.items.get(path.name.name)!;
-    return [dep.item, path.name.name, path.name.span];
+    return this.foreignPackage(path.package).items.get(path.name.name)!.item;
   }
 
-  private ifaceFromItem(item: AstItemRef, name: string, span: Span): InterfaceId {
-    if (item.kind === "world") throw new WitError(`name \`${name}\` is defined as a world, not an interface`, span);
+  private ifaceFromItem(item: AstItemRef, path: A.UsePath): InterfaceId {
+    if (item.kind === "world") {
+      const name = usePathName(path);
+      throw new WitError(`name \`${name.name}\` is defined as a world, not an interface`, name.span);
+    }
     return item.id;
   }
 
-  private defineName(name: A.Ident, item: TypeOrItem): void {
-    if (this.typeLookup.has(name.name))
+  /** Adds a type to the scope (and, in a world, to its imports). */
+  private defineType(name: A.Ident, id: TypeId): void {
+    if (this.scopeTypes.has(name.name) || this.scopeFuncs?.has(name.name)) {
       throw new WitError(`name \`${name.name}\` is defined more than once`, name.span);
-    this.typeLookup.set(name.name, { item, span: name.span });
+    }
+    this.scopeTypes.set(name.name, id);
+    if (wellformed.needsFold(name.name)) (this.scopeFolding ??= []).push(name.name);
+    const world = this.scopeWorld;
+    if (world) {
+      const key: WorldKey = { kind: "name", name: name.name };
+      world.imports.set(worldKeyString(key), { key, item: { kind: "type", id, span: name.span } });
+    }
   }
 
   private resolveTypeDef(ty: A.AstType, stability: Stability): TypeDefKind {
@@ -805,30 +974,11 @@ export class PackageResolver {
         return { kind: "fixed-length-list", type: this.resolveType(ty.element, stability), size: ty.size };
       case "handle":
         return { kind: "handle", handle: ty.handle, resource: this.validateResource(ty.resource) };
-      case "resource": {
-        let ctors = 0;
-        const names = new Set<string>();
-        for (const f of ty.funcs) {
-          if (f.kind === "constructor") {
-            if (++ctors > 1) throw new WitError("duplicate constructors", f.func.name.span);
-          } else {
-            if (names.has(f.func.name.name)) {
-              throw new WitError(`duplicate function name \`${f.func.name.name}\``, f.func.name.span);
-            }
-            names.add(f.func.name.name);
-          }
-        }
-        wellformed.requireUniqueNames(
-          ty.funcs.filter((f) => f.kind !== "constructor").map((f) => f.func.name),
-          wellformed.caseInsensitiveConflict,
-        );
+      case "resource":
+        checkResourceFuncs(ty.funcs);
         return { kind: "resource" };
-      }
-      case "record":
-        wellformed.requireUniqueNames(
-          ty.fields.map((f) => f.name),
-          wellformed.recordFieldConflict,
-        );
+      case "record": {
+        wellformed.requireUniqueIdents(ty.fields, wellformed.recordFieldConflict);
         return {
           kind: "record",
           fields: ty.fields.map((f) => ({
@@ -838,23 +988,19 @@ export class PackageResolver {
             span: f.name.span,
           })),
         };
-      case "flags":
-        wellformed.requireUniqueNames(
-          ty.flags.map((f) => f.name),
-          wellformed.flagConflict,
-        );
+      }
+      case "flags": {
+        wellformed.requireUniqueIdents(ty.flags, wellformed.flagConflict);
         return {
           kind: "flags",
           flags: ty.flags.map((f) => ({ docs: docsFromComments(f.docs), name: f.name.name, span: f.name.span })),
         };
+      }
       case "tuple":
         return { kind: "tuple", types: ty.types.map((t) => this.resolveType(t, stability)) };
-      case "variant":
+      case "variant": {
         if (ty.cases.length === 0) throw new WitError("empty variant", ty.span);
-        wellformed.requireUniqueNames(
-          ty.cases.map((c) => c.name),
-          wellformed.variantCaseConflict,
-        );
+        wellformed.requireUniqueIdents(ty.cases, wellformed.variantCaseConflict);
         return {
           kind: "variant",
           cases: ty.cases.map((c) => ({
@@ -864,16 +1010,15 @@ export class PackageResolver {
             span: c.name.span,
           })),
         };
-      case "enum":
+      }
+      case "enum": {
         if (ty.cases.length === 0) throw new WitError("empty enum", ty.span);
-        wellformed.requireUniqueNames(
-          ty.cases.map((c) => c.name),
-          wellformed.enumCaseConflict,
-        );
+        wellformed.requireUniqueIdents(ty.cases, wellformed.enumCaseConflict);
         return {
           kind: "enum",
           cases: ty.cases.map((c) => ({ docs: docsFromComments(c.docs), name: c.name.name, span: c.name.span })),
         };
+      }
       case "option":
         return { kind: "option", type: this.resolveType(ty.type, stability) };
       case "result":
@@ -889,11 +1034,12 @@ export class PackageResolver {
   }
 
   private resolveTypeName(name: A.Ident): TypeId {
-    const found = this.typeLookup.get(name.name);
-    if (!found) throw new WitError(`name \`${name.name}\` does not exist`, name.span);
-    if (found.item.kind === "item")
-      throw new WitError(`cannot use ${found.item.what} \`${name.name}\` as a type`, name.span);
-    return found.item.id;
+    const id = this.scopeTypes.get(name.name);
+    if (id !== undefined) return id;
+    if (this.scopeFuncs?.has(name.name) || name.name === this.pendingFunc) {
+      throw new WitError(`cannot use function \`${name.name}\` as a type`, name.span);
+    }
+    throw new WitError(`name \`${name.name}\` does not exist`, name.span);
   }
 
   private validateResource(name: A.Ident): TypeId {
@@ -913,11 +1059,6 @@ export class PackageResolver {
   /** An anonymous type inherits the stability of the first gated type it mentions. */
   private findStability(kind: TypeDefKind, stability: Stability): Stability {
     if (stability.kind !== "unknown") return stability;
-    const inType = (t: Type | undefined): Stability | undefined => {
-      if (typeof t !== "number") return undefined;
-      const s = this.types[t].stability;
-      return s.kind === "unknown" ? undefined : s;
-    };
     let found: Stability | undefined;
     switch (kind.kind) {
       case "type":
@@ -926,58 +1067,102 @@ export class PackageResolver {
       case "option":
       case "future":
       case "stream":
-        found = inType(kind.type);
+        found = this.gatedStability(kind.type);
         break;
       case "handle":
-        found = inType(kind.resource);
+        found = this.gatedStability(kind.resource);
         break;
       case "tuple":
-        for (const t of kind.types) if ((found = inType(t))) break;
+        for (const t of kind.types) if ((found = this.gatedStability(t))) break;
         break;
       case "map":
-        found = inType(kind.key) ?? inType(kind.value);
+        found = this.gatedStability(kind.key) ?? this.gatedStability(kind.value);
         break;
       case "result":
-        found = inType(kind.ok) ?? inType(kind.err);
+        found = this.gatedStability(kind.ok) ?? this.gatedStability(kind.err);
         break;
     }
     return found ?? unknownStability;
   }
 
-  private resolveType(ty: A.AstType, stability: Stability): Type {
-    // What `anonTypeDef` would make of a primitive or a named type, without building its definition.
-    if (ty.kind === "primitive") return ty.name;
-    if (ty.kind === "name") return this.resolveTypeName(ty.id);
-    const kind = this.resolveTypeDef(ty, stability);
-    return this.anonTypeDef(kind, () => ({
-      kind,
-      name: undefined,
-      docs: noDocs(),
-      stability: this.findStability(kind, stability),
-      owner: { kind: "none" },
-      span: ty.span,
-      externalId: undefined,
-    }));
+  private gatedStability(t: Type | undefined): Stability | undefined {
+    if (typeof t !== "number") return undefined;
+    const s = this.types[t].stability;
+    return s.kind === "unknown" ? undefined : s;
   }
 
-  /**
-   * Interns an anonymous type of kind `k` so that structurally equal ones
-   * share an id; `make` builds its definition when it is the first.
-   */
-  private anonTypeDef(k: TypeDefKind, make: () => TypeDef): Type {
-    if (k.kind === "type") return k.type;
-    if (k.kind === "handle" && k.handle === "own") return k.resource;
-    const key = anonTypeKey(k);
-    let id = this.anonTypes.get(key);
+  /** A type use: a primitive, a named type, or an anonymous type interned so that equal ones share an id. */
+  private resolveType(ty: A.AstType, stability: Stability): Type {
+    switch (ty.kind) {
+      case "primitive":
+        return ty.name;
+      case "name":
+        return this.resolveTypeName(ty.id);
+      case "list":
+        return this.internPart(Part.List, this.resolveType(ty.element, stability), stability, ty.span);
+      case "option":
+        return this.internPart(Part.Option, this.resolveType(ty.type, stability), stability, ty.span);
+      case "future":
+        return this.internPart(Part.Future, ty.type && this.resolveType(ty.type, stability), stability, ty.span);
+      case "stream":
+        return this.internPart(Part.Stream, ty.type && this.resolveType(ty.type, stability), stability, ty.span);
+      case "handle": {
+        // An owned handle stands for its resource.
+        const resource = this.validateResource(ty.resource);
+        return ty.handle === "own" ? resource : this.internPart(Part.Borrow, resource, stability, ty.span);
+      }
+      case "result": {
+        const ok = ty.ok ? this.resolveType(ty.ok, stability) : undefined;
+        const err = ty.err ? this.resolveType(ty.err, stability) : undefined;
+        const table = (this.resultTable ??= new Map());
+        let byErr = table.get(ok);
+        if (!byErr) table.set(ok, (byErr = new Map()));
+        let id = byErr.get(err);
+        if (id === undefined) {
+          id = this.pushAnon({ kind: "result", ok, err }, stability, ty.span);
+          byErr.set(err, id);
+        }
+        return id;
+      }
+      default: {
+        const kind = this.resolveTypeDef(ty, stability);
+        const key = anonTypeKey(kind);
+        let id = this.anonTypes.get(key);
+        if (id === undefined) {
+          id = this.pushAnon(kind, stability, ty.span);
+          this.anonTypes.set(key, id);
+        }
+        return id;
+      }
+    }
+  }
+
+  /** The id of the anonymous type `part`<`t`>, added when it is the first. */
+  private internPart(part: Part, t: Type | undefined, stability: Stability, span: Span): TypeId {
+    const table = (this.partTables[part] ??= new Map());
+    let id = table.get(t);
     if (id === undefined) {
-      this.types.push(make());
-      id = this.types.length - 1;
-      this.anonTypes.set(key, id);
+      id = this.pushAnon(partKind(part, t), stability, span);
+      table.set(t, id);
     }
     return id;
   }
 
+  private pushAnon(kind: TypeDefKind, stability: Stability, span: Span): TypeId {
+    this.types.push({
+      docs: noDocs(),
+      stability: this.findStability(kind, stability),
+      kind,
+      name: undefined,
+      owner: NO_OWNER,
+      span,
+      externalId: undefined,
+    });
+    return this.types.length - 1;
+  }
+
   stability(attrs: A.Attribute[]): Stability {
+    if (attrs.length === 0) return unknownStability;
     let since: (A.Attribute & { kind: "since" }) | undefined;
     let deprecated: (A.Attribute & { kind: "deprecated" }) | undefined;
     let unstable: (A.Attribute & { kind: "unstable" }) | undefined;
@@ -1003,6 +1188,7 @@ export class PackageResolver {
   }
 
   private externalId(attrs: A.Attribute[]): string | undefined {
+    if (attrs.length === 0) return undefined;
     let id: string | undefined;
     for (const a of attrs) {
       if (a.kind !== "external-id") continue;
@@ -1013,28 +1199,22 @@ export class PackageResolver {
   }
 
   private resolveParams(params: A.Func["params"], kind: FunctionKind, span: Span): Param[] {
-    const out: Param[] = [];
-    if (kind.kind === "method" || kind.kind === "async-method") {
-      const handle: TypeDefKind = { kind: "handle", handle: "borrow", resource: kind.resource };
-      const shared = this.anonTypeDef(handle, () => ({
-        docs: noDocs(),
-        stability: this.findStability(handle, unknownStability),
-        kind: handle,
-        name: undefined,
-        owner: { kind: "none" },
-        span,
-        externalId: undefined,
-      }));
-      out.push({ name: "self", type: shared, span });
-    }
+    const method = kind.kind === "method" || kind.kind === "async-method";
+    let n = 0;
+    const out = new Array<Param>(params.length + (method ? 1 : 0));
+    if (method)
+      out[n++] = { name: "self", type: this.internPart(Part.Borrow, kind.resource, unknownStability, span), span };
+    let fold = false;
     for (const p of params) {
-      if (out.some((q) => q.name === p.name.name)) {
-        throw new WitError(`param \`${p.name.name}\` is defined more than once`, p.name.span);
+      const name = p.name.name;
+      for (let i = 0; i < n; i++) {
+        if (out[i].name === name) throw new WitError(`param \`${name}\` is defined more than once`, p.name.span);
       }
-      out.push({ name: p.name.name, type: this.resolveType(p.type, unknownStability), span: p.name.span });
+      if (!fold && wellformed.needsFold(name)) fold = true;
+      out[n++] = { name, type: this.resolveType(p.type, unknownStability), span: p.name.span };
     }
-    // One parameter (or none) cannot conflict.
-    if (out.length > 1) wellformed.requireUniqueNames(out, wellformed.paramConflict);
+    // The names are distinct: only case can make two of them conflict.
+    if (fold && out.length > 1) wellformed.requireUniqueNames(out, wellformed.paramConflict);
     return out;
   }
 
@@ -1051,6 +1231,90 @@ export class PackageResolver {
       throw new WitError("the `ok` type must be the resource being constructed", span);
     }
     return resolved;
+  }
+}
+
+/** wit-parser's checks of a resource's functions: one constructor at most, names distinct (also without regard to case). */
+function checkResourceFuncs(funcs: A.ResourceFunc[]): void {
+  let ctors = 0;
+  let fold = false;
+  const seen = funcs.length > 16 ? new Set<string>() : undefined;
+  for (let i = 0; i < funcs.length; i++) {
+    const f = funcs[i];
+    if (f.kind === "constructor") {
+      if (++ctors > 1) throw new WitError("duplicate constructors", f.func.name.span);
+      continue;
+    }
+    const name = f.func.name.name;
+    let repeated = false;
+    if (seen) {
+      repeated = seen.has(name);
+      seen.add(name);
+    } else {
+      for (let j = 0; j < i && !repeated; j++)
+        repeated = funcs[j].kind !== "constructor" && funcs[j].func.name.name === name;
+    }
+    if (repeated) throw new WitError(`duplicate function name \`${name}\``, f.func.name.span);
+    if (!fold && wellformed.needsFold(name)) fold = true;
+  }
+  // The names are distinct: only case can make two of them conflict.
+  if (fold) {
+    wellformed.requireUniqueNames(
+      funcs.filter((f) => f.kind !== "constructor").map((f) => f.func.name),
+      wellformed.caseInsensitiveConflict,
+    );
+  }
+}
+
+/** The names of an interface's scope (types, then functions) with the spans where they are defined. */
+function scopeNames(items: A.InterfaceItem[], iface: Interface): { name: string; span: Span }[] {
+  const names: { name: string; span: Span }[] = [];
+  for (const name of iface.types.keys()) names.push(definedName(items, name));
+  for (const item of items) if (item.kind === "func") names.push(item.value.name);
+  return names;
+}
+
+/** The identifier that defines a type of an interface: a `use` comes first (it is resolved first). */
+function definedName(items: A.InterfaceItem[], name: string): A.Ident {
+  for (const item of items) {
+    if (item.kind !== "use") continue;
+    for (const n of item.value.names) if ((n.as ?? n.name).name === name) return n.as ?? n.name;
+  }
+  for (const item of items) if (item.kind === "typedef" && item.value.name.name === name) return item.value.name;
+  throw new Error(`definedName: no definition of ${name}`);
+}
+
+/** Whether every name `ty` refers to has a rank below `rank`. */
+function depsRankedBefore(ty: A.AstType, ranks: Map<string, number>, rank: number): boolean {
+  switch (ty.kind) {
+    case "name":
+    case "handle": {
+      const r = ranks.get(ty.kind === "name" ? ty.id.name : ty.resource.name);
+      return r !== undefined && r < rank;
+    }
+    case "record":
+      for (const f of ty.fields) if (!depsRankedBefore(f.type, ranks, rank)) return false;
+      return true;
+    case "tuple":
+      for (const t of ty.types) if (!depsRankedBefore(t, ranks, rank)) return false;
+      return true;
+    case "variant":
+      for (const c of ty.cases) if (c.type && !depsRankedBefore(c.type, ranks, rank)) return false;
+      return true;
+    case "option":
+      return depsRankedBefore(ty.type, ranks, rank);
+    case "list":
+    case "fixed-length-list":
+      return depsRankedBefore(ty.element, ranks, rank);
+    case "map":
+      return depsRankedBefore(ty.key, ranks, rank) && depsRankedBefore(ty.value, ranks, rank);
+    case "result":
+      return (!ty.ok || depsRankedBefore(ty.ok, ranks, rank)) && (!ty.err || depsRankedBefore(ty.err, ranks, rank));
+    case "future":
+    case "stream":
+      return !ty.type || depsRankedBefore(ty.type, ranks, rank);
+    default:
+      return true;
   }
 }
 

@@ -8,7 +8,7 @@
  * encoded. The resolver reports them here instead, at the second name, with
  * the validator's words where it has them, so no generator ever sees them.
  */
-import type { Span } from "../parser/ast.js";
+import type { Ident, Span } from "../parser/ast.js";
 import { WitError } from "./errors.js";
 
 interface Named {
@@ -44,11 +44,69 @@ export function requireUniqueNames(names: Iterable<Named>, message: (name: strin
 
 /** `s.toLowerCase()`, without the call for a string that has no uppercase ASCII letter and no other character. */
 function foldCase(s: string): string {
+  return needsFold(s) ? s.toLowerCase() : s;
+}
+
+/** Whether `s` may differ from `s.toLowerCase()`: it has an uppercase ASCII letter or a non-ASCII character. */
+export function needsFold(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return s.toLowerCase();
+    if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) return true;
   }
-  return s;
+  return false;
+}
+
+/**
+ * `requireUniqueNames` of the identifiers `items[i].name`, building the list
+ * only when two names may conflict: when two are equal, or when a name with
+ * case to fold folds to another name or to another name's folding.
+ */
+export function requireUniqueIdents(
+  items: readonly { name: Ident }[],
+  message: (name: string, previous: string) => string,
+): void {
+  const n = items.length;
+  if (n < 2) return;
+  const seen = n > 16 ? new Set<string>() : undefined;
+  let folded: string[] | undefined;
+  let suspect = false;
+  for (let i = 0; i < n && !suspect; i++) {
+    const name = items[i].name.name;
+    if (seen) {
+      suspect = seen.has(name);
+      seen.add(name);
+    } else {
+      for (let j = 0; j < i && !suspect; j++) {
+        const other = items[j].name.name;
+        suspect = other.length === name.length && other === name;
+      }
+    }
+    if (needsFold(name)) (folded ??= []).push(name.toLowerCase());
+  }
+  if (!suspect && folded) {
+    for (let k = 0; k < folded.length && !suspect; k++) {
+      const key = folded[k];
+      suspect = folded.indexOf(key) !== k || (seen ? seen.has(key) : items.some((item) => item.name.name === key));
+    }
+  }
+  if (suspect)
+    requireUniqueNames(
+      items.map((item) => item.name),
+      message,
+    );
+}
+
+/**
+ * Whether names known to be distinct may conflict without regard to case:
+ * `folding` lists those with case to fold, `has` tells whether a name is
+ * one of them all. `requireUniqueNames` finds the conflict when there is one.
+ */
+export function mayConflictInCase(folding: readonly string[], has: (name: string) => boolean): boolean {
+  const keys = folding.map((name) => name.toLowerCase());
+  for (let k = 0; k < keys.length; k++) {
+    if (keys.indexOf(keys[k]) !== k || (keys[k] !== folding[k] && has(keys[k]))) return true;
+  }
+  return false;
 }
 
 export const recordFieldConflict = (name: string, previous: string) =>
