@@ -11,7 +11,7 @@
  */
 import { parseUsePath } from "../parser/index.js";
 import { keywordTokens } from "../parser/tokens.js";
-import { compareVersions, versionCompatTrack, versionToString, type Version } from "../parser/semver.js";
+import { compareVersions, versionCompatTrack, versionsEqual, versionToString, type Version } from "../parser/semver.js";
 import { WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
 import {
@@ -52,22 +52,6 @@ function comparePackageNames(a: PackageName, b: PackageName): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   if (!a.version || !b.version) return (a.version ? 1 : 0) - (b.version ? 1 : 0);
   return compareVersions(a.version, b.version);
-}
-
-/**
- * `compareVersions(a, b) > 0`; the usual case, major.minor.patch deciding
- * (numbers without leading zeros: the longer is the larger), is told at once.
- */
-function versionAfter(a: Version, b: Version): boolean {
-  const c = numericOrder(a.major, b.major) || numericOrder(a.minor, b.minor) || numericOrder(a.patch, b.patch);
-  if (c !== 0) return c > 0;
-  if (a.pre.length === 0 && b.pre.length === 0 && a.build.length === 0 && b.build.length === 0) return false;
-  return compareVersions(a, b) > 0;
-}
-
-function numericOrder(a: string, b: string): number {
-  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** A world specifier: a plain name, or `ns:name/world` with an optional version. */
@@ -149,54 +133,15 @@ function visitPackage(
 }
 
 function stabilityEquals(a: Stability, b: Stability): boolean {
-  // Different kinds never print the same; the same object always does.
-  if (a.kind !== b.kind) return false;
-  return a === b || sameJson(a, b);
-}
-
-/** Whether `JSON.stringify` prints two values of plain data (objects, arrays, strings, numbers, booleans) the same. */
-function sameJson(a: unknown, b: unknown): boolean {
   if (a === b) return true;
-  if (typeof a !== "object" || typeof b !== "object" || a === null || b === null) {
-    // Only numbers print the same without being equal (`NaN` and infinities print `null`).
-    return typeof a === "number" && typeof b === "number" && JSON.stringify(a) === JSON.stringify(b);
+  switch (a.kind) {
+    case "unknown":
+      return b.kind === "unknown";
+    case "unstable":
+      return b.kind === "unstable" && a.feature === b.feature && versionsEqual(a.deprecated, b.deprecated);
+    case "stable":
+      return b.kind === "stable" && versionsEqual(a.since, b.since) && versionsEqual(a.deprecated, b.deprecated);
   }
-  if (Array.isArray(a) && Array.isArray(b)) {
-    if (a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(printedElement(a[i]), printedElement(b[i]))) return false;
-    return true;
-  }
-  if (Array.isArray(a) || Array.isArray(b) || !isPlainObject(a) || !isPlainObject(b)) {
-    return JSON.stringify(a) === JSON.stringify(b);
-  }
-  // Properties print in order, except those whose value is `undefined` or a function.
-  const ka = printedKeys(a as Record<string, unknown>);
-  const kb = printedKeys(b as Record<string, unknown>);
-  if (ka.length !== kb.length) return false;
-  for (let i = 0; i < ka.length; i++) {
-    if (ka[i] !== kb[i]) return false;
-    if (!sameJson((a as Record<string, unknown>)[ka[i]], (b as Record<string, unknown>)[kb[i]])) return false;
-  }
-  return true;
-}
-
-/** An array element as `JSON.stringify` prints it: what it leaves out of objects prints `null`. */
-function printedElement(x: unknown): unknown {
-  return x === undefined || typeof x === "function" || typeof x === "symbol" ? null : x;
-}
-
-function printedKeys(o: Record<string, unknown>): string[] {
-  const keys: string[] = [];
-  for (const k of Object.keys(o)) {
-    const v = o[k];
-    if (v !== undefined && typeof v !== "function" && typeof v !== "symbol") keys.push(k);
-  }
-  return keys;
-}
-
-function isPlainObject(x: object): boolean {
-  const proto = Object.getPrototypeOf(x);
-  return (proto === Object.prototype || proto === null) && typeof (x as { toJSON?: unknown }).toJSON !== "function";
 }
 
 /**
@@ -327,7 +272,7 @@ export class Resolve {
             span,
           );
         }
-        if (versionAfter(stability.since, version)) {
+        if (compareVersions(stability.since, version) > 0) {
           throw new WitError(
             `feature gate cannot reference unreleased version ${versionToString(stability.since)} of package [${packageNameKey(pkg.name)}] (current version ${versionToString(version)})`,
             span,

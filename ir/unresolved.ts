@@ -6,7 +6,7 @@
  * connects them. Validation and error messages follow wit-parser.
  */
 import type * as A from "../parser/ast.js";
-import { versionToString } from "../parser/semver.js";
+import { versionsEqual, versionToString } from "../parser/semver.js";
 import { WitError } from "./errors.js";
 import * as wellformed from "./wellformed.js";
 import { toposort } from "./toposort.js";
@@ -129,22 +129,7 @@ function usePathName(p: A.UsePath): A.Ident {
 function samePackageName(a: A.PackageName, b: A.PackageName): boolean {
   if (b.extraNames.length || b.extraPath.length) return false;
   if (a.namespace.name !== b.namespace.name || a.name.name !== b.name.name) return false;
-  const v = a.version?.version;
-  const w = b.version?.version;
-  if (v === undefined || w === undefined) return v === w;
-  return (
-    v.major === w.major &&
-    v.minor === w.minor &&
-    v.patch === w.patch &&
-    sameStrings(v.pre, w.pre) &&
-    sameStrings(v.build, w.build)
-  );
-}
-
-function sameStrings(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return versionsEqual(a.version?.version, b.version?.version);
 }
 
 function externSpan(k: A.ExternKind): Span {

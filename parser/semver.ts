@@ -135,6 +135,25 @@ export function compareVersions(a: Version, b: Version): number {
   );
 }
 
+/** Whether two versions are the same, build metadata included (as `semver::Version`'s `==`). */
+export function versionsEqual(a: Version | undefined, b: Version | undefined): boolean {
+  if (a === b) return true;
+  if (a === undefined || b === undefined) return false;
+  return (
+    a.major === b.major &&
+    a.minor === b.minor &&
+    a.patch === b.patch &&
+    sameIdentifiers(a.pre, b.pre) &&
+    sameIdentifiers(a.build, b.build)
+  );
+}
+
+function sameIdentifiers(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /**
  * The component model's "semver compatible track" of a version: `1.2.3` →
  * `1`, `0.2.3` → `0.2`, `0.0.3` → `0.0.3`; pre-releases stay as they are.
