@@ -188,23 +188,22 @@ export function docsFromComments(docs: A.Docs): Docs {
     if (indent < minIndent) minIndent = indent;
   }
   if (minIndent === Infinity) minIndent = 0;
-  // The lines joined, each ended by a newline, then trailing newlines removed.
-  text = "";
-  held = "";
-  heldStart = heldEnd = 0;
-  newlines = 0;
+  // The lines joined by newlines (an empty line adds one), without trailing ones.
+  let text = "";
+  let owed = 0;
   for (let i = 0; i < n; i++) {
     const c = comments[i];
     let start = docStarts[i];
     const end = docEnds[i];
     if (start === end) {
-      newlines++;
+      owed++;
       continue;
     }
     if (minIndent > 0 && hasSpaces(c, start, minIndent)) start += minIndent;
     const nl = c.indexOf("\n", start);
     if (nl < 0 || nl >= end) {
-      addLine(c, start, end);
+      text = withLine(text, owed, c, start, end);
+      owed = 1;
       continue;
     }
     // A block comment of several lines: each line on its own, as split by /\r?\n/.
@@ -212,15 +211,16 @@ export function docsFromComments(docs: A.Docs): Docs {
     for (let at = nl; ; at = c.indexOf("\n", from)) {
       const last = at < 0 || at >= end;
       const to = last ? end : at > from && c.charCodeAt(at - 1) === 0x0d ? at - 1 : at;
-      if (to === from) newlines++;
-      else addLine(c, from, to);
+      if (to === from) owed++;
+      else {
+        text = withLine(text, owed, c, from, to);
+        owed = 1;
+      }
       if (last) break;
       from = at + 1;
     }
   }
-  const contents = held === "" ? text : text + held.slice(heldStart, heldEnd);
-  text = held = "";
-  return { contents };
+  return { contents: text };
 }
 
 function hasSpaces(s: string, start: number, count: number): boolean {
@@ -228,33 +228,11 @@ function hasSpaces(s: string, start: number, count: number): boolean {
   return true;
 }
 
-/**
- * The text of `docsFromComments` so far, and the line held back until the
- * next one shows whether a newline follows it: its slice then takes the
- * newline written after it in the comment, when there is one, instead of a
- * concatenation. `newlines` counts those owed before the next line.
- */
-let text = "";
-let held = "";
-let heldStart = 0;
-let heldEnd = 0;
-let newlines = 0;
-
 const NEWLINES = ["", "\n", "\n\n", "\n\n\n", "\n\n\n\n"];
 
-function addLine(c: string, start: number, end: number): void {
-  if (held !== "") {
-    let owed = newlines;
-    if (held.charCodeAt(heldEnd) === 0x0a) {
-      text += held.slice(heldStart, heldEnd + 1);
-      owed--;
-    } else text += held.slice(heldStart, heldEnd);
-    if (owed > 0) text += owed < NEWLINES.length ? NEWLINES[owed] : "\n".repeat(owed);
-  } else if (newlines > 0) text = newlines < NEWLINES.length ? NEWLINES[newlines] : "\n".repeat(newlines);
-  held = c;
-  heldStart = start;
-  heldEnd = end;
-  newlines = 1;
+/** `text`, then `owed` newlines, then `c`'s characters from `start` to `end`. */
+function withLine(text: string, owed: number, c: string, start: number, end: number): string {
+  return text + (owed < NEWLINES.length ? NEWLINES[owed] : "\n".repeat(owed)) + c.slice(start, end);
 }
 
 function typeKey(t: Type | undefined): string {
