@@ -27,6 +27,7 @@ import * as T from "./tokens.js";
 import { parseVersion, SemverError, type Version } from "./semver.js";
 import { validateId } from "./identifiers.js";
 import {
+  exact,
   INTERFACE_SYNC,
   isId,
   MAX_PACKAGE_DEPTH,
@@ -126,7 +127,7 @@ export class WitParser extends WitParserBase {
       () => this.CONSUME(EOF),
     );
     if (this.noAst) return RECORDED;
-    return { packageId: header, items, span: header?.span ?? { start: this.base, end: this.base } };
+    return { packageId: header, items: exact(items), span: header?.span ?? { start: this.base, end: this.base } };
   });
 
   public packageHeader = this.RULE("packageHeader", (): A.PackageName => {
@@ -237,7 +238,7 @@ export class WitParser extends WitParserBase {
       () => this.CONSUME(T.RightBrace),
     );
     this.ACTION(() => this.packageDepth--);
-    return { tag: "package", packageId, items };
+    return { tag: "package", packageId, items: exact(items) };
   });
 
   // toplevel-use-item ::= 'use' use-path ('as' id)? ';'
@@ -300,7 +301,7 @@ export class WitParser extends WitParserBase {
       () => this.MANY(() => items.push(this.SUBRULE(this.interfaceMember))),
       () => this.CONSUME(T.RightBrace),
     );
-    return items;
+    return exact(items);
   });
 
   /** Attributes before an item, as many as there are; most items have none, and share one empty array. */
@@ -308,7 +309,7 @@ export class WitParser extends WitParserBase {
     if (!this.RECORDING_PHASE && this.LA(1).tokenType !== T.At) return NO_ATTRIBUTES;
     const attributes: A.Attribute[] = [];
     this.MANY(() => attributes.push(this.SUBRULE(this.attribute)));
-    return attributes;
+    return exact(attributes);
   }
 
   /** An interface member, or a type definition or `use` in a world, from its parts. */
@@ -382,7 +383,7 @@ export class WitParser extends WitParserBase {
       () => this.MANY(() => items.push(this.SUBRULE(this.worldMember))),
       () => this.CONSUME(T.RightBrace),
     );
-    return { tag: "world", name, items };
+    return { tag: "world", name, items: exact(items) };
   });
 
   // world-items ::= gate (export-item | import-item | use-item | typedef-item | include-item)
@@ -571,7 +572,7 @@ export class WitParser extends WitParserBase {
                 current = outer;
                 this.option(8, trailingComma);
                 this.consume(9, close);
-                return items;
+                return items.length > 1 ? items.slice() : items;
               },
             },
           ],
@@ -769,7 +770,7 @@ export class WitParser extends WitParserBase {
                 () => this.MANY(() => funcs.push(this.SUBRULE(this.resourceMember))),
                 () => this.CONSUME(T.RightBrace),
               );
-              return funcs;
+              return exact(funcs);
             },
           },
           { ALT: () => (this.CONSUME(T.Semicolon), []) },

@@ -70,6 +70,15 @@ export const ONE_CHAR = "\u0002";
  */
 export const NO_DOCS: A.Docs = Object.freeze({ comments: Object.freeze([]) as unknown as string[], span: undefined });
 
+/**
+ * `items` at its exact size. An array grown by `push` keeps spare room (17
+ * slots after its first push), and the AST's arrays live until the package
+ * is resolved, so a small one is copied once it is complete.
+ */
+export function exact<T>(items: T[]): T[] {
+  return items.length === 0 ? items : items.slice();
+}
+
 export interface SemanticError {
   /** Offset within the lexed text (not yet shifted by the file's base). */
   offset: number;
@@ -604,6 +613,6 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       const end = this.base + start + trimmedLength(image);
       span = span ? { start: span.start, end } : { start: this.base + start, end };
     }
-    return comments.length === 0 ? NO_DOCS : { comments, span };
+    return comments.length === 0 ? NO_DOCS : { comments: exact(comments), span };
   }
 }
