@@ -57,7 +57,7 @@ export function toDiagnostics(error: WitError, sources: SourceMap): Diagnostic[]
     return {
       message: e.message,
       contexts,
-      span: e.span.start >= 0 ? e.span : undefined,
+      span: e.span.start >= 0 ? { start: e.span.start, end: e.span.end } : undefined,
       location: sources.location(e.span),
       rendered: [...contexts, body].join(": "),
     };

@@ -28,7 +28,7 @@ function sortByDependencies(kind: string, deps: Map<string, Ident[]>): string[] 
     remaining[i] = edges.length;
     for (const edge of edges) {
       const j = index.get(edge.name);
-      if (j === undefined) throw new WitError(`${kind} \`${edge.name}\` does not exist`, edge.span);
+      if (j === undefined) throw new WitError(`${kind} \`${edge.name}\` does not exist`, edge);
       reverse[j].push(i);
     }
   });
@@ -81,7 +81,7 @@ function sortByDependencies(kind: string, deps: Map<string, Ident[]>): string[] 
     if (remaining[i] === 0) continue;
     for (const dep of deps.get(names[i])!) {
       if (remaining[index.get(dep.name)!] === 0) continue;
-      throw new WitError(`${kind} \`${dep.name}\` depends on itself`, dep.span);
+      throw new WitError(`${kind} \`${dep.name}\` depends on itself`, dep);
     }
   }
   throw new Error("toposort: cycle not found");

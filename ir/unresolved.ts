@@ -69,7 +69,7 @@ export function packageNameToString(name: PackageName): string {
 export function astPackageName(p: A.PackageName): PackageName {
   const extra = p.extraNames[0] ?? p.extraPath[0];
   if (extra) {
-    throw new WitError("nested namespaces and package paths (🪺) are not supported by the resolver", extra.span);
+    throw new WitError("nested namespaces and package paths (🪺) are not supported by the resolver", extra);
   }
   return { namespace: p.namespace.name, name: p.name.name, version: p.version?.version };
 }
@@ -132,14 +132,22 @@ function samePackageName(a: A.PackageName, b: A.PackageName): boolean {
   return versionsEqual(a.version?.version, b.version?.version);
 }
 
+/**
+ * A copy of an identifier's offsets, for a span the IR keeps: identifiers
+ * are their own spans in the AST, but the IR's spans hold offsets only.
+ */
+function spanOf(id: A.Ident): Span {
+  return { start: id.start, end: id.end };
+}
+
 function externSpan(k: A.ExternKind): Span {
   switch (k.kind) {
     case "interface":
     case "func":
     case "named-path":
-      return k.name.span;
+      return k.name;
     case "path":
-      return k.path.kind === "id" ? k.path.id.span : k.path.name.span;
+      return k.path.kind === "id" ? k.path.id : k.path.name;
   }
 }
 
@@ -417,8 +425,8 @@ export class PackageResolver {
       if (!dep) {
         const item: AstItemRef =
           kind === "world"
-            ? { kind: "world", id: this.allocWorld(path.name.span) }
-            : { kind: "interface", id: this.allocInterface(path.name.span) };
+            ? { kind: "world", id: this.allocWorld(spanOf(path.name)) }
+            : { kind: "interface", id: this.allocInterface(spanOf(path.name)) };
         deps.items.set(path.name.name, { item, stabilities: [stability] });
       } else dep.stabilities.push(stability);
     };
@@ -482,7 +490,7 @@ export class PackageResolver {
       for (const item of declLists[i]) {
         if (item.kind !== "interface" && item.kind !== "world") continue;
         const name = item.value.name;
-        if (index.has(name.name)) throw new WitError(`duplicate item named \`${name.name}\``, name.span);
+        if (index.has(name.name)) throw new WitError(`duplicate item named \`${name.name}\``, name);
         index.set(name.name, declared.length);
         declared.push(item);
         files.push(i);
@@ -509,7 +517,7 @@ export class PackageResolver {
           name = item.value.name;
           src = item.value.name;
         } else continue;
-        if (ns.has(name.name)) throw new WitError(`duplicate name \`${name.name}\` in this file`, name.span);
+        if (ns.has(name.name)) throw new WitError(`duplicate name \`${name.name}\` in this file`, name);
         ns.set(name.name, src);
       }
       forEachPath(items, (owner, _attrs, path) => {
@@ -519,7 +527,7 @@ export class PackageResolver {
         if (local === "foreign") return;
         if (local) order.get(owner.name)!.push(local);
         else if (index.has(used.name)) order.get(owner.name)!.push(used);
-        else throw new WitError(`interface or world \`${used.name}\` does not exist`, used.span);
+        else throw new WitError(`interface or world \`${used.name}\` does not exist`, used);
       });
     }
 
@@ -532,10 +540,10 @@ export class PackageResolver {
       const item = declared[at];
       let ref: AstItemRef;
       if (item.kind === "interface") {
-        ref = { kind: "interface", id: this.allocInterface(item.value.name.span) };
+        ref = { kind: "interface", id: this.allocInterface(spanOf(item.value.name)) };
         this.interfaces[ref.id].name = name;
       } else {
-        ref = { kind: "world", id: this.allocWorld(item.value.name.span) };
+        ref = { kind: "world", id: this.allocWorld(spanOf(item.value.name)) };
         this.worlds[ref.id].name = name;
       }
       this.packageItems.set(name, ref);
@@ -553,7 +561,7 @@ export class PackageResolver {
         let ref: AstItemRef;
         if (u.item.kind === "id") {
           const found = this.packageItems.get(u.item.id.name);
-          if (!found) throw new WitError(`interface or world \`${u.item.id.name}\` does not exist`, u.item.id.span);
+          if (!found) throw new WitError(`interface or world \`${u.item.id.name}\` does not exist`, u.item.id);
           ref = found;
         } else {
           ref = this.foreignPackage(u.item.package).items.get(u.item.name.name)!.item;
@@ -581,10 +589,10 @@ export class PackageResolver {
           kind: { kind: "unknown" },
           name: n.name.name,
           owner: { kind: "interface", id },
-          span: n.name.span,
+          span: spanOf(n.name),
           externalId,
         });
-        this.unknownTypeSpans.push(n.name.span);
+        this.unknownTypeSpans.push(spanOf(n.name));
         types.set(n.name.name, this.types.length - 1);
       }
     };
@@ -644,14 +652,14 @@ export class PackageResolver {
   private resolveWorldItem(docs: A.Docs, attrs: A.Attribute[], kind: A.ExternKind): WorldItem {
     switch (kind.kind) {
       case "interface": {
-        const id = this.allocInterface(kind.name.span);
+        const id = this.allocInterface(spanOf(kind.name));
         this.resolveInterface(id, kind.items, docs, attrs);
         return {
           kind: "interface",
           id,
           stability: this.interfaces[id].stability,
           docs: noDocs(),
-          span: kind.name.span,
+          span: spanOf(kind.name),
           externalId: this.externalId(attrs),
         };
       }
@@ -667,11 +675,11 @@ export class PackageResolver {
           stability,
           externalId,
           docs: d,
-          span: kind.kind === "path" ? usePathName(kind.path).span : kind.name.span,
+          span: spanOf(kind.kind === "path" ? usePathName(kind.path) : kind.name),
         };
       }
       case "func": {
-        const func = this.resolveFunction(docs, attrs, kind.name.name, kind.name.span, kind.func, {
+        const func = this.resolveFunction(docs, attrs, kind.name.name, spanOf(kind.name), kind.func, {
           kind: kind.func.async ? "async-freestanding" : "freestanding",
         });
         return { kind: "function", func };
@@ -698,11 +706,11 @@ export class PackageResolver {
         const f = item.value;
         const name = f.name.name;
         if (iface.types.has(name) || iface.functions.has(name)) {
-          throw new WitError(`name \`${name}\` is defined more than once`, f.name.span);
+          throw new WitError(`name \`${name}\` is defined more than once`, f.name);
         }
         if (wellformed.needsFold(name)) (this.scopeFolding ??= []).push(name);
         this.pendingFunc = name;
-        const func = this.resolveFunction(f.docs, f.attributes, name, f.name.span, f.func, {
+        const func = this.resolveFunction(f.docs, f.attributes, name, spanOf(f.name), f.func, {
           kind: f.func.async ? "async-freestanding" : "freestanding",
         });
         this.pendingFunc = undefined;
@@ -741,8 +749,7 @@ export class PackageResolver {
     for (const item of items) {
       if (item.kind === "typedef") {
         const t = item.value;
-        if (ranks.has(t.name.name))
-          throw new WitError(`name \`${t.name.name}\` is defined more than once`, t.name.span);
+        if (ranks.has(t.name.name)) throw new WitError(`name \`${t.name.name}\` is defined more than once`, t.name);
         ranks.set(t.name.name, defs.length);
         defs.push(t);
       } else if (item.kind === "use") {
@@ -800,7 +807,7 @@ export class PackageResolver {
     const stability = this.stability(def.attributes);
     const externalId = this.externalId(def.attributes);
     const kind = this.resolveTypeDef(def.type, stability);
-    this.types.push({ docs, stability, kind, name: def.name.name, owner, span: def.name.span, externalId });
+    this.types.push({ docs, stability, kind, name: def.name.name, owner, span: spanOf(def.name), externalId });
     this.defineType(def.name, this.types.length - 1);
   }
 
@@ -811,9 +818,8 @@ export class PackageResolver {
     for (const n of u.names) {
       const id = from.types.get(n.name.name);
       if (id === undefined) {
-        if (from.functions.has(n.name.name))
-          throw new WitError(`cannot import function \`${n.name.name}\``, n.name.span);
-        throw new WitError(`name \`${n.name.name}\` does not exist`, n.name.span);
+        if (from.functions.has(n.name.name)) throw new WitError(`cannot import function \`${n.name.name}\``, n.name);
+        throw new WitError(`name \`${n.name.name}\` does not exist`, n.name);
       }
       const local = n.as ?? n.name;
       this.types.push({
@@ -822,7 +828,7 @@ export class PackageResolver {
         kind: { kind: "type", type: id },
         name: local.name,
         owner,
-        span: n.name.span,
+        span: spanOf(n.name),
         externalId,
       });
       this.defineType(local, this.types.length - 1);
@@ -834,13 +840,13 @@ export class PackageResolver {
     const ref = this.resolveAstItemPath(inc.from);
     const name = usePathName(inc.from);
     if (ref.kind !== "world") {
-      throw new WitError(`name \`${name.name}\` is defined as an interface, not a world`, name.span);
+      throw new WitError(`name \`${name.name}\` is defined as an interface, not a world`, name);
     }
     this.worlds[worldId].includes.push({
       stability,
       id: ref.id,
       names: inc.names.map((n) => ({ name: n.name.name, as: n.as.name })),
-      span: name.span,
+      span: spanOf(name),
     });
   }
 
@@ -864,7 +870,7 @@ export class PackageResolver {
         kind = { kind: "constructor", resource: resourceId };
         break;
     }
-    return this.resolveFunction(f.docs, f.attributes, name, f.name.span, f.func, kind);
+    return this.resolveFunction(f.docs, f.attributes, name, spanOf(f.name), f.func, kind);
   }
 
   private resolveFunction(
@@ -886,7 +892,7 @@ export class PackageResolver {
   private resolveAstItemPath(path: A.UsePath): AstItemRef {
     if (path.kind === "id") {
       const item = this.fileUses[this.curAst]?.get(path.id.name) ?? this.packageItems.get(path.id.name);
-      if (!item) throw new WitError(`interface or world \`${path.id.name}\` does not exist`, path.id.span);
+      if (!item) throw new WitError(`interface or world \`${path.id.name}\` does not exist`, path.id);
       return item;
     }
     return this.foreignPackage(path.package).items.get(path.name.name)!.item;
@@ -895,7 +901,7 @@ export class PackageResolver {
   private ifaceFromItem(item: AstItemRef, path: A.UsePath): InterfaceId {
     if (item.kind === "world") {
       const name = usePathName(path);
-      throw new WitError(`name \`${name.name}\` is defined as a world, not an interface`, name.span);
+      throw new WitError(`name \`${name.name}\` is defined as a world, not an interface`, name);
     }
     return item.id;
   }
@@ -903,14 +909,14 @@ export class PackageResolver {
   /** Adds a type to the scope (and, in a world, to its imports). */
   private defineType(name: A.Ident, id: TypeId): void {
     if (this.scopeTypes.has(name.name) || this.scopeFuncs?.has(name.name)) {
-      throw new WitError(`name \`${name.name}\` is defined more than once`, name.span);
+      throw new WitError(`name \`${name.name}\` is defined more than once`, name);
     }
     this.scopeTypes.set(name.name, id);
     if (wellformed.needsFold(name.name)) (this.scopeFolding ??= []).push(name.name);
     const world = this.scopeWorld;
     if (world) {
       const key: WorldKey = { kind: "name", name: name.name };
-      world.imports.set(worldKeyString(key), { key, item: { kind: "type", id, span: name.span } });
+      world.imports.set(worldKeyString(key), { key, item: { kind: "type", id, span: spanOf(name) } });
     }
   }
 
@@ -948,7 +954,7 @@ export class PackageResolver {
             docs: docsFromComments(f.docs),
             name: f.name.name,
             type: this.resolveType(f.type, stability),
-            span: f.name.span,
+            span: spanOf(f.name),
           })),
         };
       }
@@ -956,7 +962,7 @@ export class PackageResolver {
         wellformed.requireUniqueIdents(ty.flags, wellformed.flagConflict);
         return {
           kind: "flags",
-          flags: ty.flags.map((f) => ({ docs: docsFromComments(f.docs), name: f.name.name, span: f.name.span })),
+          flags: ty.flags.map((f) => ({ docs: docsFromComments(f.docs), name: f.name.name, span: spanOf(f.name) })),
         };
       }
       case "tuple":
@@ -970,7 +976,7 @@ export class PackageResolver {
             docs: docsFromComments(c.docs),
             name: c.name.name,
             type: c.type ? this.resolveType(c.type, stability) : undefined,
-            span: c.name.span,
+            span: spanOf(c.name),
           })),
         };
       }
@@ -979,7 +985,7 @@ export class PackageResolver {
         wellformed.requireUniqueIdents(ty.cases, wellformed.enumCaseConflict);
         return {
           kind: "enum",
-          cases: ty.cases.map((c) => ({ docs: docsFromComments(c.docs), name: c.name.name, span: c.name.span })),
+          cases: ty.cases.map((c) => ({ docs: docsFromComments(c.docs), name: c.name.name, span: spanOf(c.name) })),
         };
       }
       case "option":
@@ -1000,9 +1006,9 @@ export class PackageResolver {
     const id = this.scopeTypes.get(name.name);
     if (id !== undefined) return id;
     if (this.scopeFuncs?.has(name.name) || name.name === this.pendingFunc) {
-      throw new WitError(`cannot use function \`${name.name}\` as a type`, name.span);
+      throw new WitError(`cannot use function \`${name.name}\` as a type`, name);
     }
-    throw new WitError(`name \`${name.name}\` does not exist`, name.span);
+    throw new WitError(`name \`${name.name}\` does not exist`, name);
   }
 
   private validateResource(name: A.Ident): TypeId {
@@ -1013,9 +1019,9 @@ export class PackageResolver {
       if (kind.kind === "resource") return id;
       if (kind.kind === "type" && typeof kind.type === "number") cur = kind.type;
       else if (kind.kind === "unknown") {
-        this.requiredResourceTypes.push([cur, name.span]);
+        this.requiredResourceTypes.push([cur, spanOf(name)]);
         return id;
-      } else throw new WitError(`type \`${name.name}\` used in a handle must be a resource`, name.span);
+      } else throw new WitError(`type \`${name.name}\` used in a handle must be a resource`, name);
     }
   }
 
@@ -1171,10 +1177,10 @@ export class PackageResolver {
     for (const p of params) {
       const name = p.name.name;
       for (let i = 0; i < n; i++) {
-        if (out[i].name === name) throw new WitError(`param \`${name}\` is defined more than once`, p.name.span);
+        if (out[i].name === name) throw new WitError(`param \`${name}\` is defined more than once`, p.name);
       }
       if (!fold && wellformed.needsFold(name)) fold = true;
-      out[n++] = { name, type: this.resolveType(p.type, unknownStability), span: p.name.span };
+      out[n++] = { name, type: this.resolveType(p.type, unknownStability), span: spanOf(p.name) };
     }
     // The names are distinct: only case can make two of them conflict.
     if (fold && out.length > 1) wellformed.requireUniqueNames(out, wellformed.paramConflict);
@@ -1205,7 +1211,7 @@ function checkResourceFuncs(funcs: A.ResourceFunc[]): void {
   for (let i = 0; i < funcs.length; i++) {
     const f = funcs[i];
     if (f.kind === "constructor") {
-      if (++ctors > 1) throw new WitError("duplicate constructors", f.func.name.span);
+      if (++ctors > 1) throw new WitError("duplicate constructors", f.func.name);
       continue;
     }
     const name = f.func.name.name;
@@ -1217,7 +1223,7 @@ function checkResourceFuncs(funcs: A.ResourceFunc[]): void {
       for (let j = 0; j < i && !repeated; j++)
         repeated = funcs[j].kind !== "constructor" && funcs[j].func.name.name === name;
     }
-    if (repeated) throw new WitError(`duplicate function name \`${name}\``, f.func.name.span);
+    if (repeated) throw new WitError(`duplicate function name \`${name}\``, f.func.name);
     if (!fold && wellformed.needsFold(name)) fold = true;
   }
   // The names are distinct: only case can make two of them conflict.
@@ -1230,8 +1236,8 @@ function checkResourceFuncs(funcs: A.ResourceFunc[]): void {
 }
 
 /** The names of an interface's scope (types, then functions) with the spans where they are defined. */
-function scopeNames(items: A.InterfaceItem[], iface: Interface): { name: string; span: Span }[] {
-  const names: { name: string; span: Span }[] = [];
+function scopeNames(items: A.InterfaceItem[], iface: Interface): A.Ident[] {
+  const names: A.Ident[] = [];
   for (const name of iface.types.keys()) names.push(definedName(items, name));
   for (const item of items) if (item.kind === "func") names.push(item.value.name);
   return names;

@@ -11,9 +11,11 @@
 import type { Ident, Span } from "../parser/ast.js";
 import { WitError } from "./errors.js";
 
-interface Named {
-  name: string;
-  span: Span;
+/** A name and where it is: an AST identifier (its own span) or an item with a `span`. */
+type Named = Ident | { name: string; span: Span };
+
+function where(n: Named): Span {
+  return "span" in n ? n.span : n;
 }
 
 /**
@@ -28,17 +30,17 @@ export function requireUniqueNames(names: Iterable<Named>, message: (name: strin
     const keys = list.map((n) => foldCase(n.name));
     for (let i = 1; i < list.length; i++) {
       for (let j = 0; j < i; j++) {
-        if (keys[j] === keys[i]) throw new WitError(message(list[i].name, list[j].name), list[i].span);
+        if (keys[j] === keys[i]) throw new WitError(message(list[i].name, list[j].name), where(list[i]));
       }
     }
     return;
   }
   const seen = new Map<string, string>();
-  for (const { name, span } of names) {
-    const key = foldCase(name);
+  for (const n of names) {
+    const key = foldCase(n.name);
     const previous = seen.get(key);
-    if (previous !== undefined) throw new WitError(message(name, previous), span);
-    seen.set(key, name);
+    if (previous !== undefined) throw new WitError(message(n.name, previous), where(n));
+    seen.set(key, n.name);
   }
 }
 

@@ -14,10 +14,13 @@ export interface Span {
   end: number;
 }
 
-export interface Ident {
+/**
+ * An identifier, which is also its own span: the most numerous node, so it
+ * carries its offsets inline rather than in a `Span` object of its own.
+ */
+export interface Ident extends Span {
   /** The identifier without a leading `%`. */
   name: string;
-  span: Span;
 }
 
 /**

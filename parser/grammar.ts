@@ -72,7 +72,7 @@ const IDENT_OCCURRENCE = 200;
 const RECORDED = undefined as never;
 
 /** What `ident` returns while Chevrotain records the grammar, for rules that read it then. */
-const RECORDED_IDENT: A.Ident = Object.freeze({ name: "", span: Object.freeze({ start: 0, end: 0 }) });
+const RECORDED_IDENT: A.Ident = Object.freeze({ name: "", start: 0, end: 0 });
 
 const noDocs = (): A.Docs => NO_DOCS;
 
@@ -169,7 +169,7 @@ export class WitParser extends WitParserBase {
       extraNames,
       extraPath,
       version,
-      span: { start: namespace.span.start, end: version ? version.span.end : name.span.end },
+      span: { start: namespace.start, end: version ? version.span.end : name.end },
     };
   });
 
@@ -610,7 +610,7 @@ export class WitParser extends WitParserBase {
     this.consume(i, T.As);
     const as = this.ident(i + 2);
     if (this.noAst) return RECORDED;
-    return { span: join(name.span, as.span), name, as };
+    return { span: join(name, as), name, as };
   });
 
   // use-item ::= 'use' use-path '.' '{' use-names-list '}' ';'
@@ -631,7 +631,7 @@ export class WitParser extends WitParserBase {
       return this.ident(i + 2);
     });
     if (this.noAst) return RECORDED;
-    return { span: as ? join(name.span, as.span) : name.span, name, as };
+    return { span: as ? join(name, as) : name, name, as };
   });
 
   // func-item ::= id ':' func-type ';'
@@ -688,7 +688,7 @@ export class WitParser extends WitParserBase {
     this.CONSUME(T.LeftBrace);
     const fields = this.SUBRULE(this.recordFields);
     if (this.noAst) return RECORDED;
-    return { tag: "typedef", name, type: { kind: "record", fields, span: name.span } };
+    return { tag: "typedef", name, type: { kind: "record", fields, span: name } };
   });
 
   // record-fields ::= record-field | record-field ',' record-fields?
@@ -708,7 +708,7 @@ export class WitParser extends WitParserBase {
     this.CONSUME(T.LeftBrace);
     const flags = this.SUBRULE(this.nameList);
     if (this.noAst) return RECORDED;
-    return { tag: "typedef", name, type: { kind: "flags", flags, span: name.span } };
+    return { tag: "typedef", name, type: { kind: "flags", flags, span: name } };
   });
 
   // enum-items ::= 'enum' id '{' enum-cases '}'
@@ -718,7 +718,7 @@ export class WitParser extends WitParserBase {
     this.CONSUME(T.LeftBrace);
     const cases = this.SUBRULE(this.nameList);
     if (this.noAst) return RECORDED;
-    return { tag: "typedef", name, type: { kind: "enum", cases, span: name.span } };
+    return { tag: "typedef", name, type: { kind: "enum", cases, span: name } };
   });
 
   /** flags-fields / enum-cases: `id (',' id)* ','? '}'` */
@@ -726,7 +726,7 @@ export class WitParser extends WitParserBase {
     const first = this.LA(1);
     const name = this.ident(i);
     if (this.noAst) return RECORDED;
-    return { span: name.span, docs: this.docs(first), name };
+    return { span: name, docs: this.docs(first), name };
   });
 
   // variant-items ::= 'variant' id '{' variant-cases '}'
@@ -736,7 +736,7 @@ export class WitParser extends WitParserBase {
     this.CONSUME(T.LeftBrace);
     const cases = this.SUBRULE(this.variantCases);
     if (this.noAst) return RECORDED;
-    return { tag: "typedef", name, type: { kind: "variant", cases, span: name.span } };
+    return { tag: "typedef", name, type: { kind: "variant", cases, span: name } };
   });
 
   // variant-case ::= id | id '(' ty ')'
@@ -750,7 +750,7 @@ export class WitParser extends WitParserBase {
       return type;
     });
     if (this.noAst) return RECORDED;
-    return { span: type ? this.extent(first) : name.span, docs: this.docs(first), name, type };
+    return { span: type ? this.extent(first) : name, docs: this.docs(first), name, type };
   });
 
   // resource-item ::= 'resource' id ';' | 'resource' id '{' resource-method* '}'
@@ -779,7 +779,7 @@ export class WitParser extends WitParserBase {
       }),
     ) as A.ResourceFunc[];
     if (this.noAst) return RECORDED;
-    return { tag: "typedef", name, type: { kind: "resource", funcs, span: name.span } };
+    return { tag: "typedef", name, type: { kind: "resource", funcs, span: name } };
   });
 
   // resource-method ::= func-item | id ':' 'static' func-type ';' | 'constructor' param-list result-list? ';'
@@ -818,7 +818,7 @@ export class WitParser extends WitParserBase {
                       span: whole,
                       docs: this.docs(first),
                       attributes,
-                      name: { name: "constructor", span },
+                      name: { name: "constructor", start: span.start, end: span.end },
                       func: { span, async: false, params, result },
                     },
                   };
@@ -877,7 +877,7 @@ export class WitParser extends WitParserBase {
       if (next.tokenType === T.Id || next.tokenType === T.ExplicitId) {
         const id = this.ident(0);
         this.typeDepth = outer;
-        return { kind: "name", id, span: id.span };
+        return { kind: "name", id, span: id };
       }
     }
     const type = this.OR(
@@ -908,7 +908,7 @@ export class WitParser extends WitParserBase {
           {
             ALT: (): A.AstType => {
               const id = this.ident(0);
-              return { kind: "name", id, span: id.span };
+              return { kind: "name", id, span: id };
             },
           },
         ],
@@ -1039,7 +1039,12 @@ export class WitParser extends WitParserBase {
     const resource = this.ident(0);
     this.CONSUME(T.GreaterThan);
     if (this.noAst) return RECORDED;
-    return { kind: "handle", handle: handle.tokenType === T.Own ? "own" : "borrow", resource, span: resource.span };
+    return {
+      kind: "handle",
+      handle: handle.tokenType === T.Own ? "own" : "borrow",
+      resource,
+      span: { start: resource.start, end: resource.end },
+    };
   });
 
   /**
@@ -1102,7 +1107,7 @@ export class WitParser extends WitParserBase {
     this.CONSUME(T.RightParen);
     if (this.noAst) return RECORDED;
     // Only the four known kinds, spelled without `%`, get here without an error.
-    const span = kindId.span;
+    const span = kindId;
     switch (kind) {
       case "since":
         return { kind: "since", span, version: (value as VersionAst).version };
@@ -1157,7 +1162,7 @@ export class WitParser extends WitParserBase {
     const end = last.startOffset + last.image.length;
     try {
       const version = parseVersion(this.sourceText.slice(first.startOffset, end));
-      return { span: { start: this.base + first.startOffset, end: this.base + end }, version };
+      return { span: { start: (this.base + first.startOffset) | 0, end: (this.base + end) | 0 }, version };
     } catch (e) {
       if (!(e instanceof SemverError)) throw e;
       this.semanticErrors.push({ offset: first.startOffset, end, message: e.message });
@@ -1229,7 +1234,8 @@ export class WitParser extends WitParserBase {
         message: problem,
       });
     }
-    return { name, span: this.span(t) };
+    const start = (this.base + t.startOffset) | 0;
+    return { name, start, end: (start + t.image.length) | 0 };
   }
 }
 
@@ -1246,7 +1252,7 @@ function packagePath(
     kind: "package",
     package: {
       docs: noDocs(),
-      span: { start: namespace.span.start, end: pkg.span.end },
+      span: { start: namespace.start, end: pkg.end },
       namespace,
       name: pkg,
       extraNames,

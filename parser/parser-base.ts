@@ -579,15 +579,22 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     );
   }
 
-  /** The span of token `t`. */
+  /**
+   * The span of token `t`. Offsets go through `| 0` here and in every
+   * other place that reads them from a token: a token made while the grammar
+   * is recorded, or inserted by error recovery, has a `NaN` offset, and a
+   * single `NaN` stored in a field would make V8 keep that field of every
+   * span as a boxed number from then on.
+   */
   protected span(t: IToken): A.Span {
-    return { start: this.base + t.startOffset, end: this.base + t.startOffset + t.image.length };
+    const start = (this.base + t.startOffset) | 0;
+    return { start, end: (start + t.image.length) | 0 };
   }
 
   /** From the start of token `first` to the end of the last token consumed. */
   protected extent(first: IToken): A.Span {
     const last = this.LA(0);
-    return { start: this.base + first.startOffset, end: this.base + last.startOffset + last.image.length };
+    return { start: (this.base + first.startOffset) | 0, end: (this.base + last.startOffset + last.image.length) | 0 };
   }
 
   /** The comments between the token before `first` and `first`. */

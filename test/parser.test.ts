@@ -173,8 +173,8 @@ describe("package declarations", () => {
     expect(id.namespace.name).toBe("wasi");
     expect(id.name.name).toBe("cli");
     expect(id.version).toBeUndefined();
-    expect(text(src, id.namespace.span)).toBe("wasi");
-    expect(text(src, id.name.span)).toBe("cli");
+    expect(text(src, id.namespace)).toBe("wasi");
+    expect(text(src, id.name)).toBe("cli");
     expect(text(src, id.span)).toBe("wasi:cli");
   });
 
@@ -209,7 +209,7 @@ describe("package declarations", () => {
     const id = parse(src).packageId!;
     expect(id.namespace.name).toBe("package");
     expect(id.name.name).toBe("world");
-    expect(text(src, id.namespace.span)).toBe("%package");
+    expect(text(src, id.namespace)).toBe("%package");
   });
 
   it("parses nested `package a:b { ... }` blocks", () => {
@@ -257,7 +257,7 @@ describe("package declarations", () => {
     expect(withAs.item.package.name.name).toBe("pkg");
     expect(withAs.item.name.name).toBe("iface");
     expect(withAs.as?.name).toBe("x");
-    expect(text(src, withAs.as?.span)).toBe("x");
+    expect(text(src, withAs.as)).toBe("x");
 
     if (versioned.item.kind !== "package") throw new Error("expected a package path");
     expect(text(src, versioned.item.package.version?.span)).toBe("1.0.0-rc.1");
@@ -276,7 +276,7 @@ describe("interfaces", () => {
     const src = "interface my-iface {}";
     const iface = asInterface(parse(src).items[0]);
     expect(iface.name.name).toBe("my-iface");
-    expect(text(src, iface.name.span)).toBe("my-iface");
+    expect(text(src, iface.name)).toBe("my-iface");
     expect(iface.items).toEqual([]);
   });
 
@@ -294,7 +294,7 @@ describe("interfaces", () => {
       ["a", "u32"],
       ["b", "string"],
     ]);
-    expect(text(src, g.value.func.params[1].name.span)).toBe("b");
+    expect(text(src, g.value.func.params[1].name)).toBe("b");
     expect(shape(g.value.func.result)).toEqual({ list: "u8" });
   });
 
@@ -316,7 +316,7 @@ describe("interfaces", () => {
       ["a", undefined],
       ["b", "c"],
     ]);
-    expect(text(src, u.value.names[1].as?.span)).toBe("c");
+    expect(text(src, u.value.names[1].as)).toBe("c");
   });
 
   it("parses `use` from a versioned package path followed by `.{`", () => {
@@ -325,7 +325,7 @@ describe("interfaces", () => {
     if (u.kind !== "use" || empty.kind !== "use") throw new Error("expected uses");
     if (u.value.from.kind !== "package") throw new Error("expected a package path");
     expect(text(src, u.value.from.package.span)).toBe("ns:pkg");
-    expect(text(src, u.value.from.name.span)).toBe("iface");
+    expect(text(src, u.value.from.name)).toBe("iface");
     expect(text(src, u.value.from.package.version?.span)).toBe("1.0.0");
     expect(u.value.names.map((n) => n.name.name)).toEqual(["x"]);
     expect(empty.value.names).toEqual([]);
@@ -357,7 +357,7 @@ describe("worlds", () => {
   it("parses a world and records its name span", () => {
     const src = "world my-world {}";
     const world = asWorld(parse(src).items[0]);
-    expect(text(src, world.name.span)).toBe("my-world");
+    expect(text(src, world.name)).toBe("my-world");
     expect(world.items).toEqual([]);
   });
 
@@ -383,7 +383,7 @@ describe("worlds", () => {
     const [f, g] = items;
     if (f.kind !== "import" || f.extern.kind !== "func") throw new Error("expected an imported function");
     if (g.kind !== "export" || g.extern.kind !== "func") throw new Error("expected an exported function");
-    expect(text(src, f.extern.name.span)).toBe("f");
+    expect(text(src, f.extern.name)).toBe("f");
     expect(f.extern.func.async).toBe(false);
     expect(g.extern.func.async).toBe(true);
     expect(g.extern.func.params.map((p) => p.name.name)).toEqual(["x"]);
@@ -394,7 +394,7 @@ describe("worlds", () => {
     const { src, items } = worldItems("  export foo: interface {\n    h: func();\n    type t = u8;\n  }");
     const [e] = items;
     if (e.kind !== "export" || e.extern.kind !== "interface") throw new Error("expected an inline interface");
-    expect(text(src, e.extern.name.span)).toBe("foo");
+    expect(text(src, e.extern.name)).toBe("foo");
     expect(e.extern.items.map((i) => i.kind)).toEqual(["func", "typedef"]);
   });
 
@@ -408,7 +408,7 @@ describe("worlds", () => {
     if (primary?.kind !== "named-path" || backup?.kind !== "named-path" || local?.kind !== "named-path") {
       throw new Error("expected named paths");
     }
-    expect(text(src, primary.name.span)).toBe("primary");
+    expect(text(src, primary.name)).toBe("primary");
     expect(primary.path).toMatchObject({ kind: "package", name: { name: "store" } });
     if (backup.path.kind !== "package") throw new Error("expected a package path");
     expect(text(src, backup.path.package.version?.span)).toBe("1.0.0");
@@ -428,7 +428,7 @@ describe("worlds", () => {
       ["a", "b"],
       ["c", "d"],
     ]);
-    expect(text(src, includes[0].names[1].as.span)).toBe("d");
+    expect(text(src, includes[0].names[1].as)).toBe("d");
     expect(includes[1].from).toMatchObject({ kind: "package", name: { name: "w2" } });
     expect(includes[1].names).toEqual([]);
     expect(includes[2].names).toEqual([]);
@@ -458,7 +458,7 @@ describe("type definitions", () => {
   it("parses a type alias", () => {
     const src = "interface i { type my-type = u32; }";
     const def = asTypeDef(interfaceItems(src)[0]);
-    expect(text(src, def.name.span)).toBe("my-type");
+    expect(text(src, def.name)).toBe("my-type");
     expect(def.type).toMatchObject({ kind: "primitive", name: "u32" });
     expect(text(src, def.type.span)).toBe("u32");
   });
@@ -471,7 +471,7 @@ describe("type definitions", () => {
       ["x", "s32"],
       ["y", { option: "s32" }],
     ]);
-    expect(text(src, point.type.fields[1].name.span)).toBe("y");
+    expect(text(src, point.type.fields[1].name)).toBe("y");
     expect(text(src, point.type.span)).toBe("point");
     expect(empty.type.fields).toEqual([]);
   });
@@ -485,7 +485,7 @@ describe("type definitions", () => {
       ["some", "u32"],
       ["err", { list: "string" }],
     ]);
-    expect(text(src, def.type.cases[2].name.span)).toBe("err");
+    expect(text(src, def.type.cases[2].name)).toBe("err");
     expect(text(src, def.type.span)).toBe("v");
   });
 
@@ -494,7 +494,7 @@ describe("type definitions", () => {
     const [color, perms, e, f] = interfaceItems(src).map(asTypeDef);
     if (color.type.kind !== "enum" || perms.type.kind !== "flags") throw new Error("expected enum and flags");
     expect(color.type.cases.map((c) => c.name.name)).toEqual(["red", "green"]);
-    expect(text(src, color.type.cases[1].name.span)).toBe("green");
+    expect(text(src, color.type.cases[1].name)).toBe("green");
     expect(perms.type.flags.map((c) => c.name.name)).toEqual(["read", "write"]);
     expect(e.type).toMatchObject({ kind: "enum", cases: [] });
     expect(f.type).toMatchObject({ kind: "flags", flags: [] });
@@ -531,7 +531,7 @@ describe("type definitions", () => {
       ["method", "g", false],
     ]);
     const ctor = funcs[0].func;
-    expect(text(src, ctor.name.span)).toBe("constructor");
+    expect(text(src, ctor.name)).toBe("constructor");
     expect(text(src, ctor.func.span)).toBe("constructor");
     expect(ctor.func.params.map((p) => p.name.name)).toEqual(["a", "b"]);
     expect(shape(ctor.func.result)).toEqual({ result: [{ name: "r" }, { name: "e" }] });
@@ -675,7 +675,7 @@ describe("gates and attributes", () => {
     expect(text(src, since.span)).toBe("since");
     expect(unstable).toMatchObject({ kind: "unstable", feature: { name: "fancy-thing" } });
     if (unstable.kind !== "unstable") throw new Error("expected @unstable");
-    expect(text(src, unstable.feature.span)).toBe("fancy-thing");
+    expect(text(src, unstable.feature)).toBe("fancy-thing");
     expect(text(src, unstable.span)).toBe("unstable");
     expect(deprecated).toMatchObject({ kind: "deprecated", version: { major: "2" } });
     expect(text(src, deprecated.span)).toBe("deprecated");
@@ -739,7 +739,7 @@ describe("identifiers", () => {
     const src = "interface %interface { %type: func(%func: %u32); }";
     const iface = asInterface(parse(src).items[0]);
     expect(iface.name.name).toBe("interface");
-    expect(text(src, iface.name.span)).toBe("%interface");
+    expect(text(src, iface.name)).toBe("%interface");
     const [f] = iface.items;
     if (f.kind !== "func") throw new Error("expected a function");
     expect(f.value.name.name).toBe("type");
@@ -848,7 +848,7 @@ describe("comments and docs", () => {
     const src = "/* a /* b /* c */ */ d */ interface /* x /* y */ */ i { f /**/ : func(); } /* end /* */ */";
     const iface = asInterface(parse(src).items[0]);
     expect(iface.docs.comments).toEqual(["/* a /* b /* c */ */ d */"]);
-    expect(text(src, iface.name.span)).toBe("i");
+    expect(text(src, iface.name)).toBe("i");
   });
 
   it("accepts a line comment at the end of the file without a newline", () => {
@@ -867,24 +867,24 @@ describe("line endings, BOM and offsets", () => {
     const iface = asInterface(file.items[0]);
     expect(iface.docs.comments).toEqual(["// c\r\n"]);
     expect(text(src, iface.docs.span)).toBe("// c");
-    expect(text(src, iface.name.span)).toBe("i");
+    expect(text(src, iface.name)).toBe("i");
     const [f] = iface.items;
     if (f.kind !== "func") throw new Error("expected a function");
-    expect(text(src, f.value.name.span)).toBe("f");
+    expect(text(src, f.value.name)).toBe("f");
   });
 
   it("accepts a byte order mark at the start; spans still index the original text", () => {
     const src = "\ufeffpackage a:b;\ninterface i {}";
     const file = parse(src);
-    expect(text(src, file.packageId!.namespace.span)).toBe("a");
-    expect(text(src, asInterface(file.items[0]).name.span)).toBe("i");
+    expect(text(src, file.packageId!.namespace)).toBe("a");
+    expect(text(src, asInterface(file.items[0]).name)).toBe("i");
   });
 
   it("shifts every span by the `base` offset", () => {
     const src = "package a:b;\ninterface i { type t = u32; }";
     const base = 1000;
     const file = parse(src, base);
-    expect(file.packageId!.namespace.span).toEqual({ start: base + 8, end: base + 9 });
+    expect(file.packageId!.namespace).toEqual({ name: "a", start: base + 8, end: base + 9 });
     const def = asTypeDef(asInterface(file.items[0]).items[0]);
     expect(def.type.span).toEqual({ start: base + pos(src, "u32"), end: base + pos(src, "u32") + 3 });
 

@@ -65,7 +65,7 @@ export class AstBuilder {
   }
 
   private id(name: string): A.Ident {
-    return { name, span: this.at };
+    return { name, start: this.at.start, end: this.at.end };
   }
 
   private noDocs(): A.Docs {

@@ -218,8 +218,8 @@ class PackageBuilder {
 
     // This package's interfaces (in dependency order) and worlds.
     const items: Ident[] = [];
-    for (const n of pkg.interfaces.keys()) items.push({ name: n, span: this.at });
-    for (const n of pkg.worlds.keys()) items.push({ name: n, span: this.at });
+    for (const n of pkg.interfaces.keys()) items.push({ name: n, start: this.at.start, end: this.at.end });
+    for (const n of pkg.worlds.keys()) items.push({ name: n, start: this.at.start, end: this.at.end });
     const seen = new Set<string>();
     for (const i of items) {
       if (seen.has(i.name)) refuse("duplicate item");
@@ -230,7 +230,8 @@ class PackageBuilder {
     for (const [n, iface] of pkg.interfaces) {
       const deps: Ident[] = [];
       for (const use of this.uses(iface.key, iface.types)) {
-        if (this.isLocal(use.owner)) deps.push({ name: this.interfaces.get(use.owner)!.name!, span: this.at });
+        if (this.isLocal(use.owner))
+          deps.push({ name: this.interfaces.get(use.owner)!.name!, start: this.at.start, end: this.at.end });
       }
       order.set(n, deps);
     }
@@ -549,7 +550,7 @@ class PackageBuilder {
       for (const [name, d] of defs)
         deps.set(
           name,
-          depsOf(d).map((n) => ({ name: n, span: this.at })),
+          depsOf(d).map((n) => ({ name: n, start: this.at.start, end: this.at.end })),
         );
       const byName = new Map(defs);
       defs.length = 0;
