@@ -86,7 +86,10 @@ export class LexResult {
     const end = data[i * 4 + 2];
     // Keywords and punctuation reuse their pattern string rather than slicing a new one.
     const image = fixedImages[type] ?? this.text.slice(start, end);
-    return { image, startOffset: start, endOffset: end - 1, tokenTypeIdx: type, tokenType: typesByIdx[type] };
+    // Not in the order of Chevrotain's own tokens (image first): those get
+    // `NaN` offsets in recovery, and V8 would then box the offsets of every
+    // object sharing their shape.
+    return { tokenTypeIdx: type, tokenType: typesByIdx[type], image, startOffset: start, endOffset: end - 1 };
   }
 
   /** Makes `t`, a token of another text, token `i` of this one. */
