@@ -338,8 +338,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.base = base;
     // A small file's tokens are those of the pool, rewritten; a larger
     // file's token vector starts empty (`undefined` for every token), and
-    // `LA` makes the tokens as the parser reaches them. (Filled by `push`:
-    // V8 would give a long `new Array(n)` slow, dictionary-mode elements.)
+    // `LA` makes the tokens as the parser reaches them.
     const count = lexed.count;
     if (count <= EAGER_TOKENS) {
       const pool = this.pool;
@@ -356,9 +355,7 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       this.input = vector;
       this.tokVectorLength = count;
     } else {
-      const vector: IToken[] = [];
-      for (let i = 0; i < count; i++) vector.push(undefined as unknown as IToken);
-      this.input = vector;
+      this.input = new Array<IToken>(count).fill(undefined as unknown as IToken);
     }
     this.dropped = 0;
     this.semanticErrors = [];
