@@ -15,6 +15,7 @@ import { compareVersions, versionCompatTrack, versionsEqual, versionToString, ty
 import { WitError } from "./errors.js";
 import { SourceMap } from "./source-map.js";
 import {
+  NO_OWNER,
   noDocs,
   unknownSpan,
   unknownStability,
@@ -902,11 +903,11 @@ class Remap {
     let own = this.ownHandles.get(id);
     if (own === undefined) {
       resolve.types.push({
-        name: undefined,
-        owner: { kind: "none" },
-        kind: { kind: "handle", handle: "own", resource: id },
         docs: noDocs(),
         stability: unknownStability,
+        kind: { kind: "handle", handle: "own", resource: id },
+        name: undefined,
+        owner: NO_OWNER,
         span: unknownSpan,
         externalId: undefined,
       });

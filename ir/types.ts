@@ -49,6 +49,9 @@ export interface PackageName {
 
 export type TypeOwner = { kind: "world"; id: WorldId } | { kind: "interface"; id: InterfaceId } | { kind: "none" };
 
+/** The owner of every anonymous type: shared and frozen, since an owner is replaced, never changed. */
+export const NO_OWNER: TypeOwner = Object.freeze({ kind: "none" });
+
 export interface Field {
   name: string;
   type: Type;

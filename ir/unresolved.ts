@@ -6,11 +6,12 @@
  * connects them. Validation and error messages follow wit-parser.
  */
 import type * as A from "../parser/ast.js";
-import { versionsEqual, versionToString } from "../parser/semver.js";
+import { versionsEqual, versionToString, type Version } from "../parser/semver.js";
 import { WitError } from "./errors.js";
 import * as wellformed from "./wellformed.js";
 import { toposort } from "./toposort.js";
 import {
+  NO_OWNER,
   noDocs,
   unknownStability,
   type Docs,
@@ -287,8 +288,13 @@ export function anonTypeKey(k: TypeDefKind): string {
 /** The scope outside interfaces and worlds, where nothing is defined (it stays empty). */
 const NO_NAMES = new Map<string, TypeId>();
 
-/** The owner of every anonymous type. */
-const NO_OWNER: TypeOwner = Object.freeze({ kind: "none" });
+/**
+ * Kinds without fields, shared and frozen like `NO_OWNER` (the IR replaces
+ * a kind, never changes one without fields).
+ */
+const RESOURCE: TypeDefKind = Object.freeze({ kind: "resource" });
+const FREESTANDING: FunctionKind = Object.freeze({ kind: "freestanding" });
+const ASYNC_FREESTANDING: FunctionKind = Object.freeze({ kind: "async-freestanding" });
 
 /** Kinds of anonymous types of one part, interned in a table each (`PackageResolver.internPart`). */
 const enum Part {
@@ -328,6 +334,8 @@ export class PackageResolver {
   private worlds: World[] = [];
   /** Anonymous types interned by `anonTypeKey`, or by their parts (`internPart`; results by `ok`, then `err`). */
   private anonTypes = new Map<string, TypeId>();
+  /** The stability of `@since(version = v)` without `@deprecated`, by `v` (one object for the package). */
+  private stableSince = new Map<Version, Stability>();
   private partTables: (Map<Type | undefined, TypeId> | undefined)[] = [];
   private resultTable: Map<Type | undefined, Map<Type | undefined, TypeId>> | undefined;
   private curAst = 0;
@@ -679,9 +687,14 @@ export class PackageResolver {
         };
       }
       case "func": {
-        const func = this.resolveFunction(docs, attrs, kind.name.name, spanOf(kind.name), kind.func, {
-          kind: kind.func.async ? "async-freestanding" : "freestanding",
-        });
+        const func = this.resolveFunction(
+          docs,
+          attrs,
+          kind.name.name,
+          spanOf(kind.name),
+          kind.func,
+          kind.func.async ? ASYNC_FREESTANDING : FREESTANDING,
+        );
         return { kind: "function", func };
       }
     }
@@ -710,9 +723,14 @@ export class PackageResolver {
         }
         if (wellformed.needsFold(name)) (this.scopeFolding ??= []).push(name);
         this.pendingFunc = name;
-        const func = this.resolveFunction(f.docs, f.attributes, name, spanOf(f.name), f.func, {
-          kind: f.func.async ? "async-freestanding" : "freestanding",
-        });
+        const func = this.resolveFunction(
+          f.docs,
+          f.attributes,
+          name,
+          spanOf(f.name),
+          f.func,
+          f.func.async ? ASYNC_FREESTANDING : FREESTANDING,
+        );
         this.pendingFunc = undefined;
         iface.functions.set(name, func);
       } else if (item.kind === "typedef" && item.value.type.kind === "resource") {
@@ -858,15 +876,15 @@ export class PackageResolver {
     let kind: FunctionKind;
     switch (rf.kind) {
       case "method":
-        name = `[method]${resource.name}.${f.name.name}`;
+        name = ["[method]", resource.name, ".", f.name.name].join("");
         kind = { kind: f.func.async ? "async-method" : "method", resource: resourceId };
         break;
       case "static":
-        name = `[static]${resource.name}.${f.name.name}`;
+        name = ["[static]", resource.name, ".", f.name.name].join("");
         kind = { kind: f.func.async ? "async-static" : "static", resource: resourceId };
         break;
       case "constructor":
-        name = `[constructor]${resource.name}`;
+        name = ["[constructor]", resource.name].join("");
         kind = { kind: "constructor", resource: resourceId };
         break;
     }
@@ -945,7 +963,7 @@ export class PackageResolver {
         return { kind: "handle", handle: ty.handle, resource: this.validateResource(ty.resource) };
       case "resource":
         checkResourceFuncs(ty.funcs);
-        return { kind: "resource" };
+        return RESOURCE;
       case "record": {
         wellformed.requireUniqueIdents(ty.fields, wellformed.recordFieldConflict);
         return {
@@ -1148,6 +1166,13 @@ export class PackageResolver {
       }
     }
     if (since && unstable) throw new WitError("cannot specify both @since and @unstable", since.span);
+    if (since && !deprecated) {
+      const stable = this.stableSince.get(since.version);
+      if (stable) return stable;
+      const s: Stability = { kind: "stable", since: since.version, deprecated: undefined };
+      this.stableSince.set(since.version, s);
+      return s;
+    }
     if (since) return { kind: "stable", since: since.version, deprecated: deprecated?.version };
     if (unstable) return { kind: "unstable", feature: unstable.feature.name, deprecated: deprecated?.version };
     if (deprecated) {

@@ -1161,7 +1161,9 @@ export class WitParser extends WitParserBase {
     if (this.errorCount > errorsBefore || first.isInsertedInRecovery || last.isInsertedInRecovery) return RECORDED;
     const end = last.startOffset + last.image.length;
     try {
-      const version = parseVersion(this.sourceText.slice(first.startOffset, end));
+      const text = this.sourceText.slice(first.startOffset, end);
+      let version = this.versions.get(text);
+      if (!version) this.versions.set(text, (version = parseVersion(text)));
       return { span: { start: (this.base + first.startOffset) | 0, end: (this.base + end) | 0 }, version };
     } catch (e) {
       if (!(e instanceof SemverError)) throw e;

@@ -34,6 +34,7 @@ import { describeToken } from "./tokens.js";
 import type * as A from "./ast.js";
 import type { LexResult } from "./lexer.js";
 import { FirstTokenLookahead, tokenIndex, type LookaheadTable } from "./lookahead.js";
+import type { Version } from "./semver.js";
 import { prebuiltLookahead } from "./prebuilt-lookahead.js";
 
 export const MAX_TYPE_DEPTH = 100;
@@ -363,8 +364,12 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.packageDepth = 0;
   }
 
+  /** The versions of the file read so far, by their text: one object for each version written. */
+  protected readonly versions = new Map<string, Version>();
+
   /** Lets go of the file's text and tokens once its parse is over. */
   endFile(): void {
+    this.versions.clear();
     this.lexed = undefined;
     this.sourceText = "";
     this.tokVector = [];

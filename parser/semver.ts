@@ -60,6 +60,9 @@ function parseIdentifiers(s: string, pos: number, what: string, numericLeadingZe
   }
 }
 
+/** The `pre` or `build` of most versions, shared (versions are never changed). */
+const NO_IDENTIFIERS = Object.freeze([]) as unknown as string[];
+
 /** Parses `text` as a semantic version; throws `SemverError` with the semver crate's message. */
 export function parseVersion(text: string): Version {
   if (text === "") throw new SemverError("empty string, expected a semver version");
@@ -76,8 +79,8 @@ export function parseVersion(text: string): Version {
   }
   const [patch, c] = parseNumber(text, b + 1, "patch version number");
   pos = c;
-  let pre: string[] = [];
-  let build: string[] = [];
+  let pre = NO_IDENTIFIERS;
+  let build = NO_IDENTIFIERS;
   if (text[pos] === "-") {
     [pre, pos] = parseIdentifiers(text, pos + 1, "pre-release identifier", true);
   }
