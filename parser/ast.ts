@@ -1,11 +1,18 @@
 /**
- * The WIT abstract syntax tree produced from the Chevrotain CST.
+ * The WIT abstract syntax tree, built by the Chevrotain grammar's actions.
  *
- * Every node carries a `span`: a half-open range of offsets in the source map
- * the file was loaded into (see `ir/source-map.ts`). Items and entries span
- * their whole text, attributes included; names keep the span of the
- * identifier; types keep the span wit-parser reports errors at (a composite
- * type's keyword, a handle's resource name).
+ * Every node has a span: a half-open range of offsets in the source map the
+ * file was loaded into (see `ir/source-map.ts`). An identifier is its own
+ * span (`start` and `end` inline); every other node carries a `span`. Items
+ * and entries span their whole text, attributes included; names keep the
+ * span of the identifier; types keep the span wit-parser reports errors at
+ * (a composite type's keyword, a handle's resource name).
+ *
+ * The AST of a package lives until the package is resolved, so the garbage
+ * collector copies it as it grows: it is kept small (inline identifier
+ * offsets, arrays at their exact size, shared empty docs and attributes).
+ * A span the IR keeps is copied out of an identifier (`spanOf` in
+ * `ir/unresolved.ts`), so the IR never holds AST nodes.
  */
 import type { Version } from "./semver.js";
 
