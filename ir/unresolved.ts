@@ -328,6 +328,8 @@ export class PackageResolver {
   private packageName: { name: PackageName; span: Span } | undefined;
   private packageDocs: Docs = noDocs();
   private declLists: A.AstItem[][] = [];
+  /** The `body` given with each file, if any. */
+  private bodies: (((iface: A.Interface) => A.InterfaceItem[]) | undefined)[] = [];
 
   private types: TypeDef[] = [];
   private interfaces: Interface[] = [];
@@ -362,7 +364,14 @@ export class PackageResolver {
   private foreignDepSpans: Span[] = [];
   private requiredResourceTypes: [TypeId, Span][] = [];
 
-  push(file: A.PackageFile): void {
+  /**
+   * Adds a file. `body`, if given, gives the members of each of its
+   * top-level interfaces when the interface is resolved (for a file whose
+   * interface bodies were skipped by its parse: its interfaces' `items`
+   * hold only their `use` members, which are all the ordering of the
+   * package needs).
+   */
+  push(file: A.PackageFile, body?: (iface: A.Interface) => A.InterfaceItem[]): void {
     if (file.packageId) {
       const cur = astPackageName(file.packageId);
       if (this.packageName && packageNameKey(cur) !== packageNameKey(this.packageName.name)) {
@@ -386,6 +395,7 @@ export class PackageResolver {
       }
     }
     this.declLists.push(file.items);
+    this.bodies.push(body);
   }
 
   resolve(): UnresolvedPackage {
@@ -402,7 +412,9 @@ export class PackageResolver {
       const item = sorted.items[i];
       if (item.kind !== "interface") continue;
       this.curAst = sorted.files[i];
-      this.resolveInterface(sorted.ids[i], item.value.items, item.value.docs, item.value.attributes);
+      const body = this.bodies[this.curAst];
+      const items = body ? body(item.value) : item.value.items;
+      this.resolveInterface(sorted.ids[i], items, item.value.docs, item.value.attributes);
     }
     for (let i = 0; i < sorted.items.length; i++) {
       const item = sorted.items[i];

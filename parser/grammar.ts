@@ -288,7 +288,8 @@ export class WitParser extends WitParserBase {
   public interfaceItem = this.RULE("interfaceItem", (): TopItemParts => {
     this.CONSUME(T.Interface);
     const name = this.ident(0);
-    const items = this.SUBRULE(this.interfaceBody);
+    const skipped = this.deferring && this.packageDepth === 0 ? this.skipInterfaceBody() : undefined;
+    const items = skipped ?? this.SUBRULE(this.interfaceBody);
     return { tag: "interface", name, items };
   });
 

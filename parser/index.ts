@@ -5,9 +5,10 @@
  * order.
  */
 import { EOF } from "chevrotain";
-import type { PackageFile, Span, UsePath } from "./ast.js";
+import type { InterfaceItem, PackageFile, Span, UsePath } from "./ast.js";
 import { AbandonedParse, ONE_CHAR, WHOLE_TOKEN, WitParser } from "./grammar.js";
-import { lex } from "./lexer.js";
+import { keepLexResult, lex, releaseLexResult } from "./lexer.js";
+import type { DeferredFile } from "./parser-base.js";
 
 export * from "./ast.js";
 export { validateId } from "./identifiers.js";
@@ -39,13 +40,62 @@ function parser(): WitParser {
  * messages and spans, at most one for each item in error.
  */
 export function parseWitFile(text: string, base = 0): ParsedFile {
+  const { file, problems } = parse(text, base, Infinity);
+  return { file, problems };
+}
+
+/**
+ * A file without problems whose top-level interface bodies were skipped by
+ * its parse: each such interface's `items` hold only its `use` members, and
+ * `parseDeferredBody` gives the rest when the interface is resolved.
+ */
+export interface DeferringParse extends ParsedFile {
+  deferred: DeferredFile | undefined;
+  /** Whether bodies were skipped: the problems, if any, may then not be those of `parseWitFile`. */
+  skipped: boolean;
+}
+
+/**
+ * The number of tokens above which `parseWitFileDeferring` skips interface
+ * bodies: past it, the AST of a whole file is large enough that keeping it
+ * alive until the package is resolved costs more in garbage collection than
+ * making each body's AST just before it is resolved.
+ */
+export const DEFER_ABOVE = 4096;
+
+/**
+ * As `parseWitFile`, but a file of more than `deferAbove` tokens has its
+ * top-level interface bodies skipped (see `DeferringParse`). Problems may be
+ * found in a skipped body only when it is parsed; the caller then parses
+ * the file again with `parseWitFile` for its problems.
+ */
+export function parseWitFileDeferring(text: string, base: number, deferAbove = DEFER_ABOVE): DeferringParse {
+  return parse(text, base, deferAbove);
+}
+
+/** The members of an interface whose body `parseWitFileDeferring` skipped, or undefined for a body with problems. */
+export function parseDeferredBody(file: DeferredFile, items: InterfaceItem[]): InterfaceItem[] | undefined {
+  const body = file.bodies.get(items);
+  if (body === undefined) return items;
+  return parser().parseDeferred(file, body);
+}
+
+/** Lets `file`'s token arrays be filled again by the lexer, once none of its bodies is left to parse. */
+export function releaseDeferred(file: DeferredFile): void {
+  releaseLexResult(file.lexed);
+}
+
+function parse(text: string, base: number, deferAbove: number): DeferringParse {
   const lexed = lex(text, base, true);
+  const defer = lexed.count > deferAbove;
+  // The token arrays of a deferring file stay in use after its parse.
+  if (defer) keepLexResult(lexed);
   const problems: SyntaxProblem[] = lexed.errors.map((e) => ({
     span: { start: e.offset, end: e.offset + 1 },
     message: e.message,
   }));
   const p = parser();
-  p.beginFile(text, lexed, base);
+  p.beginFile(text, lexed, base, defer);
   let file: PackageFile | undefined;
   try {
     file = p.witFile();
@@ -68,10 +118,11 @@ export function parseWitFile(text: string, base = 0): ParsedFile {
   for (const e of p.semanticErrors) {
     problems.push({ span: { start: base + e.offset, end: base + e.end }, message: e.message });
   }
-  p.endFile();
+  const deferred = defer ? p.detachFile() : (p.endFile(), undefined);
   problems.sort((a, b) => a.span.start - b.span.start);
-  if (problems.length || !file) return { file: undefined, problems };
-  return { file, problems };
+  const skipped = deferred !== undefined && deferred.bodies.size > 0;
+  if (problems.length || !file) return { file: undefined, problems, deferred: undefined, skipped };
+  return { file, problems, deferred: skipped ? deferred : undefined, skipped };
 }
 
 /**

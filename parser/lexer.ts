@@ -438,6 +438,18 @@ type Spare = { data: Int32Array; commentData: Int32Array };
 /** The arrays of the last `lex` asked to reuse them, which the next such call fills again. */
 let spare: Spare | undefined;
 
+/** Keeps `lex` from filling `lexed`'s arrays again: they stay in use past the next call. */
+export function keepLexResult(lexed: LexResult): void {
+  if (spare?.data === lexed.data) spare = undefined;
+}
+
+/** Gives the arrays of `lexed`, kept by `keepLexResult` and no longer in use, back to `lex`. */
+export function releaseLexResult(lexed: LexResult): void {
+  if (lexed.data.length <= MAX_SPARE && lexed.commentData.length <= MAX_SPARE) {
+    spare = { data: lexed.data, commentData: lexed.commentData };
+  }
+}
+
 /** Arrays larger than this (in elements) are not kept for reuse. */
 const MAX_SPARE = 1 << 16;
 

@@ -41,7 +41,7 @@ export const MAX_TYPE_DEPTH = 100;
 export const MAX_PACKAGE_DEPTH = 100;
 /** Syntax errors reported for one file at most. */
 export const MAX_ERRORS = 50;
-/** Tokens are made in blocks of 2^TOKEN_BLOCK_BITS (see `WitParserBase.LA`). */
+/** Tokens more than a block of 2^TOKEN_BLOCK_BITS behind the parser are dropped (see `WitParserBase.LA`). */
 const TOKEN_BLOCK_BITS = 7;
 /**
  * Up to this many tokens a file's tokens are all made before its parse:
@@ -49,6 +49,38 @@ const TOKEN_BLOCK_BITS = 7;
  * the garbage collector to copy many of them.
  */
 const EAGER_TOKENS = 4096;
+
+/**
+ * A top-level interface body that the first parse of a file skipped
+ * (`beginFile` with `defer`): its `{` and `}` as token indices.
+ */
+export interface DeferredBody {
+  open: number;
+  close: number;
+}
+
+/**
+ * What a file's skipped interface bodies are parsed from once its first
+ * parse is over (`WitParserBase.parseDeferred`): the file's text, tokens and
+ * token vector, and its bodies, by the `items` of their interface node (its
+ * `use` members alone).
+ */
+export interface DeferredFile {
+  text: string;
+  lexed: LexResult;
+  base: number;
+  vector: IToken[];
+  versions: Map<string, Version>;
+  bodies: Map<A.InterfaceItem[], DeferredBody>;
+}
+
+/** A Chevrotain rule run without its top-level hooks (which pad the token vector and want it all parsed). */
+type CoreRule<R> = { coreRule: (this: unknown) => R };
+
+const LEFT_BRACE = T.LeftBrace.tokenTypeIdx!;
+const RIGHT_BRACE = T.RightBrace.tokenTypeIdx!;
+const SEMICOLON = T.Semicolon.tokenTypeIdx!;
+const USE = T.Use.tokenTypeIdx!;
 
 /** Thrown to stop parsing a file; not a Chevrotain recognition error, so no recovery is attempted. */
 export class AbandonedParse extends Error {}
@@ -230,6 +262,8 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
   declare private _errors: unknown[];
   /** Tokens before this index have been dropped from the token vector. */
   private dropped = 0;
+  /** No token at or past this index has been made (for a file whose tokens are made as the parser goes). */
+  private filled = 0;
   /**
    * The token objects of small files, rewritten for each file rather than
    * made anew: nothing keeps a token past `endFile` (the AST holds spans and
@@ -332,16 +366,23 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     return this.LA(1).tokenType === EOF;
   }
 
-  /** Starts a file: `lexed` is `text` lexed, and `base` the offset of its first character in its source map. */
-  beginFile(text: string, lexed: LexResult, base: number): void {
+  /**
+   * Starts a file: `lexed` is `text` lexed, and `base` the offset of its
+   * first character in its source map. With `defer`, the bodies of the
+   * file's top-level interfaces are skipped but for their `use` members
+   * (see `skipInterfaceBody`), and `detachFile` ends the parse.
+   */
+  beginFile(text: string, lexed: LexResult, base: number, defer = false): void {
     this.sourceText = text;
     this.lexed = lexed;
     this.base = base;
+    this.deferring = defer ? new Map() : undefined;
     // A small file's tokens are those of the pool, rewritten; a larger
     // file's token vector starts empty (`undefined` for every token), and
-    // `LA` makes the tokens as the parser reaches them.
+    // `LA` makes the tokens as the parser reaches them. A file whose bodies
+    // are deferred keeps its own vector.
     const count = lexed.count;
-    if (count <= EAGER_TOKENS) {
+    if (count <= EAGER_TOKENS && !defer) {
       const pool = this.pool;
       for (let i = 0; i < count; i++) {
         if (i < pool.length) lexed.rewriteToken(pool[i], i);
@@ -359,13 +400,17 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
       this.input = new Array<IToken>(count).fill(undefined as unknown as IToken);
     }
     this.dropped = 0;
+    this.filled = 0;
     this.semanticErrors = [];
     this.typeDepth = 0;
     this.packageDepth = 0;
   }
 
   /** The versions of the file read so far, by their text: one object for each version written. */
-  protected readonly versions = new Map<string, Version>();
+  protected versions = new Map<string, Version>();
+
+  /** The bodies skipped so far, when the file's bodies are deferred. */
+  protected deferring: Map<A.InterfaceItem[], DeferredBody> | undefined;
 
   /** Lets go of the file's text and tokens once its parse is over. */
   endFile(): void {
@@ -374,16 +419,121 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     this.sourceText = "";
     this.tokVector = [];
     this.tokVectorLength = 0;
+    this.deferring = undefined;
+  }
+
+  /** Ends the parse of a file begun with `defer`: what its skipped bodies are parsed from. */
+  detachFile(): DeferredFile {
+    const file: DeferredFile = {
+      text: this.sourceText,
+      lexed: this.lexed!,
+      base: this.base,
+      vector: this.tokVector as IToken[],
+      versions: this.versions,
+      bodies: this.deferring!,
+    };
+    file.vector.fill(undefined as unknown as IToken, this.dropped, this.filled);
+    this.versions = new Map();
+    this.endFile();
+    return file;
   }
 
   /**
+   * At the `{` of a top-level interface of a file whose bodies are deferred:
+   * skips the body, parsing only its `use` members (the package's order of
+   * interfaces depends on them), and returns those. The rest is parsed when
+   * the interface is resolved (`parseDeferred`), so that its AST dies young
+   * rather than living, and being copied by the garbage collector, until
+   * the whole package is resolved. Undefined, with nothing consumed, when
+   * the body is not closed: it is parsed at once, for its errors.
+   */
+  protected skipInterfaceBody(): A.InterfaceItem[] | undefined {
+    const data = this.lexed!.data;
+    const count = this.lexed!.count;
+    const open = this.currIdx + 1;
+    if (open >= count || data[open * 4] !== LEFT_BRACE) return undefined;
+    let close = -1;
+    let depth = 0;
+    for (let i = open; i < count; i++) {
+      const t = data[i * 4];
+      if (t === LEFT_BRACE) depth++;
+      else if (t === RIGHT_BRACE && --depth === 0) {
+        close = i;
+        break;
+      }
+    }
+    if (close < 0) return undefined;
+    // A member ends at its `;`, or at the `}` that closes its own braces;
+    // `use` is a keyword, so at the body's level it begins a `use` member
+    // (after the attributes from `start` on).
+    const member = (this.interfaceMember as unknown as CoreRule<A.InterfaceItem | undefined>).coreRule;
+    const uses: A.InterfaceItem[] = [];
+    let start = open + 1;
+    for (let i = open + 1; i < close; i++) {
+      const t = data[i * 4];
+      if (t === LEFT_BRACE) depth++;
+      else if (t === RIGHT_BRACE) {
+        if (--depth === 0) start = i + 1;
+      } else if (depth === 0) {
+        if (t === SEMICOLON) start = i + 1;
+        else if (t === USE) {
+          this.currIdx = start - 1;
+          const use = member.call(this);
+          if (use !== undefined) uses.push(use);
+          i = Math.max(i, this.currIdx);
+          start = i + 1;
+        }
+      }
+    }
+    this.currIdx = close;
+    const items = exact(uses);
+    this.deferring!.set(items, { open, close });
+    return items;
+  }
+
+  /**
+   * Parses a body that the first parse of `file` skipped: its members, or
+   * undefined if it has any syntax error (the whole file is then parsed
+   * again without deferring, for wit-parser's errors).
+   */
+  parseDeferred(file: DeferredFile, body: DeferredBody): A.InterfaceItem[] | undefined {
+    this.input = file.vector;
+    this.sourceText = file.text;
+    this.lexed = file.lexed;
+    this.base = file.base;
+    const versions = this.versions;
+    this.versions = file.versions;
+    this.deferring = undefined;
+    this.dropped = Math.max(body.open - 1, 0);
+    this.filled = this.dropped;
+    this.semanticErrors = [];
+    this.typeDepth = 0;
+    this.packageDepth = 0;
+    this.currIdx = body.open - 1;
+    let items: A.InterfaceItem[] | undefined;
+    try {
+      items = (this.interfaceBody as unknown as CoreRule<A.InterfaceItem[]>).coreRule.call(this);
+    } catch (e) {
+      if (!(e instanceof AbandonedParse)) throw e;
+    }
+    const clean = this.errorCount === 0 && this.semanticErrors.length === 0 && this.currIdx === body.close;
+    file.vector.fill(undefined as unknown as IToken, this.dropped, this.filled);
+    this.versions = versions;
+    this.endFile();
+    return clean ? items : undefined;
+  }
+
+  /** The rules `skipInterfaceBody` and `parseDeferred` run (defined by the grammar). */
+  protected abstract interfaceMember: unknown;
+  protected abstract interfaceBody: unknown;
+
+  /**
    * For a file of more than `EAGER_TOKENS` tokens, the token vector is
-   * filled a block of tokens at a time as the parser looks ahead, and the
-   * blocks well behind the parser are emptied again: the file's tokens die
-   * young rather than all staying alive (and being copied by the garbage
-   * collector) until the end of its parse. Nothing reads a token more than
-   * a block behind the current one (`LA(0)` is the furthest back Chevrotain
-   * and the rules look).
+   * filled as the parser looks ahead, and the tokens well behind the parser
+   * are dropped again: the file's tokens die young rather than all staying
+   * alive (and being copied by the garbage collector) until the end of its
+   * parse. Nothing reads a token more than a block behind the current one
+   * (`LA(0)` is the furthest back Chevrotain and the rules look).
    */
   protected override LA(howMuch: number): IToken {
     const i = this.currIdx + howMuch;
@@ -396,19 +546,26 @@ export abstract class WitParserBase extends EmbeddedActionsParser {
     return this.tokVector[i] ?? this.LA(howMuch);
   }
 
-  /** Makes the block of tokens holding token `i`, and drops the blocks well behind the parser. */
+  /**
+   * Makes token `i`, and drops the tokens more than a block behind the
+   * parser once two blocks have gathered. Tokens are made one at a time, as
+   * they are reached: a skipped interface body (`skipInterfaceBody`) makes
+   * none.
+   */
   private fill(i: number): IToken {
     const vector = this.tokVector;
-    const lexed = this.lexed!;
-    const keep = Math.min(((this.currIdx >> TOKEN_BLOCK_BITS) - 1) << TOKEN_BLOCK_BITS, i);
-    if (keep > this.dropped) {
-      vector.fill(undefined, this.dropped, keep);
-      this.dropped = keep;
+    const block = 1 << TOKEN_BLOCK_BITS;
+    if (this.currIdx - this.dropped >= 2 * block) {
+      const keep = Math.min(this.currIdx - block, i);
+      if (keep > this.dropped) {
+        vector.fill(undefined, this.dropped, keep);
+        this.dropped = keep;
+      }
     }
-    const from = (i >> TOKEN_BLOCK_BITS) << TOKEN_BLOCK_BITS;
-    const to = Math.min(from + (1 << TOKEN_BLOCK_BITS), this.tokVectorLength);
-    for (let j = from; j < to; j++) if (vector[j] === undefined) vector[j] = lexed.token(j);
-    return vector[i]!;
+    const token = this.lexed!.token(i);
+    vector[i] = token;
+    if (i >= this.filled) this.filled = i + 1;
+    return token;
   }
 
   /**
