@@ -6,10 +6,13 @@
  *
  * A last table checks that the cost stays linear in the input: a synthetic
  * package at 1x, 10x and 100x the size of the proxy world's text, in time
- * per interface, with the part of it spent in garbage collection (a load of
- * the 1x package fits in V8's young generation, so its objects mostly die
- * there; larger loads pay for copying theirs out of it). It is measured in
- * a process of its own, for both implementations.
+ * per interface, with the part of it spent in garbage collection. Each
+ * round of it loads the same number of interfaces at every size and keeps
+ * every result until the round ends, as a caller keeps what it loaded; the
+ * time with each result dropped at once is shown beside it (a small
+ * package's representation then dies in V8's young generation, which a
+ * large one's cannot). It is measured in a process of its own, for both
+ * implementations.
  *
  * Usage: npm run bench:frontend -- <corpus-dir>
  */
@@ -115,14 +118,33 @@ function syntheticPackage(n: number): string {
   return parts.join("");
 }
 
+/** The garbage-collection pauses that begin within the given intervals, in ms. */
+function pausesWithin(pauses: PerformanceEntry[], intervals: [number, number][]): number {
+  let total = 0;
+  for (const e of pauses) {
+    for (const [from, to] of intervals) if (e.startTime >= from && e.startTime < to) total += e.duration;
+  }
+  return total;
+}
+
+/** Watches garbage collection until `stop` is called, which gives the pauses seen (after a turn of the event loop, when the last ones are heard of). */
+function watchPauses(): () => Promise<PerformanceEntry[]> {
+  const pauses: PerformanceEntry[] = [];
+  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
+  observer.observe({ entryTypes: ["gc"] });
+  return async () => {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    observer.disconnect();
+    return pauses;
+  };
+}
+
 /** Mean time of `f` over about `budget` ms, after a warm-up, and the mean time of garbage collection within it. */
 async function meanTime(f: () => unknown, budget: number): Promise<{ ms: number; gc: number }> {
   const warm = performance.now();
   do await f();
   while (performance.now() - warm < budget / 4);
-  const pauses: PerformanceEntry[] = [];
-  const observer = new PerformanceObserver((list) => pauses.push(...list.getEntries()));
-  observer.observe({ entryTypes: ["gc"] });
+  const stop = watchPauses();
   let runs = 0;
   const t0 = performance.now();
   do {
@@ -130,11 +152,37 @@ async function meanTime(f: () => unknown, budget: number): Promise<{ ms: number;
     runs++;
   } while (performance.now() - t0 < budget);
   const t1 = performance.now();
-  // The observer hears of the last pauses on a later turn of the event loop.
-  await new Promise((resolve) => setTimeout(resolve, 10));
-  observer.disconnect();
-  const gc = pauses.filter((e) => e.startTime >= t0 && e.startTime < t1).reduce((sum, e) => sum + e.duration, 0);
+  const gc = pausesWithin(await stop(), [[t0, t1]]);
   return { ms: (t1 - t0) / runs, gc: gc / runs };
+}
+
+/**
+ * Mean time of `f`, run in rounds of `perRound` calls whose results are all
+ * kept until the round ends, as a caller keeps what it loaded; over about
+ * `budget` ms (at least one round) after a round of warm-up. Also the mean
+ * time of garbage collection within the rounds, per call.
+ */
+async function meanTimeKept(f: () => unknown, perRound: number, budget: number): Promise<{ ms: number; gc: number }> {
+  const round = async () => {
+    const kept: unknown[] = [];
+    for (let i = 0; i < perRound; i++) kept.push(await f());
+    return kept.length;
+  };
+  await round();
+  const stop = watchPauses();
+  const intervals: [number, number][] = [];
+  let runs = 0;
+  let ms = 0;
+  const begin = performance.now();
+  do {
+    const t0 = performance.now();
+    runs += await round();
+    const t1 = performance.now();
+    ms += t1 - t0;
+    intervals.push([t0, t1]);
+  } while (performance.now() - begin < budget);
+  const gc = pausesWithin(await stop(), intervals);
+  return { ms: ms / runs, gc: gc / runs };
 }
 
 type Reference = typeof import("@bytecodealliance/jco-transpile/wasm-tools");
@@ -143,26 +191,41 @@ type Reference = typeof import("@bytecodealliance/jco-transpile/wasm-tools");
  * The synthetic package at 1x, 10x and 100x the size of `proxy` (the proxy
  * world's text): the number of interfaces is scaled from a small package's
  * size per interface. The reference, if there is one, parses the same text.
+ *
+ * Linearity is judged with every result kept: each round loads 100x the
+ * proxy world's worth of interfaces (100 packages of 1x, 10 of 10x, one of
+ * 100x) and keeps all it loaded until the round ends. Dropping each result
+ * at once instead favours the small package: its representation then dies
+ * in V8's young generation before a collection copies it, which a larger
+ * load's cannot; that figure is shown too.
  */
 async function scalingTable(proxy: Case, ref: Reference | undefined): Promise<string[]> {
   const out = [
-    "| synthetic package | size | parse + resolve | per interface | of which garbage collection | reference per interface |",
-    "|---|---|---|---|---|---|",
+    "| synthetic package | size | per interface, results kept | of which garbage collection | against 1x | reference per interface | against 1x | per interface, each result dropped at once | of which garbage collection |",
+    "|---|---|---|---|---|---|---|---|---|",
   ];
   const perInterface = syntheticPackage(100).length / 100;
+  let first: { ours: number; theirs: number | undefined } | undefined;
   for (const times of [1, 10, 100]) {
     const n = Math.round((times * proxy.source.length) / perInterface);
     const text = syntheticPackage(n);
     // Checked in a function of its own, so that the result is not kept alive
     // (with the heap it takes) while the timed runs go on.
     checkLoads(() => loadWitText(text, { world: "w" }), "synthetic package");
-    const ours = await meanTime(() => loadWitText(text, { world: "w" }), 1500);
+    const perRound = 100 / times;
+    const kept = await meanTimeKept(() => loadWitText(text, { world: "w" }), perRound, 3000);
     const theirs = ref
-      ? (await meanTime(() => ref.componentWitMetadataForWorld({ tag: "source", val: text }, "w"), 1500)).ms
+      ? (await meanTimeKept(() => ref.componentWitMetadataForWorld({ tag: "source", val: text }, "w"), perRound, 3000))
+          .ms / n
       : undefined;
-    const us = (t: number | undefined) => (t === undefined ? "-" : `${((t / n) * 1000).toFixed(1)} µs`);
+    const dropped = await meanTime(() => loadWitText(text, { world: "w" }), 1500);
+    const ours = kept.ms / n;
+    first ??= { ours, theirs };
+    const us = (t: number | undefined) => (t === undefined ? "-" : `${(t * 1000).toFixed(1)} µs`);
+    const against = (t: number | undefined, base: number | undefined) =>
+      t === undefined || base === undefined ? "-" : `${(t / base).toFixed(2)}x`;
     out.push(
-      `| ${times}x the proxy world: ${n} interfaces | ${(text.length / 1024).toFixed(0)} KB | ${ours.ms.toFixed(2)} ms | ${us(ours.ms)} | ${us(ours.gc)} | ${us(theirs)} |`,
+      `| ${times}x the proxy world: ${n} interfaces | ${(text.length / 1024).toFixed(0)} KB | ${us(ours)} | ${us(kept.gc / n)} | ${against(ours, first.ours)} | ${us(theirs)} | ${against(theirs, first.theirs)} | ${us(dropped.ms / n)} | ${us(dropped.gc / n)} |`,
     );
   }
   return out;
